@@ -1,0 +1,2 @@
+// Public API of the `sluice` package.
+export { SluiceError } from './errors.ts';
