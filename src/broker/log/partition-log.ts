@@ -1,0 +1,258 @@
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { BASE_OFFSET, MAX_TIMESTAMP, ATTRIBUTES, TIMESTAMP_TYPE_BIT, CRC, decodeBatchRecords } from '../../protocol/records/index.ts';
+import { crc32c } from '@node-rs/crc32';
+import type { BatchSpan } from '../../protocol/records/index.ts';
+import { Segment } from './segment.ts';
+import type { TopicConfig } from './topic-config.ts';
+import type { Clock } from '../../util/clock.ts';
+import { logger } from '../../util/logger.ts';
+
+/** Result of an append: the offsets given to the first and last record. */
+export interface AppendResult {
+  baseOffset: number;
+  lastOffset: number;
+  /** The broker's time when the topic uses LogAppendTime, else -1. */
+  logAppendTime: number;
+}
+
+/** Offset/timestamp pair answered by time lookups. */
+export interface OffsetAndTimestamp {
+  offset: number;
+  timestamp: number;
+}
+
+/** Raised for reads outside [logStartOffset, logEndOffset]. */
+export class OffsetOutOfRangeError extends Error {}
+
+/**
+ * The log of one topic partition: an ordered list of segments, the last one active. Single
+ * writer (the broker's event loop); reads are synchronous file reads from the page cache.
+ */
+export class PartitionLog {
+  readonly dir: string;
+  #config: TopicConfig;
+  readonly #clock: Clock;
+  #segments: Segment[] = [];
+  #logStartOffset = 0;
+  #listeners = new Set<() => void>();
+
+  private constructor(dir: string, config: TopicConfig, clock: Clock) {
+    this.dir = dir;
+    this.#config = config;
+    this.#clock = clock;
+  }
+
+  /** Opens (recovering) or creates the log in `dir`. */
+  static open(dir: string, config: TopicConfig, clock: Clock, logStartOffset = 0): PartitionLog {
+    mkdirSync(dir, { recursive: true });
+    const log = new PartitionLog(dir, config, clock);
+    const bases = readdirSync(dir)
+      .filter((f) => /^\d{20}\.log$/.test(f))
+      .map((f) => Number(f.slice(0, 20)))
+      .sort((a, b) => a - b);
+    const now = clock.now();
+    for (let i = 0; i < bases.length; i++) {
+      const { segment, truncated } = Segment.open(dir, bases[i]!, config.indexIntervalBytes, now);
+      log.#segments.push(segment);
+      if (truncated) {
+        logger.warn({ dir, segment: bases[i], size: segment.size }, 'truncated a torn or corrupt log tail during recovery');
+        for (const later of bases.slice(i + 1)) {
+          Segment.open(dir, later, config.indexIntervalBytes, now).segment.delete();
+          logger.warn({ dir, segment: later }, 'deleted a segment after a corrupt one');
+        }
+        break;
+      }
+    }
+    if (log.#segments.length === 0) log.#segments.push(Segment.create(dir, logStartOffset, config.indexIntervalBytes, now));
+    log.#logStartOffset = Math.max(logStartOffset, log.#segments[0]!.baseOffset);
+    if (log.#logStartOffset > log.logEndOffset) log.#logStartOffset = log.logEndOffset;
+    return log;
+  }
+
+  get config(): TopicConfig {
+    return this.#config;
+  }
+
+  set config(config: TopicConfig) {
+    this.#config = config;
+  }
+
+  get logStartOffset(): number {
+    return this.#logStartOffset;
+  }
+
+  /** The offset the next record will get (the high watermark on a single-node broker). */
+  get logEndOffset(): number {
+    return this.#active.nextOffset;
+  }
+
+  get sizeInBytes(): number {
+    let n = 0;
+    for (const s of this.#segments) n += s.size;
+    return n;
+  }
+
+  get #active(): Segment {
+    return this.#segments[this.#segments.length - 1]!;
+  }
+
+  /**
+   * Appends validated batches (`spans` from validateBatches), assigning offsets in place.
+   */
+  append(records: Buffer, spans: BatchSpan[]): AppendResult {
+    const baseOffset = this.logEndOffset;
+    let next = baseOffset;
+    const now = this.#clock.now();
+    const logAppendTime = this.#config.logAppendTime ? now : -1;
+    for (const span of spans) {
+      records.writeBigInt64BE(BigInt(next), span.pos + BASE_OFFSET);
+      if (logAppendTime >= 0) stampLogAppendTime(records, span, now);
+      next += span.lastOffsetDelta + 1;
+    }
+    this.#maybeRoll(records.length, now);
+    this.#active.append(records);
+    for (const listener of this.#listeners) listener();
+    return { baseOffset, lastOffset: next - 1, logAppendTime };
+  }
+
+  #maybeRoll(incoming: number, now: number): void {
+    const active = this.#active;
+    if (active.size === 0) return;
+    const full = active.size + incoming > this.#config.segmentBytes;
+    const old = now - active.createdAt >= this.#config.segmentMs;
+    if (!full && !old) return;
+    active.seal();
+    this.#segments.push(Segment.create(this.dir, active.nextOffset, this.#config.indexIntervalBytes, now));
+  }
+
+  /**
+   * Whole batches from `offset`, up to `maxBytes` (at least one batch). Null at the log end.
+   * `maxOffset` (exclusive) bounds what is visible, e.g. the last stable offset.
+   */
+  read(offset: number, maxBytes: number): Buffer | null {
+    if (offset < this.#logStartOffset || offset > this.logEndOffset) {
+      throw new OffsetOutOfRangeError(`offset ${offset} is outside [${this.#logStartOffset}, ${this.logEndOffset}]`);
+    }
+    for (let i = this.#segmentIndexFor(offset); i < this.#segments.length; i++) {
+      const data = this.#segments[i]!.read(offset, maxBytes);
+      if (data) return data;
+    }
+    return null;
+  }
+
+  #segmentIndexFor(offset: number): number {
+    let lo = 0;
+    let hi = this.#segments.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.#segments[mid]!.baseOffset <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** The first record with timestamp >= `timestamp`, or null when there is none. */
+  offsetForTimestamp(timestamp: number): OffsetAndTimestamp | null {
+    for (const seg of this.#segments) {
+      if (seg.maxTimestamp < timestamp) continue;
+      let found: OffsetAndTimestamp | null = null;
+      seg.scanFrom(Math.max(seg.offsetForTimestampHint(timestamp), this.#logStartOffset), (b) => {
+        if (b.maxTimestamp < timestamp) return true;
+        found = firstRecordAtOrAfter(seg.readAt(b.pos, b.size), timestamp, b.baseOffset, this.#logStartOffset);
+        return found === null;
+      });
+      if (found) return found;
+    }
+    return null;
+  }
+
+  /** The largest timestamp in the log and its offset (ListOffsets -3, KIP-734). */
+  maxTimestamp(): OffsetAndTimestamp | null {
+    for (let i = this.#segments.length - 1; i >= 0; i--) {
+      const seg = this.#segments[i]!;
+      if (seg.maxTimestamp < 0) continue;
+      return this.offsetForTimestamp(seg.maxTimestamp);
+    }
+    return null;
+  }
+
+  /** Registers a callback run after every append (for long-polling fetches). */
+  onAppend(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Advances the log start offset (DeleteRecords) and drops segments wholly before it. */
+  deleteRecordsBefore(offset: number): void {
+    if (offset > this.logEndOffset) throw new OffsetOutOfRangeError(`offset ${offset} is past the log end ${this.logEndOffset}`);
+    if (offset <= this.#logStartOffset) return;
+    this.#logStartOffset = offset;
+    this.#dropSegmentsBefore(offset);
+  }
+
+  #dropSegmentsBefore(offset: number): void {
+    while (this.#segments.length > 1 && this.#segments[1]!.baseOffset <= offset) {
+      this.#segments.shift()!.delete();
+    }
+  }
+
+  /** Applies retention.ms and retention.bytes to sealed segments. Returns segments deleted. */
+  applyRetention(): number {
+    if (!this.#config.deleteEnabled) return 0;
+    const now = this.#clock.now();
+    let deleted = 0;
+    const { retentionMs, retentionBytes } = this.#config;
+    let total = this.sizeInBytes;
+    while (this.#segments.length > 1) {
+      const oldest = this.#segments[0]!;
+      const expired = retentionMs >= 0 && oldest.maxTimestamp >= 0 && now - oldest.maxTimestamp > retentionMs;
+      const oversize = retentionBytes >= 0 && total - oldest.size >= retentionBytes;
+      if (!expired && !oversize) break;
+      this.#segments.shift();
+      oldest.delete();
+      total -= oldest.size;
+      this.#logStartOffset = Math.max(this.#logStartOffset, this.#segments[0]!.baseOffset);
+      deleted++;
+    }
+    return deleted;
+  }
+
+  /** fsync of the active segment. */
+  flush(): void {
+    this.#active.flush();
+  }
+
+  close(): void {
+    for (const s of this.#segments) s.close();
+    this.#listeners.clear();
+  }
+
+  /** Closes and removes every file of this log. */
+  destroy(): void {
+    for (const s of this.#segments) s.delete();
+    this.#segments = [];
+    this.#listeners.clear();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Sets LogAppendTime on a batch (attributes bit 3 and max timestamp) and recomputes its CRC. */
+function stampLogAppendTime(records: Buffer, span: BatchSpan, now: number): void {
+  records.writeInt16BE(records.readInt16BE(span.pos + ATTRIBUTES) | TIMESTAMP_TYPE_BIT, span.pos + ATTRIBUTES);
+  records.writeBigInt64BE(BigInt(now), span.pos + MAX_TIMESTAMP);
+  records.writeUInt32BE(crc32c(records.subarray(span.pos + ATTRIBUTES, span.pos + span.size)), span.pos + CRC);
+}
+
+/** Record-level answer inside one batch; falls back to the batch base offset if undecodable. */
+function firstRecordAtOrAfter(batch: Buffer, timestamp: number, baseOffset: number, minOffset: number): OffsetAndTimestamp | null {
+  try {
+    const logAppend = (batch.readInt16BE(ATTRIBUTES) & TIMESTAMP_TYPE_BIT) !== 0;
+    for (const r of decodeBatchRecords(batch)) {
+      const ts = logAppend ? Number(batch.readBigInt64BE(MAX_TIMESTAMP)) : Number(r.timestamp);
+      if (ts >= timestamp && Number(r.offset) >= minOffset) return { offset: Number(r.offset), timestamp: ts };
+    }
+    return null;
+  } catch {
+    return { offset: Math.max(baseOffset, minOffset), timestamp: Number(batch.readBigInt64BE(MAX_TIMESTAMP)) };
+  }
+}
