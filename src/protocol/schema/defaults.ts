@@ -1,0 +1,66 @@
+import { ZERO_UUID } from '../primitives/uuid.ts';
+import { inRange, type FieldSchema, type Primitive, type Scalar } from './dsl.ts';
+
+const EMPTY = Buffer.alloc(0);
+
+/** The zero value of a primitive when the schema gives no default. */
+function zero(type: Primitive): Scalar | Buffer {
+  switch (type) {
+    case 'bool':
+      return false;
+    case 'int64':
+      return 0n;
+    case 'string':
+      return '';
+    case 'uuid':
+      return ZERO_UUID;
+    case 'bytes':
+      return EMPTY;
+    case 'records':
+      return null;
+    default:
+      return 0;
+  }
+}
+
+/** Default of a primitive field (explicit default, else zero value). int64 defaults are bigints. */
+export function scalarDefault(f: FieldSchema): Scalar | Buffer {
+  if (f.default === undefined) return zero(f.type!);
+  if (f.type === 'int64' && typeof f.default === 'number') return BigInt(f.default);
+  return f.default;
+}
+
+/**
+ * A function returning a fresh default for a field in a version. Arrays and structs get a new
+ * object each time so that callers may mutate what they decoded.
+ */
+export function defaultFactory(f: FieldSchema, version: number): () => unknown {
+  if (f.kind === 'value') {
+    const v = scalarDefault(f);
+    return () => v;
+  }
+  if (f.default === null) return () => null;
+  if (f.kind === 'array') return () => [];
+  const makers = f.fields!.map((c) => [c.name, defaultFactory(c, version)] as const);
+  return () => {
+    const o: Record<string, unknown> = {};
+    for (const [name, make] of makers) o[name] = make();
+    return o;
+  };
+}
+
+/** Whether a value equals the field's default (tagged fields equal to their default are omitted). */
+export function isDefault(f: FieldSchema, version: number, value: unknown): boolean {
+  if (value === undefined) return true;
+  if (f.kind === 'value') {
+    const d = scalarDefault(f);
+    if (Buffer.isBuffer(d)) return Buffer.isBuffer(value) && value.length === 0;
+    if (typeof d === 'bigint' && typeof value === 'number') return BigInt(value) === d;
+    return value === d;
+  }
+  if (value === null) return f.default === null;
+  if (f.kind === 'array') return f.default !== null && (value as unknown[]).length === 0;
+  if (f.default === null) return false;
+  const o = value as Record<string, unknown>;
+  return f.fields!.every((c) => !inRange(c.versions, version) || isDefault(c, version, o[c.name]));
+}
