@@ -1,4 +1,4 @@
-import { API_TABLE, type ApiEntry } from './api-keys.ts';
+import { API_TABLE, isSupported, type ApiEntry } from './api-keys.ts';
 import type { AnyRequestBody, AnyResponseBody } from './bodies.ts';
 import { malformed, ProtocolError, ProtocolErrorCode } from './errors.ts';
 import { isFlexibleRequest, isFlexibleResponseHeader, readRequestHeader, type RequestHeader } from './header.ts';
@@ -68,7 +68,14 @@ export function decodeRequest(frame: Buffer): DecodedRequest {
     const body = api.request.decoders[header.apiVersion]!(r) as AnyRequestBody;
     return { header, body };
   } catch (e) {
-    const p = asProtocolError(e);
+    let p = asProtocolError(e);
+    // A header we cannot finish reading for a version we do not support anyway (say a newer
+    // flexible one) is still answered as UNSUPPORTED_VERSION.
+    if (header === undefined && p.apiKey !== null && !isSupported(p.apiKey, p.apiVersion!)) {
+      const u = unsupported(p.apiKey, p.apiVersion!);
+      u.correlationId = p.correlationId;
+      p = u;
+    }
     if (header !== undefined) {
       p.apiKey = header.apiKey;
       p.apiVersion = header.apiVersion;
