@@ -1,0 +1,113 @@
+import type { RequestContext } from '../broker-context.ts';
+import type { FetchRequest } from '../../protocol/messages/fetch.ts';
+import { ErrorCode } from '../../protocol/error-codes.ts';
+import { ZERO_UUID } from '../../protocol/primitives/uuid.ts';
+import { OffsetOutOfRangeError, type PartitionLog } from '../log/partition-log.ts';
+import type { Topic } from '../log/log-manager.ts';
+
+interface Wanted {
+  topic: Topic | undefined;
+  topicName: string;
+  topicId: string;
+  partition: number;
+  offset: number;
+  maxBytes: number;
+}
+
+/**
+ * Fetch: reads stored batches as they are (compressed or not) from each requested partition.
+ * When fewer than `minBytes` are available it long-polls: it waits for appends to any requested
+ * partition or for `maxWaitMs`, then answers with whatever is there. Fetch sessions (KIP-227)
+ * are declined by answering session id 0, so clients keep sending full fetch requests.
+ */
+export function handleFetch(ctx: RequestContext, req: FetchRequest): object | Promise<object> {
+  const { broker } = ctx;
+  const byId = ctx.apiVersion >= 13;
+  const wanted: Wanted[] = [];
+  for (const t of req.topics) {
+    const topic = byId ? broker.logs.topicById(t.topicId) : broker.logs.topic(t.topic);
+    for (const p of t.partitions) {
+      wanted.push({
+        topic,
+        topicName: t.topic,
+        topicId: t.topicId,
+        partition: p.partition,
+        offset: Number(p.fetchOffset),
+        maxBytes: p.partitionMaxBytes,
+      });
+    }
+  }
+  const maxBytes = ctx.apiVersion >= 3 ? req.maxBytes : Number.MAX_SAFE_INTEGER;
+  const first = readAll(ctx, wanted, maxBytes, byId);
+  const waitMs = Math.min(req.maxWaitMs, broker.maxFetchWaitMs);
+  if (first.bytes >= req.minBytes || waitMs <= 0 || first.errors) return first.body;
+
+  return new Promise((resolve) => {
+    const logs = new Set<PartitionLog>();
+    for (const w of wanted) {
+      const log = w.topic?.partitions[w.partition];
+      if (log) logs.add(log);
+    }
+    let scheduled = false;
+    const unsubscribe = [...logs].map((log) =>
+      log.onAppend(() => {
+        if (scheduled) return;
+        scheduled = true;
+        setImmediate(check); // coalesce a burst of appends into one re-read
+      }),
+    );
+    const timer = setTimeout(() => finish(readAll(ctx, wanted, maxBytes, byId).body), waitMs);
+    function check() {
+      scheduled = false;
+      const again = readAll(ctx, wanted, maxBytes, byId);
+      if (again.bytes >= req.minBytes || again.errors) finish(again.body);
+    }
+    function finish(body: object) {
+      clearTimeout(timer);
+      for (const u of unsubscribe) u();
+      resolve(body);
+    }
+  });
+}
+
+function readAll(ctx: RequestContext, wanted: Wanted[], maxBytes: number, byId: boolean) {
+  let bytes = 0;
+  let errors = false;
+  const responses: Array<{ topic: string; topicId: string; partitions: object[] }> = [];
+  let current: (typeof responses)[number] | undefined;
+  for (const w of wanted) {
+    const key = byId ? w.topicId : w.topicName;
+    if (!current || (byId ? current.topicId : current.topic) !== key) {
+      current = { topic: w.topicName, topicId: w.topicId === '' ? ZERO_UUID : w.topicId, partitions: [] };
+      responses.push(current);
+    }
+    const log = w.topic?.partitions[w.partition];
+    if (!log) {
+      errors = true;
+      current.partitions.push(partitionError(w.partition, byId ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
+      continue;
+    }
+    const hw = BigInt(log.logEndOffset);
+    const base = { partitionIndex: w.partition, highWatermark: hw, lastStableOffset: hw, logStartOffset: BigInt(log.logStartOffset), abortedTransactions: null };
+    // The first partition with data may exceed maxBytes by one batch (KIP-74): progress first.
+    const budget = Math.min(w.maxBytes, Math.max(maxBytes - bytes, 0));
+    if (budget <= 0 && bytes > 0) {
+      current.partitions.push({ ...base, errorCode: ErrorCode.NONE, records: null });
+      continue;
+    }
+    try {
+      const records = log.read(w.offset, Math.max(budget, 1));
+      if (records) bytes += records.length;
+      current.partitions.push({ ...base, errorCode: ErrorCode.NONE, records });
+    } catch (err) {
+      if (!(err instanceof OffsetOutOfRangeError)) throw err;
+      errors = true;
+      current.partitions.push({ ...base, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE, records: null });
+    }
+  }
+  return { bytes, errors, body: { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses } };
+}
+
+function partitionError(partitionIndex: number, errorCode: number): object {
+  return { partitionIndex, errorCode, highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n, abortedTransactions: null, records: null };
+}

@@ -1,0 +1,42 @@
+import type { RequestContext } from '../broker-context.ts';
+import type { ListOffsetsRequest } from '../../protocol/messages/list-offsets.ts';
+import { ErrorCode } from '../../protocol/error-codes.ts';
+
+const LATEST = -1;
+const EARLIEST = -2;
+const MAX_TIMESTAMP = -3;
+const EARLIEST_LOCAL = -4;
+const LATEST_TIERED = -5;
+
+/** ListOffsets: earliest, latest, max timestamp (KIP-734) or the first offset at a time. */
+export function handleListOffsets(ctx: RequestContext, req: ListOffsetsRequest): object {
+  const { broker } = ctx;
+  return {
+    throttleTimeMs: 0,
+    topics: req.topics.map((t) => ({
+      name: t.name,
+      partitions: t.partitions.map((p) => {
+        const log = broker.logs.partition(t.name, p.partitionIndex);
+        if (!log) {
+          return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, timestamp: -1n, offset: -1n, leaderEpoch: -1, oldStyleOffsets: [] };
+        }
+        const ts = Number(p.timestamp);
+        let found: { offset: number; timestamp: number } | null;
+        if (ts === LATEST) found = { offset: log.logEndOffset, timestamp: -1 };
+        else if (ts === EARLIEST || ts === EARLIEST_LOCAL) found = { offset: log.logStartOffset, timestamp: -1 };
+        else if (ts === LATEST_TIERED) found = { offset: -1, timestamp: -1 };
+        else if (ts === MAX_TIMESTAMP) found = log.maxTimestamp();
+        else found = log.offsetForTimestamp(ts);
+        const offset = found ? found.offset : ctx.apiVersion === 0 ? log.logEndOffset : -1;
+        return {
+          partitionIndex: p.partitionIndex,
+          errorCode: ErrorCode.NONE,
+          oldStyleOffsets: [BigInt(offset)],
+          timestamp: BigInt(found ? found.timestamp : -1),
+          offset: BigInt(offset),
+          leaderEpoch: 0,
+        };
+      }),
+    })),
+  };
+}

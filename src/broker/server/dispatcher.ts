@@ -1,0 +1,41 @@
+import type { BrokerContext, RequestContext } from '../broker-context.ts';
+import { CloseConnection, type ClientAddress, type DispatchResult } from './connection.ts';
+import { HANDLERS } from '../handlers/index.ts';
+import { unsupportedApiVersionsBody } from '../handlers/api-versions.ts';
+import { decodeRequest, encodeResponse } from '../../protocol/codec.ts';
+import { ProtocolError, ProtocolErrorCode } from '../../protocol/errors.ts';
+import { ApiKey } from '../../protocol/api-keys.ts';
+
+/**
+ * Turns request frames into response chunks: decode, run the api's handler, encode. A frame we
+ * cannot decode closes that client's connection (as Kafka does); an ApiVersions request of an
+ * unknown version gets the v0 answer with UNSUPPORTED_VERSION so the client can downgrade.
+ */
+export function createDispatcher(broker: BrokerContext): (frame: Buffer, client: ClientAddress) => DispatchResult {
+  return (frame, client) => {
+    let decoded;
+    try {
+      decoded = decodeRequest(frame);
+    } catch (err) {
+      if (!(err instanceof ProtocolError)) throw err;
+      if (err.code === ProtocolErrorCode.UNSUPPORTED_VERSION && err.apiKey === ApiKey.ApiVersions && err.correlationId !== null) {
+        return encodeResponse(ApiKey.ApiVersions, 0, err.correlationId, unsupportedApiVersionsBody());
+      }
+      throw new CloseConnection(err.message);
+    }
+    const { header, body } = decoded;
+    const handler = HANDLERS.get(header.apiKey);
+    if (!handler) throw new CloseConnection(`api key ${header.apiKey} has no handler`);
+    const ctx: RequestContext = {
+      broker,
+      apiKey: header.apiKey,
+      apiVersion: header.apiVersion,
+      correlationId: header.correlationId,
+      clientId: header.clientId,
+      clientHost: client.host,
+    };
+    const result = handler(ctx, body);
+    const encode = (out: object | null) => (out === null ? null : encodeResponse(header.apiKey, header.apiVersion, header.correlationId, out));
+    return result instanceof Promise ? result.then(encode) : encode(result);
+  };
+}
