@@ -39,6 +39,8 @@ function value(type: Primitive, nullable: boolean): unknown {
   }
 }
 
+const KNOWN_ERRORS = [3, 6, 15];
+
 export function sampleStruct(fields: readonly FieldSchema[], version: number): Record<string, unknown> {
   const o: Record<string, unknown> = {};
   for (const f of fields) {
@@ -47,7 +49,8 @@ export function sampleStruct(fields: readonly FieldSchema[], version: number): R
       continue;
     }
     const nullable = inRange(f.nullable, version);
-    if (f.kind === 'value') o[f.name] = value(f.type!, nullable);
+    if (f.kind === 'value' && f.name.endsWith('rrorCode')) o[f.name] = KNOWN_ERRORS[next() % 3]; // real codes: clients look them up
+    else if (f.kind === 'value') o[f.name] = value(f.type!, nullable);
     else if (f.kind === 'struct') o[f.name] = sampleStruct(f.fields!, version);
     else if (nullable && next() % 5 === 0) o[f.name] = null;
     else {
