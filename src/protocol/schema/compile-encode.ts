@@ -1,6 +1,6 @@
 import { ProtocolError, ProtocolErrorCode } from '../errors.ts';
 import { Writer } from '../primitives/writer.ts';
-import { defaultFactory, isDefault, scalarDefault } from './defaults.ts';
+import { compileIsDefault, defaultFactory, scalarDefault } from './defaults.ts';
 import { inRange, type FieldSchema, type Primitive } from './dsl.ts';
 
 export type Encoder = (w: Writer, v: unknown) => void;
@@ -74,19 +74,28 @@ function fieldEncoder(f: FieldSchema, version: number, flexible: boolean, path: 
 
 interface Tagged {
   readonly tag: number;
-  readonly field: FieldSchema;
+  readonly name: string;
   readonly encode: Encoder;
+  readonly isDefault: (v: unknown) => boolean;
 }
 
-function writeTagged(tagged: readonly Tagged[], version: number): Step {
+function writeTagged(tagged: readonly Tagged[]): Step {
+  // Schemas are not recursive, so a struct encoder never re-enters itself: the scratch array is safe.
+  const present: boolean[] = tagged.map(() => false);
+  const n = tagged.length;
   return (w, o) => {
     let count = 0;
-    for (const t of tagged) if (!isDefault(t.field, version, o[t.field.name])) count++;
+    for (let i = 0; i < n; i++) {
+      const t = tagged[i]!;
+      present[i] = !t.isDefault(o[t.name]);
+      if (present[i]) count++;
+    }
     w.writeUVarint(count);
     if (count === 0) return;
-    for (const t of tagged) {
-      const v = o[t.field.name];
-      if (isDefault(t.field, version, v)) continue;
+    for (let i = 0; i < n; i++) {
+      if (!present[i]) continue;
+      const t = tagged[i]!;
+      const v = o[t.name];
       // Tagged values are rare and small: size them by encoding into a scratch writer.
       const tmp = new Writer(64);
       t.encode(tmp, v);
@@ -107,7 +116,7 @@ export function structEncoder(fields: readonly FieldSchema[], version: number, f
     const name = f.name;
     const encode = fieldEncoder(f, version, flexible, `${path}.${name}`);
     if (flexible && inRange(f.tagged, version)) {
-      tagged.push({ tag: f.tag!, field: f, encode });
+      tagged.push({ tag: f.tag!, name, encode, isDefault: compileIsDefault(f, version) });
       continue;
     }
     // An omitted (undefined) field is written as its default.
@@ -126,7 +135,7 @@ export function structEncoder(fields: readonly FieldSchema[], version: number, f
     }
   }
   tagged.sort((a, b) => a.tag - b.tag);
-  if (flexible) steps.push(tagged.length === 0 ? (w) => w.writeUVarint(0) : writeTagged(tagged, version));
+  if (flexible) steps.push(tagged.length === 0 ? (w) => w.writeUVarint(0) : writeTagged(tagged));
   const n = steps.length;
   return (w, v) => {
     if (v === null || typeof v !== 'object') throw invalid(path, `expected an object, got ${v === null ? 'null' : typeof v}`);

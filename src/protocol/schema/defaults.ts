@@ -49,18 +49,27 @@ export function defaultFactory(f: FieldSchema, version: number): () => unknown {
   };
 }
 
-/** Whether a value equals the field's default (tagged fields equal to their default are omitted). */
-export function isDefault(f: FieldSchema, version: number, value: unknown): boolean {
-  if (value === undefined) return true;
+/**
+ * Compiles "does this value equal the field's default" for one version (tagged fields equal to
+ * their default are omitted from the wire). undefined counts as the default.
+ */
+export function compileIsDefault(f: FieldSchema, version: number): (value: unknown) => boolean {
   if (f.kind === 'value') {
     const d = scalarDefault(f);
-    if (Buffer.isBuffer(d)) return Buffer.isBuffer(value) && value.length === 0;
-    if (typeof d === 'bigint' && typeof value === 'number') return BigInt(value) === d;
-    return value === d;
+    if (Buffer.isBuffer(d)) return (v) => v === undefined || (Buffer.isBuffer(v) && v.length === 0);
+    if (typeof d === 'bigint') return (v) => v === undefined || v === d || (typeof v === 'number' && BigInt(v) === d);
+    return (v) => v === undefined || v === d;
   }
-  if (value === null) return f.default === null;
-  if (f.kind === 'array') return f.default !== null && (value as unknown[]).length === 0;
-  if (f.default === null) return false;
-  const o = value as Record<string, unknown>;
-  return f.fields!.every((c) => !inRange(c.versions, version) || isDefault(c, version, o[c.name]));
+  if (f.default === null) return (v) => v === undefined || v === null;
+  if (f.kind === 'array') return (v) => v === undefined || (v !== null && (v as unknown[]).length === 0);
+  const checks = f.fields!
+    .filter((c) => inRange(c.versions, version))
+    .map((c) => [c.name, compileIsDefault(c, version)] as const);
+  return (v) => {
+    if (v === undefined) return true;
+    if (v === null) return false;
+    const o = v as Record<string, unknown>;
+    for (let i = 0; i < checks.length; i++) if (!checks[i]![1](o[checks[i]![0]])) return false;
+    return true;
+  };
 }
