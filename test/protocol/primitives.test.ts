@@ -37,6 +37,16 @@ describe('Writer / Reader', () => {
     assert.equal(r.remaining, 0);
   });
 
+  it('int64 at the edges of the safe-integer fast paths', () => {
+    const edges = [0n, -1n, 2n ** 53n - 1n, 2n ** 53n, -(2n ** 53n), -(2n ** 53n) - 1n, 2n ** 63n - 1n, -(2n ** 63n), 4294967295n, -4294967296n, -4294967297n];
+    for (const v of edges) {
+      const b = written((w) => w.writeInt64(v));
+      assert.equal(b.readBigInt64BE(0), v);
+      assert.equal(new Reader(b).readInt64(), v);
+    }
+    assert.throws(() => new Reader(written((w) => w.writeInt64(2n ** 60n))).readInt64Number(), ProtocolError);
+  });
+
   it('unsigned varints, zigzag varints and varlongs', () => {
     const cases: [number, string][] = [[0, '00'], [1, '01'], [127, '7f'], [128, '8001'], [300, 'ac02'], [4294967295, 'ffffffff0f']];
     for (const [v, h] of cases) {

@@ -71,7 +71,11 @@ export class Reader {
 
   readInt64(): bigint {
     this.need(8);
-    const v = this.buf.readBigInt64BE(this.pos);
+    const hi = this.buf.readInt32BE(this.pos);
+    let v: bigint;
+    // Within ±2^53 one BigInt from a number is cheaper than readBigInt64BE's shifts.
+    if (hi >= -2097152 && hi < 2097152) v = BigInt(hi * 4294967296 + this.buf.readUInt32BE(this.pos + 4));
+    else v = this.buf.readBigInt64BE(this.pos);
     this.pos += 8;
     return v;
   }
@@ -93,6 +97,8 @@ export class Reader {
   /** Unsigned varint of at most 32 bits (Kafka's UNSIGNED_VARINT). */
   readUVarint(): number {
     const buf = this.buf;
+    // Fast path: lengths and counts below 128 are one byte.
+    if (this.pos < this.end && buf[this.pos]! < 0x80) return buf[this.pos++]!;
     let result = 0;
     for (let shift = 0; shift < 35; shift += 7) {
       if (this.pos >= this.end) throw malformed('truncated varint');

@@ -98,7 +98,15 @@ export class Writer {
   /** int64 from a bigint; a safe-integer number is accepted too. */
   writeInt64(v: bigint | number): void {
     this.ensure(8);
-    this.buf.writeBigInt64BE(typeof v === 'bigint' ? v : BigInt(v), this.pos);
+    const n = Number(v);
+    if (Number.isSafeInteger(n)) {
+      // Offsets and timestamps are safe integers: two int32 writes beat writeBigInt64BE.
+      const hi = Math.floor(n / 4294967296);
+      this.buf.writeInt32BE(hi, this.pos);
+      this.buf.writeUInt32BE(n - hi * 4294967296, this.pos + 4);
+    } else {
+      this.buf.writeBigInt64BE(typeof v === 'bigint' ? v : BigInt(v), this.pos);
+    }
     this.pos += 8;
   }
 

@@ -121,8 +121,13 @@ function readTagged(tags: Map<number, { name: string; decode: Decoder }>): Step 
 export function structDecoder(fields: readonly FieldSchema[], version: number, flexible: boolean): Decoder {
   const steps: Step[] = [];
   const tags = new Map<number, { name: string; decode: Decoder }>();
+  // Every decoded object is cloned from this template: one shape per (struct, version), and no
+  // property-adding transitions. Absent scalar fields keep the template's default.
+  const template: Record<string, unknown> = {};
   for (const f of fields) {
     const name = f.name;
+    const make = defaultFactory(f, version);
+    template[name] = f.kind === 'value' ? make() : null;
     if (inRange(f.versions, version) && !(flexible && inRange(f.tagged, version))) {
       const decode = fieldDecoder(f, version, flexible);
       steps.push((r, o) => {
@@ -130,11 +135,12 @@ export function structDecoder(fields: readonly FieldSchema[], version: number, f
       });
       continue;
     }
-    // Absent or tagged: start from the default so every decoded object has the same shape.
-    const make = defaultFactory(f, version);
-    steps.push((_r, o) => {
-      o[name] = make();
-    });
+    // Absent or tagged: arrays and structs need a fresh default each time.
+    if (f.kind !== 'value') {
+      steps.push((_r, o) => {
+        o[name] = make();
+      });
+    }
     if (flexible && inRange(f.versions, version) && f.tag !== null) {
       tags.set(f.tag, { name, decode: fieldDecoder(f, version, flexible) });
     }
@@ -142,7 +148,7 @@ export function structDecoder(fields: readonly FieldSchema[], version: number, f
   if (flexible) steps.push(tags.size === 0 ? (r) => r.skipTaggedFields() : readTagged(tags));
   const n = steps.length;
   return (r) => {
-    const o: Record<string, unknown> = {};
+    const o = { ...template };
     for (let i = 0; i < n; i++) steps[i]!(r, o);
     return o;
   };
