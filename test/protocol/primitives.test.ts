@@ -98,6 +98,25 @@ describe('Writer / Reader', () => {
     assert.equal(r.readCompactBytes().toString(), 'q');
   });
 
+  it('array lengths and tagged-field sections', () => {
+    const b = written((w) => {
+      w.writeArrayLength(2);
+      w.writeArrayLength(null);
+      w.writeCompactArrayLength(2);
+      w.writeCompactArrayLength(null);
+      w.writeEmptyTaggedFields();
+    });
+    assert.deepEqual(b, hex('00000002 ffffffff 03 00 00'));
+    const r = new Reader(Buffer.concat([b, hex('02 01 01 aa 05 00')]));
+    assert.equal(r.readArrayLength(0), 2);
+    assert.equal(r.readArrayLength(1), -1);
+    assert.equal(r.readCompactArrayLength(1), 2);
+    assert.equal(r.readCompactArrayLength(1), -1);
+    r.skipTaggedFields();
+    r.skipTaggedFields(); // two unknown tags: 1 (1 byte), 5 (empty)
+    assert.equal(r.remaining, 0);
+  });
+
   it('uuids are 22-char base64url strings; all zeros is ZERO_UUID', () => {
     const h = '0102030405060708090a0b0c0d0e0f10';
     const id = uuidFromHex(h);

@@ -184,6 +184,21 @@ export class Writer {
     else this.writeCompactString(v);
   }
 
+  /** int32 element count; null writes -1. */
+  writeArrayLength(n: number | null): void {
+    this.writeInt32(n === null ? -1 : n);
+  }
+
+  /** Unsigned varint (count + 1); null writes 0. */
+  writeCompactArrayLength(n: number | null): void {
+    this.writeUVarint(n === null ? 0 : n + 1);
+  }
+
+  /** An empty tagged-field section (flexible versions). */
+  writeEmptyTaggedFields(): void {
+    this.writeUVarint(0);
+  }
+
   /** Raw bytes, copied when small, emitted as a chunk of their own when large. */
   writeRaw(b: Buffer): void {
     if (b.length >= ZERO_COPY_THRESHOLD) {
