@@ -15,9 +15,9 @@ function zero(type: Primitive): Scalar | Buffer {
     case 'uuid':
       return ZERO_UUID;
     case 'bytes':
-      return EMPTY;
     case 'records':
-      return null;
+      // An omitted records field is written empty, as Kafka brokers do, not null.
+      return EMPTY;
     default:
       return 0;
   }
