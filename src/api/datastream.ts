@@ -1,0 +1,222 @@
+import { JobConfigurationError } from '../runtime/errors.ts';
+import type { OneInputTransformation, Partitioning, Transformation } from '../runtime/graph/transformations.ts';
+import { FilterOperator, FlatMapOperator, MapOperator, ProcessOperator } from '../runtime/operators/basic-operators.ts';
+import type { OneInputOperator } from '../runtime/operators/operator.ts';
+import { SinkOperator } from '../runtime/operators/sink-operator.ts';
+import { TimestampsAndWatermarksOperator } from '../runtime/operators/timestamps-watermarks.ts';
+import type { WatermarkStrategy } from '../time/watermark-strategy.ts';
+import type { StreamExecutionEnvironment } from './environment.ts';
+import type { FilterFunctionLike, FlatMapFunctionLike, KeySelectorLike, MapFunctionLike } from './functions/basic.ts';
+import { toFilterFunction, toFlatMapFunction, toKeyFunction, toMapFunction, toProcessFunction } from './functions/normalize.ts';
+import type { ProcessFunctionLike } from './functions/process.ts';
+import type { OutputTag } from './output-tag.ts';
+import { CollectSink } from './sinks/collect-sink.ts';
+import { PrintSink } from './sinks/print-sink.ts';
+import type { Sink, SinkFunction } from './sinks/sink.ts';
+import { streamFactories } from './stream-factories.ts';
+import type { KeyedStream } from './keyed-stream.ts';
+import type { ConnectedStreams } from './connected-streams.ts';
+import type { AllWindowedStream } from './windowed-stream.ts';
+import type { WindowAssigner } from './windowing/assigner.ts';
+import type { Window } from './windowing/windows.ts';
+
+/**
+ * A stream of records of type `T`. Transformations return new streams; nothing runs until
+ * `env.execute()` (or `executeAndCollect()`).
+ *
+ * @example
+ * ```ts
+ * import { StreamExecutionEnvironment } from 'sluice';
+ * const env = StreamExecutionEnvironment.getExecutionEnvironment();
+ * const out = await env.fromElements(1, 2, 3, 4)
+ *   .filter((n) => n % 2 === 0)
+ *   .map((n) => n * 10)
+ *   .executeAndCollect(); // [20, 40]
+ * ```
+ */
+export class DataStream<T> {
+  readonly env: StreamExecutionEnvironment;
+  /** @internal the logical node behind this stream */
+  readonly transformation: Transformation;
+
+  constructor(env: StreamExecutionEnvironment, transformation: Transformation) {
+    this.env = env;
+    this.transformation = transformation;
+  }
+
+  /** @internal adds a one-input operator after this stream. */
+  addOperator<O>(name: string, factory: () => OneInputOperator<T, O>, extra: Partial<Pick<OneInputTransformation, 'maxParallelism' | 'hasTimestamps' | 'parallelism'>> = {}): DataStream<O> {
+    const t: OneInputTransformation = {
+      kind: 'one',
+      id: this.env.nextId(),
+      name,
+      uid: undefined,
+      parallelism: extra.parallelism,
+      hasTimestamps: extra.hasTimestamps ?? this.transformation.hasTimestamps,
+      input: this.transformation,
+      factory: factory as () => OneInputOperator<unknown, unknown>,
+      ...(extra.maxParallelism !== undefined ? { maxParallelism: extra.maxParallelism } : {}),
+    };
+    return new DataStream<O>(this.env, t);
+  }
+
+  /** @internal a partitioned view of this stream. */
+  partitioned(partitioning: Partitioning): Transformation {
+    return {
+      kind: 'partition',
+      id: this.env.nextId(),
+      name: partitioning.kind,
+      uid: undefined,
+      parallelism: undefined,
+      hasTimestamps: this.transformation.hasTimestamps,
+      input: this.transformation,
+      partitioning,
+    };
+  }
+
+  map<O>(fn: MapFunctionLike<T, O>): DataStream<O> {
+    const f = toMapFunction(fn);
+    return this.addOperator('Map', () => new MapOperator(f));
+  }
+  filter(fn: FilterFunctionLike<T>): DataStream<T> {
+    const f = toFilterFunction(fn);
+    return this.addOperator('Filter', () => new FilterOperator(f));
+  }
+  /** Zero or more outputs per record; a plain function may return an iterable instead of collecting. */
+  flatMap<O>(fn: FlatMapFunctionLike<T, O>): DataStream<O> {
+    const f = toFlatMapFunction(fn);
+    return this.addOperator('Flat Map', () => new FlatMapOperator(f));
+  }
+  process<O>(fn: ProcessFunctionLike<T, O>): DataStream<O> {
+    const f = toProcessFunction(fn);
+    return this.addOperator('Process', () => new ProcessOperator(f));
+  }
+
+  /** Partitions by key: records with the same key go to the same subtask, in order. */
+  keyBy<K>(key: KeySelectorLike<T, K> | (T extends object ? keyof T & (string | number) : never)): KeyedStream<T, K> {
+    return streamFactories.keyed(this, toKeyFunction<T, K>(key as KeySelectorLike<T, K>));
+  }
+
+  /** Merges streams of the same type. */
+  union(...others: DataStream<T>[]): DataStream<T> {
+    for (const o of others) if (o.env !== this.env) throw new JobConfigurationError('union(): all streams must come from the same environment');
+    return new DataStream<T>(this.env, {
+      kind: 'union',
+      id: this.env.nextId(),
+      name: 'Union',
+      uid: undefined,
+      parallelism: undefined,
+      hasTimestamps: [this, ...others].every((s) => s.transformation.hasTimestamps),
+      inputs: [this.transformation, ...others.map((o) => o.transformation)],
+    });
+  }
+
+  /** Connects two streams of possibly different types, for CoMap/CoFlatMap/CoProcess functions. */
+  connect<T2>(other: DataStream<T2>): ConnectedStreams<T, T2> {
+    return streamFactories.connected(this, other);
+  }
+
+  /** Round-robin redistribution over the downstream subtasks. */
+  rebalance(): DataStream<T> {
+    return new DataStream<T>(this.env, this.partitioned({ kind: 'rebalance' }));
+  }
+  /** Sends every record to the first downstream subtask. */
+  global(): DataStream<T> {
+    return new DataStream<T>(this.env, this.partitioned({ kind: 'global' }));
+  }
+
+  /** Assigns event timestamps and generates watermarks. */
+  assignTimestampsAndWatermarks(strategy: WatermarkStrategy<T>): DataStream<T> {
+    const env = this.env;
+    return this.addOperator('Timestamps/Watermarks', () => new TimestampsAndWatermarksOperator<T>(strategy, env.getAutoWatermarkInterval()), {
+      hasTimestamps: strategy.hasTimestampAssigner || this.transformation.hasTimestamps,
+    });
+  }
+
+  /** Windows over the whole (non-keyed) stream; runs with parallelism 1. */
+  windowAll<W extends Window>(assigner: WindowAssigner<T, W>): AllWindowedStream<T, W> {
+    return streamFactories.allWindowed(this, assigner);
+  }
+
+  /** The side output `tag` of this operator. */
+  getSideOutput<X>(tag: OutputTag<X>): DataStream<X> {
+    const t = this.transformation;
+    if (t.kind !== 'one' && t.kind !== 'two') {
+      throw new JobConfigurationError(`getSideOutput('${tag.id}') must be called on the stream returned by process(), window(...)... not on a ${t.kind} stream`);
+    }
+    return new DataStream<X>(this.env, {
+      kind: 'side',
+      id: this.env.nextId(),
+      name: `Side output ${tag.id}`,
+      uid: undefined,
+      parallelism: undefined,
+      hasTimestamps: t.hasTimestamps,
+      input: t,
+      tag: tag as OutputTag<unknown>,
+    });
+  }
+
+  #operator(what: string): Extract<Transformation, { kind: 'one' | 'two' | 'source' }> {
+    const t = this.transformation;
+    if (t.kind === 'one' || t.kind === 'two' || t.kind === 'source') return t;
+    throw new JobConfigurationError(`${what} applies to an operator; call it right after map/process/window/fromSource..., not after ${t.kind}`);
+  }
+
+  /** Sets the stable id of this operator (state and savepoints are keyed by it). */
+  uid(id: string): this {
+    if (typeof id !== 'string' || id.length === 0) throw new JobConfigurationError('uid(id) needs a non-empty string');
+    this.#operator('uid()').uid = id;
+    return this;
+  }
+  name(name: string): this {
+    this.transformation.name = name;
+    return this;
+  }
+  setParallelism(parallelism: number): this {
+    if (!(Number.isInteger(parallelism) && parallelism >= 1)) {
+      throw new JobConfigurationError(`setParallelism(${parallelism}): parallelism must be an integer >= 1`);
+    }
+    this.#operator('setParallelism()').parallelism = parallelism;
+    return this;
+  }
+  getParallelism(): number {
+    return this.transformation.parallelism ?? this.env.getParallelism();
+  }
+
+  /** Writes the stream to a sink. */
+  sinkTo(sink: Sink<T>): DataStreamSink<T> {
+    const s = this.addOperator<never>('Sink', () => new SinkOperator<T>(sink));
+    (s.transformation as { isSink?: boolean }).isSink = true;
+    this.env.addSink(s.transformation);
+    return new DataStreamSink<T>(this.env, s.transformation);
+  }
+  /** Writes the stream to a sink, or calls a function for each record. */
+  addSink(sink: Sink<T> | SinkFunction<T>): DataStreamSink<T> {
+    const s: Sink<T> = typeof sink === 'function' ? { createWriter: () => ({ write: sink }) } : sink;
+    return this.sinkTo(s).name(typeof sink === 'function' ? 'Sink: Function' : 'Sink');
+  }
+  /** Prints each record to stdout. */
+  print(prefix?: string): DataStreamSink<T> {
+    return this.sinkTo(new PrintSink<T>(prefix)).name('Sink: Print to Std. Out');
+  }
+  /** Prints each record to stderr. */
+  printToErr(prefix?: string): DataStreamSink<T> {
+    return this.sinkTo(new PrintSink<T>(prefix, { stderr: true })).name('Sink: Print to Std. Err');
+  }
+
+  /**
+   * Runs the job (with all the sinks of the environment) and returns this stream's records.
+   * With `limit`, stops once that many arrived (so it also works on unbounded streams).
+   */
+  async executeAndCollect(limit?: number, jobName = 'Sluice Job'): Promise<T[]> {
+    const stop = { stopped: false };
+    const sink = new CollectSink<T>(limit === undefined ? {} : { limit, onLimit: () => void (stop.stopped = true) });
+    const s = this.addOperator<never>('Sink: Collect', () => new SinkOperator<T>(sink));
+    const client = this.env.start(jobName, { extraSinks: [s.transformation], stopSignal: stop });
+    await client.result;
+    return sink.values;
+  }
+}
+
+/** The end of a stream; settable name, uid and parallelism. */
+export class DataStreamSink<T> extends DataStream<T> {}

@@ -1,0 +1,213 @@
+import type { Clock } from '../util/clock.ts';
+import { systemClock } from '../util/clock.ts';
+import { WatermarkStrategy } from '../time/watermark-strategy.ts';
+import { JobConfigurationError } from '../runtime/errors.ts';
+import { compileJobGraph, describeJobGraph, type JobGraph } from '../runtime/graph/job-graph.ts';
+import type { Transformation } from '../runtime/graph/transformations.ts';
+import { executeLocally } from '../runtime/executor/local-executor.ts';
+import type { JobClient, JobExecutionResult, JobSnapshot } from '../runtime/executor/job-client.ts';
+import type { WatermarkInterval } from '../runtime/operators/timestamps-watermarks.ts';
+import { DataStream } from './datastream.ts';
+import './keyed-stream.ts';
+import './windowed-stream.ts';
+import './connected-streams.ts';
+import type { Source } from './sources/source.ts';
+import { CollectionSource, IterableSource } from './sources/collection-source.ts';
+import { FileSource } from './sources/file-source.ts';
+import { GeneratorSource } from './sources/generator-source.ts';
+
+/** How the job runs: `streaming` (incremental, watermarks), `batch` (bounded inputs only), or decided from the sources. */
+export type RuntimeMode = 'streaming' | 'batch' | 'automatic';
+
+export interface ExecutionEnvironmentOptions {
+  /** Default parallelism of operators (default 1). */
+  parallelism?: number;
+  runtimeMode?: RuntimeMode;
+  /** Processing time (timers, periodic watermarks, idleness, TTL). Default: the system clock. */
+  clock?: Clock;
+  /** Periodic watermark interval in ms (default 200), 0 = off, or 'every-record' (deterministic, for tests). */
+  autoWatermarkInterval?: WatermarkInterval;
+  /** Keep track of keyed state deletes for a changelog (default false). */
+  trackStateChanges?: boolean;
+}
+
+/** Options of one execution. */
+export interface ExecuteOptions {
+  /** Restore operator state and source positions from a savepoint. */
+  restoreFrom?: JobSnapshot;
+}
+
+/**
+ * Builds and runs jobs. Every `env.from...` starts a stream; `execute()` compiles the graph of
+ * transformations into stages of chained operators and runs it.
+ *
+ * @example
+ * ```ts
+ * import { StreamExecutionEnvironment } from 'sluice';
+ * const env = StreamExecutionEnvironment.getExecutionEnvironment({ parallelism: 2 });
+ * env.fromElements('to be', 'or not to be')
+ *   .flatMap((line: string) => line.split(' '))
+ *   .map((w) => [w, 1] as [string, number])
+ *   .keyBy((p) => p[0])
+ *   .sum(1)
+ *   .print();
+ * await env.execute('word count');
+ * ```
+ */
+export class StreamExecutionEnvironment {
+  #parallelism: number;
+  #mode: RuntimeMode;
+  #clock: Clock;
+  #interval: WatermarkInterval;
+  #trackChanges: boolean;
+  #nextId = 0;
+  readonly #sinks: Transformation[] = [];
+
+  private constructor(options: ExecutionEnvironmentOptions) {
+    this.#parallelism = 1;
+    this.setParallelism(options.parallelism ?? 1);
+    this.#mode = options.runtimeMode ?? 'streaming';
+    this.#clock = options.clock ?? systemClock;
+    this.#interval = options.autoWatermarkInterval ?? 200;
+    this.#trackChanges = options.trackStateChanges ?? false;
+  }
+
+  static getExecutionEnvironment(options: ExecutionEnvironmentOptions = {}): StreamExecutionEnvironment {
+    return new StreamExecutionEnvironment(options);
+  }
+  static createLocalEnvironment(parallelism = 1, options: ExecutionEnvironmentOptions = {}): StreamExecutionEnvironment {
+    return new StreamExecutionEnvironment({ ...options, parallelism });
+  }
+
+  setParallelism(parallelism: number): this {
+    if (!(Number.isInteger(parallelism) && parallelism >= 1)) {
+      throw new JobConfigurationError(`parallelism must be an integer >= 1, got ${parallelism}`);
+    }
+    this.#parallelism = parallelism;
+    return this;
+  }
+  getParallelism(): number {
+    return this.#parallelism;
+  }
+  setRuntimeMode(mode: RuntimeMode): this {
+    this.#mode = mode;
+    return this;
+  }
+  getRuntimeMode(): RuntimeMode {
+    return this.#mode;
+  }
+  setAutoWatermarkInterval(interval: WatermarkInterval): this {
+    this.#interval = interval;
+    return this;
+  }
+  getAutoWatermarkInterval(): WatermarkInterval {
+    return this.#interval;
+  }
+  getClock(): Clock {
+    return this.#clock;
+  }
+
+  /** @internal */
+  nextId(): number {
+    return this.#nextId++;
+  }
+  /** @internal */
+  addSink(t: Transformation): void {
+    this.#sinks.push(t);
+  }
+  /** @internal */
+  removeSink(t: Transformation): void {
+    const i = this.#sinks.indexOf(t);
+    if (i >= 0) this.#sinks.splice(i, 1);
+  }
+
+  /** A stream from a source, with its watermark strategy (timestamps and watermarks per split). */
+  fromSource<T>(source: Source<T>, watermarkStrategy: WatermarkStrategy<T>, sourceName: string): DataStream<T> {
+    if (source === null || typeof source !== 'object' || typeof source.createReader !== 'function') {
+      throw new JobConfigurationError('fromSource(source, ...) needs a Source (an object with getBoundedness() and createReader())');
+    }
+    const t: Transformation = {
+      kind: 'source',
+      id: this.nextId(),
+      name: `Source: ${sourceName}`,
+      uid: undefined,
+      parallelism: undefined,
+      hasTimestamps: watermarkStrategy.hasTimestampAssigner || source.providesTimestamps === true,
+      source: source as Source<unknown>,
+      strategy: watermarkStrategy as WatermarkStrategy<unknown>,
+    };
+    return new DataStream<T>(this, t);
+  }
+
+  /** A stream from a `Source`, an iterable or an async iterable (no watermarks). */
+  addSource<T>(source: Source<T> | Iterable<T> | AsyncIterable<T>, sourceName = 'Custom Source'): DataStream<T> {
+    const s: Source<T> =
+      typeof (source as Source<T>).createReader === 'function' ? (source as Source<T>) : new IterableSource(source as Iterable<T>);
+    return this.fromSource(s, WatermarkStrategy.noWatermarks<T>(), sourceName);
+  }
+
+  /** A bounded stream of the array's elements, in order. */
+  fromCollection<T>(items: readonly T[]): DataStream<T> {
+    if (!Array.isArray(items)) throw new JobConfigurationError('fromCollection(items) needs an array; for other iterables use addSource(iterable)');
+    return this.fromSource(new CollectionSource(items), WatermarkStrategy.noWatermarks<T>(), 'Collection Source');
+  }
+
+  /** A bounded stream of the given values. */
+  fromElements<T>(...values: T[]): DataStream<T> {
+    return this.fromSource(new CollectionSource(values), WatermarkStrategy.noWatermarks<T>(), 'Collection Source');
+  }
+
+  /** The numbers from..to (inclusive), generated in parallel. */
+  fromSequence(from: number, to: number): DataStream<number> {
+    return this.fromSource(new GeneratorSource((i) => from + i, { count: Math.max(0, to - from + 1) }), WatermarkStrategy.noWatermarks<number>(), 'Sequence Source');
+  }
+
+  /** The lines of a text file. */
+  readTextFile(path: string): DataStream<string> {
+    return this.fromSource(FileSource.forLines(path), WatermarkStrategy.noWatermarks<string>(), path);
+  }
+
+  /** @internal compiles the current graph. */
+  compile(jobName: string, extraSinks: Transformation[] = []): JobGraph {
+    return compileJobGraph([...this.#sinks, ...extraSinks], { jobName, parallelism: this.#parallelism });
+  }
+
+  /** The stages of the job as text (what runs where, and the exchanges between stages). */
+  getExecutionPlan(jobName = 'Sluice Job'): string {
+    return describeJobGraph(this.compile(jobName));
+  }
+
+  #resolveMode(graph: JobGraph): 'streaming' | 'batch' {
+    const unbounded = graph.vertices.filter((v) => v.t.kind === 'source' && v.t.source.getBoundedness() === 'unbounded');
+    if (this.#mode === 'batch' && unbounded.length > 0) {
+      throw new JobConfigurationError(
+        `runtimeMode 'batch' needs bounded sources, but ${unbounded.map((v) => `'${v.name}'`).join(', ')} ${unbounded.length > 1 ? 'are' : 'is'} unbounded; use runtimeMode 'streaming' or 'automatic'`,
+      );
+    }
+    if (this.#mode === 'automatic') return unbounded.length > 0 ? 'streaming' : 'batch';
+    return this.#mode;
+  }
+
+  /** @internal */
+  start(jobName: string, options: ExecuteOptions & { extraSinks?: Transformation[]; stopSignal?: { stopped: boolean } } = {}): JobClient {
+    const graph = this.compile(jobName, options.extraSinks);
+    return executeLocally(graph, {
+      mode: this.#resolveMode(graph),
+      clock: this.#clock,
+      autoWatermarkInterval: this.#interval,
+      trackStateChanges: this.#trackChanges,
+      restoreFrom: options.restoreFrom,
+      stopSignal: options.stopSignal,
+    });
+  }
+
+  /** Runs the job until its inputs end (forever for unbounded sources). Rejects if it fails. */
+  async execute(jobName = 'Sluice Job', options: ExecuteOptions = {}): Promise<JobExecutionResult> {
+    return this.start(jobName, options).result;
+  }
+
+  /** Starts the job and returns a handle to cancel it or take savepoints. */
+  async executeAsync(jobName = 'Sluice Job', options: ExecuteOptions = {}): Promise<JobClient> {
+    return this.start(jobName, options);
+  }
+}

@@ -1,0 +1,77 @@
+import type { RuntimeContext } from '../runtime-context.ts';
+import type { Collector } from './collector.ts';
+
+/** Optional lifecycle of every user function object. */
+export interface RichFunction {
+  /** Called once per parallel instance before the first record; acquire state here. */
+  open?(ctx: RuntimeContext): void | Promise<void>;
+  /** Called once after the last record. */
+  close?(): void | Promise<void>;
+}
+
+/**
+ * One output per input.
+ *
+ * @example
+ * ```ts
+ * import { StreamExecutionEnvironment, type MapFunction } from 'sluice';
+ * class UpperCaseMapFunction implements MapFunction<string, string> {
+ *   map(value: string): string { return value.toUpperCase(); }
+ * }
+ * const env = StreamExecutionEnvironment.getExecutionEnvironment();
+ * env.fromElements('a', 'b').map(new UpperCaseMapFunction()).print();
+ * await env.execute('my_flink_job');
+ * ```
+ */
+export interface MapFunction<IN, OUT> extends RichFunction {
+  map(value: IN): OUT;
+}
+/** Keeps the records for which it returns true. */
+export interface FilterFunction<T> extends RichFunction {
+  filter(value: T): boolean;
+}
+/** Zero or more outputs per input, through the collector. */
+export interface FlatMapFunction<IN, OUT> extends RichFunction {
+  flatMap(value: IN, out: Collector<OUT>): void;
+}
+/** Extracts the key of a record (`keyBy`). */
+export interface KeySelector<T, K> {
+  getKey(value: T): K;
+}
+/** Map over a connected stream: one method per input. */
+export interface CoMapFunction<IN1, IN2, OUT> extends RichFunction {
+  map1(value: IN1): OUT;
+  map2(value: IN2): OUT;
+}
+/** FlatMap over a connected stream. */
+export interface CoFlatMapFunction<IN1, IN2, OUT> extends RichFunction {
+  flatMap1(value: IN1, out: Collector<OUT>): void;
+  flatMap2(value: IN2, out: Collector<OUT>): void;
+}
+
+/** Base class of rich map functions (Flink's `RichMapFunction`). */
+export abstract class RichMapFunction<IN, OUT> implements MapFunction<IN, OUT> {
+  open(_ctx: RuntimeContext): void | Promise<void> {}
+  close(): void | Promise<void> {}
+  abstract map(value: IN): OUT;
+}
+/** Base class of rich filter functions. */
+export abstract class RichFilterFunction<T> implements FilterFunction<T> {
+  open(_ctx: RuntimeContext): void | Promise<void> {}
+  close(): void | Promise<void> {}
+  abstract filter(value: T): boolean;
+}
+/** Base class of rich flatMap functions. */
+export abstract class RichFlatMapFunction<IN, OUT> implements FlatMapFunction<IN, OUT> {
+  open(_ctx: RuntimeContext): void | Promise<void> {}
+  close(): void | Promise<void> {}
+  abstract flatMap(value: IN, out: Collector<OUT>): void;
+}
+
+/** A plain function or the interface, for `map`. */
+export type MapFunctionLike<IN, OUT> = MapFunction<IN, OUT> | ((value: IN) => OUT);
+export type FilterFunctionLike<T> = FilterFunction<T> | ((value: T) => boolean);
+/** A flatMap as a function: emit through `out`, or return an iterable of outputs. */
+export type FlatMapFunctionLike<IN, OUT> = FlatMapFunction<IN, OUT> | ((value: IN, out: Collector<OUT>) => Iterable<OUT> | void);
+export type KeySelectorLike<T, K> = KeySelector<T, K> | ((value: T) => K);
+export type CoMapFunctionLike<IN1, IN2, OUT> = CoMapFunction<IN1, IN2, OUT>;

@@ -1,0 +1,121 @@
+import { JobConfigurationError } from '../runtime/errors.ts';
+import { KeyedAggregateOperator, KeyedProcessOperator, KeyedReduceOperator } from '../runtime/operators/keyed-operators.ts';
+import type { AggregateFunction, ReduceFunction } from '../state/descriptors.ts';
+import { DataStream } from './datastream.ts';
+import type { StreamExecutionEnvironment } from './environment.ts';
+import { fieldAggregation, type FieldRef } from './field-aggregations.ts';
+import type { FilterFunctionLike, FlatMapFunctionLike, MapFunctionLike } from './functions/basic.ts';
+import {
+  checkAggregateFunction,
+  toFilterFunction,
+  toFlatMapFunction,
+  toKeyedProcessFunction,
+  toMapFunction,
+  toReduceFunction,
+} from './functions/normalize.ts';
+import type { KeyedProcessFunctionLike, KeyedProcessFunctionShape } from './functions/process.ts';
+import { streamFactories } from './stream-factories.ts';
+import { WindowedStream } from './windowed-stream.ts';
+import type { WindowAssigner } from './windowing/assigner.ts';
+import { GlobalWindows } from './windowing/assigners.ts';
+import { CountEvictor } from './windowing/evictors.ts';
+import { CountTrigger, PurgingTrigger } from './windowing/triggers.ts';
+import type { GlobalWindow, Window } from './windowing/windows.ts';
+
+/**
+ * A stream partitioned by key. Operators after `keyBy` see one key at a time and may use keyed
+ * state and timers; records of a key stay in order.
+ *
+ * @example
+ * ```ts
+ * import { TumblingEventTimeWindows, Time } from 'sluice';
+ * const perUser = clicks.keyBy((c) => c.user);
+ * perUser.sum('count');                                                     // rolling
+ * perUser.window(TumblingEventTimeWindows.of(Time.minutes(1))).sum('count'); // per minute
+ * ```
+ */
+export class KeyedStream<T, K> extends DataStream<T> {
+  readonly keyOf: (value: T) => K;
+  constructor(env: StreamExecutionEnvironment, input: DataStream<T>, keyOf: (value: T) => K) {
+    super(env, input.partitioned({ kind: 'hash', keyOf: keyOf as (v: unknown) => unknown }));
+    this.keyOf = keyOf;
+  }
+
+  /** Processes each element with keyed state and timers. */
+  override process<O>(fn: KeyedProcessFunctionLike<K, T, O>): DataStream<O> {
+    const f = toKeyedProcessFunction(fn);
+    const keyOf = this.keyOf;
+    return this.addOperator('KeyedProcess', () => new KeyedProcessOperator<K, T, O>(keyOf, f));
+  }
+
+  /** `map` on a keyed stream: the function may use keyed state (acquire it in `open`). */
+  override map<O>(fn: MapFunctionLike<T, O>): DataStream<O> {
+    const f = toMapFunction(fn);
+    return this.#keyed('Map', { open: f.open?.bind(f), close: f.close?.bind(f), processElement: (v, _c, out) => out.collect(f.map(v)) });
+  }
+  override filter(fn: FilterFunctionLike<T>): DataStream<T> {
+    const f = toFilterFunction(fn);
+    return this.#keyed('Filter', { open: f.open?.bind(f), close: f.close?.bind(f), processElement: (v, _c, out) => void (f.filter(v) && out.collect(v)) });
+  }
+  override flatMap<O>(fn: FlatMapFunctionLike<T, O>): DataStream<O> {
+    const f = toFlatMapFunction(fn);
+    return this.#keyed('Flat Map', { open: f.open?.bind(f), close: f.close?.bind(f), processElement: (v, _c, out) => f.flatMap(v, out) });
+  }
+  #keyed<O>(name: string, fn: KeyedProcessFunctionShape<K, T, O>): DataStream<O> {
+    const keyOf = this.keyOf;
+    const shape: KeyedProcessFunctionShape<K, T, O> = { processElement: fn.processElement };
+    if (fn.open) shape.open = fn.open;
+    if (fn.close) shape.close = fn.close;
+    return this.addOperator(name, () => new KeyedProcessOperator<K, T, O>(keyOf, shape));
+  }
+
+  /** Rolling reduce: emits the reduced value of the key after every element. */
+  reduce(fn: ReduceFunction<T> | ((a: T, b: T) => T)): DataStream<T> {
+    const f = toReduceFunction(fn);
+    const keyOf = this.keyOf;
+    return this.addOperator('Keyed Reduce', () => new KeyedReduceOperator<T, K>(keyOf, f));
+  }
+  /** Rolling aggregate: emits the current result of the key after every element. */
+  aggregate<ACC, O>(fn: AggregateFunction<T, ACC, O>): DataStream<O> {
+    const f = checkAggregateFunction(fn);
+    const keyOf = this.keyOf;
+    return this.addOperator('Keyed Aggregate', () => new KeyedAggregateOperator<T, ACC, O, K>(keyOf, f));
+  }
+  /** Rolling sum of a field (property name, tuple index, or none for numbers). */
+  sum(field?: FieldRef): DataStream<T> {
+    return this.reduce(fieldAggregation<T>('sum', field)).name(`Sum(${field ?? ''})`);
+  }
+  min(field?: FieldRef): DataStream<T> {
+    return this.reduce(fieldAggregation<T>('min', field)).name(`Min(${field ?? ''})`);
+  }
+  max(field?: FieldRef): DataStream<T> {
+    return this.reduce(fieldAggregation<T>('max', field)).name(`Max(${field ?? ''})`);
+  }
+  minBy(field?: FieldRef): DataStream<T> {
+    return this.reduce(fieldAggregation<T>('minBy', field)).name(`MinBy(${field ?? ''})`);
+  }
+  maxBy(field?: FieldRef): DataStream<T> {
+    return this.reduce(fieldAggregation<T>('maxBy', field)).name(`MaxBy(${field ?? ''})`);
+  }
+
+  /** Windows per key. Event-time windows need timestamps (assignTimestampsAndWatermarks). */
+  window<W extends Window>(assigner: WindowAssigner<T, W>): WindowedStream<T, K, W> {
+    if (assigner.isEventTime() && !this.transformation.hasTimestamps) {
+      throw new JobConfigurationError(
+        `event-time windows (${assigner.constructor.name}) need event timestamps, but this stream has none. ` +
+          `Call .assignTimestampsAndWatermarks(WatermarkStrategy.forBoundedOutOfOrderness(ms).withTimestampAssigner((e) => e.ts)) before keyBy, ` +
+          `pass such a strategy to env.fromSource(...), or use a processing-time assigner (TumblingProcessingTimeWindows).`,
+      );
+    }
+    return new WindowedStream<T, K, W>(this, assigner);
+  }
+
+  /** Windows of `size` elements per key (sliding every `slide` elements when given). */
+  countWindow(size: number, slide?: number): WindowedStream<T, K, GlobalWindow> {
+    const w = this.window(GlobalWindows.create<T>());
+    if (slide === undefined) return w.trigger(PurgingTrigger.of(CountTrigger.of<GlobalWindow>(size)));
+    return w.evictor(CountEvictor.of<T, GlobalWindow>(size)).trigger(CountTrigger.of<GlobalWindow>(slide));
+  }
+}
+
+streamFactories.keyed = <T, K>(input: DataStream<T>, keyOf: (v: T) => K): KeyedStream<T, K> => new KeyedStream<T, K>(input.env, input, keyOf);

@@ -1,0 +1,24 @@
+import type { Sink, SinkWriter } from './sink.ts';
+
+/**
+ * Collects records into an array shared by all parallel instances (in-process jobs). With a
+ * `limit`, calls `onLimit` once that many records have arrived.
+ */
+export class CollectSink<T> implements Sink<T> {
+  readonly values: T[] = [];
+  readonly #limit: number;
+  readonly #onLimit: (() => void) | undefined;
+  constructor(options: { limit?: number; onLimit?: () => void } = {}) {
+    this.#limit = options.limit ?? Number.POSITIVE_INFINITY;
+    this.#onLimit = options.onLimit;
+  }
+  createWriter(): SinkWriter<T> {
+    return {
+      write: (v) => {
+        if (this.values.length >= this.#limit) return;
+        this.values.push(v);
+        if (this.values.length === this.#limit) this.#onLimit?.();
+      },
+    };
+  }
+}

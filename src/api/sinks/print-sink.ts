@@ -1,0 +1,38 @@
+import type { Sink, SinkInitContext, SinkWriter } from './sink.ts';
+
+/**
+ * Writes each record as a line to stdout (or stderr), prefixed with `n> ` (the subtask, from 1)
+ * when the sink runs in parallel, like Flink's `print()`.
+ *
+ * @example
+ * ```ts
+ * stream.sinkTo(new PrintSink('debug'));  // "debug:2> value"
+ * ```
+ */
+export class PrintSink<T> implements Sink<T> {
+  readonly prefix: string | undefined;
+  readonly stderr: boolean;
+  readonly #write: ((line: string) => void) | undefined;
+  constructor(prefix?: string, options: { stderr?: boolean; write?: (line: string) => void } = {}) {
+    this.prefix = prefix;
+    this.stderr = options.stderr ?? false;
+    this.#write = options.write;
+  }
+  createWriter(ctx: SinkInitContext): SinkWriter<T> {
+    const sub = ctx.parallelism > 1 ? `${ctx.subtaskIndex + 1}` : '';
+    const head = this.prefix !== undefined ? (sub ? `${this.prefix}:${sub}> ` : `${this.prefix}> `) : sub ? `${sub}> ` : '';
+    const stream = this.stderr ? process.stderr : process.stdout;
+    const write = this.#write ?? ((line: string) => void stream.write(`${line}\n`));
+    return { write: (v) => write(head + format(v)) };
+  }
+}
+
+function format(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'object' && v !== null && v.toString !== Object.prototype.toString && !Array.isArray(v)) return String(v);
+  try {
+    return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? `${x}n` : x)) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}

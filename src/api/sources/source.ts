@@ -1,0 +1,81 @@
+import type { Clock } from '../../util/clock.ts';
+
+/** Whether a source ends. */
+export type Boundedness = 'bounded' | 'unbounded';
+
+/** What `pollNext` reports. */
+export const InputStatus = {
+  /** Call again right away. */
+  MORE_AVAILABLE: 'MORE_AVAILABLE',
+  /** Nothing now; `isAvailable()` resolves when there may be. */
+  NOTHING_AVAILABLE: 'NOTHING_AVAILABLE',
+  /** This reader is done (bounded sources). */
+  END_OF_INPUT: 'END_OF_INPUT',
+} as const;
+export type InputStatus = (typeof InputStatus)[keyof typeof InputStatus];
+
+/** Emits records (with an optional source timestamp), watermarks and idleness. */
+export interface SourceOutput<T> {
+  collect(value: T, timestamp?: number): void;
+  emitWatermark(watermark: number): void;
+  markIdle(): void;
+  markActive(): void;
+}
+/**
+ * The output of a reader. A reader that reads several splits (Kafka partitions) should emit
+ * through `createOutputForSplit(id)`: each split then gets its own watermark generator, and the
+ * reader's watermark is the minimum over its non-idle splits.
+ */
+export interface ReaderOutput<T> extends SourceOutput<T> {
+  createOutputForSplit(splitId: string): SourceOutput<T>;
+  releaseOutputForSplit(splitId: string): void;
+}
+
+/** Where a reader runs. */
+export interface SourceReaderContext {
+  readonly subtaskIndex: number;
+  readonly parallelism: number;
+  readonly clock: Clock;
+  /** Resolves when processing time reaches `time` (works with a manual clock). */
+  sleepUntil(time: number): Promise<void>;
+}
+
+/**
+ * Reads one parallel share of a source. `pollNext` is synchronous and emits zero or more records
+ * per call; asynchronous I/O happens behind `isAvailable()`.
+ */
+export interface SourceReader<T> {
+  start?(): void | Promise<void>;
+  pollNext(output: ReaderOutput<T>): InputStatus;
+  isAvailable(): Promise<void>;
+  /** Position to resume from (offsets), for checkpoints and savepoints. */
+  snapshotState?(checkpointId: number): unknown;
+  close?(): void | Promise<void>;
+}
+
+/**
+ * A source of records (`env.fromSource(source, strategy, name)`).
+ *
+ * @example
+ * ```ts
+ * import { InputStatus, type Source } from 'sluice';
+ * const countTo3: Source<number> = {
+ *   getBoundedness: () => 'bounded',
+ *   createReader: () => {
+ *     let i = 0;
+ *     return {
+ *       pollNext: (out) => (i < 3 ? (out.collect(i++), InputStatus.MORE_AVAILABLE) : InputStatus.END_OF_INPUT),
+ *       isAvailable: () => Promise.resolve(),
+ *     };
+ *   },
+ * };
+ * ```
+ */
+export interface Source<T> {
+  getBoundedness(): Boundedness;
+  createReader(ctx: SourceReaderContext, restoredState?: unknown): SourceReader<T>;
+  /** A source that cannot be read in parallel sets 1. */
+  readonly maxParallelism?: number;
+  /** True when records carry event timestamps from the source (e.g. Kafka record timestamps). */
+  readonly providesTimestamps?: boolean;
+}

@@ -1,0 +1,182 @@
+import { JobConfigurationError } from '../runtime/errors.ts';
+import { WindowOperator, type WindowContents } from '../runtime/operators/window/window-operator.ts';
+import type { AggregateFunction, ReduceFunction } from '../state/descriptors.ts';
+import { DataStream } from './datastream.ts';
+import { fieldAggregation, type FieldRef } from './field-aggregations.ts';
+import { checkAggregateFunction, toReduceFunction } from './functions/normalize.ts';
+import type { OutputTag } from './output-tag.ts';
+import { streamFactories } from './stream-factories.ts';
+import type { WindowAssigner } from './windowing/assigner.ts';
+import type { Evictor } from './windowing/evictors.ts';
+import type { Trigger } from './windowing/triggers.ts';
+import type {
+  ProcessAllWindowFunctionLike,
+  ProcessWindowFunctionLike,
+  ProcessWindowFunctionShape,
+  WindowFunction,
+} from './windowing/window-functions.ts';
+import type { Window } from './windowing/windows.ts';
+import type { KeyedStream } from './keyed-stream.ts';
+
+function toWindowFunction<IN, OUT, K, W extends Window>(fn: ProcessWindowFunctionLike<IN, OUT, K, W>): ProcessWindowFunctionShape<IN, OUT, K, W> {
+  if (typeof fn === 'function') return { process: fn };
+  if (fn === null || typeof fn !== 'object' || typeof fn.process !== 'function') {
+    throw new JobConfigurationError('window process() expects a function or a ProcessWindowFunction (an object with a process method)');
+  }
+  return fn;
+}
+
+/** Shared settings and building of keyed and non-keyed windowed streams. */
+abstract class WindowedBase<T, K, W extends Window> {
+  protected readonly assigner: WindowAssigner<T, W>;
+  protected trig: Trigger<T, W> | undefined;
+  protected evict: Evictor<T, W> | undefined;
+  protected lateness = 0;
+  protected lateTag: OutputTag<T> | undefined;
+
+  constructor(assigner: WindowAssigner<T, W>) {
+    this.assigner = assigner;
+  }
+
+  /** Replaces the assigner's default trigger. */
+  trigger(trigger: Trigger<T, W>): this {
+    if (this.assigner.isMerging() && !trigger.canMerge()) {
+      throw new JobConfigurationError(`trigger ${trigger.constructor.name} cannot be used with merging (session) windows: it does not support merging`);
+    }
+    this.trig = trigger;
+    return this;
+  }
+  /** Removes elements before/after the window function runs (keeps all elements in state). */
+  evictor(evictor: Evictor<T, W>): this {
+    this.evict = evictor;
+    return this;
+  }
+  /** Keeps windows `ms` after their end (event time): late elements re-fire them. */
+  allowedLateness(ms: number): this {
+    if (!(ms >= 0)) throw new JobConfigurationError(`allowedLateness(${ms}): lateness must be a number of ms >= 0`);
+    if (ms > 0 && !this.assigner.isEventTime()) {
+      throw new JobConfigurationError('allowedLateness() only applies to event-time windows; remove it for processing-time or count windows');
+    }
+    this.lateness = ms;
+    return this;
+  }
+  /** Elements too late for their windows go to this side output instead of being dropped. */
+  sideOutputLateData(tag: OutputTag<T>): this {
+    this.lateTag = tag;
+    return this;
+  }
+
+  protected abstract build<V, O>(name: string, contents: WindowContents<T, unknown, V>, fn: ProcessWindowFunctionShape<V, O, K, W> | undefined): DataStream<O>;
+
+  protected describe(fn: string): string {
+    const a = this.assigner as unknown as { size?: number; slide?: number };
+    const params = a.size !== undefined ? `(${a.size}${a.slide !== a.size ? `, ${a.slide}` : ''})` : '';
+    return `Window(${this.assigner.constructor.name}${params}, ${(this.trig ?? this.assigner.getDefaultTrigger()).constructor.name}, ${fn})`;
+  }
+
+  /** Incremental reduce per window, optionally followed by a window function. */
+  reduce<O = T>(fn: ReduceFunction<T> | ((a: T, b: T) => T), windowFn?: ProcessWindowFunctionLike<T, O, K, W>): DataStream<O> {
+    const r = toReduceFunction(fn);
+    return this.build<T, O>(this.describe('Reduce'), { kind: 'reduce', fn: r }, windowFn === undefined ? undefined : toWindowFunction(windowFn));
+  }
+  /** Incremental aggregation per window, optionally followed by a window function. */
+  aggregate<ACC, V, O = V>(fn: AggregateFunction<T, ACC, V>, windowFn?: ProcessWindowFunctionLike<V, O, K, W>): DataStream<O> {
+    const a = checkAggregateFunction(fn);
+    return this.build<V, O>(this.describe('Aggregate'), { kind: 'aggregate', fn: a as AggregateFunction<T, unknown, V> }, windowFn === undefined ? undefined : toWindowFunction(windowFn));
+  }
+  sum(field?: FieldRef): DataStream<T> {
+    return this.reduce(fieldAggregation<T>('sum', field));
+  }
+  min(field?: FieldRef): DataStream<T> {
+    return this.reduce(fieldAggregation<T>('min', field));
+  }
+  max(field?: FieldRef): DataStream<T> {
+    return this.reduce(fieldAggregation<T>('max', field));
+  }
+  minBy(field?: FieldRef): DataStream<T> {
+    return this.reduce(fieldAggregation<T>('minBy', field));
+  }
+  maxBy(field?: FieldRef): DataStream<T> {
+    return this.reduce(fieldAggregation<T>('maxBy', field));
+  }
+}
+
+/**
+ * Keyed windows: `keyed.window(assigner)` then an optional trigger, evictor, allowed lateness and
+ * late side output, then a window function.
+ *
+ * @example
+ * ```ts
+ * import { OutputTag, TumblingEventTimeWindows } from 'sluice';
+ * const late = new OutputTag<Click>('late');
+ * const counts = clicks.keyBy((c) => c.page)
+ *   .window(TumblingEventTimeWindows.of(60_000))
+ *   .allowedLateness(10_000)
+ *   .sideOutputLateData(late)
+ *   .aggregate({ createAccumulator: () => 0, add: (_c, n) => n + 1, getResult: (n) => n, merge: (a, b) => a + b });
+ * counts.getSideOutput(late).print('late');
+ * ```
+ */
+export class WindowedStream<T, K, W extends Window> extends WindowedBase<T, K, W> {
+  readonly #input: KeyedStream<T, K>;
+  constructor(input: KeyedStream<T, K>, assigner: WindowAssigner<T, W>) {
+    super(assigner);
+    this.#input = input;
+  }
+  /** Evaluates each window with all its elements. */
+  process<O>(fn: ProcessWindowFunctionLike<T, O, K, W>): DataStream<O> {
+    return this.build<T, O>(this.describe('Process'), { kind: 'list' }, toWindowFunction(fn));
+  }
+  /** The older form: `apply(key, window, elements, out)`. */
+  apply<O>(fn: WindowFunction<T, O, K, W>): DataStream<O> {
+    return this.build<T, O>(this.describe('Apply'), { kind: 'list' }, { process: (key, ctx, els, out) => fn.apply(key, ctx.window(), els, out) });
+  }
+  protected build<V, O>(name: string, contents: WindowContents<T, unknown, V>, fn: ProcessWindowFunctionShape<V, O, K, W> | undefined): DataStream<O> {
+    const { assigner, lateness, lateTag, evict } = this;
+    const trigger = this.trig ?? assigner.getDefaultTrigger();
+    const keyOf = this.#input.keyOf;
+    return this.#input.addOperator<O>(
+      name,
+      () => new WindowOperator<T, unknown, V, O, K, W>({ keyOf, assigner, trigger, evictor: evict, allowedLateness: lateness, lateDataTag: lateTag, contents, windowFunction: fn }),
+      { hasTimestamps: true },
+    );
+  }
+}
+
+/** Windows over a whole non-keyed stream (`windowAll`); runs as one subtask. */
+export class AllWindowedStream<T, W extends Window> extends WindowedBase<T, 0, W> {
+  readonly #input: DataStream<T>;
+  constructor(input: DataStream<T>, assigner: WindowAssigner<T, W>) {
+    super(assigner);
+    if (assigner.isEventTime() && !input.transformation.hasTimestamps) {
+      throw new JobConfigurationError(
+        `event-time windows (${assigner.constructor.name}) need event timestamps, but this stream has none. ` +
+          `Call .assignTimestampsAndWatermarks(WatermarkStrategy...withTimestampAssigner(...)) first.`,
+      );
+    }
+    this.#input = input;
+  }
+  process<O>(fn: ProcessAllWindowFunctionLike<T, O, W>): DataStream<O> {
+    const f = typeof fn === 'function' ? { process: fn } : fn;
+    const shape: ProcessWindowFunctionShape<T, O, 0, W> = { process: (_k, ctx, els, out) => f.process(ctx, els, out) };
+    if (typeof fn !== 'function') {
+      if (fn.open) shape.open = fn.open.bind(fn);
+      if (fn.close) shape.close = fn.close.bind(fn);
+      if (fn.clear) shape.clear = fn.clear.bind(fn);
+    }
+    return this.build<T, O>(this.describe('ProcessAll'), { kind: 'list' }, shape);
+  }
+  protected build<V, O>(name: string, contents: WindowContents<T, unknown, V>, fn: ProcessWindowFunctionShape<V, O, 0, W> | undefined): DataStream<O> {
+    const { assigner, lateness, lateTag, evict } = this;
+    const trigger = this.trig ?? assigner.getDefaultTrigger();
+    const global = new DataStream<T>(this.#input.env, this.#input.partitioned({ kind: 'global' }));
+    return global.addOperator<O>(
+      name.replace('Window(', 'AllWindow('),
+      () => new WindowOperator<T, unknown, V, O, 0, W>({ keyOf: () => 0, assigner, trigger, evictor: evict, allowedLateness: lateness, lateDataTag: lateTag, contents, windowFunction: fn }),
+      { hasTimestamps: true, maxParallelism: 1 },
+    );
+  }
+}
+
+streamFactories.allWindowed = <T, W extends Window>(input: DataStream<T>, assigner: WindowAssigner<T, W>): AllWindowedStream<T, W> =>
+  new AllWindowedStream<T, W>(input, assigner);

@@ -1,0 +1,32 @@
+import type { NamespaceSerializer } from '../../state/namespace.ts';
+import type { Trigger } from './triggers.ts';
+import type { Window } from './windows.ts';
+
+/** What an assigner may read besides the element. */
+export interface WindowAssignerContext {
+  getCurrentProcessingTime(): number;
+}
+
+/**
+ * Puts each element into zero or more windows, and names the default trigger.
+ * Implement it for custom windowing; the built-ins cover tumbling, sliding, session and global.
+ */
+export abstract class WindowAssigner<T, W extends Window> {
+  abstract assignWindows(element: T, timestamp: number, ctx: WindowAssignerContext): readonly W[];
+  abstract getDefaultTrigger(): Trigger<T, W>;
+  abstract isEventTime(): boolean;
+  /** How windows are identified in state and snapshots. */
+  abstract namespaceSerializer(): NamespaceSerializer<W>;
+  isMerging(): this is MergingWindowAssigner<T, W> {
+    return false;
+  }
+}
+
+/** An assigner whose windows merge (sessions). */
+export abstract class MergingWindowAssigner<T, W extends Window> extends WindowAssigner<T, W> {
+  /** Calls `merge(windowsToMerge, result)` for every group of windows that become one. */
+  abstract mergeWindows(windows: readonly W[], merge: (toMerge: W[], result: W) => void): void;
+  override isMerging(): this is MergingWindowAssigner<T, W> {
+    return true;
+  }
+}

@@ -1,0 +1,141 @@
+import { MissingTimestampError } from '../../runtime/errors.ts';
+import type { NamespaceSerializer } from '../../state/namespace.ts';
+import { NO_TIMESTAMP } from '../../time/watermark.ts';
+import { WindowAssigner, type WindowAssignerContext } from './assigner.ts';
+import { EventTimeTrigger, NeverTrigger, ProcessingTimeTrigger, type Trigger } from './triggers.ts';
+import { fixedSizeTimeWindowSerializer, GlobalWindow, globalWindowSerializer, TimeWindow } from './windows.ts';
+
+function checkSize(what: string, size: number, offset: number, slide = size): void {
+  if (!(size > 0) || !Number.isFinite(size)) throw new RangeError(`${what}: size must be a finite number of ms > 0, got ${size}`);
+  if (!(slide > 0)) throw new RangeError(`${what}: slide must be a number of ms > 0, got ${slide}`);
+  if (!(Math.abs(offset) < slide)) throw new RangeError(`${what}: |offset| must be smaller than the ${slide === size ? 'size' : 'slide'}`);
+}
+
+function requireTimestamp(ts: number, element: unknown): void {
+  if (ts === NO_TIMESTAMP) throw new MissingTimestampError('window', 'window', element);
+}
+
+/** Base of fixed-size time windows; keeps the last assignment to avoid allocating per element. */
+abstract class FixedTimeWindows<T> extends WindowAssigner<T, TimeWindow> {
+  readonly size: number;
+  readonly slide: number;
+  readonly offset: number;
+  #lastStart = Number.NaN;
+  #last: readonly TimeWindow[] = [];
+  constructor(size: number, slide: number, offset: number) {
+    super();
+    this.size = size;
+    this.slide = slide;
+    this.offset = offset;
+  }
+  protected windowsAt(ts: number): readonly TimeWindow[] {
+    const lastStart = TimeWindow.getWindowStartWithOffset(ts, this.offset, this.slide);
+    if (lastStart === this.#lastStart) return this.#last;
+    const out: TimeWindow[] = [];
+    for (let start = lastStart; start > ts - this.size; start -= this.slide) out.push(new TimeWindow(start, start + this.size));
+    this.#lastStart = lastStart;
+    this.#last = out;
+    return out;
+  }
+  namespaceSerializer(): NamespaceSerializer<TimeWindow> {
+    return fixedSizeTimeWindowSerializer;
+  }
+}
+
+/**
+ * Event-time windows of a fixed size that do not overlap.
+ *
+ * @example
+ * ```ts
+ * import { TumblingEventTimeWindows, Time } from 'sluice';
+ * stream.keyBy((e) => e.user).window(TumblingEventTimeWindows.of(Time.minutes(1))).reduce((a, b) => a + b);
+ * ```
+ */
+export class TumblingEventTimeWindows<T = unknown> extends FixedTimeWindows<T> {
+  static of<T = unknown>(size: number, offset = 0): TumblingEventTimeWindows<T> {
+    checkSize('TumblingEventTimeWindows.of', size, offset);
+    return new TumblingEventTimeWindows<T>(size, size, offset);
+  }
+  assignWindows(element: T, ts: number): readonly TimeWindow[] {
+    requireTimestamp(ts, element);
+    return this.windowsAt(ts);
+  }
+  getDefaultTrigger(): Trigger<T, TimeWindow> {
+    return EventTimeTrigger.create();
+  }
+  isEventTime(): boolean {
+    return true;
+  }
+}
+
+/** Event-time windows of `size` starting every `slide` ms (an element is in size/slide windows). */
+export class SlidingEventTimeWindows<T = unknown> extends FixedTimeWindows<T> {
+  static of<T = unknown>(size: number, slide: number, offset = 0): SlidingEventTimeWindows<T> {
+    checkSize('SlidingEventTimeWindows.of', size, offset, slide);
+    return new SlidingEventTimeWindows<T>(size, slide, offset);
+  }
+  assignWindows(element: T, ts: number): readonly TimeWindow[] {
+    requireTimestamp(ts, element);
+    return this.windowsAt(ts);
+  }
+  getDefaultTrigger(): Trigger<T, TimeWindow> {
+    return EventTimeTrigger.create();
+  }
+  isEventTime(): boolean {
+    return true;
+  }
+}
+
+/** Tumbling windows over processing time (the job's clock). */
+export class TumblingProcessingTimeWindows<T = unknown> extends FixedTimeWindows<T> {
+  static of<T = unknown>(size: number, offset = 0): TumblingProcessingTimeWindows<T> {
+    checkSize('TumblingProcessingTimeWindows.of', size, offset);
+    return new TumblingProcessingTimeWindows<T>(size, size, offset);
+  }
+  assignWindows(_e: T, _ts: number, ctx: WindowAssignerContext): readonly TimeWindow[] {
+    return this.windowsAt(ctx.getCurrentProcessingTime());
+  }
+  getDefaultTrigger(): Trigger<T, TimeWindow> {
+    return ProcessingTimeTrigger.create();
+  }
+  isEventTime(): boolean {
+    return false;
+  }
+}
+
+/** Sliding windows over processing time. */
+export class SlidingProcessingTimeWindows<T = unknown> extends FixedTimeWindows<T> {
+  static of<T = unknown>(size: number, slide: number, offset = 0): SlidingProcessingTimeWindows<T> {
+    checkSize('SlidingProcessingTimeWindows.of', size, offset, slide);
+    return new SlidingProcessingTimeWindows<T>(size, slide, offset);
+  }
+  assignWindows(_e: T, _ts: number, ctx: WindowAssignerContext): readonly TimeWindow[] {
+    return this.windowsAt(ctx.getCurrentProcessingTime());
+  }
+  getDefaultTrigger(): Trigger<T, TimeWindow> {
+    return ProcessingTimeTrigger.create();
+  }
+  isEventTime(): boolean {
+    return false;
+  }
+}
+
+/** One window holding every element of a key; needs a trigger (see `countWindow`). */
+export class GlobalWindows<T = unknown> extends WindowAssigner<T, GlobalWindow> {
+  static readonly #ONE: readonly GlobalWindow[] = [GlobalWindow.INSTANCE];
+  static create<T = unknown>(): GlobalWindows<T> {
+    return new GlobalWindows<T>();
+  }
+  assignWindows(): readonly GlobalWindow[] {
+    return GlobalWindows.#ONE;
+  }
+  getDefaultTrigger(): Trigger<T, GlobalWindow> {
+    return new NeverTrigger();
+  }
+  isEventTime(): boolean {
+    return false;
+  }
+  namespaceSerializer(): NamespaceSerializer<GlobalWindow> {
+    return globalWindowSerializer;
+  }
+}

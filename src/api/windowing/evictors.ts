@@ -1,0 +1,78 @@
+import type { Window } from './windows.ts';
+
+/** An element of a window with its timestamp, as evictors see it. */
+export interface TimestampedValue<T> {
+  value: T;
+  timestamp: number;
+}
+export interface EvictorContext {
+  getCurrentProcessingTime(): number;
+  getCurrentWatermark(): number;
+}
+
+/**
+ * Removes elements from a window before and/or after the window function runs. Evictors mutate
+ * the array they get (e.g. `elements.splice(0, n)`).
+ */
+export interface Evictor<T, W extends Window> {
+  evictBefore(elements: TimestampedValue<T>[], window: W, ctx: EvictorContext): void;
+  evictAfter(elements: TimestampedValue<T>[], window: W, ctx: EvictorContext): void;
+}
+
+/**
+ * Keeps at most `maxCount` elements (the most recent ones).
+ *
+ * @example
+ * ```ts
+ * import { CountEvictor, GlobalWindows, CountTrigger } from 'sluice';
+ * keyed.window(GlobalWindows.create()).trigger(CountTrigger.of(2)).evictor(CountEvictor.of(5)).sum('n');
+ * ```
+ */
+export class CountEvictor<T = unknown, W extends Window = Window> implements Evictor<T, W> {
+  readonly maxCount: number;
+  readonly doEvictAfter: boolean;
+  private constructor(maxCount: number, doEvictAfter: boolean) {
+    this.maxCount = maxCount;
+    this.doEvictAfter = doEvictAfter;
+  }
+  static of<T = unknown, W extends Window = Window>(maxCount: number, doEvictAfter = false): CountEvictor<T, W> {
+    return new CountEvictor<T, W>(maxCount, doEvictAfter);
+  }
+  #evict(elements: TimestampedValue<T>[]): void {
+    if (elements.length > this.maxCount) elements.splice(0, elements.length - this.maxCount);
+  }
+  evictBefore(elements: TimestampedValue<T>[]): void {
+    if (!this.doEvictAfter) this.#evict(elements);
+  }
+  evictAfter(elements: TimestampedValue<T>[]): void {
+    if (this.doEvictAfter) this.#evict(elements);
+  }
+}
+
+/** Keeps the elements whose timestamp is within `windowSize` ms of the newest one. */
+export class TimeEvictor<T = unknown, W extends Window = Window> implements Evictor<T, W> {
+  readonly windowSize: number;
+  readonly doEvictAfter: boolean;
+  private constructor(windowSize: number, doEvictAfter: boolean) {
+    this.windowSize = windowSize;
+    this.doEvictAfter = doEvictAfter;
+  }
+  static of<T = unknown, W extends Window = Window>(windowSize: number, doEvictAfter = false): TimeEvictor<T, W> {
+    return new TimeEvictor<T, W>(windowSize, doEvictAfter);
+  }
+  #evict(elements: TimestampedValue<T>[]): void {
+    if (elements.length === 0) return;
+    let max = Number.NEGATIVE_INFINITY;
+    for (const e of elements) if (e.timestamp > max) max = e.timestamp;
+    const cutoff = max - this.windowSize;
+    let w = 0;
+    for (const e of elements) if (e.timestamp > cutoff) elements[w++] = e;
+    elements.length = w;
+  }
+  evictBefore(elements: TimestampedValue<T>[]): void {
+    if (!this.doEvictAfter) this.#evict(elements);
+  }
+  evictAfter(elements: TimestampedValue<T>[]): void {
+    if (this.doEvictAfter) this.#evict(elements);
+  }
+}

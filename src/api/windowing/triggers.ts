@@ -1,0 +1,250 @@
+import type { StateDescriptor } from '../../state/descriptors.ts';
+import { ReducingStateDescriptor } from '../../state/descriptors.ts';
+import type { ReducingState } from '../../state/state.ts';
+import { GlobalWindow, type TimeWindow, type Window } from './windows.ts';
+
+/** What a trigger decides for a window. */
+export const TriggerResult = {
+  CONTINUE: 'CONTINUE',
+  FIRE: 'FIRE',
+  PURGE: 'PURGE',
+  FIRE_AND_PURGE: 'FIRE_AND_PURGE',
+} as const;
+export type TriggerResult = (typeof TriggerResult)[keyof typeof TriggerResult];
+
+/** Timers and per-(key, window) state for triggers. */
+export interface TriggerContext {
+  getCurrentProcessingTime(): number;
+  getCurrentWatermark(): number;
+  registerEventTimeTimer(time: number): void;
+  registerProcessingTimeTimer(time: number): void;
+  deleteEventTimeTimer(time: number): void;
+  deleteProcessingTimeTimer(time: number): void;
+  /** State scoped to the current key and window. */
+  getPartitionedState<S>(descriptor: StateDescriptor<S>): S;
+}
+export interface OnMergeContext extends TriggerContext {
+  /** Merges the trigger state of the merged windows into the new window. */
+  mergePartitionedState<S>(descriptor: StateDescriptor<S>): void;
+}
+
+/**
+ * Decides when a window is evaluated (FIRE) and/or emptied (PURGE).
+ *
+ * @example
+ * ```ts
+ * import { Trigger, TriggerResult, type TimeWindow } from 'sluice';
+ * class FireOnEveryElement extends Trigger<unknown, TimeWindow> {
+ *   onElement() { return TriggerResult.FIRE; }
+ *   onEventTime() { return TriggerResult.CONTINUE; }
+ *   onProcessingTime() { return TriggerResult.CONTINUE; }
+ *   clear() {}
+ * }
+ * ```
+ */
+export abstract class Trigger<T, W extends Window> {
+  abstract onElement(element: T, timestamp: number, window: W, ctx: TriggerContext): TriggerResult;
+  abstract onEventTime(time: number, window: W, ctx: TriggerContext): TriggerResult;
+  abstract onProcessingTime(time: number, window: W, ctx: TriggerContext): TriggerResult;
+  abstract clear(window: W, ctx: TriggerContext): void;
+  canMerge(): boolean {
+    return false;
+  }
+  onMerge(_window: W, _ctx: OnMergeContext): void {
+    throw new Error(`${this.constructor.name} does not support merging windows`);
+  }
+}
+
+/** Fires once the watermark passes the end of the window (the default of event-time windows). */
+export class EventTimeTrigger extends Trigger<unknown, TimeWindow> {
+  static create(): EventTimeTrigger {
+    return new EventTimeTrigger();
+  }
+  onElement(_e: unknown, _ts: number, window: TimeWindow, ctx: TriggerContext): TriggerResult {
+    const max = window.end - 1;
+    if (max <= ctx.getCurrentWatermark()) return TriggerResult.FIRE; // late but within allowed lateness
+    ctx.registerEventTimeTimer(max);
+    return TriggerResult.CONTINUE;
+  }
+  onEventTime(time: number, window: TimeWindow): TriggerResult {
+    return time === window.end - 1 ? TriggerResult.FIRE : TriggerResult.CONTINUE;
+  }
+  onProcessingTime(): TriggerResult {
+    return TriggerResult.CONTINUE;
+  }
+  clear(window: TimeWindow, ctx: TriggerContext): void {
+    ctx.deleteEventTimeTimer(window.end - 1);
+  }
+  override canMerge(): boolean {
+    return true;
+  }
+  override onMerge(window: TimeWindow, ctx: OnMergeContext): void {
+    if (window.end - 1 > ctx.getCurrentWatermark()) ctx.registerEventTimeTimer(window.end - 1);
+  }
+}
+
+/** Fires when processing time passes the end of the window. */
+export class ProcessingTimeTrigger extends Trigger<unknown, TimeWindow> {
+  static create(): ProcessingTimeTrigger {
+    return new ProcessingTimeTrigger();
+  }
+  onElement(_e: unknown, _ts: number, window: TimeWindow, ctx: TriggerContext): TriggerResult {
+    ctx.registerProcessingTimeTimer(window.end - 1);
+    return TriggerResult.CONTINUE;
+  }
+  onEventTime(): TriggerResult {
+    return TriggerResult.CONTINUE;
+  }
+  onProcessingTime(): TriggerResult {
+    return TriggerResult.FIRE;
+  }
+  clear(window: TimeWindow, ctx: TriggerContext): void {
+    ctx.deleteProcessingTimeTimer(window.end - 1);
+  }
+  override canMerge(): boolean {
+    return true;
+  }
+  override onMerge(window: TimeWindow, ctx: OnMergeContext): void {
+    if (window.end - 1 > ctx.getCurrentProcessingTime()) ctx.registerProcessingTimeTimer(window.end - 1);
+  }
+}
+
+const countState = new ReducingStateDescriptor<number>('__count_trigger', (a, b) => a + b);
+
+/** Fires when the window holds `maxCount` elements (and starts counting again). */
+export class CountTrigger<W extends Window> extends Trigger<unknown, W> {
+  readonly maxCount: number;
+  private constructor(maxCount: number) {
+    super();
+    this.maxCount = maxCount;
+  }
+  static of<W extends Window>(maxCount: number): CountTrigger<W> {
+    if (!(maxCount >= 1)) throw new RangeError(`CountTrigger.of(${maxCount}): the count must be >= 1`);
+    return new CountTrigger<W>(maxCount);
+  }
+  onElement(_e: unknown, _ts: number, _w: W, ctx: TriggerContext): TriggerResult {
+    const count = ctx.getPartitionedState(countState) as ReducingState<number>;
+    count.add(1);
+    if (count.get()! >= this.maxCount) {
+      count.clear();
+      return TriggerResult.FIRE;
+    }
+    return TriggerResult.CONTINUE;
+  }
+  onEventTime(): TriggerResult {
+    return TriggerResult.CONTINUE;
+  }
+  onProcessingTime(): TriggerResult {
+    return TriggerResult.CONTINUE;
+  }
+  clear(_w: W, ctx: TriggerContext): void {
+    (ctx.getPartitionedState(countState) as ReducingState<number>).clear();
+  }
+  override canMerge(): boolean {
+    return true;
+  }
+  override onMerge(_w: W, ctx: OnMergeContext): void {
+    ctx.mergePartitionedState(countState);
+  }
+}
+
+/** Turns every FIRE of the wrapped trigger into FIRE_AND_PURGE. */
+export class PurgingTrigger<T, W extends Window> extends Trigger<T, W> {
+  readonly nested: Trigger<T, W>;
+  private constructor(nested: Trigger<T, W>) {
+    super();
+    this.nested = nested;
+  }
+  static of<T, W extends Window>(nested: Trigger<T, W>): PurgingTrigger<T, W> {
+    return new PurgingTrigger(nested);
+  }
+  #purge(r: TriggerResult): TriggerResult {
+    return r === TriggerResult.FIRE ? TriggerResult.FIRE_AND_PURGE : r;
+  }
+  onElement(e: T, ts: number, w: W, ctx: TriggerContext): TriggerResult {
+    return this.#purge(this.nested.onElement(e, ts, w, ctx));
+  }
+  onEventTime(time: number, w: W, ctx: TriggerContext): TriggerResult {
+    return this.#purge(this.nested.onEventTime(time, w, ctx));
+  }
+  onProcessingTime(time: number, w: W, ctx: TriggerContext): TriggerResult {
+    return this.#purge(this.nested.onProcessingTime(time, w, ctx));
+  }
+  clear(w: W, ctx: TriggerContext): void {
+    this.nested.clear(w, ctx);
+  }
+  override canMerge(): boolean {
+    return this.nested.canMerge();
+  }
+  override onMerge(w: W, ctx: OnMergeContext): void {
+    this.nested.onMerge(w, ctx);
+  }
+}
+
+const fireTimeState = new ReducingStateDescriptor<number>('__continuous_fire_time', (a, b) => Math.min(a, b));
+
+/** Fires every `interval` ms of event time inside the window, and at its end. */
+export class ContinuousEventTimeTrigger extends Trigger<unknown, TimeWindow> {
+  readonly interval: number;
+  private constructor(interval: number) {
+    super();
+    this.interval = interval;
+  }
+  static of(interval: number): ContinuousEventTimeTrigger {
+    if (!(interval > 0)) throw new RangeError('ContinuousEventTimeTrigger.of(interval): interval must be > 0 ms');
+    return new ContinuousEventTimeTrigger(interval);
+  }
+  onElement(_e: unknown, ts: number, w: TimeWindow, ctx: TriggerContext): TriggerResult {
+    if (w.end - 1 <= ctx.getCurrentWatermark()) return TriggerResult.FIRE;
+    ctx.registerEventTimeTimer(w.end - 1);
+    const fireTime = ctx.getPartitionedState(fireTimeState) as ReducingState<number>;
+    if (fireTime.get() === undefined) {
+      const start = ts - (((ts % this.interval) + this.interval) % this.interval);
+      const next = Math.min(start + this.interval, w.end - 1);
+      ctx.registerEventTimeTimer(next);
+      fireTime.add(next);
+    }
+    return TriggerResult.CONTINUE;
+  }
+  onEventTime(time: number, w: TimeWindow, ctx: TriggerContext): TriggerResult {
+    if (time === w.end - 1) return TriggerResult.FIRE;
+    const fireTime = ctx.getPartitionedState(fireTimeState) as ReducingState<number>;
+    if (fireTime.get() === time) {
+      fireTime.clear();
+      const next = Math.min(time + this.interval, w.end - 1);
+      fireTime.add(next);
+      ctx.registerEventTimeTimer(next);
+      return TriggerResult.FIRE;
+    }
+    return TriggerResult.CONTINUE;
+  }
+  onProcessingTime(): TriggerResult {
+    return TriggerResult.CONTINUE;
+  }
+  clear(w: TimeWindow, ctx: TriggerContext): void {
+    const fireTime = ctx.getPartitionedState(fireTimeState) as ReducingState<number>;
+    const t = fireTime.get();
+    if (t !== undefined) ctx.deleteEventTimeTimer(t);
+    fireTime.clear();
+    ctx.deleteEventTimeTimer(w.end - 1);
+  }
+}
+
+/** Never fires: the default trigger of global windows (use countWindow or a custom trigger). */
+export class NeverTrigger extends Trigger<unknown, GlobalWindow> {
+  onElement(): TriggerResult {
+    return TriggerResult.CONTINUE;
+  }
+  onEventTime(): TriggerResult {
+    return TriggerResult.CONTINUE;
+  }
+  onProcessingTime(): TriggerResult {
+    return TriggerResult.CONTINUE;
+  }
+  clear(): void {}
+  override canMerge(): boolean {
+    return true;
+  }
+  override onMerge(): void {}
+}
+void GlobalWindow;

@@ -1,0 +1,80 @@
+import { SluiceError } from '../errors.ts';
+
+/** Formats a record for an error message: JSON, cut to 200 characters. */
+export function describeRecord(value: unknown): string {
+  let s: string;
+  try {
+    s = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)) ?? String(value));
+  } catch {
+    s = String(value);
+  }
+  return s.length > 200 ? `${s.slice(0, 200)}…` : s;
+}
+
+/**
+ * A user function (map, filter, process, reduce, a window function, a timestamp assigner...)
+ * threw. The job fails; the message names the operator, its uid and the offending record, and
+ * `cause` is the original error.
+ *
+ * @example
+ * ```ts
+ * import { UserFunctionError } from 'sluice';
+ * try { await env.execute('job'); } catch (e) {
+ *   if (e instanceof UserFunctionError) console.error(e.operatorName, e.operatorUid, e.record);
+ * }
+ * ```
+ */
+export class UserFunctionError extends SluiceError {
+  readonly operatorName: string;
+  readonly operatorUid: string;
+  readonly record: unknown;
+  constructor(operatorName: string, operatorUid: string, record: unknown, cause: unknown, what = 'record') {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(
+      'SLUICE_USER_FUNCTION_FAILED',
+      `operator '${operatorName}' (uid '${operatorUid}') failed on ${what} ${describeRecord(record)}: ${reason}. ` +
+        `Fix the function or filter out such records before it; the original error is the cause.`,
+      { cause },
+    );
+    this.operatorName = operatorName;
+    this.operatorUid = operatorUid;
+    this.record = record;
+  }
+}
+
+/** The job graph is not valid; thrown by the API or `execute()` before anything runs. */
+export class JobConfigurationError extends SluiceError {
+  constructor(message: string) {
+    super('SLUICE_INVALID_JOB', message);
+  }
+}
+
+/** A record without a timestamp reached an operator that needs event time. */
+export class MissingTimestampError extends SluiceError {
+  constructor(operatorName: string, operatorUid: string, record: unknown) {
+    super(
+      'SLUICE_MISSING_TIMESTAMP',
+      `operator '${operatorName}' (uid '${operatorUid}') needs event time but record ${describeRecord(record)} has no timestamp. ` +
+        `Call assignTimestampsAndWatermarks(WatermarkStrategy.forBoundedOutOfOrderness(ms).withTimestampAssigner((e) => e.ts)) ` +
+        `upstream, or pass such a strategy to env.fromSource(...).`,
+    );
+  }
+}
+
+/** The job was cancelled through its `JobClient`. */
+export class JobCancelledError extends SluiceError {
+  constructor(jobName: string) {
+    super('SLUICE_JOB_CANCELLED', `job '${jobName}' was cancelled`);
+  }
+}
+
+/** Merging session windows would move a window end behind the current watermark. */
+export class WindowMergeError extends SluiceError {
+  constructor(operatorUid: string) {
+    super(
+      'SLUICE_WINDOW_MERGE',
+      `window operator '${operatorUid}': the end timestamp of an event-time window cannot become earlier than the current watermark by merging. ` +
+        `Use a merging window assigner whose windows only grow (e.g. EventTimeSessionWindows).`,
+    );
+  }
+}

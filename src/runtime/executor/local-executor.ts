@@ -1,0 +1,222 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type { Source } from '../../api/sources/source.ts';
+import { InputStatus } from '../../api/sources/source.ts';
+import type { WatermarkStrategy } from '../../time/watermark-strategy.ts';
+import type { Clock } from '../../util/clock.ts';
+import { logger } from '../../util/logger.ts';
+import { JobCancelledError } from '../errors.ts';
+import type { JobGraph, JobVertex } from '../graph/job-graph.ts';
+import type { AbstractStreamOperator, OneInputOperator, OperatorServices, TwoInputOperator } from '../operators/operator.ts';
+import type { WatermarkInterval } from '../operators/timestamps-watermarks.ts';
+import { WindowOperator } from '../operators/window/window-operator.ts';
+import { ProcessingTimeService } from '../timers/processing-time-service.ts';
+import { subtaskForKey } from '../partitioning/key-partitioner.ts';
+import { wireOutputs } from './wiring.ts';
+import { SourceTask } from './source-task.ts';
+import type { JobClient, JobExecutionResult, JobSnapshot } from './job-client.ts';
+
+/** A clock that tells listeners when it moves (the testing module's manual clock). */
+export interface ObservableClock extends Clock {
+  onAdvance(listener: () => void): () => void;
+}
+function isObservable(c: Clock): c is ObservableClock {
+  return typeof (c as Partial<ObservableClock>).onAdvance === 'function';
+}
+
+export interface ExecutionOptions {
+  mode: 'streaming' | 'batch';
+  clock: Clock;
+  autoWatermarkInterval: WatermarkInterval;
+  trackStateChanges?: boolean;
+  restoreFrom?: JobSnapshot | undefined;
+  /** Called when the job should stop early (executeAndCollect with a limit). */
+  stopSignal?: { stopped: boolean };
+}
+
+const POLLS_PER_ROUND = 512;
+const ROUNDS_PER_YIELD = 64;
+
+/**
+ * Runs a job graph in this thread: every operator subtask is an object, every edge a direct call
+ * (forward) or a routing call (keyBy hash, rebalance) into the right downstream subtask. Sources
+ * are polled round-robin; processing time (timers, periodic watermarks) is driven by the clock.
+ */
+export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClient {
+  const pts = new ProcessingTimeService(opts.clock);
+  const services: OperatorServices = { pts, mode: opts.mode, trackStateChanges: opts.trackStateChanges ?? false };
+  const operators = new Map<JobVertex, AbstractStreamOperator<unknown>[]>();
+  for (const v of graph.vertices) {
+    if (v.t.kind === 'source') continue;
+    const factory = v.t.factory as () => AbstractStreamOperator<unknown>;
+    operators.set(v, Array.from({ length: v.parallelism }, () => factory()));
+  }
+  const outputsOf = wireOutputs(graph, operators);
+  for (const [v, ops] of operators) {
+    ops.forEach((op, i) => op.setup({ name: v.name, uid: v.uid, subtaskIndex: i, parallelism: v.parallelism, jobName: graph.jobName }, services, outputsOf(v, i)));
+    if (opts.restoreFrom !== undefined) {
+      const snaps = opts.restoreFrom.operators[v.uid] ?? [];
+      const keyed = ops[0]?.isKeyed();
+      ops.forEach((op, i) => {
+        if (keyed) op.restoreState(snaps, (k) => subtaskForKey(k, v.parallelism) === i);
+        else op.restoreState(snaps.filter((s) => s.subtaskIndex === i));
+      });
+    }
+  }
+
+  let cancelled = false;
+  let wake: (() => void) | undefined;
+  const signal = (): void => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  let checkpointId = opts.restoreFrom?.checkpointId ?? 0;
+  const savepointRequests: Array<(s: JobSnapshot) => void> = [];
+  const sourceTasks: Array<{ v: JobVertex; task: SourceTask<unknown> }> = [];
+
+  const takeSnapshot = (): JobSnapshot => {
+    checkpointId++;
+    const ops: Record<string, ReturnType<AbstractStreamOperator<unknown>['snapshotState']>[]> = {};
+    for (const [v, list] of operators) ops[v.uid] = list.map((op) => op.snapshotState(checkpointId));
+    const sources: Record<string, unknown[]> = {};
+    for (const { v, task } of sourceTasks) (sources[v.uid] ??= []).push(task.reader.snapshotState?.(checkpointId));
+    for (const list of operators.values()) for (const op of list) op.notifyCheckpointComplete(checkpointId);
+    return { jobName: graph.jobName, checkpointId, operators: ops, sources };
+  };
+
+  const run = async (): Promise<JobExecutionResult> => {
+    const started = opts.clock.now();
+    const topo = graph.vertices;
+    // Open downstream first, so that sources emit into open operators.
+    for (let i = topo.length - 1; i >= 0; i--) for (const op of operators.get(topo[i]!) ?? []) await op.open();
+
+    for (const v of topo) {
+      if (v.t.kind !== 'source') continue;
+      const source = v.t.source as Source<unknown>;
+      for (let i = 0; i < v.parallelism; i++) {
+        const ctx = {
+          subtaskIndex: i,
+          parallelism: v.parallelism,
+          clock: opts.clock,
+          sleepUntil: (time: number) =>
+            new Promise<void>((resolve) => {
+              pts.schedule(time, () => resolve());
+              signal();
+            }),
+        };
+        const reader = source.createReader(ctx, opts.restoreFrom?.sources[v.uid]?.[i]);
+        const task = new SourceTask<unknown>({
+          name: v.name,
+          uid: v.uid,
+          reader,
+          out: outputsOf(v, i),
+          strategy: v.t.strategy as WatermarkStrategy<unknown>,
+          clock: opts.clock,
+          batch: opts.mode === 'batch',
+          everyRecord: opts.autoWatermarkInterval === 'every-record',
+        });
+        sourceTasks.push({ v, task });
+        await reader.start?.();
+      }
+    }
+    const interval = opts.autoWatermarkInterval;
+    if (opts.mode === 'streaming' && typeof interval === 'number' && interval > 0) {
+      pts.scheduleAtFixedRate(interval, () => {
+        for (const { task } of sourceTasks) task.periodicEmit();
+      });
+    }
+    const unsubscribe = isObservable(opts.clock) ? opts.clock.onAdvance(signal) : undefined;
+    let timeout: ReturnType<typeof setTimeout> | undefined;
+    try {
+      let rounds = 0;
+      for (;;) {
+        if (cancelled) throw new JobCancelledError(graph.jobName);
+        if (opts.stopSignal?.stopped) break;
+        let progressed = false;
+        let open = 0;
+        for (const { task } of sourceTasks) {
+          if (task.ended) continue;
+          open++;
+          if (task.waiting) continue;
+          let status: InputStatus = InputStatus.MORE_AVAILABLE;
+          for (let n = 0; n < POLLS_PER_ROUND && status === InputStatus.MORE_AVAILABLE; n++) status = task.reader.pollNext(task);
+          if (status === InputStatus.END_OF_INPUT) {
+            task.end();
+            progressed = true;
+          } else if (status === InputStatus.NOTHING_AVAILABLE) {
+            task.waiting = true;
+            task.reader.isAvailable().then(
+              () => {
+                task.waiting = false;
+                signal();
+              },
+              () => {
+                task.waiting = false;
+                signal();
+              },
+            );
+          } else progressed = true;
+          if (opts.stopSignal?.stopped) break;
+        }
+        if (pts.fireDue() > 0) progressed = true;
+        while (savepointRequests.length > 0) savepointRequests.shift()!(takeSnapshot());
+        if (open === 0) break;
+        if (!progressed) {
+          const wait = new Promise<void>((resolve) => (wake = resolve));
+          const next = pts.nextTime();
+          if (next !== Number.POSITIVE_INFINITY && !isObservable(opts.clock)) {
+            timeout = setTimeout(signal, Math.max(0, next - opts.clock.now()));
+          }
+          await wait;
+          if (timeout !== undefined) clearTimeout(timeout);
+        } else if (++rounds % ROUNDS_PER_YIELD === 0) await yieldToEventLoop();
+      }
+      // End of input: every source emitted +infinity, so event time is complete downstream.
+      for (const v of topo) for (const op of operators.get(v) ?? []) op.endInput();
+      while (savepointRequests.length > 0) savepointRequests.shift()!(takeSnapshot());
+    } finally {
+      unsubscribe?.();
+      if (timeout !== undefined) clearTimeout(timeout);
+      for (const { task } of sourceTasks) await task.reader.close?.();
+      for (const v of topo) {
+        for (const op of operators.get(v) ?? []) {
+          try {
+            await op.close();
+          } catch (e) {
+            logger.warn({ err: e, operator: v.uid }, 'operator failed to close');
+          }
+        }
+      }
+    }
+    const lateRecordsDropped: Record<string, number> = {};
+    for (const [v, ops] of operators) {
+      if (ops[0] instanceof WindowOperator) {
+        lateRecordsDropped[v.uid] = ops.reduce((n, op) => n + (op as WindowOperator<never, never, never, never, never, never>).numLateRecordsDropped, 0);
+      }
+    }
+    return {
+      jobName: graph.jobName,
+      netRuntime: opts.clock.now() - started,
+      recordsIn: sourceTasks.reduce((n, { task }) => n + task.records, 0),
+      lateRecordsDropped,
+      status: opts.stopSignal?.stopped ? 'stopped' : 'finished',
+    };
+  };
+
+  const result = run();
+  return {
+    jobName: graph.jobName,
+    result,
+    cancel: () => {
+      cancelled = true;
+      signal();
+    },
+    triggerSavepoint: () =>
+      new Promise<JobSnapshot>((resolve) => {
+        savepointRequests.push(resolve);
+        signal();
+      }),
+  };
+}
+
+export type { OneInputOperator, TwoInputOperator };

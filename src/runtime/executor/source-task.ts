@@ -1,0 +1,128 @@
+import type { ReaderOutput, SourceOutput, SourceReader } from '../../api/sources/source.ts';
+import type { TimestampAssigner, WatermarkStrategy } from '../../time/watermark-strategy.ts';
+import type { WatermarkGenerator, WatermarkOutput } from '../../time/watermark-generator.ts';
+import { WatermarkEmitter, WatermarkMultiplexer } from '../../time/watermark-emitter.ts';
+import { MAX_WATERMARK, NO_TIMESTAMP } from '../../time/watermark.ts';
+import type { Clock } from '../../util/clock.ts';
+import { UserFunctionError } from '../errors.ts';
+import type { Output } from '../output.ts';
+
+/** One split's output: its own watermark generator feeding the reader's multiplexer. */
+class SplitOutput<T> implements SourceOutput<T> {
+  readonly #task: SourceTask<T>;
+  readonly gen: WatermarkGenerator<T>;
+  readonly wm: WatermarkOutput;
+  constructor(task: SourceTask<T>, gen: WatermarkGenerator<T>, wm: WatermarkOutput) {
+    this.#task = task;
+    this.gen = gen;
+    this.wm = wm;
+  }
+  collect(value: T, timestamp: number = NO_TIMESTAMP): void {
+    this.#task.emitRecord(value, timestamp, this.gen, this.wm);
+  }
+  emitWatermark(w: number): void {
+    this.wm.emitWatermark(w);
+  }
+  markIdle(): void {
+    this.wm.markIdle();
+  }
+  markActive(): void {
+    this.wm.markActive();
+  }
+}
+
+/**
+ * A source subtask: polls its reader, assigns timestamps, generates watermarks (per split when
+ * the reader uses splits) and pushes records into the operators downstream, synchronously.
+ */
+export class SourceTask<T> implements ReaderOutput<T> {
+  readonly name: string;
+  readonly uid: string;
+  readonly reader: SourceReader<T>;
+  readonly #out: Output<T>;
+  readonly #assigner: TimestampAssigner<T>;
+  readonly #strategy: WatermarkStrategy<T>;
+  readonly #clock: Clock;
+  readonly #gen: WatermarkGenerator<T>;
+  readonly #emitter: WatermarkEmitter;
+  readonly #everyRecord: boolean;
+  readonly #splits = new Map<string, SplitOutput<T>>();
+  #mux: WatermarkMultiplexer | undefined;
+  ended = false;
+  waiting = false;
+  records = 0;
+
+  constructor(opts: {
+    name: string;
+    uid: string;
+    reader: SourceReader<T>;
+    out: Output<T>;
+    strategy: WatermarkStrategy<T>;
+    clock: Clock;
+    batch: boolean;
+    everyRecord: boolean;
+  }) {
+    this.name = opts.name;
+    this.uid = opts.uid;
+    this.reader = opts.reader;
+    this.#out = opts.out;
+    this.#strategy = opts.strategy;
+    this.#clock = opts.clock;
+    this.#assigner = opts.strategy.createTimestampAssigner();
+    this.#gen = opts.strategy.createWatermarkGenerator({ clock: opts.clock });
+    this.#emitter = new WatermarkEmitter(opts.out as Output<unknown>, opts.batch);
+    this.#everyRecord = opts.everyRecord && !opts.batch;
+  }
+
+  emitRecord(value: T, timestamp: number, gen: WatermarkGenerator<T>, wm: WatermarkOutput): void {
+    let ts: number;
+    try {
+      ts = this.#assigner.extractTimestamp(value, timestamp);
+      gen.onEvent(value, ts, wm);
+    } catch (e) {
+      throw new UserFunctionError(this.name, this.uid, value, e, 'assigning the timestamp of record');
+    }
+    this.records++;
+    this.#out.collect(value, ts);
+    if (this.#everyRecord) gen.onPeriodicEmit(wm);
+  }
+
+  collect(value: T, timestamp: number = NO_TIMESTAMP): void {
+    this.emitRecord(value, timestamp, this.#gen, this.#emitter);
+  }
+  emitWatermark(w: number): void {
+    this.#emitter.emitWatermark(w);
+  }
+  markIdle(): void {
+    this.#emitter.markIdle();
+  }
+  markActive(): void {
+    this.#emitter.markActive();
+  }
+  createOutputForSplit(splitId: string): SourceOutput<T> {
+    let s = this.#splits.get(splitId);
+    if (s === undefined) {
+      this.#mux ??= new WatermarkMultiplexer(this.#emitter);
+      s = new SplitOutput<T>(this, this.#strategy.createWatermarkGenerator({ clock: this.#clock }), this.#mux.register(splitId));
+      this.#splits.set(splitId, s);
+    }
+    return s;
+  }
+  releaseOutputForSplit(splitId: string): void {
+    if (this.#splits.delete(splitId)) this.#mux?.unregister(splitId);
+  }
+
+  /** Periodic watermark emission (driven by the job's clock). */
+  periodicEmit(): void {
+    if (this.ended) return;
+    if (this.#splits.size === 0) this.#gen.onPeriodicEmit(this.#emitter);
+    else for (const s of this.#splits.values()) s.gen.onPeriodicEmit(s.wm);
+  }
+
+  /** End of input: the +infinity watermark. */
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.#emitter.emitFinal(MAX_WATERMARK);
+  }
+}

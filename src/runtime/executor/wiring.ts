@@ -1,0 +1,94 @@
+import { NULL_OUTPUT, type Output } from '../output.ts';
+import type { JobEdge, JobGraph, JobVertex } from '../graph/job-graph.ts';
+import type { AbstractStreamOperator, TwoInputOperator } from '../operators/operator.ts';
+import {
+  FanOutput,
+  FirstInput,
+  ForwardOutput,
+  GlobalOutput,
+  HashOutput,
+  InputGate,
+  RebalanceOutput,
+  RoutingOutput,
+  SecondInput,
+  type RecordTarget,
+} from './edge-outputs.ts';
+
+/**
+ * Connects operator subtasks: creates one input gate per (subtask, input) with one watermark
+ * channel per upstream sender, and returns a function that builds the output of a given
+ * (vertex, subtask): direct calls for forward edges, routing for exchanges, fan-out and side
+ * outputs where needed.
+ */
+export function wireOutputs(
+  graph: JobGraph,
+  operators: Map<JobVertex, AbstractStreamOperator<unknown>[]>,
+): (v: JobVertex, subtask: number) => Output<unknown> {
+  const gates = new Map<JobVertex, Array<{ 1: InputGate; 2: InputGate | undefined }>>();
+  const targets = new Map<JobVertex, Array<{ 1: RecordTarget; 2: RecordTarget | undefined }>>();
+  const channelBase = new Map<JobEdge, number>();
+
+  for (const v of graph.vertices) {
+    if (v.t.kind === 'source') continue;
+    const twoInput = v.t.kind === 'two';
+    const count = { 1: 0, 2: 0 };
+    for (const e of v.inputs) {
+      channelBase.set(e, count[e.inputIndex]);
+      count[e.inputIndex] += e.partitioning.kind === 'forward' ? 1 : e.source.parallelism;
+    }
+    const ops = operators.get(v)!;
+    gates.set(
+      v,
+      ops.map((op) => ({
+        1: new InputGate(op, 1, twoInput, count[1]),
+        2: twoInput ? new InputGate(op, 2, true, count[2]) : undefined,
+      })),
+    );
+    targets.set(
+      v,
+      ops.map((op) =>
+        twoInput
+          ? { 1: new FirstInput(op as TwoInputOperator<unknown, unknown, unknown>), 2: new SecondInput(op as TwoInputOperator<unknown, unknown, unknown>) }
+          : { 1: op as unknown as RecordTarget, 2: undefined },
+      ),
+    );
+  }
+
+  const edgeOutput = (e: JobEdge, subtask: number): Output<unknown> => {
+    const tGates = gates.get(e.target)!.map((g) => g[e.inputIndex]!);
+    const tTargets = targets.get(e.target)!.map((t) => t[e.inputIndex]!);
+    const base = channelBase.get(e)!;
+    switch (e.partitioning.kind) {
+      case 'forward':
+        return new ForwardOutput(tTargets[subtask]!, tGates[subtask]!, base);
+      case 'hash':
+        if (tTargets.length === 1) return new GlobalOutput(tTargets, tGates, base + subtask);
+        return new HashOutput(tTargets, tGates, base + subtask, e.partitioning.keyOf, e.target);
+      case 'rebalance':
+        return new RebalanceOutput(tTargets, tGates, base + subtask, subtask);
+      case 'global':
+        return new GlobalOutput(tTargets, tGates, base + subtask);
+    }
+  };
+
+  const combine = (outs: Output<unknown>[]): Output<unknown> =>
+    outs.length === 0 ? NULL_OUTPUT : outs.length === 1 ? outs[0]! : new FanOutput(outs);
+
+  return (v, subtask) => {
+    const main: Output<unknown>[] = [];
+    const sides = new Map<string, Output<unknown>[]>();
+    for (const e of v.outputs) {
+      const o = edgeOutput(e, subtask);
+      if (e.sideTag === undefined) main.push(o);
+      else {
+        const list = sides.get(e.sideTag.id) ?? [];
+        list.push(o);
+        sides.set(e.sideTag.id, list);
+      }
+    }
+    if (sides.size === 0) return combine(main);
+    const sideOutputs = new Map<string, Output<unknown>>();
+    for (const [id, list] of sides) sideOutputs.set(id, combine(list));
+    return new RoutingOutput(combine(main), sideOutputs);
+  };
+}

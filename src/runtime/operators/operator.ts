@@ -1,0 +1,244 @@
+import type { RuntimeContext } from '../../api/runtime-context.ts';
+import type { KeyedStateSnapshot } from '../../state/backend.ts';
+import { HeapKeyedStateBackend } from '../../state/heap/heap-backend.ts';
+import { StateAccessError } from '../../state/errors.ts';
+import { voidNamespaceSerializer, type NamespaceSerializer } from '../../state/namespace.ts';
+import type { StateDescriptor } from '../../state/descriptors.ts';
+import { MIN_WATERMARK } from '../../time/watermark.ts';
+import { MissingTimestampError, UserFunctionError, WindowMergeError } from '../errors.ts';
+import { NULL_OUTPUT, type Output } from '../output.ts';
+import { InternalTimerService, type TimersSnapshot, type Triggerable } from '../timers/internal-timer-service.ts';
+import type { ProcessingTimeService } from '../timers/processing-time-service.ts';
+
+/** Where an operator instance runs. */
+export interface OperatorInfo {
+  name: string;
+  uid: string;
+  subtaskIndex: number;
+  parallelism: number;
+  jobName: string;
+}
+/** Services the executor hands to every operator instance. */
+export interface OperatorServices {
+  pts: ProcessingTimeService;
+  mode: 'streaming' | 'batch';
+  /** Whether keyed state records deletes for a changelog. */
+  trackStateChanges: boolean;
+}
+/** Snapshot of one operator subtask: keyed state, timers and operator-specific state. */
+export interface OperatorSnapshot {
+  uid: string;
+  subtaskIndex: number;
+  keyed?: KeyedStateSnapshot;
+  timers?: Record<string, TimersSnapshot>;
+  operator?: unknown;
+}
+
+/**
+ * Base of every operator. Lifecycle, called by the executor (or a test harness), in order:
+ * `setup` → `open` → (`processElement` | `processWatermark` | `processIdle`)* → `endInput` →
+ * `close`; `snapshotState` / `notifyCheckpointComplete` between records. Records are passed as
+ * (value, timestamp) pairs: no envelope object per record.
+ */
+export abstract class AbstractStreamOperator<OUT> {
+  name = '';
+  uid = '';
+  subtaskIndex = 0;
+  parallelism = 1;
+  jobName = '';
+  out: Output<OUT> = NULL_OUTPUT as Output<OUT>;
+  pts!: ProcessingTimeService;
+  mode: 'streaming' | 'batch' = 'streaming';
+  backend: HeapKeyedStateBackend | undefined;
+  currentWatermark = MIN_WATERMARK;
+  readonly #timerServices = new Map<string, InternalTimerService<unknown>>();
+  #pendingTimers: Record<string, TimersSnapshot> | undefined;
+  #pendingKeep: ((key: unknown) => boolean) | undefined;
+  #runtimeContext: RuntimeContext | undefined;
+
+  /** Keyed operators get a keyed state backend and timer services. */
+  isKeyed(): boolean {
+    return false;
+  }
+
+  setup(info: OperatorInfo, services: OperatorServices, out: Output<OUT>): void {
+    this.name = info.name;
+    this.uid = info.uid;
+    this.subtaskIndex = info.subtaskIndex;
+    this.parallelism = info.parallelism;
+    this.jobName = info.jobName;
+    this.pts = services.pts;
+    this.mode = services.mode;
+    this.out = out;
+    if (this.isKeyed()) {
+      this.backend = new HeapKeyedStateBackend({ operatorUid: info.uid, clock: services.pts.clock, trackChanges: services.trackStateChanges });
+    }
+  }
+
+  open(): void | Promise<void> {}
+
+  processWatermark(watermark: number): void {
+    this.currentWatermark = watermark;
+    for (const t of this.#timerServices.values()) t.advanceWatermark(watermark);
+    this.out.emitWatermark(watermark);
+  }
+
+  processIdle(idle: boolean): void {
+    this.out.emitIdle(idle);
+  }
+
+  /**
+   * All inputs ended (the +infinity watermark was processed). In batch mode pending
+   * processing-time timers fire now, as if processing time jumped to the end.
+   */
+  endInput(): void {
+    if (this.mode === 'batch') for (const t of this.#timerServices.values()) t.advanceProcessingTime(Number.POSITIVE_INFINITY);
+  }
+
+  snapshotState(checkpointId: number): OperatorSnapshot {
+    const snap: OperatorSnapshot = { uid: this.uid, subtaskIndex: this.subtaskIndex };
+    if (this.backend !== undefined) snap.keyed = this.backend.snapshot(checkpointId);
+    if (this.#timerServices.size > 0) {
+      snap.timers = {};
+      for (const [name, t] of this.#timerServices) snap.timers[name] = t.snapshot();
+    }
+    return snap;
+  }
+
+  /** Restores before `open()`; `keep` selects the keys this subtask owns (rescaling). */
+  restoreState(snapshots: readonly OperatorSnapshot[], keep?: (key: unknown) => boolean): void {
+    const keyed = snapshots.flatMap((s) => (s.keyed ? [s.keyed] : []));
+    if (keyed.length > 0) this.backend?.restore(keyed, keep);
+    const timers: Record<string, TimersSnapshot> = {};
+    for (const s of snapshots) {
+      for (const [name, t] of Object.entries(s.timers ?? {})) {
+        const acc = (timers[name] ??= { eventTime: [], processingTime: [] });
+        acc.eventTime.push(...t.eventTime);
+        acc.processingTime.push(...t.processingTime);
+      }
+    }
+    this.#pendingTimers = timers;
+    this.#pendingKeep = keep;
+  }
+
+  notifyCheckpointComplete(_checkpointId: number): void {}
+
+  close(): void | Promise<void> {
+    for (const t of this.#timerServices.values()) t.dispose();
+    this.backend?.dispose();
+  }
+
+  /** The timer service `name` of this keyed operator (created on first use). */
+  getInternalTimerService<N>(name: string, ns: NamespaceSerializer<N>, target: Triggerable<N>): InternalTimerService<N> {
+    if (this.backend === undefined) {
+      throw new StateAccessError(
+        `operator '${this.name}' (uid '${this.uid}') uses timers, which only work on a keyed stream: call keyBy(...) first`,
+      );
+    }
+    let t = this.#timerServices.get(name) as InternalTimerService<N> | undefined;
+    if (t === undefined) {
+      t = new InternalTimerService<N>(this.backend, ns, target, this.pts);
+      t.currentWatermark = this.currentWatermark;
+      this.#timerServices.set(name, t as InternalTimerService<unknown>);
+      const pending = this.#pendingTimers?.[name];
+      if (pending !== undefined) t.restore(pending, this.#pendingKeep);
+    }
+    return t;
+  }
+
+  /** Keyed state in the void namespace, for user functions. */
+  getPartitionedState<S>(descriptor: StateDescriptor<S>): S {
+    if (this.backend === undefined) {
+      throw new StateAccessError(
+        `operator '${this.name}' (uid '${this.uid}') asked for keyed state '${descriptor.name}', but keyed state only works on a ` +
+          `keyed stream: call keyBy(...) before this operator`,
+      );
+    }
+    return this.backend.getOrCreateState(descriptor, voidNamespaceSerializer);
+  }
+
+  getRuntimeContext(): RuntimeContext {
+    if (this.#runtimeContext !== undefined) return this.#runtimeContext;
+    const getState = <S>(d: StateDescriptor<S>): S => this.getPartitionedState(d);
+    const ctx: RuntimeContext = {
+      getJobName: () => this.jobName,
+      getTaskName: () => this.name,
+      getOperatorUid: () => this.uid,
+      getIndexOfThisSubtask: () => this.subtaskIndex,
+      getNumberOfParallelSubtasks: () => this.parallelism,
+      getCurrentProcessingTime: () => this.pts.now(),
+      getState,
+      getListState: getState,
+      getMapState: getState,
+      getReducingState: getState,
+      getAggregatingState: getState,
+    } as RuntimeContext;
+    this.#runtimeContext = ctx;
+    return ctx;
+  }
+
+  /** Wraps an error thrown by a user function (errors from downstream pass through). */
+  userError(cause: unknown, record: unknown, what = 'record'): Error {
+    if (cause instanceof UserFunctionError || cause instanceof MissingTimestampError || cause instanceof WindowMergeError) return cause;
+    return new UserFunctionError(this.name, this.uid, record, cause, what);
+  }
+
+  /** Opens a user function (lifecycle `open(ctx)`), wrapping its errors. */
+  async openFunction(fn: { open?(ctx: RuntimeContext): void | Promise<void> } | undefined): Promise<void> {
+    if (fn === undefined || typeof fn.open !== 'function') return;
+    try {
+      await fn.open(this.getRuntimeContext());
+    } catch (e) {
+      if (e instanceof StateAccessError) throw e;
+      throw new UserFunctionError(this.name, this.uid, undefined, e, 'open() with');
+    }
+  }
+
+  async closeFunction(fn: { close?(): void | Promise<void> } | undefined): Promise<void> {
+    if (fn !== undefined && typeof fn.close === 'function') await fn.close();
+  }
+}
+
+/** An operator with one input. */
+export abstract class OneInputOperator<IN, OUT> extends AbstractStreamOperator<OUT> {
+  abstract processElement(value: IN, timestamp: number): void;
+}
+
+/** An operator with two inputs (connect); the watermark is the minimum of both. */
+export abstract class TwoInputOperator<IN1, IN2, OUT> extends AbstractStreamOperator<OUT> {
+  #wm1 = MIN_WATERMARK;
+  #wm2 = MIN_WATERMARK;
+  #idle1 = false;
+  #idle2 = false;
+  abstract processElement1(value: IN1, timestamp: number): void;
+  abstract processElement2(value: IN2, timestamp: number): void;
+  processWatermark1(wm: number): void {
+    this.#wm1 = wm;
+    this.#idle1 = false;
+    this.#combine();
+  }
+  processWatermark2(wm: number): void {
+    this.#wm2 = wm;
+    this.#idle2 = false;
+    this.#combine();
+  }
+  processIdle1(idle: boolean): void {
+    this.#idle1 = idle;
+    this.#idleChanged();
+  }
+  processIdle2(idle: boolean): void {
+    this.#idle2 = idle;
+    this.#idleChanged();
+  }
+  #idleChanged(): void {
+    if (this.#idle1 && this.#idle2) this.processIdle(true);
+    else {
+      this.processIdle(false);
+      this.#combine();
+    }
+  }
+  #combine(): void {
+    const wm = this.#idle1 ? this.#wm2 : this.#idle2 ? this.#wm1 : Math.min(this.#wm1, this.#wm2);
+    if (wm > this.currentWatermark) this.processWatermark(wm);
+  }
+}

@@ -1,0 +1,42 @@
+import type { Sink, SinkWriter, SinkWriterContext } from '../../api/sinks/sink.ts';
+import { NO_TIMESTAMP } from '../../time/watermark.ts';
+import { OneInputOperator } from './operator.ts';
+
+/** Runs a sink writer. */
+export class SinkOperator<T> extends OneInputOperator<T, never> {
+  readonly sink: Sink<T>;
+  #writer!: SinkWriter<T>;
+  #ts = NO_TIMESTAMP;
+  constructor(sink: Sink<T>) {
+    super();
+    this.sink = sink;
+  }
+  override async open(): Promise<void> {
+    this.#writer = await this.sink.createWriter({ subtaskIndex: this.subtaskIndex, parallelism: this.parallelism, jobName: this.jobName });
+  }
+  readonly #ctx: SinkWriterContext = {
+    timestamp: () => (this.#ts === NO_TIMESTAMP ? undefined : this.#ts),
+    currentWatermark: () => this.currentWatermark,
+  };
+  processElement(value: T, timestamp: number): void {
+    this.#ts = timestamp;
+    try {
+      this.#writer.write(value, this.#ctx);
+    } catch (e) {
+      throw this.userError(e, value);
+    }
+  }
+  override processWatermark(watermark: number): void {
+    this.currentWatermark = watermark;
+  }
+  override processIdle(): void {}
+  async flush(endOfInput: boolean): Promise<void> {
+    await this.#writer?.flush?.(endOfInput);
+  }
+  override async close(): Promise<void> {
+    if (this.#writer !== undefined) {
+      await this.#writer.flush?.(true);
+      await this.#writer.close?.();
+    }
+  }
+}

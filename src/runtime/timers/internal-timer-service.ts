@@ -1,0 +1,133 @@
+import type { HeapKeyedStateBackend } from '../../state/heap/heap-backend.ts';
+import type { NamespaceSerializer } from '../../state/namespace.ts';
+import { MIN_WATERMARK } from '../../time/watermark.ts';
+import type { ProcessingTimeService, ScheduledCallback } from './processing-time-service.ts';
+import { TimerQueue, type TimerBucket } from './timer-queue.ts';
+
+/** Called when a timer fires; the backend's current key is already set to the timer's key. */
+export interface Triggerable<N> {
+  onEventTime(timestamp: number, namespace: N): void;
+  onProcessingTime(timestamp: number, namespace: N): void;
+}
+
+/** Portable form of the timers of one operator subtask. */
+export interface TimersSnapshot {
+  eventTime: Array<[number, unknown, unknown]>;
+  processingTime: Array<[number, unknown, unknown]>;
+}
+
+/**
+ * Event-time and processing-time timers of a keyed operator, scoped by (key, namespace) and
+ * deduplicated. Event-time timers fire when the watermark reaches them, in timestamp order;
+ * processing-time timers fire through the job's {@link ProcessingTimeService}.
+ */
+export class InternalTimerService<N> {
+  readonly #backend: HeapKeyedStateBackend;
+  readonly #ns: NamespaceSerializer<N>;
+  readonly #target: Triggerable<N>;
+  readonly #pts: ProcessingTimeService;
+  readonly #event = new TimerQueue<N>();
+  readonly #proc = new TimerQueue<N>();
+  #scheduled: ScheduledCallback | undefined;
+  #scheduledAt = Number.POSITIVE_INFINITY;
+  currentWatermark = MIN_WATERMARK;
+
+  constructor(backend: HeapKeyedStateBackend, ns: NamespaceSerializer<N>, target: Triggerable<N>, pts: ProcessingTimeService) {
+    this.#backend = backend;
+    this.#ns = ns;
+    this.#target = target;
+    this.#pts = pts;
+  }
+
+  currentProcessingTime(): number {
+    return this.#pts.now();
+  }
+
+  registerEventTimeTimer(ns: N, ts: number): void {
+    this.#event.add(ts, this.#ns.key(ns), ns, this.#backend.sk);
+  }
+  deleteEventTimeTimer(ns: N, ts: number): void {
+    this.#event.remove(ts, this.#ns.key(ns), this.#backend.sk);
+  }
+  registerProcessingTimeTimer(ns: N, ts: number): void {
+    this.#proc.add(ts, this.#ns.key(ns), ns, this.#backend.sk);
+    if (ts < this.#scheduledAt) this.#schedule(ts);
+  }
+  deleteProcessingTimeTimer(ns: N, ts: number): void {
+    this.#proc.remove(ts, this.#ns.key(ns), this.#backend.sk);
+  }
+
+  numEventTimeTimers(): number {
+    return this.#event.size;
+  }
+  numProcessingTimeTimers(): number {
+    return this.#proc.size;
+  }
+
+  /** Fires every event-time timer at or before `watermark`. */
+  advanceWatermark(watermark: number): void {
+    this.currentWatermark = watermark;
+    const q = this.#event;
+    for (let ts = q.peek(); ts <= watermark && ts !== Number.POSITIVE_INFINITY; ts = q.peek()) this.#fire(q.pop(), ts, true);
+  }
+
+  /** Fires every processing-time timer at or before `now` (also: all of them at end of a batch job). */
+  advanceProcessingTime(now: number): void {
+    const q = this.#proc;
+    for (let ts = q.peek(); ts <= now && ts !== Number.POSITIVE_INFINITY; ts = q.peek()) this.#fire(q.pop(), ts, false);
+    this.#reschedule();
+  }
+
+  #fire(bucket: TimerBucket<N>, ts: number, eventTime: boolean): void {
+    const b = this.#backend;
+    for (const group of bucket.values()) {
+      for (const sk of group.keys) {
+        b.setCurrentStateKey(sk);
+        if (eventTime) this.#target.onEventTime(ts, group.ns);
+        else this.#target.onProcessingTime(ts, group.ns);
+      }
+    }
+  }
+
+  #schedule(ts: number): void {
+    this.#scheduled?.cancel();
+    this.#scheduledAt = ts;
+    this.#scheduled = this.#pts.schedule(ts, (now) => {
+      this.#scheduled = undefined;
+      this.#scheduledAt = Number.POSITIVE_INFINITY;
+      this.advanceProcessingTime(now);
+    });
+  }
+
+  #reschedule(): void {
+    const next = this.#proc.peek();
+    if (next === Number.POSITIVE_INFINITY) {
+      this.#scheduled?.cancel();
+      this.#scheduled = undefined;
+      this.#scheduledAt = Number.POSITIVE_INFINITY;
+    } else if (next !== this.#scheduledAt) this.#schedule(next);
+  }
+
+  snapshot(): TimersSnapshot {
+    const map = ([ts, ns, k]: [number, N, unknown]): [number, unknown, unknown] => [ts, this.#ns.toJSON(ns), k];
+    return { eventTime: [...this.#event.all()].map(map), processingTime: [...this.#proc.all()].map(map) };
+  }
+
+  restore(snap: TimersSnapshot, keep?: (key: unknown) => boolean): void {
+    for (const [ts, nsJson, k] of snap.eventTime) {
+      if (keep && !keep(k)) continue;
+      const ns = this.#ns.fromJSON(nsJson);
+      this.#event.add(ts, this.#ns.key(ns), ns, k);
+    }
+    for (const [ts, nsJson, k] of snap.processingTime) {
+      if (keep && !keep(k)) continue;
+      const ns = this.#ns.fromJSON(nsJson);
+      this.#proc.add(ts, this.#ns.key(ns), ns, k);
+    }
+    this.#reschedule();
+  }
+
+  dispose(): void {
+    this.#scheduled?.cancel();
+  }
+}

@@ -1,0 +1,290 @@
+import type { AggregateFunction, ReduceFunction } from '../descriptors.ts';
+import type { InternalKvState } from '../backend.ts';
+import type { NamespaceKey, NamespaceSerializer } from '../namespace.ts';
+import type { AggregatingState, ListState, MapState, ReducingState, ValueState } from '../state.ts';
+import { StateVisibility, UpdateType, type StateTtlConfig } from '../ttl.ts';
+import { StateAccessError } from '../errors.ts';
+import { Entry, type StateTable } from './state-table.ts';
+
+/** What heap states need from their backend. */
+export interface HeapStateHost {
+  /** Normalized current key (Map key). */
+  sk: unknown;
+  hasKey: boolean;
+  epoch: number;
+  now(): number;
+  recordDelete(state: string, nsKey: NamespaceKey, key: unknown): void;
+}
+
+/** A timestamped element of a TTL'd list or map. */
+interface Stamped<T> {
+  v: T;
+  t: number;
+}
+
+abstract class HeapKvState<N> implements InternalKvState<N> {
+  readonly name: string;
+  readonly table: StateTable;
+  protected readonly host: HeapStateHost;
+  protected readonly nsSer: NamespaceSerializer<N>;
+  protected readonly ttl: StateTtlConfig | undefined;
+  protected ns: N | undefined = undefined;
+  protected nsKey: NamespaceKey = 0;
+
+  constructor(name: string, table: StateTable, host: HeapStateHost, nsSer: NamespaceSerializer<N>, ttl: StateTtlConfig | undefined, defaultNs: N) {
+    this.name = name;
+    this.table = table;
+    this.host = host;
+    this.nsSer = nsSer;
+    this.ttl = ttl;
+    this.setCurrentNamespace(defaultNs);
+  }
+
+  setCurrentNamespace(ns: N): void {
+    this.ns = ns;
+    this.nsKey = this.nsSer.key(ns);
+  }
+
+  protected key(): unknown {
+    if (!this.host.hasKey) throw StateAccessError.noKey(this.name);
+    return this.host.sk;
+  }
+
+  protected expired(t: number): boolean {
+    return this.host.now() - t >= this.ttl!.ttl;
+  }
+
+  /** The live entry of the current key and namespace, applying TTL rules. */
+  protected entry(): Entry | undefined {
+    const key = this.key();
+    const e = this.table.get(this.nsKey, key);
+    if (e === undefined || this.ttl === undefined) return e;
+    if (this.expired(e.t)) {
+      if (this.ttl.stateVisibility === StateVisibility.NeverReturnExpired) {
+        this.removeEntry(key);
+        return undefined;
+      }
+    } else if (this.ttl.updateType === UpdateType.OnReadAndWrite) e.t = this.host.now();
+    return e;
+  }
+
+  protected write(v: unknown): void {
+    const key = this.key();
+    const t = this.ttl === undefined ? 0 : this.host.now();
+    const e = this.table.get(this.nsKey, key);
+    if (e !== undefined) {
+      e.v = v;
+      e.e = this.host.epoch;
+      e.t = t;
+    } else this.table.put(this.nsKey, this.ns, key, new Entry(v, t, this.host.epoch));
+  }
+
+  protected removeEntry(key: unknown): void {
+    if (this.table.remove(this.nsKey, key)) this.host.recordDelete(this.name, this.nsKey, key);
+  }
+
+  clear(): void {
+    this.removeEntry(this.key());
+  }
+
+  isEmpty(): boolean {
+    return this.entry() === undefined;
+  }
+
+  mergeNamespaces(_target: N, _sources: readonly N[]): void {
+    throw new StateAccessError(`state '${this.name}' cannot be merged; merging windows need list, reducing or aggregating state`);
+  }
+
+  /** Portable form of a stored value, for snapshots. */
+  toJSON(v: unknown): unknown {
+    return v;
+  }
+  fromJSON(j: unknown): unknown {
+    return j;
+  }
+
+  /** Moves values of `sources` into `target` using `combine`. */
+  protected mergeWith(target: N, sources: readonly N[], combine: (a: unknown, b: unknown) => unknown): void {
+    const key = this.key();
+    let acc: Entry | undefined;
+    const saved = this.ns!;
+    for (const s of sources) {
+      this.setCurrentNamespace(s);
+      const e = this.entry();
+      if (e === undefined) continue;
+      this.removeEntry(key);
+      acc = acc === undefined ? new Entry(e.v, e.t, this.host.epoch) : new Entry(combine(acc.v, e.v), Math.max(acc.t, e.t), this.host.epoch);
+    }
+    this.setCurrentNamespace(target);
+    if (acc !== undefined) {
+      const cur = this.entry();
+      this.write(cur === undefined ? acc.v : combine(cur.v, acc.v));
+    }
+    this.setCurrentNamespace(saved);
+  }
+}
+
+export class HeapValueState<T, N> extends HeapKvState<N> implements ValueState<T> {
+  defaultValue: T | undefined;
+  value(): T {
+    const e = this.entry();
+    return (e === undefined ? this.defaultValue : e.v) as T;
+  }
+  update(value: T | undefined): void {
+    if (value === undefined) this.clear();
+    else this.write(value);
+  }
+}
+
+export class HeapReducingState<T, N> extends HeapKvState<N> implements ReducingState<T> {
+  fn!: ReduceFunction<T>;
+  get(): T | undefined {
+    return this.entry()?.v as T | undefined;
+  }
+  add(value: T): void {
+    const e = this.entry();
+    this.write(e === undefined ? value : this.fn.reduce(e.v as T, value));
+  }
+  override mergeNamespaces(target: N, sources: readonly N[]): void {
+    this.mergeWith(target, sources, (a, b) => this.fn.reduce(a as T, b as T));
+  }
+}
+
+export class HeapAggregatingState<IN, ACC, OUT, N> extends HeapKvState<N> implements AggregatingState<IN, OUT> {
+  fn!: AggregateFunction<IN, ACC, OUT>;
+  get(): OUT | undefined {
+    const e = this.entry();
+    return e === undefined ? undefined : this.fn.getResult(e.v as ACC);
+  }
+  add(value: IN): void {
+    if (this.ttl === undefined && this.host.hasKey) {
+      // Hot path (window aggregation): mutate the entry in place.
+      const e = this.table.get(this.nsKey, this.host.sk);
+      if (e !== undefined) {
+        e.v = this.fn.add(value, e.v as ACC);
+        e.e = this.host.epoch;
+        return;
+      }
+    }
+    const e = this.entry();
+    this.write(this.fn.add(value, e === undefined ? this.fn.createAccumulator() : (e.v as ACC)));
+  }
+  override mergeNamespaces(target: N, sources: readonly N[]): void {
+    this.mergeWith(target, sources, (a, b) => this.fn.merge(a as ACC, b as ACC));
+  }
+}
+
+export class HeapListState<T, N> extends HeapKvState<N> implements ListState<T> {
+  get(): T[] {
+    const e = this.entry();
+    if (e === undefined) return [];
+    if (this.ttl === undefined) return e.v as T[];
+    return this.#liveStamped(e).map((s) => s.v);
+  }
+  #liveStamped(e: Entry): Stamped<T>[] {
+    const all = e.v as Stamped<T>[];
+    const never = this.ttl!.stateVisibility === StateVisibility.NeverReturnExpired;
+    const live = never ? all.filter((s) => !this.expired(s.t)) : all;
+    if (this.ttl!.updateType === UpdateType.OnReadAndWrite) {
+      const now = this.host.now();
+      for (const s of live) s.t = now;
+    }
+    if (live.length !== all.length) {
+      if (live.length === 0) this.removeEntry(this.key());
+      else e.v = live;
+    }
+    return live;
+  }
+  #wrap(v: T): unknown {
+    return this.ttl === undefined ? v : { v, t: this.host.now() };
+  }
+  add(value: T): void {
+    const e = this.entry();
+    if (e === undefined) this.write([this.#wrap(value)]);
+    else {
+      (e.v as unknown[]).push(this.#wrap(value));
+      e.e = this.host.epoch;
+    }
+  }
+  addAll(values: Iterable<T>): void {
+    for (const v of values) this.add(v);
+  }
+  update(values: Iterable<T>): void {
+    const arr = [...values].map((v) => this.#wrap(v));
+    if (arr.length === 0) this.clear();
+    else this.write(arr);
+  }
+  override mergeNamespaces(target: N, sources: readonly N[]): void {
+    this.mergeWith(target, sources, (a, b) => (a as unknown[]).concat(b as unknown[]));
+  }
+  override toJSON(v: unknown): unknown {
+    return (v as unknown[]).slice();
+  }
+}
+
+export class HeapMapState<UK, UV, N> extends HeapKvState<N> implements MapState<UK, UV> {
+  #map(create: boolean): Map<UK, unknown> | undefined {
+    const e = this.entry();
+    if (e !== undefined) {
+      e.e = this.host.epoch;
+      return e.v as Map<UK, unknown>;
+    }
+    if (!create) return undefined;
+    const m = new Map<UK, unknown>();
+    this.write(m);
+    return m;
+  }
+  #read(m: Map<UK, unknown>, k: UK): UV | undefined {
+    const raw = m.get(k);
+    if (raw === undefined || this.ttl === undefined) return raw as UV | undefined;
+    const s = raw as Stamped<UV>;
+    if (this.expired(s.t)) {
+      if (this.ttl.stateVisibility === StateVisibility.NeverReturnExpired) {
+        m.delete(k);
+        if (m.size === 0) this.clear();
+        return undefined;
+      }
+    } else if (this.ttl.updateType === UpdateType.OnReadAndWrite) s.t = this.host.now();
+    return s.v;
+  }
+  get(key: UK): UV | undefined {
+    const m = this.#map(false);
+    return m === undefined ? undefined : this.#read(m, key);
+  }
+  put(key: UK, value: UV): void {
+    this.#map(true)!.set(key, this.ttl === undefined ? value : { v: value, t: this.host.now() });
+  }
+  putAll(entries: Iterable<[UK, UV]> | Map<UK, UV>): void {
+    for (const [k, v] of entries) this.put(k, v);
+  }
+  remove(key: UK): void {
+    const m = this.#map(false);
+    if (m !== undefined && m.delete(key) && m.size === 0) this.clear();
+  }
+  contains(key: UK): boolean {
+    return this.get(key) !== undefined;
+  }
+  *entries(): IterableIterator<[UK, UV]> {
+    const m = this.#map(false);
+    if (m === undefined) return;
+    for (const k of [...m.keys()]) {
+      const v = this.#read(m, k);
+      if (v !== undefined) yield [k, v];
+    }
+  }
+  *keys(): IterableIterator<UK> {
+    for (const [k] of this.entries()) yield k;
+  }
+  *values(): IterableIterator<UV> {
+    for (const [, v] of this.entries()) yield v;
+  }
+  override isEmpty(): boolean {
+    return this.entries().next().done === true;
+  }
+  override toJSON(v: unknown): unknown {
+    return [...(v as Map<unknown, unknown>).entries()];
+  }
+  override fromJSON(j: unknown): unknown {
+    return new Map(j as [unknown, unknown][]);
+  }
+}

@@ -1,0 +1,77 @@
+import type { NamespaceKey } from '../namespace.ts';
+
+/** One stored value: `v` value, `t` TTL timestamp (last access), `e` epoch of the last write. */
+export class Entry {
+  v: unknown;
+  t: number;
+  e: number;
+  constructor(v: unknown, t: number, e: number) {
+    this.v = v;
+    this.t = t;
+    this.e = e;
+  }
+}
+
+/**
+ * The values of one state, by namespace then by key. Namespaces are few (live windows) and keys
+ * many, so the outer map is small and the last used inner map is cached.
+ */
+export class StateTable {
+  readonly byNs = new Map<NamespaceKey, Map<unknown, Entry>>();
+  /** Namespace objects by key, for snapshots and merging. */
+  readonly namespaces = new Map<NamespaceKey, unknown>();
+  #lastNsKey: NamespaceKey | undefined = undefined;
+  #lastInner: Map<unknown, Entry> | undefined = undefined;
+
+  get(nsKey: NamespaceKey, key: unknown): Entry | undefined {
+    if (nsKey === this.#lastNsKey) return this.#lastInner!.get(key);
+    const inner = this.byNs.get(nsKey);
+    if (inner === undefined) return undefined;
+    this.#lastNsKey = nsKey;
+    this.#lastInner = inner;
+    return inner.get(key);
+  }
+
+  put(nsKey: NamespaceKey, ns: unknown, key: unknown, entry: Entry): void {
+    let inner: Map<unknown, Entry> | undefined;
+    if (nsKey === this.#lastNsKey) inner = this.#lastInner!;
+    else {
+      inner = this.byNs.get(nsKey);
+      if (inner === undefined) {
+        inner = new Map();
+        this.byNs.set(nsKey, inner);
+        this.namespaces.set(nsKey, ns);
+      }
+      this.#lastNsKey = nsKey;
+      this.#lastInner = inner;
+    }
+    inner.set(key, entry);
+  }
+
+  remove(nsKey: NamespaceKey, key: unknown): boolean {
+    const inner = nsKey === this.#lastNsKey ? this.#lastInner! : this.byNs.get(nsKey);
+    if (inner === undefined || !inner.delete(key)) return false;
+    if (inner.size === 0) {
+      this.byNs.delete(nsKey);
+      this.namespaces.delete(nsKey);
+      if (this.#lastNsKey === nsKey) {
+        this.#lastNsKey = undefined;
+        this.#lastInner = undefined;
+      }
+    }
+    return true;
+  }
+
+  size(): number {
+    let n = 0;
+    for (const inner of this.byNs.values()) n += inner.size;
+    return n;
+  }
+
+  clearAll(): void {
+    this.byNs.clear();
+    this.namespaces.clear();
+    this.#lastNsKey = undefined;
+    this.#lastInner = undefined;
+  }
+}

@@ -1,0 +1,82 @@
+/** When the last-access timestamp of a TTL'd state entry is refreshed. */
+export const UpdateType = {
+  /** Only creating and writing refreshes the entry (default). */
+  OnCreateAndWrite: 'OnCreateAndWrite',
+  /** Reading refreshes the entry too. */
+  OnReadAndWrite: 'OnReadAndWrite',
+} as const;
+export type UpdateType = (typeof UpdateType)[keyof typeof UpdateType];
+
+/** Whether an expired entry that was not cleaned up yet may still be returned. */
+export const StateVisibility = {
+  /** Expired entries are never returned (default). */
+  NeverReturnExpired: 'NeverReturnExpired',
+  /** Expired entries are returned until cleanup removes them. */
+  ReturnExpiredIfNotCleanedUp: 'ReturnExpiredIfNotCleanedUp',
+} as const;
+export type StateVisibility = (typeof StateVisibility)[keyof typeof StateVisibility];
+
+/**
+ * Time-to-live of keyed state entries, in processing time (the job's clock). Expired entries are
+ * removed lazily when read, and in full during snapshots.
+ *
+ * @example
+ * ```ts
+ * import { StateTtlConfig, ValueStateDescriptor, Time } from 'sluice';
+ * const seen = new ValueStateDescriptor<boolean>('seen', false);
+ * seen.enableTimeToLive(StateTtlConfig.newBuilder(Time.hours(1)).updateTtlOnReadAndWrite().build());
+ * ```
+ */
+export class StateTtlConfig {
+  readonly ttl: number;
+  readonly updateType: UpdateType;
+  readonly stateVisibility: StateVisibility;
+
+  constructor(ttl: number, updateType: UpdateType = UpdateType.OnCreateAndWrite, visibility: StateVisibility = StateVisibility.NeverReturnExpired) {
+    if (!(ttl > 0)) throw new RangeError(`StateTtlConfig: ttl must be a number of ms > 0, got ${ttl}`);
+    this.ttl = ttl;
+    this.updateType = updateType;
+    this.stateVisibility = visibility;
+  }
+
+  static newBuilder(ttl: number): StateTtlConfigBuilder {
+    return new StateTtlConfigBuilder(ttl);
+  }
+}
+
+/** Builder of {@link StateTtlConfig}, Flink style. */
+export class StateTtlConfigBuilder {
+  #ttl: number;
+  #update: UpdateType = UpdateType.OnCreateAndWrite;
+  #visibility: StateVisibility = StateVisibility.NeverReturnExpired;
+  constructor(ttl: number) {
+    this.#ttl = ttl;
+  }
+  setUpdateType(t: UpdateType): this {
+    this.#update = t;
+    return this;
+  }
+  updateTtlOnCreateAndWrite(): this {
+    return this.setUpdateType(UpdateType.OnCreateAndWrite);
+  }
+  updateTtlOnReadAndWrite(): this {
+    return this.setUpdateType(UpdateType.OnReadAndWrite);
+  }
+  setStateVisibility(v: StateVisibility): this {
+    this.#visibility = v;
+    return this;
+  }
+  neverReturnExpired(): this {
+    return this.setStateVisibility(StateVisibility.NeverReturnExpired);
+  }
+  returnExpiredIfNotCleanedUp(): this {
+    return this.setStateVisibility(StateVisibility.ReturnExpiredIfNotCleanedUp);
+  }
+  setTtl(ttl: number): this {
+    this.#ttl = ttl;
+    return this;
+  }
+  build(): StateTtlConfig {
+    return new StateTtlConfig(this.#ttl, this.#update, this.#visibility);
+  }
+}

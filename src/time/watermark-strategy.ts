@@ -1,0 +1,115 @@
+import type { Clock } from '../util/clock.ts';
+import {
+  AscendingTimestampsWatermarks,
+  BoundedOutOfOrdernessWatermarks,
+  NoWatermarksGenerator,
+  type WatermarkGenerator,
+} from './watermark-generator.ts';
+import { WatermarksWithIdleness } from './idleness.ts';
+
+/** Extracts the event-time timestamp (ms) of an event; `recordTimestamp` is the one the source gave, if any. */
+export interface TimestampAssigner<T> {
+  extractTimestamp(event: T, recordTimestamp: number): number;
+}
+/** A {@link TimestampAssigner} as an object or a plain function. */
+export type TimestampAssignerLike<T> = TimestampAssigner<T> | ((event: T, recordTimestamp: number) => number);
+
+/** What a generator factory receives. */
+export interface WatermarkGeneratorContext {
+  readonly clock: Clock;
+}
+
+/**
+ * How a stream gets event time: a timestamp assigner plus a watermark generator, optionally
+ * with idleness detection. Immutable: every `with...` returns a new strategy.
+ *
+ * @example
+ * ```ts
+ * import { StreamExecutionEnvironment, WatermarkStrategy } from 'sluice';
+ * const env = StreamExecutionEnvironment.getExecutionEnvironment();
+ * const clicks = env
+ *   .fromElements({ user: 'a', ts: 1000 }, { user: 'b', ts: 900 })
+ *   .assignTimestampsAndWatermarks(
+ *     WatermarkStrategy.forBoundedOutOfOrderness<{ user: string; ts: number }>(5_000)
+ *       .withTimestampAssigner((e) => e.ts)
+ *       .withIdleness(60_000),
+ *   );
+ * ```
+ */
+export class WatermarkStrategy<T> {
+  readonly #factory: (ctx: WatermarkGeneratorContext) => WatermarkGenerator<T>;
+  readonly #assigner: TimestampAssigner<T> | undefined;
+  readonly #idleTimeout: number | undefined;
+  /** True for {@link WatermarkStrategy.noWatermarks}: the stream carries no event-time progress. */
+  readonly emitsWatermarks: boolean;
+
+  private constructor(
+    factory: (ctx: WatermarkGeneratorContext) => WatermarkGenerator<T>,
+    assigner: TimestampAssigner<T> | undefined,
+    idleTimeout: number | undefined,
+    emitsWatermarks: boolean,
+  ) {
+    this.#factory = factory;
+    this.#assigner = assigner;
+    this.#idleTimeout = idleTimeout;
+    this.emitsWatermarks = emitsWatermarks;
+  }
+
+  /** Timestamps never decrease; watermark = highest timestamp − 1. */
+  static forMonotonousTimestamps<T>(): WatermarkStrategy<T> {
+    return new WatermarkStrategy<T>(() => new AscendingTimestampsWatermarks<T>(), undefined, undefined, true);
+  }
+
+  /** Events arrive at most `maxOutOfOrderness` ms late; watermark = highest timestamp − bound − 1. */
+  static forBoundedOutOfOrderness<T>(maxOutOfOrderness: number): WatermarkStrategy<T> {
+    if (!(maxOutOfOrderness >= 0)) {
+      throw new RangeError(`forBoundedOutOfOrderness(${maxOutOfOrderness}): the bound must be a number of ms >= 0`);
+    }
+    return new WatermarkStrategy<T>(
+      () => new BoundedOutOfOrdernessWatermarks<T>(maxOutOfOrderness),
+      undefined,
+      undefined,
+      true,
+    );
+  }
+
+  /** No watermarks: event-time windows and timers fire only at the end of a bounded input. */
+  static noWatermarks<T>(): WatermarkStrategy<T> {
+    return new WatermarkStrategy<T>(() => new NoWatermarksGenerator<T>(), undefined, undefined, false);
+  }
+
+  /** A custom generator (periodic, punctuated or both). */
+  static forGenerator<T>(factory: (ctx: WatermarkGeneratorContext) => WatermarkGenerator<T>): WatermarkStrategy<T> {
+    return new WatermarkStrategy<T>(factory, undefined, undefined, true);
+  }
+
+  /** Sets how the timestamp of each event is read. */
+  withTimestampAssigner(assigner: TimestampAssignerLike<T>): WatermarkStrategy<T> {
+    const a: TimestampAssigner<T> = typeof assigner === 'function' ? { extractTimestamp: assigner } : assigner;
+    return new WatermarkStrategy<T>(this.#factory, a, this.#idleTimeout, this.emitsWatermarks);
+  }
+
+  /** Marks an input idle after `idleTimeout` ms (processing time) without events. */
+  withIdleness(idleTimeout: number): WatermarkStrategy<T> {
+    if (!(idleTimeout > 0)) throw new RangeError(`withIdleness(${idleTimeout}): the timeout must be a number of ms > 0`);
+    return new WatermarkStrategy<T>(this.#factory, this.#assigner, idleTimeout, this.emitsWatermarks);
+  }
+
+  /** True when this strategy assigns timestamps itself. */
+  get hasTimestampAssigner(): boolean {
+    return this.#assigner !== undefined;
+  }
+
+  /** The timestamp assigner, or one that keeps the record's existing timestamp. */
+  createTimestampAssigner(): TimestampAssigner<T> {
+    return this.#assigner ?? RECORD_TIMESTAMP;
+  }
+
+  /** A fresh generator for one input (split or subtask). */
+  createWatermarkGenerator(ctx: WatermarkGeneratorContext): WatermarkGenerator<T> {
+    const g = this.#factory(ctx);
+    return this.#idleTimeout === undefined ? g : new WatermarksWithIdleness(g, this.#idleTimeout, ctx.clock);
+  }
+}
+
+const RECORD_TIMESTAMP: TimestampAssigner<never> = { extractTimestamp: (_e, ts) => ts };
