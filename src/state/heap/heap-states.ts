@@ -142,8 +142,13 @@ export class HeapReducingState<T, N> extends HeapKvState<N> implements ReducingS
     return this.entry()?.v as T | undefined;
   }
   add(value: T): void {
+    this.addAndCheckNew(value);
+  }
+  /** Adds; true when the current key had no value in this namespace before. */
+  addAndCheckNew(value: T): boolean {
     const e = this.entry();
     this.write(e === undefined ? value : this.fn.reduce(e.v as T, value));
+    return e === undefined;
   }
   override mergeNamespaces(target: N, sources: readonly N[]): void {
     this.mergeWith(target, sources, (a, b) => this.fn.reduce(a as T, b as T));
@@ -157,17 +162,22 @@ export class HeapAggregatingState<IN, ACC, OUT, N> extends HeapKvState<N> implem
     return e === undefined ? undefined : this.fn.getResult(e.v as ACC);
   }
   add(value: IN): void {
+    this.addAndCheckNew(value);
+  }
+  /** Adds; true when the current key had no accumulator in this namespace before. */
+  addAndCheckNew(value: IN): boolean {
     if (this.ttl === undefined && this.host.hasKey) {
       // Hot path (window aggregation): mutate the entry in place.
       const e = this.table.get(this.nsKey, this.host.sk);
       if (e !== undefined) {
         e.v = this.fn.add(value, e.v as ACC);
         e.e = this.host.epoch;
-        return;
+        return false;
       }
     }
     const e = this.entry();
     this.write(this.fn.add(value, e === undefined ? this.fn.createAccumulator() : (e.v as ACC)));
+    return e === undefined;
   }
   override mergeNamespaces(target: N, sources: readonly N[]): void {
     this.mergeWith(target, sources, (a, b) => this.fn.merge(a as ACC, b as ACC));
@@ -199,12 +209,18 @@ export class HeapListState<T, N> extends HeapKvState<N> implements ListState<T> 
     return this.ttl === undefined ? v : { v, t: this.host.now() };
   }
   add(value: T): void {
+    this.addAndCheckNew(value);
+  }
+  /** Adds; true when the list of the current key was empty before. */
+  addAndCheckNew(value: T): boolean {
     const e = this.entry();
-    if (e === undefined) this.write([this.#wrap(value)]);
-    else {
-      (e.v as unknown[]).push(this.#wrap(value));
-      e.e = this.host.epoch;
+    if (e === undefined) {
+      this.write([this.#wrap(value)]);
+      return true;
     }
+    (e.v as unknown[]).push(this.#wrap(value));
+    e.e = this.host.epoch;
+    return false;
   }
   addAll(values: Iterable<T>): void {
     for (const v of values) this.add(v);

@@ -2,7 +2,7 @@ import type { Collector } from '../../../api/functions/collector.ts';
 import type { OutputTag } from '../../../api/output-tag.ts';
 import type { WindowAssigner, WindowAssignerContext, MergingWindowAssigner } from '../../../api/windowing/assigner.ts';
 import type { Evictor, TimestampedValue } from '../../../api/windowing/evictors.ts';
-import { TriggerResult, type Trigger } from '../../../api/windowing/triggers.ts';
+import { EventTimeTrigger, TriggerResult, type Trigger } from '../../../api/windowing/triggers.ts';
 import type { ProcessWindowFunctionShape } from '../../../api/windowing/window-functions.ts';
 import type { Window } from '../../../api/windowing/windows.ts';
 import type { InternalKvState } from '../../../state/backend.ts';
@@ -41,7 +41,7 @@ export interface WindowOperatorConfig<IN, ACC, V, OUT, K, W extends Window> {
   windowFunction?: ProcessWindowFunctionShape<V, OUT, K, W> | undefined;
 }
 
-type ContentsState = InternalKvState<unknown> & { add(v: unknown): void; get(): unknown };
+type ContentsState = InternalKvState<unknown> & { add(v: unknown): void; addAndCheckNew(v: unknown): boolean; get(): unknown };
 
 /**
  * Keyed windows: assigner → per-(key, window) contents → trigger → window function, with allowed
@@ -55,6 +55,8 @@ export class WindowOperator<IN, ACC, V, OUT, K, W extends Window>
   readonly #eventTime: boolean;
   readonly #merging: MergingWindowAssigner<IN, W> | undefined;
   readonly #ns: NamespaceSerializer<W>;
+  /** The default event-time trigger: re-registering its timer for a known window is a no-op, so it is skipped. */
+  readonly #plainEventTrigger: boolean;
   #contents!: ContentsState;
   #mergingState: ValueState<Array<[W, W]>> | undefined;
   #timers!: InternalTimerService<W>;
@@ -70,6 +72,7 @@ export class WindowOperator<IN, ACC, V, OUT, K, W extends Window>
     this.#eventTime = cfg.assigner.isEventTime();
     this.#merging = cfg.assigner.isMerging() ? (cfg.assigner as MergingWindowAssigner<IN, W>) : undefined;
     this.#ns = cfg.assigner.namespaceSerializer();
+    this.#plainEventTrigger = cfg.trigger instanceof EventTimeTrigger;
   }
 
   getCurrentProcessingTime(): number {
@@ -133,18 +136,21 @@ export class WindowOperator<IN, ACC, V, OUT, K, W extends Window>
       if (this.#isWindowLate(w)) continue;
       isSkipped = false;
       this.#contents.setCurrentNamespace(w);
-      this.#addContents(element, value);
+      const isNew = this.#addContents(element, value);
+      // Known window under the default trigger, not yet due: its timers already exist.
+      if (!isNew && this.#plainEventTrigger && w.maxTimestamp() > this.currentWatermark) continue;
       this.#trigger.window = w;
       const r = this.cfg.trigger.onElement(value, timestamp, w, this.#trigger);
       if (r !== TriggerResult.CONTINUE) this.#act(r, w);
-      this.#registerCleanupTimer(w);
+      // The cleanup timer lives as long as the window's contents do (purges leave it in place).
+      if (isNew) this.#registerCleanupTimer(w);
     }
     return isSkipped;
   }
 
-  #addContents(element: unknown, value: IN): void {
+  #addContents(element: unknown, value: IN): boolean {
     try {
-      this.#contents.add(element);
+      return this.#contents.addAndCheckNew(element);
     } catch (e) {
       throw this.userError(e, value);
     }
@@ -198,7 +204,7 @@ export class WindowOperator<IN, ACC, V, OUT, K, W extends Window>
   /** FIRE and/or PURGE the current window (contents namespace already set). */
   #act(r: TriggerResult, w: W): void {
     if (r === TriggerResult.FIRE || r === TriggerResult.FIRE_AND_PURGE) {
-      if (!this.#contents.isEmpty()) this.#emit(w);
+      if (this.cfg.contents.kind === 'list' || this.cfg.evictor !== undefined ? !this.#contents.isEmpty() : this.#contents.get() !== undefined) this.#emit(w);
     }
     if (r === TriggerResult.PURGE || r === TriggerResult.FIRE_AND_PURGE) this.#contents.clear();
   }
