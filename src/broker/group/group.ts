@@ -127,9 +127,11 @@ export class ClassicGroup {
   /** Re-keys a static member under a new member id, keeping its assignment and leadership. */
   rekeyStaticMember(groupInstanceId: string, oldMemberId: string, newMemberId: string): Member {
     const member = this.member(oldMemberId);
-    this.members.delete(oldMemberId);
     member.memberId = newMemberId;
-    this.members.set(newMemberId, member);
+    // Rebuild the map so the member keeps its place (leader succession follows this order).
+    const entries = [...this.members].map(([id, m]): [string, Member] => (id === oldMemberId ? [newMemberId, m] : [id, m]));
+    this.members.clear();
+    for (const [id, m] of entries) this.members.set(id, m);
     if (this.isLeader(oldMemberId)) this.leaderId = newMemberId;
     this.staticMembers.set(groupInstanceId, newMemberId);
     if (this.pendingSyncMembers.delete(oldMemberId)) this.pendingSyncMembers.add(newMemberId);
