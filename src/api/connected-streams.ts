@@ -6,6 +6,7 @@ import { DataStream } from './datastream.ts';
 import type { CoFlatMapFunction, CoMapFunction, KeySelectorLike } from './functions/basic.ts';
 import type { CoProcessFunctionShape } from './functions/process.ts';
 import { KeyedStream } from './keyed-stream.ts';
+import { copyFunction } from './functions/normalize.ts';
 import { streamFactories } from './stream-factories.ts';
 
 /** Accepted by `ConnectedStreams.process`: a CoProcessFunction or KeyedCoProcessFunction (class or object). */
@@ -83,7 +84,7 @@ export class ConnectedStreams<IN1, IN2> {
       hasTimestamps: this.first.transformation.hasTimestamps && this.second.transformation.hasTimestamps,
       input1: this.first.transformation,
       input2: this.second.transformation,
-      factory: () => new CoProcessOperator<IN1, IN2, O>(fn, k1, k2) as unknown as TwoInputOperator<unknown, unknown, unknown>,
+      factory: () => new CoProcessOperator<IN1, IN2, O>(copyFunction(fn), k1, k2) as unknown as TwoInputOperator<unknown, unknown, unknown>,
     };
     return new DataStream<O>(env, t);
   }

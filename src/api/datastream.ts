@@ -7,7 +7,7 @@ import { TimestampsAndWatermarksOperator } from '../runtime/operators/timestamps
 import type { WatermarkStrategy } from '../time/watermark-strategy.ts';
 import type { StreamExecutionEnvironment } from './environment.ts';
 import type { FilterFunctionLike, FlatMapFunctionLike, KeySelectorLike, MapFunctionLike } from './functions/basic.ts';
-import { toFilterFunction, toFlatMapFunction, toKeyFunction, toMapFunction, toProcessFunction } from './functions/normalize.ts';
+import { copyFunction, toFilterFunction, toFlatMapFunction, toKeyFunction, toMapFunction, toProcessFunction } from './functions/normalize.ts';
 import type { ProcessFunctionLike } from './functions/process.ts';
 import type { OutputTag } from './output-tag.ts';
 import { CollectSink } from './sinks/collect-sink.ts';
@@ -76,20 +76,20 @@ export class DataStream<T> {
 
   map<O>(fn: MapFunctionLike<T, O>): DataStream<O> {
     const f = toMapFunction(fn);
-    return this.addOperator('Map', () => new MapOperator(f));
+    return this.addOperator('Map', () => new MapOperator(copyFunction(f)));
   }
   filter(fn: FilterFunctionLike<T>): DataStream<T> {
     const f = toFilterFunction(fn);
-    return this.addOperator('Filter', () => new FilterOperator(f));
+    return this.addOperator('Filter', () => new FilterOperator(copyFunction(f)));
   }
   /** Zero or more outputs per record; a plain function may return an iterable instead of collecting. */
   flatMap<O>(fn: FlatMapFunctionLike<T, O>): DataStream<O> {
     const f = toFlatMapFunction(fn);
-    return this.addOperator('Flat Map', () => new FlatMapOperator(f));
+    return this.addOperator('Flat Map', () => new FlatMapOperator(copyFunction(f)));
   }
   process<O>(fn: ProcessFunctionLike<T, O>): DataStream<O> {
     const f = toProcessFunction(fn);
-    return this.addOperator('Process', () => new ProcessOperator(f));
+    return this.addOperator('Process', () => new ProcessOperator(copyFunction(f)));
   }
 
   /** Partitions by key: records with the same key go to the same subtask, in order. */

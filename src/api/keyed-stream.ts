@@ -7,6 +7,7 @@ import { fieldAggregation, type FieldRef } from './field-aggregations.ts';
 import type { FilterFunctionLike, FlatMapFunctionLike, MapFunctionLike } from './functions/basic.ts';
 import {
   checkAggregateFunction,
+  copyFunction,
   toFilterFunction,
   toFlatMapFunction,
   toKeyedProcessFunction,
@@ -45,41 +46,47 @@ export class KeyedStream<T, K> extends DataStream<T> {
   override process<O>(fn: KeyedProcessFunctionLike<K, T, O>): DataStream<O> {
     const f = toKeyedProcessFunction(fn);
     const keyOf = this.keyOf;
-    return this.addOperator('KeyedProcess', () => new KeyedProcessOperator<K, T, O>(keyOf, f));
+    return this.addOperator('KeyedProcess', () => new KeyedProcessOperator<K, T, O>(keyOf, copyFunction(f)));
   }
 
   /** `map` on a keyed stream: the function may use keyed state (acquire it in `open`). */
   override map<O>(fn: MapFunctionLike<T, O>): DataStream<O> {
-    const f = toMapFunction(fn);
-    return this.#keyed('Map', { open: f.open?.bind(f), close: f.close?.bind(f), processElement: (v, _c, out) => out.collect(f.map(v)) });
+    const f0 = toMapFunction(fn);
+    return this.#keyed('Map', () => {
+      const f = copyFunction(f0);
+      return { open: f.open?.bind(f), close: f.close?.bind(f), processElement: (v, _c, out) => out.collect(f.map(v)) };
+    });
   }
   override filter(fn: FilterFunctionLike<T>): DataStream<T> {
-    const f = toFilterFunction(fn);
-    return this.#keyed('Filter', { open: f.open?.bind(f), close: f.close?.bind(f), processElement: (v, _c, out) => void (f.filter(v) && out.collect(v)) });
+    const f0 = toFilterFunction(fn);
+    return this.#keyed('Filter', () => {
+      const f = copyFunction(f0);
+      return { open: f.open?.bind(f), close: f.close?.bind(f), processElement: (v, _c, out) => void (f.filter(v) && out.collect(v)) };
+    });
   }
   override flatMap<O>(fn: FlatMapFunctionLike<T, O>): DataStream<O> {
-    const f = toFlatMapFunction(fn);
-    return this.#keyed('Flat Map', { open: f.open?.bind(f), close: f.close?.bind(f), processElement: (v, _c, out) => f.flatMap(v, out) });
+    const f0 = toFlatMapFunction(fn);
+    return this.#keyed('Flat Map', () => {
+      const f = copyFunction(f0);
+      return { open: f.open?.bind(f), close: f.close?.bind(f), processElement: (v, _c, out) => f.flatMap(v, out) };
+    });
   }
-  #keyed<O>(name: string, fn: KeyedProcessFunctionShape<K, T, O>): DataStream<O> {
+  #keyed<O>(name: string, make: () => KeyedProcessFunctionShape<K, T, O>): DataStream<O> {
     const keyOf = this.keyOf;
-    const shape: KeyedProcessFunctionShape<K, T, O> = { processElement: fn.processElement };
-    if (fn.open) shape.open = fn.open;
-    if (fn.close) shape.close = fn.close;
-    return this.addOperator(name, () => new KeyedProcessOperator<K, T, O>(keyOf, shape));
+    return this.addOperator(name, () => new KeyedProcessOperator<K, T, O>(keyOf, make()));
   }
 
   /** Rolling reduce: emits the reduced value of the key after every element. */
   reduce(fn: ReduceFunction<T> | ((a: T, b: T) => T)): DataStream<T> {
     const f = toReduceFunction(fn);
     const keyOf = this.keyOf;
-    return this.addOperator('Keyed Reduce', () => new KeyedReduceOperator<T, K>(keyOf, f));
+    return this.addOperator('Keyed Reduce', () => new KeyedReduceOperator<T, K>(keyOf, copyFunction(f)));
   }
   /** Rolling aggregate: emits the current result of the key after every element. */
   aggregate<ACC, O>(fn: AggregateFunction<T, ACC, O>): DataStream<O> {
     const f = checkAggregateFunction(fn);
     const keyOf = this.keyOf;
-    return this.addOperator('Keyed Aggregate', () => new KeyedAggregateOperator<T, ACC, O, K>(keyOf, f));
+    return this.addOperator('Keyed Aggregate', () => new KeyedAggregateOperator<T, ACC, O, K>(keyOf, copyFunction(f)));
   }
   /** Rolling sum of a field (property name, tuple index, or none for numbers). */
   sum(field?: FieldRef): DataStream<T> {

@@ -68,3 +68,25 @@ export function checkAggregateFunction<I, A, O>(fn: AggregateFunction<I, A, O>):
   }
   return fn;
 }
+
+/**
+ * A copy of a user function object for one parallel instance (Flink gives every subtask its own
+ * deserialized copy): fields set in `open()` (state handles, the subtask index...) then belong to
+ * that instance. The copy is shallow; classes whose constructor takes no arguments are constructed
+ * afresh first, so their private `#fields` exist too. Plain functions are shared as they are.
+ */
+export function copyFunction<F>(fn: F): F {
+  if (typeof fn !== 'object' || fn === null) return fn;
+  const proto = Object.getPrototypeOf(fn) as { constructor?: unknown } | null;
+  let copy: object;
+  const C = proto?.constructor;
+  if (proto !== null && proto !== Object.prototype && typeof C === 'function' && C.length === 0) {
+    try {
+      copy = new (C as new () => object)();
+    } catch {
+      copy = Object.create(proto) as object;
+    }
+  } else copy = Object.create(proto) as object;
+  Object.defineProperties(copy, Object.getOwnPropertyDescriptors(fn));
+  return copy as F;
+}

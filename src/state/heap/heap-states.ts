@@ -28,6 +28,8 @@ abstract class HeapKvState<N> implements InternalKvState<N> {
   protected readonly host: HeapStateHost;
   protected readonly nsSer: NamespaceSerializer<N>;
   protected readonly ttl: StateTtlConfig | undefined;
+  /** List and map state expire per element, not as a whole entry. */
+  protected readonly elementTtl: boolean = false;
   protected ns: N | undefined = undefined;
   protected nsKey: NamespaceKey = 0;
 
@@ -58,7 +60,7 @@ abstract class HeapKvState<N> implements InternalKvState<N> {
   protected entry(): Entry | undefined {
     const key = this.key();
     const e = this.table.get(this.nsKey, key);
-    if (e === undefined || this.ttl === undefined) return e;
+    if (e === undefined || this.ttl === undefined || this.elementTtl) return e;
     if (this.expired(e.t)) {
       if (this.ttl.stateVisibility === StateVisibility.NeverReturnExpired) {
         this.removeEntry(key);
@@ -185,6 +187,7 @@ export class HeapAggregatingState<IN, ACC, OUT, N> extends HeapKvState<N> implem
 }
 
 export class HeapListState<T, N> extends HeapKvState<N> implements ListState<T> {
+  protected override readonly elementTtl = true;
   get(): T[] {
     const e = this.entry();
     if (e === undefined) return [];
@@ -239,6 +242,7 @@ export class HeapListState<T, N> extends HeapKvState<N> implements ListState<T> 
 }
 
 export class HeapMapState<UK, UV, N> extends HeapKvState<N> implements MapState<UK, UV> {
+  protected override readonly elementTtl = true;
   #map(create: boolean): Map<UK, unknown> | undefined {
     const e = this.entry();
     if (e !== undefined) {
