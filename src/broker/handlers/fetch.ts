@@ -5,6 +5,9 @@ import { ZERO_UUID } from '../../protocol/primitives/uuid.ts';
 import { OffsetOutOfRangeError, type PartitionLog } from '../log/partition-log.ts';
 import type { Topic } from '../log/log-manager.ts';
 
+/** Kafka answers "no records" with an empty set, not null; librdkafka rejects null (size -1). */
+const NO_RECORDS = Buffer.alloc(0);
+
 interface Wanted {
   topic: Topic | undefined;
   topicName: string;
@@ -92,22 +95,22 @@ function readAll(ctx: RequestContext, wanted: Wanted[], maxBytes: number, byId: 
     // The first partition with data may exceed maxBytes by one batch (KIP-74): progress first.
     const budget = Math.min(w.maxBytes, Math.max(maxBytes - bytes, 0));
     if (budget <= 0 && bytes > 0) {
-      current.partitions.push({ ...base, errorCode: ErrorCode.NONE, records: null });
+      current.partitions.push({ ...base, errorCode: ErrorCode.NONE, records: NO_RECORDS });
       continue;
     }
     try {
       const records = log.read(w.offset, Math.max(budget, 1));
       if (records) bytes += records.length;
-      current.partitions.push({ ...base, errorCode: ErrorCode.NONE, records });
+      current.partitions.push({ ...base, errorCode: ErrorCode.NONE, records: records ?? NO_RECORDS });
     } catch (err) {
       if (!(err instanceof OffsetOutOfRangeError)) throw err;
       errors = true;
-      current.partitions.push({ ...base, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE, records: null });
+      current.partitions.push({ ...base, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE, records: NO_RECORDS });
     }
   }
   return { bytes, errors, body: { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses } };
 }
 
 function partitionError(partitionIndex: number, errorCode: number): object {
-  return { partitionIndex, errorCode, highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n, abortedTransactions: null, records: null };
+  return { partitionIndex, errorCode, highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n, abortedTransactions: null, records: NO_RECORDS };
 }

@@ -14,6 +14,12 @@ BOOTSTRAP = sys.argv[1]
 N = 10_000
 CODECS = ["none", "gzip", "snappy", "lz4", "zstd"]
 report = {"codecs": {}, "group": {}, "admin": {}}
+T0 = time.time()
+
+
+def progress(what):
+    print(f"[{time.time() - T0:6.1f}s] {what}", file=sys.stderr, flush=True)
+
 
 admin = AdminClient({"bootstrap.servers": BOOTSTRAP})
 
@@ -71,6 +77,7 @@ for codec in CODECS:
     produce(topic, codec, 0, N)
     got = read_all(topic, N)
     values = sorted(int(v.split("-")[1]) for _, _, _, v in got)
+    progress(f"codec {codec}: {len(got)} consumed")
     report["codecs"][codec] = {
         "count": len(got),
         "allDistinct": values == list(range(N)),
@@ -81,7 +88,7 @@ for codec in CODECS:
 # Group: A and B consume; C joins mid-stream; B leaves mid-stream; all messages delivered.
 topic = "ck-group"
 create(topic)
-produce(topic, "none", 0, 3000)
+produce(topic, "none", 0, 2000)
 seen = set()
 
 
@@ -96,18 +103,22 @@ def member(name):
 def poll_round(consumers, rounds=1):
     for _ in range(rounds):
         for c in consumers:
-            m = c.poll(0.05)
-            if m is not None and not m.error():
+            msgs = [m for m in c.consume(100, 0.05) if not m.error()]
+            for m in msgs:
                 seen.add(m.value().decode())
-                c.commit(message=m, asynchronous=False)
+            if msgs:
+                c.commit(asynchronous=False)  # the positions after this batch
 
 
 a, b = member("a"), member("b")
-poll_round([a, b], 40)
+poll_round([a, b], 5)
 c = member("c")
-poll_round([a, b, c], 40)
+produce(topic, "none", 2000, 2000)
+poll_round([a, b, c], 5)
+mid_stream = len(seen)
+progress(f"group: {mid_stream} delivered before b leaves")
 b.close()
-produce(topic, "none", 3000, 3000)
+produce(topic, "none", 4000, 2000)
 deadline = time.time() + 60
 while len(seen) < 6000 and time.time() < deadline:
     poll_round([a, c])
@@ -118,6 +129,7 @@ a.close()
 c.close()
 report["group"] = {
     "delivered": len(seen),
+    "deliveredBeforeLeave": mid_stream,
     "assignments": assignments,
     "committed": [tp.offset for tp in committed],
     "endOffsets": ends,

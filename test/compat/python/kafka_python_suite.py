@@ -5,6 +5,7 @@ Prints one JSON object with what it observed; the Node test asserts on it.
 """
 import json
 import sys
+import threading
 import time
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
@@ -14,6 +15,12 @@ BOOTSTRAP = sys.argv[1]
 N = 10_000
 CODECS = [None, "gzip", "snappy", "lz4", "zstd"]
 report = {"codecs": {}, "group": {}, "admin": {}}
+T0 = time.time()
+
+
+def progress(what):
+    print(f"[{time.time() - T0:6.1f}s] {what}", file=sys.stderr, flush=True)
+
 
 admin = KafkaAdminClient(bootstrap_servers=BOOTSTRAP)
 report["apiVersion"] = list(admin.config["api_version"] or ())
@@ -66,6 +73,7 @@ for codec in CODECS:
     produce(topic, codec, 0, N)
     got = read_all(topic, N)
     values = sorted(int(v.split("-")[1]) for _, _, _, v in got)
+    progress(f"codec {name}: {len(got)} consumed")
     report["codecs"][name] = {
         "count": len(got),
         "allDistinct": values == list(range(N)),
@@ -75,44 +83,76 @@ for codec in CODECS:
 
 topic = "kp-group"
 create(topic)
-produce(topic, None, 0, 3000)
+produce(topic, None, 0, 2000)
 seen = set()
+lock = threading.Lock()
 
 
-def member(name):
-    return KafkaConsumer(topic, bootstrap_servers=BOOTSTRAP, group_id="kp-group-g", client_id=name,
-                         auto_offset_reset="earliest", enable_auto_commit=False, session_timeout_ms=10000,
-                         heartbeat_interval_ms=500, max_poll_records=50)
+class Member(threading.Thread):
+    """kafka-python joins inside poll(), so each member needs its own thread."""
+
+    def __init__(self, name):
+        super().__init__(daemon=True)
+        self.name_ = name
+        self.stop = threading.Event()
+        self.assignment = []
+        self.committed = None
+        self.ends = None
+
+    def run(self):
+        c = KafkaConsumer(topic, bootstrap_servers=BOOTSTRAP, group_id="kp-group-g", client_id=self.name_,
+                          auto_offset_reset="earliest", enable_auto_commit=False, session_timeout_ms=10000,
+                          heartbeat_interval_ms=500, max_poll_records=100)
+        while not self.stop.is_set():
+            batch = c.poll(timeout_ms=100)
+            for tp, msgs in batch.items():
+                with lock:
+                    for m in msgs:
+                        seen.add(m.value.decode())
+            if batch:
+                c.commit()
+            time.sleep(0.01)  # keep the stream going while the group changes
+        self.assignment = sorted(tp.partition for tp in c.assignment())
+        tps = [TopicPartition(topic, p) for p in range(3)]
+        self.committed = [c.committed(tp) for tp in tps]
+        self.ends = [c.end_offsets(tps)[tp] for tp in tps]
+        c.close()
 
 
-def poll_round(consumers, rounds=1):
-    for _ in range(rounds):
-        for c in consumers:
-            for tp, msgs in c.poll(timeout_ms=50).items():
-                for m in msgs:
-                    seen.add(m.value.decode())
-            c.commit()
+def wait_for(cond, what, timeout=60):
+    deadline = time.time() + timeout
+    while not cond():
+        if time.time() > deadline:
+            raise RuntimeError(f"timed out waiting for {what}")
+        time.sleep(0.05)
 
 
-a, b = member("a"), member("b")
-poll_round([a, b], 20)
-c = member("c")
-poll_round([a, b, c], 20)
-b.close()
-produce(topic, None, 3000, 3000)
-deadline = time.time() + 90
-while len(seen) < 6000 and time.time() < deadline:
-    poll_round([a, c])
-poll_round([a, c], 3)
-tps = [TopicPartition(topic, p) for p in range(3)]
+a, b = Member("a"), Member("b")
+a.start()
+b.start()
+wait_for(lambda: len(seen) > 200, "first messages")
+c = Member("c")
+c.start()
+produce(topic, None, 2000, 2000)
+wait_for(lambda: len(seen) > 2500, "more messages")
+mid_stream = len(seen)
+progress(f"group: {mid_stream} delivered before b leaves")
+b.stop.set()
+b.join()
+produce(topic, None, 4000, 2000)
+wait_for(lambda: len(seen) == 6000, "all 6000 messages", 90)
+time.sleep(1)  # let the last batch's commit land
+c.stop.set()
+c.join()
+a.stop.set()
+a.join()
 report["group"] = {
     "delivered": len(seen),
-    "assignments": {"a": sorted(tp.partition for tp in a.assignment()), "c": sorted(tp.partition for tp in c.assignment())},
-    "committed": [a.committed(tp) for tp in tps],
-    "endOffsets": [a.end_offsets(tps)[tp] for tp in tps],
+    "deliveredBeforeLeave": mid_stream,
+    "assignments": {"a": a.assignment, "c": c.assignment},
+    "committed": a.committed,
+    "endOffsets": a.ends,
 }
-a.close()
-c.close()
 
 report["admin"]["listed"] = sorted(t for t in admin.list_topics() if t.startswith("kp-"))
 report["admin"]["partitions"] = len(admin.describe_topics(["kp-group"])[0]["partitions"])
