@@ -1,0 +1,205 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import {
+  AggregatingStateDescriptor, HeapKeyedStateBackend, ListStateDescriptor, MapStateDescriptor, ReducingStateDescriptor,
+  StateTtlConfig, TimeWindow, ValueStateDescriptor, StateAccessError,
+} from 'sluice';
+import { ManualClock } from 'sluice/testing';
+import { voidNamespaceSerializer } from '../../src/state/namespace.ts';
+import { timeWindowSerializer } from '../../src/api/windowing/windows.ts';
+
+const backend = (clock = new ManualClock(0), trackChanges = true) => new HeapKeyedStateBackend({ operatorUid: 'op', clock, trackChanges });
+
+test('value state is scoped by key, with a default value', () => {
+  const b = backend();
+  const s = b.getOrCreateState(new ValueStateDescriptor<number>('n', 0), voidNamespaceSerializer);
+  b.setCurrentKey('a');
+  s.update(s.value() + 5);
+  b.setCurrentKey('b');
+  assert.equal(s.value(), 0);
+  s.update(1);
+  b.setCurrentKey('a');
+  assert.equal(s.value(), 5);
+  s.clear();
+  assert.equal(s.value(), 0);
+  s.update(3);
+  s.update(undefined);
+  assert.equal(s.value(), 0, 'update(undefined) clears');
+});
+
+test('object keys are equal by value (tuples, records)', () => {
+  const b = backend();
+  const s = b.getOrCreateState(new ValueStateDescriptor<string>('v'), voidNamespaceSerializer);
+  b.setCurrentKey(['a', 1]);
+  s.update('x');
+  b.setCurrentKey(['a', 1]);
+  assert.equal(s.value(), 'x');
+  assert.deepEqual(b.getCurrentKey(), ['a', 1]);
+  b.setCurrentKey({ y: 2, x: 1 });
+  s.update('obj');
+  b.setCurrentKey({ x: 1, y: 2 });
+  assert.equal(s.value(), 'obj');
+});
+
+test('list, map, reducing and aggregating state', () => {
+  const b = backend();
+  const list = b.getOrCreateState(new ListStateDescriptor<number>('l'), voidNamespaceSerializer);
+  const map = b.getOrCreateState(new MapStateDescriptor<string, number>('m'), voidNamespaceSerializer);
+  const red = b.getOrCreateState(new ReducingStateDescriptor<number>('r', (x, y) => x + y), voidNamespaceSerializer);
+  const agg = b.getOrCreateState(
+    new AggregatingStateDescriptor('a', { createAccumulator: () => [] as number[], add: (v: number, acc: number[]) => [...acc, v], getResult: (acc) => acc.join('+'), merge: (x, y) => [...x, ...y] }),
+    voidNamespaceSerializer,
+  );
+  b.setCurrentKey('k');
+  assert.deepEqual(list.get(), []);
+  list.add(1);
+  list.addAll([2, 3]);
+  assert.deepEqual(list.get(), [1, 2, 3]);
+  list.update([9]);
+  assert.deepEqual(list.get(), [9]);
+  map.put('x', 1);
+  map.putAll([['y', 2]]);
+  assert.equal(map.get('x'), 1);
+  assert.equal(map.contains('z'), false);
+  map.remove('x');
+  assert.deepEqual([...map.entries()], [['y', 2]]);
+  assert.deepEqual([...map.keys()], ['y']);
+  assert.deepEqual([...map.values()], [2]);
+  assert.equal(map.isEmpty(), false);
+  assert.equal(red.get(), undefined);
+  red.add(2);
+  red.add(3);
+  assert.equal(red.get(), 5);
+  agg.add(1);
+  agg.add(2);
+  assert.equal(agg.get(), '1+2');
+  assert.throws(() => b.getOrCreateState(new ListStateDescriptor<number>('m'), voidNamespaceSerializer), /already registered as map/);
+});
+
+test('state without a current key fails with a message that says what to do', () => {
+  const b = backend();
+  const s = b.getOrCreateState(new ValueStateDescriptor<number>('n'), voidNamespaceSerializer);
+  assert.throws(() => s.value(), (e: unknown) => e instanceof StateAccessError && e.code === 'SLUICE_STATE_ACCESS' && /keyBy/.test(e.message));
+});
+
+test('namespaces (windows) separate values; merging combines them', () => {
+  const b = backend();
+  const s = b.getOrCreateState(new ReducingStateDescriptor<number>('sum', (x, y) => x + y), timeWindowSerializer);
+  const w1 = new TimeWindow(0, 10);
+  const w2 = new TimeWindow(5, 15);
+  const w3 = new TimeWindow(0, 15);
+  b.setCurrentKey('k');
+  s.setCurrentNamespace(w1);
+  s.add(1);
+  s.setCurrentNamespace(w2);
+  s.add(2);
+  s.mergeNamespaces(w3, [w1, w2]);
+  s.setCurrentNamespace(w3);
+  assert.equal(s.get(), 3);
+  s.setCurrentNamespace(w1);
+  assert.equal(s.get(), undefined);
+  assert.equal(b.numEntries(), 1);
+});
+
+test('TTL: entries expire after their last write; OnReadAndWrite refreshes on read; visibility', () => {
+  const clock = new ManualClock(0);
+  const b = backend(clock);
+  const plain = b.getOrCreateState(new ValueStateDescriptor<string>('p').enableTimeToLive(StateTtlConfig.newBuilder(100).build()), voidNamespaceSerializer);
+  const onRead = b.getOrCreateState(
+    new ValueStateDescriptor<string>('r').enableTimeToLive(StateTtlConfig.newBuilder(100).updateTtlOnReadAndWrite().build()),
+    voidNamespaceSerializer,
+  );
+  const visible = b.getOrCreateState(
+    new ValueStateDescriptor<string>('v').enableTimeToLive(StateTtlConfig.newBuilder(100).returnExpiredIfNotCleanedUp().build()),
+    voidNamespaceSerializer,
+  );
+  b.setCurrentKey('k');
+  plain.update('p');
+  onRead.update('r');
+  visible.update('v');
+  clock.advance(60);
+  assert.equal(onRead.value(), 'r');
+  clock.advance(60);
+  assert.equal(plain.value(), undefined, 'expired 100 ms after the write');
+  assert.equal(onRead.value(), 'r', 'the read at 60 ms refreshed it');
+  assert.equal(visible.value(), 'v', 'expired but not cleaned up: still visible');
+  const list = b.getOrCreateState(new ListStateDescriptor<number>('l').enableTimeToLive(new StateTtlConfig(100)), voidNamespaceSerializer);
+  list.add(1);
+  clock.advance(50);
+  list.add(2);
+  clock.advance(60);
+  assert.deepEqual(list.get(), [2], 'list elements expire one by one');
+  const map = b.getOrCreateState(new MapStateDescriptor<string, number>('m').enableTimeToLive(new StateTtlConfig(100)), voidNamespaceSerializer);
+  map.put('a', 1);
+  clock.advance(50);
+  map.put('b', 2);
+  clock.advance(60);
+  assert.deepEqual([...map.entries()], [['b', 2]]);
+});
+
+test('snapshot and restore round-trip; restore keeps only the keys this subtask owns', () => {
+  const b = backend();
+  const v = b.getOrCreateState(new ValueStateDescriptor<number>('v'), voidNamespaceSerializer);
+  const m = b.getOrCreateState(new MapStateDescriptor<string, number>('m'), voidNamespaceSerializer);
+  for (const k of ['a', 'b', 'c']) {
+    b.setCurrentKey(k);
+    v.update(k.charCodeAt(0));
+    m.put(k, 1);
+  }
+  const snap = structuredClone(b.snapshot(1));
+  const r = backend();
+  r.restore([snap], (k) => k !== 'b');
+  const v2 = r.getOrCreateState(new ValueStateDescriptor<number>('v'), voidNamespaceSerializer);
+  const m2 = r.getOrCreateState(new MapStateDescriptor<string, number>('m'), voidNamespaceSerializer);
+  r.setCurrentKey('a');
+  assert.equal(v2.value(), 97);
+  assert.equal(m2.get('a'), 1);
+  r.setCurrentKey('b');
+  assert.equal(v2.value(), undefined);
+});
+
+test('changes since the last snapshot: writes and deletes (for a changelog)', () => {
+  const b = backend();
+  const v = b.getOrCreateState(new ValueStateDescriptor<number>('v'), voidNamespaceSerializer);
+  b.setCurrentKey('a');
+  v.update(1);
+  b.setCurrentKey('b');
+  v.update(2);
+  b.snapshot(1);
+  assert.deepEqual(b.changesSinceLastSnapshot(), []);
+  v.update(3);
+  b.setCurrentKey('a');
+  v.clear();
+  assert.deepEqual(
+    b.changesSinceLastSnapshot().map((c) => [c.key, c.value]),
+    [['b', 3], ['a', undefined]],
+  );
+});
+
+test('property: value state behaves like a map keyed by (key, namespace)', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(fc.constantFrom('a', 'b', 'c'), fc.constantFrom(0, 1), fc.option(fc.integer(), { nil: undefined })), { maxLength: 60 }),
+      (ops) => {
+        const b = backend();
+        const ns = { key: (n: number) => n, toJSON: (n: number) => n, fromJSON: (j: unknown) => (j ?? 0) as number };
+        const s = b.getOrCreateState(new ValueStateDescriptor<number>('v'), ns);
+        const model = new Map<string, number>();
+        for (const [k, n, v] of ops) {
+          b.setCurrentKey(k);
+          s.setCurrentNamespace(n);
+          if (v === undefined) {
+            s.clear();
+            model.delete(`${k}/${n}`);
+          } else {
+            s.update(v);
+            model.set(`${k}/${n}`, v);
+          }
+          assert.equal(s.value(), model.get(`${k}/${n}`));
+        }
+        assert.equal(b.numEntries(), model.size);
+      },
+    ),
+  );
+});
