@@ -177,6 +177,8 @@ function replaceStaticMember(
   const old = { protocols: member.protocols, rebalanceTimeoutMs: member.rebalanceTimeoutMs, sessionTimeoutMs: member.sessionTimeoutMs };
   const unchanged = member.matches(req.protocols);
   group.rekeyStaticMember(instanceId, oldMemberId, newMemberId);
+  // The new id belongs to a known member: its parked join keeps it alive like any rejoin.
+  member.isNew = false;
   rb.resetHeartbeat(member);
   group.updateMember(member, req.protocols, req.rebalanceTimeoutMs, req.sessionTimeoutMs);
   member.joinWaiter = w;
