@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { LogManager } from './log/log-manager.ts';
 import { DEFAULT_FLUSH_POLICY, Flusher, type FlushPolicy } from './log/flush-policy.ts';
 import { GroupCoordinator } from './group/coordinator.ts';
-import { MemoryOffsetStore as FileOffsetStore } from './group/offset-log.ts';
+import { FileOffsetStore } from './group/file-offset-store.ts';
 import { Connection } from './server/connection.ts';
 import { createDispatcher } from './server/dispatcher.ts';
 import type { BrokerContext } from './broker-context.ts';
@@ -89,7 +89,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
   const logs = LogManager.open(options.dataDir, clock, options.topicDefaults ?? {});
   const groups = new GroupCoordinator({
     clock,
-    store: new FileOffsetStore(),
+    store: new FileOffsetStore(join(options.dataDir, 'group-offsets')),
     topicExists: (topic, partition) => logs.partition(topic, partition) !== undefined,
     ...options.groups,
   });

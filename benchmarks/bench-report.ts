@@ -1,0 +1,27 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+
+/** Replaces (or appends) the `## <title>` section of BENCHMARKS.md with `body`. */
+export function writeBenchmarkSection(title: string, body: string): void {
+  const path = new URL('../BENCHMARKS.md', import.meta.url);
+  const section = `## ${title}\n\n${body.trim()}\n`;
+  let doc = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';
+  const start = doc.search(new RegExp(`^## ${title}\\s*$`, 'm'));
+  if (start >= 0) {
+    const rest = doc.slice(start + 1);
+    const next = rest.search(/^## /m);
+    doc = doc.slice(0, start) + section + (next >= 0 ? `\n${rest.slice(next)}` : '');
+  } else doc = `${doc.trimEnd()}\n\n${section}`;
+  writeFileSync(path, doc);
+}
+
+/** One line describing the machine a benchmark ran on. */
+export function machineLine(): string {
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  return `${cpus().length} cores, ${cpu}; Node ${process.version}`;
+}
+
+/** Formats a number with thousands separators. */
+export function fmt(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
