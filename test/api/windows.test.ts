@@ -1,0 +1,154 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  ContinuousEventTimeTrigger, CountEvictor, CountTrigger, EventTimeSessionWindows, GlobalWindows, ProcessWindowFunction,
+  StreamExecutionEnvironment, TimeEvictor, Time, TimeWindow, TumblingEventTimeWindows, TumblingProcessingTimeWindows,
+  ValueStateDescriptor, WatermarkStrategy, SlidingEventTimeWindows, type Collector, type WindowContext,
+} from 'sluice';
+import { ManualClock, TestSink, TestSource } from 'sluice/testing';
+
+interface E {
+  k: string;
+  ts: number;
+  v: number;
+}
+const ev = (k: string, ts: number, v = 1): E => ({ k, ts, v });
+
+function timed(env: StreamExecutionEnvironment, items: E[], bound = 0) {
+  return env.fromCollection(items).assignTimestampsAndWatermarks(WatermarkStrategy.forBoundedOutOfOrderness<E>(bound).withTimestampAssigner((e) => e.ts));
+}
+
+test('window assignment: tumbling with offset, sliding, negative timestamps; Time helpers', () => {
+  assert.equal(TimeWindow.getWindowStartWithOffset(12_345, 0, 10_000), 10_000);
+  assert.equal(TimeWindow.getWindowStartWithOffset(-1, 0, 10_000), -10_000);
+  assert.equal(TimeWindow.getWindowStartWithOffset(12_345, 3_000, 10_000), 3_000);
+  const tumbling = TumblingEventTimeWindows.of(Time.seconds(10), Time.seconds(3));
+  assert.deepEqual(tumbling.assignWindows(null, 12_345).map((w) => [w.start, w.end]), [[3_000, 13_000]]);
+  const sliding = SlidingEventTimeWindows.of(10_000, 5_000);
+  assert.deepEqual(sliding.assignWindows(null, 12_345).map((w) => [w.start, w.end]), [[10_000, 20_000], [5_000, 15_000]]);
+  assert.equal(new TimeWindow(0, 10).maxTimestamp(), 9);
+  assert.throws(() => TumblingEventTimeWindows.of(0), /size must be/);
+  assert.throws(() => TumblingEventTimeWindows.of(10, 10), /offset/);
+});
+
+test('countWindow(n) fires every n elements per key (partial windows never fire); countWindow(n, slide)', async () => {
+  const env = StreamExecutionEnvironment.getExecutionEnvironment({ parallelism: 2 });
+  const input = [1, 2, 3, 4, 5, 6, 7].map((v) => ({ k: v % 2 ? 'odd' : 'even', v }));
+  const tumbling = await env.fromCollection(input).keyBy('k').countWindow(2).reduce((a, b) => ({ k: a.k, v: a.v + b.v })).executeAndCollect();
+  assert.deepEqual(tumbling.map((r) => `${r.k}=${r.v}`).sort(), ['even=6', 'odd=12', 'odd=4']);
+  const sliding = await env
+    .fromCollection(input)
+    .keyBy('k')
+    .countWindow(3, 2)
+    .process<string>((k, _c, els, out) => out.collect(`${k}:${els.map((e) => e.v).join('')}`))
+    .executeAndCollect();
+  assert.deepEqual(sliding.sort(), ['even:24', 'odd:13', 'odd:357']);
+});
+
+test('global windows with a custom count trigger and a count evictor (keep last 2)', async () => {
+  const env = StreamExecutionEnvironment.getExecutionEnvironment();
+  const out = await env
+    .fromElements(1, 2, 3, 4, 5, 6)
+    .keyBy(() => 'k')
+    .window(GlobalWindows.create<number>())
+    .trigger(CountTrigger.of(3))
+    .evictor(CountEvictor.of(2))
+    .sum()
+    .executeAndCollect();
+  assert.deepEqual(out, [5, 11]);
+});
+
+test('time evictor keeps elements within 1 s of the newest', async () => {
+  const env = StreamExecutionEnvironment.getExecutionEnvironment();
+  const out = await timed(env, [ev('a', 100), ev('a', 1500), ev('a', 2000), ev('a', 2600)])
+    .keyBy((e) => e.k)
+    .window(TumblingEventTimeWindows.of(10_000))
+    .evictor(TimeEvictor.of(1000))
+    .process<string>((_k, _c, els, out) => out.collect(els.map((e) => e.ts).join(',')))
+    .executeAndCollect();
+  assert.deepEqual(out, ['2000,2600']);
+});
+
+test('windowAll over a non-keyed stream; apply() with a WindowFunction', async () => {
+  const env = StreamExecutionEnvironment.getExecutionEnvironment({ parallelism: 4 });
+  const all = await timed(env, [ev('a', 1), ev('b', 2), ev('c', 10_001)])
+    .windowAll(TumblingEventTimeWindows.of(10_000))
+    .process<string>((ctx, els, out) => out.collect(`${ctx.window().start}:${els.map((e) => e.k).sort().join('')}`))
+    .executeAndCollect();
+  assert.deepEqual(all, ['0:ab', '10000:c']);
+  const applied = await timed(env, [ev('a', 1), ev('a', 2)])
+    .keyBy((e) => e.k)
+    .window(TumblingEventTimeWindows.of(10))
+    .apply<string>({ apply: (key, w, input, out) => out.collect(`${key}@${w.start}-${w.end}:${input.length}`) })
+    .executeAndCollect();
+  assert.deepEqual(applied, ['a@0-10:2']);
+});
+
+test('continuous event-time trigger fires early every interval, then at the end', async () => {
+  const env = StreamExecutionEnvironment.getExecutionEnvironment({ autoWatermarkInterval: 'every-record' });
+  const out = await timed(env, [ev('a', 100), ev('a', 1200), ev('a', 2500), ev('a', 9000)])
+    .keyBy((e) => e.k)
+    .window(TumblingEventTimeWindows.of(10_000))
+    .trigger(ContinuousEventTimeTrigger.of(1000))
+    .aggregate<number, number, string>(
+      { createAccumulator: () => 0, add: (_e, n) => n + 1, getResult: (n) => n, merge: (a, b) => a + b },
+      (_k, ctx, [n], out) => out.collect(`${n}@${ctx.currentWatermark()}`),
+    )
+    .executeAndCollect();
+  // Timers at 1000, 2000, ... 9000 (each firing registers the next), then the window end 9999.
+  // Records come before the watermark they advance, so 1200 is counted at watermark 1199.
+  assert.deepEqual(out, ['2@1199', '3@2499', ...Array(6).fill('4@8999'), '4@Infinity', '4@Infinity']);
+});
+
+test('dynamic session gaps; per-window and global state in a ProcessWindowFunction', async () => {
+  class Fires extends ProcessWindowFunction<E, string, string, TimeWindow> {
+    process(key: string, ctx: WindowContext<TimeWindow>, els: E[], out: Collector<string>) {
+      const total = ctx.globalState().getState(new ValueStateDescriptor<number>('total', 0));
+      total.update(total.value() + els.length);
+      out.collect(`${key} [${ctx.window().start},${ctx.window().end}) ${els.length} total=${total.value()}`);
+    }
+  }
+  const env = StreamExecutionEnvironment.getExecutionEnvironment();
+  const out = await timed(env, [ev('a', 0, 1000), ev('a', 500, 1000), ev('a', 5000, 10), ev('a', 5005, 10), ev('a', 9000, 10)])
+    .keyBy((e) => e.k)
+    .window(EventTimeSessionWindows.withDynamicGap<E>((e) => e.v))
+    .process(new Fires())
+    .executeAndCollect();
+  assert.deepEqual(out, ['a [0,1500) 2 total=2', 'a [5000,5015) 2 total=4', 'a [9000,9010) 1 total=5']);
+});
+
+test('processing-time windows fire on the manual clock', async () => {
+  const clock = new ManualClock(0);
+  const env = StreamExecutionEnvironment.getExecutionEnvironment({ clock });
+  const sink = new TestSink<string>();
+  env
+    .fromSource(
+      new TestSource<string>({ clock }).emit('a').emit('b').advanceTime(600).emit('a').advanceTime(600).emit('a').keepOpen(),
+      WatermarkStrategy.noWatermarks(),
+      'in',
+    )
+    .keyBy((s) => s)
+    .window(TumblingProcessingTimeWindows.of(1000))
+    .process<string>((k, ctx, els, out) => out.collect(`${k} [${ctx.window().start},${ctx.window().end}) ${els.length}`))
+    .sinkTo(sink);
+  const client = await env.executeAsync();
+  await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(sink.values.sort(), ['a [0,1000) 2', 'b [0,1000) 1']);
+  clock.advance(1000);
+  await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(sink.values.slice(2), ['a [1000,2000) 1']);
+  client.cancel();
+  await client.result.catch(() => {});
+});
+
+test('late elements without a side output are counted in the job result', async () => {
+  const env = StreamExecutionEnvironment.getExecutionEnvironment({ autoWatermarkInterval: 'every-record' });
+  timed(env, [ev('a', 20_000), ev('a', 1000)])
+    .keyBy((e) => e.k)
+    .window(TumblingEventTimeWindows.of(10_000))
+    .sum('v')
+    .uid('w')
+    .addSink(() => {});
+  const result = await env.execute();
+  assert.deepEqual(result.lateRecordsDropped, { w: 1 });
+});
