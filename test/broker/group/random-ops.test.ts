@@ -6,9 +6,13 @@ import { CLIENT, joinRequest, protocol, settled, setup } from './helpers.ts';
 
 type Op =
   | { kind: 'join'; who: number; version: number; meta: number }
-  | { kind: 'sync' | 'hb' | 'leave' | 'commit'; who: number }
+  | { kind: 'sync'; who: number }
+  | { kind: 'hb'; who: number }
+  | { kind: 'leave'; who: number }
+  | { kind: 'commit'; who: number }
   | { kind: 'advance'; ms: number }
-  | { kind: 'delete' | 'describe' };
+  | { kind: 'delete' }
+  | { kind: 'describe' };
 
 const who = fc.integer({ min: 0, max: 4 });
 // Weighted towards joins and syncs so that groups actually get to Stable and rebalance again.
