@@ -157,7 +157,7 @@ test('a source reader with splits gets per-split watermarks (minimum over splits
     .fromSource(source, WatermarkStrategy.forMonotonousTimestamps(), 'split-source')
     .keyBy(() => 'all')
     .window(TumblingEventTimeWindows.of(10_000))
-    .process((_k, ctx, els, out) => out.collect(`${ctx.window().start}:${els.map((e) => e.p + e.ts).join(',')}:wm=${ctx.currentWatermark()}`))
+    .process<string>((_k, ctx, els, out) => out.collect(`${ctx.window().start}:${els.map((e) => e.p + e.ts).join(',')}:wm=${ctx.currentWatermark()}`))
     .addSink((v) => void fired.push(v));
   await env.execute();
   // If p0's watermark alone counted, [0,10000) would fire before p1's 2000 arrived.

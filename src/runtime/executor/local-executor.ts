@@ -87,8 +87,13 @@ export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClie
   const run = async (): Promise<JobExecutionResult> => {
     const started = opts.clock.now();
     const topo = graph.vertices;
-    // Open downstream first, so that sources emit into open operators.
-    for (let i = topo.length - 1; i >= 0; i--) for (const op of operators.get(topo[i]!) ?? []) await op.open();
+    try {
+      // Open downstream first, so that sources emit into open operators.
+      for (let i = topo.length - 1; i >= 0; i--) for (const op of operators.get(topo[i]!) ?? []) await op.open();
+    } catch (e) {
+      for (const list of operators.values()) for (const op of list) await Promise.resolve().then(() => op.close()).catch(() => {});
+      throw e;
+    }
 
     for (const v of topo) {
       if (v.t.kind !== 'source') continue;
@@ -204,6 +209,8 @@ export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClie
   };
 
   const result = run();
+  // Mark as handled: callers that only cancel must not crash the process with an unhandled rejection.
+  result.catch(() => {});
   return {
     jobName: graph.jobName,
     result,

@@ -151,13 +151,18 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, HeapStateHost {
   snapshot(checkpointId: number): KeyedStateSnapshot {
     const states: KeyedStateSnapshot['states'] = {};
     const ttlNow = this.now();
+    // Expired entries are left out of the snapshot and dropped from memory (full-snapshot cleanup).
+    const expired: Array<[AnyHeapState, NamespaceKey, unknown]> = [];
     for (const [name, { state, descriptor, ns }] of this.#states) {
       const entries: SnapshotEntry[] = [];
       const ttl = descriptor.ttlConfig?.ttl;
       for (const [nsKey, inner] of state.table.byNs) {
         const nsJson = ns.toJSON(state.table.namespaces.get(nsKey));
         for (const [sk, e] of inner) {
-          if (ttl !== undefined && ttlNow - e.t >= ttl && descriptor.kind !== 'list' && descriptor.kind !== 'map') continue;
+          if (ttl !== undefined && ttlNow - e.t >= ttl && descriptor.kind !== 'list' && descriptor.kind !== 'map') {
+            expired.push([state, nsKey, sk]);
+            continue;
+          }
           const entry: SnapshotEntry = [this.#originalKeys.get(sk) ?? sk, nsJson, state.toJSON(e.v)];
           if (ttl !== undefined) entry.push(e.t);
           entries.push(entry);
@@ -165,6 +170,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, HeapStateHost {
       }
       states[name] = { kind: descriptor.kind, entries };
     }
+    for (const [state, nsKey, sk] of expired) state.table.remove(nsKey, sk);
     for (const [name, entries] of this.#pendingRestore) states[name] = { kind: 'value', entries };
     this.epoch++;
     this.#deletes = [];
