@@ -10,7 +10,7 @@ import type { Clock } from '../../util/clock.ts';
 /** A topic as the broker holds it. */
 export interface Topic {
   readonly name: string;
-  /** 16-byte topic id as 32 hex characters. */
+  /** 16-byte topic id, as the codec spells uuids (22 base64url characters). */
   readonly id: string;
   config: TopicConfig;
   partitions: PartitionLog[];
@@ -128,7 +128,7 @@ export class LogManager {
   createTopic(name: string, partitions: number, configs: Record<string, string> = {}): Topic {
     const config = this.validateCreate(name, partitions, configs);
     const logs = Array.from({ length: partitions }, (_, p) => PartitionLog.open(this.#partitionDir(name, p), config, this.#clock));
-    const topic: Topic = { name, id: randomBytes(16).toString('hex'), config, partitions: logs };
+    const topic: Topic = { name, id: randomBytes(16).toString('base64url'), config, partitions: logs };
     this.#topics.set(name, topic);
     this.#save();
     return topic;
