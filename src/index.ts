@@ -106,8 +106,10 @@ export {
 export type { ReduceFunction, AggregateFunction } from './state/descriptors.ts';
 export type { ValueState, ListState, MapState, ReducingState, AggregatingState, State } from './state/state.ts';
 export { StateTtlConfig, StateTtlConfigBuilder, UpdateType, StateVisibility } from './state/ttl.ts';
-export type { KeyedStateBackend, KeyedStateSnapshot, StateChange } from './state/backend.ts';
-export { HeapKeyedStateBackend } from './state/heap/heap-backend.ts';
+export type { KeyedStateBackend, KeyedStateSnapshot, StateChange, StateBackend } from './state/backend.ts';
+export { HeapKeyedStateBackend, HashMapStateBackend } from './state/heap/heap-backend.ts';
+export { LmdbStateBackend } from './state/lmdb/lmdb-backend.ts';
+export type { LmdbStateBackendOptions } from './state/lmdb/lmdb-backend.ts';
 export { StateAccessError } from './state/errors.ts';
 
 // Runtime surface

@@ -1,4 +1,5 @@
 import type { Clock } from '../util/clock.ts';
+import type { StateBackend } from '../state/backend.ts';
 import { systemClock } from '../util/clock.ts';
 import { WatermarkStrategy } from '../time/watermark-strategy.ts';
 import { JobConfigurationError } from '../runtime/errors.ts';
@@ -29,6 +30,8 @@ export interface ExecutionEnvironmentOptions {
   autoWatermarkInterval?: WatermarkInterval;
   /** Keep track of keyed state deletes for a changelog (default false). */
   trackStateChanges?: boolean;
+  /** Where keyed state lives: `new HashMapStateBackend()` (default) or `new LmdbStateBackend({ path })`. */
+  stateBackend?: StateBackend;
 }
 
 /** Options of one execution. */
@@ -60,6 +63,7 @@ export class StreamExecutionEnvironment {
   #clock: Clock;
   #interval: WatermarkInterval;
   #trackChanges: boolean;
+  #stateBackend: StateBackend | undefined;
   #nextId = 0;
   readonly #sinks: Transformation[] = [];
 
@@ -70,6 +74,7 @@ export class StreamExecutionEnvironment {
     this.#clock = options.clock ?? systemClock;
     this.#interval = options.autoWatermarkInterval ?? 200;
     this.#trackChanges = options.trackStateChanges ?? false;
+    this.#stateBackend = options.stateBackend;
   }
 
   static getExecutionEnvironment(options: ExecutionEnvironmentOptions = {}): StreamExecutionEnvironment {
@@ -102,6 +107,10 @@ export class StreamExecutionEnvironment {
   }
   getAutoWatermarkInterval(): WatermarkInterval {
     return this.#interval;
+  }
+  setStateBackend(backend: StateBackend): this {
+    this.#stateBackend = backend;
+    return this;
   }
   getClock(): Clock {
     return this.#clock;
@@ -196,6 +205,7 @@ export class StreamExecutionEnvironment {
       clock: this.#clock,
       autoWatermarkInterval: this.#interval,
       trackStateChanges: this.#trackChanges,
+      stateBackend: this.#stateBackend,
       restoreFrom: options.restoreFrom,
       stopSignal: options.stopSignal,
     });

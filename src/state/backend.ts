@@ -1,3 +1,4 @@
+import type { Clock } from '../util/clock.ts';
 import type { StateDescriptor, StateKind } from './descriptors.ts';
 import type { NamespaceSerializer } from './namespace.ts';
 import type { State } from './state.ts';
@@ -48,4 +49,19 @@ export interface KeyedStateBackend {
   /** Number of (state, key, namespace) entries; for tests and metrics. */
   numEntries(): number;
   dispose(): void;
+}
+
+/** What operators and timer services need beyond the public backend interface. */
+export interface InternalKeyedStateBackend extends KeyedStateBackend {
+  /** The normalized current key (Map key); `hasKey` is false before the first `setCurrentKey`. */
+  readonly sk: unknown;
+  readonly hasKey: boolean;
+  /** Sets the current key from its normalized form (timers store normalized keys). */
+  setCurrentStateKey(sk: unknown): void;
+}
+
+/** Creates the keyed state backend of each keyed operator subtask (`stateBackend` option). */
+export interface StateBackend {
+  readonly name: string;
+  createKeyedStateBackend(options: { operatorUid: string; subtaskIndex: number; clock: Clock; trackChanges: boolean }): InternalKeyedStateBackend;
 }

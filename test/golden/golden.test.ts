@@ -5,7 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { StreamExecutionEnvironment, type DataStream } from 'sluice';
+import { LmdbStateBackend, StreamExecutionEnvironment, type DataStream } from 'sluice';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { ManualClock, TestSink } from 'sluice/testing';
 import type { GoldenContext } from './lib.ts';
 
@@ -13,6 +15,8 @@ interface Mode {
   mode: 'streaming' | 'batch';
   parallelism: number;
   unbounded?: boolean;
+  /** Keyed state in LMDB instead of on the heap. */
+  lmdb?: boolean;
 }
 interface GoldenJob {
   build(env: StreamExecutionEnvironment, input: string[], ctx: GoldenContext): DataStream<string>;
@@ -28,6 +32,7 @@ const DEFAULT_MODES: Mode[] = [
   { mode: 'streaming', parallelism: 4 },
   { mode: 'batch', parallelism: 1 },
   { mode: 'batch', parallelism: 4 },
+  { mode: 'streaming', parallelism: 2, lmdb: true },
 ];
 
 const lines = (text: string): string[] => text.split('\n').map((l) => l.trimEnd()).filter((l) => l.length > 0 && !l.startsWith('#'));
@@ -41,9 +46,11 @@ for (const name of readdirSync(root).sort()) {
   const expectedPath = join(dir, 'expected');
   const expected = lines(readFileSync(expectedPath, 'utf8')).sort();
   for (const m of job.modes ?? DEFAULT_MODES) {
-    test(`golden ${name}: ${m.mode}, parallelism ${m.parallelism}${m.unbounded ? ', unbounded source' : ''}`, async () => {
+    test(`golden ${name}: ${m.mode}, parallelism ${m.parallelism}${m.unbounded ? ', unbounded source' : ''}${m.lmdb ? ', LMDB state' : ''}`, async () => {
       const clock = new ManualClock(0);
+      const lmdb = m.lmdb ? new LmdbStateBackend({ path: mkdtempSync(join(tmpdir(), 'sluice-golden-')), cachedEntriesPerState: 2 }) : undefined;
       const env = StreamExecutionEnvironment.getExecutionEnvironment({
+        ...(lmdb ? { stateBackend: lmdb } : {}),
         parallelism: m.parallelism,
         runtimeMode: m.mode,
         clock,
@@ -64,6 +71,7 @@ for (const name of readdirSync(root).sort()) {
         client.cancel();
         await client.result.catch(() => {});
       } else await env.execute(name);
+      await lmdb?.close();
       const actual = sink.values.map(String).sort();
       if (process.env.GOLDEN_UPDATE === '1' && m === (job.modes ?? DEFAULT_MODES)[0]) writeFileSync(expectedPath, `${actual.join('\n')}\n`);
       assert.deepEqual(actual, expected);

@@ -3,6 +3,7 @@ import type { Source } from '../../api/sources/source.ts';
 import { InputStatus } from '../../api/sources/source.ts';
 import type { WatermarkStrategy } from '../../time/watermark-strategy.ts';
 import type { Clock } from '../../util/clock.ts';
+import type { StateBackend } from '../../state/backend.ts';
 import { logger } from '../../util/logger.ts';
 import { JobCancelledError } from '../errors.ts';
 import type { JobGraph, JobVertex } from '../graph/job-graph.ts';
@@ -28,6 +29,7 @@ export interface ExecutionOptions {
   clock: Clock;
   autoWatermarkInterval: WatermarkInterval;
   trackStateChanges?: boolean;
+  stateBackend?: StateBackend | undefined;
   restoreFrom?: JobSnapshot | undefined;
   /** Called when the job should stop early (executeAndCollect with a limit). */
   stopSignal?: { stopped: boolean };
@@ -43,7 +45,7 @@ const ROUNDS_PER_YIELD = 64;
  */
 export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClient {
   const pts = new ProcessingTimeService(opts.clock);
-  const services: OperatorServices = { pts, mode: opts.mode, trackStateChanges: opts.trackStateChanges ?? false };
+  const services: OperatorServices = { pts, mode: opts.mode, trackStateChanges: opts.trackStateChanges ?? false, stateBackend: opts.stateBackend };
   const operators = new Map<JobVertex, AbstractStreamOperator<unknown>[]>();
   for (const v of graph.vertices) {
     if (v.t.kind === 'source') continue;

@@ -1,6 +1,7 @@
 import type { RuntimeContext } from '../../api/runtime-context.ts';
 import type { KeyedStateSnapshot } from '../../state/backend.ts';
-import { HeapKeyedStateBackend } from '../../state/heap/heap-backend.ts';
+import type { InternalKeyedStateBackend, StateBackend } from '../../state/backend.ts';
+import { HashMapStateBackend } from '../../state/heap/heap-backend.ts';
 import { StateAccessError } from '../../state/errors.ts';
 import { voidNamespaceSerializer, type NamespaceSerializer } from '../../state/namespace.ts';
 import type { StateDescriptor } from '../../state/descriptors.ts';
@@ -24,7 +25,11 @@ export interface OperatorServices {
   mode: 'streaming' | 'batch';
   /** Whether keyed state records deletes for a changelog. */
   trackStateChanges: boolean;
+  /** Where keyed state lives (default: the heap). */
+  stateBackend?: StateBackend | undefined;
 }
+
+const DEFAULT_STATE_BACKEND = new HashMapStateBackend();
 /** Snapshot of one operator subtask: keyed state, timers and operator-specific state. */
 export interface OperatorSnapshot {
   uid: string;
@@ -49,7 +54,7 @@ export abstract class AbstractStreamOperator<OUT> {
   out: Output<OUT> = NULL_OUTPUT as Output<OUT>;
   pts!: ProcessingTimeService;
   mode: 'streaming' | 'batch' = 'streaming';
-  backend: HeapKeyedStateBackend | undefined;
+  backend: InternalKeyedStateBackend | undefined;
   currentWatermark = MIN_WATERMARK;
   readonly #timerServices = new Map<string, InternalTimerService<unknown>>();
   #pendingTimers: Record<string, TimersSnapshot> | undefined;
@@ -71,7 +76,12 @@ export abstract class AbstractStreamOperator<OUT> {
     this.mode = services.mode;
     this.out = out;
     if (this.isKeyed()) {
-      this.backend = new HeapKeyedStateBackend({ operatorUid: info.uid, clock: services.pts.clock, trackChanges: services.trackStateChanges });
+      this.backend = (services.stateBackend ?? DEFAULT_STATE_BACKEND).createKeyedStateBackend({
+        operatorUid: info.uid,
+        subtaskIndex: info.subtaskIndex,
+        clock: services.pts.clock,
+        trackChanges: services.trackStateChanges,
+      });
     }
   }
 

@@ -1,4 +1,4 @@
-import type { HeapKeyedStateBackend } from '../../state/heap/heap-backend.ts';
+import type { InternalKeyedStateBackend } from '../../state/backend.ts';
 import type { NamespaceSerializer } from '../../state/namespace.ts';
 import { MIN_WATERMARK } from '../../time/watermark.ts';
 import type { ProcessingTimeService, ScheduledCallback } from './processing-time-service.ts';
@@ -22,7 +22,7 @@ export interface TimersSnapshot {
  * processing-time timers fire through the job's {@link ProcessingTimeService}.
  */
 export class InternalTimerService<N> {
-  readonly #backend: HeapKeyedStateBackend;
+  readonly #backend: InternalKeyedStateBackend;
   readonly #ns: NamespaceSerializer<N>;
   readonly #target: Triggerable<N>;
   readonly #pts: ProcessingTimeService;
@@ -32,7 +32,7 @@ export class InternalTimerService<N> {
   #scheduledAt = Number.POSITIVE_INFINITY;
   currentWatermark = MIN_WATERMARK;
 
-  constructor(backend: HeapKeyedStateBackend, ns: NamespaceSerializer<N>, target: Triggerable<N>, pts: ProcessingTimeService) {
+  constructor(backend: InternalKeyedStateBackend, ns: NamespaceSerializer<N>, target: Triggerable<N>, pts: ProcessingTimeService) {
     this.#backend = backend;
     this.#ns = ns;
     this.#target = target;

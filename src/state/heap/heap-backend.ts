@@ -1,10 +1,10 @@
 import type { Clock } from '../../util/clock.ts';
-import type { InternalKvState, KeyedStateBackend, KeyedStateSnapshot, SnapshotEntry, StateChange } from '../backend.ts';
+import type { InternalKeyedStateBackend, InternalKvState, KeyedStateSnapshot, SnapshotEntry, StateBackend, StateChange } from '../backend.ts';
 import type { StateDescriptor } from '../descriptors.ts';
 import { toStateKey } from '../key.ts';
 import type { NamespaceKey, NamespaceSerializer } from '../namespace.ts';
 import { StateAccessError } from '../errors.ts';
-import { StateTable, Entry } from './state-table.ts';
+import { StateTable, Entry, type StateTableLike } from './state-table.ts';
 import {
   HeapAggregatingState,
   HeapListState,
@@ -35,7 +35,7 @@ export interface HeapBackendOptions {
  * backend.setCurrentKey('a'); count.update(count.value() + 1);
  * ```
  */
-export class HeapKeyedStateBackend implements KeyedStateBackend, HeapStateHost {
+export class HeapKeyedStateBackend implements InternalKeyedStateBackend, HeapStateHost {
   readonly operatorUid: string;
   sk: unknown = undefined;
   hasKey = false;
@@ -84,8 +84,13 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, HeapStateHost {
     return this.#currentKey;
   }
 
-  recordDelete(state: string, nsKey: NamespaceKey, key: unknown): void {
-    if (this.#trackChanges) this.#deletes.push([state, nsKey, key, this.#states.get(state)?.state.table.namespaces.get(nsKey)]);
+  recordDelete(state: string, nsKey: NamespaceKey, key: unknown, ns: unknown): void {
+    if (this.#trackChanges) this.#deletes.push([state, nsKey, key, ns]);
+  }
+
+  /** Storage of one state; the LMDB backend overrides it. */
+  protected createTable(_name: string, _ns: NamespaceSerializer<unknown>): StateTableLike {
+    return new StateTable();
   }
 
   getOrCreateState<S, N>(descriptor: StateDescriptor<S>, ns: NamespaceSerializer<N>): S & InternalKvState<N> {
@@ -98,7 +103,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, HeapStateHost {
       }
       return existing.state as unknown as S & InternalKvState<N>;
     }
-    const table = new StateTable();
+    const table = this.createTable(descriptor.name, ns as NamespaceSerializer<unknown>);
     const defNs = ns.fromJSON(null);
     const ttl = descriptor.ttlConfig;
     const d = descriptor as unknown as Record<string, unknown>;
@@ -156,9 +161,9 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, HeapStateHost {
     for (const [name, { state, descriptor, ns }] of this.#states) {
       const entries: SnapshotEntry[] = [];
       const ttl = descriptor.ttlConfig?.ttl;
-      for (const [nsKey, inner] of state.table.byNs) {
-        const nsJson = ns.toJSON(state.table.namespaces.get(nsKey));
-        for (const [sk, e] of inner) {
+      for (const [nsKey, nsObj, sk, e] of state.table.entries()) {
+        const nsJson = ns.toJSON(nsObj);
+        {
           if (ttl !== undefined && ttlNow - e.t >= ttl && descriptor.kind !== 'list' && descriptor.kind !== 'map') {
             expired.push([state, nsKey, sk]);
             continue;
@@ -172,7 +177,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, HeapStateHost {
     }
     for (const [state, nsKey, sk] of expired) state.table.remove(nsKey, sk);
     for (const [name, entries] of this.#pendingRestore) states[name] = { kind: 'value', entries };
-    this.epoch++;
+    this.nextEpoch();
     this.#deletes = [];
     return { operatorUid: this.operatorUid, checkpointId, states };
   }
@@ -191,9 +196,8 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, HeapStateHost {
   changesSinceLastSnapshot(): StateChange[] {
     const out: StateChange[] = [];
     for (const [name, { state, ns }] of this.#states) {
-      for (const [nsKey, inner] of state.table.byNs) {
-        const nsObj = state.table.namespaces.get(nsKey);
-        for (const [sk, e] of inner) {
+      for (const [, nsObj, sk, e] of state.table.entries()) {
+        {
           if (e.e === this.epoch) out.push({ state: name, key: this.#originalKeys.get(sk) ?? sk, namespace: ns.toJSON(nsObj), value: state.toJSON(e.v) });
         }
       }
@@ -211,8 +215,28 @@ export class HeapKeyedStateBackend implements KeyedStateBackend, HeapStateHost {
     return n;
   }
 
+  /** Bumps the write epoch (entries written before count as unchanged). */
+  protected nextEpoch(): void {
+    this.epoch++;
+  }
+
   dispose(): void {
     for (const { state } of this.#states.values()) state.table.clearAll();
     this.#states.clear();
+  }
+}
+
+/**
+ * Keyed state on the JavaScript heap (the default; Flink's `HashMapStateBackend`).
+ *
+ * @example
+ * ```ts
+ * StreamExecutionEnvironment.getExecutionEnvironment({ stateBackend: new HashMapStateBackend() });
+ * ```
+ */
+export class HashMapStateBackend implements StateBackend {
+  readonly name = 'heap';
+  createKeyedStateBackend(o: { operatorUid: string; clock: Clock; trackChanges: boolean }): HeapKeyedStateBackend {
+    return new HeapKeyedStateBackend({ operatorUid: o.operatorUid, clock: o.clock, trackChanges: o.trackChanges });
   }
 }

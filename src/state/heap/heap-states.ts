@@ -4,7 +4,7 @@ import type { NamespaceKey, NamespaceSerializer } from '../namespace.ts';
 import type { AggregatingState, ListState, MapState, ReducingState, ValueState } from '../state.ts';
 import { StateVisibility, UpdateType, type StateTtlConfig } from '../ttl.ts';
 import { StateAccessError } from '../errors.ts';
-import { Entry, type StateTable } from './state-table.ts';
+import { Entry, type StateTableLike } from './state-table.ts';
 
 /** What heap states need from their backend. */
 export interface HeapStateHost {
@@ -13,7 +13,7 @@ export interface HeapStateHost {
   hasKey: boolean;
   epoch: number;
   now(): number;
-  recordDelete(state: string, nsKey: NamespaceKey, key: unknown): void;
+  recordDelete(state: string, nsKey: NamespaceKey, key: unknown, ns: unknown): void;
 }
 
 /** A timestamped element of a TTL'd list or map. */
@@ -24,7 +24,7 @@ interface Stamped<T> {
 
 abstract class HeapKvState<N> implements InternalKvState<N> {
   readonly name: string;
-  readonly table: StateTable;
+  readonly table: StateTableLike;
   protected readonly host: HeapStateHost;
   protected readonly nsSer: NamespaceSerializer<N>;
   protected readonly ttl: StateTtlConfig | undefined;
@@ -33,7 +33,7 @@ abstract class HeapKvState<N> implements InternalKvState<N> {
   protected ns: N | undefined = undefined;
   protected nsKey: NamespaceKey = 0;
 
-  constructor(name: string, table: StateTable, host: HeapStateHost, nsSer: NamespaceSerializer<N>, ttl: StateTtlConfig | undefined, defaultNs: N) {
+  constructor(name: string, table: StateTableLike, host: HeapStateHost, nsSer: NamespaceSerializer<N>, ttl: StateTtlConfig | undefined, defaultNs: N) {
     this.name = name;
     this.table = table;
     this.host = host;
@@ -82,7 +82,7 @@ abstract class HeapKvState<N> implements InternalKvState<N> {
   }
 
   protected removeEntry(key: unknown): void {
-    if (this.table.remove(this.nsKey, key)) this.host.recordDelete(this.name, this.nsKey, key);
+    if (this.table.remove(this.nsKey, key)) this.host.recordDelete(this.name, this.nsKey, key, this.ns);
   }
 
   clear(): void {

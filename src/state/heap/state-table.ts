@@ -12,11 +12,22 @@ export class Entry {
   }
 }
 
+/** Storage of one state's entries; heap and LMDB implement it. */
+export interface StateTableLike {
+  get(nsKey: NamespaceKey, key: unknown): Entry | undefined;
+  put(nsKey: NamespaceKey, ns: unknown, key: unknown, entry: Entry): void;
+  remove(nsKey: NamespaceKey, key: unknown): boolean;
+  size(): number;
+  clearAll(): void;
+  /** Every entry: namespace key, namespace object, normalized key, entry. */
+  entries(): Iterable<[NamespaceKey, unknown, unknown, Entry]>;
+}
+
 /**
  * The values of one state, by namespace then by key. Namespaces are few (live windows) and keys
  * many, so the outer map is small and the last used inner map is cached.
  */
-export class StateTable {
+export class StateTable implements StateTableLike {
   readonly byNs = new Map<NamespaceKey, Map<unknown, Entry>>();
   /** Namespace objects by key, for snapshots and merging. */
   readonly namespaces = new Map<NamespaceKey, unknown>();
@@ -66,6 +77,13 @@ export class StateTable {
     let n = 0;
     for (const inner of this.byNs.values()) n += inner.size;
     return n;
+  }
+
+  *entries(): IterableIterator<[NamespaceKey, unknown, unknown, Entry]> {
+    for (const [nsKey, inner] of this.byNs) {
+      const ns = this.namespaces.get(nsKey);
+      for (const [k, e] of inner) yield [nsKey, ns, k, e];
+    }
   }
 
   clearAll(): void {

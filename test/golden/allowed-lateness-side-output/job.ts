@@ -5,6 +5,7 @@ import { countAgg, events, type Event, type GoldenContext } from '../lib.ts';
 export const modes = [
   { mode: 'streaming', parallelism: 1 },
   { mode: 'streaming', parallelism: 4 },
+  { mode: 'streaming', parallelism: 2, lmdb: true },
 ];
 
 export function build(env: StreamExecutionEnvironment, input: string[], ctx: GoldenContext): DataStream<string> {

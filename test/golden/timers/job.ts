@@ -7,6 +7,7 @@ import { events, type Event, type GoldenContext } from '../lib.ts';
 export const modes = [
   { mode: 'streaming', parallelism: 1 },
   { mode: 'streaming', parallelism: 4 },
+  { mode: 'streaming', parallelism: 2, lmdb: true },
   { mode: 'streaming', parallelism: 1, unbounded: true },
 ];
 

@@ -3,7 +3,7 @@ import type { KeyedStateStore, WindowContext } from '../../../api/windowing/wind
 import type { Window } from '../../../api/windowing/windows.ts';
 import type { OutputTag } from '../../../api/output-tag.ts';
 import type { StateDescriptor } from '../../../state/descriptors.ts';
-import type { HeapKeyedStateBackend } from '../../../state/heap/heap-backend.ts';
+import type { InternalKeyedStateBackend } from '../../../state/backend.ts';
 import type { InternalKvState } from '../../../state/backend.ts';
 import { voidNamespaceSerializer, type NamespaceSerializer } from '../../../state/namespace.ts';
 import type { InternalTimerService } from '../../timers/internal-timer-service.ts';
@@ -15,7 +15,7 @@ export class TriggerContextImpl<W extends Window> implements OnMergeContext {
   mergedWindows: readonly W[] = [];
   readonly #op: AbstractStreamOperator<unknown>;
   readonly #timers: InternalTimerService<W>;
-  readonly #backend: HeapKeyedStateBackend;
+  readonly #backend: InternalKeyedStateBackend;
   readonly #ns: NamespaceSerializer<W>;
 
   constructor(op: AbstractStreamOperator<unknown>, timers: InternalTimerService<W>, ns: NamespaceSerializer<W>) {
@@ -54,7 +54,7 @@ export class TriggerContextImpl<W extends Window> implements OnMergeContext {
   }
 }
 
-function store(backend: HeapKeyedStateBackend, nsOf: () => { ns: NamespaceSerializer<unknown>; value: unknown }): KeyedStateStore {
+function store(backend: InternalKeyedStateBackend, nsOf: () => { ns: NamespaceSerializer<unknown>; value: unknown }): KeyedStateStore {
   const get = <S>(d: StateDescriptor<S>): S => {
     const { ns, value } = nsOf();
     const s = backend.getOrCreateState(d, ns);
