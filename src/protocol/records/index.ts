@@ -2,4 +2,4 @@
 export * from './batch-header.ts';
 export * from './batch-validation.ts';
 export * from './record-batch.ts';
-export { decompress, compress, UnsupportedCompressionError } from './compression.ts';
+export { decompress, compress, UnsupportedCompressionError, CorruptCompressedDataError } from './compression.ts';
