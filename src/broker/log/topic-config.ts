@@ -21,6 +21,19 @@ const oneOf = (...allowed: string[]) => (v: string) => {
   return parts.join(',');
 };
 
+/** A duration that may be Long.MAX_VALUE (Kafka's "never"); kept as a number, saturating. */
+const lagMs = (v: string) => {
+  if (!/^\d+$/.test(v.trim())) throw new Error('must be an integer >= 1');
+  const n = Number(v);
+  if (n < 1) throw new Error('must be an integer >= 1');
+  return Math.min(n, Number.MAX_SAFE_INTEGER);
+};
+const ratio = (v: string) => {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new Error('must be a number between 0 and 1');
+  return n;
+};
+
 /** Topic-level configs, with Kafka's names and defaults. */
 export const TOPIC_CONFIG_DEFS: Record<string, ConfigDef> = {
   'cleanup.policy': { default: 'delete', parse: oneOf('delete', 'compact') },
@@ -33,8 +46,8 @@ export const TOPIC_CONFIG_DEFS: Record<string, ConfigDef> = {
   'message.timestamp.type': { default: 'CreateTime', parse: oneOf('CreateTime', 'LogAppendTime') },
   'delete.retention.ms': { default: '86400000', parse: int(0) },
   'min.compaction.lag.ms': { default: '0', parse: int(0) },
-  'max.compaction.lag.ms': { default: '9223372036854775807', parse: (v) => v },
-  'min.cleanable.dirty.ratio': { default: '0.5', parse: (v) => v },
+  'max.compaction.lag.ms': { default: '9223372036854775807', parse: lagMs },
+  'min.cleanable.dirty.ratio': { default: '0.5', parse: ratio },
   'compression.type': { default: 'producer', parse: oneOf('producer', 'uncompressed', 'gzip', 'snappy', 'lz4', 'zstd') },
   'min.insync.replicas': { default: '1', parse: int(1) },
   'unclean.leader.election.enable': { default: 'false', parse: (v) => v },
@@ -60,6 +73,12 @@ export class TopicConfig {
   readonly compact: boolean;
   readonly deleteEnabled: boolean;
   readonly deleteRetentionMs: number;
+  /** Compaction: a record is not compacted until it is at least this old (min.compaction.lag.ms). */
+  readonly minCompactionLagMs: number;
+  /** Compaction: a dirty record older than this makes the log cleanable at once (max.compaction.lag.ms). */
+  readonly maxCompactionLagMs: number;
+  /** Compaction: dirty bytes / total cleanable bytes above which the cleaner picks the log. */
+  readonly minCleanableDirtyRatio: number;
 
   constructor(overrides: Record<string, string> = {}, brokerDefaults: Record<string, string> = {}) {
     const merged: Record<string, string> = {};
@@ -80,6 +99,9 @@ export class TopicConfig {
     this.compact = policy.includes('compact');
     this.deleteEnabled = policy.includes('delete');
     this.deleteRetentionMs = get('delete.retention.ms') as number;
+    this.minCompactionLagMs = get('min.compaction.lag.ms') as number;
+    this.maxCompactionLagMs = get('max.compaction.lag.ms') as number;
+    this.minCleanableDirtyRatio = get('min.cleanable.dirty.ratio') as number;
   }
 
   /** The effective value of every known key, and whether it was set explicitly. */
