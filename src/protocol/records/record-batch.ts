@@ -30,32 +30,54 @@ export interface BatchInput {
   producerEpoch?: number;
   baseSequence?: number;
   partitionLeaderEpoch?: number;
-  records: Array<{ key?: Buffer | null; value: Buffer | null; timestamp: bigint; headers?: RecordHeader[] }>;
+  /** LogAppendTime batch (attributes bit 3); `maxTimestamp` then carries the append time. */
+  logAppendTime?: boolean;
+  /** Overrides the computed max timestamp. */
+  maxTimestamp?: bigint;
+  /**
+   * Sets the delete horizon (attributes bit 6, KIP-534): the base timestamp field then holds the
+   * horizon and record timestamp deltas are relative to it, as Kafka's cleaner writes them.
+   */
+  deleteHorizonMs?: bigint;
+  /** Keeps a larger last offset delta than the record count implies (a compacted batch). */
+  lastOffsetDelta?: number;
+  records: Array<{
+    key?: Buffer | null;
+    value: Buffer | null;
+    timestamp: bigint;
+    headers?: RecordHeader[];
+    /** Defaults to the record's index in the batch. */
+    offsetDelta?: number;
+  }>;
 }
 
 /** Encodes a RecordBatch v2 (with CRC-32C). */
 export function buildBatch(input: BatchInput): Buffer {
   const records = input.records;
   if (records.length === 0) throw new RangeError('a batch holds at least one record');
-  const baseTimestamp = input.baseTimestamp ?? records[0]!.timestamp;
-  let maxTimestamp = baseTimestamp;
+  const baseTimestamp = input.deleteHorizonMs ?? input.baseTimestamp ?? records[0]!.timestamp;
+  let maxTimestamp = input.deleteHorizonMs === undefined ? baseTimestamp : records[0]!.timestamp;
   const parts: Buffer[] = [];
   records.forEach((r, i) => {
     if (r.timestamp > maxTimestamp) maxTimestamp = r.timestamp;
-    parts.push(encodeRecord(i, r.timestamp - baseTimestamp, r.key ?? null, r.value, r.headers ?? []));
+    parts.push(encodeRecord(r.offsetDelta ?? i, r.timestamp - baseTimestamp, r.key ?? null, r.value, r.headers ?? []));
   });
+  maxTimestamp = input.maxTimestamp ?? maxTimestamp;
+  const lastOffsetDelta = input.lastOffsetDelta ?? records.length - 1;
   const compression = input.compression ?? H.COMPRESSION_NONE;
   const body = compress(compression, Buffer.concat(parts));
   const buf = Buffer.alloc(H.BATCH_HEADER_SIZE + body.length);
   let attributes = compression;
   if (input.transactional) attributes |= H.TRANSACTIONAL_BIT;
   if (input.control) attributes |= H.CONTROL_BIT;
+  if (input.logAppendTime) attributes |= H.TIMESTAMP_TYPE_BIT;
+  if (input.deleteHorizonMs !== undefined) attributes |= H.DELETE_HORIZON_BIT;
   buf.writeBigInt64BE(input.baseOffset ?? 0n, H.BASE_OFFSET);
   buf.writeInt32BE(buf.length - H.LOG_OVERHEAD, H.BATCH_LENGTH);
   buf.writeInt32BE(input.partitionLeaderEpoch ?? 0, H.PARTITION_LEADER_EPOCH);
   buf.writeInt8(2, H.MAGIC);
   buf.writeInt16BE(attributes, H.ATTRIBUTES);
-  buf.writeInt32BE(records.length - 1, H.LAST_OFFSET_DELTA);
+  buf.writeInt32BE(lastOffsetDelta, H.LAST_OFFSET_DELTA);
   buf.writeBigInt64BE(baseTimestamp, H.BASE_TIMESTAMP);
   buf.writeBigInt64BE(maxTimestamp, H.MAX_TIMESTAMP);
   buf.writeBigInt64BE(input.producerId ?? -1n, H.PRODUCER_ID);
