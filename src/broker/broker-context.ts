@@ -1,6 +1,7 @@
 import type { LogManager } from './log/log-manager.ts';
 import type { Flusher } from './log/flush-policy.ts';
 import type { GroupCoordinator } from './group/coordinator.ts';
+import type { TransactionCoordinator } from './txn/transaction-coordinator.ts';
 import type { Clock } from '../util/clock.ts';
 import type { Logger } from '../util/logger.ts';
 
@@ -13,6 +14,7 @@ export interface BrokerContext {
   readonly port: number;
   readonly logs: LogManager;
   readonly groups: GroupCoordinator;
+  readonly txns: TransactionCoordinator;
   readonly flusher: Flusher;
   readonly clock: Clock;
   readonly log: Logger;

@@ -6,6 +6,8 @@ import { LogManager } from './log/log-manager.ts';
 import { DEFAULT_FLUSH_POLICY, Flusher, type FlushPolicy } from './log/flush-policy.ts';
 import { GroupCoordinator } from './group/coordinator.ts';
 import { FileOffsetStore } from './group/file-offset-store.ts';
+import { TransactionCoordinator } from './txn/transaction-coordinator.ts';
+import { TxnStateStore } from './txn/txn-state-store.ts';
 import { Connection } from './server/connection.ts';
 import { createDispatcher } from './server/dispatcher.ts';
 import type { BrokerContext } from './broker-context.ts';
@@ -40,6 +42,8 @@ export interface BrokerOptions {
   retentionCheckIntervalMs?: number;
   /** Group coordinator settings (Kafka's group.* broker configs). */
   groups?: { minSessionTimeoutMs?: number; maxSessionTimeoutMs?: number; initialRebalanceDelayMs?: number };
+  /** Longest transaction timeout a producer may ask for (transaction.max.timeout.ms). Default 15 min. */
+  maxTransactionTimeoutMs?: number;
   clock?: Clock;
   logger?: Logger;
 }
@@ -94,6 +98,14 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     ...options.groups,
   });
   const flusher = new Flusher(options.flush ?? DEFAULT_FLUSH_POLICY);
+  const txns = new TransactionCoordinator({
+    clock,
+    store: new TxnStateStore(options.dataDir),
+    logs,
+    offsets: groups.transactions,
+    log,
+    maxTimeoutMs: options.maxTransactionTimeoutMs,
+  });
   const server: Server = createServer();
   try {
     await new Promise<void>((resolve, reject) => {
@@ -117,6 +129,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     port,
     logs,
     groups,
+    txns,
     flusher,
     clock,
     log,
@@ -133,7 +146,11 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     connections.add(connection);
     socket.on('close', () => connections.delete(connection));
   });
-  const tick = setInterval(() => groups.tick(), 100);
+  const tick = setInterval(() => {
+    groups.tick();
+    const aborted = txns.tick();
+    if (aborted.length > 0) flusher.afterAppend(aborted);
+  }, 100);
   const retention = setInterval(() => {
     const deleted = logs.applyRetention();
     if (deleted > 0) log.info({ segments: deleted }, 'retention deleted segments');

@@ -2,8 +2,22 @@ import type { RequestContext } from '../broker-context.ts';
 import type { FetchRequest } from '../../protocol/messages/fetch.ts';
 import { ErrorCode } from '../../protocol/error-codes.ts';
 import { ZERO_UUID } from '../../protocol/primitives/uuid.ts';
+import { BASE_OFFSET, BATCH_HEADER_SIZE, BATCH_LENGTH, LAST_OFFSET_DELTA, LOG_OVERHEAD } from '../../protocol/records/index.ts';
 import { OffsetOutOfRangeError, type PartitionLog } from '../log/partition-log.ts';
 import type { Topic } from '../log/log-manager.ts';
+
+const READ_COMMITTED = 1;
+
+/** Last offset covered by the whole batches in `records`. */
+function lastOffsetOf(records: Buffer): number {
+  let pos = 0;
+  let last = -1;
+  while (records.length - pos >= BATCH_HEADER_SIZE) {
+    last = Number(records.readBigInt64BE(pos + BASE_OFFSET)) + records.readInt32BE(pos + LAST_OFFSET_DELTA);
+    pos += records.readInt32BE(pos + BATCH_LENGTH) + LOG_OVERHEAD;
+  }
+  return last;
+}
 
 /** Kafka answers "no records" with an empty set, not null; librdkafka rejects null (size -1). */
 const NO_RECORDS = Buffer.alloc(0);
@@ -41,7 +55,8 @@ export function handleFetch(ctx: RequestContext, req: FetchRequest): object | Pr
     }
   }
   const maxBytes = ctx.apiVersion >= 3 ? req.maxBytes : Number.MAX_SAFE_INTEGER;
-  const first = readAll(ctx, wanted, maxBytes, byId);
+  const committed = ctx.apiVersion >= 4 && req.isolationLevel === READ_COMMITTED;
+  const first = readAll(ctx, wanted, maxBytes, byId, committed);
   const waitMs = Math.min(req.maxWaitMs, broker.maxFetchWaitMs);
   if (first.bytes >= req.minBytes || waitMs <= 0 || first.errors) return first.body;
 
@@ -59,10 +74,10 @@ export function handleFetch(ctx: RequestContext, req: FetchRequest): object | Pr
         setImmediate(check); // coalesce a burst of appends into one re-read
       }),
     );
-    const timer = setTimeout(() => finish(readAll(ctx, wanted, maxBytes, byId).body), waitMs);
+    const timer = setTimeout(() => finish(readAll(ctx, wanted, maxBytes, byId, committed).body), waitMs);
     function check() {
       scheduled = false;
-      const again = readAll(ctx, wanted, maxBytes, byId);
+      const again = readAll(ctx, wanted, maxBytes, byId, committed);
       if (again.bytes >= req.minBytes || again.errors) finish(again.body);
     }
     function finish(body: object) {
@@ -73,7 +88,7 @@ export function handleFetch(ctx: RequestContext, req: FetchRequest): object | Pr
   });
 }
 
-function readAll(ctx: RequestContext, wanted: Wanted[], maxBytes: number, byId: boolean) {
+function readAll(ctx: RequestContext, wanted: Wanted[], maxBytes: number, byId: boolean, committed: boolean) {
   let bytes = 0;
   let errors = false;
   const responses: Array<{ topic: string; topicId: string; partitions: object[] }> = [];
@@ -90,8 +105,14 @@ function readAll(ctx: RequestContext, wanted: Wanted[], maxBytes: number, byId: 
       current.partitions.push(partitionError(w.partition, byId ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
       continue;
     }
-    const hw = BigInt(log.logEndOffset);
-    const base = { partitionIndex: w.partition, highWatermark: hw, lastStableOffset: hw, logStartOffset: BigInt(log.logStartOffset), abortedTransactions: null };
+    const lso = log.lastStableOffset;
+    const base = {
+      partitionIndex: w.partition,
+      highWatermark: BigInt(log.logEndOffset),
+      lastStableOffset: BigInt(lso),
+      logStartOffset: BigInt(log.logStartOffset),
+      abortedTransactions: null as Array<{ producerId: bigint; firstOffset: bigint }> | null,
+    };
     // The first partition with data may exceed maxBytes by one batch (KIP-74): progress first.
     const budget = Math.min(w.maxBytes, Math.max(maxBytes - bytes, 0));
     if (budget <= 0 && bytes > 0) {
@@ -99,8 +120,14 @@ function readAll(ctx: RequestContext, wanted: Wanted[], maxBytes: number, byId: 
       continue;
     }
     try {
-      const records = log.read(w.offset, Math.max(budget, 1));
+      // read_committed readers see nothing past the LSO, plus the aborted ranges to skip.
+      const records = log.read(w.offset, Math.max(budget, 1), committed ? lso : log.logEndOffset);
       if (records) bytes += records.length;
+      if (committed && records) {
+        base.abortedTransactions = log
+          .abortedTransactions(w.offset, lastOffsetOf(records) + 1)
+          .map((a) => ({ producerId: BigInt(a.producerId), firstOffset: BigInt(a.firstOffset) }));
+      }
       current.partitions.push({ ...base, errorCode: ErrorCode.NONE, records: records ?? NO_RECORDS });
     } catch (err) {
       if (!(err instanceof OffsetOutOfRangeError)) throw err;

@@ -14,6 +14,7 @@ import { handleFindCoordinator } from './find-coordinator.ts';
 import { handleDescribeCluster } from './describe-cluster.ts';
 import { handleAlterConfigs, handleDescribeConfigs, handleIncrementalAlterConfigs } from './configs.ts';
 import * as groups from './groups.ts';
+import * as txn from './transactions.ts';
 
 /** One handler per api key; an api key missing here is answered by closing the connection. */
 export const HANDLERS: ReadonlyMap<number, Handler> = new Map<number, Handler>([
@@ -41,4 +42,9 @@ export const HANDLERS: ReadonlyMap<number, Handler> = new Map<number, Handler>([
   [ApiKey.ListGroups, groups.handleListGroups],
   [ApiKey.DescribeGroups, groups.handleDescribeGroups],
   [ApiKey.DeleteGroups, groups.handleDeleteGroups],
+  [ApiKey.InitProducerId, txn.handleInitProducerId],
+  [ApiKey.AddPartitionsToTxn, txn.handleAddPartitionsToTxn],
+  [ApiKey.AddOffsetsToTxn, txn.handleAddOffsetsToTxn],
+  [ApiKey.EndTxn, txn.handleEndTxn],
+  [ApiKey.TxnOffsetCommit, txn.handleTxnOffsetCommit],
 ]);

@@ -22,7 +22,9 @@ export function handleListOffsets(ctx: RequestContext, req: ListOffsetsRequest):
         }
         const ts = Number(p.timestamp);
         let found: { offset: number; timestamp: number } | null;
-        if (ts === LATEST) found = { offset: log.logEndOffset, timestamp: -1 };
+        // read_committed (isolation 1) sees the log up to the last stable offset.
+        const latest = ctx.apiVersion >= 2 && req.isolationLevel === 1 ? log.lastStableOffset : log.logEndOffset;
+        if (ts === LATEST) found = { offset: latest, timestamp: -1 };
         else if (ts === EARLIEST || ts === EARLIEST_LOCAL) found = { offset: log.logStartOffset, timestamp: -1 };
         else if (ts === LATEST_TIERED) found = { offset: -1, timestamp: -1 };
         else if (ts === MAX_TIMESTAMP) found = log.maxTimestamp();

@@ -2,7 +2,7 @@ import type { RequestContext } from '../broker-context.ts';
 import type { ProduceRequest } from '../../protocol/messages/produce.ts';
 import { ErrorCode } from '../../protocol/error-codes.ts';
 import { validateBatches } from '../../protocol/records/index.ts';
-import type { PartitionLog } from '../log/partition-log.ts';
+import { ProducerStateError, type PartitionLog, type AppendResult } from '../log/partition-log.ts';
 
 interface PartitionResult {
   index: number;
@@ -53,8 +53,14 @@ export function handleProduce(ctx: RequestContext, req: ProduceRequest): object 
             return failed(pd.index, ErrorCode.MESSAGE_TOO_LARGE, `batch of ${span.size} bytes exceeds max.message.bytes`);
           }
         }
-        const result = log.append(records, spans);
-        written.add(log);
+        let result: AppendResult;
+        try {
+          result = log.append(records, spans);
+        } catch (err) {
+          if (!(err instanceof ProducerStateError)) throw err;
+          return failed(pd.index, err.errorCode, err.message);
+        }
+        if (!result.duplicate) written.add(log);
         return {
           index: pd.index,
           errorCode: ErrorCode.NONE,

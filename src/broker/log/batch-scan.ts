@@ -10,6 +10,10 @@ import {
   LOG_OVERHEAD,
   MAGIC,
   MAX_TIMESTAMP,
+  PRODUCER_ID,
+  PRODUCER_EPOCH,
+  BASE_SEQUENCE,
+  RECORD_COUNT,
 } from '../../protocol/records/index.ts';
 
 /** What storage needs to know of one stored batch. */
@@ -19,6 +23,11 @@ export interface StoredBatch {
   baseOffset: number;
   lastOffset: number;
   maxTimestamp: number;
+  attributes: number;
+  producerId: number;
+  producerEpoch: number;
+  baseSequence: number;
+  recordCount: number;
 }
 
 /** Reads the storage-relevant header fields of the batch at `pos` of `buf`. */
@@ -30,6 +39,11 @@ export function storedBatchAt(buf: Buffer, pos: number, filePos: number): Stored
     baseOffset,
     lastOffset: baseOffset + buf.readInt32BE(pos + LAST_OFFSET_DELTA),
     maxTimestamp: Number(buf.readBigInt64BE(pos + MAX_TIMESTAMP)),
+    attributes: buf.readInt16BE(pos + ATTRIBUTES),
+    producerId: Number(buf.readBigInt64BE(pos + PRODUCER_ID)),
+    producerEpoch: buf.readInt16BE(pos + PRODUCER_EPOCH),
+    baseSequence: buf.readInt32BE(pos + BASE_SEQUENCE),
+    recordCount: buf.readInt32BE(pos + RECORD_COUNT),
   };
 }
 

@@ -3,6 +3,13 @@ import { BASE_OFFSET, MAX_TIMESTAMP, ATTRIBUTES, TIMESTAMP_TYPE_BIT, CRC, decode
 import { crc32c } from '@node-rs/crc32';
 import type { BatchSpan } from '../../protocol/records/index.ts';
 import { Segment } from './segment.ts';
+import { existsSync, readFileSync, rmSync as removeFile } from 'node:fs';
+import { join } from 'node:path';
+import { ProducerStateTable, type AbortedTxn, type ProducerBatch } from '../txn/producer-state.ts';
+import { buildMarkerBatch, markerTypeOf, COMMIT_MARKER } from '../txn/control-records.ts';
+import { writeFileAtomic } from '../../util/atomic-file.ts';
+import { isControl, isTransactional, PRODUCER_ID, PRODUCER_EPOCH, BASE_SEQUENCE, RECORD_COUNT, BATCH_LENGTH, LOG_OVERHEAD } from '../../protocol/records/index.ts';
+import type { StoredBatch } from './batch-scan.ts';
 import type { TopicConfig } from './topic-config.ts';
 import type { Clock } from '../../util/clock.ts';
 import { logger } from '../../util/logger.ts';
@@ -13,7 +20,20 @@ export interface AppendResult {
   lastOffset: number;
   /** The broker's time when the topic uses LogAppendTime, else -1. */
   logAppendTime: number;
+  /** True when an idempotent producer resent a batch already in the log (nothing written). */
+  duplicate?: boolean;
 }
+
+/** An idempotent/transactional batch refused by the producer-state checks (KIP-98). */
+export class ProducerStateError extends Error {
+  readonly errorCode: number;
+  constructor(errorCode: number, message: string) {
+    super(message);
+    this.errorCode = errorCode;
+  }
+}
+
+const PRODUCER_SNAPSHOT = 'producer-state.json';
 
 /** Offset/timestamp pair answered by time lookups. */
 export interface OffsetAndTimestamp {
@@ -35,6 +55,7 @@ export class PartitionLog {
   #segments: Segment[] = [];
   #logStartOffset = 0;
   #listeners = new Set<() => void>();
+  #producers = new ProducerStateTable();
 
   private constructor(dir: string, config: TopicConfig, clock: Clock) {
     this.dir = dir;
@@ -66,6 +87,7 @@ export class PartitionLog {
     if (log.#segments.length === 0) log.#segments.push(Segment.create(dir, logStartOffset, config.indexIntervalBytes, now));
     log.#logStartOffset = Math.max(logStartOffset, log.#segments[0]!.baseOffset);
     if (log.#logStartOffset > log.logEndOffset) log.#logStartOffset = log.logEndOffset;
+    log.#loadProducerState();
     return log;
   }
 
@@ -100,6 +122,15 @@ export class PartitionLog {
    * Appends validated batches (`spans` from validateBatches), assigning offsets in place.
    */
   append(records: Buffer, spans: BatchSpan[]): AppendResult {
+    const batches = spans.map((span) => producerBatchAt(records, span.pos));
+    for (let i = 0; i < batches.length; i++) {
+      const check = this.#producers.check(batches[i]!);
+      if (check.kind === 'reject') throw new ProducerStateError(check.errorCode, check.message);
+      if (check.kind === 'duplicate') {
+        if (batches.length !== 1) throw new ProducerStateError(87, 'a duplicate batch must be sent alone');
+        return { baseOffset: check.firstOffset, lastOffset: check.lastOffset, logAppendTime: -1, duplicate: true };
+      }
+    }
     const baseOffset = this.logEndOffset;
     let next = baseOffset;
     const now = this.#clock.now();
@@ -111,8 +142,81 @@ export class PartitionLog {
     }
     this.#maybeRoll(records.length, now);
     this.#active.append(records);
+    let offset = baseOffset;
+    spans.forEach((span, i) => {
+      this.#producers.onAppend(batches[i]!, offset, offset + span.lastOffsetDelta);
+      offset += span.lastOffsetDelta + 1;
+    });
     for (const listener of this.#listeners) listener();
     return { baseOffset, lastOffset: next - 1, logAppendTime };
+  }
+
+  // ---- transactions (KIP-98): markers, last stable offset, aborted index ----
+
+  /** Appends a COMMIT or ABORT marker for a producer's transaction; returns its offset. */
+  appendMarker(producerId: bigint, producerEpoch: number, commit: boolean): number {
+    const now = this.#clock.now();
+    const batch = buildMarkerBatch(producerId, producerEpoch, commit, BigInt(now));
+    const offset = this.logEndOffset;
+    batch.writeBigInt64BE(BigInt(offset), BASE_OFFSET);
+    this.#maybeRoll(batch.length, now);
+    this.#active.append(batch);
+    this.#producers.onMarker(Number(producerId), producerEpoch, commit, offset);
+    for (const listener of this.#listeners) listener();
+    return offset;
+  }
+
+  /** First offset of the oldest undecided transaction, or the log end: read_committed's limit. */
+  get lastStableOffset(): number {
+    return this.#producers.lastStableOffset(this.logEndOffset);
+  }
+
+  /** Aborted transactions overlapping [from, to), for read_committed fetches. */
+  abortedTransactions(from: number, to: number): AbortedTxn[] {
+    return this.#producers.abortedBetween(from, to);
+  }
+
+  /** Current epoch of a producer in this partition (undefined if it never wrote here). */
+  producerEpoch(producerId: number): number | undefined {
+    return this.#producers.epochOf(producerId);
+  }
+
+  /** Loads the producer-state snapshot of the last clean shutdown and replays the log after it. */
+  #loadProducerState(): void {
+    const file = join(this.dir, PRODUCER_SNAPSHOT);
+    let from = this.#segments[0]!.baseOffset;
+    if (existsSync(file)) {
+      try {
+        const snap = JSON.parse(readFileSync(file, 'utf8')) as { offset: number; state: unknown };
+        if (snap.offset <= this.logEndOffset) {
+          this.#producers = ProducerStateTable.fromJSON(snap.state);
+          from = snap.offset;
+        }
+      } catch {
+        // unreadable snapshot: rebuild from the whole log
+      }
+      removeFile(file, { force: true }); // stale as soon as anything is appended
+    }
+    for (const seg of this.#segments) {
+      if (seg.nextOffset <= from) continue;
+      seg.scanFrom(from, (b: StoredBatch) => {
+        if (b.baseOffset < from) return;
+        if (isControl(b.attributes)) {
+          const type = markerTypeOf(seg.readAt(b.pos, b.size));
+          this.#producers.onMarker(b.producerId, b.producerEpoch, type === COMMIT_MARKER, b.baseOffset);
+        } else {
+          this.#producers.onAppend(
+            { producerId: b.producerId, producerEpoch: b.producerEpoch, baseSequence: b.baseSequence, recordCount: b.recordCount, transactional: isTransactional(b.attributes) },
+            b.baseOffset,
+            b.lastOffset,
+          );
+        }
+      });
+    }
+  }
+
+  #saveProducerState(): void {
+    writeFileAtomic(join(this.dir, PRODUCER_SNAPSHOT), JSON.stringify({ offset: this.logEndOffset, state: this.#producers.toJSON() }));
   }
 
   #maybeRoll(incoming: number, now: number): void {
@@ -129,13 +233,14 @@ export class PartitionLog {
    * Whole batches from `offset`, up to `maxBytes` (at least one batch). Null at the log end.
    * `maxOffset` (exclusive) bounds what is visible, e.g. the last stable offset.
    */
-  read(offset: number, maxBytes: number): Buffer | null {
+  read(offset: number, maxBytes: number, maxOffset = this.logEndOffset): Buffer | null {
     if (offset < this.#logStartOffset || offset > this.logEndOffset) {
       throw new OffsetOutOfRangeError(`offset ${offset} is outside [${this.#logStartOffset}, ${this.logEndOffset}]`);
     }
+    if (offset >= maxOffset) return null;
     for (let i = this.#segmentIndexFor(offset); i < this.#segments.length; i++) {
       const data = this.#segments[i]!.read(offset, maxBytes);
-      if (data) return data;
+      if (data) return maxOffset < this.logEndOffset ? batchesBefore(data, maxOffset) : data;
     }
     return null;
   }
@@ -188,6 +293,7 @@ export class PartitionLog {
     if (offset <= this.#logStartOffset) return;
     this.#logStartOffset = offset;
     this.#dropSegmentsBefore(offset);
+    this.#producers.dropAbortedBefore(offset);
   }
 
   #dropSegmentsBefore(offset: number): void {
@@ -214,6 +320,7 @@ export class PartitionLog {
       this.#logStartOffset = Math.max(this.#logStartOffset, this.#segments[0]!.baseOffset);
       deleted++;
     }
+    if (deleted > 0) this.#producers.dropAbortedBefore(this.#logStartOffset);
     return deleted;
   }
 
@@ -224,6 +331,7 @@ export class PartitionLog {
 
   close(): void {
     for (const s of this.#segments) s.close();
+    this.#saveProducerState();
     this.#listeners.clear();
   }
 
@@ -255,4 +363,25 @@ function firstRecordAtOrAfter(batch: Buffer, timestamp: number, baseOffset: numb
   } catch {
     return { offset: Math.max(baseOffset, minOffset), timestamp: Number(batch.readBigInt64BE(MAX_TIMESTAMP)) };
   }
+}
+
+/** The producer fields of the batch at `pos`, for the idempotence checks. */
+function producerBatchAt(records: Buffer, pos: number): ProducerBatch {
+  return {
+    producerId: Number(records.readBigInt64BE(pos + PRODUCER_ID)),
+    producerEpoch: records.readInt16BE(pos + PRODUCER_EPOCH),
+    baseSequence: records.readInt32BE(pos + BASE_SEQUENCE),
+    recordCount: records.readInt32BE(pos + RECORD_COUNT),
+    transactional: isTransactional(records.readInt16BE(pos + ATTRIBUTES)),
+  };
+}
+
+/** The leading whole batches of `data` whose base offset is below `maxOffset`, or null. */
+function batchesBefore(data: Buffer, maxOffset: number): Buffer | null {
+  let end = 0;
+  while (data.length - end >= LOG_OVERHEAD) {
+    if (Number(data.readBigInt64BE(end + BASE_OFFSET)) >= maxOffset) break;
+    end += data.readInt32BE(end + BATCH_LENGTH) + LOG_OVERHEAD;
+  }
+  return end === 0 ? null : data.subarray(0, end);
 }
