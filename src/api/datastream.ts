@@ -14,6 +14,7 @@ import { CollectSink } from './sinks/collect-sink.ts';
 import { PrintSink } from './sinks/print-sink.ts';
 import type { Sink, SinkFunction } from './sinks/sink.ts';
 import { streamFactories } from './stream-factories.ts';
+import { addAsync, type AsyncFunctionLike, type AsyncOptions } from './async-datastream.ts';
 import type { KeyedStream } from './keyed-stream.ts';
 import type { ConnectedStreams } from './connected-streams.ts';
 import type { AllWindowedStream } from './windowed-stream.ts';
@@ -92,6 +93,14 @@ export class DataStream<T> {
     return this.addOperator('Process', () => new ProcessOperator(copyFunction(f)));
   }
 
+  /**
+   * An async function per record (async I/O): results as calls complete, or in order with
+   * `{ ordered: true }`; see `AsyncDataStream`.
+   */
+  mapAsync<O>(fn: AsyncFunctionLike<T, O>, options: AsyncOptions = {}): DataStream<O> {
+    return addAsync(this, fn, options);
+  }
+
   /** Partitions by key: records with the same key go to the same subtask, in order. */
   keyBy<K>(key: KeySelectorLike<T, K> | (T extends object ? keyof T & (string | number) : never)): KeyedStream<T, K> {
     return streamFactories.keyed(this, toKeyFunction<T, K>(key as KeySelectorLike<T, K>));
@@ -119,6 +128,14 @@ export class DataStream<T> {
   /** Round-robin redistribution over the downstream subtasks. */
   rebalance(): DataStream<T> {
     return new DataStream<T>(this.env, this.partitioned({ kind: 'rebalance' }));
+  }
+  /** Sends every record to every downstream subtask. */
+  broadcast(): DataStream<T> {
+    return new DataStream<T>(this.env, this.partitioned({ kind: 'broadcast' }));
+  }
+  /** Keeps records in the same subtask index downstream (parallelism must be equal). */
+  forward(): DataStream<T> {
+    return new DataStream<T>(this.env, this.partitioned({ kind: 'forward' }));
   }
   /** Sends every record to the first downstream subtask. */
   global(): DataStream<T> {

@@ -140,6 +140,13 @@ export class GlobalOutput extends ExchangeOutput {
   }
 }
 
+/** Every record to every downstream subtask. */
+export class BroadcastOutput extends ExchangeOutput {
+  collect(value: unknown, timestamp: number): void {
+    for (let i = 0; i < this.targets.length; i++) this.targets[i]!.processElement(value, timestamp);
+  }
+}
+
 /** Several consumers of the same stream. */
 export class FanOutput implements Output<unknown> {
   readonly #outs: Output<unknown>[];

@@ -45,7 +45,30 @@ const ROUNDS_PER_YIELD = 64;
  */
 export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClient {
   const pts = new ProcessingTimeService(opts.clock);
-  const services: OperatorServices = { pts, mode: opts.mode, trackStateChanges: opts.trackStateChanges ?? false, stateBackend: opts.stateBackend };
+  let wake: (() => void) | undefined;
+  const signal = (): void => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  let failure: Error | undefined;
+  const holders = new Set<object>();
+  const services: OperatorServices = {
+    pts,
+    mode: opts.mode,
+    trackStateChanges: opts.trackStateChanges ?? false,
+    stateBackend: opts.stateBackend,
+    backpressure: {
+      hold: (by) => void holders.add(by),
+      release: (by) => {
+        if (holders.delete(by) && holders.size === 0) signal();
+      },
+    },
+    fail: (e) => {
+      failure ??= e;
+      signal();
+    },
+  };
   const operators = new Map<JobVertex, AbstractStreamOperator<unknown>[]>();
   for (const v of graph.vertices) {
     if (v.t.kind === 'source') continue;
@@ -66,12 +89,6 @@ export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClie
   }
 
   let cancelled = false;
-  let wake: (() => void) | undefined;
-  const signal = (): void => {
-    const w = wake;
-    wake = undefined;
-    w?.();
-  };
   let checkpointId = opts.restoreFrom?.checkpointId ?? 0;
   const savepointRequests: Array<(s: JobSnapshot) => void> = [];
   const sourceTasks: Array<{ v: JobVertex; task: SourceTask<unknown> }> = [];
@@ -84,6 +101,27 @@ export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClie
     for (const { v, task } of sourceTasks) (sources[v.uid] ??= []).push(task.reader.snapshotState?.(checkpointId));
     for (const list of operators.values()) for (const op of list) op.notifyCheckpointComplete(checkpointId);
     return { jobName: graph.jobName, checkpointId, operators: ops, sources };
+  };
+
+  const drainOrFail = async (op: AbstractStreamOperator<unknown>): Promise<void> => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const failed = new Promise<void>((_, reject) => {
+      const check = (): void => {
+        if (failure !== undefined) reject(failure);
+        else if (cancelled) reject(new JobCancelledError(graph.jobName));
+        else {
+          pts.fireDue(); // async timeouts run on processing time
+          timer = setTimeout(check, 5);
+        }
+      };
+      check();
+    });
+    try {
+      await Promise.race([op.drain(), failed]);
+    } finally {
+      clearTimeout(timer);
+      failed.catch(() => {});
+    }
   };
 
   const run = async (): Promise<JobExecutionResult> => {
@@ -137,6 +175,7 @@ export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClie
     try {
       let rounds = 0;
       for (;;) {
+        if (failure !== undefined) throw failure;
         if (cancelled) throw new JobCancelledError(graph.jobName);
         if (opts.stopSignal?.stopped) break;
         let progressed = false;
@@ -144,9 +183,9 @@ export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClie
         for (const { task } of sourceTasks) {
           if (task.ended) continue;
           open++;
-          if (task.waiting) continue;
+          if (task.waiting || holders.size > 0) continue;
           let status: InputStatus = InputStatus.MORE_AVAILABLE;
-          for (let n = 0; n < POLLS_PER_ROUND && status === InputStatus.MORE_AVAILABLE; n++) status = task.reader.pollNext(task);
+          for (let n = 0; n < POLLS_PER_ROUND && status === InputStatus.MORE_AVAILABLE && holders.size === 0; n++) status = task.reader.pollNext(task);
           if (status === InputStatus.END_OF_INPUT) {
             task.end();
             progressed = true;
@@ -178,7 +217,9 @@ export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClie
           if (timeout !== undefined) clearTimeout(timeout);
         } else if (++rounds % ROUNDS_PER_YIELD === 0) await yieldToEventLoop();
       }
-      // End of input: every source emitted +infinity, so event time is complete downstream.
+      // End of input: every source emitted +infinity. Wait for asynchronous work (async I/O),
+      // upstream first, so that everything reached its operator; then event time is complete.
+      for (const v of topo) for (const op of operators.get(v) ?? []) await drainOrFail(op);
       for (const v of topo) for (const op of operators.get(v) ?? []) op.endInput();
       while (savepointRequests.length > 0) savepointRequests.shift()!(takeSnapshot());
     } finally {

@@ -2,6 +2,7 @@ import { NULL_OUTPUT, type Output } from '../output.ts';
 import type { JobEdge, JobGraph, JobVertex } from '../graph/job-graph.ts';
 import type { AbstractStreamOperator, TwoInputOperator } from '../operators/operator.ts';
 import {
+  BroadcastOutput,
   FanOutput,
   FirstInput,
   ForwardOutput,
@@ -68,6 +69,8 @@ export function wireOutputs(
         return new RebalanceOutput(tTargets, tGates, base + subtask, subtask);
       case 'global':
         return new GlobalOutput(tTargets, tGates, base + subtask);
+      case 'broadcast':
+        return new BroadcastOutput(tTargets, tGates, base + subtask);
     }
   };
 

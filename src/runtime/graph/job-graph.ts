@@ -96,7 +96,14 @@ export function compileJobGraph(sinks: readonly Transformation[], options: { job
     byId.set(t.id, v);
     for (const [r, inputIndex] of inputs) {
       let partitioning: Partitioning = r.partitioning ?? { kind: 'forward' };
-      if (partitioning.kind === 'forward' && r.vertex.parallelism !== parallelism) partitioning = { kind: 'rebalance' };
+      if (partitioning.kind === 'forward' && r.vertex.parallelism !== parallelism) {
+        if (r.partitioning !== undefined) {
+          throw new JobConfigurationError(
+            `forward() from '${r.vertex.name}' (parallelism ${r.vertex.parallelism}) to '${t.name}' (parallelism ${parallelism}) needs equal parallelism; use rebalance() or make them equal`,
+          );
+        }
+        partitioning = { kind: 'rebalance' };
+      }
       const e: JobEdge = { source: r.vertex, target: v, partitioning, sideTag: r.sideTag, inputIndex };
       v.inputs.push(e);
       r.vertex.outputs.push(e);

@@ -8,7 +8,8 @@ export type Partitioning =
   | { kind: 'forward' }
   | { kind: 'hash'; keyOf: (value: unknown) => unknown }
   | { kind: 'rebalance' }
-  | { kind: 'global' };
+  | { kind: 'global' }
+  | { kind: 'broadcast' };
 
 interface Base {
   readonly id: number;

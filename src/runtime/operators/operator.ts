@@ -27,6 +27,16 @@ export interface OperatorServices {
   trackStateChanges: boolean;
   /** Where keyed state lives (default: the heap). */
   stateBackend?: StateBackend | undefined;
+  /** Operators that cannot take more input ask the executor to stop polling sources. */
+  backpressure?: Backpressure;
+  /** Fails the job from an asynchronous callback. */
+  fail?: (error: Error) => void;
+}
+
+/** Sources are polled only while no operator holds the backpressure. */
+export interface Backpressure {
+  hold(by: object): void;
+  release(by: object): void;
 }
 
 const DEFAULT_STATE_BACKEND = new HashMapStateBackend();
@@ -132,6 +142,11 @@ export abstract class AbstractStreamOperator<OUT> {
   }
 
   notifyCheckpointComplete(_checkpointId: number): void {}
+
+  /** Resolves when the operator has no asynchronous work left (awaited before `endInput`). */
+  drain(): Promise<void> {
+    return Promise.resolve();
+  }
 
   close(): void | Promise<void> {
     for (const t of this.#timerServices.values()) t.dispose();

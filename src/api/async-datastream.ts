@@ -1,0 +1,65 @@
+import { JobConfigurationError } from '../runtime/errors.ts';
+import { AsyncWaitOperator, type AsyncFunctionShape } from '../runtime/operators/async-wait.ts';
+import type { DataStream } from './datastream.ts';
+import { copyFunction } from './functions/normalize.ts';
+import type { RichFunction } from './functions/basic.ts';
+
+/**
+ * An asynchronous call per record (a lookup in a database, an HTTP request...). Return a promise
+ * of the result; optionally handle timeouts with `timeout(input)` (default: the job fails).
+ */
+export interface AsyncFunction<IN, OUT> extends RichFunction {
+  asyncInvoke(input: IN): Promise<OUT>;
+  timeout?(input: IN): OUT | Promise<OUT>;
+}
+export type AsyncFunctionLike<IN, OUT> = AsyncFunction<IN, OUT> | ((input: IN) => Promise<OUT>);
+
+export interface AsyncOptions {
+  /** Keep the input order (default false: emit as calls complete, never across watermarks). */
+  ordered?: boolean;
+  /** Per-call timeout in ms of processing time (default: none). */
+  timeout?: number;
+  /** Calls in flight per parallel instance before sources are paused (default 100). */
+  capacity?: number;
+}
+
+function toAsync<IN, OUT>(fn: AsyncFunctionLike<IN, OUT>): AsyncFunctionShape<IN, OUT> {
+  if (typeof fn === 'function') return { asyncInvoke: fn };
+  if (fn === null || typeof fn !== 'object' || typeof fn.asyncInvoke !== 'function') {
+    throw new JobConfigurationError('async I/O expects an async function or an object with an asyncInvoke(input) method');
+  }
+  return fn;
+}
+
+/** @internal */
+export function addAsync<IN, OUT>(stream: DataStream<IN>, fn: AsyncFunctionLike<IN, OUT>, options: AsyncOptions): DataStream<OUT> {
+  const f = toAsync(fn);
+  const capacity = options.capacity ?? 100;
+  if (!(Number.isInteger(capacity) && capacity >= 1)) throw new JobConfigurationError(`async I/O capacity must be an integer >= 1, got ${capacity}`);
+  const timeout = options.timeout ?? 0;
+  if (!(timeout >= 0)) throw new JobConfigurationError(`async I/O timeout must be a number of ms >= 0, got ${timeout}`);
+  const ordered = options.ordered ?? false;
+  return stream.addOperator<OUT>(ordered ? 'Async Wait (ordered)' : 'Async Wait', () => new AsyncWaitOperator<IN, OUT>(copyFunction(f), { ordered, timeout, capacity }));
+}
+
+/**
+ * Async I/O, Flink style: at most `capacity` calls in flight per parallel instance; results in
+ * input order (`orderedWait`) or as they complete (`unorderedWait`, never reordered across
+ * watermarks). The job waits for all calls before it finishes, and savepoints include the calls
+ * in flight (they are made again on restore).
+ *
+ * @example
+ * ```ts
+ * import { AsyncDataStream } from 'sluice';
+ * const enriched = AsyncDataStream.unorderedWait(orders, async (o) => ({ ...o, user: await users.get(o.userId) }), 1000, 50);
+ * // or: orders.mapAsync(async (o) => ..., { timeout: 1000, capacity: 50 })
+ * ```
+ */
+export const AsyncDataStream = {
+  unorderedWait<IN, OUT>(stream: DataStream<IN>, fn: AsyncFunctionLike<IN, OUT>, timeout: number, capacity = 100): DataStream<OUT> {
+    return addAsync(stream, fn, { ordered: false, timeout, capacity });
+  },
+  orderedWait<IN, OUT>(stream: DataStream<IN>, fn: AsyncFunctionLike<IN, OUT>, timeout: number, capacity = 100): DataStream<OUT> {
+    return addAsync(stream, fn, { ordered: true, timeout, capacity });
+  },
+};
