@@ -1,0 +1,79 @@
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import type { Command } from 'commander';
+import type { CompressionAlgorithmValue } from '@platformatic/kafka';
+import { CliError } from '../cli-error.ts';
+import { createProducer, withAdmin } from '../clients.ts';
+import { cliContext } from '../context.ts';
+import { choiceOption, intOption } from '../option-parsers.ts';
+import { BatchSender } from '../produce/batch-sender.ts';
+import { parseLine } from '../produce/line-parser.ts';
+import { requireTopic } from '../topic-lookup.ts';
+
+const ACKS = ['all', '-1', '1', '0'] as const;
+const COMPRESSIONS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
+
+interface ProduceOptions {
+  file?: string;
+  keySeparator?: string;
+  partition?: number;
+  acks: (typeof ACKS)[number];
+  compression: CompressionAlgorithmValue;
+  skipEmpty?: boolean;
+}
+
+/** `sluice produce TOPIC`: one record per line of stdin (or of --file). */
+export function registerProduceCommand(program: Command): void {
+  program
+    .command('produce')
+    .description('send one record per input line (stdin, or --file) to a topic')
+    .argument('<topic>', 'topic to write to')
+    .option('-f, --file <path>', 'read lines from this file instead of stdin')
+    .option('-k, --key-separator <sep>', 'split each line into key and value at the first <sep>')
+    .option('--partition <n>', 'write every record to this partition (default: by key, or spread)', intOption('--partition', 0))
+    .option('--acks <acks>', 'all | 1 | 0', choiceOption('--acks', ACKS), 'all')
+    .option('--compression <codec>', COMPRESSIONS.join(' | '), choiceOption('--compression', COMPRESSIONS), 'none')
+    .option('--skip-empty', 'ignore empty lines instead of sending empty values')
+    .action(async (topic: string, opts: ProduceOptions, command: Command) => {
+      const ctx = cliContext(command);
+      if (opts.keySeparator === '') throw new CliError('--key-separator must not be empty');
+      const input = opts.file ? await openFile(opts.file) : process.stdin;
+      await withAdmin(ctx, (admin) => requireTopic(admin, topic));
+
+      const producer = createProducer(ctx);
+      const sender = new BatchSender(producer, {
+        topic,
+        partition: opts.partition,
+        acks: opts.acks === 'all' ? -1 : Number(opts.acks),
+        compression: opts.compression,
+      });
+      let lineNumber = 0;
+      try {
+        for await (const line of createInterface({ input, crlfDelay: Infinity })) {
+          lineNumber++;
+          if (line === '' && opts.skipEmpty) continue;
+          const { key, value } = parseLine(line, lineNumber, opts.keySeparator);
+          await sender.add(key, value);
+        }
+        await sender.flush();
+      } catch (err) {
+        const sentBefore = `${sender.sent} ${sender.sent === 1 ? 'record was' : 'records were'} sent before`;
+        if (err instanceof CliError) throw new CliError(`${err.message} (${sentBefore})`, { cause: err.cause });
+        throw new CliError(`cannot send to topic "${topic}" (${sentBefore})`, { cause: err });
+      } finally {
+        await producer.close().catch(() => {});
+      }
+      process.stdout.write(`Sent ${sender.sent} record${sender.sent === 1 ? '' : 's'} to ${topic}\n`);
+    });
+}
+
+/** Opens a file for reading, failing with a clear message before anything is sent. */
+async function openFile(path: string): Promise<Readable> {
+  const stream = createReadStream(path);
+  await new Promise<void>((resolve, reject) => {
+    stream.once('open', () => resolve());
+    stream.once('error', (err) => reject(new CliError(`cannot read ${path}`, { cause: err })));
+  });
+  return stream;
+}

@@ -1,0 +1,68 @@
+import { inspect } from 'node:util';
+import { CliError } from './cli-error.ts';
+
+interface ErrorLike {
+  message: string;
+  code?: unknown;
+  cause?: unknown;
+  errors?: unknown;
+  apiId?: unknown;
+  serverErrorMessage?: unknown;
+}
+
+function isError(value: unknown): value is Error & ErrorLike {
+  return value instanceof Error;
+}
+
+/** The innermost errors of a (possibly nested, aggregated) client error. */
+function leaves(err: Error & ErrorLike, out: (Error & ErrorLike)[] = []): (Error & ErrorLike)[] {
+  const children = Array.isArray(err.errors) ? err.errors.filter(isError) : [];
+  if (children.length === 0) out.push(err);
+  for (const child of children) leaves(child, out);
+  return out;
+}
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT']);
+
+function isConnectionFailure(leaf: Error & ErrorLike): boolean {
+  if (leaf.code !== 'PLT_KFK_NETWORK' && leaf.code !== 'PLT_KFK_TIMEOUT') return false;
+  const cause = leaf.cause as ErrorLike | undefined;
+  return /^Connection to .* (failed|timed out)/i.test(leaf.message) || CONNECTION_CODES.has(String(cause?.code));
+}
+
+function describeLeaf(leaf: Error & ErrorLike): string {
+  if (leaf.code === 'PLT_KFK_PROTOCOL') {
+    const server = typeof leaf.serverErrorMessage === 'string' && leaf.serverErrorMessage ? leaf.serverErrorMessage : leaf.message;
+    return typeof leaf.apiId === 'string' ? `${server.replace(/\.$/, '')} (${leaf.apiId})` : server;
+  }
+  const cause = isError(leaf.cause) ? leaf.cause.message : '';
+  const own = leaf.message.replace(/\.$/, '');
+  return cause && !own.includes(cause) ? `${own}: ${cause}` : own;
+}
+
+/** A one-line summary of any error thrown by a command, for `sluice: <line>`. */
+export function errorLine(err: unknown, bootstrapText: string): string {
+  if (!isError(err)) return String(err);
+  // A connection failure anywhere in the chain is the whole story.
+  const chain: (Error & ErrorLike)[] = [];
+  for (let e: unknown = err; isError(e); e = e instanceof CliError ? e.cause : undefined) chain.push(e);
+  const root = chain[chain.length - 1]!;
+  const rootLeaves = leaves(root);
+  const connection = rootLeaves.find(isConnectionFailure);
+  if (connection) {
+    const cause = connection.cause as ErrorLike | undefined;
+    const reason = cause?.code ? String(cause.code) : describeLeaf(connection);
+    return `cannot connect to Kafka at ${bootstrapText} (${reason}); is a broker running there? (set --bootstrap or SLUICE_BOOTSTRAP)`;
+  }
+  const parts = chain.filter((e) => e instanceof CliError).map((e) => e.message);
+  if (!(root instanceof CliError)) {
+    const details = [...new Set(rootLeaves.map(describeLeaf))];
+    parts.push(details.join('; '));
+  }
+  return parts.join(': ');
+}
+
+/** Everything known about an error, for `--verbose`. */
+export function errorDetails(err: unknown): string {
+  return inspect(err, { depth: 10, breakLength: 120 });
+}
