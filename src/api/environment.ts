@@ -21,7 +21,7 @@ import { GeneratorSource } from './sources/generator-source.ts';
 export type RuntimeMode = 'streaming' | 'batch' | 'automatic';
 
 export interface ExecutionEnvironmentOptions {
-  /** Default parallelism of operators (default 1). */
+  /** Default parallelism of operators (default: the SLUICE_PARALLELISM environment variable, set by `sluice run --parallelism N`, else 1). */
   parallelism?: number;
   runtimeMode?: RuntimeMode;
   /** Processing time (timers, periodic watermarks, idleness, TTL). Default: the system clock. */
@@ -32,6 +32,21 @@ export interface ExecutionEnvironmentOptions {
   trackStateChanges?: boolean;
   /** Where keyed state lives: `new HashMapStateBackend()` (default) or `new LmdbStateBackend({ path })`. */
   stateBackend?: StateBackend;
+  /**
+   * Checkpoint interval in ms (default 5000; 0 = off). A checkpoint pauses the sources, waits for
+   * asynchronous operators, flushes the sinks, then lets the sources commit their positions
+   * (Kafka offsets): at-least-once delivery across crashes. Bounded jobs also checkpoint at the end.
+   */
+  checkpointInterval?: number;
+}
+
+/** The default parallelism: SLUICE_PARALLELISM (set by `sluice run --parallelism N`) or 1. */
+function defaultParallelism(): number {
+  const raw = process.env.SLUICE_PARALLELISM;
+  if (raw === undefined || raw === '') return 1;
+  const n = Number(raw);
+  if (!(Number.isInteger(n) && n >= 1)) throw new JobConfigurationError(`SLUICE_PARALLELISM must be an integer >= 1, got '${raw}'`);
+  return n;
 }
 
 /** Options of one execution. */
@@ -64,17 +79,20 @@ export class StreamExecutionEnvironment {
   #interval: WatermarkInterval;
   #trackChanges: boolean;
   #stateBackend: StateBackend | undefined;
+  #checkpointInterval: number;
   #nextId = 0;
   readonly #sinks: Transformation[] = [];
 
   private constructor(options: ExecutionEnvironmentOptions) {
     this.#parallelism = 1;
-    this.setParallelism(options.parallelism ?? 1);
+    this.setParallelism(options.parallelism ?? defaultParallelism());
     this.#mode = options.runtimeMode ?? 'streaming';
     this.#clock = options.clock ?? systemClock;
     this.#interval = options.autoWatermarkInterval ?? 200;
     this.#trackChanges = options.trackStateChanges ?? false;
     this.#stateBackend = options.stateBackend;
+    this.#checkpointInterval = 5000;
+    if (options.checkpointInterval !== undefined) this.enableCheckpointing(options.checkpointInterval);
   }
 
   static getExecutionEnvironment(options: ExecutionEnvironmentOptions = {}): StreamExecutionEnvironment {
@@ -111,6 +129,15 @@ export class StreamExecutionEnvironment {
   setStateBackend(backend: StateBackend): this {
     this.#stateBackend = backend;
     return this;
+  }
+  /** Checkpoints every `interval` ms (0 = off); see `ExecutionEnvironmentOptions.checkpointInterval`. */
+  enableCheckpointing(interval: number): this {
+    if (!(Number.isFinite(interval) && interval >= 0)) throw new JobConfigurationError(`checkpoint interval must be a number of ms >= 0, got ${interval}`);
+    this.#checkpointInterval = interval;
+    return this;
+  }
+  getCheckpointInterval(): number {
+    return this.#checkpointInterval;
   }
   getClock(): Clock {
     return this.#clock;
@@ -208,6 +235,7 @@ export class StreamExecutionEnvironment {
       stateBackend: this.#stateBackend,
       restoreFrom: options.restoreFrom,
       stopSignal: options.stopSignal,
+      checkpointInterval: this.#checkpointInterval,
     });
   }
 

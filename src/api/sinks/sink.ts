@@ -3,6 +3,13 @@ export interface SinkInitContext {
   readonly subtaskIndex: number;
   readonly parallelism: number;
   readonly jobName: string;
+  /**
+   * Writers that buffer for an asynchronous destination call `hold()` when their buffer is full
+   * (the job stops polling its sources) and `release()` when it has room again.
+   */
+  readonly backpressure?: { hold(): void; release(): void };
+  /** Fails the job from an asynchronous callback (a send that failed after `write` returned). */
+  readonly fail?: (error: Error) => void;
 }
 /** Per-record context of a sink writer. */
 export interface SinkWriterContext {
@@ -11,7 +18,9 @@ export interface SinkWriterContext {
 }
 /**
  * Writes the records of one parallel sink instance. `write` is synchronous (buffer if the
- * destination is asynchronous); `flush` is awaited at the end of input and at checkpoints.
+ * destination is asynchronous); `flush` is awaited at the end of input and at checkpoints: when
+ * it resolves, everything written before is durable at the destination (sources commit their
+ * positions only after that).
  */
 export interface SinkWriter<T> {
   write(value: T, ctx: SinkWriterContext): void;

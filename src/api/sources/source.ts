@@ -50,6 +50,12 @@ export interface SourceReader<T> {
   isAvailable(): Promise<void>;
   /** Position to resume from (offsets), for checkpoints and savepoints. */
   snapshotState?(checkpointId: number): unknown;
+  /**
+   * Checkpoint `checkpointId` is complete: every record emitted before its `snapshotState` has
+   * been flushed by the sinks. Readers commit the positions of that snapshot (e.g. Kafka offsets
+   * to the consumer group) here, never earlier, for at-least-once delivery.
+   */
+  notifyCheckpointComplete?(checkpointId: number): void | Promise<void>;
   close?(): void | Promise<void>;
 }
 

@@ -14,6 +14,7 @@ import { ProcessingTimeService } from '../timers/processing-time-service.ts';
 import { subtaskForKey } from '../partitioning/key-partitioner.ts';
 import { wireOutputs } from './wiring.ts';
 import { SourceTask } from './source-task.ts';
+import { SinkOperator } from '../operators/sink-operator.ts';
 import type { JobClient, JobExecutionResult, JobSnapshot } from './job-client.ts';
 
 /** A clock that tells listeners when it moves (the testing module's manual clock). */
@@ -33,6 +34,8 @@ export interface ExecutionOptions {
   restoreFrom?: JobSnapshot | undefined;
   /** Called when the job should stop early (executeAndCollect with a limit). */
   stopSignal?: { stopped: boolean };
+  /** Periodic checkpoints (flush sinks, then sources commit positions), in ms; 0 or absent = off. */
+  checkpointInterval?: number;
 }
 
 const POLLS_PER_ROUND = 512;
@@ -72,8 +75,8 @@ export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClie
   const operators = new Map<JobVertex, AbstractStreamOperator<unknown>[]>();
   for (const v of graph.vertices) {
     if (v.t.kind === 'source') continue;
-    const factory = v.t.factory as () => AbstractStreamOperator<unknown>;
-    operators.set(v, Array.from({ length: v.parallelism }, () => factory()));
+    const factory = v.t.factory as (subtaskIndex: number) => AbstractStreamOperator<unknown>;
+    operators.set(v, Array.from({ length: v.parallelism }, (_, i) => factory(i)));
   }
   const outputsOf = wireOutputs(graph, operators);
   for (const [v, ops] of operators) {
@@ -102,6 +105,23 @@ export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClie
     for (const list of operators.values()) for (const op of list) op.notifyCheckpointComplete(checkpointId);
     return { jobName: graph.jobName, checkpointId, operators: ops, sources };
   };
+
+  /**
+   * A checkpoint, between two polling rounds (sources are not polled while it runs):
+   *   1. every reader records its position (`snapshotState`);
+   *   2. asynchronous operators finish their in-flight work, upstream first;
+   *   3. every sink flushes (what it acknowledged is durable at the destination);
+   *   4. readers commit the positions of step 1 (`notifyCheckpointComplete`).
+   */
+  const checkpoint = async (endOfInput: boolean): Promise<void> => {
+    const id = ++checkpointId;
+    for (const { task } of sourceTasks) task.reader.snapshotState?.(id);
+    for (const v of graph.vertices) for (const op of operators.get(v) ?? []) await drainOrFail(op);
+    for (const list of operators.values()) for (const op of list) if (op instanceof SinkOperator) await op.flush(endOfInput);
+    if (failure !== undefined) throw failure;
+    for (const { task } of sourceTasks) await task.reader.notifyCheckpointComplete?.(id);
+  };
+  let checkpointDue = false;
 
   const drainOrFail = async (op: AbstractStreamOperator<unknown>): Promise<void> => {
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -170,6 +190,12 @@ export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClie
         for (const { task } of sourceTasks) task.periodicEmit();
       });
     }
+    const cpInterval = opts.checkpointInterval ?? 0;
+    if (opts.mode === 'streaming' && cpInterval > 0) {
+      pts.scheduleAtFixedRate(cpInterval, () => {
+        checkpointDue = true;
+      });
+    }
     const unsubscribe = isObservable(opts.clock) ? opts.clock.onAdvance(signal) : undefined;
     let timeout: ReturnType<typeof setTimeout> | undefined;
     try {
@@ -207,6 +233,11 @@ export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClie
         if (pts.fireDue() > 0) progressed = true;
         while (savepointRequests.length > 0) savepointRequests.shift()!(takeSnapshot());
         if (open === 0) break;
+        if (checkpointDue) {
+          checkpointDue = false;
+          await checkpoint(false);
+          progressed = true;
+        }
         if (!progressed) {
           const wait = new Promise<void>((resolve) => (wake = resolve));
           const next = pts.nextTime();
@@ -222,6 +253,7 @@ export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClie
       for (const v of topo) for (const op of operators.get(v) ?? []) await drainOrFail(op);
       for (const v of topo) for (const op of operators.get(v) ?? []) op.endInput();
       while (savepointRequests.length > 0) savepointRequests.shift()!(takeSnapshot());
+      if (!opts.stopSignal?.stopped) await checkpoint(true);
     } finally {
       unsubscribe?.();
       if (timeout !== undefined) clearTimeout(timeout);

@@ -1,18 +1,31 @@
 import type { Sink, SinkWriter, SinkWriterContext } from '../../api/sinks/sink.ts';
 import { NO_TIMESTAMP } from '../../time/watermark.ts';
-import { OneInputOperator } from './operator.ts';
+import { OneInputOperator, type OperatorServices } from './operator.ts';
 
 /** Runs a sink writer. */
 export class SinkOperator<T> extends OneInputOperator<T, never> {
   readonly sink: Sink<T>;
   #writer!: SinkWriter<T>;
   #ts = NO_TIMESTAMP;
+  #services: OperatorServices | undefined;
   constructor(sink: Sink<T>) {
     super();
     this.sink = sink;
   }
+  override setup(...args: Parameters<OneInputOperator<T, never>['setup']>): void {
+    super.setup(...args);
+    this.#services = args[1];
+  }
   override async open(): Promise<void> {
-    this.#writer = await this.sink.createWriter({ subtaskIndex: this.subtaskIndex, parallelism: this.parallelism, jobName: this.jobName });
+    const services = this.#services;
+    const bp = services?.backpressure;
+    this.#writer = await this.sink.createWriter({
+      subtaskIndex: this.subtaskIndex,
+      parallelism: this.parallelism,
+      jobName: this.jobName,
+      ...(bp !== undefined && { backpressure: { hold: () => bp.hold(this), release: () => bp.release(this) } }),
+      ...(services?.fail !== undefined && { fail: services.fail }),
+    });
   }
   readonly #ctx: SinkWriterContext = {
     timestamp: () => (this.#ts === NO_TIMESTAMP ? undefined : this.#ts),
