@@ -1,0 +1,74 @@
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { storedBatchAt } from '../batch-scan.ts';
+import { SparseIndex } from '../sparse-index.ts';
+import { cleanedFileName, swapFileName, type CleanedSegment } from './swap-files.ts';
+
+/**
+ * Writes one cleaned segment (`<base>.<end>.cleaned`) and builds its sparse offset and time
+ * indexes the way Segment does, so installing it needs no rescan. `finish` fsyncs it and renames
+ * it to `.swap`, the point after which a crash completes the replacement instead of undoing it.
+ */
+export class CleanedSegmentWriter {
+  readonly baseOffset: number;
+  readonly #path: string;
+  readonly #swapPath: string;
+  readonly #indexInterval: number;
+  #fd: number | null;
+  #size = 0;
+  #bytesSinceIndexEntry = 0;
+  readonly #offsetIndex = new SparseIndex();
+  readonly #timeIndex = new SparseIndex();
+
+  constructor(dir: string, baseOffset: number, endOffset: number, indexInterval: number) {
+    this.baseOffset = baseOffset;
+    this.#path = join(dir, cleanedFileName(baseOffset, endOffset));
+    this.#swapPath = join(dir, swapFileName(baseOffset, endOffset));
+    this.#indexInterval = indexInterval;
+    this.#fd = openSync(this.#path, 'w');
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  append(batch: Buffer): void {
+    if (this.#fd === null) throw new Error('cleaned segment already finished');
+    let written = 0;
+    while (written < batch.length) written += writeSync(this.#fd, batch, written, batch.length - written, this.#size + written);
+    const b = storedBatchAt(batch, 0, this.#size);
+    const rel = b.baseOffset - this.baseOffset;
+    if (this.#offsetIndex.length === 0 || this.#bytesSinceIndexEntry >= this.#indexInterval) {
+      this.#offsetIndex.append(rel, b.pos);
+      this.#bytesSinceIndexEntry = 0;
+    }
+    this.#bytesSinceIndexEntry += b.size;
+    const lastTs = this.#timeIndex.lastKey();
+    if (lastTs === undefined || b.maxTimestamp > lastTs) this.#timeIndex.append(b.maxTimestamp, rel);
+    this.#size += batch.length;
+  }
+
+  /** fsync, close, rename to `.swap` (and fsync the directory so the rename is durable). */
+  finish(): CleanedSegment {
+    if (this.#fd === null) throw new Error('cleaned segment already finished');
+    fsyncSync(this.#fd);
+    closeSync(this.#fd);
+    this.#fd = null;
+    renameSync(this.#path, this.#swapPath);
+    try {
+      const dirFd = openSync(dirname(this.#swapPath), 'r');
+      fsyncSync(dirFd);
+      closeSync(dirFd);
+    } catch {
+      // directory fsync is best effort on platforms that refuse it
+    }
+    return { swapPath: this.#swapPath, baseOffset: this.baseOffset, size: this.#size, offsetIndex: this.#offsetIndex, timeIndex: this.#timeIndex };
+  }
+
+  /** Drops the unfinished file (an abandoned round). */
+  abort(): void {
+    if (this.#fd !== null) closeSync(this.#fd);
+    this.#fd = null;
+    rmSync(this.#path, { force: true });
+  }
+}
