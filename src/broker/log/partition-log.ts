@@ -13,6 +13,7 @@ import type { StoredBatch } from './batch-scan.ts';
 import type { TopicConfig } from './topic-config.ts';
 import type { Clock } from '../../util/clock.ts';
 import { logger } from '../../util/logger.ts';
+import { recoverCleanerFiles, installCleanedSegment, type CleanedSegment } from './cleaner/swap-files.ts';
 
 /** Result of an append: the offsets given to the first and last record. */
 export interface AppendResult {
@@ -66,6 +67,7 @@ export class PartitionLog {
   /** Opens (recovering) or creates the log in `dir`. */
   static open(dir: string, config: TopicConfig, clock: Clock, logStartOffset = 0): PartitionLog {
     mkdirSync(dir, { recursive: true });
+    recoverCleanerFiles(dir); // log cleaner: finish or undo a segment swap a crash interrupted
     const log = new PartitionLog(dir, config, clock);
     const bases = readdirSync(dir)
       .filter((f) => /^\d{20}\.log$/.test(f))
@@ -328,6 +330,29 @@ export class PartitionLog {
   flush(): void {
     this.#active.flush();
   }
+
+  // ---- log cleaner support (src/broker/log/cleaner/) ----
+
+  /** The segments, oldest first, the last one active. A copy the cleaner works from between turns. */
+  segmentsForCleaning(): Segment[] {
+    return [...this.#segments];
+  }
+
+  /**
+   * Swaps a cleaned segment in for `old` (consecutive, not the active one) in one synchronous
+   * step, so no reader sees the range missing. False, changing nothing, when `old` is no longer
+   * what the log holds (retention, DeleteRecords or deletion ran meanwhile).
+   */
+  replaceSegments(old: readonly Segment[], cleaned: CleanedSegment): boolean {
+    const at = this.#segments.indexOf(old[0]!);
+    if (at < 0 || at + old.length >= this.#segments.length) return false;
+    if (old.some((s, i) => this.#segments[at + i] !== s)) return false;
+    const segment = installCleanedSegment(this.dir, old, cleaned, this.#config.indexIntervalBytes, this.#clock.now());
+    this.#segments.splice(at, old.length, segment);
+    return true;
+  }
+
+  // ---- end of log cleaner support ----
 
   close(): void {
     for (const s of this.#segments) s.close();
