@@ -11,6 +11,8 @@ export { ConnectedStreams } from './api/connected-streams.ts';
 export type { CoProcessFunctionLike } from './api/connected-streams.ts';
 export { OutputTag } from './api/output-tag.ts';
 export { AsyncDataStream } from './api/async-datastream.ts';
+export { JoinedStreams, CoGroupedStreams, IntervalJoin } from './api/joins.ts';
+export type { JoinFunction, CoGroupFunction, ProcessJoinFunction, ProcessJoinContext, Tagged } from './api/joins.ts';
 export type { AsyncFunction, AsyncFunctionLike, AsyncOptions } from './api/async-datastream.ts';
 export type { RuntimeContext } from './api/runtime-context.ts';
 export type { FieldRef } from './api/field-aggregations.ts';

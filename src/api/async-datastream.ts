@@ -39,7 +39,7 @@ export function addAsync<IN, OUT>(stream: DataStream<IN>, fn: AsyncFunctionLike<
   const timeout = options.timeout ?? 0;
   if (!(timeout >= 0)) throw new JobConfigurationError(`async I/O timeout must be a number of ms >= 0, got ${timeout}`);
   const ordered = options.ordered ?? false;
-  return stream.addOperator<OUT>(ordered ? 'Async Wait (ordered)' : 'Async Wait', () => new AsyncWaitOperator<IN, OUT>(copyFunction(f), { ordered, timeout, capacity }));
+  return stream.addOperator<OUT>(ordered ? 'Async Wait (ordered)' : 'Async Wait', (i) => new AsyncWaitOperator<IN, OUT>(copyFunction(f, i), { ordered, timeout, capacity }));
 }
 
 /**

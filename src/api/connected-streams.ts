@@ -84,7 +84,7 @@ export class ConnectedStreams<IN1, IN2> {
       hasTimestamps: this.first.transformation.hasTimestamps && this.second.transformation.hasTimestamps,
       input1: this.first.transformation,
       input2: this.second.transformation,
-      factory: () => new CoProcessOperator<IN1, IN2, O>(copyFunction(fn), k1, k2) as unknown as TwoInputOperator<unknown, unknown, unknown>,
+      factory: (i) => new CoProcessOperator<IN1, IN2, O>(copyFunction(fn, i), k1, k2) as unknown as TwoInputOperator<unknown, unknown, unknown>,
     };
     return new DataStream<O>(env, t);
   }

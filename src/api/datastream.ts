@@ -14,6 +14,7 @@ import { CollectSink } from './sinks/collect-sink.ts';
 import { PrintSink } from './sinks/print-sink.ts';
 import type { Sink, SinkFunction } from './sinks/sink.ts';
 import { streamFactories } from './stream-factories.ts';
+import { CoGroupedStreams, JoinedStreams } from './joins.ts';
 import { addAsync, type AsyncFunctionLike, type AsyncOptions } from './async-datastream.ts';
 import type { KeyedStream } from './keyed-stream.ts';
 import type { ConnectedStreams } from './connected-streams.ts';
@@ -46,7 +47,7 @@ export class DataStream<T> {
   }
 
   /** @internal adds a one-input operator after this stream. */
-  addOperator<O>(name: string, factory: () => OneInputOperator<T, O>, extra: Partial<Pick<OneInputTransformation, 'maxParallelism' | 'hasTimestamps' | 'parallelism'>> = {}): DataStream<O> {
+  addOperator<O>(name: string, factory: (subtaskIndex: number) => OneInputOperator<T, O>, extra: Partial<Pick<OneInputTransformation, 'maxParallelism' | 'hasTimestamps' | 'parallelism'>> = {}): DataStream<O> {
     const t: OneInputTransformation = {
       kind: 'one',
       id: this.env.nextId(),
@@ -55,7 +56,7 @@ export class DataStream<T> {
       parallelism: extra.parallelism,
       hasTimestamps: extra.hasTimestamps ?? this.transformation.hasTimestamps,
       input: this.transformation,
-      factory: factory as () => OneInputOperator<unknown, unknown>,
+      factory: factory as (subtaskIndex: number) => OneInputOperator<unknown, unknown>,
       ...(extra.maxParallelism !== undefined ? { maxParallelism: extra.maxParallelism } : {}),
     };
     return new DataStream<O>(this.env, t);
@@ -77,20 +78,20 @@ export class DataStream<T> {
 
   map<O>(fn: MapFunctionLike<T, O>): DataStream<O> {
     const f = toMapFunction(fn);
-    return this.addOperator('Map', () => new MapOperator(copyFunction(f)));
+    return this.addOperator('Map', (i) => new MapOperator(copyFunction(f, i)));
   }
   filter(fn: FilterFunctionLike<T>): DataStream<T> {
     const f = toFilterFunction(fn);
-    return this.addOperator('Filter', () => new FilterOperator(copyFunction(f)));
+    return this.addOperator('Filter', (i) => new FilterOperator(copyFunction(f, i)));
   }
   /** Zero or more outputs per record; a plain function may return an iterable instead of collecting. */
   flatMap<O>(fn: FlatMapFunctionLike<T, O>): DataStream<O> {
     const f = toFlatMapFunction(fn);
-    return this.addOperator('Flat Map', () => new FlatMapOperator(copyFunction(f)));
+    return this.addOperator('Flat Map', (i) => new FlatMapOperator(copyFunction(f, i)));
   }
   process<O>(fn: ProcessFunctionLike<T, O>): DataStream<O> {
     const f = toProcessFunction(fn);
-    return this.addOperator('Process', () => new ProcessOperator(copyFunction(f)));
+    return this.addOperator('Process', (i) => new ProcessOperator(copyFunction(f, i)));
   }
 
   /**
@@ -123,6 +124,15 @@ export class DataStream<T> {
   /** Connects two streams of possibly different types, for CoMap/CoFlatMap/CoProcess functions. */
   connect<T2>(other: DataStream<T2>): ConnectedStreams<T, T2> {
     return streamFactories.connected(this, other);
+  }
+
+  /** Window join with another stream: `.where(k1).equalTo(k2).window(assigner).apply(fn)`. */
+  join<T2>(other: DataStream<T2>): JoinedStreams<T, T2> {
+    return new JoinedStreams<T, T2>(this, other);
+  }
+  /** Window coGroup with another stream: both groups of each key and window. */
+  coGroup<T2>(other: DataStream<T2>): CoGroupedStreams<T, T2> {
+    return new CoGroupedStreams<T, T2>(this, other);
   }
 
   /** Round-robin redistribution over the downstream subtasks. */

@@ -16,6 +16,7 @@ import {
 } from './functions/normalize.ts';
 import type { KeyedProcessFunctionLike, KeyedProcessFunctionShape } from './functions/process.ts';
 import { streamFactories } from './stream-factories.ts';
+import { IntervalJoin } from './joins.ts';
 import { WindowedStream } from './windowed-stream.ts';
 import type { WindowAssigner } from './windowing/assigner.ts';
 import { GlobalWindows } from './windowing/assigners.ts';
@@ -46,47 +47,52 @@ export class KeyedStream<T, K> extends DataStream<T> {
   override process<O>(fn: KeyedProcessFunctionLike<K, T, O>): DataStream<O> {
     const f = toKeyedProcessFunction(fn);
     const keyOf = this.keyOf;
-    return this.addOperator('KeyedProcess', () => new KeyedProcessOperator<K, T, O>(keyOf, copyFunction(f)));
+    return this.addOperator('KeyedProcess', (i) => new KeyedProcessOperator<K, T, O>(keyOf, copyFunction(f, i)));
   }
 
   /** `map` on a keyed stream: the function may use keyed state (acquire it in `open`). */
   override map<O>(fn: MapFunctionLike<T, O>): DataStream<O> {
     const f0 = toMapFunction(fn);
-    return this.#keyed('Map', () => {
-      const f = copyFunction(f0);
+    return this.#keyed('Map', (i) => {
+      const f = copyFunction(f0, i);
       return { open: f.open?.bind(f), close: f.close?.bind(f), processElement: (v, _c, out) => out.collect(f.map(v)) };
     });
   }
   override filter(fn: FilterFunctionLike<T>): DataStream<T> {
     const f0 = toFilterFunction(fn);
-    return this.#keyed('Filter', () => {
-      const f = copyFunction(f0);
+    return this.#keyed('Filter', (i) => {
+      const f = copyFunction(f0, i);
       return { open: f.open?.bind(f), close: f.close?.bind(f), processElement: (v, _c, out) => void (f.filter(v) && out.collect(v)) };
     });
   }
   override flatMap<O>(fn: FlatMapFunctionLike<T, O>): DataStream<O> {
     const f0 = toFlatMapFunction(fn);
-    return this.#keyed('Flat Map', () => {
-      const f = copyFunction(f0);
+    return this.#keyed('Flat Map', (i) => {
+      const f = copyFunction(f0, i);
       return { open: f.open?.bind(f), close: f.close?.bind(f), processElement: (v, _c, out) => f.flatMap(v, out) };
     });
   }
-  #keyed<O>(name: string, make: () => KeyedProcessFunctionShape<K, T, O>): DataStream<O> {
+  #keyed<O>(name: string, make: (subtaskIndex: number) => KeyedProcessFunctionShape<K, T, O>): DataStream<O> {
     const keyOf = this.keyOf;
-    return this.addOperator(name, () => new KeyedProcessOperator<K, T, O>(keyOf, make()));
+    return this.addOperator(name, (i) => new KeyedProcessOperator<K, T, O>(keyOf, make(i)));
+  }
+
+  /** Joins with another keyed stream on event-time intervals: `.between(lower, upper).process(fn)`. */
+  intervalJoin<T2>(other: KeyedStream<T2, K>): IntervalJoin<T, T2, K> {
+    return new IntervalJoin<T, T2, K>(this, other);
   }
 
   /** Rolling reduce: emits the reduced value of the key after every element. */
   reduce(fn: ReduceFunction<T> | ((a: T, b: T) => T)): DataStream<T> {
     const f = toReduceFunction(fn);
     const keyOf = this.keyOf;
-    return this.addOperator('Keyed Reduce', () => new KeyedReduceOperator<T, K>(keyOf, copyFunction(f)));
+    return this.addOperator('Keyed Reduce', (i) => new KeyedReduceOperator<T, K>(keyOf, copyFunction(f, i)));
   }
   /** Rolling aggregate: emits the current result of the key after every element. */
   aggregate<ACC, O>(fn: AggregateFunction<T, ACC, O>): DataStream<O> {
     const f = checkAggregateFunction(fn);
     const keyOf = this.keyOf;
-    return this.addOperator('Keyed Aggregate', () => new KeyedAggregateOperator<T, ACC, O, K>(keyOf, copyFunction(f)));
+    return this.addOperator('Keyed Aggregate', (i) => new KeyedAggregateOperator<T, ACC, O, K>(keyOf, copyFunction(f, i)));
   }
   /** Rolling sum of a field (property name, tuple index, or none for numbers). */
   sum(field?: FieldRef): DataStream<T> {

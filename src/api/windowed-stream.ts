@@ -137,7 +137,7 @@ export class WindowedStream<T, K, W extends Window> extends WindowedBase<T, K, W
     const keyOf = this.#input.keyOf;
     return this.#input.addOperator<O>(
       name,
-      () => new WindowOperator<T, unknown, V, O, K, W>({ keyOf, assigner, trigger, evictor: evict, allowedLateness: lateness, lateDataTag: lateTag, contents, windowFunction: copyFunction(fn) }),
+      (i) => new WindowOperator<T, unknown, V, O, K, W>({ keyOf, assigner, trigger, evictor: evict, allowedLateness: lateness, lateDataTag: lateTag, contents, windowFunction: copyFunction(fn, i) }),
       { hasTimestamps: true },
     );
   }
@@ -172,7 +172,7 @@ export class AllWindowedStream<T, W extends Window> extends WindowedBase<T, 0, W
     const global = new DataStream<T>(this.#input.env, this.#input.partitioned({ kind: 'global' }));
     return global.addOperator<O>(
       name.replace('Window(', 'AllWindow('),
-      () => new WindowOperator<T, unknown, V, O, 0, W>({ keyOf: () => 0, assigner, trigger, evictor: evict, allowedLateness: lateness, lateDataTag: lateTag, contents, windowFunction: copyFunction(fn) }),
+      (i) => new WindowOperator<T, unknown, V, O, 0, W>({ keyOf: () => 0, assigner, trigger, evictor: evict, allowedLateness: lateness, lateDataTag: lateTag, contents, windowFunction: copyFunction(fn, i) }),
       { hasTimestamps: true, maxParallelism: 1 },
     );
   }

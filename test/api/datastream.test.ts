@@ -176,3 +176,28 @@ test('print() prefixes the subtask when parallel', async () => {
   await env.execute();
   assert.deepEqual(lines.sort(), ['out:1> a', 'out:2> b']);
 });
+
+test('function copies per subtask: #private classes with a no-arg constructor work; with arguments they are rejected at parallelism > 1', async () => {
+  class Counter implements MapFunction<number, string> {
+    #seen = 0;
+    map(n: number) {
+      this.#seen++;
+      return `${n}:${this.#seen}`;
+    }
+  }
+  const env = StreamExecutionEnvironment.getExecutionEnvironment({ parallelism: 2 });
+  const out = await env.fromElements(1, 2, 3, 4).rebalance().map(new Counter()).executeAndCollect();
+  assert.deepEqual(out.sort(), ['1:1', '2:1', '3:2', '4:2']);
+
+  class Threshold implements MapFunction<number, boolean> {
+    #limit: number;
+    constructor(limit: number) {
+      this.#limit = limit;
+    }
+    map(n: number) {
+      return n > this.#limit;
+    }
+  }
+  assert.deepEqual(await env.fromElements(1, 5).map(new Threshold(2)).setParallelism(1).executeAndCollect(), [false, true]);
+  await assert.rejects(env.fromElements(1, 5).map(new Threshold(2)).executeAndCollect(), /uses #private members and a constructor with parameters/);
+});

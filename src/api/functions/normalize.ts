@@ -69,23 +69,39 @@ export function checkAggregateFunction<I, A, O>(fn: AggregateFunction<I, A, O>):
   return fn;
 }
 
+const PRIVATE_MEMBER = /#[A-Za-z_$][\w$]*/;
+
+/** Whether a class (or one of its base classes) declares `#private` members. */
+function usesPrivateMembers(proto: object | null): boolean {
+  for (let p = proto; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null) {
+    const C = (p as { constructor?: unknown }).constructor;
+    if (typeof C === 'function' && PRIVATE_MEMBER.test(Function.prototype.toString.call(C))) return true;
+  }
+  return false;
+}
+
 /**
- * A copy of a user function object for one parallel instance (Flink gives every subtask its own
- * deserialized copy): fields set in `open()` (state handles, the subtask index...) then belong to
- * that instance. The copy is shallow; classes whose constructor takes no arguments are constructed
- * afresh first, so their private `#fields` exist too. Plain functions are shared as they are.
+ * The function object of one parallel instance. Flink gives every subtask its own deserialized
+ * copy of a function, so fields set in `open()` (state handles, the subtask index...) belong to
+ * that instance; Sluice does the same: subtask 0 uses the object itself, the others a shallow copy
+ * (same prototype, copied own properties; shared arrays/maps stay shared). `#private` members
+ * cannot be copied: such classes are constructed afresh (`new C()`) when the constructor takes no
+ * arguments, and otherwise rejected with advice. Plain functions (closures) are shared.
  */
-export function copyFunction<F>(fn: F): F {
-  if (typeof fn !== 'object' || fn === null) return fn;
-  const proto = Object.getPrototypeOf(fn) as { constructor?: unknown } | null;
+export function copyFunction<F>(fn: F, subtaskIndex: number): F {
+  if (subtaskIndex === 0 || typeof fn !== 'object' || fn === null) return fn;
+  const proto = Object.getPrototypeOf(fn) as object | null;
   let copy: object;
-  const C = proto?.constructor;
-  if (proto !== null && proto !== Object.prototype && typeof C === 'function' && C.length === 0) {
-    try {
-      copy = new (C as new () => object)();
-    } catch {
-      copy = Object.create(proto) as object;
+  if (proto !== null && proto !== Object.prototype && usesPrivateMembers(proto)) {
+    const C = (proto as { constructor: new () => object }).constructor;
+    if (C.length > 0) {
+      throw new JobConfigurationError(
+        `${C.name} uses #private members and a constructor with parameters, so it cannot be copied for each parallel instance ` +
+          `(Sluice, like Flink, gives every subtask its own copy of a function). Use public fields, a constructor without ` +
+          `parameters, or run this operator with parallelism 1.`,
+      );
     }
+    copy = new C();
   } else copy = Object.create(proto) as object;
   Object.defineProperties(copy, Object.getOwnPropertyDescriptors(fn));
   return copy as F;

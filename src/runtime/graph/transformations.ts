@@ -27,7 +27,8 @@ export interface SourceTransformation extends Base {
 export interface OneInputTransformation extends Base {
   readonly kind: 'one';
   readonly input: Transformation;
-  readonly factory: () => OneInputOperator<unknown, unknown>;
+  /** Creates the operator of one subtask. */
+  readonly factory: (subtaskIndex: number) => OneInputOperator<unknown, unknown>;
   /** Largest parallelism this operator supports (1 for windowAll). */
   readonly maxParallelism?: number;
   readonly isSink?: boolean;
@@ -36,7 +37,7 @@ export interface TwoInputTransformation extends Base {
   readonly kind: 'two';
   readonly input1: Transformation;
   readonly input2: Transformation;
-  readonly factory: () => TwoInputOperator<unknown, unknown, unknown>;
+  readonly factory: (subtaskIndex: number) => TwoInputOperator<unknown, unknown, unknown>;
 }
 export interface PartitionTransformation extends Base {
   readonly kind: 'partition';
