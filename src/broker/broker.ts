@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { LogManager } from './log/log-manager.ts';
 import { DEFAULT_FLUSH_POLICY, Flusher, type FlushPolicy } from './log/flush-policy.ts';
+import { LogCleaner } from './log/cleaner/index.ts';
 import { GroupCoordinator } from './group/coordinator.ts';
 import { FileOffsetStore } from './group/file-offset-store.ts';
 import { TransactionCoordinator } from './txn/transaction-coordinator.ts';
@@ -40,6 +41,12 @@ export interface BrokerOptions {
   maxFrameBytes?: number;
   /** How often retention runs. Default 60 s. */
   retentionCheckIntervalMs?: number;
+  /**
+   * Log compaction of `cleanup.policy=compact` topics. `intervalMs` is the pause between looks
+   * when nothing was cleanable (Kafka's log.cleaner.backoff.ms, default 15 s); `enabled: false`
+   * turns the cleaner off (Kafka's log.cleaner.enable).
+   */
+  cleaner?: { intervalMs?: number; enabled?: boolean };
   /** Group coordinator settings (Kafka's group.* broker configs). */
   groups?: { minSessionTimeoutMs?: number; maxSessionTimeoutMs?: number; initialRebalanceDelayMs?: number };
   /** Longest transaction timeout a producer may ask for (transaction.max.timeout.ms). Default 15 min. */
@@ -157,6 +164,8 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
   }, options.retentionCheckIntervalMs ?? 60_000);
   tick.unref();
   retention.unref();
+  const cleaner = options.cleaner?.enabled === false ? null : new LogCleaner({ logs, clock, log, intervalMs: options.cleaner?.intervalMs });
+  cleaner?.start();
   log.info({ host, port, dataDir: options.dataDir }, 'broker listening');
 
   let closing: Promise<void> | null = null;
@@ -172,6 +181,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         for (const c of connections) c.close();
         await closed;
+        await cleaner?.stop();
         flusher.close();
         groups.close();
         logs.close();
