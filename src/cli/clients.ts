@@ -1,4 +1,4 @@
-import { Admin, Consumer, Producer } from '@platformatic/kafka';
+import type { Admin, Consumer, Producer } from '@platformatic/kafka';
 import type { CliContext } from './context.ts';
 
 /**
@@ -16,13 +16,17 @@ export function baseClientOptions(ctx: CliContext, clientId: string) {
   };
 }
 
-export function createAdmin(ctx: CliContext): Admin {
+/** The client library, loaded on first use so that `--help` and option errors stay fast. */
+const kafka = () => import('@platformatic/kafka');
+
+export async function createAdmin(ctx: CliContext): Promise<Admin> {
+  const { Admin } = await kafka();
   return new Admin(baseClientOptions(ctx, 'sluice-cli-admin'));
 }
 
 /** Runs `fn` with an Admin client and always closes it. */
 export async function withAdmin<T>(ctx: CliContext, fn: (admin: Admin) => Promise<T>): Promise<T> {
-  const admin = createAdmin(ctx);
+  const admin = await createAdmin(ctx);
   try {
     return await fn(admin);
   } finally {
@@ -33,7 +37,8 @@ export async function withAdmin<T>(ctx: CliContext, fn: (admin: Admin) => Promis
 export type BytesConsumer = Consumer<Buffer, Buffer, Buffer, Buffer>;
 export type BytesProducer = Producer<Buffer, Buffer, Buffer, Buffer>;
 
-export function createConsumer(ctx: CliContext, groupId: string, isolationLevel: number): BytesConsumer {
+export async function createConsumer(ctx: CliContext, groupId: string, isolationLevel: number): Promise<BytesConsumer> {
+  const { Consumer } = await kafka();
   return new Consumer({
     ...baseClientOptions(ctx, 'sluice-cli-consumer'),
     groupId,
@@ -42,6 +47,7 @@ export function createConsumer(ctx: CliContext, groupId: string, isolationLevel:
   });
 }
 
-export function createProducer(ctx: CliContext): BytesProducer {
+export async function createProducer(ctx: CliContext): Promise<BytesProducer> {
+  const { Producer } = await kafka();
   return new Producer(baseClientOptions(ctx, 'sluice-cli-producer'));
 }

@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { registerBrokerCommand } from './broker-command.ts';
 import { bootstrapOption } from './bootstrap.ts';
 import { UsageError } from './cli-error.ts';
 import { registerConsumeCommand } from './commands/consume.ts';
@@ -19,11 +18,27 @@ const program = new Command()
     outputError: (str, write) => write(`sluice: ${str.replace(/^error: /, '').trimEnd()} (see --help)\n`),
   });
 
-registerBrokerCommand(program);
+// The broker's code is loaded only when it may be needed (`sluice broker`, help): the client
+// commands start faster without it.
+const CLIENT_COMMANDS = new Set(['topics', 'produce', 'consume', 'groups']);
+if (!CLIENT_COMMANDS.has(commandName(process.argv.slice(2)) ?? '')) {
+  const { registerBrokerCommand } = await import('./broker-command.ts');
+  registerBrokerCommand(program);
+}
 registerTopicsCommand(program);
 registerProduceCommand(program);
 registerConsumeCommand(program);
 registerGroupsCommand(program);
+
+/** The subcommand named on the command line (skipping global options and their values). */
+function commandName(args: string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--bootstrap') i++;
+    else if (!arg.startsWith('-')) return arg;
+  }
+  return undefined;
+}
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const opts = program.opts() as { verbose?: boolean; bootstrap?: string };

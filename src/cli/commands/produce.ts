@@ -41,7 +41,7 @@ export function registerProduceCommand(program: Command): void {
       const input = opts.file ? await openFile(opts.file) : process.stdin;
       await withAdmin(ctx, (admin) => requireTopic(admin, topic));
 
-      const producer = createProducer(ctx);
+      const producer = await createProducer(ctx);
       const sender = new BatchSender(producer, {
         topic,
         partition: opts.partition,
@@ -58,6 +58,8 @@ export function registerProduceCommand(program: Command): void {
         }
         await sender.flush();
       } catch (err) {
+        // A bad line stops the input: what came before it is still sent.
+        if (err instanceof CliError) await sender.flush().catch(() => {});
         const sentBefore = `${sender.sent} ${sender.sent === 1 ? 'record was' : 'records were'} sent before`;
         if (err instanceof CliError) throw new CliError(`${err.message} (${sentBefore})`, { cause: err.cause });
         throw new CliError(`cannot send to topic "${topic}" (${sentBefore})`, { cause: err });

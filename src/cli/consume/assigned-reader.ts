@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { IS_CONTROL } from '@platformatic/kafka';
 import { createConsumer, type BytesConsumer } from '../clients.ts';
 import type { CliContext } from '../context.ts';
 import { unknownTopic } from '../topic-lookup.ts';
@@ -8,6 +7,8 @@ import type { ConsumedRecord, RecordReader } from './record.ts';
 const EARLIEST = -2n;
 const LATEST = -1n;
 const PARTITION_MAX_BYTES = 1 << 20;
+/** Record batch attribute bit of control batches (transaction markers). */
+const IS_CONTROL = 1 << 5;
 
 type FetchResponse = Awaited<ReturnType<BytesConsumer['fetch']>>;
 
@@ -30,7 +31,7 @@ export class AssignedReader implements RecordReader {
   }
 
   static async open(ctx: CliContext, topic: string, fromBeginning: boolean, isolationLevel: number): Promise<AssignedReader> {
-    const consumer = createConsumer(ctx, `sluice-cli-unused-${randomUUID()}`, isolationLevel);
+    const consumer = await createConsumer(ctx, `sluice-cli-unused-${randomUUID()}`, isolationLevel);
     try {
       const metadata = await consumer.metadata({ topics: [topic] }).catch((err: unknown) => {
         throw isUnknownTopic(err) ? unknownTopic(topic) : err;

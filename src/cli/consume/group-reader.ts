@@ -53,7 +53,7 @@ export class GroupReader implements RecordReader {
   }
 
   static async open(ctx: CliContext, topic: string, groupId: string, fromBeginning: boolean, isolationLevel: number): Promise<GroupReader> {
-    const consumer = createConsumer(ctx, groupId, isolationLevel);
+    const consumer = await createConsumer(ctx, groupId, isolationLevel);
     try {
       const metadata = await consumer.metadata({ topics: [topic] }).catch((err: unknown) => {
         throw isUnknownTopic(err) ? unknownTopic(topic) : err;

@@ -1,0 +1,85 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startTestBroker } from '../helpers/broker.ts';
+import { tempDir } from '../helpers/tmp-dir.ts';
+import { runCli } from './run-cli.ts';
+
+describe('sluice produce and consume', () => {
+  let broker: Awaited<ReturnType<typeof startTestBroker>>;
+  const tmp = tempDir('sluice-cli-');
+  const cli = (args: string[], input?: string) => runCli(args, { bootstrap: broker.bootstrap, input });
+
+  before(async () => {
+    broker = await startTestBroker({ autoCreateTopics: false });
+    const created = await Promise.all(['keyed', 'lines', 'spread'].map((t) => cli(['topics', 'create', t, '--partitions', t === 'spread' ? '3' : '1'])));
+    for (const r of created) assert.equal(r.code, 0, r.stderr);
+  });
+  after(async () => {
+    await broker.stop();
+    tmp.cleanup();
+  });
+
+  test('stdin with keys, then consume --from-beginning --print-key --max-messages', async () => {
+    const input = 'user-1:login\nuser-2:click:button\nuser-1:logout\n';
+    const produced = await cli(['produce', 'keyed', '--key-separator', ':'], input);
+    assert.equal(produced.code, 0, produced.stderr);
+    assert.equal(produced.stdout, 'Sent 3 records to keyed\n');
+
+    const consumed = await cli(['consume', 'keyed', '--from-beginning', '--print-key', '--max-messages', '2']);
+    assert.equal(consumed.code, 0, consumed.stderr);
+    assert.equal(consumed.stdout, 'user-1\tlogin\nuser-2\tclick:button\n');
+
+    const values = await cli(['consume', 'keyed', '--from-beginning', '--max-messages', '3']);
+    assert.equal(values.code, 0, values.stderr);
+    assert.equal(values.stdout, 'login\nclick:button\nlogout\n');
+
+    // Without --group nothing is left behind in the broker.
+    const groups = await cli(['groups', 'list']);
+    assert.equal(groups.code, 0, groups.stderr);
+    assert.equal(groups.stdout, '');
+  });
+
+  test('--file, --timeout-ms, and a line without the key separator', async () => {
+    const file = join(tmp.dir, 'lines.txt');
+    writeFileSync(file, Array.from({ length: 250 }, (_, i) => `line ${i}`).join('\n') + '\n');
+    const produced = await cli(['produce', 'lines', '--file', file, '--compression', 'gzip', '--acks', '1']);
+    assert.equal(produced.code, 0, produced.stderr);
+    assert.equal(produced.stdout, 'Sent 250 records to lines\n');
+
+    // No --max-messages: the consumer stops after a quiet --timeout-ms.
+    const consumed = await cli(['consume', 'lines', '--from-beginning', '--timeout-ms', '1000', '--isolation', 'read_committed']);
+    assert.equal(consumed.code, 0, consumed.stderr);
+    const lines = consumed.stdout.trim().split('\n');
+    assert.equal(lines.length, 250);
+    assert.equal(lines[0], 'line 0');
+    assert.equal(lines[249], 'line 249');
+    assert.match(consumed.stderr, /Consumed 250 records/);
+
+    const missing = await cli(['produce', 'lines', '--key-separator', '='], 'a=1\nno separator here\n');
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /^sluice: line 2 has no key separator "=".*\(1 record was sent before\)\n$/);
+  });
+
+  test('records spread over partitions are all consumed; unknown topics fail', async () => {
+    const input = Array.from({ length: 30 }, (_, i) => `k${i}:v${i}`).join('\n');
+    assert.equal((await cli(['produce', 'spread', '-k', ':'], input)).code, 0);
+    const consumed = await cli(['consume', 'spread', '--from-beginning', '-n', '30', '--print-key']);
+    assert.equal(consumed.code, 0, consumed.stderr);
+    const got = consumed.stdout.trim().split('\n').sort();
+    assert.deepEqual(got, Array.from({ length: 30 }, (_, i) => `k${i}\tv${i}`).sort());
+
+    const [consumeUnknown, produceUnknown, missingFile] = await Promise.all([
+      cli(['consume', 'nope', '--max-messages', '1']),
+      cli(['produce', 'nope'], 'x\n'),
+      cli(['produce', 'spread', '--file', join(tmp.dir, 'missing.txt')]),
+    ]);
+    assert.equal(consumeUnknown.code, 1);
+    assert.equal(consumeUnknown.stderr, 'sluice: topic "nope" does not exist\n');
+    assert.equal(produceUnknown.code, 1);
+    assert.equal(produceUnknown.stderr, 'sluice: topic "nope" does not exist\n');
+    assert.equal(missingFile.code, 1);
+    assert.match(missingFile.stderr, /^sluice: cannot read .*missing\.txt: .*ENOENT/);
+  });
+});
