@@ -60,7 +60,7 @@ export function handleFetch(ctx: RequestContext, req: FetchRequest): object | Pr
   const waitMs = Math.min(req.maxWaitMs, broker.maxFetchWaitMs);
   if (first.bytes >= req.minBytes || waitMs <= 0 || first.errors) return first.body;
 
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const logs = new Set<PartitionLog>();
     for (const w of wanted) {
       const log = w.topic?.partitions[w.partition];
@@ -74,16 +74,35 @@ export function handleFetch(ctx: RequestContext, req: FetchRequest): object | Pr
         setImmediate(check); // coalesce a burst of appends into one re-read
       }),
     );
-    const timer = setTimeout(() => finish(readAll(ctx, wanted, maxBytes, byId, committed).body), waitMs);
+    // Deferred reads run from timers: a throw there would take the whole process down, so it
+    // fails this request (the connection closes) instead. Unref'd: a closed broker's pending
+    // long-polls must not keep the process alive.
+    const timer = setTimeout(() => {
+      try {
+        finish(readAll(ctx, wanted, maxBytes, byId, committed).body);
+      } catch (err) {
+        fail(err);
+      }
+    }, waitMs);
+    timer.unref();
     function check() {
       scheduled = false;
-      const again = readAll(ctx, wanted, maxBytes, byId, committed);
-      if (again.bytes >= req.minBytes || again.errors) finish(again.body);
+      try {
+        const again = readAll(ctx, wanted, maxBytes, byId, committed);
+        if (again.bytes >= req.minBytes || again.errors) finish(again.body);
+      } catch (err) {
+        fail(err);
+      }
     }
     function finish(body: object) {
       clearTimeout(timer);
       for (const u of unsubscribe) u();
       resolve(body);
+    }
+    function fail(err: unknown) {
+      clearTimeout(timer);
+      for (const u of unsubscribe) u();
+      reject(err);
     }
   });
 }
@@ -99,7 +118,9 @@ function readAll(ctx: RequestContext, wanted: Wanted[], maxBytes: number, byId: 
       current = { topic: w.topicName, topicId: w.topicId === '' ? ZERO_UUID : w.topicId, partitions: [] };
       responses.push(current);
     }
-    const log = w.topic?.partitions[w.partition];
+    // Looked up again on every read: a long-poll can outlive its topic (deleted meanwhile).
+    const topic = byId ? ctx.broker.logs.topicById(w.topicId) : ctx.broker.logs.topic(w.topicName);
+    const log = topic?.partitions[w.partition];
     if (!log) {
       errors = true;
       current.partitions.push(partitionError(w.partition, byId ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
