@@ -193,6 +193,12 @@ export class StreamExecutionEnvironment {
     return this.fromSource(new CollectionSource(values), WatermarkStrategy.noWatermarks<T>(), 'Collection Source');
   }
 
+  /** Flink 1.19's name: `fromData(...values)` or `fromData(array)`. */
+  fromData<T>(...values: T[] | [readonly T[]]): DataStream<T> {
+    const items = values.length === 1 && Array.isArray(values[0]) ? (values[0] as readonly T[]) : (values as T[]);
+    return this.fromSource(new CollectionSource(items), WatermarkStrategy.noWatermarks<T>(), 'Collection Source');
+  }
+
   /** The numbers from..to (inclusive), generated in parallel. */
   fromSequence(from: number, to: number): DataStream<number> {
     return this.fromSource(new GeneratorSource((i) => from + i, { count: Math.max(0, to - from + 1) }), WatermarkStrategy.noWatermarks<number>(), 'Sequence Source');

@@ -214,3 +214,41 @@ test('the execution plan shows stages cut at exchanges', () => {
   assert.match(plan, /stage 1 \(parallelism 4\) <- hash from stage 0: Keyed Reduce/);
   assert.match(plan, /stage 2 \(parallelism 4\) <- rebalance from stage 1: Sink: Print to Std. Out/);
 });
+
+test('an asynchronous sink can pause the input while writes are in flight, flush at the end, and fail the job', async () => {
+  const written: number[] = [];
+  let maxInFlight = 0;
+  const asyncSink = (failOn?: number): Source<never> & { createWriter: unknown } =>
+    ({
+      createWriter: (ctx: { backpressure?: { hold(): void; release(): void }; fail?: (e: Error) => void }) => {
+        let inFlight = 0;
+        const pending = new Set<Promise<void>>();
+        return {
+          write: (v: number) => {
+            inFlight++;
+            maxInFlight = Math.max(maxInFlight, inFlight);
+            if (inFlight >= 8) ctx.backpressure?.hold();
+            const p: Promise<void> = new Promise<void>((r) => setTimeout(r, 1)).then(() => {
+              pending.delete(p);
+              if (v === failOn) return ctx.fail?.(new Error(`write ${v} failed`));
+              written.push(v);
+              if (--inFlight < 8) ctx.backpressure?.release();
+            });
+            pending.add(p);
+          },
+          flush: async () => {
+            while (pending.size > 0) await Promise.all([...pending]);
+          },
+        };
+      },
+    }) as never;
+  const env = StreamExecutionEnvironment.getExecutionEnvironment();
+  env.fromSource(new GeneratorSource((i) => i, { count: 200 }), WatermarkStrategy.noWatermarks(), 'gen').sinkTo(asyncSink() as never);
+  await env.execute();
+  assert.equal(written.length, 200);
+  assert.ok(maxInFlight <= 8 + 64, `in flight ${maxInFlight}`);
+
+  const env2 = StreamExecutionEnvironment.getExecutionEnvironment();
+  env2.fromSource(new GeneratorSource((i) => i), WatermarkStrategy.noWatermarks(), 'endless').sinkTo(asyncSink(50) as never);
+  await assert.rejects(env2.execute(), /write 50 failed/);
+});

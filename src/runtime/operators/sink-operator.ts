@@ -47,6 +47,7 @@ export class SinkOperator<T> extends OneInputOperator<T, never> {
     await this.#writer?.flush?.(endOfInput);
   }
   override async close(): Promise<void> {
+    this.#services?.backpressure?.release(this);
     if (this.#writer !== undefined) {
       await this.#writer.flush?.(true);
       await this.#writer.close?.();
