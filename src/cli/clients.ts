@@ -1,5 +1,6 @@
 import type { Admin, Consumer, Producer } from '@platformatic/kafka';
 import type { CliContext } from './context.ts';
+import { javaCompatiblePartitioner } from './produce/partitioner.ts';
 
 /**
  * Connection settings shared by the CLI's clients: fail fast when nothing answers (a CLI must not
@@ -49,5 +50,5 @@ export async function createConsumer(ctx: CliContext, groupId: string, isolation
 
 export async function createProducer(ctx: CliContext): Promise<BytesProducer> {
   const { Producer } = await kafka();
-  return new Producer(baseClientOptions(ctx, 'sluice-cli-producer'));
+  return new Producer({ ...baseClientOptions(ctx, 'sluice-cli-producer'), partitioner: javaCompatiblePartitioner() });
 }

@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { murmur2 } from '../../src/runtime/partitioning/murmur2.ts';
 import { startTestBroker } from '../helpers/broker.ts';
 import { tempDir } from '../helpers/tmp-dir.ts';
 import { runCli } from './run-cli.ts';
@@ -70,11 +71,20 @@ describe('sluice produce and consume', () => {
     const got = consumed.stdout.trim().split('\n').sort();
     assert.deepEqual(got, Array.from({ length: 30 }, (_, i) => `k${i}\tv${i}`).sort());
 
-    const [consumeUnknown, produceUnknown, missingFile] = await Promise.all([
+    // Keys land where Kafka's Java client would put them: toPositive(murmur2(key)) % partitions.
+    const expected = [0, 0, 0];
+    for (let i = 0; i < 30; i++) expected[(murmur2(Buffer.from(`k${i}`)) & 0x7fffffff) % 3]!++;
+    const described = (await cli(['topics', 'describe', 'spread'])).stdout;
+    for (let p = 0; p < 3; p++) assert.match(described, new RegExp(`^${p}\\s+\\d+\\s+\\d+\\s+\\d+\\s+0\\s+${expected[p]}\\s+${expected[p]}$`, 'm'));
+
+    const [consumeUnknown, produceUnknown, missingFile, badPartition] = await Promise.all([
       cli(['consume', 'nope', '--max-messages', '1']),
       cli(['produce', 'nope'], 'x\n'),
       cli(['produce', 'spread', '--file', join(tmp.dir, 'missing.txt')]),
+      cli(['produce', 'spread', '--partition', '3'], 'x\n'),
     ]);
+    assert.equal(badPartition.code, 1);
+    assert.match(badPartition.stderr, /^sluice: --partition 3 does not exist: topic "spread" has 3 partitions/);
     assert.equal(consumeUnknown.code, 1);
     assert.equal(consumeUnknown.stderr, 'sluice: topic "nope" does not exist\n');
     assert.equal(produceUnknown.code, 1);

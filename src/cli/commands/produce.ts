@@ -39,7 +39,14 @@ export function registerProduceCommand(program: Command): void {
       const ctx = cliContext(command);
       if (opts.keySeparator === '') throw new CliError('--key-separator must not be empty');
       const input = opts.file ? await openFile(opts.file) : process.stdin;
-      await withAdmin(ctx, (admin) => requireTopic(admin, topic));
+      await withAdmin(ctx, async (admin) => {
+        await requireTopic(admin, topic);
+        if (opts.partition === undefined) return;
+        const count = (await admin.metadata({ topics: [topic] })).topics.get(topic)?.partitionsCount ?? 0;
+        if (opts.partition >= count) {
+          throw new CliError(`--partition ${opts.partition} does not exist: topic "${topic}" has ${count} partition${count === 1 ? '' : 's'} (0-${count - 1})`);
+        }
+      });
 
       const producer = await createProducer(ctx);
       const sender = new BatchSender(producer, {
