@@ -252,3 +252,32 @@ test('an asynchronous sink can pause the input while writes are in flight, flush
   env2.fromSource(new GeneratorSource((i) => i), WatermarkStrategy.noWatermarks(), 'endless').sinkTo(asyncSink(50) as never);
   await assert.rejects(env2.execute(), /write 50 failed/);
 });
+
+test('windows and timers survive a savepoint restored at another parallelism', async () => {
+  const build = (env: StreamExecutionEnvironment, src: Source<{ k: string; ts: number }>, sink: TestSink<string>) =>
+    env
+      .fromSource(src, WatermarkStrategy.forMonotonousTimestamps<{ k: string; ts: number }>().withTimestampAssigner((e) => e.ts), 'in')
+      .keyBy((e) => e.k)
+      .window(TumblingEventTimeWindows.of(10_000))
+      .aggregate<number, number, string>({ createAccumulator: () => 0, add: (_e, n) => n + 1, getResult: (n) => n, merge: (a, b) => a + b }, (k, c, [n], out) =>
+        out.collect(`${k}@${c.window().start}=${n}`),
+      )
+      .uid('counts')
+      .sinkTo(sink);
+  const first = ['a', 'b', 'c', 'd', 'e'].flatMap((k, i) => [{ k, ts: 1000 + i }, { k, ts: 2000 + i }]);
+  const env1 = StreamExecutionEnvironment.getExecutionEnvironment({ parallelism: 2 });
+  const sink1 = new TestSink<string>();
+  build(env1, new TestSource<{ k: string; ts: number }>().emitAll(first).keepOpen(), sink1);
+  const client = await env1.executeAsync();
+  await tick();
+  const savepoint = structuredClone(await client.triggerSavepoint());
+  client.cancel();
+  await client.result.catch(() => {});
+  assert.deepEqual(sink1.values, [], 'nothing fired yet');
+
+  const env2 = StreamExecutionEnvironment.getExecutionEnvironment({ parallelism: 3 });
+  const sink2 = new TestSink<string>();
+  build(env2, new CollectionSourceOf([{ k: 'a', ts: 3000 }, { k: 'e', ts: 12_000 }]), sink2);
+  await env2.execute('restored', { restoreFrom: { ...savepoint, sources: {} } });
+  assert.deepEqual(sink2.values.sort(), ['a@0=3', 'b@0=2', 'c@0=2', 'd@0=2', 'e@0=2', 'e@10000=1']);
+});

@@ -283,7 +283,17 @@ export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClie
     };
   };
 
-  const result = run();
+  logger.debug({ job: graph.jobName, mode: opts.mode, stages: graph.stages.length }, 'job started');
+  const result = run().then(
+    (r) => {
+      logger.debug({ job: graph.jobName, recordsIn: r.recordsIn, status: r.status }, 'job finished');
+      return r;
+    },
+    (e: unknown) => {
+      logger.debug({ job: graph.jobName, err: e }, 'job failed');
+      throw e;
+    },
+  );
   // Mark as handled: callers that only cancel must not crash the process with an unhandled rejection.
   result.catch(() => {});
   return {
