@@ -6,7 +6,7 @@ import { OffsetMap } from './offset-map.ts';
 import { SegmentFileReader } from './segment-reader.ts';
 import { CleanedSegmentWriter } from './cleaned-writer.ts';
 import { CleanedTxnState, TxnScan, controlTypeOf } from './txn-state.ts';
-import { filterBatch, newFilterStats, type FilterContext } from './batch-filter.ts';
+import { emptyBatch, filterBatch, newFilterStats, type FilterContext } from './batch-filter.ts';
 
 /** Thrown when a round is abandoned (cleaner stopping, or the log changed under it). */
 export class CleaningAbortedError extends Error {}
@@ -124,14 +124,19 @@ export async function cleanLog(log: PartitionLog, range: CleanRange, opts: Clean
     const after = segments[segments.indexOf(group[group.length - 1]!) + 1]!;
     const writer = new CleanedSegmentWriter(dir, group[0]!.baseOffset, after.baseOffset, log.config.indexIntervalBytes);
     const stats = newFilterStats();
+    let lastRead: Buffer | null = null;
     try {
       for (const seg of group) {
         await readSegment(dir, seg, async (buf) => {
           const out = filterBatch(buf, ctx, stats);
           if (out) writer.append(out);
+          lastRead = buf;
           await tick();
         });
       }
+      // A segment never becomes empty: its last batch stays, emptied, so it keeps a timestamp
+      // (time retention of compact,delete topics) and its offsets (log start after a restart).
+      if (writer.size === 0 && lastRead) writer.append(emptyBatch(lastRead, readBatchHeader(lastRead)));
     } catch (err) {
       writer.abort();
       throw err;

@@ -1,0 +1,116 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ManualClock } from '../../../src/util/clock.ts';
+import { LogCleaner } from '../../../src/broker/log/cleaner/index.ts';
+import { tempDir } from '../../helpers/tmp-dir.ts';
+import { dataRecords, openLog, put, readBatches, roll, HOUR } from './cleaner-helpers.ts';
+import type { PartitionLog } from '../../../src/broker/log/partition-log.ts';
+
+const cleanerFor = (clock: ManualClock, ...partitions: PartitionLog[]) =>
+  new LogCleaner({ logs: { topics: [{ name: 't', partitions }] }, clock, sliceBatches: 7 });
+
+test('picks a log only above min.cleanable.dirty.ratio, then records where it stopped', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const clock = new ManualClock(0);
+    const log = openLog(dir, clock, { 'min.cleanable.dirty.ratio': '0.5' });
+    for (let i = 0; i < 40; i++) put(log, clock, [{ key: `k${i % 4}`, value: `${i}` }]);
+    roll(log, clock);
+    const cleaner = cleanerFor(clock, log);
+    assert.equal(cleaner.candidates()[0]!.ratio, 1);
+    const reports = await cleaner.cleanUntilIdle();
+    assert.equal(reports.length, 1);
+    assert.equal(reports[0]!.endOffset, 40);
+    assert.deepEqual(cleaner.candidates()[0]!.range, { firstDirtyOffset: 40, firstUncleanableOffset: 40 });
+    // A little new dirt is below the ratio: nothing to do.
+    put(log, clock, [{ key: 'k0', value: 'new' }]);
+    roll(log, clock);
+    assert.ok(cleaner.candidates()[0]!.ratio < 0.5);
+    assert.deepEqual(await cleaner.cleanUntilIdle(), []);
+    // The checkpoint survives a restart.
+    log.close();
+    const reopened = openLog(dir, clock, { 'min.cleanable.dirty.ratio': '0.5' });
+    assert.equal(cleanerFor(clock, reopened).candidates()[0]!.range.firstDirtyOffset, 40);
+    reopened.close();
+  } finally {
+    cleanup();
+  }
+});
+
+test('min.compaction.lag.ms keeps young segments out of the round', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const clock = new ManualClock(100_000);
+    const log = openLog(dir, clock, { 'min.compaction.lag.ms': '60000', 'min.cleanable.dirty.ratio': '0.01' });
+    for (let i = 0; i < 20; i++) put(log, clock, [{ key: 'k', value: `old${i}` }]);
+    roll(log, clock);
+    clock.advance(61_000);
+    for (let i = 0; i < 20; i++) put(log, clock, [{ key: 'k', value: `young${i}` }]);
+    roll(log, clock);
+    const cleaner = cleanerFor(clock, log);
+    const [c] = cleaner.candidates();
+    assert.equal(c!.range.firstUncleanableOffset, 21, 'the first young segment bounds the round');
+    await cleaner.cleanUntilIdle();
+    const values = dataRecords(log).map((r) => r.value);
+    assert.ok(values.includes('young0') && values.includes('young19'), 'young records are all there');
+    assert.ok(!values.includes('old0'), 'old versions are gone');
+    assert.ok(values.includes('old19'), 'the newest version below the bound stays: the young ones are not in the map');
+  } finally {
+    cleanup();
+  }
+});
+
+test('a due delete horizon triggers a round even with nothing dirty', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const clock = new ManualClock(0);
+    const log = openLog(dir, clock);
+    put(log, clock, [{ key: 'a', value: '1' }]);
+    put(log, clock, [{ key: 'a', value: null }]);
+    roll(log, clock);
+    const cleaner = cleanerFor(clock, log);
+    await cleaner.cleanUntilIdle();
+    assert.deepEqual(dataRecords(log).map((r) => `${r.key}=${r.value}`), ['a=null', 'zz-roll=x']);
+    clock.advance(HOUR + 1);
+    assert.equal(cleaner.candidates()[0]!.mustClean, true);
+    await cleaner.cleanUntilIdle();
+    assert.deepEqual(dataRecords(log).map((r) => `${r.key}=${r.value}`), ['zz-roll=x']);
+    assert.equal(cleaner.candidates()[0]!.mustClean, false);
+  } finally {
+    cleanup();
+  }
+});
+
+test('delete-policy topics are never cleaned', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const clock = new ManualClock(0);
+    const log = openLog(dir, clock, { 'cleanup.policy': 'delete' });
+    for (let i = 0; i < 30; i++) put(log, clock, [{ key: 'k', value: `${i}` }]);
+    roll(log, clock);
+    const cleaner = cleanerFor(clock, log);
+    assert.deepEqual(cleaner.candidates(), []);
+    assert.deepEqual(await cleaner.cleanUntilIdle(), []);
+    assert.equal(dataRecords(log).length, 31);
+  } finally {
+    cleanup();
+  }
+});
+
+test('compact,delete topics are compacted and still obey retention', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const clock = new ManualClock(0);
+    const log = openLog(dir, clock, { 'cleanup.policy': 'compact,delete', 'retention.ms': '5000' });
+    for (let i = 0; i < 30; i++) put(log, clock, [{ key: `k${i % 3}`, value: `${i}` }]);
+    roll(log, clock);
+    await cleanerFor(clock, log).cleanUntilIdle();
+    assert.deepEqual(dataRecords(log).map((r) => r.value), ['27', '28', '29', 'x']);
+    clock.advance(10_000);
+    roll(log, clock);
+    assert.ok(log.applyRetention() > 0);
+    assert.ok(readBatches(log).every((b) => b.records.every((r) => r.key === 'zz-roll')));
+  } finally {
+    cleanup();
+  }
+});
