@@ -11,6 +11,16 @@ export { ConnectedStreams } from './api/connected-streams.ts';
 export type { CoProcessFunctionLike } from './api/connected-streams.ts';
 export { OutputTag } from './api/output-tag.ts';
 export { AsyncDataStream } from './api/async-datastream.ts';
+export { BroadcastStream, BroadcastConnectedStream } from './api/broadcast.ts';
+export type {
+  BroadcastState,
+  ReadOnlyBroadcastState,
+  BroadcastContext,
+  ReadOnlyBroadcastContext,
+  KeyedBroadcastContext,
+  KeyedBroadcastProcessFunction,
+  BroadcastProcessFunction,
+} from './api/broadcast.ts';
 export { JoinedStreams, CoGroupedStreams, IntervalJoin } from './api/joins.ts';
 export type { JoinFunction, CoGroupFunction, ProcessJoinFunction, ProcessJoinContext, Tagged } from './api/joins.ts';
 export type { AsyncFunction, AsyncFunctionLike, AsyncOptions } from './api/async-datastream.ts';

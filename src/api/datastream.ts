@@ -15,6 +15,8 @@ import { PrintSink } from './sinks/print-sink.ts';
 import type { Sink, SinkFunction } from './sinks/sink.ts';
 import { streamFactories } from './stream-factories.ts';
 import { CoGroupedStreams, JoinedStreams } from './joins.ts';
+import { BroadcastConnectedStream, BroadcastStream } from './broadcast.ts';
+import type { MapStateDescriptor } from '../state/descriptors.ts';
 import { addAsync, type AsyncFunctionLike, type AsyncOptions } from './async-datastream.ts';
 import type { KeyedStream } from './keyed-stream.ts';
 import type { ConnectedStreams } from './connected-streams.ts';
@@ -122,7 +124,11 @@ export class DataStream<T> {
   }
 
   /** Connects two streams of possibly different types, for CoMap/CoFlatMap/CoProcess functions. */
-  connect<T2>(other: DataStream<T2>): ConnectedStreams<T, T2> {
+  connect<T2>(other: DataStream<T2>): ConnectedStreams<T, T2>;
+  /** Connects with a broadcast stream (broadcast state pattern). */
+  connect<T2>(other: BroadcastStream<T2>): BroadcastConnectedStream<T, T2>;
+  connect<T2>(other: DataStream<T2> | BroadcastStream<T2>): ConnectedStreams<T, T2> | BroadcastConnectedStream<T, T2> {
+    if (other instanceof BroadcastStream) return new BroadcastConnectedStream<T, T2>(this, other);
     return streamFactories.connected(this, other);
   }
 
@@ -139,9 +145,15 @@ export class DataStream<T> {
   rebalance(): DataStream<T> {
     return new DataStream<T>(this.env, this.partitioned({ kind: 'rebalance' }));
   }
-  /** Sends every record to every downstream subtask. */
-  broadcast(): DataStream<T> {
-    return new DataStream<T>(this.env, this.partitioned({ kind: 'broadcast' }));
+  /**
+   * Sends every record to every downstream subtask. With descriptors, returns a `BroadcastStream`
+   * to `connect` to another stream: the broadcast state pattern (e.g. rules applied to events).
+   */
+  broadcast(): DataStream<T>;
+  broadcast(...descriptors: [MapStateDescriptor<unknown, unknown>, ...MapStateDescriptor<unknown, unknown>[]]): BroadcastStream<T>;
+  broadcast(...descriptors: MapStateDescriptor<unknown, unknown>[]): DataStream<T> | BroadcastStream<T> {
+    const all = new DataStream<T>(this.env, this.partitioned({ kind: 'broadcast' }));
+    return descriptors.length === 0 ? all : new BroadcastStream<T>(all, descriptors);
   }
   /** Keeps records in the same subtask index downstream (parallelism must be equal). */
   forward(): DataStream<T> {
@@ -247,3 +259,5 @@ export class DataStream<T> {
 
 /** The end of a stream; settable name, uid and parallelism. */
 export class DataStreamSink<T> extends DataStream<T> {}
+
+streamFactories.plain = <X>(env: StreamExecutionEnvironment, t: Transformation): DataStream<X> => new DataStream<X>(env, t);

@@ -1,5 +1,6 @@
 import type { Transformation } from '../runtime/graph/transformations.ts';
 import type { DataStream } from './datastream.ts';
+import type { StreamExecutionEnvironment } from './environment.ts';
 import type { KeyedStream } from './keyed-stream.ts';
 import type { ConnectedStreams } from './connected-streams.ts';
 import type { AllWindowedStream } from './windowed-stream.ts';
@@ -11,6 +12,7 @@ import type { Window } from './windowing/windows.ts';
  * `DataStream` can create a `KeyedStream` (its subclass) without an import cycle.
  */
 export const streamFactories = {
+  plain: undefined as unknown as <T>(env: StreamExecutionEnvironment, t: Transformation) => DataStream<T>,
   keyed: undefined as unknown as <T, K>(input: DataStream<T>, keyOf: (v: T) => K) => KeyedStream<T, K>,
   connected: undefined as unknown as <A, B>(a: DataStream<A>, b: DataStream<B>) => ConnectedStreams<A, B>,
   allWindowed: undefined as unknown as <T, W extends Window>(input: DataStream<T>, assigner: WindowAssigner<T, W>) => AllWindowedStream<T, W>,

@@ -58,6 +58,8 @@ export interface InternalKeyedStateBackend extends KeyedStateBackend {
   readonly hasKey: boolean;
   /** Sets the current key from its normalized form (timers store normalized keys). */
   setCurrentStateKey(sk: unknown): void;
+  /** The normalized keys that have a value in state `stateName` (any namespace). */
+  keysOf(stateName: string): unknown[];
 }
 
 /** Creates the keyed state backend of each keyed operator subtask (`stateBackend` option). */

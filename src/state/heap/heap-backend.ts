@@ -84,6 +84,14 @@ export class HeapKeyedStateBackend implements InternalKeyedStateBackend, HeapSta
     return this.#currentKey;
   }
 
+  keysOf(stateName: string): unknown[] {
+    const s = this.#states.get(stateName);
+    if (s === undefined) return [];
+    const keys = new Set<unknown>();
+    for (const [, , sk] of s.state.table.entries()) keys.add(sk);
+    return [...keys];
+  }
+
   recordDelete(state: string, nsKey: NamespaceKey, key: unknown, ns: unknown): void {
     if (this.#trackChanges) this.#deletes.push([state, nsKey, key, ns]);
   }

@@ -1,0 +1,117 @@
+import { JobConfigurationError } from '../runtime/errors.ts';
+import type { TwoInputTransformation } from '../runtime/graph/transformations.ts';
+import { BroadcastProcessOperator, type BroadcastFunctionShape } from '../runtime/operators/broadcast-process.ts';
+import type { TwoInputOperator } from '../runtime/operators/operator.ts';
+import type { MapStateDescriptor, StateDescriptor } from '../state/descriptors.ts';
+import type { DataStream } from './datastream.ts';
+import { streamFactories } from './stream-factories.ts';
+import type { Collector } from './functions/collector.ts';
+import { copyFunction } from './functions/normalize.ts';
+import type { KeyedContext, OnTimerContext, ProcessContext } from './functions/process.ts';
+import type { RuntimeContext } from './runtime-context.ts';
+
+/** Broadcast state read from the non-broadcast side: no writes. */
+export interface ReadOnlyBroadcastState<K, V> {
+  get(key: K): V | undefined;
+  contains(key: K): boolean;
+  entries(): IterableIterator<[K, V]>;
+  keys(): IterableIterator<K>;
+  values(): IterableIterator<V>;
+  isEmpty(): boolean;
+}
+/** Broadcast state (the same contents on every parallel instance), written from the broadcast side. */
+export interface BroadcastState<K, V> extends ReadOnlyBroadcastState<K, V> {
+  put(key: K, value: V): void;
+  remove(key: K): void;
+  clear(): void;
+}
+
+/** Context of `processElement` (read-only broadcast state). */
+export interface ReadOnlyBroadcastContext extends ProcessContext {
+  getBroadcastState<K, V>(descriptor: MapStateDescriptor<K, V>): ReadOnlyBroadcastState<K, V>;
+}
+/** Context of `processBroadcastElement`. */
+export interface BroadcastContext extends ProcessContext {
+  getBroadcastState<K, V>(descriptor: MapStateDescriptor<K, V>): BroadcastState<K, V>;
+}
+/** Broadcast-side context of a keyed function: can visit the keyed state of every key. */
+export interface KeyedBroadcastContext extends BroadcastContext {
+  applyToKeyedState<S>(descriptor: StateDescriptor<S>, fn: (key: unknown, state: S) => void): void;
+}
+
+/**
+ * Processes a (keyed) stream together with a broadcast stream, e.g. rules applied to events.
+ * Broadcast elements reach every parallel instance and may update the broadcast state; elements of
+ * the other side read it (and use keyed state and timers when that side is keyed).
+ *
+ * @example
+ * ```ts
+ * const rules = new MapStateDescriptor<string, Rule>('rules');
+ * events.keyBy((e) => e.user)
+ *   .connect(ruleStream.broadcast(rules))
+ *   .process({
+ *     processElement(e, ctx, out) { for (const r of ctx.getBroadcastState(rules).values()) if (r.matches(e)) out.collect(e); },
+ *     processBroadcastElement(r, ctx) { ctx.getBroadcastState(rules).put(r.id, r); },
+ *   });
+ * ```
+ */
+export interface KeyedBroadcastProcessFunction<K, IN1, IN2, OUT> {
+  open?(ctx: RuntimeContext): void | Promise<void>;
+  close?(): void | Promise<void>;
+  processElement(value: IN1, ctx: ReadOnlyBroadcastContext & KeyedContext<K>, out: Collector<OUT>): void;
+  processBroadcastElement(value: IN2, ctx: KeyedBroadcastContext, out: Collector<OUT>): void;
+  onTimer?(timestamp: number, ctx: ReadOnlyBroadcastContext & OnTimerContext<K>, out: Collector<OUT>): void;
+}
+/** The non-keyed form. */
+export interface BroadcastProcessFunction<IN1, IN2, OUT> {
+  open?(ctx: RuntimeContext): void | Promise<void>;
+  close?(): void | Promise<void>;
+  processElement(value: IN1, ctx: ReadOnlyBroadcastContext, out: Collector<OUT>): void;
+  processBroadcastElement(value: IN2, ctx: BroadcastContext, out: Collector<OUT>): void;
+}
+
+/** A stream whose elements go to every parallel instance, with broadcast state descriptors. */
+export class BroadcastStream<T> {
+  readonly stream: DataStream<T>;
+  readonly descriptors: readonly MapStateDescriptor<unknown, unknown>[];
+  constructor(stream: DataStream<T>, descriptors: readonly MapStateDescriptor<unknown, unknown>[]) {
+    this.stream = stream;
+    this.descriptors = descriptors;
+  }
+}
+
+/** `stream.connect(broadcastStream)`: call `process` with a (Keyed)BroadcastProcessFunction. */
+export class BroadcastConnectedStream<IN1, IN2> {
+  readonly #first: DataStream<IN1>;
+  readonly #second: BroadcastStream<IN2>;
+  constructor(first: DataStream<IN1>, second: BroadcastStream<IN2>) {
+    this.#first = first;
+    this.#second = second;
+  }
+  process<OUT, K = unknown>(fn: KeyedBroadcastProcessFunction<K, IN1, IN2, OUT> | BroadcastProcessFunction<IN1, IN2, OUT>): DataStream<OUT> {
+    if (fn === null || typeof fn !== 'object' || typeof fn.processElement !== 'function' || typeof fn.processBroadcastElement !== 'function') {
+      throw new JobConfigurationError('a broadcast process function needs processElement and processBroadcastElement methods');
+    }
+    const keyed = this.#first as unknown as { keyOf?: (v: IN1) => unknown };
+    const keyOf = typeof keyed.keyOf === 'function' ? keyed.keyOf : undefined;
+    const env = this.#first.env;
+    const descriptors = this.#second.descriptors;
+    const t: TwoInputTransformation = {
+      kind: 'two',
+      id: env.nextId(),
+      name: keyOf ? 'Keyed Broadcast Process' : 'Broadcast Process',
+      uid: undefined,
+      parallelism: undefined,
+      hasTimestamps: this.#first.transformation.hasTimestamps,
+      input1: this.#first.transformation,
+      input2: this.#second.stream.transformation,
+      factory: (i) =>
+        new BroadcastProcessOperator<IN1, IN2, OUT>(copyFunction(fn as BroadcastFunctionShape<IN1, IN2, OUT>, i), descriptors, keyOf) as unknown as TwoInputOperator<
+          unknown,
+          unknown,
+          unknown
+        >,
+    };
+    return streamFactories.plain<OUT>(env, t);
+  }
+}
