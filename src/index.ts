@@ -131,3 +131,6 @@ export { UserFunctionError, JobConfigurationError, MissingTimestampError, JobCan
 export type { JobClient, JobExecutionResult, JobSnapshot } from './runtime/executor/job-client.ts';
 export { subtaskForKey } from './runtime/partitioning/key-partitioner.ts';
 export type { OperatorSnapshot } from './runtime/operators/operator.ts';
+
+// Kafka connectors
+export * from './connectors/kafka/index.ts';

@@ -1,0 +1,112 @@
+import { Producer } from '@platformatic/kafka';
+import { logger } from '../../util/logger.ts';
+import { KafkaConnectorError, KafkaDeserializationError } from './errors.ts';
+import type { DeserializationErrorPolicy } from './source-config.ts';
+import type { ClientConnectionOptions } from './properties.ts';
+
+/** Headers a dead-lettered record carries besides its original headers. */
+export const DEAD_LETTER_HEADERS = {
+  topic: 'sluice.dlq.topic',
+  partition: 'sluice.dlq.partition',
+  offset: 'sluice.dlq.offset',
+  timestamp: 'sluice.dlq.timestamp',
+  errorClass: 'sluice.dlq.error.class',
+  errorMessage: 'sluice.dlq.error.message',
+} as const;
+
+/** The raw record that failed. */
+export interface FailedRecord {
+  topic: string;
+  partition: number;
+  offset: bigint;
+  timestamp: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: ReadonlyArray<readonly [string, Buffer | null]>;
+}
+
+/**
+ * Applies a source's `onDeserializationError` policy: `fail` throws a KafkaDeserializationError,
+ * `skip` counts and warns (the first ten, then every thousandth), `dead-letter` writes the
+ * original key, value and headers to the dead-letter topic with the error in headers. Dead-letter
+ * writes are awaited before the source commits offsets past them.
+ */
+export class DeserializationErrorHandler {
+  readonly #policy: DeserializationErrorPolicy;
+  readonly #topic: string | undefined;
+  readonly #client: { bootstrap: string[]; clientId: string; conn: ClientConnectionOptions };
+  #producer: Producer<Buffer, Buffer, Buffer, Buffer> | undefined;
+  #pending = new Set<Promise<void>>();
+  #failure: Error | undefined;
+  skipped = 0;
+  deadLettered = 0;
+
+  constructor(policy: DeserializationErrorPolicy, topic: string | undefined, client: { bootstrap: string[]; clientId: string; conn: ClientConnectionOptions }) {
+    this.#policy = policy;
+    this.#topic = topic;
+    this.#client = client;
+  }
+
+  handle(record: FailedRecord, error: unknown): void {
+    if (this.#failure !== undefined) throw this.#failure;
+    if (this.#policy === 'fail') throw new KafkaDeserializationError(record.topic, record.partition, record.offset, error);
+    if (this.#policy === 'skip') {
+      this.skipped++;
+      if (this.skipped <= 10 || this.skipped % 1000 === 0) {
+        logger.warn(
+          { topic: record.topic, partition: record.partition, offset: String(record.offset), skipped: this.skipped, err: error },
+          `KafkaSource skipped a record it could not deserialize (${this.skipped} so far)`,
+        );
+      }
+      return;
+    }
+    this.deadLettered++;
+    const text = error instanceof Error ? error.message : String(error);
+    const headers = new Map<Buffer, Buffer>();
+    for (const [k, v] of record.headers) headers.set(Buffer.from(k), v ?? Buffer.alloc(0));
+    const h = (k: string, v: string): void => void headers.set(Buffer.from(k), Buffer.from(v));
+    h(DEAD_LETTER_HEADERS.topic, record.topic);
+    h(DEAD_LETTER_HEADERS.partition, String(record.partition));
+    h(DEAD_LETTER_HEADERS.offset, String(record.offset));
+    h(DEAD_LETTER_HEADERS.timestamp, String(record.timestamp));
+    h(DEAD_LETTER_HEADERS.errorClass, error instanceof Error ? error.name : typeof error);
+    h(DEAD_LETTER_HEADERS.errorMessage, text.slice(0, 4000));
+    this.#producer ??= new Producer<Buffer, Buffer, Buffer, Buffer>({
+      clientId: `${this.#client.clientId}-dlq`,
+      bootstrapBrokers: this.#client.bootstrap,
+      ...this.#client.conn,
+      acks: -1,
+    } as ConstructorParameters<typeof Producer<Buffer, Buffer, Buffer, Buffer>>[0]);
+    const p: Promise<void> = this.#producer
+      .send({
+        messages: [
+          {
+            topic: this.#topic!,
+            ...(record.key !== null && { key: record.key }),
+            ...(record.value !== null && { value: record.value }),
+            headers,
+            timestamp: BigInt(record.timestamp),
+          },
+        ],
+      })
+      .then(
+        () => {},
+        (e: unknown) => {
+          this.#failure ??= new KafkaConnectorError('SLUICE_KAFKA_SOURCE', `cannot write a record to the dead-letter topic '${this.#topic}'`, e);
+        },
+      )
+      .finally(() => this.#pending.delete(p));
+    this.#pending.add(p);
+  }
+
+  /** Resolves when the dead-letter writes so far are acknowledged; throws if one failed. */
+  async flush(): Promise<void> {
+    await Promise.all([...this.#pending]);
+    if (this.#failure !== undefined) throw this.#failure;
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.#pending]);
+    await this.#producer?.close().catch(() => {});
+  }
+}

@@ -1,0 +1,70 @@
+import { SluiceError } from '../../errors.ts';
+
+/**
+ * A Kafka connector setting is wrong (unknown property, bad value, conflicting options). Thrown
+ * when the source or sink is built, before the job runs.
+ *
+ * @example
+ * ```ts
+ * import { KafkaSource, KafkaConfigError } from 'sluice';
+ * try { new KafkaSource({ topics: [] }); } catch (e) { if (e instanceof KafkaConfigError) console.error(e.message); }
+ * ```
+ */
+export class KafkaConfigError extends SluiceError {
+  constructor(message: string) {
+    super('SLUICE_KAFKA_CONFIG', message);
+  }
+}
+
+/**
+ * A record could not be deserialized and the source's policy is `'fail'` (the default). The
+ * message names topic, partition and offset; `cause` is the deserializer's error.
+ */
+export class KafkaDeserializationError extends SluiceError {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: bigint;
+  constructor(topic: string, partition: number, offset: bigint, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(
+      'SLUICE_KAFKA_DESERIALIZATION',
+      `cannot deserialize the record at ${topic}/${partition} offset ${offset}: ${reason}. ` +
+        `Fix the deserializer, or set onDeserializationError: 'skip' or 'dead-letter' (with deadLetterTopic) on the KafkaSource.`,
+      { cause },
+    );
+    this.topic = topic;
+    this.partition = partition;
+    this.offset = offset;
+  }
+}
+
+/** A value or key could not be serialized by a KafkaSink. */
+export class KafkaSerializationError extends SluiceError {
+  readonly topic: string;
+  constructor(topic: string, what: 'key' | 'value' | 'headers' | 'topic', cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super('SLUICE_KAFKA_SERIALIZATION', `cannot serialize the ${what} of a record for topic '${topic}': ${reason}`, { cause });
+    this.topic = topic;
+  }
+}
+
+/**
+ * Kafka itself failed the connector: the cluster is unreachable, a topic does not exist, a send
+ * or fetch failed after the client's retries. `cause` is the client's error.
+ */
+export class KafkaConnectorError extends SluiceError {
+  constructor(code: 'SLUICE_KAFKA_UNREACHABLE' | 'SLUICE_KAFKA_UNKNOWN_TOPIC' | 'SLUICE_KAFKA_SOURCE' | 'SLUICE_KAFKA_SINK', message: string, cause?: unknown) {
+    super(code, cause === undefined ? message : `${message}: ${errorText(cause)}`, cause === undefined ? undefined : { cause });
+  }
+}
+
+/** The message of an error and of the errors it aggregates (the Kafka client nests them). */
+export function errorText(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const inner = (e as Error & { errors?: unknown[] }).errors;
+  if (Array.isArray(inner) && inner.length > 0) {
+    const first = inner.map(errorText).filter((m) => m !== e.message)[0];
+    if (first !== undefined) return `${e.message} (${first})`;
+  }
+  return e.message;
+}

@@ -1,0 +1,62 @@
+import type { Boundedness, Source, SourceReader, SourceReaderContext } from '../../api/sources/source.ts';
+import { connectionOptions } from './properties.ts';
+import { KafkaSourceReader, type KafkaSourceState } from './source-reader.ts';
+import { resolveSourceConfig, type KafkaSourceOptions, type SourceConfig } from './source-config.ts';
+
+/**
+ * Reads Kafka topics into a stream (`env.fromSource(new KafkaSource(...), strategy, name)`).
+ *
+ * - Parallel subtasks share the partitions: Sluice assigns each partition to one subtask (Flink's
+ *   rule, see `subtaskForPartition`), without the group protocol; the group only stores offsets.
+ * - Each partition is a split with its own watermark generator; the subtask's watermark is the
+ *   minimum over its partitions. Record timestamps are the event time unless the strategy assigns others.
+ * - Offsets are committed to `groupId` when a checkpoint completes, i.e. after the sinks flushed
+ *   everything derived from them (at-least-once across crashes).
+ * - `bounded` makes the job finish at the given end offsets.
+ *
+ * @example
+ * ```ts
+ * import { KafkaSource, SimpleStringSchema, StreamExecutionEnvironment, WatermarkStrategy } from 'sluice';
+ * const env = StreamExecutionEnvironment.getExecutionEnvironment();
+ * const source = new KafkaSource({
+ *   bootstrapServers: 'localhost:9092',
+ *   topics: ['test'],
+ *   groupId: 'my-job',
+ *   startingOffsets: 'earliest',
+ *   deserializer: new SimpleStringSchema(),
+ * });
+ * env.fromSource(source, WatermarkStrategy.forMonotonousTimestamps(), 'test').print();
+ * await env.execute('read test');
+ * ```
+ */
+export class KafkaSource<T, K = Buffer | null> implements Source<T> {
+  readonly providesTimestamps = true;
+  readonly #cfg: SourceConfig<T, K>;
+
+  /** Checks the options right away: a bad setting throws a KafkaConfigError here, not when the job runs. */
+  constructor(options: KafkaSourceOptions<T, K>) {
+    this.#cfg = resolveSourceConfig(options);
+  }
+
+  getBoundedness(): Boundedness {
+    return this.#cfg.stopping === undefined ? 'unbounded' : 'bounded';
+  }
+
+  createReader(ctx: SourceReaderContext, restoredState?: unknown): SourceReader<T> {
+    let reader: KafkaSourceReader<T, K> | undefined;
+    const cfg = this.#cfg;
+    // TLS files are read asynchronously: build the reader in start().
+    const lazy: SourceReader<T> = {
+      start: async () => {
+        reader = new KafkaSourceReader(cfg, await connectionOptions('KafkaSource', cfg.props), ctx, restoredState as KafkaSourceState | undefined);
+        await reader.start();
+      },
+      pollNext: (out) => reader!.pollNext(out),
+      isAvailable: () => reader!.isAvailable(),
+      snapshotState: (id) => reader?.snapshotState(id),
+      notifyCheckpointComplete: (id) => reader?.notifyCheckpointComplete(id),
+      close: () => reader?.close(),
+    };
+    return lazy;
+  }
+}

@@ -1,0 +1,131 @@
+import type { SinkWriterContext } from '../../api/sinks/sink.ts';
+import { KafkaConfigError } from './errors.ts';
+import { COMMON_PROPERTIES, parseBootstrap, parseProperties, pick, type KafkaProperties, type PropertyValue } from './properties.ts';
+import type { KafkaHeaders } from './record.ts';
+import { toSerializer, type SerializerLike } from './serialization.ts';
+
+/** `'none'`: fire and forget (flushed only at the end); `'at-least-once'`: acks=all and checkpoints wait for every acknowledgement. */
+export type DeliveryGuarantee = 'none' | 'at-least-once';
+
+/**
+ * Options of a `KafkaSink`. `bootstrapServers` and `clientId` may also be given as the Kafka
+ * properties `bootstrap.servers` and `client.id`.
+ */
+export interface KafkaSinkOptions<T> {
+  bootstrapServers?: string | readonly string[];
+  /** A topic name, or a function choosing the topic of each record. */
+  topic: string | ((value: T) => string);
+  /** Value serializer. Default: strings as UTF-8, Buffers as they are, anything else as JSON. */
+  serializer?: SerializerLike<T>;
+  /** Key of each record, from the record (e.g. `(order) => order.customerId`); `null` for no key. Strings are UTF-8 encoded. */
+  keySerializer?: SerializerLike<T>;
+  /** Headers of each record. */
+  headers?: (value: T) => KafkaHeaders | undefined;
+  /**
+   * Partition of each record (taken modulo the topic's partition count). Default: Kafka's default
+   * partitioner, murmur2 of the key bytes like the Java client and kafkajs, round-robin without a key.
+   */
+  partitioner?: (key: Buffer | null, value: T) => number;
+  /** Record timestamp. Default: the element's timestamp (event time) when it has one, else the send time. */
+  timestamp?: (value: T, ctx: SinkWriterContext) => number | undefined;
+  /** Default `'at-least-once'`. (`'exactly-once'` comes with Kafka transactions in checkpoints.) */
+  deliveryGuarantee?: DeliveryGuarantee;
+  clientId?: string;
+  /** Kafka producer settings by their Kafka names (`acks`, `compression.type`, `linger.ms`, ...). */
+  properties?: KafkaProperties;
+}
+
+const SINK_PROPERTIES = {
+  ...COMMON_PROPERTIES,
+  acks: ['all', '-1', '0', '1'],
+  'compression.type': ['none', 'gzip', 'snappy', 'lz4', 'zstd'],
+  'linger.ms': 'int',
+  'batch.size': 'int',
+  'batch.num.messages': 'int',
+  'max.in.flight.requests.per.connection': 'int',
+  'enable.idempotence': 'bool',
+} as const;
+
+/** @internal checked sink settings. */
+export interface SinkConfig<T> {
+  bootstrap: string[];
+  clientId: string;
+  topic: (value: T) => string;
+  fixedTopic: string | undefined;
+  value: (value: T) => Buffer | string | null;
+  key: ((value: T) => Buffer | string | null) | undefined;
+  headers: ((value: T) => KafkaHeaders | undefined) | undefined;
+  partitioner: ((key: Buffer | null, value: T) => number) | undefined;
+  timestamp: ((value: T, ctx: SinkWriterContext) => number | undefined) | undefined;
+  guarantee: DeliveryGuarantee;
+  acks: number;
+  compression: 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
+  idempotent: boolean;
+  lingerMs: number;
+  batchBytes: number;
+  batchRecords: number;
+  maxInFlight: number;
+  props: Map<string, PropertyValue>;
+}
+
+const WHAT = 'KafkaSink';
+
+/** Default value serializer: strings as UTF-8, bytes as they are, anything else as JSON. */
+export function defaultSerialize(v: unknown): Buffer | string | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string' || Buffer.isBuffer(v)) return v;
+  if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+  return JSON.stringify(v);
+}
+
+export function resolveSinkConfig<T>(o: KafkaSinkOptions<T>): SinkConfig<T> {
+  if (o === null || typeof o !== 'object') throw new KafkaConfigError(`${WHAT} needs an options object, e.g. { bootstrapServers: 'localhost:9092', topic: 'output' }`);
+  const props = parseProperties(WHAT, o.properties, SINK_PROPERTIES);
+  const bootstrap = parseBootstrap(WHAT, pick(WHAT, typeof o.bootstrapServers === 'string' ? o.bootstrapServers : o.bootstrapServers?.join(','), 'bootstrapServers', props, 'bootstrap.servers'));
+  let topic: (value: T) => string;
+  let fixed: string | undefined;
+  if (typeof o.topic === 'string') {
+    if (!/^[a-zA-Z0-9._-]{1,249}$/.test(o.topic)) throw new KafkaConfigError(`${WHAT}: '${o.topic}' is not a valid topic name`);
+    fixed = o.topic;
+    topic = () => fixed!;
+  } else if (typeof o.topic === 'function') topic = o.topic;
+  else throw new KafkaConfigError(`${WHAT}: topic must be a topic name or a function (value) => topic name`);
+  const guarantee = o.deliveryGuarantee ?? 'at-least-once';
+  if ((guarantee as string) === 'exactly-once') throw new KafkaConfigError(`${WHAT}: deliveryGuarantee 'exactly-once' is not available yet; use 'at-least-once'`);
+  if (guarantee !== 'none' && guarantee !== 'at-least-once') throw new KafkaConfigError(`${WHAT}: deliveryGuarantee must be 'none' or 'at-least-once', got ${JSON.stringify(guarantee)}`);
+  const acksProp = props.get('acks') as string | undefined;
+  const acks = acksProp === undefined ? (guarantee === 'at-least-once' ? -1 : 1) : acksProp === 'all' ? -1 : Number(acksProp);
+  if (guarantee === 'at-least-once' && acks === 0) throw new KafkaConfigError(`${WHAT}: acks=0 cannot give deliveryGuarantee 'at-least-once'; use acks=all or deliveryGuarantee 'none'`);
+  const idempotent = (props.get('enable.idempotence') as boolean | undefined) ?? false;
+  if (idempotent && acks !== -1) throw new KafkaConfigError(`${WHAT}: enable.idempotence=true needs acks=all`);
+  for (const [name, fn] of [['serializer', o.serializer], ['keySerializer', o.keySerializer]] as const) {
+    if (fn !== undefined && typeof fn !== 'function' && typeof (fn as { serialize?: unknown }).serialize !== 'function') {
+      throw new KafkaConfigError(`${WHAT}: ${name} must be a function or an object with serialize(value)`);
+    }
+  }
+  for (const [name, fn] of [['headers', o.headers], ['partitioner', o.partitioner], ['timestamp', o.timestamp]] as const) {
+    if (fn !== undefined && typeof fn !== 'function') throw new KafkaConfigError(`${WHAT}: ${name} must be a function`);
+  }
+  const maxInFlight = (props.get('max.in.flight.requests.per.connection') as number | undefined) ?? 5;
+  if (maxInFlight < 1) throw new KafkaConfigError(`${WHAT}: max.in.flight.requests.per.connection must be >= 1`);
+  return {
+    bootstrap,
+    clientId: pick(WHAT, o.clientId, 'clientId', props, 'client.id') ?? 'sluice-sink',
+    topic,
+    fixedTopic: fixed,
+    value: o.serializer === undefined ? (defaultSerialize as (v: T) => Buffer | string | null) : toSerializer(o.serializer),
+    key: o.keySerializer === undefined ? undefined : toSerializer(o.keySerializer),
+    headers: o.headers,
+    partitioner: o.partitioner,
+    timestamp: o.timestamp,
+    guarantee,
+    acks,
+    compression: (props.get('compression.type') as SinkConfig<T>['compression'] | undefined) ?? 'none',
+    idempotent,
+    lingerMs: (props.get('linger.ms') as number | undefined) ?? 5,
+    batchBytes: (props.get('batch.size') as number | undefined) ?? 262_144,
+    batchRecords: (props.get('batch.num.messages') as number | undefined) ?? 10_000,
+    maxInFlight,
+    props,
+  };
+}

@@ -1,0 +1,154 @@
+import { Producer, type MessageToProduce } from '@platformatic/kafka';
+import type { SinkInitContext, SinkWriter, SinkWriterContext } from '../../api/sinks/sink.ts';
+import { KafkaConnectorError, KafkaSerializationError } from './errors.ts';
+import { positiveMurmur2 } from './partitioner.ts';
+import type { ClientConnectionOptions } from './properties.ts';
+import type { KafkaHeaders } from './record.ts';
+import type { SinkConfig } from './sink-config.ts';
+
+type Msg = MessageToProduce<Buffer, Buffer, Buffer, Buffer>;
+const toBuffer = (b: Buffer | string): Buffer => (typeof b === 'string' ? Buffer.from(b, 'utf8') : b);
+
+/**
+ * One parallel KafkaSink instance: buffers records into batches (sent at `batch.num.messages`,
+ * `batch.size` bytes or after `linger.ms`), keeps up to `max.in.flight` sends outstanding (then
+ * holds the job's backpressure), and on `flush` waits for every acknowledgement.
+ */
+export class KafkaSinkWriter<T> implements SinkWriter<T> {
+  readonly #cfg: SinkConfig<T>;
+  readonly #ctx: SinkInitContext;
+  readonly #producer: Producer<Buffer, Buffer, Buffer, Buffer>;
+  #batch: Msg[] = [];
+  #batchBytes = 0;
+  #linger: ReturnType<typeof setTimeout> | undefined;
+  readonly #inFlight = new Set<Promise<void>>();
+  #held = false;
+  #failure: Error | undefined;
+  #rr = 0;
+
+  constructor(cfg: SinkConfig<T>, conn: ClientConnectionOptions, ctx: SinkInitContext) {
+    this.#cfg = cfg;
+    this.#ctx = ctx;
+    this.#producer = new Producer({
+      clientId: `${cfg.clientId}-${ctx.subtaskIndex}`,
+      bootstrapBrokers: cfg.bootstrap,
+      ...conn,
+      acks: cfg.acks,
+      compression: cfg.compression,
+      idempotent: cfg.idempotent,
+      partitioner: (_m: Msg, key: Buffer | undefined) => (key !== undefined ? positiveMurmur2(key) : this.#rr++ & 0x7fffffff),
+    } as ConstructorParameters<typeof Producer<Buffer, Buffer, Buffer, Buffer>>[0]);
+  }
+
+  /** Connects (and checks that a fixed topic exists) before the job starts. */
+  async init(): Promise<void> {
+    try {
+      await this.#producer.metadata({ topics: this.#cfg.fixedTopic !== undefined ? [this.#cfg.fixedTopic] : [] });
+    } catch (e) {
+      await this.#producer.close().catch(() => {});
+      const text = JSON.stringify((e as { errors?: unknown }).errors ?? '') + String((e as Error).message);
+      if (text.includes('UNKNOWN_TOPIC')) {
+        throw new KafkaConnectorError('SLUICE_KAFKA_UNKNOWN_TOPIC', `KafkaSink: topic '${this.#cfg.fixedTopic}' does not exist; create it first (sluice topics create ${this.#cfg.fixedTopic} --partitions N)`, e);
+      }
+      throw new KafkaConnectorError('SLUICE_KAFKA_UNREACHABLE', `KafkaSink cannot reach Kafka at ${this.#cfg.bootstrap.join(',')}; is it running?`, e);
+    }
+  }
+
+  write(value: T, ctx: SinkWriterContext): void {
+    if (this.#failure !== undefined) throw this.#failure;
+    const cfg = this.#cfg;
+    let topic = cfg.fixedTopic;
+    let msg: Msg;
+    try {
+      topic ??= cfg.topic(value);
+    } catch (e) {
+      throw new KafkaSerializationError(String(topic), 'topic', e);
+    }
+    try {
+      const v = cfg.value(value);
+      msg = { topic, ...(v !== null && v !== undefined && { value: toBuffer(v) }) };
+    } catch (e) {
+      throw new KafkaSerializationError(topic, 'value', e);
+    }
+    let size = 64 + (msg.value?.length ?? 0);
+    let key: Buffer | null = null;
+    if (cfg.key !== undefined) {
+      try {
+        const k = cfg.key(value);
+        if (k !== null && k !== undefined) msg.key = key = toBuffer(k);
+      } catch (e) {
+        throw new KafkaSerializationError(topic, 'key', e);
+      }
+      size += key?.length ?? 0;
+    }
+    if (cfg.headers !== undefined) {
+      let h: KafkaHeaders | undefined;
+      try {
+        h = cfg.headers(value);
+      } catch (e) {
+        throw new KafkaSerializationError(topic, 'headers', e);
+      }
+      if (h !== undefined) {
+        const m = new Map<Buffer, Buffer>();
+        for (const [k, v] of Array.isArray(h) ? (h as ReadonlyArray<readonly [string, string | Buffer]>) : Object.entries(h)) m.set(Buffer.from(k), toBuffer(v));
+        msg.headers = m;
+      }
+    }
+    if (cfg.partitioner !== undefined) msg.partition = cfg.partitioner(key, value) & 0x7fffffff;
+    const ts = cfg.timestamp !== undefined ? cfg.timestamp(value, ctx) : ctx.timestamp();
+    if (ts !== undefined && Number.isFinite(ts) && ts >= 0) msg.timestamp = BigInt(Math.floor(ts));
+    this.#batch.push(msg);
+    this.#batchBytes += size;
+    if (this.#batch.length >= cfg.batchRecords || this.#batchBytes >= cfg.batchBytes) this.#send();
+    else this.#linger ??= setTimeout(() => this.#send(), cfg.lingerMs);
+  }
+
+  #send(): void {
+    if (this.#linger !== undefined) {
+      clearTimeout(this.#linger);
+      this.#linger = undefined;
+    }
+    if (this.#batch.length === 0) return;
+    const messages = this.#batch;
+    this.#batch = [];
+    this.#batchBytes = 0;
+    const p: Promise<void> = this.#producer.send({ messages }).then(
+      () => {
+        this.#inFlight.delete(p);
+        this.#maybeRelease();
+      },
+      (e: unknown) => {
+        this.#inFlight.delete(p);
+        this.#failure ??= new KafkaConnectorError('SLUICE_KAFKA_SINK', `KafkaSink could not write ${messages.length} record(s) to '${messages[0]!.topic}'`, e);
+        this.#maybeRelease();
+        this.#ctx.fail?.(this.#failure);
+      },
+    );
+    this.#inFlight.add(p);
+    if (this.#inFlight.size >= this.#cfg.maxInFlight && !this.#held) {
+      this.#held = true;
+      this.#ctx.backpressure?.hold();
+    }
+  }
+
+  #maybeRelease(): void {
+    if (this.#held && this.#inFlight.size < this.#cfg.maxInFlight) {
+      this.#held = false;
+      this.#ctx.backpressure?.release();
+    }
+  }
+
+  /** Sends what is buffered and waits for every acknowledgement ('none': only at the end of input). */
+  async flush(endOfInput: boolean): Promise<void> {
+    this.#send();
+    if (this.#cfg.guarantee === 'none' && !endOfInput) return;
+    while (this.#inFlight.size > 0) await Promise.all([...this.#inFlight]);
+    if (this.#failure !== undefined) throw this.#failure;
+  }
+
+  async close(): Promise<void> {
+    if (this.#linger !== undefined) clearTimeout(this.#linger);
+    await Promise.allSettled([...this.#inFlight]);
+    await this.#producer.close().catch(() => {});
+  }
+}

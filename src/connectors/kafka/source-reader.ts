@@ -1,0 +1,296 @@
+import { Admin, Consumer } from '@platformatic/kafka';
+import { InputStatus, type ReaderOutput, type SourceOutput, type SourceReader, type SourceReaderContext } from '../../api/sources/source.ts';
+import { logger } from '../../util/logger.ts';
+import { subtaskForPartition } from './assignment.ts';
+import { DeserializationErrorHandler } from './deserialization-errors.ts';
+import { KafkaConnectorError } from './errors.ts';
+import { FetchLoop, type FetchedChunk, type PartitionState } from './fetch-loop.ts';
+import { resetOffset, resolveStartingOffsets, resolveStoppingOffsets, tpKey, type TopicPartition } from './offsets.ts';
+import type { ClientConnectionOptions } from './properties.ts';
+import type { KafkaConsumerRecord } from './record.ts';
+import type { SourceConfig } from './source-config.ts';
+
+/** What a KafkaSource reader puts in checkpoints and savepoints: the next offset per partition. */
+export interface KafkaSourceState {
+  readonly offsets: ReadonlyArray<readonly [topic: string, partition: number, offset: string]>;
+}
+
+const IS_CONTROL = 0x20;
+const LOG_APPEND_TIME = 0x08;
+const RECORDS_PER_POLL = 256;
+const NO_HEADERS: ReadonlyArray<readonly [string, Buffer | null]> = Object.freeze([]);
+
+/**
+ * Reads the partitions assigned to one source subtask. Each partition is a split with its own
+ * watermark output; offsets are committed to the group when a checkpoint completes.
+ */
+export class KafkaSourceReader<T, K> implements SourceReader<T> {
+  readonly #cfg: SourceConfig<T, K>;
+  readonly #ctx: SourceReaderContext;
+  readonly #restored: Map<string, bigint>;
+  readonly #conn: ClientConnectionOptions;
+  readonly #partitions = new Map<string, PartitionState>();
+  readonly #outputs = new Map<string, SourceOutput<T>>();
+  readonly #released = new Set<string>();
+  readonly #queue: FetchedChunk[] = [];
+  readonly #pendingCommits = new Map<number, { offsets: Array<{ topic: string; partition: number; offset: bigint; leaderEpoch: number }>; dlq: Promise<void> }>();
+  #consumer!: Consumer;
+  #admin: Admin | undefined;
+  #deser!: DeserializationErrorHandler;
+  #loop!: FetchLoop;
+  #loopDone: Promise<void> = Promise.resolve();
+  #error: Error | undefined;
+  #waiter: (() => void) | undefined;
+  #discovery: ReturnType<typeof setInterval> | undefined;
+  #commitChain: Promise<void> = Promise.resolve();
+  #idle = false;
+  #newSplits = false;
+  #bi = 0;
+  #ri = 0;
+
+  constructor(cfg: SourceConfig<T, K>, conn: ClientConnectionOptions, ctx: SourceReaderContext, restored?: KafkaSourceState) {
+    this.#cfg = cfg;
+    this.#ctx = ctx;
+    this.#conn = conn;
+    this.#restored = new Map((restored?.offsets ?? []).map(([t, p, o]) => [tpKey(t, p), BigInt(o)]));
+  }
+
+  async start(): Promise<void> {
+    const cfg = this.#cfg;
+    this.#consumer = new Consumer<Buffer, Buffer, Buffer, Buffer>({
+      clientId: `${cfg.clientId}-${this.#ctx.subtaskIndex}`,
+      groupId: cfg.groupId ?? `sluice-source-${process.pid}`,
+      bootstrapBrokers: cfg.bootstrap,
+      ...this.#conn,
+    } as ConstructorParameters<typeof Consumer<Buffer, Buffer, Buffer, Buffer>>[0]);
+    // The reader commits offsets without joining the group (partitions are assigned by Sluice, not by the
+    // group protocol): Kafka accepts commits with generation -1 from a "simple" consumer while the group is empty.
+    this.#consumer.generationId = -1;
+    this.#deser = new DeserializationErrorHandler(cfg.policy, cfg.deadLetterTopic, { bootstrap: cfg.bootstrap, clientId: cfg.clientId, conn: this.#conn });
+    this.#loop = new FetchLoop({
+      consumer: this.#consumer,
+      partitions: () => this.#partitions.values(),
+      fetch: cfg.fetch,
+      readCommitted: cfg.readCommitted,
+      fallback: cfg.fallback,
+      maxBuffered: 100_000,
+      onChunk: (chunk) => {
+        this.#queue.push(chunk);
+        this.#notify();
+      },
+      onError: (e) => this.#fail(e),
+    });
+    try {
+      await this.#assign(await this.#discover(), true);
+    } catch (e) {
+      await this.close();
+      throw e instanceof KafkaConnectorError ? e : new KafkaConnectorError('SLUICE_KAFKA_UNREACHABLE', `KafkaSource cannot read from ${cfg.bootstrap.join(',')}; is Kafka running there?`, e);
+    }
+    this.#loopDone = this.#loop.run();
+    if (cfg.discoveryMs > 0) {
+      this.#discovery = setInterval(() => {
+        this.#discover()
+          .then((tps) => this.#assign(tps, false))
+          .catch((e: unknown) => logger.warn({ err: e }, 'KafkaSource partition discovery failed; retrying at the next interval'));
+      }, cfg.discoveryMs);
+      this.#discovery.unref();
+    }
+  }
+
+  /** All partitions of the subscribed topics that belong to this subtask. */
+  async #discover(): Promise<TopicPartition[]> {
+    let topics = this.#cfg.topics;
+    if (topics === undefined) {
+      this.#admin ??= new Admin({ clientId: `${this.#cfg.clientId}-discovery`, bootstrapBrokers: this.#cfg.bootstrap, ...this.#conn } as ConstructorParameters<typeof Admin>[0]);
+      topics = (await this.#admin.listTopics()).filter((t) => this.#cfg.pattern!.test(t) && !t.startsWith('__'));
+      if (topics.length === 0) return [];
+    }
+    let md;
+    try {
+      md = await this.#consumer.metadata({ topics: [...topics], forceUpdate: true });
+    } catch (e) {
+      const missing = (e as Error).message.includes('UNKNOWN_TOPIC') || JSON.stringify((e as { errors?: unknown }).errors ?? '').includes('UNKNOWN_TOPIC');
+      if (missing) throw new KafkaConnectorError('SLUICE_KAFKA_UNKNOWN_TOPIC', `KafkaSource: topic(s) ${topics.join(', ')} do not all exist; create them first (sluice topics create NAME --partitions N)`, e);
+      throw e;
+    }
+    const out: TopicPartition[] = [];
+    for (const topic of topics) {
+      const t = md.topics.get(topic);
+      if (t === undefined) throw new KafkaConnectorError('SLUICE_KAFKA_UNKNOWN_TOPIC', `KafkaSource: topic '${topic}' does not exist; create it first (sluice topics create ${topic} --partitions N)`);
+      for (let p = 0; p < t.partitionsCount; p++) if (subtaskForPartition(topic, p, this.#ctx.parallelism) === this.#ctx.subtaskIndex) out.push({ topic, partition: p });
+    }
+    return out;
+  }
+
+  /** Starts reading new partitions: restored offsets first, then `startingOffsets` (initial) or earliest (discovered later). */
+  async #assign(tps: TopicPartition[], initial: boolean): Promise<void> {
+    const fresh = tps.filter((tp) => !this.#partitions.has(tpKey(tp.topic, tp.partition)));
+    if (fresh.length === 0) return;
+    const c = this.#consumer;
+    const unrestored = fresh.filter((tp) => !this.#restored.has(tpKey(tp.topic, tp.partition)));
+    const starts = initial
+      ? await resolveStartingOffsets(c, unrestored, this.#cfg.starting, this.#cfg.fallback, this.#cfg.readCommitted)
+      : new Map(await Promise.all(unrestored.map(async (tp) => [tpKey(tp.topic, tp.partition), await resetOffset(c, tp, 'earliest', this.#cfg.readCommitted)] as const)));
+    const stops = this.#cfg.stopping === undefined ? undefined : await resolveStoppingOffsets(c, fresh, this.#cfg.stopping, this.#cfg.readCommitted);
+    for (const tp of fresh) {
+      const key = tpKey(tp.topic, tp.partition);
+      const start = this.#restored.get(key) ?? starts.get(key) ?? 0n;
+      const stop = stops?.get(key);
+      this.#partitions.set(key, { topic: tp.topic, partition: tp.partition, splitId: `${tp.topic}-${tp.partition}`, position: start, fetchOffset: start, stop, finished: stop !== undefined && start >= stop });
+      if (!initial) logger.info({ topic: tp.topic, partition: tp.partition, subtask: this.#ctx.subtaskIndex }, 'KafkaSource discovered a new partition');
+    }
+    this.#newSplits = true;
+    this.#loop.invalidateMetadata();
+    this.#loop.wake();
+    this.#notify();
+  }
+
+  pollNext(output: ReaderOutput<T>): InputStatus {
+    if (this.#error !== undefined) throw this.#error;
+    if (this.#partitions.size === 0 || this.#allFinished()) {
+      if (this.#cfg.stopping !== undefined) return this.#allFinished() ? this.#finish(output) : InputStatus.NOTHING_AVAILABLE;
+      if (!this.#idle) {
+        output.markIdle();
+        this.#idle = true;
+      }
+      return InputStatus.NOTHING_AVAILABLE;
+    }
+    if (this.#idle) {
+      output.markActive();
+      this.#idle = false;
+    }
+    if (this.#newSplits) {
+      // Every assigned partition holds the watermark back from the start, data or not (use
+      // WatermarkStrategy.withIdleness for partitions that may stay empty).
+      this.#newSplits = false;
+      for (const p of this.#partitions.values()) {
+        if (!p.finished && !this.#outputs.has(p.splitId)) this.#outputs.set(p.splitId, output.createOutputForSplit(p.splitId));
+      }
+    }
+    const chunk = this.#queue[0];
+    if (chunk === undefined) return InputStatus.NOTHING_AVAILABLE;
+    this.#emit(chunk, output);
+    return this.#queue.length > 0 || this.#allFinished() ? InputStatus.MORE_AVAILABLE : InputStatus.NOTHING_AVAILABLE;
+  }
+
+  #allFinished(): boolean {
+    for (const p of this.#partitions.values()) if (!p.finished) return false;
+    return this.#partitions.size > 0;
+  }
+
+  #finish(output: ReaderOutput<T>): InputStatus {
+    for (const p of this.#partitions.values()) this.#release(p, output);
+    return InputStatus.END_OF_INPUT;
+  }
+
+  #release(p: PartitionState, output: ReaderOutput<T>): void {
+    if (this.#released.has(p.splitId)) return;
+    this.#released.add(p.splitId);
+    if (this.#outputs.delete(p.splitId)) output.releaseOutputForSplit(p.splitId);
+  }
+
+  /** Emits up to RECORDS_PER_POLL records of the chunk at the head of the queue. */
+  #emit(chunk: FetchedChunk, output: ReaderOutput<T>): void {
+    const ps = chunk.ps;
+    let out = this.#outputs.get(ps.splitId);
+    if (out === undefined && !ps.finished) this.#outputs.set(ps.splitId, (out = output.createOutputForSplit(ps.splitId)));
+    const cfg = this.#cfg;
+    let budget = RECORDS_PER_POLL;
+    let consumed = 0;
+    while (budget > 0 && this.#bi < chunk.batches.length) {
+      const batch = chunk.batches[this.#bi]!;
+      const records = batch.records;
+      const control = (batch.attributes & IS_CONTROL) !== 0;
+      const appendTime = (batch.attributes & LOG_APPEND_TIME) !== 0;
+      while (budget > 0 && this.#ri < records.length) {
+        const r = records[this.#ri++]!;
+        budget--;
+        consumed++;
+        if (control || ps.finished) continue;
+        const offset = batch.firstOffset + BigInt(r.offsetDelta);
+        if (offset < ps.position) continue;
+        if (ps.stop !== undefined && offset >= ps.stop) {
+          ps.finished = true;
+          continue;
+        }
+        const timestamp = Number(appendTime ? batch.maxTimestamp : batch.firstTimestamp + r.timestampDelta);
+        const headers = r.headers.length === 0 ? NO_HEADERS : r.headers.map(([k, v]) => [k === null ? '' : k.toString('utf8'), v] as const);
+        const rec = { topic: ps.topic, partition: ps.partition, offset, timestamp, key: r.key as unknown as K, keyBytes: r.key, headers };
+        let value: T | null | undefined;
+        try {
+          if (cfg.key !== undefined) rec.key = cfg.key.deserialize(r.key, rec as KafkaConsumerRecord<Buffer | null>);
+          value = cfg.value.deserialize(r.value, rec as KafkaConsumerRecord<K>);
+        } catch (e) {
+          this.#deser.handle({ topic: ps.topic, partition: ps.partition, offset, timestamp, key: r.key, value: r.value, headers }, e);
+          ps.position = offset + 1n;
+          continue;
+        }
+        ps.position = offset + 1n;
+        if (value !== null && value !== undefined) out!.collect(value, timestamp);
+      }
+      if (this.#ri >= records.length) {
+        const next = batch.firstOffset + BigInt(batch.lastOffsetDelta) + 1n;
+        if (!ps.finished && next > ps.position) ps.position = ps.stop !== undefined && next > ps.stop ? ps.stop : next;
+        if (ps.stop !== undefined && ps.position >= ps.stop) ps.finished = true;
+        this.#bi++;
+        this.#ri = 0;
+      }
+    }
+    if (this.#bi >= chunk.batches.length) {
+      this.#queue.shift();
+      this.#bi = 0;
+      this.#ri = 0;
+    }
+    this.#loop.consumed(consumed);
+    if (ps.finished && out !== undefined) this.#release(ps, output);
+  }
+
+  isAvailable(): Promise<void> {
+    if (this.#queue.length > 0 || this.#error !== undefined) return Promise.resolve();
+    return new Promise<void>((resolve) => (this.#waiter = resolve));
+  }
+
+  #notify(): void {
+    const w = this.#waiter;
+    this.#waiter = undefined;
+    w?.();
+  }
+
+  #fail(e: Error): void {
+    this.#error ??= e;
+    this.#notify();
+  }
+
+  snapshotState(checkpointId: number): KafkaSourceState {
+    const offsets = [...this.#partitions.values()].map((p) => [p.topic, p.partition, String(p.position)] as const);
+    if (this.#cfg.commitOnCheckpoint) {
+      const dlq = this.#deser.flush();
+      dlq.catch(() => {});
+      this.#pendingCommits.set(checkpointId, { offsets: [...this.#partitions.values()].map((p) => ({ topic: p.topic, partition: p.partition, offset: p.position, leaderEpoch: -1 })), dlq });
+    }
+    return { offsets };
+  }
+
+  /** Commits the offsets of that checkpoint to the group (in the background, in order). */
+  notifyCheckpointComplete(checkpointId: number): void {
+    const pending = this.#pendingCommits.get(checkpointId);
+    for (const id of this.#pendingCommits.keys()) if (id <= checkpointId) this.#pendingCommits.delete(id);
+    if (pending === undefined || pending.offsets.length === 0) return;
+    this.#commitChain = this.#commitChain
+      .then(() => pending.dlq)
+      .then(() => this.#consumer.commit({ offsets: pending.offsets }))
+      .catch((e: unknown) => {
+        if (this.#deser !== undefined && e instanceof KafkaConnectorError) this.#fail(e);
+        else logger.warn({ err: e, group: this.#cfg.groupId }, 'KafkaSource could not commit offsets; the next checkpoint retries');
+      });
+  }
+
+  async close(): Promise<void> {
+    if (this.#discovery !== undefined) clearInterval(this.#discovery);
+    this.#loop?.stop();
+    await this.#commitChain;
+    await this.#deser?.close();
+    await Promise.allSettled([this.#consumer?.close(true), this.#admin?.close()]);
+    await this.#loopDone.catch(() => {});
+  }
+}
