@@ -61,7 +61,7 @@ export { CollectionSource, IterableSource } from './api/sources/collection-sourc
 export { FileSource } from './api/sources/file-source.ts';
 export { GeneratorSource } from './api/sources/generator-source.ts';
 export type { GeneratorSourceOptions } from './api/sources/generator-source.ts';
-export type { Sink, SinkWriter, SinkInitContext, SinkWriterContext, SinkFunction } from './api/sinks/sink.ts';
+export type { Sink, SinkWriter, SinkInitContext, SinkWriterContext, SinkFunction, RichSinkFunction } from './api/sinks/sink.ts';
 export { PrintSink } from './api/sinks/print-sink.ts';
 export { CollectSink } from './api/sinks/collect-sink.ts';
 
@@ -86,6 +86,7 @@ export {
   CountTrigger,
   PurgingTrigger,
   ContinuousEventTimeTrigger,
+  ContinuousProcessingTimeTrigger,
   NeverTrigger,
 } from './api/windowing/triggers.ts';
 export type { TriggerContext, OnMergeContext } from './api/windowing/triggers.ts';

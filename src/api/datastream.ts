@@ -12,7 +12,7 @@ import type { ProcessFunctionLike } from './functions/process.ts';
 import type { OutputTag } from './output-tag.ts';
 import { CollectSink } from './sinks/collect-sink.ts';
 import { PrintSink } from './sinks/print-sink.ts';
-import type { Sink, SinkFunction } from './sinks/sink.ts';
+import type { RichSinkFunction, Sink, SinkFunction } from './sinks/sink.ts';
 import { streamFactories } from './stream-factories.ts';
 import { CoGroupedStreams, JoinedStreams } from './joins.ts';
 import { BroadcastConnectedStream, BroadcastStream } from './broadcast.ts';
@@ -229,9 +229,20 @@ export class DataStream<T> {
     this.env.addSink(s.transformation);
     return new DataStreamSink<T>(this.env, s.transformation);
   }
-  /** Writes the stream to a sink, or calls a function for each record. */
-  addSink(sink: Sink<T> | SinkFunction<T>): DataStreamSink<T> {
-    const s: Sink<T> = typeof sink === 'function' ? { createWriter: () => ({ write: sink }) } : sink;
+  /** Writes the stream to a sink, calls a function for each record, or runs a `RichSinkFunction`. */
+  addSink(sink: Sink<T> | SinkFunction<T> | RichSinkFunction<T>): DataStreamSink<T> {
+    let s: Sink<T>;
+    if (typeof sink === 'function') s = { createWriter: () => ({ write: sink }) };
+    else if (typeof (sink as RichSinkFunction<T>).invoke === 'function') {
+      const rich = sink as RichSinkFunction<T>;
+      s = {
+        createWriter: async (ctx) => {
+          const f = copyFunction(rich, ctx.subtaskIndex);
+          await f.open?.(ctx);
+          return { write: (v, c) => f.invoke(v, c), close: () => f.close?.() };
+        },
+      };
+    } else s = sink as Sink<T>;
     return this.sinkTo(s).name(typeof sink === 'function' ? 'Sink: Function' : 'Sink');
   }
   /** Prints each record to stdout. */

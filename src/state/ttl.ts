@@ -72,6 +72,14 @@ export class StateTtlConfigBuilder {
   returnExpiredIfNotCleanedUp(): this {
     return this.setStateVisibility(StateVisibility.ReturnExpiredIfNotCleanedUp);
   }
+  /** Accepted for compatibility: expired entries are always dropped from full snapshots. */
+  cleanupFullSnapshot(): this {
+    return this;
+  }
+  /** Accepted for compatibility: expired entries are removed when read, and at snapshots. */
+  cleanupIncrementally(_cleanupSize?: number, _runCleanupForEveryRecord?: boolean): this {
+    return this;
+  }
   setTtl(ttl: number): this {
     this.#ttl = ttl;
     return this;

@@ -201,3 +201,25 @@ test('function copies per subtask: #private classes with a no-arg constructor wo
   assert.deepEqual(await env.fromElements(1, 5).map(new Threshold(2)).setParallelism(1).executeAndCollect(), [false, true]);
   await assert.rejects(env.fromElements(1, 5).map(new Threshold(2)).executeAndCollect(), /uses #private members and a constructor with parameters/);
 });
+
+test('addSink accepts a RichSinkFunction (invoke, open, close), one copy per subtask', async () => {
+  const seen: string[] = [];
+  const env = StreamExecutionEnvironment.getExecutionEnvironment({ parallelism: 2 });
+  env
+    .fromElements('a', 'b')
+    .rebalance()
+    .addSink({
+      prefix: '',
+      open(ctx: { subtaskIndex: number }) {
+        this.prefix = `${ctx.subtaskIndex}`;
+      },
+      invoke(v: string) {
+        seen.push(`${this.prefix}:${v}`);
+      },
+      close() {
+        seen.push(`close ${this.prefix}`);
+      },
+    } as { prefix: string; open(c: { subtaskIndex: number }): void; invoke(v: string): void; close(): void });
+  await env.execute();
+  assert.deepEqual(seen.sort(), ['0:a', '1:b', 'close 0', 'close 1']);
+});

@@ -152,3 +152,25 @@ test('late elements without a side output are counted in the job result', async 
   const result = await env.execute();
   assert.deepEqual(result.lateRecordsDropped, { w: 1 });
 });
+
+test('continuous processing-time trigger: early firings every interval, then at the window end', async () => {
+  const { ContinuousProcessingTimeTrigger } = await import('sluice');
+  const clock = new ManualClock(0);
+  const env = StreamExecutionEnvironment.getExecutionEnvironment({ clock });
+  const sink = new TestSink<string>();
+  env
+    .fromSource(new TestSource<string>({ clock }).emit('a').advanceTime(1500).emit('a').advanceTime(1000).keepOpen(), WatermarkStrategy.noWatermarks(), 'in')
+    .keyBy((s) => s)
+    .window(TumblingProcessingTimeWindows.of(10_000))
+    .trigger(ContinuousProcessingTimeTrigger.of(1000))
+    .process<string>((_k, ctx, els, out) => out.collect(`${els.length}@${ctx.currentProcessingTime()}`))
+    .sinkTo(sink);
+  const client = await env.executeAsync();
+  await new Promise((r) => setTimeout(r, 20));
+  clock.advance(10_000);
+  await new Promise((r) => setTimeout(r, 20));
+  client.cancel();
+  await client.result.catch(() => {});
+  // The jump to 12500 catches up the timers at 3000..9000 and the window end (9999): 8 firings.
+  assert.deepEqual(sink.values, ['1@1500', '2@2500', ...Array(8).fill('2@12500')]);
+});

@@ -103,3 +103,13 @@ test('a record without timestamp reaching an event-time window fails with SLUICE
     .reduce((a, b) => a + b);
   await assert.rejects(s.executeAndCollect(), (e: unknown) => e instanceof MissingTimestampError && e.code === 'SLUICE_MISSING_TIMESTAMP');
 });
+
+test('a timestamp assigner returning a non-number, or a timer at NaN, fails with advice', async () => {
+  const env = StreamExecutionEnvironment.getExecutionEnvironment();
+  const s = env
+    .fromElements({ t: 'soon' })
+    .assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<{ t: string }>().withTimestampAssigner((e) => e.t as unknown as number));
+  await assert.rejects(s.executeAndCollect(), /returned soon; it must return milliseconds since the epoch/);
+  const t = env.fromElements(1).keyBy((n) => n).process((_n, ctx) => ctx.timerService().registerEventTimeTimer(Number.NaN));
+  await assert.rejects(t.executeAndCollect(), /a timer needs a timestamp in ms/);
+});

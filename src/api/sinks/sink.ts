@@ -43,3 +43,9 @@ export interface Sink<T> {
 }
 /** `addSink` accepts a plain function called with each value too. */
 export type SinkFunction<T> = (value: T, ctx: SinkWriterContext) => void;
+/** Flink's older sink interface: `invoke` per value, optional `open`/`close` (one copy per subtask). */
+export interface RichSinkFunction<T> {
+  open?(ctx: SinkInitContext): void | Promise<void>;
+  invoke(value: T, ctx: SinkWriterContext): void;
+  close?(): void | Promise<void>;
+}

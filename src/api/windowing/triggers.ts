@@ -230,6 +230,51 @@ export class ContinuousEventTimeTrigger extends Trigger<unknown, TimeWindow> {
   }
 }
 
+const procFireState = new ReducingStateDescriptor<number>('__continuous_proc_fire_time', (a, b) => Math.min(a, b));
+
+/** Fires every `interval` ms of processing time while the window has elements, and at its end. */
+export class ContinuousProcessingTimeTrigger extends Trigger<unknown, TimeWindow> {
+  readonly interval: number;
+  private constructor(interval: number) {
+    super();
+    this.interval = interval;
+  }
+  static of(interval: number): ContinuousProcessingTimeTrigger {
+    if (!(interval > 0)) throw new RangeError('ContinuousProcessingTimeTrigger.of(interval): interval must be > 0 ms');
+    return new ContinuousProcessingTimeTrigger(interval);
+  }
+  onElement(_e: unknown, _ts: number, _w: TimeWindow, ctx: TriggerContext): TriggerResult {
+    const fireTime = ctx.getPartitionedState(procFireState) as ReducingState<number>;
+    if (fireTime.get() === undefined) {
+      const now = ctx.getCurrentProcessingTime();
+      const next = now - (((now % this.interval) + this.interval) % this.interval) + this.interval;
+      ctx.registerProcessingTimeTimer(next);
+      fireTime.add(next);
+    }
+    return TriggerResult.CONTINUE;
+  }
+  onEventTime(): TriggerResult {
+    return TriggerResult.CONTINUE;
+  }
+  onProcessingTime(time: number, w: TimeWindow, ctx: TriggerContext): TriggerResult {
+    if (time === w.end - 1) return TriggerResult.FIRE;
+    const fireTime = ctx.getPartitionedState(procFireState) as ReducingState<number>;
+    if (fireTime.get() === time) {
+      fireTime.clear();
+      fireTime.add(time + this.interval);
+      ctx.registerProcessingTimeTimer(time + this.interval);
+      return TriggerResult.FIRE;
+    }
+    return TriggerResult.CONTINUE;
+  }
+  clear(_w: TimeWindow, ctx: TriggerContext): void {
+    const fireTime = ctx.getPartitionedState(procFireState) as ReducingState<number>;
+    const t = fireTime.get();
+    if (t !== undefined) ctx.deleteProcessingTimeTimer(t);
+    fireTime.clear();
+  }
+}
+
 /** Never fires: the default trigger of global windows (use countWindow or a custom trigger). */
 export class NeverTrigger extends Trigger<unknown, GlobalWindow> {
   onElement(): TriggerResult {

@@ -78,6 +78,7 @@ export class SourceTask<T> implements ReaderOutput<T> {
     let ts: number;
     try {
       ts = this.#assigner.extractTimestamp(value, timestamp);
+      if (typeof ts !== 'number' || ts !== ts) throw badTimestamp(ts);
       gen.onEvent(value, ts, wm);
     } catch (e) {
       throw new UserFunctionError(this.name, this.uid, value, e, 'assigning the timestamp of record');
@@ -125,4 +126,9 @@ export class SourceTask<T> implements ReaderOutput<T> {
     this.ended = true;
     this.#emitter.emitFinal(MAX_WATERMARK);
   }
+}
+
+/** The error of a timestamp assigner that returned something else than a number of ms. */
+export function badTimestamp(ts: unknown): TypeError {
+  return new TypeError(`the timestamp assigner returned ${String(ts)}; it must return milliseconds since the epoch (a number)`);
 }

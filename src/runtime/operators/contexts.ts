@@ -42,11 +42,15 @@ export class ProcessContextImpl<K> implements OnTimerContext<K> {
       }
       return self.#timers;
     };
+    const check = (t: number): number => {
+      if (typeof t !== 'number' || Number.isNaN(t)) throw new TypeError(`a timer needs a timestamp in ms (a number), got ${String(t)}`);
+      return t;
+    };
     this.#timerService = {
       currentProcessingTime: () => op.pts.now(),
       currentWatermark: () => op.currentWatermark,
-      registerEventTimeTimer: (t) => timers().registerEventTimeTimer(VOID_NAMESPACE, t),
-      registerProcessingTimeTimer: (t) => timers().registerProcessingTimeTimer(VOID_NAMESPACE, t),
+      registerEventTimeTimer: (t) => timers().registerEventTimeTimer(VOID_NAMESPACE, check(t)),
+      registerProcessingTimeTimer: (t) => timers().registerProcessingTimeTimer(VOID_NAMESPACE, check(t)),
       deleteEventTimeTimer: (t) => timers().deleteEventTimeTimer(VOID_NAMESPACE, t),
       deleteProcessingTimeTimer: (t) => timers().deleteProcessingTimeTimer(VOID_NAMESPACE, t),
     };

@@ -39,6 +39,7 @@ export class TimestampsAndWatermarksOperator<T> extends OneInputOperator<T, T> {
     let ts: number;
     try {
       ts = this.#assigner.extractTimestamp(value, timestamp);
+      if (typeof ts !== 'number' || ts !== ts) throw new TypeError(`the timestamp assigner returned ${String(ts)}; it must return milliseconds since the epoch (a number)`);
       this.#gen.onEvent(value, ts, this.#emitter);
     } catch (e) {
       throw this.userError(e, value, 'assigning the timestamp of record');
