@@ -129,11 +129,16 @@ export class ProducerStateTable {
     return lso;
   }
 
-  /** Aborted transactions overlapping [from, to): what a read_committed fetch must skip. */
+  /**
+   * Aborted transactions overlapping [from, to): what a read_committed fetch must skip. Sorted by
+   * first offset: the protocol leaves the order open and the Java client and librdkafka sort it
+   * themselves, but kafkajs walks the list in order, so transactions that interleave and end in
+   * another order (e.g. aborted by timeout) would leak their records to it otherwise.
+   */
   abortedBetween(from: number, to: number): AbortedTxn[] {
     const out: AbortedTxn[] = [];
     for (const a of this.#aborted) if (a.lastOffset >= from && a.firstOffset < to) out.push(a);
-    return out;
+    return out.sort((a, b) => a.firstOffset - b.firstOffset);
   }
 
   /** Forgets aborted transactions wholly before `offset` (log start moved past them). */
