@@ -44,31 +44,33 @@ export class ConnectedStreams<IN1, IN2> {
   }
 
   map<O>(fn: CoMapFunction<IN1, IN2, O>): DataStream<O> {
-    return this.#add<O>('Co-Map', {
-      open: fn.open?.bind(fn),
-      close: fn.close?.bind(fn),
-      processElement1: (v, _c, out) => out.collect(fn.map1(v)),
-      processElement2: (v, _c, out) => out.collect(fn.map2(v)),
+    return this.#add<O>('Co-Map', (i) => {
+      const f = copyFunction(fn, i);
+      return {
+        open: (c) => f.open?.(c),
+        close: () => f.close?.(),
+        processElement1: (v, _c, out) => out.collect(f.map1(v)),
+        processElement2: (v, _c, out) => out.collect(f.map2(v)),
+      };
     });
   }
   flatMap<O>(fn: CoFlatMapFunction<IN1, IN2, O>): DataStream<O> {
-    return this.#add<O>('Co-Flat Map', {
-      open: fn.open?.bind(fn),
-      close: fn.close?.bind(fn),
-      processElement1: (v, _c, out) => fn.flatMap1(v, out),
-      processElement2: (v, _c, out) => fn.flatMap2(v, out),
+    return this.#add<O>('Co-Flat Map', (i) => {
+      const f = copyFunction(fn, i);
+      return {
+        open: (c) => f.open?.(c),
+        close: () => f.close?.(),
+        processElement1: (v, _c, out) => f.flatMap1(v, out),
+        processElement2: (v, _c, out) => f.flatMap2(v, out),
+      };
     });
   }
   /** CoProcessFunction, or KeyedCoProcessFunction when both inputs are keyed (state and timers). */
   process<O>(fn: CoProcessFunctionLike<IN1, IN2, O>): DataStream<O> {
-    return this.#add<O>('Co-Process', fn as unknown as CoProcessFunctionShape<IN1, IN2, O>);
+    return this.#add<O>('Co-Process', (i) => copyFunction(fn as unknown as CoProcessFunctionShape<IN1, IN2, O>, i));
   }
 
-  #add<O>(name: string, fn: CoProcessFunctionShape<IN1, IN2, O>): DataStream<O> {
-    return this.#addShape(name, fn);
-  }
-
-  #addShape<O>(name: string, fn: CoProcessFunctionShape<IN1, IN2, O>): DataStream<O> {
+  #add<O>(name: string, make: (subtaskIndex: number) => CoProcessFunctionShape<IN1, IN2, O>): DataStream<O> {
     const k1 = this.first instanceof KeyedStream ? (this.first.keyOf as (v: IN1) => unknown) : undefined;
     const k2 = this.second instanceof KeyedStream ? (this.second.keyOf as (v: IN2) => unknown) : undefined;
     if ((k1 === undefined) !== (k2 === undefined)) {
@@ -84,7 +86,7 @@ export class ConnectedStreams<IN1, IN2> {
       hasTimestamps: this.first.transformation.hasTimestamps && this.second.transformation.hasTimestamps,
       input1: this.first.transformation,
       input2: this.second.transformation,
-      factory: (i) => new CoProcessOperator<IN1, IN2, O>(copyFunction(fn, i), k1, k2) as unknown as TwoInputOperator<unknown, unknown, unknown>,
+      factory: (i) => new CoProcessOperator<IN1, IN2, O>(make(i), k1, k2) as unknown as TwoInputOperator<unknown, unknown, unknown>,
     };
     return new DataStream<O>(env, t);
   }
