@@ -1,7 +1,7 @@
 import type { StateDescriptor } from '../../state/descriptors.ts';
 import { ReducingStateDescriptor } from '../../state/descriptors.ts';
 import type { ReducingState } from '../../state/state.ts';
-import { GlobalWindow, type TimeWindow, type Window } from './windows.ts';
+import type { GlobalWindow, TimeWindow, Window } from './windows.ts';
 
 /** What a trigger decides for a window. */
 export const TriggerResult = {
@@ -292,4 +292,3 @@ export class NeverTrigger extends Trigger<unknown, GlobalWindow> {
   }
   override onMerge(): void {}
 }
-void GlobalWindow;
