@@ -1,6 +1,10 @@
 import type { Admin, Consumer, Producer } from '@platformatic/kafka';
+import { CliError } from './cli-error.ts';
 import type { CliContext } from './context.ts';
 import { javaCompatiblePartitioner } from './produce/partitioner.ts';
+
+/** How long the first exchange with the cluster may take before the command gives up. */
+const REACH_TIMEOUT_MS = 6_000;
 
 /**
  * Connection settings shared by the CLI's clients: fail fast when nothing answers (a CLI must not
@@ -20,19 +24,53 @@ export function baseClientOptions(ctx: CliContext, clientId: string) {
 /** The client library, loaded on first use so that `--help` and option errors stay fast. */
 const kafka = () => import('@platformatic/kafka');
 
-export async function createAdmin(ctx: CliContext): Promise<Admin> {
-  const { Admin } = await kafka();
-  return new Admin(baseClientOptions(ctx, 'sluice-cli-admin'));
+interface Client {
+  metadata(options: { topics: string[] }): Promise<unknown>;
+  close(): Promise<void>;
 }
 
-/** Runs `fn` with an Admin client and always closes it. */
+/**
+ * Makes sure the bootstrap servers answer like Kafka before the command starts: a refused
+ * connection fails at once, a silent server (wrong port, firewall) after REACH_TIMEOUT_MS rather
+ * than after the clients' request timeouts and retries.
+ */
+async function reachable<T extends Client>(client: T, ctx: CliContext): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new CliError(`cannot connect to Kafka at ${ctx.bootstrapText}: no answer within ${REACH_TIMEOUT_MS / 1000} s (is a Kafka broker listening there?)`)),
+      REACH_TIMEOUT_MS,
+    );
+  });
+  try {
+    await Promise.race([client.metadata({ topics: [] }), timeout]);
+    return client;
+  } catch (err) {
+    // Not awaited: closing may wait for the request that never got an answer.
+    void client.close().catch(() => {});
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function createAdmin(ctx: CliContext): Promise<Admin> {
+  const { Admin } = await kafka();
+  return reachable(new Admin(baseClientOptions(ctx, 'sluice-cli-admin')), ctx);
+}
+
+/** Runs `fn` with an Admin client and closes it. */
 export async function withAdmin<T>(ctx: CliContext, fn: (admin: Admin) => Promise<T>): Promise<T> {
   const admin = await createAdmin(ctx);
+  let result: T;
   try {
-    return await fn(admin);
-  } finally {
-    await admin.close().catch(() => {});
+    result = await fn(admin);
+  } catch (err) {
+    void admin.close().catch(() => {});
+    throw err;
   }
+  await admin.close().catch(() => {});
+  return result;
 }
 
 export type BytesConsumer = Consumer<Buffer, Buffer, Buffer, Buffer>;
@@ -40,15 +78,17 @@ export type BytesProducer = Producer<Buffer, Buffer, Buffer, Buffer>;
 
 export async function createConsumer(ctx: CliContext, groupId: string, isolationLevel: number): Promise<BytesConsumer> {
   const { Consumer } = await kafka();
-  return new Consumer({
+  const consumer: BytesConsumer = new Consumer({
     ...baseClientOptions(ctx, 'sluice-cli-consumer'),
     groupId,
     isolationLevel,
     maxWaitTime: 500,
   });
+  return reachable(consumer, ctx);
 }
 
 export async function createProducer(ctx: CliContext): Promise<BytesProducer> {
   const { Producer } = await kafka();
-  return new Producer({ ...baseClientOptions(ctx, 'sluice-cli-producer'), partitioner: javaCompatiblePartitioner() });
+  const producer: BytesProducer = new Producer({ ...baseClientOptions(ctx, 'sluice-cli-producer'), partitioner: javaCompatiblePartitioner() });
+  return reachable(producer, ctx);
 }

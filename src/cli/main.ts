@@ -4,6 +4,7 @@ import { UsageError } from './cli-error.ts';
 import { registerConsumeCommand } from './commands/consume.ts';
 import { registerGroupsCommand } from './commands/groups.ts';
 import { registerProduceCommand } from './commands/produce.ts';
+import { registerRunCommand } from './commands/run.ts';
 import { registerTopicsCommand } from './commands/topics.ts';
 import { errorDetails, errorLine } from './format-error.ts';
 
@@ -29,6 +30,7 @@ registerTopicsCommand(program);
 registerProduceCommand(program);
 registerConsumeCommand(program);
 registerGroupsCommand(program);
+registerRunCommand(program);
 
 /** The subcommand named on the command line (skipping global options and their values). */
 function commandName(args: string[]): string | undefined {

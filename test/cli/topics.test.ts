@@ -36,6 +36,10 @@ describe('sluice topics', () => {
     assert.match(out, /^2\s+\d+\s+\d+\s+\d+\s+0\s+0\s+0$/m);
     assert.match(out, /^retention\.ms\s+3600000\s+topic$/m);
     assert.match(out, /^cleanup\.policy\s+delete\s+topic$/m);
+    assert.doesNotMatch(out, /^segment\.bytes/m);
+    const all = await cli(['topics', 'describe', 'orders', '--all-configs']);
+    assert.match(all.stdout, /^retention\.ms\s+3600000\s+topic$/m);
+    assert.match(all.stdout, /^segment\.bytes\s+\d+\s+default$/m);
 
     const deleted = await cli(['topics', 'delete', 'orders']);
     assert.equal(deleted.code, 0, deleted.stderr);

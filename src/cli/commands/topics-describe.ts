@@ -16,6 +16,7 @@ const CONFIG_SOURCES: Record<number, string> = {
   8: 'group',
 };
 
+const TOPIC_CONFIG = 1;
 const EARLIEST = -2n;
 const LATEST = -1n;
 
@@ -25,12 +26,13 @@ export function registerTopicsDescribe(topics: Command): void {
     .command('describe')
     .description('show partitions (leader, replicas, earliest and latest offsets) and configs of a topic')
     .argument('<name>', 'topic name')
-    .action(async (name: string, _opts: object, command: Command) => {
+    .option('--all-configs', 'list every config, not only those set on the topic')
+    .action(async (name: string, opts: { allConfigs?: boolean }, command: Command) => {
       const ctx = cliContext(command);
       const text = await withAdmin(ctx, async (admin) => {
         await requireTopic(admin, name);
         try {
-          return await describeTopic(admin, name);
+          return await describeTopic(admin, name, Boolean(opts.allConfigs));
         } catch (err) {
           throw new CliError(`cannot describe topic "${name}"`, { cause: err });
         }
@@ -39,7 +41,7 @@ export function registerTopicsDescribe(topics: Command): void {
     });
 }
 
-async function describeTopic(admin: Admin, name: string): Promise<string> {
+async function describeTopic(admin: Admin, name: string, allConfigs: boolean): Promise<string> {
   const metadata = await admin.metadata({ topics: [name], forceUpdate: true });
   const topic = metadata.topics.get(name);
   if (!topic) throw new CliError(`topic "${name}" does not exist`);
@@ -63,7 +65,9 @@ async function describeTopic(admin: Admin, name: string): Promise<string> {
       low === undefined || high === undefined ? '-' : String(high - low),
     ];
   });
-  const entries = (configs[0]?.configs ?? []).slice().sort((a, b) => a.name.localeCompare(b.name));
+  const entries = (configs[0]?.configs ?? [])
+    .filter((c) => allConfigs || c.configSource === TOPIC_CONFIG)
+    .sort((a, b) => a.name.localeCompare(b.name));
   const configRows = entries.map((c) => [
     c.name,
     c.isSensitive ? '(sensitive)' : (c.value ?? '(null)'),
@@ -72,8 +76,8 @@ async function describeTopic(admin: Admin, name: string): Promise<string> {
 
   let out = `Topic: ${name}\nTopic ID: ${topic.id}\nPartitions: ${topic.partitionsCount}\n\n`;
   out += formatTable(['PARTITION', 'LEADER', 'REPLICAS', 'ISR', 'EARLIEST', 'LATEST', 'MESSAGES'], rows);
-  out += '\nConfigs:\n';
-  out += configRows.length ? formatTable(['NAME', 'VALUE', 'SOURCE'], configRows) : '(none reported)\n';
+  out += allConfigs ? '\nConfigs:\n' : '\nConfigs set on the topic (--all-configs lists every config):\n';
+  out += configRows.length ? formatTable(['NAME', 'VALUE', 'SOURCE'], configRows) : '(none)\n';
   return out;
 }
 
