@@ -92,6 +92,14 @@ export class JoinedStreams<IN1, IN2> {
 /**
  * `a.coGroup(b).where(ka).equalTo(kb).window(assigner).apply(fn)`: both groups of each key and
  * window (either may be empty) — outer joins are built with it.
+ *
+ * @example
+ * ```ts
+ * orders.coGroup(payments)
+ *   .where((o) => o.id).equalTo((p) => p.orderId)
+ *   .window(TumblingEventTimeWindows.of(60_000))
+ *   .apply((os, ps, out) => { for (const o of os) if (ps.length === 0) out.collect(`unpaid ${o.id}`); });
+ * ```
  */
 export class CoGroupedStreams<IN1, IN2> {
   readonly #a: DataStream<IN1>;

@@ -143,7 +143,16 @@ export class WindowedStream<T, K, W extends Window> extends WindowedBase<T, K, W
   }
 }
 
-/** Windows over a whole non-keyed stream (`windowAll`); runs as one subtask. */
+/**
+ * Windows over a whole non-keyed stream (`windowAll`); runs as one subtask.
+ *
+ * @example
+ * ```ts
+ * import { TumblingEventTimeWindows } from 'sluice';
+ * const perMinute = clicks.windowAll(TumblingEventTimeWindows.of(60_000))
+ *   .process((ctx, els, out) => out.collect({ minute: ctx.window().start, clicks: els.length }));
+ * ```
+ */
 export class AllWindowedStream<T, W extends Window> extends WindowedBase<T, 0, W> {
   readonly #input: DataStream<T>;
   constructor(input: DataStream<T>, assigner: WindowAssigner<T, W>) {

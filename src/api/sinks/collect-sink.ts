@@ -3,6 +3,14 @@ import type { Sink, SinkWriter } from './sink.ts';
 /**
  * Collects records into an array shared by all parallel instances (in-process jobs). With a
  * `limit`, calls `onLimit` once that many records have arrived.
+ *
+ * @example
+ * ```ts
+ * const sink = new CollectSink<number>();
+ * env.fromElements(1, 2).sinkTo(sink);
+ * await env.execute();
+ * sink.values; // [1, 2]
+ * ```
  */
 export class CollectSink<T> implements Sink<T> {
   readonly values: T[] = [];

@@ -38,6 +38,13 @@ export class CollectionSource<T> implements Source<T> {
 /**
  * A source over any iterable or async iterable (`env.addSource(iterable)`), bounded by default.
  * Records are pulled one at a time; async iterables are read ahead by one element.
+ *
+ * @example
+ * ```ts
+ * async function* lines() { yield 'a'; yield 'b'; }
+ * env.addSource(lines()).print();
+ * env.fromSource(new IterableSource(lines(), { bounded: false }), WatermarkStrategy.noWatermarks(), 'live');
+ * ```
  */
 export class IterableSource<T> implements Source<T> {
   readonly #iterable: Iterable<T> | AsyncIterable<T>;

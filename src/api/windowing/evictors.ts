@@ -49,7 +49,14 @@ export class CountEvictor<T = unknown, W extends Window = Window> implements Evi
   }
 }
 
-/** Keeps the elements whose timestamp is within `windowSize` ms of the newest one. */
+/**
+ * Keeps the elements whose timestamp is within `windowSize` ms of the newest one.
+ *
+ * @example
+ * ```ts
+ * keyed.window(TumblingEventTimeWindows.of(60_000)).evictor(TimeEvictor.of(10_000)).process(lastTenSeconds);
+ * ```
+ */
 export class TimeEvictor<T = unknown, W extends Window = Window> implements Evictor<T, W> {
   readonly windowSize: number;
   readonly doEvictAfter: boolean;
