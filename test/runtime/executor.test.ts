@@ -25,8 +25,10 @@ test('cancel() ends an unbounded job with JobCancelledError', async () => {
   const client = await env.executeAsync('open');
   await tick();
   assert.deepEqual(sink.values, [1]);
+  assert.equal(client.getJobStatus(), 'RUNNING');
   client.cancel();
   await assert.rejects(client.result, JobCancelledError);
+  assert.equal(client.getJobStatus(), 'CANCELED');
 });
 
 class Reminder extends KeyedProcessFunction<string, string, string> {

@@ -83,3 +83,25 @@ test('a windowed job gives the same results on the LMDB backend as on the heap',
   assert.equal(heap.length, 2500);
   assert.deepEqual(onDisk, heap);
 });
+
+test('snapshots are portable between the heap and LMDB backends', async () => {
+  const { HeapKeyedStateBackend } = await import('sluice');
+  const clock = new ManualClock(0);
+  const heap = new HeapKeyedStateBackend({ operatorUid: 'op', clock });
+  const m = heap.getOrCreateState(new MapStateDescriptor<string, number>('m'), voidNamespaceSerializer);
+  heap.setCurrentKey(['tuple', 1]);
+  m.put('x', 1);
+  const owner = new LmdbStateBackend({ path: dir() });
+  const lmdb = owner.createKeyedStateBackend({ operatorUid: 'op', subtaskIndex: 0, clock, trackChanges: false });
+  lmdb.restore([structuredClone(heap.snapshot(1))]);
+  const m2 = lmdb.getOrCreateState(new MapStateDescriptor<string, number>('m'), voidNamespaceSerializer);
+  lmdb.setCurrentKey(['tuple', 1]);
+  assert.equal(m2.get('x'), 1);
+  const back = new HeapKeyedStateBackend({ operatorUid: 'op', clock });
+  back.restore([structuredClone(lmdb.snapshot(2))]);
+  const m3 = back.getOrCreateState(new MapStateDescriptor<string, number>('m'), voidNamespaceSerializer);
+  back.setCurrentKey(['tuple', 1]);
+  assert.deepEqual([...m3.entries()], [['x', 1]]);
+  lmdb.dispose();
+  await owner.close();
+});

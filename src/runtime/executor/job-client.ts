@@ -21,6 +21,8 @@ export interface JobSnapshot {
   readonly sources: Record<string, unknown[]>;
 }
 
+export type JobStatus = 'RUNNING' | 'FINISHED' | 'FAILED' | 'CANCELED';
+
 /**
  * Handle of a running job (`env.executeAsync()`).
  *
@@ -34,6 +36,8 @@ export interface JobSnapshot {
  */
 export interface JobClient {
   readonly jobName: string;
+  /** RUNNING until the job settles. */
+  getJobStatus(): JobStatus;
   /** Settles when the job ends: resolves when its inputs end, rejects on failure or cancel. */
   readonly result: Promise<JobExecutionResult>;
   cancel(): void;

@@ -15,7 +15,7 @@ import { subtaskForKey } from '../partitioning/key-partitioner.ts';
 import { wireOutputs } from './wiring.ts';
 import { SourceTask } from './source-task.ts';
 import { SinkOperator } from '../operators/sink-operator.ts';
-import type { JobClient, JobExecutionResult, JobSnapshot } from './job-client.ts';
+import type { JobClient, JobExecutionResult, JobSnapshot, JobStatus } from './job-client.ts';
 
 /** A clock that tells listeners when it moves (the testing module's manual clock). */
 export interface ObservableClock extends Clock {
@@ -296,9 +296,15 @@ export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClie
   );
   // Mark as handled: callers that only cancel must not crash the process with an unhandled rejection.
   result.catch(() => {});
+  let status: JobStatus = 'RUNNING';
+  result.then(
+    () => void (status = 'FINISHED'),
+    (e: unknown) => void (status = e instanceof JobCancelledError ? 'CANCELED' : 'FAILED'),
+  );
   return {
     jobName: graph.jobName,
     result,
+    getJobStatus: () => status,
     cancel: () => {
       cancelled = true;
       signal();
