@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { cliContext } from '../context.ts';
-import { AssignedReader } from '../consume/assigned-reader.ts';
+import { AssignedReader, isUnknownTopic } from '../consume/assigned-reader.ts';
 import { GroupReader } from '../consume/group-reader.ts';
 import { formatRecord, type RecordReader } from '../consume/record.ts';
 import { StdoutWriter } from '../consume/stdout-writer.ts';
@@ -64,6 +64,7 @@ export function registerConsumeCommand(program: Command): void {
           count += take.length;
         }
       } catch (err) {
+        if (isUnknownTopic(err)) throw new CliError(`topic "${topic}" no longer exists (after ${count} record${count === 1 ? '' : 's'})`);
         throw new CliError(`cannot consume from topic "${topic}"`, { cause: err });
       } finally {
         await reader.close();

@@ -56,8 +56,12 @@ export function registerProduceCommand(program: Command): void {
         compression: opts.compression,
       });
       let lineNumber = 0;
+      const lines = createInterface({ input, crlfDelay: Infinity });
+      // Ctrl-C ends the input like Ctrl-D: what was read is sent and counted.
+      const onSignal = () => lines.close();
+      process.once('SIGINT', onSignal);
       try {
-        for await (const line of createInterface({ input, crlfDelay: Infinity })) {
+        for await (const line of lines) {
           lineNumber++;
           if (line === '' && opts.skipEmpty) continue;
           const { key, value } = parseLine(line, lineNumber, opts.keySeparator);
@@ -71,6 +75,7 @@ export function registerProduceCommand(program: Command): void {
         if (err instanceof CliError) throw new CliError(`${err.message} (${sentBefore})`, { cause: err.cause });
         throw new CliError(`cannot send to topic "${topic}" (${sentBefore})`, { cause: err });
       } finally {
+        process.off('SIGINT', onSignal);
         await producer.close().catch(() => {});
       }
       process.stdout.write(`Sent ${sender.sent} record${sender.sent === 1 ? '' : 's'} to ${topic}\n`);

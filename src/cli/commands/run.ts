@@ -37,8 +37,9 @@ export function registerRunCommand(program: Command): void {
     .command('run')
     .description('run a Sluice job file (TypeScript or JavaScript; it imports from "sluice" and calls env.execute())')
     .argument('<job>', 'the job file, e.g. examples/upper-case/job.ts')
+    .argument('[args...]', 'arguments for the job (its process.argv.slice(2), as with `node JOB.ts args`)')
     .option('-p, --parallelism <n>', 'default parallelism of the job')
-    .action(async (job: string, opts: { parallelism?: string }, command: Command) => {
+    .action(async (job: string, args: string[], opts: { parallelism?: string }, command: Command) => {
       const ctx = cliContext(command);
       if (opts.parallelism !== undefined) {
         const n = Number(opts.parallelism);
@@ -49,6 +50,7 @@ export function registerRunCommand(program: Command): void {
       const file = resolvePath(job);
       if (!existsSync(file)) throw new UsageError(`no job file at ${file}`);
       resolveSluiceToThisPackage();
+      process.argv = [process.argv[0]!, file, ...args];
       const stop = (signal: NodeJS.Signals): void => {
         // Offsets are committed only after the sinks flushed (at checkpoints): stopping here loses nothing.
         process.stderr.write(`sluice: ${signal}: stopping the job (it resumes from its last checkpoint)\n`);

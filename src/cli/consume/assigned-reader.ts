@@ -122,7 +122,7 @@ export function isUnknownTopic(err: unknown): boolean {
     if (!(e instanceof Error) || seen.has(e)) return false;
     seen.add(e);
     const x = e as Error & { apiId?: string; errors?: unknown[] };
-    if (x.apiId === 'UNKNOWN_TOPIC_OR_PARTITION' || /^Unknown topic /.test(x.message)) return true;
+    if (x.apiId === 'UNKNOWN_TOPIC_OR_PARTITION' || x.apiId === 'UNKNOWN_TOPIC_ID' || /^Unknown topic /.test(x.message)) return true;
     return (x.errors ?? []).some(walk) || walk(x.cause);
   };
   return walk(err);
