@@ -3,6 +3,7 @@ import type { ProduceRequest } from '../../protocol/messages/produce.ts';
 import { ErrorCode } from '../../protocol/error-codes.ts';
 import { validateBatches } from '../../protocol/records/index.ts';
 import { ProducerStateError, type PartitionLog, type AppendResult } from '../log/partition-log.ts';
+import { keylessRecordProblem } from '../log/cleaner/require-keys.ts';
 
 interface PartitionResult {
   index: number;
@@ -52,6 +53,15 @@ export function handleProduce(ctx: RequestContext, req: ProduceRequest): object 
           if (span.size > log.config.maxMessageBytes) {
             return failed(pd.index, ErrorCode.MESSAGE_TOO_LARGE, `batch of ${span.size} bytes exceeds max.message.bytes`);
           }
+        }
+        if (log.config.compact) {
+          let problem: string | null;
+          try {
+            problem = keylessRecordProblem(records, spans, `${topicData.name}-${pd.index}`);
+          } catch (err) {
+            return failed(pd.index, ErrorCode.CORRUPT_MESSAGE, `records do not decode: ${(err as Error).message}`);
+          }
+          if (problem) return failed(pd.index, ErrorCode.INVALID_RECORD, problem);
         }
         let result: AppendResult;
         try {

@@ -210,3 +210,19 @@ for (const [codec, number] of [
     await expectCompacted(topic, number, true);
   });
 }
+
+test('a record without a key is refused on a compacted topic (INVALID_RECORD), as Kafka does', async () => {
+  await createTopic('cmp-keyless');
+  const producer = kafka.producer({ retry: { retries: 0 } });
+  await producer.connect();
+  try {
+    await assert.rejects(
+      producer.send({ topic: 'cmp-keyless', messages: [{ key: 'a', value: '1' }, { value: 'no key' }] }),
+      (err: Error & { type?: string }) => err.type === 'INVALID_RECORD' || /INVALID_RECORD|without key/i.test(String(err.message) + JSON.stringify(err)),
+    );
+    await producer.send({ topic: 'cmp-keyless', messages: [{ key: 'a', value: '1' }] });
+  } finally {
+    await producer.disconnect();
+  }
+  assert.deepEqual(await consumeAll('cmp-keyless'), [{ key: 'a', value: '1' }]);
+});
