@@ -129,9 +129,9 @@ export { StateAccessError } from './state/errors.ts';
 
 // Runtime surface
 export { UserFunctionError, JobConfigurationError, MissingTimestampError, JobCancelledError, WindowMergeError } from './runtime/errors.ts';
-export type { JobClient, JobExecutionResult, JobSnapshot, JobStatus } from './runtime/executor/job-client.ts';
+export type { JobClient, JobExecutionResult, JobSnapshot, JobStatus, JobMetrics } from './runtime/executor/job-client.ts';
 export { subtaskForKey } from './runtime/partitioning/key-partitioner.ts';
-export type { OperatorSnapshot } from './runtime/operators/operator.ts';
+export type { OperatorSnapshot, OperatorMetrics } from './runtime/operators/operator.ts';
 
 // Kafka connectors
 export * from './connectors/kafka/index.ts';

@@ -60,6 +60,12 @@ test('processing-time timers fire when the manual clock advances', async () => {
   clock.advance(500);
   await tick();
   assert.deepEqual(sink.values.sort(), ['a:2@1000:PROCESSING_TIME:1000', 'b:2@1000:PROCESSING_TIME:1000']);
+  const metrics = client.getMetrics();
+  assert.deepEqual(metrics.sources, [{ uid: 'source-in-0', subtaskIndex: 0, recordsOut: 4, ended: false }]);
+  const keyed = metrics.operators.filter((m) => m.name === 'KeyedProcess');
+  assert.equal(keyed.reduce((n, m) => n + m.keyedStateEntries, 0), 2);
+  assert.equal(keyed.reduce((n, m) => n + m.processingTimeTimers, 0), 1, 'b has a timer at 1500 left');
+  assert.equal(metrics.operators.filter((m) => m.name === 'Sink').reduce((n, m) => n + (m.recordsIn ?? 0), 0), 2);
   clock.advance(500);
   await tick();
   assert.deepEqual(sink.values.slice(2), ['b:2@1500:PROCESSING_TIME:1500']);

@@ -1,4 +1,4 @@
-import type { OperatorSnapshot } from '../operators/operator.ts';
+import type { OperatorMetrics, OperatorSnapshot } from '../operators/operator.ts';
 
 /** What a finished job reports. */
 export interface JobExecutionResult {
@@ -23,6 +23,12 @@ export interface JobSnapshot {
 
 export type JobStatus = 'RUNNING' | 'FINISHED' | 'FAILED' | 'CANCELED';
 
+/** A point-in-time view of a running job. */
+export interface JobMetrics {
+  sources: Array<{ uid: string; subtaskIndex: number; recordsOut: number; ended: boolean }>;
+  operators: OperatorMetrics[];
+}
+
 /**
  * Handle of a running job (`env.executeAsync()`).
  *
@@ -38,6 +44,8 @@ export interface JobClient {
   readonly jobName: string;
   /** RUNNING until the job settles. */
   getJobStatus(): JobStatus;
+  /** Current figures: per source subtask (records read, watermark) and per operator subtask. */
+  getMetrics(): JobMetrics;
   /** Settles when the job ends: resolves when its inputs end, rejects on failure or cancel. */
   readonly result: Promise<JobExecutionResult>;
   cancel(): void;

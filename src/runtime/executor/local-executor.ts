@@ -305,6 +305,10 @@ export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClie
     jobName: graph.jobName,
     result,
     getJobStatus: () => status,
+    getMetrics: () => ({
+      sources: sourceTasks.map(({ v, task }, i) => ({ uid: v.uid, subtaskIndex: sourceTasks.slice(0, i).filter((s) => s.v === v).length, recordsOut: task.records, ended: task.ended })),
+      operators: [...operators.values()].flatMap((list) => list.map((op) => op.metrics())),
+    }),
     cancel: () => {
       cancelled = true;
       signal();

@@ -40,6 +40,20 @@ export interface Backpressure {
 }
 
 const DEFAULT_STATE_BACKEND = new HashMapStateBackend();
+/** What `JobClient.getMetrics()` reports per operator subtask. */
+export interface OperatorMetrics {
+  uid: string;
+  name: string;
+  subtaskIndex: number;
+  currentWatermark: number;
+  keyedStateEntries: number;
+  eventTimeTimers: number;
+  processingTimeTimers: number;
+  /** Records written (sinks) or late records dropped (windows), when the operator counts them. */
+  recordsIn?: number;
+  lateRecordsDropped?: number;
+}
+
 /** Snapshot of one operator subtask: keyed state, timers and operator-specific state. */
 export interface OperatorSnapshot {
   uid: string;
@@ -142,6 +156,25 @@ export abstract class AbstractStreamOperator<OUT> {
   }
 
   notifyCheckpointComplete(_checkpointId: number): void {}
+
+  /** Point-in-time figures of this subtask (read on demand; nothing is counted per record here). */
+  metrics(): OperatorMetrics {
+    let eventTimers = 0;
+    let processingTimers = 0;
+    for (const t of this.#timerServices.values()) {
+      eventTimers += t.numEventTimeTimers();
+      processingTimers += t.numProcessingTimeTimers();
+    }
+    return {
+      uid: this.uid,
+      name: this.name,
+      subtaskIndex: this.subtaskIndex,
+      currentWatermark: this.currentWatermark,
+      keyedStateEntries: this.backend?.numEntries() ?? 0,
+      eventTimeTimers: eventTimers,
+      processingTimeTimers: processingTimers,
+    };
+  }
 
   /** Resolves when the operator has no asynchronous work left (awaited before `endInput`). */
   drain(): Promise<void> {

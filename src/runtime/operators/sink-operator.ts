@@ -31,7 +31,13 @@ export class SinkOperator<T> extends OneInputOperator<T, never> {
     timestamp: () => (this.#ts === NO_TIMESTAMP ? undefined : this.#ts),
     currentWatermark: () => this.currentWatermark,
   };
+  /** Records written so far. */
+  recordsIn = 0;
+  override metrics(): ReturnType<OneInputOperator<T, never>['metrics']> {
+    return { ...super.metrics(), recordsIn: this.recordsIn };
+  }
   processElement(value: T, timestamp: number): void {
+    this.recordsIn++;
     this.#ts = timestamp;
     try {
       this.#writer.write(value, this.#ctx);

@@ -79,6 +79,10 @@ export class WindowOperator<IN, ACC, V, OUT, K, W extends Window>
     return this.pts.now();
   }
 
+  override metrics(): ReturnType<KeyedOneInputOperator<IN, OUT, K>['metrics']> {
+    return { ...super.metrics(), lateRecordsDropped: this.numLateRecordsDropped };
+  }
+
   override async open(): Promise<void> {
     const b = this.backend!;
     const c = this.cfg.contents;
