@@ -128,7 +128,7 @@ export type { LmdbStateBackendOptions } from './state/lmdb/lmdb-backend.ts';
 export { StateAccessError } from './state/errors.ts';
 
 // Runtime surface
-export { UserFunctionError, JobConfigurationError, MissingTimestampError, JobCancelledError, WindowMergeError } from './runtime/errors.ts';
+export { UserFunctionError, JobConfigurationError, MissingTimestampError, JobCancelledError, WindowMergeError, SourceFailedError } from './runtime/errors.ts';
 export type { JobClient, JobExecutionResult, JobSnapshot, JobStatus, JobMetrics } from './runtime/executor/job-client.ts';
 export { subtaskForKey } from './runtime/partitioning/key-partitioner.ts';
 export type { OperatorSnapshot, OperatorMetrics } from './runtime/operators/operator.ts';

@@ -78,3 +78,18 @@ export class WindowMergeError extends SluiceError {
     );
   }
 }
+
+/** A source reader failed (I/O error, broken input...); `cause` is the original error. */
+export class SourceFailedError extends SluiceError {
+  readonly sourceName: string;
+  readonly sourceUid: string;
+  constructor(sourceName: string, sourceUid: string, subtask: number, cause: unknown) {
+    super(
+      'SLUICE_SOURCE_FAILED',
+      `source '${sourceName}' (uid '${sourceUid}', subtask ${subtask}) failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
+    this.sourceName = sourceName;
+    this.sourceUid = sourceUid;
+  }
+}

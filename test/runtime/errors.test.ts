@@ -113,3 +113,10 @@ test('a timestamp assigner returning a non-number, or a timer at NaN, fails with
   const t = env.fromElements(1).keyBy((n) => n).process((_n, ctx) => ctx.timerService().registerEventTimeTimer(Number.NaN));
   await assert.rejects(t.executeAndCollect(), /a timer needs a timestamp in ms/);
 });
+
+test('a failing source reader fails the job with SLUICE_SOURCE_FAILED', async () => {
+  const { FileSource, SourceFailedError } = await import('sluice');
+  const env = StreamExecutionEnvironment.getExecutionEnvironment();
+  const s = env.fromSource(FileSource.forLines('/nonexistent/sluice/input.txt'), WatermarkStrategy.noWatermarks(), 'missing file');
+  await assert.rejects(s.executeAndCollect(), (e: unknown) => e instanceof SourceFailedError && e.code === 'SLUICE_SOURCE_FAILED' && /source 'Source: missing file'.*ENOENT/.test(e.message));
+});

@@ -5,7 +5,8 @@ import type { WatermarkStrategy } from '../../time/watermark-strategy.ts';
 import type { Clock } from '../../util/clock.ts';
 import type { StateBackend } from '../../state/backend.ts';
 import { logger } from '../../util/logger.ts';
-import { JobCancelledError } from '../errors.ts';
+import { JobCancelledError, SourceFailedError } from '../errors.ts';
+import { SluiceError } from '../../errors.ts';
 import type { JobGraph, JobVertex } from '../graph/job-graph.ts';
 import type { AbstractStreamOperator, OneInputOperator, OperatorServices, TwoInputOperator } from '../operators/operator.ts';
 import type { WatermarkInterval } from '../operators/timestamps-watermarks.ts';
@@ -211,7 +212,13 @@ export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClie
           open++;
           if (task.waiting || holders.size > 0) continue;
           let status: InputStatus = InputStatus.MORE_AVAILABLE;
-          for (let n = 0; n < POLLS_PER_ROUND && status === InputStatus.MORE_AVAILABLE && holders.size === 0; n++) status = task.reader.pollNext(task);
+          try {
+            for (let n = 0; n < POLLS_PER_ROUND && status === InputStatus.MORE_AVAILABLE && holders.size === 0; n++) status = task.reader.pollNext(task);
+          } catch (e) {
+            // Errors of downstream operators pass through; the reader's own become SourceFailedError.
+            if (e instanceof SluiceError) throw e;
+            throw new SourceFailedError(task.name, task.uid, sourceTasks.filter((s) => s.v.uid === task.uid).findIndex((s) => s.task === task), e);
+          }
           if (status === InputStatus.END_OF_INPUT) {
             task.end();
             progressed = true;
