@@ -3,8 +3,14 @@ import { CliError } from './cli-error.ts';
 import type { CliContext } from './context.ts';
 import { javaCompatiblePartitioner } from './produce/partitioner.ts';
 
-/** How long the first exchange with the cluster may take before the command gives up. */
-const REACH_TIMEOUT_MS = 6_000;
+/**
+ * How long the first exchange with the cluster may take before the command gives up:
+ * SLUICE_CONNECT_TIMEOUT_MS, default 6 s.
+ */
+function reachTimeoutMs(): number {
+  const value = Number(process.env.SLUICE_CONNECT_TIMEOUT_MS);
+  return Number.isFinite(value) && value > 0 ? value : 6_000;
+}
 
 /**
  * Connection settings shared by the CLI's clients: fail fast when nothing answers (a CLI must not
@@ -31,15 +37,16 @@ interface Client {
 
 /**
  * Makes sure the bootstrap servers answer like Kafka before the command starts: a refused
- * connection fails at once, a silent server (wrong port, firewall) after REACH_TIMEOUT_MS rather
+ * connection fails at once, a silent server (wrong port, firewall) after reachTimeoutMs() rather
  * than after the clients' request timeouts and retries.
  */
 async function reachable<T extends Client>(client: T, ctx: CliContext): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
+  const ms = reachTimeoutMs();
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new CliError(`cannot connect to Kafka at ${ctx.bootstrapText}: no answer within ${REACH_TIMEOUT_MS / 1000} s (is a Kafka broker listening there?)`)),
-      REACH_TIMEOUT_MS,
+      () => reject(new CliError(`cannot connect to Kafka at ${ctx.bootstrapText}: no answer within ${ms / 1000} s (is a Kafka broker listening there?)`)),
+      ms,
     );
   });
   try {

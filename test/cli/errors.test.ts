@@ -25,7 +25,8 @@ describe('sluice errors', { concurrency: true }, () => {
     ]);
     for (const r of [viaFlag, viaEnv, consume]) {
       assert.equal(r.code, 1, r.stderr);
-      assert.ok(r.ms < 8_000, `took ${r.ms} ms`);
+      // Refused at once; the bound leaves room for process start-up on a busy machine.
+      assert.ok(r.ms < 15_000, `took ${r.ms} ms`);
       assert.equal(r.stdout, '');
       assert.equal(r.stderr.split('\n').length, 2, r.stderr);
       assert.match(r.stderr, new RegExp(`^sluice: cannot connect to Kafka at 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)`));
@@ -43,10 +44,11 @@ describe('sluice errors', { concurrency: true }, () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const { port } = silent.address() as { port: number };
     try {
-      const r = await runCli(['topics', 'list'], { bootstrap: `127.0.0.1:${port}` });
+      const r = await runCli(['topics', 'list'], { bootstrap: `127.0.0.1:${port}`, env: { SLUICE_CONNECT_TIMEOUT_MS: '1500' } });
       assert.equal(r.code, 1, r.stderr);
-      assert.ok(r.ms < 12_000, `took ${r.ms} ms`);
-      assert.equal(r.stderr, `sluice: cannot connect to Kafka at 127.0.0.1:${port}: no answer within 6 s (is a Kafka broker listening there?)\n`);
+      // Generous: the bound is 1.5 s, the rest is process start-up on a busy machine.
+      assert.ok(r.ms < 15_000, `took ${r.ms} ms`);
+      assert.equal(r.stderr, `sluice: cannot connect to Kafka at 127.0.0.1:${port}: no answer within 1.5 s (is a Kafka broker listening there?)\n`);
     } finally {
       silent.close();
     }
