@@ -1,4 +1,5 @@
-import { InputStatus, type Boundedness, type ReaderOutput, type Source, type SourceReader } from '../api/sources/source.ts';
+import { InputStatus, type Boundedness, type ReaderOutput, type Source, type SourceReader, type SourceReaderContext } from '../api/sources/source.ts';
+import { JobConfigurationError } from '../runtime/errors.ts';
 import type { ManualClock } from './manual-clock.ts';
 
 type Step<T> =
@@ -84,9 +85,14 @@ export class TestSource<T> implements Source<T> {
     return this.#open ? 'unbounded' : 'bounded';
   }
 
-  createReader(): SourceReader<T> {
+  createReader(ctx: SourceReaderContext): SourceReader<T> {
     const steps = this.#steps;
     const clock = this.#clock;
+    if (clock !== undefined && steps.some((s) => s.kind === 'advance') && ctx.clock !== clock) {
+      throw new JobConfigurationError(
+        'TestSource.advanceTime moves a ManualClock that is not the job clock: pass the same clock to the environment (getExecutionEnvironment({ clock })) and to new TestSource({ clock })',
+      );
+    }
     const open = this.#open;
     let i = 0;
     let forever: Promise<void> | undefined;

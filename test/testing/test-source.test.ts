@@ -29,3 +29,9 @@ test('advanceTime needs a manual clock', () => {
   assert.equal(moved, 2);
   assert.equal(clock.now(), 11);
 });
+
+test('a TestSource that advances another clock than the job clock is a configuration error', async () => {
+  const env = StreamExecutionEnvironment.getExecutionEnvironment({ clock: new ManualClock() });
+  const s = env.fromSource(new TestSource<string>({ clock: new ManualClock() }).emit('a').advanceTime(5), WatermarkStrategy.noWatermarks(), 'src');
+  await assert.rejects(s.executeAndCollect(), /not the job clock/);
+});
