@@ -110,11 +110,19 @@ def poll_round(consumers, rounds=1):
                 c.commit(asynchronous=False)  # the positions after this batch
 
 
+def poll_until(consumers, cond, what, timeout=60):
+    deadline = time.time() + timeout
+    while not cond():
+        if time.time() > deadline:
+            raise RuntimeError(f"timed out waiting for {what} ({len(seen)} delivered)")
+        poll_round(consumers)
+
+
 a, b = member("a"), member("b")
-poll_round([a, b], 5)
+poll_until([a, b], lambda: len(seen) >= 500, "a and b to consume")
 c = member("c")
 produce(topic, "none", 2000, 2000)
-poll_round([a, b, c], 5)
+poll_until([a, b, c], lambda: len(c.assignment()) > 0 and len(seen) >= 2500, "c to join")
 mid_stream = len(seen)
 progress(f"group: {mid_stream} delivered before b leaves")
 b.close()
