@@ -3,7 +3,7 @@ export { SluiceError } from './errors.ts';
 
 // Environment and streams
 export { StreamExecutionEnvironment } from './api/environment.ts';
-export type { ExecutionEnvironmentOptions, ExecuteOptions, RuntimeMode } from './api/environment.ts';
+export type { ExecutionEnvironmentOptions, ExecuteOptions, RuntimeMode, ExecutionPlan } from './api/environment.ts';
 export { DataStream, DataStreamSink } from './api/datastream.ts';
 export { KeyedStream } from './api/keyed-stream.ts';
 export { WindowedStream, AllWindowedStream } from './api/windowed-stream.ts';

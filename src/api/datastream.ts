@@ -11,6 +11,7 @@ import { copyFunction, toFilterFunction, toFlatMapFunction, toKeyFunction, toMap
 import type { ProcessFunctionLike } from './functions/process.ts';
 import type { OutputTag } from './output-tag.ts';
 import { CollectSink } from './sinks/collect-sink.ts';
+import { StreamSink } from './sinks/stream-sink.ts';
 import { PrintSink } from './sinks/print-sink.ts';
 import type { RichSinkFunction, Sink, SinkFunction } from './sinks/sink.ts';
 import { streamFactories } from './stream-factories.ts';
@@ -265,6 +266,41 @@ export class DataStream<T> {
     const client = this.env.start(jobName, { extraSinks: [s.transformation], stopSignal: stop });
     await client.result;
     return sink.values;
+  }
+
+  /**
+   * Runs the job and returns this stream's records as an async iterator, as they come (also for
+   * unbounded streams). Leaving the loop (`break`) cancels the job; a job failure is thrown by the
+   * iterator. Sources pause while more than `highWaterMark` records wait to be consumed.
+   *
+   * @example
+   * ```ts
+   * for await (const alert of alerts.executeAndStream()) {
+   *   console.log(alert);
+   *   if (alert.severity === 'fatal') break; // stops the job
+   * }
+   * ```
+   */
+  executeAndStream(jobName = 'Sluice Job', options: { highWaterMark?: number } = {}): AsyncIterableIterator<T> {
+    const sink = new StreamSink<T>(options.highWaterMark);
+    const s = this.addOperator<never>('Sink: Stream', () => new SinkOperator<T>(sink));
+    const client = this.env.start(jobName, { extraSinks: [s.transformation] });
+    let cancelled = false;
+    client.result.then(
+      () => sink.end(),
+      (e: unknown) => sink.end(cancelled ? undefined : e),
+    );
+    const iterator: AsyncIterableIterator<T> = {
+      next: () => sink.next(),
+      return: async () => {
+        cancelled = true;
+        client.cancel();
+        await client.result.catch(() => {});
+        return { value: undefined, done: true };
+      },
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
   }
 }
 

@@ -49,6 +49,17 @@ function defaultParallelism(): number {
   return n;
 }
 
+/** `getExecutionPlanJson()`: stages of chained operators and the exchanges into them. */
+export interface ExecutionPlan {
+  jobName: string;
+  stages: Array<{
+    id: number;
+    parallelism: number;
+    operators: Array<{ uid: string; name: string }>;
+    inputs: Array<{ fromStage: number; partitioning: string; sideOutput: string | undefined }>;
+  }>;
+}
+
 /** Options of one execution. */
 export interface ExecuteOptions {
   /** Restore operator state and source positions from a savepoint. */
@@ -217,6 +228,20 @@ export class StreamExecutionEnvironment {
   /** The stages of the job as text (what runs where, and the exchanges between stages). */
   getExecutionPlan(jobName = 'Sluice Job'): string {
     return describeJobGraph(this.compile(jobName));
+  }
+
+  /** The stages of the job as data (for tools and dashboards). */
+  getExecutionPlanJson(jobName = 'Sluice Job'): ExecutionPlan {
+    const g = this.compile(jobName);
+    return {
+      jobName,
+      stages: g.stages.map((st) => ({
+        id: st.id,
+        parallelism: st.parallelism,
+        operators: st.vertices.map((v) => ({ uid: v.uid, name: v.name })),
+        inputs: st.vertices[0]!.inputs.map((e) => ({ fromStage: e.source.stage, partitioning: e.partitioning.kind, sideOutput: e.sideTag?.id })),
+      })),
+    };
   }
 
   #resolveMode(graph: JobGraph): 'streaming' | 'batch' {

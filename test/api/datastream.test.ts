@@ -223,3 +223,37 @@ test('addSink accepts a RichSinkFunction (invoke, open, close), one copy per sub
   await env.execute();
   assert.deepEqual(seen.sort(), ['0:a', '1:b', 'close 0', 'close 1']);
 });
+
+test('executeAndStream: records as an async iterator; break cancels the job; failures are thrown', async () => {
+  const { GeneratorSource, WatermarkStrategy } = await import('sluice');
+  const env = StreamExecutionEnvironment.getExecutionEnvironment({ parallelism: 2 });
+  const got: number[] = [];
+  for await (const n of env.fromSource(new GeneratorSource((i) => i), WatermarkStrategy.noWatermarks(), 'endless').map((i) => i * 2).executeAndStream('live', { highWaterMark: 16 })) {
+    got.push(n);
+    if (got.length === 50) break;
+  }
+  assert.equal(got.length, 50);
+  const bounded: string[] = [];
+  for await (const s of env.fromElements('a', 'b').executeAndStream()) bounded.push(s);
+  assert.deepEqual(bounded, ['a', 'b']);
+  const failing = env.fromElements(1).map(() => {
+    throw new Error('nope');
+  });
+  await assert.rejects(async () => {
+    for await (const _ of failing.executeAndStream()) void _;
+  }, /nope/);
+});
+
+test('the execution plan as data', () => {
+  const env = StreamExecutionEnvironment.getExecutionEnvironment({ parallelism: 2 });
+  env.fromElements(1, 2).map((n) => n).keyBy((n) => n % 2).sum().print();
+  const plan = env.getExecutionPlanJson('p');
+  assert.deepEqual(
+    plan.stages.map((s) => [s.id, s.parallelism, s.operators.map((o) => o.name), s.inputs.map((i) => i.partitioning)]),
+    [
+      [0, 1, ['Source: Collection Source'], []],
+      [1, 2, ['Map'], ['rebalance']],
+      [2, 2, ['Sum()', 'Sink: Print to Std. Out'], ['hash']],
+    ],
+  );
+});
