@@ -204,11 +204,12 @@ export class PartitionLog {
       seg.scanFrom(from, (b: StoredBatch) => {
         if (b.baseOffset < from) return;
         if (isControl(b.attributes)) {
+          if (b.recordCount === 0) return; // a marker the cleaner emptied: its transaction is gone (as Kafka)
           const type = markerTypeOf(seg.readAt(b.pos, b.size));
           this.#producers.onMarker(b.producerId, b.producerEpoch, type === COMMIT_MARKER, b.baseOffset);
         } else {
           this.#producers.onAppend(
-            { producerId: b.producerId, producerEpoch: b.producerEpoch, baseSequence: b.baseSequence, recordCount: b.recordCount, transactional: isTransactional(b.attributes) },
+            { producerId: b.producerId, producerEpoch: b.producerEpoch, baseSequence: b.baseSequence, recordCount: b.lastOffset - b.baseOffset + 1, transactional: isTransactional(b.attributes) },
             b.baseOffset,
             b.lastOffset,
           );

@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { ManualClock } from '../../../src/util/clock.ts';
 import { DELETE_HORIZON_BIT } from '../../../src/protocol/records/index.ts';
 import { tempDir } from '../../helpers/tmp-dir.ts';
@@ -104,8 +106,9 @@ test('an idempotent producer keeps its last batch (emptied) with its producer id
     assert.equal(kept.header.lastOffsetDelta, 1);
     assert.deepEqual(dataRecords(log).map((r) => `${r.key}=${r.value}`), ['a=plain', 'b=plain', 'zz-roll=x']);
     log.close();
+    rmSync(join(dir, 'producer-state.json'), { force: true }); // as after a crash: rebuild from the log
     const reopened = openLog(dir, clock);
-    // The producer state rebuilt from the cleaned log still knows sequence 0-1: a retry is a duplicate.
+    // The producer state rebuilt from the cleaned log still knows sequence 0-1: the next is 2.
     put(reopened, clock, [{ key: 'c', value: 'p1' }], { producerId: 7n, producerEpoch: 3, baseSequence: 2 });
     reopened.close();
   } finally {
