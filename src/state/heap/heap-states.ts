@@ -188,10 +188,11 @@ export class HeapAggregatingState<IN, ACC, OUT, N> extends HeapKvState<N> implem
 
 export class HeapListState<T, N> extends HeapKvState<N> implements ListState<T> {
   protected override readonly elementTtl = true;
+  /** A copy of the elements: changing it does not change the state (use `update`). */
   get(): T[] {
     const e = this.entry();
     if (e === undefined) return [];
-    if (this.ttl === undefined) return e.v as T[];
+    if (this.ttl === undefined) return (e.v as T[]).slice();
     return this.#liveStamped(e).map((s) => s.v);
   }
   #liveStamped(e: Entry): Stamped<T>[] {
@@ -243,10 +244,11 @@ export class HeapListState<T, N> extends HeapKvState<N> implements ListState<T> 
 
 export class HeapMapState<UK, UV, N> extends HeapKvState<N> implements MapState<UK, UV> {
   protected override readonly elementTtl = true;
-  #map(create: boolean): Map<UK, unknown> | undefined {
+  /** The map of the current key; `write` marks the entry as changed (for snapshots and changelogs). */
+  #map(create: boolean, write = create): Map<UK, unknown> | undefined {
     const e = this.entry();
     if (e !== undefined) {
-      e.e = this.host.epoch;
+      if (write) e.e = this.host.epoch;
       return e.v as Map<UK, unknown>;
     }
     if (!create) return undefined;
@@ -278,7 +280,7 @@ export class HeapMapState<UK, UV, N> extends HeapKvState<N> implements MapState<
     for (const [k, v] of entries) this.put(k, v);
   }
   remove(key: UK): void {
-    const m = this.#map(false);
+    const m = this.#map(false, true);
     if (m !== undefined && m.delete(key) && m.size === 0) this.clear();
   }
   contains(key: UK): boolean {
