@@ -5,7 +5,7 @@ import type { ChildProcess } from 'node:child_process';
 import { Producer, stringSerializers } from '@platformatic/kafka';
 import { spawnBrokerProcess } from '../../helpers/broker.ts';
 import { tempDir } from '../../helpers/tmp-dir.ts';
-import { createTopics, kafkaAt, kafkajsRead, sleep, writeSentinels } from '../../compat/txn/txn-helpers.ts';
+import { committedOffsets, createTopics, kafkaAt, kafkajsRead, sleep, writeSentinels } from '../../compat/txn/txn-helpers.ts';
 import { rdkafkaRead } from './rdkafka-read.ts';
 
 // kill -9 of the broker process with transactions open, committed and aborted, and with
@@ -45,7 +45,7 @@ function dataDir(): string {
 
 const range = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
 
-test('kill -9 with open, committed and aborted transactions and idempotent producers mid-stream', async () => {
+test('kill -9 with open, committed and aborted transactions (with group offsets) and idempotent producers mid-stream', async () => {
   const dir = dataDir();
   let { bootstrap, child } = await start(dir);
   const port = Number(bootstrap.split(':')[1]);
@@ -57,9 +57,11 @@ test('kill -9 with open, committed and aborted transactions and idempotent produ
   await a.connect();
   const ta = await a.transaction();
   await ta.send({ topic: 'crash-tx', messages: range('ca', 10).map((value, i) => ({ partition: i % 2, value })) });
+  await ta.sendOffsets({ consumerGroupId: 'crash-g', topics: [{ topic: 'crash-idem', partitions: [{ partition: 0, offset: '5' }] }] });
   await ta.commit();
   const oa = await a.transaction();
   await oa.send({ topic: 'crash-tx', messages: range('oa', 10).map((value, i) => ({ partition: i % 2, value })) });
+  await oa.sendOffsets({ consumerGroupId: 'crash-g', topics: [{ topic: 'crash-idem', partitions: [{ partition: 0, offset: '7' }, { partition: 1, offset: '3' }] }] });
 
   // @platformatic/kafka: committed, aborted, then open (its `timeout` is its transaction timeout).
   const b = new Producer({ clientId: 'crash-b', bootstrapBrokers: [bootstrap], idempotent: true, transactionalId: 'crash-b', serializers: stringSerializers, timeout: 3000, retryDelay: 100, retries: 2 });
@@ -100,6 +102,7 @@ test('kill -9 with open, committed and aborted transactions and idempotent produ
   await writeSentinels(bootstrap, 'crash-tx', 2);
   const committed = await rdkafkaRead(bootstrap, 'crash-tx', 2, 'committed');
   assert.deepEqual(committed, [...range('ca', 10), ...range('cb', 10)].sort(), 'read_committed: the committed transactions, nothing else');
+  assert.deepEqual(await committedOffsets(bootstrap, 'crash-g', 'crash-idem'), [5, -1], 'group offsets: the committed transaction\'s, not the open one\'s');
   const all = await kafkajsRead(bootstrap, 'crash-tx', 2, 'uncommitted');
   assert.deepEqual(all, [...range('ca', 10), ...range('cb', 10), ...range('xb', 10), ...range('oa', 10), ...range('ob', 10)].sort(), 'nothing lost from the log');
 
