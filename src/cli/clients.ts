@@ -1,6 +1,7 @@
 import type { Admin, Consumer, Producer } from '@platformatic/kafka';
 import { CliError } from './cli-error.ts';
 import type { CliContext } from './context.ts';
+import { filterAbortedFetches } from './consume/aborted-filter.ts';
 import { javaCompatiblePartitioner } from './produce/partitioner.ts';
 
 /**
@@ -91,6 +92,7 @@ export async function createConsumer(ctx: CliContext, groupId: string, isolation
     isolationLevel,
     maxWaitTime: 500,
   });
+  if (isolationLevel === 1) filterAbortedFetches(consumer);
   return reachable(consumer, ctx);
 }
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { murmur2 } from '../../src/runtime/partitioning/murmur2.ts';
+import { Producer, stringSerializers } from '@platformatic/kafka';
 import { startTestBroker } from '../helpers/broker.ts';
 import { tempDir } from '../helpers/tmp-dir.ts';
 import { runCli } from './run-cli.ts';
@@ -61,6 +62,42 @@ describe('sluice produce and consume', () => {
     const missing = await cli(['produce', 'lines', '--key-separator', '='], 'a=1\nno separator here\n');
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /^sluice: line 2 has no key separator "=".*\(1 record was sent before\)\n$/);
+  });
+
+  test('--isolation read_committed hides aborted and open transactions, with and without a group', async () => {
+    assert.equal((await cli(['topics', 'create', 'txn', '--partitions', '1'])).code, 0);
+    const producer = new Producer({
+      clientId: 'txn-test',
+      bootstrapBrokers: [broker.bootstrap],
+      serializers: stringSerializers,
+      transactionalId: 'cli-test-txn',
+      idempotent: true,
+      acks: -1,
+    });
+    try {
+      const inTransaction = async (values: string[], end: 'commit' | 'abort' | 'open') => {
+        const tx = await producer.beginTransaction();
+        await tx.send({ messages: values.map((value) => ({ topic: 'txn', value })) });
+        if (end === 'commit') await tx.commit();
+        if (end === 'abort') await tx.abort();
+      };
+      await inTransaction(['aborted-1', 'aborted-2'], 'abort');
+      await inTransaction(['committed-1'], 'commit');
+      await inTransaction(['aborted-3'], 'abort');
+      await inTransaction(['committed-2'], 'commit');
+      await inTransaction(['open-1'], 'open');
+
+      const [committed, grouped, everything] = await Promise.all([
+        cli(['consume', 'txn', '--from-beginning', '--isolation', 'read_committed', '--timeout-ms', '1000']),
+        cli(['consume', 'txn', '--group', 'txn-readers', '--from-beginning', '--isolation', 'read_committed', '--timeout-ms', '1500']),
+        cli(['consume', 'txn', '--from-beginning', '--isolation', 'read_uncommitted', '-n', '6']),
+      ]);
+      assert.equal(committed.stdout, 'committed-1\ncommitted-2\n', committed.stderr);
+      assert.equal(grouped.stdout, 'committed-1\ncommitted-2\n', grouped.stderr);
+      assert.equal(everything.stdout, 'aborted-1\naborted-2\ncommitted-1\naborted-3\ncommitted-2\nopen-1\n', everything.stderr);
+    } finally {
+      await producer.close(true);
+    }
   });
 
   test('records spread over partitions are all consumed; unknown topics fail', async () => {
