@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { ManualClock } from '../../../src/util/clock.ts';
+import { LogManager } from '../../../src/broker/log/log-manager.ts';
 import { LogCleaner } from '../../../src/broker/log/cleaner/index.ts';
 import { tempDir } from '../../helpers/tmp-dir.ts';
 import { dataRecords, openLog, put, readBatches, roll, HOUR } from './cleaner-helpers.ts';
@@ -110,6 +113,37 @@ test('compact,delete topics are compacted and still obey retention', async () =>
     roll(log, clock);
     assert.ok(log.applyRetention() > 0);
     assert.ok(readBatches(log).every((b) => b.records.every((r) => r.key === 'zz-roll')));
+  } finally {
+    cleanup();
+  }
+});
+
+test('a round is abandoned, not failed, when its log changes or disappears under it', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const clock = new ManualClock(0);
+    const manager = LogManager.open(dir, clock);
+    manager.createTopic('a', 1, { 'cleanup.policy': 'compact,delete', 'segment.bytes': '1024', 'min.cleanable.dirty.ratio': '0.01', 'retention.ms': '100000' });
+    manager.createTopic('b', 1, { 'cleanup.policy': 'compact', 'segment.bytes': '1024', 'min.cleanable.dirty.ratio': '0.01' });
+    for (const t of ['a', 'b']) {
+      const log = manager.partition(t, 0)!;
+      for (let i = 0; i < 300; i++) put(log, clock, [{ key: `k${i % 10}`, value: `${i}-${'y'.repeat(20)}` }]);
+      clock.advance(200_000);
+      roll(log, clock);
+    }
+    const cleaner = new LogCleaner({ logs: manager, clock, sliceBatches: 5 });
+    const run = cleaner.cleanUntilIdle();
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    assert.ok(manager.applyRetention() > 0, 'retention removed segments of a during its round');
+    manager.deleteTopic('b');
+    await run; // neither throws
+    assert.ok(!existsSync(join(dir, 'logs', 'b-0')), 'nothing was written back into a deleted topic');
+    const a = manager.partition('a', 0)!;
+    await cleaner.cleanUntilIdle();
+    assert.ok(readdirSync(join(dir, 'logs', 'a-0')).every((f) => !/\.(cleaned|swap)$/.test(f)));
+    assert.ok(dataRecords(a).length > 0);
+    manager.close();
   } finally {
     cleanup();
   }

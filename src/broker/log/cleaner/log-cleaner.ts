@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { PartitionLog } from '../partition-log.ts';
 import { MAX_TIMESTAMP, BATCH_HEADER_SIZE } from '../../../protocol/records/index.ts';
 import type { Clock } from '../../../util/clock.ts';
@@ -132,8 +133,8 @@ export class LogCleaner {
       this.#log.info({ topic: target.topic, partition: target.partition, ...summary(result) }, 'cleaned log');
       return { topic: target.topic, partition: target.partition, ...result };
     } catch (err) {
-      if (err instanceof CleaningAbortedError) {
-        this.#log.debug({ topic: target.topic, partition: target.partition, why: err.message }, 'cleaning round abandoned');
+      if (err instanceof CleaningAbortedError || !existsSync(log.dir)) {
+        this.#log.debug({ topic: target.topic, partition: target.partition, why: (err as Error).message }, 'cleaning round abandoned');
         return null;
       }
       this.#log.error({ topic: target.topic, partition: target.partition, err }, 'log cleaning failed');
