@@ -23,7 +23,10 @@ import type { KeyedStream } from './keyed-stream.ts';
 import type { ConnectedStreams } from './connected-streams.ts';
 import type { AllWindowedStream } from './windowed-stream.ts';
 import type { WindowAssigner } from './windowing/assigner.ts';
-import type { Window } from './windowing/windows.ts';
+import type { GlobalWindow, Window } from './windowing/windows.ts';
+import { GlobalWindows } from './windowing/assigners.ts';
+import { CountTrigger, PurgingTrigger } from './windowing/triggers.ts';
+import { CountEvictor } from './windowing/evictors.ts';
 
 /**
  * A stream of records of type `T`. Transformations return new streams; nothing runs until
@@ -176,6 +179,13 @@ export class DataStream<T> {
   /** Windows over the whole (non-keyed) stream; runs with parallelism 1. */
   windowAll<W extends Window>(assigner: WindowAssigner<T, W>): AllWindowedStream<T, W> {
     return streamFactories.allWindowed(this, assigner);
+  }
+
+  /** Non-keyed windows of `size` elements (sliding every `slide` elements when given); parallelism 1. */
+  countWindowAll(size: number, slide?: number): AllWindowedStream<T, GlobalWindow> {
+    const w = this.windowAll(GlobalWindows.create<T>());
+    if (slide === undefined) return w.trigger(PurgingTrigger.of(CountTrigger.of<GlobalWindow>(size)));
+    return w.evictor(CountEvictor.of<T, GlobalWindow>(size)).trigger(CountTrigger.of<GlobalWindow>(slide));
   }
 
   /** The side output `tag` of this operator. */

@@ -174,3 +174,9 @@ test('continuous processing-time trigger: early firings every interval, then at 
   // The jump to 12500 catches up the timers at 3000..9000 and the window end (9999): 8 firings.
   assert.deepEqual(sink.values, ['1@1500', '2@2500', ...Array(8).fill('2@12500')]);
 });
+
+test('countWindowAll over a non-keyed stream', async () => {
+  const env = StreamExecutionEnvironment.getExecutionEnvironment({ parallelism: 3 });
+  const out = await env.fromElements(1, 2, 3, 4, 5, 6, 7).countWindowAll(3).reduce((a, b) => a + b).executeAndCollect();
+  assert.deepEqual(out, [6, 15]);
+});
