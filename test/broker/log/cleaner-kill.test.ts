@@ -51,8 +51,8 @@ test('kill -9 at any point of a cleaning round: no acknowledged latest value is 
         latest.set(chunk[0]!.key, { offset, value: chunk[0]!.value });
       }
     }
-    for (let i = 0; i < 2000; i++) put(log, clock, [{ key: `k${i % 100}`, value: `late${i}-${'w'.repeat(40)}` }]);
-    for (let i = 0; i < 2000; i++) latest.set(`k${i % 100}`, { offset: 300 + i, value: `late${i}-${'w'.repeat(40)}` });
+    for (let i = 0; i < 6000; i++) put(log, clock, [{ key: `k${i % 100}`, value: `late${i}-${'w'.repeat(40)}` }]);
+    for (let i = 0; i < 6000; i++) latest.set(`k${i % 100}`, { offset: 300 + i, value: `late${i}-${'w'.repeat(40)}` });
     roll(log, clock);
     log.close();
 
