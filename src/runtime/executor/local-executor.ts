@@ -145,17 +145,8 @@ export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClie
     }
   };
 
-  const run = async (): Promise<JobExecutionResult> => {
-    const started = opts.clock.now();
-    const topo = graph.vertices;
-    try {
-      // Open downstream first, so that sources emit into open operators.
-      for (let i = topo.length - 1; i >= 0; i--) for (const op of operators.get(topo[i]!) ?? []) await op.open();
-    } catch (e) {
-      for (const list of operators.values()) for (const op of list) await Promise.resolve().then(() => op.close()).catch(() => {});
-      throw e;
-    }
-
+  /** Creates and starts one reader per source subtask. */
+  const createSourceTasks = async (topo: JobVertex[]): Promise<void> => {
     for (const v of topo) {
       if (v.t.kind !== 'source') continue;
       const source = v.t.source as Source<unknown>;
@@ -184,6 +175,26 @@ export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClie
         sourceTasks.push({ v, task });
         await reader.start?.();
       }
+    }
+  };
+
+  const run = async (): Promise<JobExecutionResult> => {
+    const started = opts.clock.now();
+    const topo = graph.vertices;
+    try {
+      // Open downstream first, so that sources emit into open operators.
+      for (let i = topo.length - 1; i >= 0; i--) for (const op of operators.get(topo[i]!) ?? []) await op.open();
+    } catch (e) {
+      for (const list of operators.values()) for (const op of list) await Promise.resolve().then(() => op.close()).catch(() => {});
+      throw e;
+    }
+
+    try {
+      await createSourceTasks(topo);
+    } catch (e) {
+      for (const { task } of sourceTasks) await Promise.resolve().then(() => task.reader.close?.()).catch(() => {});
+      for (const list of operators.values()) for (const op of list) await Promise.resolve().then(() => op.close()).catch(() => {});
+      throw e instanceof SluiceError ? e : new SourceFailedError(sourceTasks.at(-1)?.v.name ?? 'source', sourceTasks.at(-1)?.v.uid ?? '?', 0, e);
     }
     const interval = opts.autoWatermarkInterval;
     if (opts.mode === 'streaming' && typeof interval === 'number' && interval > 0) {
