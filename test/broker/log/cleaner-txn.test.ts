@@ -108,3 +108,23 @@ test('nothing at or after the last stable offset is cleaned', async () => {
     cleanup();
   }
 });
+
+test('an aborted transaction before the dirty section does not hide the same producer’s later committed writes', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const clock = new ManualClock(0);
+    const log = openLog(dir, clock);
+    put(log, clock, [{ key: 'a', value: 'aborted' }], txn(1n, 0)); // 0
+    log.appendMarker(1n, 0, false); // 1
+    roll(log, clock); // 2: the aborted transaction ends in an older segment
+    put(log, clock, [{ key: 'a', value: 'old' }]); // 3
+    put(log, clock, [{ key: 'a', value: 'committed' }], txn(1n, 1)); // 4
+    log.appendMarker(1n, 0, true); // 5
+    roll(log, clock); // 6
+    await cleanAll(log, clock, 3); // the dirty section starts at 3
+    assert.deepEqual(dataRecords(log).map((r) => `${r.offset}:${r.key}=${r.value}`), ['2:zz-roll=x', '4:a=committed', '6:zz-roll=x']);
+    log.close();
+  } finally {
+    cleanup();
+  }
+});

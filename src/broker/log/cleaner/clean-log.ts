@@ -72,7 +72,8 @@ export async function cleanLog(log: PartitionLog, range: CleanRange, opts: Clean
   const { firstDirtyOffset: start, firstUncleanableOffset: end } = range;
   const map = new OffsetMap(opts.mapCapacity);
   map.latestOffset = start - 1;
-  const mapTxn = new CleanedTxnState(aborted);
+  // Only transactions whose ABORT marker the walk below will meet (as Kafka collects them).
+  const mapTxn = new CleanedTxnState(aborted.filter((t) => t.lastOffset >= start));
   let full = false;
   for (let i = 0; i < segments.length - 1 && !full; i++) {
     const seg = segments[i]!;
