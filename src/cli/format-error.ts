@@ -52,6 +52,11 @@ export function errorLine(err: unknown, bootstrapText: string): string {
   if (connection) {
     const cause = connection.cause as ErrorLike | undefined;
     const reason = cause?.code ? String(cause.code) : describeLeaf(connection);
+    // A broker found through the bootstrap servers may advertise an address this machine cannot reach.
+    const address = /^Connection to (\S+) /.exec(connection.message)?.[1];
+    if (address && !bootstrapText.split(',').map((s) => s.trim()).includes(address)) {
+      return `cannot connect to the Kafka broker at ${address} (${reason}), the address advertised through ${bootstrapText}; check the broker's advertised listeners`;
+    }
     return `cannot connect to Kafka at ${bootstrapText} (${reason}); is a broker running there? (set --bootstrap or SLUICE_BOOTSTRAP)`;
   }
   const parts = chain.filter((e) => e instanceof CliError).map((e) => e.message);
