@@ -148,3 +148,31 @@ test('a round is abandoned, not failed, when its log changes or disappears under
     cleanup();
   }
 });
+
+test('an open transaction in the middle of a segment bounds the rounds without spinning', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const clock = new ManualClock(0);
+    const log = openLog(dir, clock, { 'min.cleanable.dirty.ratio': '0.01' });
+    for (let i = 0; i < 30; i++) put(log, clock, [{ key: `k${i % 3}`, value: `${i}` }]);
+    put(log, clock, [{ key: 'k0', value: 'open' }], { producerId: 9n, producerEpoch: 0, baseSequence: 0, transactional: true });
+    for (let i = 0; i < 30; i++) put(log, clock, [{ key: `k${i % 3}`, value: `after${i}` }]);
+    roll(log, clock);
+    assert.equal(log.lastStableOffset, 30);
+    const cleaner = cleanerFor(clock, log);
+    const reports = await cleaner.cleanUntilIdle();
+    assert.ok(reports.length <= 2, `${reports.length} rounds`);
+    assert.ok(reports.every((r) => r.endOffset <= 30));
+    assert.deepEqual(await cleaner.cleanUntilIdle(), [], 'nothing more until the transaction ends');
+    assert.ok(dataRecords(log).some((r) => r.value === 'open'));
+    log.appendMarker(9n, 0, true);
+    roll(log, clock);
+    await cleaner.cleanUntilIdle();
+    assert.deepEqual(
+      dataRecords(log).filter((r) => r.key !== 'zz-roll').map((r) => r.value),
+      ['after27', 'after28', 'after29'],
+    );
+  } finally {
+    cleanup();
+  }
+});

@@ -96,7 +96,9 @@ export function filterBatch(batch: Buffer, ctx: FilterContext, stats: FilterStat
     const tombstones = !control && kept.some((r) => r.value === null);
     const needHorizon = (tombstones || markerForEmptyTxn) && horizon === null;
     const newHorizon = needHorizon ? ctx.now + ctx.deleteRetentionMs : horizon;
-    if ((tombstones || control) && newHorizon !== null) stats.nextHorizon = Math.min(stats.nextHorizon, newHorizon);
+    // A horizon still ahead will let a later round drop these (one already passed means the
+    // records lie past the offset map, and the next dirty round will reach them).
+    if ((tombstones || control) && newHorizon !== null && newHorizon > ctx.now) stats.nextHorizon = Math.min(stats.nextHorizon, newHorizon);
     if (kept.length === records.length && !needHorizon) return batch;
     return rebuild(batch, h, kept, newHorizon);
   }

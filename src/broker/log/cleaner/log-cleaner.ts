@@ -87,8 +87,9 @@ export class LogCleaner {
   cleanUntilIdle(maxRounds = 1000): Promise<CleanReport[]> {
     const run = this.#chain.then(async () => {
       const reports: CleanReport[] = [];
+      const settled = new Set<PartitionLog>(); // rounds that could not move the first dirty offset
       for (let i = 0; i < maxRounds && !this.#stopping; i++) {
-        const report = await this.#cleanFilthiest();
+        const report = await this.#cleanFilthiest(settled);
         if (!report) break;
         reports.push(report);
       }
@@ -112,9 +113,9 @@ export class LogCleaner {
     return out;
   }
 
-  async #cleanFilthiest(): Promise<CleanReport | null> {
+  async #cleanFilthiest(settled: Set<PartitionLog>): Promise<CleanReport | null> {
     const candidates = this.candidates().filter(
-      (c) => (c.mustClean && c.cleanBytes + c.cleanableBytes > 0) || c.ratio > c.log.config.minCleanableDirtyRatio,
+      (c) => !settled.has(c.log) && ((c.mustClean && c.cleanBytes + c.cleanableBytes > 0) || c.ratio > c.log.config.minCleanableDirtyRatio),
     );
     if (candidates.length === 0) return null;
     const target = candidates.reduce((a, b) => (b.mustClean && !a.mustClean) || b.ratio > a.ratio ? b : a);
@@ -128,6 +129,7 @@ export class LogCleaner {
         yieldTurn: () => this.#turn(),
       });
       const checkpoint = { firstDirtyOffset: result.endOffset, nextHorizon: Number.isFinite(result.nextHorizon) ? result.nextHorizon : null };
+      if (result.endOffset <= range.firstDirtyOffset) settled.add(log);
       this.#checkpoints.set(log, checkpoint);
       writeCheckpoint(log.dir, checkpoint);
       this.#log.info({ topic: target.topic, partition: target.partition, ...summary(result) }, 'cleaned log');
@@ -172,12 +174,16 @@ export class LogCleaner {
       if (young) uncleanable = Math.min(uncleanable, young.baseOffset);
     }
     uncleanable = Math.max(firstDirty, uncleanable);
+    // As Kafka: dirty bytes stop at the segment holding the first uncleanable offset.
+    let uncleanableSegment = 0;
+    for (const s of segments) if (s.baseOffset <= uncleanable) uncleanableSegment = s.baseOffset;
+    const dirtyFrom = Math.min(firstDirty, uncleanableSegment);
     let cleanBytes = 0;
     let cleanableBytes = 0;
     for (let i = 0; i < segments.length - 1; i++) {
       const s = segments[i]!;
       if (s.baseOffset < firstDirty) cleanBytes += s.size;
-      if (s.baseOffset < uncleanable && segments[i + 1]!.baseOffset > firstDirty) cleanableBytes += s.size;
+      if (s.baseOffset < uncleanableSegment && segments[i + 1]!.baseOffset > dirtyFrom) cleanableBytes += s.size;
     }
     const total = cleanBytes + cleanableBytes;
     const maxLag = log.config.maxCompactionLagMs;
