@@ -208,7 +208,7 @@ export class WindowOperator<IN, ACC, V, OUT, K, W extends Window>
   /** FIRE and/or PURGE the current window (contents namespace already set). */
   #act(r: TriggerResult, w: W): void {
     if (r === TriggerResult.FIRE || r === TriggerResult.FIRE_AND_PURGE) {
-      if (this.cfg.contents.kind === 'list' || this.cfg.evictor !== undefined ? !this.#contents.isEmpty() : this.#contents.get() !== undefined) this.#emit(w);
+      if (!this.#contents.isEmpty()) this.#emit(w);
     }
     if (r === TriggerResult.PURGE || r === TriggerResult.FIRE_AND_PURGE) this.#contents.clear();
   }
