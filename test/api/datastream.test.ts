@@ -257,3 +257,18 @@ test('the execution plan as data', () => {
     ],
   );
 });
+
+test('a "#" inside a string is not a private member: such classes are copied normally', async () => {
+  class Tagger implements MapFunction<string, string> {
+    readonly tag: string;
+    constructor(tag: string) {
+      this.tag = tag;
+    }
+    map(v: string) {
+      return `#${this.tag} ${v}`;
+    }
+  }
+  const env = StreamExecutionEnvironment.getExecutionEnvironment({ parallelism: 2 });
+  const out = await env.fromElements('a', 'b').rebalance().map(new Tagger('x')).executeAndCollect();
+  assert.deepEqual(out.sort(), ['#x a', '#x b']);
+});

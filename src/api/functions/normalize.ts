@@ -69,7 +69,8 @@ export function checkAggregateFunction<I, A, O>(fn: AggregateFunction<I, A, O>):
   return fn;
 }
 
-const PRIVATE_MEMBER = /#[A-Za-z_$][\w$]*/;
+/** `this.#x`, or a `#x` member declared at the start of a line (not a '#' inside a string). */
+const PRIVATE_MEMBER = /this\.#[A-Za-z_$]|^\s*(?:static\s+)?(?:async\s+)?(?:[gs]et\s+)?\*?#[A-Za-z_$]/m;
 
 /** Whether a class (or one of its base classes) declares `#private` members. */
 function usesPrivateMembers(proto: object | null): boolean {
