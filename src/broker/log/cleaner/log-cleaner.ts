@@ -58,6 +58,7 @@ export class LogCleaner {
   #timer: NodeJS.Timeout | null = null;
   #chain: Promise<unknown> = Promise.resolve();
   #stopping = false;
+  #running = false;
 
   constructor(options: LogCleanerOptions) {
     this.#logs = options.logs;
@@ -71,7 +72,13 @@ export class LogCleaner {
   /** Starts the periodic cleaning. */
   start(): void {
     if (this.#timer || this.#stopping) return;
-    this.#timer = setInterval(() => void this.cleanUntilIdle().catch(() => {}), this.#intervalMs);
+    this.#timer = setInterval(() => {
+      if (this.#running) return; // the previous look is still cleaning
+      this.#running = true;
+      void this.cleanUntilIdle()
+        .catch(() => {}) // logged where it happened; the next look retries
+        .finally(() => (this.#running = false));
+    }, this.#intervalMs);
     this.#timer.unref();
   }
 
