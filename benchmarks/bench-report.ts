@@ -15,9 +15,14 @@ export function writeBenchmarkSection(title: string, body: string): void {
   writeFileSync(path, doc);
 }
 
-/** One line describing the machine a benchmark ran on. */
+/** One line describing the machine a benchmark ran on (cores, CPU model, Node version). */
 export function machineLine(): string {
-  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  let cpu = cpus()[0]?.model ?? 'unknown CPU';
+  try {
+    cpu = readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1]?.trim() ?? cpu;
+  } catch {
+    // not Linux: keep os.cpus()'s name
+  }
   return `${cpus().length} cores, ${cpu}; Node ${process.version}`;
 }
 

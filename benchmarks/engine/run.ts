@@ -6,10 +6,8 @@
  *
  * Each implementation runs R times (default 3), alternating, and the best run is reported.
  */
-import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { fmt, machineLine, writeBenchmarkSection } from '../bench-report.ts';
 import { engineMapFilter, engineWindowCount, KEYS, loopMapFilter, loopWindowCount, type Result } from './workloads.ts';
 
 const argv = process.argv.slice(2);
@@ -51,7 +49,6 @@ async function compare(workload: string, loop: () => Result, engine: () => Promi
   return [bestLoop!, bestEngine!];
 }
 
-const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 async function main(): Promise<void> {
   // Warm up both paths (JIT) on a small input.
@@ -84,21 +81,12 @@ async function main(): Promise<void> {
   console.log(table);
 
   if (!write) return;
-  const cpu = (readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? cpus()[0]?.model ?? 'unknown').trim();
-  let nodeVersion = process.version;
-  try {
-    nodeVersion = execFileSync(process.execPath, ['--version']).toString().trim();
-  } catch {
-    // keep process.version
-  }
   const section = [
-    '## Engine',
-    '',
     `In-memory throughput of the Sluice runtime (parallelism 1, one core) over ${fmt(events)} generated events with ${fmt(KEYS)} keys,`,
     'beside a hand-written TypeScript loop computing the same result in the same process (the JavaScript limit).',
     'Both read identical events (generated from their index); results are checked to be equal.',
     '',
-    `- Machine: ${cpus().length} cores, ${cpu}; Node ${nodeVersion}`,
+    `- Machine: ${machineLine()}`,
     `- Command: \`npm run bench:engine\` (\`node benchmarks/engine/run.ts --events ${events} --runs ${runs}\`); best of ${runs} runs each, alternating.`,
     '- (a) `map(e => e.value * 2 + 1)` → `filter(v => v % 3 !== 0)` → sink.',
     '- (b) `forBoundedOutOfOrderness(1 s)` → `keyBy(key)` → `TumblingEventTimeWindows.of(10 s)` → `aggregate(count, ProcessWindowFunction)` → sink;',
@@ -107,15 +95,7 @@ async function main(): Promise<void> {
     table,
     '',
   ].join('\n');
-  const path = new URL('../../BENCHMARKS.md', import.meta.url);
-  let doc = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';
-  const start = doc.search(/^## Engine\s*$/m);
-  if (start >= 0) {
-    const rest = doc.slice(start + 1);
-    const next = rest.search(/^## /m);
-    doc = doc.slice(0, start) + section + (next >= 0 ? `\n${rest.slice(next)}` : '');
-  } else doc = `${doc.trimEnd()}\n\n${section}`;
-  writeFileSync(path, doc);
+  writeBenchmarkSection('Engine', section);
   console.log('wrote the Engine section of BENCHMARKS.md');
 }
 
