@@ -189,16 +189,17 @@ test('@platformatic/kafka: a transaction left open times out, is aborted and its
 
     const producer = new Producer({
       clientId: 'plt-slow', bootstrapBrokers: [b.bootstrap], idempotent: true, transactionalId: 'plt-slow',
-      serializers: stringSerializers, timeout: 1000, retryDelay: 100,
+      serializers: stringSerializers, timeout: 1500, retryDelay: 100,
     });
     const consumer = new Consumer({ clientId: 'plt-lso', groupId: 'plt-lso', bootstrapBrokers: [b.bootstrap] });
     try {
+      const lso = async () => (await consumer.listOffsets({ topics: ['plt-timeout'], isolationLevel: FetchIsolationLevels.READ_COMMITTED })).get('plt-timeout')![0]!;
       const tx = await producer.beginTransaction();
       await tx.send({ messages: [0, 1, 2].map((i) => ({ topic: 'plt-timeout', value: `open-${i}`, partition: 0 })) });
-      await writeSentinels(b.bootstrap, 'plt-timeout', 1); // behind the open transaction
-      const lso = async () => (await consumer.listOffsets({ topics: ['plt-timeout'], isolationLevel: FetchIsolationLevels.READ_COMMITTED })).get('plt-timeout')![0]!;
+      const openedAt = Date.now();
       assert.equal(await lso(), 0n, 'the open transaction holds the last stable offset at its first record');
-      await sleep(2000); // > 1000 ms transaction timeout, plus the coordinator's 100 ms tick
+      await writeSentinels(b.bootstrap, 'plt-timeout', 1); // behind the open transaction
+      await sleep(Math.max(0, openedAt + 2500 - Date.now())); // > 1500 ms transaction timeout, plus the coordinator's 100 ms tick
       assert.equal(await lso(), 5n, 'after the timeout the abort marker (offset 4) is written and the LSO reaches the end');
       const commitErr = await tx.commit().then(() => null, (e: unknown) => e);
       assert.ok(commitErr && isFencing(commitErr), `the timed-out producer is fenced: ${errorText(commitErr)}`);
