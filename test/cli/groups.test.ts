@@ -1,16 +1,17 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestBroker } from '../helpers/broker.ts';
+import { createTopics, waitForStableGroup } from './fixtures.ts';
 import { collect, runCli, spawnCli, waitForOutput } from './run-cli.ts';
 
-describe('sluice groups', () => {
+// The cases use distinct groups and topics: run them side by side.
+describe('sluice groups', { concurrency: true }, () => {
   let broker: Awaited<ReturnType<typeof startTestBroker>>;
   const cli = (args: string[], input?: string) => runCli(args, { bootstrap: broker.bootstrap, input });
 
   before(async () => {
     broker = await startTestBroker({ autoCreateTopics: false });
-    assert.equal((await cli(['topics', 'create', 'events', '--partitions', '1'])).code, 0);
-    assert.equal((await cli(['topics', 'create', 'live', '--partitions', '2'])).code, 0);
+    await createTopics(broker.bootstrap, { events: 1, live: 2 });
     const input = Array.from({ length: 10 }, (_, i) => `e${i}`).join('\n') + '\n';
     assert.equal((await cli(['produce', 'events'], input)).code, 0);
   });
@@ -41,12 +42,9 @@ describe('sluice groups', () => {
   test('describe shows a running member with its assignment; SIGINT stops the consumer cleanly', async () => {
     const child = spawnCli(['consume', 'live', '--group', 'watchers'], { bootstrap: broker.bootstrap });
     const done = collect(child);
-    // The member is in the group once describe lists it; then records flow.
-    let described = '';
-    for (let i = 0; i < 40 && !/^State: Stable$/m.test(described); i++) {
-      described = (await cli(['groups', 'describe', 'watchers'])).stdout;
-      if (!/^State: Stable$/m.test(described)) await new Promise((r) => setTimeout(r, 250));
-    }
+    await waitForStableGroup(broker.bootstrap, 'watchers', 1);
+    const described = (await cli(['groups', 'describe', 'watchers'])).stdout;
+    assert.match(described, /^State: Stable$/m);
     assert.match(described, /^Members: 1$/m);
     assert.match(described, /^MEMBER\s+CLIENT ID\s+HOST\s+ASSIGNMENT$/m);
     assert.match(described, /^\S+\s+sluice-cli-consumer\s+127\.0\.0\.1\s+live\[0,1\]$/m);
