@@ -51,6 +51,7 @@ export class AssignedReader implements RecordReader {
     const metadata = await this.#consumer.metadata({ topics: [this.#topic] });
     const topic = metadata.topics.get(this.#topic);
     if (!topic) throw unknownTopic(this.#topic);
+    if (topic.partitionsCount > this.#next.length) await this.#addPartitions();
     const byLeader = new Map<number, number[]>();
     for (let p = 0; p < this.#next.length; p++) {
       const leader = topic.partitions[p]?.leader ?? -1;
@@ -80,6 +81,12 @@ export class AssignedReader implements RecordReader {
       ),
     );
     return responses.flatMap((r) => this.#records(r));
+  }
+
+  /** Partitions created while reading are read from their beginning (seen at a metadata refresh). */
+  async #addPartitions(): Promise<void> {
+    const earliest = (await this.#consumer.listOffsets({ topics: [this.#topic], timestamp: EARLIEST, isolationLevel: this.#isolationLevel })).get(this.#topic) ?? [];
+    for (let p = this.#next.length; p < earliest.length; p++) this.#next.push(earliest[p]!);
   }
 
   /** Data records of a Fetch response at or after the requested offsets; advances the offsets. */
