@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { crc32c } from '@node-rs/crc32';
 import { ManualClock } from '../../../src/util/clock.ts';
 import { LogCleaner } from '../../../src/broker/log/cleaner/index.ts';
 import { buildBatch, decodeBatchRecords, readBatchHeader, validateBatches, TIMESTAMP_TYPE_BIT, forEachStoredBatch } from '../../../src/protocol/records/index.ts';
@@ -75,6 +76,32 @@ test('a cleaner stopped mid-round leaves no files behind and loses nothing', asy
     assert.ok(dataRecords(log).length <= before);
     const latest = new Map(dataRecords(log).map((r) => [r.key, r.value]));
     for (let k = 0; k < 50; k++) assert.equal(latest.get(`k${k}`), String(2950 + k));
+  } finally {
+    cleanup();
+  }
+});
+
+test('a log that cannot be cleaned (undecodable batch) is skipped, as Kafka marks it uncleanable; others are cleaned', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const clock = new ManualClock(0);
+    const bad = openLog(`${dir}/bad`, clock, { 'min.cleanable.dirty.ratio': '0.01' });
+    const good = openLog(`${dir}/good`, clock, { 'min.cleanable.dirty.ratio': '0.01' });
+    const batch = buildBatch({ compression: 1, records: [{ key: Buffer.from('k'), value: Buffer.from('v'), timestamp: 0n }] });
+    batch.fill(0xee, 61 + 10); // garbage inside the gzip stream...
+    batch.writeUInt32BE(crc32c(batch.subarray(21)), 17); // ...under a valid CRC
+    const spans = validateBatches(batch);
+    assert.ok(Array.isArray(spans));
+    bad.append(batch, spans);
+    for (const log of [bad, good]) {
+      for (let i = 0; i < 20; i++) put(log, clock, [{ key: 'k', value: `${i}` }]);
+      roll(log, clock);
+    }
+    const cleaner = new LogCleaner({ logs: { topics: [{ name: 't', partitions: [bad, good] }] }, clock });
+    const reports = await cleaner.cleanUntilIdle();
+    assert.deepEqual(reports.map((r) => r.partition), [1]);
+    assert.deepEqual(await cleaner.cleanUntilIdle(), []);
+    assert.equal(dataRecords(good).filter((r) => r.key === 'k').length, 1);
   } finally {
     cleanup();
   }

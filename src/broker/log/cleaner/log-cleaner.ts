@@ -59,6 +59,7 @@ export class LogCleaner {
   #chain: Promise<unknown> = Promise.resolve();
   #stopping = false;
   #running = false;
+  readonly #uncleanable = new WeakSet<PartitionLog>();
 
   constructor(options: LogCleanerOptions) {
     this.#logs = options.logs;
@@ -98,7 +99,7 @@ export class LogCleaner {
       for (let i = 0; i < maxRounds && !this.#stopping; i++) {
         const report = await this.#cleanFilthiest(settled);
         if (!report) break;
-        reports.push(report);
+        if (report !== 'failed') reports.push(report);
       }
       return reports;
     });
@@ -120,9 +121,9 @@ export class LogCleaner {
     return out;
   }
 
-  async #cleanFilthiest(settled: Set<PartitionLog>): Promise<CleanReport | null> {
+  async #cleanFilthiest(settled: Set<PartitionLog>): Promise<CleanReport | 'failed' | null> {
     const candidates = this.candidates().filter(
-      (c) => !settled.has(c.log) && ((c.mustClean && c.cleanBytes + c.cleanableBytes > 0) || c.ratio > c.log.config.minCleanableDirtyRatio),
+      (c) => !settled.has(c.log) && !this.#uncleanable.has(c.log) && ((c.mustClean && c.cleanBytes + c.cleanableBytes > 0) || c.ratio > c.log.config.minCleanableDirtyRatio),
     );
     if (candidates.length === 0) return null;
     const target = candidates.reduce((a, b) => (b.mustClean && !a.mustClean) || b.ratio > a.ratio ? b : a);
@@ -146,8 +147,10 @@ export class LogCleaner {
         this.#log.debug({ topic: target.topic, partition: target.partition, why: (err as Error).message }, 'cleaning round abandoned');
         return null;
       }
-      this.#log.error({ topic: target.topic, partition: target.partition, err }, 'log cleaning failed');
-      throw err;
+      // As Kafka: the partition is marked uncleanable (until restart) and the others go on.
+      this.#uncleanable.add(log);
+      this.#log.error({ topic: target.topic, partition: target.partition, err }, 'log cleaning failed; the partition will not be cleaned again until restart');
+      return 'failed';
     }
   }
 
