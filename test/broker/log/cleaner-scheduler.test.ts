@@ -176,3 +176,25 @@ test('an open transaction in the middle of a segment bounds the rounds without s
     cleanup();
   }
 });
+
+test('max.compaction.lag.ms forces a round below min.cleanable.dirty.ratio', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const clock = new ManualClock(0);
+    const log = openLog(dir, clock, { 'min.cleanable.dirty.ratio': '0.9', 'max.compaction.lag.ms': '60000' });
+    for (let i = 0; i < 40; i++) put(log, clock, [{ key: `k${i % 4}`, value: `${i}` }]);
+    roll(log, clock);
+    const cleaner = cleanerFor(clock, log);
+    await cleaner.cleanUntilIdle();
+    for (let i = 0; i < 4; i++) put(log, clock, [{ key: `k${i}`, value: `new${i}` }]);
+    roll(log, clock);
+    assert.ok(cleaner.candidates()[0]!.ratio < 0.9);
+    assert.deepEqual(await cleaner.cleanUntilIdle(), [], 'too little dirt, too young');
+    clock.advance(60_001);
+    assert.equal(cleaner.candidates()[0]!.mustClean, true);
+    assert.equal((await cleaner.cleanUntilIdle()).length, 1);
+    assert.deepEqual(dataRecords(log).filter((r) => r.key !== 'zz-roll').map((r) => r.value), ['new0', 'new1', 'new2', 'new3']);
+  } finally {
+    cleanup();
+  }
+});
