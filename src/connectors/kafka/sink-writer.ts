@@ -1,6 +1,6 @@
 import { Producer, type MessageToProduce } from '@platformatic/kafka';
 import type { SinkInitContext, SinkWriter, SinkWriterContext } from '../../api/sinks/sink.ts';
-import { KafkaConnectorError, KafkaSerializationError } from './errors.ts';
+import { KafkaConnectorError, KafkaSerializationError, errorText } from './errors.ts';
 import { positiveMurmur2 } from './partitioner.ts';
 import type { ClientConnectionOptions } from './properties.ts';
 import type { KafkaHeaders } from './record.ts';
@@ -46,8 +46,7 @@ export class KafkaSinkWriter<T> implements SinkWriter<T> {
       await this.#producer.metadata({ topics: this.#cfg.fixedTopic !== undefined ? [this.#cfg.fixedTopic] : [] });
     } catch (e) {
       await this.#producer.close().catch(() => {});
-      const text = JSON.stringify((e as { errors?: unknown }).errors ?? '') + String((e as Error).message);
-      if (text.includes('UNKNOWN_TOPIC')) {
+      if (/UNKNOWN_TOPIC|unknown topic/i.test(`${(e as Error).message} ${errorText(e)}`)) {
         throw new KafkaConnectorError('SLUICE_KAFKA_UNKNOWN_TOPIC', `KafkaSink: topic '${this.#cfg.fixedTopic}' does not exist; create it first (sluice topics create ${this.#cfg.fixedTopic} --partitions N)`, e);
       }
       throw new KafkaConnectorError('SLUICE_KAFKA_UNREACHABLE', `KafkaSink cannot reach Kafka at ${this.#cfg.bootstrap.join(',')}; is it running?`, e);

@@ -3,7 +3,7 @@ import { InputStatus, type ReaderOutput, type SourceOutput, type SourceReader, t
 import { logger } from '../../util/logger.ts';
 import { subtaskForPartition } from './assignment.ts';
 import { DeserializationErrorHandler } from './deserialization-errors.ts';
-import { KafkaConnectorError } from './errors.ts';
+import { KafkaConnectorError, errorText } from './errors.ts';
 import { FetchLoop, type FetchedChunk, type PartitionState } from './fetch-loop.ts';
 import { resetOffset, resolveStartingOffsets, resolveStoppingOffsets, tpKey, type TopicPartition } from './offsets.ts';
 import type { ClientConnectionOptions } from './properties.ts';
@@ -109,7 +109,7 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
     try {
       md = await this.#consumer.metadata({ topics: [...topics], forceUpdate: true });
     } catch (e) {
-      const missing = (e as Error).message.includes('UNKNOWN_TOPIC') || JSON.stringify((e as { errors?: unknown }).errors ?? '').includes('UNKNOWN_TOPIC');
+      const missing = /UNKNOWN_TOPIC|unknown topic/i.test(`${(e as Error).message} ${errorText(e)}`);
       if (missing) throw new KafkaConnectorError('SLUICE_KAFKA_UNKNOWN_TOPIC', `KafkaSource: topic(s) ${topics.join(', ')} do not all exist; create them first (sluice topics create NAME --partitions N)`, e);
       throw e;
     }
@@ -147,8 +147,9 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
 
   pollNext(output: ReaderOutput<T>): InputStatus {
     if (this.#error !== undefined) throw this.#error;
-    if (this.#partitions.size === 0 || this.#allFinished()) {
-      if (this.#cfg.stopping !== undefined) return this.#allFinished() ? this.#finish(output) : InputStatus.NOTHING_AVAILABLE;
+    // A bounded reader with nothing (left) to read ends; there is no discovery for bounded sources.
+    if (this.#cfg.stopping !== undefined && this.#allFinished()) return this.#finish(output);
+    if (this.#partitions.size === 0) {
       if (!this.#idle) {
         output.markIdle();
         this.#idle = true;
@@ -170,12 +171,12 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
     const chunk = this.#queue[0];
     if (chunk === undefined) return InputStatus.NOTHING_AVAILABLE;
     this.#emit(chunk, output);
-    return this.#queue.length > 0 || this.#allFinished() ? InputStatus.MORE_AVAILABLE : InputStatus.NOTHING_AVAILABLE;
+    return this.#queue.length > 0 || (this.#cfg.stopping !== undefined && this.#allFinished()) ? InputStatus.MORE_AVAILABLE : InputStatus.NOTHING_AVAILABLE;
   }
 
   #allFinished(): boolean {
     for (const p of this.#partitions.values()) if (!p.finished) return false;
-    return this.#partitions.size > 0;
+    return true;
   }
 
   #finish(output: ReaderOutput<T>): InputStatus {
