@@ -7,6 +7,7 @@ import type { KafkaHeaders } from './record.ts';
 import type { SinkConfig } from './sink-config.ts';
 
 type Msg = MessageToProduce<Buffer, Buffer, Buffer, Buffer>;
+const MAX_TS_DELTA = 2 ** 31 - 1;
 const toBuffer = (b: Buffer | string): Buffer => (typeof b === 'string' ? Buffer.from(b, 'utf8') : b);
 
 /**
@@ -20,6 +21,7 @@ export class KafkaSinkWriter<T> implements SinkWriter<T> {
   readonly #producer: Producer<Buffer, Buffer, Buffer, Buffer>;
   #batch: Msg[] = [];
   #batchBytes = 0;
+  #batchFirstTs = 0;
   #linger: ReturnType<typeof setTimeout> | undefined;
   readonly #inFlight = new Set<Promise<void>>();
   #held = false;
@@ -94,8 +96,13 @@ export class KafkaSinkWriter<T> implements SinkWriter<T> {
       }
     }
     if (cfg.partitioner !== undefined) msg.partition = cfg.partitioner(key, value) & 0x7fffffff;
-    const ts = cfg.timestamp !== undefined ? cfg.timestamp(value, ctx) : ctx.timestamp();
-    if (ts !== undefined && Number.isFinite(ts) && ts >= 0) msg.timestamp = BigInt(Math.floor(ts));
+    const given = cfg.timestamp !== undefined ? cfg.timestamp(value, ctx) : ctx.timestamp();
+    const ts = given !== undefined && Number.isFinite(given) && given >= 0 ? Math.floor(given) : Date.now();
+    msg.timestamp = BigInt(ts);
+    // @platformatic/kafka 2.x mis-encodes timestamp deltas beyond ±2^31 ms inside a batch: such a
+    // record (event time ~25 days away from the batch's first) starts a new batch.
+    if (this.#batch.length > 0 && Math.abs(ts - this.#batchFirstTs) > MAX_TS_DELTA) this.#send();
+    if (this.#batch.length === 0) this.#batchFirstTs = ts;
     this.#batch.push(msg);
     this.#batchBytes += size;
     if (this.#batch.length >= cfg.batchRecords || this.#batchBytes >= cfg.batchBytes) this.#send();
