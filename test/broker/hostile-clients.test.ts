@@ -5,7 +5,8 @@ import { Kafka, logLevel } from 'kafkajs';
 import { startTestBroker } from '../helpers/broker.ts';
 import { assertCompleteAndOrdered, keyOf, type Seen } from '../compat/delivery-check.ts';
 import { ApiKey, decodeResponse, encodeRequest, ErrorCode } from '../../src/protocol/index.ts';
-import { buildBatch, CRC, MAGIC } from '../../src/protocol/records/index.ts';
+import { crc32c } from '@node-rs/crc32';
+import { ATTRIBUTES, buildBatch, CRC, MAGIC } from '../../src/protocol/records/index.ts';
 
 // Hostile input over raw TCP: truncated, oversized and garbage frames, unknown api keys and
 // versions, corrupt record batches and thousands of seeded mutations of valid requests, while a
@@ -224,6 +225,36 @@ test('Produce with a bad CRC, a wrong magic or broken framing gets a per-partiti
   assert.deepEqual(ends, [0, 2 * cases.length * 3]);
 });
 
+test('transactional data outside a transaction and client control batches are refused: no hanging transaction', { timeout: 10_000 }, async () => {
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic: 'txn-rogue', numPartitions: 1 }] });
+  const send = async (records: Buffer, transactionalId: string | null) => {
+    const req = encodeRequest(ApiKey.Produce, 3, 21, 'hostile', { transactionalId, acks: -1, timeoutMs: 5000, topicData: [{ name: 'txn-rogue', partitionData: [{ index: 0, records }] }] });
+    const out = await exchange([req], { expect: 1 });
+    assert.equal(out.responses.length, 1);
+    return (decodeResponse(ApiKey.Produce, 3, out.responses[0]!.frame).body as ProduceAnswer).responses[0]!.partitionResponses[0]!.errorCode;
+  };
+  const rogue = (control: boolean) =>
+    buildBatch({ transactional: true, control, producerId: 4242n, producerEpoch: 0, baseSequence: 0, records: [{ key: null, value: Buffer.from('rogue'), timestamp: 1n }] });
+  // A producer id the coordinator never handed out, with or without a transactional id.
+  assert.notEqual(await send(rogue(false), null), ErrorCode.NONE, 'no transactional id');
+  assert.notEqual(await send(rogue(false), 'never-initialised'), ErrorCode.NONE, 'unknown transactional id');
+  assert.equal(await send(rogue(true), null), ErrorCode.INVALID_RECORD, 'control batch from a client');
+  const producer = kafka.producer();
+  await producer.connect();
+  await producer.send({ topic: 'txn-rogue', acks: -1, messages: [{ value: 'after-1' }, { value: 'after-2' }] });
+  await producer.disconnect();
+  // read_committed sees up to the log end: the last stable offset is not held back.
+  const [committed] = await admin.fetchTopicOffsets('txn-rogue').then((o) => o.map((x) => Number(x.high)));
+  const listed = encodeRequest(ApiKey.ListOffsets, 2, 22, 'hostile', { replicaId: -1, isolationLevel: 1, topics: [{ name: 'txn-rogue', partitions: [{ partitionIndex: 0, timestamp: -1n }] }] });
+  const out = await exchange([listed], { expect: 1 });
+  const lso = (decodeResponse(ApiKey.ListOffsets, 2, out.responses[0]!.frame).body as { topics: Array<{ partitions: Array<{ offset: bigint }> }> }).topics[0]!.partitions[0]!.offset;
+  await admin.disconnect();
+  assert.equal(committed, 2, 'only the two ordinary records were stored');
+  assert.equal(Number(lso), 2, 'the last stable offset is the log end');
+});
+
 test('a long-poll Fetch whose topic is deleted meanwhile is answered, and the broker lives on', { timeout: 10_000 }, async () => {
   const admin = kafka.admin();
   await admin.connect();
@@ -294,7 +325,18 @@ function validRequests(): Array<{ name: string; frame: Buffer }> {
   ];
 }
 
-type Kind = 'garbage' | 'big-garbage' | 'oversized' | 'negative-size' | 'unknown-api' | 'bad-version' | 'truncated' | 'cut-body' | 'mutated' | 'corrupt-batch';
+type Kind =
+  | 'garbage'
+  | 'big-garbage'
+  | 'oversized'
+  | 'negative-size'
+  | 'unknown-api'
+  | 'bad-version'
+  | 'truncated'
+  | 'cut-body'
+  | 'mutated'
+  | 'corrupt-batch'
+  | 'crc-valid-batch';
 
 interface Case {
   kind: Kind;
@@ -321,6 +363,7 @@ function makeCases(seed: number, n: number): Case[] {
   const known = new Set<number>(Object.values(ApiKey));
   const unknownKeys = [-1, 4, 5, 6, 7, 17, 27, 29, 38, 50, 67, 99, 1000, 32767, -32768].filter((k) => !known.has(k));
   const goodBatch = recordsOf(4);
+  const gzipBatch = recordsOf(4, 1);
   const cases: Case[] = [];
   for (let i = 0; i < n; i++) {
     const x = r.next();
@@ -356,7 +399,7 @@ function makeCases(seed: number, n: number): Case[] {
     } else if (x < 0.53) {
       const body = base.frame.subarray(4, 4 + r.int(base.frame.length - 4));
       cases.push({ kind: 'cut-body', what: `${base.name} cut to ${body.length} bytes`, bytes: withSize(body), endAfter: false, chunked });
-    } else if (x < 0.95) {
+    } else if (x < 0.85) {
       const body = Buffer.from(base.frame.subarray(4));
       const flips = 1 + r.int(4);
       const where: number[] = [];
@@ -366,6 +409,26 @@ function makeCases(seed: number, n: number): Case[] {
         body[at] = r.next() < 0.5 ? body[at]! ^ (1 << r.int(8)) : r.int(256);
       }
       cases.push({ kind: 'mutated', what: `${base.name} bytes ${where.join(',')} changed`, bytes: withSize(body), endAfter: false, chunked });
+    } else if (x < 0.9) {
+      // A batch changed anywhere after its CRC field and then re-signed: the CRC holds, so the
+      // header fields (codec, transactional/control bits, producer id, counts) and the records
+      // themselves are what the broker has to cope with.
+      const batch = Buffer.from(r.next() < 0.5 ? goodBatch : gzipBatch);
+      const flips = 1 + r.int(3);
+      const where: number[] = [];
+      for (let f = 0; f < flips; f++) {
+        const at = ATTRIBUTES + r.int(batch.length - ATTRIBUTES);
+        where.push(at);
+        batch[at] = r.next() < 0.5 ? batch[at]! ^ (1 << r.int(8)) : r.int(256);
+      }
+      batch.writeUInt32BE(crc32c(batch.subarray(ATTRIBUTES)), CRC);
+      cases.push({
+        kind: 'crc-valid-batch',
+        what: `batch bytes ${where.join(',')} changed, CRC recomputed`,
+        bytes: produceRequest(r.next() < 0.5 ? 3 : 9, 2, [{ index: 0, records: batch }]),
+        endAfter: false,
+        chunked,
+      });
     } else {
       const batch = Buffer.from(goodBatch);
       const at = r.int(batch.length);
@@ -428,6 +491,12 @@ function judge(c: Case, out: Outcome): string {
       else assert.ok([ErrorCode.CORRUPT_MESSAGE, ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT, ErrorCode.INVALID_RECORD].includes(code as never), `${label}: error ${code}`);
       return `corrupt-batch: error ${code}`;
     }
+    case 'crc-valid-batch': {
+      // Well framed and signed: judged per partition, never by dropping the connection.
+      assert.ok(hostileAnswered && probeB, `${label}: answered, connection kept`);
+      const answer = decodeResponse(ApiKey.Produce, c.bytes.readInt16BE(6), out.responses[1]!.frame).body as ProduceAnswer;
+      return `crc-valid-batch: error ${answer.responses[0]!.partitionResponses[0]!.errorCode}`;
+    }
     default:
       return `${c.kind}: ${out.closed ? 'closed' : hostileAnswered ? 'answered' : out.pending ? 'pending' : 'no answer'}`;
   }
@@ -484,6 +553,23 @@ test(`thousands of hostile frames (seed ${SEED}) next to a normal client: no cra
   // Still serving: a fresh raw request and a fresh client both work.
   const fresh = await exchange([apiVersions(77)], { expect: 1 });
   assert.deepEqual(fresh.responses.map((x) => x.correlationId), [77]);
+
+  // What the fuzzing got stored (signed batches of garbage records, odd codecs) is still served,
+  // and time lookups that decode records in it answer.
+  const partitions = [0, 1].map((p) => ({ partition: p, fetchOffset: 0n, partitionMaxBytes: 1 << 20 }));
+  const lookups = [
+    encodeRequest(ApiKey.Fetch, 4, 78, 'hostile', { replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 4 << 20, isolationLevel: 0, topics: [{ topic: HOSTILE, partitions }] }),
+    encodeRequest(ApiKey.ListOffsets, 7, 79, 'hostile', {
+      replicaId: -1,
+      isolationLevel: 0,
+      topics: [{ name: HOSTILE, partitions: [0, 1].flatMap((p) => [0n, BigInt(Date.now() - 60_000), -3n].map((timestamp) => ({ partitionIndex: p, currentLeaderEpoch: -1, timestamp }))) }],
+    }),
+  ];
+  const looked = await exchange(lookups, { expect: 2, waitMs: 5000 });
+  assert.deepEqual(looked.responses.map((x) => x.correlationId), [78, 79], `fetch and time lookups over the stored garbage (closed: ${looked.closed})`);
+  const fetched = decodeResponse(ApiKey.Fetch, 4, looked.responses[0]!.frame).body as { responses: Array<{ partitions: Array<{ errorCode: number; records: Buffer | null }> }> };
+  for (const p of fetched.responses[0]!.partitions) assert.equal(p.errorCode, ErrorCode.NONE);
+  assert.ok(fetched.responses[0]!.partitions.some((p) => (p.records?.length ?? 0) > 0), 'the hostile topic holds what was accepted');
   const admin = kafka.admin();
   await admin.connect();
   assert.ok((await admin.listTopics()).includes(NORMAL));
@@ -505,7 +591,7 @@ async function fuzz(t: { diagnostic(msg: string): void }, plans: Plan[], started
       // Refusals and produce answers are quick, so waiting long for them costs nothing unless
       // something is wrong; other frames may legitimately be parked (a long-poll fetch, a join
       // waiting for other members), so those are given up on sooner.
-      const decided = ['oversized', 'negative-size', 'unknown-api', 'bad-version', 'truncated', 'corrupt-batch'].includes(c.kind);
+      const decided = ['oversized', 'negative-size', 'unknown-api', 'bad-version', 'truncated', 'corrupt-batch', 'crc-valid-batch'].includes(c.kind);
       const out = await exchange(frames, { expect: c.endAfter ? 2 : 3, waitMs: decided ? 5000 : 500, gapMs, end: c.endAfter });
       const label = judge(c, out);
       stats.set(label, (stats.get(label) ?? 0) + 1);

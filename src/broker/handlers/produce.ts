@@ -1,7 +1,9 @@
 import type { RequestContext } from '../broker-context.ts';
 import type { ProduceRequest } from '../../protocol/messages/produce.ts';
 import { ErrorCode } from '../../protocol/error-codes.ts';
-import { validateBatches } from '../../protocol/records/index.ts';
+import { ATTRIBUTES, isControl, isTransactional, PRODUCER_EPOCH, PRODUCER_ID, validateBatches, type BatchSpan } from '../../protocol/records/index.ts';
+import type { BrokerContext } from '../broker-context.ts';
+import { partitionKey } from '../txn/txn-metadata.ts';
 import { ProducerStateError, type PartitionLog, type AppendResult } from '../log/partition-log.ts';
 import { keylessRecordProblem } from '../log/cleaner/require-keys.ts';
 
@@ -54,6 +56,11 @@ export function handleProduce(ctx: RequestContext, req: ProduceRequest): object 
             return failed(pd.index, ErrorCode.MESSAGE_TOO_LARGE, `batch of ${span.size} bytes exceeds max.message.bytes`);
           }
         }
+        const txnProblem = transactionProblem(broker, req.transactionalId, topicData.name, pd.index, records, spans);
+        if (txnProblem) {
+          broker.log.warn({ topic: topicData.name, partition: pd.index, client: ctx.clientId, why: txnProblem.why }, 'rejected produce');
+          return failed(pd.index, txnProblem.code, txnProblem.why);
+        }
         if (log.config.compact) {
           let problem: string | null;
           try {
@@ -90,4 +97,34 @@ export function handleProduce(ctx: RequestContext, req: ProduceRequest): object 
 
 function failed(index: number, errorCode: number, errorMessage: string): PartitionResult {
   return { index, errorCode, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, errorMessage };
+}
+
+/**
+ * Control batches are the broker's own (markers), and transactional data is accepted only inside
+ * an ongoing transaction that holds this partition (KIP-890's verification): nothing would ever
+ * end a transaction the coordinator does not know, so its first offset would hold the last
+ * stable offset, and every read_committed reader of the partition, back forever.
+ */
+function transactionProblem(
+  broker: BrokerContext,
+  transactionalId: string | null,
+  topic: string,
+  partition: number,
+  records: Buffer,
+  spans: BatchSpan[],
+): { code: number; why: string } | null {
+  for (const span of spans) {
+    const attributes = records.readInt16BE(span.pos + ATTRIBUTES);
+    if (isControl(attributes)) return { code: ErrorCode.INVALID_RECORD, why: 'control batches are written by the broker, not by clients' };
+    if (!isTransactional(attributes)) continue;
+    const producerId = records.readBigInt64BE(span.pos + PRODUCER_ID);
+    const epoch = records.readInt16BE(span.pos + PRODUCER_EPOCH);
+    const outside = `transactional batch of producer ${producerId} (epoch ${epoch}) outside an ongoing transaction of "${transactionalId}" that holds ${topic}-${partition}`;
+    if (transactionalId === null) return { code: ErrorCode.INVALID_TXN_STATE, why: outside };
+    // Unknown or remapped producer ids and fenced epochs get the coordinator's own answers.
+    const v = broker.txns.validate(transactionalId, producerId, epoch, ErrorCode.INVALID_PRODUCER_EPOCH);
+    if (!v.ok) return { code: v.errorCode, why: outside };
+    if (v.txn.status !== 'Ongoing' || !v.txn.partitions.includes(partitionKey(topic, partition))) return { code: ErrorCode.INVALID_TXN_STATE, why: outside };
+  }
+  return null;
 }
