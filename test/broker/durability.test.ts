@@ -76,9 +76,9 @@ const keyFor = (value: string) => `k-${value}`;
  * Runs producers (kafkajs none/gzip, @platformatic/kafka zstd/lz4; acks=all, no retries) in
  * tight loops over all partitions, recording each acknowledged send in `load`. Calls `kill` 3 ms
  * after `killWhen()` first holds after an acknowledgement (the producers keep sending meanwhile)
- * and resolves when every producer has stopped.
+ * and resolves when every producer has stopped. Values are `<prefix><producer>-<n>`.
  */
-async function produceUntilKilled(bootstrap: string, load: Load, killWhen: () => boolean, kill: () => Promise<void>): Promise<void> {
+async function produceUntilKilled(bootstrap: string, load: Load, killWhen: () => boolean, kill: () => Promise<void>, prefix = ''): Promise<void> {
   let inFlight = 0;
   let killed = false;
   let killing: Promise<void> | null = null;
@@ -149,10 +149,10 @@ async function produceUntilKilled(bootstrap: string, load: Load, killWhen: () =>
 
   try {
     await Promise.all([
-      loop('kjs-none', kafkajsSend(kjs[0]!, CompressionTypes.None)),
-      loop('kjs-gzip', kafkajsSend(kjs[1]!, CompressionTypes.GZIP)),
-      loop('plt-zstd', pltSend(plts[0]!)),
-      loop('plt-lz4', pltSend(plts[1]!)),
+      loop(`${prefix}kjs-none`, kafkajsSend(kjs[0]!, CompressionTypes.None)),
+      loop(`${prefix}kjs-gzip`, kafkajsSend(kjs[1]!, CompressionTypes.GZIP)),
+      loop(`${prefix}plt-zstd`, pltSend(plts[0]!)),
+      loop(`${prefix}plt-lz4`, pltSend(plts[1]!)),
     ]);
     await killing;
   } finally {
@@ -486,5 +486,33 @@ test('a torn or corrupt segment tail after kill -9 is cut off and everything bef
   await admin.disconnect();
   const again = await readEverything(bootstrap, 'after new writes');
   for (let p = 0; p < PARTITIONS; p++) assert.equal(again.get(p)!.get(cut.get(p)!)?.value, `after-${p}`);
+  await kill9(child);
+});
+
+test('repeated kill -9 and a clean stop in between keep every acknowledged record', { timeout: 90_000 }, async (t) => {
+  const { dir, cleanup } = tempDir('sluice-crashes-');
+  cleanups.push(cleanup);
+  let { bootstrap, child } = await startBroker(dir);
+  await createTopic(bootstrap);
+  const all = newLoad();
+  // Round 2 stops the broker cleanly (SIGTERM: indexes and producer state saved) while producers
+  // are sending; rounds 1 and 3 kill it. Each restart must serve everything acknowledged so far.
+  for (const [round, signal] of [[1, 'SIGKILL'], [2, 'SIGTERM'], [3, 'SIGKILL']] as const) {
+    const load = newLoad();
+    const stop = async () => {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill(signal);
+      await exited;
+    };
+    await produceUntilKilled(bootstrap, load, () => load.ackedRecords >= 5_000, stop, `r${round}-`);
+    all.acked.push(...load.acked);
+    all.ackedRecords += load.ackedRecords;
+    for (const v of load.attempted) all.attempted.add(v);
+    ({ bootstrap, child } = await startBroker(dir));
+    const log = await readEverything(bootstrap, `after round ${round}`);
+    const verified = checkLog(log, all, `after round ${round} (${signal})`);
+    assert.equal(verified, all.ackedRecords, `round ${round}: every acknowledged record so far was verified`);
+    t.diagnostic(`round ${round} (${signal}): ${all.ackedRecords} acknowledged, ${[...log.values()].reduce((n, r) => n + r.size, 0)} stored`);
+  }
   await kill9(child);
 });
