@@ -1,6 +1,6 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeSync, openSync, readdirSync, readFileSync, readSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync, truncateSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
@@ -421,11 +421,18 @@ function byteAt(path: string, pos: number): number {
   }
 }
 
-test('a torn or corrupt segment tail after kill -9 is cut off and everything before it is served', { timeout: 90_000 }, async () => {
+test('a torn or corrupt segment tail (and a torn group-offsets record) after kill -9 is cut off and everything before it is served', { timeout: 90_000 }, async () => {
   const { dir, cleanup } = tempDir('sluice-torn-');
   cleanups.push(cleanup);
   let { bootstrap, child } = await startBroker(dir);
   await createTopic(bootstrap);
+  const groupOffsets = Array.from({ length: PARTITIONS }, (_, p): [number, string] => [p, String(10 + p)]);
+  const pltAdmin = new PltAdmin({ clientId: 'durability-admin', bootstrapBrokers: [bootstrap], timeout: 5_000 });
+  await pltAdmin.alterConsumerGroupOffsets({
+    groupId: 'torn-g',
+    topics: [{ name: TOPIC, partitionOffsets: groupOffsets.map(([partition, offset]) => ({ partition, offset: BigInt(offset) })) }],
+  });
+  await pltAdmin.close();
   const load = newLoad();
   await produceUntilKilled(bootstrap, load, () => load.ackedRecords >= 8_000, () => kill9(child));
   assert.ok(load.inFlightAtKill > 0, 'some sends were in flight when the broker was killed');
@@ -460,7 +467,14 @@ test('a torn or corrupt segment tail after kill -9 is cut off and everything bef
     } else cut.set(p, end);
   }
 
+  // The group coordinator's log gets a torn record too: a length header with half a payload.
+  const offsetsLog = join(dir, 'group-offsets', 'group-offsets.log');
+  const torn = Buffer.alloc(8 + 20, 0x7b);
+  torn.writeUInt32BE(200, 0);
+  patchFile(offsetsLog, statSync(offsetsLog).size, torn);
+
   ({ bootstrap, child } = await startBroker(dir));
+  assert.deepEqual(await committedOffsets(bootstrap, 'torn-g'), groupOffsets, 'committed offsets before the torn record survive');
   const admin = kafkaAt(bootstrap, 'durability-admin').admin();
   await admin.connect();
   const ends = new Map((await admin.fetchTopicOffsets(TOPIC)).map((o) => [o.partition, Number(o.high)]));

@@ -255,6 +255,36 @@ test('transactional data outside a transaction and client control batches are re
   assert.equal(Number(lso), 2, 'the last stable offset is the log end');
 });
 
+test('a client pipelining more parked requests than the in-flight limit is paused, then answered in order', { timeout: 15_000 }, async () => {
+  // 1,500 long-poll fetches with nothing to return (the broker parks each for 300 ms), sent in
+  // one write, then 1,000 ApiVersions: the broker stops reading at 1,000 unanswered requests and
+  // resumes as they complete. Meanwhile a second connection is answered at once.
+  const fetch = (id: number) =>
+    encodeRequest(ApiKey.Fetch, 4, id, 'hostile', {
+      replicaId: -1,
+      maxWaitMs: 300,
+      minBytes: 1,
+      maxBytes: 1 << 16,
+      isolationLevel: 0,
+      topics: [{ topic: 'parked', partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 16 }] }],
+    });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic: 'parked', numPartitions: 1 }] });
+  await admin.disconnect();
+  const ids = Array.from({ length: 2500 }, (_, i) => i + 1);
+  const frames = Buffer.concat(ids.map((id) => (id <= 1500 ? fetch(id) : apiVersions(id))));
+  const pipelined = exchange([frames], { expect: ids.length, waitMs: 12_000 });
+  await new Promise((r) => setTimeout(r, 50));
+  const other = await exchange([apiVersions(9)], { expect: 1, waitMs: 2000 });
+  assert.deepEqual(other.responses.map((x) => x.correlationId), [9], 'another client is not held up');
+  const started = Date.now();
+  const out = await pipelined;
+  assert.equal(out.responses.length, ids.length, `all answered (closed: ${out.closed}, pending: ${out.pending})`);
+  assert.ok(Date.now() - started >= 200, 'the fetches were parked');
+  assert.deepEqual(out.responses.map((x) => x.correlationId), ids, 'in request order');
+});
+
 test('a long-poll Fetch whose topic is deleted meanwhile is answered, and the broker lives on', { timeout: 10_000 }, async () => {
   const admin = kafka.admin();
   await admin.connect();
