@@ -21,7 +21,7 @@ after(async () => {
 test('kafkaPartitionForKey computes what kafkajs DefaultPartitioner computes', () => {
   const partitioner = Partitioners.DefaultPartitioner();
   for (const n of [1, 2, 3, 7, 12, 100]) {
-    const partitionMetadata = Array.from({ length: n }, (_, p) => ({ partitionId: p, leader: 0 }));
+    const partitionMetadata = Array.from({ length: n }, (_, p) => ({ partitionErrorCode: 0, partitionId: p, leader: 0, replicas: [0], isr: [0] }));
     for (const key of KEYS.filter((k) => k !== '')) {
       const expected = partitioner({ topic: 't', partitionMetadata, message: { key, value: 'v' } });
       assert.equal(kafkaPartitionForKey(Buffer.from(key), n), expected, `key ${key} over ${n} partitions`);
