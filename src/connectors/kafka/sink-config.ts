@@ -122,7 +122,7 @@ export function resolveSinkConfig<T>(o: KafkaSinkOptions<T>): SinkConfig<T> {
     acks,
     compression: (props.get('compression.type') as SinkConfig<T>['compression'] | undefined) ?? 'none',
     idempotent,
-    lingerMs: (props.get('linger.ms') as number | undefined) ?? 5,
+    lingerMs: (props.get('linger.ms') as number | undefined) ?? 0,
     batchBytes: (props.get('batch.size') as number | undefined) ?? 262_144,
     batchRecords: (props.get('batch.num.messages') as number | undefined) ?? 10_000,
     maxInFlight,

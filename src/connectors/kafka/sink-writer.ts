@@ -22,7 +22,8 @@ export class KafkaSinkWriter<T> implements SinkWriter<T> {
   #batch: Msg[] = [];
   #batchBytes = 0;
   #batchFirstTs = 0;
-  #linger: ReturnType<typeof setTimeout> | undefined;
+  /** Cancels the pending linger timer. */
+  #linger: (() => void) | undefined;
   readonly #inFlight = new Set<Promise<void>>();
   #held = false;
   #failure: Error | undefined;
@@ -106,12 +107,22 @@ export class KafkaSinkWriter<T> implements SinkWriter<T> {
     this.#batch.push(msg);
     this.#batchBytes += size;
     if (this.#batch.length >= cfg.batchRecords || this.#batchBytes >= cfg.batchBytes) this.#send();
-    else this.#linger ??= setTimeout(() => this.#send(), cfg.lingerMs);
+    else if (this.#linger === undefined) {
+      // linger.ms 0 (default): send when the job yields to the event loop, so records written in
+      // one burst share a request and a lone record leaves at once.
+      if (cfg.lingerMs === 0) {
+        const t = setImmediate(() => this.#send());
+        this.#linger = () => clearImmediate(t);
+      } else {
+        const t = setTimeout(() => this.#send(), cfg.lingerMs);
+        this.#linger = () => clearTimeout(t);
+      }
+    }
   }
 
   #send(): void {
     if (this.#linger !== undefined) {
-      clearTimeout(this.#linger);
+      this.#linger();
       this.#linger = undefined;
     }
     if (this.#batch.length === 0) return;
@@ -153,7 +164,7 @@ export class KafkaSinkWriter<T> implements SinkWriter<T> {
   }
 
   async close(): Promise<void> {
-    if (this.#linger !== undefined) clearTimeout(this.#linger);
+    this.#linger?.();
     await Promise.allSettled([...this.#inFlight]);
     await this.#producer.close().catch(() => {});
   }
