@@ -1,6 +1,6 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
@@ -14,7 +14,7 @@ import {
   type CompressionAlgorithmValue,
   type Message,
 } from '@platformatic/kafka';
-import { spawnBrokerProcess } from '../helpers/broker.ts';
+import { spawnBrokerProcess, startTestBroker } from '../helpers/broker.ts';
 import { tempDir } from '../helpers/tmp-dir.ts';
 
 // Crash safety of the broker process: kill -9 while producers have requests in flight, restart on
@@ -529,4 +529,42 @@ test('repeated kill -9 and a clean stop in between keep every acknowledged recor
     t.diagnostic(`round ${round} (${signal}): ${all.ackedRecords} acknowledged, ${[...log.values()].reduce((n, r) => n + r.size, 0)} stored`);
   }
   await kill9(child);
+});
+
+test('a topic whose deletion a crash cut short does not come back with its old records when recreated', { timeout: 30_000 }, async () => {
+  const { dir, cleanup } = tempDir('sluice-zombie-');
+  cleanups.push(cleanup);
+  let broker = await startTestBroker({ dataDir: dir });
+  const admin = () => kafkaAt(broker.bootstrap, 'durability-admin').admin();
+  let a = admin();
+  await a.connect();
+  await a.createTopics({ topics: [{ topic: 'zombie', numPartitions: 2 }, { topic: 'kept', numPartitions: 1 }] });
+  await a.disconnect();
+  const producer = kafkaAt(broker.bootstrap, 'durability-zombie').producer();
+  await producer.connect();
+  await producer.send({ topic: 'zombie', acks: -1, messages: [{ partition: 0, value: 'old-0' }, { partition: 1, value: 'old-1' }] });
+  await producer.send({ topic: 'kept', acks: -1, messages: [{ value: 'kept-0' }] });
+  await producer.disconnect();
+  await broker.stop();
+
+  // DeleteTopics saves the registry without the topic, then removes its directories: a crash in
+  // between leaves exactly this on disk.
+  const registryPath = join(dir, 'topics.json');
+  const registry = JSON.parse(readFileSync(registryPath, 'utf8')) as { topics: Record<string, unknown> };
+  delete registry.topics['zombie'];
+  writeFileSync(registryPath, JSON.stringify(registry));
+
+  broker = await startTestBroker({ dataDir: dir });
+  try {
+    a = admin();
+    await a.connect();
+    assert.ok(!(await a.listTopics()).includes('zombie'), 'the deleted topic is gone');
+    await a.createTopics({ topics: [{ topic: 'zombie', numPartitions: 2 }] });
+    const ends = (await a.fetchTopicOffsets('zombie')).map((o) => Number(o.high));
+    assert.deepEqual(ends, [0, 0], 'the recreated topic starts empty');
+    assert.deepEqual((await a.fetchTopicOffsets('kept')).map((o) => Number(o.high)), [1], 'other topics keep their records');
+    await a.disconnect();
+  } finally {
+    await broker.stop();
+  }
 });

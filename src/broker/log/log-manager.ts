@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { PartitionLog } from './partition-log.ts';
@@ -6,6 +6,7 @@ import { TopicConfig, validateConfig } from './topic-config.ts';
 import { SluiceError } from '../../errors.ts';
 import { writeFileAtomic } from '../../util/atomic-file.ts';
 import type { Clock } from '../../util/clock.ts';
+import { logger } from '../../util/logger.ts';
 
 /** A topic as the broker holds it. */
 export interface Topic {
@@ -73,8 +74,25 @@ export class LogManager {
         );
         manager.#topics.set(name, { name, id: t.id, config, partitions });
       }
+      manager.#removeOrphans();
     }
     return manager;
+  }
+
+  /**
+   * Removes partition directories no registered topic owns. Deleting a topic saves the registry
+   * first and removes its directories after, so a crash in between leaves them behind; left
+   * there, a topic created later under the same name would recover their records.
+   */
+  #removeOrphans(): void {
+    const owned = new Set<string>();
+    for (const t of this.#topics.values()) for (let p = 0; p < t.partitions.length; p++) owned.add(`${t.name}-${p}`);
+    const logs = join(this.#dataDir, 'logs');
+    for (const entry of readdirSync(logs)) {
+      if (owned.has(entry)) continue;
+      logger.warn({ dir: join(logs, entry) }, 'removing the directory of a deleted topic (a crash interrupted its deletion)');
+      rmSync(join(logs, entry), { recursive: true, force: true });
+    }
   }
 
   #partitionDir(topic: string, partition: number): string {
