@@ -11,7 +11,7 @@ export interface Contender {
 
 export function startContender(c: Contender, bootstrap: string, input: string, output: string, group: string): ChildProcess {
   const file = fileURLToPath(new URL(c.file, import.meta.url));
-  const child = spawn(process.execPath, [file, bootstrap, input, output, group], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, SLUICE_LOG_LEVEL: 'warn' } });
+  const child = spawn(process.execPath, ['--no-warnings', file, bootstrap, input, output, group], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, SLUICE_LOG_LEVEL: 'warn' } });
   return child;
 }
 export async function stopContender(child: ChildProcess): Promise<void> {
