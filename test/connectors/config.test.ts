@@ -34,6 +34,10 @@ test('bad source settings fail fast with a clear message', () => {
   rejects(() => source({ onDeserializationError: 'dead-letter' }), /needs deadLetterTopic/);
   rejects(() => source({ onDeserializationError: 'ignore' as never }), /'fail', 'skip' or 'dead-letter'/);
   rejects(() => source({ deserializer: 42 as never }), /deserializer must be a function/);
+  rejects(() => source({ partitionAssignment: 'group' }), /'group' needs a groupId/);
+  rejects(() => source({ partitionAssignment: 'group', groupId: 'g', bounded: true }), /'group' is for unbounded sources/);
+  rejects(() => source({ partitionAssignment: 'group', groupId: 'g', startingOffsets: 'earliest' }), /continue from the committed offsets/);
+  rejects(() => source({ partitionAssignment: 'group', groupId: 'g', properties: { 'session.timeout.ms': 6000, 'heartbeat.interval.ms': 6000 } }), /heartbeat.interval.ms must be lower/);
 });
 
 test('bad sink settings fail fast with a clear message', () => {

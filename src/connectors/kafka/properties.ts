@@ -36,8 +36,6 @@ export const IGNORED_PROPERTIES = new Set([
   'value.serializer',
   'enable.auto.commit',
   'auto.commit.interval.ms',
-  'session.timeout.ms',
-  'heartbeat.interval.ms',
   'max.poll.records',
   'max.poll.interval.ms',
   'partition.assignment.strategy',

@@ -60,6 +60,14 @@ export interface KafkaSourceOptions<T, K = Buffer | null> {
   onDeserializationError?: DeserializationErrorPolicy;
   /** Topic for `onDeserializationError: 'dead-letter'`. */
   deadLetterTopic?: string;
+  /**
+   * Who decides which subtask reads which partition. `'subtask'` (default): Sluice, by a fixed
+   * rule (see `subtaskForPartition`); the group only stores offsets. `'group'`: every subtask joins
+   * `groupId` as a Kafka consumer and the group protocol assigns partitions, so several processes
+   * running the same job share the partitions and take over from each other (unbounded sources,
+   * starting from the committed offsets).
+   */
+  partitionAssignment?: 'subtask' | 'group';
   /** New partitions (and topics matching `topicPattern`) are looked for this often, in ms (property `partition.discovery.interval.ms`; default 30000; 0 = off; off for bounded sources). */
   partitionDiscoveryIntervalMs?: number;
   /** Kafka consumer settings by their Kafka names. */
@@ -78,6 +86,9 @@ const SOURCE_PROPERTIES = {
   'partition.discovery.interval.ms': 'int',
   'commit.offsets.on.checkpoint': 'bool',
   'client.rack': 'string',
+  'session.timeout.ms': 'int',
+  'heartbeat.interval.ms': 'int',
+  'max.poll.interval.ms': 'int',
 } as const;
 
 /** @internal the checked settings of a source. */
@@ -95,6 +106,7 @@ export interface SourceConfig<T, K> {
   policy: DeserializationErrorPolicy;
   deadLetterTopic: string | undefined;
   discoveryMs: number;
+  group: { sessionTimeout: number; heartbeatInterval: number; rebalanceTimeout: number } | undefined;
   commitOnCheckpoint: boolean;
   readCommitted: boolean;
   fetch: { maxWaitTime: number; minBytes: number; maxBytes: number; partitionMaxBytes: number };
@@ -132,6 +144,21 @@ export function resolveSourceConfig<T, K>(o: KafkaSourceOptions<T, K>): SourceCo
   const key = o.keyDeserializer === undefined ? undefined : typeof o.keyDeserializer === 'function' ? { deserialize: o.keyDeserializer } : o.keyDeserializer;
   if (key !== undefined && typeof key.deserialize !== 'function') throw new KafkaConfigError(`${WHAT}: keyDeserializer must be a function or an object with deserialize(bytes, record)`);
   const commit = (props.get('commit.offsets.on.checkpoint') as boolean | undefined) ?? true;
+  const assignment = o.partitionAssignment ?? 'subtask';
+  if (assignment !== 'subtask' && assignment !== 'group') throw new KafkaConfigError(`${WHAT}: partitionAssignment must be 'subtask' or 'group'`);
+  let group: SourceConfig<T, K>['group'];
+  if (assignment === 'group') {
+    if (groupId === undefined) throw new KafkaConfigError(`${WHAT}: partitionAssignment 'group' needs a groupId (or the property 'group.id')`);
+    if (stopping !== undefined) throw new KafkaConfigError(`${WHAT}: partitionAssignment 'group' is for unbounded sources; a bounded source assigns partitions per subtask`);
+    if (!(starting === 'committed' || (typeof starting === 'object' && 'committed' in starting))) {
+      throw new KafkaConfigError(`${WHAT}: with partitionAssignment 'group', partitions move between members, which must continue from the committed offsets: use startingOffsets 'committed' (fallback: auto.offset.reset)`);
+    }
+    const sessionTimeout = (props.get('session.timeout.ms') as number | undefined) ?? 10_000;
+    const heartbeatInterval = (props.get('heartbeat.interval.ms') as number | undefined) ?? Math.min(1000, Math.floor(sessionTimeout / 3));
+    const rebalanceTimeout = Math.max(sessionTimeout, (props.get('max.poll.interval.ms') as number | undefined) ?? 30_000);
+    if (heartbeatInterval >= sessionTimeout) throw new KafkaConfigError(`${WHAT}: heartbeat.interval.ms must be lower than session.timeout.ms`);
+    group = { sessionTimeout, heartbeatInterval, rebalanceTimeout };
+  }
   return {
     bootstrap,
     topics: o.topics,
@@ -146,6 +173,7 @@ export function resolveSourceConfig<T, K>(o: KafkaSourceOptions<T, K>): SourceCo
     policy,
     deadLetterTopic: o.deadLetterTopic,
     discoveryMs: stopping !== undefined ? 0 : discovery,
+    group,
     commitOnCheckpoint: commit && groupId !== undefined,
     readCommitted: props.get('isolation.level') === 'read_committed',
     fetch: {

@@ -5,6 +5,7 @@ import { subtaskForPartition } from './assignment.ts';
 import { DeserializationErrorHandler } from './deserialization-errors.ts';
 import { KafkaConnectorError, errorText } from './errors.ts';
 import { FetchLoop, type FetchedChunk, type PartitionState } from './fetch-loop.ts';
+import { GroupMembership } from './group-membership.ts';
 import { resetOffset, resolveStartingOffsets, resolveStoppingOffsets, tpKey, type TopicPartition } from './offsets.ts';
 import type { ClientConnectionOptions } from './properties.ts';
 import type { KafkaConsumerRecord } from './record.ts';
@@ -36,6 +37,8 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
   readonly #pendingCommits = new Map<number, { offsets: Array<{ topic: string; partition: number; offset: bigint; leaderEpoch: number }>; dlq: Promise<void> }>();
   #consumer!: Consumer;
   #admin: Admin | undefined;
+  #membership: GroupMembership | undefined;
+  readonly #revokedSplits: string[] = [];
   #deser!: DeserializationErrorHandler;
   #loop!: FetchLoop;
   #loopDone: Promise<void> = Promise.resolve();
@@ -62,10 +65,11 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
       groupId: cfg.groupId ?? `sluice-source-${process.pid}`,
       bootstrapBrokers: cfg.bootstrap,
       ...this.#conn,
+      ...cfg.group,
     } as ConstructorParameters<typeof Consumer<Buffer, Buffer, Buffer, Buffer>>[0]);
-    // The reader commits offsets without joining the group (partitions are assigned by Sluice, not by the
-    // group protocol): Kafka accepts commits with generation -1 from a "simple" consumer while the group is empty.
-    this.#consumer.generationId = -1;
+    // With partitions assigned by Sluice the reader commits without joining the group: Kafka accepts
+    // commits with generation -1 from a "simple" consumer while the group has no members.
+    if (cfg.group === undefined) this.#consumer.generationId = -1;
     this.#deser = new DeserializationErrorHandler(cfg.policy, cfg.deadLetterTopic, { bootstrap: cfg.bootstrap, clientId: cfg.clientId, conn: this.#conn });
     this.#loop = new FetchLoop({
       consumer: this.#consumer,
@@ -81,16 +85,22 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
       onError: (e) => this.#fail(e),
     });
     try {
-      await this.#assign(await this.#discover(), true);
+      if (cfg.group !== undefined) {
+        this.#membership = new GroupMembership(this.#consumer, (owned) => this.#reconcile(owned), (e) => this.#fail(e instanceof Error ? e : new Error(String(e))));
+        await this.#membership.join(await this.#partitionCounts());
+      } else await this.#assign(await this.#discover(), true);
     } catch (e) {
       await this.close();
-      throw e instanceof KafkaConnectorError ? e : new KafkaConnectorError('SLUICE_KAFKA_UNREACHABLE', `KafkaSource cannot read from ${cfg.bootstrap.join(',')}; is Kafka running there?`, e);
+      if (e instanceof KafkaConnectorError) throw e;
+      if (/connect|ECONNREFUSED|ETIMEDOUT|ENOTFOUND/i.test(errorText(e))) {
+        throw new KafkaConnectorError('SLUICE_KAFKA_UNREACHABLE', `KafkaSource cannot read from ${cfg.bootstrap.join(',')}; is Kafka running there?`, e);
+      }
+      throw new KafkaConnectorError('SLUICE_KAFKA_SOURCE', `KafkaSource could not start reading ${cfg.topics?.join(', ') ?? String(cfg.pattern)}`, e);
     }
     this.#loopDone = this.#loop.run();
     if (cfg.discoveryMs > 0) {
       this.#discovery = setInterval(() => {
-        this.#discover()
-          .then((tps) => this.#assign(tps, false))
+        (this.#membership !== undefined ? this.#partitionCounts().then((counts) => this.#membership!.update(counts)) : this.#discover().then((tps) => this.#assign(tps, false)))
           .catch((e: unknown) => logger.warn({ err: e }, 'KafkaSource partition discovery failed; retrying at the next interval'));
       }, cfg.discoveryMs);
       this.#discovery.unref();
@@ -99,11 +109,20 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
 
   /** All partitions of the subscribed topics that belong to this subtask. */
   async #discover(): Promise<TopicPartition[]> {
+    const out: TopicPartition[] = [];
+    for (const [topic, n] of await this.#partitionCounts()) {
+      for (let p = 0; p < n; p++) if (subtaskForPartition(topic, p, this.#ctx.parallelism) === this.#ctx.subtaskIndex) out.push({ topic, partition: p });
+    }
+    return out;
+  }
+
+  /** The subscribed topics (the pattern's matches) and their partition counts. */
+  async #partitionCounts(): Promise<Map<string, number>> {
     let topics = this.#cfg.topics;
     if (topics === undefined) {
       this.#admin ??= new Admin({ clientId: `${this.#cfg.clientId}-discovery`, bootstrapBrokers: this.#cfg.bootstrap, ...this.#conn } as ConstructorParameters<typeof Admin>[0]);
       topics = (await this.#admin.listTopics()).filter((t) => this.#cfg.pattern!.test(t) && !t.startsWith('__'));
-      if (topics.length === 0) return [];
+      if (topics.length === 0) return new Map();
     }
     let md;
     try {
@@ -113,13 +132,44 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
       if (missing) throw new KafkaConnectorError('SLUICE_KAFKA_UNKNOWN_TOPIC', `KafkaSource: topic(s) ${topics.join(', ')} do not all exist; create them first (sluice topics create NAME --partitions N)`, e);
       throw e;
     }
-    const out: TopicPartition[] = [];
+    const counts = new Map<string, number>();
     for (const topic of topics) {
       const t = md.topics.get(topic);
       if (t === undefined) throw new KafkaConnectorError('SLUICE_KAFKA_UNKNOWN_TOPIC', `KafkaSource: topic '${topic}' does not exist; create it first (sluice topics create ${topic} --partitions N)`);
-      for (let p = 0; p < t.partitionsCount; p++) if (subtaskForPartition(topic, p, this.#ctx.parallelism) === this.#ctx.subtaskIndex) out.push({ topic, partition: p });
+      counts.set(topic, t.partitionsCount);
     }
-    return out;
+    return counts;
+  }
+
+  /**
+   * A new assignment from the group: partitions no longer owned are dropped (their buffered
+   * records too; the new owner continues from the committed offsets), new ones start from the
+   * committed offsets.
+   */
+  async #reconcile(owned: TopicPartition[]): Promise<void> {
+    const keep = new Set(owned.map((tp) => tpKey(tp.topic, tp.partition)));
+    const revoked = new Set<PartitionState>();
+    for (const [k, p] of this.#partitions) {
+      if (keep.has(k)) continue;
+      this.#partitions.delete(k);
+      p.finished = true;
+      revoked.add(p);
+      this.#revokedSplits.push(p.splitId);
+    }
+    if (revoked.size > 0) {
+      let dropped = 0;
+      for (let i = this.#queue.length - 1; i >= 0; i--) {
+        if (!revoked.has(this.#queue[i]!.ps)) continue;
+        dropped += this.#queue[i]!.records;
+        if (i === 0) [this.#bi, this.#ri] = [0, 0];
+        this.#queue.splice(i, 1);
+      }
+      this.#loop.consumed(dropped);
+      logger.info({ revoked: [...revoked].map((p) => p.splitId), subtask: this.#ctx.subtaskIndex }, 'KafkaSource: partitions moved to another group member');
+    }
+    await this.#assign(owned, true);
+    this.#restored.clear(); // a savepoint's offsets apply to the first assignment only
+    this.#notify();
   }
 
   /** Starts reading new partitions: restored offsets first, then `startingOffsets` (initial) or earliest (discovered later). */
@@ -159,6 +209,11 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
     if (this.#idle) {
       output.markActive();
       this.#idle = false;
+    }
+    while (this.#revokedSplits.length > 0) {
+      const id = this.#revokedSplits.pop()!;
+      this.#released.delete(id);
+      if (this.#outputs.delete(id)) output.releaseOutputForSplit(id);
     }
     if (this.#newSplits) {
       // Every assigned partition holds the watermark back from the start, data or not (use
@@ -276,7 +331,10 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
   notifyCheckpointComplete(checkpointId: number): void {
     const pending = this.#pendingCommits.get(checkpointId);
     for (const id of this.#pendingCommits.keys()) if (id <= checkpointId) this.#pendingCommits.delete(id);
-    if (pending === undefined || pending.offsets.length === 0) return;
+    if (pending === undefined) return;
+    // Only partitions still owned: a moved partition's new owner commits it from now on.
+    pending.offsets = pending.offsets.filter((o) => this.#partitions.has(tpKey(o.topic, o.partition)));
+    if (pending.offsets.length === 0) return;
     this.#commitChain = this.#commitChain
       .then(() => pending.dlq)
       .then(() => this.#consumer.commit({ offsets: pending.offsets }))
