@@ -60,6 +60,25 @@ export interface ExecutionPlan {
   }>;
 }
 
+const RUNNING_JOBS = new Set<JobClient>();
+
+/**
+ * @internal Cancels every job running in this process and waits (up to `timeoutMs`) until they
+ * ended: sources closed (consumers leave their groups), sinks flushed. `sluice run` calls it on
+ * Ctrl-C / SIGTERM.
+ */
+export async function cancelRunningJobs(timeoutMs = 5000): Promise<number> {
+  const jobs = [...RUNNING_JOBS];
+  for (const j of jobs) j.cancel();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    Promise.allSettled(jobs.map((j) => j.result)),
+    new Promise((r) => (timer = setTimeout(r, timeoutMs))),
+  ]);
+  clearTimeout(timer);
+  return jobs.length;
+}
+
 /** Options of one execution. */
 export interface ExecuteOptions {
   /** Restore operator state and source positions from a savepoint. */
@@ -258,7 +277,7 @@ export class StreamExecutionEnvironment {
   /** @internal */
   start(jobName: string, options: ExecuteOptions & { extraSinks?: Transformation[]; stopSignal?: { stopped: boolean } } = {}): JobClient {
     const graph = this.compile(jobName, options.extraSinks);
-    return executeLocally(graph, {
+    const client = executeLocally(graph, {
       mode: this.#resolveMode(graph),
       clock: this.#clock,
       autoWatermarkInterval: this.#interval,
@@ -268,6 +287,12 @@ export class StreamExecutionEnvironment {
       stopSignal: options.stopSignal,
       checkpointInterval: this.#checkpointInterval,
     });
+    RUNNING_JOBS.add(client);
+    void client.result.then(
+      () => RUNNING_JOBS.delete(client),
+      () => RUNNING_JOBS.delete(client),
+    );
+    return client;
   }
 
   /** Runs the job until its inputs end (forever for unbounded sources). Rejects if it fails. */
