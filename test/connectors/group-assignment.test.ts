@@ -42,6 +42,13 @@ test("partitionAssignment 'group': two job processes share the partitions; when 
     await eventually(async () => (await assignment(admin, 'shared-job')).join() === '4', 30_000, 'one member with all four partitions');
     await eventually(() => seen.size === 800, 15_000, `all 800 results (have ${seen.size})`);
     for (let i = 0; i < 800; i++) assert.ok(seen.has(`M-${i}`), `M-${i} is missing`);
+
+    // Ctrl-C / SIGTERM stops the job cleanly: its consumer leaves the group at once.
+    const stopped = Date.now();
+    await kill(jobs[1]!, 'SIGTERM');
+    assert.equal(await jobs[1]!.exited, 143);
+    await eventually(async () => (await admin.describeGroups({ groups: ['shared-job'] })).get('shared-job')?.members.size === 0, 5000, 'the group to empty');
+    assert.ok(Date.now() - stopped < 5000, 'left without waiting for the session timeout');
   } finally {
     for (const j of jobs) await kill(j);
     await stream.close();

@@ -51,16 +51,23 @@ export function registerRunCommand(program: Command): void {
       if (!existsSync(file)) throw new UsageError(`no job file at ${file}`);
       resolveSluiceToThisPackage();
       process.argv = [process.argv[0]!, file, ...args];
+      let stopping = false;
       const stop = (signal: NodeJS.Signals): void => {
-        // Offsets are committed only after the sinks flushed (at checkpoints): stopping here loses nothing.
+        // Offsets are committed only after the sinks flushed (at checkpoints): stopping loses nothing.
+        // Cancelling closes the sources (group members leave at once) and the sinks.
+        if (stopping) process.exit(signal === 'SIGINT' ? 130 : 143); // a second signal: now
+        stopping = true;
         process.stderr.write(`sluice: ${signal}: stopping the job (it resumes from its last checkpoint)\n`);
-        process.exit(signal === 'SIGINT' ? 130 : 143);
+        void import('../../api/environment.ts')
+          .then((m) => m.cancelRunningJobs())
+          .finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       try {
         await import(pathToFileURL(file).href);
       } catch (err) {
+        if (stopping) return new Promise<never>(() => {}); // exiting with the signal's status
         if (err instanceof Error && 'code' in err && typeof err.code === 'string' && err.code.startsWith('SLUICE_')) throw err;
         throw new CliError(`job ${job} failed`, { cause: err });
       }
