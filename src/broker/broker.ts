@@ -39,6 +39,8 @@ export interface BrokerOptions {
   flush?: FlushPolicy;
   /** Largest request frame accepted; bigger ones close the connection. Default 100 MiB. */
   maxFrameBytes?: number;
+  /** Connections idle this long are closed (connections.max.idle.ms). Default 10 min. */
+  connectionsMaxIdleMs?: number;
   /** How often retention runs. Default 60 s. */
   retentionCheckIntervalMs?: number;
   /**
@@ -145,7 +147,11 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     maxFetchWaitMs: 30_000,
   };
   const dispatch = createDispatcher(context);
-  const limits = { maxFrameBytes: options.maxFrameBytes ?? 100 * 1024 * 1024, maxInFlight: 1000 };
+  const limits = {
+    maxFrameBytes: options.maxFrameBytes ?? 100 * 1024 * 1024,
+    maxInFlight: 1000,
+    idleTimeoutMs: options.connectionsMaxIdleMs ?? 600_000,
+  };
   const connections = new Set<Connection>();
   let nextConnectionId = 1;
   server.on('connection', (socket: Socket) => {

@@ -19,6 +19,8 @@ export interface ConnectionLimits {
   maxFrameBytes: number;
   /** Requests read but not yet answered before the socket stops being read. */
   maxInFlight: number;
+  /** A connection with no traffic for this long is closed (Kafka's connections.max.idle.ms). */
+  idleTimeoutMs: number;
 }
 
 interface Slot {
@@ -39,6 +41,8 @@ export class Connection {
   readonly #log: Logger;
   readonly #client: ClientAddress;
   #queue: Slot[] = [];
+  /** Frames read but not yet handled because maxInFlight requests were pending. */
+  #waiting: Buffer[] = [];
   #closed = false;
   #paused = false;
 
@@ -56,6 +60,10 @@ export class Connection {
     this.#client = { host: socket.remoteAddress ?? 'unknown', connectionId };
     this.#log = log.child({ conn: connectionId, client: `${socket.remoteAddress}:${socket.remotePort}` });
     socket.setNoDelay(true);
+    socket.setTimeout(limits.idleTimeoutMs, () => {
+      // Only idle when nothing is pending: a long-poll fetch or a join may legitimately wait.
+      if (this.#queue.length === 0) this.#abort(`idle for ${limits.idleTimeoutMs} ms`);
+    });
     socket.on('data', (chunk) => this.#onData(chunk));
     socket.on('drain', () => this.#maybeResume());
     socket.on('error', (err) => this.#log.debug({ err }, 'socket error'));
@@ -77,12 +85,17 @@ export class Connection {
       this.#abort(`bad frame: ${(err as Error).message}`);
       return;
     }
-    for (const frame of frames) {
-      if (this.#closed) return;
-      this.#handle(frame);
+    for (const frame of frames) this.#waiting.push(frame);
+    this.#handleWaiting();
+  }
+
+  /** Handles read frames while fewer than maxInFlight requests are unanswered. */
+  #handleWaiting(): void {
+    while (this.#waiting.length > 0 && this.#queue.length < this.#limits.maxInFlight && !this.#closed) {
+      this.#handle(this.#waiting.shift()!);
     }
-    if (this.#queue.length >= this.#limits.maxInFlight && !this.#paused) {
-      this.#paused = true;
+    if (this.#waiting.length > 0 && !this.#paused && !this.#closed) {
+      this.#paused = true; // stop reading until answers drain the queue
       this.#socket.pause();
     }
   }
@@ -134,7 +147,8 @@ export class Connection {
 
   #maybeResume(): void {
     if (!this.#paused || this.#closed) return;
-    if (this.#queue.length < this.#limits.maxInFlight && this.#socket.writableLength < 8 * 1024 * 1024) {
+    if (this.#queue.length < this.#limits.maxInFlight) this.#handleWaiting();
+    if (this.#waiting.length === 0 && this.#queue.length < this.#limits.maxInFlight && this.#socket.writableLength < 8 * 1024 * 1024) {
       this.#paused = false;
       this.#socket.resume();
     }
