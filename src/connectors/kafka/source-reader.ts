@@ -199,6 +199,11 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
     if (this.#error !== undefined) throw this.#error;
     // A bounded reader with nothing (left) to read ends; there is no discovery for bounded sources.
     if (this.#cfg.stopping !== undefined && this.#allFinished()) return this.#finish(output);
+    while (this.#revokedSplits.length > 0) {
+      const id = this.#revokedSplits.pop()!;
+      this.#released.delete(id);
+      if (this.#outputs.delete(id)) output.releaseOutputForSplit(id);
+    }
     if (this.#partitions.size === 0) {
       if (!this.#idle) {
         output.markIdle();
@@ -209,11 +214,6 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
     if (this.#idle) {
       output.markActive();
       this.#idle = false;
-    }
-    while (this.#revokedSplits.length > 0) {
-      const id = this.#revokedSplits.pop()!;
-      this.#released.delete(id);
-      if (this.#outputs.delete(id)) output.releaseOutputForSplit(id);
     }
     if (this.#newSplits) {
       // Every assigned partition holds the watermark back from the start, data or not (use
