@@ -6,6 +6,7 @@ import { logger } from '../../util/logger.ts';
 import { KafkaConnectorError } from './errors.ts';
 import { resetOffset } from './offsets.ts';
 import type { OffsetResetStrategy } from './source-config.ts';
+import { dropAbortedBatches } from './aborted-filter.ts';
 
 /** Reading state of one assigned partition (a split). */
 export interface PartitionState {
@@ -144,6 +145,8 @@ export class FetchLoop {
           if (partial?.responses === undefined) throw e;
           response = partial;
         }
+        // @platformatic/kafka filters only one aborted transaction per producer per response.
+        if (this.#o.readCommitted) dropAbortedBatches(response);
         await this.#handle(response, requested);
       }),
     );
