@@ -2,6 +2,7 @@ import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, rmS
 import { join } from 'node:path';
 import { scanSegment, storedBatchAt, type StoredBatch } from './batch-scan.ts';
 import { SparseIndex } from './sparse-index.ts';
+import { SegmentIndexes } from './segment-indexes.ts';
 import { BATCH_HEADER_SIZE, BATCH_LENGTH, LOG_OVERHEAD } from '../../protocol/records/index.ts';
 
 /** File name stem of a segment: its base offset, zero-padded like Kafka's. */
@@ -19,11 +20,8 @@ export class Segment {
   readonly #logPath: string;
   readonly #indexPath: string;
   readonly #timeIndexPath: string;
-  readonly #indexInterval: number;
   #fd: number;
-  #offsetIndex = new SparseIndex(); // relative offset -> file position
-  #timeIndex = new SparseIndex(); // max timestamp so far -> relative offset
-  #bytesSinceIndexEntry = 0;
+  #indexes: SegmentIndexes;
   /** Bytes of whole batches in the file. */
   size = 0;
   /** One past the last offset stored here (== baseOffset when empty). */
@@ -40,8 +38,8 @@ export class Segment {
     this.#logPath = `${stem}.log`;
     this.#indexPath = `${stem}.index`;
     this.#timeIndexPath = `${stem}.timeindex`;
-    this.#indexInterval = indexInterval;
     this.createdAt = createdAt;
+    this.#indexes = new SegmentIndexes(baseOffset, indexInterval);
     this.#fd = openSync(this.#logPath, 'a+');
   }
 
@@ -64,8 +62,7 @@ export class Segment {
     const trusted = offsetIndex !== null && timeIndex !== null;
     let start = 0;
     if (trusted) {
-      seg.#offsetIndex = offsetIndex;
-      seg.#timeIndex = timeIndex;
+      seg.#indexes = new SegmentIndexes(baseOffset, indexInterval, offsetIndex, timeIndex);
       start = offsetIndex.floor(Number.MAX_SAFE_INTEGER, 0);
       seg.maxTimestamp = timeIndex.lastKey() ?? -1;
     }
@@ -75,21 +72,13 @@ export class Segment {
       if (!trusted) seg.#indexBatch(b);
     });
     seg.size = end;
-    if (!trusted) seg.#bytesSinceIndexEntry = 0;
     const truncated = end < fileSize;
     if (truncated) ftruncateSync(seg.#fd, end);
     return { segment: seg, truncated };
   }
 
   #indexBatch(b: StoredBatch): void {
-    const rel = b.baseOffset - this.baseOffset;
-    if (this.#offsetIndex.length === 0 || this.#bytesSinceIndexEntry >= this.#indexInterval) {
-      this.#offsetIndex.append(rel, b.pos);
-      this.#bytesSinceIndexEntry = 0;
-    }
-    this.#bytesSinceIndexEntry += b.size;
-    const lastTs = this.#timeIndex.lastKey();
-    if (lastTs === undefined || b.maxTimestamp > lastTs) this.#timeIndex.append(b.maxTimestamp, rel);
+    this.#indexes.add(b);
     if (b.maxTimestamp > this.maxTimestamp) this.maxTimestamp = b.maxTimestamp;
   }
 
@@ -116,7 +105,7 @@ export class Segment {
    */
   read(offset: number, maxBytes: number, limitPos = this.size): Buffer | null {
     if (offset >= this.nextOffset) return null;
-    let pos = this.#offsetIndex.floor(offset - this.baseOffset, 0);
+    let pos = this.#indexes.offsets.floor(offset - this.baseOffset, 0);
     // Find the batch holding `offset`: at most an index interval of headers to walk.
     const header = Buffer.allocUnsafe(BATCH_HEADER_SIZE);
     for (;;) {
@@ -141,7 +130,7 @@ export class Segment {
 
   /** Walks batch headers from the index entry at or before `offset` (for time lookups, etc.). */
   scanFrom(offset: number, visit: (b: StoredBatch) => boolean | void): void {
-    let pos = this.#offsetIndex.floor(offset - this.baseOffset, 0);
+    let pos = this.#indexes.offsets.floor(offset - this.baseOffset, 0);
     const header = Buffer.allocUnsafe(BATCH_HEADER_SIZE);
     while (pos + BATCH_HEADER_SIZE <= this.size) {
       readSync(this.#fd, header, 0, BATCH_HEADER_SIZE, pos);
@@ -153,7 +142,7 @@ export class Segment {
 
   /** First offset to scan from when looking for timestamps >= `timestamp`. */
   offsetForTimestampHint(timestamp: number): number {
-    return this.baseOffset + this.#timeIndex.floor(timestamp - 1, 0);
+    return this.baseOffset + this.#indexes.times.floor(timestamp - 1, 0);
   }
 
   /** Reads `size` bytes at `pos` (one batch, for record-level lookups). */
@@ -174,8 +163,8 @@ export class Segment {
   }
 
   #saveIndexes(): void {
-    this.#offsetIndex.save(this.#indexPath, this.size);
-    this.#timeIndex.save(this.#timeIndexPath, this.size);
+    this.#indexes.offsets.save(this.#indexPath, this.size);
+    this.#indexes.times.save(this.#timeIndexPath, this.size);
   }
 
   /** Clean shutdown: saves indexes so the next start need not rescan. */

@@ -1,7 +1,7 @@
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { storedBatchAt } from '../batch-scan.ts';
-import { SparseIndex } from '../sparse-index.ts';
+import { SegmentIndexes } from '../segment-indexes.ts';
 import { cleanedFileName, swapFileName, type CleanedSegment } from './swap-files.ts';
 
 /**
@@ -13,18 +13,15 @@ export class CleanedSegmentWriter {
   readonly baseOffset: number;
   readonly #path: string;
   readonly #swapPath: string;
-  readonly #indexInterval: number;
   #fd: number | null;
   #size = 0;
-  #bytesSinceIndexEntry = 0;
-  readonly #offsetIndex = new SparseIndex();
-  readonly #timeIndex = new SparseIndex();
+  readonly #indexes: SegmentIndexes;
 
   constructor(dir: string, baseOffset: number, endOffset: number, indexInterval: number) {
     this.baseOffset = baseOffset;
     this.#path = join(dir, cleanedFileName(baseOffset, endOffset));
     this.#swapPath = join(dir, swapFileName(baseOffset, endOffset));
-    this.#indexInterval = indexInterval;
+    this.#indexes = new SegmentIndexes(baseOffset, indexInterval);
     this.#fd = openSync(this.#path, 'w');
   }
 
@@ -36,15 +33,7 @@ export class CleanedSegmentWriter {
     if (this.#fd === null) throw new Error('cleaned segment already finished');
     let written = 0;
     while (written < batch.length) written += writeSync(this.#fd, batch, written, batch.length - written, this.#size + written);
-    const b = storedBatchAt(batch, 0, this.#size);
-    const rel = b.baseOffset - this.baseOffset;
-    if (this.#offsetIndex.length === 0 || this.#bytesSinceIndexEntry >= this.#indexInterval) {
-      this.#offsetIndex.append(rel, b.pos);
-      this.#bytesSinceIndexEntry = 0;
-    }
-    this.#bytesSinceIndexEntry += b.size;
-    const lastTs = this.#timeIndex.lastKey();
-    if (lastTs === undefined || b.maxTimestamp > lastTs) this.#timeIndex.append(b.maxTimestamp, rel);
+    this.#indexes.add(storedBatchAt(batch, 0, this.#size));
     this.#size += batch.length;
   }
 
@@ -62,7 +51,7 @@ export class CleanedSegmentWriter {
     } catch {
       // directory fsync is best effort on platforms that refuse it
     }
-    return { swapPath: this.#swapPath, baseOffset: this.baseOffset, size: this.#size, offsetIndex: this.#offsetIndex, timeIndex: this.#timeIndex };
+    return { swapPath: this.#swapPath, baseOffset: this.baseOffset, size: this.#size, offsetIndex: this.#indexes.offsets, timeIndex: this.#indexes.times };
   }
 
   /** Drops the unfinished file (an abandoned round). */
