@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { startBroker } from '../broker/index.ts';
 import type { FlushPolicy } from '../broker/log/flush-policy.ts';
+import { intOption } from './option-parsers.ts';
 
 /** Parses `--flush os|every-produce|group-commit[:MS]`. */
 export function parseFlush(value: string): FlushPolicy {
@@ -15,26 +16,31 @@ export function registerBrokerCommand(program: Command): void {
   program
     .command('broker')
     .description('run the embedded Kafka-compatible broker in the foreground')
-    .option('--port <port>', 'TCP port (0 = any free port)', '9092')
+    .option('--port <port>', 'TCP port (0 = any free port)', intOption('--port', 0, 65535), 9092)
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--advertised-host <host>', 'host name given to clients (default: --host)')
     .option('--data-dir <dir>', 'directory for logs and offsets', './data')
-    .option('--partitions <n>', 'partitions of auto-created topics', '1')
+    .option('--partitions <n>', 'partitions of auto-created topics', intOption('--partitions', 1, 100_000), 1)
     .option('--no-auto-create-topics', 'do not create unknown topics on Metadata requests')
     .option('--flush <policy>', 'os | every-produce | group-commit[:ms]', 'os')
-    .option('--max-frame-bytes <n>', 'largest request accepted', String(100 * 1024 * 1024))
+    .option('--max-frame-bytes <n>', 'largest request accepted', intOption('--max-frame-bytes', 1024), 100 * 1024 * 1024)
+    .option('--max-transaction-timeout-ms <ms>', 'longest transaction timeout a producer may ask for', intOption('--max-transaction-timeout-ms', 1), 900_000)
+    .option('--connections-max-idle-ms <ms>', 'close connections idle this long', intOption('--connections-max-idle-ms', 1), 600_000)
+    .option('--cleaner-interval-ms <ms>', 'log cleaner back-off when nothing is cleanable', intOption('--cleaner-interval-ms', 1), 15_000)
+    .option('--no-cleaner', 'do not compact topics with cleanup.policy=compact')
     .action(async (opts) => {
-      const port = Number(opts.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0-65535, got "${opts.port}"`);
       const broker = await startBroker({
-        port,
+        port: opts.port,
         host: opts.host,
         advertisedHost: opts.advertisedHost,
         dataDir: opts.dataDir,
-        defaultPartitions: Number(opts.partitions),
+        defaultPartitions: opts.partitions,
         autoCreateTopics: opts.autoCreateTopics,
         flush: parseFlush(opts.flush),
-        maxFrameBytes: Number(opts.maxFrameBytes),
+        maxFrameBytes: opts.maxFrameBytes,
+        maxTransactionTimeoutMs: opts.maxTransactionTimeoutMs,
+        connectionsMaxIdleMs: opts.connectionsMaxIdleMs,
+        cleaner: { enabled: opts.cleaner, intervalMs: opts.cleanerIntervalMs },
       });
       process.stdout.write(`Sluice broker listening on ${broker.bootstrap} (data in ${broker.dataDir})\n`);
       const stop = (signal: string) => {
