@@ -42,6 +42,33 @@ abstract class FixedTimeWindows<T> extends WindowAssigner<T, TimeWindow> {
   }
 }
 
+/** Fixed-size windows placed by each element's event timestamp. */
+abstract class FixedEventTimeWindows<T> extends FixedTimeWindows<T> {
+  assignWindows(element: T, ts: number): readonly TimeWindow[] {
+    requireTimestamp(ts, element);
+    return this.windowsAt(ts);
+  }
+  getDefaultTrigger(): Trigger<T, TimeWindow> {
+    return EventTimeTrigger.create();
+  }
+  isEventTime(): boolean {
+    return true;
+  }
+}
+
+/** Fixed-size windows placed by the job clock's processing time. */
+abstract class FixedProcessingTimeWindows<T> extends FixedTimeWindows<T> {
+  assignWindows(_e: T, _ts: number, ctx: WindowAssignerContext): readonly TimeWindow[] {
+    return this.windowsAt(ctx.getCurrentProcessingTime());
+  }
+  getDefaultTrigger(): Trigger<T, TimeWindow> {
+    return ProcessingTimeTrigger.create();
+  }
+  isEventTime(): boolean {
+    return false;
+  }
+}
+
 /**
  * Event-time windows of a fixed size that do not overlap.
  *
@@ -51,72 +78,34 @@ abstract class FixedTimeWindows<T> extends WindowAssigner<T, TimeWindow> {
  * stream.keyBy((e) => e.user).window(TumblingEventTimeWindows.of(Time.minutes(1))).reduce((a, b) => a + b);
  * ```
  */
-export class TumblingEventTimeWindows<T = unknown> extends FixedTimeWindows<T> {
+export class TumblingEventTimeWindows<T = unknown> extends FixedEventTimeWindows<T> {
   static of<T = unknown>(size: number, offset = 0): TumblingEventTimeWindows<T> {
     checkSize('TumblingEventTimeWindows.of', size, offset);
     return new TumblingEventTimeWindows<T>(size, size, offset);
   }
-  assignWindows(element: T, ts: number): readonly TimeWindow[] {
-    requireTimestamp(ts, element);
-    return this.windowsAt(ts);
-  }
-  getDefaultTrigger(): Trigger<T, TimeWindow> {
-    return EventTimeTrigger.create();
-  }
-  isEventTime(): boolean {
-    return true;
-  }
 }
 
 /** Event-time windows of `size` starting every `slide` ms (an element is in size/slide windows). */
-export class SlidingEventTimeWindows<T = unknown> extends FixedTimeWindows<T> {
+export class SlidingEventTimeWindows<T = unknown> extends FixedEventTimeWindows<T> {
   static of<T = unknown>(size: number, slide: number, offset = 0): SlidingEventTimeWindows<T> {
     checkSize('SlidingEventTimeWindows.of', size, offset, slide);
     return new SlidingEventTimeWindows<T>(size, slide, offset);
   }
-  assignWindows(element: T, ts: number): readonly TimeWindow[] {
-    requireTimestamp(ts, element);
-    return this.windowsAt(ts);
-  }
-  getDefaultTrigger(): Trigger<T, TimeWindow> {
-    return EventTimeTrigger.create();
-  }
-  isEventTime(): boolean {
-    return true;
-  }
 }
 
 /** Tumbling windows over processing time (the job's clock). */
-export class TumblingProcessingTimeWindows<T = unknown> extends FixedTimeWindows<T> {
+export class TumblingProcessingTimeWindows<T = unknown> extends FixedProcessingTimeWindows<T> {
   static of<T = unknown>(size: number, offset = 0): TumblingProcessingTimeWindows<T> {
     checkSize('TumblingProcessingTimeWindows.of', size, offset);
     return new TumblingProcessingTimeWindows<T>(size, size, offset);
   }
-  assignWindows(_e: T, _ts: number, ctx: WindowAssignerContext): readonly TimeWindow[] {
-    return this.windowsAt(ctx.getCurrentProcessingTime());
-  }
-  getDefaultTrigger(): Trigger<T, TimeWindow> {
-    return ProcessingTimeTrigger.create();
-  }
-  isEventTime(): boolean {
-    return false;
-  }
 }
 
 /** Sliding windows over processing time. */
-export class SlidingProcessingTimeWindows<T = unknown> extends FixedTimeWindows<T> {
+export class SlidingProcessingTimeWindows<T = unknown> extends FixedProcessingTimeWindows<T> {
   static of<T = unknown>(size: number, slide: number, offset = 0): SlidingProcessingTimeWindows<T> {
     checkSize('SlidingProcessingTimeWindows.of', size, offset, slide);
     return new SlidingProcessingTimeWindows<T>(size, slide, offset);
-  }
-  assignWindows(_e: T, _ts: number, ctx: WindowAssignerContext): readonly TimeWindow[] {
-    return this.windowsAt(ctx.getCurrentProcessingTime());
-  }
-  getDefaultTrigger(): Trigger<T, TimeWindow> {
-    return ProcessingTimeTrigger.create();
-  }
-  isEventTime(): boolean {
-    return false;
   }
 }
 
