@@ -64,21 +64,22 @@ function split<IN1, IN2>(elements: Tagged<IN1, IN2>[]): [IN1[], IN2[]] {
  * ```
  */
 export class JoinedStreams<IN1, IN2> {
-  readonly #a: DataStream<IN1>;
-  readonly #b: DataStream<IN2>;
+  readonly #coGrouped: CoGroupedStreams<IN1, IN2>;
   constructor(a: DataStream<IN1>, b: DataStream<IN2>) {
-    this.#a = a;
-    this.#b = b;
+    this.#coGrouped = new CoGroupedStreams(a, b);
   }
   where<K>(key1: KeySelectorLike<IN1, K>) {
     return {
       equalTo: (key2: KeySelectorLike<IN2, K>) => ({
         window: <W extends Window>(assigner: WindowAssigner<Tagged<IN1, IN2>, W>) => ({
+          // A join is a coGroup that pairs every element of one side with every one of the other.
           apply: <OUT>(fn: JoinFunction<IN1, IN2, OUT> | ((first: IN1, second: IN2) => OUT)): DataStream<OUT> => {
             const join = typeof fn === 'function' ? fn : (x: IN1, y: IN2) => fn.join(x, y);
-            return windowedUnion(this.#a, this.#b, toKeyFunction(key1), toKeyFunction(key2), assigner)
-              .process<OUT>((_k, _c, elements, out) => {
-                const [as, bs] = split(elements);
+            return this.#coGrouped
+              .where(key1)
+              .equalTo(key2)
+              .window(assigner)
+              .apply<OUT>((as, bs, out) => {
                 for (const x of as) for (const y of bs) out.collect(join(x, y));
               })
               .name('Window Join');
