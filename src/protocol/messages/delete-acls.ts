@@ -2,31 +2,14 @@
 // Facts from Kafka's DeleteAclsRequest.json and DeleteAclsResponse.json, in our DSL (see docs/internals/protocol.md).
 import { defineApi } from '../schema/api.ts';
 import { array, field, message } from '../schema/dsl.ts';
+import { aclFilterFields, type DescribeAclsRequest } from './describe-acls.ts';
 
-export const deleteAclsRequestSchema = message('DeleteAclsRequest', '0-3', '2+', [
-  array('filters', '0+', [
-    field('resourceTypeFilter', 'int8', '0+'),
-    field('resourceNameFilter', 'string', '0+', { nullable: '0+', default: null }),
-    field('patternTypeFilter', 'int8', '1+', { default: 3 }),
-    field('principalFilter', 'string', '0+', { nullable: '0+', default: null }),
-    field('hostFilter', 'string', '0+', { nullable: '0+', default: null }),
-    field('operation', 'int8', '0+'),
-    field('permissionType', 'int8', '0+'),
-  ]),
-]);
+export const deleteAclsRequestSchema = message('DeleteAclsRequest', '0-3', '2+', [array('filters', '0+', aclFilterFields)]);
 
 /** DeleteAclsRequest body, all versions: every ACL matching any filter is deleted. */
 export interface DeleteAclsRequest {
-  filters: Array<{
-    resourceTypeFilter: number;
-    resourceNameFilter: string | null;
-    /** v1+ (v0: LITERAL, 3) */
-    patternTypeFilter: number;
-    principalFilter: string | null;
-    hostFilter: string | null;
-    operation: number;
-    permissionType: number;
-  }>;
+  /** Each filter has DescribeAcls's fields. */
+  filters: DescribeAclsRequest[];
 }
 
 export const deleteAclsResponseSchema = message('DeleteAclsResponse', '0-3', '2+', [

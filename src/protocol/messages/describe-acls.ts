@@ -3,7 +3,8 @@
 import { defineApi } from '../schema/api.ts';
 import { array, field, message } from '../schema/dsl.ts';
 
-export const describeAclsRequestSchema = message('DescribeAclsRequest', '0-3', '2+', [
+/** The fields of an ACL filter, the same in DescribeAcls and in each filter of DeleteAcls. */
+export const aclFilterFields = [
   field('resourceTypeFilter', 'int8', '0+'),
   field('resourceNameFilter', 'string', '0+', { nullable: '0+', default: null }),
   field('patternTypeFilter', 'int8', '1+', { default: 3 }),
@@ -11,7 +12,9 @@ export const describeAclsRequestSchema = message('DescribeAclsRequest', '0-3', '
   field('hostFilter', 'string', '0+', { nullable: '0+', default: null }),
   field('operation', 'int8', '0+'),
   field('permissionType', 'int8', '0+'),
-]);
+];
+
+export const describeAclsRequestSchema = message('DescribeAclsRequest', '0-3', '2+', aclFilterFields);
 
 /** DescribeAclsRequest body, all versions: one filter (null strings match anything). */
 export interface DescribeAclsRequest {

@@ -15,9 +15,8 @@ export type AclApiOutcome<T> = { readonly response: T } | { readonly invalid: st
 
 const CLUSTER_DENIED = 'Cluster authorization failed.';
 
-type DescribeFilterFields = Pick<DescribeAclsRequest, 'resourceTypeFilter' | 'resourceNameFilter' | 'patternTypeFilter' | 'principalFilter' | 'hostFilter' | 'operation' | 'permissionType'>;
-
-function toFilter(f: DescribeFilterFields): AclBindingFilter {
+/** DescribeAcls's body is one filter; DeleteAcls has a list of them. */
+function toFilter(f: DescribeAclsRequest): AclBindingFilter {
   return {
     resourceType: f.resourceTypeFilter,
     name: f.resourceNameFilter,
