@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import {
   ContinuousEventTimeTrigger, CountEvictor, CountTrigger, EventTimeSessionWindows, GlobalWindows, ProcessWindowFunction,
   StreamExecutionEnvironment, TimeEvictor, Time, TimeWindow, TumblingEventTimeWindows, TumblingProcessingTimeWindows,
-  ValueStateDescriptor, WatermarkStrategy, SlidingEventTimeWindows, type Collector, type WindowContext,
+  ValueStateDescriptor, WatermarkStrategy, SlidingEventTimeWindows, EventTimeTrigger, PurgingTrigger, TriggerResult,
+  type Collector, type TriggerContext, type WindowContext,
 } from 'sluice';
 import { ManualClock, TestSink, TestSource } from 'sluice/testing';
 
@@ -179,4 +180,35 @@ test('countWindowAll over a non-keyed stream', async () => {
   const env = StreamExecutionEnvironment.getExecutionEnvironment({ parallelism: 3 });
   const out = await env.fromElements(1, 2, 3, 4, 5, 6, 7).countWindowAll(3).reduce((a, b) => a + b).executeAndCollect();
   assert.deepEqual(out, [6, 15]);
+});
+
+test('a trigger that extends EventTimeTrigger and overrides onElement sees every element (early firings)', async () => {
+  class EarlyOnUrgent extends EventTimeTrigger {
+    override onElement(e: unknown, ts: number, w: TimeWindow, ctx: TriggerContext) {
+      const r = super.onElement(e, ts, w, ctx);
+      return (e as E).v > 1 ? TriggerResult.FIRE : r;
+    }
+  }
+  class OnlyTimers extends EventTimeTrigger {
+    override onEventTime(time: number, w: TimeWindow) {
+      return time === w.maxTimestamp() ? TriggerResult.FIRE : TriggerResult.CONTINUE;
+    }
+  }
+  const run = async (trigger: EventTimeTrigger): Promise<string[]> => {
+    const env = StreamExecutionEnvironment.getExecutionEnvironment({ autoWatermarkInterval: 'every-record' });
+    return timed(env, [ev('a', 100), ev('a', 200, 5), ev('a', 300), ev('a', 400, 7), ev('a', 20_000)])
+      .keyBy((e) => e.k)
+      .window(TumblingEventTimeWindows.of(10_000))
+      .trigger(trigger)
+      .process<string>((_k, c, els, out) => out.collect(`[${c.window().start}) ${els.map((x) => x.ts).join(',')}`))
+      .executeAndCollect();
+  };
+  assert.deepEqual(await run(new EarlyOnUrgent()), ['[0) 100,200', '[0) 100,200,300,400', '[0) 100,200,300,400', '[20000) 20000']);
+  assert.deepEqual(await run(new OnlyTimers()), ['[0) 100,200,300,400', '[20000) 20000']);
+  // The capability the operator's fast path reads: declared by the trigger, not by its class.
+  assert.equal(EventTimeTrigger.create().onElementIsNoOpForKnownWindow(), true);
+  assert.equal(new OnlyTimers().onElementIsNoOpForKnownWindow(), true);
+  assert.equal(new EarlyOnUrgent().onElementIsNoOpForKnownWindow(), false);
+  assert.equal(PurgingTrigger.of(EventTimeTrigger.create()).onElementIsNoOpForKnownWindow(), true);
+  assert.equal(PurgingTrigger.of(new EarlyOnUrgent()).onElementIsNoOpForKnownWindow(), false);
 });

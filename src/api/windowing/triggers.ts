@@ -53,6 +53,14 @@ export abstract class Trigger<T, W extends Window> {
   onMerge(_window: W, _ctx: OnMergeContext): void {
     throw new Error(`${this.constructor.name} does not support merging windows`);
   }
+  /**
+   * A capability the window operator may use: true when `onElement`, for a window that already
+   * has contents and whose end the watermark has not passed, changes nothing (it only registers
+   * a timer that exists), so the call can be skipped. Default false: every element is seen.
+   */
+  onElementIsNoOpForKnownWindow(): boolean {
+    return false;
+  }
 }
 
 /** Fires once the watermark passes the end of the window (the default of event-time windows). */
@@ -80,6 +88,10 @@ export class EventTimeTrigger extends Trigger<unknown, TimeWindow> {
   }
   override onMerge(window: TimeWindow, ctx: OnMergeContext): void {
     if (window.end - 1 > ctx.getCurrentWatermark()) ctx.registerEventTimeTimer(window.end - 1);
+  }
+  /** Only with this class's own `onElement`: a subclass that overrides it sees every element. */
+  override onElementIsNoOpForKnownWindow(): boolean {
+    return this.onElement === EventTimeTrigger.prototype.onElement;
   }
 }
 
@@ -178,6 +190,9 @@ export class PurgingTrigger<T, W extends Window> extends Trigger<T, W> {
   }
   override onMerge(w: W, ctx: OnMergeContext): void {
     this.nested.onMerge(w, ctx);
+  }
+  override onElementIsNoOpForKnownWindow(): boolean {
+    return this.onElement === PurgingTrigger.prototype.onElement && this.nested.onElementIsNoOpForKnownWindow?.() === true;
   }
 }
 
