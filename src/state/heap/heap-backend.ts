@@ -119,7 +119,8 @@ export class HeapKeyedStateBackend implements InternalKeyedStateBackend, HeapSta
     switch (descriptor.kind) {
       case 'value': {
         const s = new HeapValueState<unknown, N>(descriptor.name, table, this, ns, ttl, defNs);
-        s.defaultValue = d.defaultValue;
+        // Flink builds TTL value state from a descriptor without the default: absent reads as null.
+        s.defaultValue = ttl === undefined ? d.defaultValue : undefined;
         state = s as AnyHeapState;
         break;
       }
