@@ -198,7 +198,19 @@ export class PurgingTrigger<T, W extends Window> extends Trigger<T, W> {
 
 const fireTimeState = new ReducingStateDescriptor<number>('__continuous_fire_time', (a, b) => Math.min(a, b));
 
-/** Fires every `interval` ms of event time inside the window, and at its end. */
+/**
+ * The first fire time of a continuous trigger for an element at `time`: the next multiple of
+ * `interval` after it, computed as Flink does (`time - time % interval`, a truncating remainder,
+ * so for negative times it rounds towards zero), capped at the window's end.
+ */
+function firstFireTime(time: number, interval: number, w: TimeWindow): number {
+  return Math.min(time - (time % interval) + interval, w.maxTimestamp());
+}
+
+/**
+ * Fires every `interval` ms of event time inside the window, and at its end. Works on merging
+ * (session) windows: the pending fire times of merged windows combine to the earliest.
+ */
 export class ContinuousEventTimeTrigger extends Trigger<unknown, TimeWindow> {
   readonly interval: number;
   private constructor(interval: number) {
@@ -209,29 +221,24 @@ export class ContinuousEventTimeTrigger extends Trigger<unknown, TimeWindow> {
     if (!(interval > 0)) throw new RangeError('ContinuousEventTimeTrigger.of(interval): interval must be > 0 ms');
     return new ContinuousEventTimeTrigger(interval);
   }
+  #schedule(next: number, fireTime: ReducingState<number>, ctx: TriggerContext): void {
+    fireTime.add(next);
+    ctx.registerEventTimeTimer(next);
+  }
   onElement(_e: unknown, ts: number, w: TimeWindow, ctx: TriggerContext): TriggerResult {
-    if (w.end - 1 <= ctx.getCurrentWatermark()) return TriggerResult.FIRE;
-    ctx.registerEventTimeTimer(w.end - 1);
+    if (w.maxTimestamp() <= ctx.getCurrentWatermark()) return TriggerResult.FIRE;
+    ctx.registerEventTimeTimer(w.maxTimestamp());
     const fireTime = ctx.getPartitionedState(fireTimeState) as ReducingState<number>;
-    if (fireTime.get() === undefined) {
-      const start = ts - (((ts % this.interval) + this.interval) % this.interval);
-      const next = Math.min(start + this.interval, w.end - 1);
-      ctx.registerEventTimeTimer(next);
-      fireTime.add(next);
-    }
+    if (fireTime.get() === undefined) this.#schedule(firstFireTime(ts, this.interval, w), fireTime, ctx);
     return TriggerResult.CONTINUE;
   }
   onEventTime(time: number, w: TimeWindow, ctx: TriggerContext): TriggerResult {
-    if (time === w.end - 1) return TriggerResult.FIRE;
+    if (time === w.maxTimestamp()) return TriggerResult.FIRE;
     const fireTime = ctx.getPartitionedState(fireTimeState) as ReducingState<number>;
-    if (fireTime.get() === time) {
-      fireTime.clear();
-      const next = Math.min(time + this.interval, w.end - 1);
-      fireTime.add(next);
-      ctx.registerEventTimeTimer(next);
-      return TriggerResult.FIRE;
-    }
-    return TriggerResult.CONTINUE;
+    if (fireTime.get() !== time) return TriggerResult.CONTINUE;
+    fireTime.clear();
+    this.#schedule(Math.min(time + this.interval, w.maxTimestamp()), fireTime, ctx);
+    return TriggerResult.FIRE;
   }
   onProcessingTime(): TriggerResult {
     return TriggerResult.CONTINUE;
@@ -241,13 +248,24 @@ export class ContinuousEventTimeTrigger extends Trigger<unknown, TimeWindow> {
     const t = fireTime.get();
     if (t !== undefined) ctx.deleteEventTimeTimer(t);
     fireTime.clear();
-    ctx.deleteEventTimeTimer(w.end - 1);
+    ctx.deleteEventTimeTimer(w.maxTimestamp());
+  }
+  override canMerge(): boolean {
+    return true;
+  }
+  override onMerge(_w: TimeWindow, ctx: OnMergeContext): void {
+    ctx.mergePartitionedState(fireTimeState);
+    const next = (ctx.getPartitionedState(fireTimeState) as ReducingState<number>).get();
+    if (next !== undefined) ctx.registerEventTimeTimer(next);
   }
 }
 
 const procFireState = new ReducingStateDescriptor<number>('__continuous_proc_fire_time', (a, b) => Math.min(a, b));
 
-/** Fires every `interval` ms of processing time while the window has elements, and at its end. */
+/**
+ * Fires every `interval` ms of processing time while the window has elements, until its end.
+ * Works on merging (session) windows, like {@link ContinuousEventTimeTrigger}.
+ */
 export class ContinuousProcessingTimeTrigger extends Trigger<unknown, TimeWindow> {
   readonly interval: number;
   private constructor(interval: number) {
@@ -258,35 +276,38 @@ export class ContinuousProcessingTimeTrigger extends Trigger<unknown, TimeWindow
     if (!(interval > 0)) throw new RangeError('ContinuousProcessingTimeTrigger.of(interval): interval must be > 0 ms');
     return new ContinuousProcessingTimeTrigger(interval);
   }
-  onElement(_e: unknown, _ts: number, _w: TimeWindow, ctx: TriggerContext): TriggerResult {
+  #schedule(next: number, fireTime: ReducingState<number>, ctx: TriggerContext): void {
+    fireTime.add(next);
+    ctx.registerProcessingTimeTimer(next);
+  }
+  onElement(_e: unknown, _ts: number, w: TimeWindow, ctx: TriggerContext): TriggerResult {
     const fireTime = ctx.getPartitionedState(procFireState) as ReducingState<number>;
-    if (fireTime.get() === undefined) {
-      const now = ctx.getCurrentProcessingTime();
-      const next = now - (((now % this.interval) + this.interval) % this.interval) + this.interval;
-      ctx.registerProcessingTimeTimer(next);
-      fireTime.add(next);
-    }
+    if (fireTime.get() === undefined) this.#schedule(firstFireTime(ctx.getCurrentProcessingTime(), this.interval, w), fireTime, ctx);
     return TriggerResult.CONTINUE;
   }
   onEventTime(): TriggerResult {
     return TriggerResult.CONTINUE;
   }
   onProcessingTime(time: number, w: TimeWindow, ctx: TriggerContext): TriggerResult {
-    if (time === w.end - 1) return TriggerResult.FIRE;
     const fireTime = ctx.getPartitionedState(procFireState) as ReducingState<number>;
-    if (fireTime.get() === time) {
-      fireTime.clear();
-      fireTime.add(time + this.interval);
-      ctx.registerProcessingTimeTimer(time + this.interval);
-      return TriggerResult.FIRE;
-    }
-    return TriggerResult.CONTINUE;
+    if (fireTime.get() !== time) return TriggerResult.CONTINUE;
+    fireTime.clear();
+    this.#schedule(Math.min(time + this.interval, w.maxTimestamp()), fireTime, ctx);
+    return TriggerResult.FIRE;
   }
   clear(_w: TimeWindow, ctx: TriggerContext): void {
     const fireTime = ctx.getPartitionedState(procFireState) as ReducingState<number>;
     const t = fireTime.get();
     if (t !== undefined) ctx.deleteProcessingTimeTimer(t);
     fireTime.clear();
+  }
+  override canMerge(): boolean {
+    return true;
+  }
+  override onMerge(_w: TimeWindow, ctx: OnMergeContext): void {
+    ctx.mergePartitionedState(procFireState);
+    const next = (ctx.getPartitionedState(procFireState) as ReducingState<number>).get();
+    if (next !== undefined) ctx.registerProcessingTimeTimer(next);
   }
 }
 
