@@ -1,4 +1,5 @@
-// Every keyed state type with a 10 s TTL (processing time, driven by a manual clock).
+// Every keyed state type with a 10 s TTL (processing time, driven by a manual clock). BATCH mode
+// ignores state TTL, as Flink's batch state backend does (expected-batch: nothing expires).
 import {
   AggregatingStateDescriptor, KeyedProcessFunction, ListStateDescriptor, MapStateDescriptor, ReducingStateDescriptor,
   StateTtlConfig, ValueStateDescriptor, WatermarkStrategy, type AggregatingState, type Collector, type DataStream, type KeyedContext,
