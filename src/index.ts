@@ -2,7 +2,7 @@
 export { SluiceError } from './errors.ts';
 
 // Environment and streams
-export { StreamExecutionEnvironment } from './api/environment.ts';
+export { StreamExecutionEnvironment, RuntimeExecutionMode } from './api/environment.ts';
 export type { ExecutionEnvironmentOptions, ExecuteOptions, RuntimeMode, ExecutionPlan } from './api/environment.ts';
 export { DataStream, DataStreamSink } from './api/datastream.ts';
 export { KeyedStream } from './api/keyed-stream.ts';

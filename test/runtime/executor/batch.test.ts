@@ -156,3 +156,13 @@ test('BATCH: async I/O in a later stage is drained; executeAndCollect(limit) sto
   const few = await env('batch').fromSequence(1, 10_000).keyBy((n) => n % 100).process<number>((n, _c, o) => o.collect(n)).executeAndCollect(5);
   assert.ok(few.length >= 5 && few.length < 10_000, `stopped early (${few.length} records)`);
 });
+
+test('RuntimeExecutionMode.BATCH (Flink\'s name) and upper-case modes are accepted; an unknown mode is refused, not run as streaming', async () => {
+  const { RuntimeExecutionMode } = await import('sluice');
+  const e = StreamExecutionEnvironment.getExecutionEnvironment().setRuntimeMode(RuntimeExecutionMode.BATCH);
+  assert.equal(e.getRuntimeMode(), 'batch');
+  assert.deepEqual(await e.fromElements(1, 2, 3).keyBy(() => 0).sum().executeAndCollect(), [6]);
+  assert.equal(e.setRuntimeMode('AUTOMATIC').getRuntimeMode(), 'automatic');
+  assert.throws(() => e.setRuntimeMode('bach' as never), /runtime mode must be 'streaming', 'batch' or 'automatic'/);
+  assert.throws(() => StreamExecutionEnvironment.getExecutionEnvironment({ runtimeMode: 'Streamin' as never }), /runtime mode must be/);
+});
