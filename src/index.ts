@@ -85,10 +85,9 @@ export {
   ProcessingTimeTrigger,
   CountTrigger,
   PurgingTrigger,
-  ContinuousEventTimeTrigger,
-  ContinuousProcessingTimeTrigger,
   NeverTrigger,
 } from './api/windowing/triggers.ts';
+export { ContinuousEventTimeTrigger, ContinuousProcessingTimeTrigger } from './api/windowing/continuous-triggers.ts';
 export type { TriggerContext, OnMergeContext } from './api/windowing/triggers.ts';
 export { CountEvictor, TimeEvictor } from './api/windowing/evictors.ts';
 export type { Evictor, TimestampedValue, EvictorContext } from './api/windowing/evictors.ts';
