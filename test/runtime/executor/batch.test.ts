@@ -166,3 +166,13 @@ test('RuntimeExecutionMode.BATCH (Flink\'s name) and upper-case modes are accept
   assert.throws(() => e.setRuntimeMode('bach' as never), /runtime mode must be 'streaming', 'batch' or 'automatic'/);
   assert.throws(() => StreamExecutionEnvironment.getExecutionEnvironment({ runtimeMode: 'Streamin' as never }), /runtime mode must be/);
 });
+
+test('BATCH: a final rolling value (timestamp +Infinity) fed into an event-time window fails with a clear error instead of vanishing', async () => {
+  const e = env('batch');
+  const job = timed(e, [ev('a', 1), ev('a', 2)])
+    .keyBy((x) => x.key)
+    .sum('v')
+    .windowAll(TumblingEventTimeWindows.of(1000))
+    .process<string>((_c, els, out) => out.collect(String(els.length)));
+  await assert.rejects(job.executeAndCollect(), (err: Error & { code?: string }) => err.code === 'SLUICE_MISSING_TIMESTAMP' && /timestamp Infinity/.test(err.message));
+});

@@ -122,7 +122,7 @@ export class WindowOperator<IN, ACC, V, OUT, K, W extends Window>
     try {
       windows = this.cfg.assigner.assignWindows(value, timestamp, this);
     } catch (e) {
-      if (e instanceof MissingTimestampError) throw new MissingTimestampError(this.name, this.uid, value);
+      if (e instanceof MissingTimestampError) throw new MissingTimestampError(this.name, this.uid, value, e.timestamp);
       throw this.userError(e, value, 'assigning windows to record');
     }
     const isSkipped = this.#merging !== undefined ? this.#addMerging(value, timestamp, windows) : this.#add(value, timestamp, windows);
