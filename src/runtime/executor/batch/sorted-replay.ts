@@ -23,8 +23,9 @@ const RECORDS_PER_PAUSE = 1024;
 export async function replaySubtask(op: AbstractStreamOperator<unknown>, inputs: SubtaskInputs, twoInput: boolean, ctl: ReplayControl): Promise<boolean> {
   const indices: Array<1 | 2> = twoInput ? [1, 2] : [1];
   const kinds = new Map(indices.map((i) => [i, op.batchInput(i)] as const));
+  // Pauses (an await) only every RECORDS_PER_PAUSE records or under backpressure, not per record.
   let fed = 0;
-  const step = async (): Promise<boolean> => (++fed % RECORDS_PER_PAUSE === 0 || ctl.held() ? ctl.pause() : true);
+  const due = (): boolean => ++fed % RECORDS_PER_PAUSE === 0 || ctl.held();
 
   for (const kind of ['broadcast', 'regular'] as const) {
     for (const i of indices) {
@@ -35,7 +36,7 @@ export async function replaySubtask(op: AbstractStreamOperator<unknown>, inputs:
       if (target === undefined) continue;
       for (let r = 0; r < records.length; r += 2) {
         target.processElement(records[r], records[r + 1] as number);
-        if (!(await step())) return false;
+        if (due() && !(await ctl.pause())) return false;
       }
     }
   }
@@ -45,7 +46,7 @@ export async function replaySubtask(op: AbstractStreamOperator<unknown>, inputs:
     for (const group of groupByKey(op, inputs, keyed, kinds).values()) {
       for (const r of byTimestamp(group)) {
         inputs.targets[group[r] as 1 | 2]!.processElement(group[r + 1], group[r + 2] as number);
-        if (!(await step())) return false;
+        if (due() && !(await ctl.pause())) return false;
       }
       op.endOfKey();
     }
