@@ -2,7 +2,7 @@
 export { SluiceError } from './errors.ts';
 
 // Environment and streams
-export { StreamExecutionEnvironment } from './api/environment.ts';
+export { StreamExecutionEnvironment, RuntimeExecutionMode } from './api/environment.ts';
 export type { ExecutionEnvironmentOptions, ExecuteOptions, RuntimeMode, ExecutionPlan } from './api/environment.ts';
 export { DataStream, DataStreamSink } from './api/datastream.ts';
 export { KeyedStream } from './api/keyed-stream.ts';
@@ -85,10 +85,9 @@ export {
   ProcessingTimeTrigger,
   CountTrigger,
   PurgingTrigger,
-  ContinuousEventTimeTrigger,
-  ContinuousProcessingTimeTrigger,
   NeverTrigger,
 } from './api/windowing/triggers.ts';
+export { ContinuousEventTimeTrigger, ContinuousProcessingTimeTrigger } from './api/windowing/continuous-triggers.ts';
 export type { TriggerContext, OnMergeContext } from './api/windowing/triggers.ts';
 export { CountEvictor, TimeEvictor } from './api/windowing/evictors.ts';
 export type { Evictor, TimestampedValue, EvictorContext } from './api/windowing/evictors.ts';

@@ -53,7 +53,11 @@ export class DataStream<T> {
   }
 
   /** @internal adds a one-input operator after this stream. */
-  addOperator<O>(name: string, factory: (subtaskIndex: number) => OneInputOperator<T, O>, extra: Partial<Pick<OneInputTransformation, 'maxParallelism' | 'hasTimestamps' | 'parallelism'>> = {}): DataStream<O> {
+  addOperator<O>(
+    name: string,
+    factory: (subtaskIndex: number) => OneInputOperator<T, O>,
+    extra: Partial<Pick<OneInputTransformation, 'maxParallelism' | 'hasTimestamps' | 'parallelism' | 'inheritsInputParallelism'>> = {},
+  ): DataStream<O> {
     const t: OneInputTransformation = {
       kind: 'one',
       id: this.env.nextId(),
@@ -64,6 +68,7 @@ export class DataStream<T> {
       input: this.transformation,
       factory: factory as (subtaskIndex: number) => OneInputOperator<unknown, unknown>,
       ...(extra.maxParallelism !== undefined ? { maxParallelism: extra.maxParallelism } : {}),
+      ...(extra.inheritsInputParallelism === true ? { inheritsInputParallelism: true } : {}),
     };
     return new DataStream<O>(this.env, t);
   }
@@ -168,11 +173,15 @@ export class DataStream<T> {
     return new DataStream<T>(this.env, this.partitioned({ kind: 'global' }));
   }
 
-  /** Assigns event timestamps and generates watermarks. */
+  /**
+   * Assigns event timestamps and generates watermarks. Runs at the parallelism of its input,
+   * chained to it (one generator per upstream subtask, as in Flink), unless set otherwise.
+   */
   assignTimestampsAndWatermarks(strategy: WatermarkStrategy<T>): DataStream<T> {
     const env = this.env;
     return this.addOperator('Timestamps/Watermarks', () => new TimestampsAndWatermarksOperator<T>(strategy, env.getAutoWatermarkInterval()), {
       hasTimestamps: strategy.hasTimestampAssigner || this.transformation.hasTimestamps,
+      inheritsInputParallelism: true,
     });
   }
 

@@ -20,6 +20,26 @@ import { GeneratorSource } from './sources/generator-source.ts';
 /** How the job runs: `streaming` (incremental, watermarks), `batch` (bounded inputs only), or decided from the sources. */
 export type RuntimeMode = 'streaming' | 'batch' | 'automatic';
 
+/**
+ * Flink's names for the runtime modes. BATCH runs bounded jobs stage by stage, keyed inputs
+ * sorted by key, and emits final results only (see the docs on BATCH execution).
+ *
+ * @example
+ * ```ts
+ * import { RuntimeExecutionMode, StreamExecutionEnvironment } from 'sluice';
+ * const env = StreamExecutionEnvironment.getExecutionEnvironment();
+ * env.setRuntimeMode(RuntimeExecutionMode.BATCH);
+ * ```
+ */
+export const RuntimeExecutionMode = { STREAMING: 'streaming', BATCH: 'batch', AUTOMATIC: 'automatic' } as const;
+
+/** A runtime mode as given (any case, e.g. `'BATCH'` from a command line), or a clear error. */
+function toRuntimeMode(mode: unknown): RuntimeMode {
+  const m = typeof mode === 'string' ? mode.toLowerCase() : mode;
+  if (m === 'streaming' || m === 'batch' || m === 'automatic') return m;
+  throw new JobConfigurationError(`runtime mode must be 'streaming', 'batch' or 'automatic' (RuntimeExecutionMode.STREAMING/BATCH/AUTOMATIC), got ${JSON.stringify(mode)}`);
+}
+
 export interface ExecutionEnvironmentOptions {
   /** Default parallelism of operators (default: the SLUICE_PARALLELISM environment variable, set by `sluice run --parallelism N`, else 1). */
   parallelism?: number;
@@ -116,7 +136,7 @@ export class StreamExecutionEnvironment {
   private constructor(options: ExecutionEnvironmentOptions) {
     this.#parallelism = 1;
     this.setParallelism(options.parallelism ?? defaultParallelism());
-    this.#mode = options.runtimeMode ?? 'streaming';
+    this.#mode = toRuntimeMode(options.runtimeMode ?? 'streaming');
     this.#clock = options.clock ?? systemClock;
     this.#interval = options.autoWatermarkInterval ?? 200;
     this.#trackChanges = options.trackStateChanges ?? false;
@@ -142,8 +162,8 @@ export class StreamExecutionEnvironment {
   getParallelism(): number {
     return this.#parallelism;
   }
-  setRuntimeMode(mode: RuntimeMode): this {
-    this.#mode = mode;
+  setRuntimeMode(mode: RuntimeMode | Uppercase<RuntimeMode>): this {
+    this.#mode = toRuntimeMode(mode);
     return this;
   }
   getRuntimeMode(): RuntimeMode {

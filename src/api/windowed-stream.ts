@@ -51,12 +51,12 @@ abstract class WindowedBase<T, K, W extends Window> {
     this.evict = evictor;
     return this;
   }
-  /** Keeps windows `ms` after their end (event time): late elements re-fire them. */
+  /**
+   * Keeps event-time windows `ms` after their end: late elements re-fire them. Accepted on
+   * processing-time and count windows too, where it has no effect (as in Flink).
+   */
   allowedLateness(ms: number): this {
     if (!(ms >= 0)) throw new JobConfigurationError(`allowedLateness(${ms}): lateness must be a number of ms >= 0`);
-    if (ms > 0 && !this.assigner.isEventTime()) {
-      throw new JobConfigurationError('allowedLateness() only applies to event-time windows; remove it for processing-time or count windows');
-    }
     this.lateness = ms;
     return this;
   }

@@ -51,13 +51,20 @@ export class JobConfigurationError extends SluiceError {
 
 /** A record without a timestamp reached an operator that needs event time. */
 export class MissingTimestampError extends SluiceError {
-  constructor(operatorName: string, operatorUid: string, record: unknown) {
+  /** The record's timestamp when it has one that no event-time window can hold (+Infinity). */
+  readonly timestamp: number | undefined;
+  constructor(operatorName: string, operatorUid: string, record: unknown, timestamp?: number) {
+    const what =
+      timestamp === undefined || timestamp === Number.NEGATIVE_INFINITY
+        ? 'has no timestamp'
+        : `has the timestamp ${timestamp}, which no event-time window can hold (in BATCH mode rolling aggregations stamp their final values so, as Flink does)`;
     super(
       'SLUICE_MISSING_TIMESTAMP',
-      `operator '${operatorName}' (uid '${operatorUid}') needs event time but record ${describeRecord(record)} has no timestamp. ` +
+      `operator '${operatorName}' (uid '${operatorUid}') needs event time but record ${describeRecord(record)} ${what}. ` +
         `Call assignTimestampsAndWatermarks(WatermarkStrategy.forBoundedOutOfOrderness(ms).withTimestampAssigner((e) => e.ts)) ` +
         `upstream, or pass such a strategy to env.fromSource(...).`,
     );
+    this.timestamp = timestamp;
   }
 }
 

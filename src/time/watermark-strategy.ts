@@ -11,6 +11,11 @@ import { WatermarksWithIdleness } from './idleness.ts';
 export interface TimestampAssigner<T> {
   extractTimestamp(event: T, recordTimestamp: number): number;
 }
+/** The error of a timestamp assigner that returned something else than a number of ms. */
+export function badTimestamp(ts: unknown): TypeError {
+  return new TypeError(`the timestamp assigner returned ${String(ts)}; it must return milliseconds since the epoch (a number)`);
+}
+
 /** A {@link TimestampAssigner} as an object or a plain function. */
 export type TimestampAssignerLike<T> = TimestampAssigner<T> | ((event: T, recordTimestamp: number) => number);
 

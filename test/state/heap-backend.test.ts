@@ -138,6 +138,61 @@ test('TTL: entries expire after their last write; OnReadAndWrite refreshes on re
   assert.deepEqual([...map.entries()], [['b', 2]]);
 });
 
+test('TTL follows Flink: no descriptor default with TTL; ReturnExpiredIfNotCleanedUp returns an expired value once, then it is gone', () => {
+  const clock = new ManualClock(0);
+  const b = backend(clock);
+  const ttl = StateTtlConfig.newBuilder(100).build();
+  const relaxed = StateTtlConfig.newBuilder(100).returnExpiredIfNotCleanedUp().build();
+  // Flink's TTL value state is created without the descriptor's default (null when absent).
+  const withDefault = b.getOrCreateState(new ValueStateDescriptor<string>('d', 'none').enableTimeToLive(ttl), voidNamespaceSerializer);
+  const noTtl = b.getOrCreateState(new ValueStateDescriptor<string>('n', 'none'), voidNamespaceSerializer);
+  b.setCurrentKey('k');
+  assert.equal(withDefault.value(), undefined, 'TTL state: absent is undefined, not the default');
+  assert.equal(noTtl.value(), 'none', 'without TTL the default still applies');
+  withDefault.update('x');
+  clock.advance(100);
+  assert.equal(withDefault.value(), undefined, 'expired: undefined, not the default');
+
+  const value = b.getOrCreateState(new ValueStateDescriptor<string>('v').enableTimeToLive(relaxed), voidNamespaceSerializer);
+  const sum = b.getOrCreateState(new ReducingStateDescriptor<number>('s', (x, y) => x + y).enableTimeToLive(relaxed), voidNamespaceSerializer);
+  const avg = b.getOrCreateState(
+    new AggregatingStateDescriptor('a', { createAccumulator: () => 0, add: (v: number, acc: number) => acc + v, getResult: (acc: number) => acc, merge: (x: number, y: number) => x + y })
+      .enableTimeToLive(relaxed),
+    voidNamespaceSerializer,
+  );
+  const map = b.getOrCreateState(new MapStateDescriptor<string, number>('m').enableTimeToLive(relaxed), voidNamespaceSerializer);
+  value.update('old');
+  sum.add(2);
+  avg.add(3);
+  map.put('a', 1);
+  clock.advance(100);
+  map.put('b', 2);
+  assert.equal(value.value(), 'old', 'expired but not cleaned up: returned...');
+  assert.equal(value.value(), undefined, '...once: the read cleared it');
+  assert.equal(sum.get(), 2);
+  assert.equal(sum.get(), undefined);
+  assert.equal(avg.get(), 3);
+  assert.equal(avg.get(), undefined);
+  assert.equal(map.get('a'), 1);
+  assert.equal(map.get('a'), undefined);
+  assert.deepEqual([...map.entries()], [['b', 2]]);
+  map.put('c', 3);
+  clock.advance(100);
+  assert.deepEqual([...map.entries()], [['b', 2], ['c', 3]], 'entries(): expired entries once...');
+  assert.deepEqual([...map.entries()], [], '...then removed');
+
+  const list = b.getOrCreateState(new ListStateDescriptor<number>('l').enableTimeToLive(relaxed), voidNamespaceSerializer);
+  list.add(1);
+  clock.advance(50);
+  list.add(2);
+  clock.advance(60);
+  assert.deepEqual(list.get(), [1, 2], 'a list with unexpired elements returns the expired ones too');
+  assert.deepEqual(list.get(), [1, 2], 'and keeps them while any element is alive (Flink clears a list only when all expired)');
+  clock.advance(50);
+  assert.deepEqual(list.get(), [1, 2], 'all expired: returned once...');
+  assert.deepEqual(list.get(), [], '...then cleared');
+});
+
 test('snapshot and restore round-trip; restore keeps only the keys this subtask owns', () => {
   const b = backend();
   const v = b.getOrCreateState(new ValueStateDescriptor<number>('v'), voidNamespaceSerializer);

@@ -12,7 +12,7 @@ function checkSize(what: string, size: number, offset: number, slide = size): vo
 }
 
 function requireTimestamp(ts: number, element: unknown): void {
-  if (ts === NO_TIMESTAMP) throw new MissingTimestampError('window', 'window', element);
+  if (!Number.isFinite(ts)) throw new MissingTimestampError('window', 'window', element, ts === NO_TIMESTAMP ? undefined : ts);
 }
 
 /** Base of fixed-size time windows; keeps the last assignment to avoid allocating per element. */

@@ -21,11 +21,17 @@ export class SecondInput implements RecordTarget {
   }
 }
 
+/** Where the watermarks and idleness of an input's channels go (an input gate, or a BATCH buffer). */
+export interface WatermarkGate {
+  watermark(wm: number, channel: number): void;
+  idle(idle: boolean, channel: number): void;
+}
+
 /**
  * One input of one operator subtask: combines the watermarks and idleness of its channels (one
  * per upstream subtask per edge) and hands the combined watermark to the operator.
  */
-export class InputGate {
+export class InputGate implements WatermarkGate {
   readonly #valve: WatermarkValve | undefined;
   readonly #wm: (wm: number) => void;
   readonly #idle: (idle: boolean) => void;
@@ -56,9 +62,9 @@ export class InputGate {
 /** Same subtask index downstream (chaining within a stage is exactly this: a direct call). */
 export class ForwardOutput implements Output<unknown> {
   readonly target: RecordTarget;
-  readonly #gate: InputGate;
+  readonly #gate: WatermarkGate;
   readonly #ch: number;
-  constructor(target: RecordTarget, gate: InputGate, channel: number) {
+  constructor(target: RecordTarget, gate: WatermarkGate, channel: number) {
     this.target = target;
     this.#gate = gate;
     this.#ch = channel;
@@ -78,9 +84,9 @@ export class ForwardOutput implements Output<unknown> {
 /** Base of exchanges to all downstream subtasks: watermarks and idleness go to every one. */
 abstract class ExchangeOutput implements Output<unknown> {
   readonly targets: RecordTarget[];
-  readonly gates: InputGate[];
+  readonly gates: WatermarkGate[];
   readonly ch: number;
-  constructor(targets: RecordTarget[], gates: InputGate[], channel: number) {
+  constructor(targets: RecordTarget[], gates: WatermarkGate[], channel: number) {
     this.targets = targets;
     this.gates = gates;
     this.ch = channel;
@@ -101,7 +107,7 @@ export class HashOutput extends ExchangeOutput {
   readonly #n: number;
   readonly #name: string;
   readonly #uid: string;
-  constructor(targets: RecordTarget[], gates: InputGate[], channel: number, keyOf: (v: unknown) => unknown, target: { name: string; uid: string }) {
+  constructor(targets: RecordTarget[], gates: WatermarkGate[], channel: number, keyOf: (v: unknown) => unknown, target: { name: string; uid: string }) {
     super(targets, gates, channel);
     this.#keyOf = keyOf;
     this.#n = targets.length;
@@ -122,7 +128,7 @@ export class HashOutput extends ExchangeOutput {
 /** Round robin over downstream subtasks. */
 export class RebalanceOutput extends ExchangeOutput {
   #next: number;
-  constructor(targets: RecordTarget[], gates: InputGate[], channel: number, start: number) {
+  constructor(targets: RecordTarget[], gates: WatermarkGate[], channel: number, start: number) {
     super(targets, gates, channel);
     this.#next = start % targets.length;
   }

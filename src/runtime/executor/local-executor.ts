@@ -17,6 +17,7 @@ import { wireOutputs } from './wiring.ts';
 import { SourceTask } from './source-task.ts';
 import { SinkOperator } from '../operators/sink-operator.ts';
 import type { JobClient, JobExecutionResult, JobSnapshot, JobStatus } from './job-client.ts';
+import { BatchStages } from './batch/batch-stages.ts';
 
 /** A clock that tells listeners when it moves (the testing module's manual clock). */
 export interface ObservableClock extends Clock {
@@ -79,7 +80,9 @@ export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClie
     const factory = v.t.factory as (subtaskIndex: number) => AbstractStreamOperator<unknown>;
     operators.set(v, Array.from({ length: v.parallelism }, (_, i) => factory(i)));
   }
-  const outputsOf = wireOutputs(graph, operators);
+  // BATCH: blocking exchanges and sorted keyed inputs; stages run one after another.
+  const batchStages = opts.mode === 'batch' ? new BatchStages(graph, operators) : undefined;
+  const outputsOf = wireOutputs(graph, operators, batchStages?.intercept);
   for (const [v, ops] of operators) {
     ops.forEach((op, i) => op.setup({ name: v.name, uid: v.uid, subtaskIndex: i, parallelism: v.parallelism, jobName: graph.jobName }, services, outputsOf(v, i)));
     if (opts.restoreFrom !== undefined) {
@@ -268,8 +271,32 @@ export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClie
       }
       // End of input: every source emitted +infinity. Wait for asynchronous work (async I/O),
       // upstream first, so that everything reached its operator; then event time is complete.
-      for (const v of topo) for (const op of operators.get(v) ?? []) await drainOrFail(op);
-      for (const v of topo) for (const op of operators.get(v) ?? []) op.endInput();
+      // In BATCH mode the later stages run now, one after another, from their buffered input.
+      if (batchStages !== undefined) {
+        await batchStages.run({
+          drain: drainOrFail,
+          held: () => holders.size > 0,
+          pause: async () => {
+            for (;;) {
+              if (failure !== undefined) throw failure;
+              if (cancelled) throw new JobCancelledError(graph.jobName);
+              if (opts.stopSignal?.stopped) return false;
+              pts.fireDue(); // async I/O timeouts run on processing time
+              if (holders.size === 0) {
+                await yieldToEventLoop();
+                return true;
+              }
+              const released = new Promise<void>((resolve) => (wake = resolve));
+              const poll = setTimeout(signal, 5);
+              await released;
+              clearTimeout(poll);
+            }
+          },
+        });
+      } else {
+        for (const v of topo) for (const op of operators.get(v) ?? []) await drainOrFail(op);
+        for (const v of topo) for (const op of operators.get(v) ?? []) op.endInput();
+      }
       while (savepointRequests.length > 0) savepointRequests.shift()!(takeSnapshot());
       if (!opts.stopSignal?.stopped) await checkpoint(true);
     } finally {

@@ -1,5 +1,5 @@
 import type { ReaderOutput, SourceOutput, SourceReader } from '../../api/sources/source.ts';
-import type { TimestampAssigner, WatermarkStrategy } from '../../time/watermark-strategy.ts';
+import { badTimestamp, type TimestampAssigner, type WatermarkStrategy } from '../../time/watermark-strategy.ts';
 import type { WatermarkGenerator, WatermarkOutput } from '../../time/watermark-generator.ts';
 import { WatermarkEmitter, WatermarkMultiplexer } from '../../time/watermark-emitter.ts';
 import { MAX_WATERMARK, NO_TIMESTAMP } from '../../time/watermark.ts';
@@ -74,17 +74,22 @@ export class SourceTask<T> implements ReaderOutput<T> {
     this.#everyRecord = opts.everyRecord && !opts.batch;
   }
 
+  /** The record leaves before its generator sees it (Flink's order), so its own watermark cannot make it late. */
   emitRecord(value: T, timestamp: number, gen: WatermarkGenerator<T>, wm: WatermarkOutput): void {
     let ts: number;
     try {
       ts = this.#assigner.extractTimestamp(value, timestamp);
       if (typeof ts !== 'number' || ts !== ts) throw badTimestamp(ts);
-      gen.onEvent(value, ts, wm);
     } catch (e) {
       throw new UserFunctionError(this.name, this.uid, value, e, 'assigning the timestamp of record');
     }
     this.records++;
     this.#out.collect(value, ts);
+    try {
+      gen.onEvent(value, ts, wm);
+    } catch (e) {
+      throw e instanceof UserFunctionError ? e : new UserFunctionError(this.name, this.uid, value, e, 'generating the watermark after record');
+    }
     if (this.#everyRecord) gen.onPeriodicEmit(wm);
   }
 
@@ -126,9 +131,4 @@ export class SourceTask<T> implements ReaderOutput<T> {
     this.ended = true;
     this.#emitter.emitFinal(MAX_WATERMARK);
   }
-}
-
-/** The error of a timestamp assigner that returned something else than a number of ms. */
-export function badTimestamp(ts: unknown): TypeError {
-  return new TypeError(`the timestamp assigner returned ${String(ts)}; it must return milliseconds since the epoch (a number)`);
 }

@@ -13,7 +13,16 @@ import {
   RoutingOutput,
   SecondInput,
   type RecordTarget,
+  type WatermarkGate,
 } from './edge-outputs.ts';
+
+/** The receiving ends of an edge, one per downstream subtask. */
+export interface EdgeEnds {
+  targets: RecordTarget[];
+  gates: WatermarkGate[];
+}
+/** Replaces the receiving ends of some edges (BATCH mode buffers blocking exchanges). */
+export type EdgeIntercept = (e: JobEdge, ends: EdgeEnds) => EdgeEnds | undefined;
 
 /**
  * Connects operator subtasks: creates one input gate per (subtask, input) with one watermark
@@ -24,6 +33,7 @@ import {
 export function wireOutputs(
   graph: JobGraph,
   operators: Map<JobVertex, AbstractStreamOperator<unknown>[]>,
+  intercept?: EdgeIntercept,
 ): (v: JobVertex, subtask: number) => Output<unknown> {
   const gates = new Map<JobVertex, Array<{ 1: InputGate; 2: InputGate | undefined }>>();
   const targets = new Map<JobVertex, Array<{ 1: RecordTarget; 2: RecordTarget | undefined }>>();
@@ -55,9 +65,18 @@ export function wireOutputs(
     );
   }
 
+  const ends = new Map<JobEdge, EdgeEnds>();
+  const endsOf = (e: JobEdge): EdgeEnds => {
+    let x = ends.get(e);
+    if (x === undefined) {
+      x = { targets: targets.get(e.target)!.map((t) => t[e.inputIndex]!), gates: gates.get(e.target)!.map((g) => g[e.inputIndex]!) };
+      x = intercept?.(e, x) ?? x;
+      ends.set(e, x);
+    }
+    return x;
+  };
   const edgeOutput = (e: JobEdge, subtask: number): Output<unknown> => {
-    const tGates = gates.get(e.target)!.map((g) => g[e.inputIndex]!);
-    const tTargets = targets.get(e.target)!.map((t) => t[e.inputIndex]!);
+    const { targets: tTargets, gates: tGates } = endsOf(e);
     const base = channelBase.get(e)!;
     switch (e.partitioning.kind) {
       case 'forward':

@@ -81,7 +81,8 @@ export function compileJobGraph(sinks: readonly Transformation[], options: { job
       for (const r of resolve(t.input1)) inputs.push([r, 1]);
       for (const r of resolve(t.input2)) inputs.push([r, 2]);
     }
-    let parallelism = t.parallelism ?? options.parallelism;
+    const inherited = t.kind === 'one' && t.inheritsInputParallelism === true ? inputs[0]?.[0].vertex.parallelism : undefined;
+    let parallelism = t.parallelism ?? inherited ?? options.parallelism;
     const max = t.kind === 'source' ? t.source.maxParallelism : t.kind === 'one' ? t.maxParallelism : undefined;
     if (max !== undefined && parallelism > max) {
       if (t.parallelism !== undefined) {

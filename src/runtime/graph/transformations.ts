@@ -31,6 +31,8 @@ export interface OneInputTransformation extends Base {
   readonly factory: (subtaskIndex: number) => OneInputOperator<unknown, unknown>;
   /** Largest parallelism this operator supports (1 for windowAll). */
   readonly maxParallelism?: number;
+  /** Without an explicit parallelism, run at the input's (assignTimestampsAndWatermarks, as in Flink). */
+  readonly inheritsInputParallelism?: boolean;
   readonly isSink?: boolean;
 }
 export interface TwoInputTransformation extends Base {

@@ -1,11 +1,11 @@
 import type { RuntimeContext } from '../../api/runtime-context.ts';
 import type { KeyedStateSnapshot } from '../../state/backend.ts';
 import type { InternalKeyedStateBackend, StateBackend } from '../../state/backend.ts';
-import { HashMapStateBackend } from '../../state/heap/heap-backend.ts';
+import { HashMapStateBackend, HeapKeyedStateBackend } from '../../state/heap/heap-backend.ts';
 import { StateAccessError } from '../../state/errors.ts';
 import { voidNamespaceSerializer, type NamespaceSerializer } from '../../state/namespace.ts';
 import type { StateDescriptor } from '../../state/descriptors.ts';
-import { MIN_WATERMARK } from '../../time/watermark.ts';
+import { MAX_WATERMARK, MIN_WATERMARK } from '../../time/watermark.ts';
 import { MissingTimestampError, UserFunctionError, WindowMergeError } from '../errors.ts';
 import { NULL_OUTPUT, type Output } from '../output.ts';
 import { InternalTimerService, type TimersSnapshot, type Triggerable } from '../timers/internal-timer-service.ts';
@@ -40,6 +40,11 @@ export interface Backpressure {
 }
 
 const DEFAULT_STATE_BACKEND = new HashMapStateBackend();
+/** BATCH ignores the configured backend and state TTL, as Flink's batch execution does. */
+const BATCH_STATE_BACKEND: StateBackend = {
+  name: 'batch',
+  createKeyedStateBackend: (o) => new HeapKeyedStateBackend({ operatorUid: o.operatorUid, clock: o.clock, trackChanges: o.trackChanges, ignoreTtl: true }),
+};
 /** What `JobClient.getMetrics()` reports per operator subtask. */
 export interface OperatorMetrics {
   uid: string;
@@ -53,6 +58,13 @@ export interface OperatorMetrics {
   recordsIn?: number;
   lateRecordsDropped?: number;
 }
+
+/**
+ * How an input is read in BATCH mode (Flink's order): broadcast inputs first, then regular ones,
+ * then keyed inputs, grouped by key and sorted by timestamp within a key.
+ */
+export type BatchInput = { kind: 'broadcast' } | { kind: 'regular' } | { kind: 'keyed'; keyOf: (value: unknown) => unknown };
+const REGULAR_INPUT: BatchInput = { kind: 'regular' };
 
 /** Snapshot of one operator subtask: keyed state, timers and operator-specific state. */
 export interface OperatorSnapshot {
@@ -90,6 +102,24 @@ export abstract class AbstractStreamOperator<OUT> {
     return false;
   }
 
+  /** How input `index` (1 or 2) is read in BATCH mode; see {@link BatchInput}. */
+  batchInput(_index: 1 | 2): BatchInput {
+    return REGULAR_INPUT;
+  }
+
+  /**
+   * BATCH: every record of the current key was processed. Its timers fire now, with the
+   * watermark at +Infinity meanwhile; the next key starts again from no watermark.
+   */
+  endOfKey(): void {
+    this.currentWatermark = MAX_WATERMARK;
+    try {
+      for (const t of this.#timerServices.values()) t.fireAllAtEndOfKey();
+    } finally {
+      this.currentWatermark = MIN_WATERMARK;
+    }
+  }
+
   setup(info: OperatorInfo, services: OperatorServices, out: Output<OUT>): void {
     this.name = info.name;
     this.uid = info.uid;
@@ -100,7 +130,8 @@ export abstract class AbstractStreamOperator<OUT> {
     this.mode = services.mode;
     this.out = out;
     if (this.isKeyed()) {
-      this.backend = (services.stateBackend ?? DEFAULT_STATE_BACKEND).createKeyedStateBackend({
+      const backend = services.mode === 'batch' ? BATCH_STATE_BACKEND : (services.stateBackend ?? DEFAULT_STATE_BACKEND);
+      this.backend = backend.createKeyedStateBackend({
         operatorUid: info.uid,
         subtaskIndex: info.subtaskIndex,
         clock: services.pts.clock,
@@ -195,7 +226,7 @@ export abstract class AbstractStreamOperator<OUT> {
     }
     let t = this.#timerServices.get(name) as InternalTimerService<N> | undefined;
     if (t === undefined) {
-      t = new InternalTimerService<N>(this.backend, ns, target, this.pts);
+      t = new InternalTimerService<N>(this.backend, ns, target, this.pts, this.mode === 'batch');
       t.currentWatermark = this.currentWatermark;
       this.#timerServices.set(name, t as InternalTimerService<unknown>);
       const pending = this.#pendingTimers?.[name];

@@ -21,6 +21,8 @@ export interface HeapBackendOptions {
   clock: Clock;
   /** Record deletes for `changesSinceLastSnapshot()` (needed by a changelog). Default false. */
   trackChanges?: boolean;
+  /** Ignore the TTL of descriptors (BATCH mode: Flink's batch state has no TTL). Default false. */
+  ignoreTtl?: boolean;
 }
 
 /**
@@ -43,6 +45,7 @@ export class HeapKeyedStateBackend implements InternalKeyedStateBackend, HeapSta
   #currentKey: unknown = undefined;
   readonly #clock: Clock;
   readonly #trackChanges: boolean;
+  readonly #ignoreTtl: boolean;
   readonly #states = new Map<string, { state: AnyHeapState; descriptor: StateDescriptor<unknown>; ns: NamespaceSerializer<unknown> }>();
   readonly #originalKeys = new Map<unknown, unknown>();
   #deletes: Array<[string, NamespaceKey, unknown, unknown]> = [];
@@ -53,6 +56,7 @@ export class HeapKeyedStateBackend implements InternalKeyedStateBackend, HeapSta
     this.operatorUid = options.operatorUid;
     this.#clock = options.clock;
     this.#trackChanges = options.trackChanges ?? false;
+    this.#ignoreTtl = options.ignoreTtl ?? false;
   }
 
   now(): number {
@@ -113,13 +117,14 @@ export class HeapKeyedStateBackend implements InternalKeyedStateBackend, HeapSta
     }
     const table = this.createTable(descriptor.name, ns as NamespaceSerializer<unknown>);
     const defNs = ns.fromJSON(null);
-    const ttl = descriptor.ttlConfig;
+    const ttl = this.#ignoreTtl ? undefined : descriptor.ttlConfig;
     const d = descriptor as unknown as Record<string, unknown>;
     let state: AnyHeapState;
     switch (descriptor.kind) {
       case 'value': {
         const s = new HeapValueState<unknown, N>(descriptor.name, table, this, ns, ttl, defNs);
-        s.defaultValue = d.defaultValue;
+        // Flink builds TTL value state from a descriptor without the default: absent reads as null.
+        s.defaultValue = ttl === undefined ? d.defaultValue : undefined;
         state = s as AnyHeapState;
         break;
       }
@@ -168,7 +173,7 @@ export class HeapKeyedStateBackend implements InternalKeyedStateBackend, HeapSta
     const expired: Array<[AnyHeapState, NamespaceKey, unknown]> = [];
     for (const [name, { state, descriptor, ns }] of this.#states) {
       const entries: SnapshotEntry[] = [];
-      const ttl = descriptor.ttlConfig?.ttl;
+      const ttl = this.#ignoreTtl ? undefined : descriptor.ttlConfig?.ttl;
       for (const [nsKey, nsObj, sk, e] of state.table.entries()) {
         const nsJson = ns.toJSON(nsObj);
         {
