@@ -36,10 +36,12 @@ export class UserMetricStore {
   readonly #log: Logger;
   readonly #families = new Map<string, Family>();
   readonly #views = new Set<View>();
+  readonly #now: () => number;
 
-  constructor(registry: Registry, log: Logger) {
+  constructor(registry: Registry, log: Logger, now: () => number) {
     this.#registry = registry;
     this.#log = log;
+    this.#now = now;
   }
 
   /** Adds a metric; undefined when its name and labels are taken (then it is not reported). */
@@ -65,7 +67,11 @@ export class UserMetricStore {
       return undefined;
     }
     family.entries.set(key, entry);
-    if (isView(entry.metric)) this.#views.add(entry.metric);
+    if (isView(entry.metric)) {
+      // The first sample: a meter's rate counts from its registration.
+      entry.metric.update(this.#now());
+      this.#views.add(entry.metric);
+    }
     return { name, key };
   }
 

@@ -57,8 +57,8 @@ export class WorkerMetrics {
     this.#tickMs = options.tickIntervalMs ?? 1_000;
     this.checkpoints = new CheckpointStatsTracker(options.checkpointHistorySize);
     this.registry.setDefaultLabels({ job: this.jobId, worker: this.workerId });
-    this.#store = new UserMetricStore(this.registry, options.logger ?? rootLogger);
     const now = () => this.clock.now();
+    this.#store = new UserMetricStore(this.registry, options.logger ?? rootLogger, now);
     registerFamilies(this.registry, 'worker', WORKER_METRICS, () => [{ rebalances: this.rebalances, numTasks: this.tasks.size }], now);
     registerClientErrors(this.registry, this.clientErrors);
     registerFamilies(this.registry, 'job', JOB_METRICS, () => [this], now);
