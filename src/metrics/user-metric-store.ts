@@ -67,7 +67,7 @@ export class UserMetricStore {
       return undefined;
     }
     family.entries.set(key, entry);
-    if (isView(entry.metric)) {
+    if (entry.kind === 'meter' && isView(entry.metric)) {
       // The first sample: a meter's rate counts from its registration.
       entry.metric.update(this.#now());
       this.#views.add(entry.metric);
@@ -80,7 +80,7 @@ export class UserMetricStore {
     const entry = family?.entries.get(r.key);
     if (entry === undefined) return;
     family!.entries.delete(r.key);
-    if (isView(entry.metric)) this.#views.delete(entry.metric);
+    if (entry.kind === 'meter' && isView(entry.metric)) this.#views.delete(entry.metric);
   }
 
   /** Brings meters up to date (called on every metrics tick). */
