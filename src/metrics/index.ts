@@ -12,3 +12,4 @@ export type { MetricGroup } from './metric-group.ts';
 export { SimpleCounter, MeterView, DescriptiveStatisticsHistogram, type Counter, type Gauge, type Histogram, type HistogramStatistics, type Meter } from './user-metrics.ts';
 export { renderMetrics } from './render.ts';
 export { metricName, METRIC_PREFIX } from './names.ts';
+export { ExceptionHistory, type ExceptionEntry } from './exception-history.ts';
