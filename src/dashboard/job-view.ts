@@ -1,7 +1,8 @@
 import type { CheckpointCounts, CheckpointRecord, RestoredCheckpoint } from '../metrics/checkpoint-stats.ts';
 import type { ExceptionEntry } from '../metrics/exception-history.ts';
+import type { TaskState } from '../metrics/task-io-metrics.ts';
 
-export type { CheckpointCounts, CheckpointRecord, RestoredCheckpoint, ExceptionEntry };
+export type { CheckpointCounts, CheckpointRecord, RestoredCheckpoint, ExceptionEntry, TaskState };
 
 /**
  * What the dashboard and its REST API show about jobs, read from a provider. The runtime implements
@@ -20,8 +21,6 @@ export interface JobView {
 
 /** Flink's job states that Sluice uses. */
 export type JobState = 'CREATED' | 'RUNNING' | 'FAILING' | 'FAILED' | 'CANCELED' | 'FINISHED' | 'RESTARTING';
-/** A task's state (Flink's execution states that Sluice uses). */
-export type TaskState = 'CREATED' | 'INITIALIZING' | 'RUNNING' | 'FINISHED' | 'CANCELED' | 'FAILED';
 
 export interface JobSummary {
   id: string;

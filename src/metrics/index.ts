@@ -1,6 +1,6 @@
 // The metrics layer: per-worker registries and the objects the runtime records into.
 export { WorkerMetrics, type WorkerMetricsOptions } from './worker-metrics.ts';
-export { TaskIOMetrics, type TaskIdentity } from './task-io-metrics.ts';
+export { TaskIOMetrics, type TaskIdentity, type TaskState } from './task-io-metrics.ts';
 export { OperatorIOMetrics, type OperatorIdentity, type OperatorProbes } from './operator-io-metrics.ts';
 export { SplitMetrics, type SplitIdentity } from './split-metrics.ts';
 export { TaskTime, type TaskActivity } from './task-time.ts';

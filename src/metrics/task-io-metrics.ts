@@ -6,6 +6,9 @@ import { RestoreProgress } from './restore-progress.ts';
 import { TaskTime, type TaskActivity } from './task-time.ts';
 import type { UserMetricStore } from './user-metric-store.ts';
 
+/** A task's state (Flink's execution states that Sluice uses). */
+export type TaskState = 'CREATED' | 'INITIALIZING' | 'RUNNING' | 'FINISHED' | 'CANCELED' | 'FAILED';
+
 /** Which task: its stage (id and name, e.g. `Source: orders -> Map`) and subtask index. */
 export interface TaskIdentity {
   taskId: string;
@@ -21,6 +24,8 @@ export interface TaskIdentity {
 export class TaskIOMetrics {
   readonly identity: TaskIdentity;
   readonly labels: Labels;
+  /** INITIALIZING while it restores state, RUNNING while it processes. */
+  state: TaskState = 'RUNNING';
   numRecordsIn = 0;
   numRecordsOut = 0;
   /** The last watermark the task received (minimum over its inputs). */
