@@ -37,7 +37,8 @@ export class LiveChart {
   }
 
   #draw() {
-    if (this.names.length === 0) return;
+    // uPlot ranges a lone point over years: draw from the second point on.
+    if (this.names.length === 0 || this.data[0].length < 2) return;
     if (this.plot === undefined) {
       const width = Math.max(320, this.box.clientWidth || 480);
       this.plot = new uPlot(
@@ -46,7 +47,8 @@ export class LiveChart {
           height: 200,
           series: [{}, ...this.names.map((n, i) => ({ label: n, stroke: COLORS[i % COLORS.length], width: 1.5, spanGaps: true }))],
           axes: [{}, { label: this.unit, size: 70 }],
-          scales: { x: { time: true } },
+          // At least the last minute on the x axis, so that a first point does not span years.
+          scales: { x: { time: true, range: (_u, min, max) => [Math.min(min, max - 60), max] } },
           legend: { live: false },
         },
         this.data,

@@ -32,11 +32,12 @@ export function table(columns, rows, empty = 'Nothing to show') {
 }
 
 export function keyValues(pairs) {
-  return h('div', { className: 'card kv' }, pairs.map(([k, v]) => h('div', {}, h('span', {}, k), v)));
+  return h('div', { className: 'card kv' }, pairs.map(([k, v]) => h('div', {}, h('span', { className: 'k' }, k), v)));
 }
 
-export function badge(text, cls = text) {
-  return h('span', { className: `badge ${cls}` }, text);
+/** A coloured label; `kind` picks the colour (a state name such as RUNNING, or ok/low/high). */
+export function badge(text, kind = text) {
+  return h('span', { className: `badge b-${kind}` }, text);
 }
 
 export const link = (href, text) => h('a', { href }, text);

@@ -8,10 +8,11 @@ function hex(base64) {
   return out.trimEnd();
 }
 
-function shown(bytes, format) {
+/** Key, value or header bytes as text (when UTF-8) or hex; `tag` 'code' keeps a header on its line. */
+function shown(bytes, format, tag = 'pre') {
   if (bytes === null) return h('span', { className: 'sub' }, 'null');
   const text = format === 'hex' || bytes.text === undefined ? hex(bytes.base64) : bytes.text;
-  return h('pre', {}, text, bytes.truncated ? `\n… (${fmtNumber(bytes.size)} bytes in all)` : '');
+  return h(tag, {}, text, bytes.truncated ? ` … (${fmtNumber(bytes.size)} bytes in all)` : '');
 }
 
 /** A range of one partition: the form picks offset, count, isolation and text or hex. */
@@ -61,7 +62,7 @@ export async function refresh(state, signal) {
         ['Timestamp', (r) => h('span', { title: r.timestampType }, fmtTime(r.timestamp))],
         ['Key', (r) => shown(r.key, format)],
         ['Value', (r) => shown(r.value, format)],
-        ['Headers', (r) => (r.headers.length === 0 ? '' : h('div', {}, r.headers.map((x) => h('div', {}, `${x.key}: `, shown(x.value, format)))))],
+        ['Headers', (r) => (r.headers.length === 0 ? '' : h('div', {}, r.headers.map((x) => h('div', {}, `${x.key}: `, shown(x.value, format, 'code')))))],
       ],
       page.records,
       'No record in this range.',
