@@ -116,7 +116,7 @@ async function main(): Promise<void> {
 so the side-by-side \`bench:engine\` / \`bench:pipeline\` figures with metrics off and on come with that wiring.
 
 - Machine: ${machineLine()}
-- Command: \`npm run bench:metrics\` (\`node benchmarks/metrics/run.ts --rounds ${rounds}\`); medians of ${rounds} alternating rounds, range in brackets.
+- Command: \`npm run bench:metrics\` (\`node benchmarks/metrics/run.ts --rounds ${rounds}\`); medians of ${rounds} alternating rounds, with their range.
 
 | Measure | Median | Range |
 |---|---:|---:|

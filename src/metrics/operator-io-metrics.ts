@@ -39,12 +39,15 @@ export class OperatorIOMetrics {
   readonly #inRate: RateWindow;
   readonly #outRate: RateWindow;
   readonly #store: UserMetricStore;
+  readonly #scope: readonly string[];
   #group: RegistryMetricGroup | undefined;
 
-  constructor(identity: OperatorIdentity, taskLabels: Labels, store: UserMetricStore, samples: number, now: number) {
+  /** `scope`: Flink's scope components of the operator's metric group (job, operator, subtask). */
+  constructor(identity: OperatorIdentity, taskLabels: Labels, store: UserMetricStore, samples: number, now: number, scope: readonly string[]) {
     this.identity = identity;
     this.labels = { ...taskLabels, operator: identity.uid, operator_name: identity.name };
     this.#store = store;
+    this.#scope = scope;
     this.#inRate = new RateWindow(samples);
     this.#outRate = new RateWindow(samples);
     this.tick(now);
@@ -59,7 +62,7 @@ export class OperatorIOMetrics {
 
   /** The group user functions of this operator register their metrics in. */
   get metricGroup(): RegistryMetricGroup {
-    return (this.#group ??= RegistryMetricGroup.root(this.#store, 'operator', this.labels));
+    return (this.#group ??= RegistryMetricGroup.root(this.#store, 'operator', this.#scope, this.labels));
   }
 
   addSplit(identity: SplitIdentity): SplitMetrics {

@@ -39,9 +39,12 @@ export class TaskIOMetrics {
   readonly #outRate: RateWindow;
   readonly #store: UserMetricStore;
   readonly #samples: number;
+  readonly #jobId: string;
 
-  constructor(identity: TaskIdentity, store: UserMetricStore, samples: number, now: number) {
+  constructor(identity: TaskIdentity, context: { store: UserMetricStore; samples: number; jobId: string }, now: number) {
+    const { store, samples } = context;
     this.identity = identity;
+    this.#jobId = context.jobId;
     this.labels = { task_id: identity.taskId, task: identity.taskName, subtask: String(identity.subtask) };
     this.#store = store;
     this.#samples = samples;
@@ -64,7 +67,8 @@ export class TaskIOMetrics {
   }
 
   addOperator(identity: OperatorIdentity, now: number): OperatorIOMetrics {
-    const op = new OperatorIOMetrics(identity, this.labels, this.#store, this.#samples, now);
+    const scope = [this.#jobId, identity.name, String(this.identity.subtask)];
+    const op = new OperatorIOMetrics(identity, this.labels, this.#store, this.#samples, now, scope);
     this.operators.add(op);
     return op;
   }

@@ -7,7 +7,7 @@ import type { Counter, Gauge, Histogram, Meter, View } from './user-metrics.ts';
 /** Quantiles a histogram is exported with (those of Flink's Prometheus reporter). */
 export const HISTOGRAM_QUANTILES = [0.5, 0.75, 0.95, 0.98, 0.99, 0.999] as const;
 
-type Entry =
+export type Entry =
   | { kind: 'counter'; labels: Labels; metric: Counter }
   | { kind: 'gauge'; labels: Labels; metric: Gauge<unknown> }
   | { kind: 'meter'; labels: Labels; metric: Meter }
@@ -42,6 +42,11 @@ export class UserMetricStore {
     this.#registry = registry;
     this.#log = log;
     this.#now = now;
+  }
+
+  /** The metric registered under `name` with exactly these labels, if any. */
+  find(name: string, labels: Labels): Entry | undefined {
+    return this.#families.get(name)?.entries.get(labelKey(labels));
   }
 
   /** Adds a metric; undefined when its name and labels are taken (then it is not reported). */

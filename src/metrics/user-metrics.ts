@@ -67,10 +67,14 @@ export class MeterView implements Meter, View {
   readonly #counter: Counter;
   readonly #window: RateWindow;
 
-  /** `source` is a counter to meter (default: its own); the window holds one sample per second. */
-  constructor(timeSpanSeconds = 60, source: Counter = new SimpleCounter()) {
-    this.#counter = source;
-    this.#window = new RateWindow(Math.max(1, Math.round(timeSpanSeconds)));
+  /**
+   * `new MeterView(60)` meters its own events; `new MeterView(counter, 60)` meters an existing
+   * counter (Flink's two constructors). The rate spans `timeSpanSeconds` of metrics ticks (one a second).
+   */
+  constructor(counterOrSpan: Counter | number = 60, timeSpanSeconds?: number) {
+    const span = typeof counterOrSpan === 'number' ? counterOrSpan : (timeSpanSeconds ?? 60);
+    this.#counter = typeof counterOrSpan === 'number' ? new SimpleCounter() : counterOrSpan;
+    this.#window = new RateWindow(Math.max(1, Math.round(span)));
   }
   markEvent(n = 1): void {
     this.#counter.inc(n);

@@ -69,7 +69,7 @@ export class WorkerMetrics {
 
   /** A task started on this worker. */
   addTask(identity: TaskIdentity): TaskIOMetrics {
-    const t = new TaskIOMetrics(identity, this.#store, this.#samples, this.clock.now());
+    const t = new TaskIOMetrics(identity, { store: this.#store, samples: this.#samples, jobId: this.jobId }, this.clock.now());
     this.tasks.add(t);
     return t;
   }

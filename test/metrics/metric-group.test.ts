@@ -67,9 +67,9 @@ test('addGroup: a plain group adds a name part, a key/value group a name part an
   const { wm, op } = operatorGroup();
   const byRegion = op.metricGroup.addGroup('parser').addGroup('region', 'eu-west');
   byRegion.counter('errors').inc(3);
-  assert.equal(byRegion.getMetricIdentifier('errors'), 'sluice_operator_parser_region_errors');
+  assert.equal(byRegion.getMetricIdentifier('errors'), 'j.Parse.0.parser.region.eu-west.errors', "Flink's identifier: scope components joined with '.'");
   assert.equal(byRegion.getAllVariables().region, 'eu-west');
-  assert.deepEqual(byRegion.getScopeComponents(), ['sluice', 'operator', 'parser', 'region']);
+  assert.deepEqual(byRegion.getScopeComponents(), ['j', 'Parse', '0', 'parser', 'region', 'eu-west']);
   op.metricGroup.addGroup('my group!').counter('a-b').inc();
   const f = parsePrometheus(await wm.registry.metrics());
   assert.equal(sampleValue(f, 'sluice_operator_parser_region_errors', { region: 'eu-west', operator: 'parse-2' }), 3);
@@ -87,14 +87,28 @@ test('the same user metric in every subtask is one family with a series per subt
   assert.deepEqual([0, 1, 2].map((i) => sampleValue(f, 'sluice_operator_hits', { subtask: String(i) })), [1, 2, 3]);
 });
 
+test('asking again by name returns the same counter, histogram or meter', async () => {
+  const { wm, op } = operatorGroup();
+  const first = op.metricGroup.counter('hits');
+  const again = op.metricGroup.addGroup('x').counter('hits'); // another group: another metric
+  assert.equal(op.metricGroup.counter('hits'), first);
+  assert.notEqual(again, first);
+  assert.equal(op.metricGroup.histogram('h'), op.metricGroup.histogram('h'));
+  assert.equal(op.metricGroup.meter('m'), op.metricGroup.meter('m'));
+  first.inc(2);
+  op.metricGroup.counter('hits').inc(3);
+  assert.equal(sampleValue(parsePrometheus(await wm.registry.metrics()), 'sluice_operator_hits'), 5);
+});
+
 test('collisions are logged and not reported, as in Flink; user code goes on', async () => {
   const { logger, lines } = capturingLogger();
   const { wm, op } = operatorGroup(0, logger);
   const first = op.metricGroup.counter('hits');
-  const second = op.metricGroup.counter('hits');
   first.inc(1);
-  second.inc(100);
-  op.metricGroup.gauge('hits', () => 5); // same name, same type (gauge), same labels
+  const mine = { n: 0, inc() { this.n++; }, dec() { this.n--; }, getCount() { return this.n; } };
+  assert.equal(op.metricGroup.counter('hits', mine), mine, 'a given counter is returned even when it cannot be reported');
+  mine.inc();
+  op.metricGroup.gauge('hits', () => 5); // same name, same Prometheus type (gauge), same labels
   const h: Histogram = op.metricGroup.histogram('hits'); // another Prometheus type
   h.update(1);
   op.metricGroup.counter('numRecordsIn').inc(); // a Sluice metric's name

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RateWindow } from '../../src/metrics/rate-window.ts';
 import { TaskTime } from '../../src/metrics/task-time.ts';
-import { MeterView, DescriptiveStatisticsHistogram } from '../../src/metrics/user-metrics.ts';
+import { MeterView, DescriptiveStatisticsHistogram, SimpleCounter } from '../../src/metrics/user-metrics.ts';
 
 test('RateWindow: growth per second between the oldest and newest sample of the window', () => {
   const w = new RateWindow(3);
@@ -61,6 +61,16 @@ test('MeterView: events counted at once, rate refreshed on update', () => {
   m.update(2000);
   m.update(3000);
   assert.equal(m.getRate(), 0);
+});
+
+test("MeterView(counter, span): meters an existing counter (Flink's second constructor)", () => {
+  const c = new SimpleCounter();
+  const m = new MeterView(c, 1);
+  m.update(0);
+  c.inc(5);
+  m.update(1000);
+  assert.equal(m.getRate(), 5);
+  assert.equal(m.getCount(), 5);
 });
 
 test('DescriptiveStatisticsHistogram: statistics of the last N values', () => {
