@@ -40,13 +40,7 @@ export class RegistryMetricGroup implements MetricGroup {
   }
 
   counter<C extends Counter>(name: string, counter?: C): C {
-    if (counter === undefined) {
-      const existing = this.#existing(name, 'counter');
-      if (existing !== undefined) return existing as C;
-    }
-    const c = counter ?? (new SimpleCounter() as Counter as C);
-    this.#add(name, { kind: 'counter', labels: this.#labels, metric: c });
-    return c;
+    return this.#named('counter', name, counter, () => new SimpleCounter());
   }
 
   gauge<T>(name: string, gauge: Gauge<T> | (() => T)): Gauge<T> {
@@ -56,23 +50,25 @@ export class RegistryMetricGroup implements MetricGroup {
   }
 
   histogram<H extends Histogram>(name: string, histogram?: H): H {
-    if (histogram === undefined) {
-      const existing = this.#existing(name, 'histogram');
-      if (existing !== undefined) return existing as H;
-    }
-    const h = histogram ?? (new DescriptiveStatisticsHistogram() as Histogram as H);
-    this.#add(name, { kind: 'histogram', labels: this.#labels, metric: h });
-    return h;
+    return this.#named('histogram', name, histogram, () => new DescriptiveStatisticsHistogram());
   }
 
   meter<M extends Meter>(name: string, meter?: M): M {
-    if (meter === undefined) {
-      const existing = this.#existing(name, 'meter');
-      if (existing !== undefined) return existing as M;
+    return this.#named('meter', name, meter, () => new MeterView());
+  }
+
+  /**
+   * Registers `given`, or — when none is given — returns the metric of this kind the group already
+   * has under `name` (so code asking twice keeps counting in one place), else a new one.
+   */
+  #named<K extends 'counter' | 'histogram' | 'meter', M extends Extract<Entry, { kind: K }>['metric']>(kind: K, name: string, given: M | undefined, create: () => Extract<Entry, { kind: K }>['metric']): M {
+    if (given === undefined && !this.#owner.closed) {
+      const existing = this.#owner.store.find(this.#identifier(name), this.#labels);
+      if (existing?.kind === kind) return existing.metric as M;
     }
-    const m = meter ?? (new MeterView() as Meter as M);
-    this.#add(name, { kind: 'meter', labels: this.#labels, metric: m });
-    return m;
+    const metric = given ?? (create() as M);
+    this.#add(name, { kind, labels: this.#labels, metric } as Entry);
+    return metric;
   }
 
   addGroup(name: string, value?: string): MetricGroup {
@@ -107,16 +103,6 @@ export class RegistryMetricGroup implements MetricGroup {
   close(): void {
     this.#owner.closed = true;
     for (const r of this.#owner.registrations.splice(0)) this.#owner.store.remove(r);
-  }
-
-  /**
-   * `counter(name)` (and histogram, meter) without an object returns the metric this group already
-   * has under that name, so that code calling it twice keeps counting in one place.
-   */
-  #existing(name: string, kind: Entry['kind']): unknown {
-    if (this.#owner.closed) return undefined;
-    const e = this.#owner.store.find(this.#identifier(name), this.#labels);
-    return e?.kind === kind ? e.metric : undefined;
   }
 
   #add(name: string, entry: Entry): void {
