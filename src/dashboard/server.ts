@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { renderMetrics } from '../metrics/render.ts';
 import { systemClock, type Clock } from '../util/clock.ts';
@@ -145,7 +146,9 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
   });
 
   const address = await listen(server, host, options.port ?? 0);
-  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  // Bound to every interface: print the machine's name, which others can open too.
+  const shown = address.address === '0.0.0.0' || address.address === '::' ? hostname() : address.address;
+  const urlHost = shown.includes(':') ? `[${shown}]` : shown;
   const base = `http://${urlHost}:${address.port}/`;
   log.debug({ url: base }, 'dashboard listening');
   return {

@@ -64,6 +64,17 @@ test('/metrics serves the workers registries as Prometheus text', async () => {
   assert.equal(sampleValue(f, 'sluice_job_numberOfCompletedCheckpoints'), 2);
 });
 
+test('/metrics with the process metrics (the default): one valid exposition of both', async () => {
+  const withProcess = await startDashboard({ metrics: () => [sim.worker.registry] });
+  try {
+    const f = parsePrometheus(await (await fetch(new URL('/metrics', withProcess.url))).text());
+    assert.ok((sampleValue(f, 'process_cpu_seconds_total') ?? 0) > 0);
+    assert.equal(sampleValue(f, 'sluice_task_numRecordsIn', { task_id: '0', subtask: '1' }), 4000);
+  } finally {
+    await withProcess.close();
+  }
+});
+
 test('Flink-shaped job endpoints: /jobs, /jobs/overview, /jobs/:id', async () => {
   assert.deepEqual(await json('/jobs'), { jobs: [{ id: 'orders-enrich', status: 'RUNNING' }] });
   const overview = await json('/jobs/overview');
