@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { startDashboard, type RunningDashboard } from '../../src/dashboard/server.ts';
 import { LocalJobView } from '../../src/dashboard/local-job-view.ts';
 import { parsePrometheus, sampleValue } from '../helpers/prometheus.ts';
@@ -162,6 +163,20 @@ test('hostile requests: other methods, huge URLs, bad encodings and foreign Host
   const head = await get('/jobs', {}, 'HEAD');
   assert.equal(head.status, 200);
   assert.equal(head.body, '');
+  assert.equal((await get('/jobs')).status, 200);
+});
+
+test('garbage on the socket and oversized headers get 400/431 and close that connection only', async () => {
+  const raw = (payload: string) =>
+    new Promise<string>((resolve, reject) => {
+      const socket = connect(dashboard.port, '127.0.0.1', () => socket.end(payload));
+      let out = '';
+      socket.on('data', (d) => (out += d.toString()));
+      socket.on('close', () => resolve(out));
+      socket.on('error', reject);
+    });
+  assert.match(await raw('NOT HTTP AT ALL\r\n\r\n'), /^HTTP\/1\.1 400/);
+  assert.match(await raw(`GET /jobs HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${'a'.repeat(40_000)}\r\n\r\n`), /^HTTP\/1\.1 (400|431)/);
   assert.equal((await get('/jobs')).status, 200);
 });
 

@@ -1,5 +1,5 @@
 import { dropAbortedBatches } from '../../connectors/kafka/aborted-filter.ts';
-import { badRequest, notFound } from '../errors.ts';
+import { badRequest, KafkaUnavailableError, notFound } from '../errors.ts';
 import type { BytesConsumer, DashboardClients } from './clients.ts';
 import { EARLIEST, LATEST } from './offsets.ts';
 
@@ -78,7 +78,7 @@ export async function browsePartition(clients: DashboardClients, topic: string, 
   const isolation = options.isolation ?? 'read_uncommitted';
   const isolationLevel = isolation === 'read_committed' ? 1 : 0;
   const consumer = await clients.consumer();
-  const md = await clients.call('reading metadata', consumer.metadata({ topics: [topic] })).catch((err: unknown) => {
+  const md = await clients.call('reading metadata', consumer.metadata({ topics: [topic], forceUpdate: true })).catch((err: unknown) => {
     throw /unknown topic/i.test(String((err as Error)?.message) + String((err as { errors?: unknown[] }).errors?.map(String))) ? notFound(`topic "${topic}"`) : err;
   });
   const t = md.topics.get(topic);
@@ -98,7 +98,10 @@ export async function browsePartition(clients: DashboardClients, topic: string, 
     const response = await clients.call('fetching records', fetchAt(consumer, t.id, t.partitions[partition]?.leader ?? -1, partition, next, isolationLevel));
     if (isolationLevel === 1) dropAbortedBatches(response);
     const p = response.responses[0]?.partitions.find((x) => x.partitionIndex === partition);
-    if (p === undefined || p.errorCode !== 0 || !p.records?.length) break;
+    if (p !== undefined && p.errorCode !== 0) {
+      throw new KafkaUnavailableError(`fetching ${topic}-${partition} at offset ${next} failed with Kafka error code ${p.errorCode}; reload the page to retry`);
+    }
+    if (p === undefined || !p.records?.length) break;
     const before = next;
     for (const batch of p.records) {
       const last = batch.firstOffset + BigInt(batch.lastOffsetDelta);
