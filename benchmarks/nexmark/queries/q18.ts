@@ -8,7 +8,7 @@
  *   WHERE rank_number <= 1
  *
  * Several bids of one bidder on one auction can share a millisecond; among them the highest
- * price (then the greatest `extra`) counts as the latest, so the result does not depend on the
+ * price (then the lexicographically smallest `extra`) counts as the latest, so the result does not depend on the
  * order in which parallel sources deliver them.
  */
 import type { DataStream } from '../../../src/index.ts';
