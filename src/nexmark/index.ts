@@ -5,3 +5,4 @@ export { NexmarkGenerator } from './generator.ts';
 export { toKafkaJson, fromKafkaJson, formatSqlTimestamp, parseSqlTimestamp, NexmarkFormatError } from './json-format.ts';
 export { nexmarkSource, nexmarkWatermarks, NEXMARK_OUT_OF_ORDERNESS_MS } from './source.ts';
 export type { NexmarkSourceOptions } from './source.ts';
+export { nexmarkKafkaSource } from './kafka-source.ts';
