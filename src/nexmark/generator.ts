@@ -47,8 +47,14 @@ export class NexmarkGenerator {
   readonly #hotUrls: string[];
   readonly #channelUrls: string[];
 
-  constructor(options: NexmarkOptions = {}) {
+  constructor(options: NexmarkOptions = {}, shared?: NexmarkGenerator) {
     this.config = nexmarkConfig(options);
+    if (shared !== undefined && shared.config.seed === this.config.seed) {
+      this.#strings = shared.#strings;
+      this.#hotUrls = shared.#hotUrls;
+      this.#channelUrls = shared.#channelUrls;
+      return;
+    }
     this.#strings = new StringsGenerator(this.config.seed);
     const r = new SeededRandom();
     r.reseed(this.config.seed, -2);
@@ -57,6 +63,11 @@ export class NexmarkGenerator {
       const url = this.#baseUrl(r);
       return r.nextInt(10) > 0 ? `${url}&channel_id=${Math.abs(reverseBits32(i))}` : url;
     });
+  }
+
+  /** The same generator with another base time (cheap: the random text tables are shared). */
+  withBaseTime(baseTime: number): NexmarkGenerator {
+    return new NexmarkGenerator({ ...this.config, baseTime }, this);
   }
 
   /** Event number `n` (0-based). */

@@ -23,7 +23,8 @@ export interface WriteOptions {
   onProgress?: (written: number) => void;
 }
 
-const TICK_MS = 10;
+/** Pacing step of rate-limited writing: an event is sent at most this long after it is due. */
+const TICK_MS = 5;
 
 /**
  * Writes generator events `first, first + 1, ...` to a topic as Nexmark JSON rows without keys

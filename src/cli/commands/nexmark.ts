@@ -34,11 +34,15 @@ export function registerNexmarkCommand(program: Command): void {
     .option('--acks <acks>', 'all | 1 | 0', choiceOption('--acks', ACKS), 'all')
     .action(async (opts: GenerateOptions, command: Command) => {
       const ctx = cliContext(command);
-      const baseTime = parseBaseTime(opts.baseTime);
+      const now = opts.baseTime === 'now';
+      const baseTime = now ? undefined : parseBaseTime(opts.baseTime);
       const [{ NexmarkGenerator }, { writeNexmarkEvents }] = await Promise.all([import('../../nexmark/generator.ts'), import('../../nexmark/kafka-writer.ts')]);
-      const generator = new NexmarkGenerator({ seed: opts.seed, baseTime, eventsPerSecond: opts.eventRate ?? opts.rate ?? 10_000 });
       await withAdmin(ctx, (admin) => requireTopic(admin, opts.topic));
       const producer = await createProducer(ctx);
+      // 'now' is the moment the first event is sent: event time then follows the wall clock.
+      const eventsPerSecond = opts.eventRate ?? opts.rate ?? 10_000;
+      const prepared = new NexmarkGenerator({ seed: opts.seed, baseTime, eventsPerSecond });
+      const generator = now ? prepared.withBaseTime(Date.now()) : prepared;
       const stop = { stopped: false };
       const onSignal = () => void (stop.stopped = true);
       process.once('SIGINT', onSignal);
@@ -65,7 +69,6 @@ export function registerNexmarkCommand(program: Command): void {
 
 function parseBaseTime(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  if (text === 'now') return Date.now();
   const t = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
   if (!Number.isSafeInteger(t)) throw new UsageError(`--base-time: expected ms since the epoch, an ISO date or 'now', got '${text}'`);
   return t;
