@@ -102,6 +102,15 @@ describe('Nexmark generator', () => {
     assert.ok(Math.abs(avgExtra - 68) < 2, `average bid extra ${avgExtra}`);
   });
 
+  test('withBaseTime shifts event time only', () => {
+    const shifted = gen.withBaseTime(DEFAULT_BASE_TIME + 60_000);
+    const fresh = new NexmarkGenerator({ seed: 7, baseTime: DEFAULT_BASE_TIME + 60_000 });
+    for (const n of [0, 1, 4, 9_999]) {
+      assert.deepEqual(shifted.event(n), fresh.event(n));
+      assert.equal(eventTime(shifted.event(n)), eventTime(events[n]!) + 60_000);
+    }
+  });
+
   test('bad options are refused with the option named', () => {
     assert.throws(() => nexmarkConfig({ eventsPerSecond: 0 }), /eventsPerSecond/);
     assert.throws(() => nexmarkConfig({ bidProportion: 1.5 }), /bidProportion/);
