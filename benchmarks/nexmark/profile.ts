@@ -62,7 +62,10 @@ function area(url: string, name: string): string {
   if (url.includes('/benchmarks/nexmark/')) return 'query functions';
   if (url === '') return name === 'parse' || name === 'stringify' ? `JSON.${name}` : 'V8 built-ins';
   if (url.startsWith('node:')) return `Node (${url.slice(5).split('/')[0]})`;
-  return 'other';
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1];
+  if (pkg !== undefined) return pkg;
+  if (url.includes('/src/')) return `Sluice (${url.replace(/^.*\/src\//, 'src/')})`;
+  return `other (${url})`;
 }
 
 function summarize(p: Profile): void {

@@ -28,7 +28,7 @@ import {
   type ValueState,
 } from '../../../src/index.ts';
 import type { Bid, NexmarkEvent } from '../../../src/nexmark/index.ts';
-import { day } from './aggregates.ts';
+import { day, hourMinute } from './aggregates.ts';
 import { bids } from './views.ts';
 
 export interface Q16Row {
@@ -54,17 +54,15 @@ export function priceRank(price: number): 1 | 2 | 3 {
   return price < 10_000 ? 1 : price < 1_000_000 ? 2 : 3;
 }
 
-/** `DATE_FORMAT(dateTime, 'HH:mm')` (UTC). */
-export function hourMinute(ms: number): string {
-  return new Date(ms).toISOString().slice(11, 16);
+/** The counters of one (channel, day): bids, bidders, auctions, each total then ranks 1-3. */
+interface Counts {
+  minute: string;
+  n: number[];
 }
 
-type Counts = Omit<Q16Row, 'channel' | 'day'>;
-type CountField = keyof Counts;
-
-const BIDS: CountField[] = ['total_bids', 'rank1_bids', 'rank2_bids', 'rank3_bids'];
-const BIDDERS: CountField[] = ['total_bidders', 'rank1_bidders', 'rank2_bidders', 'rank3_bidders'];
-const AUCTIONS: CountField[] = ['total_auctions', 'rank1_auctions', 'rank2_auctions', 'rank3_auctions'];
+const BIDS = 0;
+const BIDDERS = 4;
+const AUCTIONS = 8;
 
 class ChannelStatistics extends KeyedProcessFunction<string, Bid, Q16Row> {
   counts!: ValueState<Counts | undefined>;
@@ -78,29 +76,43 @@ class ChannelStatistics extends KeyedProcessFunction<string, Bid, Q16Row> {
   }
 
   processElement(b: Bid, _ctx: KeyedContext<string>, out: Collector<Q16Row>): void {
-    const c: Counts = this.counts.value() ?? {
-      minute: '',
-      ...(Object.fromEntries([...BIDS, ...BIDDERS, ...AUCTIONS].map((f) => [f, 0])) as Omit<Counts, 'minute'>),
-    };
+    const c = this.counts.value() ?? { minute: '', n: new Array<number>(12).fill(0) };
     const rank = priceRank(b.price);
     const minute = hourMinute(b.dateTime);
     if (minute > c.minute) c.minute = minute;
-    (c[BIDS[0]!] as number)++;
-    (c[BIDS[rank]!] as number)++;
-    countDistinct(this.bidders, b.bidder, rank, c, BIDDERS);
-    countDistinct(this.auctions, b.auction, rank, c, AUCTIONS);
+    const n = c.n;
+    n[BIDS]++;
+    n[BIDS + rank]++;
+    countDistinct(this.bidders, b.bidder, rank, n, BIDDERS);
+    countDistinct(this.auctions, b.auction, rank, n, AUCTIONS);
     this.counts.update(c);
-    out.collect({ channel: b.channel, day: day(b.dateTime), ...c });
+    out.collect({
+      channel: b.channel,
+      day: day(b.dateTime),
+      minute: c.minute,
+      total_bids: n[0]!,
+      rank1_bids: n[1]!,
+      rank2_bids: n[2]!,
+      rank3_bids: n[3]!,
+      total_bidders: n[4]!,
+      rank1_bidders: n[5]!,
+      rank2_bidders: n[6]!,
+      rank3_bidders: n[7]!,
+      total_auctions: n[8]!,
+      rank1_auctions: n[9]!,
+      rank2_auctions: n[10]!,
+      rank3_auctions: n[11]!,
+    });
   }
 }
 
-/** Counts `value` as new overall and in its rank if not seen there before. */
-function countDistinct(seen: MapState<number, number>, value: number, rank: number, c: Counts, fields: CountField[]): void {
+/** Counts `value` as new overall and in its rank (counters at `at`, `at + rank`) if not seen there before. */
+function countDistinct(seen: MapState<number, number>, value: number, rank: number, n: number[], at: number): void {
   const mask = seen.get(value) ?? 0;
   const bit = 1 << rank;
-  if (mask === 0) (c[fields[0]!] as number)++;
+  if (mask === 0) n[at]!++;
   if ((mask & bit) === 0) {
-    (c[fields[rank]!] as number)++;
+    n[at + rank]!++;
     seen.put(value, mask | 1 | bit);
   }
 }
