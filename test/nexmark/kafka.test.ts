@@ -39,6 +39,12 @@ describe('Nexmark through Kafka', () => {
     assert.equal(res.code, 0);
   });
 
+  test('a bad --base-time is refused before anything is sent', async () => {
+    const res = await runCli(['nexmark', 'generate', '--events', '5', '--base-time', 'yesterday'], { bootstrap: broker.bootstrap });
+    assert.equal(res.code, 1);
+    assert.match(res.stderr, /--base-time: expected ms since the epoch, an ISO date or 'now', got 'yesterday'/);
+  });
+
   test('a missing topic is an error that says so', async () => {
     const res = await runCli(['nexmark', 'generate', '--events', '5', '--topic', 'absent'], { bootstrap: broker.bootstrap });
     assert.equal(res.code, 1);
