@@ -23,6 +23,9 @@ export interface ReportInput {
   rounds: number;
   rate: number;
   latencySeconds: number;
+  /** Latency runs of event-time window queries last at least this long (their windows must close). */
+  windowLatencySeconds: number;
+  targetSeconds: number;
   machine: string;
   command: string;
 }
@@ -47,7 +50,7 @@ export function nexmarkReport(o: ReportInput): string {
     'advancing 1 ms per 10,000 events as in Nexmark\'s Flink suite, TPS 10,000,000). See [docs/nexmark.md](docs/nexmark.md).',
     '',
     `- Machine: ${o.machine}`,
-    `- Command: \`${o.command}\``,
+    `- Command: ${o.command}`,
     `- Medians over ${o.rounds} rounds in which the queries alternate (forwards, then backwards); the range in parentheses.`,
     '- Per core = events / CPU-seconds of the job process (`process.cpuUsage()`, all threads: the garbage collector\'s too).',
     '- Exactly-once checkpoints do not exist in Sluice yet: checkpoints here are at-least-once (sinks flush, sources record their',
@@ -59,7 +62,7 @@ export function nexmarkReport(o: ReportInput): string {
       '### Engine only',
       '',
       'Generator inside the job process (its CPU counted), a discarding sink, parallelism 1, keyed state in LMDB (the heap backend',
-      'in the second per-core column), checkpoints every 10 s; events per run chosen so that a run lasts about 5 s. Flink\'s figures:',
+      `in the second per-core column), checkpoints every 10 s; events per run chosen so that a run lasts about ${o.targetSeconds} s. Flink's figures:`,
       "Nexmark's published results, Flink 1.13, 8 TaskManagers × 1 slot, RocksDB, exactly-once checkpoints every 3 minutes, 100M events,",
       'generator in the task managers, blackhole sinks.',
       '',
@@ -92,8 +95,9 @@ export function nexmarkReport(o: ReportInput): string {
       'as JSON with `KafkaSink` (acks=all); timed from its first input record until every output is acknowledged. CPU and peak RSS are the job',
       `process's. @kafkats/flow runs the queries it expresses the same way, on the first ${fmt(o.flowEvents)} events of the same topic (its`,
       'defaults: every record\'s send is awaited before the next record of the partition). Latency: the job runs on a fresh topic while the',
-      `generator writes ${fmt(o.rate)} events/s for ${o.latencySeconds} s with event time = wall-clock time; per output row, its arrival at a consumer`,
-      "minus the row's event time (Kafka timestamp): for windows and timers that includes the 4 s out-of-orderness of the watermark.",
+      `generator writes ${fmt(o.rate)} events/s for ${o.latencySeconds} s (${o.windowLatencySeconds} s for the event-time window queries, whose windows close only`,
+      'when later events move the watermark) with event time = wall-clock time; per output row, its arrival at a consumer minus the row\'s',
+      'event time (Kafka timestamp): for windows and timers that includes the 4 s out-of-orderness of the watermark.',
       '',
       '| query | Sluice events/s | per core | CPU-s per M events | peak RSS (MB) | latency p50 / p99 (ms, rows) | @kafkats/flow events/s | flow per core | flow CPU-s per M events | flow peak RSS (MB) |',
       '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',

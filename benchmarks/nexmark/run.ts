@@ -4,7 +4,8 @@
  * BENCHMARKS.md. Every run is its own process (CPU time and peak RSS are per run).
  *
  *   node benchmarks/nexmark/run.ts [--queries q0,q5] [--modes engine,kafka,latency,flow] [--rounds 3]
- *     [--seconds 5] [--kafka-events 500000] [--flow-events 50000] [--rate 10000] [--latency-seconds 8] [--no-write]
+ *     [--seconds 5] [--kafka-events 500000] [--flow-events 50000] [--rate 10000] [--latency-seconds 8]
+ *     [--save FILE] [--reuse FILE] [--no-write]
  *
  * - engine: generator in the job process, discarding sink, parallelism 1, keyed state in LMDB
  *   (and, as a second column, on the heap), checkpoints every 10 s; events per query chosen so a
@@ -14,7 +15,11 @@
  *   start and writes its rows to a topic with KafkaSink (acks=all).
  * - flow: the queries @kafkats/flow expresses, on the same input topic, measured the same way.
  * - latency: each query unbounded on a fresh topic while the generator writes --rate events/s.
+ *
+ * --save FILE keeps the measurements as JSON; --reuse FILE starts from saved ones, so that a run of
+ * some modes or queries replaces only those figures in the report.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { spawnBrokerProcess } from '../../test/helpers/broker.ts';
@@ -39,11 +44,24 @@ const kafkaEvents = Number(flag('--kafka-events', '500000'));
 const flowEvents = Number(flag('--flow-events', '50000'));
 const rate = Number(flag('--rate', '10000'));
 const latencySeconds = Number(flag('--latency-seconds', '8'));
-const command = `npm run bench:nexmark${argv.length > 0 ? ` -- ${argv.join(' ')}` : ''}`;
+/** Event-time window queries: their windows close only when later events move the watermark. */
+const WINDOWED = new Set(['q5', 'q7', 'q8', 'q11']);
+const windowLatencySeconds = Math.max(latencySeconds, 25);
+const shownArgs = argv.map((a, i) => (argv[i - 1] === '--save' || argv[i - 1] === '--reuse' ? 'FILE' : a));
+const command = `\`npm run bench:nexmark${argv.length > 0 ? ` -- ${shownArgs.join(' ')}` : ''}\``;
+const measuring = [...modes].some((m) => ['engine', 'kafka', 'latency', 'flow'].includes(m));
 const load = loadavg()[0]!;
 
 const { dir, cleanup } = tempDir('sluice-bench-nexmark-');
 const measured = new Map<string, Measured>(queries.map((q) => [q.name, { query: q, engine: [], heap: [], kafka: [], flow: [] }]));
+/** What a saved run holds besides the measurements. */
+interface Saved {
+  measured: Array<Omit<Measured, 'query'> & { query: string }>;
+  engineEvents: Record<string, number>;
+  fillRate: number | undefined;
+  settings: { rounds: number; targetSeconds: number; kafkaEvents: number; flowEvents: number; rate: number; latencySeconds: number; command: string; machine: string };
+}
+const reuse = argv.includes('--reuse') ? (JSON.parse(readFileSync(flag('--reuse', ''), 'utf8')) as Saved) : undefined;
 let stateDirs = 0;
 const stateDir = (): string => join(dir, `state-${stateDirs++}`);
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -72,12 +90,15 @@ async function engine(): Promise<Map<string, number>> {
   return events;
 }
 
-async function throughKafka(bootstrap: string): Promise<number> {
-  await createTopics(bootstrap, ['nexmark'], 3);
-  const t0 = performance.now();
-  await runProcess('sluice', ['--bootstrap', bootstrap, 'nexmark', 'generate', '--topic', 'nexmark', '--events', String(kafkaEvents), '--event-rate', '10000000', '--base-time', 'now', '--acks', '1']);
-  const fillRate = kafkaEvents / ((performance.now() - t0) / 1000);
-  log(`generator → Kafka: ${fmt(fillRate)} events/s (${fmt(kafkaEvents)} events, including process start-up)`);
+async function throughKafka(bootstrap: string): Promise<number | undefined> {
+  let fillRate: number | undefined;
+  if (modes.has('kafka') || modes.has('flow')) {
+    await createTopics(bootstrap, ['nexmark'], 3);
+    const t0 = performance.now();
+    await runProcess('sluice', ['--bootstrap', bootstrap, 'nexmark', 'generate', '--topic', 'nexmark', '--events', String(kafkaEvents), '--event-rate', '10000000', '--base-time', 'now', '--acks', '1']);
+    fillRate = kafkaEvents / ((performance.now() - t0) / 1000);
+    log(`generator → Kafka: ${fmt(fillRate)} events/s (${fmt(kafkaEvents)} events, including process start-up)`);
+  }
   const flowQueries = queries.filter((q) => FLOW_QUERIES[q.name] !== undefined);
   for (let r = 0; r < rounds; r++) {
     for (const q of inOrder(queries, r)) {
@@ -99,7 +120,7 @@ async function throughKafka(bootstrap: string): Promise<number> {
   }
   if (modes.has('latency')) {
     for (const q of queries) {
-      const l: Latency = await measureLatency(q.name, bootstrap, stateDir(), rate, latencySeconds);
+      const l: Latency = await measureLatency(q.name, bootstrap, stateDir(), rate, WINDOWED.has(q.name) ? windowLatencySeconds : latencySeconds);
       measured.get(q.name)!.latency = l;
       log(`latency ${q.name.padEnd(4)} p50 ${l.p50.toFixed(0)} ms, p99 ${l.p99.toFixed(0)} ms (${l.samples} rows)`);
     }
@@ -107,14 +128,29 @@ async function throughKafka(bootstrap: string): Promise<number> {
   return fillRate;
 }
 
-let engineEvents = new Map<string, number>();
-let fillRate: number | undefined;
+let engineEvents = new Map<string, number>(Object.entries(reuse?.engineEvents ?? {}));
+let fillRate: number | undefined = reuse?.fillRate;
+const machine = `${machineLine()}; 1-minute load average ${load.toFixed(1)} when the run started (a shared machine: per-core figures, from CPU time, are the steadier ones)`;
+if (reuse !== undefined) {
+  // Start from the saved figures; the modes run now replace theirs below.
+  for (const s of reuse.measured) {
+    const q = QUERIES.find((x) => x.name === s.query)!;
+    measured.set(s.query, { ...s, query: q });
+    const m = measured.get(s.query)!;
+    if (queries.includes(q)) {
+      if (modes.has('engine')) m.engine = m.heap = [];
+      if (modes.has('kafka')) m.kafka = [];
+      if (modes.has('flow')) m.flow = [];
+      if (modes.has('latency')) delete m.latency;
+    }
+  }
+}
 try {
-  if (modes.has('engine')) engineEvents = await engine();
+  if (modes.has('engine')) engineEvents = new Map([...engineEvents, ...(await engine())]);
   if (modes.has('kafka') || modes.has('flow') || modes.has('latency')) {
     const broker = await spawnBrokerProcess(join(dir, 'broker'));
     try {
-      fillRate = await throughKafka(broker.bootstrap);
+      fillRate = (await throughKafka(broker.bootstrap)) ?? fillRate;
     } finally {
       broker.child.kill('SIGTERM');
       await new Promise((r) => broker.child.once('exit', r));
@@ -124,17 +160,29 @@ try {
   cleanup();
 }
 
+const settings: Saved['settings'] = reuse?.settings ?? { rounds, targetSeconds, kafkaEvents, flowEvents: Math.min(flowEvents, kafkaEvents), rate, latencySeconds, command, machine };
+if (reuse !== undefined && measuring) {
+  settings.command += `, then ${command}`;
+  settings.machine += `; the second command ran with a load average of ${load.toFixed(1)}`;
+}
+const all = [...measured.values()].sort((a, b) => QUERIES.indexOf(a.query) - QUERIES.indexOf(b.query));
+if (argv.includes('--save')) {
+  const saved: Saved = { measured: all.map((m) => ({ ...m, query: m.query.name })), engineEvents: Object.fromEntries(engineEvents), fillRate, settings };
+  writeFileSync(flag('--save', ''), JSON.stringify(saved, null, 1));
+}
 const section = nexmarkReport({
-  measured: [...measured.values()],
+  measured: all,
   engineEvents,
-  kafkaEvents,
-  flowEvents: Math.min(flowEvents, kafkaEvents),
+  kafkaEvents: settings.kafkaEvents,
+  flowEvents: settings.flowEvents,
   fillRate,
-  rounds,
-  rate,
-  latencySeconds,
-  machine: `${machineLine()}; 1-minute load average ${load.toFixed(1)} when the run started (a shared machine: per-core figures, from CPU time, are the steadier ones)`,
-  command,
+  rounds: settings.rounds,
+  rate: settings.rate,
+  latencySeconds: settings.latencySeconds,
+  windowLatencySeconds,
+  targetSeconds: settings.targetSeconds,
+  machine: settings.machine,
+  command: settings.command,
 });
 process.stdout.write(`${section}\n`);
 if (!argv.includes('--no-write')) {
