@@ -2,10 +2,11 @@
  * Profiles one Nexmark query (`--cpu-prof`) and prints where the time goes: the top functions by
  * self time and the share of each area (engine, state, Kafka client, JSON, GC, ...).
  *
- *   node benchmarks/nexmark/profile.ts QUERY engine|engine-heap|kafka [EVENTS]
+ *   node benchmarks/nexmark/profile.ts QUERY engine|engine-heap|kafka|flow [EVENTS]
  *
  * `kafka` starts the embedded broker in its own process, fills a topic with the generator and
- * profiles the job reading it (as `npm run bench:nexmark` runs it).
+ * profiles the job reading it (as `npm run bench:nexmark` runs it); `flow` the same with the
+ * @kafkats/flow version of the query.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,13 +30,17 @@ const { dir, cleanup } = tempDir('sluice-nexmark-profile-');
 const profDir = join(dir, 'prof');
 const prof = ['--cpu-prof', '--cpu-prof-dir', profDir];
 try {
-  if (mode === 'kafka') {
+  if (mode === 'kafka' || mode === 'flow') {
     const events = eventsArg ?? '300000';
     const broker = await spawnBrokerProcess(join(dir, 'broker'));
     try {
       await createTopics(broker.bootstrap, ['nexmark', 'out'], 3);
       await runProcess('sluice', ['--bootstrap', broker.bootstrap, 'nexmark', 'generate', '--topic', 'nexmark', '--events', events, '--event-rate', '10000000', '--base-time', 'now', '--acks', '1']);
-      console.log(JSON.stringify(await runJob('./kafka-job.ts', [query, broker.bootstrap, 'nexmark', 'out', join(dir, 'state'), 'bounded'], prof)));
+      const job =
+        mode === 'flow'
+          ? runJob('./flow/flow-job.ts', [query, broker.bootstrap, 'nexmark', 'out', events], prof)
+          : runJob('./kafka-job.ts', [query, broker.bootstrap, 'nexmark', 'out', join(dir, 'state'), 'bounded'], prof);
+      console.log(JSON.stringify(await job));
     } finally {
       broker.child.kill('SIGTERM');
     }
