@@ -3,6 +3,7 @@ import { bootstrapOption } from './bootstrap.ts';
 import { UsageError } from './cli-error.ts';
 import { registerConsumeCommand } from './commands/consume.ts';
 import { registerGroupsCommand } from './commands/groups.ts';
+import { registerNexmarkCommand } from './commands/nexmark.ts';
 import { registerProduceCommand } from './commands/produce.ts';
 import { registerRunCommand } from './commands/run.ts';
 import { registerTopicsCommand } from './commands/topics.ts';
@@ -21,7 +22,7 @@ const program = new Command()
 
 // The broker's code is loaded only when it may be needed (`sluice broker`, help): the client
 // commands start faster without it.
-const CLIENT_COMMANDS = new Set(['topics', 'produce', 'consume', 'groups']);
+const CLIENT_COMMANDS = new Set(['topics', 'produce', 'consume', 'groups', 'nexmark']);
 if (!CLIENT_COMMANDS.has(commandName(process.argv.slice(2)) ?? '')) {
   const { registerBrokerCommand } = await import('./broker-command.ts');
   registerBrokerCommand(program);
@@ -31,6 +32,7 @@ registerProduceCommand(program);
 registerConsumeCommand(program);
 registerGroupsCommand(program);
 registerRunCommand(program);
+registerNexmarkCommand(program);
 
 /** The subcommand named on the command line (skipping global options and their values). */
 function commandName(args: string[]): string | undefined {
