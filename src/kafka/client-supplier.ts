@@ -101,11 +101,14 @@ export class ClientSupplier {
     return this.#admin;
   }
 
-  /** A low-level client with its own connections, one per purpose (e.g. 'group', 'txn', 'admin'). */
-  wire(purpose: string): KafkaWire {
+  /**
+   * A low-level client with its own connections, one per purpose (e.g. 'group', 'txn', 'admin');
+   * `overrides` apply when it is first created (e.g. a request timeout above the rebalance timeout).
+   */
+  wire(purpose: string, overrides: Partial<KafkaConnection> = {}): KafkaWire {
     this.#checkOpen();
     let w = this.#wires.get(purpose);
-    if (w === undefined) this.#wires.set(purpose, (w = new KafkaWire({ ...this.options.connection, clientId: `${this.options.clientId}-${purpose}` })));
+    if (w === undefined) this.#wires.set(purpose, (w = new KafkaWire({ ...this.options.connection, ...overrides, clientId: `${this.options.clientId}-${purpose}` })));
     return w;
   }
 

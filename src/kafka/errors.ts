@@ -25,6 +25,8 @@ export const KAFKA_SUBSTRATE_CODES = {
   KAFKA_TOO_OLD: 'SLUICE_KAFKA_TOO_OLD',
   /** A request to the cluster failed after retries (unreachable, timed out, refused). */
   KAFKA_REQUEST: 'SLUICE_KAFKA_REQUEST',
+  /** The job's group id is used by clients that are not Sluice workers (INCONSISTENT_GROUP_PROTOCOL). */
+  JOB_GROUP_CONFLICT: 'SLUICE_JOB_GROUP_CONFLICT',
   /** A client of a closed ClientSupplier was asked for (a worker used its clients after stopping). */
   CLIENTS_CLOSED: 'SLUICE_KAFKA_CLIENTS_CLOSED',
   /** A control-channel request was not acknowledged in time. */
@@ -132,12 +134,7 @@ export class WorkerSlotError extends KafkaSubstrateError {
 /** A request to Kafka failed (after the client's retries), or the cluster lacks a needed API version. */
 export class KafkaRequestError extends KafkaSubstrateError {
   constructor(
-    code:
-      | typeof KAFKA_SUBSTRATE_CODES.KAFKA_REQUEST
-      | typeof KAFKA_SUBSTRATE_CODES.KAFKA_TOO_OLD
-      | typeof KAFKA_SUBSTRATE_CODES.CONTROL_TIMEOUT
-      | typeof KAFKA_SUBSTRATE_CODES.INTERNAL_TOPIC_CREATE
-      | typeof KAFKA_SUBSTRATE_CODES.CLIENTS_CLOSED,
+    code: KafkaSubstrateCode,
     message: string,
     cause?: unknown,
   ) {

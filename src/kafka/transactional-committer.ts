@@ -1,0 +1,164 @@
+import { txnOffsetCommitV4, type Consumer } from '@platformatic/kafka';
+import type { ClientSupplier, ProducerRecord, WorkerProducer } from './client-supplier.ts';
+import { commitFailure, offsetsByTopic, type CommitStrategy, type GroupMetadata, type PartitionOffset } from './commit-strategy.ts';
+import { kafkaErrorNames } from './error-classification.ts';
+import { CommitError, KafkaSubstrateError, ProducerFencedError } from './errors.ts';
+import { CoordinatorType, type KafkaWire } from './wire.ts';
+
+type Txn = Awaited<ReturnType<WorkerProducer['beginTransaction']>>;
+
+/**
+ * Exactly-once commits over the worker's transactional producer (Kafka's exactly-once v2,
+ * KIP-447): every record sent and the source offsets of a checkpoint go into one transaction;
+ * `commit()` makes them visible to read_committed readers atomically, `abort()` discards them.
+ *
+ * - The transaction opens lazily with the first record or offsets; a checkpoint that sent nothing
+ *   commits nothing.
+ * - `sendOffsets` is one AddOffsetsToTxn plus ONE TxnOffsetCommit for all partitions, carrying the
+ *   group's generation and member id, so Kafka refuses it from a worker the group moved past.
+ * - Once fenced (PRODUCER_FENCED / INVALID_PRODUCER_EPOCH) it refuses every further call: the
+ *   client would otherwise re-initialize with epoch -1 and fence the worker that replaced it.
+ *
+ * @example
+ * ```ts
+ * const committer = new TransactionalCommitter(clients);
+ * await committer.init();                       // fences older incarnations of this worker
+ * await committer.send([{ topic: 'out', key, value }]);
+ * await committer.sendOffsets([{ topic: 'in', partition: 0, offset: 42n }], member.groupMetadata());
+ * await committer.commit();
+ * ```
+ */
+export class TransactionalCommitter implements CommitStrategy {
+  readonly exactlyOnce = true;
+  readonly #producer: WorkerProducer;
+  readonly #wire: KafkaWire;
+  readonly #transactionalId: string;
+  #txn: Txn | undefined;
+  /** Kafka-side work was attempted in the current transaction (records or offsets). */
+  #dirty = false;
+  #fenced: ProducerFencedError | undefined;
+
+  constructor(clients: ClientSupplier) {
+    const id = clients.transactionalId;
+    if (id === undefined) throw new CommitError('creating the exactly-once committer', false, 'the ClientSupplier producer is not transactional; configure it with kind: transactional');
+    this.#transactionalId = id;
+    this.#producer = clients.producer();
+    this.#wire = clients.wire('txn');
+  }
+
+  /** The producer id and epoch in use (after `init` or the first send). */
+  get producerIdentity(): { producerId: bigint | undefined; producerEpoch: number | undefined } {
+    return { producerId: this.#producer.producerId, producerEpoch: this.#producer.producerEpoch };
+  }
+
+  /** True while a transaction holds records or offsets not yet committed or aborted. */
+  get inTransaction(): boolean {
+    return this.#dirty;
+  }
+
+  /**
+   * InitProducerId for the transactional id (producer id -1 / epoch -1): Kafka bumps the epoch,
+   * aborts whatever the previous incarnation left open, and fences it. Call once at worker start.
+   */
+  async init(): Promise<void> {
+    await this.#current('initializing the transactional producer');
+  }
+
+  async send(records: ProducerRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const txn = await this.#current('sending records in the transaction');
+    this.#dirty = true;
+    try {
+      await txn.send({ messages: records });
+    } catch (e) {
+      throw this.#failure('sending records in the transaction', e);
+    }
+  }
+
+  async sendOffsets(offsets: readonly PartitionOffset[], group: GroupMetadata, metadata?: string): Promise<void> {
+    if (offsets.length === 0) return;
+    const step = `committing offsets of group '${group.groupId}' in the transaction`;
+    const txn = await this.#current(step);
+    this.#dirty = true;
+    try {
+      // AddOffsetsToTxn (to the transaction coordinator); the client only reads `groupId`.
+      await txn.addConsumer({ groupId: group.groupId } as unknown as Consumer<Buffer, Buffer, Buffer, Buffer>);
+      // One TxnOffsetCommit for every partition (to the group coordinator), with the generation.
+      await this.#wire.call(
+        txnOffsetCommitV4.api,
+        { coordinator: CoordinatorType.GROUP, key: group.groupId },
+        { minVersion: 3 },
+        this.#transactionalId,
+        group.groupId,
+        this.#producer.producerId!,
+        this.#producer.producerEpoch!,
+        group.generationId,
+        group.memberId,
+        group.groupInstanceId,
+        offsetsByTopic(offsets, metadata),
+      );
+    } catch (e) {
+      throw this.#failure(step, e, group.groupId);
+    }
+  }
+
+  async commit(): Promise<void> {
+    this.#checkNotFenced();
+    const txn = this.#txn;
+    if (txn === undefined || !this.#dirty) return;
+    try {
+      await txn.commit();
+    } catch (e) {
+      throw this.#failure('committing the transaction (EndTxn)', e);
+    }
+    this.#txn = undefined;
+    this.#dirty = false;
+  }
+
+  async abort(): Promise<void> {
+    this.#checkNotFenced();
+    const txn = this.#txn;
+    if (txn === undefined) return;
+    if (this.#dirty) {
+      try {
+        await txn.abort();
+      } catch (e) {
+        // Nothing reached Kafka (the first AddPartitions/AddOffsets failed): nothing to abort.
+        if (!kafkaErrorNames(e).includes('INVALID_TXN_STATE')) throw this.#failure('aborting the transaction (EndTxn)', e);
+        await txn.cancel();
+      }
+    } else await txn.cancel();
+    this.#txn = undefined;
+    this.#dirty = false;
+  }
+
+  /** Aborts an open transaction (best effort); the supplier closes the producer. */
+  async close(): Promise<void> {
+    if (this.#fenced === undefined && this.#dirty) await this.abort().catch(() => {});
+  }
+
+  async #current(step: string): Promise<Txn> {
+    this.#checkNotFenced();
+    if (this.#txn !== undefined) return this.#txn;
+    try {
+      this.#txn = await this.#producer.beginTransaction();
+    } catch (e) {
+      throw this.#failure(step, e);
+    }
+    return this.#txn;
+  }
+
+  #checkNotFenced(): void {
+    if (this.#fenced !== undefined) throw this.#fenced;
+  }
+
+  #failure(step: string, e: unknown, groupId?: string): KafkaSubstrateError {
+    const error = commitFailure(step, e, { transactionalId: this.#transactionalId, ...(groupId !== undefined && { groupId }) });
+    if (error instanceof ProducerFencedError) {
+      this.#fenced = error;
+      this.#txn = undefined;
+      this.#dirty = false;
+    }
+    return error;
+  }
+}

@@ -1,0 +1,98 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { TransactionalCommitter } from '../../src/kafka/transactional-committer.ts';
+import { InternalTopics } from '../../src/kafka/internal-topics.ts';
+import { ProducerFencedError } from '../../src/kafka/errors.ts';
+import { startTestBroker } from '../helpers/broker.ts';
+import { kcatRead, rec, rejection, supplierFor, type TestBroker } from './helpers.ts';
+import type { ClientSupplier } from '../../src/kafka/client-supplier.ts';
+
+let broker: TestBroker;
+const open: ClientSupplier[] = [];
+
+before(async () => {
+  broker = await startTestBroker();
+  const admin = supplierFor(broker.bootstrap);
+  open.push(admin);
+  await new InternalTopics(admin.wire('admin')).ensure([
+    { name: 'eo-out', partitions: 2 },
+    { name: 'eo-fence', partitions: 1 },
+    { name: 'eo-empty', partitions: 1 },
+  ]);
+});
+after(async () => {
+  for (const c of open) await c.close();
+  await broker.stop();
+});
+
+function transactional(id: string): ClientSupplier {
+  const c = supplierFor(broker.bootstrap, { kind: 'transactional', transactionalId: id, transactionTimeoutMs: 30_000 });
+  open.push(c);
+  return c;
+}
+
+test('commit, abort, commit: read_committed readers (ours and librdkafka) see exactly the committed records', async () => {
+  const committer = new TransactionalCommitter(transactional('eo-cac'));
+  await committer.init();
+  await committer.send([rec('eo-out', 0, 'a', 'c1-0'), rec('eo-out', 1, 'b', 'c1-1')]);
+  assert.equal(committer.inTransaction, true);
+  await committer.commit();
+  assert.equal(committer.inTransaction, false);
+  await committer.send([rec('eo-out', 0, 'a', 'ab-0'), rec('eo-out', 1, 'b', 'ab-1')]);
+  await committer.abort();
+  await committer.send([rec('eo-out', 0, 'a', 'c2-0')]);
+  await committer.commit();
+
+  const committed = (await kcatRead(broker.bootstrap, 'eo-out', 'read_committed')).sort();
+  assert.deepEqual(committed, ['0 a c1-0', '0 a c2-0', '1 b c1-1']);
+  const all = (await kcatRead(broker.bootstrap, 'eo-out', 'read_uncommitted')).sort();
+  assert.deepEqual(all, ['0 a ab-0', '0 a c1-0', '0 a c2-0', '1 b ab-1', '1 b c1-1'], 'the aborted records are in the log, only hidden');
+  await committer.close();
+});
+
+test('a checkpoint that sent nothing commits and aborts nothing (no empty EndTxn)', async () => {
+  const committer = new TransactionalCommitter(transactional('eo-empty-txn'));
+  await committer.init();
+  await committer.commit();
+  await committer.abort();
+  await committer.send([rec('eo-empty', 0, 'k', 'v')]);
+  await committer.commit();
+  assert.deepEqual(await kcatRead(broker.bootstrap, 'eo-empty', 'read_committed'), ['0 k v']);
+});
+
+test('a restarted worker (same transactional id) fences its previous incarnation: the old commit fails, its data stays invisible, and it cannot come back', async () => {
+  const oldOne = new TransactionalCommitter(transactional('eo-worker-7'));
+  await oldOne.init();
+  await oldOne.send([rec('eo-fence', 0, 'k', 'zombie-1')]);
+  const oldEpoch = oldOne.producerIdentity.producerEpoch!;
+
+  const newOne = new TransactionalCommitter(transactional('eo-worker-7'));
+  await newOne.init();
+  assert.ok(newOne.producerIdentity.producerEpoch! > oldEpoch, 'InitProducerId with -1/-1 bumped the epoch');
+
+  const e = await rejection(() => oldOne.commit());
+  assert.ok(e instanceof ProducerFencedError, `expected ProducerFencedError, got ${e}`);
+  assert.equal(e.code, 'SLUICE_PRODUCER_FENCED');
+  // Every later call is refused the same way, and none of them re-initializes the producer
+  // (which would fence the new incarnation in turn).
+  assert.ok((await rejection(() => oldOne.send([rec('eo-fence', 0, 'k', 'zombie-2')]))) instanceof ProducerFencedError);
+  assert.ok((await rejection(() => oldOne.abort())) instanceof ProducerFencedError);
+  await oldOne.close();
+
+  await newOne.send([rec('eo-fence', 0, 'k', 'live-1')]);
+  await newOne.commit();
+  assert.deepEqual(await kcatRead(broker.bootstrap, 'eo-fence', 'read_committed'), ['0 k live-1'], 'only the new incarnation is visible');
+});
+
+test('a fenced send (the zombie writes after the new incarnation started) is a ProducerFencedError too', async () => {
+  const oldOne = new TransactionalCommitter(transactional('eo-worker-8'));
+  await oldOne.init();
+  await oldOne.send([rec('eo-fence', 0, 'k', 'zombie-a')]);
+  await oldOne.commit();
+  const newOne = new TransactionalCommitter(transactional('eo-worker-8'));
+  await newOne.init();
+  const e = await rejection(() => oldOne.send([rec('eo-fence', 0, 'k', 'zombie-b')]));
+  assert.ok(e instanceof ProducerFencedError, `expected ProducerFencedError, got ${e}`);
+  const visible = await kcatRead(broker.bootstrap, 'eo-fence', 'read_committed');
+  assert.ok(visible.includes('0 k zombie-a') && !visible.includes('0 k zombie-b'));
+});
