@@ -3,6 +3,7 @@ import type { ClientSupplier, ProducerRecord, WorkerProducer } from './client-su
 import { commitFailure, offsetsByTopic, type CommitStrategy, type GroupMetadata, type PartitionOffset } from './commit-strategy.ts';
 import { kafkaErrorNames } from './error-classification.ts';
 import { CommitError, KafkaSubstrateError, ProducerFencedError } from './errors.ts';
+import { SendQueue } from './send-queue.ts';
 import { CoordinatorType, type KafkaWire } from './wire.ts';
 
 type Txn = Awaited<ReturnType<WorkerProducer['beginTransaction']>>;
@@ -36,7 +37,10 @@ export class TransactionalCommitter implements CommitStrategy {
   #txn: Txn | undefined;
   /** Kafka-side work was attempted in the current transaction (records or offsets). */
   #dirty = false;
+  /** A send of the current transaction failed: it can only be aborted (committing would lose records). */
+  #sendFailure: KafkaSubstrateError | undefined;
   #fenced: ProducerFencedError | undefined;
+  readonly #queue: SendQueue;
 
   constructor(clients: ClientSupplier) {
     const id = clients.transactionalId;
@@ -44,6 +48,7 @@ export class TransactionalCommitter implements CommitStrategy {
     this.#transactionalId = id;
     this.#producer = clients.producer();
     this.#wire = clients.wire('txn');
+    this.#queue = new SendQueue((records) => this.#sendNow(records));
   }
 
   /** The producer id and epoch in use (after `init` or the first send). */
@@ -64,20 +69,30 @@ export class TransactionalCommitter implements CommitStrategy {
     await this.#current('initializing the transactional producer');
   }
 
-  async send(records: ProducerRecord[]): Promise<void> {
-    if (records.length === 0) return;
+  /**
+   * Sends records inside the current transaction; resolves when Kafka acknowledged them. Calls may
+   * overlap: they are coalesced into one request at a time (see SendQueue).
+   */
+  send(records: ProducerRecord[]): Promise<void> {
+    return this.#queue.send(records);
+  }
+
+  async #sendNow(records: ProducerRecord[]): Promise<void> {
     const txn = await this.#current('sending records in the transaction');
     this.#dirty = true;
     try {
       await txn.send({ messages: records });
     } catch (e) {
-      throw this.#failure('sending records in the transaction', e);
+      const failure = this.#failure('sending records in the transaction', e);
+      this.#sendFailure ??= failure;
+      throw failure;
     }
   }
 
   async sendOffsets(offsets: readonly PartitionOffset[], group: GroupMetadata, metadata?: string): Promise<void> {
     if (offsets.length === 0) return;
     const step = `committing offsets of group '${group.groupId}' in the transaction`;
+    await this.#queue.drain();
     const txn = await this.#current(step);
     this.#dirty = true;
     try {
@@ -103,7 +118,11 @@ export class TransactionalCommitter implements CommitStrategy {
   }
 
   async commit(): Promise<void> {
+    await this.#queue.drain();
     this.#checkNotFenced();
+    if (this.#sendFailure !== undefined) {
+      throw new CommitError('committing the transaction', this.#sendFailure instanceof CommitError && this.#sendFailure.retriable, `a send of this transaction failed (${this.#sendFailure.message}); abort it`, this.#sendFailure);
+    }
     const txn = this.#txn;
     if (txn === undefined || !this.#dirty) return;
     try {
@@ -116,7 +135,9 @@ export class TransactionalCommitter implements CommitStrategy {
   }
 
   async abort(): Promise<void> {
+    await this.#queue.drain();
     this.#checkNotFenced();
+    this.#sendFailure = undefined;
     const txn = this.#txn;
     if (txn === undefined) return;
     if (this.#dirty) {

@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TransactionalCommitter } from '../../src/kafka/transactional-committer.ts';
 import { InternalTopics } from '../../src/kafka/internal-topics.ts';
-import { ProducerFencedError } from '../../src/kafka/errors.ts';
+import { CommitError, ProducerFencedError } from '../../src/kafka/errors.ts';
 import { startTestBroker } from '../helpers/broker.ts';
 import { kcatRead, rec, rejection, supplierFor, type TestBroker } from './helpers.ts';
 import type { ClientSupplier } from '../../src/kafka/client-supplier.ts';
@@ -18,6 +18,7 @@ before(async () => {
     { name: 'eo-out', partitions: 2 },
     { name: 'eo-fence', partitions: 1 },
     { name: 'eo-empty', partitions: 1 },
+    { name: 'eo-wide', partitions: 10 },
   ]);
 });
 after(async () => {
@@ -95,4 +96,29 @@ test('a fenced send (the zombie writes after the new incarnation started) is a P
   assert.ok(e instanceof ProducerFencedError, `expected ProducerFencedError, got ${e}`);
   const visible = await kcatRead(broker.bootstrap, 'eo-fence', 'read_committed');
   assert.ok(visible.includes('0 k zombie-a') && !visible.includes('0 k zombie-b'));
+});
+
+test('overlapping sends to many partitions all join the transaction (they are coalesced, never concurrent)', async () => {
+  const committer = new TransactionalCommitter(transactional('eo-wide'));
+  await committer.init();
+  await Promise.all(Array.from({ length: 10 }, (_, p) => committer.send([rec('eo-wide', p, `k${p}`, `v${p}`)])));
+  await committer.commit();
+  const seen = (await kcatRead(broker.bootstrap, 'eo-wide', 'read_committed')).sort();
+  assert.deepEqual(seen, Array.from({ length: 10 }, (_, p) => `${p} k${p} v${p}`).sort());
+});
+
+test('after a failed send the transaction cannot be committed, only aborted', async () => {
+  const committer = new TransactionalCommitter(transactional('eo-badsend'));
+  await committer.init();
+  await committer.send([rec('eo-empty', 0, 'ok', 'before')]);
+  const sendError = await rejection(() => committer.send([rec('eo-no-such-topic-xyz', 0, 'k', 'v')]));
+  assert.ok(sendError instanceof Error);
+  const e = await rejection(() => committer.commit());
+  assert.ok(e instanceof CommitError, String(e));
+  assert.match(e.message, /abort it/);
+  await committer.abort();
+  assert.ok(!(await kcatRead(broker.bootstrap, 'eo-empty', 'read_committed')).includes('0 ok before'), 'the records before the failure are aborted, not committed half');
+  await committer.send([rec('eo-empty', 0, 'ok', 'after')]);
+  await committer.commit();
+  assert.ok((await kcatRead(broker.bootstrap, 'eo-empty', 'read_committed')).includes('0 ok after'));
 });
