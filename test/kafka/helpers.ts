@@ -24,10 +24,10 @@ export async function rejection(fn: () => Promise<unknown>): Promise<Error> {
  * Reads a whole topic with librdkafka's kcat (a third-party reader) up to its end — the last
  * stable offset under read_committed — and returns `partition key value` lines.
  */
-export async function kcatRead(bootstrap: string, topic: string, isolation: 'read_committed' | 'read_uncommitted'): Promise<string[]> {
+export async function kcatRead(bootstrap: string, topic: string, isolation: 'read_committed' | 'read_uncommitted', format = '%p %k %s\\n'): Promise<string[]> {
   const { spawn } = await import('node:child_process');
   return new Promise((resolve, reject) => {
-    const child = spawn('kcat', ['-b', bootstrap, '-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-X', `isolation.level=${isolation}`, '-f', '%p %k %s\\n'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('kcat', ['-b', bootstrap, '-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-X', `isolation.level=${isolation}`, '-f', format], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
