@@ -47,6 +47,7 @@ export interface ClientSupplierOptions {
 export class ClientSupplier {
   readonly options: ClientSupplierOptions;
   #producer: WorkerProducer | undefined;
+  #sideProducer: WorkerProducer | undefined;
   #admin: Admin | undefined;
   readonly #consumers = new Set<WorkerConsumer>();
   readonly #wires = new Map<string, KafkaWire>();
@@ -86,6 +87,17 @@ export class ClientSupplier {
     return this.#producer;
   }
 
+  /**
+   * A producer for records that must not join the worker's transactions (control-channel
+   * acknowledgements): the worker's producer when it is idempotent, else a second, idempotent one.
+   */
+  nonTransactionalProducer(): WorkerProducer {
+    this.#checkOpen();
+    if (this.options.producer.kind === 'idempotent') return this.producer();
+    this.#sideProducer ??= new Producer({ ...this.options.connection, clientId: `${this.options.clientId}-control`, idempotent: true, acks: -1 });
+    return this.#sideProducer;
+  }
+
   /** A new consumer (closed with the supplier); `groupId` only matters for group operations. */
   consumer(purpose: string, groupId = `${this.options.clientId}-${purpose}`): WorkerConsumer {
     this.#checkOpen();
@@ -123,6 +135,7 @@ export class ClientSupplier {
     this.#closed = true;
     const closing: Promise<unknown>[] = [];
     if (this.#producer !== undefined) closing.push(this.#producer.close(true));
+    if (this.#sideProducer !== undefined) closing.push(this.#sideProducer.close(true));
     if (this.#admin !== undefined) closing.push(this.#admin.close());
     for (const c of this.#consumers) closing.push(c.close(true));
     for (const w of this.#wires.values()) closing.push(w.close());

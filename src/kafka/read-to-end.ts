@@ -23,6 +23,15 @@ export interface ReadToEndOptions {
   readonly onChunk?: (records: number, bytes: number) => void;
 }
 
+/** An error thrown by the caller's callback: not Kafka's, so never retried. */
+class CallbackError extends Error {
+  readonly original: unknown;
+  constructor(original: unknown) {
+    super('record callback failed');
+    this.original = original;
+  }
+}
+
 const CONTROL = 1 << 5;
 const OFFSET_OUT_OF_RANGE = 1;
 const RETRIABLE = new Set([3, 5, 6, 7, 13, 74, 75]);
@@ -61,20 +70,26 @@ export async function readToEnd(
       await fetchRound(consumer, topic, active, position, ends, onRecord, options);
       failures = 0;
     } catch (e) {
+      if (e instanceof CallbackError) throw e.original;
       if (++failures > 10) throw new KafkaRequestError(KAFKA_SUBSTRATE_CODES.KAFKA_REQUEST, `reading '${topic}' to its end keeps failing: ${describeKafkaError(e)}`, e);
       await sleep(Math.min(100 * failures, 1000));
     }
   }
 }
 
-async function fetchRound(
+/**
+ * One read_committed Fetch per leader for `active` partitions from `position`, stopping at `ends`
+ * (exclusive) when given; advances `position` past what it handed to `onRecord` and past
+ * aborted data and control records.
+ */
+export async function fetchRound(
   consumer: WorkerConsumer,
   topic: string,
-  active: number[],
+  active: readonly number[],
   position: Map<number, bigint>,
-  ends: Map<number, bigint>,
+  ends: ReadonlyMap<number, bigint> | undefined,
   onRecord: (record: ReadRecord) => void,
-  options: ReadToEndOptions,
+  options: { maxBytes?: number; maxWaitMs?: number; onChunk?: (records: number, bytes: number) => void } = {},
 ): Promise<void> {
   const md = await consumer.metadata({ topics: [topic] });
   const info = md.topics.get(topic);
@@ -93,7 +108,7 @@ async function fetchRound(
         response = await consumer.fetch({
           node,
           topics: [{ topicId: info.id, partitions: ps.map((p) => ({ partition: p, fetchOffset: position.get(p)!, partitionMaxBytes: maxBytes, currentLeaderEpoch: -1, lastFetchedEpoch: -1 })) }],
-          maxWaitTime: 500,
+          maxWaitTime: options.maxWaitMs ?? 500,
           minBytes: 1,
           maxBytes,
           isolationLevel: 1,
@@ -126,21 +141,25 @@ async function fetchRound(
             throw new KafkaRequestError(KAFKA_SUBSTRATE_CODES.KAFKA_REQUEST, `reading ${topic}/${p} failed with Kafka error ${part.errorCode}`);
           }
           const from = position.get(p)!;
-          const end = ends.get(p)!;
+          const end = ends?.get(p);
           let records = 0;
           let bytes = 0;
           for (const batch of part.records ?? []) {
             if (batch.attributes & CONTROL) continue;
             for (const r of batch.records) {
               const offset = batch.firstOffset + BigInt(r.offsetDelta);
-              if (offset < from || offset >= end) continue;
+              if (offset < from || (end !== undefined && offset >= end)) continue;
               records++;
               bytes += (r.key?.length ?? 0) + (r.value?.length ?? 0);
-              onRecord({ partition: p, offset, timestamp: batch.firstTimestamp + r.timestampDelta, key: r.key, value: r.value });
+              try {
+                onRecord({ partition: p, offset, timestamp: batch.firstTimestamp + r.timestampDelta, key: r.key, value: r.value });
+              } catch (e) {
+                throw new CallbackError(e);
+              }
             }
           }
           const n = next.get(p);
-          if (n !== undefined && n > from) position.set(p, n < end ? n : end);
+          if (n !== undefined && n > from) position.set(p, end === undefined || n < end ? n : end);
           if (records > 0) options.onChunk?.(records, bytes);
         }
       }
