@@ -33,9 +33,14 @@ export interface ChangelogChange {
   readonly ttlTimestamp?: number;
 }
 
+// Encoding is synchronous and never re-entered, so one scratch writer per purpose serves every record.
+const keyScratch = new ByteWriter(1024);
+const valueScratch = new ByteWriter(1024);
+const orderScratch = new ByteWriter(256);
+
 /** The record key of (state, key, namespace): equal inputs give equal bytes (compaction relies on it). */
 export function encodeChangelogKey(state: string, key: unknown, namespace: unknown): Buffer {
-  const w = new ByteWriter(64);
+  const w = keyScratch.reset();
   w.u8(CHANGELOG_FORMAT_VERSION);
   w.str(state);
   writePortable(w, key, true, 'key');
@@ -46,7 +51,7 @@ export function encodeChangelogKey(state: string, key: unknown, namespace: unkno
 /** The record value of a change; undefined (a tombstone) for a delete. */
 export function encodeChangelogValue(change: ChangelogChange): Buffer | undefined {
   if (change.value === undefined) return undefined;
-  const w = new ByteWriter(64);
+  const w = valueScratch.reset();
   w.u8(CHANGELOG_FORMAT_VERSION);
   const original = originalKeyBytes(change.key);
   w.u8((change.ttlTimestamp !== undefined ? FLAG_TTL : 0) | (original !== undefined ? FLAG_ORIGINAL_KEY : 0));
@@ -66,9 +71,9 @@ export function encodeChangelogValue(change: ChangelogChange): Buffer | undefine
  */
 function originalKeyBytes(key: unknown): Buffer | undefined {
   if (typeof key !== 'object' || key === null || key instanceof Uint8Array) return undefined;
-  const asIs = new ByteWriter(64);
+  const asIs = orderScratch.reset();
   writePortable(asIs, key, false, 'key');
-  const sorted = new ByteWriter(64);
+  const sorted = new ByteWriter(asIs.pos + 16);
   writePortable(sorted, key, true, 'key');
   return asIs.buf.subarray(0, asIs.pos).equals(sorted.buf.subarray(0, sorted.pos)) ? undefined : asIs.result();
 }

@@ -51,23 +51,33 @@ export class ChangelogWriter {
     this.#chunkBytes = options.chunkBytes ?? 512 * 1024;
   }
 
-  /** The changelog records of `changes`, in order, one per record key (later changes replace earlier ones). */
+  /** The changelog records of `changes`, one per record key (the last change of each wins), in order of those last changes. */
   encode(changes: readonly ChangelogChange[]): ProducerRecord[] {
     const timestamp = BigInt(Math.floor(this.#clock.now()));
-    const byKey = new Map<string, ProducerRecord>();
-    for (const change of changes) {
-      const key = encodeChangelogKey(change.state, change.key, change.namespace);
+    const n = changes.length;
+    const keys = new Array<Buffer>(n);
+    const ids = new Array<string>(n);
+    const last = new Map<string, number>();
+    for (let i = 0; i < n; i++) {
+      const c = changes[i]!;
+      const key = encodeChangelogKey(c.state, c.key, c.namespace);
+      keys[i] = key;
+      const id = key.toString('latin1');
+      ids[i] = id;
+      last.set(id, i);
+    }
+    const out: ProducerRecord[] = [];
+    for (let i = 0; i < n; i++) {
+      if (last.get(ids[i]!) !== i) continue; // a later change of the same entry replaces this one
+      const change = changes[i]!;
       const partition = this.#keyGroupOf(change.key);
       if (!Number.isInteger(partition) || partition < 0 || partition >= this.#maxParallelism) {
         throw new ChangelogFormatError(`key group ${partition} of a key of state '${change.state}' is outside 0..${this.#maxParallelism - 1} (the changelog '${this.topic}' has ${this.#maxParallelism} partitions)`);
       }
       const value = encodeChangelogValue(change);
-      const id = key.toString('latin1');
-      // Re-insert so the map's order is the order of the last changes.
-      byKey.delete(id);
-      byKey.set(id, value === undefined ? { topic: this.topic, partition, key, timestamp } : { topic: this.topic, partition, key, value, timestamp });
+      out.push(value === undefined ? { topic: this.topic, partition, key: keys[i]!, timestamp } : { topic: this.topic, partition, key: keys[i]!, value, timestamp });
     }
-    return [...byKey.values()];
+    return out;
   }
 
   async write(changes: readonly ChangelogChange[], sender: RecordSender): Promise<ChangelogWriteResult> {

@@ -64,6 +64,23 @@ export class ByteWriter {
   }
   /** Length-prefixed UTF-8. */
   str(s: string): void {
+    const len = s.length;
+    if (len < 128) {
+      // Short ASCII (most keys and state names): one pass, no UTF-8 encoder.
+      this.ensure(len + 1);
+      const start = this.pos;
+      this.buf[start] = len;
+      let i = 0;
+      for (; i < len; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        this.buf[start + 1 + i] = c;
+      }
+      if (i === len) {
+        this.pos = start + 1 + len;
+        return;
+      }
+    }
     const n = Buffer.byteLength(s, 'utf8');
     this.varuint(n);
     this.ensure(n);
@@ -76,9 +93,16 @@ export class ByteWriter {
     this.buf.set(b, this.pos);
     this.pos += b.length;
   }
-  /** A copy of what was written. */
+  /** A copy of what was written (small copies come from Node's buffer pool). */
   result(): Buffer {
-    return Buffer.from(this.buf.subarray(0, this.pos));
+    const out = Buffer.allocUnsafe(this.pos);
+    this.buf.copy(out, 0, 0, this.pos);
+    return out;
+  }
+  /** Starts over, keeping the allocated space (for a writer reused across records). */
+  reset(): this {
+    this.pos = 0;
+    return this;
   }
 }
 
