@@ -37,6 +37,8 @@ export class TransactionalCommitter implements CommitStrategy {
   #txn: Txn | undefined;
   /** Kafka-side work was attempted in the current transaction (records or offsets). */
   #dirty = false;
+  /** An EndTxn(commit) of the current transaction was sent but not acknowledged: it may have committed. */
+  #commitSent = false;
   /** A send of the current transaction failed: it can only be aborted (committing would lose records). */
   #sendFailure: KafkaSubstrateError | undefined;
   #fenced: ProducerFencedError | undefined;
@@ -125,13 +127,15 @@ export class TransactionalCommitter implements CommitStrategy {
     }
     const txn = this.#txn;
     if (txn === undefined || !this.#dirty) return;
+    this.#commitSent = true;
     try {
-      await txn.commit();
+      await txn.commit(); // the client retries retriable failures; a retried EndTxn is idempotent
     } catch (e) {
       throw this.#failure('committing the transaction (EndTxn)', e);
     }
     this.#txn = undefined;
     this.#dirty = false;
+    this.#commitSent = false;
   }
 
   async abort(): Promise<void> {
@@ -144,13 +148,26 @@ export class TransactionalCommitter implements CommitStrategy {
       try {
         await txn.abort();
       } catch (e) {
-        // Nothing reached Kafka (the first AddPartitions/AddOffsets failed): nothing to abort.
         if (!kafkaErrorNames(e).includes('INVALID_TXN_STATE')) throw this.#failure('aborting the transaction (EndTxn)', e);
         await txn.cancel();
+        this.#txn = undefined;
+        this.#dirty = false;
+        if (this.#commitSent) {
+          // The unacknowledged commit may have gone through: neither outcome can be assumed.
+          this.#commitSent = false;
+          throw new CommitError(
+            'aborting after an unacknowledged commit',
+            false,
+            'Kafka has no open transaction to abort, so the earlier EndTxn(commit) may have succeeded; the checkpoint outcome is unknown — restart the tasks from the last committed checkpoint (changelog and committed offsets)',
+            e,
+          );
+        }
+        // Otherwise nothing reached Kafka (the first AddPartitions/AddOffsets failed): nothing to abort.
       }
     } else await txn.cancel();
     this.#txn = undefined;
     this.#dirty = false;
+    this.#commitSent = false;
   }
 
   /** Aborts an open transaction (best effort); the supplier closes the producer. */
