@@ -12,6 +12,7 @@ import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { ClientSupplier } from '../../src/kafka/client-supplier.ts';
 import { ChangelogWriter } from '../../src/kafka/changelog-writer.ts';
+import { ChangelogReader } from '../../src/kafka/changelog-reader.ts';
 import { InternalTopics } from '../../src/kafka/internal-topics.ts';
 import { JobGroupMember } from '../../src/kafka/job-group-member.ts';
 import { TransactionalCommitter } from '../../src/kafka/transactional-committer.ts';
@@ -87,6 +88,10 @@ async function main(): Promise<void> {
     }
     await member.close();
 
+    // Restore: the whole changelog read back read_committed (what a task restart costs).
+    const reader = new ChangelogReader(clients.consumer('restore'));
+    const restore = await reader.restore('bench-counter-changelog', Array.from({ length: MAX_PARALLELISM }, (_, i) => i), () => {});
+
     const rows = SIZES.map((n) => {
       const s = samples.get(n)!;
       const totals = s.map((x) => x.total);
@@ -106,6 +111,9 @@ async function main(): Promise<void> {
       '| changes N | commit total | changelog write | offsets | EndTxn | per change | changelog bytes |',
       '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
       ...rows,
+      '',
+      `Restore of the whole changelog afterwards (\`ChangelogReader\`, all ${MAX_PARALLELISM} key groups, read_committed, not compacted yet): ` +
+        `${fmt(restore.records)} records, ${(restore.bytes / 1024 / 1024).toFixed(1)} MiB in ${restore.seconds.toFixed(2)} s = ${fmt(restore.records / restore.seconds)} records/s.`,
     ].join('\n');
     console.log(body);
     writeBenchmarkSection('Kafka substrate: checkpoint commit', body);

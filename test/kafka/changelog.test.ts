@@ -1,16 +1,14 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChangelogWriter } from '../../src/kafka/changelog-writer.ts';
 import { ChangelogReader, type ChangelogEntry, type RestoreProgress } from '../../src/kafka/changelog-reader.ts';
 import { encodeChangelogKey, type ChangelogChange } from '../../src/kafka/changelog-codec.ts';
 import { decodePortable, encodePortable } from '../../src/kafka/portable-codec.ts';
 import { keyGroupOf } from '../../src/kafka/key-groups.ts';
-import { InternalTopics } from '../../src/kafka/internal-topics.ts';
 import { TransactionalCommitter } from '../../src/kafka/transactional-committer.ts';
 import { AtLeastOnceCommitter } from '../../src/kafka/at-least-once-committer.ts';
 import { ManualClock } from '../../src/util/clock.ts';
-import { startTestBroker } from '../helpers/broker.ts';
-import { kcatRead, supplierFor, type TestBroker } from './helpers.ts';
+import { kafkaTestEnv, kcatRead } from './helpers.ts';
 import type { ClientSupplier } from '../../src/kafka/client-supplier.ts';
 
 const MAX_P = 8;
@@ -22,28 +20,11 @@ const COMPACT_FAST = {
   'delete.retention.ms': '0',
 };
 
-let broker: TestBroker;
-const open: ClientSupplier[] = [];
-
-before(async () => {
-  broker = await startTestBroker({ cleaner: { intervalMs: 50 } });
-  const admin = supplierFor(broker.bootstrap);
-  open.push(admin);
-  await new InternalTopics(admin.wire('admin')).ensure([
-    { name: 'job-counter-changelog', partitions: MAX_P, configs: COMPACT_FAST },
-    { name: 'job-alo-changelog', partitions: MAX_P, configs: { 'cleanup.policy': 'compact' } },
-  ]);
-});
-after(async () => {
-  for (const c of open) await c.close();
-  await broker.stop();
-});
-
-function supplier(transactionalId?: string): ClientSupplier {
-  const c = transactionalId === undefined ? supplierFor(broker.bootstrap) : supplierFor(broker.bootstrap, { kind: 'transactional', transactionalId, transactionTimeoutMs: 30_000 });
-  open.push(c);
-  return c;
-}
+const env = kafkaTestEnv({ cleaner: { intervalMs: 50 } }, [
+  { name: 'job-counter-changelog', partitions: MAX_P, configs: COMPACT_FAST },
+  { name: 'job-alo-changelog', partitions: MAX_P, configs: { 'cleanup.policy': 'compact' } },
+]);
+const supplier = (transactionalId?: string): ClientSupplier => env.supplier(transactionalId);
 
 /** The reference model: a map of (state, key, namespace) → entry, applied change by change. */
 const idOf = (c: ChangelogChange) => encodeChangelogKey(c.state, c.key, c.namespace).toString('hex');
@@ -133,7 +114,7 @@ test('changelog round trip through transactions: committed checkpoints restore e
   assert.deepEqual(Object.keys(objectKey), ['user', 'region']);
 
   // librdkafka reading read_committed agrees on what is there.
-  const kcatLines = await kcatRead(broker.bootstrap, 'job-counter-changelog', 'read_committed', '%p %o\\n');
+  const kcatLines = await kcatRead(env.bootstrap, 'job-counter-changelog', 'read_committed', '%p %o\\n');
   assert.deepEqual(kcatLines.sort(), first.entries.map((e) => `${e.keyGroup} ${e.offset}`).sort(), 'same records, same partitions and offsets');
 
   // The log cleaner (running every 50 ms) compacts and drops tombstones: restore again once it

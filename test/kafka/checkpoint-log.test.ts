@@ -1,34 +1,15 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CheckpointLog } from '../../src/kafka/checkpoint-log.ts';
 import { ControlChannel, type ControlMessage } from '../../src/kafka/control-channel.ts';
-import { InternalTopics } from '../../src/kafka/internal-topics.ts';
 import { TransactionalCommitter } from '../../src/kafka/transactional-committer.ts';
 import { ChangelogFormatError, KafkaRequestError } from '../../src/kafka/errors.ts';
 import { ManualClock } from '../../src/util/clock.ts';
-import { startTestBroker } from '../helpers/broker.ts';
-import { kcatRead, rec, rejection, supplierFor, type TestBroker } from './helpers.ts';
+import { kafkaTestEnv, kcatRead, rec, rejection } from './helpers.ts';
 import type { ClientSupplier } from '../../src/kafka/client-supplier.ts';
 
-let broker: TestBroker;
-const open: ClientSupplier[] = [];
-
-before(async () => {
-  broker = await startTestBroker();
-  const admin = supplierFor(broker.bootstrap);
-  open.push(admin);
-  await new InternalTopics(admin.wire('admin')).ensure([CheckpointLog.spec('cp-job'), ControlChannel.spec('cp-job'), { name: 'cp-out', partitions: 1 }]);
-});
-after(async () => {
-  for (const c of open) await c.close();
-  await broker.stop();
-});
-
-function supplier(transactionalId?: string): ClientSupplier {
-  const c = transactionalId === undefined ? supplierFor(broker.bootstrap) : supplierFor(broker.bootstrap, { kind: 'transactional', transactionalId, transactionTimeoutMs: 30_000 });
-  open.push(c);
-  return c;
-}
+const env = kafkaTestEnv({}, [CheckpointLog.spec('cp-job'), ControlChannel.spec('cp-job'), { name: 'cp-out', partitions: 1 }]);
+const supplier = (transactionalId?: string): ClientSupplier => env.supplier(transactionalId);
 
 test('checkpoint records are written inside the checkpoint transaction: the last committed one per task is read back, aborted ones never', async () => {
   const log = new CheckpointLog('cp-job', { clock: new ManualClock(5_000) });
@@ -62,7 +43,7 @@ test('checkpoint records are written inside the checkpoint transaction: the last
   const after = await log.read(supplier().consumer('checkpoints'));
   assert.deepEqual([...after.tasks.keys()], ['counter/0'], 'a tombstone removes a task');
   // librdkafka reading read_committed sees the same committed records (aborted ones skipped).
-  const lines = await kcatRead(broker.bootstrap, 'cp-job-checkpoints', 'read_committed', '%k\\n');
+  const lines = await kcatRead(env.bootstrap, 'cp-job-checkpoints', 'read_committed', '%k\\n');
   assert.equal(lines.filter((l) => l === 'counter/0').length, 2, 'checkpoints 1 and 2 of counter/0, not the aborted 3');
 });
 

@@ -1,37 +1,18 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AssignerProtocol } from 'kafkajs';
 import { JobGroupMember, type RebalanceListener } from '../../src/kafka/job-group-member.ts';
-import { InternalTopics } from '../../src/kafka/internal-topics.ts';
 import { WorkerFencedError } from '../../src/kafka/errors.ts';
 import type { MemberAssignment } from '../../src/kafka/group-protocol.ts';
-import { startTestBroker } from '../helpers/broker.ts';
 import { kafkaAt } from '../compat/txn/txn-helpers.ts';
-import { supplierFor, type TestBroker } from './helpers.ts';
+import { kafkaTestEnv } from './helpers.ts';
 import type { ClientSupplier } from '../../src/kafka/client-supplier.ts';
 
-let broker: TestBroker;
-const open: ClientSupplier[] = [];
-
-before(async () => {
-  broker = await startTestBroker({ groups: { minSessionTimeoutMs: 100, initialRebalanceDelayMs: 0 } });
-  const admin = supplierFor(broker.bootstrap);
-  open.push(admin);
-  await new InternalTopics(admin.wire('admin')).ensure([
-    { name: 'src-a', partitions: 3 },
-    { name: 'src-b', partitions: 2 },
-  ]);
-});
-after(async () => {
-  for (const c of open) await c.close();
-  await broker.stop();
-});
-
-function clients(): ClientSupplier {
-  const c = supplierFor(broker.bootstrap);
-  open.push(c);
-  return c;
-}
+const env = kafkaTestEnv({ groups: { minSessionTimeoutMs: 100, initialRebalanceDelayMs: 0 } }, [
+  { name: 'src-a', partitions: 3 },
+  { name: 'src-b', partitions: 2 },
+]);
+const clients = (): ClientSupplier => env.supplier();
 
 /** A listener recording the callbacks in order. */
 function recorder(): RebalanceListener & { events: string[]; errors: Error[]; assigned: Array<() => void> } {
@@ -66,7 +47,7 @@ test('a lone worker joins, gets every task of its source topics, and Kafka tools
   assert.deepEqual(r.events, [`assigned 5 gen ${member.generationId}`]);
 
   // A third-party admin client (kafkajs) decodes the group as a consumer group.
-  const admin = kafkaAt(broker.bootstrap).admin();
+  const admin = kafkaAt(env.bootstrap).admin();
   await admin.connect();
   try {
     const { groups } = await admin.describeGroups(['job-lone']);

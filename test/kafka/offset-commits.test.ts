@@ -1,43 +1,24 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { JobGroupMember } from '../../src/kafka/job-group-member.ts';
-import { InternalTopics } from '../../src/kafka/internal-topics.ts';
 import { TransactionalCommitter } from '../../src/kafka/transactional-committer.ts';
 import { AtLeastOnceCommitter } from '../../src/kafka/at-least-once-committer.ts';
 import { fetchStableOffsets } from '../../src/kafka/stable-offsets.ts';
 import { CommitError, KafkaRequestError, WorkerFencedError } from '../../src/kafka/errors.ts';
 import type { GroupMetadata } from '../../src/kafka/commit-strategy.ts';
-import { startTestBroker } from '../helpers/broker.ts';
 import { committedOffsets } from '../compat/txn/txn-helpers.ts';
-import { kcatRead, rec, rejection, supplierFor, type TestBroker } from './helpers.ts';
+import { kafkaTestEnv, kcatRead, rec, rejection } from './helpers.ts';
 import type { ClientSupplier } from '../../src/kafka/client-supplier.ts';
 
 // The Kafka semantics exactly-once v2 (KIP-447) rests on: offsets committed inside a transaction
 // carry the group generation and member id, and Kafka refuses them from a worker the group moved
 // past; OffsetFetch with require_stable does not hand out offsets still pending in a transaction.
 
-let broker: TestBroker;
-const open: ClientSupplier[] = [];
-
-before(async () => {
-  broker = await startTestBroker({ groups: { minSessionTimeoutMs: 100, initialRebalanceDelayMs: 0 } });
-  const admin = supplierFor(broker.bootstrap);
-  open.push(admin);
-  await new InternalTopics(admin.wire('admin')).ensure([
-    { name: 'in', partitions: 2 },
-    { name: 'out', partitions: 1 },
-  ]);
-});
-after(async () => {
-  for (const c of open) await c.close();
-  await broker.stop();
-});
-
-function supplier(transactionalId?: string): ClientSupplier {
-  const c = transactionalId === undefined ? supplierFor(broker.bootstrap) : supplierFor(broker.bootstrap, { kind: 'transactional', transactionalId, transactionTimeoutMs: 30_000 });
-  open.push(c);
-  return c;
-}
+const env = kafkaTestEnv({ groups: { minSessionTimeoutMs: 100, initialRebalanceDelayMs: 0 } }, [
+  { name: 'in', partitions: 2 },
+  { name: 'out', partitions: 1 },
+]);
+const supplier = (transactionalId?: string): ClientSupplier => env.supplier(transactionalId);
 
 const worker = (slot: number) => ({ host: 'h', pid: process.pid, slot });
 const offsets = (a: number, b: number) => [
@@ -57,9 +38,9 @@ test('offsets sent in a transaction with the current generation commit atomicall
   await committer.init();
   await committer.send([rec('out', 0, 'k', 'v1')]);
   await committer.sendOffsets(offsets(10, 20), member.groupMetadata(), 'checkpoint-1');
-  assert.deepEqual(await committedOffsets(broker.bootstrap, 'g-ok', 'in'), [-1, -1], 'not visible before the commit');
+  assert.deepEqual(await committedOffsets(env.bootstrap, 'g-ok', 'in'), [-1, -1], 'not visible before the commit');
   await committer.commit();
-  assert.deepEqual(await committedOffsets(broker.bootstrap, 'g-ok', 'in'), [10, 20]);
+  assert.deepEqual(await committedOffsets(env.bootstrap, 'g-ok', 'in'), [10, 20]);
   const fetched = await member.fetchCommittedOffsets([{ topic: 'in', partition: 0 }, { topic: 'in', partition: 1 }]);
   assert.deepEqual(fetched.get('in:0'), { offset: 10n, leaderEpoch: -1, metadata: 'checkpoint-1' });
   assert.equal(fetched.get('in:1')!.offset, 20n);
@@ -68,8 +49,8 @@ test('offsets sent in a transaction with the current generation commit atomicall
   await committer.send([rec('out', 0, 'k', 'v2')]);
   await committer.sendOffsets(offsets(11, 21), member.groupMetadata());
   await committer.abort();
-  assert.deepEqual(await committedOffsets(broker.bootstrap, 'g-ok', 'in'), [10, 20]);
-  assert.deepEqual(await kcatRead(broker.bootstrap, 'out', 'read_committed'), ['0 k v1']);
+  assert.deepEqual(await committedOffsets(env.bootstrap, 'g-ok', 'in'), [10, 20]);
+  assert.deepEqual(await kcatRead(env.bootstrap, 'out', 'read_committed'), ['0 k v1']);
   await member.close();
 });
 
@@ -88,8 +69,8 @@ test('a zombie whose generation is stale cannot commit offsets: WorkerFencedErro
   assert.equal(e.code, 'SLUICE_WORKER_FENCED');
   assert.match(e.message, /ILLEGAL_GENERATION/);
   await zombie.abort();
-  assert.deepEqual(await committedOffsets(broker.bootstrap, 'g-zombie', 'in'), [-1, -1]);
-  const out = await kcatRead(broker.bootstrap, 'out', 'read_committed');
+  assert.deepEqual(await committedOffsets(env.bootstrap, 'g-zombie', 'in'), [-1, -1]);
+  const out = await kcatRead(env.bootstrap, 'out', 'read_committed');
   assert.ok(!out.includes('0 z zombie-output'), 'the zombie output stays invisible');
 
   // An unknown member id with the current generation is refused as well.
@@ -106,7 +87,7 @@ test('a zombie whose generation is stale cannot commit offsets: WorkerFencedErro
   const owner = m1.assignment.partitions.length > 0 ? m1 : m2;
   await live.sendOffsets(offsets(5, 6), owner.groupMetadata());
   await live.commit();
-  assert.deepEqual(await committedOffsets(broker.bootstrap, 'g-zombie', 'in'), [5, 6]);
+  assert.deepEqual(await committedOffsets(env.bootstrap, 'g-zombie', 'in'), [5, 6]);
   await m1.close();
   await m2.close();
 });
@@ -145,16 +126,16 @@ test('at-least-once: records acknowledged first, offsets committed with the grou
   const committer = new AtLeastOnceCommitter(supplier());
   await committer.send([rec('out', 0, 'alo', 'r1')]);
   await committer.sendOffsets(offsets(3, 4), m1.groupMetadata());
-  assert.deepEqual(await committedOffsets(broker.bootstrap, 'g-alo', 'in'), [-1, -1], 'held until commit');
+  assert.deepEqual(await committedOffsets(env.bootstrap, 'g-alo', 'in'), [-1, -1], 'held until commit');
   await committer.commit();
-  assert.deepEqual(await committedOffsets(broker.bootstrap, 'g-alo', 'in'), [3, 4]);
+  assert.deepEqual(await committedOffsets(env.bootstrap, 'g-alo', 'in'), [3, 4]);
 
   const stale = m1.groupMetadata();
   const m2 = await memberOf('g-alo', 1);
   await committer.sendOffsets(offsets(9, 9), stale);
   const e = await rejection(() => committer.commit());
   assert.ok(e instanceof WorkerFencedError || (e instanceof CommitError && e.retriable), `expected a fenced or rebalance error, got ${e}`);
-  assert.deepEqual(await committedOffsets(broker.bootstrap, 'g-alo', 'in'), [3, 4]);
+  assert.deepEqual(await committedOffsets(env.bootstrap, 'g-alo', 'in'), [3, 4]);
   await committer.abort();
   await m1.close();
   await m2.close();

@@ -1,36 +1,17 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TransactionalCommitter } from '../../src/kafka/transactional-committer.ts';
-import { InternalTopics } from '../../src/kafka/internal-topics.ts';
 import { CommitError, ProducerFencedError } from '../../src/kafka/errors.ts';
-import { startTestBroker } from '../helpers/broker.ts';
-import { kcatRead, rec, rejection, supplierFor, type TestBroker } from './helpers.ts';
+import { kafkaTestEnv, kcatRead, rec, rejection } from './helpers.ts';
 import type { ClientSupplier } from '../../src/kafka/client-supplier.ts';
 
-let broker: TestBroker;
-const open: ClientSupplier[] = [];
-
-before(async () => {
-  broker = await startTestBroker();
-  const admin = supplierFor(broker.bootstrap);
-  open.push(admin);
-  await new InternalTopics(admin.wire('admin')).ensure([
-    { name: 'eo-out', partitions: 2 },
-    { name: 'eo-fence', partitions: 1 },
-    { name: 'eo-empty', partitions: 1 },
-    { name: 'eo-wide', partitions: 10 },
-  ]);
-});
-after(async () => {
-  for (const c of open) await c.close();
-  await broker.stop();
-});
-
-function transactional(id: string): ClientSupplier {
-  const c = supplierFor(broker.bootstrap, { kind: 'transactional', transactionalId: id, transactionTimeoutMs: 30_000 });
-  open.push(c);
-  return c;
-}
+const env = kafkaTestEnv({}, [
+  { name: 'eo-out', partitions: 2 },
+  { name: 'eo-fence', partitions: 1 },
+  { name: 'eo-empty', partitions: 1 },
+  { name: 'eo-wide', partitions: 10 },
+]);
+const transactional = (id: string): ClientSupplier => env.supplier(id);
 
 test('commit, abort, commit: read_committed readers (ours and librdkafka) see exactly the committed records', async () => {
   const committer = new TransactionalCommitter(transactional('eo-cac'));
@@ -44,9 +25,9 @@ test('commit, abort, commit: read_committed readers (ours and librdkafka) see ex
   await committer.send([rec('eo-out', 0, 'a', 'c2-0')]);
   await committer.commit();
 
-  const committed = (await kcatRead(broker.bootstrap, 'eo-out', 'read_committed')).sort();
+  const committed = (await kcatRead(env.bootstrap, 'eo-out', 'read_committed')).sort();
   assert.deepEqual(committed, ['0 a c1-0', '0 a c2-0', '1 b c1-1']);
-  const all = (await kcatRead(broker.bootstrap, 'eo-out', 'read_uncommitted')).sort();
+  const all = (await kcatRead(env.bootstrap, 'eo-out', 'read_uncommitted')).sort();
   assert.deepEqual(all, ['0 a ab-0', '0 a c1-0', '0 a c2-0', '1 b ab-1', '1 b c1-1'], 'the aborted records are in the log, only hidden');
   await committer.close();
 });
@@ -58,7 +39,7 @@ test('a checkpoint that sent nothing commits and aborts nothing (no empty EndTxn
   await committer.abort();
   await committer.send([rec('eo-empty', 0, 'k', 'v')]);
   await committer.commit();
-  assert.deepEqual(await kcatRead(broker.bootstrap, 'eo-empty', 'read_committed'), ['0 k v']);
+  assert.deepEqual(await kcatRead(env.bootstrap, 'eo-empty', 'read_committed'), ['0 k v']);
 });
 
 test('a restarted worker (same transactional id) fences its previous incarnation: the old commit fails, its data stays invisible, and it cannot come back', async () => {
@@ -82,7 +63,7 @@ test('a restarted worker (same transactional id) fences its previous incarnation
 
   await newOne.send([rec('eo-fence', 0, 'k', 'live-1')]);
   await newOne.commit();
-  assert.deepEqual(await kcatRead(broker.bootstrap, 'eo-fence', 'read_committed'), ['0 k live-1'], 'only the new incarnation is visible');
+  assert.deepEqual(await kcatRead(env.bootstrap, 'eo-fence', 'read_committed'), ['0 k live-1'], 'only the new incarnation is visible');
 });
 
 test('a fenced send (the zombie writes after the new incarnation started) is a ProducerFencedError too', async () => {
@@ -94,7 +75,7 @@ test('a fenced send (the zombie writes after the new incarnation started) is a P
   await newOne.init();
   const e = await rejection(() => oldOne.send([rec('eo-fence', 0, 'k', 'zombie-b')]));
   assert.ok(e instanceof ProducerFencedError, `expected ProducerFencedError, got ${e}`);
-  const visible = await kcatRead(broker.bootstrap, 'eo-fence', 'read_committed');
+  const visible = await kcatRead(env.bootstrap, 'eo-fence', 'read_committed');
   assert.ok(visible.includes('0 k zombie-a') && !visible.includes('0 k zombie-b'));
 });
 
@@ -103,7 +84,7 @@ test('overlapping sends to many partitions all join the transaction (they are co
   await committer.init();
   await Promise.all(Array.from({ length: 10 }, (_, p) => committer.send([rec('eo-wide', p, `k${p}`, `v${p}`)])));
   await committer.commit();
-  const seen = (await kcatRead(broker.bootstrap, 'eo-wide', 'read_committed')).sort();
+  const seen = (await kcatRead(env.bootstrap, 'eo-wide', 'read_committed')).sort();
   assert.deepEqual(seen, Array.from({ length: 10 }, (_, p) => `${p} k${p} v${p}`).sort());
 });
 
@@ -117,8 +98,8 @@ test('after a failed send the transaction cannot be committed, only aborted', as
   assert.ok(e instanceof CommitError, String(e));
   assert.match(e.message, /abort it/);
   await committer.abort();
-  assert.ok(!(await kcatRead(broker.bootstrap, 'eo-empty', 'read_committed')).includes('0 ok before'), 'the records before the failure are aborted, not committed half');
+  assert.ok(!(await kcatRead(env.bootstrap, 'eo-empty', 'read_committed')).includes('0 ok before'), 'the records before the failure are aborted, not committed half');
   await committer.send([rec('eo-empty', 0, 'ok', 'after')]);
   await committer.commit();
-  assert.ok((await kcatRead(broker.bootstrap, 'eo-empty', 'read_committed')).includes('0 ok after'));
+  assert.ok((await kcatRead(env.bootstrap, 'eo-empty', 'read_committed')).includes('0 ok after'));
 });
