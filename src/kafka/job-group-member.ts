@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { heartbeatV4, joinGroupV9, leaveGroupV5, syncGroupV5 } from '@platformatic/kafka';
+import { heartbeatV4, joinGroupV9, leaveGroupV5, metadataV12, syncGroupV5 } from '@platformatic/kafka';
 import { logger } from '../util/logger.ts';
 import type { ClientSupplier } from './client-supplier.ts';
 import type { GroupMetadata } from './commit-strategy.ts';
@@ -284,11 +284,9 @@ export class JobGroupMember {
     const topics = [...new Set(subs.flatMap((s) => s.topics))];
     const partitions = new Map<string, number>();
     if (topics.length > 0) {
-      const md = await this.#wire.metadata(topics, true);
-      for (const t of topics) {
-        const info = md.topics.get(t);
-        if (info !== undefined) partitions.set(t, info.partitionsCount);
-      }
+      // Per-topic answers: a subscribed topic that does not exist (yet) simply has no tasks.
+      const md = await this.#wire.call(metadataV12.api, 'any', { minVersion: 4, partial: true }, topics, false, false);
+      for (const t of md.topics) if (t.errorCode === 0 && typeof t.name === 'string') partitions.set(t.name, t.partitions.length);
     }
     const decided = this.#o.assignor(subs, { generationId, leaderId: this.#memberId, partitions });
     return subs.map((s) => ({ memberId: s.memberId, assignment: encodeAssignment(decided.get(s.memberId) ?? NO_ASSIGNMENT) }));

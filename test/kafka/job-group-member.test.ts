@@ -120,3 +120,11 @@ test('static membership: a second process with the same instance id takes over; 
   await m1.close();
   await m2.close();
 });
+
+test('a subscribed topic that does not exist yet gives no tasks instead of failing the join', async () => {
+  const member = new JobGroupMember(clients(), { groupId: 'job-missing', topics: ['src-a', 'not-there-yet'], worker: worker(0), heartbeatIntervalMs: 100, sessionTimeoutMs: 3000 });
+  const a = await member.join();
+  assert.deepEqual([...new Set(a.partitions.map((p) => p.topic))], ['src-a']);
+  assert.equal(a.partitions.length, 3);
+  await member.close();
+});
