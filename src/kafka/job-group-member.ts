@@ -101,7 +101,8 @@ export class JobGroupMember {
   #memberId = '';
   #generationId = -1;
   #assignment: MemberAssignment = NO_ASSIGNMENT;
-  #state: 'idle' | 'joining' | 'stable' | 'fenced' | 'closed' = 'idle';
+  /** 'revoking': a rebalance started and onRevoked runs; heartbeats go on meanwhile (KIP-62). */
+  #state: 'idle' | 'joining' | 'stable' | 'revoking' | 'fenced' | 'closed' = 'idle';
   #chain: Promise<unknown> = Promise.resolve();
   #timer: NodeJS.Timeout | undefined;
 
@@ -144,7 +145,8 @@ export class JobGroupMember {
   /** Rejoins (e.g. the source topics changed, or after being fenced). */
   rejoin(reason: string): Promise<MemberAssignment> {
     return this.#serial(async () => {
-      if (this.#state === 'stable') await this.#o.listener?.onRevoked?.(this.#assignment);
+      if (this.#state === 'stable') this.#state = 'revoking';
+      if (this.#state === 'revoking') await this.#o.listener?.onRevoked?.(this.#assignment);
       return this.#joinUntilStable(reason);
     });
   }
@@ -294,13 +296,13 @@ export class JobGroupMember {
 
   #scheduleHeartbeat(): void {
     clearTimeout(this.#timer);
-    if (this.#state !== 'stable') return;
+    if (this.#state !== 'stable' && this.#state !== 'revoking') return;
     this.#timer = setTimeout(() => void this.#beat(), this.#o.heartbeatIntervalMs);
     this.#timer.unref();
   }
 
   async #beat(): Promise<void> {
-    if (this.#state !== 'stable') return;
+    if (this.#state !== 'stable' && this.#state !== 'revoking') return;
     let code: number;
     try {
       const r = await this.#wire.call(
@@ -318,18 +320,22 @@ export class JobGroupMember {
       logger.debug({ err: describeKafkaError(e), groupId: this.#o.groupId }, 'heartbeat failed; retrying');
       return this.#scheduleHeartbeat();
     }
+    // While revoking, heartbeats only keep the session alive; the join that follows sorts out errors.
+    if (this.#state === 'revoking' || code === 0) return this.#scheduleHeartbeat();
     if (this.#state !== 'stable') return;
-    if (code === 0) return this.#scheduleHeartbeat();
     if (COORDINATOR_MOVED.has(code)) {
       this.#wire.forgetCoordinator(CoordinatorType.GROUP, this.#o.groupId);
       return this.#scheduleHeartbeat();
     }
     if (code === E.REBALANCE_IN_PROGRESS) {
+      this.#state = 'revoking';
+      this.#scheduleHeartbeat();
       await this.rejoin('the group is rebalancing').catch((e: unknown) => this.#o.listener?.onError?.(e as Error));
       return;
     }
     // Fenced: the group went on without us. Our work since the last commit is lost.
     const reason = code === E.ILLEGAL_GENERATION ? 'ILLEGAL_GENERATION' : code === E.UNKNOWN_MEMBER_ID ? 'UNKNOWN_MEMBER_ID' : code === E.FENCED_INSTANCE_ID ? 'FENCED_INSTANCE_ID' : `error ${code}`;
+    this.#state = 'joining'; // not a member any more: no heartbeats, `stable` is false from now on
     await this.#serial(async () => {
       const lost = this.#assignment;
       this.#assignment = NO_ASSIGNMENT;

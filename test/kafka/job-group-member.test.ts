@@ -128,3 +128,23 @@ test('a subscribed topic that does not exist yet gives no tasks instead of faili
   assert.equal(a.partitions.length, 3);
   await member.close();
 });
+
+test('heartbeats go on while onRevoked runs, so a slow revocation does not cost the membership', async () => {
+  const r1 = recorder();
+  const slow: RebalanceListener = { ...r1, onRevoked: async (a) => {
+    r1.events.push(`revoked ${a.partitions.length}`);
+    await new Promise((res) => setTimeout(res, 2500)); // e.g. a checkpoint commit; longer than the session timeout
+  } };
+  const m1 = new JobGroupMember(clients(), { groupId: 'job-slow', topics: ['src-a'], worker: worker(0), heartbeatIntervalMs: 100, sessionTimeoutMs: 1000, rebalanceTimeoutMs: 10_000, listener: slow });
+  await m1.join();
+  const firstId = m1.memberId;
+  const m2 = new JobGroupMember(clients(), { groupId: 'job-slow', topics: ['src-a'], worker: worker(1), heartbeatIntervalMs: 100, sessionTimeoutMs: 1000, rebalanceTimeoutMs: 10_000 });
+  const rejoined = nextAssignment(r1);
+  await m2.join();
+  await rejoined;
+  assert.equal(m1.memberId, firstId, 'the same member rejoined: it was not expired during onRevoked');
+  assert.equal(m1.generationId, m2.generationId);
+  assert.equal(r1.events.filter((e) => e.startsWith('revoked')).length, 1, 'one revocation for one rebalance');
+  await m1.close();
+  await m2.close();
+});
