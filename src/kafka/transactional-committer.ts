@@ -2,7 +2,7 @@ import { txnOffsetCommitV4, type Consumer } from '@platformatic/kafka';
 import type { ClientSupplier, ProducerRecord, WorkerProducer } from './client-supplier.ts';
 import { commitFailure, offsetsByTopic, type CommitStrategy, type GroupMetadata, type PartitionOffset } from './commit-strategy.ts';
 import { kafkaErrorNames } from './error-classification.ts';
-import { CommitError, KafkaSubstrateError, ProducerFencedError } from './errors.ts';
+import { CommitError, KafkaSubstrateError, ProducerFencedError, WorkerFencedError } from './errors.ts';
 import { SendQueue } from './send-queue.ts';
 import { CoordinatorType, type KafkaWire } from './wire.ts';
 
@@ -80,24 +80,30 @@ export class TransactionalCommitter implements CommitStrategy {
   }
 
   async #sendNow(records: ProducerRecord[]): Promise<void> {
-    const txn = await this.#current('sending records in the transaction');
-    this.#dirty = true;
+    const step = 'sending records in the transaction';
     try {
+      const txn = await this.#current(step);
+      this.#dirty = true;
       await txn.send({ messages: records });
     } catch (e) {
-      const failure = this.#failure('sending records in the transaction', e);
-      this.#sendFailure ??= failure;
-      throw failure;
+      throw this.#partFailed(step, e);
     }
+  }
+
+  /** A part of the transaction failed: it can no longer be committed, only aborted. */
+  #partFailed(step: string, e: unknown, groupId?: string): KafkaSubstrateError {
+    const failure = e instanceof KafkaSubstrateError ? e : this.#failure(step, e, groupId);
+    if (this.#fenced === undefined) this.#sendFailure ??= failure;
+    return failure;
   }
 
   async sendOffsets(offsets: readonly PartitionOffset[], group: GroupMetadata, metadata?: string): Promise<void> {
     if (offsets.length === 0) return;
     const step = `committing offsets of group '${group.groupId}' in the transaction`;
     await this.#queue.drain();
-    const txn = await this.#current(step);
-    this.#dirty = true;
     try {
+      const txn = await this.#current(step);
+      this.#dirty = true;
       // AddOffsetsToTxn (to the transaction coordinator); the client only reads `groupId`.
       await txn.addConsumer({ groupId: group.groupId } as unknown as Consumer<Buffer, Buffer, Buffer, Buffer>);
       // One TxnOffsetCommit for every partition (to the group coordinator), with the generation.
@@ -115,7 +121,7 @@ export class TransactionalCommitter implements CommitStrategy {
         offsetsByTopic(offsets, metadata),
       );
     } catch (e) {
-      throw this.#failure(step, e, group.groupId);
+      throw this.#partFailed(step, e, group.groupId);
     }
   }
 
@@ -123,7 +129,10 @@ export class TransactionalCommitter implements CommitStrategy {
     await this.#queue.drain();
     this.#checkNotFenced();
     if (this.#sendFailure !== undefined) {
-      throw new CommitError('committing the transaction', this.#sendFailure instanceof CommitError && this.#sendFailure.retriable, `a send of this transaction failed (${this.#sendFailure.message}); abort it`, this.#sendFailure);
+      const f = this.#sendFailure;
+      // A fenced member stays fenced (the runtime must rejoin); anything else: abort and retry.
+      if (f instanceof WorkerFencedError) throw f;
+      throw new CommitError('committing the transaction', f instanceof CommitError && f.retriable, `a part of this transaction failed (${f.message}); abort it`, f);
     }
     const txn = this.#txn;
     if (txn === undefined || !this.#dirty) return;

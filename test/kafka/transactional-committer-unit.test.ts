@@ -78,6 +78,8 @@ test('member fencing on offsets is a WorkerFencedError; the producer stays usabl
   const e = await committer.sendOffsets([{ topic: 'in', partition: 0, offset: 1n }], { groupId: 'g', generationId: 1, memberId: 'm', groupInstanceId: null }).then(() => undefined, (x: unknown) => x);
   assert.ok(e instanceof WorkerFencedError, String(e));
   assert.equal(e.groupId, 'g');
+  // Committing now would commit records without their offsets (duplicates after a restart): refused.
+  assert.equal(await committer.commit().then(() => undefined, (x: unknown) => x), e);
   await committer.abort();
   assert.deepEqual(calls, ['addConsumer', 'abort']);
 });
@@ -91,4 +93,18 @@ test('producer fencing is sticky: later calls fail the same way without touching
     assert.equal(await call().then(() => undefined, (x: unknown) => x), e);
   }
   assert.deepEqual(calls, ['send', 'commit']);
+});
+
+test('a transaction whose part failed before reaching Kafka cannot be committed either', async () => {
+  let begins = 0;
+  const txn = { send: async () => {}, commit: async () => {}, abort: async () => {}, cancel: async () => {} };
+  const producer = { beginTransaction: async () => (begins++ === 0 ? Promise.reject(kafkaError('COORDINATOR_NOT_AVAILABLE')) : txn), producerId: 1n, producerEpoch: 0 };
+  const committer = new TransactionalCommitter({ transactionalId: 'job-0', producer: () => producer, wire: () => ({}) } as unknown as ClientSupplier);
+  const sent = await committer.send([rec]).then(() => undefined, (x: unknown) => x);
+  assert.ok(sent instanceof CommitError && sent.retriable, String(sent));
+  const commit = await committer.commit().then(() => undefined, (x: unknown) => x);
+  assert.ok(commit instanceof CommitError && commit.retriable && /abort it/.test(commit.message), String(commit));
+  await committer.abort();
+  await committer.send([rec]);
+  await committer.commit();
 });
