@@ -114,13 +114,12 @@ describe('Nexmark queries match their reference', () => {
   }
 });
 
-// Flink's BATCH mode emits only the final value of a rolling aggregate per key. Sluice's engine
-// does not yet (another change brings it): these run, and report as TODO until it does.
+// Flink's BATCH mode emits only the final value of a rolling aggregate per key.
 describe('BATCH mode: rolling aggregates emit one row per key', () => {
   const ROLLING: Record<string, () => number> = { q4: () => ref.q4(data).length, q17: () => ref.q17(data).length, q18: () => ref.q18(data).length };
   for (const [name, keys] of Object.entries(ROLLING)) {
     for (const mode of MODES.filter((m) => m.runtimeMode === 'batch')) {
-      test(`${name}, ${mode.name}`, { todo: 'needs the engine change: BATCH rolling aggregates emit only the final value per key' }, async () => {
+      test(`${name}, ${mode.name}`, async () => {
         assert.equal((await run(name, mode)).length, keys());
       });
     }
