@@ -130,7 +130,14 @@ export { StateAccessError } from './state/errors.ts';
 // Runtime surface
 export { UserFunctionError, JobConfigurationError, MissingTimestampError, JobCancelledError, WindowMergeError, SourceFailedError } from './runtime/errors.ts';
 export type { JobClient, JobExecutionResult, JobSnapshot, JobStatus, JobMetrics } from './runtime/executor/job-client.ts';
-export { subtaskForKey } from './runtime/partitioning/key-partitioner.ts';
+export {
+  subtaskForKey,
+  assignToKeyGroup,
+  computeKeyGroupRangeForOperatorIndex,
+  computeOperatorIndexForKeyGroup,
+  computeDefaultMaxParallelism,
+  KeyGroupRange,
+} from './runtime/partitioning/key-groups.ts';
 export type { OperatorSnapshot, OperatorMetrics } from './runtime/operators/operator.ts';
 
 // Kafka connectors

@@ -7,6 +7,8 @@ import { TimestampsAndWatermarksOperator } from '../runtime/operators/timestamps
 import type { WatermarkStrategy } from '../time/watermark-strategy.ts';
 import type { StreamExecutionEnvironment } from './environment.ts';
 import type { FilterFunctionLike, FlatMapFunctionLike, KeySelectorLike, MapFunctionLike } from './functions/basic.ts';
+import { toPartitioner, type PartitionerLike } from './functions/partitioner.ts';
+import { checkMaxParallelism } from '../runtime/partitioning/key-groups.ts';
 import { copyFunction, toFilterFunction, toFlatMapFunction, toKeyFunction, toMapFunction, toProcessFunction } from './functions/normalize.ts';
 import type { ProcessFunctionLike } from './functions/process.ts';
 import type { OutputTag } from './output-tag.ts';
@@ -53,7 +55,7 @@ export class DataStream<T> {
   }
 
   /** @internal adds a one-input operator after this stream. */
-  addOperator<O>(name: string, factory: (subtaskIndex: number) => OneInputOperator<T, O>, extra: Partial<Pick<OneInputTransformation, 'maxParallelism' | 'hasTimestamps' | 'parallelism'>> = {}): DataStream<O> {
+  addOperator<O>(name: string, factory: (subtaskIndex: number) => OneInputOperator<T, O>, extra: Partial<Pick<OneInputTransformation, 'nonParallel' | 'hasTimestamps' | 'parallelism'>> = {}): DataStream<O> {
     const t: OneInputTransformation = {
       kind: 'one',
       id: this.env.nextId(),
@@ -63,7 +65,7 @@ export class DataStream<T> {
       hasTimestamps: extra.hasTimestamps ?? this.transformation.hasTimestamps,
       input: this.transformation,
       factory: factory as (subtaskIndex: number) => OneInputOperator<unknown, unknown>,
-      ...(extra.maxParallelism !== undefined ? { maxParallelism: extra.maxParallelism } : {}),
+      ...(extra.nonParallel === true && { nonParallel: true }),
     };
     return new DataStream<O>(this.env, t);
   }
@@ -113,6 +115,23 @@ export class DataStream<T> {
     return streamFactories.keyed(this, toKeyFunction<T, K>(key as KeySelectorLike<T, K>));
   }
 
+  /**
+   * Treats this stream as keyed by `key` without repartitioning it: for input that is already
+   * partitioned exactly as `keyBy(key)` would partition it (e.g. the output of a `keyBy` followed
+   * by key-preserving maps). Flink's `DataStreamUtils.reinterpretAsKeyedStream`. Unlike Flink,
+   * Sluice checks every record's key group at the receiving subtask and fails the job with
+   * `SLUICE_NOT_PARTITIONED_BY_KEY` rather than splitting keyed state wrongly.
+   *
+   * @example
+   * ```ts
+   * const enriched = events.keyBy((e) => e.user).map(addGeo); // still partitioned by user
+   * enriched.reinterpretAsKeyedStream((e) => e.user).process(new PerUserSession());
+   * ```
+   */
+  reinterpretAsKeyedStream<K>(key: KeySelectorLike<T, K> | (T extends object ? keyof T & (string | number) : never)): KeyedStream<T, K> {
+    return streamFactories.keyed(this, toKeyFunction<T, K>(key as KeySelectorLike<T, K>), true);
+  }
+
   /** Merges streams of the same type. */
   union(...others: DataStream<T>[]): DataStream<T> {
     for (const o of others) if (o.env !== this.env) throw new JobConfigurationError('union(): all streams must come from the same environment');
@@ -148,6 +167,48 @@ export class DataStream<T> {
   /** Round-robin redistribution over the downstream subtasks. */
   rebalance(): DataStream<T> {
     return new DataStream<T>(this.env, this.partitioned({ kind: 'rebalance' }));
+  }
+  /**
+   * Round robin over a subset of the downstream subtasks: with 2 senders and 4 receivers each
+   * sender feeds 2; with 4 senders and 2 receivers each receiver takes 2 (Flink's pointwise
+   * pattern). Cheaper than `rebalance()` once exchanges cross workers.
+   *
+   * @example
+   * ```ts
+   * env.fromSequence(1, 100).setParallelism(2).rescale().map((n) => n * 2).setParallelism(4).print();
+   * ```
+   */
+  rescale(): DataStream<T> {
+    return new DataStream<T>(this.env, this.partitioned({ kind: 'rescale' }));
+  }
+  /**
+   * Each record to a uniformly random downstream subtask (seeded per sender, so a run repeats).
+   *
+   * @example
+   * ```ts
+   * events.shuffle().map(enrich).setParallelism(8);
+   * ```
+   */
+  shuffle(): DataStream<T> {
+    return new DataStream<T>(this.env, this.partitioned({ kind: 'shuffle' }));
+  }
+  /**
+   * Sends each record to the downstream subtask a partitioner picks from its key:
+   * `partition(key, numPartitions)` must return an integer in `[0, numPartitions)`, where
+   * numPartitions is the downstream parallelism. The result is not a keyed stream.
+   *
+   * @example
+   * ```ts
+   * orders.partitionCustom((region: string, n) => (region === 'eu' ? 0 : 1 % n), (o) => o.region);
+   * ```
+   */
+  partitionCustom<K>(partitioner: PartitionerLike<K>, keySelector: KeySelectorLike<T, K> | (T extends object ? keyof T & (string | number) : never)): DataStream<T> {
+    const p = toPartitioner(partitioner);
+    const keyOf = toKeyFunction<T, K>(keySelector as KeySelectorLike<T, K>);
+    return new DataStream<T>(
+      this.env,
+      this.partitioned({ kind: 'custom', partition: p as (key: unknown, n: number) => number, keyOf: keyOf as (v: unknown) => unknown }),
+    );
   }
   /**
    * Sends every record to every downstream subtask. With descriptors, returns a `BroadcastStream`
@@ -231,6 +292,75 @@ export class DataStream<T> {
   }
   getParallelism(): number {
     return this.transformation.parallelism ?? this.env.getParallelism();
+  }
+  /**
+   * The max parallelism of this operator: how far it can be rescaled from a savepoint, and the
+   * number of key groups its keyed state is split into. It cannot change across a savepoint.
+   *
+   * @example
+   * ```ts
+   * counts.keyBy((e) => e.user).process(new Counter()).uid('counter').setMaxParallelism(512);
+   * ```
+   */
+  setMaxParallelism(maxParallelism: number): this {
+    this.#operator('setMaxParallelism()').maxParallelism = checkMaxParallelism(maxParallelism, `setMaxParallelism(${maxParallelism}): the max parallelism`);
+    return this;
+  }
+  /** The max parallelism set on this operator or the environment, -1 when it is left to the default. */
+  getMaxParallelism(): number {
+    return this.transformation.maxParallelism ?? this.env.getMaxParallelism();
+  }
+  /**
+   * Starts a new chain (stage) at this operator: it is not chained to its input, but operators
+   * after it may chain to it. See `docs/datastream-api.md` for what chains mean in Sluice.
+   *
+   * @example
+   * ```ts
+   * stream.map(parse).filter(valid).startNewChain().map(enrich);
+   * ```
+   */
+  startNewChain(): this {
+    this.#operator('startNewChain()').chaining = 'head';
+    return this;
+  }
+  /**
+   * Runs this operator in a stage of its own: chained neither to its input nor to what follows.
+   *
+   * @example
+   * ```ts
+   * stream.map(expensive).disableChaining();
+   * ```
+   */
+  disableChaining(): this {
+    this.#operator('disableChaining()').chaining = 'never';
+    return this;
+  }
+  /**
+   * A description of this operator, shown in the execution plan (`env.getExecutionPlan()`).
+   *
+   * @example
+   * ```ts
+   * stream.filter((e) => e.valid).setDescription('drops events that failed validation');
+   * ```
+   */
+  setDescription(description: string): this {
+    this.#operator('setDescription()').description = description;
+    return this;
+  }
+  /**
+   * Accepted for Flink compatibility and recorded in the plan. Flink uses slot sharing groups to
+   * place tasks in TaskManager slots; Sluice has no slots: the tasks of a job run in its worker
+   * processes, assigned by Kafka's group protocol, so the group does not change where anything runs.
+   *
+   * @example
+   * ```ts
+   * stream.map(heavy).slotSharingGroup('heavy');
+   * ```
+   */
+  slotSharingGroup(name: string): this {
+    if (typeof name !== 'string' || name.length === 0) throw new JobConfigurationError('slotSharingGroup(name) needs a non-empty string');
+    this.#operator('slotSharingGroup()').slotSharingGroup = name;
+    return this;
   }
 
   /** Writes the stream to a sink. */

@@ -38,8 +38,13 @@ import type { GlobalWindow, Window } from './windowing/windows.ts';
  */
 export class KeyedStream<T, K> extends DataStream<T> {
   readonly keyOf: (value: T) => K;
-  constructor(env: StreamExecutionEnvironment, input: DataStream<T>, keyOf: (value: T) => K) {
-    super(env, input.partitioned({ kind: 'hash', keyOf: keyOf as (v: unknown) => unknown }));
+  /**
+   * `alreadyPartitioned`: the input is partitioned by this key already (reinterpretAsKeyedStream):
+   * a forward edge that checks each record's key group instead of an exchange.
+   */
+  constructor(env: StreamExecutionEnvironment, input: DataStream<T>, keyOf: (value: T) => K, alreadyPartitioned = false) {
+    const k = keyOf as (v: unknown) => unknown;
+    super(env, input.partitioned(alreadyPartitioned ? { kind: 'forward', keyOf: k } : { kind: 'hash', keyOf: k }));
     this.keyOf = keyOf;
   }
 
@@ -131,4 +136,5 @@ export class KeyedStream<T, K> extends DataStream<T> {
   }
 }
 
-streamFactories.keyed = <T, K>(input: DataStream<T>, keyOf: (v: T) => K): KeyedStream<T, K> => new KeyedStream<T, K>(input.env, input, keyOf);
+streamFactories.keyed = <T, K>(input: DataStream<T>, keyOf: (v: T) => K, alreadyPartitioned?: boolean): KeyedStream<T, K> =>
+  new KeyedStream<T, K>(input.env, input, keyOf, alreadyPartitioned);

@@ -182,7 +182,7 @@ export class AllWindowedStream<T, W extends Window> extends WindowedBase<T, 0, W
     return global.addOperator<O>(
       name.replace('Window(', 'AllWindow('),
       (i) => new WindowOperator<T, unknown, V, O, 0, W>({ keyOf: () => 0, assigner, trigger, evictor: evict, allowedLateness: lateness, lateDataTag: lateTag, contents, windowFunction: copyFunction(fn, i) }),
-      { hasTimestamps: true, maxParallelism: 1 },
+      { hasTimestamps: true, nonParallel: true },
     );
   }
 }
