@@ -24,7 +24,15 @@ export type {
 export { JoinedStreams, CoGroupedStreams, IntervalJoin } from './api/joins.ts';
 export type { JoinFunction, CoGroupFunction, ProcessJoinFunction, ProcessJoinContext, Tagged } from './api/joins.ts';
 export type { AsyncFunction, AsyncFunctionLike, AsyncOptions } from './api/async-datastream.ts';
-export type { RuntimeContext } from './api/runtime-context.ts';
+export type { RuntimeContext, TaskInfo } from './api/runtime-context.ts';
+export { DataStreamUtils } from './api/datastream-utils.ts';
+export type { Partitioner, PartitionerLike } from './api/functions/partitioner.ts';
+export { ExecutionConfig } from './api/execution-config.ts';
+export type { GlobalJobParameters, GlobalJobParametersLike } from './api/execution-config.ts';
+export { CheckpointConfig, CheckpointingMode, ExternalizedCheckpointRetention, ExternalizedCheckpointCleanup } from './api/checkpoint-config.ts';
+export type { MetricGroup, Counter, Gauge, Histogram, HistogramStatistics, Meter, UserMetricValue } from './api/metric-group.ts';
+export type { CheckpointedFunction, CheckpointListener, FunctionInitializationContext, FunctionSnapshotContext } from './api/functions/checkpointed.ts';
+export type { OperatorStateStore } from './state/operator/operator-state-store.ts';
 export type { FieldRef } from './api/field-aggregations.ts';
 
 // Functions
@@ -128,7 +136,18 @@ export type { LmdbStateBackendOptions } from './state/lmdb/lmdb-backend.ts';
 export { StateAccessError } from './state/errors.ts';
 
 // Runtime surface
-export { UserFunctionError, JobConfigurationError, MissingTimestampError, JobCancelledError, WindowMergeError, SourceFailedError } from './runtime/errors.ts';
+export {
+  UserFunctionError,
+  JobConfigurationError,
+  MissingTimestampError,
+  JobCancelledError,
+  WindowMergeError,
+  SourceFailedError,
+  SavepointRestoreError,
+  KeyPartitioningError,
+  UnsupportedSettingError,
+  CheckpointFailedError,
+} from './runtime/errors.ts';
 export type { JobClient, JobExecutionResult, JobSnapshot, JobStatus, JobMetrics } from './runtime/executor/job-client.ts';
 export {
   subtaskForKey,

@@ -379,6 +379,7 @@ export class DataStream<T> {
       s = {
         createWriter: async (ctx) => {
           const f = copyFunction(rich, ctx.subtaskIndex);
+          await ctx.registerFunction?.(f);
           await f.open?.(ctx);
           return { write: (v, c) => f.invoke(v, c), close: () => f.close?.() };
         },

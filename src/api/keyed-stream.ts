@@ -16,6 +16,7 @@ import {
 } from './functions/normalize.ts';
 import type { KeyedProcessFunctionLike, KeyedProcessFunctionShape } from './functions/process.ts';
 import { streamFactories } from './stream-factories.ts';
+import { USER_FUNCTION } from '../runtime/operators/function-state.ts';
 import { IntervalJoin } from './joins.ts';
 import { WindowedStream } from './windowed-stream.ts';
 import type { WindowAssigner } from './windowing/assigner.ts';
@@ -60,21 +61,21 @@ export class KeyedStream<T, K> extends DataStream<T> {
     const f0 = toMapFunction(fn);
     return this.#keyed('Map', (i) => {
       const f = copyFunction(f0, i);
-      return { open: f.open?.bind(f), close: f.close?.bind(f), processElement: (v, _c, out) => out.collect(f.map(v)) };
+      return { open: f.open?.bind(f), close: f.close?.bind(f), processElement: (v, _c, out) => out.collect(f.map(v)), [USER_FUNCTION]: f };
     });
   }
   override filter(fn: FilterFunctionLike<T>): DataStream<T> {
     const f0 = toFilterFunction(fn);
     return this.#keyed('Filter', (i) => {
       const f = copyFunction(f0, i);
-      return { open: f.open?.bind(f), close: f.close?.bind(f), processElement: (v, _c, out) => void (f.filter(v) && out.collect(v)) };
+      return { open: f.open?.bind(f), close: f.close?.bind(f), processElement: (v, _c, out) => void (f.filter(v) && out.collect(v)), [USER_FUNCTION]: f };
     });
   }
   override flatMap<O>(fn: FlatMapFunctionLike<T, O>): DataStream<O> {
     const f0 = toFlatMapFunction(fn);
     return this.#keyed('Flat Map', (i) => {
       const f = copyFunction(f0, i);
-      return { open: f.open?.bind(f), close: f.close?.bind(f), processElement: (v, _c, out) => f.flatMap(v, out) };
+      return { open: f.open?.bind(f), close: f.close?.bind(f), processElement: (v, _c, out) => f.flatMap(v, out), [USER_FUNCTION]: f };
     });
   }
   #keyed<O>(name: string, make: (subtaskIndex: number) => KeyedProcessFunctionShape<K, T, O>): DataStream<O> {
