@@ -21,8 +21,10 @@ export type {
   KeyedBroadcastProcessFunction,
   BroadcastProcessFunction,
 } from './api/broadcast.ts';
-export { JoinedStreams, CoGroupedStreams, IntervalJoin } from './api/joins.ts';
-export type { JoinFunction, CoGroupFunction, ProcessJoinFunction, ProcessJoinContext, Tagged } from './api/joins.ts';
+export { JoinedStreams, CoGroupedStreams, JoinWithWindow, CoGroupWithWindow } from './api/joins.ts';
+export type { JoinFunction, CoGroupFunction, Tagged } from './api/joins.ts';
+export { IntervalJoin } from './api/interval-join.ts';
+export type { ProcessJoinFunction, ProcessJoinContext } from './api/interval-join.ts';
 export type { AsyncFunction, AsyncFunctionLike, AsyncOptions } from './api/async-datastream.ts';
 export type { RuntimeContext, TaskInfo } from './api/runtime-context.ts';
 export { DataStreamUtils } from './api/datastream-utils.ts';

@@ -17,7 +17,7 @@ import {
 import type { KeyedProcessFunctionLike, KeyedProcessFunctionShape } from './functions/process.ts';
 import { streamFactories } from './stream-factories.ts';
 import { USER_FUNCTION } from '../runtime/operators/function-state.ts';
-import { IntervalJoin } from './joins.ts';
+import { IntervalJoin } from './interval-join.ts';
 import { WindowedStream } from './windowed-stream.ts';
 import type { WindowAssigner } from './windowing/assigner.ts';
 import { GlobalWindows } from './windowing/assigners.ts';
