@@ -85,7 +85,11 @@ export {
   TumblingProcessingTimeWindows,
   SlidingProcessingTimeWindows,
   GlobalWindows,
+  EndOfStreamTrigger,
 } from './api/windowing/assigners.ts';
+export { DeltaTrigger } from './api/windowing/delta-trigger.ts';
+export { ProcessingTimeoutTrigger } from './api/windowing/processing-timeout-trigger.ts';
+export type { DeltaFunction, DeltaFunctionLike } from './api/windowing/delta-function.ts';
 export { EventTimeSessionWindows, ProcessingTimeSessionWindows } from './api/windowing/session-assigners.ts';
 export type { SessionGapExtractor } from './api/windowing/session-assigners.ts';
 export {
@@ -100,7 +104,7 @@ export {
   NeverTrigger,
 } from './api/windowing/triggers.ts';
 export type { TriggerContext, OnMergeContext } from './api/windowing/triggers.ts';
-export { CountEvictor, TimeEvictor } from './api/windowing/evictors.ts';
+export { CountEvictor, TimeEvictor, DeltaEvictor } from './api/windowing/evictors.ts';
 export type { Evictor, TimestampedValue, EvictorContext } from './api/windowing/evictors.ts';
 export { ProcessWindowFunction, ProcessAllWindowFunction } from './api/windowing/window-functions.ts';
 export type {

@@ -4,6 +4,14 @@ import { MIN_WATERMARK } from '../../time/watermark.ts';
 import type { ProcessingTimeService, ScheduledCallback } from './processing-time-service.ts';
 import { TimerQueue, type TimerBucket } from './timer-queue.ts';
 
+/**
+ * `peek()` answers +Infinity both when the queue is empty and when its earliest timers are at
+ * +Infinity (an end-of-stream timer, fired by the final watermark): tell them apart by size.
+ */
+function hasTimersAt(q: TimerQueue<unknown>, ts: number): boolean {
+  return ts !== Number.POSITIVE_INFINITY || q.size > 0;
+}
+
 /** Called when a timer fires; the backend's current key is already set to the timer's key. */
 export interface Triggerable<N> {
   onEventTime(timestamp: number, namespace: N): void;
@@ -68,13 +76,13 @@ export class InternalTimerService<N> {
   advanceWatermark(watermark: number): void {
     this.currentWatermark = watermark;
     const q = this.#event;
-    for (let ts = q.peek(); ts <= watermark && ts !== Number.POSITIVE_INFINITY; ts = q.peek()) this.#fire(q.pop(), ts, true);
+    for (let ts = q.peek(); ts <= watermark && hasTimersAt(q, ts); ts = q.peek()) this.#fire(q.pop(), ts, true);
   }
 
   /** Fires every processing-time timer at or before `now` (also: all of them at end of a batch job). */
   advanceProcessingTime(now: number): void {
     const q = this.#proc;
-    for (let ts = q.peek(); ts <= now && ts !== Number.POSITIVE_INFINITY; ts = q.peek()) this.#fire(q.pop(), ts, false);
+    for (let ts = q.peek(); ts <= now && hasTimersAt(q, ts); ts = q.peek()) this.#fire(q.pop(), ts, false);
     this.#reschedule();
   }
 
