@@ -14,6 +14,7 @@ import { WindowOperator } from '../operators/window/window-operator.ts';
 import { ProcessingTimeService } from '../timers/processing-time-service.ts';
 import { restoreOperator } from './restore.ts';
 import { PeriodicCheckpoints } from './checkpoints.ts';
+import { WatermarkAlignment } from './watermark-alignment.ts';
 import { MetricRegistry } from '../metrics/in-memory-metrics.ts';
 import type { CheckpointSettings } from '../../api/checkpoint-config.ts';
 import type { GlobalJobParameters } from '../../api/execution-config.ts';
@@ -147,6 +148,7 @@ export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClie
     }
   };
 
+  const alignment = new WatermarkAlignment();
   /** Creates and starts one reader per source subtask. */
   const createSourceTasks = async (topo: JobVertex[]): Promise<void> => {
     for (const v of topo) {
@@ -164,7 +166,9 @@ export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClie
             }),
         };
         const reader = source.createReader(ctx, opts.restoreFrom?.sources[v.uid]?.[i]);
+        const aligned = v.t.strategy.alignment;
         const task = new SourceTask<unknown>({
+          alignment: aligned !== undefined && opts.mode === 'streaming' ? alignment.register(aligned, reader) : undefined,
           name: v.name,
           uid: v.uid,
           reader,
@@ -204,7 +208,10 @@ export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClie
         for (const { task } of sourceTasks) task.periodicEmit();
       });
     }
-    if (opts.mode === 'streaming') checkpoints.start();
+    if (opts.mode === 'streaming') {
+      checkpoints.start();
+      alignment.start(pts);
+    }
     const unsubscribe = isObservable(opts.clock) ? opts.clock.onAdvance(signal) : undefined;
     let timeout: ReturnType<typeof setTimeout> | undefined;
     try {
@@ -218,10 +225,12 @@ export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClie
         for (const { task } of sourceTasks) {
           if (task.ended) continue;
           open++;
-          if (task.waiting || holders.size > 0) continue;
+          if (task.waiting || holders.size > 0 || task.alignmentPaused) continue;
           let status: InputStatus = InputStatus.MORE_AVAILABLE;
           try {
-            for (let n = 0; n < POLLS_PER_ROUND && status === InputStatus.MORE_AVAILABLE && holders.size === 0; n++) status = task.reader.pollNext(task);
+            for (let n = 0; n < POLLS_PER_ROUND && status === InputStatus.MORE_AVAILABLE && holders.size === 0 && !task.alignmentPaused; n++) {
+              status = task.reader.pollNext(task);
+            }
           } catch (e) {
             // Errors of downstream operators pass through; the reader's own become SourceFailedError.
             if (e instanceof SluiceError) throw e;
@@ -229,6 +238,7 @@ export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClie
           }
           if (status === InputStatus.END_OF_INPUT) {
             task.end();
+            alignment.updateAll();
             progressed = true;
           } else if (status === InputStatus.NOTHING_AVAILABLE) {
             task.waiting = true;
