@@ -8,7 +8,6 @@ import type { WatermarkStrategy } from '../time/watermark-strategy.ts';
 import type { StreamExecutionEnvironment } from './environment.ts';
 import type { FilterFunctionLike, FlatMapFunctionLike, KeySelectorLike, MapFunctionLike } from './functions/basic.ts';
 import { toPartitioner, type PartitionerLike } from './functions/partitioner.ts';
-import { checkMaxParallelism } from '../runtime/partitioning/key-groups.ts';
 import { copyFunction, toFilterFunction, toFlatMapFunction, toKeyFunction, toMapFunction, toProcessFunction } from './functions/normalize.ts';
 import type { ProcessFunctionLike } from './functions/process.ts';
 import type { OutputTag } from './output-tag.ts';
@@ -17,6 +16,7 @@ import { StreamSink } from './sinks/stream-sink.ts';
 import { PrintSink } from './sinks/print-sink.ts';
 import type { RichSinkFunction, Sink, SinkFunction } from './sinks/sink.ts';
 import { streamFactories } from './stream-factories.ts';
+import { OperatorSettings } from './operator-settings.ts';
 import { CoGroupedStreams, JoinedStreams } from './joins.ts';
 import { BroadcastConnectedStream, BroadcastStream } from './broadcast.ts';
 import type { MapStateDescriptor } from '../state/descriptors.ts';
@@ -44,15 +44,7 @@ import { CountEvictor } from './windowing/evictors.ts';
  *   .executeAndCollect(); // [20, 40]
  * ```
  */
-export class DataStream<T> {
-  readonly env: StreamExecutionEnvironment;
-  /** @internal the logical node behind this stream */
-  readonly transformation: Transformation;
-
-  constructor(env: StreamExecutionEnvironment, transformation: Transformation) {
-    this.env = env;
-    this.transformation = transformation;
-  }
+export class DataStream<T> extends OperatorSettings {
 
   /** @internal adds a one-input operator after this stream. */
   addOperator<O>(name: string, factory: (subtaskIndex: number) => OneInputOperator<T, O>, extra: Partial<Pick<OneInputTransformation, 'nonParallel' | 'hasTimestamps' | 'parallelism'>> = {}): DataStream<O> {
@@ -91,6 +83,24 @@ export class DataStream<T> {
   filter(fn: FilterFunctionLike<T>): DataStream<T> {
     const f = toFilterFunction(fn);
     return this.addOperator('Filter', (i) => new FilterOperator(copyFunction(f, i)));
+  }
+  /**
+   * Keeps the fields at the given indexes of each tuple (array) record, in that order (Flink's
+   * `project` on Tuple streams).
+   *
+   * @example
+   * ```ts
+   * const names = people.project<[string, number]>(2, 0); // [id, age, name] -> [name, id]
+   * ```
+   */
+  project<R extends unknown[] = unknown[]>(...fieldIndexes: number[]): DataStream<R> {
+    if (fieldIndexes.length === 0 || !fieldIndexes.every((i) => Number.isInteger(i) && i >= 0)) {
+      throw new JobConfigurationError(`project(...fieldIndexes) needs one or more indexes >= 0, got ${JSON.stringify(fieldIndexes)}`);
+    }
+    return this.map((v) => {
+      if (!Array.isArray(v)) throw new TypeError('project() works on tuple (array) records; use map() for objects');
+      return fieldIndexes.map((i) => v[i]) as R;
+    }).name('Projection');
   }
   /** Zero or more outputs per record; a plain function may return an iterable instead of collecting. */
   flatMap<O>(fn: FlatMapFunctionLike<T, O>): DataStream<O> {
@@ -265,102 +275,6 @@ export class DataStream<T> {
       input: t,
       tag: tag as OutputTag<unknown>,
     });
-  }
-
-  #operator(what: string): Extract<Transformation, { kind: 'one' | 'two' | 'source' }> {
-    const t = this.transformation;
-    if (t.kind === 'one' || t.kind === 'two' || t.kind === 'source') return t;
-    throw new JobConfigurationError(`${what} applies to an operator; call it right after map/process/window/fromSource..., not after ${t.kind}`);
-  }
-
-  /** Sets the stable id of this operator (state and savepoints are keyed by it). */
-  uid(id: string): this {
-    if (typeof id !== 'string' || id.length === 0) throw new JobConfigurationError('uid(id) needs a non-empty string');
-    this.#operator('uid()').uid = id;
-    return this;
-  }
-  name(name: string): this {
-    this.transformation.name = name;
-    return this;
-  }
-  setParallelism(parallelism: number): this {
-    if (!(Number.isInteger(parallelism) && parallelism >= 1)) {
-      throw new JobConfigurationError(`setParallelism(${parallelism}): parallelism must be an integer >= 1`);
-    }
-    this.#operator('setParallelism()').parallelism = parallelism;
-    return this;
-  }
-  getParallelism(): number {
-    return this.transformation.parallelism ?? this.env.getParallelism();
-  }
-  /**
-   * The max parallelism of this operator: how far it can be rescaled from a savepoint, and the
-   * number of key groups its keyed state is split into. It cannot change across a savepoint.
-   *
-   * @example
-   * ```ts
-   * counts.keyBy((e) => e.user).process(new Counter()).uid('counter').setMaxParallelism(512);
-   * ```
-   */
-  setMaxParallelism(maxParallelism: number): this {
-    this.#operator('setMaxParallelism()').maxParallelism = checkMaxParallelism(maxParallelism, `setMaxParallelism(${maxParallelism}): the max parallelism`);
-    return this;
-  }
-  /** The max parallelism set on this operator or the environment, -1 when it is left to the default. */
-  getMaxParallelism(): number {
-    return this.transformation.maxParallelism ?? this.env.getMaxParallelism();
-  }
-  /**
-   * Starts a new chain (stage) at this operator: it is not chained to its input, but operators
-   * after it may chain to it. See `docs/datastream-api.md` for what chains mean in Sluice.
-   *
-   * @example
-   * ```ts
-   * stream.map(parse).filter(valid).startNewChain().map(enrich);
-   * ```
-   */
-  startNewChain(): this {
-    this.#operator('startNewChain()').chaining = 'head';
-    return this;
-  }
-  /**
-   * Runs this operator in a stage of its own: chained neither to its input nor to what follows.
-   *
-   * @example
-   * ```ts
-   * stream.map(expensive).disableChaining();
-   * ```
-   */
-  disableChaining(): this {
-    this.#operator('disableChaining()').chaining = 'never';
-    return this;
-  }
-  /**
-   * A description of this operator, shown in the execution plan (`env.getExecutionPlan()`).
-   *
-   * @example
-   * ```ts
-   * stream.filter((e) => e.valid).setDescription('drops events that failed validation');
-   * ```
-   */
-  setDescription(description: string): this {
-    this.#operator('setDescription()').description = description;
-    return this;
-  }
-  /**
-   * Accepted for Flink compatibility and recorded in the plan. Flink uses slot sharing groups to
-   * place tasks in TaskManager slots; Sluice has no slots: the tasks of a job run in its worker
-   * processes, assigned by Kafka's group protocol, so the group does not change where anything runs.
-   *
-   * @example
-   * ```ts
-   * stream.map(heavy).slotSharingGroup('heavy');
-   * ```
-   */
-  slotSharingGroup(name: string): this {
-    if (typeof name !== 'string' || name.length === 0) throw new JobConfigurationError('slotSharingGroup(name) needs a non-empty string');
-    this.#operator('slotSharingGroup()').slotSharingGroup = name;
-    return this;
   }
 
   /** Writes the stream to a sink. */

@@ -183,6 +183,11 @@ export class StreamExecutionEnvironment {
   isChainingEnabled(): boolean {
     return this.#chaining;
   }
+  /** Accepted for Flink compatibility, with no effect (see `DataStream.setBufferTimeout`). */
+  setBufferTimeout(timeoutMillis: number): this {
+    if (!(typeof timeoutMillis === 'number' && timeoutMillis >= -1)) throw new JobConfigurationError(`setBufferTimeout(${timeoutMillis}): expected a number of ms >= -1`);
+    return this;
+  }
   setRuntimeMode(mode: RuntimeMode): this {
     this.#mode = mode;
     return this;

@@ -171,3 +171,21 @@ test('reinterpretAsKeyedStream on input that is not partitioned by the key fails
   rebalanced.reinterpretAsKeyedStream((k) => k).process(new CountAt()).print();
   await assert.rejects(env.execute('wrong'), (e: unknown) => e instanceof SluiceError && e.code === 'SLUICE_NOT_PARTITIONED_BY_KEY' && /Use keyBy/.test(e.message));
 });
+
+test('project keeps tuple fields; forceNonParallel runs one subtask; setBufferTimeout is accepted', async () => {
+  const env = StreamExecutionEnvironment.getExecutionEnvironment({ parallelism: 3 });
+  env.setBufferTimeout(100);
+  const tagged = env
+    .fromElements<[number, number, string]>([1, 30, 'ann'], [2, 40, 'bob'])
+    .rebalance()
+    .project<[string, number]>(2, 0)
+    .map(new Tag() as unknown as RichMapFunction<[string, number], string>)
+    .forceNonParallel()
+    .setBufferTimeout(0);
+  tagged.sinkTo(new TestSink<string>());
+  const plan = env.getExecutionPlanJson('p');
+  assert.ok(plan.stages.some((s) => s.parallelism === 1 && s.operators.some((o) => o.maxParallelism === 1 && o.name === 'Map')));
+  const out = await tagged.executeAndCollect();
+  assert.deepEqual(out.sort(), ['ann,1@0', 'bob,2@0']);
+  assert.throws(() => env.fromElements([1]).project(), /one or more indexes/);
+});
