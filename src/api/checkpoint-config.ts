@@ -1,13 +1,29 @@
 import { JobConfigurationError, UnsupportedSettingError } from '../runtime/errors.ts';
 
-/** The guarantee of checkpoints (Flink's `CheckpointingMode`). */
+/**
+ * The guarantee of checkpoints (Flink's `CheckpointingMode`); only AT_LEAST_ONCE is accepted today.
+ *
+ * @example
+ * ```ts
+ * import { CheckpointingMode } from 'sluice';
+ * env.enableCheckpointing(5_000, CheckpointingMode.AT_LEAST_ONCE);
+ * ```
+ */
 export const CheckpointingMode = {
   EXACTLY_ONCE: 'EXACTLY_ONCE',
   AT_LEAST_ONCE: 'AT_LEAST_ONCE',
 } as const;
 export type CheckpointingMode = (typeof CheckpointingMode)[keyof typeof CheckpointingMode];
 
-/** What happens to the last checkpoint when a job is cancelled (Flink's `ExternalizedCheckpointRetention`). */
+/**
+ * What happens to the last checkpoint when a job is cancelled (Flink's `ExternalizedCheckpointRetention`).
+ *
+ * @example
+ * ```ts
+ * import { ExternalizedCheckpointRetention } from 'sluice';
+ * env.getCheckpointConfig().setExternalizedCheckpointRetention(ExternalizedCheckpointRetention.DELETE_ON_CANCELLATION);
+ * ```
+ */
 export const ExternalizedCheckpointRetention = {
   DELETE_ON_CANCELLATION: 'DELETE_ON_CANCELLATION',
   RETAIN_ON_CANCELLATION: 'RETAIN_ON_CANCELLATION',

@@ -163,7 +163,14 @@ export class StreamExecutionEnvironment {
     this.#maxParallelism = checkMaxParallelism(maxParallelism, 'env.setMaxParallelism(n): the max parallelism');
     return this;
   }
-  /** The configured default max parallelism, or -1 when none is (each operator then computes its own). */
+  /**
+   * The configured default max parallelism, or -1 when none is (each operator then computes its own).
+   *
+   * @example
+   * ```ts
+   * env.setMaxParallelism(256).getMaxParallelism(); // 256
+   * ```
+   */
   getMaxParallelism(): number {
     return this.#maxParallelism ?? -1;
   }
@@ -180,10 +187,25 @@ export class StreamExecutionEnvironment {
     this.#chaining = false;
     return this;
   }
+  /**
+   * False after `disableOperatorChaining()`.
+   *
+   * @example
+   * ```ts
+   * env.disableOperatorChaining().isChainingEnabled(); // false
+   * ```
+   */
   isChainingEnabled(): boolean {
     return this.#chaining;
   }
-  /** Accepted for Flink compatibility, with no effect (see `DataStream.setBufferTimeout`). */
+  /**
+   * Accepted for Flink compatibility, with no effect (see `DataStream.setBufferTimeout`).
+   *
+   * @example
+   * ```ts
+   * env.setBufferTimeout(10);
+   * ```
+   */
   setBufferTimeout(timeoutMillis: number): this {
     if (!(typeof timeoutMillis === 'number' && timeoutMillis >= -1)) throw new JobConfigurationError(`setBufferTimeout(${timeoutMillis}): expected a number of ms >= -1`);
     return this;

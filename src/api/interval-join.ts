@@ -79,7 +79,15 @@ export class IntervalJoin<IN1, IN2, K> {
     this.#leftLate = tag;
     return this;
   }
-  /** Right elements that arrive late go to this side output (see `sideOutputLeftLateData`). */
+  /**
+   * Right elements that arrive late go to this side output (see `sideOutputLeftLateData`).
+   *
+   * @example
+   * ```ts
+   * const lateBuys = new OutputTag<Buy>('late-buys');
+   * clicks.keyBy(byUser).intervalJoin(buys.keyBy(byUser)).between(-600_000, 0).sideOutputRightLateData(lateBuys).process(pair);
+   * ```
+   */
   sideOutputRightLateData(tag: OutputTag<IN2>): this {
     this.#rightLate = tag;
     return this;

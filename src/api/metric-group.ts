@@ -30,14 +30,39 @@ export interface MetricGroup {
   getMetricIdentifier(metricName: string): string;
 }
 
+/**
+ * A count that goes up and down.
+ *
+ * @example
+ * ```ts
+ * const dropped = ctx.getMetricGroup().counter('dropped');
+ * dropped.inc();
+ * ```
+ */
 export interface Counter {
   inc(n?: number): void;
   dec(n?: number): void;
   getCount(): number;
 }
+/**
+ * A value read when metrics are read.
+ *
+ * @example
+ * ```ts
+ * ctx.getMetricGroup().gauge('queued', () => this.queue.length);
+ * ```
+ */
 export interface Gauge<T> {
   getValue(): T;
 }
+/**
+ * Statistics of the values a histogram holds.
+ *
+ * @example
+ * ```ts
+ * const p99 = latency.getStatistics().getQuantile(0.99);
+ * ```
+ */
 export interface HistogramStatistics {
   /** The value at quantile `q` in [0, 1] (nearest rank). */
   getQuantile(q: number): number;
@@ -48,11 +73,29 @@ export interface HistogramStatistics {
   getMax(): number;
   getMin(): number;
 }
+/**
+ * A distribution of values.
+ *
+ * @example
+ * ```ts
+ * const latency = ctx.getMetricGroup().histogram('latencyMs');
+ * latency.update(Date.now() - event.createdAt);
+ * ```
+ */
 export interface Histogram {
   update(value: number): void;
   getCount(): number;
   getStatistics(): HistogramStatistics;
 }
+/**
+ * A rate of events.
+ *
+ * @example
+ * ```ts
+ * const rate = ctx.getMetricGroup().meter('eventsPerSecond');
+ * rate.markEvent();
+ * ```
+ */
 export interface Meter {
   markEvent(n?: number): void;
   /** Events per second. */
@@ -60,7 +103,14 @@ export interface Meter {
   getCount(): number;
 }
 
-/** One metric as `client.getMetrics().userMetrics` reports it. */
+/**
+ * One metric as `client.getMetrics().userMetrics` reports it.
+ *
+ * @example
+ * ```ts
+ * for (const m of client.getMetrics().userMetrics) console.error(m.scope.join('.'), m.name, m.value);
+ * ```
+ */
 export interface UserMetricValue {
   scope: string[];
   name: string;

@@ -62,7 +62,14 @@ export abstract class OperatorSettings {
     this.operator('setMaxParallelism()').maxParallelism = checkMaxParallelism(maxParallelism, `setMaxParallelism(${maxParallelism}): the max parallelism`);
     return this;
   }
-  /** The max parallelism set on this operator or the environment, -1 when it is left to the default. */
+  /**
+   * The max parallelism set on this operator or the environment, -1 when it is left to the default.
+   *
+   * @example
+   * ```ts
+   * stream.setMaxParallelism(64).getMaxParallelism(); // 64
+   * ```
+   */
   getMaxParallelism(): number {
     return this.transformation.maxParallelism ?? this.env.getMaxParallelism();
   }

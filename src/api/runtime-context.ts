@@ -9,7 +9,16 @@ import type { AggregatingState, ListState, MapState, ReducingState, ValueState }
 import type { GlobalJobParameters } from './execution-config.ts';
 import type { MetricGroup } from './metric-group.ts';
 
-/** Where a parallel instance runs (Flink's `TaskInfo`). */
+/**
+ * Where a parallel instance runs (Flink's `TaskInfo`).
+ *
+ * @example
+ * ```ts
+ * open(ctx: RuntimeContext) {
+ *   const { indexOfThisSubtask, numberOfParallelSubtasks } = ctx.getTaskInfo();
+ * }
+ * ```
+ */
 export interface TaskInfo {
   readonly taskName: string;
   readonly indexOfThisSubtask: number;

@@ -98,6 +98,13 @@ export class SourceFailedError extends SluiceError {
  * A savepoint cannot be restored into this job as it is built: its state was split into another
  * number of key groups than the operator's configured max parallelism, or it was written in a
  * format this version does not read.
+ *
+ * @example
+ * ```ts
+ * try { await env.execute('job', { restoreFrom: savepoint }); } catch (e) {
+ *   if (e instanceof SavepointRestoreError) console.error(e.operatorUid, e.message);
+ * }
+ * ```
  */
 export class SavepointRestoreError extends SluiceError {
   readonly operatorUid: string;
@@ -110,6 +117,12 @@ export class SavepointRestoreError extends SluiceError {
 /**
  * `reinterpretAsKeyedStream`: a record reached a subtask that does not own its key's key group,
  * so the input was not partitioned the way `keyBy` partitions (keyed state would be split wrongly).
+ *
+ * @example
+ * ```ts
+ * // thrown by a job whose reinterpretAsKeyedStream input is not partitioned by that key
+ * events.rebalance().reinterpretAsKeyedStream((e) => e.user); // fails when run at parallelism > 1
+ * ```
  */
 export class KeyPartitioningError extends SluiceError {
   constructor(operatorName: string, operatorUid: string, key: unknown, keyGroup: number, subtask: number, range: { start: number; end: number }) {
@@ -125,6 +138,13 @@ export class KeyPartitioningError extends SluiceError {
 /**
  * A Flink setting Sluice does not support (yet): thrown when it is set, naming the setting, so
  * that a program never runs with a guarantee it asked for and does not get.
+ *
+ * @example
+ * ```ts
+ * try { env.enableCheckpointing(1000, CheckpointingMode.EXACTLY_ONCE); } catch (e) {
+ *   if (e instanceof UnsupportedSettingError) console.error(e.setting);
+ * }
+ * ```
  */
 export class UnsupportedSettingError extends SluiceError {
   readonly setting: string;
@@ -134,7 +154,13 @@ export class UnsupportedSettingError extends SluiceError {
   }
 }
 
-/** Checkpoints failed more often in a row than `setTolerableCheckpointFailureNumber` allows. */
+/** Checkpoints failed more often in a row than `setTolerableCheckpointFailureNumber` allows. *
+ * @example
+ * ```ts
+ * env.getCheckpointConfig().setCheckpointTimeout(60_000).setTolerableCheckpointFailureNumber(3);
+ * // four expired checkpoints in a row reject env.execute() with a CheckpointFailedError
+ * ```
+ */
 export class CheckpointFailedError extends SluiceError {
   readonly checkpointId: number;
   constructor(checkpointId: number, message: string) {

@@ -1,7 +1,17 @@
 import type { OperatorStateStore } from '../../state/operator/operator-state-store.ts';
 import type { KeyedStateStore } from '../windowing/window-functions.ts';
 
-/** What `CheckpointedFunction.initializeState` gets. */
+/**
+ * What `CheckpointedFunction.initializeState` gets.
+ *
+ * @example
+ * ```ts
+ * initializeState(ctx: FunctionInitializationContext) {
+ *   this.offsets = ctx.getOperatorStateStore().getUnionListState(new ListStateDescriptor<number>('offsets'));
+ *   if (!ctx.isRestored()) this.offsets.update([0]);
+ * }
+ * ```
+ */
 export interface FunctionInitializationContext {
   /** True when the job was started from a savepoint that holds state for this operator. */
   isRestored(): boolean;
@@ -13,7 +23,16 @@ export interface FunctionInitializationContext {
   getKeyedStateStore(): KeyedStateStore;
 }
 
-/** What `CheckpointedFunction.snapshotState` gets. */
+/**
+ * What `CheckpointedFunction.snapshotState` gets.
+ *
+ * @example
+ * ```ts
+ * snapshotState(ctx: FunctionSnapshotContext) {
+ *   this.state.update([`checkpoint ${ctx.getCheckpointId()} at ${ctx.getCheckpointTimestamp()}`]);
+ * }
+ * ```
+ */
 export interface FunctionSnapshotContext {
   getCheckpointId(): number;
   /** Processing time (the job's clock) when the checkpoint started. */

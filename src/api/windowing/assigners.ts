@@ -112,6 +112,12 @@ export class SlidingProcessingTimeWindows<T = unknown> extends FixedProcessingTi
 /**
  * Fires a global window once, when the input ends (the final watermark): the default trigger of
  * `GlobalWindows.createWithEndOfStreamTrigger()`.
+ *
+ * @example
+ * ```ts
+ * import { EndOfStreamTrigger, GlobalWindows } from 'sluice';
+ * keyed.window(GlobalWindows.create()).trigger(new EndOfStreamTrigger()).reduce((a, b) => a + b);
+ * ```
  */
 export class EndOfStreamTrigger extends Trigger<unknown, GlobalWindow> {
   onElement(_e: unknown, _ts: number, window: GlobalWindow, ctx: TriggerContext): TriggerResult {

@@ -19,7 +19,16 @@ export const DEFAULT_LOWER_BOUND_MAX_PARALLELISM = 128;
 /** Largest max parallelism (inclusive), Flink's 2^15. */
 export const UPPER_BOUND_MAX_PARALLELISM = 32768;
 
-/** An inclusive range of key groups `[start, end]`; empty when end < start. */
+/**
+ * An inclusive range of key groups `[start, end]`; empty when end < start.
+ *
+ * @example
+ * ```ts
+ * import { computeKeyGroupRangeForOperatorIndex } from 'sluice';
+ * const r = computeKeyGroupRangeForOperatorIndex(128, 4, 1); // KeyGroupRange{start=32, end=63}
+ * r.contains(40); // true
+ * ```
+ */
 export class KeyGroupRange {
   readonly start: number;
   readonly end: number;
@@ -59,6 +68,13 @@ export function checkMaxParallelism(value: number, what = 'max parallelism'): nu
 /**
  * The max parallelism of an operator nobody configured: `roundUpToPowerOfTwo(p + p / 2)`
  * bounded to [128, 32768], as Flink computes it (128 up to parallelism 85).
+ *
+ * @example
+ * ```ts
+ * import { computeDefaultMaxParallelism } from 'sluice';
+ * computeDefaultMaxParallelism(4);   // 128
+ * computeDefaultMaxParallelism(100); // 256
+ * ```
  */
 export function computeDefaultMaxParallelism(parallelism: number): number {
   return Math.min(Math.max(roundUpToPowerOfTwo(parallelism + Math.floor(parallelism / 2)), DEFAULT_LOWER_BOUND_MAX_PARALLELISM), UPPER_BOUND_MAX_PARALLELISM);
@@ -80,7 +96,15 @@ export function assignToKeyGroup(key: unknown, maxParallelism: number): number {
   return (hashKey(key) & 0x7fffffff) % maxParallelism;
 }
 
-/** The subtask that owns a key group. */
+/**
+ * The subtask that owns a key group: `keyGroup * parallelism / maxParallelism`.
+ *
+ * @example
+ * ```ts
+ * import { computeOperatorIndexForKeyGroup } from 'sluice';
+ * computeOperatorIndexForKeyGroup(128, 4, 40); // 1
+ * ```
+ */
 export function computeOperatorIndexForKeyGroup(maxParallelism: number, parallelism: number, keyGroup: number): number {
   return Math.floor((keyGroup * parallelism) / maxParallelism);
 }
