@@ -133,8 +133,15 @@ export class MetricRegistry {
       switch (type) {
         case 'counter':
           return { scope, name, type, value: (metric as Counter).getCount() };
-        case 'gauge':
-          return { scope, name, type, value: (metric as Gauge<unknown>).getValue() };
+        case 'gauge': {
+          let value: unknown;
+          try {
+            value = (metric as Gauge<unknown>).getValue();
+          } catch (e) {
+            value = `gauge failed: ${e instanceof Error ? e.message : String(e)}`; // one broken gauge must not hide the others
+          }
+          return { scope, name, type, value };
+        }
         case 'meter':
           return { scope, name, type, value: (metric as Meter).getRate(), details: { count: (metric as Meter).getCount() } };
         case 'histogram': {
