@@ -19,6 +19,7 @@ import {
   type ValueState,
 } from 'sluice';
 import { TestSink, TestSource } from 'sluice/testing';
+import { Partitioners } from 'kafkajs';
 import { murmur2 } from '../../src/runtime/partitioning/murmur2.ts';
 
 const enc = new TextEncoder();
@@ -34,6 +35,19 @@ test('the key group of a key is the partition Kafka\'s producer picks for its se
   assert.equal(assignToKeyGroup(1234, 64), kafkaPartition(enc.encode('1234'), 64), 'numbers as decimal text');
   assert.equal(assignToKeyGroup({ b: 1, a: 'x' }, 64), kafkaPartition(enc.encode('{"a":"x","b":1}'), 64), 'objects as stable JSON');
   assert.equal(assignToKeyGroup(['u', 7], 64), kafkaPartition(enc.encode('["u",7]'), 64), 'tuples as JSON arrays');
+});
+
+test('a key group is the partition a third-party Kafka producer (kafkajs, Java-compatible) picks among maxParallelism partitions', () => {
+  const partitioner = Partitioners.DefaultPartitioner();
+  for (const n of [1, 7, 128, 1000]) {
+    const partitionMetadata = Array.from({ length: n }, (_, p) => ({ partitionErrorCode: 0, partitionId: p, leader: 0, replicas: [0], isr: [0] }));
+    for (const key of ['user-42', 'ü', '0', '12345', 'a-little-bit-longer-string', '{"a":1}']) {
+      assert.equal(assignToKeyGroup(key, n), partitioner({ topic: 't', partitionMetadata, message: { key, value: 'v' } }), `key ${key} over ${n}`);
+    }
+    // Number and object keys use the bytes Sluice writes as their record key.
+    assert.equal(assignToKeyGroup(12345, n), partitioner({ topic: 't', partitionMetadata, message: { key: '12345', value: 'v' } }));
+    assert.equal(assignToKeyGroup({ a: 1 }, n), partitioner({ topic: 't', partitionMetadata, message: { key: '{"a":1}', value: 'v' } }));
+  }
 });
 
 test("default max parallelism: roundUpToPowerOfTwo(p + p/2) bounded to [128, 32768], as Flink's", () => {
