@@ -4,6 +4,7 @@ import { systemClock } from '../util/clock.ts';
 import { WatermarkStrategy } from '../time/watermark-strategy.ts';
 import { JobConfigurationError } from '../runtime/errors.ts';
 import { compileJobGraph, describeJobGraph, type JobGraph } from '../runtime/graph/job-graph.ts';
+import { executionPlanOf, type ExecutionPlan } from '../runtime/graph/execution-plan.ts';
 import type { Transformation } from '../runtime/graph/transformations.ts';
 import { executeLocally } from '../runtime/executor/local-executor.ts';
 import { restoredMaxParallelism } from '../runtime/executor/restore.ts';
@@ -53,16 +54,7 @@ function defaultParallelism(): number {
   return n;
 }
 
-/** `getExecutionPlanJson()`: stages of chained operators and the exchanges into them. */
-export interface ExecutionPlan {
-  jobName: string;
-  stages: Array<{
-    id: number;
-    parallelism: number;
-    operators: Array<{ uid: string; name: string; maxParallelism: number; description?: string; slotSharingGroup?: string }>;
-    inputs: Array<{ fromStage: number; partitioning: string; sideOutput: string | undefined }>;
-  }>;
-}
+export type { ExecutionPlan } from '../runtime/graph/execution-plan.ts';
 
 const RUNNING_JOBS = new Set<JobClient>();
 
@@ -356,22 +348,7 @@ export class StreamExecutionEnvironment {
 
   /** The stages of the job as data (for tools and dashboards). */
   getExecutionPlanJson(jobName = 'Sluice Job'): ExecutionPlan {
-    const g = this.compile(jobName);
-    return {
-      jobName,
-      stages: g.stages.map((st) => ({
-        id: st.id,
-        parallelism: st.parallelism,
-        operators: st.vertices.map((v) => ({
-          uid: v.uid,
-          name: v.name,
-          maxParallelism: v.maxParallelism,
-          ...(v.t.description !== undefined && { description: v.t.description }),
-          ...(v.t.slotSharingGroup !== undefined && { slotSharingGroup: v.t.slotSharingGroup }),
-        })),
-        inputs: st.vertices[0]!.inputs.map((e) => ({ fromStage: e.source.stage, partitioning: e.partitioning.kind, sideOutput: e.sideTag?.id })),
-      })),
-    };
+    return executionPlanOf(this.compile(jobName));
   }
 
   #resolveMode(graph: JobGraph): 'streaming' | 'batch' {
