@@ -196,3 +196,37 @@ test('with tolerable failures, an expired checkpoint is logged and the next one 
   client.cancel();
   await client.result.catch(() => {});
 });
+
+test('a flush that fails after its checkpoint expired still fails the job (its records would be lost)', async () => {
+  const clock = new ManualClock(0);
+  const env = StreamExecutionEnvironment.getExecutionEnvironment({ clock, checkpointInterval: 100 });
+  env.getCheckpointConfig().setCheckpointTimeout(500).setTolerableCheckpointFailureNumber(5);
+  let first!: () => void;
+  const running = new Promise<void>((r) => (first = r));
+  let started!: () => void;
+  const flushing = new Promise<void>((r) => (started = r));
+  let reject!: (e: Error) => void;
+  const sink: Sink<string> = {
+    createWriter: () => ({
+      write: () => first(),
+      flush: (end) => (end ? undefined : (started(), new Promise<void>((_, rej) => (reject = rej)))),
+    }),
+  };
+  let abortedOnce!: () => void;
+  const aborted = new Promise<void>((r) => (abortedOnce = r));
+  class Aborts extends Listening {
+    override notifyCheckpointAborted(id: number): void {
+      super.notifyCheckpointAborted(id);
+      abortedOnce();
+    }
+  }
+  env.fromSource(new TestSource<string>({ clock }).emit('a').keepOpen(), WatermarkStrategy.noWatermarks(), 'src').map(new Aborts()).sinkTo(sink);
+  const client = await env.executeAsync('late failure');
+  await running;
+  clock.advance(100);
+  await flushing;
+  clock.advance(600);
+  await aborted;
+  reject(new Error('broker said no'));
+  await assert.rejects(client.result, /broker said no/);
+});

@@ -18,6 +18,8 @@ export interface CheckpointDeps {
   /** Awaits an operator's asynchronous work, failing fast when the job fails. */
   drain: (op: AbstractStreamOperator<unknown>) => Promise<void>;
   failure: () => Error | undefined;
+  /** Fails the job from an asynchronous callback. */
+  fail: (e: Error) => void;
   nextId: () => number;
 }
 
@@ -80,7 +82,8 @@ export class PeriodicCheckpoints {
     const outcome = endOfInput ? await work : await this.#within(work, started + d.settings.timeout);
     this.#lastEnd = d.clock.now();
     if (outcome === EXPIRED) {
-      work.catch(() => {}); // a later failure of the flush still fails the job through the sink
+      // The flushes go on: if one fails later, its records are lost unless the job fails.
+      work.catch((e: unknown) => d.fail(e instanceof Error ? e : new Error(String(e))));
       await this.#aborted(id, started);
       return;
     }

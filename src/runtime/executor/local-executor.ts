@@ -124,6 +124,7 @@ export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClie
     operators: () => graph.vertices.flatMap((v) => operators.get(v) ?? []),
     drain: (op) => drainOrFail(op),
     failure: () => failure,
+    fail: (e) => services.fail!(e),
     nextId: () => ++checkpointId,
   });
 
