@@ -10,7 +10,7 @@ import {
   type SourceReader,
   type SourceReaderContext,
 } from 'sluice';
-import { ManualClock, TestSink } from 'sluice/testing';
+import { ManualClock, TestSink, TestSource } from 'sluice/testing';
 
 interface Rec {
   split: string;
@@ -178,4 +178,22 @@ test('withWatermarkAlignment checks its arguments', () => {
   assert.throws(() => s.withWatermarkAlignment('g', 100, 0), /updateInterval/);
   const a = s.withWatermarkAlignment('g', 100, 50).withIdleness(1000).withTimestampAssigner((n) => n);
   assert.deepEqual(a.alignment, { group: 'g', maxAllowedWatermarkDrift: 100, updateInterval: 50 }, 'kept through other with... calls');
+});
+
+test('two TestSources in one group: the fast one waits for the slow one, without processing time passing', async () => {
+  const runTests = async (aligned: boolean): Promise<Rec[]> => {
+    const env = StreamExecutionEnvironment.getExecutionEnvironment({ autoWatermarkInterval: 'every-record' });
+    const sink = new TestSink<Rec>();
+    let strategy = WatermarkStrategy.forMonotonousTimestamps<Rec>();
+    if (aligned) strategy = strategy.withWatermarkAlignment('tests', 200, 60_000);
+    const fast = new TestSource<Rec>().emitAll(range(31, 100).map((ts) => ({ split: 'a', ts })), (r) => r.ts);
+    const slow = new TestSource<Rec>().emitAll(range(31, 50).map((ts) => ({ split: 'b', ts })), (r) => r.ts);
+    env.fromSource(fast, strategy, 'fast').union(env.fromSource(slow, strategy, 'slow')).sinkTo(sink);
+    await env.execute('test sources');
+    return sink.values;
+  };
+  assert.ok(maxLead(await runTests(false), ['a', 'b']) >= 1000, 'without alignment the first source runs ahead');
+  const out = await runTests(true);
+  assert.equal(out.length, 62);
+  assert.ok(maxLead(out, ['a', 'b']) <= 200 + 100, `lead ${maxLead(out, ['a', 'b'])}`);
 });
