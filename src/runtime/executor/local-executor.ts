@@ -20,7 +20,6 @@ import type { CheckpointSettings } from '../../api/checkpoint-config.ts';
 import type { GlobalJobParameters } from '../../api/execution-config.ts';
 import { wireOutputs } from './wiring.ts';
 import { SourceTask } from './source-task.ts';
-import { SinkOperator } from '../operators/sink-operator.ts';
 import type { JobClient, JobExecutionResult, JobSnapshot, JobStatus } from './job-client.ts';
 
 /** A clock that tells listeners when it moves (the testing module's manual clock). */

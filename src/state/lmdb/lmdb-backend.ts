@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { RootDatabase } from 'lmdb';
-import type { Clock } from '../../util/clock.ts';
 import type { KeyedBackendOptions, StateBackend } from '../backend.ts';
 import { HeapKeyedStateBackend } from '../heap/heap-backend.ts';
 import type { StateTableLike } from '../heap/state-table.ts';
