@@ -3,13 +3,15 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
   AggregatingStateDescriptor, HeapKeyedStateBackend, ListStateDescriptor, MapStateDescriptor, ReducingStateDescriptor,
-  StateTtlConfig, TimeWindow, ValueStateDescriptor, StateAccessError,
+  StateTtlConfig, TimeWindow, ValueStateDescriptor, StateAccessError, assignToKeyGroup,
 } from 'sluice';
 import { ManualClock } from 'sluice/testing';
 import { voidNamespaceSerializer } from '../../src/state/namespace.ts';
 import { timeWindowSerializer } from '../../src/api/windowing/windows.ts';
 
-const backend = (clock = new ManualClock(0), trackChanges = true) => new HeapKeyedStateBackend({ operatorUid: 'op', clock, trackChanges });
+const keyGroupOf = (k: unknown): number => assignToKeyGroup(k, 128);
+const backend = (clock = new ManualClock(0), trackChanges = true) =>
+  new HeapKeyedStateBackend({ operatorUid: 'op', clock, trackChanges, maxParallelism: 128, keyGroupOf });
 
 test('value state is scoped by key, with a default value', () => {
   const b = backend();
@@ -193,7 +195,7 @@ test('TTL follows Flink: no descriptor default with TTL; ReturnExpiredIfNotClean
   assert.deepEqual(list.get(), [], '...then cleared');
 });
 
-test('snapshot and restore round-trip; restore keeps only the keys this subtask owns', () => {
+test('snapshot and restore round-trip; restore keeps only the key groups this subtask owns', () => {
   const b = backend();
   const v = b.getOrCreateState(new ValueStateDescriptor<number>('v'), voidNamespaceSerializer);
   const m = b.getOrCreateState(new MapStateDescriptor<string, number>('m'), voidNamespaceSerializer);
@@ -203,8 +205,16 @@ test('snapshot and restore round-trip; restore keeps only the keys this subtask 
     m.put(k, 1);
   }
   const snap = structuredClone(b.snapshot(1));
+  assert.equal(snap.maxParallelism, 128);
+  assert.deepEqual(snap.kinds, { v: 'value', m: 'map' });
+  assert.deepEqual(
+    snap.keyGroups.map((g) => g.keyGroup),
+    [...new Set(['a', 'b', 'c'].map(keyGroupOf))].sort((x, y) => x - y),
+    'entries are grouped by the key group of their key, ascending',
+  );
+  for (const g of snap.keyGroups) for (const entries of Object.values(g.states)) for (const [k] of entries) assert.equal(keyGroupOf(k), g.keyGroup);
   const r = backend();
-  r.restore([snap], (k) => k !== 'b');
+  r.restore([snap], (kg) => kg !== keyGroupOf('b'));
   const v2 = r.getOrCreateState(new ValueStateDescriptor<number>('v'), voidNamespaceSerializer);
   const m2 = r.getOrCreateState(new MapStateDescriptor<string, number>('m'), voidNamespaceSerializer);
   r.setCurrentKey('a');

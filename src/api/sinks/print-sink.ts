@@ -1,8 +1,10 @@
+import { formatRecord } from './print-format.ts';
 import type { Sink, SinkInitContext, SinkWriter } from './sink.ts';
 
 /**
  * Writes each record as a line to stdout (or stderr), prefixed with `n> ` (the subtask, from 1)
- * when the sink runs in parallel, like Flink's `print()`.
+ * when the sink runs in parallel, like Flink's `print()`. Records are formatted as Flink's
+ * `toString()` would where JavaScript allows: arrays print as tuples `(a,b)`; see `formatRecord`.
  *
  * @example
  * ```ts
@@ -23,16 +25,6 @@ export class PrintSink<T> implements Sink<T> {
     const head = this.prefix !== undefined ? (sub ? `${this.prefix}:${sub}> ` : `${this.prefix}> `) : sub ? `${sub}> ` : '';
     const stream = this.stderr ? process.stderr : process.stdout;
     const write = this.#write ?? ((line: string) => void stream.write(`${line}\n`));
-    return { write: (v) => write(head + format(v)) };
-  }
-}
-
-function format(v: unknown): string {
-  if (typeof v === 'string') return v;
-  if (typeof v === 'object' && v !== null && v.toString !== Object.prototype.toString && !Array.isArray(v)) return String(v);
-  try {
-    return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? `${x}n` : x)) ?? String(v);
-  } catch {
-    return String(v);
+    return { write: (v) => write(head + formatRecord(v)) };
   }
 }

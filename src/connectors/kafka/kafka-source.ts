@@ -55,6 +55,7 @@ export class KafkaSource<T, K = Buffer | null> implements Source<T> {
       isAvailable: () => reader!.isAvailable(),
       snapshotState: (id) => reader?.snapshotState(id),
       notifyCheckpointComplete: (id) => reader?.notifyCheckpointComplete(id),
+      pauseOrResumeSplits: (pause, resume) => reader?.pauseOrResumeSplits(pause, resume),
       close: () => reader?.close(),
     };
     return lazy;

@@ -48,8 +48,6 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
   #commitChain: Promise<void> = Promise.resolve();
   #idle = false;
   #newSplits = false;
-  #bi = 0;
-  #ri = 0;
 
   constructor(cfg: SourceConfig<T, K>, conn: ClientConnectionOptions, ctx: SourceReaderContext, restored?: KafkaSourceState) {
     this.#cfg = cfg;
@@ -78,6 +76,11 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
       readCommitted: cfg.readCommitted,
       fallback: cfg.fallback,
       maxBuffered: 100_000,
+      heldBack: () => {
+        let n = 0;
+        for (const c of this.#queue) if (c.ps.paused) n += c.records;
+        return n;
+      },
       onChunk: (chunk) => {
         this.#queue.push(chunk);
         this.#notify();
@@ -161,7 +164,6 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
       for (let i = this.#queue.length - 1; i >= 0; i--) {
         if (!revoked.has(this.#queue[i]!.ps)) continue;
         dropped += this.#queue[i]!.records;
-        if (i === 0) [this.#bi, this.#ri] = [0, 0];
         this.#queue.splice(i, 1);
       }
       this.#loop.consumed(dropped);
@@ -223,10 +225,33 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
         if (!p.finished && !this.#outputs.has(p.splitId)) this.#outputs.set(p.splitId, output.createOutputForSplit(p.splitId));
       }
     }
-    const chunk = this.#queue[0];
+    const chunk = this.#nextChunk();
     if (chunk === undefined) return InputStatus.NOTHING_AVAILABLE;
     this.#emit(chunk, output);
-    return this.#queue.length > 0 || (this.#cfg.stopping !== undefined && this.#allFinished()) ? InputStatus.MORE_AVAILABLE : InputStatus.NOTHING_AVAILABLE;
+    return this.#nextChunk() !== undefined || (this.#cfg.stopping !== undefined && this.#allFinished()) ? InputStatus.MORE_AVAILABLE : InputStatus.NOTHING_AVAILABLE;
+  }
+
+  /** The oldest fetched chunk of a partition that watermark alignment has not paused. */
+  #nextChunk(): FetchedChunk | undefined {
+    for (const c of this.#queue) if (!c.ps.paused) return c;
+    return undefined;
+  }
+
+  /** Watermark alignment: pause or resume partitions (split id `topic-partition`). */
+  pauseOrResumeSplits(pause: readonly string[], resume: readonly string[]): void {
+    const byId = new Map([...this.#partitions.values()].map((p) => [p.splitId, p]));
+    for (const id of pause) {
+      const p = byId.get(id);
+      if (p !== undefined) p.paused = true;
+    }
+    for (const id of resume) {
+      const p = byId.get(id);
+      if (p !== undefined) p.paused = false;
+    }
+    if (resume.length > 0) {
+      this.#loop.wake();
+      this.#notify();
+    }
   }
 
   #allFinished(): boolean {
@@ -253,13 +278,14 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
     const cfg = this.#cfg;
     let budget = RECORDS_PER_POLL;
     let consumed = 0;
-    while (budget > 0 && this.#bi < chunk.batches.length) {
-      const batch = chunk.batches[this.#bi]!;
+    // Stops early when alignment pauses the partition (its watermark ran ahead) mid-chunk.
+    while (budget > 0 && chunk.bi < chunk.batches.length && !ps.paused) {
+      const batch = chunk.batches[chunk.bi]!;
       const records = batch.records;
       const control = (batch.attributes & IS_CONTROL) !== 0;
       const appendTime = (batch.attributes & LOG_APPEND_TIME) !== 0;
-      while (budget > 0 && this.#ri < records.length) {
-        const r = records[this.#ri++]!;
+      while (budget > 0 && chunk.ri < records.length && !ps.paused) {
+        const r = records[chunk.ri++]!;
         budget--;
         consumed++;
         if (control || ps.finished) continue;
@@ -284,25 +310,21 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
         ps.position = offset + 1n;
         if (value !== null && value !== undefined) out!.collect(value, timestamp);
       }
-      if (this.#ri >= records.length) {
+      if (chunk.ri >= records.length) {
         const next = batch.firstOffset + BigInt(batch.lastOffsetDelta) + 1n;
         if (!ps.finished && next > ps.position) ps.position = ps.stop !== undefined && next > ps.stop ? ps.stop : next;
         if (ps.stop !== undefined && ps.position >= ps.stop) ps.finished = true;
-        this.#bi++;
-        this.#ri = 0;
+        chunk.bi++;
+        chunk.ri = 0;
       }
     }
-    if (this.#bi >= chunk.batches.length) {
-      this.#queue.shift();
-      this.#bi = 0;
-      this.#ri = 0;
-    }
+    if (chunk.bi >= chunk.batches.length) this.#queue.splice(this.#queue.indexOf(chunk), 1);
     this.#loop.consumed(consumed);
     if (ps.finished && out !== undefined) this.#release(ps, output);
   }
 
   isAvailable(): Promise<void> {
-    if (this.#queue.length > 0 || this.#error !== undefined) return Promise.resolve();
+    if (this.#nextChunk() !== undefined || this.#error !== undefined) return Promise.resolve();
     return new Promise<void>((resolve) => (this.#waiter = resolve));
   }
 

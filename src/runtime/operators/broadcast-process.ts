@@ -170,8 +170,8 @@ export class BroadcastProcessOperator<IN1, IN2, OUT> extends TwoInputOperator<IN
     snap.operator = { broadcast };
     return snap;
   }
-  override restoreState(snapshots: readonly OperatorSnapshot[], keep?: (key: unknown) => boolean): void {
-    super.restoreState(snapshots, keep);
+  override restoreState(snapshots: readonly OperatorSnapshot[]): void {
+    super.restoreState(snapshots);
     // Broadcast state is the same on every subtask: any snapshot will do.
     const any = snapshots.find((s) => (s.operator as { broadcast?: unknown } | undefined)?.broadcast !== undefined);
     const broadcast = (any?.operator as { broadcast: Record<string, Array<[unknown, unknown]>> } | undefined)?.broadcast ?? {};

@@ -4,6 +4,10 @@ import { MAX_WATERMARK, MIN_WATERMARK } from '../../time/watermark.ts';
 import type { ProcessingTimeService, ScheduledCallback } from './processing-time-service.ts';
 import { TimerQueue, type TimerBucket } from './timer-queue.ts';
 
+/**
+ * `peek()` answers +Infinity both when the queue is empty and when its earliest timers are at
+ * +Infinity (an end-of-stream timer, fired by the final watermark): tell them apart by size.
+ */
 /** Called when a timer fires; the backend's current key is already set to the timer's key. */
 export interface Triggerable<N> {
   onEventTime(timestamp: number, namespace: N): void;
