@@ -44,6 +44,8 @@ const SINK_PROPERTIES = {
   'batch.num.messages': 'int',
   'max.in.flight.requests.per.connection': 'int',
   'enable.idempotence': 'bool',
+  // Kafka's producers ask the cluster to create a missing topic (when the cluster allows it); false turns that off.
+  'allow.auto.create.topics': 'bool',
 } as const;
 
 /** @internal checked sink settings. */
@@ -65,6 +67,8 @@ export interface SinkConfig<T> {
   batchBytes: number;
   batchRecords: number;
   maxInFlight: number;
+  /** Ask the cluster to create missing topics (Kafka producers do; the broker's auto.create.topics.enable decides). */
+  autoCreateTopics: boolean;
   props: Map<string, PropertyValue>;
 }
 
@@ -126,6 +130,7 @@ export function resolveSinkConfig<T>(o: KafkaSinkOptions<T>): SinkConfig<T> {
     batchBytes: (props.get('batch.size') as number | undefined) ?? 262_144,
     batchRecords: (props.get('batch.num.messages') as number | undefined) ?? 10_000,
     maxInFlight,
+    autoCreateTopics: (props.get('allow.auto.create.topics') as boolean | undefined) ?? true,
     props,
   };
 }

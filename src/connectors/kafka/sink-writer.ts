@@ -1,6 +1,6 @@
 import { Producer, type MessageToProduce } from '@platformatic/kafka';
 import type { SinkInitContext, SinkWriter, SinkWriterContext } from '../../api/sinks/sink.ts';
-import { KafkaConnectorError, KafkaSerializationError, errorText } from './errors.ts';
+import { KafkaConnectorError, KafkaSerializationError, isUnknownTopic } from './errors.ts';
 import { positiveMurmur2 } from './partitioner.ts';
 import type { ClientConnectionOptions } from './properties.ts';
 import type { KafkaHeaders } from './record.ts';
@@ -39,21 +39,34 @@ export class KafkaSinkWriter<T> implements SinkWriter<T> {
       acks: cfg.acks,
       compression: cfg.compression,
       idempotent: cfg.idempotent,
+      autocreateTopics: cfg.autoCreateTopics,
       partitioner: (_m: Msg, key: Buffer | undefined) => (key !== undefined ? positiveMurmur2(key) : this.#rr++ & 0x7fffffff),
     } as ConstructorParameters<typeof Producer<Buffer, Buffer, Buffer, Buffer>>[0]);
   }
 
-  /** Connects (and checks that a fixed topic exists) before the job starts. */
+  /**
+   * Connects before the job starts. A fixed topic that does not exist is created by the cluster
+   * when it allows it (the metadata request asks for it, as Kafka producers do), else the job fails
+   * here naming the topic.
+   */
   async init(): Promise<void> {
+    const topic = this.#cfg.fixedTopic;
     try {
-      await this.#producer.metadata({ topics: this.#cfg.fixedTopic !== undefined ? [this.#cfg.fixedTopic] : [] });
+      await this.#producer.metadata({ topics: topic !== undefined ? [topic] : [], autocreateTopics: this.#cfg.autoCreateTopics });
     } catch (e) {
       await this.#producer.close().catch(() => {});
-      if (/UNKNOWN_TOPIC|unknown topic/i.test(`${(e as Error).message} ${errorText(e)}`)) {
-        throw new KafkaConnectorError('SLUICE_KAFKA_UNKNOWN_TOPIC', `KafkaSink: topic '${this.#cfg.fixedTopic}' does not exist; create it first (sluice topics create ${this.#cfg.fixedTopic} --partitions N)`, e);
-      }
+      if (topic !== undefined && isUnknownTopic(e)) throw this.#unknownTopic(topic, e);
       throw new KafkaConnectorError('SLUICE_KAFKA_UNREACHABLE', `KafkaSink cannot reach Kafka at ${this.#cfg.bootstrap.join(',')}; is it running?`, e);
     }
+  }
+
+  #unknownTopic(topic: string, cause: unknown): KafkaConnectorError {
+    const why = this.#cfg.autoCreateTopics
+      ? 'and the cluster did not create it (its auto.create.topics.enable is false)'
+      : '(the sink does not ask for it to be created: allow.auto.create.topics is false)';
+    return new KafkaConnectorError('SLUICE_KAFKA_UNKNOWN_TOPIC', `KafkaSink: topic '${topic}' does not exist ${why}; create it first (sluice topics create ${topic} --partitions N)`, cause, {
+      causeInMessage: false,
+    });
   }
 
   write(value: T, ctx: SinkWriterContext): void {
@@ -136,7 +149,8 @@ export class KafkaSinkWriter<T> implements SinkWriter<T> {
       },
       (e: unknown) => {
         this.#inFlight.delete(p);
-        this.#failure ??= new KafkaConnectorError('SLUICE_KAFKA_SINK', `KafkaSink could not write ${messages.length} record(s) to '${messages[0]!.topic}'`, e);
+        const topic = messages[0]!.topic;
+        this.#failure ??= isUnknownTopic(e) ? this.#unknownTopic(topic, e) : new KafkaConnectorError('SLUICE_KAFKA_SINK', `KafkaSink could not write ${messages.length} record(s) to '${topic}'`, e);
         this.#maybeRelease();
         this.#ctx.fail?.(this.#failure);
       },

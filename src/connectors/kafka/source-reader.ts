@@ -3,7 +3,7 @@ import { InputStatus, type ReaderOutput, type SourceOutput, type SourceReader, t
 import { logger } from '../../util/logger.ts';
 import { subtaskForPartition } from './assignment.ts';
 import { DeserializationErrorHandler } from './deserialization-errors.ts';
-import { KafkaConnectorError, errorText } from './errors.ts';
+import { KafkaConnectorError, errorText, isUnknownTopic } from './errors.ts';
 import { FetchLoop, type FetchedChunk, type PartitionState } from './fetch-loop.ts';
 import { GroupMembership } from './group-membership.ts';
 import { resetOffset, resolveStartingOffsets, resolveStoppingOffsets, tpKey, type TopicPartition } from './offsets.ts';
@@ -128,8 +128,16 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
     try {
       md = await this.#consumer.metadata({ topics: [...topics], forceUpdate: true });
     } catch (e) {
-      const missing = /UNKNOWN_TOPIC|unknown topic/i.test(`${(e as Error).message} ${errorText(e)}`);
-      if (missing) throw new KafkaConnectorError('SLUICE_KAFKA_UNKNOWN_TOPIC', `KafkaSource: topic(s) ${topics.join(', ')} do not all exist; create them first (sluice topics create NAME --partitions N)`, e);
+      if (isUnknownTopic(e)) {
+        const named = /Unknown topic ([\w.-]+?)\.?(?:\s|\)|$)/.exec(errorText(e))?.[1];
+        const which = named !== undefined && topics.includes(named) ? [named] : topics;
+        throw new KafkaConnectorError(
+          'SLUICE_KAFKA_UNKNOWN_TOPIC',
+          `KafkaSource: ${which.length === 1 ? `topic '${which[0]}' does not exist` : `topics ${which.map((t) => `'${t}'`).join(', ')} do not all exist`}; create ${which.length === 1 ? 'it' : 'them'} first (sluice topics create ${which.length === 1 ? which[0] : 'NAME'} --partitions N)`,
+          e,
+          { causeInMessage: false },
+        );
+      }
       throw e;
     }
     const counts = new Map<string, number>();
