@@ -41,7 +41,7 @@ export class KafkaDeserializationError extends SluiceError {
 /** A value or key could not be serialized by a KafkaSink. */
 export class KafkaSerializationError extends SluiceError {
   readonly topic: string;
-  constructor(topic: string, what: 'key' | 'value' | 'headers' | 'topic', cause: unknown) {
+  constructor(topic: string, what: 'key' | 'value' | 'headers' | 'topic' | 'record', cause: unknown) {
     const reason = cause instanceof Error ? cause.message : String(cause);
     super('SLUICE_KAFKA_SERIALIZATION', `cannot serialize the ${what} of a record for topic '${topic}': ${reason}`, { cause });
     this.topic = topic;

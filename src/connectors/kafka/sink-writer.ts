@@ -4,6 +4,7 @@ import { KafkaConnectorError, KafkaSerializationError, isUnknownTopic } from './
 import { positiveMurmur2 } from './partitioner.ts';
 import type { ClientConnectionOptions } from './properties.ts';
 import type { KafkaHeaders } from './record.ts';
+import type { KafkaProducerRecord, KafkaRecordSerializationSchema, KafkaSinkContext } from './record-serialization.ts';
 import type { SinkConfig } from './sink-config.ts';
 
 type Msg = MessageToProduce<Buffer, Buffer, Buffer, Buffer>;
@@ -28,10 +29,12 @@ export class KafkaSinkWriter<T> implements SinkWriter<T> {
   #held = false;
   #failure: Error | undefined;
   #rr = 0;
+  readonly #sinkContext: KafkaSinkContext;
 
   constructor(cfg: SinkConfig<T>, conn: ClientConnectionOptions, ctx: SinkInitContext) {
     this.#cfg = cfg;
     this.#ctx = ctx;
+    this.#sinkContext = { getParallelInstanceId: () => ctx.subtaskIndex, getNumberOfParallelInstances: () => ctx.parallelism };
     this.#producer = new Producer({
       clientId: `${cfg.clientId}-${ctx.subtaskIndex}`,
       bootstrapBrokers: cfg.bootstrap,
@@ -72,45 +75,65 @@ export class KafkaSinkWriter<T> implements SinkWriter<T> {
   write(value: T, ctx: SinkWriterContext): void {
     if (this.#failure !== undefined) throw this.#failure;
     const cfg = this.#cfg;
+    if (cfg.record !== undefined) return this.#writeRecord(cfg.record, value, ctx);
     let topic = cfg.fixedTopic;
-    let msg: Msg;
     try {
       topic ??= cfg.topic(value);
     } catch (e) {
       throw new KafkaSerializationError(String(topic), 'topic', e);
     }
+    let v: Buffer | string | null;
     try {
-      const v = cfg.value(value);
-      msg = { topic, ...(v !== null && v !== undefined && { value: toBuffer(v) }) };
+      v = cfg.value(value);
     } catch (e) {
       throw new KafkaSerializationError(topic, 'value', e);
     }
-    let size = 64 + (msg.value?.length ?? 0);
-    let key: Buffer | null = null;
+    let k: Buffer | string | null = null;
     if (cfg.key !== undefined) {
       try {
-        const k = cfg.key(value);
-        if (k !== null && k !== undefined) msg.key = key = toBuffer(k);
+        k = cfg.key(value) ?? null;
       } catch (e) {
         throw new KafkaSerializationError(topic, 'key', e);
       }
-      size += key?.length ?? 0;
     }
+    let h: KafkaHeaders | undefined;
     if (cfg.headers !== undefined) {
-      let h: KafkaHeaders | undefined;
       try {
         h = cfg.headers(value);
       } catch (e) {
         throw new KafkaSerializationError(topic, 'headers', e);
       }
-      if (h !== undefined) {
-        const m = new Map<Buffer, Buffer>();
-        for (const [k, v] of Array.isArray(h) ? (h as ReadonlyArray<readonly [string, string | Buffer]>) : Object.entries(h)) m.set(Buffer.from(k), toBuffer(v));
-        msg.headers = m;
-      }
     }
-    if (cfg.partitioner !== undefined) msg.partition = cfg.partitioner(key, value) & 0x7fffffff;
-    const given = cfg.timestamp !== undefined ? cfg.timestamp(value, ctx) : ctx.timestamp();
+    const key = k === null ? null : toBuffer(k);
+    const partition = cfg.partitioner !== undefined ? cfg.partitioner(key, value) : undefined;
+    this.#enqueue(topic, v, key, h, partition, cfg.timestamp !== undefined ? cfg.timestamp(value, ctx) : ctx.timestamp());
+  }
+
+  /** A record made whole by a KafkaRecordSerializationSchema (null: nothing to write). */
+  #writeRecord(schema: KafkaRecordSerializationSchema<T>, value: T, ctx: SinkWriterContext): void {
+    let r: KafkaProducerRecord | null;
+    try {
+      r = schema.serialize(value, this.#sinkContext, ctx.timestamp());
+    } catch (e) {
+      throw new KafkaSerializationError(this.#cfg.fixedTopic ?? '(from the record serializer)', 'record', e);
+    }
+    if (r === null || r === undefined) return;
+    if (typeof r.topic !== 'string' || r.topic === '') throw new KafkaSerializationError('(none)', 'topic', new Error('the record serializer returned a record without a topic'));
+    const key = r.key === null || r.key === undefined ? null : toBuffer(r.key);
+    this.#enqueue(r.topic, r.value, key, r.headers, r.partition, r.timestamp ?? ctx.timestamp());
+  }
+
+  #enqueue(topic: string, v: Buffer | string | null | undefined, key: Buffer | null, h: KafkaHeaders | undefined, partition: number | undefined, given: number | undefined): void {
+    const cfg = this.#cfg;
+    const msg: Msg = { topic, ...(v !== null && v !== undefined && { value: toBuffer(v) }) };
+    const size = 64 + (msg.value?.length ?? 0) + (key?.length ?? 0);
+    if (key !== null) msg.key = key;
+    if (h !== undefined) {
+      const m = new Map<Buffer, Buffer>();
+      for (const [k, hv] of Array.isArray(h) ? (h as ReadonlyArray<readonly [string, string | Buffer]>) : Object.entries(h)) m.set(Buffer.from(k), toBuffer(hv));
+      msg.headers = m;
+    }
+    if (partition !== undefined) msg.partition = partition & 0x7fffffff;
     const ts = given !== undefined && Number.isFinite(given) && given >= 0 ? Math.floor(given) : Date.now();
     msg.timestamp = BigInt(ts);
     // @platformatic/kafka 2.x mis-encodes timestamp deltas beyond ±2^31 ms inside a batch: such a

@@ -40,6 +40,9 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
   #membership: GroupMembership | undefined;
   readonly #revokedSplits: string[] = [];
   #deser!: DeserializationErrorHandler;
+  /** What a record deserializer collected for the current record (emitted after it returned). */
+  readonly #many: T[] = [];
+  readonly #collectMany = { collect: (v: T): void => void this.#many.push(v) };
   #loop!: FetchLoop;
   #loopDone: Promise<void> = Promise.resolve();
   #error: Error | undefined;
@@ -281,16 +284,23 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
         const headers = r.headers.length === 0 ? NO_HEADERS : r.headers.map(([k, v]) => [k === null ? '' : k.toString('utf8'), v] as const);
         const rec = { topic: ps.topic, partition: ps.partition, offset, timestamp, key: r.key as unknown as K, keyBytes: r.key, headers };
         let value: T | null | undefined;
+        const many = this.#many;
         try {
-          if (cfg.key !== undefined) rec.key = cfg.key.deserialize(r.key, rec as KafkaConsumerRecord<Buffer | null>);
-          value = cfg.value.deserialize(r.value, rec as KafkaConsumerRecord<K>);
+          if (cfg.records !== undefined) {
+            many.length = 0;
+            cfg.records.deserialize({ ...(rec as KafkaConsumerRecord<Buffer | null>), value: r.value }, this.#collectMany);
+          } else {
+            if (cfg.key !== undefined) rec.key = cfg.key.deserialize(r.key, rec as KafkaConsumerRecord<Buffer | null>);
+            value = cfg.value.deserialize(r.value, rec as KafkaConsumerRecord<K>);
+          }
         } catch (e) {
           this.#deser.handle({ topic: ps.topic, partition: ps.partition, offset, timestamp, key: r.key, value: r.value, headers }, e);
           ps.position = offset + 1n;
           continue;
         }
         ps.position = offset + 1n;
-        if (value !== null && value !== undefined) out!.collect(value, timestamp);
+        if (cfg.records !== undefined) for (const v of many) out!.collect(v, timestamp);
+        else if (value !== null && value !== undefined) out!.collect(value, timestamp);
       }
       if (this.#ri >= records.length) {
         const next = batch.firstOffset + BigInt(batch.lastOffsetDelta) + 1n;
