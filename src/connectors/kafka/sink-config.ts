@@ -3,6 +3,7 @@ import { KafkaConfigError } from './errors.ts';
 import { COMMON_PROPERTIES, parseBootstrap, parseProperties, pick, type KafkaProperties, type PropertyValue } from './properties.ts';
 import type { KafkaHeaders } from './record.ts';
 import { toSerializer, type SerializerLike } from './serialization.ts';
+import { SOURCE_PROPERTIES } from './source-config.ts';
 import { recordSerializerParts, type KafkaRecordSerializationSchema } from './record-serialization.ts';
 
 /**
@@ -53,7 +54,7 @@ export interface KafkaSinkOptions<T> {
   properties?: KafkaProperties;
 }
 
-const SINK_PROPERTIES = {
+export const SINK_PROPERTIES = {
   ...COMMON_PROPERTIES,
   acks: ['all', '-1', '0', '1'],
   'compression.type': ['none', 'gzip', 'snappy', 'lz4', 'zstd'],
@@ -104,7 +105,7 @@ export function defaultSerialize(v: unknown): Buffer | string | null {
 
 export function resolveSinkConfig<T>(o: KafkaSinkOptions<T>): SinkConfig<T> {
   if (o === null || typeof o !== 'object') throw new KafkaConfigError(`${WHAT} needs an options object, e.g. { bootstrapServers: 'localhost:9092', topic: 'output' }`);
-  const props = parseProperties(WHAT, o.properties, SINK_PROPERTIES);
+  const props = parseProperties(WHAT, o.properties, SINK_PROPERTIES, { kind: 'consumers', names: SOURCE_PROPERTIES });
   const bootstrap = parseBootstrap(WHAT, pick(WHAT, typeof o.bootstrapServers === 'string' ? o.bootstrapServers : o.bootstrapServers?.join(','), 'bootstrapServers', props, 'bootstrap.servers'));
   let topic: (value: T) => string;
   let fixed: string | undefined;

@@ -1,6 +1,7 @@
 import type { DeserializerLike, KeyDeserializationSchema, DeserializationSchema } from './serialization.ts';
 import { toDeserializer } from './serialization.ts';
 import type { KafkaRecordDeserializationSchema } from './record-deserialization.ts';
+import { SINK_PROPERTIES } from './sink-config.ts';
 import { KafkaConfigError } from './errors.ts';
 import { COMMON_PROPERTIES, parseBootstrap, parseProperties, pick, type KafkaProperties, type PropertyValue } from './properties.ts';
 
@@ -80,7 +81,7 @@ export interface KafkaSourceOptions<T, K = Buffer | null> {
   properties?: KafkaProperties;
 }
 
-const SOURCE_PROPERTIES = {
+export const SOURCE_PROPERTIES = {
   ...COMMON_PROPERTIES,
   'group.id': 'string',
   'auto.offset.reset': ['earliest', 'latest', 'none'],
@@ -126,7 +127,7 @@ const WHAT = 'KafkaSource';
 /** Checks the options (fail fast, before the job runs). */
 export function resolveSourceConfig<T, K>(o: KafkaSourceOptions<T, K>): SourceConfig<T, K> {
   if (o === null || typeof o !== 'object') throw new KafkaConfigError(`${WHAT} needs an options object, e.g. { bootstrapServers: 'localhost:9092', topics: ['test'] }`);
-  const props = parseProperties(WHAT, o.properties, SOURCE_PROPERTIES);
+  const props = parseProperties(WHAT, o.properties, SOURCE_PROPERTIES, { kind: 'producers', names: SINK_PROPERTIES });
   const bootstrap = parseBootstrap(WHAT, pick(WHAT, typeof o.bootstrapServers === 'string' ? o.bootstrapServers : o.bootstrapServers?.join(','), 'bootstrapServers', props, 'bootstrap.servers'));
   if ((o.topics === undefined) === (o.topicPattern === undefined)) throw new KafkaConfigError(`${WHAT}: set exactly one of topics (a list of names) and topicPattern (a RegExp)`);
   if (o.topics !== undefined) {
