@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { startBroker } from '../broker/index.ts';
 import type { FlushPolicy } from '../broker/log/flush-policy.ts';
+import { exitWhenDrained } from './exit.ts';
 import { intOption } from './option-parsers.ts';
 
 /** Parses `--flush os|every-produce|group-commit[:MS]`. */
@@ -46,10 +47,10 @@ export function registerBrokerCommand(program: Command): void {
       const stop = (signal: string) => {
         process.stdout.write(`${signal}: stopping broker\n`);
         broker.close().then(
-          () => process.exit(0),
+          () => exitWhenDrained(0),
           (err) => {
-            process.stderr.write(`error while stopping: ${err}\n`);
-            process.exit(1);
+            process.stderr.write(`sluice: error while stopping the broker: ${err}\n`);
+            return exitWhenDrained(1);
           },
         );
       };

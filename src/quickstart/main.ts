@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Admin, Consumer, Producer, stringDeserializers, stringSerializers } from '@platformatic/kafka';
 import { startBroker, type RunningBroker } from '../broker/index.ts';
+import { logger } from '../util/logger.ts';
 import { upperCaseJob } from './upper-case-job.ts';
 
 const COUNT = 10;
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
   let bootstrap = process.env.SLUICE_BOOTSTRAP;
   if (!bootstrap) {
     dataDir = mkdtempSync(join(tmpdir(), 'sluice-quickstart-'));
-    broker = await startBroker({ port: 0, host: '127.0.0.1', dataDir, logger: (await import('pino')).pino({ level: 'warn' }) });
+    broker = await startBroker({ port: 0, host: '127.0.0.1', dataDir, logger: logger.child({}, { level: process.env.SLUICE_LOG_LEVEL ?? 'warn' }) });
     bootstrap = broker.bootstrap;
     console.log(`Started the embedded Kafka-compatible broker on ${bootstrap} (data in ${dataDir})`);
   } else console.log(`Using the Kafka at ${bootstrap} (SLUICE_BOOTSTRAP)`);

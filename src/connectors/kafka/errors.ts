@@ -53,6 +53,8 @@ export class KafkaSerializationError extends SluiceError {
  * or fetch failed after the client's retries. `cause` is the client's error.
  */
 export class KafkaConnectorError extends SluiceError {
+  /** The bootstrap servers the connector could not reach (`SLUICE_KAFKA_UNREACHABLE`). */
+  readonly bootstrap: string | undefined;
   /**
    * The client's error text is appended to `message` unless `causeInMessage` is false (when the
    * message already says everything the cause would repeat); `cause` keeps it either way.
@@ -61,9 +63,10 @@ export class KafkaConnectorError extends SluiceError {
     code: 'SLUICE_KAFKA_UNREACHABLE' | 'SLUICE_KAFKA_UNKNOWN_TOPIC' | 'SLUICE_KAFKA_SOURCE' | 'SLUICE_KAFKA_SINK',
     message: string,
     cause?: unknown,
-    { causeInMessage = true }: { causeInMessage?: boolean } = {},
+    { causeInMessage = true, bootstrap }: { causeInMessage?: boolean; bootstrap?: string } = {},
   ) {
     super(code, cause === undefined || !causeInMessage ? message : `${message}: ${errorText(cause)}`, cause === undefined ? undefined : { cause });
+    this.bootstrap = bootstrap;
   }
 }
 

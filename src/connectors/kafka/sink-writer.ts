@@ -3,6 +3,7 @@ import type { SinkInitContext, SinkWriter, SinkWriterContext } from '../../api/s
 import { KafkaConnectorError, KafkaSerializationError, isUnknownTopic } from './errors.ts';
 import { positiveMurmur2 } from './partitioner.ts';
 import type { ClientConnectionOptions } from './properties.ts';
+import { firstContact } from './reachability.ts';
 import type { KafkaHeaders } from './record.ts';
 import type { KafkaProducerRecord, KafkaRecordSerializationSchema, KafkaSinkContext } from './record-serialization.ts';
 import type { SinkConfig } from './sink-config.ts';
@@ -54,12 +55,13 @@ export class KafkaSinkWriter<T> implements SinkWriter<T> {
    */
   async init(): Promise<void> {
     const topic = this.#cfg.fixedTopic;
+    await firstContact(this.#producer, this.#cfg.bootstrap, 'KafkaSink');
     try {
       await this.#producer.metadata({ topics: topic !== undefined ? [topic] : [], autocreateTopics: this.#cfg.autoCreateTopics });
     } catch (e) {
       await this.#producer.close().catch(() => {});
       if (topic !== undefined && isUnknownTopic(e)) throw this.#unknownTopic(topic, e);
-      throw new KafkaConnectorError('SLUICE_KAFKA_UNREACHABLE', `KafkaSink cannot reach Kafka at ${this.#cfg.bootstrap.join(',')}; is it running?`, e);
+      throw new KafkaConnectorError('SLUICE_KAFKA_SINK', `KafkaSink cannot start writing to ${topic ?? 'Kafka'}`, e);
     }
   }
 

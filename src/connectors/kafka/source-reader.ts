@@ -4,6 +4,7 @@ import { logger } from '../../util/logger.ts';
 import { subtaskForPartition } from './assignment.ts';
 import { DeserializationErrorHandler } from './deserialization-errors.ts';
 import { KafkaConnectorError, errorText, isUnknownTopic } from './errors.ts';
+import { firstContact } from './reachability.ts';
 import { FetchLoop, type FetchedChunk, type PartitionState } from './fetch-loop.ts';
 import { GroupMembership } from './group-membership.ts';
 import { resetOffset, resolveStartingOffsets, resolveStoppingOffsets, tpKey, type TopicPartition } from './offsets.ts';
@@ -88,6 +89,7 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
       onError: (e) => this.#fail(e),
     });
     try {
+      await firstContact(this.#consumer, cfg.bootstrap, 'KafkaSource');
       if (cfg.group !== undefined) {
         this.#membership = new GroupMembership(this.#consumer, (owned) => this.#reconcile(owned), (e) => this.#fail(e instanceof Error ? e : new Error(String(e))));
         await this.#membership.join(await this.#partitionCounts());
@@ -96,7 +98,7 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
       await this.close();
       if (e instanceof KafkaConnectorError) throw e;
       if (/connect|ECONNREFUSED|ETIMEDOUT|ENOTFOUND/i.test(errorText(e))) {
-        throw new KafkaConnectorError('SLUICE_KAFKA_UNREACHABLE', `KafkaSource cannot read from ${cfg.bootstrap.join(',')}; is Kafka running there?`, e);
+        throw new KafkaConnectorError('SLUICE_KAFKA_UNREACHABLE', `KafkaSource cannot read from ${cfg.bootstrap.join(',')}; is Kafka running there?`, e, { bootstrap: cfg.bootstrap.join(',') });
       }
       throw new KafkaConnectorError('SLUICE_KAFKA_SOURCE', `KafkaSource could not start reading ${cfg.topics?.join(', ') ?? String(cfg.pattern)}`, e);
     }

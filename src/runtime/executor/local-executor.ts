@@ -16,7 +16,8 @@ import { subtaskForKey } from '../partitioning/key-partitioner.ts';
 import { wireOutputs } from './wiring.ts';
 import { SourceTask } from './source-task.ts';
 import { SinkOperator } from '../operators/sink-operator.ts';
-import type { JobClient, JobExecutionResult, JobSnapshot, JobStatus } from './job-client.ts';
+import type { JobClient, JobExecutionResult, JobMetrics, JobSnapshot, JobStatus } from './job-client.ts';
+import { jobRunningChannel, type JobRunningEvent } from './job-events.ts';
 
 /** A clock that tells listeners when it moves (the testing module's manual clock). */
 export interface ObservableClock extends Clock {
@@ -178,6 +179,11 @@ export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClie
     }
   };
 
+  const metrics = (): JobMetrics => ({
+    sources: sourceTasks.map(({ v, task }, i) => ({ uid: v.uid, subtaskIndex: sourceTasks.slice(0, i).filter((s) => s.v === v).length, recordsOut: task.records, ended: task.ended })),
+    operators: [...operators.values()].flatMap((list) => list.map((op) => op.metrics())),
+  });
+
   const run = async (): Promise<JobExecutionResult> => {
     const started = opts.clock.now();
     const topo = graph.vertices;
@@ -196,6 +202,7 @@ export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClie
       for (const list of operators.values()) for (const op of list) await Promise.resolve().then(() => op.close()).catch(() => {});
       throw e instanceof SluiceError ? e : new SourceFailedError(sourceTasks.at(-1)?.v.name ?? 'source', sourceTasks.at(-1)?.v.uid ?? '?', 0, e);
     }
+    if (jobRunningChannel.hasSubscribers) jobRunningChannel.publish({ graph, mode: opts.mode, result, metrics } satisfies JobRunningEvent);
     const interval = opts.autoWatermarkInterval;
     if (opts.mode === 'streaming' && typeof interval === 'number' && interval > 0) {
       pts.scheduleAtFixedRate(interval, () => {
@@ -323,10 +330,7 @@ export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClie
     jobName: graph.jobName,
     result,
     getJobStatus: () => status,
-    getMetrics: () => ({
-      sources: sourceTasks.map(({ v, task }, i) => ({ uid: v.uid, subtaskIndex: sourceTasks.slice(0, i).filter((s) => s.v === v).length, recordsOut: task.records, ended: task.ended })),
-      operators: [...operators.values()].flatMap((list) => list.map((op) => op.metrics())),
-    }),
+    getMetrics: metrics,
     cancel: () => {
       cancelled = true;
       signal();
