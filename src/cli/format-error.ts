@@ -35,8 +35,10 @@ function describeLeaf(leaf: Error & ErrorLike): string {
     const server = typeof leaf.serverErrorMessage === 'string' && leaf.serverErrorMessage ? leaf.serverErrorMessage : leaf.message;
     return typeof leaf.apiId === 'string' ? `${server.replace(/\.$/, '')} (${leaf.apiId})` : server;
   }
-  const cause = isError(leaf.cause) ? leaf.cause.message.split('\n')[0]! : '';
   const own = leaf.message.split('\n')[0]!.replace(/\.$/, '');
+  // Sluice's own errors say all they mean to; their cause is for --verbose.
+  if (typeof leaf.code === 'string' && leaf.code.startsWith('SLUICE_')) return own;
+  const cause = isError(leaf.cause) ? leaf.cause.message.split('\n')[0]! : '';
   return cause && !own.includes(cause) ? `${own}: ${cause}` : own;
 }
 

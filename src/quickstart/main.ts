@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Admin, Consumer, Producer, stringDeserializers, stringSerializers } from '@platformatic/kafka';
 import { startBroker, type RunningBroker } from '../broker/index.ts';
+import { exitWhenDrained } from '../cli/exit.ts';
 import { logger } from '../util/logger.ts';
 import { upperCaseJob } from './upper-case-job.ts';
 
@@ -98,12 +99,13 @@ async function main(): Promise<void> {
       'Try next:',
       '  npx sluice broker --data-dir ./data                  # the broker on its own, on localhost:9092',
       '  npx sluice run examples/upper-case/job.ts            # the same job as a file (see examples/README.md)',
+      '  npx sluice run examples/pyflink-tutorial/job.ts      # the PyFlink + Kafka tutorial, translated',
       '  SLUICE_BOOTSTRAP=your-kafka:9092 npm start           # the same pipeline against any Kafka',
     ].join('\n'),
   );
 }
 
-main().catch((err: unknown) => {
+main().catch(async (err: unknown) => {
   console.error(`quickstart failed: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
+  await exitWhenDrained(1);
 });

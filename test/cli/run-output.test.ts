@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { startTestBroker } from '../helpers/broker.ts';
 import { tempDir } from '../helpers/tmp-dir.ts';
 import { CLI, collect, runCli, spawnCli } from './run-cli.ts';
 
@@ -143,5 +144,16 @@ test('a Kafka that accepts connections but never answers: sluice run fails with 
     const run = await runCli(['--bootstrap', `127.0.0.1:${port}`, 'run', job], { env, timeoutMs: 60_000 });
     assert.equal(run.code, 1);
     assert.equal(run.stderr, expected, job);
+  }
+});
+
+test("a job's missing input topic is one line that says it once", { timeout: 120_000 }, async () => {
+  const broker = await startTestBroker();
+  try {
+    const r = await runCli(['--bootstrap', broker.bootstrap, 'run', 'examples/read-to-end/job.ts', 'no-such-topic']);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, "sluice: KafkaSource: topic 'no-such-topic' does not exist; create it first (sluice topics create no-such-topic --partitions N)\n");
+  } finally {
+    await broker.stop();
   }
 });

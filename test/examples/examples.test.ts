@@ -117,3 +117,18 @@ test('examples/read-to-end: a bounded job reads a topic to its end and finishes'
   assert.deepEqual(counts, { to: 2, be: 2, or: 1, not: 1, that: 1, is: 1, the: 1, question: 1 });
   assert.match(out, /read 2 records from words; done/);
 });
+
+test('the example consumer waits for a missing topic (a cluster that does not create topics) instead of dying', { timeout: 120_000 }, async () => {
+  const strict = await startTestBroker({ autoCreateTopics: false });
+  const consumer = spawnNode(['examples/upper-case/consumer.ts', '1'], { SLUICE_BOOTSTRAP: strict.bootstrap });
+  try {
+    await waitFor(consumer, consumer.stderr, /waiting for topic output to be created/, 'the consumer');
+    await createTopics(strict.bootstrap, { output: 1 });
+    await produce(strict.bootstrap, 'output', [{ value: 'HELLO' }]);
+    assert.equal(await finished(consumer, 'consumer'), 'HELLO\n');
+    assert.equal(consumer.stderr(), 'consumer: waiting for topic output to be created…\n');
+  } finally {
+    await kill(consumer);
+    await strict.stop();
+  }
+});
