@@ -1,6 +1,6 @@
 import { KafkaConfigError } from './errors.ts';
 import { KafkaSink } from './kafka-sink.ts';
-import type { PropertiesLike } from './kafka-source-builder.ts';
+import { propertyEntries, type PropertiesLike } from './kafka-source-builder.ts';
 import type { KafkaRecordSerializationSchema } from './record-serialization.ts';
 import { DeliveryGuarantee } from './sink-config.ts';
 
@@ -60,8 +60,7 @@ export class KafkaSinkBuilder<T> {
   }
   /** Several Kafka producer properties (an object or a Map), as Flink's `setKafkaProducerConfig`. */
   setKafkaProducerConfig(properties: PropertiesLike): this {
-    const entries = properties instanceof Map ? [...properties] : Object.entries(properties ?? {});
-    for (const [k, v] of entries) this.setProperty(k, v);
+    for (const [k, v] of propertyEntries(properties)) this.setProperty(k, v);
     return this;
   }
 

@@ -12,6 +12,11 @@ const WHAT = 'KafkaSource.builder()';
 /** Kafka properties as an object or a Map (Java's `Properties`). */
 export type PropertiesLike = KafkaProperties | ReadonlyMap<string, string | number | boolean>;
 
+/** @internal the name/value pairs of properties given either way. */
+export function propertyEntries(properties: PropertiesLike): Array<[string, string | number | boolean]> {
+  return properties instanceof Map ? [...properties] : Object.entries(properties ?? {});
+}
+
 /** A source that stops at given offsets but counts as unbounded (streaming), as Flink's `setUnbounded`. */
 function stoppingUnbounded<T>(options: KafkaSourceOptions<T>): KafkaSource<T> {
   // Declared here, not at module level: kafka-source.ts imports this module for KafkaSource.builder().
@@ -114,8 +119,7 @@ export class KafkaSourceBuilder<T> {
   }
   /** Several Kafka consumer properties (an object or a Map). */
   setProperties(properties: PropertiesLike): this {
-    const entries = properties instanceof Map ? [...properties] : Object.entries(properties ?? {});
-    for (const [k, v] of entries) this.setProperty(k, v);
+    for (const [k, v] of propertyEntries(properties)) this.setProperty(k, v);
     return this;
   }
 
