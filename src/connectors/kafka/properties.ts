@@ -60,6 +60,7 @@ export function parseProperties(
   what: string,
   properties: KafkaProperties | undefined,
   known: Record<string, PropertyKind>,
+  otherClient?: { readonly kind: 'consumers' | 'producers'; readonly names: Record<string, PropertyKind> },
 ): Map<string, PropertyValue> {
   const out = new Map<string, PropertyValue>();
   if (properties === undefined) return out;
@@ -71,6 +72,11 @@ export function parseProperties(
     if (kind === undefined) {
       if (IGNORED_PROPERTIES.has(name)) {
         logger.warn({ property: name }, `${what}: Kafka property '${name}' does not apply to Sluice and is ignored`);
+        continue;
+      }
+      // One config shared by consumer and producer (as Kafka's clients allow, with a warning).
+      if (otherClient !== undefined && otherClient.names[name] !== undefined) {
+        logger.warn({ property: name }, `${what}: Kafka property '${name}' is for ${otherClient.kind} and is ignored`);
         continue;
       }
       const hint = closest(name, Object.keys(known));

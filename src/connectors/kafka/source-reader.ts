@@ -3,7 +3,8 @@ import { InputStatus, type ReaderOutput, type SourceOutput, type SourceReader, t
 import { logger } from '../../util/logger.ts';
 import { subtaskForPartition } from './assignment.ts';
 import { DeserializationErrorHandler } from './deserialization-errors.ts';
-import { KafkaConnectorError, errorText } from './errors.ts';
+import { KafkaConnectorError, errorText, isUnknownTopic } from './errors.ts';
+import { firstContact } from './reachability.ts';
 import { FetchLoop, type FetchedChunk, type PartitionState } from './fetch-loop.ts';
 import { GroupMembership } from './group-membership.ts';
 import { resetOffset, resolveStartingOffsets, resolveStoppingOffsets, tpKey, type TopicPartition } from './offsets.ts';
@@ -40,6 +41,9 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
   #membership: GroupMembership | undefined;
   readonly #revokedSplits: string[] = [];
   #deser!: DeserializationErrorHandler;
+  /** What a record deserializer collected for the current record (emitted after it returned). */
+  readonly #many: T[] = [];
+  readonly #collectMany = { collect: (v: T): void => void this.#many.push(v) };
   #loop!: FetchLoop;
   #loopDone: Promise<void> = Promise.resolve();
   #error: Error | undefined;
@@ -88,6 +92,7 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
       onError: (e) => this.#fail(e),
     });
     try {
+      await firstContact(this.#consumer, cfg.bootstrap, 'KafkaSource');
       if (cfg.group !== undefined) {
         this.#membership = new GroupMembership(this.#consumer, (owned) => this.#reconcile(owned), (e) => this.#fail(e instanceof Error ? e : new Error(String(e))));
         await this.#membership.join(await this.#partitionCounts());
@@ -96,7 +101,7 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
       await this.close();
       if (e instanceof KafkaConnectorError) throw e;
       if (/connect|ECONNREFUSED|ETIMEDOUT|ENOTFOUND/i.test(errorText(e))) {
-        throw new KafkaConnectorError('SLUICE_KAFKA_UNREACHABLE', `KafkaSource cannot read from ${cfg.bootstrap.join(',')}; is Kafka running there?`, e);
+        throw new KafkaConnectorError('SLUICE_KAFKA_UNREACHABLE', `KafkaSource cannot read from ${cfg.bootstrap.join(',')}; is Kafka running there?`, e, { bootstrap: cfg.bootstrap.join(',') });
       }
       throw new KafkaConnectorError('SLUICE_KAFKA_SOURCE', `KafkaSource could not start reading ${cfg.topics?.join(', ') ?? String(cfg.pattern)}`, e);
     }
@@ -131,8 +136,16 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
     try {
       md = await this.#consumer.metadata({ topics: [...topics], forceUpdate: true });
     } catch (e) {
-      const missing = /UNKNOWN_TOPIC|unknown topic/i.test(`${(e as Error).message} ${errorText(e)}`);
-      if (missing) throw new KafkaConnectorError('SLUICE_KAFKA_UNKNOWN_TOPIC', `KafkaSource: topic(s) ${topics.join(', ')} do not all exist; create them first (sluice topics create NAME --partitions N)`, e);
+      if (isUnknownTopic(e)) {
+        const named = /Unknown topic ([\w.-]+?)\.?(?:\s|\)|$)/.exec(errorText(e))?.[1];
+        const which = named !== undefined && topics.includes(named) ? [named] : topics;
+        throw new KafkaConnectorError(
+          'SLUICE_KAFKA_UNKNOWN_TOPIC',
+          `KafkaSource: ${which.length === 1 ? `topic '${which[0]}' does not exist` : `topics ${which.map((t) => `'${t}'`).join(', ')} do not all exist`}; create ${which.length === 1 ? 'it' : 'them'} first (sluice topics create ${which.length === 1 ? which[0] : 'NAME'} --partitions N)`,
+          e,
+          { causeInMessage: false },
+        );
+      }
       throw e;
     }
     const counts = new Map<string, number>();
@@ -299,16 +312,23 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
         const headers = r.headers.length === 0 ? NO_HEADERS : r.headers.map(([k, v]) => [k === null ? '' : k.toString('utf8'), v] as const);
         const rec = { topic: ps.topic, partition: ps.partition, offset, timestamp, key: r.key as unknown as K, keyBytes: r.key, headers };
         let value: T | null | undefined;
+        const many = this.#many;
         try {
-          if (cfg.key !== undefined) rec.key = cfg.key.deserialize(r.key, rec as KafkaConsumerRecord<Buffer | null>);
-          value = cfg.value.deserialize(r.value, rec as KafkaConsumerRecord<K>);
+          if (cfg.records !== undefined) {
+            many.length = 0;
+            cfg.records.deserialize({ ...(rec as KafkaConsumerRecord<Buffer | null>), value: r.value }, this.#collectMany);
+          } else {
+            if (cfg.key !== undefined) rec.key = cfg.key.deserialize(r.key, rec as KafkaConsumerRecord<Buffer | null>);
+            value = cfg.value.deserialize(r.value, rec as KafkaConsumerRecord<K>);
+          }
         } catch (e) {
           this.#deser.handle({ topic: ps.topic, partition: ps.partition, offset, timestamp, key: r.key, value: r.value, headers }, e);
           ps.position = offset + 1n;
           continue;
         }
         ps.position = offset + 1n;
-        if (value !== null && value !== undefined) out!.collect(value, timestamp);
+        if (cfg.records !== undefined) for (const v of many) out!.collect(v, timestamp);
+        else if (value !== null && value !== undefined) out!.collect(value, timestamp);
       }
       if (chunk.ri >= records.length) {
         const next = batch.firstOffset + BigInt(batch.lastOffsetDelta) + 1n;

@@ -20,8 +20,9 @@ import type { CheckpointSettings } from '../../api/checkpoint-config.ts';
 import type { GlobalJobParameters } from '../../api/execution-config.ts';
 import { wireOutputs } from './wiring.ts';
 import { SourceTask } from './source-task.ts';
-import type { JobClient, JobExecutionResult, JobSnapshot, JobStatus } from './job-client.ts';
+import type { JobClient, JobExecutionResult, JobMetrics, JobSnapshot, JobStatus } from './job-client.ts';
 import { BatchStages } from './batch/batch-stages.ts';
+import { jobRunningChannel, type JobRunningEvent } from './job-events.ts';
 
 /** A clock that tells listeners when it moves (the testing module's manual clock). */
 export interface ObservableClock extends Clock {
@@ -187,6 +188,12 @@ export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClie
     }
   };
 
+  const metrics = (): JobMetrics => ({
+    sources: sourceTasks.map(({ v, task }, i) => ({ uid: v.uid, subtaskIndex: sourceTasks.slice(0, i).filter((s) => s.v === v).length, recordsOut: task.records, ended: task.ended })),
+    operators: [...operators.values()].flatMap((list) => list.map((op) => op.metrics())),
+    userMetrics: services.metrics!.read(),
+  });
+
   const run = async (): Promise<JobExecutionResult> => {
     const started = opts.clock.now();
     const topo = graph.vertices;
@@ -205,6 +212,7 @@ export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClie
       for (const list of operators.values()) for (const op of list) await Promise.resolve().then(() => op.close()).catch(() => {});
       throw e instanceof SluiceError ? e : new SourceFailedError(sourceTasks.at(-1)?.v.name ?? 'source', sourceTasks.at(-1)?.v.uid ?? '?', 0, e);
     }
+    if (jobRunningChannel.hasSubscribers) jobRunningChannel.publish({ graph, mode: opts.mode, result, metrics } satisfies JobRunningEvent);
     const interval = opts.autoWatermarkInterval;
     if (opts.mode === 'streaming' && typeof interval === 'number' && interval > 0) {
       pts.scheduleAtFixedRate(interval, () => {
@@ -356,11 +364,7 @@ export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClie
     jobName: graph.jobName,
     result,
     getJobStatus: () => status,
-    getMetrics: () => ({
-      sources: sourceTasks.map(({ v, task }, i) => ({ uid: v.uid, subtaskIndex: sourceTasks.slice(0, i).filter((s) => s.v === v).length, recordsOut: task.records, ended: task.ended })),
-      operators: [...operators.values()].flatMap((list) => list.map((op) => op.metrics())),
-      userMetrics: services.metrics!.read(),
-    }),
+    getMetrics: metrics,
     cancel: () => {
       cancelled = true;
       signal();
