@@ -1,5 +1,7 @@
 // Public API of the `sluice` package.
-export { SluiceError } from './errors.ts';
+export { SluiceError } from './core/errors/sluice-error.ts';
+export { SluiceErrorCodes } from './core/errors/codes.ts';
+export type { SluiceErrorCode } from './core/errors/codes.ts';
 
 // Environment and streams
 export { StreamExecutionEnvironment, RuntimeExecutionMode } from './api/environment.ts';
@@ -138,7 +140,7 @@ export type { KeyedStateBackend, KeyedStateSnapshot, StateChange, StateBackend }
 export { HeapKeyedStateBackend, HashMapStateBackend } from './state/heap/heap-backend.ts';
 export { LmdbStateBackend } from './state/lmdb/lmdb-backend.ts';
 export type { LmdbStateBackendOptions } from './state/lmdb/lmdb-backend.ts';
-export { StateAccessError } from './state/errors.ts';
+export { StateAccessError } from './core/errors/state-errors.ts';
 
 // Runtime surface
 export {
@@ -152,7 +154,7 @@ export {
   KeyPartitioningError,
   UnsupportedSettingError,
   CheckpointFailedError,
-} from './runtime/errors.ts';
+} from './core/errors/job-errors.ts';
 export type { JobClient, JobExecutionResult, JobSnapshot, JobStatus, JobMetrics } from './runtime/executor/job-client.ts';
 export {
   subtaskForKey,

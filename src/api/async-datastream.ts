@@ -1,4 +1,4 @@
-import { JobConfigurationError } from '../runtime/errors.ts';
+import { JobConfigurationError } from '../core/errors/job-errors.ts';
 import { AsyncWaitOperator, type AsyncFunctionShape } from '../runtime/operators/async-wait.ts';
 import type { DataStream } from './datastream.ts';
 import { copyFunction } from './functions/normalize.ts';

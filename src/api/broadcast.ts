@@ -1,4 +1,4 @@
-import { JobConfigurationError } from '../runtime/errors.ts';
+import { JobConfigurationError } from '../core/errors/job-errors.ts';
 import type { TwoInputTransformation } from '../runtime/graph/transformations.ts';
 import { BroadcastProcessOperator, type BroadcastFunctionShape } from '../runtime/operators/broadcast-process.ts';
 import type { TwoInputOperator } from '../runtime/operators/operator.ts';

@@ -1,4 +1,4 @@
-import { JobConfigurationError, UnsupportedSettingError } from '../runtime/errors.ts';
+import { JobConfigurationError, UnsupportedSettingError } from '../core/errors/job-errors.ts';
 
 /**
  * The guarantee of checkpoints (Flink's `CheckpointingMode`); only AT_LEAST_ONCE is accepted today.

@@ -1,4 +1,4 @@
-import { JobConfigurationError } from '../runtime/errors.ts';
+import { JobConfigurationError } from '../core/errors/job-errors.ts';
 import type { TwoInputTransformation } from '../runtime/graph/transformations.ts';
 import { CoProcessOperator } from '../runtime/operators/co-process.ts';
 import type { TwoInputOperator } from '../runtime/operators/operator.ts';

@@ -1,4 +1,4 @@
-import { JobConfigurationError } from '../runtime/errors.ts';
+import { JobConfigurationError } from '../core/errors/job-errors.ts';
 import type { OneInputTransformation, Partitioning, Transformation } from '../runtime/graph/transformations.ts';
 import { FilterOperator, FlatMapOperator, MapOperator, ProcessOperator } from '../runtime/operators/basic-operators.ts';
 import type { OneInputOperator } from '../runtime/operators/operator.ts';

@@ -2,7 +2,7 @@ import type { Clock } from '../util/clock.ts';
 import type { StateBackend } from '../state/backend.ts';
 import { systemClock } from '../util/clock.ts';
 import { WatermarkStrategy } from '../time/watermark-strategy.ts';
-import { JobConfigurationError } from '../runtime/errors.ts';
+import { JobConfigurationError } from '../core/errors/job-errors.ts';
 import { compileJobGraph, describeJobGraph, type JobGraph } from '../runtime/graph/job-graph.ts';
 import { executionPlanOf, type ExecutionPlan } from '../runtime/graph/execution-plan.ts';
 import type { Transformation } from '../runtime/graph/transformations.ts';

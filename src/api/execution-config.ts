@@ -1,4 +1,4 @@
-import { JobConfigurationError, UnsupportedSettingError } from '../runtime/errors.ts';
+import { JobConfigurationError, UnsupportedSettingError } from '../core/errors/job-errors.ts';
 import type { WatermarkInterval } from '../runtime/operators/timestamps-watermarks.ts';
 
 /** Read by every user function through `RuntimeContext.getGlobalJobParameters()`. */

@@ -1,4 +1,4 @@
-import { JobConfigurationError } from '../runtime/errors.ts';
+import { JobConfigurationError } from '../core/errors/job-errors.ts';
 import { MapStateDescriptor } from '../state/descriptors.ts';
 import type { MapState } from '../state/state.ts';
 import type { DataStream } from './datastream.ts';

@@ -1,4 +1,4 @@
-import { JobConfigurationError } from '../runtime/errors.ts';
+import { JobConfigurationError } from '../core/errors/job-errors.ts';
 import { KeyedAggregateOperator, KeyedProcessOperator, KeyedReduceOperator } from '../runtime/operators/keyed-operators.ts';
 import type { AggregateFunction, ReduceFunction } from '../state/descriptors.ts';
 import { DataStream } from './datastream.ts';

@@ -1,4 +1,4 @@
-import { JobConfigurationError } from '../runtime/errors.ts';
+import { JobConfigurationError } from '../core/errors/job-errors.ts';
 import { WindowOperator, type WindowContents } from '../runtime/operators/window/window-operator.ts';
 import type { AggregateFunction, ReduceFunction } from '../state/descriptors.ts';
 import { DataStream } from './datastream.ts';

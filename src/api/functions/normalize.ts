@@ -10,7 +10,7 @@ import type {
 } from './basic.ts';
 import type { KeyedProcessFunctionLike, KeyedProcessFunctionShape, ProcessFunctionLike, ProcessFunctionShape } from './process.ts';
 import type { AggregateFunction, ReduceFunction } from '../../state/descriptors.ts';
-import { JobConfigurationError } from '../../runtime/errors.ts';
+import { JobConfigurationError } from '../../core/errors/job-errors.ts';
 
 /** Turns the accepted forms of user functions (plain function or object) into one shape. */
 function expect(what: string, method: string, fn: unknown): never {

@@ -1,4 +1,4 @@
-import { MissingTimestampError } from '../../runtime/errors.ts';
+import { MissingTimestampError } from '../../core/errors/job-errors.ts';
 import type { NamespaceSerializer } from '../../state/namespace.ts';
 import { NO_TIMESTAMP } from '../../time/watermark.ts';
 import { WindowAssigner, type WindowAssignerContext } from './assigner.ts';

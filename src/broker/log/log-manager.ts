@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { PartitionLog } from './partition-log.ts';
 import { TopicConfig, validateConfig } from './topic-config.ts';
-import { SluiceError } from '../../errors.ts';
+import { SluiceError } from '../../core/errors/sluice-error.ts';
 import { writeFileAtomic } from '../../util/atomic-file.ts';
 import type { Clock } from '../../util/clock.ts';
 import { logger } from '../../util/logger.ts';

@@ -1,4 +1,4 @@
-import { SluiceError } from '../../errors.ts';
+import { SluiceError } from '../../core/errors/sluice-error.ts';
 
 /** A topic configuration key the broker knows, with Kafka's default and a parser. */
 interface ConfigDef {

@@ -1,8 +1,9 @@
 import { Producer } from '@platformatic/kafka';
 import { logger } from '../../util/logger.ts';
-import { KafkaConnectorError, KafkaDeserializationError } from './errors.ts';
+import { KafkaConnectorError, KafkaDeserializationError } from '../../core/errors/kafka-errors.ts';
 import type { DeserializationErrorPolicy } from './source-config.ts';
 import type { ClientConnectionOptions } from './properties.ts';
+import { SluiceErrorCodes } from '../../core/errors/codes.ts';
 
 /** Headers a dead-lettered record carries besides its original headers. */
 export const DEAD_LETTER_HEADERS = {
@@ -92,7 +93,7 @@ export class DeserializationErrorHandler {
       .then(
         () => {},
         (e: unknown) => {
-          this.#failure ??= new KafkaConnectorError('SLUICE_KAFKA_SOURCE', `cannot write a record to the dead-letter topic '${this.#topic}'`, e);
+          this.#failure ??= new KafkaConnectorError(SluiceErrorCodes.KAFKA_SOURCE, `cannot write a record to the dead-letter topic '${this.#topic}'`, e);
         },
       )
       .finally(() => this.#pending.delete(p));

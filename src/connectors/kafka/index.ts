@@ -19,7 +19,7 @@ export type { DeserializationSchema, KeyDeserializationSchema, SerializationSche
 export type { KafkaConsumerRecord, KafkaHeaders } from './record.ts';
 export { headerValue } from './record.ts';
 export type { KafkaProperties } from './properties.ts';
-export { KafkaConfigError, KafkaDeserializationError, KafkaSerializationError, KafkaConnectorError } from './errors.ts';
+export { KafkaConfigError, KafkaDeserializationError, KafkaSerializationError, KafkaConnectorError } from '../../core/errors/kafka-errors.ts';
 export { DEAD_LETTER_HEADERS } from './deserialization-errors.ts';
 export { kafkaPartitionForKey } from './partitioner.ts';
 export { subtaskForPartition } from './assignment.ts';

@@ -1,5 +1,5 @@
 import type { Boundedness } from '../../api/sources/source.ts';
-import { KafkaConfigError } from './errors.ts';
+import { KafkaConfigError } from '../../core/errors/kafka-errors.ts';
 import { KafkaSource } from './kafka-source.ts';
 import { OffsetsInitializer } from './offsets-initializer.ts';
 import type { KafkaProperties } from './properties.ts';

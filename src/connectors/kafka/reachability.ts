@@ -1,4 +1,5 @@
-import { KafkaConnectorError } from './errors.ts';
+import { KafkaConnectorError } from '../../core/errors/kafka-errors.ts';
+import { SluiceErrorCodes } from '../../core/errors/codes.ts';
 
 /**
  * How long the first exchange with a cluster may take before a client gives up:
@@ -31,14 +32,14 @@ export async function firstContact(client: MetadataClient, bootstrap: readonly s
   const servers = bootstrap.join(',');
   let timer: NodeJS.Timeout | undefined;
   const silent = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new KafkaConnectorError('SLUICE_KAFKA_UNREACHABLE', noAnswerMessage(servers, ms), undefined, { bootstrap: servers })), ms);
+    timer = setTimeout(() => reject(new KafkaConnectorError(SluiceErrorCodes.KAFKA_UNREACHABLE, noAnswerMessage(servers, ms), undefined, { bootstrap: servers })), ms);
   });
   try {
     await Promise.race([client.metadata({ topics: [] }), silent]);
   } catch (e) {
     void client.close(true).catch(() => {});
     if (e instanceof KafkaConnectorError) throw e;
-    throw new KafkaConnectorError('SLUICE_KAFKA_UNREACHABLE', `${what} cannot reach Kafka at ${servers}; is it running?`, e, { bootstrap: servers });
+    throw new KafkaConnectorError(SluiceErrorCodes.KAFKA_UNREACHABLE, `${what} cannot reach Kafka at ${servers}; is it running?`, e, { bootstrap: servers });
   } finally {
     clearTimeout(timer);
   }

@@ -1,12 +1,13 @@
 import { Producer, type MessageToProduce } from '@platformatic/kafka';
 import type { SinkInitContext, SinkWriter, SinkWriterContext } from '../../api/sinks/sink.ts';
-import { KafkaConnectorError, KafkaSerializationError, isUnknownTopic } from './errors.ts';
+import { KafkaConnectorError, KafkaSerializationError, isUnknownTopic } from '../../core/errors/kafka-errors.ts';
 import { positiveMurmur2 } from './partitioner.ts';
 import type { ClientConnectionOptions } from './properties.ts';
 import { firstContact } from './reachability.ts';
 import type { KafkaHeaders } from './record.ts';
 import type { KafkaProducerRecord, KafkaRecordSerializationSchema, KafkaSinkContext } from './record-serialization.ts';
 import type { SinkConfig } from './sink-config.ts';
+import { SluiceErrorCodes } from '../../core/errors/codes.ts';
 
 type Msg = MessageToProduce<Buffer, Buffer, Buffer, Buffer>;
 const MAX_TS_DELTA = 2 ** 31 - 1;
@@ -61,7 +62,7 @@ export class KafkaSinkWriter<T> implements SinkWriter<T> {
     } catch (e) {
       await this.#producer.close().catch(() => {});
       if (topic !== undefined && isUnknownTopic(e)) throw this.#unknownTopic(topic, e);
-      throw new KafkaConnectorError('SLUICE_KAFKA_SINK', `KafkaSink cannot start writing to ${topic ?? 'Kafka'}`, e);
+      throw new KafkaConnectorError(SluiceErrorCodes.KAFKA_SINK, `KafkaSink cannot start writing to ${topic ?? 'Kafka'}`, e);
     }
   }
 
@@ -69,7 +70,7 @@ export class KafkaSinkWriter<T> implements SinkWriter<T> {
     const why = this.#cfg.autoCreateTopics
       ? 'and the cluster did not create it (its auto.create.topics.enable is false)'
       : '(the sink does not ask for it to be created: allow.auto.create.topics is false)';
-    return new KafkaConnectorError('SLUICE_KAFKA_UNKNOWN_TOPIC', `KafkaSink: topic '${topic}' does not exist ${why}; create it first (sluice topics create ${topic} --partitions N)`, cause, {
+    return new KafkaConnectorError(SluiceErrorCodes.KAFKA_UNKNOWN_TOPIC, `KafkaSink: topic '${topic}' does not exist ${why}; create it first (sluice topics create ${topic} --partitions N)`, cause, {
       causeInMessage: false,
     });
   }
@@ -175,7 +176,7 @@ export class KafkaSinkWriter<T> implements SinkWriter<T> {
       (e: unknown) => {
         this.#inFlight.delete(p);
         const topic = messages[0]!.topic;
-        this.#failure ??= isUnknownTopic(e) ? this.#unknownTopic(topic, e) : new KafkaConnectorError('SLUICE_KAFKA_SINK', `KafkaSink could not write ${messages.length} record(s) to '${topic}'`, e);
+        this.#failure ??= isUnknownTopic(e) ? this.#unknownTopic(topic, e) : new KafkaConnectorError(SluiceErrorCodes.KAFKA_SINK, `KafkaSink could not write ${messages.length} record(s) to '${topic}'`, e);
         this.#maybeRelease();
         this.#ctx.fail?.(this.#failure);
       },

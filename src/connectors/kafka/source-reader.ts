@@ -3,7 +3,7 @@ import { InputStatus, type ReaderOutput, type SourceOutput, type SourceReader, t
 import { logger } from '../../util/logger.ts';
 import { subtaskForPartition } from './assignment.ts';
 import { DeserializationErrorHandler } from './deserialization-errors.ts';
-import { KafkaConnectorError, errorText, isUnknownTopic } from './errors.ts';
+import { KafkaConnectorError, errorText, isUnknownTopic } from '../../core/errors/kafka-errors.ts';
 import { firstContact } from './reachability.ts';
 import { FetchLoop, type FetchedChunk, type PartitionState } from './fetch-loop.ts';
 import { GroupMembership } from './group-membership.ts';
@@ -11,6 +11,7 @@ import { resetOffset, resolveStartingOffsets, resolveStoppingOffsets, tpKey, typ
 import type { ClientConnectionOptions } from './properties.ts';
 import type { KafkaConsumerRecord } from './record.ts';
 import type { SourceConfig } from './source-config.ts';
+import { SluiceErrorCodes } from '../../core/errors/codes.ts';
 
 /** What a KafkaSource reader puts in checkpoints and savepoints: the next offset per partition. */
 export interface KafkaSourceState {
@@ -101,9 +102,9 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
       await this.close();
       if (e instanceof KafkaConnectorError) throw e;
       if (/connect|ECONNREFUSED|ETIMEDOUT|ENOTFOUND/i.test(errorText(e))) {
-        throw new KafkaConnectorError('SLUICE_KAFKA_UNREACHABLE', `KafkaSource cannot read from ${cfg.bootstrap.join(',')}; is Kafka running there?`, e, { bootstrap: cfg.bootstrap.join(',') });
+        throw new KafkaConnectorError(SluiceErrorCodes.KAFKA_UNREACHABLE, `KafkaSource cannot read from ${cfg.bootstrap.join(',')}; is Kafka running there?`, e, { bootstrap: cfg.bootstrap.join(',') });
       }
-      throw new KafkaConnectorError('SLUICE_KAFKA_SOURCE', `KafkaSource could not start reading ${cfg.topics?.join(', ') ?? String(cfg.pattern)}`, e);
+      throw new KafkaConnectorError(SluiceErrorCodes.KAFKA_SOURCE, `KafkaSource could not start reading ${cfg.topics?.join(', ') ?? String(cfg.pattern)}`, e);
     }
     this.#loopDone = this.#loop.run();
     if (cfg.discoveryMs > 0) {
@@ -140,7 +141,7 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
         const named = /Unknown topic ([\w.-]+?)\.?(?:\s|\)|$)/.exec(errorText(e))?.[1];
         const which = named !== undefined && topics.includes(named) ? [named] : topics;
         throw new KafkaConnectorError(
-          'SLUICE_KAFKA_UNKNOWN_TOPIC',
+          SluiceErrorCodes.KAFKA_UNKNOWN_TOPIC,
           `KafkaSource: ${which.length === 1 ? `topic '${which[0]}' does not exist` : `topics ${which.map((t) => `'${t}'`).join(', ')} do not all exist`}; create ${which.length === 1 ? 'it' : 'them'} first (sluice topics create ${which.length === 1 ? which[0] : 'NAME'} --partitions N)`,
           e,
           { causeInMessage: false },
@@ -151,7 +152,7 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
     const counts = new Map<string, number>();
     for (const topic of topics) {
       const t = md.topics.get(topic);
-      if (t === undefined) throw new KafkaConnectorError('SLUICE_KAFKA_UNKNOWN_TOPIC', `KafkaSource: topic '${topic}' does not exist; create it first (sluice topics create ${topic} --partitions N)`);
+      if (t === undefined) throw new KafkaConnectorError(SluiceErrorCodes.KAFKA_UNKNOWN_TOPIC, `KafkaSource: topic '${topic}' does not exist; create it first (sluice topics create ${topic} --partitions N)`);
       counts.set(topic, t.partitionsCount);
     }
     return counts;

@@ -2,7 +2,7 @@ import type { CheckpointSettings } from '../../api/checkpoint-config.ts';
 import type { SourceReader } from '../../api/sources/source.ts';
 import type { Clock } from '../../util/clock.ts';
 import { logger } from '../../util/logger.ts';
-import { CheckpointFailedError } from '../errors.ts';
+import { CheckpointFailedError } from '../../core/errors/job-errors.ts';
 import type { AbstractStreamOperator } from '../operators/operator.ts';
 import { SinkOperator } from '../operators/sink-operator.ts';
 import type { ProcessingTimeService } from '../timers/processing-time-service.ts';

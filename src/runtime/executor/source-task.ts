@@ -4,7 +4,7 @@ import type { WatermarkGenerator, WatermarkOutput } from '../../time/watermark-g
 import { WatermarkEmitter, WatermarkMultiplexer } from '../../time/watermark-emitter.ts';
 import { MAX_WATERMARK, NO_TIMESTAMP } from '../../time/watermark.ts';
 import type { Clock } from '../../util/clock.ts';
-import { UserFunctionError } from '../errors.ts';
+import { UserFunctionError } from '../../core/errors/job-errors.ts';
 import type { Output } from '../output.ts';
 import type { AlignedSource } from './watermark-alignment.ts';
 

@@ -2,7 +2,7 @@ import type { BroadcastState, ReadOnlyBroadcastState } from '../../api/broadcast
 import type { Collector } from '../../api/functions/collector.ts';
 import type { RuntimeContext } from '../../api/runtime-context.ts';
 import type { MapStateDescriptor, StateDescriptor } from '../../state/descriptors.ts';
-import { StateAccessError } from '../../state/errors.ts';
+import { StateAccessError } from '../../core/errors/state-errors.ts';
 import { voidNamespaceSerializer, type VoidNamespace } from '../../state/namespace.ts';
 import { NO_TIMESTAMP } from '../../time/watermark.ts';
 import type { Triggerable } from '../timers/internal-timer-service.ts';

@@ -1,7 +1,7 @@
 import type { Collector } from '../../api/functions/collector.ts';
 import type { OnTimerContext, TimeDomain, TimerService } from '../../api/functions/process.ts';
 import type { OutputTag } from '../../api/output-tag.ts';
-import { StateAccessError } from '../../state/errors.ts';
+import { StateAccessError } from '../../core/errors/state-errors.ts';
 import { VOID_NAMESPACE, type VoidNamespace } from '../../state/namespace.ts';
 import { NO_TIMESTAMP } from '../../time/watermark.ts';
 import type { Output } from '../output.ts';

@@ -12,7 +12,7 @@ import type {
 import type { StateDescriptor, StateKind } from '../descriptors.ts';
 import { toStateKey } from '../key.ts';
 import type { NamespaceKey, NamespaceSerializer } from '../namespace.ts';
-import { StateAccessError } from '../errors.ts';
+import { StateAccessError } from '../../core/errors/state-errors.ts';
 import { StateTable, Entry, type StateTableLike } from './state-table.ts';
 import {
   HeapAggregatingState,

@@ -3,7 +3,7 @@ import type { InternalKvState } from '../backend.ts';
 import type { NamespaceKey, NamespaceSerializer } from '../namespace.ts';
 import type { AggregatingState, ListState, MapState, ReducingState, ValueState } from '../state.ts';
 import { StateVisibility, UpdateType, type StateTtlConfig } from '../ttl.ts';
-import { StateAccessError } from '../errors.ts';
+import { StateAccessError } from '../../core/errors/state-errors.ts';
 import { Entry, type StateTableLike } from './state-table.ts';
 
 /** What heap states need from their backend. */

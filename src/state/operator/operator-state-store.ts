@@ -1,5 +1,5 @@
 import type { ListStateDescriptor } from '../descriptors.ts';
-import { StateAccessError } from '../errors.ts';
+import { StateAccessError } from '../../core/errors/state-errors.ts';
 import type { ListState } from '../state.ts';
 import type { OperatorStateMode, OperatorStateSnapshot } from './redistribution.ts';
 

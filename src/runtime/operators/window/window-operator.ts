@@ -16,7 +16,7 @@ import {
 } from '../../../state/descriptors.ts';
 import { voidNamespaceSerializer, type NamespaceSerializer } from '../../../state/namespace.ts';
 import type { AggregatingState, ListState, ReducingState, ValueState } from '../../../state/state.ts';
-import { MissingTimestampError, WindowMergeError } from '../../errors.ts';
+import { MissingTimestampError, WindowMergeError } from '../../../core/errors/job-errors.ts';
 import type { InternalTimerService, Triggerable } from '../../timers/internal-timer-service.ts';
 import { TimestampedCollector } from '../contexts.ts';
 import { KeyedOneInputOperator, type KeyFn } from '../keyed-operators.ts';
