@@ -1,9 +1,10 @@
 import { MissingTimestampError } from '../../core/errors/job-errors.ts';
-import type { NamespaceSerializer } from '../../state/namespace.ts';
-import { NO_TIMESTAMP } from '../../time/watermark.ts';
-import { MergingWindowAssigner, type WindowAssignerContext } from './assigner.ts';
-import { EventTimeTrigger, ProcessingTimeTrigger, type Trigger } from './triggers.ts';
-import { TimeWindow, timeWindowSerializer } from './windows.ts';
+import type { NamespaceSerializer } from '../../core/state/namespace.ts';
+import { NO_TIMESTAMP } from '../../core/watermark/watermark.ts';
+import { MergingWindowAssigner, type WindowAssignerContext } from '../../core/windowing/assigner.ts';
+import { EventTimeTrigger, ProcessingTimeTrigger } from './triggers.ts';
+import { type Trigger } from '../../core/windowing/trigger.ts';
+import { TimeWindow, timeWindowSerializer } from '../../core/windowing/windows.ts';
 
 /** Extracts the session gap (ms) from an element, for dynamic session windows. */
 export type SessionGapExtractor<T> = ((element: T) => number) | { extract(element: T): number };

@@ -7,7 +7,7 @@ import { logger } from '../../util/logger.ts';
 import { KafkaConnectorError } from '../../core/errors/kafka-errors.ts';
 import { resetOffset } from './offsets.ts';
 import type { OffsetResetStrategy } from './source-config.ts';
-import { dropAbortedBatches } from './aborted-filter.ts';
+import { dropAbortedBatches } from '../../kafka/aborted-filter.ts';
 
 /** Reading state of one assigned partition (a split). */
 export interface PartitionState {

@@ -1,4 +1,4 @@
-import type { Sink, SinkInitContext, SinkWriter } from '../../api/sinks/sink.ts';
+import type { Sink, SinkInitContext, SinkWriter } from '../../core/sink.ts';
 import { KafkaSinkBuilder } from './kafka-sink-builder.ts';
 import { connectionOptions } from './properties.ts';
 import { resolveSinkConfig, type KafkaSinkOptions, type SinkConfig } from './sink-config.ts';

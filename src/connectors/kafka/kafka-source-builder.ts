@@ -1,4 +1,4 @@
-import type { Boundedness } from '../../api/sources/source.ts';
+import type { Boundedness } from '../../core/source.ts';
 import { KafkaConfigError } from '../../core/errors/kafka-errors.ts';
 import { KafkaSource } from './kafka-source.ts';
 import { OffsetsInitializer } from './offsets-initializer.ts';

@@ -1,4 +1,4 @@
-import type { Boundedness, Source, SourceReader, SourceReaderContext } from '../../api/sources/source.ts';
+import type { Boundedness, Source, SourceReader, SourceReaderContext } from '../../core/source.ts';
 import { KafkaSourceBuilder } from './kafka-source-builder.ts';
 import { connectionOptions } from './properties.ts';
 import { KafkaSourceReader, type KafkaSourceState } from './source-reader.ts';

@@ -1,4 +1,4 @@
-import type { SinkWriterContext } from '../../api/sinks/sink.ts';
+import type { SinkWriterContext } from '../../core/sink.ts';
 import { KafkaConfigError } from '../../core/errors/kafka-errors.ts';
 import { COMMON_PROPERTIES, parseBootstrap, parseProperties, pick, type KafkaProperties, type PropertyValue } from './properties.ts';
 import type { KafkaHeaders } from './record.ts';

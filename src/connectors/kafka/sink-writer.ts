@@ -1,5 +1,5 @@
 import { Producer, type MessageToProduce } from '@platformatic/kafka';
-import type { SinkInitContext, SinkWriter, SinkWriterContext } from '../../api/sinks/sink.ts';
+import type { SinkInitContext, SinkWriter, SinkWriterContext } from '../../core/sink.ts';
 import { KafkaConnectorError, KafkaSerializationError, isUnknownTopic } from '../../core/errors/kafka-errors.ts';
 import { positiveMurmur2 } from './partitioner.ts';
 import type { ClientConnectionOptions } from './properties.ts';

@@ -1,5 +1,5 @@
 import { Admin, Consumer } from '@platformatic/kafka';
-import { InputStatus, type ReaderOutput, type SourceOutput, type SourceReader, type SourceReaderContext } from '../../api/sources/source.ts';
+import { InputStatus, type ReaderOutput, type SourceOutput, type SourceReader, type SourceReaderContext } from '../../core/source.ts';
 import { logger } from '../../util/logger.ts';
 import { subtaskForPartition } from './assignment.ts';
 import { DeserializationErrorHandler } from './deserialization-errors.ts';

@@ -1,5 +1,5 @@
-import type { CheckpointSettings } from '../../api/checkpoint-config.ts';
-import type { SourceReader } from '../../api/sources/source.ts';
+import type { CheckpointSettings } from '../../core/checkpointing.ts';
+import type { SourceReader } from '../../core/source.ts';
 import type { Clock } from '../../util/clock.ts';
 import { logger } from '../../util/logger.ts';
 import { CheckpointFailedError } from '../../core/errors/job-errors.ts';

@@ -1,11 +1,12 @@
-import type { ReaderOutput, SourceOutput, SourceReader } from '../../api/sources/source.ts';
-import { badTimestamp, type TimestampAssigner, type WatermarkStrategy } from '../../time/watermark-strategy.ts';
-import type { WatermarkGenerator, WatermarkOutput } from '../../time/watermark-generator.ts';
+import type { ReaderOutput, SourceOutput, SourceReader } from '../../core/source.ts';
+import { badTimestamp, type WatermarkStrategy } from '../../time/watermark-strategy.ts';
+import { type TimestampAssigner } from '../../core/watermark/timestamp-assigner.ts';
+import type { WatermarkGenerator, WatermarkOutput } from '../../core/watermark/watermark-generator.ts';
 import { WatermarkEmitter, WatermarkMultiplexer } from '../../time/watermark-emitter.ts';
-import { MAX_WATERMARK, NO_TIMESTAMP } from '../../time/watermark.ts';
+import { MAX_WATERMARK, NO_TIMESTAMP } from '../../core/watermark/watermark.ts';
 import type { Clock } from '../../util/clock.ts';
 import { UserFunctionError } from '../../core/errors/job-errors.ts';
-import type { Output } from '../output.ts';
+import type { Output } from '../../core/output.ts';
 import type { AlignedSource } from './watermark-alignment.ts';
 
 /** One split's output: its own watermark generator feeding the reader's multiplexer. */

@@ -1,4 +1,4 @@
-import type { Counter, Gauge, Histogram, HistogramStatistics, Meter, MetricGroup, UserMetricValue } from '../../api/metric-group.ts';
+import type { Counter, Gauge, Histogram, HistogramStatistics, Meter, MetricGroup, UserMetricValue } from '../../core/metric-group.ts';
 import type { Clock } from '../../util/clock.ts';
 import { JobConfigurationError } from '../../core/errors/job-errors.ts';
 

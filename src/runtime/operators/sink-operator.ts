@@ -1,5 +1,5 @@
-import type { Sink, SinkWriter, SinkWriterContext } from '../../api/sinks/sink.ts';
-import { NO_TIMESTAMP } from '../../time/watermark.ts';
+import type { Sink, SinkWriter, SinkWriterContext } from '../../core/sink.ts';
+import { NO_TIMESTAMP } from '../../core/watermark/watermark.ts';
 import { OneInputOperator, type OperatorServices } from './operator.ts';
 
 /** Runs a sink writer. */

@@ -9,9 +9,9 @@ import type {
   StateBackend,
   StateChange,
 } from '../backend.ts';
-import type { StateDescriptor, StateKind } from '../descriptors.ts';
+import type { StateDescriptor, StateKind } from '../../core/state/descriptors.ts';
 import { toStateKey } from '../key.ts';
-import type { NamespaceKey, NamespaceSerializer } from '../namespace.ts';
+import type { NamespaceKey, NamespaceSerializer } from '../../core/state/namespace.ts';
 import { StateAccessError } from '../../core/errors/state-errors.ts';
 import { StateTable, Entry, type StateTableLike } from './state-table.ts';
 import {

@@ -1,6 +1,6 @@
-import type { MergingWindowAssigner } from '../../../api/windowing/assigner.ts';
-import type { Window } from '../../../api/windowing/windows.ts';
-import type { NamespaceKey, NamespaceSerializer } from '../../../state/namespace.ts';
+import type { MergingWindowAssigner } from '../../../core/windowing/assigner.ts';
+import type { Window } from '../../../core/windowing/windows.ts';
+import type { NamespaceKey, NamespaceSerializer } from '../../../core/state/namespace.ts';
 
 /** Called when windows merge: the new window, the merged ones, and which state windows hold their contents. */
 export type MergeFunction<W> = (mergeResult: W, mergedWindows: W[], stateWindowResult: W, mergedStateWindows: W[]) => void;

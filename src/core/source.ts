@@ -1,4 +1,4 @@
-import type { Clock } from '../../util/clock.ts';
+import type { Clock } from '../util/clock.ts';
 
 /** Whether a source ends. */
 export type Boundedness = 'bounded' | 'unbounded';

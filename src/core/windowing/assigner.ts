@@ -1,5 +1,5 @@
-import type { NamespaceSerializer } from '../../state/namespace.ts';
-import type { Trigger } from './triggers.ts';
+import type { NamespaceSerializer } from '../state/namespace.ts';
+import type { Trigger } from './trigger.ts';
 import type { Window } from './windows.ts';
 
 /** What an assigner may read besides the element. */
