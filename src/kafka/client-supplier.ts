@@ -1,7 +1,9 @@
 import { Admin, Consumer, Producer, type MessageToProduce } from '@platformatic/kafka';
+import type { ConsumerSettings, KafkaClients } from '../core/kafka-clients.ts';
 import { murmur2 } from '../util/murmur2.ts';
 import { KAFKA_SUBSTRATE_CODES, KafkaRequestError } from './errors.ts';
-import { KafkaWire, type KafkaConnection } from './wire.ts';
+import { KafkaWire } from './wire.ts';
+import { type KafkaConnection } from '../core/kafka-clients.ts';
 
 /** The byte-level producer every piece of a worker shares (sinks, changelogs, checkpoint log). */
 export type WorkerProducer = Producer<Buffer, Buffer, Buffer, Buffer>;
@@ -44,7 +46,7 @@ export interface ClientSupplierOptions {
  * await clients.close();
  * ```
  */
-export class ClientSupplier {
+export class ClientSupplier implements KafkaClients {
   readonly options: ClientSupplierOptions;
   #producer: WorkerProducer | undefined;
   #sideProducer: WorkerProducer | undefined;
@@ -98,10 +100,13 @@ export class ClientSupplier {
     return this.#sideProducer;
   }
 
-  /** A new consumer (closed with the supplier); `groupId` only matters for group operations. */
-  consumer(purpose: string, groupId = `${this.options.clientId}-${purpose}`): WorkerConsumer {
+  /**
+   * A new consumer (closed with the supplier); `groupId` only matters for group operations.
+   * `settings` may give it its own client id and group timings.
+   */
+  consumer(purpose: string, groupId = `${this.options.clientId}-${purpose}`, settings: ConsumerSettings = {}): WorkerConsumer {
     this.#checkOpen();
-    const c: WorkerConsumer = new Consumer({ ...this.options.connection, clientId: `${this.options.clientId}-${purpose}`, groupId });
+    const c: WorkerConsumer = new Consumer({ ...this.options.connection, clientId: `${this.options.clientId}-${purpose}`, groupId, ...settings });
     this.#consumers.add(c);
     return c;
   }

@@ -11,6 +11,7 @@ import { NULL_OUTPUT, type Output } from '../../core/output.ts';
 import { InternalTimerService, type TimersSnapshot, type Triggerable } from '../timers/internal-timer-service.ts';
 import { assignToKeyGroup, computeDefaultMaxParallelism, computeKeyGroupRangeForOperatorIndex, type KeyGroupRange } from '../partitioning/key-groups.ts';
 import type { GlobalJobParameters } from '../../core/job-parameters.ts';
+import type { KafkaClientProvider } from '../../core/kafka-clients.ts';
 import type { KeyedStateStore } from '../../core/windowing/window-functions.ts';
 import { redistributeOperatorState, type OperatorStateSnapshot } from '../../state/operator/redistribution.ts';
 import type { MetricRegistry } from '../metrics/in-memory-metrics.ts';
@@ -44,6 +45,8 @@ export interface OperatorServices {
   fail?: (error: Error) => void;
   /** Where user metrics (`getMetricGroup()`) live; one per job. */
   metrics?: MetricRegistry;
+  /** The worker's Kafka clients, for sinks that write to Kafka. */
+  kafka?: KafkaClientProvider;
   globalJobParameters?: GlobalJobParameters;
 }
 
@@ -237,6 +240,13 @@ export abstract class AbstractStreamOperator<OUT> {
       throw this.userError(e, undefined, 'snapshotState() at checkpoint');
     }
   }
+
+  /**
+   * Checkpoint step 3 (sources paused, asynchronous work drained): an operator that writes
+   * outside the job (a sink) makes what it wrote so far durable, or part of the checkpoint's
+   * transaction. `endOfInput`: the job's final checkpoint.
+   */
+  prepareCommit(_checkpointId: number, _endOfInput: boolean): void | Promise<void> {}
 
   /** The checkpoint completed: CheckpointListener functions are told. */
   notifyCheckpointComplete(checkpointId: number): void | Promise<unknown> {
