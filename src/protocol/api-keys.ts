@@ -24,6 +24,7 @@ import { listGroupsApi } from './messages/list-groups.ts';
 import { listOffsetsApi } from './messages/list-offsets.ts';
 import { metadataApi } from './messages/metadata.ts';
 import { offsetCommitApi } from './messages/offset-commit.ts';
+import { offsetDeleteApi } from './messages/offset-delete.ts';
 import { offsetFetchApi } from './messages/offset-fetch.ts';
 import { offsetForLeaderEpochApi } from './messages/offset-for-leader-epoch.ts';
 import { produceApi } from './messages/produce.ts';
@@ -59,6 +60,7 @@ export const ApiKey = {
   AlterConfigs: 33,
   CreatePartitions: 37,
   DeleteGroups: 42,
+  OffsetDelete: 47,
   IncrementalAlterConfigs: 44,
   DescribeCluster: 60,
 } as const;
@@ -77,7 +79,7 @@ export interface ApiEntry {
   readonly response: CompiledMessage;
 }
 
-const SCHEMAS: readonly ApiSchema[] = [produceApi, fetchApi, listOffsetsApi, metadataApi, offsetCommitApi, offsetFetchApi, findCoordinatorApi, joinGroupApi, heartbeatApi, leaveGroupApi, syncGroupApi, describeGroupsApi, listGroupsApi, apiVersionsApi, createTopicsApi, deleteTopicsApi, deleteRecordsApi, initProducerIdApi, offsetForLeaderEpochApi, addPartitionsToTxnApi, addOffsetsToTxnApi, endTxnApi, txnOffsetCommitApi, describeConfigsApi, alterConfigsApi, createPartitionsApi, deleteGroupsApi, incrementalAlterConfigsApi, describeClusterApi];
+const SCHEMAS: readonly ApiSchema[] = [produceApi, fetchApi, listOffsetsApi, metadataApi, offsetCommitApi, offsetFetchApi, findCoordinatorApi, joinGroupApi, heartbeatApi, leaveGroupApi, syncGroupApi, describeGroupsApi, listGroupsApi, apiVersionsApi, createTopicsApi, deleteTopicsApi, deleteRecordsApi, initProducerIdApi, offsetForLeaderEpochApi, addPartitionsToTxnApi, addOffsetsToTxnApi, endTxnApi, txnOffsetCommitApi, describeConfigsApi, alterConfigsApi, createPartitionsApi, deleteGroupsApi, incrementalAlterConfigsApi, offsetDeleteApi, describeClusterApi];
 
 function entry(api: ApiSchema): ApiEntry {
   const request = compileMessage(api.request);

@@ -532,7 +532,7 @@ function judge(c: Case, out: Outcome): string {
   }
 }
 
-test(`thousands of hostile frames (seed ${SEED}) next to a normal client: no crash, no hang, normal traffic intact`, { timeout: 30_000 }, async (t) => {
+test(`thousands of hostile frames (seed ${SEED}) next to a normal client: no crash, no hang, normal traffic intact`, { timeout: 180_000 }, async (t) => {
   const started = Date.now();
   const cases = makeCases(SEED, CASES);
   const r = prng(SEED ^ 0x9e3779b9);

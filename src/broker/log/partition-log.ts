@@ -1,14 +1,15 @@
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { BASE_OFFSET, MAX_TIMESTAMP, ATTRIBUTES, TIMESTAMP_TYPE_BIT, CRC, decodeBatchRecords } from '../../protocol/records/index.ts';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { MAX_TIMESTAMP, ATTRIBUTES, TIMESTAMP_TYPE_BIT, CRC, decodeBatchRecords, BASE_OFFSET } from '../../protocol/records/index.ts';
 import { crc32c } from '@node-rs/crc32';
 import type { BatchSpan } from '../../protocol/records/index.ts';
-import { Segment } from './segment.ts';
+import { Segment, type ReadPlan } from './segment.ts';
 import { existsSync, readFileSync, rmSync as removeFile } from 'node:fs';
 import { join } from 'node:path';
 import { ProducerStateTable, type AbortedTxn, type ProducerBatch } from '../txn/producer-state.ts';
 import { buildMarkerBatch, markerTypeOf, COMMIT_MARKER } from '../txn/control-records.ts';
-import { writeFileAtomic } from '../../util/atomic-file.ts';
-import { isControl, isTransactional, PRODUCER_ID, PRODUCER_EPOCH, BASE_SEQUENCE, RECORD_COUNT, BATCH_LENGTH, LOG_OVERHEAD } from '../../protocol/records/index.ts';
+import { isControl, isTransactional, PRODUCER_ID, PRODUCER_EPOCH, BASE_SEQUENCE, RECORD_COUNT } from '../../protocol/records/index.ts';
+import { fileIO, isStorageFailure } from './file-io.ts';
+import { sharedLogStorage, type LogStorage } from './log-storage.ts';
 import type { StoredBatch } from './batch-scan.ts';
 import type { TopicConfig } from './topic-config.ts';
 import type { Clock } from '../../util/clock.ts';
@@ -45,6 +46,11 @@ export interface OffsetAndTimestamp {
 /** Raised for reads outside [logStartOffset, logEndOffset]. */
 export class OffsetOutOfRangeError extends Error {}
 
+/** A planned read: which segment, which bytes. */
+export interface PlannedRead extends ReadPlan {
+  segment: Segment;
+}
+
 /**
  * The log of one topic partition: an ordered list of segments, the last one active. Single
  * writer (the broker's event loop); reads are synchronous file reads from the page cache.
@@ -53,40 +59,50 @@ export class PartitionLog {
   readonly dir: string;
   #config: TopicConfig;
   readonly #clock: Clock;
+  readonly #storage: LogStorage;
   #segments: Segment[] = [];
   #logStartOffset = 0;
   #listeners = new Set<() => void>();
   #producers = new ProducerStateTable();
+  /** Messages appended since the last fsync (flush.messages) and when the first of them was (flush.ms). */
+  #unflushed = 0;
+  #unflushedSince = -1;
+  /** segment.jitter.ms drawn for the active segment. */
+  #rollJitterMs = 0;
 
-  private constructor(dir: string, config: TopicConfig, clock: Clock) {
+  private constructor(dir: string, config: TopicConfig, clock: Clock, storage: LogStorage) {
     this.dir = dir;
     this.#config = config;
     this.#clock = clock;
+    this.#storage = storage;
   }
 
-  /** Opens (recovering) or creates the log in `dir`. */
-  static open(dir: string, config: TopicConfig, clock: Clock, logStartOffset = 0): PartitionLog {
+  /**
+   * Opens (recovering) or creates the log in `dir`. `storage` is the broker's shared handle
+   * cache (a process-wide one by default).
+   */
+  static open(dir: string, config: TopicConfig, clock: Clock, logStartOffset = 0, storage: LogStorage = sharedLogStorage()): PartitionLog {
     mkdirSync(dir, { recursive: true });
     recoverCleanerFiles(dir); // log cleaner: finish or undo a segment swap a crash interrupted
-    const log = new PartitionLog(dir, config, clock);
+    const log = new PartitionLog(dir, config, clock, storage);
     const bases = readdirSync(dir)
       .filter((f) => /^\d{20}\.log$/.test(f))
       .map((f) => Number(f.slice(0, 20)))
       .sort((a, b) => a - b);
     const now = clock.now();
     for (let i = 0; i < bases.length; i++) {
-      const { segment, truncated } = Segment.open(dir, bases[i]!, config.indexIntervalBytes, now);
+      const { segment, truncated } = Segment.open(dir, bases[i]!, config.indexIntervalBytes, now, storage);
       log.#segments.push(segment);
       if (truncated) {
         logger.warn({ dir, segment: bases[i], size: segment.size }, 'truncated a torn or corrupt log tail during recovery');
         for (const later of bases.slice(i + 1)) {
-          Segment.open(dir, later, config.indexIntervalBytes, now).segment.delete();
+          Segment.open(dir, later, config.indexIntervalBytes, now, storage).segment.delete();
           logger.warn({ dir, segment: later }, 'deleted a segment after a corrupt one');
         }
         break;
       }
     }
-    if (log.#segments.length === 0) log.#segments.push(Segment.create(dir, logStartOffset, config.indexIntervalBytes, now));
+    if (log.#segments.length === 0) log.#segments.push(Segment.create(dir, logStartOffset, config.indexIntervalBytes, now, storage));
     log.#logStartOffset = Math.max(logStartOffset, log.#segments[0]!.baseOffset);
     if (log.#logStartOffset > log.logEndOffset) log.#logStartOffset = log.logEndOffset;
     log.#loadProducerState();
@@ -149,7 +165,7 @@ export class PartitionLog {
       this.#producers.onAppend(batches[i]!, offset, offset + span.lastOffsetDelta);
       offset += span.lastOffsetDelta + 1;
     });
-    for (const listener of this.#listeners) listener();
+    this.#afterAppend(next - baseOffset, now);
     return { baseOffset, lastOffset: next - 1, logAppendTime };
   }
 
@@ -164,7 +180,7 @@ export class PartitionLog {
     this.#maybeRoll(batch.length, now);
     this.#active.append(batch);
     this.#producers.onMarker(Number(producerId), producerEpoch, commit, offset);
-    for (const listener of this.#listeners) listener();
+    this.#afterAppend(1, now);
     return offset;
   }
 
@@ -218,18 +234,73 @@ export class PartitionLog {
     }
   }
 
+  /**
+   * Saves the producer table for a fast restart. Skipped for an empty log (nothing to replay)
+   * and without fsync: a lost snapshot only means the log is replayed at the next start.
+   */
   #saveProducerState(): void {
-    writeFileAtomic(join(this.dir, PRODUCER_SNAPSHOT), JSON.stringify({ offset: this.logEndOffset, state: this.#producers.toJSON() }));
+    if (this.logEndOffset === this.#segments[0]!.baseOffset && this.#segments[0]!.size === 0) return;
+    try {
+      fileIO().replaceFile(join(this.dir, PRODUCER_SNAPSHOT), JSON.stringify({ offset: this.logEndOffset, state: this.#producers.toJSON() }));
+    } catch (err) {
+      if (!isStorageFailure(err)) throw err;
+      logger.warn({ dir: this.dir, err: (err as Error).message }, 'could not save producer state; it will be rebuilt from the log');
+    }
   }
 
+  /** Wakes long-polling fetches and applies flush.messages / flush.ms. */
+  #afterAppend(messages: number, now: number): void {
+    this.#unflushed += messages;
+    if (this.#unflushed >= this.#config.flushMessages) this.flush();
+    else if (this.#unflushedSince < 0 && this.#config.flushMs < Number.MAX_SAFE_INTEGER) {
+      this.#unflushedSince = now;
+      this.#storage.timedFlush.add(this);
+    }
+    for (const listener of this.#listeners) listener();
+  }
+
+  /** flush.ms: fsyncs when the oldest unflushed append is old enough; true when nothing is left to wait for. */
+  flushIfDue(now: number): boolean {
+    if (this.#unflushedSince < 0) return true;
+    if (now - this.#unflushedSince < this.#config.flushMs) return false;
+    this.flush();
+    return true;
+  }
+
+  /** Kafka's roll rules: size, age (segment.ms less jitter, capped by max.compaction.lag.ms when compacted), index full. */
   #maybeRoll(incoming: number, now: number): void {
     const active = this.#active;
     if (active.size === 0) return;
-    const full = active.size + incoming > this.#config.segmentBytes;
-    const old = now - active.createdAt >= this.#config.segmentMs;
+    const config = this.#config;
+    const maxAge = config.compact ? Math.min(config.segmentMs, config.maxCompactionLagMs) : config.segmentMs;
+    const full = active.size + incoming > config.segmentBytes || active.indexEntries >= config.maxIndexEntries;
+    const old = now - active.createdAt >= maxAge - this.#rollJitterMs;
     if (!full && !old) return;
     active.seal();
-    this.#segments.push(Segment.create(this.dir, active.nextOffset, this.#config.indexIntervalBytes, now));
+    this.#segments.push(Segment.create(this.dir, active.nextOffset, config.indexIntervalBytes, now, this.#storage));
+    this.#rollJitterMs = config.segmentJitterMs > 0 ? Math.floor(Math.random() * Math.min(config.segmentJitterMs, config.segmentMs)) : 0;
+    // Size-based retention right away: the disk never holds more than retention.bytes plus
+    // the active segment, whatever the retention check interval.
+    if (this.#config.retentionBytes >= 0) this.applyRetention();
+  }
+
+  /**
+   * Where the whole batches from `offset` lie, up to `maxBytes`, before `maxOffset` (exclusive,
+   * e.g. the last stable offset). With `minOneBatch` an oversized first batch is still returned
+   * (KIP-74). Null when there is nothing to return; throws OffsetOutOfRangeError outside the log.
+   */
+  planRead(offset: number, maxBytes: number, maxOffset: number, minOneBatch: boolean): PlannedRead | null {
+    if (offset < this.#logStartOffset || offset > this.logEndOffset) {
+      throw new OffsetOutOfRangeError(`offset ${offset} is outside [${this.#logStartOffset}, ${this.logEndOffset}]`);
+    }
+    if (offset >= maxOffset) return null;
+    for (let i = this.#segmentIndexFor(offset); i < this.#segments.length; i++) {
+      const segment = this.#segments[i]!;
+      if (offset >= segment.nextOffset) continue;
+      const plan = segment.plan(offset, maxBytes, maxOffset, minOneBatch);
+      return plan ? { ...plan, segment } : null;
+    }
+    return null;
   }
 
   /**
@@ -237,15 +308,8 @@ export class PartitionLog {
    * `maxOffset` (exclusive) bounds what is visible, e.g. the last stable offset.
    */
   read(offset: number, maxBytes: number, maxOffset = this.logEndOffset): Buffer | null {
-    if (offset < this.#logStartOffset || offset > this.logEndOffset) {
-      throw new OffsetOutOfRangeError(`offset ${offset} is outside [${this.#logStartOffset}, ${this.logEndOffset}]`);
-    }
-    if (offset >= maxOffset) return null;
-    for (let i = this.#segmentIndexFor(offset); i < this.#segments.length; i++) {
-      const data = this.#segments[i]!.read(offset, maxBytes);
-      if (data) return maxOffset < this.logEndOffset ? batchesBefore(data, maxOffset) : data;
-    }
-    return null;
+    const plan = this.planRead(offset, maxBytes, maxOffset, true);
+    return plan ? plan.segment.readAt(plan.position, plan.length) : null;
   }
 
   #segmentIndexFor(offset: number): number {
@@ -330,6 +394,9 @@ export class PartitionLog {
   /** fsync of the active segment. */
   flush(): void {
     this.#active.flush();
+    this.#unflushed = 0;
+    this.#unflushedSince = -1;
+    this.#storage.timedFlush.delete(this);
   }
 
   // ---- log cleaner support (src/broker/log/cleaner/) ----
@@ -348,7 +415,7 @@ export class PartitionLog {
     const at = this.#segments.indexOf(old[0]!);
     if (at < 0 || at + old.length >= this.#segments.length) return false;
     if (old.some((s, i) => this.#segments[at + i] !== s)) return false;
-    const segment = installCleanedSegment(this.dir, old, cleaned, this.#config.indexIntervalBytes, this.#clock.now());
+    const segment = installCleanedSegment(this.dir, old, cleaned, this.#config.indexIntervalBytes, this.#clock.now(), this.#storage);
     this.#segments.splice(at, old.length, segment);
     return true;
   }
@@ -359,14 +426,22 @@ export class PartitionLog {
     for (const s of this.#segments) s.close();
     this.#saveProducerState();
     this.#listeners.clear();
+    this.#storage.timedFlush.delete(this);
   }
 
-  /** Closes and removes every file of this log. */
-  destroy(): void {
-    for (const s of this.#segments) s.delete();
+  /**
+   * Closes and removes every file of this log. `moveAway` may first rename the directory (a
+   * topic deletion marker) and return where it went: that directory is then emptied but kept.
+   */
+  destroy(moveAway?: (dir: string) => string): void {
+    this.#storage.timedFlush.delete(this);
+    for (const s of this.#segments) s.retire();
     this.#segments = [];
     this.#listeners.clear();
-    rmSync(this.dir, { recursive: true, force: true });
+    const dir = moveAway ? moveAway(this.dir) : this.dir;
+    const io = fileIO();
+    if (dir === this.dir) io.remove(dir);
+    else for (const f of readdirSync(dir)) io.remove(join(dir, f));
   }
 }
 
@@ -400,14 +475,4 @@ function producerBatchAt(records: Buffer, pos: number): ProducerBatch {
     recordCount: records.readInt32BE(pos + RECORD_COUNT),
     transactional: isTransactional(records.readInt16BE(pos + ATTRIBUTES)),
   };
-}
-
-/** The leading whole batches of `data` whose base offset is below `maxOffset`, or null. */
-function batchesBefore(data: Buffer, maxOffset: number): Buffer | null {
-  let end = 0;
-  while (data.length - end >= LOG_OVERHEAD) {
-    if (Number(data.readBigInt64BE(end + BASE_OFFSET)) >= maxOffset) break;
-    end += data.readInt32BE(end + BATCH_LENGTH) + LOG_OVERHEAD;
-  }
-  return end === 0 ? null : data.subarray(0, end);
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { scanSegment } from '../batch-scan.ts';
 import { Segment, segmentStem } from '../segment.ts';
 import type { SparseIndex } from '../sparse-index.ts';
+import type { LogStorage } from '../log-storage.ts';
 import { logger } from '../../../util/logger.ts';
 
 /**
@@ -89,11 +90,11 @@ export function recoverCleanerFiles(dir: string): void {
  * Step 3 above, for a live log: deletes `old` (contiguous, oldest first), renames the swap into
  * place, saves its indexes and opens it. Synchronous, so no reader sees the range missing.
  */
-export function installCleanedSegment(dir: string, old: readonly Segment[], cleaned: CleanedSegment, indexInterval: number, now: number): Segment {
+export function installCleanedSegment(dir: string, old: readonly Segment[], cleaned: CleanedSegment, indexInterval: number, now: number, storage: LogStorage): Segment {
   for (let i = old.length - 1; i >= 0; i--) old[i]!.delete();
   const stem = join(dir, segmentStem(cleaned.baseOffset));
   renameSync(cleaned.swapPath, `${stem}.log`);
   cleaned.offsetIndex.save(`${stem}.index`, cleaned.size);
   cleaned.timeIndex.save(`${stem}.timeindex`, cleaned.size);
-  return Segment.open(dir, cleaned.baseOffset, indexInterval, now).segment;
+  return Segment.open(dir, cleaned.baseOffset, indexInterval, now, storage).segment;
 }
