@@ -229,6 +229,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
         await cleaner?.stop();
         flusher.close();
         groups.close();
+        await logs.flushAllAsync();
         logs.close();
         await lock.release();
         log.info('broker stopped');

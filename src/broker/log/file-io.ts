@@ -1,4 +1,4 @@
-import { closeSync, constants, fsyncSync, ftruncateSync, openSync, read, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, fsync, fsyncSync, ftruncateSync, openSync, read, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { writeFileAtomic } from '../../util/atomic-file.ts';
 
 /**
@@ -15,6 +15,8 @@ export interface FileIO {
   read(fd: number, buf: Buffer, offset: number, length: number, position: number, done: (err: Error | null, bytesRead: number) => void): void;
   truncate(fd: number, length: number): void;
   fsync(fd: number): void;
+  /** fsync on the thread pool. */
+  fsyncAsync(fd: number, done: (err: Error | null) => void): void;
   close(fd: number): void;
   /** Replaces a small file atomically and durably (temp file, fsync, rename, fsync dir). */
   writeFileAtomic(path: string, data: string | Buffer): void;
@@ -33,6 +35,7 @@ export const nodeFileIO: FileIO = {
   read: (fd, buf, offset, length, position, done) => read(fd, buf, offset, length, position, (err, n) => done(err, n)),
   truncate: (fd, length) => ftruncateSync(fd, length),
   fsync: (fd) => fsyncSync(fd),
+  fsyncAsync: (fd, done) => fsync(fd, (err) => done(err)),
   close: (fd) => closeSync(fd),
   writeFileAtomic: (path, data) => writeFileAtomic(path, data),
   replaceFile: (path, data) => {

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { PartitionLog } from './partition-log.ts';
@@ -290,12 +290,18 @@ export class LogManager {
   #create(name: string, partitions: number, config: TopicConfig): Topic {
     const logs: PartitionLog[] = [];
     try {
-      for (let p = 0; p < partitions; p++) logs.push(PartitionLog.open(this.#partitionDir(name, p), config, this.#clock, 0, this.#storage));
+      for (let p = 0; p < partitions; p++) logs.push(this.#newLog(this.#partitionDir(name, p), config));
     } catch (err) {
       for (const l of logs) l.destroy();
       throw err;
     }
     return { name, id: randomBytes(16).toString('base64url'), config, partitions: logs };
+  }
+
+  #newLog(dir: string, config: TopicConfig): PartitionLog {
+    // Files left by a deletion that could not remove them must not lend records to a new topic.
+    if (existsSync(dir)) fileIO().remove(dir);
+    return PartitionLog.create(dir, config, this.#clock, this.#storage);
   }
 
   #drop(topic: Topic): void {
@@ -348,7 +354,7 @@ export class LogManager {
         if (validateOnly) return null;
         const added: PartitionLog[] = [];
         try {
-          for (let p = before; p < total; p++) added.push(PartitionLog.open(this.#partitionDir(name, p), topic.config, this.#clock, 0, this.#storage));
+          for (let p = before; p < total; p++) added.push(this.#newLog(this.#partitionDir(name, p), topic.config));
         } catch (err) {
           for (const log of added) log.destroy();
           throw err;
@@ -431,6 +437,16 @@ export class LogManager {
         this.#log.warn({ err: (err as Error).message }, 'a flush.ms fsync failed');
       }
     }
+  }
+
+  /** fsyncs every log with unflushed appends, several at once on the thread pool (shutdown). */
+  async flushAllAsync(concurrency = 16): Promise<void> {
+    const logs = [...this.#topics.values()].flatMap((t) => t.partitions);
+    let next = 0;
+    const worker = async () => {
+      while (next < logs.length) await logs[next++]!.flushAsync().catch(() => {}); // close() retries synchronously
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
   }
 
   flushAll(): void {

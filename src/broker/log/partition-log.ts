@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { MAX_TIMESTAMP, ATTRIBUTES, TIMESTAMP_TYPE_BIT, CRC, decodeBatchRecords, BASE_OFFSET } from '../../protocol/records/index.ts';
 import { crc32c } from '@node-rs/crc32';
 import type { BatchSpan } from '../../protocol/records/index.ts';
@@ -14,7 +14,7 @@ import type { StoredBatch } from './batch-scan.ts';
 import type { TopicConfig } from './topic-config.ts';
 import type { Clock } from '../../util/clock.ts';
 import { logger } from '../../util/logger.ts';
-import { recoverCleanerFiles, installCleanedSegment, type CleanedSegment } from './cleaner/swap-files.ts';
+import { hasCleanerFiles, recoverCleanerFiles, installCleanedSegment, type CleanedSegment } from './cleaner/swap-files.ts';
 
 /** Result of an append: the offsets given to the first and last record. */
 export interface AppendResult {
@@ -69,6 +69,8 @@ export class PartitionLog {
   #unflushedSince = -1;
   /** segment.jitter.ms drawn for the active segment. */
   #rollJitterMs = 0;
+  /** A producer-state snapshot file was found when opening. */
+  #hasSnapshot = false;
 
   private constructor(dir: string, config: TopicConfig, clock: Clock, storage: LogStorage) {
     this.dir = dir;
@@ -77,15 +79,34 @@ export class PartitionLog {
     this.#storage = storage;
   }
 
+  /** A new, empty log for `dir` (nothing is read or created on disk until the first write). */
+  static create(dir: string, config: TopicConfig, clock: Clock, storage: LogStorage = sharedLogStorage()): PartitionLog {
+    const log = new PartitionLog(dir, config, clock, storage);
+    log.#segments.push(Segment.create(dir, 0, config.indexIntervalBytes, clock.now(), storage));
+    return log;
+  }
+
   /**
    * Opens (recovering) or creates the log in `dir`. `storage` is the broker's shared handle
    * cache (a process-wide one by default).
    */
   static open(dir: string, config: TopicConfig, clock: Clock, logStartOffset = 0, storage: LogStorage = sharedLogStorage()): PartitionLog {
-    mkdirSync(dir, { recursive: true });
-    recoverCleanerFiles(dir); // log cleaner: finish or undo a segment swap a crash interrupted
+    // The directory appears with the first write: creating a topic of thousands of partitions
+    // costs no file-system work beyond the registry.
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      names = [];
+    }
+    if (hasCleanerFiles(names)) {
+      recoverCleanerFiles(dir); // log cleaner: finish or undo a segment swap a crash interrupted
+      names = readdirSync(dir);
+    }
     const log = new PartitionLog(dir, config, clock, storage);
-    const bases = readdirSync(dir)
+    log.#hasSnapshot = names.includes(PRODUCER_SNAPSHOT);
+    const bases = names
       .filter((f) => /^\d{20}\.log$/.test(f))
       .map((f) => Number(f.slice(0, 20)))
       .sort((a, b) => a - b);
@@ -203,7 +224,7 @@ export class PartitionLog {
   #loadProducerState(): void {
     const file = join(this.dir, PRODUCER_SNAPSHOT);
     let from = this.#segments[0]!.baseOffset;
-    if (existsSync(file)) {
+    if (this.#hasSnapshot && existsSync(file)) {
       try {
         const snap = JSON.parse(readFileSync(file, 'utf8')) as { offset: number; state: unknown };
         if (snap.offset <= this.logEndOffset) {
@@ -391,6 +412,11 @@ export class PartitionLog {
     return deleted;
   }
 
+  /** fsync of the active segment on the thread pool. */
+  flushAsync(): Promise<void> {
+    return this.#active.flushAsync();
+  }
+
   /** fsync of the active segment. */
   flush(): void {
     this.#active.flush();
@@ -441,7 +467,7 @@ export class PartitionLog {
     const dir = moveAway ? moveAway(this.dir) : this.dir;
     const io = fileIO();
     if (dir === this.dir) io.remove(dir);
-    else for (const f of readdirSync(dir)) io.remove(join(dir, f));
+    else if (existsSync(dir)) for (const f of readdirSync(dir)) io.remove(join(dir, f));
   }
 }
 

@@ -1,5 +1,5 @@
-import { existsSync, fstatSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, fstatSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { scanSegment, storedBatchAt, type StoredBatch } from './batch-scan.ts';
 import { SparseIndex } from './sparse-index.ts';
 import { SegmentIndexes } from './segment-indexes.ts';
@@ -116,7 +116,14 @@ export class Segment implements HandleOwner {
   }
 
   openHandle(): number {
-    this.#fd = fileIO().openReadWrite(this.#logPath);
+    try {
+      this.#fd = fileIO().openReadWrite(this.#logPath);
+    } catch (err) {
+      // A partition's directory is created by its first write, not by topic creation.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      mkdirSync(dirname(this.#logPath), { recursive: true });
+      this.#fd = fileIO().openReadWrite(this.#logPath);
+    }
     return this.#fd;
   }
 
@@ -296,6 +303,23 @@ export class Segment implements HandleOwner {
   unpin(): void {
     this.#pins--;
     this.#maybeRelease();
+  }
+
+  /** fsync on the thread pool (many logs at shutdown), when anything was appended since the last one. */
+  flushAsync(): Promise<void> {
+    if (!this.#unsynced || this.#retired) return Promise.resolve();
+    const fd = this.#handle();
+    const size = this.size;
+    this.#reads++;
+    return new Promise((resolve, reject) => {
+      fileIO().fsyncAsync(fd, (err) => {
+        this.#reads--;
+        this.#maybeRelease();
+        if (err) return reject(err);
+        if (this.size === size) this.#unsynced = false; // nothing appended meanwhile
+        resolve();
+      });
+    });
   }
 
   /** fsync, when anything was appended since the last one. */

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileIO } from './file-io.ts';
 
@@ -67,14 +67,21 @@ export class TopicRegistry {
     return ids;
   }
 
-  /** Renames a partition directory to its deletion marker; returns the new path (or the old one if the rename failed). */
+  /**
+   * Renames a partition directory to its deletion marker (a partition never written has none:
+   * the marker is made as an empty directory). Returns the marker's path, or the old one if
+   * neither worked (the directory is then removed in place; the registry rewrite records the
+   * deletion).
+   */
   markDeleted(partitionDir: string, topicId: string, partition: number): string {
     const to = join(this.#logsDir, deletedDirName(topicId, partition));
     try {
-      fileIO().rename(partitionDir, to);
+      if (existsSync(partitionDir)) fileIO().rename(partitionDir, to);
+      else if (partition === 0) mkdirSync(to);
+      else return partitionDir;
       return to;
     } catch {
-      return partitionDir; // removed in place; the registry rewrite records the deletion
+      return partitionDir;
     }
   }
 

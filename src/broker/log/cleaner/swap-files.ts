@@ -45,6 +45,11 @@ function removeSegmentFiles(dir: string, base: number): void {
   for (const ext of ['.log', '.index', '.timeindex']) rmSync(`${stem}${ext}`, { force: true });
 }
 
+/** Whether a directory listing holds files a crash left mid-clean. */
+export function hasCleanerFiles(names: readonly string[]): boolean {
+  return names.some((n) => CLEANED.test(n) || SWAP.test(n));
+}
+
 /** Completes or rolls back what a crash left mid-clean in a partition directory. */
 export function recoverCleanerFiles(dir: string): void {
   let names: string[];
