@@ -26,11 +26,15 @@ export function open(bootstrap: string): Promise<Socket> {
 /** Reads one size-prefixed frame (without the prefix). */
 export function readFrame(socket: Socket, timeoutMs: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    let buf = Buffer.alloc(0);
+    const chunks: Buffer[] = [];
+    let have = 0;
+    let need = -1;
     const timer = setTimeout(() => done(new Error(`no response within ${timeoutMs} ms`)), timeoutMs);
     const onData = (d: Buffer) => {
-      buf = Buffer.concat([buf, d]);
-      if (buf.length >= 4 && buf.length >= 4 + buf.readInt32BE(0)) done(null, buf.subarray(4, 4 + buf.readInt32BE(0)));
+      chunks.push(d);
+      have += d.length;
+      if (need < 0 && have >= 4) need = 4 + Buffer.concat(chunks).readInt32BE(0);
+      if (need >= 0 && have >= need) done(null, Buffer.concat(chunks, have).subarray(4, need));
     };
     const onClose = () => done(new Error('connection closed by the broker'));
     const done = (err: Error | null, frame?: Buffer) => {
