@@ -65,7 +65,9 @@ test('a fetch asking for 2^31-1 bytes gets at most fetch.max.bytes, in whole bat
   const [bytes] = recordBytes(body);
   assert.ok(bytes! > 0 && bytes! <= BUDGETS.fetchMaxBytes, `${bytes} bytes returned, cap ${BUDGETS.fetchMaxBytes}`);
   let whole = 0;
-  forEachStoredBatch(body.responses[0].partitions[0].records, (_pos, size) => (whole += size));
+  forEachStoredBatch(body.responses[0].partitions[0].records, (_pos, size) => {
+    whole += size;
+  });
   assert.equal(whole, bytes, 'whole batches only');
   assert.ok(bytes! > BUDGETS.fetchMaxBytes - BATCH, 'filled up to the cap');
   // v2 has no request-level max bytes: the broker cap still applies.
