@@ -71,6 +71,8 @@ export class PartitionLog {
   #rollJitterMs = 0;
   /** A producer-state snapshot file was found when opening. */
   #hasSnapshot = false;
+  /** Bytes of the segments before the active one; null after the list changed (recomputed on use). */
+  #sealedBytes: number | null = null;
 
   private constructor(dir: string, config: TopicConfig, clock: Clock, storage: LogStorage) {
     this.dir = dir;
@@ -148,9 +150,12 @@ export class PartitionLog {
   }
 
   get sizeInBytes(): number {
-    let n = 0;
-    for (const s of this.#segments) n += s.size;
-    return n;
+    if (this.#sealedBytes === null) {
+      let n = 0;
+      for (let i = 0; i < this.#segments.length - 1; i++) n += this.#segments[i]!.size;
+      this.#sealedBytes = n;
+    }
+    return this.#sealedBytes + this.#active.size;
   }
 
   get #active(): Segment {
@@ -269,8 +274,12 @@ export class PartitionLog {
     }
   }
 
-  /** Wakes long-polling fetches and applies flush.messages / flush.ms. */
+  /** Wakes long-polling fetches; applies flush.messages / flush.ms and retention.bytes. */
   #afterAppend(messages: number, now: number): void {
+    // retention.bytes after every append (cheap: cached sizes), so a partition never holds more
+    // than retention.bytes + segment.bytes whatever log.retention.check.interval.ms is.
+    const { retentionBytes } = this.#config;
+    if (retentionBytes >= 0 && this.#segments.length > 1 && this.sizeInBytes - this.#segments[0]!.size >= retentionBytes) this.applyRetention();
     this.#unflushed += messages;
     if (this.#unflushed >= this.#config.flushMessages) this.flush();
     else if (this.#unflushedSince < 0 && this.#config.flushMs < Number.MAX_SAFE_INTEGER) {
@@ -299,10 +308,8 @@ export class PartitionLog {
     if (!full && !old) return;
     active.seal();
     this.#segments.push(Segment.create(this.dir, active.nextOffset, config.indexIntervalBytes, now, this.#storage));
+    this.#sealedBytes = null;
     this.#rollJitterMs = config.segmentJitterMs > 0 ? Math.floor(Math.random() * Math.min(config.segmentJitterMs, config.segmentMs)) : 0;
-    // Size-based retention right away: the disk never holds more than retention.bytes plus
-    // the active segment, whatever the retention check interval.
-    if (this.#config.retentionBytes >= 0) this.applyRetention();
   }
 
   /**
@@ -387,6 +394,7 @@ export class PartitionLog {
   #dropSegmentsBefore(offset: number): void {
     while (this.#segments.length > 1 && this.#segments[1]!.baseOffset <= offset) {
       this.#segments.shift()!.delete();
+      this.#sealedBytes = null;
     }
   }
 
@@ -403,6 +411,7 @@ export class PartitionLog {
       const oversize = retentionBytes >= 0 && total - oldest.size >= retentionBytes;
       if (!expired && !oversize) break;
       this.#segments.shift();
+      this.#sealedBytes = null;
       oldest.delete();
       total -= oldest.size;
       this.#logStartOffset = Math.max(this.#logStartOffset, this.#segments[0]!.baseOffset);
@@ -443,6 +452,7 @@ export class PartitionLog {
     if (old.some((s, i) => this.#segments[at + i] !== s)) return false;
     const segment = installCleanedSegment(this.dir, old, cleaned, this.#config.indexIntervalBytes, this.#clock.now(), this.#storage);
     this.#segments.splice(at, old.length, segment);
+    this.#sealedBytes = null;
     return true;
   }
 
