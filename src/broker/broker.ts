@@ -31,6 +31,8 @@ export interface BrokerOptions extends ConfigShorthands {
   host?: string;
   /** Host clients are told to connect to (Metadata, FindCoordinator). Default: `host`. */
   advertisedHost?: string;
+  /** Port clients are told to connect to (behind a proxy or a port mapping). Default: the listening port. */
+  advertisedPort?: number;
   /** Broker id reported to clients. Default 1. */
   nodeId?: number;
   /** Create unknown topics when a client asks Metadata for them (auto.create.topics.enable). Default true. */
@@ -72,7 +74,10 @@ export interface RunningBroker {
   /** `host:port` to give clients as bootstrap servers. */
   readonly bootstrap: string;
   readonly host: string;
+  /** The advertised port (the listening one unless `advertisedPort` was given). */
   readonly port: number;
+  /** The port the broker listens on. */
+  readonly listenPort: number;
   readonly dataDir: string;
   /** Stops accepting, closes connections, flushes and closes every log, releases the data directory. */
   close(): Promise<void>;
@@ -186,9 +191,9 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     await lock.release();
     throw new BrokerStartError(`cannot listen on ${host}:${options.port ?? 9092}: ${(err as Error).message}`, err);
   }
-  context.port = port;
+  context.port = options.advertisedPort ?? port;
   derived.listeners = `PLAINTEXT://${host}:${port}`;
-  derived['advertised.listeners'] = `PLAINTEXT://${context.host}:${port}`;
+  derived['advertised.listeners'] = `PLAINTEXT://${context.host}:${context.port}`;
   recordLockPort(options.dataDir, port);
 
   const tick = setInterval(() => {
@@ -217,9 +222,10 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
 
   let closing: Promise<void> | null = null;
   return {
-    bootstrap: `${context.host}:${port}`,
+    bootstrap: `${context.host}:${context.port}`,
     host: context.host,
-    port,
+    port: context.port,
+    listenPort: port,
     dataDir: options.dataDir,
     close() {
       closing ??= (async () => {

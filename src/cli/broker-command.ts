@@ -32,6 +32,7 @@ export function registerBrokerCommand(program: Command): void {
     .option('--port <port>', 'TCP port (0 = any free port)', intOption('--port', 0, 65535), 9092)
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--advertised-host <host>', 'host name given to clients (default: --host)')
+    .option('--advertised-port <port>', 'port given to clients, behind a proxy or port mapping (default: --port)', intOption('--advertised-port', 1, 65535))
     .option('--data-dir <dir>', 'directory for logs and offsets (locked while the broker runs)', './data')
     .option('--partitions <n>', 'partitions of auto-created topics, num.partitions (default 1)', intOption('--partitions', 1, 100_000))
     .option('--no-auto-create-topics', 'do not create unknown topics on Metadata requests')
@@ -55,6 +56,7 @@ export function registerBrokerCommand(program: Command): void {
         port: opts.port,
         host: opts.host,
         advertisedHost: opts.advertisedHost,
+        advertisedPort: opts.advertisedPort,
         dataDir: opts.dataDir,
         defaultPartitions: opts.partitions,
         autoCreateTopics: opts.autoCreateTopics === false ? false : undefined,
