@@ -2,11 +2,11 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { Kafka, logLevel } from 'kafkajs';
-import { startTestBroker } from '../helpers/broker.ts';
-import { assertCompleteAndOrdered, keyOf, type Seen } from '../compat/delivery-check.ts';
-import { ApiKey, decodeResponse, encodeRequest, ErrorCode } from '../../src/protocol/index.ts';
+import { startTestBroker } from '../../helpers/broker.ts';
+import { assertCompleteAndOrdered, keyOf, type Seen } from '../../compat/delivery-check.ts';
+import { ApiKey, decodeResponse, encodeRequest, ErrorCode } from '../../../src/protocol/index.ts';
 import { crc32c } from '@node-rs/crc32';
-import { ATTRIBUTES, buildBatch, CRC, MAGIC } from '../../src/protocol/records/index.ts';
+import { ATTRIBUTES, buildBatch, CRC, MAGIC } from '../../../src/protocol/records/index.ts';
 
 // Hostile input over raw TCP: truncated, oversized and garbage frames, unknown api keys and
 // versions, corrupt record batches and thousands of seeded mutations of valid requests, while a
