@@ -35,36 +35,8 @@ export interface BrokerOptions extends ConfigShorthands {
   advertisedPort?: number;
   /** Broker id reported to clients. Default 1. */
   nodeId?: number;
-  /** Create unknown topics when a client asks Metadata for them (auto.create.topics.enable). Default true. */
-  autoCreateTopics?: boolean;
-  /** Partitions of auto-created topics and of CreateTopics with -1 (num.partitions). Default 1. */
-  defaultPartitions?: number;
-  /** Broker-wide defaults for topic configs by topic config name, e.g. `{ 'retention.ms': '3600000' }`. */
-  topicDefaults?: Record<string, string>;
   /** When acknowledged data is fsynced. Default `{ mode: 'os' }` (see FlushPolicy). */
   flush?: FlushPolicy;
-  /** Largest request frame accepted (socket.request.max.bytes); bigger ones close the connection. Default 100 MiB. */
-  maxFrameBytes?: number;
-  /** Connections idle this long are closed (connections.max.idle.ms). Default 10 min. */
-  connectionsMaxIdleMs?: number;
-  /** How often retention runs (log.retention.check.interval.ms). Default 30 s. */
-  retentionCheckIntervalMs?: number;
-  /**
-   * Log compaction of `cleanup.policy=compact` topics. `intervalMs` is the pause between looks
-   * when nothing was cleanable (Kafka's log.cleaner.backoff.ms, default 15 s); `enabled: false`
-   * turns the cleaner off (Kafka's log.cleaner.enable).
-   */
-  cleaner?: { intervalMs?: number; enabled?: boolean };
-  /** Group coordinator settings (Kafka's group.* broker configs). */
-  groups?: { minSessionTimeoutMs?: number; maxSessionTimeoutMs?: number; initialRebalanceDelayMs?: number };
-  /** Longest transaction timeout a producer may ask for (transaction.max.timeout.ms). Default 15 min. */
-  maxTransactionTimeoutMs?: number;
-  /**
-   * Any broker config by its Kafka name (or a `sluice.*` one), e.g.
-   * `{ 'max.connections': 200, 'queued.max.request.bytes': 64 * 1024 * 1024 }`. Wins over the
-   * shorthand options above. See docs/broker.md for every config, its default and Kafka's.
-   */
-  config?: Record<string, string | number | boolean>;
   clock?: Clock;
   logger?: Logger;
 }

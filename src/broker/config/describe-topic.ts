@@ -1,19 +1,10 @@
 import { ConfigSource, ConfigType } from './config-types.ts';
 import { TOPIC_CONFIGS } from './topic-configs.ts';
-import type { BrokerSettings, ConfigSynonym } from './broker-settings.ts';
+import type { BrokerSettings } from './broker-settings.ts';
+import type { DescribeConfigsResponse } from '../../protocol/messages/describe-configs.ts';
 
-/** One DescribeConfigs entry (the response's field names). */
-export interface ConfigEntry {
-  name: string;
-  value: string | null;
-  readOnly: boolean;
-  isDefault: boolean;
-  configSource: number;
-  isSensitive: boolean;
-  synonyms: ConfigSynonym[];
-  configType: number;
-  documentation: string | null;
-}
+/** One DescribeConfigs entry. */
+export type ConfigEntry = DescribeConfigsResponse['results'][number]['configs'][number];
 
 /**
  * Every topic config of a topic as Kafka's DescribeConfigs gives it: the effective value; the

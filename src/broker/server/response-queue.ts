@@ -12,8 +12,8 @@ export type ResponseChunk = Buffer | DeferredChunk;
 
 /** Size of the pieces a deferred range is read in. */
 const PIECE_BYTES = 256 * 1024;
-/** Socket buffer above which the writer waits for 'drain' before reading the next piece. */
-const SOCKET_HIGH_WATER = 256 * 1024;
+/** Socket buffer above which the writer waits for 'drain' before writing the next piece. */
+const SOCKET_HIGH_WATER = 512 * 1024;
 
 interface Slot {
   chunks: ResponseChunk[] | null;
@@ -118,19 +118,23 @@ export class ResponseQueue {
     }
   }
 
+  /** Reads a deferred range piece by piece, the next piece read while the socket sends this one. */
   async #writeDeferred(c: DeferredChunk): Promise<void> {
+    const pieceAt = (at: number) => c.read(at, Math.min(PIECE_BYTES, c.deferredLength - at));
+    let next: Promise<Buffer> | null = c.deferredLength > 0 ? pieceAt(0) : null;
     try {
-      for (let at = 0; at < c.deferredLength && !this.#closed; ) {
-        if (this.#socket.writableLength >= SOCKET_HIGH_WATER) await this.#drained();
-        if (this.#closed) break;
-        const n = Math.min(PIECE_BYTES, c.deferredLength - at);
-        const piece = await c.read(at, n);
+      for (let at = 0; next !== null && !this.#closed; ) {
+        const piece = await next;
+        next = at + piece.length < c.deferredLength ? pieceAt(at + piece.length) : null;
         if (this.#closed) break;
         this.#socket.write(piece);
-        this.#queued -= n;
-        at += n;
+        this.#queued -= piece.length;
+        at += piece.length;
+        if (next !== null && this.#socket.writableLength >= SOCKET_HIGH_WATER) await this.#drained();
       }
     } finally {
+      // A read still in flight must finish before the region is released (its file may be closed then).
+      await next?.catch(() => {});
       c.release();
     }
   }
