@@ -354,7 +354,9 @@ export class Segment implements HandleOwner {
     this.flush();
     this.#saveIndexes();
     this.#storage.handles.forget(this);
-    this.closeHandle();
+    this.#retired = true;
+    // A read still running on the thread pool, or a response still to be written, keeps the descriptor.
+    this.#maybeRelease();
   }
 
   /**

@@ -84,7 +84,7 @@ export class Connection {
     return this.#closed;
   }
 
-  /** Since when the request being read has been arriving (null: none, or waiting for memory). */
+  /** Since when the request being read has been arriving (null: none). */
   get requestArrivingSince(): number | null {
     return this.#reader.inProgressSince;
   }

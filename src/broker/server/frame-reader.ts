@@ -36,7 +36,7 @@ export class FrameReader {
   #bodyFill = 0;
   #size = -1;
   #blocked = false;
-  /** When the frame being read started arriving (null between frames and while blocked). */
+  /** When the frame being read started arriving (null between frames). */
   #startedAt: number | null = null;
 
   constructor(pool: MemoryPool, maxFrameBytes: () => number, now: () => number) {
@@ -50,7 +50,11 @@ export class FrameReader {
     return this.#blocked;
   }
 
-  /** Since when the current frame has been arriving, or null (no frame, or waiting for memory). */
+  /**
+   * Since when the current frame has been arriving (its first byte), or null between frames.
+   * Time spent waiting for pool memory counts: a client waits no longer than its own request
+   * timeout anyway, and a paused socket would not notice the client leaving.
+   */
   get inProgressSince(): number | null {
     return this.#startedAt;
   }
@@ -104,12 +108,8 @@ export class FrameReader {
         this.#blocked = true;
       }
       if (this.#blocked) {
-        if (!this.#pool.tryAllocate(this.#size)) {
-          this.#startedAt = null; // waiting on the broker, not on the client
-          return frames;
-        }
+        if (!this.#pool.tryAllocate(this.#size)) return frames;
         this.#blocked = false;
-        this.#startedAt ??= this.#now();
       }
       if (this.#body === null && chunk.length >= this.#size) {
         // The whole body is in this chunk: slice it.
