@@ -28,6 +28,7 @@ test('CreatePartitions checks manual assignments as Kafka does', async () => {
     ['an empty replica list', 2, [[]]],
     ['fewer assignments than new partitions', 3, [[1]]],
     ['more assignments than new partitions', 2, [[1], [1]]],
+    ['an empty list of assignments (null means none)', 2, []],
   ] as Array<[string, number, number[][]]>) {
     const r = await grow(count, assignments);
     assert.equal(r.results[0].errorCode, ErrorCode.INVALID_REPLICA_ASSIGNMENT, what);
