@@ -75,7 +75,7 @@ export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
     }
     if (pid > 0 && pid !== process.pid && pidAlive(pid)) throw new DataDirLockedError(dataDir, holderOf(dataDir));
   }
-  writeFileSync(pidFile, JSON.stringify({ pid: process.pid, host: process.env.HOSTNAME ?? '', startedAt: new Date().toISOString() }));
+  writeFileSync(pidFile, JSON.stringify({ pid: process.pid, host: process.env.HOSTNAME ?? '' }));
   return {
     async release() {
       rmSync(pidFile, { force: true });

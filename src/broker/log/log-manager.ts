@@ -6,7 +6,7 @@ import { TopicConfig, validateConfig } from './topic-config.ts';
 import { TopicRegistry, type RegisteredTopic } from './topic-registry.ts';
 import { fileIO, isStorageFailure } from './file-io.ts';
 import { LogStorage } from './log-storage.ts';
-import { SluiceError } from '../../errors.ts';
+import { TopicError, validateTopicName, DEFAULT_MAX_PARTITIONS, type TopicSpec } from './topic-rules.ts';
 import type { Clock } from '../../util/clock.ts';
 import { logger as rootLogger, type Logger } from '../../util/logger.ts';
 
@@ -19,51 +19,7 @@ export interface Topic {
   partitions: PartitionLog[];
 }
 
-/** The Kafka errors a topic operation can fail with. */
-export type TopicErrorName =
-  | 'TOPIC_ALREADY_EXISTS'
-  | 'INVALID_TOPIC_EXCEPTION'
-  | 'UNKNOWN_TOPIC_OR_PARTITION'
-  | 'INVALID_PARTITIONS'
-  | 'INVALID_CONFIG'
-  | 'POLICY_VIOLATION'
-  | 'KAFKA_STORAGE_ERROR'
-  | 'INVALID_REPLICA_ASSIGNMENT'
-  | 'INVALID_REQUEST';
-
-/** Topic-level failures with the Kafka error they map to. */
-export class TopicError extends SluiceError {
-  readonly kafkaError: TopicErrorName;
-  constructor(kafkaError: TopicErrorName, message: string) {
-    super(`SLUICE_${kafkaError}`, message);
-    this.kafkaError = kafkaError;
-  }
-}
-
-/** Kafka's controller refuses a CreateTopics/CreatePartitions request adding more partitions than this. */
-export const MAX_PARTITIONS_PER_REQUEST = 10_000;
-
-/** Partitions a broker holds at most unless configured otherwise (`sluice.max.partitions`). */
-export const DEFAULT_MAX_PARTITIONS = 50_000;
-
-const LEGAL_TOPIC = /^[a-zA-Z0-9._-]{1,249}$/;
-
-/** Checks a topic name the way Kafka does. */
-export function validateTopicName(name: string): void {
-  if (!LEGAL_TOPIC.test(name) || name === '.' || name === '..') {
-    throw new TopicError(
-      'INVALID_TOPIC_EXCEPTION',
-      `topic name "${name}" is illegal: use 1-249 characters of [a-zA-Z0-9._-], not "." or ".."`,
-    );
-  }
-}
-
-/** A topic to create. */
-export interface TopicSpec {
-  name: string;
-  partitions: number;
-  configs: Record<string, string>;
-}
+export { TopicError, validateTopicName, MAX_PARTITIONS_PER_REQUEST, DEFAULT_MAX_PARTITIONS, type TopicErrorName, type TopicSpec } from './topic-rules.ts';
 
 export interface LogManagerOptions {
   storage?: LogStorage;

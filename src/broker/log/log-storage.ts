@@ -1,7 +1,8 @@
 import { HandleCache } from './handle-cache.ts';
+import { SLUICE_DEFAULTS } from '../config/broker-configs.ts';
 
 /** Open segment files a broker keeps at most (Sluice's `sluice.max.open.segment.files`). */
-export const DEFAULT_MAX_OPEN_SEGMENT_FILES = 1000;
+export const DEFAULT_MAX_OPEN_SEGMENT_FILES = SLUICE_DEFAULTS.maxOpenSegmentFiles;
 
 /**
  * What every log of one broker shares: the bounded cache of open segment files. Logs opened
@@ -12,7 +13,7 @@ export class LogStorage {
   /** Logs with appends waiting for their flush.ms deadline. */
   readonly timedFlush = new Set<{ flushIfDue(now: number): boolean }>();
 
-  constructor(maxOpenFiles = DEFAULT_MAX_OPEN_SEGMENT_FILES) {
+  constructor(maxOpenFiles: number = DEFAULT_MAX_OPEN_SEGMENT_FILES) {
     this.handles = new HandleCache(maxOpenFiles);
   }
 }

@@ -1,16 +1,14 @@
 import { readdirSync } from 'node:fs';
-import { MAX_TIMESTAMP, ATTRIBUTES, TIMESTAMP_TYPE_BIT, CRC, decodeBatchRecords, BASE_OFFSET } from '../../protocol/records/index.ts';
-import { crc32c } from '@node-rs/crc32';
-import type { BatchSpan } from '../../protocol/records/index.ts';
+import { BASE_OFFSET, type BatchSpan } from '../../protocol/records/index.ts';
 import { Segment, type ReadPlan } from './segment.ts';
-import { existsSync, readFileSync, rmSync as removeFile } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ProducerStateTable, type AbortedTxn, type ProducerBatch } from '../txn/producer-state.ts';
-import { buildMarkerBatch, markerTypeOf, COMMIT_MARKER } from '../txn/control-records.ts';
-import { isControl, isTransactional, PRODUCER_ID, PRODUCER_EPOCH, BASE_SEQUENCE, RECORD_COUNT } from '../../protocol/records/index.ts';
-import { fileIO, isStorageFailure } from './file-io.ts';
+import { ProducerStateTable, type AbortedTxn } from '../txn/producer-state.ts';
+import { buildMarkerBatch } from '../txn/control-records.ts';
+import { fileIO } from './file-io.ts';
 import { sharedLogStorage, type LogStorage } from './log-storage.ts';
-import type { StoredBatch } from './batch-scan.ts';
+import { loadProducerState, PRODUCER_SNAPSHOT, saveProducerState } from './producer-snapshot.ts';
+import { firstRecordAtOrAfter, producerBatchAt, stampLogAppendTime, type OffsetAndTimestamp } from './batch-fields.ts';
 import type { TopicConfig } from './topic-config.ts';
 import type { Clock } from '../../util/clock.ts';
 import { logger } from '../../util/logger.ts';
@@ -35,13 +33,8 @@ export class ProducerStateError extends Error {
   }
 }
 
-const PRODUCER_SNAPSHOT = 'producer-state.json';
 
-/** Offset/timestamp pair answered by time lookups. */
-export interface OffsetAndTimestamp {
-  offset: number;
-  timestamp: number;
-}
+export type { OffsetAndTimestamp } from './batch-fields.ts';
 
 /** Raised for reads outside [logStartOffset, logEndOffset]. */
 export class OffsetOutOfRangeError extends Error {}
@@ -227,51 +220,13 @@ export class PartitionLog {
 
   /** Loads the producer-state snapshot of the last clean shutdown and replays the log after it. */
   #loadProducerState(): void {
-    const file = join(this.dir, PRODUCER_SNAPSHOT);
-    let from = this.#segments[0]!.baseOffset;
-    if (this.#hasSnapshot && existsSync(file)) {
-      try {
-        const snap = JSON.parse(readFileSync(file, 'utf8')) as { offset: number; state: unknown };
-        if (snap.offset <= this.logEndOffset) {
-          this.#producers = ProducerStateTable.fromJSON(snap.state);
-          from = snap.offset;
-        }
-      } catch {
-        // unreadable snapshot: rebuild from the whole log
-      }
-      removeFile(file, { force: true }); // stale as soon as anything is appended
-    }
-    for (const seg of this.#segments) {
-      if (seg.nextOffset <= from) continue;
-      seg.scanFrom(from, (b: StoredBatch) => {
-        if (b.baseOffset < from) return;
-        if (isControl(b.attributes)) {
-          if (b.recordCount === 0) return; // a marker the cleaner emptied: its transaction is gone (as Kafka)
-          const type = markerTypeOf(seg.readAt(b.pos, b.size));
-          this.#producers.onMarker(b.producerId, b.producerEpoch, type === COMMIT_MARKER, b.baseOffset);
-        } else {
-          this.#producers.onAppend(
-            { producerId: b.producerId, producerEpoch: b.producerEpoch, baseSequence: b.baseSequence, recordCount: b.lastOffset - b.baseOffset + 1, transactional: isTransactional(b.attributes) },
-            b.baseOffset,
-            b.lastOffset,
-          );
-        }
-      });
-    }
+    this.#producers = loadProducerState(this.dir, this.#segments, this.logEndOffset, this.#hasSnapshot);
   }
 
-  /**
-   * Saves the producer table for a fast restart. Skipped for an empty log (nothing to replay)
-   * and without fsync: a lost snapshot only means the log is replayed at the next start.
-   */
+  /** Saves the producer table for a fast restart (skipped for an empty log). */
   #saveProducerState(): void {
     if (this.logEndOffset === this.#segments[0]!.baseOffset && this.#segments[0]!.size === 0) return;
-    try {
-      fileIO().replaceFile(join(this.dir, PRODUCER_SNAPSHOT), JSON.stringify({ offset: this.logEndOffset, state: this.#producers.toJSON() }));
-    } catch (err) {
-      if (!isStorageFailure(err)) throw err;
-      logger.warn({ dir: this.dir, err: (err as Error).message }, 'could not save producer state; it will be rebuilt from the log');
-    }
+    saveProducerState(this.dir, this.logEndOffset, this.#producers);
   }
 
   /** Wakes long-polling fetches; applies flush.messages / flush.ms and retention.bytes. */
@@ -479,36 +434,4 @@ export class PartitionLog {
     if (dir === this.dir) io.remove(dir);
     else if (existsSync(dir)) for (const f of readdirSync(dir)) io.remove(join(dir, f));
   }
-}
-
-/** Sets LogAppendTime on a batch (attributes bit 3 and max timestamp) and recomputes its CRC. */
-function stampLogAppendTime(records: Buffer, span: BatchSpan, now: number): void {
-  records.writeInt16BE(records.readInt16BE(span.pos + ATTRIBUTES) | TIMESTAMP_TYPE_BIT, span.pos + ATTRIBUTES);
-  records.writeBigInt64BE(BigInt(now), span.pos + MAX_TIMESTAMP);
-  records.writeUInt32BE(crc32c(records.subarray(span.pos + ATTRIBUTES, span.pos + span.size)), span.pos + CRC);
-}
-
-/** Record-level answer inside one batch; falls back to the batch base offset if undecodable. */
-function firstRecordAtOrAfter(batch: Buffer, timestamp: number, baseOffset: number, minOffset: number): OffsetAndTimestamp | null {
-  try {
-    const logAppend = (batch.readInt16BE(ATTRIBUTES) & TIMESTAMP_TYPE_BIT) !== 0;
-    for (const r of decodeBatchRecords(batch)) {
-      const ts = logAppend ? Number(batch.readBigInt64BE(MAX_TIMESTAMP)) : Number(r.timestamp);
-      if (ts >= timestamp && Number(r.offset) >= minOffset) return { offset: Number(r.offset), timestamp: ts };
-    }
-    return null;
-  } catch {
-    return { offset: Math.max(baseOffset, minOffset), timestamp: Number(batch.readBigInt64BE(MAX_TIMESTAMP)) };
-  }
-}
-
-/** The producer fields of the batch at `pos`, for the idempotence checks. */
-function producerBatchAt(records: Buffer, pos: number): ProducerBatch {
-  return {
-    producerId: Number(records.readBigInt64BE(pos + PRODUCER_ID)),
-    producerEpoch: records.readInt16BE(pos + PRODUCER_EPOCH),
-    baseSequence: records.readInt32BE(pos + BASE_SEQUENCE),
-    recordCount: records.readInt32BE(pos + RECORD_COUNT),
-    transactional: isTransactional(records.readInt16BE(pos + ATTRIBUTES)),
-  };
 }
