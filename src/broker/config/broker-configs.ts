@@ -92,7 +92,7 @@ const SERVER_CONFIGS: Record<string, BrokerConfigDef> = {
   'num.replica.fetchers': def('INT', '1', int(1), true, 'no-effect', `Replica fetcher threads. ${NO_REPLICAS}`),
   'num.recovery.threads.per.data.dir': def('INT', '1', int(1), true, 'no-effect', `Log recovery threads. ${NO_THREADS}`),
   'background.threads': def('INT', '10', int(1), true, 'no-effect', `Background threads. ${NO_THREADS}`),
-  'queued.max.requests': def('INT', '500', int(1), false, 'no-effect', 'Requests queued for Kafka\u2019s handler threads. Here a connection has at most 1000 requests unanswered and stops being read while its unsent responses exceed 1 MiB.'),
+  'queued.max.requests': def('INT', '500', int(1), false, 'no-effect', 'Requests queued for Kafka\u2019s handler threads. Here a connection has at most 100 requests unanswered and stops being read while its unsent responses exceed 1 MiB.'),
   'socket.send.buffer.bytes': def('INT', '102400', int(-1), false, 'no-effect', 'SO_SNDBUF of client sockets; the operating system default is used.'),
   'socket.receive.buffer.bytes': def('INT', '102400', int(-1), false, 'no-effect', 'SO_RCVBUF of client sockets; the operating system default is used.'),
   'sluice.max.partitions': def('INT', null, int(1), true, 'applied', 'Most partitions this broker holds; creating more fails with POLICY_VIOLATION. A data directory with more (written under a higher limit) still starts.', { sluice: true, sluiceDefault: String(SLUICE_DEFAULTS.maxPartitions) }),

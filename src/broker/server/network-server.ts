@@ -6,7 +6,7 @@ import type { LimitWarnings } from '../limit-warnings.ts';
 import type { Logger } from '../../util/logger.ts';
 
 /** Requests a connection may have unanswered before it stops being read. */
-const MAX_IN_FLIGHT = 1000;
+const MAX_IN_FLIGHT = 100;
 /** Unwritten response bytes above which a connection stops being read. */
 export const RESPONSE_BACKLOG_BYTES = 1024 * 1024;
 
