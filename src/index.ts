@@ -2,7 +2,7 @@
 export { SluiceError } from './errors.ts';
 
 // Environment and streams
-export { StreamExecutionEnvironment } from './api/environment.ts';
+export { StreamExecutionEnvironment, RuntimeExecutionMode } from './api/environment.ts';
 export type { ExecutionEnvironmentOptions, ExecuteOptions, RuntimeMode, ExecutionPlan } from './api/environment.ts';
 export { DataStream, DataStreamSink } from './api/datastream.ts';
 export { KeyedStream } from './api/keyed-stream.ts';
@@ -21,10 +21,20 @@ export type {
   KeyedBroadcastProcessFunction,
   BroadcastProcessFunction,
 } from './api/broadcast.ts';
-export { JoinedStreams, CoGroupedStreams, IntervalJoin } from './api/joins.ts';
-export type { JoinFunction, CoGroupFunction, ProcessJoinFunction, ProcessJoinContext, Tagged } from './api/joins.ts';
+export { JoinedStreams, CoGroupedStreams, JoinWithWindow, CoGroupWithWindow } from './api/joins.ts';
+export type { JoinFunction, CoGroupFunction, Tagged } from './api/joins.ts';
+export { IntervalJoin } from './api/interval-join.ts';
+export type { ProcessJoinFunction, ProcessJoinContext } from './api/interval-join.ts';
 export type { AsyncFunction, AsyncFunctionLike, AsyncOptions } from './api/async-datastream.ts';
-export type { RuntimeContext } from './api/runtime-context.ts';
+export type { RuntimeContext, TaskInfo } from './api/runtime-context.ts';
+export { DataStreamUtils } from './api/datastream-utils.ts';
+export type { Partitioner, PartitionerLike } from './api/functions/partitioner.ts';
+export { ExecutionConfig } from './api/execution-config.ts';
+export type { GlobalJobParameters, GlobalJobParametersLike } from './api/execution-config.ts';
+export { CheckpointConfig, CheckpointingMode, ExternalizedCheckpointRetention, ExternalizedCheckpointCleanup } from './api/checkpoint-config.ts';
+export type { MetricGroup, Counter, Gauge, Histogram, HistogramStatistics, Meter, UserMetricValue } from './api/metric-group.ts';
+export type { CheckpointedFunction, CheckpointListener, FunctionInitializationContext, FunctionSnapshotContext } from './api/functions/checkpointed.ts';
+export type { OperatorStateStore } from './state/operator/operator-state-store.ts';
 export type { FieldRef } from './api/field-aggregations.ts';
 
 // Functions
@@ -75,7 +85,11 @@ export {
   TumblingProcessingTimeWindows,
   SlidingProcessingTimeWindows,
   GlobalWindows,
+  EndOfStreamTrigger,
 } from './api/windowing/assigners.ts';
+export { DeltaTrigger } from './api/windowing/delta-trigger.ts';
+export { ProcessingTimeoutTrigger } from './api/windowing/processing-timeout-trigger.ts';
+export type { DeltaFunction, DeltaFunctionLike } from './api/windowing/delta-function.ts';
 export { EventTimeSessionWindows, ProcessingTimeSessionWindows } from './api/windowing/session-assigners.ts';
 export type { SessionGapExtractor } from './api/windowing/session-assigners.ts';
 export {
@@ -85,12 +99,11 @@ export {
   ProcessingTimeTrigger,
   CountTrigger,
   PurgingTrigger,
-  ContinuousEventTimeTrigger,
-  ContinuousProcessingTimeTrigger,
   NeverTrigger,
 } from './api/windowing/triggers.ts';
+export { ContinuousEventTimeTrigger, ContinuousProcessingTimeTrigger } from './api/windowing/continuous-triggers.ts';
 export type { TriggerContext, OnMergeContext } from './api/windowing/triggers.ts';
-export { CountEvictor, TimeEvictor } from './api/windowing/evictors.ts';
+export { CountEvictor, TimeEvictor, DeltaEvictor } from './api/windowing/evictors.ts';
 export type { Evictor, TimestampedValue, EvictorContext } from './api/windowing/evictors.ts';
 export { ProcessWindowFunction, ProcessAllWindowFunction } from './api/windowing/window-functions.ts';
 export type {
@@ -128,9 +141,27 @@ export type { LmdbStateBackendOptions } from './state/lmdb/lmdb-backend.ts';
 export { StateAccessError } from './state/errors.ts';
 
 // Runtime surface
-export { UserFunctionError, JobConfigurationError, MissingTimestampError, JobCancelledError, WindowMergeError, SourceFailedError } from './runtime/errors.ts';
+export {
+  UserFunctionError,
+  JobConfigurationError,
+  MissingTimestampError,
+  JobCancelledError,
+  WindowMergeError,
+  SourceFailedError,
+  SavepointRestoreError,
+  KeyPartitioningError,
+  UnsupportedSettingError,
+  CheckpointFailedError,
+} from './runtime/errors.ts';
 export type { JobClient, JobExecutionResult, JobSnapshot, JobStatus, JobMetrics } from './runtime/executor/job-client.ts';
-export { subtaskForKey } from './runtime/partitioning/key-partitioner.ts';
+export {
+  subtaskForKey,
+  assignToKeyGroup,
+  computeKeyGroupRangeForOperatorIndex,
+  computeOperatorIndexForKeyGroup,
+  computeDefaultMaxParallelism,
+  KeyGroupRange,
+} from './runtime/partitioning/key-groups.ts';
 export type { OperatorSnapshot, OperatorMetrics } from './runtime/operators/operator.ts';
 
 // Kafka connectors

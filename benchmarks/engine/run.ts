@@ -8,7 +8,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { fmt, machineLine, writeBenchmarkSection } from '../bench-report.ts';
-import { engineMapFilter, engineWindowCount, KEYS, loopMapFilter, loopWindowCount, type Result } from './workloads.ts';
+import { engineKeyedExchange, engineMapFilter, engineWindowCount, KEYED_PARALLELISM, KEYS, loopKeyedExchange, loopMapFilter, loopWindowCount, type Result } from './workloads.ts';
 
 const argv = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
@@ -57,10 +57,13 @@ async function main(): Promise<void> {
   loopMapFilter(warm);
   await engineWindowCount(warm);
   loopWindowCount(warm);
+  await engineKeyedExchange(warm);
+  loopKeyedExchange(warm);
 
   const rows: Row[] = [
     ...(await compare('(a) map → filter', () => loopMapFilter(events), () => engineMapFilter(events))),
     ...(await compare('(b) keyBy → 10 s tumbling event-time window count', () => loopWindowCount(events), () => engineWindowCount(events))),
+    ...(await compare(`(c) keyBy over ${KEYED_PARALLELISM} subtasks → keyed map`, () => loopKeyedExchange(events), () => engineKeyedExchange(events))),
   ];
 
   for (let i = 0; i < rows.length; i += 2) {
@@ -82,7 +85,7 @@ async function main(): Promise<void> {
 
   if (!write) return;
   const section = [
-    `In-memory throughput of the Sluice runtime (parallelism 1, one core) over ${fmt(events)} generated events with ${fmt(KEYS)} keys,`,
+    `In-memory throughput of the Sluice runtime (one core; parallelism 1 unless stated) over ${fmt(events)} generated events with ${fmt(KEYS)} keys,`,
     'beside a hand-written TypeScript loop computing the same result in the same process (the JavaScript limit).',
     'Both read identical events (generated from their index); results are checked to be equal.',
     '',
@@ -91,6 +94,8 @@ async function main(): Promise<void> {
     '- (a) `map(e => e.value * 2 + 1)` → `filter(v => v % 3 !== 0)` → sink.',
     '- (b) `forBoundedOutOfOrderness(1 s)` → `keyBy(key)` → `TumblingEventTimeWindows.of(10 s)` → `aggregate(count, ProcessWindowFunction)` → sink;',
     '  events are up to 499 ms out of order, 100 per ms of event time; watermarks every 200 ms of processing time.',
+    `- (c) \`keyBy(key)\` from one source subtask to ${KEYED_PARALLELISM} subtasks (key → key group → subtask on every record) → \`map(e => e.value + e.key)\` on the keyed stream → sink;`,
+    '  all subtasks run in the one thread, so this measures the exchange and keyed-operator overhead, not parallel speed-up.',
     '',
     table,
     '',

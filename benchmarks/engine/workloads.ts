@@ -116,3 +116,33 @@ export function loopWindowCount(n: number): Result {
   fire(Number.POSITIVE_INFINITY);
   return res;
 }
+
+// (c) keyBy at parallelism 4 -> keyed map -> sink: the key -> subtask exchange on every record ------
+
+export const KEYED_PARALLELISM = 4;
+
+export async function engineKeyedExchange(n: number): Promise<Result> {
+  const env = StreamExecutionEnvironment.getExecutionEnvironment({ parallelism: KEYED_PARALLELISM });
+  const res: Result = { records: 0, checksum: 0 };
+  env
+    .fromSource(new GeneratorSource(makeEvent, { count: n }), WatermarkStrategy.noWatermarks<Event>(), 'events')
+    .setParallelism(1)
+    .keyBy((e) => e.key)
+    .map((e) => e.value + e.key)
+    .addSink((v) => {
+      res.records++;
+      res.checksum = (res.checksum + v) % 1_000_000_007;
+    });
+  await env.execute('bench-keyed-exchange');
+  return res;
+}
+
+export function loopKeyedExchange(n: number): Result {
+  const res: Result = { records: 0, checksum: 0 };
+  for (let i = 0; i < n; i++) {
+    const e = makeEvent(i);
+    res.records++;
+    res.checksum = (res.checksum + e.value + e.key) % 1_000_000_007;
+  }
+  return res;
+}

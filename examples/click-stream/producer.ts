@@ -1,7 +1,7 @@
 /**
  * Writes a JSON click-stream to `clicks` (3 partitions, keyed by user), creating `clicks` and
  * `clicks-per-user` if they do not exist yet.
- *   node examples/click-stream/producer.ts [FROM_SECOND] [SECONDS]
+ *   npm exec -- node examples/click-stream/producer.ts [FROM_SECOND] [SECONDS]
  * One click per second of event time from FROM_SECOND (default 0) for SECONDS (default 60),
  * users user-0 … user-4 in turn; `ts` counts from 2026-01-01T00:00:00Z. Produce a later range
  * (e.g. `120 10`) to move event time on: the windows before it close.

@@ -1,6 +1,6 @@
 /**
  * The tutorial job as a Sluice DataStream job: consume `test`, upper-case each value, write `output`.
- *   npx sluice run examples/upper-case/job.ts        (or: node examples/upper-case/job.ts)
+ *   npx sluice run examples/upper-case/job.ts
  * It runs until stopped (Ctrl-C); its consumer group `upper-case-job` remembers how far it got, so a
  * restart continues there (offsets are committed only after the sink flushed: at-least-once).
  */

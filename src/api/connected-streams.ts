@@ -8,6 +8,7 @@ import type { CoProcessFunctionShape } from './functions/process.ts';
 import { KeyedStream } from './keyed-stream.ts';
 import { copyFunction } from './functions/normalize.ts';
 import { streamFactories } from './stream-factories.ts';
+import { USER_FUNCTION } from '../runtime/operators/function-state.ts';
 
 /** Accepted by `ConnectedStreams.process`: a CoProcessFunction or KeyedCoProcessFunction (class or object). */
 export interface CoProcessFunctionLike<IN1, IN2, OUT> {
@@ -51,6 +52,7 @@ export class ConnectedStreams<IN1, IN2> {
         close: () => f.close?.(),
         processElement1: (v, _c, out) => out.collect(f.map1(v)),
         processElement2: (v, _c, out) => out.collect(f.map2(v)),
+        [USER_FUNCTION]: f,
       };
     });
   }
@@ -62,6 +64,7 @@ export class ConnectedStreams<IN1, IN2> {
         close: () => f.close?.(),
         processElement1: (v, _c, out) => f.flatMap1(v, out),
         processElement2: (v, _c, out) => f.flatMap2(v, out),
+        [USER_FUNCTION]: f,
       };
     });
   }

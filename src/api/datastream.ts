@@ -7,6 +7,7 @@ import { TimestampsAndWatermarksOperator } from '../runtime/operators/timestamps
 import type { WatermarkStrategy } from '../time/watermark-strategy.ts';
 import type { StreamExecutionEnvironment } from './environment.ts';
 import type { FilterFunctionLike, FlatMapFunctionLike, KeySelectorLike, MapFunctionLike } from './functions/basic.ts';
+import { toPartitioner, type PartitionerLike } from './functions/partitioner.ts';
 import { copyFunction, toFilterFunction, toFlatMapFunction, toKeyFunction, toMapFunction, toProcessFunction } from './functions/normalize.ts';
 import type { ProcessFunctionLike } from './functions/process.ts';
 import type { OutputTag } from './output-tag.ts';
@@ -15,6 +16,7 @@ import { StreamSink } from './sinks/stream-sink.ts';
 import { PrintSink } from './sinks/print-sink.ts';
 import type { RichSinkFunction, Sink, SinkFunction } from './sinks/sink.ts';
 import { streamFactories } from './stream-factories.ts';
+import { OperatorSettings } from './operator-settings.ts';
 import { CoGroupedStreams, JoinedStreams } from './joins.ts';
 import { BroadcastConnectedStream, BroadcastStream } from './broadcast.ts';
 import type { MapStateDescriptor } from '../state/descriptors.ts';
@@ -42,18 +44,14 @@ import { CountEvictor } from './windowing/evictors.ts';
  *   .executeAndCollect(); // [20, 40]
  * ```
  */
-export class DataStream<T> {
-  readonly env: StreamExecutionEnvironment;
-  /** @internal the logical node behind this stream */
-  readonly transformation: Transformation;
-
-  constructor(env: StreamExecutionEnvironment, transformation: Transformation) {
-    this.env = env;
-    this.transformation = transformation;
-  }
+export class DataStream<T> extends OperatorSettings {
 
   /** @internal adds a one-input operator after this stream. */
-  addOperator<O>(name: string, factory: (subtaskIndex: number) => OneInputOperator<T, O>, extra: Partial<Pick<OneInputTransformation, 'maxParallelism' | 'hasTimestamps' | 'parallelism'>> = {}): DataStream<O> {
+  addOperator<O>(
+    name: string,
+    factory: (subtaskIndex: number) => OneInputOperator<T, O>,
+    extra: Partial<Pick<OneInputTransformation, 'nonParallel' | 'hasTimestamps' | 'parallelism' | 'inheritsInputParallelism'>> = {},
+  ): DataStream<O> {
     const t: OneInputTransformation = {
       kind: 'one',
       id: this.env.nextId(),
@@ -63,7 +61,8 @@ export class DataStream<T> {
       hasTimestamps: extra.hasTimestamps ?? this.transformation.hasTimestamps,
       input: this.transformation,
       factory: factory as (subtaskIndex: number) => OneInputOperator<unknown, unknown>,
-      ...(extra.maxParallelism !== undefined ? { maxParallelism: extra.maxParallelism } : {}),
+      ...(extra.nonParallel === true && { nonParallel: true }),
+      ...(extra.inheritsInputParallelism === true && { inheritsInputParallelism: true }),
     };
     return new DataStream<O>(this.env, t);
   }
@@ -90,6 +89,24 @@ export class DataStream<T> {
     const f = toFilterFunction(fn);
     return this.addOperator('Filter', (i) => new FilterOperator(copyFunction(f, i)));
   }
+  /**
+   * Keeps the fields at the given indexes of each tuple (array) record, in that order (Flink's
+   * `project` on Tuple streams).
+   *
+   * @example
+   * ```ts
+   * const names = people.project<[string, number]>(2, 0); // [id, age, name] -> [name, id]
+   * ```
+   */
+  project<R extends unknown[] = unknown[]>(...fieldIndexes: number[]): DataStream<R> {
+    if (fieldIndexes.length === 0 || !fieldIndexes.every((i) => Number.isInteger(i) && i >= 0)) {
+      throw new JobConfigurationError(`project(...fieldIndexes) needs one or more indexes >= 0, got ${JSON.stringify(fieldIndexes)}`);
+    }
+    return this.map((v) => {
+      if (!Array.isArray(v)) throw new TypeError('project() works on tuple (array) records; use map() for objects');
+      return fieldIndexes.map((i) => v[i]) as R;
+    }).name('Projection');
+  }
   /** Zero or more outputs per record; a plain function may return an iterable instead of collecting. */
   flatMap<O>(fn: FlatMapFunctionLike<T, O>): DataStream<O> {
     const f = toFlatMapFunction(fn);
@@ -111,6 +128,23 @@ export class DataStream<T> {
   /** Partitions by key: records with the same key go to the same subtask, in order. */
   keyBy<K>(key: KeySelectorLike<T, K> | (T extends object ? keyof T & (string | number) : never)): KeyedStream<T, K> {
     return streamFactories.keyed(this, toKeyFunction<T, K>(key as KeySelectorLike<T, K>));
+  }
+
+  /**
+   * Treats this stream as keyed by `key` without repartitioning it: for input that is already
+   * partitioned exactly as `keyBy(key)` would partition it (e.g. the output of a `keyBy` followed
+   * by key-preserving maps). Flink's `DataStreamUtils.reinterpretAsKeyedStream`. Unlike Flink,
+   * Sluice checks every record's key group at the receiving subtask and fails the job with
+   * `SLUICE_NOT_PARTITIONED_BY_KEY` rather than splitting keyed state wrongly.
+   *
+   * @example
+   * ```ts
+   * const enriched = events.keyBy((e) => e.user).map(addGeo); // still partitioned by user
+   * enriched.reinterpretAsKeyedStream((e) => e.user).process(new PerUserSession());
+   * ```
+   */
+  reinterpretAsKeyedStream<K>(key: KeySelectorLike<T, K> | (T extends object ? keyof T & (string | number) : never)): KeyedStream<T, K> {
+    return streamFactories.keyed(this, toKeyFunction<T, K>(key as KeySelectorLike<T, K>), true);
   }
 
   /** Merges streams of the same type. */
@@ -150,6 +184,48 @@ export class DataStream<T> {
     return new DataStream<T>(this.env, this.partitioned({ kind: 'rebalance' }));
   }
   /**
+   * Round robin over a subset of the downstream subtasks: with 2 senders and 4 receivers each
+   * sender feeds 2; with 4 senders and 2 receivers each receiver takes 2 (Flink's pointwise
+   * pattern). Cheaper than `rebalance()` once exchanges cross workers.
+   *
+   * @example
+   * ```ts
+   * env.fromSequence(1, 100).setParallelism(2).rescale().map((n) => n * 2).setParallelism(4).print();
+   * ```
+   */
+  rescale(): DataStream<T> {
+    return new DataStream<T>(this.env, this.partitioned({ kind: 'rescale' }));
+  }
+  /**
+   * Each record to a uniformly random downstream subtask (seeded per sender, so a run repeats).
+   *
+   * @example
+   * ```ts
+   * events.shuffle().map(enrich).setParallelism(8);
+   * ```
+   */
+  shuffle(): DataStream<T> {
+    return new DataStream<T>(this.env, this.partitioned({ kind: 'shuffle' }));
+  }
+  /**
+   * Sends each record to the downstream subtask a partitioner picks from its key:
+   * `partition(key, numPartitions)` must return an integer in `[0, numPartitions)`, where
+   * numPartitions is the downstream parallelism. The result is not a keyed stream.
+   *
+   * @example
+   * ```ts
+   * orders.partitionCustom((region: string, n) => (region === 'eu' ? 0 : 1 % n), (o) => o.region);
+   * ```
+   */
+  partitionCustom<K>(partitioner: PartitionerLike<K>, keySelector: KeySelectorLike<T, K> | (T extends object ? keyof T & (string | number) : never)): DataStream<T> {
+    const p = toPartitioner(partitioner);
+    const keyOf = toKeyFunction<T, K>(keySelector as KeySelectorLike<T, K>);
+    return new DataStream<T>(
+      this.env,
+      this.partitioned({ kind: 'custom', partition: p as (key: unknown, n: number) => number, keyOf: keyOf as (v: unknown) => unknown }),
+    );
+  }
+  /**
    * Sends every record to every downstream subtask. With descriptors, returns a `BroadcastStream`
    * to `connect` to another stream: the broadcast state pattern (e.g. rules applied to events).
    */
@@ -168,11 +244,15 @@ export class DataStream<T> {
     return new DataStream<T>(this.env, this.partitioned({ kind: 'global' }));
   }
 
-  /** Assigns event timestamps and generates watermarks. */
+  /**
+   * Assigns event timestamps and generates watermarks. Runs at the parallelism of its input,
+   * chained to it (one generator per upstream subtask, as in Flink), unless set otherwise.
+   */
   assignTimestampsAndWatermarks(strategy: WatermarkStrategy<T>): DataStream<T> {
     const env = this.env;
     return this.addOperator('Timestamps/Watermarks', () => new TimestampsAndWatermarksOperator<T>(strategy, env.getAutoWatermarkInterval()), {
       hasTimestamps: strategy.hasTimestampAssigner || this.transformation.hasTimestamps,
+      inheritsInputParallelism: true,
     });
   }
 
@@ -206,33 +286,6 @@ export class DataStream<T> {
     });
   }
 
-  #operator(what: string): Extract<Transformation, { kind: 'one' | 'two' | 'source' }> {
-    const t = this.transformation;
-    if (t.kind === 'one' || t.kind === 'two' || t.kind === 'source') return t;
-    throw new JobConfigurationError(`${what} applies to an operator; call it right after map/process/window/fromSource..., not after ${t.kind}`);
-  }
-
-  /** Sets the stable id of this operator (state and savepoints are keyed by it). */
-  uid(id: string): this {
-    if (typeof id !== 'string' || id.length === 0) throw new JobConfigurationError('uid(id) needs a non-empty string');
-    this.#operator('uid()').uid = id;
-    return this;
-  }
-  name(name: string): this {
-    this.transformation.name = name;
-    return this;
-  }
-  setParallelism(parallelism: number): this {
-    if (!(Number.isInteger(parallelism) && parallelism >= 1)) {
-      throw new JobConfigurationError(`setParallelism(${parallelism}): parallelism must be an integer >= 1`);
-    }
-    this.#operator('setParallelism()').parallelism = parallelism;
-    return this;
-  }
-  getParallelism(): number {
-    return this.transformation.parallelism ?? this.env.getParallelism();
-  }
-
   /** Writes the stream to a sink. */
   sinkTo(sink: Sink<T>): DataStreamSink<T> {
     const s = this.addOperator<never>('Sink', () => new SinkOperator<T>(sink));
@@ -249,6 +302,7 @@ export class DataStream<T> {
       s = {
         createWriter: async (ctx) => {
           const f = copyFunction(rich, ctx.subtaskIndex);
+          await ctx.registerFunction?.(f);
           await f.open?.(ctx);
           return { write: (v, c) => f.invoke(v, c), close: () => f.close?.() };
         },

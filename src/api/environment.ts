@@ -4,11 +4,16 @@ import { systemClock } from '../util/clock.ts';
 import { WatermarkStrategy } from '../time/watermark-strategy.ts';
 import { JobConfigurationError } from '../runtime/errors.ts';
 import { compileJobGraph, describeJobGraph, type JobGraph } from '../runtime/graph/job-graph.ts';
+import { executionPlanOf, type ExecutionPlan } from '../runtime/graph/execution-plan.ts';
 import type { Transformation } from '../runtime/graph/transformations.ts';
 import { executeLocally } from '../runtime/executor/local-executor.ts';
+import { restoredMaxParallelism } from '../runtime/executor/restore.ts';
+import { checkMaxParallelism } from '../runtime/partitioning/key-groups.ts';
 import type { JobClient, JobExecutionResult, JobSnapshot } from '../runtime/executor/job-client.ts';
 import type { WatermarkInterval } from '../runtime/operators/timestamps-watermarks.ts';
 import { DataStream } from './datastream.ts';
+import { CheckpointConfig, type CheckpointingMode } from './checkpoint-config.ts';
+import { ExecutionConfig } from './execution-config.ts';
 import './keyed-stream.ts';
 import './windowed-stream.ts';
 import './connected-streams.ts';
@@ -19,6 +24,26 @@ import { GeneratorSource } from './sources/generator-source.ts';
 
 /** How the job runs: `streaming` (incremental, watermarks), `batch` (bounded inputs only), or decided from the sources. */
 export type RuntimeMode = 'streaming' | 'batch' | 'automatic';
+
+/**
+ * Flink's names for the runtime modes. BATCH runs bounded jobs stage by stage, keyed inputs
+ * sorted by key, and emits final results only (see the docs on BATCH execution).
+ *
+ * @example
+ * ```ts
+ * import { RuntimeExecutionMode, StreamExecutionEnvironment } from 'sluice';
+ * const env = StreamExecutionEnvironment.getExecutionEnvironment();
+ * env.setRuntimeMode(RuntimeExecutionMode.BATCH);
+ * ```
+ */
+export const RuntimeExecutionMode = { STREAMING: 'streaming', BATCH: 'batch', AUTOMATIC: 'automatic' } as const;
+
+/** A runtime mode as given (any case, e.g. `'BATCH'` from a command line), or a clear error. */
+function toRuntimeMode(mode: unknown): RuntimeMode {
+  const m = typeof mode === 'string' ? mode.toLowerCase() : mode;
+  if (m === 'streaming' || m === 'batch' || m === 'automatic') return m;
+  throw new JobConfigurationError(`runtime mode must be 'streaming', 'batch' or 'automatic' (RuntimeExecutionMode.STREAMING/BATCH/AUTOMATIC), got ${JSON.stringify(mode)}`);
+}
 
 export interface ExecutionEnvironmentOptions {
   /** Default parallelism of operators (default: the SLUICE_PARALLELISM environment variable, set by `sluice run --parallelism N`, else 1). */
@@ -49,16 +74,7 @@ function defaultParallelism(): number {
   return n;
 }
 
-/** `getExecutionPlanJson()`: stages of chained operators and the exchanges into them. */
-export interface ExecutionPlan {
-  jobName: string;
-  stages: Array<{
-    id: number;
-    parallelism: number;
-    operators: Array<{ uid: string; name: string }>;
-    inputs: Array<{ fromStage: number; partitioning: string; sideOutput: string | undefined }>;
-  }>;
-}
+export type { ExecutionPlan } from '../runtime/graph/execution-plan.ts';
 
 const RUNNING_JOBS = new Set<JobClient>();
 
@@ -109,19 +125,21 @@ export class StreamExecutionEnvironment {
   #interval: WatermarkInterval;
   #trackChanges: boolean;
   #stateBackend: StateBackend | undefined;
-  #checkpointInterval: number;
+  readonly #checkpointConfig = new CheckpointConfig();
+  readonly #config: ExecutionConfig = new ExecutionConfig(this);
+  #maxParallelism: number | undefined;
+  #chaining = true;
   #nextId = 0;
   readonly #sinks: Transformation[] = [];
 
   private constructor(options: ExecutionEnvironmentOptions) {
     this.#parallelism = 1;
     this.setParallelism(options.parallelism ?? defaultParallelism());
-    this.#mode = options.runtimeMode ?? 'streaming';
+    this.#mode = toRuntimeMode(options.runtimeMode ?? 'streaming');
     this.#clock = options.clock ?? systemClock;
     this.#interval = options.autoWatermarkInterval ?? 200;
     this.#trackChanges = options.trackStateChanges ?? false;
     this.#stateBackend = options.stateBackend;
-    this.#checkpointInterval = 5000;
     if (options.checkpointInterval !== undefined) this.enableCheckpointing(options.checkpointInterval);
   }
 
@@ -142,8 +160,70 @@ export class StreamExecutionEnvironment {
   getParallelism(): number {
     return this.#parallelism;
   }
-  setRuntimeMode(mode: RuntimeMode): this {
-    this.#mode = mode;
+  /**
+   * The default max parallelism of every operator: the upper bound of rescaling from a savepoint
+   * and the number of key groups keyed state is split into (once state and exchanges live in
+   * Kafka, the partition count of every changelog and repartition topic). Unset, each operator
+   * computes `roundUpToPowerOfTwo(1.5 × parallelism)` bounded to [128, 32768], as Flink does.
+   *
+   * @example
+   * ```ts
+   * env.setMaxParallelism(256); // rescale up to 256 subtasks later; 256 key groups per keyed operator
+   * ```
+   */
+  setMaxParallelism(maxParallelism: number): this {
+    this.#maxParallelism = checkMaxParallelism(maxParallelism, 'env.setMaxParallelism(n): the max parallelism');
+    return this;
+  }
+  /**
+   * The configured default max parallelism, or -1 when none is (each operator then computes its own).
+   *
+   * @example
+   * ```ts
+   * env.setMaxParallelism(256).getMaxParallelism(); // 256
+   * ```
+   */
+  getMaxParallelism(): number {
+    return this.#maxParallelism ?? -1;
+  }
+  /**
+   * Runs every operator in a stage of its own (the execution plan shows no chains). Records still
+   * travel by direct calls inside one process; the stages are the tasks that workers distribute.
+   *
+   * @example
+   * ```ts
+   * env.disableOperatorChaining();
+   * ```
+   */
+  disableOperatorChaining(): this {
+    this.#chaining = false;
+    return this;
+  }
+  /**
+   * False after `disableOperatorChaining()`.
+   *
+   * @example
+   * ```ts
+   * env.disableOperatorChaining().isChainingEnabled(); // false
+   * ```
+   */
+  isChainingEnabled(): boolean {
+    return this.#chaining;
+  }
+  /**
+   * Accepted for Flink compatibility, with no effect (see `DataStream.setBufferTimeout`).
+   *
+   * @example
+   * ```ts
+   * env.setBufferTimeout(10);
+   * ```
+   */
+  setBufferTimeout(timeoutMillis: number): this {
+    if (!(typeof timeoutMillis === 'number' && timeoutMillis >= -1)) throw new JobConfigurationError(`setBufferTimeout(${timeoutMillis}): expected a number of ms >= -1`);
+    return this;
+  }
+  setRuntimeMode(mode: RuntimeMode | Uppercase<RuntimeMode>): this {
+    this.#mode = toRuntimeMode(mode);
     return this;
   }
   getRuntimeMode(): RuntimeMode {
@@ -160,14 +240,45 @@ export class StreamExecutionEnvironment {
     this.#stateBackend = backend;
     return this;
   }
-  /** Checkpoints every `interval` ms (0 = off); see `ExecutionEnvironmentOptions.checkpointInterval`. */
-  enableCheckpointing(interval: number): this {
+  /**
+   * Checkpoints every `interval` ms (0 = off); see `ExecutionEnvironmentOptions.checkpointInterval`.
+   * `mode` may only be AT_LEAST_ONCE today (EXACTLY_ONCE is refused with `SLUICE_UNSUPPORTED_SETTING`).
+   *
+   * @example
+   * ```ts
+   * env.enableCheckpointing(10_000, CheckpointingMode.AT_LEAST_ONCE);
+   * ```
+   */
+  enableCheckpointing(interval: number, mode?: CheckpointingMode): this {
     if (!(Number.isFinite(interval) && interval >= 0)) throw new JobConfigurationError(`checkpoint interval must be a number of ms >= 0, got ${interval}`);
-    this.#checkpointInterval = interval;
+    if (mode !== undefined) this.#checkpointConfig.setCheckpointingMode(mode);
+    this.#checkpointConfig.setCheckpointInterval(interval);
     return this;
   }
   getCheckpointInterval(): number {
-    return this.#checkpointInterval;
+    return this.#checkpointConfig.getCheckpointInterval();
+  }
+  /**
+   * Checkpoint settings with Flink's names (timeout, min pause, tolerable failures, ...).
+   *
+   * @example
+   * ```ts
+   * env.getCheckpointConfig().setCheckpointTimeout(60_000).setMinPauseBetweenCheckpoints(1_000);
+   * ```
+   */
+  getCheckpointConfig(): CheckpointConfig {
+    return this.#checkpointConfig;
+  }
+  /**
+   * Flink's `ExecutionConfig`: parallelism, max parallelism, watermark interval, global job parameters.
+   *
+   * @example
+   * ```ts
+   * env.getConfig().setGlobalJobParameters({ region: 'eu' });
+   * ```
+   */
+  getConfig(): ExecutionConfig {
+    return this.#config;
   }
   getClock(): Clock {
     return this.#clock;
@@ -239,9 +350,15 @@ export class StreamExecutionEnvironment {
     return this.fromSource(FileSource.forLines(path), WatermarkStrategy.noWatermarks<string>(), path);
   }
 
-  /** @internal compiles the current graph. */
-  compile(jobName: string, extraSinks: Transformation[] = []): JobGraph {
-    return compileJobGraph([...this.#sinks, ...extraSinks], { jobName, parallelism: this.#parallelism });
+  /** @internal compiles the current graph (adopting a savepoint's max parallelism where none is configured). */
+  compile(jobName: string, extraSinks: Transformation[] = [], restoreFrom?: JobSnapshot): JobGraph {
+    return compileJobGraph([...this.#sinks, ...extraSinks], {
+      jobName,
+      parallelism: this.#parallelism,
+      maxParallelism: this.#maxParallelism,
+      restoredMaxParallelism: restoredMaxParallelism(restoreFrom),
+      chaining: this.#chaining,
+    });
   }
 
   /** The stages of the job as text (what runs where, and the exchanges between stages). */
@@ -251,16 +368,7 @@ export class StreamExecutionEnvironment {
 
   /** The stages of the job as data (for tools and dashboards). */
   getExecutionPlanJson(jobName = 'Sluice Job'): ExecutionPlan {
-    const g = this.compile(jobName);
-    return {
-      jobName,
-      stages: g.stages.map((st) => ({
-        id: st.id,
-        parallelism: st.parallelism,
-        operators: st.vertices.map((v) => ({ uid: v.uid, name: v.name })),
-        inputs: st.vertices[0]!.inputs.map((e) => ({ fromStage: e.source.stage, partitioning: e.partitioning.kind, sideOutput: e.sideTag?.id })),
-      })),
-    };
+    return executionPlanOf(this.compile(jobName));
   }
 
   #resolveMode(graph: JobGraph): 'streaming' | 'batch' {
@@ -276,7 +384,7 @@ export class StreamExecutionEnvironment {
 
   /** @internal */
   start(jobName: string, options: ExecuteOptions & { extraSinks?: Transformation[]; stopSignal?: { stopped: boolean } } = {}): JobClient {
-    const graph = this.compile(jobName, options.extraSinks);
+    const graph = this.compile(jobName, options.extraSinks, options.restoreFrom);
     const client = executeLocally(graph, {
       mode: this.#resolveMode(graph),
       clock: this.#clock,
@@ -285,7 +393,8 @@ export class StreamExecutionEnvironment {
       stateBackend: this.#stateBackend,
       restoreFrom: options.restoreFrom,
       stopSignal: options.stopSignal,
-      checkpointInterval: this.#checkpointInterval,
+      checkpoints: this.#checkpointConfig.settings(),
+      globalJobParameters: this.#config.getGlobalJobParameters(),
     });
     RUNNING_JOBS.add(client);
     void client.result.then(

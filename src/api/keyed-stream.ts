@@ -16,7 +16,8 @@ import {
 } from './functions/normalize.ts';
 import type { KeyedProcessFunctionLike, KeyedProcessFunctionShape } from './functions/process.ts';
 import { streamFactories } from './stream-factories.ts';
-import { IntervalJoin } from './joins.ts';
+import { USER_FUNCTION } from '../runtime/operators/function-state.ts';
+import { IntervalJoin } from './interval-join.ts';
 import { WindowedStream } from './windowed-stream.ts';
 import type { WindowAssigner } from './windowing/assigner.ts';
 import { GlobalWindows } from './windowing/assigners.ts';
@@ -38,8 +39,13 @@ import type { GlobalWindow, Window } from './windowing/windows.ts';
  */
 export class KeyedStream<T, K> extends DataStream<T> {
   readonly keyOf: (value: T) => K;
-  constructor(env: StreamExecutionEnvironment, input: DataStream<T>, keyOf: (value: T) => K) {
-    super(env, input.partitioned({ kind: 'hash', keyOf: keyOf as (v: unknown) => unknown }));
+  /**
+   * `alreadyPartitioned`: the input is partitioned by this key already (reinterpretAsKeyedStream):
+   * a forward edge that checks each record's key group instead of an exchange.
+   */
+  constructor(env: StreamExecutionEnvironment, input: DataStream<T>, keyOf: (value: T) => K, alreadyPartitioned = false) {
+    const k = keyOf as (v: unknown) => unknown;
+    super(env, input.partitioned(alreadyPartitioned ? { kind: 'forward', keyOf: k } : { kind: 'hash', keyOf: k }));
     this.keyOf = keyOf;
   }
 
@@ -55,21 +61,21 @@ export class KeyedStream<T, K> extends DataStream<T> {
     const f0 = toMapFunction(fn);
     return this.#keyed('Map', (i) => {
       const f = copyFunction(f0, i);
-      return { open: f.open?.bind(f), close: f.close?.bind(f), processElement: (v, _c, out) => out.collect(f.map(v)) };
+      return { open: f.open?.bind(f), close: f.close?.bind(f), processElement: (v, _c, out) => out.collect(f.map(v)), [USER_FUNCTION]: f };
     });
   }
   override filter(fn: FilterFunctionLike<T>): DataStream<T> {
     const f0 = toFilterFunction(fn);
     return this.#keyed('Filter', (i) => {
       const f = copyFunction(f0, i);
-      return { open: f.open?.bind(f), close: f.close?.bind(f), processElement: (v, _c, out) => void (f.filter(v) && out.collect(v)) };
+      return { open: f.open?.bind(f), close: f.close?.bind(f), processElement: (v, _c, out) => void (f.filter(v) && out.collect(v)), [USER_FUNCTION]: f };
     });
   }
   override flatMap<O>(fn: FlatMapFunctionLike<T, O>): DataStream<O> {
     const f0 = toFlatMapFunction(fn);
     return this.#keyed('Flat Map', (i) => {
       const f = copyFunction(f0, i);
-      return { open: f.open?.bind(f), close: f.close?.bind(f), processElement: (v, _c, out) => f.flatMap(v, out) };
+      return { open: f.open?.bind(f), close: f.close?.bind(f), processElement: (v, _c, out) => f.flatMap(v, out), [USER_FUNCTION]: f };
     });
   }
   #keyed<O>(name: string, make: (subtaskIndex: number) => KeyedProcessFunctionShape<K, T, O>): DataStream<O> {
@@ -131,4 +137,5 @@ export class KeyedStream<T, K> extends DataStream<T> {
   }
 }
 
-streamFactories.keyed = <T, K>(input: DataStream<T>, keyOf: (v: T) => K): KeyedStream<T, K> => new KeyedStream<T, K>(input.env, input, keyOf);
+streamFactories.keyed = <T, K>(input: DataStream<T>, keyOf: (v: T) => K, alreadyPartitioned?: boolean): KeyedStream<T, K> =>
+  new KeyedStream<T, K>(input.env, input, keyOf, alreadyPartitioned);

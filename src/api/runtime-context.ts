@@ -6,10 +6,32 @@ import type {
   ValueStateDescriptor,
 } from '../state/descriptors.ts';
 import type { AggregatingState, ListState, MapState, ReducingState, ValueState } from '../state/state.ts';
+import type { GlobalJobParameters } from './execution-config.ts';
+import type { MetricGroup } from './metric-group.ts';
+
+/**
+ * Where a parallel instance runs (Flink's `TaskInfo`).
+ *
+ * @example
+ * ```ts
+ * open(ctx: RuntimeContext) {
+ *   const { indexOfThisSubtask, numberOfParallelSubtasks } = ctx.getTaskInfo();
+ * }
+ * ```
+ */
+export interface TaskInfo {
+  readonly taskName: string;
+  readonly indexOfThisSubtask: number;
+  readonly numberOfParallelSubtasks: number;
+  readonly maxNumberOfParallelSubtasks: number;
+  readonly attemptNumber: number;
+  readonly taskNameWithSubtasks: string;
+}
 
 /**
  * Handed to `open(ctx)` of every user function: where it runs (subtask index, parallelism,
- * operator name and uid) and access to keyed state (only on keyed streams).
+ * operator name and uid), keyed state (only on keyed streams), user metrics and the global job
+ * parameters.
  *
  * @example
  * ```ts
@@ -27,6 +49,17 @@ export interface RuntimeContext {
   getOperatorUid(): string;
   getIndexOfThisSubtask(): number;
   getNumberOfParallelSubtasks(): number;
+  /** The operator's max parallelism: the number of key groups of its keyed state. */
+  getMaxNumberOfParallelSubtasks(): number;
+  /** How many times this subtask was restarted: 0 (Sluice does not restart failed jobs in place). */
+  getAttemptNumber(): number;
+  /** Flink's format `name (index+1/parallelism)#attempt`, e.g. `Map (2/4)#0`. */
+  getTaskNameWithSubtasks(): string;
+  getTaskInfo(): TaskInfo;
+  /** User metrics of this parallel instance. */
+  getMetricGroup(): MetricGroup;
+  /** `env.getConfig().setGlobalJobParameters(...)`, the same for every function. */
+  getGlobalJobParameters(): GlobalJobParameters;
   /** Current processing time of the job (its injected clock). */
   getCurrentProcessingTime(): number;
   getState<T>(descriptor: ValueStateDescriptor<T>): ValueState<T>;

@@ -13,7 +13,7 @@ import type { Window } from './windowing/windows.ts';
  */
 export const streamFactories = {
   plain: undefined as unknown as <T>(env: StreamExecutionEnvironment, t: Transformation) => DataStream<T>,
-  keyed: undefined as unknown as <T, K>(input: DataStream<T>, keyOf: (v: T) => K) => KeyedStream<T, K>,
+  keyed: undefined as unknown as <T, K>(input: DataStream<T>, keyOf: (v: T) => K, alreadyPartitioned?: boolean) => KeyedStream<T, K>,
   connected: undefined as unknown as <A, B>(a: DataStream<A>, b: DataStream<B>) => ConnectedStreams<A, B>,
   allWindowed: undefined as unknown as <T, W extends Window>(input: DataStream<T>, assigner: WindowAssigner<T, W>) => AllWindowedStream<T, W>,
 };

@@ -6,6 +6,7 @@ import { fieldAggregation, type FieldRef } from './field-aggregations.ts';
 import { checkAggregateFunction, copyFunction, toReduceFunction } from './functions/normalize.ts';
 import type { OutputTag } from './output-tag.ts';
 import { streamFactories } from './stream-factories.ts';
+import { USER_FUNCTION } from '../runtime/operators/function-state.ts';
 import type { WindowAssigner } from './windowing/assigner.ts';
 import type { Evictor } from './windowing/evictors.ts';
 import type { Trigger } from './windowing/triggers.ts';
@@ -51,12 +52,12 @@ abstract class WindowedBase<T, K, W extends Window> {
     this.evict = evictor;
     return this;
   }
-  /** Keeps windows `ms` after their end (event time): late elements re-fire them. */
+  /**
+   * Keeps event-time windows `ms` after their end: late elements re-fire them. Accepted on
+   * processing-time and count windows too, where it has no effect (as in Flink).
+   */
   allowedLateness(ms: number): this {
     if (!(ms >= 0)) throw new JobConfigurationError(`allowedLateness(${ms}): lateness must be a number of ms >= 0`);
-    if (ms > 0 && !this.assigner.isEventTime()) {
-      throw new JobConfigurationError('allowedLateness() only applies to event-time windows; remove it for processing-time or count windows');
-    }
     this.lateness = ms;
     return this;
   }
@@ -129,7 +130,7 @@ export class WindowedStream<T, K, W extends Window> extends WindowedBase<T, K, W
   }
   /** The older form: `apply(key, window, elements, out)`. */
   apply<O>(fn: WindowFunction<T, O, K, W>): DataStream<O> {
-    return this.build<T, O>(this.describe('Apply'), { kind: 'list' }, { process: (key, ctx, els, out) => fn.apply(key, ctx.window(), els, out) });
+    return this.build<T, O>(this.describe('Apply'), { kind: 'list' }, { process: (key, ctx, els, out) => fn.apply(key, ctx.window(), els, out), [USER_FUNCTION]: fn } as ProcessWindowFunctionShape<T, O, K, W>);
   }
   protected build<V, O>(name: string, contents: WindowContents<T, unknown, V>, fn: ProcessWindowFunctionShape<V, O, K, W> | undefined): DataStream<O> {
     const { assigner, lateness, lateTag, evict } = this;
@@ -172,6 +173,7 @@ export class AllWindowedStream<T, W extends Window> extends WindowedBase<T, 0, W
       if (fn.open) shape.open = fn.open.bind(fn);
       if (fn.close) shape.close = fn.close.bind(fn);
       if (fn.clear) shape.clear = fn.clear.bind(fn);
+      (shape as { [USER_FUNCTION]?: object })[USER_FUNCTION] = fn;
     }
     return this.build<T, O>(this.describe('ProcessAll'), { kind: 'list' }, shape);
   }
@@ -182,7 +184,7 @@ export class AllWindowedStream<T, W extends Window> extends WindowedBase<T, 0, W
     return global.addOperator<O>(
       name.replace('Window(', 'AllWindow('),
       (i) => new WindowOperator<T, unknown, V, O, 0, W>({ keyOf: () => 0, assigner, trigger, evictor: evict, allowedLateness: lateness, lateDataTag: lateTag, contents, windowFunction: copyFunction(fn, i) }),
-      { hasTimestamps: true, maxParallelism: 1 },
+      { hasTimestamps: true, nonParallel: true },
     );
   }
 }

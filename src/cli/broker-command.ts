@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { startBroker } from '../broker/index.ts';
 import type { FlushPolicy } from '../broker/log/flush-policy.ts';
+import { exitWhenDrained } from './exit.ts';
 import { collectConfig, intOption, type ConfigEntry } from './option-parsers.ts';
 
 /** Parses `--flush os|every-produce|group-commit[:MS]`. */
@@ -52,6 +53,12 @@ export function registerBrokerCommand(program: Command): void {
         if (opts[key] !== undefined) config[name] = opts[key];
       }
       for (const c of opts.config as ConfigEntry[]) config[c.name] = c.value;
+      // Signals are handled before anything is announced: whoever reads "listening on" may stop
+      // the broker at once, even before the line after the announcement ran.
+      let stopped: ((signal: string) => void) | undefined;
+      const early: string[] = [];
+      process.once('SIGINT', () => (stopped ? stopped('SIGINT') : early.push('SIGINT')));
+      process.once('SIGTERM', () => (stopped ? stopped('SIGTERM') : early.push('SIGTERM')));
       const broker = await startBroker({
         port: opts.port,
         host: opts.host,
@@ -67,19 +74,18 @@ export function registerBrokerCommand(program: Command): void {
         cleaner: { enabled: opts.cleaner === false ? false : undefined, intervalMs: opts.cleanerIntervalMs },
         config,
       });
-      process.stdout.write(`Sluice broker listening on ${broker.bootstrap} (data in ${broker.dataDir})\n`);
-      const stop = (signal: string) => {
+      stopped = (signal: string) => {
         process.stdout.write(`${signal}: stopping broker\n`);
         broker.close().then(
-          () => process.exit(0),
+          () => exitWhenDrained(0),
           (err) => {
-            process.stderr.write(`error while stopping: ${err}\n`);
-            process.exit(1);
+            process.stderr.write(`sluice: error while stopping the broker: ${err}\n`);
+            return exitWhenDrained(1);
           },
         );
       };
-      process.once('SIGINT', () => stop('SIGINT'));
-      process.once('SIGTERM', () => stop('SIGTERM'));
+      if (early.length > 0) return stopped(early[0]!);
+      process.stdout.write(`Sluice broker listening on ${broker.bootstrap} (data in ${broker.dataDir})\n`);
     });
 }
 

@@ -1,17 +1,9 @@
 import type { Admin, Consumer, Producer } from '@platformatic/kafka';
+import { connectTimeoutMs, noAnswerMessage } from '../connectors/kafka/reachability.ts';
 import { CliError } from './cli-error.ts';
 import type { CliContext } from './context.ts';
 import { filterAbortedFetches } from './consume/aborted-filter.ts';
 import { javaCompatiblePartitioner } from './produce/partitioner.ts';
-
-/**
- * How long the first exchange with the cluster may take before the command gives up:
- * SLUICE_CONNECT_TIMEOUT_MS, default 6 s.
- */
-function reachTimeoutMs(): number {
-  const value = Number(process.env.SLUICE_CONNECT_TIMEOUT_MS);
-  return Number.isFinite(value) && value > 0 ? value : 6_000;
-}
 
 /**
  * Connection settings shared by the CLI's clients: fail fast when nothing answers (a CLI must not
@@ -38,17 +30,14 @@ interface Client {
 
 /**
  * Makes sure the bootstrap servers answer like Kafka before the command starts: a refused
- * connection fails at once, a silent server (wrong port, firewall) after reachTimeoutMs() rather
- * than after the clients' request timeouts and retries.
+ * connection fails at once, a silent server (wrong port, firewall) after connectTimeoutMs() rather
+ * than after the clients' request timeouts and retries (the same rule and words as the connectors).
  */
 async function reachable<T extends Client>(client: T, ctx: CliContext): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const ms = reachTimeoutMs();
+  const ms = connectTimeoutMs();
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new CliError(`cannot connect to Kafka at ${ctx.bootstrapText}: no answer within ${ms / 1000} s (is a Kafka broker listening there?)`)),
-      ms,
-    );
+    timer = setTimeout(() => reject(new CliError(noAnswerMessage(ctx.bootstrapText, ms))), ms);
   });
   try {
     await Promise.race([client.metadata({ topics: [] }), timeout]);

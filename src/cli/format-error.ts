@@ -35,33 +35,46 @@ function describeLeaf(leaf: Error & ErrorLike): string {
     const server = typeof leaf.serverErrorMessage === 'string' && leaf.serverErrorMessage ? leaf.serverErrorMessage : leaf.message;
     return typeof leaf.apiId === 'string' ? `${server.replace(/\.$/, '')} (${leaf.apiId})` : server;
   }
-  const cause = isError(leaf.cause) ? leaf.cause.message : '';
-  const own = leaf.message.replace(/\.$/, '');
+  const own = leaf.message.split('\n')[0]!.replace(/\.$/, '');
+  // Sluice's own errors say all they mean to; their cause is for --verbose.
+  if (typeof leaf.code === 'string' && leaf.code.startsWith('SLUICE_')) return own;
+  const cause = isError(leaf.cause) ? leaf.cause.message.split('\n')[0]! : '';
   return cause && !own.includes(cause) ? `${own}: ${cause}` : own;
+}
+
+/**
+ * "cannot connect to Kafka at ..." when a connection failure is among the innermost errors of
+ * `root` (then it is the whole story), else undefined.
+ */
+function connectionFailureLine(root: Error & ErrorLike, bootstrapText: string): string | undefined {
+  const connection = leaves(root).find(isConnectionFailure);
+  if (!connection) return undefined;
+  const cause = connection.cause as ErrorLike | undefined;
+  const reason = cause?.code ? String(cause.code) : describeLeaf(connection);
+  // A broker found through the bootstrap servers may advertise an address this machine cannot reach.
+  const address = /^Connection to (\S+) /.exec(connection.message)?.[1];
+  if (address && !bootstrapText.split(',').map((s) => s.trim()).includes(address)) {
+    return `cannot connect to the Kafka broker at ${address} (${reason}), the address advertised through ${bootstrapText}; check the broker's advertised listeners`;
+  }
+  return `cannot connect to Kafka at ${bootstrapText} (${reason}); is a broker running there? (set --bootstrap or SLUICE_BOOTSTRAP)`;
 }
 
 /** A one-line summary of any error thrown by a command, for `sluice: <line>`. */
 export function errorLine(err: unknown, bootstrapText: string): string {
   if (!isError(err)) return String(err);
-  // A connection failure anywhere in the chain is the whole story.
+  // A job's connector that cannot reach its Kafka says what a command that cannot reach it says.
+  const servers = (err as { bootstrap?: unknown }).bootstrap;
+  if (err.code === 'SLUICE_KAFKA_UNREACHABLE' && typeof servers === 'string') {
+    return (isError(err.cause) ? connectionFailureLine(err.cause, servers) : undefined) ?? err.message;
+  }
   const chain: (Error & ErrorLike)[] = [];
   for (let e: unknown = err; isError(e); e = e instanceof CliError ? e.cause : undefined) chain.push(e);
   const root = chain[chain.length - 1]!;
-  const rootLeaves = leaves(root);
-  const connection = rootLeaves.find(isConnectionFailure);
-  if (connection) {
-    const cause = connection.cause as ErrorLike | undefined;
-    const reason = cause?.code ? String(cause.code) : describeLeaf(connection);
-    // A broker found through the bootstrap servers may advertise an address this machine cannot reach.
-    const address = /^Connection to (\S+) /.exec(connection.message)?.[1];
-    if (address && !bootstrapText.split(',').map((s) => s.trim()).includes(address)) {
-      return `cannot connect to the Kafka broker at ${address} (${reason}), the address advertised through ${bootstrapText}; check the broker's advertised listeners`;
-    }
-    return `cannot connect to Kafka at ${bootstrapText} (${reason}); is a broker running there? (set --bootstrap or SLUICE_BOOTSTRAP)`;
-  }
+  const connection = connectionFailureLine(root, bootstrapText);
+  if (connection !== undefined) return connection;
   const parts = chain.filter((e) => e instanceof CliError).map((e) => e.message);
   if (!(root instanceof CliError)) {
-    const details = [...new Set(rootLeaves.map(describeLeaf))];
+    const details = [...new Set(leaves(root).map(describeLeaf))];
     parts.push(details.join('; '));
   }
   return parts.join(': ');

@@ -1,19 +1,34 @@
-import { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { LOG_LEVELS, type LogFormat, type LogLevel } from '../util/log-options.ts';
 import { bootstrapOption } from './bootstrap.ts';
 import { UsageError } from './cli-error.ts';
 import { registerConsumeCommand } from './commands/consume.ts';
 import { registerGroupsCommand } from './commands/groups.ts';
+import { registerNexmarkCommand } from './commands/nexmark.ts';
 import { registerProduceCommand } from './commands/produce.ts';
 import { registerRunCommand } from './commands/run.ts';
 import { registerTopicsCommand } from './commands/topics.ts';
+import { exitWhenDrained } from './exit.ts';
 import { errorDetails, errorLine } from './format-error.ts';
+
+/** Global options followed by a value (skipped when looking for the subcommand). */
+const VALUED_GLOBAL_OPTIONS = new Set(['--bootstrap', '--log-level', '--log-format']);
 
 /** The `sluice` command line. */
 const program = new Command()
   .name('sluice')
   .description('Stream processing for TypeScript on Kafka, with an embedded Kafka-compatible broker')
+  .version(packageVersion(), '-V, --version', 'print the version of sluice')
   .option('--verbose', 'print error details')
   .addOption(bootstrapOption())
+  .addOption(new Option('--log-level <level>', 'least important logs to write to stderr (or SLUICE_LOG_LEVEL; default info)').choices(LOG_LEVELS))
+  .addOption(new Option('--log-format <format>', 'logs as readable lines or JSON lines (or SLUICE_LOG_FORMAT; default: pretty on a terminal, else json)').choices(['pretty', 'json']))
+  // Before any command runs, so that the broker and jobs log as asked.
+  .hook('preAction', async (cmd) => {
+    const { logLevel, logFormat } = cmd.opts() as { logLevel?: LogLevel; logFormat?: LogFormat };
+    if (logLevel !== undefined || logFormat !== undefined) (await import('../util/logger.ts')).configureLogging({ level: logLevel, format: logFormat });
+  })
   // Usage errors are one line, like every other error; `--help` shows the usage.
   .configureOutput({
     outputError: (str, write) => write(`sluice: ${str.replace(/^error: /, '').trimEnd()} (see --help)\n`),
@@ -21,7 +36,7 @@ const program = new Command()
 
 // The broker's code is loaded only when it may be needed (`sluice broker`, help): the client
 // commands start faster without it.
-const CLIENT_COMMANDS = new Set(['topics', 'produce', 'consume', 'groups']);
+const CLIENT_COMMANDS = new Set(['topics', 'produce', 'consume', 'groups', 'nexmark']);
 if (!CLIENT_COMMANDS.has(commandName(process.argv.slice(2)) ?? '')) {
   const { registerBrokerCommand } = await import('./broker-command.ts');
   registerBrokerCommand(program);
@@ -31,21 +46,27 @@ registerProduceCommand(program);
 registerConsumeCommand(program);
 registerGroupsCommand(program);
 registerRunCommand(program);
+registerNexmarkCommand(program);
+
+/** The version in the package's package.json (`../../package.json` from src/cli and dist/cli alike). */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
 
 /** The subcommand named on the command line (skipping global options and their values). */
 function commandName(args: string[]): string | undefined {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    if (arg === '--bootstrap') i++;
+    if (VALUED_GLOBAL_OPTIONS.has(arg)) i++;
     else if (!arg.startsWith('-')) return arg;
   }
   return undefined;
 }
 
-program.parseAsync(process.argv).catch((err: unknown) => {
+program.parseAsync(process.argv).catch(async (err: unknown) => {
   const opts = program.opts() as { verbose?: boolean; bootstrap?: string };
   const line = errorLine(err, opts.bootstrap ?? '');
   process.stderr.write(`sluice: ${line}${err instanceof UsageError ? ' (see --help)' : ''}\n`);
   if (opts.verbose) process.stderr.write(`${errorDetails(err)}\n`);
-  process.exit(1);
+  await exitWhenDrained(1);
 });

@@ -3,15 +3,20 @@ import type { ApiSchema } from './schema/api.ts';
 import { addOffsetsToTxnApi } from './messages/add-offsets-to-txn.ts';
 import { addPartitionsToTxnApi } from './messages/add-partitions-to-txn.ts';
 import { alterConfigsApi } from './messages/alter-configs.ts';
+import { alterUserScramCredentialsApi } from './messages/alter-user-scram-credentials.ts';
 import { apiVersionsApi } from './messages/api-versions.ts';
+import { createAclsApi } from './messages/create-acls.ts';
 import { createPartitionsApi } from './messages/create-partitions.ts';
 import { createTopicsApi } from './messages/create-topics.ts';
+import { deleteAclsApi } from './messages/delete-acls.ts';
 import { deleteGroupsApi } from './messages/delete-groups.ts';
 import { deleteRecordsApi } from './messages/delete-records.ts';
 import { deleteTopicsApi } from './messages/delete-topics.ts';
+import { describeAclsApi } from './messages/describe-acls.ts';
 import { describeClusterApi } from './messages/describe-cluster.ts';
 import { describeConfigsApi } from './messages/describe-configs.ts';
 import { describeGroupsApi } from './messages/describe-groups.ts';
+import { describeUserScramCredentialsApi } from './messages/describe-user-scram-credentials.ts';
 import { endTxnApi } from './messages/end-txn.ts';
 import { fetchApi } from './messages/fetch.ts';
 import { findCoordinatorApi } from './messages/find-coordinator.ts';
@@ -28,6 +33,8 @@ import { offsetDeleteApi } from './messages/offset-delete.ts';
 import { offsetFetchApi } from './messages/offset-fetch.ts';
 import { offsetForLeaderEpochApi } from './messages/offset-for-leader-epoch.ts';
 import { produceApi } from './messages/produce.ts';
+import { saslAuthenticateApi } from './messages/sasl-authenticate.ts';
+import { saslHandshakeApi } from './messages/sasl-handshake.ts';
 import { syncGroupApi } from './messages/sync-group.ts';
 import { txnOffsetCommitApi } from './messages/txn-offset-commit.ts';
 
@@ -46,6 +53,7 @@ export const ApiKey = {
   SyncGroup: 14,
   DescribeGroups: 15,
   ListGroups: 16,
+  SaslHandshake: 17,
   ApiVersions: 18,
   CreateTopics: 19,
   DeleteTopics: 20,
@@ -56,12 +64,18 @@ export const ApiKey = {
   AddOffsetsToTxn: 25,
   EndTxn: 26,
   TxnOffsetCommit: 28,
+  DescribeAcls: 29,
+  CreateAcls: 30,
+  DeleteAcls: 31,
   DescribeConfigs: 32,
   AlterConfigs: 33,
+  SaslAuthenticate: 36,
   CreatePartitions: 37,
   DeleteGroups: 42,
   OffsetDelete: 47,
   IncrementalAlterConfigs: 44,
+  DescribeUserScramCredentials: 50,
+  AlterUserScramCredentials: 51,
   DescribeCluster: 60,
 } as const;
 
@@ -81,6 +95,12 @@ export interface ApiEntry {
 
 const SCHEMAS: readonly ApiSchema[] = [produceApi, fetchApi, listOffsetsApi, metadataApi, offsetCommitApi, offsetFetchApi, findCoordinatorApi, joinGroupApi, heartbeatApi, leaveGroupApi, syncGroupApi, describeGroupsApi, listGroupsApi, apiVersionsApi, createTopicsApi, deleteTopicsApi, deleteRecordsApi, initProducerIdApi, offsetForLeaderEpochApi, addPartitionsToTxnApi, addOffsetsToTxnApi, endTxnApi, txnOffsetCommitApi, describeConfigsApi, alterConfigsApi, createPartitionsApi, deleteGroupsApi, incrementalAlterConfigsApi, offsetDeleteApi, describeClusterApi];
 
+/**
+ * Security APIs (SASL, ACLs, SCRAM credentials). The codec knows them; the broker advertises an
+ * API only once it has a handler for it (see `src/broker/handlers/api-versions.ts`).
+ */
+const SECURITY_SCHEMAS: readonly ApiSchema[] = [saslHandshakeApi, saslAuthenticateApi, describeAclsApi, createAclsApi, deleteAclsApi, describeUserScramCredentialsApi, alterUserScramCredentialsApi];
+
 function entry(api: ApiSchema): ApiEntry {
   const request = compileMessage(api.request);
   const response = compileMessage(api.response);
@@ -98,7 +118,7 @@ function entry(api: ApiSchema): ApiEntry {
 /** Supported APIs indexed by api key (sparse); compiled once, when this module loads. */
 export const API_TABLE: readonly (ApiEntry | undefined)[] = (() => {
   const table: ApiEntry[] = [];
-  for (const api of SCHEMAS) table[api.apiKey] = entry(api);
+  for (const api of [...SCHEMAS, ...SECURITY_SCHEMAS]) table[api.apiKey] = entry(api);
   return table;
 })();
 

@@ -1,3 +1,10 @@
+import type { AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse } from './messages/alter-user-scram-credentials.ts';
+import type { CreateAclsRequest, CreateAclsResponse } from './messages/create-acls.ts';
+import type { DeleteAclsRequest, DeleteAclsResponse } from './messages/delete-acls.ts';
+import type { DescribeAclsRequest, DescribeAclsResponse } from './messages/describe-acls.ts';
+import type { DescribeUserScramCredentialsRequest, DescribeUserScramCredentialsResponse } from './messages/describe-user-scram-credentials.ts';
+import type { SaslAuthenticateRequest, SaslAuthenticateResponse } from './messages/sasl-authenticate.ts';
+import type { SaslHandshakeRequest, SaslHandshakeResponse } from './messages/sasl-handshake.ts';
 import type { AddOffsetsToTxnRequest, AddOffsetsToTxnResponse } from './messages/add-offsets-to-txn.ts';
 import type { AddPartitionsToTxnRequest, AddPartitionsToTxnResponse } from './messages/add-partitions-to-txn.ts';
 import type { AlterConfigsRequest, AlterConfigsResponse } from './messages/alter-configs.ts';
@@ -44,6 +51,7 @@ export interface RequestBodies {
   14: SyncGroupRequest;
   15: DescribeGroupsRequest;
   16: ListGroupsRequest;
+  17: SaslHandshakeRequest;
   18: ApiVersionsRequest;
   19: CreateTopicsRequest;
   20: DeleteTopicsRequest;
@@ -54,12 +62,18 @@ export interface RequestBodies {
   25: AddOffsetsToTxnRequest;
   26: EndTxnRequest;
   28: TxnOffsetCommitRequest;
+  29: DescribeAclsRequest;
+  30: CreateAclsRequest;
+  31: DeleteAclsRequest;
   32: DescribeConfigsRequest;
   33: AlterConfigsRequest;
+  36: SaslAuthenticateRequest;
   37: CreatePartitionsRequest;
   42: DeleteGroupsRequest;
   47: OffsetDeleteRequest;
   44: IncrementalAlterConfigsRequest;
+  50: DescribeUserScramCredentialsRequest;
+  51: AlterUserScramCredentialsRequest;
   60: DescribeClusterRequest;
 }
 
@@ -78,6 +92,7 @@ export interface ResponseBodies {
   14: SyncGroupResponse;
   15: DescribeGroupsResponse;
   16: ListGroupsResponse;
+  17: SaslHandshakeResponse;
   18: ApiVersionsResponse;
   19: CreateTopicsResponse;
   20: DeleteTopicsResponse;
@@ -88,12 +103,18 @@ export interface ResponseBodies {
   25: AddOffsetsToTxnResponse;
   26: EndTxnResponse;
   28: TxnOffsetCommitResponse;
+  29: DescribeAclsResponse;
+  30: CreateAclsResponse;
+  31: DeleteAclsResponse;
   32: DescribeConfigsResponse;
   33: AlterConfigsResponse;
+  36: SaslAuthenticateResponse;
   37: CreatePartitionsResponse;
   42: DeleteGroupsResponse;
   47: OffsetDeleteResponse;
   44: IncrementalAlterConfigsResponse;
+  50: DescribeUserScramCredentialsResponse;
+  51: AlterUserScramCredentialsResponse;
   60: DescribeClusterResponse;
 }
 

@@ -43,3 +43,10 @@ export type { OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse } from '
 export type { ProduceRequest, ProduceResponse } from './messages/produce.ts';
 export type { SyncGroupRequest, SyncGroupResponse } from './messages/sync-group.ts';
 export type { TxnOffsetCommitRequest, TxnOffsetCommitResponse } from './messages/txn-offset-commit.ts';
+export type { AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse } from './messages/alter-user-scram-credentials.ts';
+export type { CreateAclsRequest, CreateAclsResponse } from './messages/create-acls.ts';
+export type { DeleteAclsRequest, DeleteAclsResponse } from './messages/delete-acls.ts';
+export type { DescribeAclsRequest, DescribeAclsResponse } from './messages/describe-acls.ts';
+export type { DescribeUserScramCredentialsRequest, DescribeUserScramCredentialsResponse } from './messages/describe-user-scram-credentials.ts';
+export type { SaslAuthenticateRequest, SaslAuthenticateResponse } from './messages/sasl-authenticate.ts';
+export type { SaslHandshakeRequest, SaslHandshakeResponse } from './messages/sasl-handshake.ts';

@@ -12,6 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Admin, Consumer, Producer, stringDeserializers, stringSerializers } from '@platformatic/kafka';
 import { startBroker, type RunningBroker } from '../broker/index.ts';
+import { exitWhenDrained } from '../cli/exit.ts';
+import { logger } from '../util/logger.ts';
 import { upperCaseJob } from './upper-case-job.ts';
 
 const COUNT = 10;
@@ -33,7 +35,7 @@ async function main(): Promise<void> {
   let bootstrap = process.env.SLUICE_BOOTSTRAP;
   if (!bootstrap) {
     dataDir = mkdtempSync(join(tmpdir(), 'sluice-quickstart-'));
-    broker = await startBroker({ port: 0, host: '127.0.0.1', dataDir, logger: (await import('pino')).pino({ level: 'warn' }) });
+    broker = await startBroker({ port: 0, host: '127.0.0.1', dataDir, logger: logger.child({}, { level: process.env.SLUICE_LOG_LEVEL ?? 'warn' }) });
     bootstrap = broker.bootstrap;
     console.log(`Started the embedded Kafka-compatible broker on ${bootstrap} (data in ${dataDir})`);
   } else console.log(`Using the Kafka at ${bootstrap} (SLUICE_BOOTSTRAP)`);
@@ -97,12 +99,13 @@ async function main(): Promise<void> {
       'Try next:',
       '  npx sluice broker --data-dir ./data                  # the broker on its own, on localhost:9092',
       '  npx sluice run examples/upper-case/job.ts            # the same job as a file (see examples/README.md)',
+      '  npx sluice run examples/pyflink-tutorial/job.ts      # the PyFlink + Kafka tutorial, translated',
       '  SLUICE_BOOTSTRAP=your-kafka:9092 npm start           # the same pipeline against any Kafka',
     ].join('\n'),
   );
 }
 
-main().catch((err: unknown) => {
+main().catch(async (err: unknown) => {
   console.error(`quickstart failed: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
+  await exitWhenDrained(1);
 });

@@ -51,13 +51,20 @@ export class JobConfigurationError extends SluiceError {
 
 /** A record without a timestamp reached an operator that needs event time. */
 export class MissingTimestampError extends SluiceError {
-  constructor(operatorName: string, operatorUid: string, record: unknown) {
+  /** The record's timestamp when it has one that no event-time window can hold (+Infinity). */
+  readonly timestamp: number | undefined;
+  constructor(operatorName: string, operatorUid: string, record: unknown, timestamp?: number) {
+    const what =
+      timestamp === undefined || timestamp === Number.NEGATIVE_INFINITY
+        ? 'has no timestamp'
+        : `has the timestamp ${timestamp}, which no event-time window can hold (in BATCH mode rolling aggregations stamp their final values so, as Flink does)`;
     super(
       'SLUICE_MISSING_TIMESTAMP',
-      `operator '${operatorName}' (uid '${operatorUid}') needs event time but record ${describeRecord(record)} has no timestamp. ` +
+      `operator '${operatorName}' (uid '${operatorUid}') needs event time but record ${describeRecord(record)} ${what}. ` +
         `Call assignTimestampsAndWatermarks(WatermarkStrategy.forBoundedOutOfOrderness(ms).withTimestampAssigner((e) => e.ts)) ` +
         `upstream, or pass such a strategy to env.fromSource(...).`,
     );
+    this.timestamp = timestamp;
   }
 }
 
@@ -91,5 +98,80 @@ export class SourceFailedError extends SluiceError {
     );
     this.sourceName = sourceName;
     this.sourceUid = sourceUid;
+  }
+}
+
+/**
+ * A savepoint cannot be restored into this job as it is built: its state was split into another
+ * number of key groups than the operator's configured max parallelism, or it was written in a
+ * format this version does not read.
+ *
+ * @example
+ * ```ts
+ * try { await env.execute('job', { restoreFrom: savepoint }); } catch (e) {
+ *   if (e instanceof SavepointRestoreError) console.error(e.operatorUid, e.message);
+ * }
+ * ```
+ */
+export class SavepointRestoreError extends SluiceError {
+  readonly operatorUid: string;
+  constructor(operatorUid: string, message: string) {
+    super('SLUICE_SAVEPOINT_INCOMPATIBLE', message);
+    this.operatorUid = operatorUid;
+  }
+}
+
+/**
+ * `reinterpretAsKeyedStream`: a record reached a subtask that does not own its key's key group,
+ * so the input was not partitioned the way `keyBy` partitions (keyed state would be split wrongly).
+ *
+ * @example
+ * ```ts
+ * // thrown by a job whose reinterpretAsKeyedStream input is not partitioned by that key
+ * events.rebalance().reinterpretAsKeyedStream((e) => e.user); // fails when run at parallelism > 1
+ * ```
+ */
+export class KeyPartitioningError extends SluiceError {
+  constructor(operatorName: string, operatorUid: string, key: unknown, keyGroup: number, subtask: number, range: { start: number; end: number }) {
+    super(
+      'SLUICE_NOT_PARTITIONED_BY_KEY',
+      `operator '${operatorName}' (uid '${operatorUid}') reads a stream reinterpreted as keyed, but key ${describeRecord(key)} (key group ${keyGroup}) ` +
+        `reached subtask ${subtask}, which owns key groups ${range.start}..${range.end}: the input is not partitioned as keyBy() would partition it. ` +
+        `Use keyBy(...) instead, or partition the input with Sluice's key groups (subtaskForKey).`,
+    );
+  }
+}
+
+/**
+ * A Flink setting Sluice does not support (yet): thrown when it is set, naming the setting, so
+ * that a program never runs with a guarantee it asked for and does not get.
+ *
+ * @example
+ * ```ts
+ * try { env.enableCheckpointing(1000, CheckpointingMode.EXACTLY_ONCE); } catch (e) {
+ *   if (e instanceof UnsupportedSettingError) console.error(e.setting);
+ * }
+ * ```
+ */
+export class UnsupportedSettingError extends SluiceError {
+  readonly setting: string;
+  constructor(setting: string, message: string) {
+    super('SLUICE_UNSUPPORTED_SETTING', `${setting}: ${message}`);
+    this.setting = setting;
+  }
+}
+
+/** Checkpoints failed more often in a row than `setTolerableCheckpointFailureNumber` allows. *
+ * @example
+ * ```ts
+ * env.getCheckpointConfig().setCheckpointTimeout(60_000).setTolerableCheckpointFailureNumber(3);
+ * // four expired checkpoints in a row reject env.execute() with a CheckpointFailedError
+ * ```
+ */
+export class CheckpointFailedError extends SluiceError {
+  readonly checkpointId: number;
+  constructor(checkpointId: number, message: string) {
+    super('SLUICE_CHECKPOINT_FAILED', message);
+    this.checkpointId = checkpointId;
   }
 }

@@ -15,11 +15,25 @@ export interface InternalKvState<N> extends State {
 /** One entry of a snapshot: key, namespace (portable form), value (portable form), TTL timestamp. */
 export type SnapshotEntry = [key: unknown, namespace: unknown, value: unknown, ttlTimestamp?: number];
 
-/** A portable snapshot of the keyed state of one operator subtask. */
+/** The entries of one key group, by state name. */
+export interface KeyGroupSnapshot {
+  readonly keyGroup: number;
+  readonly states: Record<string, SnapshotEntry[]>;
+}
+
+/**
+ * A portable snapshot of the keyed state of one operator subtask, split by key group (the unit
+ * that moves when the parallelism changes; see docs/internals/key-groups.md).
+ */
 export interface KeyedStateSnapshot {
   readonly operatorUid: string;
   readonly checkpointId: number;
-  readonly states: Record<string, { kind: StateKind; entries: SnapshotEntry[] }>;
+  /** Number of key groups (the operator's max parallelism); a restore needs the same. */
+  readonly maxParallelism: number;
+  /** The kind of every state. */
+  readonly kinds: Record<string, StateKind>;
+  /** Non-empty key groups, ascending. */
+  readonly keyGroups: KeyGroupSnapshot[];
 }
 
 /** A write (value present) or a delete (value undefined) since the last snapshot; for changelogs. */
@@ -28,6 +42,16 @@ export interface StateChange {
   key: unknown;
   namespace: unknown;
   value: unknown;
+  /** The key group of the key: the changelog partition it belongs to. */
+  keyGroup: number;
+}
+
+/** Where a keyed state backend sits among the key groups of its operator. */
+export interface KeyGroupOptions {
+  /** Number of key groups (default 1: everything in key group 0, for stand-alone backends). */
+  maxParallelism?: number;
+  /** The key group of a key (the runtime passes Kafka's partitioner over maxParallelism partitions). */
+  keyGroupOf?: (key: unknown) => number;
 }
 
 /**
@@ -42,8 +66,8 @@ export interface KeyedStateBackend {
   getOrCreateState<S, N>(descriptor: StateDescriptor<S>, namespaces: NamespaceSerializer<N>): S & InternalKvState<N>;
   /** A full snapshot; afterwards `changesSinceLastSnapshot()` starts empty. */
   snapshot(checkpointId: number): KeyedStateSnapshot;
-  /** Restores from snapshots (several when scaling in); `keep` filters the keys this subtask owns. */
-  restore(snapshots: readonly KeyedStateSnapshot[], keep?: (key: unknown) => boolean): void;
+  /** Restores from snapshots (several when scaling in); `keyGroups` selects the key groups this subtask owns. */
+  restore(snapshots: readonly KeyedStateSnapshot[], keyGroups?: (keyGroup: number) => boolean): void;
   /** Writes and deletes since the last snapshot (deletes only if change tracking is on). */
   changesSinceLastSnapshot(): StateChange[];
   /** Number of (state, key, namespace) entries; for tests and metrics. */
@@ -65,5 +89,13 @@ export interface InternalKeyedStateBackend extends KeyedStateBackend {
 /** Creates the keyed state backend of each keyed operator subtask (`stateBackend` option). */
 export interface StateBackend {
   readonly name: string;
-  createKeyedStateBackend(options: { operatorUid: string; subtaskIndex: number; clock: Clock; trackChanges: boolean }): InternalKeyedStateBackend;
+  createKeyedStateBackend(options: KeyedBackendOptions): InternalKeyedStateBackend;
+}
+
+/** What the runtime tells a state backend about one keyed operator subtask. */
+export interface KeyedBackendOptions extends KeyGroupOptions {
+  operatorUid: string;
+  subtaskIndex: number;
+  clock: Clock;
+  trackChanges: boolean;
 }

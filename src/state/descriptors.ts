@@ -31,7 +31,10 @@ export abstract class StateDescriptor<S> {
     if (typeof name !== 'string' || name.length === 0) throw new TypeError('a state descriptor needs a non-empty name');
     this.name = name;
   }
-  /** Entries expire `ttl` ms (processing time) after their last write (or read, if configured). */
+  /**
+   * Entries expire `ttl` ms (processing time) after their last write (or read, if configured).
+   * A value state with TTL ignores the descriptor's default value (Flink does the same).
+   */
   enableTimeToLive(config: StateTtlConfig): this {
     this.ttlConfig = config;
     return this;

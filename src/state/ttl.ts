@@ -11,20 +11,23 @@ export type UpdateType = (typeof UpdateType)[keyof typeof UpdateType];
 export const StateVisibility = {
   /** Expired entries are never returned (default). */
   NeverReturnExpired: 'NeverReturnExpired',
-  /** Expired entries are returned until cleanup removes them. */
+  /** An expired entry is returned once more, by the read that removes it (unless cleanup came first). */
   ReturnExpiredIfNotCleanedUp: 'ReturnExpiredIfNotCleanedUp',
 } as const;
 export type StateVisibility = (typeof StateVisibility)[keyof typeof StateVisibility];
 
 /**
  * Time-to-live of keyed state entries, in processing time (the job's clock). Expired entries are
- * removed lazily when read, and in full during snapshots.
+ * removed by the read that finds them (which returns them only under
+ * `ReturnExpiredIfNotCleanedUp`), and in full during snapshots. As in Flink, a value state with
+ * TTL has no default value: an absent or expired value reads as `undefined`.
  *
  * @example
  * ```ts
  * import { StateTtlConfig, ValueStateDescriptor, Time } from 'sluice';
- * const seen = new ValueStateDescriptor<boolean>('seen', false);
+ * const seen = new ValueStateDescriptor<boolean>('seen');
  * seen.enableTimeToLive(StateTtlConfig.newBuilder(Time.hours(1)).updateTtlOnReadAndWrite().build());
+ * // in processElement: if (!(seen.value() ?? false)) { ... }
  * ```
  */
 export class StateTtlConfig {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   MapStateDescriptor, StreamExecutionEnvironment, ValueStateDescriptor, WatermarkStrategy, type BroadcastContext, type Collector, type KeyedBroadcastContext,
-  type KeyedBroadcastProcessFunction, type KeyedContext, type ReadOnlyBroadcastContext, type RuntimeContext, type ValueState,
+  type KeyedBroadcastProcessFunction, type BroadcastProcessFunction, type KeyedContext, type ReadOnlyBroadcastContext, type RuntimeContext, type ValueState,
 } from 'sluice';
 import { TestSink, TestSource } from 'sluice/testing';
 
@@ -65,4 +65,47 @@ test('undeclared broadcast state fails with advice', async () => {
       processBroadcastElement: (_v: string, ctx: BroadcastContext) => void ctx.getBroadcastState(other).put('a', 1),
     });
   await assert.rejects(out.executeAndCollect(), /broadcast state 'other' was not declared/);
+});
+
+/** Non-keyed: checks every event against the rules. */
+class Checks implements BroadcastProcessFunction<Ev, Rule, string> {
+  processElement(e: Ev, ctx: ReadOnlyBroadcastContext, out: Collector<string>) {
+    for (const r of ctx.getBroadcastState(rules).values()) if (e.amount >= r.min) out.collect(`${e.user} ${e.amount} ${r.name}`);
+  }
+  processBroadcastElement(r: Rule, ctx: BroadcastContext) {
+    ctx.getBroadcastState(rules).put(r.name, r);
+  }
+}
+
+test('broadcast state survives a savepoint restored at a higher parallelism: new subtasks get a copy too', async () => {
+  const build = (env: StreamExecutionEnvironment, events: Ev[], ruleList: Rule[], sink: TestSink<string>, open: boolean) => {
+    const ruleSrc = new TestSource<Rule>().emitAll(ruleList);
+    const eventSrc = new TestSource<Ev>().pause().pause().emitAll(events);
+    if (open) eventSrc.keepOpen();
+    env
+      .fromSource(eventSrc, WatermarkStrategy.noWatermarks(), 'events')
+      .rebalance()
+      .connect(env.fromSource(ruleSrc, WatermarkStrategy.noWatermarks(), 'rules').broadcast(rules as MapStateDescriptor<unknown, unknown>))
+      .process(new Checks())
+      .uid('checks')
+      .sinkTo(sink);
+  };
+  const env1 = StreamExecutionEnvironment.getExecutionEnvironment({ parallelism: 1 });
+  let seen!: () => void;
+  const ready = new Promise<void>((r) => (seen = r));
+  const sink1 = new TestSink<string>({ onRecord: () => seen() });
+  build(env1, [{ user: 'a', amount: 60 }], [{ name: 'big', min: 50 }], sink1, true);
+  const client = await env1.executeAsync('before');
+  await ready;
+  const savepoint = structuredClone(await client.triggerSavepoint());
+  client.cancel();
+  await client.result.catch(() => {});
+
+  const env2 = StreamExecutionEnvironment.getExecutionEnvironment({ parallelism: 3 });
+  const sink2 = new TestSink<string>();
+  const users = Array.from({ length: 12 }, (_, i) => ({ user: `u${i}`, amount: 100 }));
+  build(env2, users, [], sink2, false);
+  await env2.execute('after', { restoreFrom: { ...savepoint, sources: {} } });
+  // Every event, whichever of the 3 subtasks gets it, is checked against the restored rule.
+  assert.deepEqual(sink2.values.sort(), users.map((u) => `${u.user} 100 big`).sort());
 });

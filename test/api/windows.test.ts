@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import {
   ContinuousEventTimeTrigger, CountEvictor, CountTrigger, EventTimeSessionWindows, GlobalWindows, ProcessWindowFunction,
   StreamExecutionEnvironment, TimeEvictor, Time, TimeWindow, TumblingEventTimeWindows, TumblingProcessingTimeWindows,
-  ValueStateDescriptor, WatermarkStrategy, SlidingEventTimeWindows, type Collector, type WindowContext,
+  ValueStateDescriptor, WatermarkStrategy, SlidingEventTimeWindows, EventTimeTrigger, PurgingTrigger, TriggerResult,
+  type Collector, type TriggerContext, type WindowContext,
 } from 'sluice';
 import { ManualClock, TestSink, TestSource } from 'sluice/testing';
 
@@ -179,4 +180,95 @@ test('countWindowAll over a non-keyed stream', async () => {
   const env = StreamExecutionEnvironment.getExecutionEnvironment({ parallelism: 3 });
   const out = await env.fromElements(1, 2, 3, 4, 5, 6, 7).countWindowAll(3).reduce((a, b) => a + b).executeAndCollect();
   assert.deepEqual(out, [6, 15]);
+});
+
+test('a trigger that extends EventTimeTrigger and overrides onElement sees every element (early firings)', async () => {
+  class EarlyOnUrgent extends EventTimeTrigger {
+    override onElement(e: unknown, ts: number, w: TimeWindow, ctx: TriggerContext) {
+      const r = super.onElement(e, ts, w, ctx);
+      return (e as E).v > 1 ? TriggerResult.FIRE : r;
+    }
+  }
+  class OnlyTimers extends EventTimeTrigger {
+    override onEventTime(time: number, w: TimeWindow) {
+      return time === w.maxTimestamp() ? TriggerResult.FIRE : TriggerResult.CONTINUE;
+    }
+  }
+  const run = async (trigger: EventTimeTrigger): Promise<string[]> => {
+    const env = StreamExecutionEnvironment.getExecutionEnvironment({ autoWatermarkInterval: 'every-record' });
+    return timed(env, [ev('a', 100), ev('a', 200, 5), ev('a', 300), ev('a', 400, 7), ev('a', 20_000)])
+      .keyBy((e) => e.k)
+      .window(TumblingEventTimeWindows.of(10_000))
+      .trigger(trigger)
+      .process<string>((_k, c, els, out) => out.collect(`[${c.window().start}) ${els.map((x) => x.ts).join(',')}`))
+      .executeAndCollect();
+  };
+  assert.deepEqual(await run(new EarlyOnUrgent()), ['[0) 100,200', '[0) 100,200,300,400', '[0) 100,200,300,400', '[20000) 20000']);
+  assert.deepEqual(await run(new OnlyTimers()), ['[0) 100,200,300,400', '[20000) 20000']);
+  // The capability the operator's fast path reads: declared by the trigger, not by its class.
+  assert.equal(EventTimeTrigger.create().onElementIsNoOpForKnownWindow(), true);
+  assert.equal(new OnlyTimers().onElementIsNoOpForKnownWindow(), true);
+  assert.equal(new EarlyOnUrgent().onElementIsNoOpForKnownWindow(), false);
+  assert.equal(PurgingTrigger.of(EventTimeTrigger.create()).onElementIsNoOpForKnownWindow(), true);
+  assert.equal(PurgingTrigger.of(new EarlyOnUrgent()).onElementIsNoOpForKnownWindow(), false);
+});
+
+test('continuous event-time trigger with negative timestamps: first firing where Flink computes it (truncating %)', async () => {
+  const env = StreamExecutionEnvironment.getExecutionEnvironment({ autoWatermarkInterval: 'every-record' });
+  const out = await timed(env, [ev('a', -23), ev('a', -15), ev('a', -5), ev('a', 50)])
+    .keyBy((e) => e.k)
+    .window(TumblingEventTimeWindows.of(100))
+    .trigger(ContinuousEventTimeTrigger.of(10))
+    .process<string>((_k, c, els, out) => void (c.window().start < 0 && out.collect(`${els.length}@${c.currentWatermark()}`)))
+    .executeAndCollect();
+  // -23 - (-23 % 10) = -20, so the first fire time is -10 (not -20), then the window end -1.
+  assert.deepEqual(out, ['3@-6', '3@49']);
+});
+
+test('continuous triggers work on session (merging) windows: fire times merge to the earliest', async () => {
+  const env = StreamExecutionEnvironment.getExecutionEnvironment({ autoWatermarkInterval: 'every-record' });
+  const out = await timed(env, [ev('a', 10), ev('a', 60), ev('a', 200)])
+    .keyBy((e) => e.k)
+    .window(EventTimeSessionWindows.withGap<E>(100))
+    .trigger(ContinuousEventTimeTrigger.of(50))
+    .process<string>((_k, c, els, out) => out.collect(`[${c.window().start},${c.window().end}) ${els.length}@${c.currentWatermark()}`))
+    .executeAndCollect();
+  assert.deepEqual(out, [
+    '[10,160) 2@59', // the fire time 50 of [10,110) moved to the merged window
+    '[10,160) 2@199', // 100
+    '[10,160) 2@199', // 150
+    '[10,160) 2@199', // the end, 159
+    '[200,300) 1@Infinity', // 250
+    '[200,300) 1@Infinity', // 299
+  ]);
+
+  const { ContinuousProcessingTimeTrigger, ProcessingTimeSessionWindows } = await import('sluice');
+  const clock = new ManualClock(0);
+  const penv = StreamExecutionEnvironment.getExecutionEnvironment({ clock });
+  const sink = new TestSink<string>();
+  penv
+    .fromSource(new TestSource<string>({ clock }).emit('a').advanceTime(30).emit('a').keepOpen(), WatermarkStrategy.noWatermarks(), 'in')
+    .keyBy((s) => s)
+    .window(ProcessingTimeSessionWindows.withGap<string>(100))
+    .trigger(ContinuousProcessingTimeTrigger.of(50))
+    .process<string>((_k, c, els, o) => o.collect(`[${c.window().start},${c.window().end}) ${els.length}@${c.currentProcessingTime()}`))
+    .sinkTo(sink);
+  const client = await penv.executeAsync();
+  await new Promise((r) => setTimeout(r, 20));
+  clock.advance(20); // 50: the merged window [0,130) fires at the fire time of [0,100)
+  await new Promise((r) => setTimeout(r, 20));
+  clock.advance(100); // 150: 100, then its end 129
+  await new Promise((r) => setTimeout(r, 20));
+  client.cancel();
+  await client.result.catch(() => {});
+  assert.deepEqual(sink.values, ['[0,130) 2@50', '[0,130) 2@150', '[0,130) 2@150']);
+});
+
+test('allowedLateness is accepted on processing-time and count windows, where it has no effect (as in Flink)', async () => {
+  const env = StreamExecutionEnvironment.getExecutionEnvironment({ parallelism: 2 });
+  const counts = await env.fromElements(1, 2, 3, 4, 5).keyBy(() => 0).countWindow(2).allowedLateness(60_000).sum().executeAndCollect();
+  assert.deepEqual(counts, [3, 7]);
+  assert.doesNotThrow(() => env.fromElements(1).keyBy(() => 0).window(TumblingProcessingTimeWindows.of(1000)).allowedLateness(5000));
+  assert.doesNotThrow(() => env.fromElements(1).windowAll(TumblingProcessingTimeWindows.of(1000)).allowedLateness(5000));
+  assert.throws(() => env.fromElements(1).keyBy(() => 0).countWindow(2).allowedLateness(-1), /lateness must be/);
 });

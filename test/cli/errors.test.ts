@@ -25,8 +25,7 @@ describe('sluice errors', { concurrency: true }, () => {
     ]);
     for (const r of [viaFlag, viaEnv, consume]) {
       assert.equal(r.code, 1, r.stderr);
-      // Refused at once; the bound leaves room for process start-up on a busy machine.
-      assert.ok(r.ms < 15_000, `took ${r.ms} ms`);
+      // Refused at once: the reason is the refusal itself, not a timeout after retries.
       assert.equal(r.stdout, '');
       assert.equal(r.stderr.split('\n').length, 2, r.stderr);
       assert.match(r.stderr, new RegExp(`^sluice: cannot connect to Kafka at 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)`));
@@ -46,8 +45,8 @@ describe('sluice errors', { concurrency: true }, () => {
     try {
       const r = await runCli(['topics', 'list'], { bootstrap: `127.0.0.1:${port}`, env: { SLUICE_CONNECT_TIMEOUT_MS: '1500' } });
       assert.equal(r.code, 1, r.stderr);
-      // Generous: the bound is 1.5 s, the rest is process start-up on a busy machine.
-      assert.ok(r.ms < 15_000, `took ${r.ms} ms`);
+      // The bound the command applied (SLUICE_CONNECT_TIMEOUT_MS), not a stopwatch: a loaded
+      // machine may take long to start a process.
       assert.equal(r.stderr, `sluice: cannot connect to Kafka at 127.0.0.1:${port}: no answer within 1.5 s (is a Kafka broker listening there?)\n`);
     } finally {
       silent.close();

@@ -17,6 +17,13 @@ test('Kafka-style properties are accepted in place of options', () => {
   assert.ok(new KafkaSink<string>({ topic: 't', properties: { 'bootstrap.servers': 'localhost:9092', acks: 'all', 'compression.type': 'lz4', 'linger.ms': 10 } }));
 });
 
+test('one property set shared by source and sink (as Kafka clients allow): the other client\'s names are ignored, typos still fail', () => {
+  const shared = { 'bootstrap.servers': 'localhost:9092', 'group.id': 'g', 'auto.offset.reset': 'earliest', acks: 'all', 'linger.ms': 5 };
+  assert.equal(new KafkaSource<string>({ topics: ['t'], properties: shared }).getBoundedness(), 'unbounded');
+  assert.ok(new KafkaSink<string>({ topic: 't', properties: shared }));
+  rejects(() => sink({ properties: { 'group.idd': 'g' } }), /unknown Kafka property 'group.idd'/);
+});
+
 test('bad source settings fail fast with a clear message', () => {
   rejects(() => new KafkaSource<string>({ topics: ['t'] }), /no Kafka to connect to.*bootstrapServers/);
   rejects(() => source({ bootstrapServers: 'localhost' }), /'localhost' is not host:port/);

@@ -78,10 +78,39 @@ test('topic from the record, headers, JSON values, event timestamps; flushed at 
   assert.deepEqual([...even[0]!.headers].map(([k, v]) => [k.toString(), v.toString()]), [['source', 'sensor'], ['id', '2']]);
 });
 
-test('a sink to a missing topic fails when the job starts, naming the topic', async () => {
+test('a sink to a missing topic asks Kafka to create it, as Kafka producers do (fixed and per-record topics)', async () => {
   const env = StreamExecutionEnvironment.getExecutionEnvironment();
-  env.fromElements('x').sinkTo(new KafkaSink<string>({ bootstrapServers: bootstrap, topic: 'nowhere' }));
-  await assert.rejects(env.execute('missing'), (e: Error & { code?: string }) => e.code === 'SLUICE_KAFKA_UNKNOWN_TOPIC' && /'nowhere'/.test(e.message));
+  env.fromElements('a', 'b').sinkTo(new KafkaSink<string>({ bootstrapServers: bootstrap, topic: 'made-by-sink' }));
+  env.fromElements(1, 2).sinkTo(new KafkaSink<number>({ bootstrapServers: bootstrap, topic: (n) => `made-per-record-${n}` }));
+  await env.execute('auto-created');
+  assert.deepEqual((await readTopic(bootstrap, 'made-by-sink', 2)).map((m) => m.value.toString()), ['a', 'b']);
+  assert.deepEqual((await readTopic(bootstrap, 'made-per-record-2', 1)).map((m) => m.value.toString()), ['2']);
+});
+
+/** The job's failure, whose message must name the topic and say it once (no repeated client cause). */
+async function missingTopicFailure(server: string, topic: string, properties?: Record<string, string>): Promise<Error & { code?: string }> {
+  const env = StreamExecutionEnvironment.getExecutionEnvironment();
+  env.fromElements('x').sinkTo(new KafkaSink<string>({ bootstrapServers: server, topic, ...(properties && { properties }) }));
+  const e = await env.execute('missing').then(() => assert.fail('the job should fail'), (err: Error & { code?: string }) => err);
+  assert.equal(e.code, 'SLUICE_KAFKA_UNKNOWN_TOPIC');
+  assert.equal(e.message.split(topic).length - 1, 2, `the topic named in the sentence and in the command only: ${e.message}`);
+  assert.doesNotMatch(e.message, /Unknown topic/);
+  return e;
+}
+
+test('allow.auto.create.topics=false: a missing topic fails when the job starts, with one clear message', async () => {
+  const e = await missingTopicFailure(bootstrap, 'nowhere', { 'allow.auto.create.topics': 'false' });
+  assert.equal(e.message, "KafkaSink: topic 'nowhere' does not exist (the sink does not ask for it to be created: allow.auto.create.topics is false); create it first (sluice topics create nowhere --partitions N)");
+});
+
+test('a cluster that does not create topics: the sink fails when the job starts, saying so', async () => {
+  const strict = await startTestBroker({ autoCreateTopics: false });
+  try {
+    const e = await missingTopicFailure(strict.bootstrap, 'not-created');
+    assert.match(e.message, /^KafkaSink: topic 'not-created' does not exist and the cluster did not create it/);
+  } finally {
+    await strict.stop();
+  }
 });
 
 test('records whose event times are far apart keep their timestamps', async () => {

@@ -20,6 +20,8 @@ export interface GoldenContext {
   clock: ManualClock;
   /** Feed the input through an unbounded source that emits a final +infinity watermark. */
   unbounded: boolean;
+  /** The job variant of this mode (e.g. which watermark generator or source), when the job has several. */
+  variant: string | undefined;
 }
 
 /** Events with timestamps from the `ts` field, bounded out-of-orderness `bound` ms, assigned in the source. */

@@ -15,13 +15,13 @@ import {
 } from '../../src/protocol/index.ts';
 
 describe('api table', () => {
-  it('advertises every required API from v0 (librdkafka and kafka-python read the ranges)', () => {
+  it('implements every required API from v0 (librdkafka and kafka-python read the ranges)', () => {
     const ranges = new Map(supportedApiVersions().map((a) => [a.apiKey, [a.minVersion, a.maxVersion]]));
     const expected: Record<number, [number, number]> = {
       0: [0, 11], 1: [0, 17], 2: [0, 10], 3: [0, 12], 8: [0, 9], 9: [0, 9], 10: [0, 6], 11: [0, 9], 12: [0, 4],
-      13: [0, 5], 14: [0, 5], 15: [0, 5], 16: [0, 5], 18: [0, 4], 19: [0, 7], 20: [0, 6], 21: [0, 2], 22: [0, 5],
-      23: [0, 4], 24: [0, 5], 25: [0, 4], 26: [0, 5], 28: [0, 4], 32: [0, 4], 33: [0, 2], 37: [0, 3], 42: [0, 2],
-      44: [0, 1], 47: [0, 0], 60: [0, 1],
+      13: [0, 5], 14: [0, 5], 15: [0, 5], 16: [0, 5], 17: [0, 1], 18: [0, 4], 19: [0, 7], 20: [0, 6], 21: [0, 2],
+      22: [0, 5], 23: [0, 4], 24: [0, 5], 25: [0, 4], 26: [0, 5], 28: [0, 4], 29: [0, 3], 30: [0, 3], 31: [0, 3],
+      32: [0, 4], 33: [0, 2], 36: [0, 2], 37: [0, 3], 42: [0, 2], 44: [0, 1], 47: [0, 0], 50: [0, 0], 51: [0, 0], 60: [0, 1],
     };
     assert.deepEqual(Object.fromEntries(ranges), expected);
     assert.equal(ranges.has(27), false); // WriteTxnMarkers is broker-to-broker
@@ -33,6 +33,11 @@ describe('api table', () => {
     assert.equal(isFlexibleRequest(ApiKey.Produce, 9), true);
     assert.equal(isFlexibleRequest(ApiKey.Produce, 99), true); // newer than ours: same rule
     assert.equal(isFlexibleRequest(ApiKey.DescribeCluster, 0), true);
+    assert.equal(isFlexibleRequest(ApiKey.SaslHandshake, 1), false); // never flexible
+    assert.equal(isFlexibleRequest(ApiKey.SaslAuthenticate, 1), false);
+    assert.equal(isFlexibleRequest(ApiKey.SaslAuthenticate, 2), true);
+    assert.equal(isFlexibleRequest(ApiKey.CreateAcls, 2), true);
+    assert.equal(isFlexibleRequest(ApiKey.DescribeUserScramCredentials, 0), true);
     assert.equal(isFlexibleRequest(999, 5), false);
     assert.equal(isFlexibleResponseHeader(ApiKey.ApiVersions, 4), false);
     assert.equal(isFlexibleResponseHeader(ApiKey.Metadata, 9), true);

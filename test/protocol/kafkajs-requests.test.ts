@@ -7,6 +7,14 @@ import { kafkajsFrame } from './kafkajs.ts';
 // the bytes must be identical, which proves the same layout field by field.
 const range = (a: number, b: number): number[] => Array.from({ length: b - a + 1 }, (_, i) => a + i);
 const tx = { transactionalId: 'tx', producerId: '7', producerEpoch: 1 };
+/** TOPIC 'orders', PREFIXED, User:alice from any host, READ, ALLOW (kafkajs's own field names). */
+const sizePrefixed = (text: string): Buffer => {
+  const out = Buffer.alloc(4 + Buffer.byteLength(text));
+  out.writeInt32BE(out.length - 4, 0);
+  out.write(text, 4);
+  return out;
+};
+const kjsAcl = { resourceType: 2, resourceName: 'orders', resourcePatternType: 4, principal: 'User:alice', host: '*', operation: 3, permissionType: 3 };
 
 type Case = [api: string, versions: number[], args: unknown, check?: (body: never, version: number) => void];
 const cases: Case[] = [
@@ -79,6 +87,19 @@ const cases: Case[] = [
   ['alterConfigs', range(0, 1), { resources: [{ type: 2, name: 't', configEntries: [{ name: 'retention.ms', value: '1000' }] }], validateOnly: false }],
   ['deleteRecords', range(0, 1), { topics: [{ topic: 't', partitions: [{ partition: 0, offset: '5' }] }], timeout: 5000 }],
   ['deleteGroups', range(0, 1), ['g']],
+  ['saslHandshake', range(0, 1), { mechanism: 'SCRAM-SHA-256' }, (b: { mechanism: string }) => assert.equal(b.mechanism, 'SCRAM-SHA-256')],
+  // kafkajs's mechanisms hand SaslAuthenticate their token already size-prefixed (it writes them raw).
+  ['saslAuthenticate', range(0, 1), { authBytes: sizePrefixed('\0alice\0secret') }, (b: { authBytes: Buffer }) => assert.deepEqual(b.authBytes, Buffer.from('\0alice\0secret'))],
+  ['createAcls', range(0, 1), { creations: [kjsAcl] }, (b: { creations: Record<string, unknown>[] }, v) => {
+    assert.deepEqual(b.creations[0], { resourceType: 2, resourceName: 'orders', resourcePatternType: v >= 1 ? 4 : 3, principal: 'User:alice', host: '*', operation: 3, permissionType: 3 });
+  }],
+  ['describeAcls', range(0, 1), { ...kjsAcl, resourceName: null, host: null, resourcePatternType: 1 }, (b: Record<string, unknown>, v) => {
+    assert.deepEqual(b, { resourceTypeFilter: 2, resourceNameFilter: null, patternTypeFilter: v >= 1 ? 1 : 3, principalFilter: 'User:alice', hostFilter: null, operation: 3, permissionType: 3 });
+  }],
+  ['deleteAcls', range(0, 1), { filters: [{ ...kjsAcl, principal: null }] }, (b: { filters: Record<string, unknown>[] }) => {
+    assert.equal(b.filters[0]!.principalFilter, null);
+    assert.equal(b.filters[0]!.resourceNameFilter, 'orders');
+  }],
 ];
 
 describe('kafkajs requests decode with our codec', () => {

@@ -17,6 +17,7 @@ const DIRS: Record<string, number> = {
   heartbeat: 12, leaveGroup: 13, offsetCommit: 8, offsetFetch: 9, listGroups: 16, describeGroups: 15,
   createTopics: 19, deleteTopics: 20, initProducerId: 22, addPartitionsToTxn: 24, addOffsetsToTxn: 25,
   endTxn: 26, txnOffsetCommit: 28, createPartitions: 37, describeConfigs: 32, alterConfigs: 33, deleteGroups: 42,
+  saslHandshake: 17, saslAuthenticate: 36, describeAcls: 29, createAcls: 30, deleteAcls: 31,
 };
 
 describe('kafkajs decodes our responses', () => {
@@ -77,6 +78,39 @@ describe('kafkajs decodes our responses', () => {
       assert.equal(String(partition.highWatermark), '2');
       assert.equal(partition.messages.length, 2);
       assert.equal(partition.messages[0].value.toString(), 'hello');
+    }
+  });
+
+  it('SaslHandshake, SaslAuthenticate (v1 session lifetime) and the ACL APIs, field by field', async () => {
+    for (const v of [0, 1]) {
+      const hs = await decoder('saslHandshake', v)(ours(ApiKey.SaslHandshake, v, { errorCode: 0, mechanisms: ['PLAIN', 'SCRAM-SHA-512'] }));
+      assert.deepEqual(hs.enabledMechanisms, ['PLAIN', 'SCRAM-SHA-512']);
+    }
+    const token = Buffer.from('r=abc,s=c2FsdA==,i=4096');
+    const auth0 = await decoder('saslAuthenticate', 0)(ours(ApiKey.SaslAuthenticate, 0, { errorCode: 0, errorMessage: null, authBytes: token }));
+    assert.deepEqual(auth0.authBytes.subarray(4), token); // kafkajs keeps the int32 size prefix on purpose
+    const auth1 = await decoder('saslAuthenticate', 1)(ours(ApiKey.SaslAuthenticate, 1, { errorCode: 0, errorMessage: null, authBytes: token, sessionLifetimeMs: 3_600_000n }));
+    assert.equal(auth1.sessionLifetimeMs, '3600000');
+    const failed = await decoder('saslAuthenticate', 1)(ours(ApiKey.SaslAuthenticate, 1, { errorCode: 58, errorMessage: 'Authentication failed', authBytes: Buffer.alloc(0) }));
+    assert.deepEqual([failed.errorCode, failed.errorMessage], [58, 'Authentication failed']);
+    for (const v of [0, 1]) {
+      const described = await decoder('describeAcls', v)(ours(ApiKey.DescribeAcls, v, {
+        errorCode: 0, errorMessage: null,
+        resources: [{ resourceType: 3, resourceName: 'job-', patternType: v >= 1 ? 4 : 3, acls: [{ principal: 'User:bob', host: '*', operation: 3, permissionType: 3 }] }],
+      }));
+      assert.deepEqual(described.resources[0], {
+        resourceType: 3, resourceName: 'job-', ...(v >= 1 ? { resourcePatternType: 4 } : {}),
+        acls: [{ principal: 'User:bob', host: '*', operation: 3, permissionType: 3 }],
+      });
+      const created = await decoder('createAcls', v)(ours(ApiKey.CreateAcls, v, { results: [{ errorCode: 0, errorMessage: null }, { errorCode: 42, errorMessage: 'bad' }] }));
+      assert.deepEqual(created.creationResponses, [{ errorCode: 0, errorMessage: null }, { errorCode: 42, errorMessage: 'bad' }]);
+      const deleted = await decoder('deleteAcls', v)(ours(ApiKey.DeleteAcls, v, {
+        filterResults: [{ errorCode: 0, errorMessage: null, matchingAcls: [{ errorCode: 0, errorMessage: null, resourceType: 2, resourceName: 't', patternType: 3, principal: 'User:a', host: '*', operation: 4, permissionType: 2 }] }],
+      }));
+      assert.deepEqual(deleted.filterResponses[0].matchingAcls[0], {
+        errorCode: 0, errorMessage: null, resourceType: 2, resourceName: 't', ...(v >= 1 ? { resourcePatternType: 3 } : {}),
+        principal: 'User:a', host: '*', operation: 4, permissionType: 2,
+      });
     }
   });
 

@@ -9,6 +9,10 @@ import { sampleStruct } from './sample.ts';
 // every version the client implements. Its field names follow Kafka's, like ours.
 
 const TOPIC_ID = '0a0b0c0d-0e0f-1011-1213-141516171819';
+/** An ACL binding or filter as the client's ACL APIs take it (TOPIC, PREFIXED, READ, ALLOW). */
+const acl = (o: { resourceName: string | null; principal: string | null; host: string | null }) => ({
+  resourceType: 2, resourcePatternType: 4, operation: 3, permissionType: 3, ...o,
+});
 const offsets = (key: string, value: bigint) => [{ name: 't', partitions: [{ partitionIndex: 0, [key]: value, committedLeaderEpoch: -1, committedMetadata: null }] }];
 
 // [group, file name, api key, createRequest arguments]
@@ -42,6 +46,16 @@ const APIS: [string, string, number, unknown[]][] = [
   ['producer', 'add-offsets-to-txn', 25, ['tx', 7n, 1, 'g']],
   ['producer', 'end-txn', 26, ['tx', 7n, 1, true]],
   ['producer', 'txn-offset-commit', 28, ['tx', 'g', 7n, 1, 1, 'm', null, offsets('committedOffset', 5n)]],
+  ['security', 'sasl-handshake', 17, ['SCRAM-SHA-512']],
+  ['security', 'sasl-authenticate', 36, [Buffer.from('n,,n=alice,r=fyko+d2lbbFgONRv9qkxdawL')]],
+  ['admin', 'create-acls', 30, [[acl({ resourceName: 'orders', principal: 'User:alice', host: '*' })]]],
+  ['admin', 'describe-acls', 29, [acl({ resourceName: null, principal: 'User:alice', host: null })]],
+  ['admin', 'delete-acls', 31, [[acl({ resourceName: 'orders', principal: null, host: '10.0.0.1' }), acl({ resourceName: null, principal: null, host: null })]]],
+  ['admin', 'describe-user-scram-credentials', 50, [[{ name: 'alice' }, { name: 'bob' }]]],
+  ['admin', 'alter-user-scram-credentials', 51, [
+    [{ name: 'bob', mechanism: 1 }],
+    [{ name: 'alice', mechanism: 2, iterations: 8192, salt: Buffer.from('0123456789abcdef'), saltedPassword: Buffer.alloc(64, 7) }],
+  ]],
 ];
 
 /** Every field of this version that the client parsed equals ours (uuids compared in hex). */

@@ -28,8 +28,10 @@ test('ASCII fast path equals hashing the UTF-8 bytes; non-ASCII keys hash their 
   assert.equal(hashKey('héllo'), murmur2(enc.encode('héllo')));
 });
 
-test('subtaskForKey: Kafka default partitioner formula, stable, in range, spread', () => {
-  assert.equal(subtaskForKey('abc', 7), (479470107 & 0x7fffffff) % 7);
+test('subtaskForKey: key group by Kafka\'s default partitioner, then its owner; stable, in range, spread', () => {
+  // 'abc' is in key group toPositive(murmur2) % 128 = 27, which subtask 27 * 7 / 128 = 1 of 7 owns.
+  assert.equal((479470107 & 0x7fffffff) % 128, 27);
+  assert.equal(subtaskForKey('abc', 7), 1);
   assert.equal(subtaskForKey(42, 4), subtaskForKey('42', 4), 'numbers hash as their decimal text');
   const counts = [0, 0, 0, 0];
   for (let i = 0; i < 4000; i++) counts[subtaskForKey(`user-${i}`, 4)]!++;

@@ -3,13 +3,15 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
   AggregatingStateDescriptor, HeapKeyedStateBackend, ListStateDescriptor, MapStateDescriptor, ReducingStateDescriptor,
-  StateTtlConfig, TimeWindow, ValueStateDescriptor, StateAccessError,
+  StateTtlConfig, TimeWindow, ValueStateDescriptor, StateAccessError, assignToKeyGroup,
 } from 'sluice';
 import { ManualClock } from 'sluice/testing';
 import { voidNamespaceSerializer } from '../../src/state/namespace.ts';
 import { timeWindowSerializer } from '../../src/api/windowing/windows.ts';
 
-const backend = (clock = new ManualClock(0), trackChanges = true) => new HeapKeyedStateBackend({ operatorUid: 'op', clock, trackChanges });
+const keyGroupOf = (k: unknown): number => assignToKeyGroup(k, 128);
+const backend = (clock = new ManualClock(0), trackChanges = true) =>
+  new HeapKeyedStateBackend({ operatorUid: 'op', clock, trackChanges, maxParallelism: 128, keyGroupOf });
 
 test('value state is scoped by key, with a default value', () => {
   const b = backend();
@@ -138,7 +140,62 @@ test('TTL: entries expire after their last write; OnReadAndWrite refreshes on re
   assert.deepEqual([...map.entries()], [['b', 2]]);
 });
 
-test('snapshot and restore round-trip; restore keeps only the keys this subtask owns', () => {
+test('TTL follows Flink: no descriptor default with TTL; ReturnExpiredIfNotCleanedUp returns an expired value once, then it is gone', () => {
+  const clock = new ManualClock(0);
+  const b = backend(clock);
+  const ttl = StateTtlConfig.newBuilder(100).build();
+  const relaxed = StateTtlConfig.newBuilder(100).returnExpiredIfNotCleanedUp().build();
+  // Flink's TTL value state is created without the descriptor's default (null when absent).
+  const withDefault = b.getOrCreateState(new ValueStateDescriptor<string>('d', 'none').enableTimeToLive(ttl), voidNamespaceSerializer);
+  const noTtl = b.getOrCreateState(new ValueStateDescriptor<string>('n', 'none'), voidNamespaceSerializer);
+  b.setCurrentKey('k');
+  assert.equal(withDefault.value(), undefined, 'TTL state: absent is undefined, not the default');
+  assert.equal(noTtl.value(), 'none', 'without TTL the default still applies');
+  withDefault.update('x');
+  clock.advance(100);
+  assert.equal(withDefault.value(), undefined, 'expired: undefined, not the default');
+
+  const value = b.getOrCreateState(new ValueStateDescriptor<string>('v').enableTimeToLive(relaxed), voidNamespaceSerializer);
+  const sum = b.getOrCreateState(new ReducingStateDescriptor<number>('s', (x, y) => x + y).enableTimeToLive(relaxed), voidNamespaceSerializer);
+  const avg = b.getOrCreateState(
+    new AggregatingStateDescriptor('a', { createAccumulator: () => 0, add: (v: number, acc: number) => acc + v, getResult: (acc: number) => acc, merge: (x: number, y: number) => x + y })
+      .enableTimeToLive(relaxed),
+    voidNamespaceSerializer,
+  );
+  const map = b.getOrCreateState(new MapStateDescriptor<string, number>('m').enableTimeToLive(relaxed), voidNamespaceSerializer);
+  value.update('old');
+  sum.add(2);
+  avg.add(3);
+  map.put('a', 1);
+  clock.advance(100);
+  map.put('b', 2);
+  assert.equal(value.value(), 'old', 'expired but not cleaned up: returned...');
+  assert.equal(value.value(), undefined, '...once: the read cleared it');
+  assert.equal(sum.get(), 2);
+  assert.equal(sum.get(), undefined);
+  assert.equal(avg.get(), 3);
+  assert.equal(avg.get(), undefined);
+  assert.equal(map.get('a'), 1);
+  assert.equal(map.get('a'), undefined);
+  assert.deepEqual([...map.entries()], [['b', 2]]);
+  map.put('c', 3);
+  clock.advance(100);
+  assert.deepEqual([...map.entries()], [['b', 2], ['c', 3]], 'entries(): expired entries once...');
+  assert.deepEqual([...map.entries()], [], '...then removed');
+
+  const list = b.getOrCreateState(new ListStateDescriptor<number>('l').enableTimeToLive(relaxed), voidNamespaceSerializer);
+  list.add(1);
+  clock.advance(50);
+  list.add(2);
+  clock.advance(60);
+  assert.deepEqual(list.get(), [1, 2], 'a list with unexpired elements returns the expired ones too');
+  assert.deepEqual(list.get(), [1, 2], 'and keeps them while any element is alive (Flink clears a list only when all expired)');
+  clock.advance(50);
+  assert.deepEqual(list.get(), [1, 2], 'all expired: returned once...');
+  assert.deepEqual(list.get(), [], '...then cleared');
+});
+
+test('snapshot and restore round-trip; restore keeps only the key groups this subtask owns', () => {
   const b = backend();
   const v = b.getOrCreateState(new ValueStateDescriptor<number>('v'), voidNamespaceSerializer);
   const m = b.getOrCreateState(new MapStateDescriptor<string, number>('m'), voidNamespaceSerializer);
@@ -148,8 +205,16 @@ test('snapshot and restore round-trip; restore keeps only the keys this subtask 
     m.put(k, 1);
   }
   const snap = structuredClone(b.snapshot(1));
+  assert.equal(snap.maxParallelism, 128);
+  assert.deepEqual(snap.kinds, { v: 'value', m: 'map' });
+  assert.deepEqual(
+    snap.keyGroups.map((g) => g.keyGroup),
+    [...new Set(['a', 'b', 'c'].map(keyGroupOf))].sort((x, y) => x - y),
+    'entries are grouped by the key group of their key, ascending',
+  );
+  for (const g of snap.keyGroups) for (const entries of Object.values(g.states)) for (const [k] of entries) assert.equal(keyGroupOf(k), g.keyGroup);
   const r = backend();
-  r.restore([snap], (k) => k !== 'b');
+  r.restore([snap], (kg) => kg !== keyGroupOf('b'));
   const v2 = r.getOrCreateState(new ValueStateDescriptor<number>('v'), voidNamespaceSerializer);
   const m2 = r.getOrCreateState(new MapStateDescriptor<string, number>('m'), voidNamespaceSerializer);
   r.setCurrentKey('a');

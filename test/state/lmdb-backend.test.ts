@@ -5,17 +5,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   LmdbStateBackend, ListStateDescriptor, MapStateDescriptor, ReducingStateDescriptor, StateTtlConfig, StreamExecutionEnvironment,
-  TumblingEventTimeWindows, ValueStateDescriptor, WatermarkStrategy, GeneratorSource,
+  TumblingEventTimeWindows, ValueStateDescriptor, WatermarkStrategy, GeneratorSource, assignToKeyGroup,
 } from 'sluice';
 import { ManualClock } from 'sluice/testing';
 import { voidNamespaceSerializer } from '../../src/state/namespace.ts';
 
+const keyGroupOf = (k: unknown): number => assignToKeyGroup(k, 128);
 const dir = () => mkdtempSync(join(tmpdir(), 'sluice-lmdb-'));
 
 test('LMDB backend: every state type, eviction of the write-back cache, TTL, snapshot and restore', async () => {
   const owner = new LmdbStateBackend({ path: dir(), cachedEntriesPerState: 3 });
   const clock = new ManualClock(0);
-  const b = owner.createKeyedStateBackend({ operatorUid: 'op', subtaskIndex: 0, clock, trackChanges: true });
+  const b = owner.createKeyedStateBackend({ operatorUid: 'op', subtaskIndex: 0, clock, trackChanges: true, maxParallelism: 128, keyGroupOf });
   const v = b.getOrCreateState(new ValueStateDescriptor<number>('v', 0), voidNamespaceSerializer);
   const l = b.getOrCreateState(new ListStateDescriptor<string>('l'), voidNamespaceSerializer);
   const m = b.getOrCreateState(new MapStateDescriptor<string, number>('m'), voidNamespaceSerializer);
@@ -47,8 +48,8 @@ test('LMDB backend: every state type, eviction of the write-back cache, TTL, sna
   v.update(100);
   assert.deepEqual(b.changesSinceLastSnapshot().map((c) => [c.state, c.key, c.value]), [['v', 'k1', 100]]);
 
-  const b2 = owner.createKeyedStateBackend({ operatorUid: 'op2', subtaskIndex: 0, clock, trackChanges: false });
-  b2.restore([snap], (k) => k === 'k3');
+  const b2 = owner.createKeyedStateBackend({ operatorUid: 'op2', subtaskIndex: 0, clock, trackChanges: false, maxParallelism: 128, keyGroupOf });
+  b2.restore([snap], (kg) => kg === keyGroupOf('k3'));
   const v2 = b2.getOrCreateState(new ValueStateDescriptor<number>('v', 0), voidNamespaceSerializer);
   b2.setCurrentKey('k3');
   assert.equal(v2.value(), 9);

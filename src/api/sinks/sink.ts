@@ -10,6 +10,11 @@ export interface SinkInitContext {
   readonly backpressure?: { hold(): void; release(): void };
   /** Fails the job from an asynchronous callback (a send that failed after `write` returned). */
   readonly fail?: (error: Error) => void;
+  /**
+   * @internal Runs `initializeState` of a user sink function (CheckpointedFunction) and registers
+   * it for checkpoints; call before its `open`.
+   */
+  readonly registerFunction?: (fn: object) => Promise<void>;
 }
 /** Per-record context of a sink writer. */
 export interface SinkWriterContext {

@@ -56,6 +56,12 @@ export interface SourceReader<T> {
    * to the consumer group) here, never earlier, for at-least-once delivery.
    */
   notifyCheckpointComplete?(checkpointId: number): void | Promise<void>;
+  /**
+   * Watermark alignment: stop emitting (and fetching) the records of the splits in `pause`, start
+   * again for those in `resume` (Flink's `pauseOrResumeSplits`). Split ids are those the reader
+   * passed to `createOutputForSplit`. A reader without it is paused as a whole instead.
+   */
+  pauseOrResumeSplits?(pause: readonly string[], resume: readonly string[]): void;
   close?(): void | Promise<void>;
 }
 

@@ -2,7 +2,7 @@ import { MissingTimestampError } from '../../runtime/errors.ts';
 import type { NamespaceSerializer } from '../../state/namespace.ts';
 import { NO_TIMESTAMP } from '../../time/watermark.ts';
 import { WindowAssigner, type WindowAssignerContext } from './assigner.ts';
-import { EventTimeTrigger, NeverTrigger, ProcessingTimeTrigger, type Trigger } from './triggers.ts';
+import { EventTimeTrigger, NeverTrigger, ProcessingTimeTrigger, Trigger, TriggerResult, type TriggerContext } from './triggers.ts';
 import { fixedSizeTimeWindowSerializer, GlobalWindow, globalWindowSerializer, TimeWindow } from './windows.ts';
 
 function checkSize(what: string, size: number, offset: number, slide = size): void {
@@ -12,7 +12,7 @@ function checkSize(what: string, size: number, offset: number, slide = size): vo
 }
 
 function requireTimestamp(ts: number, element: unknown): void {
-  if (ts === NO_TIMESTAMP) throw new MissingTimestampError('window', 'window', element);
+  if (!Number.isFinite(ts)) throw new MissingTimestampError('window', 'window', element, ts === NO_TIMESTAMP ? undefined : ts);
 }
 
 /** Base of fixed-size time windows; keeps the last assignment to avoid allocating per element. */
@@ -109,17 +109,63 @@ export class SlidingProcessingTimeWindows<T = unknown> extends FixedProcessingTi
   }
 }
 
+/**
+ * Fires a global window once, when the input ends (the final watermark): the default trigger of
+ * `GlobalWindows.createWithEndOfStreamTrigger()`.
+ *
+ * @example
+ * ```ts
+ * import { EndOfStreamTrigger, GlobalWindows } from 'sluice';
+ * keyed.window(GlobalWindows.create()).trigger(new EndOfStreamTrigger()).reduce((a, b) => a + b);
+ * ```
+ */
+export class EndOfStreamTrigger extends Trigger<unknown, GlobalWindow> {
+  onElement(_e: unknown, _ts: number, window: GlobalWindow, ctx: TriggerContext): TriggerResult {
+    ctx.registerEventTimeTimer(window.maxTimestamp());
+    return TriggerResult.CONTINUE;
+  }
+  onEventTime(time: number, window: GlobalWindow): TriggerResult {
+    return time === window.maxTimestamp() ? TriggerResult.FIRE : TriggerResult.CONTINUE;
+  }
+  onProcessingTime(): TriggerResult {
+    return TriggerResult.CONTINUE;
+  }
+  clear(window: GlobalWindow, ctx: TriggerContext): void {
+    ctx.deleteEventTimeTimer(window.maxTimestamp());
+  }
+  override onMerge(): void {}
+}
+
 /** One window holding every element of a key; needs a trigger (see `countWindow`). */
 export class GlobalWindows<T = unknown> extends WindowAssigner<T, GlobalWindow> {
   static readonly #ONE: readonly GlobalWindow[] = [GlobalWindow.INSTANCE];
+  readonly #endOfStream: boolean;
+  private constructor(endOfStream: boolean) {
+    super();
+    this.#endOfStream = endOfStream;
+  }
+  /** Elements stay until a trigger you set fires (the default trigger never fires). */
   static create<T = unknown>(): GlobalWindows<T> {
-    return new GlobalWindows<T>();
+    return new GlobalWindows<T>(false);
+  }
+  /**
+   * Global windows that fire once, at the end of a bounded input: everything of a key in one
+   * evaluation (Flink's way to aggregate a whole bounded stream per key, e.g. in BATCH mode).
+   *
+   * @example
+   * ```ts
+   * import { GlobalWindows } from 'sluice';
+   * words.keyBy((w) => w).window(GlobalWindows.createWithEndOfStreamTrigger()).aggregate(count);
+   * ```
+   */
+  static createWithEndOfStreamTrigger<T = unknown>(): GlobalWindows<T> {
+    return new GlobalWindows<T>(true);
   }
   assignWindows(): readonly GlobalWindow[] {
     return GlobalWindows.#ONE;
   }
   getDefaultTrigger(): Trigger<T, GlobalWindow> {
-    return new NeverTrigger();
+    return this.#endOfStream ? new EndOfStreamTrigger() : new NeverTrigger();
   }
   isEventTime(): boolean {
     return false;

@@ -1,4 +1,5 @@
 import type { Window } from './windows.ts';
+import { checkThreshold, toDeltaFunction, type DeltaFunctionLike } from './delta-function.ts';
 
 /** An element of a window with its timestamp, as evictors see it. */
 export interface TimestampedValue<T> {
@@ -74,6 +75,47 @@ export class TimeEvictor<T = unknown, W extends Window = Window> implements Evic
     const cutoff = max - this.windowSize;
     let w = 0;
     for (const e of elements) if (e.timestamp > cutoff) elements[w++] = e;
+    elements.length = w;
+  }
+  evictBefore(elements: TimestampedValue<T>[]): void {
+    if (!this.doEvictAfter) this.#evict(elements);
+  }
+  evictAfter(elements: TimestampedValue<T>[]): void {
+    if (this.doEvictAfter) this.#evict(elements);
+  }
+}
+
+/**
+ * Removes every element whose distance to the last element of the window is at least the
+ * threshold (Flink's `DeltaEvictor`), before the window function (or after with `doEvictAfter`).
+ *
+ * @example
+ * ```ts
+ * import { CountTrigger, DeltaEvictor, GlobalWindows } from 'sluice';
+ * // every 10 readings, the recent ones within 2 degrees of the latest
+ * temps.keyBy((t) => t.room).window(GlobalWindows.create())
+ *   .trigger(CountTrigger.of(10))
+ *   .evictor(DeltaEvictor.of(2, (a, b) => Math.abs(a.celsius - b.celsius)))
+ *   .process(report);
+ * ```
+ */
+export class DeltaEvictor<T = unknown, W extends Window = Window> implements Evictor<T, W> {
+  readonly threshold: number;
+  readonly doEvictAfter: boolean;
+  readonly #delta: (a: T, b: T) => number;
+  private constructor(threshold: number, delta: (a: T, b: T) => number, doEvictAfter: boolean) {
+    this.threshold = threshold;
+    this.#delta = delta;
+    this.doEvictAfter = doEvictAfter;
+  }
+  static of<T = unknown, W extends Window = Window>(threshold: number, deltaFunction: DeltaFunctionLike<T>, doEvictAfter = false): DeltaEvictor<T, W> {
+    return new DeltaEvictor<T, W>(checkThreshold(threshold, 'DeltaEvictor.of'), toDeltaFunction(deltaFunction, 'DeltaEvictor.of'), doEvictAfter);
+  }
+  #evict(elements: TimestampedValue<T>[]): void {
+    const last = elements.at(-1);
+    if (last === undefined) return;
+    let w = 0;
+    for (const e of elements) if (!(this.#delta(e.value, last.value) >= this.threshold)) elements[w++] = e;
     elements.length = w;
   }
   evictBefore(elements: TimestampedValue<T>[]): void {

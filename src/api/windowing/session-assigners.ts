@@ -75,7 +75,7 @@ export class EventTimeSessionWindows<T = unknown> extends SessionWindows<T> {
     return new EventTimeSessionWindows<T>(gapOf(extractor));
   }
   assignWindows(element: T, ts: number): readonly TimeWindow[] {
-    if (ts === NO_TIMESTAMP) throw new MissingTimestampError('window', 'window', element);
+    if (!Number.isFinite(ts)) throw new MissingTimestampError('window', 'window', element, ts === NO_TIMESTAMP ? undefined : ts);
     return this.window(element, ts);
   }
   getDefaultTrigger(): Trigger<T, TimeWindow> {

@@ -53,6 +53,14 @@ export abstract class Trigger<T, W extends Window> {
   onMerge(_window: W, _ctx: OnMergeContext): void {
     throw new Error(`${this.constructor.name} does not support merging windows`);
   }
+  /**
+   * A capability the window operator may use: true when `onElement`, for a window that already
+   * has contents and whose end the watermark has not passed, changes nothing (it only registers
+   * a timer that exists), so the call can be skipped. Default false: every element is seen.
+   */
+  onElementIsNoOpForKnownWindow(): boolean {
+    return false;
+  }
 }
 
 /** Fires once the watermark passes the end of the window (the default of event-time windows). */
@@ -80,6 +88,10 @@ export class EventTimeTrigger extends Trigger<unknown, TimeWindow> {
   }
   override onMerge(window: TimeWindow, ctx: OnMergeContext): void {
     if (window.end - 1 > ctx.getCurrentWatermark()) ctx.registerEventTimeTimer(window.end - 1);
+  }
+  /** Only with this class's own `onElement`: a subclass that overrides it sees every element. */
+  override onElementIsNoOpForKnownWindow(): boolean {
+    return this.onElement === EventTimeTrigger.prototype.onElement;
   }
 }
 
@@ -179,99 +191,8 @@ export class PurgingTrigger<T, W extends Window> extends Trigger<T, W> {
   override onMerge(w: W, ctx: OnMergeContext): void {
     this.nested.onMerge(w, ctx);
   }
-}
-
-const fireTimeState = new ReducingStateDescriptor<number>('__continuous_fire_time', (a, b) => Math.min(a, b));
-
-/** Fires every `interval` ms of event time inside the window, and at its end. */
-export class ContinuousEventTimeTrigger extends Trigger<unknown, TimeWindow> {
-  readonly interval: number;
-  private constructor(interval: number) {
-    super();
-    this.interval = interval;
-  }
-  static of(interval: number): ContinuousEventTimeTrigger {
-    if (!(interval > 0)) throw new RangeError('ContinuousEventTimeTrigger.of(interval): interval must be > 0 ms');
-    return new ContinuousEventTimeTrigger(interval);
-  }
-  onElement(_e: unknown, ts: number, w: TimeWindow, ctx: TriggerContext): TriggerResult {
-    if (w.end - 1 <= ctx.getCurrentWatermark()) return TriggerResult.FIRE;
-    ctx.registerEventTimeTimer(w.end - 1);
-    const fireTime = ctx.getPartitionedState(fireTimeState) as ReducingState<number>;
-    if (fireTime.get() === undefined) {
-      const start = ts - (((ts % this.interval) + this.interval) % this.interval);
-      const next = Math.min(start + this.interval, w.end - 1);
-      ctx.registerEventTimeTimer(next);
-      fireTime.add(next);
-    }
-    return TriggerResult.CONTINUE;
-  }
-  onEventTime(time: number, w: TimeWindow, ctx: TriggerContext): TriggerResult {
-    if (time === w.end - 1) return TriggerResult.FIRE;
-    const fireTime = ctx.getPartitionedState(fireTimeState) as ReducingState<number>;
-    if (fireTime.get() === time) {
-      fireTime.clear();
-      const next = Math.min(time + this.interval, w.end - 1);
-      fireTime.add(next);
-      ctx.registerEventTimeTimer(next);
-      return TriggerResult.FIRE;
-    }
-    return TriggerResult.CONTINUE;
-  }
-  onProcessingTime(): TriggerResult {
-    return TriggerResult.CONTINUE;
-  }
-  clear(w: TimeWindow, ctx: TriggerContext): void {
-    const fireTime = ctx.getPartitionedState(fireTimeState) as ReducingState<number>;
-    const t = fireTime.get();
-    if (t !== undefined) ctx.deleteEventTimeTimer(t);
-    fireTime.clear();
-    ctx.deleteEventTimeTimer(w.end - 1);
-  }
-}
-
-const procFireState = new ReducingStateDescriptor<number>('__continuous_proc_fire_time', (a, b) => Math.min(a, b));
-
-/** Fires every `interval` ms of processing time while the window has elements, and at its end. */
-export class ContinuousProcessingTimeTrigger extends Trigger<unknown, TimeWindow> {
-  readonly interval: number;
-  private constructor(interval: number) {
-    super();
-    this.interval = interval;
-  }
-  static of(interval: number): ContinuousProcessingTimeTrigger {
-    if (!(interval > 0)) throw new RangeError('ContinuousProcessingTimeTrigger.of(interval): interval must be > 0 ms');
-    return new ContinuousProcessingTimeTrigger(interval);
-  }
-  onElement(_e: unknown, _ts: number, _w: TimeWindow, ctx: TriggerContext): TriggerResult {
-    const fireTime = ctx.getPartitionedState(procFireState) as ReducingState<number>;
-    if (fireTime.get() === undefined) {
-      const now = ctx.getCurrentProcessingTime();
-      const next = now - (((now % this.interval) + this.interval) % this.interval) + this.interval;
-      ctx.registerProcessingTimeTimer(next);
-      fireTime.add(next);
-    }
-    return TriggerResult.CONTINUE;
-  }
-  onEventTime(): TriggerResult {
-    return TriggerResult.CONTINUE;
-  }
-  onProcessingTime(time: number, w: TimeWindow, ctx: TriggerContext): TriggerResult {
-    if (time === w.end - 1) return TriggerResult.FIRE;
-    const fireTime = ctx.getPartitionedState(procFireState) as ReducingState<number>;
-    if (fireTime.get() === time) {
-      fireTime.clear();
-      fireTime.add(time + this.interval);
-      ctx.registerProcessingTimeTimer(time + this.interval);
-      return TriggerResult.FIRE;
-    }
-    return TriggerResult.CONTINUE;
-  }
-  clear(_w: TimeWindow, ctx: TriggerContext): void {
-    const fireTime = ctx.getPartitionedState(procFireState) as ReducingState<number>;
-    const t = fireTime.get();
-    if (t !== undefined) ctx.deleteProcessingTimeTimer(t);
-    fireTime.clear();
+  override onElementIsNoOpForKnownWindow(): boolean {
+    return this.onElement === PurgingTrigger.prototype.onElement && this.nested.onElementIsNoOpForKnownWindow?.() === true;
   }
 }
 

@@ -5,12 +5,20 @@ import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { CliError, UsageError } from '../cli-error.ts';
 import { cliContext } from '../context.ts';
+import { drainStdio, exitWhenDrained } from '../exit.ts';
+import { errorLine } from '../format-error.ts';
+import { reportJobs } from '../run/job-reporter.ts';
+import { syntaxErrorWhere } from '../run/syntax-error.ts';
 
+// This file runs as TypeScript in a clone and as compiled JavaScript from an installed package:
+// `sluice` inside a job file means the same build as the command itself.
+const OWN_EXTENSION = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+const OWN_FORMAT = OWN_EXTENSION === '.ts' ? 'module-typescript' : 'module';
 /** What `import ... from 'sluice'` (and `sluice/testing`, `sluice/broker`) means inside a job file. */
 const PACKAGE_ENTRIES: Record<string, string> = {
-  sluice: new URL('../../index.ts', import.meta.url).href,
-  'sluice/testing': new URL('../../testing/index.ts', import.meta.url).href,
-  'sluice/broker': new URL('../../broker/index.ts', import.meta.url).href,
+  sluice: new URL(`../../index${OWN_EXTENSION}`, import.meta.url).href,
+  'sluice/testing': new URL(`../../testing/index${OWN_EXTENSION}`, import.meta.url).href,
+  'sluice/broker': new URL(`../../broker/index${OWN_EXTENSION}`, import.meta.url).href,
 };
 
 let hooked = false;
@@ -21,16 +29,20 @@ function resolveSluiceToThisPackage(): void {
   registerHooks({
     resolve(specifier, context, nextResolve) {
       const url = PACKAGE_ENTRIES[specifier];
-      return url !== undefined ? { url, shortCircuit: true, format: 'module-typescript' } : nextResolve(specifier, context);
+      return url !== undefined ? { url, shortCircuit: true, format: OWN_FORMAT } : nextResolve(specifier, context);
     },
   });
 }
+
+const cancelJobs = (): Promise<unknown> => import('../../api/environment.ts').then((m) => m.cancelRunningJobs());
 
 /**
  * `sluice run JOB.ts [--parallelism N]`: runs a job file written against the Sluice API. The file
  * builds its job and calls `env.execute()` (at top level); the command returns when the job does.
  * `--parallelism` becomes the default parallelism of `StreamExecutionEnvironment.getExecutionEnvironment()`
  * (through SLUICE_PARALLELISM) and the global `--bootstrap` is exported as SLUICE_BOOTSTRAP.
+ * stdout belongs to the job; the command's own lines (job started, summary, errors) go to stderr.
+ * Every way out waits until what the job printed has drained, however slow the reader.
  */
 export function registerRunCommand(program: Command): void {
   program
@@ -51,27 +63,52 @@ export function registerRunCommand(program: Command): void {
       if (!existsSync(file)) throw new UsageError(`no job file at ${file}`);
       resolveSluiceToThisPackage();
       process.argv = [process.argv[0]!, file, ...args];
+      const say = (line: string): void => void process.stderr.write(`sluice: ${line}\n`);
+      const reporter = reportJobs(say);
+
       let stopping = false;
       const stop = (signal: NodeJS.Signals): void => {
+        const code = signal === 'SIGINT' ? 130 : 143;
         // Offsets are committed only after the sinks flushed (at checkpoints): stopping loses nothing.
         // Cancelling closes the sources (group members leave at once) and the sinks.
-        if (stopping) process.exit(signal === 'SIGINT' ? 130 : 143); // a second signal: now
+        if (stopping) process.exit(code); // a second signal: now
         stopping = true;
-        process.stderr.write(`sluice: ${signal}: stopping the job (it resumes from its last checkpoint)\n`);
-        void import('../../api/environment.ts')
-          .then((m) => m.cancelRunningJobs())
-          .finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+        say(`${signal}: stopping the job (it resumes from its last checkpoint)`);
+        void cancelJobs().finally(() => exitWhenDrained(code));
       };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+      // The reader of stdout went away (`sluice run job.ts | head`): nobody wants more output.
+      process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+        if (stopping) return;
+        stopping = true;
+        if (err.code !== 'EPIPE') say(`cannot write to stdout: ${err.message}`);
+        void cancelJobs().finally(() => exitWhenDrained(err.code === 'EPIPE' ? 0 : 1));
+      });
+      // A job that throws outside execute() (a callback, a timer): one line, then out.
+      process.on('uncaughtException', (err: unknown) => {
+        if (stopping) return;
+        stopping = true;
+        say(`job ${job} failed: ${errorLine(err, ctx.bootstrapText)}`);
+        if (ctx.verbose) process.stderr.write(`${String((err as Error)?.stack ?? err)}\n`);
+        void cancelJobs().finally(() => exitWhenDrained(1));
+      });
+
       try {
         await import(pathToFileURL(file).href);
+        // Jobs started without awaiting their end (executeAsync) still run: wait for them.
+        await Promise.allSettled([...reporter.jobs]);
       } catch (err) {
         if (stopping) return new Promise<never>(() => {}); // exiting with the signal's status
+        if (err instanceof SyntaxError) throw new CliError(syntaxErrorWhere(err, file), { cause: err });
         if (err instanceof Error && 'code' in err && typeof err.code === 'string' && err.code.startsWith('SLUICE_')) throw err;
         throw new CliError(`job ${job} failed`, { cause: err });
+      } finally {
+        reporter.stop();
       }
-      // The job file returned (its execute() resolved): do not wait for idle client sockets.
+      if (stopping) return new Promise<never>(() => {});
+      // Do not wait for idle client sockets; do wait for the output.
+      await drainStdio();
       process.exit(0);
     });
 }

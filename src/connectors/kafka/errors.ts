@@ -41,7 +41,7 @@ export class KafkaDeserializationError extends SluiceError {
 /** A value or key could not be serialized by a KafkaSink. */
 export class KafkaSerializationError extends SluiceError {
   readonly topic: string;
-  constructor(topic: string, what: 'key' | 'value' | 'headers' | 'topic', cause: unknown) {
+  constructor(topic: string, what: 'key' | 'value' | 'headers' | 'topic' | 'record', cause: unknown) {
     const reason = cause instanceof Error ? cause.message : String(cause);
     super('SLUICE_KAFKA_SERIALIZATION', `cannot serialize the ${what} of a record for topic '${topic}': ${reason}`, { cause });
     this.topic = topic;
@@ -53,9 +53,26 @@ export class KafkaSerializationError extends SluiceError {
  * or fetch failed after the client's retries. `cause` is the client's error.
  */
 export class KafkaConnectorError extends SluiceError {
-  constructor(code: 'SLUICE_KAFKA_UNREACHABLE' | 'SLUICE_KAFKA_UNKNOWN_TOPIC' | 'SLUICE_KAFKA_SOURCE' | 'SLUICE_KAFKA_SINK', message: string, cause?: unknown) {
-    super(code, cause === undefined ? message : `${message}: ${errorText(cause)}`, cause === undefined ? undefined : { cause });
+  /** The bootstrap servers the connector could not reach (`SLUICE_KAFKA_UNREACHABLE`). */
+  readonly bootstrap: string | undefined;
+  /**
+   * The client's error text is appended to `message` unless `causeInMessage` is false (when the
+   * message already says everything the cause would repeat); `cause` keeps it either way.
+   */
+  constructor(
+    code: 'SLUICE_KAFKA_UNREACHABLE' | 'SLUICE_KAFKA_UNKNOWN_TOPIC' | 'SLUICE_KAFKA_SOURCE' | 'SLUICE_KAFKA_SINK',
+    message: string,
+    cause?: unknown,
+    { causeInMessage = true, bootstrap }: { causeInMessage?: boolean; bootstrap?: string } = {},
+  ) {
+    super(code, cause === undefined || !causeInMessage ? message : `${message}: ${errorText(cause)}`, cause === undefined ? undefined : { cause });
+    this.bootstrap = bootstrap;
   }
+}
+
+/** Whether a client error says that a topic does not exist (Kafka's UNKNOWN_TOPIC_OR_PARTITION). */
+export function isUnknownTopic(e: unknown): boolean {
+  return /UNKNOWN_TOPIC|unknown topic/i.test(`${e instanceof Error ? e.message : ''} ${errorText(e)}`);
 }
 
 /** The message of an error and of the errors it aggregates (the Kafka client nests them). */

@@ -20,6 +20,8 @@ export interface PartitionState {
   /** Exclusive end for bounded sources. */
   stop: bigint | undefined;
   finished: boolean;
+  /** Paused by watermark alignment: neither fetched nor emitted until resumed. */
+  paused?: boolean;
 }
 
 /** Fetched batches of one partition, waiting to be emitted. */
@@ -27,6 +29,9 @@ export interface FetchedChunk {
   readonly ps: PartitionState;
   readonly batches: RecordsBatch[];
   records: number;
+  /** Emission cursor: batch index, record index in that batch. */
+  bi: number;
+  ri: number;
 }
 
 export interface FetchLoopOptions {
@@ -37,6 +42,8 @@ export interface FetchLoopOptions {
   fallback: OffsetResetStrategy;
   /** Stop fetching while this many records are buffered. */
   maxBuffered: number;
+  /** Buffered records of paused partitions: they do not count, so the others can still be fetched. */
+  heldBack?: () => number;
   onChunk(chunk: FetchedChunk): void;
   onError(error: Error): void;
 }
@@ -64,7 +71,11 @@ export class FetchLoop {
   /** The reader emitted `n` buffered records. */
   consumed(n: number): void {
     this.#buffered -= n;
-    if (this.#buffered < this.#o.maxBuffered / 2) this.wake();
+    if (this.#waiting() < this.#o.maxBuffered / 2) this.wake();
+  }
+  /** Records buffered and not held back by a pause. */
+  #waiting(): number {
+    return this.#buffered - (this.#o.heldBack?.() ?? 0);
   }
   /** Partitions changed or room appeared. */
   wake(): void {
@@ -83,8 +94,8 @@ export class FetchLoop {
 
   async run(): Promise<void> {
     while (this.#running) {
-      const active = [...this.#o.partitions()].filter((p) => !p.finished && (p.stop === undefined || p.fetchOffset < p.stop));
-      if (active.length === 0 || this.#buffered >= this.#o.maxBuffered) {
+      const active = [...this.#o.partitions()].filter((p) => !p.finished && !p.paused && (p.stop === undefined || p.fetchOffset < p.stop));
+      if (active.length === 0 || this.#waiting() >= this.#o.maxBuffered) {
         await new Promise<void>((resolve) => (this.#wake = resolve));
         continue;
       }
@@ -182,7 +193,7 @@ export class FetchLoop {
         let records = 0;
         for (const b of batches) records += b.records.length;
         this.#buffered += records;
-        this.#o.onChunk({ ps, batches, records });
+        this.#o.onChunk({ ps, batches, records, bi: 0, ri: 0 });
       }
     }
   }

@@ -1,9 +1,19 @@
 // Kafka connectors: public surface (re-exported from the package root).
 export { KafkaSource } from './kafka-source.ts';
-export type { KafkaSourceOptions, StartingOffsets, StoppingOffsets, PartitionOffsets, OffsetResetStrategy, DeserializationErrorPolicy } from './source-config.ts';
+export type { KafkaSourceOptions, StartingOffsets, StoppingOffsets, PartitionOffsets, DeserializationErrorPolicy } from './source-config.ts';
+export { OffsetsInitializer, OffsetResetStrategy } from './offsets-initializer.ts';
+export type { TopicPartition, OffsetsByPartition } from './offsets-initializer.ts';
 export type { KafkaSourceState } from './source-reader.ts';
 export { KafkaSink } from './kafka-sink.ts';
-export type { KafkaSinkOptions, DeliveryGuarantee } from './sink-config.ts';
+export type { KafkaSinkOptions } from './sink-config.ts';
+export { DeliveryGuarantee } from './sink-config.ts';
+export { KafkaSourceBuilder } from './kafka-source-builder.ts';
+export type { PropertiesLike } from './kafka-source-builder.ts';
+export { KafkaSinkBuilder } from './kafka-sink-builder.ts';
+export { KafkaRecordSerializationSchema, KafkaRecordSerializationSchemaBuilder } from './record-serialization.ts';
+export type { KafkaProducerRecord, KafkaSinkContext, KafkaPartitioner } from './record-serialization.ts';
+export { KafkaRecordDeserializationSchema } from './record-deserialization.ts';
+export type { KafkaRecord } from './record-deserialization.ts';
 export { SimpleStringSchema, JsonSchema, RawBytesSchema } from './serialization.ts';
 export type { DeserializationSchema, KeyDeserializationSchema, SerializationSchema, DeserializerLike, SerializerLike } from './serialization.ts';
 export type { KafkaConsumerRecord, KafkaHeaders } from './record.ts';

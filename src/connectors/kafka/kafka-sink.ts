@@ -1,4 +1,5 @@
 import type { Sink, SinkInitContext, SinkWriter } from '../../api/sinks/sink.ts';
+import { KafkaSinkBuilder } from './kafka-sink-builder.ts';
 import { connectionOptions } from './properties.ts';
 import { resolveSinkConfig, type KafkaSinkOptions, type SinkConfig } from './sink-config.ts';
 import { KafkaSinkWriter } from './sink-writer.ts';
@@ -21,6 +22,14 @@ import { KafkaSinkWriter } from './sink-writer.ts';
  */
 export class KafkaSink<T> implements Sink<T> {
   readonly #cfg: SinkConfig<T>;
+
+  /**
+   * Flink's builder: `KafkaSink.builder<string>().setBootstrapServers(...).setRecordSerializer(...)
+   * .setDeliveryGuarantee(...).build()` (see `KafkaSinkBuilder`).
+   */
+  static builder<T>(): KafkaSinkBuilder<T> {
+    return new KafkaSinkBuilder<T>();
+  }
 
   /** Checks the options right away: a bad setting throws a KafkaConfigError here. */
   constructor(options: KafkaSinkOptions<T>) {

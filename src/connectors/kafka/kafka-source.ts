@@ -1,4 +1,5 @@
 import type { Boundedness, Source, SourceReader, SourceReaderContext } from '../../api/sources/source.ts';
+import { KafkaSourceBuilder } from './kafka-source-builder.ts';
 import { connectionOptions } from './properties.ts';
 import { KafkaSourceReader, type KafkaSourceState } from './source-reader.ts';
 import { resolveSourceConfig, type KafkaSourceOptions, type SourceConfig } from './source-config.ts';
@@ -33,6 +34,14 @@ export class KafkaSource<T, K = Buffer | null> implements Source<T> {
   readonly providesTimestamps = true;
   readonly #cfg: SourceConfig<T, K>;
 
+  /**
+   * Flink's builder: `KafkaSource.builder<string>().setBootstrapServers(...).setTopics(...)
+   * .setValueOnlyDeserializer(new SimpleStringSchema()).build()` (see `KafkaSourceBuilder`).
+   */
+  static builder<T>(): KafkaSourceBuilder<T> {
+    return new KafkaSourceBuilder<T>();
+  }
+
   /** Checks the options right away: a bad setting throws a KafkaConfigError here, not when the job runs. */
   constructor(options: KafkaSourceOptions<T, K>) {
     this.#cfg = resolveSourceConfig(options);
@@ -55,6 +64,7 @@ export class KafkaSource<T, K = Buffer | null> implements Source<T> {
       isAvailable: () => reader!.isAvailable(),
       snapshotState: (id) => reader?.snapshotState(id),
       notifyCheckpointComplete: (id) => reader?.notifyCheckpointComplete(id),
+      pauseOrResumeSplits: (pause, resume) => reader?.pauseOrResumeSplits(pause, resume),
       close: () => reader?.close(),
     };
     return lazy;

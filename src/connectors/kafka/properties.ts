@@ -26,7 +26,9 @@ export const COMMON_PROPERTIES: Record<string, PropertyKind> = {
   'ssl.ca.location': 'string',
   'ssl.certificate.location': 'string',
   'ssl.key.location': 'string',
-  'ssl.endpoint.identification.algorithm': 'string',
+  'ssl.key.password': 'string',
+  // Kafka's Java client disables the host name check with an empty value, librdkafka with 'none'.
+  'ssl.endpoint.identification.algorithm': ['https', 'none', ''],
 };
 /** Java client settings that have no meaning here: accepted (copied configs keep working), with a warning. */
 export const IGNORED_PROPERTIES = new Set([
@@ -58,6 +60,7 @@ export function parseProperties(
   what: string,
   properties: KafkaProperties | undefined,
   known: Record<string, PropertyKind>,
+  otherClient?: { readonly kind: 'consumers' | 'producers'; readonly names: Record<string, PropertyKind> },
 ): Map<string, PropertyValue> {
   const out = new Map<string, PropertyValue>();
   if (properties === undefined) return out;
@@ -71,6 +74,11 @@ export function parseProperties(
         logger.warn({ property: name }, `${what}: Kafka property '${name}' does not apply to Sluice and is ignored`);
         continue;
       }
+      // One config shared by consumer and producer (as Kafka's clients allow, with a warning).
+      if (otherClient !== undefined && otherClient.names[name] !== undefined) {
+        logger.warn({ property: name }, `${what}: Kafka property '${name}' is for ${otherClient.kind} and is ignored`);
+        continue;
+      }
       const hint = closest(name, Object.keys(known));
       throw new KafkaConfigError(
         `${what}: unknown Kafka property '${name}'${hint ? ` (did you mean '${hint}'?)` : ''}; supported: ${Object.keys(known).sort().join(', ')}`,
@@ -78,7 +86,41 @@ export function parseProperties(
     }
     out.set(name, coerce(what, name, raw, kind));
   }
+  checkSecurity(what, out);
   return out;
+}
+
+/** SASL settings that cannot work, refused when the source or sink is built rather than when it connects. */
+function checkSecurity(what: string, props: Map<string, PropertyValue>): void {
+  const protocol = (props.get('security.protocol') as string | undefined) ?? 'PLAINTEXT';
+  const sasl = protocol === 'SASL_PLAINTEXT' || protocol === 'SASL_SSL';
+  if (!sasl) {
+    if (props.has('sasl.mechanism')) throw new KafkaConfigError(`${what}: 'sasl.mechanism' needs 'security.protocol' SASL_PLAINTEXT or SASL_SSL`);
+    return;
+  }
+  const mechanism = (props.get('sasl.mechanism') as string | undefined) ?? 'PLAIN';
+  if (mechanism === 'OAUTHBEARER') {
+    throw new KafkaConfigError(
+      `${what}: sasl.mechanism OAUTHBEARER is not supported: Sluice's Kafka connectors have no way to obtain OAuth tokens ` +
+        `(no token provider or sasl.login.callback.handler.class). Use PLAIN or SCRAM-SHA-256/SCRAM-SHA-512 credentials.`,
+    );
+  }
+  const { username, password } = saslCredentials(props);
+  if (username === undefined || password === undefined) {
+    throw new KafkaConfigError(`${what}: security.protocol ${protocol} needs 'sasl.username' and 'sasl.password' (or 'sasl.jaas.config')`);
+  }
+}
+
+/** Username and password from sasl.username / sasl.password, or from a JAAS line. */
+function saslCredentials(props: Map<string, PropertyValue>): { username?: string; password?: string } {
+  let username = props.get('sasl.username') as string | undefined;
+  let password = props.get('sasl.password') as string | undefined;
+  const jaas = props.get('sasl.jaas.config') as string | undefined;
+  if (jaas !== undefined) {
+    username ??= /username\s*=\s*"([^"]*)"/.exec(jaas)?.[1];
+    password ??= /password\s*=\s*"([^"]*)"/.exec(jaas)?.[1];
+  }
+  return { ...(username !== undefined && { username }), ...(password !== undefined && { password }) };
 }
 
 function coerce(what: string, name: string, raw: unknown, kind: PropertyKind): PropertyValue {
@@ -154,24 +196,16 @@ export async function connectionOptions(what: string, props: Map<string, Propert
     if (ca) tls.ca = ca;
     if (cert) tls.cert = cert;
     if (key) tls.key = key;
-    if (props.get('ssl.endpoint.identification.algorithm') === 'none') tls.rejectUnauthorized = false;
+    if (props.has('ssl.key.password')) tls.passphrase = props.get('ssl.key.password');
+    // Skip only the host name check: the certificate chain is still verified against the CAs.
+    const algorithm = props.get('ssl.endpoint.identification.algorithm');
+    if (algorithm === 'none' || algorithm === '') tls.checkServerIdentity = () => undefined;
     o.tls = tls;
   }
+  checkSecurity(what, props);
   if (protocol === 'SASL_PLAINTEXT' || protocol === 'SASL_SSL') {
     const mechanism = (props.get('sasl.mechanism') as SASLOptions['mechanism'] | undefined) ?? 'PLAIN';
-    let username = props.get('sasl.username') as string | undefined;
-    let password = props.get('sasl.password') as string | undefined;
-    const jaas = props.get('sasl.jaas.config') as string | undefined;
-    if (jaas !== undefined) {
-      username ??= /username\s*=\s*"([^"]*)"/.exec(jaas)?.[1];
-      password ??= /password\s*=\s*"([^"]*)"/.exec(jaas)?.[1];
-    }
-    if (mechanism !== 'OAUTHBEARER' && (username === undefined || password === undefined)) {
-      throw new KafkaConfigError(`${what}: security.protocol ${protocol} needs 'sasl.username' and 'sasl.password' (or 'sasl.jaas.config')`);
-    }
-    o.sasl = { mechanism, ...(username !== undefined && { username }), ...(password !== undefined && { password }) };
-  } else if (props.has('sasl.mechanism')) {
-    throw new KafkaConfigError(`${what}: 'sasl.mechanism' needs 'security.protocol' SASL_PLAINTEXT or SASL_SSL`);
+    o.sasl = { mechanism, ...saslCredentials(props) };
   }
   return o;
 }

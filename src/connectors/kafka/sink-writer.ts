@@ -1,9 +1,11 @@
 import { Producer, type MessageToProduce } from '@platformatic/kafka';
 import type { SinkInitContext, SinkWriter, SinkWriterContext } from '../../api/sinks/sink.ts';
-import { KafkaConnectorError, KafkaSerializationError, errorText } from './errors.ts';
+import { KafkaConnectorError, KafkaSerializationError, isUnknownTopic } from './errors.ts';
 import { positiveMurmur2 } from './partitioner.ts';
 import type { ClientConnectionOptions } from './properties.ts';
+import { firstContact } from './reachability.ts';
 import type { KafkaHeaders } from './record.ts';
+import type { KafkaProducerRecord, KafkaRecordSerializationSchema, KafkaSinkContext } from './record-serialization.ts';
 import type { SinkConfig } from './sink-config.ts';
 
 type Msg = MessageToProduce<Buffer, Buffer, Buffer, Buffer>;
@@ -28,10 +30,12 @@ export class KafkaSinkWriter<T> implements SinkWriter<T> {
   #held = false;
   #failure: Error | undefined;
   #rr = 0;
+  readonly #sinkContext: KafkaSinkContext;
 
   constructor(cfg: SinkConfig<T>, conn: ClientConnectionOptions, ctx: SinkInitContext) {
     this.#cfg = cfg;
     this.#ctx = ctx;
+    this.#sinkContext = { getParallelInstanceId: () => ctx.subtaskIndex, getNumberOfParallelInstances: () => ctx.parallelism };
     this.#producer = new Producer({
       clientId: `${cfg.clientId}-${ctx.subtaskIndex}`,
       bootstrapBrokers: cfg.bootstrap,
@@ -39,65 +43,99 @@ export class KafkaSinkWriter<T> implements SinkWriter<T> {
       acks: cfg.acks,
       compression: cfg.compression,
       idempotent: cfg.idempotent,
+      autocreateTopics: cfg.autoCreateTopics,
       partitioner: (_m: Msg, key: Buffer | undefined) => (key !== undefined ? positiveMurmur2(key) : this.#rr++ & 0x7fffffff),
     } as ConstructorParameters<typeof Producer<Buffer, Buffer, Buffer, Buffer>>[0]);
   }
 
-  /** Connects (and checks that a fixed topic exists) before the job starts. */
+  /**
+   * Connects before the job starts. A fixed topic that does not exist is created by the cluster
+   * when it allows it (the metadata request asks for it, as Kafka producers do), else the job fails
+   * here naming the topic.
+   */
   async init(): Promise<void> {
+    const topic = this.#cfg.fixedTopic;
+    await firstContact(this.#producer, this.#cfg.bootstrap, 'KafkaSink');
     try {
-      await this.#producer.metadata({ topics: this.#cfg.fixedTopic !== undefined ? [this.#cfg.fixedTopic] : [] });
+      await this.#producer.metadata({ topics: topic !== undefined ? [topic] : [], autocreateTopics: this.#cfg.autoCreateTopics });
     } catch (e) {
       await this.#producer.close().catch(() => {});
-      if (/UNKNOWN_TOPIC|unknown topic/i.test(`${(e as Error).message} ${errorText(e)}`)) {
-        throw new KafkaConnectorError('SLUICE_KAFKA_UNKNOWN_TOPIC', `KafkaSink: topic '${this.#cfg.fixedTopic}' does not exist; create it first (sluice topics create ${this.#cfg.fixedTopic} --partitions N)`, e);
-      }
-      throw new KafkaConnectorError('SLUICE_KAFKA_UNREACHABLE', `KafkaSink cannot reach Kafka at ${this.#cfg.bootstrap.join(',')}; is it running?`, e);
+      if (topic !== undefined && isUnknownTopic(e)) throw this.#unknownTopic(topic, e);
+      throw new KafkaConnectorError('SLUICE_KAFKA_SINK', `KafkaSink cannot start writing to ${topic ?? 'Kafka'}`, e);
     }
+  }
+
+  #unknownTopic(topic: string, cause: unknown): KafkaConnectorError {
+    const why = this.#cfg.autoCreateTopics
+      ? 'and the cluster did not create it (its auto.create.topics.enable is false)'
+      : '(the sink does not ask for it to be created: allow.auto.create.topics is false)';
+    return new KafkaConnectorError('SLUICE_KAFKA_UNKNOWN_TOPIC', `KafkaSink: topic '${topic}' does not exist ${why}; create it first (sluice topics create ${topic} --partitions N)`, cause, {
+      causeInMessage: false,
+    });
   }
 
   write(value: T, ctx: SinkWriterContext): void {
     if (this.#failure !== undefined) throw this.#failure;
     const cfg = this.#cfg;
+    if (cfg.record !== undefined) return this.#writeRecord(cfg.record, value, ctx);
     let topic = cfg.fixedTopic;
-    let msg: Msg;
     try {
       topic ??= cfg.topic(value);
     } catch (e) {
       throw new KafkaSerializationError(String(topic), 'topic', e);
     }
+    let v: Buffer | string | null;
     try {
-      const v = cfg.value(value);
-      msg = { topic, ...(v !== null && v !== undefined && { value: toBuffer(v) }) };
+      v = cfg.value(value);
     } catch (e) {
       throw new KafkaSerializationError(topic, 'value', e);
     }
-    let size = 64 + (msg.value?.length ?? 0);
-    let key: Buffer | null = null;
+    let k: Buffer | string | null = null;
     if (cfg.key !== undefined) {
       try {
-        const k = cfg.key(value);
-        if (k !== null && k !== undefined) msg.key = key = toBuffer(k);
+        k = cfg.key(value) ?? null;
       } catch (e) {
         throw new KafkaSerializationError(topic, 'key', e);
       }
-      size += key?.length ?? 0;
     }
+    let h: KafkaHeaders | undefined;
     if (cfg.headers !== undefined) {
-      let h: KafkaHeaders | undefined;
       try {
         h = cfg.headers(value);
       } catch (e) {
         throw new KafkaSerializationError(topic, 'headers', e);
       }
-      if (h !== undefined) {
-        const m = new Map<Buffer, Buffer>();
-        for (const [k, v] of Array.isArray(h) ? (h as ReadonlyArray<readonly [string, string | Buffer]>) : Object.entries(h)) m.set(Buffer.from(k), toBuffer(v));
-        msg.headers = m;
-      }
     }
-    if (cfg.partitioner !== undefined) msg.partition = cfg.partitioner(key, value) & 0x7fffffff;
-    const given = cfg.timestamp !== undefined ? cfg.timestamp(value, ctx) : ctx.timestamp();
+    const key = k === null ? null : toBuffer(k);
+    const partition = cfg.partitioner !== undefined ? cfg.partitioner(key, value) : undefined;
+    this.#enqueue(topic, v, key, h, partition, cfg.timestamp !== undefined ? cfg.timestamp(value, ctx) : ctx.timestamp());
+  }
+
+  /** A record made whole by a KafkaRecordSerializationSchema (null: nothing to write). */
+  #writeRecord(schema: KafkaRecordSerializationSchema<T>, value: T, ctx: SinkWriterContext): void {
+    let r: KafkaProducerRecord | null;
+    try {
+      r = schema.serialize(value, this.#sinkContext, ctx.timestamp());
+    } catch (e) {
+      throw new KafkaSerializationError(this.#cfg.fixedTopic ?? '(from the record serializer)', 'record', e);
+    }
+    if (r === null || r === undefined) return;
+    if (typeof r.topic !== 'string' || r.topic === '') throw new KafkaSerializationError('(none)', 'topic', new Error('the record serializer returned a record without a topic'));
+    const key = r.key === null || r.key === undefined ? null : toBuffer(r.key);
+    this.#enqueue(r.topic, r.value, key, r.headers, r.partition, r.timestamp ?? ctx.timestamp());
+  }
+
+  #enqueue(topic: string, v: Buffer | string | null | undefined, key: Buffer | null, h: KafkaHeaders | undefined, partition: number | undefined, given: number | undefined): void {
+    const cfg = this.#cfg;
+    const msg: Msg = { topic, ...(v !== null && v !== undefined && { value: toBuffer(v) }) };
+    const size = 64 + (msg.value?.length ?? 0) + (key?.length ?? 0);
+    if (key !== null) msg.key = key;
+    if (h !== undefined) {
+      const m = new Map<Buffer, Buffer>();
+      for (const [k, hv] of Array.isArray(h) ? (h as ReadonlyArray<readonly [string, string | Buffer]>) : Object.entries(h)) m.set(Buffer.from(k), toBuffer(hv));
+      msg.headers = m;
+    }
+    if (partition !== undefined) msg.partition = partition & 0x7fffffff;
     const ts = given !== undefined && Number.isFinite(given) && given >= 0 ? Math.floor(given) : Date.now();
     msg.timestamp = BigInt(ts);
     // @platformatic/kafka 2.x mis-encodes timestamp deltas beyond ±2^31 ms inside a batch: such a
@@ -136,7 +174,8 @@ export class KafkaSinkWriter<T> implements SinkWriter<T> {
       },
       (e: unknown) => {
         this.#inFlight.delete(p);
-        this.#failure ??= new KafkaConnectorError('SLUICE_KAFKA_SINK', `KafkaSink could not write ${messages.length} record(s) to '${messages[0]!.topic}'`, e);
+        const topic = messages[0]!.topic;
+        this.#failure ??= isUnknownTopic(e) ? this.#unknownTopic(topic, e) : new KafkaConnectorError('SLUICE_KAFKA_SINK', `KafkaSink could not write ${messages.length} record(s) to '${topic}'`, e);
         this.#maybeRelease();
         this.#ctx.fail?.(this.#failure);
       },

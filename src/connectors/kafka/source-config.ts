@@ -1,12 +1,14 @@
 import type { DeserializerLike, KeyDeserializationSchema, DeserializationSchema } from './serialization.ts';
 import { toDeserializer } from './serialization.ts';
+import type { KafkaRecordDeserializationSchema } from './record-deserialization.ts';
+import { SINK_PROPERTIES } from './sink-config.ts';
 import { KafkaConfigError } from './errors.ts';
 import { COMMON_PROPERTIES, parseBootstrap, parseProperties, pick, type KafkaProperties, type PropertyValue } from './properties.ts';
 
 /** Offsets per topic and partition: `{ orders: { 0: 42, 1: 7 } }`. */
 export type PartitionOffsets = Readonly<Record<string, Readonly<Record<number, number | bigint>>>>;
-/** What to do where there is no offset (no committed offset, or an offset out of range). */
-export type OffsetResetStrategy = 'earliest' | 'latest' | 'fail';
+import type { OffsetResetStrategy } from './offsets-initializer.ts';
+export type { OffsetResetStrategy };
 
 /**
  * Where a KafkaSource starts reading each partition (unless restored from a savepoint):
@@ -54,6 +56,11 @@ export interface KafkaSourceOptions<T, K = Buffer | null> {
   bounded?: StoppingOffsets | false;
   /** Value deserializer (default: UTF-8 strings, see `SimpleStringSchema`). */
   deserializer?: DeserializerLike<T, K>;
+  /**
+   * Turns each whole record into zero or more elements (Flink's `KafkaRecordDeserializationSchema`);
+   * instead of `deserializer` and `keyDeserializer`.
+   */
+  recordDeserializer?: KafkaRecordDeserializationSchema<T>;
   /** Key deserializer; its result is `record.key` for the value deserializer. */
   keyDeserializer?: KeyDeserializationSchema<K> | KeyDeserializationSchema<K>['deserialize'];
   /** Default `'fail'`. */
@@ -74,7 +81,7 @@ export interface KafkaSourceOptions<T, K = Buffer | null> {
   properties?: KafkaProperties;
 }
 
-const SOURCE_PROPERTIES = {
+export const SOURCE_PROPERTIES = {
   ...COMMON_PROPERTIES,
   'group.id': 'string',
   'auto.offset.reset': ['earliest', 'latest', 'none'],
@@ -103,6 +110,8 @@ export interface SourceConfig<T, K> {
   stopping: StoppingOffsets | undefined;
   value: DeserializationSchema<T, K>;
   key: KeyDeserializationSchema<K> | undefined;
+  /** Set instead of value/key deserializers: one record in, any number of elements out. */
+  records: KafkaRecordDeserializationSchema<T> | undefined;
   policy: DeserializationErrorPolicy;
   deadLetterTopic: string | undefined;
   discoveryMs: number;
@@ -118,7 +127,7 @@ const WHAT = 'KafkaSource';
 /** Checks the options (fail fast, before the job runs). */
 export function resolveSourceConfig<T, K>(o: KafkaSourceOptions<T, K>): SourceConfig<T, K> {
   if (o === null || typeof o !== 'object') throw new KafkaConfigError(`${WHAT} needs an options object, e.g. { bootstrapServers: 'localhost:9092', topics: ['test'] }`);
-  const props = parseProperties(WHAT, o.properties, SOURCE_PROPERTIES);
+  const props = parseProperties(WHAT, o.properties, SOURCE_PROPERTIES, { kind: 'producers', names: SINK_PROPERTIES });
   const bootstrap = parseBootstrap(WHAT, pick(WHAT, typeof o.bootstrapServers === 'string' ? o.bootstrapServers : o.bootstrapServers?.join(','), 'bootstrapServers', props, 'bootstrap.servers'));
   if ((o.topics === undefined) === (o.topicPattern === undefined)) throw new KafkaConfigError(`${WHAT}: set exactly one of topics (a list of names) and topicPattern (a RegExp)`);
   if (o.topics !== undefined) {
@@ -139,6 +148,10 @@ export function resolveSourceConfig<T, K>(o: KafkaSourceOptions<T, K>): SourceCo
   if (policy !== 'dead-letter' && o.deadLetterTopic !== undefined) throw new KafkaConfigError(`${WHAT}: deadLetterTopic is only used with onDeserializationError: 'dead-letter'`);
   const discovery = pick(WHAT, o.partitionDiscoveryIntervalMs, 'partitionDiscoveryIntervalMs', props, 'partition.discovery.interval.ms') ?? 30_000;
   if (!(Number.isInteger(discovery) && discovery >= 0)) throw new KafkaConfigError(`${WHAT}: partitionDiscoveryIntervalMs must be an integer >= 0`);
+  if (o.recordDeserializer !== undefined) {
+    if (typeof o.recordDeserializer?.deserialize !== 'function') throw new KafkaConfigError(`${WHAT}: recordDeserializer must be an object with deserialize(record, out)`);
+    if (o.deserializer !== undefined || o.keyDeserializer !== undefined) throw new KafkaConfigError(`${WHAT}: set either recordDeserializer or deserializer/keyDeserializer, not both`);
+  }
   const deser = o.deserializer ?? ((b: Buffer | null) => (b === null ? null : b.toString('utf8'))) as unknown as DeserializerLike<T, K>;
   if (typeof deser !== 'function' && typeof (deser as DeserializationSchema<T, K>)?.deserialize !== 'function') throw new KafkaConfigError(`${WHAT}: deserializer must be a function or an object with deserialize(bytes, record)`);
   const key = o.keyDeserializer === undefined ? undefined : typeof o.keyDeserializer === 'function' ? { deserialize: o.keyDeserializer } : o.keyDeserializer;
@@ -170,6 +183,7 @@ export function resolveSourceConfig<T, K>(o: KafkaSourceOptions<T, K>): SourceCo
     stopping,
     value: toDeserializer(deser),
     key,
+    records: o.recordDeserializer,
     policy,
     deadLetterTopic: o.deadLetterTopic,
     discoveryMs: stopping !== undefined ? 0 : discovery,

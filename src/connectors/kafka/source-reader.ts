@@ -3,7 +3,8 @@ import { InputStatus, type ReaderOutput, type SourceOutput, type SourceReader, t
 import { logger } from '../../util/logger.ts';
 import { subtaskForPartition } from './assignment.ts';
 import { DeserializationErrorHandler } from './deserialization-errors.ts';
-import { KafkaConnectorError, errorText } from './errors.ts';
+import { KafkaConnectorError, errorText, isUnknownTopic } from './errors.ts';
+import { firstContact } from './reachability.ts';
 import { FetchLoop, type FetchedChunk, type PartitionState } from './fetch-loop.ts';
 import { GroupMembership } from './group-membership.ts';
 import { resetOffset, resolveStartingOffsets, resolveStoppingOffsets, tpKey, type TopicPartition } from './offsets.ts';
@@ -40,6 +41,9 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
   #membership: GroupMembership | undefined;
   readonly #revokedSplits: string[] = [];
   #deser!: DeserializationErrorHandler;
+  /** What a record deserializer collected for the current record (emitted after it returned). */
+  readonly #many: T[] = [];
+  readonly #collectMany = { collect: (v: T): void => void this.#many.push(v) };
   #loop!: FetchLoop;
   #loopDone: Promise<void> = Promise.resolve();
   #error: Error | undefined;
@@ -48,8 +52,6 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
   #commitChain: Promise<void> = Promise.resolve();
   #idle = false;
   #newSplits = false;
-  #bi = 0;
-  #ri = 0;
 
   constructor(cfg: SourceConfig<T, K>, conn: ClientConnectionOptions, ctx: SourceReaderContext, restored?: KafkaSourceState) {
     this.#cfg = cfg;
@@ -78,6 +80,11 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
       readCommitted: cfg.readCommitted,
       fallback: cfg.fallback,
       maxBuffered: 100_000,
+      heldBack: () => {
+        let n = 0;
+        for (const c of this.#queue) if (c.ps.paused) n += c.records;
+        return n;
+      },
       onChunk: (chunk) => {
         this.#queue.push(chunk);
         this.#notify();
@@ -85,6 +92,7 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
       onError: (e) => this.#fail(e),
     });
     try {
+      await firstContact(this.#consumer, cfg.bootstrap, 'KafkaSource');
       if (cfg.group !== undefined) {
         this.#membership = new GroupMembership(this.#consumer, (owned) => this.#reconcile(owned), (e) => this.#fail(e instanceof Error ? e : new Error(String(e))));
         await this.#membership.join(await this.#partitionCounts());
@@ -93,7 +101,7 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
       await this.close();
       if (e instanceof KafkaConnectorError) throw e;
       if (/connect|ECONNREFUSED|ETIMEDOUT|ENOTFOUND/i.test(errorText(e))) {
-        throw new KafkaConnectorError('SLUICE_KAFKA_UNREACHABLE', `KafkaSource cannot read from ${cfg.bootstrap.join(',')}; is Kafka running there?`, e);
+        throw new KafkaConnectorError('SLUICE_KAFKA_UNREACHABLE', `KafkaSource cannot read from ${cfg.bootstrap.join(',')}; is Kafka running there?`, e, { bootstrap: cfg.bootstrap.join(',') });
       }
       throw new KafkaConnectorError('SLUICE_KAFKA_SOURCE', `KafkaSource could not start reading ${cfg.topics?.join(', ') ?? String(cfg.pattern)}`, e);
     }
@@ -128,8 +136,16 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
     try {
       md = await this.#consumer.metadata({ topics: [...topics], forceUpdate: true });
     } catch (e) {
-      const missing = /UNKNOWN_TOPIC|unknown topic/i.test(`${(e as Error).message} ${errorText(e)}`);
-      if (missing) throw new KafkaConnectorError('SLUICE_KAFKA_UNKNOWN_TOPIC', `KafkaSource: topic(s) ${topics.join(', ')} do not all exist; create them first (sluice topics create NAME --partitions N)`, e);
+      if (isUnknownTopic(e)) {
+        const named = /Unknown topic ([\w.-]+?)\.?(?:\s|\)|$)/.exec(errorText(e))?.[1];
+        const which = named !== undefined && topics.includes(named) ? [named] : topics;
+        throw new KafkaConnectorError(
+          'SLUICE_KAFKA_UNKNOWN_TOPIC',
+          `KafkaSource: ${which.length === 1 ? `topic '${which[0]}' does not exist` : `topics ${which.map((t) => `'${t}'`).join(', ')} do not all exist`}; create ${which.length === 1 ? 'it' : 'them'} first (sluice topics create ${which.length === 1 ? which[0] : 'NAME'} --partitions N)`,
+          e,
+          { causeInMessage: false },
+        );
+      }
       throw e;
     }
     const counts = new Map<string, number>();
@@ -161,7 +177,6 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
       for (let i = this.#queue.length - 1; i >= 0; i--) {
         if (!revoked.has(this.#queue[i]!.ps)) continue;
         dropped += this.#queue[i]!.records;
-        if (i === 0) [this.#bi, this.#ri] = [0, 0];
         this.#queue.splice(i, 1);
       }
       this.#loop.consumed(dropped);
@@ -223,10 +238,33 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
         if (!p.finished && !this.#outputs.has(p.splitId)) this.#outputs.set(p.splitId, output.createOutputForSplit(p.splitId));
       }
     }
-    const chunk = this.#queue[0];
+    const chunk = this.#nextChunk();
     if (chunk === undefined) return InputStatus.NOTHING_AVAILABLE;
     this.#emit(chunk, output);
-    return this.#queue.length > 0 || (this.#cfg.stopping !== undefined && this.#allFinished()) ? InputStatus.MORE_AVAILABLE : InputStatus.NOTHING_AVAILABLE;
+    return this.#nextChunk() !== undefined || (this.#cfg.stopping !== undefined && this.#allFinished()) ? InputStatus.MORE_AVAILABLE : InputStatus.NOTHING_AVAILABLE;
+  }
+
+  /** The oldest fetched chunk of a partition that watermark alignment has not paused. */
+  #nextChunk(): FetchedChunk | undefined {
+    for (const c of this.#queue) if (!c.ps.paused) return c;
+    return undefined;
+  }
+
+  /** Watermark alignment: pause or resume partitions (split id `topic-partition`). */
+  pauseOrResumeSplits(pause: readonly string[], resume: readonly string[]): void {
+    const byId = new Map([...this.#partitions.values()].map((p) => [p.splitId, p]));
+    for (const id of pause) {
+      const p = byId.get(id);
+      if (p !== undefined) p.paused = true;
+    }
+    for (const id of resume) {
+      const p = byId.get(id);
+      if (p !== undefined) p.paused = false;
+    }
+    if (resume.length > 0) {
+      this.#loop.wake();
+      this.#notify();
+    }
   }
 
   #allFinished(): boolean {
@@ -253,13 +291,14 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
     const cfg = this.#cfg;
     let budget = RECORDS_PER_POLL;
     let consumed = 0;
-    while (budget > 0 && this.#bi < chunk.batches.length) {
-      const batch = chunk.batches[this.#bi]!;
+    // Stops early when alignment pauses the partition (its watermark ran ahead) mid-chunk.
+    while (budget > 0 && chunk.bi < chunk.batches.length && !ps.paused) {
+      const batch = chunk.batches[chunk.bi]!;
       const records = batch.records;
       const control = (batch.attributes & IS_CONTROL) !== 0;
       const appendTime = (batch.attributes & LOG_APPEND_TIME) !== 0;
-      while (budget > 0 && this.#ri < records.length) {
-        const r = records[this.#ri++]!;
+      while (budget > 0 && chunk.ri < records.length && !ps.paused) {
+        const r = records[chunk.ri++]!;
         budget--;
         consumed++;
         if (control || ps.finished) continue;
@@ -273,36 +312,39 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
         const headers = r.headers.length === 0 ? NO_HEADERS : r.headers.map(([k, v]) => [k === null ? '' : k.toString('utf8'), v] as const);
         const rec = { topic: ps.topic, partition: ps.partition, offset, timestamp, key: r.key as unknown as K, keyBytes: r.key, headers };
         let value: T | null | undefined;
+        const many = this.#many;
         try {
-          if (cfg.key !== undefined) rec.key = cfg.key.deserialize(r.key, rec as KafkaConsumerRecord<Buffer | null>);
-          value = cfg.value.deserialize(r.value, rec as KafkaConsumerRecord<K>);
+          if (cfg.records !== undefined) {
+            many.length = 0;
+            cfg.records.deserialize({ ...(rec as KafkaConsumerRecord<Buffer | null>), value: r.value }, this.#collectMany);
+          } else {
+            if (cfg.key !== undefined) rec.key = cfg.key.deserialize(r.key, rec as KafkaConsumerRecord<Buffer | null>);
+            value = cfg.value.deserialize(r.value, rec as KafkaConsumerRecord<K>);
+          }
         } catch (e) {
           this.#deser.handle({ topic: ps.topic, partition: ps.partition, offset, timestamp, key: r.key, value: r.value, headers }, e);
           ps.position = offset + 1n;
           continue;
         }
         ps.position = offset + 1n;
-        if (value !== null && value !== undefined) out!.collect(value, timestamp);
+        if (cfg.records !== undefined) for (const v of many) out!.collect(v, timestamp);
+        else if (value !== null && value !== undefined) out!.collect(value, timestamp);
       }
-      if (this.#ri >= records.length) {
+      if (chunk.ri >= records.length) {
         const next = batch.firstOffset + BigInt(batch.lastOffsetDelta) + 1n;
         if (!ps.finished && next > ps.position) ps.position = ps.stop !== undefined && next > ps.stop ? ps.stop : next;
         if (ps.stop !== undefined && ps.position >= ps.stop) ps.finished = true;
-        this.#bi++;
-        this.#ri = 0;
+        chunk.bi++;
+        chunk.ri = 0;
       }
     }
-    if (this.#bi >= chunk.batches.length) {
-      this.#queue.shift();
-      this.#bi = 0;
-      this.#ri = 0;
-    }
+    if (chunk.bi >= chunk.batches.length) this.#queue.splice(this.#queue.indexOf(chunk), 1);
     this.#loop.consumed(consumed);
     if (ps.finished && out !== undefined) this.#release(ps, output);
   }
 
   isAvailable(): Promise<void> {
-    if (this.#queue.length > 0 || this.#error !== undefined) return Promise.resolve();
+    if (this.#nextChunk() !== undefined || this.#error !== undefined) return Promise.resolve();
     return new Promise<void>((resolve) => (this.#waiter = resolve));
   }
 

@@ -1,9 +1,9 @@
 import type { OutputTag } from '../../api/output-tag.ts';
 import { WatermarkValve } from '../../time/watermark-valve.ts';
-import { UserFunctionError } from '../errors.ts';
+import { KeyPartitioningError, UserFunctionError } from '../errors.ts';
 import type { AbstractStreamOperator, OneInputOperator, TwoInputOperator } from '../operators/operator.ts';
 import type { Output } from '../output.ts';
-import { subtaskForKey } from '../partitioning/key-partitioner.ts';
+import { assignToKeyGroup, computeKeyGroupRangeForOperatorIndex, computeOperatorIndexForKeyGroup } from '../partitioning/key-groups.ts';
 
 /** Receives records: an operator (first input) or an adapter to a second input. */
 export interface RecordTarget {
@@ -21,11 +21,17 @@ export class SecondInput implements RecordTarget {
   }
 }
 
+/** Where the watermarks and idleness of an input's channels go (an input gate, or a BATCH buffer). */
+export interface WatermarkGate {
+  watermark(wm: number, channel: number): void;
+  idle(idle: boolean, channel: number): void;
+}
+
 /**
  * One input of one operator subtask: combines the watermarks and idleness of its channels (one
  * per upstream subtask per edge) and hands the combined watermark to the operator.
  */
-export class InputGate {
+export class InputGate implements WatermarkGate {
   readonly #valve: WatermarkValve | undefined;
   readonly #wm: (wm: number) => void;
   readonly #idle: (idle: boolean) => void;
@@ -56,9 +62,9 @@ export class InputGate {
 /** Same subtask index downstream (chaining within a stage is exactly this: a direct call). */
 export class ForwardOutput implements Output<unknown> {
   readonly target: RecordTarget;
-  readonly #gate: InputGate;
+  readonly #gate: WatermarkGate;
   readonly #ch: number;
-  constructor(target: RecordTarget, gate: InputGate, channel: number) {
+  constructor(target: RecordTarget, gate: WatermarkGate, channel: number) {
     this.target = target;
     this.#gate = gate;
     this.#ch = channel;
@@ -75,12 +81,46 @@ export class ForwardOutput implements Output<unknown> {
   collectSide(): void {}
 }
 
+/**
+ * A forward edge into a stream reinterpreted as keyed: checks that every record's key belongs to
+ * a key group the receiving subtask owns, so keyed state is never split differently from keyBy.
+ */
+export class KeyCheckingForwardOutput extends ForwardOutput {
+  readonly #keyOf: (v: unknown) => unknown;
+  readonly #target: { name: string; uid: string; maxParallelism: number; parallelism: number };
+  readonly #subtask: number;
+  readonly #start: number;
+  readonly #end: number;
+  constructor(target: RecordTarget, gate: WatermarkGate, channel: number, keyOf: (v: unknown) => unknown, vertex: { name: string; uid: string; maxParallelism: number; parallelism: number }, subtask: number) {
+    super(target, gate, channel);
+    this.#keyOf = keyOf;
+    this.#target = vertex;
+    this.#subtask = subtask;
+    const r = computeKeyGroupRangeForOperatorIndex(vertex.maxParallelism, vertex.parallelism, subtask);
+    this.#start = r.start;
+    this.#end = r.end;
+  }
+  override collect(value: unknown, timestamp: number): void {
+    let k: unknown;
+    try {
+      k = this.#keyOf(value);
+    } catch (e) {
+      throw new UserFunctionError(this.#target.name, this.#target.uid, value, e, 'extracting the key of record');
+    }
+    const kg = assignToKeyGroup(k, this.#target.maxParallelism);
+    if (kg < this.#start || kg > this.#end) {
+      throw new KeyPartitioningError(this.#target.name, this.#target.uid, k, kg, this.#subtask, { start: this.#start, end: this.#end });
+    }
+    this.target.processElement(value, timestamp);
+  }
+}
+
 /** Base of exchanges to all downstream subtasks: watermarks and idleness go to every one. */
 abstract class ExchangeOutput implements Output<unknown> {
   readonly targets: RecordTarget[];
-  readonly gates: InputGate[];
+  readonly gates: WatermarkGate[];
   readonly ch: number;
-  constructor(targets: RecordTarget[], gates: InputGate[], channel: number) {
+  constructor(targets: RecordTarget[], gates: WatermarkGate[], channel: number) {
     this.targets = targets;
     this.gates = gates;
     this.ch = channel;
@@ -95,16 +135,18 @@ abstract class ExchangeOutput implements Output<unknown> {
   collectSide(): void {}
 }
 
-/** keyBy: key → subtask with Kafka's partitioner (see `subtaskForKey`). */
+/** keyBy: key → key group (Kafka's partitioner over maxParallelism partitions) → the subtask owning it. */
 export class HashOutput extends ExchangeOutput {
   readonly #keyOf: (v: unknown) => unknown;
   readonly #n: number;
+  readonly #maxParallelism: number;
   readonly #name: string;
   readonly #uid: string;
-  constructor(targets: RecordTarget[], gates: InputGate[], channel: number, keyOf: (v: unknown) => unknown, target: { name: string; uid: string }) {
+  constructor(targets: RecordTarget[], gates: WatermarkGate[], channel: number, keyOf: (v: unknown) => unknown, target: { name: string; uid: string; maxParallelism: number }) {
     super(targets, gates, channel);
     this.#keyOf = keyOf;
     this.#n = targets.length;
+    this.#maxParallelism = target.maxParallelism;
     this.#name = target.name;
     this.#uid = target.uid;
   }
@@ -115,14 +157,92 @@ export class HashOutput extends ExchangeOutput {
     } catch (e) {
       throw new UserFunctionError(this.#name, this.#uid, value, e, 'extracting the key of record');
     }
-    this.targets[subtaskForKey(k, this.#n)]!.processElement(value, timestamp);
+    const kg = assignToKeyGroup(k, this.#maxParallelism);
+    this.targets[computeOperatorIndexForKeyGroup(this.#maxParallelism, this.#n, kg)]!.processElement(value, timestamp);
   }
+}
+
+/** `partitionCustom`: the user's partitioner picks the downstream subtask from the key. */
+export class CustomPartitionerOutput extends ExchangeOutput {
+  readonly #keyOf: (v: unknown) => unknown;
+  readonly #partition: (key: unknown, numPartitions: number) => number;
+  readonly #target: { name: string; uid: string };
+  constructor(
+    targets: RecordTarget[],
+    gates: WatermarkGate[],
+    channel: number,
+    p: { keyOf: (v: unknown) => unknown; partition: (key: unknown, numPartitions: number) => number },
+    target: { name: string; uid: string },
+  ) {
+    super(targets, gates, channel);
+    this.#keyOf = p.keyOf;
+    this.#partition = p.partition;
+    this.#target = target;
+  }
+  collect(value: unknown, timestamp: number): void {
+    const n = this.targets.length;
+    let i: number;
+    try {
+      i = this.#partition(this.#keyOf(value), n);
+    } catch (e) {
+      throw new UserFunctionError(this.#target.name, this.#target.uid, value, e, 'partitioning (partitionCustom) record');
+    }
+    if (!(Number.isInteger(i) && i >= 0 && i < n)) {
+      const e = new RangeError(`the partitioner returned ${String(i)}; it must return an integer in [0, ${n}) (numPartitions is the downstream parallelism)`);
+      throw new UserFunctionError(this.#target.name, this.#target.uid, value, e, 'partitioning (partitionCustom) record');
+    }
+    this.targets[i]!.processElement(value, timestamp);
+  }
+}
+
+/** `shuffle`: a uniformly random downstream subtask (seeded per sender, so runs repeat). */
+export class ShuffleOutput extends ExchangeOutput {
+  #state: number;
+  constructor(targets: RecordTarget[], gates: WatermarkGate[], channel: number, seed: number) {
+    super(targets, gates, channel);
+    this.#state = (Math.imul(seed + 1, 0x9e3779b9) | 0) || 1;
+  }
+  collect(value: unknown, timestamp: number): void {
+    // xorshift32
+    let x = this.#state;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.#state = x;
+    this.targets[(x >>> 0) % this.targets.length]!.processElement(value, timestamp);
+  }
+}
+
+/**
+ * `rescale`: round robin over the subset of downstream subtasks this sender is connected to
+ * (Flink's pointwise pattern); watermarks and idleness go to those subtasks only.
+ */
+export class RescaleOutput implements Output<unknown> {
+  readonly #targets: RecordTarget[];
+  readonly #gates: Array<[WatermarkGate, number]>;
+  #next = 0;
+  constructor(targets: RecordTarget[], gates: Array<[WatermarkGate, number]>) {
+    this.#targets = targets;
+    this.#gates = gates;
+  }
+  collect(value: unknown, timestamp: number): void {
+    const i = this.#next;
+    this.#next = i + 1 === this.#targets.length ? 0 : i + 1;
+    this.#targets[i]!.processElement(value, timestamp);
+  }
+  emitWatermark(wm: number): void {
+    for (const [g, ch] of this.#gates) g.watermark(wm, ch);
+  }
+  emitIdle(idle: boolean): void {
+    for (const [g, ch] of this.#gates) g.idle(idle, ch);
+  }
+  collectSide(): void {}
 }
 
 /** Round robin over downstream subtasks. */
 export class RebalanceOutput extends ExchangeOutput {
   #next: number;
-  constructor(targets: RecordTarget[], gates: InputGate[], channel: number, start: number) {
+  constructor(targets: RecordTarget[], gates: WatermarkGate[], channel: number, start: number) {
     super(targets, gates, channel);
     this.#next = start % targets.length;
   }

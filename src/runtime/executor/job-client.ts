@@ -1,4 +1,5 @@
 import type { OperatorMetrics, OperatorSnapshot } from '../operators/operator.ts';
+import type { UserMetricValue } from '../../api/metric-group.ts';
 
 /** What a finished job reports. */
 export interface JobExecutionResult {
@@ -27,6 +28,8 @@ export type JobStatus = 'RUNNING' | 'FINISHED' | 'FAILED' | 'CANCELED';
 export interface JobMetrics {
   sources: Array<{ uid: string; subtaskIndex: number; recordsOut: number; ended: boolean }>;
   operators: OperatorMetrics[];
+  /** Metrics user functions registered (`getRuntimeContext().getMetricGroup()`). */
+  userMetrics: UserMetricValue[];
 }
 
 /**

@@ -12,11 +12,17 @@ import type { AbstractStreamOperator, OneInputOperator, OperatorServices, TwoInp
 import type { WatermarkInterval } from '../operators/timestamps-watermarks.ts';
 import { WindowOperator } from '../operators/window/window-operator.ts';
 import { ProcessingTimeService } from '../timers/processing-time-service.ts';
-import { subtaskForKey } from '../partitioning/key-partitioner.ts';
+import { restoreOperator } from './restore.ts';
+import { PeriodicCheckpoints } from './checkpoints.ts';
+import { WatermarkAlignment } from './watermark-alignment.ts';
+import { MetricRegistry } from '../metrics/in-memory-metrics.ts';
+import type { CheckpointSettings } from '../../api/checkpoint-config.ts';
+import type { GlobalJobParameters } from '../../api/execution-config.ts';
 import { wireOutputs } from './wiring.ts';
 import { SourceTask } from './source-task.ts';
-import { SinkOperator } from '../operators/sink-operator.ts';
-import type { JobClient, JobExecutionResult, JobSnapshot, JobStatus } from './job-client.ts';
+import type { JobClient, JobExecutionResult, JobMetrics, JobSnapshot, JobStatus } from './job-client.ts';
+import { BatchStages } from './batch/batch-stages.ts';
+import { jobRunningChannel, type JobRunningEvent } from './job-events.ts';
 
 /** A clock that tells listeners when it moves (the testing module's manual clock). */
 export interface ObservableClock extends Clock {
@@ -35,8 +41,9 @@ export interface ExecutionOptions {
   restoreFrom?: JobSnapshot | undefined;
   /** Called when the job should stop early (executeAndCollect with a limit). */
   stopSignal?: { stopped: boolean };
-  /** Periodic checkpoints (flush sinks, then sources commit positions), in ms; 0 or absent = off. */
-  checkpointInterval?: number;
+  /** Periodic checkpoints (flush sinks, then sources commit positions); absent or interval 0 = off. */
+  checkpoints?: CheckpointSettings;
+  globalJobParameters?: GlobalJobParameters;
 }
 
 const POLLS_PER_ROUND = 512;
@@ -72,6 +79,8 @@ export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClie
       failure ??= e;
       signal();
     },
+    metrics: new MetricRegistry(opts.clock),
+    ...(opts.globalJobParameters !== undefined && { globalJobParameters: opts.globalJobParameters }),
   };
   const operators = new Map<JobVertex, AbstractStreamOperator<unknown>[]>();
   for (const v of graph.vertices) {
@@ -79,17 +88,14 @@ export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClie
     const factory = v.t.factory as (subtaskIndex: number) => AbstractStreamOperator<unknown>;
     operators.set(v, Array.from({ length: v.parallelism }, (_, i) => factory(i)));
   }
-  const outputsOf = wireOutputs(graph, operators);
+  // BATCH: blocking exchanges and sorted keyed inputs; stages run one after another.
+  const batchStages = opts.mode === 'batch' ? new BatchStages(graph, operators) : undefined;
+  const outputsOf = wireOutputs(graph, operators, batchStages?.intercept);
   for (const [v, ops] of operators) {
-    ops.forEach((op, i) => op.setup({ name: v.name, uid: v.uid, subtaskIndex: i, parallelism: v.parallelism, jobName: graph.jobName }, services, outputsOf(v, i)));
-    if (opts.restoreFrom !== undefined) {
-      const snaps = opts.restoreFrom.operators[v.uid] ?? [];
-      const keyed = ops[0]?.isKeyed();
-      ops.forEach((op, i) => {
-        if (keyed) op.restoreState(snaps, (k) => subtaskForKey(k, v.parallelism) === i);
-        else op.restoreState(snaps.filter((s) => s.subtaskIndex === i));
-      });
-    }
+    ops.forEach((op, i) =>
+      op.setup({ name: v.name, uid: v.uid, subtaskIndex: i, parallelism: v.parallelism, maxParallelism: v.maxParallelism, jobName: graph.jobName }, services, outputsOf(v, i)),
+    );
+    if (opts.restoreFrom !== undefined) restoreOperator(v, ops, opts.restoreFrom);
   }
 
   let cancelled = false;
@@ -103,26 +109,27 @@ export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClie
     for (const [v, list] of operators) ops[v.uid] = list.map((op) => op.snapshotState(checkpointId));
     const sources: Record<string, unknown[]> = {};
     for (const { v, task } of sourceTasks) (sources[v.uid] ??= []).push(task.reader.snapshotState?.(checkpointId));
-    for (const list of operators.values()) for (const op of list) op.notifyCheckpointComplete(checkpointId);
+    for (const list of operators.values()) {
+      for (const op of list) {
+        const done = op.notifyCheckpointComplete(checkpointId);
+        if (done instanceof Promise) done.catch((e: unknown) => services.fail!(op.userError(e, undefined, 'notifyCheckpointComplete() after savepoint')));
+      }
+    }
     return { jobName: graph.jobName, checkpointId, operators: ops, sources };
   };
 
-  /**
-   * A checkpoint, between two polling rounds (sources are not polled while it runs):
-   *   1. every reader records its position (`snapshotState`);
-   *   2. asynchronous operators finish their in-flight work, upstream first;
-   *   3. every sink flushes (what it acknowledged is durable at the destination);
-   *   4. readers commit the positions of step 1 (`notifyCheckpointComplete`).
-   */
-  const checkpoint = async (endOfInput: boolean): Promise<void> => {
-    const id = ++checkpointId;
-    for (const { task } of sourceTasks) task.reader.snapshotState?.(id);
-    for (const v of graph.vertices) for (const op of operators.get(v) ?? []) await drainOrFail(op);
-    for (const list of operators.values()) for (const op of list) if (op instanceof SinkOperator) await op.flush(endOfInput);
-    if (failure !== undefined) throw failure;
-    for (const { task } of sourceTasks) await task.reader.notifyCheckpointComplete?.(id);
-  };
-  let checkpointDue = false;
+  const checkpoints = new PeriodicCheckpoints({
+    settings: opts.checkpoints ?? { interval: 0, timeout: Number.POSITIVE_INFINITY, minPause: 0, tolerableFailures: 0 },
+    clock: opts.clock,
+    pts,
+    jobName: graph.jobName,
+    readers: () => sourceTasks.map(({ task }) => task.reader),
+    operators: () => graph.vertices.flatMap((v) => operators.get(v) ?? []),
+    drain: (op) => drainOrFail(op),
+    failure: () => failure,
+    fail: (e) => services.fail!(e),
+    nextId: () => ++checkpointId,
+  });
 
   const drainOrFail = async (op: AbstractStreamOperator<unknown>): Promise<void> => {
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -145,6 +152,7 @@ export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClie
     }
   };
 
+  const alignment = new WatermarkAlignment();
   /** Creates and starts one reader per source subtask. */
   const createSourceTasks = async (topo: JobVertex[]): Promise<void> => {
     for (const v of topo) {
@@ -162,7 +170,9 @@ export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClie
             }),
         };
         const reader = source.createReader(ctx, opts.restoreFrom?.sources[v.uid]?.[i]);
+        const aligned = v.t.strategy.alignment;
         const task = new SourceTask<unknown>({
+          alignment: aligned !== undefined && opts.mode === 'streaming' ? alignment.register(aligned, reader) : undefined,
           name: v.name,
           uid: v.uid,
           reader,
@@ -177,6 +187,12 @@ export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClie
       }
     }
   };
+
+  const metrics = (): JobMetrics => ({
+    sources: sourceTasks.map(({ v, task }, i) => ({ uid: v.uid, subtaskIndex: sourceTasks.slice(0, i).filter((s) => s.v === v).length, recordsOut: task.records, ended: task.ended })),
+    operators: [...operators.values()].flatMap((list) => list.map((op) => op.metrics())),
+    userMetrics: services.metrics!.read(),
+  });
 
   const run = async (): Promise<JobExecutionResult> => {
     const started = opts.clock.now();
@@ -196,17 +212,16 @@ export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClie
       for (const list of operators.values()) for (const op of list) await Promise.resolve().then(() => op.close()).catch(() => {});
       throw e instanceof SluiceError ? e : new SourceFailedError(sourceTasks.at(-1)?.v.name ?? 'source', sourceTasks.at(-1)?.v.uid ?? '?', 0, e);
     }
+    if (jobRunningChannel.hasSubscribers) jobRunningChannel.publish({ graph, mode: opts.mode, result, metrics } satisfies JobRunningEvent);
     const interval = opts.autoWatermarkInterval;
     if (opts.mode === 'streaming' && typeof interval === 'number' && interval > 0) {
       pts.scheduleAtFixedRate(interval, () => {
         for (const { task } of sourceTasks) task.periodicEmit();
       });
     }
-    const cpInterval = opts.checkpointInterval ?? 0;
-    if (opts.mode === 'streaming' && cpInterval > 0) {
-      pts.scheduleAtFixedRate(cpInterval, () => {
-        checkpointDue = true;
-      });
+    if (opts.mode === 'streaming') {
+      checkpoints.start();
+      alignment.start(pts);
     }
     const unsubscribe = isObservable(opts.clock) ? opts.clock.onAdvance(signal) : undefined;
     let timeout: ReturnType<typeof setTimeout> | undefined;
@@ -221,10 +236,12 @@ export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClie
         for (const { task } of sourceTasks) {
           if (task.ended) continue;
           open++;
-          if (task.waiting || holders.size > 0) continue;
+          if (task.waiting || holders.size > 0 || task.alignmentPaused) continue;
           let status: InputStatus = InputStatus.MORE_AVAILABLE;
           try {
-            for (let n = 0; n < POLLS_PER_ROUND && status === InputStatus.MORE_AVAILABLE && holders.size === 0; n++) status = task.reader.pollNext(task);
+            for (let n = 0; n < POLLS_PER_ROUND && status === InputStatus.MORE_AVAILABLE && holders.size === 0 && !task.alignmentPaused; n++) {
+              status = task.reader.pollNext(task);
+            }
           } catch (e) {
             // Errors of downstream operators pass through; the reader's own become SourceFailedError.
             if (e instanceof SluiceError) throw e;
@@ -232,6 +249,7 @@ export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClie
           }
           if (status === InputStatus.END_OF_INPUT) {
             task.end();
+            alignment.updateAll();
             progressed = true;
           } else if (status === InputStatus.NOTHING_AVAILABLE) {
             task.waiting = true;
@@ -251,9 +269,8 @@ export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClie
         if (pts.fireDue() > 0) progressed = true;
         while (savepointRequests.length > 0) savepointRequests.shift()!(takeSnapshot());
         if (open === 0) break;
-        if (checkpointDue) {
-          checkpointDue = false;
-          await checkpoint(false);
+        if (checkpoints.ready()) {
+          await checkpoints.run(false);
           progressed = true;
         }
         if (!progressed) {
@@ -268,10 +285,34 @@ export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClie
       }
       // End of input: every source emitted +infinity. Wait for asynchronous work (async I/O),
       // upstream first, so that everything reached its operator; then event time is complete.
-      for (const v of topo) for (const op of operators.get(v) ?? []) await drainOrFail(op);
-      for (const v of topo) for (const op of operators.get(v) ?? []) op.endInput();
+      // In BATCH mode the later stages run now, one after another, from their buffered input.
+      if (batchStages !== undefined) {
+        await batchStages.run({
+          drain: drainOrFail,
+          held: () => holders.size > 0,
+          pause: async () => {
+            for (;;) {
+              if (failure !== undefined) throw failure;
+              if (cancelled) throw new JobCancelledError(graph.jobName);
+              if (opts.stopSignal?.stopped) return false;
+              pts.fireDue(); // async I/O timeouts run on processing time
+              if (holders.size === 0) {
+                await yieldToEventLoop();
+                return true;
+              }
+              const released = new Promise<void>((resolve) => (wake = resolve));
+              const poll = setTimeout(signal, 5);
+              await released;
+              clearTimeout(poll);
+            }
+          },
+        });
+      } else {
+        for (const v of topo) for (const op of operators.get(v) ?? []) await drainOrFail(op);
+        for (const v of topo) for (const op of operators.get(v) ?? []) op.endInput();
+      }
       while (savepointRequests.length > 0) savepointRequests.shift()!(takeSnapshot());
-      if (!opts.stopSignal?.stopped) await checkpoint(true);
+      if (!opts.stopSignal?.stopped) await checkpoints.run(true);
     } finally {
       unsubscribe?.();
       if (timeout !== undefined) clearTimeout(timeout);
@@ -323,10 +364,7 @@ export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClie
     jobName: graph.jobName,
     result,
     getJobStatus: () => status,
-    getMetrics: () => ({
-      sources: sourceTasks.map(({ v, task }, i) => ({ uid: v.uid, subtaskIndex: sourceTasks.slice(0, i).filter((s) => s.v === v).length, recordsOut: task.records, ended: task.ended })),
-      operators: [...operators.values()].flatMap((list) => list.map((op) => op.metrics())),
-    }),
+    getMetrics: metrics,
     cancel: () => {
       cancelled = true;
       signal();

@@ -1,11 +1,12 @@
 import type { ReaderOutput, SourceOutput, SourceReader } from '../../api/sources/source.ts';
-import type { TimestampAssigner, WatermarkStrategy } from '../../time/watermark-strategy.ts';
+import { badTimestamp, type TimestampAssigner, type WatermarkStrategy } from '../../time/watermark-strategy.ts';
 import type { WatermarkGenerator, WatermarkOutput } from '../../time/watermark-generator.ts';
 import { WatermarkEmitter, WatermarkMultiplexer } from '../../time/watermark-emitter.ts';
 import { MAX_WATERMARK, NO_TIMESTAMP } from '../../time/watermark.ts';
 import type { Clock } from '../../util/clock.ts';
 import { UserFunctionError } from '../errors.ts';
 import type { Output } from '../output.ts';
+import type { AlignedSource } from './watermark-alignment.ts';
 
 /** One split's output: its own watermark generator feeding the reader's multiplexer. */
 class SplitOutput<T> implements SourceOutput<T> {
@@ -48,6 +49,10 @@ export class SourceTask<T> implements ReaderOutput<T> {
   readonly #everyRecord: boolean;
   readonly #splits = new Map<string, SplitOutput<T>>();
   #mux: WatermarkMultiplexer | undefined;
+  /** Watermark alignment of this subtask, when its strategy asks for it. */
+  readonly #alignment: AlignedSource | undefined;
+  /** The reader-level watermark output (watched by the alignment when there is one). */
+  readonly #readerWm: WatermarkOutput;
   ended = false;
   waiting = false;
   records = 0;
@@ -61,6 +66,7 @@ export class SourceTask<T> implements ReaderOutput<T> {
     clock: Clock;
     batch: boolean;
     everyRecord: boolean;
+    alignment?: AlignedSource | undefined;
   }) {
     this.name = opts.name;
     this.uid = opts.uid;
@@ -72,51 +78,67 @@ export class SourceTask<T> implements ReaderOutput<T> {
     this.#gen = opts.strategy.createWatermarkGenerator({ clock: opts.clock });
     this.#emitter = new WatermarkEmitter(opts.out as Output<unknown>, opts.batch);
     this.#everyRecord = opts.everyRecord && !opts.batch;
+    this.#alignment = opts.alignment;
+    this.#readerWm = opts.alignment?.wrapReader(this.#emitter) ?? this.#emitter;
   }
 
+  /** Watermark alignment paused the whole reader: the executor does not poll it. */
+  get alignmentPaused(): boolean {
+    return this.#alignment?.paused ?? false;
+  }
+
+  /** The record leaves before its generator sees it (Flink's order), so its own watermark cannot make it late. */
   emitRecord(value: T, timestamp: number, gen: WatermarkGenerator<T>, wm: WatermarkOutput): void {
     let ts: number;
     try {
       ts = this.#assigner.extractTimestamp(value, timestamp);
       if (typeof ts !== 'number' || ts !== ts) throw badTimestamp(ts);
-      gen.onEvent(value, ts, wm);
     } catch (e) {
       throw new UserFunctionError(this.name, this.uid, value, e, 'assigning the timestamp of record');
     }
     this.records++;
     this.#out.collect(value, ts);
+    try {
+      gen.onEvent(value, ts, wm);
+    } catch (e) {
+      throw e instanceof UserFunctionError ? e : new UserFunctionError(this.name, this.uid, value, e, 'generating the watermark after record');
+    }
     if (this.#everyRecord) gen.onPeriodicEmit(wm);
   }
 
   collect(value: T, timestamp: number = NO_TIMESTAMP): void {
-    this.emitRecord(value, timestamp, this.#gen, this.#emitter);
+    this.emitRecord(value, timestamp, this.#gen, this.#readerWm);
   }
   emitWatermark(w: number): void {
-    this.#emitter.emitWatermark(w);
+    this.#readerWm.emitWatermark(w);
   }
   markIdle(): void {
-    this.#emitter.markIdle();
+    this.#readerWm.markIdle();
   }
   markActive(): void {
-    this.#emitter.markActive();
+    this.#readerWm.markActive();
   }
   createOutputForSplit(splitId: string): SourceOutput<T> {
     let s = this.#splits.get(splitId);
     if (s === undefined) {
       this.#mux ??= new WatermarkMultiplexer(this.#emitter);
-      s = new SplitOutput<T>(this, this.#strategy.createWatermarkGenerator({ clock: this.#clock }), this.#mux.register(splitId));
+      const wm = this.#mux.register(splitId);
+      s = new SplitOutput<T>(this, this.#strategy.createWatermarkGenerator({ clock: this.#clock }), this.#alignment?.wrap(splitId, wm) ?? wm);
       this.#splits.set(splitId, s);
     }
     return s;
   }
   releaseOutputForSplit(splitId: string): void {
-    if (this.#splits.delete(splitId)) this.#mux?.unregister(splitId);
+    if (this.#splits.delete(splitId)) {
+      this.#mux?.unregister(splitId);
+      this.#alignment?.release(splitId);
+    }
   }
 
   /** Periodic watermark emission (driven by the job's clock). */
   periodicEmit(): void {
     if (this.ended) return;
-    if (this.#splits.size === 0) this.#gen.onPeriodicEmit(this.#emitter);
+    if (this.#splits.size === 0) this.#gen.onPeriodicEmit(this.#readerWm);
     else for (const s of this.#splits.values()) s.gen.onPeriodicEmit(s.wm);
   }
 
@@ -124,11 +146,7 @@ export class SourceTask<T> implements ReaderOutput<T> {
   end(): void {
     if (this.ended) return;
     this.ended = true;
+    if (this.#alignment !== undefined) this.#alignment.ended = true;
     this.#emitter.emitFinal(MAX_WATERMARK);
   }
-}
-
-/** The error of a timestamp assigner that returned something else than a number of ms. */
-export function badTimestamp(ts: unknown): TypeError {
-  return new TypeError(`the timestamp assigner returned ${String(ts)}; it must return milliseconds since the epoch (a number)`);
 }

@@ -1,19 +1,33 @@
 import { NULL_OUTPUT, type Output } from '../output.ts';
 import type { JobEdge, JobGraph, JobVertex } from '../graph/job-graph.ts';
 import type { AbstractStreamOperator, TwoInputOperator } from '../operators/operator.ts';
+import { pointwiseTargets } from '../partitioning/pointwise.ts';
 import {
   BroadcastOutput,
+  CustomPartitionerOutput,
   FanOutput,
   FirstInput,
   ForwardOutput,
   GlobalOutput,
   HashOutput,
   InputGate,
+  KeyCheckingForwardOutput,
   RebalanceOutput,
+  RescaleOutput,
   RoutingOutput,
   SecondInput,
+  ShuffleOutput,
   type RecordTarget,
+  type WatermarkGate,
 } from './edge-outputs.ts';
+
+/** The receiving ends of an edge, one per downstream subtask. */
+export interface EdgeEnds {
+  targets: RecordTarget[];
+  gates: WatermarkGate[];
+}
+/** Replaces the receiving ends of some edges (BATCH mode buffers blocking exchanges). */
+export type EdgeIntercept = (e: JobEdge, ends: EdgeEnds) => EdgeEnds | undefined;
 
 /**
  * Connects operator subtasks: creates one input gate per (subtask, input) with one watermark
@@ -24,25 +38,37 @@ import {
 export function wireOutputs(
   graph: JobGraph,
   operators: Map<JobVertex, AbstractStreamOperator<unknown>[]>,
+  intercept?: EdgeIntercept,
 ): (v: JobVertex, subtask: number) => Output<unknown> {
   const gates = new Map<JobVertex, Array<{ 1: InputGate; 2: InputGate | undefined }>>();
   const targets = new Map<JobVertex, Array<{ 1: RecordTarget; 2: RecordTarget | undefined }>>();
-  const channelBase = new Map<JobEdge, number>();
+  /** The first watermark channel of an edge at each receiving subtask. */
+  const channelBase = new Map<JobEdge, number[]>();
+  /** Rescale edges: the receivers of each sender. */
+  const pointwise = new Map<JobEdge, number[][]>();
 
   for (const v of graph.vertices) {
     if (v.t.kind === 'source') continue;
     const twoInput = v.t.kind === 'two';
-    const count = { 1: 0, 2: 0 };
-    for (const e of v.inputs) {
-      channelBase.set(e, count[e.inputIndex]);
-      count[e.inputIndex] += e.partitioning.kind === 'forward' ? 1 : e.source.parallelism;
+    const counts = Array.from({ length: v.parallelism }, () => ({ 1: 0, 2: 0 }));
+    // Rescale edges last: the other edges then start at the same channel on every receiver.
+    const ordered = [...v.inputs.filter((e) => e.partitioning.kind !== 'rescale'), ...v.inputs.filter((e) => e.partitioning.kind === 'rescale')];
+    for (const e of ordered) {
+      channelBase.set(e, counts.map((c) => c[e.inputIndex]));
+      if (e.partitioning.kind === 'rescale') {
+        const senders = pointwiseTargets(e.source.parallelism, v.parallelism);
+        pointwise.set(e, senders);
+        for (const receivers of senders) for (const j of receivers) counts[j]![e.inputIndex]++;
+      } else {
+        for (const c of counts) c[e.inputIndex] += e.partitioning.kind === 'forward' ? 1 : e.source.parallelism;
+      }
     }
     const ops = operators.get(v)!;
     gates.set(
       v,
-      ops.map((op) => ({
-        1: new InputGate(op, 1, twoInput, count[1]),
-        2: twoInput ? new InputGate(op, 2, true, count[2]) : undefined,
+      ops.map((op, i) => ({
+        1: new InputGate(op, 1, twoInput, counts[i]![1]),
+        2: twoInput ? new InputGate(op, 2, true, counts[i]![2]) : undefined,
       })),
     );
     targets.set(
@@ -55,18 +81,47 @@ export function wireOutputs(
     );
   }
 
+  const ends = new Map<JobEdge, EdgeEnds>();
+  const endsOf = (e: JobEdge): EdgeEnds => {
+    let x = ends.get(e);
+    if (x === undefined) {
+      x = { targets: targets.get(e.target)!.map((t) => t[e.inputIndex]!), gates: gates.get(e.target)!.map((g) => g[e.inputIndex]!) };
+      x = intercept?.(e, x) ?? x;
+      ends.set(e, x);
+    }
+    return x;
+  };
   const edgeOutput = (e: JobEdge, subtask: number): Output<unknown> => {
-    const tGates = gates.get(e.target)!.map((g) => g[e.inputIndex]!);
-    const tTargets = targets.get(e.target)!.map((t) => t[e.inputIndex]!);
-    const base = channelBase.get(e)!;
-    switch (e.partitioning.kind) {
+    const { targets: tTargets, gates: tGates } = endsOf(e);
+    const bases = channelBase.get(e)!;
+    // Exchanges: every sender has its own channel at every receiver (same base everywhere).
+    const base = bases[0]!;
+    const p = e.partitioning;
+    switch (p.kind) {
       case 'forward':
-        return new ForwardOutput(tTargets[subtask]!, tGates[subtask]!, base);
+        if (p.keyOf !== undefined && e.target.parallelism > 1) {
+          return new KeyCheckingForwardOutput(tTargets[subtask]!, tGates[subtask]!, bases[subtask]!, p.keyOf, e.target, subtask);
+        }
+        return new ForwardOutput(tTargets[subtask]!, tGates[subtask]!, bases[subtask]!);
       case 'hash':
         if (tTargets.length === 1) return new GlobalOutput(tTargets, tGates, base + subtask);
-        return new HashOutput(tTargets, tGates, base + subtask, e.partitioning.keyOf, e.target);
+        return new HashOutput(tTargets, tGates, base + subtask, p.keyOf, e.target);
+      case 'custom':
+        return new CustomPartitionerOutput(tTargets, tGates, base + subtask, p, e.target);
       case 'rebalance':
         return new RebalanceOutput(tTargets, tGates, base + subtask, subtask);
+      case 'shuffle':
+        return new ShuffleOutput(tTargets, tGates, base + subtask, subtask);
+      case 'rescale': {
+        const senders = pointwise.get(e)!;
+        const receivers = senders[subtask]!;
+        // My channel at receiver j: my position among the senders connected to j.
+        const channel = (j: number): number => bases[j]! + senders.slice(0, subtask).filter((r) => r.includes(j)).length;
+        return new RescaleOutput(
+          receivers.map((j) => tTargets[j]!),
+          receivers.map((j) => [tGates[j]!, channel(j)] as [WatermarkGate, number]),
+        );
+      }
       case 'global':
         return new GlobalOutput(tTargets, tGates, base + subtask);
       case 'broadcast':

@@ -1,5 +1,6 @@
 import type { OutputTag } from '../../api/output-tag.ts';
 import { JobConfigurationError } from '../errors.ts';
+import { resolveMaxParallelism, type MaxParallelismOptions } from './max-parallelism.ts';
 import type { Partitioning, Transformation } from './transformations.ts';
 
 /** A physical operator of the job: runs as `parallelism` subtasks. */
@@ -8,6 +9,8 @@ export interface JobVertex {
   readonly name: string;
   readonly uid: string;
   readonly parallelism: number;
+  /** Number of key groups of this operator's keyed state (its max parallelism); see key-groups.ts. */
+  readonly maxParallelism: number;
   readonly t: Extract<Transformation, { kind: 'source' | 'one' | 'two' }>;
   readonly inputs: JobEdge[];
   readonly outputs: JobEdge[];
@@ -50,7 +53,10 @@ function slug(name: string): string {
  * edge between different parallelisms becomes a rebalance), default uids are derived from the
  * graph, and vertices are grouped into stages.
  */
-export function compileJobGraph(sinks: readonly Transformation[], options: { jobName: string; parallelism: number }): JobGraph {
+export function compileJobGraph(
+  sinks: readonly Transformation[],
+  options: { jobName: string; parallelism: number; chaining?: boolean } & MaxParallelismOptions,
+): JobGraph {
   if (sinks.length === 0) {
     throw new JobConfigurationError(
       `job '${options.jobName}' has no sink, so nothing would run: add .print(), .sinkTo(sink) or .addSink(fn) to a stream, or call stream.executeAndCollect()`,
@@ -81,8 +87,9 @@ export function compileJobGraph(sinks: readonly Transformation[], options: { job
       for (const r of resolve(t.input1)) inputs.push([r, 1]);
       for (const r of resolve(t.input2)) inputs.push([r, 2]);
     }
-    let parallelism = t.parallelism ?? options.parallelism;
-    const max = t.kind === 'source' ? t.source.maxParallelism : t.kind === 'one' ? t.maxParallelism : undefined;
+    const inherited = t.kind === 'one' && t.inheritsInputParallelism === true ? inputs[0]?.[0].vertex.parallelism : undefined;
+    let parallelism = t.parallelism ?? inherited ?? options.parallelism;
+    const max = t.kind === 'source' ? t.source.maxParallelism : t.kind === 'one' && t.nonParallel ? 1 : undefined;
     if (max !== undefined && parallelism > max) {
       if (t.parallelism !== undefined) {
         throw new JobConfigurationError(`operator '${t.name}' cannot run with parallelism ${t.parallelism} (at most ${max}); remove setParallelism(${t.parallelism})`);
@@ -92,7 +99,7 @@ export function compileJobGraph(sinks: readonly Transformation[], options: { job
     if (!(Number.isInteger(parallelism) && parallelism >= 1)) {
       throw new JobConfigurationError(`operator '${t.name}': parallelism must be an integer >= 1, got ${parallelism}`);
     }
-    const v: JobVertex = { index: -1, name: t.name, uid: t.uid ?? '', parallelism, t, inputs: [], outputs: [], stage: -1 };
+    const v: JobVertex = { index: -1, name: t.name, uid: t.uid ?? '', parallelism, maxParallelism: max ?? 0, t, inputs: [], outputs: [], stage: -1 };
     byId.set(t.id, v);
     for (const [r, inputIndex] of inputs) {
       let partitioning: Partitioning = r.partitioning ?? { kind: 'forward' };
@@ -132,11 +139,16 @@ export function compileJobGraph(sinks: readonly Transformation[], options: { job
     uids.add(uid);
     (v as { uid: string }).uid = uid;
   }
+  for (const v of vertices) (v as { maxParallelism: number }).maxParallelism = resolveMaxParallelism(v, options);
+
+  const chains = options.chaining ?? true;
+  const chainable = (from: JobVertex, to: JobVertex): boolean =>
+    chains && to.t.kind === 'one' && (to.t.chaining ?? 'always') === 'always' && (from.t.chaining ?? 'always') !== 'never';
 
   const stages: Stage[] = [];
   for (const v of vertices) {
     const only = v.inputs.length === 1 ? v.inputs[0]! : undefined;
-    if (only !== undefined && only.partitioning.kind === 'forward' && only.source.parallelism === v.parallelism && v.t.kind === 'one') {
+    if (only !== undefined && only.partitioning.kind === 'forward' && only.source.parallelism === v.parallelism && chainable(only.source, v)) {
       v.stage = only.source.stage;
       stages[v.stage]!.vertices.push(v);
     } else {
@@ -155,7 +167,7 @@ export function describeJobGraph(g: JobGraph): string {
     const inputs = head.inputs.map((e) => `${e.partitioning.kind}${e.sideTag ? `[side ${e.sideTag.id}]` : ''} from stage ${e.source.stage}`);
     lines.push(
       `  stage ${s.id} (parallelism ${s.parallelism})${inputs.length ? ` <- ${inputs.join(', ')}` : ''}: ` +
-        s.vertices.map((v) => `${v.name} [${v.uid}]`).join(' -> '),
+        s.vertices.map((v) => `${v.name} [${v.uid}]${v.t.description !== undefined ? ` (${v.t.description})` : ''}`).join(' -> '),
     );
   }
   return lines.join('\n');

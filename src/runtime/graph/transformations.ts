@@ -5,11 +5,21 @@ import type { OneInputOperator, TwoInputOperator } from '../operators/operator.t
 
 /** How records travel from one operator to the next. */
 export type Partitioning =
-  | { kind: 'forward' }
+  /** `keyOf` on a forward edge: the input claims to be partitioned by that key already (reinterpretAsKeyedStream). */
+  | { kind: 'forward'; keyOf?: (value: unknown) => unknown }
   | { kind: 'hash'; keyOf: (value: unknown) => unknown }
   | { kind: 'rebalance' }
+  | { kind: 'rescale' }
+  | { kind: 'shuffle' }
+  | { kind: 'custom'; partition: (key: unknown, numPartitions: number) => number; keyOf: (value: unknown) => unknown }
   | { kind: 'global' }
   | { kind: 'broadcast' };
+
+/**
+ * Whether an operator shares a stage (chain) with its neighbours: `always` (default), `head`
+ * (starts a new chain; `startNewChain()`), `never` (alone; `disableChaining()`).
+ */
+export type ChainingStrategy = 'always' | 'head' | 'never';
 
 interface Base {
   readonly id: number;
@@ -18,6 +28,14 @@ interface Base {
   parallelism: number | undefined;
   /** The stream has event timestamps (for build-time checks). */
   readonly hasTimestamps: boolean;
+  /** Max parallelism set on this operator (`setMaxParallelism`): the number of key groups of its state. */
+  maxParallelism?: number | undefined;
+  /** `startNewChain()` / `disableChaining()`. */
+  chaining?: ChainingStrategy;
+  /** `setDescription()`: shown in the execution plan. */
+  description?: string;
+  /** `slotSharingGroup()`: recorded in the plan; every task of a local job shares one process. */
+  slotSharingGroup?: string;
 }
 export interface SourceTransformation extends Base {
   readonly kind: 'source';
@@ -29,8 +47,10 @@ export interface OneInputTransformation extends Base {
   readonly input: Transformation;
   /** Creates the operator of one subtask. */
   readonly factory: (subtaskIndex: number) => OneInputOperator<unknown, unknown>;
-  /** Largest parallelism this operator supports (1 for windowAll). */
-  readonly maxParallelism?: number;
+  /** Runs as one subtask whatever the default parallelism (windowAll), like Flink's forceNonParallel. */
+  readonly nonParallel?: boolean;
+  /** Without an explicit parallelism, run at the input's (assignTimestampsAndWatermarks, as in Flink). */
+  readonly inheritsInputParallelism?: boolean;
   readonly isSink?: boolean;
 }
 export interface TwoInputTransformation extends Base {

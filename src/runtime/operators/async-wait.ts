@@ -1,6 +1,7 @@
 import type { RuntimeContext } from '../../api/runtime-context.ts';
 import { UserFunctionError } from '../errors.ts';
 import type { ScheduledCallback } from '../timers/processing-time-service.ts';
+import { splitEvenly } from '../../state/operator/redistribution.ts';
 import { OneInputOperator, type OperatorServices } from './operator.ts';
 
 /** An asynchronous function of `AsyncDataStream` / `mapAsync`. */
@@ -159,9 +160,11 @@ export class AsyncWaitOperator<IN, OUT> extends OneInputOperator<IN, OUT> {
     return snap;
   }
 
-  override restoreState(snapshots: Parameters<OneInputOperator<IN, OUT>['restoreState']>[0], keep?: (key: unknown) => boolean): void {
-    super.restoreState(snapshots, keep);
-    for (const s of snapshots) if (Array.isArray(s.operator)) this.#restored.push(...(s.operator as Array<[IN, number]>));
+  override restoreState(snapshots: Parameters<OneInputOperator<IN, OUT>['restoreState']>[0]): void {
+    super.restoreState(snapshots);
+    // Calls in flight are list state: split evenly over the new subtasks (as Flink's async operator).
+    const lists = snapshots.map((s) => (Array.isArray(s.operator) ? (s.operator as Array<[IN, number]>) : []));
+    this.#restored.push(...splitEvenly(lists, this.subtaskIndex, this.parallelism));
   }
 
   override async close(): Promise<void> {

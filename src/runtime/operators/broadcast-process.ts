@@ -7,7 +7,7 @@ import { voidNamespaceSerializer, type VoidNamespace } from '../../state/namespa
 import { NO_TIMESTAMP } from '../../time/watermark.ts';
 import type { Triggerable } from '../timers/internal-timer-service.ts';
 import { ProcessContextImpl, TimestampedCollector } from './contexts.ts';
-import { TwoInputOperator, type OperatorSnapshot } from './operator.ts';
+import { TwoInputOperator, type BatchInput, type OperatorSnapshot } from './operator.ts';
 
 /** What the operator calls (both the keyed and the non-keyed broadcast process functions). */
 export interface BroadcastFunctionShape<IN1, IN2, OUT> {
@@ -104,6 +104,11 @@ export class BroadcastProcessOperator<IN1, IN2, OUT> extends TwoInputOperator<IN
   override isKeyed(): boolean {
     return this.keyOf !== undefined;
   }
+  /** BATCH: the broadcast side is read completely before the other side (Flink's order). */
+  override batchInput(index: 1 | 2): BatchInput {
+    if (index === 2) return { kind: 'broadcast' };
+    return this.keyOf === undefined ? { kind: 'regular' } : { kind: 'keyed', keyOf: this.keyOf as (v: unknown) => unknown };
+  }
   broadcastState(name: string): MapBroadcastState<unknown, unknown> {
     const s = this.#states.get(name);
     if (s === undefined) {
@@ -165,8 +170,8 @@ export class BroadcastProcessOperator<IN1, IN2, OUT> extends TwoInputOperator<IN
     snap.operator = { broadcast };
     return snap;
   }
-  override restoreState(snapshots: readonly OperatorSnapshot[], keep?: (key: unknown) => boolean): void {
-    super.restoreState(snapshots, keep);
+  override restoreState(snapshots: readonly OperatorSnapshot[]): void {
+    super.restoreState(snapshots);
     // Broadcast state is the same on every subtask: any snapshot will do.
     const any = snapshots.find((s) => (s.operator as { broadcast?: unknown } | undefined)?.broadcast !== undefined);
     const broadcast = (any?.operator as { broadcast: Record<string, Array<[unknown, unknown]>> } | undefined)?.broadcast ?? {};

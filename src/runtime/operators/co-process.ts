@@ -5,7 +5,7 @@ import { NO_TIMESTAMP } from '../../time/watermark.ts';
 import type { Triggerable } from '../timers/internal-timer-service.ts';
 import { ProcessContextImpl, TimestampedCollector } from './contexts.ts';
 import type { KeyFn } from './keyed-operators.ts';
-import { TwoInputOperator } from './operator.ts';
+import { TwoInputOperator, type BatchInput } from './operator.ts';
 
 /**
  * Two inputs (`connect`): CoMap, CoFlatMap and CoProcess functions are all run by this operator.
@@ -26,6 +26,10 @@ export class CoProcessOperator<IN1, IN2, OUT> extends TwoInputOperator<IN1, IN2,
   }
   override isKeyed(): boolean {
     return this.key1 !== undefined;
+  }
+  override batchInput(index: 1 | 2): BatchInput {
+    const keyOf = (index === 1 ? this.key1 : this.key2) as ((v: unknown) => unknown) | undefined;
+    return keyOf === undefined ? { kind: 'regular' } : { kind: 'keyed', keyOf };
   }
   override open(): Promise<void> {
     this.#collector = new TimestampedCollector(this.out);

@@ -2,12 +2,12 @@ import type { Collector } from '../../api/functions/collector.ts';
 import type { KeyedProcessFunctionShape } from '../../api/functions/process.ts';
 import type { AggregateFunction, ReduceFunction } from '../../state/descriptors.ts';
 import { ValueStateDescriptor } from '../../state/descriptors.ts';
-import { voidNamespaceSerializer, type VoidNamespace } from '../../state/namespace.ts';
+import { VOID_NAMESPACE, voidNamespaceSerializer, type VoidNamespace } from '../../state/namespace.ts';
 import type { ValueState } from '../../state/state.ts';
-import { NO_TIMESTAMP } from '../../time/watermark.ts';
-import type { Triggerable } from '../timers/internal-timer-service.ts';
+import { MAX_WATERMARK, NO_TIMESTAMP } from '../../time/watermark.ts';
+import type { InternalTimerService, Triggerable } from '../timers/internal-timer-service.ts';
 import { ProcessContextImpl, TimestampedCollector } from './contexts.ts';
-import { OneInputOperator } from './operator.ts';
+import { OneInputOperator, type BatchInput } from './operator.ts';
 
 export type KeyFn<T, K> = (value: T) => K;
 
@@ -20,6 +20,9 @@ export abstract class KeyedOneInputOperator<IN, OUT, K> extends OneInputOperator
   }
   override isKeyed(): boolean {
     return true;
+  }
+  override batchInput(): BatchInput {
+    return { kind: 'keyed', keyOf: this.keyOf as (v: unknown) => unknown };
   }
   /** Computes the key of `value` and makes it current; returns it. */
   setKeyOf(value: IN): K {
@@ -82,54 +85,87 @@ export class KeyedProcessOperator<K, IN, OUT> extends KeyedOneInputOperator<IN, 
   }
 }
 
-/** Rolling `reduce` on a keyed stream: emits the reduced value after every element. */
-export class KeyedReduceOperator<T, K> extends KeyedOneInputOperator<T, T, K> {
+/**
+ * Base of rolling aggregations on a keyed stream. STREAMING emits the current result after every
+ * element; BATCH emits only the final result of each key, when the key is done, with the
+ * timestamp +Infinity (Flink's BatchGroupedReduceOperator: a timer at the end of time).
+ */
+abstract class RollingOperator<IN, ACC, OUT, K> extends KeyedOneInputOperator<IN, OUT, K> implements Triggerable<VoidNamespace> {
+  #state!: ValueState<ACC>;
+  #endOfKey: InternalTimerService<VoidNamespace> | undefined;
+  protected abstract readonly stateName: string;
+  /** The accumulator after `value` (`acc` is undefined for the first element of a key). */
+  protected abstract accumulate(acc: ACC | undefined, value: IN): ACC;
+  protected abstract result(acc: ACC): OUT;
+
+  override open(): void | Promise<void> {
+    this.#state = this.getPartitionedState(new ValueStateDescriptor<ACC>(this.stateName));
+    if (this.mode === 'batch') this.#endOfKey = this.getInternalTimerService('end-of-key', voidNamespaceSerializer, this);
+  }
+  processElement(value: IN, timestamp: number): void {
+    this.setKeyOf(value);
+    const cur = this.#state.value();
+    let result: OUT;
+    try {
+      const next = this.accumulate(cur, value);
+      this.#state.update(next);
+      if (this.#endOfKey !== undefined) {
+        if (cur === undefined) this.#endOfKey.registerEventTimeTimer(VOID_NAMESPACE, MAX_WATERMARK);
+        return;
+      }
+      result = this.result(next);
+    } catch (e) {
+      throw this.userError(e, value);
+    }
+    this.out.collect(result, timestamp);
+  }
+  onEventTime(): void {
+    const acc = this.#state.value();
+    if (acc === undefined) return;
+    this.#state.clear();
+    let result: OUT;
+    try {
+      result = this.result(acc);
+    } catch (e) {
+      throw this.userError(e, { key: this.backend!.getCurrentKey() }, 'the final result of key');
+    }
+    this.out.collect(result, MAX_WATERMARK);
+  }
+  onProcessingTime(): void {}
+}
+
+/** Rolling `reduce` on a keyed stream: the reduced value after every element (BATCH: once per key). */
+export class KeyedReduceOperator<T, K> extends RollingOperator<T, T, T, K> {
   readonly fn: ReduceFunction<T>;
-  #state!: ValueState<T>;
+  protected readonly stateName = '_reduce';
   constructor(keyOf: KeyFn<T, K>, fn: ReduceFunction<T>) {
     super(keyOf);
     this.fn = fn;
   }
   override open(): Promise<void> {
-    this.#state = this.getPartitionedState(new ValueStateDescriptor<T>('_reduce'));
+    super.open();
     return this.openFunction(this.fn as never);
   }
-  processElement(value: T, timestamp: number): void {
-    this.setKeyOf(value);
-    const cur = this.#state.value();
-    let next: T;
-    try {
-      next = cur === undefined ? value : this.fn.reduce(cur, value);
-    } catch (e) {
-      throw this.userError(e, value);
-    }
-    this.#state.update(next);
-    this.out.collect(next, timestamp);
+  protected accumulate(acc: T | undefined, value: T): T {
+    return acc === undefined ? value : this.fn.reduce(acc, value);
+  }
+  protected result(acc: T): T {
+    return acc;
   }
 }
 
-/** Rolling `aggregate` on a keyed stream: emits the current result after every element. */
-export class KeyedAggregateOperator<IN, ACC, OUT, K> extends KeyedOneInputOperator<IN, OUT, K> {
+/** Rolling `aggregate` on a keyed stream: the current result after every element (BATCH: once per key). */
+export class KeyedAggregateOperator<IN, ACC, OUT, K> extends RollingOperator<IN, ACC, OUT, K> {
   readonly fn: AggregateFunction<IN, ACC, OUT>;
-  #state!: ValueState<ACC>;
+  protected readonly stateName = '_aggregate';
   constructor(keyOf: KeyFn<IN, K>, fn: AggregateFunction<IN, ACC, OUT>) {
     super(keyOf);
     this.fn = fn;
   }
-  override open(): void {
-    this.#state = this.getPartitionedState(new ValueStateDescriptor<ACC>('_aggregate'));
+  protected accumulate(acc: ACC | undefined, value: IN): ACC {
+    return this.fn.add(value, acc === undefined ? this.fn.createAccumulator() : acc);
   }
-  processElement(value: IN, timestamp: number): void {
-    this.setKeyOf(value);
-    let result: OUT;
-    try {
-      const cur = this.#state.value();
-      const acc = this.fn.add(value, cur === undefined ? this.fn.createAccumulator() : cur);
-      this.#state.update(acc);
-      result = this.fn.getResult(acc);
-    } catch (e) {
-      throw this.userError(e, value);
-    }
-    this.out.collect(result, timestamp);
+  protected result(acc: ACC): OUT {
+    return this.fn.getResult(acc);
   }
 }

@@ -1,14 +1,21 @@
 import type { RuntimeContext } from '../../api/runtime-context.ts';
 import type { KeyedStateSnapshot } from '../../state/backend.ts';
 import type { InternalKeyedStateBackend, StateBackend } from '../../state/backend.ts';
-import { HashMapStateBackend } from '../../state/heap/heap-backend.ts';
+import { HashMapStateBackend, HeapKeyedStateBackend } from '../../state/heap/heap-backend.ts';
 import { StateAccessError } from '../../state/errors.ts';
 import { voidNamespaceSerializer, type NamespaceSerializer } from '../../state/namespace.ts';
 import type { StateDescriptor } from '../../state/descriptors.ts';
-import { MIN_WATERMARK } from '../../time/watermark.ts';
+import { MAX_WATERMARK, MIN_WATERMARK } from '../../time/watermark.ts';
 import { MissingTimestampError, UserFunctionError, WindowMergeError } from '../errors.ts';
 import { NULL_OUTPUT, type Output } from '../output.ts';
 import { InternalTimerService, type TimersSnapshot, type Triggerable } from '../timers/internal-timer-service.ts';
+import { assignToKeyGroup, computeDefaultMaxParallelism, computeKeyGroupRangeForOperatorIndex, type KeyGroupRange } from '../partitioning/key-groups.ts';
+import type { GlobalJobParameters } from '../../api/execution-config.ts';
+import type { KeyedStateStore } from '../../api/windowing/window-functions.ts';
+import { redistributeOperatorState, type OperatorStateSnapshot } from '../../state/operator/redistribution.ts';
+import type { MetricRegistry } from '../metrics/in-memory-metrics.ts';
+import { FunctionStateHandler } from './function-state.ts';
+import { createRuntimeContext } from './runtime-context-impl.ts';
 import type { ProcessingTimeService } from '../timers/processing-time-service.ts';
 
 /** Where an operator instance runs. */
@@ -18,6 +25,10 @@ export interface OperatorInfo {
   subtaskIndex: number;
   parallelism: number;
   jobName: string;
+  /** Number of key groups (default: computed from the parallelism as when nobody configured one). */
+  maxParallelism?: number;
+  /** How many times this subtask was restarted (always 0 today: a failed job is not restarted). */
+  attemptNumber?: number;
 }
 /** Services the executor hands to every operator instance. */
 export interface OperatorServices {
@@ -31,6 +42,9 @@ export interface OperatorServices {
   backpressure?: Backpressure;
   /** Fails the job from an asynchronous callback. */
   fail?: (error: Error) => void;
+  /** Where user metrics (`getMetricGroup()`) live; one per job. */
+  metrics?: MetricRegistry;
+  globalJobParameters?: GlobalJobParameters;
 }
 
 /** Sources are polled only while no operator holds the backpressure. */
@@ -40,6 +54,11 @@ export interface Backpressure {
 }
 
 const DEFAULT_STATE_BACKEND = new HashMapStateBackend();
+/** BATCH ignores the configured backend and state TTL, as Flink's batch execution does. */
+const BATCH_STATE_BACKEND: StateBackend = {
+  name: 'batch',
+  createKeyedStateBackend: (o) => new HeapKeyedStateBackend({ operatorUid: o.operatorUid, clock: o.clock, trackChanges: o.trackChanges, ignoreTtl: true }),
+};
 /** What `JobClient.getMetrics()` reports per operator subtask. */
 export interface OperatorMetrics {
   uid: string;
@@ -54,12 +73,21 @@ export interface OperatorMetrics {
   lateRecordsDropped?: number;
 }
 
+/**
+ * How an input is read in BATCH mode (Flink's order): broadcast inputs first, then regular ones,
+ * then keyed inputs, grouped by key and sorted by timestamp within a key.
+ */
+export type BatchInput = { kind: 'broadcast' } | { kind: 'regular' } | { kind: 'keyed'; keyOf: (value: unknown) => unknown };
+const REGULAR_INPUT: BatchInput = { kind: 'regular' };
+
 /** Snapshot of one operator subtask: keyed state, timers and operator-specific state. */
 export interface OperatorSnapshot {
   uid: string;
   subtaskIndex: number;
   keyed?: KeyedStateSnapshot;
   timers?: Record<string, TimersSnapshot>;
+  /** Operator list state of the user functions (CheckpointedFunction). */
+  functionState?: OperatorStateSnapshot;
   operator?: unknown;
 }
 
@@ -74,6 +102,8 @@ export abstract class AbstractStreamOperator<OUT> {
   uid = '';
   subtaskIndex = 0;
   parallelism = 1;
+  maxParallelism = 128;
+  attemptNumber = 0;
   jobName = '';
   out: Output<OUT> = NULL_OUTPUT as Output<OUT>;
   pts!: ProcessingTimeService;
@@ -84,10 +114,31 @@ export abstract class AbstractStreamOperator<OUT> {
   #pendingTimers: Record<string, TimersSnapshot> | undefined;
   #pendingKeep: ((key: unknown) => boolean) | undefined;
   #runtimeContext: RuntimeContext | undefined;
+  #services: OperatorServices | undefined;
+  /** CheckpointedFunction / CheckpointListener user functions of this subtask and their operator state. */
+  functionState = new FunctionStateHandler('operator');
 
   /** Keyed operators get a keyed state backend and timer services. */
   isKeyed(): boolean {
     return false;
+  }
+
+  /** How input `index` (1 or 2) is read in BATCH mode; see {@link BatchInput}. */
+  batchInput(_index: 1 | 2): BatchInput {
+    return REGULAR_INPUT;
+  }
+
+  /**
+   * BATCH: every record of the current key was processed. Its timers fire now, with the
+   * watermark at +Infinity meanwhile; the next key starts again from no watermark.
+   */
+  endOfKey(): void {
+    this.currentWatermark = MAX_WATERMARK;
+    try {
+      for (const t of this.#timerServices.values()) t.fireAllAtEndOfKey();
+    } finally {
+      this.currentWatermark = MIN_WATERMARK;
+    }
   }
 
   setup(info: OperatorInfo, services: OperatorServices, out: Output<OUT>): void {
@@ -95,16 +146,23 @@ export abstract class AbstractStreamOperator<OUT> {
     this.uid = info.uid;
     this.subtaskIndex = info.subtaskIndex;
     this.parallelism = info.parallelism;
+    this.maxParallelism = info.maxParallelism ?? computeDefaultMaxParallelism(info.parallelism);
+    this.attemptNumber = info.attemptNumber ?? 0;
     this.jobName = info.jobName;
     this.pts = services.pts;
     this.mode = services.mode;
     this.out = out;
+    this.#services = services;
+    this.functionState = new FunctionStateHandler(`${info.name}' (uid '${info.uid}`);
     if (this.isKeyed()) {
-      this.backend = (services.stateBackend ?? DEFAULT_STATE_BACKEND).createKeyedStateBackend({
+      const backend = services.mode === 'batch' ? BATCH_STATE_BACKEND : (services.stateBackend ?? DEFAULT_STATE_BACKEND);
+      this.backend = backend.createKeyedStateBackend({
         operatorUid: info.uid,
         subtaskIndex: info.subtaskIndex,
         clock: services.pts.clock,
         trackChanges: services.trackStateChanges,
+        maxParallelism: this.maxParallelism,
+        keyGroupOf: (key) => assignToKeyGroup(key, this.maxParallelism),
       });
     }
   }
@@ -131,6 +189,8 @@ export abstract class AbstractStreamOperator<OUT> {
 
   snapshotState(checkpointId: number): OperatorSnapshot {
     const snap: OperatorSnapshot = { uid: this.uid, subtaskIndex: this.subtaskIndex };
+    const fs = this.snapshotFunctionState(checkpointId);
+    if (Object.keys(fs).length > 0) snap.functionState = fs;
     if (this.backend !== undefined) snap.keyed = this.backend.snapshot(checkpointId);
     if (this.#timerServices.size > 0) {
       snap.timers = {};
@@ -139,10 +199,24 @@ export abstract class AbstractStreamOperator<OUT> {
     return snap;
   }
 
-  /** Restores before `open()`; `keep` selects the keys this subtask owns (rescaling). */
-  restoreState(snapshots: readonly OperatorSnapshot[], keep?: (key: unknown) => boolean): void {
+  /** The key groups this subtask owns. */
+  keyGroupRange(): KeyGroupRange {
+    return computeKeyGroupRangeForOperatorIndex(this.maxParallelism, this.parallelism, this.subtaskIndex);
+  }
+
+  /**
+   * Restores before `open()` from the snapshots of every subtask of the operator's previous run
+   * (any parallelism): keyed state and timers of the key groups this subtask owns; operators
+   * with state of their own pick their share.
+   */
+  restoreState(snapshots: readonly OperatorSnapshot[], checkpointId?: number): void {
+    const previous: Array<OperatorStateSnapshot | undefined> = [];
+    for (const s of snapshots) previous[s.subtaskIndex] = s.functionState;
+    this.functionState.restore(previous.length === 0 ? {} : redistributeOperatorState([...previous], this.subtaskIndex, this.parallelism), checkpointId ?? 0);
+    const range = this.keyGroupRange();
+    const keep = (key: unknown): boolean => range.contains(assignToKeyGroup(key, this.maxParallelism));
     const keyed = snapshots.flatMap((s) => (s.keyed ? [s.keyed] : []));
-    if (keyed.length > 0) this.backend?.restore(keyed, keep);
+    if (keyed.length > 0) this.backend?.restore(keyed, (kg) => range.contains(kg));
     const timers: Record<string, TimersSnapshot> = {};
     for (const s of snapshots) {
       for (const [name, t] of Object.entries(s.timers ?? {})) {
@@ -155,7 +229,23 @@ export abstract class AbstractStreamOperator<OUT> {
     this.#pendingKeep = keep;
   }
 
-  notifyCheckpointComplete(_checkpointId: number): void {}
+  /** Calls `snapshotState` of the CheckpointedFunctions (every checkpoint) and returns their operator state. */
+  snapshotFunctionState(checkpointId: number): OperatorStateSnapshot {
+    try {
+      return this.functionState.snapshot(checkpointId, this.pts.now());
+    } catch (e) {
+      throw this.userError(e, undefined, 'snapshotState() at checkpoint');
+    }
+  }
+
+  /** The checkpoint completed: CheckpointListener functions are told. */
+  notifyCheckpointComplete(checkpointId: number): void | Promise<unknown> {
+    return this.functionState.notifyComplete(checkpointId);
+  }
+  /** The checkpoint was aborted (expired): CheckpointListener functions are told. */
+  notifyCheckpointAborted(checkpointId: number): void | Promise<unknown> {
+    return this.functionState.notifyAborted(checkpointId);
+  }
 
   /** Point-in-time figures of this subtask (read on demand; nothing is counted per record here). */
   metrics(): OperatorMetrics {
@@ -195,7 +285,7 @@ export abstract class AbstractStreamOperator<OUT> {
     }
     let t = this.#timerServices.get(name) as InternalTimerService<N> | undefined;
     if (t === undefined) {
-      t = new InternalTimerService<N>(this.backend, ns, target, this.pts);
+      t = new InternalTimerService<N>(this.backend, ns, target, this.pts, this.mode === 'batch');
       t.currentWatermark = this.currentWatermark;
       this.#timerServices.set(name, t as InternalTimerService<unknown>);
       const pending = this.#pendingTimers?.[name];
@@ -216,23 +306,7 @@ export abstract class AbstractStreamOperator<OUT> {
   }
 
   getRuntimeContext(): RuntimeContext {
-    if (this.#runtimeContext !== undefined) return this.#runtimeContext;
-    const getState = <S>(d: StateDescriptor<S>): S => this.getPartitionedState(d);
-    const ctx: RuntimeContext = {
-      getJobName: () => this.jobName,
-      getTaskName: () => this.name,
-      getOperatorUid: () => this.uid,
-      getIndexOfThisSubtask: () => this.subtaskIndex,
-      getNumberOfParallelSubtasks: () => this.parallelism,
-      getCurrentProcessingTime: () => this.pts.now(),
-      getState,
-      getListState: getState,
-      getMapState: getState,
-      getReducingState: getState,
-      getAggregatingState: getState,
-    } as RuntimeContext;
-    this.#runtimeContext = ctx;
-    return ctx;
+    return (this.#runtimeContext ??= createRuntimeContext(this as AbstractStreamOperator<unknown>, this.#services ?? {}));
   }
 
   /** Wraps an error thrown by a user function (errors from downstream pass through). */
@@ -243,7 +317,15 @@ export abstract class AbstractStreamOperator<OUT> {
 
   /** Opens a user function (lifecycle `open(ctx)`), wrapping its errors. */
   async openFunction(fn: { open?(ctx: RuntimeContext): void | Promise<void> } | undefined): Promise<void> {
-    if (fn === undefined || typeof fn.open !== 'function') return;
+    if (fn === undefined || fn === null || typeof fn !== 'object') return;
+    try {
+      // Flink's order: initializeState (operator state, restored or fresh), then open.
+      await this.functionState.initialize(fn, () => this.getRuntimeContext() as unknown as KeyedStateStore);
+    } catch (e) {
+      if (e instanceof StateAccessError) throw e;
+      throw new UserFunctionError(this.name, this.uid, undefined, e, 'initializeState() with');
+    }
+    if (typeof fn.open !== 'function') return;
     try {
       await fn.open(this.getRuntimeContext());
     } catch (e) {

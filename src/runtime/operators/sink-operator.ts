@@ -25,6 +25,7 @@ export class SinkOperator<T> extends OneInputOperator<T, never> {
       jobName: this.jobName,
       ...(bp !== undefined && { backpressure: { hold: () => bp.hold(this), release: () => bp.release(this) } }),
       ...(services?.fail !== undefined && { fail: services.fail }),
+      registerFunction: (fn) => this.functionState.initialize(fn, () => this.getRuntimeContext() as never),
     });
   }
   readonly #ctx: SinkWriterContext = {

@@ -1,4 +1,4 @@
-import type { TimestampAssigner, WatermarkStrategy } from '../../time/watermark-strategy.ts';
+import { badTimestamp, type TimestampAssigner, type WatermarkStrategy } from '../../time/watermark-strategy.ts';
 import type { WatermarkGenerator } from '../../time/watermark-generator.ts';
 import { WatermarkEmitter } from '../../time/watermark-emitter.ts';
 import { MAX_WATERMARK } from '../../time/watermark.ts';
@@ -35,16 +35,21 @@ export class TimestampsAndWatermarksOperator<T> extends OneInputOperator<T, T> {
       else if (this.interval > 0) this.#periodic = this.pts.scheduleAtFixedRate(this.interval, () => this.#gen.onPeriodicEmit(this.#emitter));
     }
   }
+  /** Record first, then the generator (Flink's order): a watermark emitted for this record cannot make it late. */
   processElement(value: T, timestamp: number): void {
     let ts: number;
     try {
       ts = this.#assigner.extractTimestamp(value, timestamp);
-      if (typeof ts !== 'number' || ts !== ts) throw new TypeError(`the timestamp assigner returned ${String(ts)}; it must return milliseconds since the epoch (a number)`);
-      this.#gen.onEvent(value, ts, this.#emitter);
+      if (typeof ts !== 'number' || ts !== ts) throw badTimestamp(ts);
     } catch (e) {
       throw this.userError(e, value, 'assigning the timestamp of record');
     }
     this.out.collect(value, ts);
+    try {
+      this.#gen.onEvent(value, ts, this.#emitter);
+    } catch (e) {
+      throw this.userError(e, value, 'generating the watermark after record');
+    }
     if (this.#everyRecord) this.#gen.onPeriodicEmit(this.#emitter);
   }
   override processWatermark(watermark: number): void {

@@ -21,17 +21,3 @@ export function hashKey(key: unknown): number {
   const text = keyText(key);
   return NON_ASCII.test(text) ? murmur2(encoder.encode(text)) : murmur2Ascii(text);
 }
-
-/**
- * The one place that maps a key to a subtask (= a partition): `toPositive(murmur2(bytes)) % n`,
- * Kafka's default partitioner, so Sluice co-partitions with keyed topics of other Kafka clients.
- *
- * @example
- * ```ts
- * subtaskForKey('user-42', 4); // same partition Kafka's producer would pick among 4
- * ```
- */
-export function subtaskForKey(key: unknown, parallelism: number): number {
-  if (parallelism === 1) return 0;
-  return (hashKey(key) & 0x7fffffff) % parallelism;
-}

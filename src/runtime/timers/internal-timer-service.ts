@@ -1,9 +1,13 @@
 import type { InternalKeyedStateBackend } from '../../state/backend.ts';
 import type { NamespaceSerializer } from '../../state/namespace.ts';
-import { MIN_WATERMARK } from '../../time/watermark.ts';
+import { MAX_WATERMARK, MIN_WATERMARK } from '../../time/watermark.ts';
 import type { ProcessingTimeService, ScheduledCallback } from './processing-time-service.ts';
 import { TimerQueue, type TimerBucket } from './timer-queue.ts';
 
+/**
+ * `peek()` answers +Infinity both when the queue is empty and when its earliest timers are at
+ * +Infinity (an end-of-stream timer, fired by the final watermark): tell them apart by size.
+ */
 /** Called when a timer fires; the backend's current key is already set to the timer's key. */
 export interface Triggerable<N> {
   onEventTime(timestamp: number, namespace: N): void;
@@ -19,24 +23,30 @@ export interface TimersSnapshot {
 /**
  * Event-time and processing-time timers of a keyed operator, scoped by (key, namespace) and
  * deduplicated. Event-time timers fire when the watermark reaches them, in timestamp order;
- * processing-time timers fire through the job's {@link ProcessingTimeService}.
+ * processing-time timers fire through the job's {@link ProcessingTimeService}. In BATCH mode
+ * processing time never fires a timer: all timers of a key fire when the key is done
+ * ({@link InternalTimerService.fireAllAtEndOfKey}).
  */
 export class InternalTimerService<N> {
   readonly #backend: InternalKeyedStateBackend;
   readonly #ns: NamespaceSerializer<N>;
   readonly #target: Triggerable<N>;
   readonly #pts: ProcessingTimeService;
+  readonly #batch: boolean;
   readonly #event = new TimerQueue<N>();
   readonly #proc = new TimerQueue<N>();
   #scheduled: ScheduledCallback | undefined;
   #scheduledAt = Number.POSITIVE_INFINITY;
+  /** While the timers of a finished key fire (BATCH), new registrations are ignored, as in Flink. */
+  #quiesced = false;
   currentWatermark = MIN_WATERMARK;
 
-  constructor(backend: InternalKeyedStateBackend, ns: NamespaceSerializer<N>, target: Triggerable<N>, pts: ProcessingTimeService) {
+  constructor(backend: InternalKeyedStateBackend, ns: NamespaceSerializer<N>, target: Triggerable<N>, pts: ProcessingTimeService, batch = false) {
     this.#backend = backend;
     this.#ns = ns;
     this.#target = target;
     this.#pts = pts;
+    this.#batch = batch;
   }
 
   currentProcessingTime(): number {
@@ -44,14 +54,16 @@ export class InternalTimerService<N> {
   }
 
   registerEventTimeTimer(ns: N, ts: number): void {
+    if (this.#quiesced) return;
     this.#event.add(ts, this.#ns.key(ns), ns, this.#backend.sk);
   }
   deleteEventTimeTimer(ns: N, ts: number): void {
     this.#event.remove(ts, this.#ns.key(ns), this.#backend.sk);
   }
   registerProcessingTimeTimer(ns: N, ts: number): void {
+    if (this.#quiesced) return;
     this.#proc.add(ts, this.#ns.key(ns), ns, this.#backend.sk);
-    if (ts < this.#scheduledAt) this.#schedule(ts);
+    if (ts < this.#scheduledAt && !this.#batch) this.#schedule(ts);
   }
   deleteProcessingTimeTimer(ns: N, ts: number): void {
     this.#proc.remove(ts, this.#ns.key(ns), this.#backend.sk);
@@ -64,18 +76,35 @@ export class InternalTimerService<N> {
     return this.#proc.size;
   }
 
-  /** Fires every event-time timer at or before `watermark`. */
+  /** Fires every event-time timer at or before `watermark` (timers at +Infinity at the end of input). */
   advanceWatermark(watermark: number): void {
     this.currentWatermark = watermark;
     const q = this.#event;
-    for (let ts = q.peek(); ts <= watermark && ts !== Number.POSITIVE_INFINITY; ts = q.peek()) this.#fire(q.pop(), ts, true);
+    for (let ts = q.next(); ts !== undefined && ts <= watermark; ts = q.next()) this.#fire(q.pop(), ts, true);
   }
 
   /** Fires every processing-time timer at or before `now` (also: all of them at end of a batch job). */
   advanceProcessingTime(now: number): void {
     const q = this.#proc;
-    for (let ts = q.peek(); ts <= now && ts !== Number.POSITIVE_INFINITY; ts = q.peek()) this.#fire(q.pop(), ts, false);
+    for (let ts = q.next(); ts !== undefined && ts <= now; ts = q.next()) this.#fire(q.pop(), ts, false);
     this.#reschedule();
+  }
+
+  /**
+   * BATCH: every record of the current key was processed. Its event-time timers fire in
+   * timestamp order with the watermark at +Infinity, then its processing-time timers (Flink's
+   * BatchExecutionInternalTimeService); timers registered meanwhile are ignored.
+   */
+  fireAllAtEndOfKey(): void {
+    this.#quiesced = true;
+    this.currentWatermark = MAX_WATERMARK;
+    try {
+      this.advanceWatermark(MAX_WATERMARK);
+      this.advanceProcessingTime(Number.POSITIVE_INFINITY);
+    } finally {
+      this.#quiesced = false;
+      this.currentWatermark = MIN_WATERMARK;
+    }
   }
 
   #fire(bucket: TimerBucket<N>, ts: number, eventTime: boolean): void {
@@ -100,6 +129,7 @@ export class InternalTimerService<N> {
   }
 
   #reschedule(): void {
+    if (this.#batch) return;
     const next = this.#proc.peek();
     if (next === Number.POSITIVE_INFINITY) {
       this.#scheduled?.cancel();

@@ -75,6 +75,12 @@ export class TimerQueue<N> {
     return Number.POSITIVE_INFINITY;
   }
 
+  /** Earliest timestamp with timers, or undefined when there are none (so timers at +Infinity count). */
+  next(): number | undefined {
+    const ts = this.peek();
+    return this.#heap.length > 0 ? ts : undefined;
+  }
+
   /** Removes and returns the bucket of the earliest timestamp (call `peek()` first). */
   pop(): TimerBucket<N> {
     const ts = this.#popTs();

@@ -1,6 +1,15 @@
 import type { Clock } from '../../util/clock.ts';
-import type { InternalKeyedStateBackend, InternalKvState, KeyedStateSnapshot, SnapshotEntry, StateBackend, StateChange } from '../backend.ts';
-import type { StateDescriptor } from '../descriptors.ts';
+import type {
+  InternalKeyedStateBackend,
+  InternalKvState,
+  KeyedBackendOptions,
+  KeyedStateSnapshot,
+  KeyGroupOptions,
+  SnapshotEntry,
+  StateBackend,
+  StateChange,
+} from '../backend.ts';
+import type { StateDescriptor, StateKind } from '../descriptors.ts';
 import { toStateKey } from '../key.ts';
 import type { NamespaceKey, NamespaceSerializer } from '../namespace.ts';
 import { StateAccessError } from '../errors.ts';
@@ -16,11 +25,13 @@ import {
 
 type AnyHeapState = HeapValueState<unknown, unknown> | HeapListState<unknown, unknown> | HeapMapState<unknown, unknown, unknown> | HeapReducingState<unknown, unknown> | HeapAggregatingState<unknown, unknown, unknown, unknown>;
 
-export interface HeapBackendOptions {
+export interface HeapBackendOptions extends KeyGroupOptions {
   operatorUid: string;
   clock: Clock;
   /** Record deletes for `changesSinceLastSnapshot()` (needed by a changelog). Default false. */
   trackChanges?: boolean;
+  /** Ignore the TTL of descriptors (BATCH mode: Flink's batch state has no TTL). Default false. */
+  ignoreTtl?: boolean;
 }
 
 /**
@@ -43,16 +54,22 @@ export class HeapKeyedStateBackend implements InternalKeyedStateBackend, HeapSta
   #currentKey: unknown = undefined;
   readonly #clock: Clock;
   readonly #trackChanges: boolean;
+  readonly #ignoreTtl: boolean;
   readonly #states = new Map<string, { state: AnyHeapState; descriptor: StateDescriptor<unknown>; ns: NamespaceSerializer<unknown> }>();
   readonly #originalKeys = new Map<unknown, unknown>();
   #deletes: Array<[string, NamespaceKey, unknown, unknown]> = [];
-  #pendingRestore = new Map<string, SnapshotEntry[]>();
-  #keep: ((key: unknown) => boolean) | undefined;
+  /** Restored entries of states not registered (yet): loaded on registration, kept in snapshots. */
+  #pendingRestore = new Map<string, { kind: StateKind; entries: SnapshotEntry[] }>();
+  readonly maxParallelism: number;
+  readonly #keyGroupOf: (key: unknown) => number;
 
   constructor(options: HeapBackendOptions) {
     this.operatorUid = options.operatorUid;
     this.#clock = options.clock;
     this.#trackChanges = options.trackChanges ?? false;
+    this.#ignoreTtl = options.ignoreTtl ?? false;
+    this.maxParallelism = options.maxParallelism ?? 1;
+    this.#keyGroupOf = options.keyGroupOf ?? (() => 0);
   }
 
   now(): number {
@@ -113,13 +130,14 @@ export class HeapKeyedStateBackend implements InternalKeyedStateBackend, HeapSta
     }
     const table = this.createTable(descriptor.name, ns as NamespaceSerializer<unknown>);
     const defNs = ns.fromJSON(null);
-    const ttl = descriptor.ttlConfig;
+    const ttl = this.#ignoreTtl ? undefined : descriptor.ttlConfig;
     const d = descriptor as unknown as Record<string, unknown>;
     let state: AnyHeapState;
     switch (descriptor.kind) {
       case 'value': {
         const s = new HeapValueState<unknown, N>(descriptor.name, table, this, ns, ttl, defNs);
-        s.defaultValue = d.defaultValue;
+        // Flink builds TTL value state from a descriptor without the default: absent reads as null.
+        s.defaultValue = ttl === undefined ? d.defaultValue : undefined;
         state = s as AnyHeapState;
         break;
       }
@@ -146,14 +164,13 @@ export class HeapKeyedStateBackend implements InternalKeyedStateBackend, HeapSta
     const pending = this.#pendingRestore.get(descriptor.name);
     if (pending !== undefined) {
       this.#pendingRestore.delete(descriptor.name);
-      this.#load(state, ns as NamespaceSerializer<unknown>, pending);
+      this.#load(state, ns as NamespaceSerializer<unknown>, pending.entries);
     }
     return state as unknown as S & InternalKvState<N>;
   }
 
   #load(state: AnyHeapState, ns: NamespaceSerializer<unknown>, entries: SnapshotEntry[]): void {
     for (const [key, nsJson, value, t] of entries) {
-      if (this.#keep !== undefined && !this.#keep(key)) continue;
       const n = ns.fromJSON(nsJson);
       const sk = toStateKey(key);
       if (sk !== key) this.#originalKeys.set(sk, key);
@@ -162,58 +179,74 @@ export class HeapKeyedStateBackend implements InternalKeyedStateBackend, HeapSta
   }
 
   snapshot(checkpointId: number): KeyedStateSnapshot {
-    const states: KeyedStateSnapshot['states'] = {};
+    const kinds: Record<string, StateKind> = {};
+    const groups = new Map<number, Record<string, SnapshotEntry[]>>();
+    const add = (name: string, entry: SnapshotEntry): void => {
+      const kg = this.#keyGroupOf(entry[0]);
+      let states = groups.get(kg);
+      if (states === undefined) groups.set(kg, (states = {}));
+      (states[name] ??= []).push(entry);
+    };
     const ttlNow = this.now();
     // Expired entries are left out of the snapshot and dropped from memory (full-snapshot cleanup).
     const expired: Array<[AnyHeapState, NamespaceKey, unknown]> = [];
     for (const [name, { state, descriptor, ns }] of this.#states) {
-      const entries: SnapshotEntry[] = [];
-      const ttl = descriptor.ttlConfig?.ttl;
+      kinds[name] = descriptor.kind;
+      const ttl = this.#ignoreTtl ? undefined : descriptor.ttlConfig?.ttl;
       for (const [nsKey, nsObj, sk, e] of state.table.entries()) {
-        const nsJson = ns.toJSON(nsObj);
-        {
-          if (ttl !== undefined && ttlNow - e.t >= ttl && descriptor.kind !== 'list' && descriptor.kind !== 'map') {
-            expired.push([state, nsKey, sk]);
-            continue;
-          }
-          const entry: SnapshotEntry = [this.#originalKeys.get(sk) ?? sk, nsJson, state.toJSON(e.v)];
-          if (ttl !== undefined) entry.push(e.t);
-          entries.push(entry);
+        if (ttl !== undefined && ttlNow - e.t >= ttl && descriptor.kind !== 'list' && descriptor.kind !== 'map') {
+          expired.push([state, nsKey, sk]);
+          continue;
         }
+        const entry: SnapshotEntry = [this.#originalKeys.get(sk) ?? sk, ns.toJSON(nsObj), state.toJSON(e.v)];
+        if (ttl !== undefined) entry.push(e.t);
+        add(name, entry);
       }
-      states[name] = { kind: descriptor.kind, entries };
     }
     for (const [state, nsKey, sk] of expired) state.table.remove(nsKey, sk);
-    for (const [name, entries] of this.#pendingRestore) states[name] = { kind: 'value', entries };
+    for (const [name, { kind, entries }] of this.#pendingRestore) {
+      kinds[name] = kind;
+      for (const entry of entries) add(name, entry);
+    }
     this.nextEpoch();
     this.#deletes = [];
-    return { operatorUid: this.operatorUid, checkpointId, states };
+    const keyGroups = [...groups].sort((a, b) => a[0] - b[0]).map(([keyGroup, states]) => ({ keyGroup, states }));
+    return { operatorUid: this.operatorUid, checkpointId, maxParallelism: this.maxParallelism, kinds, keyGroups };
   }
 
-  restore(snapshots: readonly KeyedStateSnapshot[], keep?: (key: unknown) => boolean): void {
-    this.#keep = keep;
+  /**
+   * Loads the key groups of `snapshots` that `keyGroups` selects (all when absent). Snapshots of
+   * another number of key groups cannot be split the same way: the runtime refuses them before.
+   */
+  restore(snapshots: readonly KeyedStateSnapshot[], keyGroups?: (keyGroup: number) => boolean): void {
     for (const snap of snapshots) {
-      for (const [name, { entries }] of Object.entries(snap.states)) {
-        const registered = this.#states.get(name);
-        if (registered !== undefined) this.#load(registered.state, registered.ns, entries);
-        else this.#pendingRestore.set(name, [...(this.#pendingRestore.get(name) ?? []), ...entries]);
+      for (const group of snap.keyGroups) {
+        if (keyGroups !== undefined && !keyGroups(group.keyGroup)) continue;
+        for (const [name, entries] of Object.entries(group.states)) {
+          const registered = this.#states.get(name);
+          if (registered !== undefined) this.#load(registered.state, registered.ns, entries);
+          else {
+            const pending = this.#pendingRestore.get(name) ?? { kind: snap.kinds[name] ?? 'value', entries: [] };
+            pending.entries.push(...entries);
+            this.#pendingRestore.set(name, pending);
+          }
+        }
       }
     }
   }
 
   changesSinceLastSnapshot(): StateChange[] {
     const out: StateChange[] = [];
+    const change = (state: string, sk: unknown, namespace: unknown, value: unknown): StateChange => {
+      const key = this.#originalKeys.get(sk) ?? sk;
+      return { state, key, namespace, value, keyGroup: this.#keyGroupOf(key) };
+    };
     for (const [name, { state, ns }] of this.#states) {
       for (const [, nsObj, sk, e] of state.table.entries()) {
-        {
-          if (e.e === this.epoch) out.push({ state: name, key: this.#originalKeys.get(sk) ?? sk, namespace: ns.toJSON(nsObj), value: state.toJSON(e.v) });
-        }
+        if (e.e === this.epoch) out.push(change(name, sk, ns.toJSON(nsObj), state.toJSON(e.v)));
       }
     }
-    for (const [name, , sk, nsObj] of this.#deletes) {
-      const ns = this.#states.get(name)?.ns;
-      out.push({ state: name, key: this.#originalKeys.get(sk) ?? sk, namespace: ns?.toJSON(nsObj), value: undefined });
-    }
+    for (const [name, , sk, nsObj] of this.#deletes) out.push(change(name, sk, this.#states.get(name)?.ns.toJSON(nsObj), undefined));
     return out;
   }
 
@@ -244,7 +277,7 @@ export class HeapKeyedStateBackend implements InternalKeyedStateBackend, HeapSta
  */
 export class HashMapStateBackend implements StateBackend {
   readonly name = 'heap';
-  createKeyedStateBackend(o: { operatorUid: string; clock: Clock; trackChanges: boolean }): HeapKeyedStateBackend {
-    return new HeapKeyedStateBackend({ operatorUid: o.operatorUid, clock: o.clock, trackChanges: o.trackChanges });
+  createKeyedStateBackend(o: KeyedBackendOptions): HeapKeyedStateBackend {
+    return new HeapKeyedStateBackend(o);
   }
 }

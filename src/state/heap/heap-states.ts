@@ -56,17 +56,25 @@ abstract class HeapKvState<N> implements InternalKvState<N> {
     return this.host.now() - t >= this.ttl!.ttl;
   }
 
-  /** The live entry of the current key and namespace, applying TTL rules. */
+  /** ReturnExpiredIfNotCleanedUp: an expired value may be returned by the read that removes it. */
+  protected get relaxed(): boolean {
+    return this.ttl!.stateVisibility === StateVisibility.ReturnExpiredIfNotCleanedUp;
+  }
+
+  /**
+   * The entry of the current key and namespace, applying TTL rules as Flink does: an expired
+   * entry is removed by the read that finds it, and returned by that read only under
+   * ReturnExpiredIfNotCleanedUp.
+   */
   protected entry(): Entry | undefined {
     const key = this.key();
     const e = this.table.get(this.nsKey, key);
     if (e === undefined || this.ttl === undefined || this.elementTtl) return e;
     if (this.expired(e.t)) {
-      if (this.ttl.stateVisibility === StateVisibility.NeverReturnExpired) {
-        this.removeEntry(key);
-        return undefined;
-      }
-    } else if (this.ttl.updateType === UpdateType.OnReadAndWrite) e.t = this.host.now();
+      this.removeEntry(key);
+      return this.relaxed ? e : undefined;
+    }
+    if (this.ttl.updateType === UpdateType.OnReadAndWrite) e.t = this.host.now();
     return e;
   }
 
@@ -195,19 +203,21 @@ export class HeapListState<T, N> extends HeapKvState<N> implements ListState<T> 
     if (this.ttl === undefined) return (e.v as T[]).slice();
     return this.#liveStamped(e).map((s) => s.v);
   }
+  /**
+   * The elements a read returns (Flink's TtlListState): unexpired ones, plus expired ones under
+   * ReturnExpiredIfNotCleanedUp. The list is cleared once no element is alive; OnReadAndWrite
+   * keeps only the alive elements, with a fresh timestamp.
+   */
   #liveStamped(e: Entry): Stamped<T>[] {
     const all = e.v as Stamped<T>[];
-    const never = this.ttl!.stateVisibility === StateVisibility.NeverReturnExpired;
-    const live = never ? all.filter((s) => !this.expired(s.t)) : all;
-    if (this.ttl!.updateType === UpdateType.OnReadAndWrite) {
+    const live = all.filter((s) => !this.expired(s.t));
+    const returned = this.relaxed ? all.slice() : live;
+    if (live.length === 0) this.removeEntry(this.key());
+    else if (this.ttl!.updateType === UpdateType.OnReadAndWrite) {
       const now = this.host.now();
-      for (const s of live) s.t = now;
-    }
-    if (live.length !== all.length) {
-      if (live.length === 0) this.removeEntry(this.key());
-      else e.v = live;
-    }
-    return live;
+      e.v = live.map((s) => ({ v: s.v, t: now }));
+    } else if (!this.relaxed && live.length !== all.length) e.v = live;
+    return returned;
   }
   #wrap(v: T): unknown {
     return this.ttl === undefined ? v : { v, t: this.host.now() };
@@ -261,12 +271,12 @@ export class HeapMapState<UK, UV, N> extends HeapKvState<N> implements MapState<
     if (raw === undefined || this.ttl === undefined) return raw as UV | undefined;
     const s = raw as Stamped<UV>;
     if (this.expired(s.t)) {
-      if (this.ttl.stateVisibility === StateVisibility.NeverReturnExpired) {
-        m.delete(k);
-        if (m.size === 0) this.clear();
-        return undefined;
-      }
-    } else if (this.ttl.updateType === UpdateType.OnReadAndWrite) s.t = this.host.now();
+      // Removed by the read that finds it; returned by that read only under ReturnExpiredIfNotCleanedUp.
+      m.delete(k);
+      if (m.size === 0) this.clear();
+      return this.relaxed ? s.v : undefined;
+    }
+    if (this.ttl.updateType === UpdateType.OnReadAndWrite) s.t = this.host.now();
     return s.v;
   }
   get(key: UK): UV | undefined {

@@ -1,8 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { RootDatabase } from 'lmdb';
-import type { Clock } from '../../util/clock.ts';
-import type { StateBackend } from '../backend.ts';
+import type { KeyedBackendOptions, StateBackend } from '../backend.ts';
 import { HeapKeyedStateBackend } from '../heap/heap-backend.ts';
 import type { StateTableLike } from '../heap/state-table.ts';
 import type { NamespaceSerializer } from '../namespace.ts';
@@ -51,7 +50,7 @@ export class LmdbStateBackend implements StateBackend {
     return this.#root;
   }
 
-  createKeyedStateBackend(o: { operatorUid: string; subtaskIndex: number; clock: Clock; trackChanges: boolean }): LmdbKeyedStateBackend {
+  createKeyedStateBackend(o: KeyedBackendOptions): LmdbKeyedStateBackend {
     return new LmdbKeyedStateBackend(this, o);
   }
 
@@ -68,8 +67,8 @@ export class LmdbKeyedStateBackend extends HeapKeyedStateBackend {
   readonly #prefix: string;
   readonly #tables: LmdbStateTable[] = [];
 
-  constructor(owner: LmdbStateBackend, o: { operatorUid: string; subtaskIndex: number; clock: Clock; trackChanges: boolean }) {
-    super({ operatorUid: o.operatorUid, clock: o.clock, trackChanges: o.trackChanges });
+  constructor(owner: LmdbStateBackend, o: KeyedBackendOptions) {
+    super(o);
     this.#owner = owner;
     this.#prefix = `${o.operatorUid}/${o.subtaskIndex}/`;
   }

@@ -1,4 +1,6 @@
 // Late elements within allowed lateness re-fire their window; later ones go to the side output.
+// BATCH has no late data (Flink: "perfect watermarks"): every element lands in its window, each
+// window fires once, the side output stays empty (expected-batch).
 import { OutputTag, TumblingEventTimeWindows, type DataStream, type StreamExecutionEnvironment } from 'sluice';
 import { countAgg, events, type Event, type GoldenContext } from '../lib.ts';
 
@@ -6,6 +8,8 @@ export const modes = [
   { mode: 'streaming', parallelism: 1 },
   { mode: 'streaming', parallelism: 4 },
   { mode: 'streaming', parallelism: 2, lmdb: true },
+  { mode: 'batch', parallelism: 1 },
+  { mode: 'batch', parallelism: 4 },
 ];
 
 export function build(env: StreamExecutionEnvironment, input: string[], ctx: GoldenContext): DataStream<string> {

@@ -1,5 +1,7 @@
 // Results do not depend on parallelism: keys are spread over subtasks by hash, per-key order is
 // kept. Windows, rolling aggregates and a keyed process function at parallelism 1, 2, 3, 4 and 8.
+// In BATCH mode maxBy emits only the final value of each key (Flink: rolling operations are not
+// rolling in BATCH): expected-batch holds those final results.
 import { SlidingEventTimeWindows, type DataStream, type StreamExecutionEnvironment } from 'sluice';
 import { countAgg, events, type GoldenContext } from '../lib.ts';
 
@@ -17,3 +19,6 @@ export function build(env: StreamExecutionEnvironment, input: string[], ctx: Gol
     .process<string>((e, c, out) => out.collect(`mod${c.getCurrentKey()} ${e.key}@${e.ts}`));
   return windows.union(maxBy, seq);
 }
+
+/** A maxBy line is final when it is its key's last; the other results are final as they are. */
+export const finalKey = (line: string): string => (line.startsWith('maxBy ') ? line.split(' ').slice(0, 2).join(' ') : line);

@@ -1,4 +1,5 @@
-// Every keyed state type with a 10 s TTL (processing time, driven by a manual clock).
+// Every keyed state type with a 10 s TTL (processing time, driven by a manual clock). BATCH mode
+// ignores state TTL, as Flink's batch state backend does (expected-batch: nothing expires).
 import {
   AggregatingStateDescriptor, KeyedProcessFunction, ListStateDescriptor, MapStateDescriptor, ReducingStateDescriptor,
   StateTtlConfig, ValueStateDescriptor, WatermarkStrategy, type AggregatingState, type Collector, type DataStream, type KeyedContext,
@@ -26,14 +27,15 @@ class AllStates extends KeyedProcessFunction<string, In, string> {
   sum!: ReducingState<number>;
   mean!: AggregatingState<number, number>;
   override open(ctx: RuntimeContext): void {
-    this.value = ctx.getState(new ValueStateDescriptor<number | string>('last', 'none').enableTimeToLive(ttl));
+    // No default value: with TTL, Flink (and Sluice) read an absent or expired value as empty.
+    this.value = ctx.getState(new ValueStateDescriptor<number | string>('last').enableTimeToLive(ttl));
     this.list = ctx.getListState(new ListStateDescriptor<number>('all').enableTimeToLive(ttl));
     this.map = ctx.getMapState(new MapStateDescriptor<number, number>('counts').enableTimeToLive(ttl));
     this.sum = ctx.getReducingState(new ReducingStateDescriptor<number>('sum', (a, b) => a + b).enableTimeToLive(ttl));
     this.mean = ctx.getAggregatingState(new AggregatingStateDescriptor('avg', avg).enableTimeToLive(ttl));
   }
   processElement(e: In, _ctx: KeyedContext<string>, out: Collector<string>): void {
-    const prev = this.value.value();
+    const prev = this.value.value() ?? 'none';
     this.value.update(e.v);
     this.list.add(e.v);
     this.map.put(e.v, (this.map.get(e.v) ?? 0) + 1);

@@ -2,7 +2,7 @@ import type { Collector } from '../../../api/functions/collector.ts';
 import type { OutputTag } from '../../../api/output-tag.ts';
 import type { WindowAssigner, WindowAssignerContext, MergingWindowAssigner } from '../../../api/windowing/assigner.ts';
 import type { Evictor, TimestampedValue } from '../../../api/windowing/evictors.ts';
-import { EventTimeTrigger, TriggerResult, type Trigger } from '../../../api/windowing/triggers.ts';
+import { TriggerResult, type Trigger } from '../../../api/windowing/triggers.ts';
 import type { ProcessWindowFunctionShape } from '../../../api/windowing/window-functions.ts';
 import type { Window } from '../../../api/windowing/windows.ts';
 import type { InternalKvState } from '../../../state/backend.ts';
@@ -55,8 +55,8 @@ export class WindowOperator<IN, ACC, V, OUT, K, W extends Window>
   readonly #eventTime: boolean;
   readonly #merging: MergingWindowAssigner<IN, W> | undefined;
   readonly #ns: NamespaceSerializer<W>;
-  /** The default event-time trigger: re-registering its timer for a known window is a no-op, so it is skipped. */
-  readonly #plainEventTrigger: boolean;
+  /** The trigger declares that `onElement` for a known, not yet due window changes nothing, so it is skipped. */
+  readonly #skipKnownWindows: boolean;
   #contents!: ContentsState;
   #mergingState: ValueState<Array<[W, W]>> | undefined;
   #timers!: InternalTimerService<W>;
@@ -72,7 +72,7 @@ export class WindowOperator<IN, ACC, V, OUT, K, W extends Window>
     this.#eventTime = cfg.assigner.isEventTime();
     this.#merging = cfg.assigner.isMerging() ? (cfg.assigner as MergingWindowAssigner<IN, W>) : undefined;
     this.#ns = cfg.assigner.namespaceSerializer();
-    this.#plainEventTrigger = cfg.trigger instanceof EventTimeTrigger;
+    this.#skipKnownWindows = cfg.trigger.onElementIsNoOpForKnownWindow?.() === true;
   }
 
   getCurrentProcessingTime(): number {
@@ -122,7 +122,7 @@ export class WindowOperator<IN, ACC, V, OUT, K, W extends Window>
     try {
       windows = this.cfg.assigner.assignWindows(value, timestamp, this);
     } catch (e) {
-      if (e instanceof MissingTimestampError) throw new MissingTimestampError(this.name, this.uid, value);
+      if (e instanceof MissingTimestampError) throw new MissingTimestampError(this.name, this.uid, value, e.timestamp);
       throw this.userError(e, value, 'assigning windows to record');
     }
     const isSkipped = this.#merging !== undefined ? this.#addMerging(value, timestamp, windows) : this.#add(value, timestamp, windows);
@@ -141,8 +141,8 @@ export class WindowOperator<IN, ACC, V, OUT, K, W extends Window>
       isSkipped = false;
       this.#contents.setCurrentNamespace(w);
       const isNew = this.#addContents(element, value);
-      // Known window under the default trigger, not yet due: its timers already exist.
-      if (!isNew && this.#plainEventTrigger && w.maxTimestamp() > this.currentWatermark) continue;
+      // Known window, not yet due, under a trigger that declares such calls change nothing.
+      if (!isNew && this.#skipKnownWindows && w.maxTimestamp() > this.currentWatermark) continue;
       this.#trigger.window = w;
       const r = this.cfg.trigger.onElement(value, timestamp, w, this.#trigger);
       if (r !== TriggerResult.CONTINUE) this.#act(r, w);

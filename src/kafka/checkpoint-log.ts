@@ -1,0 +1,137 @@
+import { systemClock, type Clock } from '../util/clock.ts';
+import type { ProducerRecord, WorkerConsumer } from './client-supplier.ts';
+import type { RecordSender } from './commit-strategy.ts';
+import { ChangelogFormatError } from './errors.ts';
+import type { InternalTopicSpec } from './internal-topics.ts';
+import { ByteReader, ByteWriter, readPortable, writePortable } from './portable-codec.ts';
+import { readToEnd } from './read-to-end.ts';
+
+/** Format version of checkpoint records (docs/internals/changelog-format.md). */
+export const CHECKPOINT_FORMAT_VERSION = 1;
+/** Key of the job-level record (job graph fingerprint); task ids must not start with NUL. */
+const JOB_KEY = '\u0000job';
+
+/** The last committed checkpoint of one task. */
+export interface CheckpointRecord {
+  readonly taskId: string;
+  readonly checkpointId: number;
+  /** Clock time of the checkpoint (ms). */
+  readonly timestamp: number;
+  /** Operator state, watermarks, ... in portable form (whatever the runtime stores). */
+  readonly payload: unknown;
+}
+
+/** What `read` found. */
+export interface CheckpointLogContents {
+  readonly tasks: Map<string, CheckpointRecord>;
+  /** The job-level record (e.g. operator uids and max parallelism), if one was written. */
+  readonly job: unknown;
+}
+
+/**
+ * The `<jobId>-checkpoints` topic: compacted, one partition, one record per task (key = task
+ * id) holding its last committed checkpoint, written INSIDE the checkpoint's transaction so it is
+ * visible exactly when the rest of the checkpoint is. At start, read read_committed: the latest
+ * record of each task (compaction keeps the topic small; tombstones remove tasks).
+ *
+ * @example
+ * ```ts
+ * const log = new CheckpointLog('orders');
+ * await log.write(committer, [{ taskId: 'counter/0', checkpointId: 17, payload: { watermark: 1234 } }]);
+ * await committer.commit();
+ * const { tasks } = await log.read(clients.consumer('checkpoints'));
+ * ```
+ */
+export class CheckpointLog {
+  readonly topic: string;
+  readonly #clock: Clock;
+
+  constructor(jobId: string, options: { clock?: Clock } = {}) {
+    this.topic = CheckpointLog.topicFor(jobId);
+    this.#clock = options.clock ?? systemClock;
+  }
+
+  static topicFor(jobId: string): string {
+    return `${jobId}-checkpoints`;
+  }
+
+  /** The topic spec to hand to InternalTopics. */
+  static spec(jobId: string): InternalTopicSpec {
+    return {
+      name: CheckpointLog.topicFor(jobId),
+      partitions: 1,
+      configs: { 'cleanup.policy': 'compact' },
+      partitionsAdvice: 'The checkpoints topic must have exactly one partition (records of all tasks in one order); it was not created by Sluice.',
+    };
+  }
+
+  /** Records of tasks' checkpoints (sent through the checkpoint's transaction). */
+  records(entries: ReadonlyArray<Omit<CheckpointRecord, 'timestamp'> & { timestamp?: number }>): ProducerRecord[] {
+    const now = this.#clock.now();
+    return entries.map((e) => {
+      if (e.taskId.startsWith('\u0000') || e.taskId === '') throw new ChangelogFormatError(`task id ${JSON.stringify(e.taskId)} is reserved or empty`);
+      const timestamp = e.timestamp ?? now;
+      return { topic: this.topic, partition: 0, key: Buffer.from(e.taskId, 'utf8'), value: encodeValue({ checkpointId: e.checkpointId, timestamp, payload: e.payload }), timestamp: BigInt(Math.floor(timestamp)) };
+    });
+  }
+
+  /** Writes tasks' checkpoint records; resolves when acknowledged (visible on commit). */
+  write(sender: RecordSender, entries: ReadonlyArray<Omit<CheckpointRecord, 'timestamp'> & { timestamp?: number }>): Promise<void> {
+    return sender.send(this.records(entries));
+  }
+
+  /** Removes tasks (e.g. after rescaling) with tombstones. */
+  removeTasks(sender: RecordSender, taskIds: readonly string[]): Promise<void> {
+    return sender.send(taskIds.map((taskId) => ({ topic: this.topic, partition: 0, key: Buffer.from(taskId, 'utf8') })));
+  }
+
+  /** Writes the job-level record (what the job graph was), to be checked by later starts. */
+  writeJob(sender: RecordSender, job: unknown): Promise<void> {
+    return sender.send([{ topic: this.topic, partition: 0, key: Buffer.from(JOB_KEY, 'utf8'), value: encodeValue({ checkpointId: -1, timestamp: this.#clock.now(), payload: job }) }]);
+  }
+
+  /** The last committed record of every task, and the job record (read_committed, to the end). */
+  async read(consumer: WorkerConsumer): Promise<CheckpointLogContents> {
+    const tasks = new Map<string, CheckpointRecord>();
+    let job: unknown;
+    await readToEnd(consumer, this.topic, [0], (r) => {
+      if (r.key === null) return;
+      const taskId = r.key.toString('utf8');
+      if (r.value === null) {
+        if (taskId === JOB_KEY) job = undefined;
+        else tasks.delete(taskId);
+        return;
+      }
+      const v = decodeValue(r.value, `${this.topic}@${r.offset}`);
+      if (taskId === JOB_KEY) job = v.payload;
+      else tasks.set(taskId, { taskId, ...v });
+    });
+    return { tasks, job };
+  }
+}
+
+function encodeValue(v: { checkpointId: number; timestamp: number; payload: unknown }): Buffer {
+  const w = new ByteWriter(128);
+  w.u8(CHECKPOINT_FORMAT_VERSION);
+  w.f64(v.checkpointId);
+  w.f64(v.timestamp);
+  writePortable(w, v.payload, false, 'checkpoint payload');
+  return w.result();
+}
+
+function decodeValue(buf: Buffer, where: string): { checkpointId: number; timestamp: number; payload: unknown } {
+  try {
+    const r = new ByteReader(buf);
+    const version = r.u8();
+    if (version !== CHECKPOINT_FORMAT_VERSION) {
+      throw new ChangelogFormatError(`format version ${version}; this Sluice reads ${CHECKPOINT_FORMAT_VERSION}${version > CHECKPOINT_FORMAT_VERSION ? ' (written by a newer Sluice: upgrade)' : ''}`);
+    }
+    const checkpointId = r.f64();
+    const timestamp = r.f64();
+    const payload = readPortable(r);
+    if (r.remaining !== 0) throw new ChangelogFormatError(`${r.remaining} byte(s) left over`);
+    return { checkpointId, timestamp, payload };
+  } catch (e) {
+    throw new ChangelogFormatError(`cannot read checkpoint record ${where}: ${(e as Error).message}`, e);
+  }
+}

@@ -1,0 +1,143 @@
+import { SluiceError } from '../errors.ts';
+
+/**
+ * Stable codes of the Kafka substrate's errors, in one table (to be merged into the project-wide
+ * registry when `src/core/errors.ts` exists).
+ */
+export const KAFKA_SUBSTRATE_CODES = {
+  /** An internal topic exists with a partition count or config the job cannot use. */
+  INTERNAL_TOPIC_MISMATCH: 'SLUICE_INTERNAL_TOPIC_MISMATCH',
+  /** Kafka refused to create an internal topic. */
+  INTERNAL_TOPIC_CREATE: 'SLUICE_INTERNAL_TOPIC_CREATE',
+  /** Another producer with the same transactional id took over (epoch fencing). */
+  PRODUCER_FENCED: 'SLUICE_PRODUCER_FENCED',
+  /** The job's consumer group moved on without this worker (generation / member fencing). */
+  WORKER_FENCED: 'SLUICE_WORKER_FENCED',
+  /** A commit failed for a reason that may pass (coordinator moved, timeout): abort and retry. */
+  COMMIT_RETRIABLE: 'SLUICE_COMMIT_RETRIABLE',
+  /** A commit failed for a reason retrying will not fix. */
+  COMMIT_FAILED: 'SLUICE_COMMIT_FAILED',
+  /** A changelog or checkpoint record cannot be encoded or decoded. */
+  CHANGELOG_FORMAT: 'SLUICE_CHANGELOG_FORMAT',
+  /** No worker slot could be taken in the state directory. */
+  WORKER_SLOT: 'SLUICE_WORKER_SLOT',
+  /** The Kafka cluster lacks a protocol version exactly-once needs. */
+  KAFKA_TOO_OLD: 'SLUICE_KAFKA_TOO_OLD',
+  /** A request to the cluster failed after retries (unreachable, timed out, refused). */
+  KAFKA_REQUEST: 'SLUICE_KAFKA_REQUEST',
+  /** The job's group id is used by clients that are not Sluice workers (INCONSISTENT_GROUP_PROTOCOL). */
+  JOB_GROUP_CONFLICT: 'SLUICE_JOB_GROUP_CONFLICT',
+  /** A client of a closed ClientSupplier was asked for (a worker used its clients after stopping). */
+  CLIENTS_CLOSED: 'SLUICE_KAFKA_CLIENTS_CLOSED',
+  /** A control-channel request was not acknowledged in time. */
+  CONTROL_TIMEOUT: 'SLUICE_CONTROL_TIMEOUT',
+} as const;
+
+export type KafkaSubstrateCode = (typeof KAFKA_SUBSTRATE_CODES)[keyof typeof KAFKA_SUBSTRATE_CODES];
+
+/**
+ * Base class of the Kafka substrate's errors (internal topics, transactions, changelogs, worker
+ * identity). `code` is one of {@link KAFKA_SUBSTRATE_CODES}.
+ */
+export class KafkaSubstrateError extends SluiceError {
+  declare readonly code: KafkaSubstrateCode;
+  constructor(code: KafkaSubstrateCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}
+
+/** An internal topic exists but does not match what the job needs; nothing was changed. */
+export class InternalTopicMismatchError extends KafkaSubstrateError {
+  readonly topic: string;
+  readonly setting: string;
+  readonly expected: string;
+  readonly found: string;
+  constructor(topic: string, setting: string, expected: string, found: string, advice: string) {
+    super(
+      KAFKA_SUBSTRATE_CODES.INTERNAL_TOPIC_MISMATCH,
+      `internal topic '${topic}' has ${setting} ${found}, but this job needs ${expected}. ${advice}`,
+    );
+    this.topic = topic;
+    this.setting = setting;
+    this.expected = expected;
+    this.found = found;
+  }
+}
+
+/**
+ * The worker's transactional producer was fenced: a newer producer with the same transactional id
+ * (a restarted incarnation of this worker) initialized after it. Its open transaction is aborted
+ * by Kafka; this producer can do nothing more. Stop the worker's tasks and rejoin.
+ */
+export class ProducerFencedError extends KafkaSubstrateError {
+  readonly transactionalId: string;
+  constructor(transactionalId: string, cause?: unknown) {
+    super(
+      KAFKA_SUBSTRATE_CODES.PRODUCER_FENCED,
+      `the transactional producer '${transactionalId}' was fenced by a newer producer with the same transactional id ` +
+        `(another incarnation of this worker started); its open transaction is aborted. Stop this worker's tasks; do not retry with this producer.`,
+      cause === undefined ? undefined : { cause },
+    );
+    this.transactionalId = transactionalId;
+  }
+}
+
+/**
+ * The job's consumer group has moved to a generation this worker is not part of (it was too slow,
+ * frozen, or removed): Kafka refused its offsets (ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID,
+ * FENCED_INSTANCE_ID). The transaction must be aborted; rejoin the group and restore.
+ */
+export class WorkerFencedError extends KafkaSubstrateError {
+  readonly groupId: string;
+  readonly reason: string;
+  constructor(groupId: string, reason: string, cause?: unknown) {
+    super(
+      KAFKA_SUBSTRATE_CODES.WORKER_FENCED,
+      `this worker is no longer a current member of the job's consumer group '${groupId}' (${reason}); ` +
+        `another worker may own its tasks now. Abort the transaction, rejoin the group and restore state before processing again.`,
+      cause === undefined ? undefined : { cause },
+    );
+    this.groupId = groupId;
+    this.reason = reason;
+  }
+}
+
+/** A commit step failed; `retriable` says whether aborting and retrying the checkpoint may succeed. */
+export class CommitError extends KafkaSubstrateError {
+  readonly retriable: boolean;
+  readonly step: string;
+  constructor(step: string, retriable: boolean, detail: string, cause?: unknown) {
+    super(
+      retriable ? KAFKA_SUBSTRATE_CODES.COMMIT_RETRIABLE : KAFKA_SUBSTRATE_CODES.COMMIT_FAILED,
+      `${step} failed: ${detail}${retriable ? ' (retriable: abort the transaction and retry the checkpoint)' : ''}`,
+      cause === undefined ? undefined : { cause },
+    );
+    this.retriable = retriable;
+    this.step = step;
+  }
+}
+
+/** A changelog/checkpoint record could not be encoded (unsupported value) or decoded (corrupt, newer format). */
+export class ChangelogFormatError extends KafkaSubstrateError {
+  constructor(message: string, cause?: unknown) {
+    super(KAFKA_SUBSTRATE_CODES.CHANGELOG_FORMAT, message, cause === undefined ? undefined : { cause });
+  }
+}
+
+/** A worker could not take a slot in the state directory. */
+export class WorkerSlotError extends KafkaSubstrateError {
+  constructor(message: string, cause?: unknown) {
+    super(KAFKA_SUBSTRATE_CODES.WORKER_SLOT, message, cause === undefined ? undefined : { cause });
+  }
+}
+
+/** A request to Kafka failed (after the client's retries), or the cluster lacks a needed API version. */
+export class KafkaRequestError extends KafkaSubstrateError {
+  constructor(
+    code: KafkaSubstrateCode,
+    message: string,
+    cause?: unknown,
+  ) {
+    super(code, message, cause === undefined ? undefined : { cause });
+  }
+}

@@ -1,0 +1,211 @@
+import { txnOffsetCommitV4, type Consumer } from '@platformatic/kafka';
+import type { ClientSupplier, ProducerRecord, WorkerProducer } from './client-supplier.ts';
+import { commitFailure, offsetsByTopic, type CommitStrategy, type GroupMetadata, type PartitionOffset } from './commit-strategy.ts';
+import { kafkaErrorNames } from './error-classification.ts';
+import { CommitError, KafkaSubstrateError, ProducerFencedError, WorkerFencedError } from './errors.ts';
+import { SendQueue } from './send-queue.ts';
+import { CoordinatorType, type KafkaWire } from './wire.ts';
+
+type Txn = Awaited<ReturnType<WorkerProducer['beginTransaction']>>;
+
+/**
+ * Exactly-once commits over the worker's transactional producer (Kafka's exactly-once v2,
+ * KIP-447): every record sent and the source offsets of a checkpoint go into one transaction;
+ * `commit()` makes them visible to read_committed readers atomically, `abort()` discards them.
+ *
+ * - The transaction opens lazily with the first record or offsets; a checkpoint that sent nothing
+ *   commits nothing.
+ * - `sendOffsets` is one AddOffsetsToTxn plus ONE TxnOffsetCommit for all partitions, carrying the
+ *   group's generation and member id, so Kafka refuses it from a worker the group moved past.
+ * - Once fenced (PRODUCER_FENCED / INVALID_PRODUCER_EPOCH) it refuses every further call: the
+ *   client would otherwise re-initialize with epoch -1 and fence the worker that replaced it.
+ *
+ * @example
+ * ```ts
+ * const committer = new TransactionalCommitter(clients);
+ * await committer.init();                       // fences older incarnations of this worker
+ * await committer.send([{ topic: 'out', key, value }]);
+ * await committer.sendOffsets([{ topic: 'in', partition: 0, offset: 42n }], member.groupMetadata());
+ * await committer.commit();
+ * ```
+ */
+export class TransactionalCommitter implements CommitStrategy {
+  readonly exactlyOnce = true;
+  readonly #producer: WorkerProducer;
+  readonly #wire: KafkaWire;
+  readonly #transactionalId: string;
+  #txn: Txn | undefined;
+  /** Kafka-side work was attempted in the current transaction (records or offsets). */
+  #dirty = false;
+  /** An EndTxn(commit) of the current transaction was sent but not acknowledged: it may have committed. */
+  #commitSent = false;
+  /** A send of the current transaction failed: it can only be aborted (committing would lose records). */
+  #sendFailure: KafkaSubstrateError | undefined;
+  #fenced: ProducerFencedError | undefined;
+  readonly #queue: SendQueue;
+
+  constructor(clients: ClientSupplier) {
+    const id = clients.transactionalId;
+    if (id === undefined) throw new CommitError('creating the exactly-once committer', false, 'the ClientSupplier producer is not transactional; configure it with kind: transactional');
+    this.#transactionalId = id;
+    this.#producer = clients.producer();
+    this.#wire = clients.wire('txn');
+    this.#queue = new SendQueue((records) => this.#sendNow(records));
+  }
+
+  /** The producer id and epoch in use (after `init` or the first send). */
+  get producerIdentity(): { producerId: bigint | undefined; producerEpoch: number | undefined } {
+    return { producerId: this.#producer.producerId, producerEpoch: this.#producer.producerEpoch };
+  }
+
+  /** True while a transaction holds records or offsets not yet committed or aborted. */
+  get inTransaction(): boolean {
+    return this.#dirty;
+  }
+
+  /**
+   * InitProducerId for the transactional id (producer id -1 / epoch -1): Kafka bumps the epoch,
+   * aborts whatever the previous incarnation left open, and fences it. Call once at worker start.
+   */
+  async init(): Promise<void> {
+    await this.#current('initializing the transactional producer');
+  }
+
+  /**
+   * Sends records inside the current transaction; resolves when Kafka acknowledged them. Calls may
+   * overlap: they are coalesced into one request at a time (see SendQueue).
+   */
+  send(records: ProducerRecord[]): Promise<void> {
+    return this.#queue.send(records);
+  }
+
+  async #sendNow(records: ProducerRecord[]): Promise<void> {
+    const step = 'sending records in the transaction';
+    try {
+      const txn = await this.#current(step);
+      this.#dirty = true;
+      await txn.send({ messages: records });
+    } catch (e) {
+      throw this.#partFailed(step, e);
+    }
+  }
+
+  /** A part of the transaction failed: it can no longer be committed, only aborted. */
+  #partFailed(step: string, e: unknown, groupId?: string): KafkaSubstrateError {
+    const failure = e instanceof KafkaSubstrateError ? e : this.#failure(step, e, groupId);
+    if (this.#fenced === undefined) this.#sendFailure ??= failure;
+    return failure;
+  }
+
+  async sendOffsets(offsets: readonly PartitionOffset[], group: GroupMetadata, metadata?: string): Promise<void> {
+    if (offsets.length === 0) return;
+    const step = `committing offsets of group '${group.groupId}' in the transaction`;
+    await this.#queue.drain();
+    try {
+      const txn = await this.#current(step);
+      this.#dirty = true;
+      // AddOffsetsToTxn (to the transaction coordinator); the client only reads `groupId`.
+      await txn.addConsumer({ groupId: group.groupId } as unknown as Consumer<Buffer, Buffer, Buffer, Buffer>);
+      // One TxnOffsetCommit for every partition (to the group coordinator), with the generation.
+      await this.#wire.call(
+        txnOffsetCommitV4.api,
+        { coordinator: CoordinatorType.GROUP, key: group.groupId },
+        { minVersion: 3 },
+        this.#transactionalId,
+        group.groupId,
+        this.#producer.producerId!,
+        this.#producer.producerEpoch!,
+        group.generationId,
+        group.memberId,
+        group.groupInstanceId,
+        offsetsByTopic(offsets, metadata),
+      );
+    } catch (e) {
+      throw this.#partFailed(step, e, group.groupId);
+    }
+  }
+
+  async commit(): Promise<void> {
+    await this.#queue.drain();
+    this.#checkNotFenced();
+    if (this.#sendFailure !== undefined) {
+      const f = this.#sendFailure;
+      // A fenced member stays fenced (the runtime must rejoin); anything else: abort and retry.
+      if (f instanceof WorkerFencedError) throw f;
+      throw new CommitError('committing the transaction', f instanceof CommitError && f.retriable, `a part of this transaction failed (${f.message}); abort it`, f);
+    }
+    const txn = this.#txn;
+    if (txn === undefined || !this.#dirty) return;
+    this.#commitSent = true;
+    try {
+      await txn.commit(); // the client retries retriable failures; a retried EndTxn is idempotent
+    } catch (e) {
+      throw this.#failure('committing the transaction (EndTxn)', e);
+    }
+    this.#txn = undefined;
+    this.#dirty = false;
+    this.#commitSent = false;
+  }
+
+  async abort(): Promise<void> {
+    await this.#queue.drain();
+    this.#checkNotFenced();
+    this.#sendFailure = undefined;
+    const txn = this.#txn;
+    if (txn === undefined) return;
+    if (this.#dirty) {
+      try {
+        await txn.abort();
+      } catch (e) {
+        if (!kafkaErrorNames(e).includes('INVALID_TXN_STATE')) throw this.#failure('aborting the transaction (EndTxn)', e);
+        await txn.cancel();
+        this.#txn = undefined;
+        this.#dirty = false;
+        if (this.#commitSent) {
+          // The unacknowledged commit may have gone through: neither outcome can be assumed.
+          this.#commitSent = false;
+          throw new CommitError(
+            'aborting after an unacknowledged commit',
+            false,
+            'Kafka has no open transaction to abort, so the earlier EndTxn(commit) may have succeeded; the checkpoint outcome is unknown — restart the tasks from the last committed checkpoint (changelog and committed offsets)',
+            e,
+          );
+        }
+        // Otherwise nothing reached Kafka (the first AddPartitions/AddOffsets failed): nothing to abort.
+      }
+    } else await txn.cancel();
+    this.#txn = undefined;
+    this.#dirty = false;
+    this.#commitSent = false;
+  }
+
+  /** Aborts an open transaction (best effort); the supplier closes the producer. */
+  async close(): Promise<void> {
+    if (this.#fenced === undefined && this.#dirty) await this.abort().catch(() => {});
+  }
+
+  async #current(step: string): Promise<Txn> {
+    this.#checkNotFenced();
+    if (this.#txn !== undefined) return this.#txn;
+    try {
+      this.#txn = await this.#producer.beginTransaction();
+    } catch (e) {
+      throw this.#failure(step, e);
+    }
+    return this.#txn;
+  }
+
+  #checkNotFenced(): void {
+    if (this.#fenced !== undefined) throw this.#fenced;
+  }
+
+  #failure(step: string, e: unknown, groupId?: string): KafkaSubstrateError {
+    const error = commitFailure(step, e, { transactionalId: this.#transactionalId, ...(groupId !== undefined && { groupId }) });
+    if (error instanceof ProducerFencedError) {
+      this.#fenced = error;
+      this.#txn = undefined;
+      this.#dirty = false;
+    }
+    return error;
+  }
+}

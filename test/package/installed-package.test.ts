@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { cpSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { tempDir } from '../helpers/tmp-dir.ts';
+
+// The package as a user gets it: `npm pack` (prepack builds dist/ with tsc and points the exports
+// at it), installed into a new project with npm, then used there: `import 'sluice'`, `npx sluice`,
+// a TypeScript job file run by `sluice run` and by node, and the types checked by tsc.
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** The pinned Node first on PATH: npm, npx and `#!/usr/bin/env node` then run on it, as for a user whose node is recent. */
+const PATH = `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`;
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+function run(command: string, args: string[], cwd: string, extraEnv: Record<string, string> = {}): Promise<Result> {
+  const env: NodeJS.ProcessEnv = { ...process.env, PATH, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false', ...extraEnv };
+  delete env.NODE_TEST_CONTEXT;
+  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+const ok = (r: Result, what: string): Result => {
+  assert.equal(r.code, 0, `${what} failed:\n${r.stdout}\n${r.stderr}`);
+  return r;
+};
+
+const work = tempDir('sluice-package-');
+const source = join(work.dir, 'source');
+const project = join(work.dir, 'project');
+
+before(async () => {
+  // Pack a copy: prepack rewrites package.json and builds dist/, which must never happen in the
+  // working tree that other tests import from.
+  for (const entry of ['package.json', 'package-lock.json', 'README.md', 'tsconfig.json', 'tsconfig.build.json', 'bin', 'src', 'docs', 'scripts']) {
+    cpSync(join(ROOT, entry), join(source, entry), { recursive: true });
+  }
+  symlinkSync(join(ROOT, 'node_modules'), join(source, 'node_modules'), 'dir');
+  ok(await run('npm', ['pack', '--pack-destination', work.dir], source), 'npm pack');
+  const tarball = readdirSync(work.dir).find((f) => f.endsWith('.tgz'));
+  assert.ok(tarball, 'npm pack made a tarball');
+  cpSync(join(ROOT, 'test/package/fixtures'), project, { recursive: true });
+  // Offline where the npm cache has the dependencies (a machine that ran npm ci), else the registry.
+  ok(await run('npm', ['install', '--prefer-offline', '--no-save', join(work.dir, tarball)], project), 'npm install of the tarball');
+});
+after(() => work.cleanup());
+
+test('the tarball holds compiled JavaScript and declarations, no TypeScript sources', async () => {
+  const files = readdirSync(join(project, 'node_modules/sluice'), { recursive: true }).map(String);
+  assert.ok(files.includes(join('dist', 'index.js')) && files.includes(join('dist', 'index.d.ts')));
+  assert.ok(files.includes(join('bin', 'sluice.js')));
+  assert.deepEqual(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')), []);
+});
+
+test("import 'sluice' (and sluice/broker, sluice/testing) works in the user's project", async () => {
+  const r = ok(await run(process.execPath, ['imports.mjs'], project), 'node imports.mjs');
+  assert.equal(r.stdout, 'function function function function\n');
+});
+
+test('npx sluice --version, and a TypeScript job file importing sluice: by sluice run and by node', async () => {
+  const { version } = (await import(join(ROOT, 'package.json'), { with: { type: 'json' } })).default as { version: string };
+  assert.equal(ok(await run('npx', ['sluice', '--version'], project), 'npx sluice --version').stdout, `${version}\n`);
+  const byCli = ok(await run('npx', ['sluice', 'run', 'job.ts', '3'], project), 'npx sluice run job.ts');
+  assert.equal(byCli.stdout, '2\n4\n6\n');
+  assert.match(byCli.stderr, /sluice: job 'doubles' finished in [\d.]+ s: read 3 records, wrote 3/);
+  const byNode = ok(await run(process.execPath, ['job.ts', '2'], project), 'node job.ts');
+  assert.equal(byNode.stdout, '2\n4\n');
+});
+
+test('the declarations type-check a job, and catch a type error in one', async () => {
+  const tsc = [join(ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '--strict', '--module', 'nodenext', '--target', 'es2023', '--skipLibCheck', '--types', 'node', '--typeRoots', join(ROOT, 'node_modules/@types')];
+  ok(await run(process.execPath, [...tsc, '--allowImportingTsExtensions', 'job.ts'], project), 'tsc job.ts');
+  writeFileSync(join(project, 'wrong.ts'), "import { StreamExecutionEnvironment } from 'sluice';\nconst n: number = StreamExecutionEnvironment.getExecutionEnvironment();\n");
+  const wrong = await run(process.execPath, [...tsc, 'wrong.ts'], project);
+  assert.equal(wrong.code, 2);
+  assert.match(wrong.stdout, /wrong\.ts\(2,7\): error TS2322: Type 'StreamExecutionEnvironment' is not assignable to type 'number'/);
+});
