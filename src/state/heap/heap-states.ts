@@ -74,8 +74,14 @@ abstract class HeapKvState<N> implements InternalKvState<N> {
       this.removeEntry(key);
       return this.relaxed ? e : undefined;
     }
-    if (this.ttl.updateType === UpdateType.OnReadAndWrite) e.t = this.host.now();
+    if (this.ttl.updateType === UpdateType.OnReadAndWrite) this.touch(e);
     return e;
+  }
+
+  /** A read refreshed the TTL timestamp: the entry changed (changelogs and LMDB must see it). */
+  protected touch(e: Entry): void {
+    e.t = this.host.now();
+    e.e = this.host.epoch;
   }
 
   protected write(v: unknown): void {
@@ -90,7 +96,7 @@ abstract class HeapKvState<N> implements InternalKvState<N> {
   }
 
   protected removeEntry(key: unknown): void {
-    if (this.table.remove(this.nsKey, key)) this.host.recordDelete(this.name, this.nsKey, key, this.ns);
+    if (this.table.remove(this.nsKey, this.ns, key)) this.host.recordDelete(this.name, this.nsKey, key, this.ns);
   }
 
   clear(): void {
@@ -216,7 +222,11 @@ export class HeapListState<T, N> extends HeapKvState<N> implements ListState<T> 
     else if (this.ttl!.updateType === UpdateType.OnReadAndWrite) {
       const now = this.host.now();
       e.v = live.map((s) => ({ v: s.v, t: now }));
-    } else if (!this.relaxed && live.length !== all.length) e.v = live;
+      e.e = this.host.epoch;
+    } else if (!this.relaxed && live.length !== all.length) {
+      e.v = live;
+      e.e = this.host.epoch;
+    }
     return returned;
   }
   #wrap(v: T): unknown {
@@ -255,7 +265,7 @@ export class HeapListState<T, N> extends HeapKvState<N> implements ListState<T> 
 export class HeapMapState<UK, UV, N> extends HeapKvState<N> implements MapState<UK, UV> {
   protected override readonly elementTtl = true;
   /** The map of the current key; `write` marks the entry as changed (for snapshots and changelogs). */
-  #map(create: boolean, write = create): Map<UK, unknown> | undefined {
+  #map(create: boolean, write: boolean): Map<UK, unknown> | undefined {
     const e = this.entry();
     if (e !== undefined) {
       if (write) e.e = this.host.epoch;
@@ -266,7 +276,9 @@ export class HeapMapState<UK, UV, N> extends HeapKvState<N> implements MapState<
     this.write(m);
     return m;
   }
-  #read(m: Map<UK, unknown>, k: UK): UV | undefined {
+  /** The element `k` of the map entry `e`; TTL cleanup and refresh change the entry (it becomes dirty). */
+  #read(e: Entry, k: UK): UV | undefined {
+    const m = e.v as Map<UK, unknown>;
     const raw = m.get(k);
     if (raw === undefined || this.ttl === undefined) return raw as UV | undefined;
     const s = raw as Stamped<UV>;
@@ -274,17 +286,21 @@ export class HeapMapState<UK, UV, N> extends HeapKvState<N> implements MapState<
       // Removed by the read that finds it; returned by that read only under ReturnExpiredIfNotCleanedUp.
       m.delete(k);
       if (m.size === 0) this.clear();
+      else e.e = this.host.epoch;
       return this.relaxed ? s.v : undefined;
     }
-    if (this.ttl.updateType === UpdateType.OnReadAndWrite) s.t = this.host.now();
+    if (this.ttl.updateType === UpdateType.OnReadAndWrite) {
+      s.t = this.host.now();
+      e.e = this.host.epoch;
+    }
     return s.v;
   }
   get(key: UK): UV | undefined {
-    const m = this.#map(false);
-    return m === undefined ? undefined : this.#read(m, key);
+    const e = this.entry();
+    return e === undefined ? undefined : this.#read(e, key);
   }
   put(key: UK, value: UV): void {
-    this.#map(true)!.set(key, this.ttl === undefined ? value : { v: value, t: this.host.now() });
+    this.#map(true, true)!.set(key, this.ttl === undefined ? value : { v: value, t: this.host.now() });
   }
   putAll(entries: Iterable<[UK, UV]> | Map<UK, UV>): void {
     for (const [k, v] of entries) this.put(k, v);
@@ -297,10 +313,10 @@ export class HeapMapState<UK, UV, N> extends HeapKvState<N> implements MapState<
     return this.get(key) !== undefined;
   }
   *entries(): IterableIterator<[UK, UV]> {
-    const m = this.#map(false);
-    if (m === undefined) return;
-    for (const k of [...m.keys()]) {
-      const v = this.#read(m, k);
+    const e = this.entry();
+    if (e === undefined) return;
+    for (const k of [...(e.v as Map<UK, unknown>).keys()]) {
+      const v = this.#read(e, k);
       if (v !== undefined) yield [k, v];
     }
   }

@@ -16,7 +16,8 @@ export class Entry {
 export interface StateTableLike {
   get(nsKey: NamespaceKey, key: unknown): Entry | undefined;
   put(nsKey: NamespaceKey, ns: unknown, key: unknown, entry: Entry): void;
-  remove(nsKey: NamespaceKey, key: unknown): boolean;
+  /** Removes an entry; true when there was one. `ns` is the namespace object of `nsKey`. */
+  remove(nsKey: NamespaceKey, ns: unknown, key: unknown): boolean;
   size(): number;
   clearAll(): void;
   /** Every entry: namespace key, namespace object, normalized key, entry. */
@@ -59,7 +60,7 @@ export class StateTable implements StateTableLike {
     inner.set(key, entry);
   }
 
-  remove(nsKey: NamespaceKey, key: unknown): boolean {
+  remove(nsKey: NamespaceKey, _ns: unknown, key: unknown): boolean {
     const inner = nsKey === this.#lastNsKey ? this.#lastInner! : this.byNs.get(nsKey);
     if (inner === undefined || !inner.delete(key)) return false;
     if (inner.size === 0) {
