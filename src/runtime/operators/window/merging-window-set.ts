@@ -1,6 +1,6 @@
 import type { MergingWindowAssigner } from '../../../api/windowing/assigner.ts';
 import { EventTimeSessionWindows } from '../../../api/windowing/session-assigners.ts';
-import { timeWindowSerializer, type TimeWindow, type Window } from '../../../api/windowing/windows.ts';
+import { timeWindowSerializer, Window, type TimeWindow } from '../../../api/windowing/windows.ts';
 import type { NamespaceSerializer } from '../../../state/namespace.ts';
 
 /** Called when windows merge: the new window, the merged ones, and which state windows hold their contents. */
@@ -10,6 +10,10 @@ export type MergeFunction<W> = (mergeResult: W, mergedWindows: W[], stateWindowR
 type Pair<W> = readonly [window: W, stateWindow: W];
 
 const NO_PAIRS: readonly Pair<never>[] = Object.freeze([]);
+
+function isWindow(w: unknown): boolean {
+  return w instanceof Window || (typeof w === 'object' && w !== null && 'maxTimestamp' in w);
+}
 /** How the built-in session assigners merge (shared by event- and processing-time sessions). */
 const sessionMerge = EventTimeSessionWindows.prototype.mergeWindows;
 
@@ -44,11 +48,13 @@ export class MergingWindowSet<W extends Window> {
   load(persisted: readonly (readonly [unknown, unknown])[] | undefined): this {
     this.#changed = false;
     this.#owned = false;
-    this.#pairs = (persisted ?? NO_PAIRS) as readonly Pair<W>[];
-    for (const [w, s] of this.#pairs) {
+    const pairs = (persisted ?? NO_PAIRS) as readonly Pair<W>[];
+    this.#pairs = pairs;
+    for (let i = 0; i < pairs.length; i++) {
+      const pair = pairs[i]!;
       // Pairs read back from LMDB are plain objects: make windows of them (once per reload).
-      if (!this.#isWindow(w) || !this.#isWindow(s)) {
-        this.#pairs = this.#pairs.map(([w2, s2]) => [this.#revive(w2), this.#revive(s2)] as const);
+      if (!isWindow(pair[0]) || !isWindow(pair[1])) {
+        this.#pairs = pairs.map(([w, s]) => [this.#revive(w), this.#revive(s)] as const);
         this.#owned = true;
         break;
       }
@@ -56,11 +62,8 @@ export class MergingWindowSet<W extends Window> {
     return this;
   }
 
-  #isWindow(w: unknown): boolean {
-    return typeof w === 'object' && w !== null && 'maxTimestamp' in w;
-  }
   #revive(w: unknown): W {
-    return this.#isWindow(w) ? (w as W) : this.#ns.fromJSON(this.#ns.toJSON(w as W) ?? w);
+    return isWindow(w) ? (w as W) : this.#ns.fromJSON(this.#ns.toJSON(w as W) ?? w);
   }
 
   get changed(): boolean {
