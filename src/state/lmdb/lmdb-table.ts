@@ -98,7 +98,9 @@ export class LmdbStateTable implements StateTableLike {
     this.flush();
     for (const { key, value } of this.#db.getRange()) {
       const [nsKey, k] = key;
-      yield [nsKey, this.#ns.fromJSON(value.n), k, this.#cache.get(nsKey, k) ?? new Entry(value.v, value.t, value.e)];
+      const cached = this.#cache.get(nsKey, k);
+      if (cached === TOMBSTONE) continue; // deleted while the caller iterates
+      yield [nsKey, this.#ns.fromJSON(value.n), k, cached ?? new Entry(value.v, value.t, value.e)];
     }
   }
 
