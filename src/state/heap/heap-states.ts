@@ -84,6 +84,11 @@ abstract class HeapKvState<N> implements InternalKvState<N> {
     e.e = this.host.epoch;
   }
 
+  /** Stores a value for an entry known to be absent (a read just found none): no second lookup. */
+  protected insert(v: unknown): void {
+    this.table.put(this.nsKey, this.ns, this.key(), new Entry(v, this.ttl === undefined ? 0 : this.host.now(), this.host.epoch));
+  }
+
   protected write(v: unknown): void {
     const key = this.key();
     const t = this.ttl === undefined ? 0 : this.host.now();
@@ -134,7 +139,8 @@ abstract class HeapKvState<N> implements InternalKvState<N> {
     this.setCurrentNamespace(target);
     if (acc !== undefined) {
       const cur = this.entry();
-      this.write(cur === undefined ? acc.v : combine(cur.v, acc.v));
+      if (cur === undefined) this.insert(acc.v);
+      else this.write(combine(cur.v, acc.v));
     }
     this.setCurrentNamespace(saved);
   }
@@ -163,7 +169,8 @@ export class HeapReducingState<T, N> extends HeapKvState<N> implements ReducingS
   /** Adds; true when the current key had no value in this namespace before. */
   addAndCheckNew(value: T): boolean {
     const e = this.entry();
-    this.write(e === undefined ? value : this.fn.reduce(e.v as T, value));
+    if (e === undefined) this.insert(value);
+    else this.write(this.fn.reduce(e.v as T, value));
     return e === undefined;
   }
   override mergeNamespaces(target: N, sources: readonly N[]): void {
@@ -190,9 +197,12 @@ export class HeapAggregatingState<IN, ACC, OUT, N> extends HeapKvState<N> implem
         e.e = this.host.epoch;
         return false;
       }
+      this.insert(this.fn.add(value, this.fn.createAccumulator()));
+      return true;
     }
     const e = this.entry();
-    this.write(this.fn.add(value, e === undefined ? this.fn.createAccumulator() : (e.v as ACC)));
+    if (e === undefined) this.insert(this.fn.add(value, this.fn.createAccumulator()));
+    else this.write(this.fn.add(value, e.v as ACC));
     return e === undefined;
   }
   override mergeNamespaces(target: N, sources: readonly N[]): void {
@@ -239,7 +249,7 @@ export class HeapListState<T, N> extends HeapKvState<N> implements ListState<T> 
   addAndCheckNew(value: T): boolean {
     const e = this.entry();
     if (e === undefined) {
-      this.write([this.#wrap(value)]);
+      this.insert([this.#wrap(value)]);
       return true;
     }
     (e.v as unknown[]).push(this.#wrap(value));
@@ -273,7 +283,7 @@ export class HeapMapState<UK, UV, N> extends HeapKvState<N> implements MapState<
     }
     if (!create) return undefined;
     const m = new Map<UK, unknown>();
-    this.write(m);
+    this.insert(m);
     return m;
   }
   /** The element `k` of the map entry `e`; TTL cleanup and refresh change the entry (it becomes dirty). */
