@@ -260,7 +260,7 @@ export class HeapKeyedStateBackend implements InternalKeyedStateBackend, HeapSta
       for (const [nsKey, keys] of byNs) {
         for (const [sk, nsObj] of keys) {
           // Present again: written after the delete, so the write above is the net effect.
-          if (state.table.get(nsKey, sk) === undefined) out.push(this.#change(name, sk, ns.toJSON(nsObj), undefined, undefined));
+          if (!state.table.has(nsKey, sk)) out.push(this.#change(name, sk, ns.toJSON(nsObj), undefined, undefined));
         }
       }
     }

@@ -15,6 +15,8 @@ export class Entry {
 /** Storage of one state's entries; heap and LMDB implement it. */
 export interface StateTableLike {
   get(nsKey: NamespaceKey, key: unknown): Entry | undefined;
+  /** Whether there is an entry, without loading it. */
+  has(nsKey: NamespaceKey, key: unknown): boolean;
   put(nsKey: NamespaceKey, ns: unknown, key: unknown, entry: Entry): void;
   /** Removes an entry; true when there was one. `ns` is the namespace object of `nsKey`. */
   remove(nsKey: NamespaceKey, ns: unknown, key: unknown): boolean;
@@ -42,6 +44,10 @@ export class StateTable implements StateTableLike {
     this.#lastNsKey = nsKey;
     this.#lastInner = inner;
     return inner.get(key);
+  }
+
+  has(nsKey: NamespaceKey, key: unknown): boolean {
+    return this.get(nsKey, key) !== undefined;
   }
 
   put(nsKey: NamespaceKey, ns: unknown, key: unknown, entry: Entry): void {

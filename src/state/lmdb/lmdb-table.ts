@@ -46,6 +46,12 @@ export class LmdbStateTable implements StateTableLike {
     return e;
   }
 
+  has(nsKey: NamespaceKey, key: unknown): boolean {
+    const hit = this.#cache.get(nsKey, key);
+    if (hit !== undefined) return hit !== TOMBSTONE;
+    return this.#db.doesExist([nsKey, key as Key]);
+  }
+
   put(nsKey: NamespaceKey, ns: unknown, key: unknown, entry: Entry): void {
     if (this.#cache.get(nsKey, key) === undefined) this.#cachePut(nsKey, ns, key, entry);
     else this.#cache.put(nsKey, ns, key, entry);
