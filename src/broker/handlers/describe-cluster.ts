@@ -3,7 +3,8 @@ import { ErrorCode } from '../../protocol/error-codes.ts';
 
 /** DescribeCluster: one broker, which is also the controller. */
 export function handleDescribeCluster(ctx: RequestContext): object {
-  const { nodeId, host, port, clusterId } = ctx.broker;
+  const { nodeId, clusterId } = ctx.broker;
+  const { host, port } = ctx.listener.advertised;
   return {
     throttleTimeMs: 0,
     errorCode: ErrorCode.NONE,

@@ -38,7 +38,7 @@ export function handleMetadata(ctx: RequestContext, req: MetadataRequest): objec
   }
   return {
     throttleTimeMs: 0,
-    brokers: [{ nodeId: broker.nodeId, host: broker.host, port: broker.port, rack: null }],
+    brokers: [{ nodeId: broker.nodeId, host: ctx.listener.advertised.host, port: ctx.listener.advertised.port, rack: null }],
     clusterId: broker.clusterId,
     controllerId: broker.nodeId,
     topics,
