@@ -113,7 +113,7 @@ export class NetworkServer {
       this.#upgrading.delete(socket);
       if (up === null) return;
       if ('refused' in up) {
-        this.#options.warnings.warn(`wrong-protocol:${listener.name}`, up.refused, { client: ip, listener: listener.name });
+        this.#options.warnings.warn(`${up.kind}:${listener.name}`, up.refused, { client: ip, listener: listener.name });
         return;
       }
       if (socket.destroyed) return;

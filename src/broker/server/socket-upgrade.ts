@@ -24,6 +24,8 @@ function bytesNeeded(firstByte: number, tlsListener: boolean): number {
 /** Why a connection was closed before its first request (logged once, at warn). */
 export interface Refusal {
   readonly refused: string;
+  /** What went wrong, for the rate limit of the log line (one line per kind and listener). */
+  readonly kind: 'wrong-protocol' | 'tls-handshake' | 'untrusted-certificate' | 'unmapped-certificate';
 }
 
 export interface UpgradeOptions {
@@ -119,26 +121,26 @@ export function upgradeSocket(raw: Socket, listener: Listener, options: UpgradeO
       const first = Buffer.concat(chunks);
       const seen = sniffProtocol(first);
       const wrong = wrongProtocolMessage(listener.tls ? 'tls' : 'plaintext', seen);
-      if (wrong !== null) return finish({ refused: `${listener.name} listener: ${wrong}` });
-      if (listener.tls && seen !== 'tls') return finish({ refused: `${listener.name} listener: a client sent bytes that are not a TLS handshake; closing it` });
+      if (wrong !== null) return finish({ kind: 'wrong-protocol', refused: `${listener.name} listener: ${wrong}` });
+      if (listener.tls && seen !== 'tls') return finish({ kind: 'wrong-protocol', refused: `${listener.name} listener: a client sent bytes that are not a TLS handshake; closing it` });
       raw.unshift(first);
       if (!listener.tls) return finish({ socket: raw, principal: null });
       handshake();
     };
     const handshake = (): void => {
       void options.tls!.handshake(raw).then((r) => {
-        if ('error' in r) return finish({ refused: `${listener.name} listener: TLS handshake with a client failed: ${r.error.message}` });
+        if ('error' in r) return finish({ kind: 'tls-handshake', refused: `${listener.name} listener: TLS handshake with a client failed: ${r.error.message}` });
         const socket = r.socket;
         const cert = socket.getPeerX509Certificate();
         if (cert && !socket.authorized) {
           socket.destroy();
-          return finish({ refused: `${listener.name} listener: client certificate '${oneLine(cert.subject)}' is not trusted (${String(socket.authorizationError)}); closing it` });
+          return finish({ kind: 'untrusted-certificate', refused: `${listener.name} listener: client certificate '${oneLine(cert.subject)}' is not trusted (${String(socket.authorizationError)}); closing it` });
         }
         if (!cert) return finish({ socket, principal: options.principalOf(null) });
         const principal = options.principalOf(cert.subject);
         if (principal === null) {
           socket.destroy();
-          return finish({ refused: `${listener.name} listener: no ssl.principal.mapping.rules rule matches the client certificate '${oneLine(cert.subject)}'; closing it` });
+          return finish({ kind: 'unmapped-certificate', refused: `${listener.name} listener: no ssl.principal.mapping.rules rule matches the client certificate '${oneLine(cert.subject)}'; closing it` });
         }
         finish({ socket, principal });
       });
