@@ -60,7 +60,7 @@ export class KafkaConnectorError extends SluiceError {
    * message already says everything the cause would repeat); `cause` keeps it either way.
    */
   constructor(
-    code: 'SLUICE_KAFKA_UNREACHABLE' | 'SLUICE_KAFKA_UNKNOWN_TOPIC' | 'SLUICE_KAFKA_SOURCE' | 'SLUICE_KAFKA_SINK',
+    code: 'SLUICE_KAFKA_UNREACHABLE' | 'SLUICE_KAFKA_AUTHENTICATION' | 'SLUICE_KAFKA_UNKNOWN_TOPIC' | 'SLUICE_KAFKA_SOURCE' | 'SLUICE_KAFKA_SINK',
     message: string,
     cause?: unknown,
     { causeInMessage = true, bootstrap }: { causeInMessage?: boolean; bootstrap?: string } = {},
