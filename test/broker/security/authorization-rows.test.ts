@@ -91,7 +91,7 @@ for (const row of ROWS) {
     if (row.grants.length === 0) return;
     for (const [type, name, op] of row.grants) await grant(type, name, op);
     const allowed = await alice.request(row.key, row.version, row.body());
-    assert.ok(![ErrorCode.TOPIC_AUTHORIZATION_FAILED, ErrorCode.GROUP_AUTHORIZATION_FAILED, ErrorCode.CLUSTER_AUTHORIZATION_FAILED, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED].includes(row.code(allowed!)), `allowed: got ${row.code(allowed!)}`);
+    assert.ok(!([ErrorCode.TOPIC_AUTHORIZATION_FAILED, ErrorCode.GROUP_AUTHORIZATION_FAILED, ErrorCode.CLUSTER_AUTHORIZATION_FAILED, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED] as number[]).includes(row.code(allowed!)), `allowed: got ${row.code(allowed!)}`);
   });
 }
 
