@@ -231,7 +231,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     if (changed.includes('log.cleaner.backoff.ms')) cleaner?.reschedule(settings.number('log.cleaner.backoff.ms'));
   });
   log.info(
-    { listeners: derived.listeners, dataDir: options.dataDir, topics: [...logs.topics].length, partitions: logs.partitionCount, startMs: Math.round(performance.now() - started) },
+    { host: listeners[0]!.bind.host, port, ...(listeners.length > 1 && { listeners: derived.listeners }), dataDir: options.dataDir, topics: [...logs.topics].length, partitions: logs.partitionCount, startMs: Math.round(performance.now() - started) },
     'broker listening',
   );
 
