@@ -25,18 +25,18 @@ function run(cmd: string, args: string[], stdinFile?: string): Promise<void> {
 }
 
 /** librdkafka producer (kcat), one message per line of `file`, acks=1, batches of up to 10,000. */
-export function kcatProduce(bootstrap: string, topic: string, file: string): Promise<void> {
+export function kcatProduce(bootstrap: string, topic: string, file: string, extra: readonly string[] = []): Promise<void> {
   return run(
     'kcat',
-    ['-P', '-b', bootstrap, '-t', topic, '-X', 'acks=1', '-X', 'linger.ms=5', '-X', 'batch.num.messages=10000',
+    ['-P', '-b', bootstrap, '-t', topic, ...extra, '-X', 'acks=1', '-X', 'linger.ms=5', '-X', 'batch.num.messages=10000',
       '-X', 'queue.buffering.max.messages=2000000', '-X', 'queue.buffering.max.kbytes=2097151'],
     file,
   );
 }
 
 /** librdkafka consumer (kcat): reads `count` messages from the beginning. */
-export function kcatConsume(bootstrap: string, topic: string, count: number): Promise<void> {
-  return run('kcat', ['-C', '-b', bootstrap, '-t', topic, '-o', 'beginning', '-c', String(count), '-q', '-f', '%o\n',
+export function kcatConsume(bootstrap: string, topic: string, count: number, extra: readonly string[] = []): Promise<void> {
+  return run('kcat', ['-C', '-b', bootstrap, '-t', topic, ...extra, '-o', 'beginning', '-c', String(count), '-q', '-f', '%o\n',
     '-X', 'fetch.message.max.bytes=4194304']);
 }
 

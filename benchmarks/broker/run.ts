@@ -4,8 +4,9 @@
  * (kcat) and @platformatic/kafka, median and range of R rounds (default 5) in which the rows
  * alternate, loopback TCP measured in every round (throughput.ts). Then the cost of the resource
  * budgets, two brokers side by side with them on and off, B rounds (default 11; budget-cost.ts).
- * Writes the `## Broker` and `## Broker: cost of the budgets` sections of BENCHMARKS.md.
- * Usage: `npm run bench:broker [-- --messages N --rounds R --budget-rounds B --only throughput|budgets]`.
+ * Then plaintext beside TLS on one broker, T rounds (default 7; tls-cost.ts).
+ * Writes the `## Broker`, `## Broker: cost of the budgets` and `## Broker: TLS` sections of BENCHMARKS.md.
+ * Usage: `npm run bench:broker [-- --messages N --rounds R --budget-rounds B --tls-rounds T --only throughput|budgets|tls]`.
  */
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import { tempDir } from '../../test/helpers/tmp-dir.ts';
 import { measureThroughput } from './throughput.ts';
 import { measureBudgetCost } from './budget-cost.ts';
+import { measureTlsCost } from './tls-cost.ts';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);
@@ -27,8 +29,9 @@ const file = join(dir, 'messages.txt');
 writeFileSync(file, `${'x'.repeat(size)}\n`.repeat(messages));
 const workload = { messages, size, partitions: 3, file, payload: Buffer.alloc(size, 'x') };
 try {
-  if (only !== 'budgets') await measureThroughput(dir, workload, arg('--rounds', 5), load);
-  if (only !== 'throughput') await measureBudgetCost(dir, workload, arg('--budget-rounds', 11), load);
+  if (only === null || only === 'throughput') await measureThroughput(dir, workload, arg('--rounds', 5), load);
+  if (only === null || only === 'budgets') await measureBudgetCost(dir, workload, arg('--budget-rounds', 11), load);
+  if (only === null || only === 'tls') await measureTlsCost(dir, workload, arg('--tls-rounds', 7), load);
 } finally {
   cleanup();
 }

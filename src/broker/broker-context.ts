@@ -6,14 +6,20 @@ import type { Clock } from '../util/clock.ts';
 import type { Logger } from '../util/logger.ts';
 import type { BrokerSettings } from './config/broker-settings.ts';
 import type { LimitWarnings } from './limit-warnings.ts';
+import type { BrokerSecurity } from './security/broker-security.ts';
+import type { RequestAuthorizer } from './security/acl/request-authorizer.ts';
+import type { Listener } from './server/listener.ts';
+import type { ConnectionSession } from './server/connection-session.ts';
 
 /** Broker-wide state and settings that request handlers use. */
 export interface BrokerContext {
   readonly nodeId: number;
   readonly clusterId: string;
-  /** Advertised host and port (what Metadata and FindCoordinator answer). */
+  /** Advertised host and port of the first listener (handlers answer with the request's listener). */
   readonly host: string;
   readonly port: number;
+  /** Credentials, ACLs and principal mapping. */
+  readonly security: BrokerSecurity;
   readonly logs: LogManager;
   readonly groups: GroupCoordinator;
   readonly txns: TransactionCoordinator;
@@ -36,6 +42,12 @@ export interface RequestContext {
   readonly correlationId: number;
   readonly clientId: string | null;
   readonly clientHost: string;
+  /** The listener the request came in on: Metadata and FindCoordinator advertise its address. */
+  readonly listener: Listener;
+  /** The connection's principal and SASL state. */
+  readonly session: ConnectionSession;
+  /** Authorization checks of this request (allows everything when no authorizer is configured). */
+  readonly authz: RequestAuthorizer;
 }
 
 /**

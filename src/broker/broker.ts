@@ -16,13 +16,18 @@ import { staticConfigsOf, type ConfigShorthands } from './config/static-configs.
 import { LimitWarnings } from './limit-warnings.ts';
 import { lockDataDir, recordLockPort, type DataDirLock } from './data-dir-lock.ts';
 import type { BrokerContext } from './broker-context.ts';
+import { listenersOf, type BrokerSecurityConfig } from './listener-setup.ts';
+import { BrokerSecurity } from './security/broker-security.ts';
+import { unauthenticatedExposureWarning } from './security/listeners.ts';
+import type { Listener } from './server/listener.ts';
+import type { SecurityProtocol } from './security/listeners.ts';
 import { systemClock, type Clock } from '../util/clock.ts';
 import { logger as rootLogger, type Logger } from '../util/logger.ts';
 import { writeFileAtomic } from '../util/atomic-file.ts';
 import { SluiceError } from '../core/errors/sluice-error.ts';
 
 /** Options of {@link startBroker}. Only `dataDir` is required. */
-export interface BrokerOptions extends ConfigShorthands {
+export interface BrokerOptions extends ConfigShorthands, BrokerSecurityConfig {
   /** Directory for logs, offsets and metadata; created if missing, recovered if present. Locked while the broker runs. */
   dataDir: string;
   /** TCP port; 0 picks a free one. Default 9092. */
@@ -41,9 +46,21 @@ export interface BrokerOptions extends ConfigShorthands {
   logger?: Logger;
 }
 
+/** One listener of a running broker. */
+export interface RunningListener {
+  readonly name: string;
+  readonly protocol: SecurityProtocol;
+  /** Advertised `host:port` of this listener. */
+  readonly bootstrap: string;
+  /** The port it listens on. */
+  readonly listenPort: number;
+}
+
 /** A running broker. */
 export interface RunningBroker {
-  /** `host:port` to give clients as bootstrap servers. */
+  /** Every listener, in the order configured. */
+  readonly listeners: readonly RunningListener[];
+  /** `host:port` to give clients as bootstrap servers (the first listener's). */
   readonly bootstrap: string;
   readonly host: string;
   /** The advertised port (the listening one unless `advertisedPort` was given). */
@@ -87,6 +104,12 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
   const host = options.host ?? '127.0.0.1';
   const nodeId = options.nodeId ?? 1;
   const started = performance.now();
+  let listeners: Listener[];
+  try {
+    listeners = listenersOf({ ...options, host, port: options.port ?? 9092 });
+  } catch (err) {
+    throw err instanceof SluiceError ? err : new BrokerStartError((err as Error).message, err);
+  }
   mkdirSync(options.dataDir, { recursive: true });
   const derived: Record<string, string> = {
     'node.id': String(nodeId),
@@ -108,6 +131,21 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     throw err instanceof SluiceError ? err : new BrokerStartError(`cannot lock ${options.dataDir}: ${(err as Error).message}`, err);
   }
   const warnings = new LimitWarnings(log, clock);
+  let security: BrokerSecurity;
+  try {
+    security = BrokerSecurity.open({
+      dataDir: options.dataDir,
+      clock,
+      log,
+      ...(options.saslUsersFile !== undefined && { saslUsersFile: options.saslUsersFile }),
+      ...(options.authorizer !== undefined && { authorizer: options.authorizer }),
+      sasl: { ...(options.saslMechanisms && { mechanisms: options.saslMechanisms }), ...(options.connectionsMaxReauthMs !== undefined && { maxReauthMs: options.connectionsMaxReauthMs }) },
+      ...(options.sslPrincipalMappingRules !== undefined && { sslPrincipalMappingRules: options.sslPrincipalMappingRules }),
+    });
+  } catch (err) {
+    await lock.release();
+    throw err;
+  }
   const storage = new LogStorage(settings.number('sluice.max.open.segment.files'));
   let logs: LogManager;
   try {
@@ -138,7 +176,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     maxTimeoutMs: settings.number('transaction.max.timeout.ms'),
   });
   // The context is completed with the port once listening; handlers only run after that.
-  const context = { nodeId, clusterId: clusterIdOf(options.dataDir), host: options.advertisedHost ?? host, port: 0, logs, groups, txns, flusher, clock, log, settings, warnings, maxFetchWaitMs: 30_000 };
+  const context = { nodeId, clusterId: clusterIdOf(options.dataDir), host: listeners[0]!.advertised.host, port: 0, security, logs, groups, txns, flusher, clock, log, settings, warnings, maxFetchWaitMs: 30_000 };
   const network = new NetworkServer({
     limits: {
       maxConnections: () => settings.number('max.connections'),
@@ -149,24 +187,29 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       idleTimeoutMs: settings.number('connections.max.idle.ms'),
       requestReadTimeoutMs: () => settings.number('sluice.request.read.timeout.ms'),
     },
+    listeners,
+    security: { principalOf: (subject) => security.principalMapper.principalOf(subject), newSaslAuthenticator: () => security.newSaslAuthenticator() },
     dispatch: createDispatcher(context as BrokerContext),
     warnings,
     now: () => clock.now(),
     log,
   });
-  let port: number;
   try {
-    port = await network.listen(options.port ?? 9092, host);
+    await network.listen();
   } catch (err) {
     logs.close();
     groups.close();
     await lock.release();
-    throw new BrokerStartError(`cannot listen on ${host}:${options.port ?? 9092}: ${(err as Error).message}`, err);
+    throw new BrokerStartError(`cannot listen on ${(err as Error).message}`, err);
   }
-  context.port = options.advertisedPort ?? port;
-  derived.listeners = `PLAINTEXT://${host}:${port}`;
-  derived['advertised.listeners'] = `PLAINTEXT://${context.host}:${context.port}`;
+  const port = listeners[0]!.listenPort;
+  context.port = listeners[0]!.advertised.port;
+  const hostPort = (h: string, p: number) => `${h.includes(':') ? `[${h}]` : h}:${p}`;
+  derived.listeners = listeners.map((l) => `${l.name}://${hostPort(l.bind.host, l.listenPort)}`).join(',');
+  derived['advertised.listeners'] = listeners.map((l) => `${l.name}://${hostPort(l.advertised.host, l.advertised.port)}`).join(',');
   recordLockPort(options.dataDir, port);
+  const exposure = unauthenticatedExposureWarning(listeners.map((l) => l.bind), listeners.find((l) => l.tls)?.tls?.clientAuth ?? 'none');
+  if (exposure !== null) log.warn(exposure);
 
   const tick = setInterval(() => {
     groups.tick();
@@ -188,12 +231,13 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     if (changed.includes('log.cleaner.backoff.ms')) cleaner?.reschedule(settings.number('log.cleaner.backoff.ms'));
   });
   log.info(
-    { host, port, dataDir: options.dataDir, topics: [...logs.topics].length, partitions: logs.partitionCount, startMs: Math.round(performance.now() - started) },
+    { host: listeners[0]!.bind.host, port, ...(listeners.length > 1 && { listeners: derived.listeners }), dataDir: options.dataDir, topics: [...logs.topics].length, partitions: logs.partitionCount, startMs: Math.round(performance.now() - started) },
     'broker listening',
   );
 
   let closing: Promise<void> | null = null;
   return {
+    listeners: listeners.map((l) => ({ name: l.name, protocol: l.protocol, bootstrap: hostPort(l.advertised.host, l.advertised.port), listenPort: l.listenPort })),
     bootstrap: `${context.host}:${context.port}`,
     host: context.host,
     port: context.port,

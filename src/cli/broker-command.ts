@@ -3,6 +3,68 @@ import { startBroker } from '../broker/index.ts';
 import type { FlushPolicy } from '../broker/log/flush-policy.ts';
 import { exitWhenDrained } from './exit.ts';
 import { collectConfig, intOption, type ConfigEntry } from './option-parsers.ts';
+import { UsageError } from './cli-error.ts';
+import type { BrokerSecurityConfig } from '../broker/listener-setup.ts';
+import { SASL_MECHANISMS, type SaslMechanismName } from '../broker/security/sasl/mechanism.ts';
+
+interface SecurityFlags {
+  listeners?: string;
+  advertisedListeners?: string;
+  listenerSecurityProtocolMap?: string;
+  sslCert?: string;
+  sslKey?: string;
+  sslKeyPassword?: string;
+  sslCa?: string;
+  sslClientAuth?: 'required' | 'requested' | 'none';
+  sslPrincipalMappingRules?: string;
+  saslUsers?: string;
+  saslMechanisms?: string;
+  connectionsMaxReauthMs?: number;
+  authorizer?: boolean;
+  superUsers?: string;
+  allowEveryoneIfNoAclFound?: boolean;
+}
+
+/** The security options of `sluice broker` (Kafka's names in the help). */
+function addSecurityFlags(command: Command): void {
+  command
+    .option('--listeners <list>', 'listeners, e.g. PLAINTEXT://127.0.0.1:9092,SASL_SSL://0.0.0.0:9093 (listeners; replaces --host/--port)')
+    .option('--advertised-listeners <list>', 'address each listener gives clients (advertised.listeners)')
+    .option('--listener-security-protocol-map <map>', 'NAME:PROTOCOL pairs for listeners not named after a protocol (listener.security.protocol.map)')
+    .option('--ssl-cert <file>', 'server certificate chain, PEM, for SSL and SASL_SSL listeners')
+    .option('--ssl-key <file>', 'private key of --ssl-cert, PEM')
+    .option('--ssl-key-password <password>', 'passphrase of an encrypted --ssl-key (ssl.key.password)')
+    .option('--ssl-ca <file>', 'CA certificates that sign client certificates, PEM')
+    .option('--ssl-client-auth <mode>', 'required | requested | none (ssl.client.auth, default none)')
+    .option('--ssl-principal-mapping-rules <rules>', 'certificate subject to user name rules (ssl.principal.mapping.rules)')
+    .option('--sasl-users <file>', 'development users: user:password lines or a JAAS user_NAME="password" section')
+    .option('--sasl-mechanisms <list>', 'enabled SASL mechanisms (sasl.enabled.mechanisms, default PLAIN,SCRAM-SHA-256,SCRAM-SHA-512)')
+    .option('--connections-max-reauth-ms <ms>', 'SASL session lifetime; clients re-authenticate (connections.max.reauth.ms, default 0 = none)', intOption('--connections-max-reauth-ms', 0))
+    .option('--authorizer', 'enforce ACLs (authorizer.class.name); manage them with sluice acls')
+    .option('--super-users <list>', 'principals allowed everything, e.g. User:admin;User:ops (super.users)')
+    .option('--allow-everyone-if-no-acl-found', 'with --authorizer: resources without ACLs are open (allow.everyone.if.no.acl.found)');
+}
+
+function securityOptionsOf(o: SecurityFlags): BrokerSecurityConfig {
+  const mechanisms = o.saslMechanisms?.split(',').map((m) => m.trim().toUpperCase());
+  for (const m of mechanisms ?? []) if (!(SASL_MECHANISMS as readonly string[]).includes(m)) throw new UsageError(`--sasl-mechanisms: ${m} is not one of ${SASL_MECHANISMS.join(', ')}`);
+  if (o.sslClientAuth !== undefined && !['required', 'requested', 'none'].includes(o.sslClientAuth)) throw new UsageError('--ssl-client-auth must be required, requested or none');
+  if ((o.sslCert === undefined) !== (o.sslKey === undefined)) throw new UsageError('give --ssl-cert and --ssl-key together');
+  if ((o.superUsers !== undefined || o.allowEveryoneIfNoAclFound) && !o.authorizer) throw new UsageError('--super-users and --allow-everyone-if-no-acl-found need --authorizer');
+  return {
+    ...(o.listeners !== undefined && { listeners: o.listeners }),
+    ...(o.advertisedListeners !== undefined && { advertisedListeners: o.advertisedListeners }),
+    ...(o.listenerSecurityProtocolMap !== undefined && { listenerSecurityProtocolMap: o.listenerSecurityProtocolMap }),
+    ...(o.sslCert !== undefined && {
+      ssl: { certFile: o.sslCert, keyFile: o.sslKey!, ...(o.sslKeyPassword !== undefined && { keyPassword: o.sslKeyPassword }), ...(o.sslCa !== undefined && { caFile: o.sslCa }), ...(o.sslClientAuth !== undefined && { clientAuth: o.sslClientAuth }) },
+    }),
+    ...(o.sslPrincipalMappingRules !== undefined && { sslPrincipalMappingRules: o.sslPrincipalMappingRules }),
+    ...(o.saslUsers !== undefined && { saslUsersFile: o.saslUsers }),
+    ...(mechanisms !== undefined && { saslMechanisms: mechanisms as SaslMechanismName[] }),
+    ...(o.connectionsMaxReauthMs !== undefined && { connectionsMaxReauthMs: o.connectionsMaxReauthMs }),
+    ...(o.authorizer === true && { authorizer: { ...(o.superUsers !== undefined && { superUsers: o.superUsers }), allowEveryoneIfNoAclFound: o.allowEveryoneIfNoAclFound === true } }),
+  };
+}
 
 /** Parses `--flush os|every-produce|group-commit[:MS]`. */
 export function parseFlush(value: string): FlushPolicy {
@@ -44,6 +106,7 @@ export function registerBrokerCommand(program: Command): void {
     .option('--cleaner-interval-ms <ms>', 'log cleaner back-off when nothing is cleanable (default 15000)', intOption('--cleaner-interval-ms', 1))
     .option('--no-cleaner', 'do not compact topics with cleanup.policy=compact');
   for (const [flag, , min, help] of LIMIT_FLAGS) command.option(flag, help, intOption(flag.split(' ')[0]!, min));
+  addSecurityFlags(command);
   command
     .option('--config <name=value>', 'any broker config by its Kafka name, e.g. log.retention.hours=24 (repeatable)', collectConfig, [])
     .action(async (opts) => {
@@ -53,6 +116,7 @@ export function registerBrokerCommand(program: Command): void {
         if (opts[key] !== undefined) config[name] = opts[key];
       }
       for (const c of opts.config as ConfigEntry[]) config[c.name] = c.value;
+      const security = securityOptionsOf(opts as SecurityFlags);
       // Signals are handled before anything is announced: whoever reads "listening on" may stop
       // the broker at once, even before the line after the announcement ran.
       let stopped: ((signal: string) => void) | undefined;
@@ -73,6 +137,7 @@ export function registerBrokerCommand(program: Command): void {
         connectionsMaxIdleMs: opts.connectionsMaxIdleMs,
         cleaner: { enabled: opts.cleaner === false ? false : undefined, intervalMs: opts.cleanerIntervalMs },
         config,
+        ...security,
       });
       stopped = (signal: string) => {
         process.stdout.write(`${signal}: stopping broker\n`);
@@ -85,7 +150,8 @@ export function registerBrokerCommand(program: Command): void {
         );
       };
       if (early.length > 0) return stopped(early[0]!);
-      process.stdout.write(`Sluice broker listening on ${broker.bootstrap} (data in ${broker.dataDir})\n`);
+      const others = broker.listeners.length > 1 ? `; listeners ${broker.listeners.map((l) => `${l.name} ${l.bootstrap}`).join(', ')}` : '';
+      process.stdout.write(`Sluice broker listening on ${broker.bootstrap} (data in ${broker.dataDir}${others})\n`);
     });
 }
 

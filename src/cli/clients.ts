@@ -4,6 +4,12 @@ import { CliError } from './cli-error.ts';
 import type { CliContext } from './context.ts';
 import { filterAbortedFetches } from './consume/aborted-filter.ts';
 import { javaCompatiblePartitioner } from './produce/partitioner.ts';
+import { readCommandConfig } from './command-config.ts';
+
+/** TLS and SASL settings of `--command-config` (none without it). */
+export async function securityOptions(ctx: CliContext): Promise<Awaited<ReturnType<typeof readCommandConfig>>> {
+  return ctx.commandConfig === undefined ? {} : readCommandConfig(ctx.commandConfig);
+}
 
 /**
  * Connection settings shared by the CLI's clients: fail fast when nothing answers (a CLI must not
@@ -53,7 +59,7 @@ async function reachable<T extends Client>(client: T, ctx: CliContext): Promise<
 
 export async function createAdmin(ctx: CliContext): Promise<Admin> {
   const { Admin } = await kafka();
-  return reachable(new Admin(baseClientOptions(ctx, 'sluice-cli-admin')), ctx);
+  return reachable(new Admin({ ...baseClientOptions(ctx, 'sluice-cli-admin'), ...(await securityOptions(ctx)) }), ctx);
 }
 
 /** Runs `fn` with an Admin client and closes it. */
@@ -77,6 +83,7 @@ export async function createConsumer(ctx: CliContext, groupId: string, isolation
   const { Consumer } = await kafka();
   const consumer: BytesConsumer = new Consumer({
     ...baseClientOptions(ctx, 'sluice-cli-consumer'),
+    ...(await securityOptions(ctx)),
     groupId,
     isolationLevel,
     maxWaitTime: 500,
@@ -87,6 +94,6 @@ export async function createConsumer(ctx: CliContext, groupId: string, isolation
 
 export async function createProducer(ctx: CliContext): Promise<BytesProducer> {
   const { Producer } = await kafka();
-  const producer: BytesProducer = new Producer({ ...baseClientOptions(ctx, 'sluice-cli-producer'), partitioner: javaCompatiblePartitioner() });
+  const producer: BytesProducer = new Producer({ ...baseClientOptions(ctx, 'sluice-cli-producer'), ...(await securityOptions(ctx)), partitioner: javaCompatiblePartitioner() });
   return reachable(producer, ctx);
 }

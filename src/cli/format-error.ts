@@ -50,8 +50,12 @@ function describeLeaf(leaf: Error & ErrorLike): string {
 function connectionFailureLine(root: Error & ErrorLike, bootstrapText: string): string | undefined {
   const connection = leaves(root).find(isConnectionFailure);
   if (!connection) return undefined;
-  const cause = connection.cause as ErrorLike | undefined;
+  const cause = connection.cause as (Error & ErrorLike) | undefined;
   const reason = cause?.code ? String(cause.code) : describeLeaf(connection);
+  // A broker answered but refused the credentials: not a reachability problem.
+  if (cause?.code === 'PLT_KFK_AUTHENTICATION') {
+    return `authentication failed at ${bootstrapText}: ${cause.message.split('\n')[0]!.replace(/\.$/, '')}; check the SASL settings of --command-config (sasl.mechanism, sasl.username / sasl.password or sasl.jaas.config)`;
+  }
   // A broker found through the bootstrap servers may advertise an address this machine cannot reach.
   const address = /^Connection to (\S+) /.exec(connection.message)?.[1];
   if (address && !bootstrapText.split(',').map((s) => s.trim()).includes(address)) {

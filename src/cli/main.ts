@@ -9,11 +9,13 @@ import { registerNexmarkCommand } from './commands/nexmark.ts';
 import { registerProduceCommand } from './commands/produce.ts';
 import { registerRunCommand } from './commands/run.ts';
 import { registerTopicsCommand } from './commands/topics.ts';
+import { registerUsersCommand } from './commands/users.ts';
+import { registerAclsCommand } from './commands/acls.ts';
 import { exitWhenDrained } from './exit.ts';
 import { errorDetails, errorLine } from './format-error.ts';
 
 /** Global options followed by a value (skipped when looking for the subcommand). */
-const VALUED_GLOBAL_OPTIONS = new Set(['--bootstrap', '--log-level', '--log-format']);
+const VALUED_GLOBAL_OPTIONS = new Set(['--bootstrap', '--command-config', '--log-level', '--log-format']);
 
 /** The `sluice` command line. */
 const program = new Command()
@@ -22,6 +24,7 @@ const program = new Command()
   .version(packageVersion(), '-V, --version', 'print the version of sluice')
   .option('--verbose', 'print error details')
   .addOption(bootstrapOption())
+  .option('--command-config <file>', 'Kafka client properties for secured clusters (security.protocol, sasl.mechanism, sasl.jaas.config, ssl.ca.location, ...)')
   .addOption(new Option('--log-level <level>', 'least important logs to write to stderr (or SLUICE_LOG_LEVEL; default info)').choices(LOG_LEVELS))
   .addOption(new Option('--log-format <format>', 'logs as readable lines or JSON lines (or SLUICE_LOG_FORMAT; default: pretty on a terminal, else json)').choices(['pretty', 'json']))
   // Before any command runs, so that the broker and jobs log as asked.
@@ -36,7 +39,7 @@ const program = new Command()
 
 // The broker's code is loaded only when it may be needed (`sluice broker`, help): the client
 // commands start faster without it.
-const CLIENT_COMMANDS = new Set(['topics', 'produce', 'consume', 'groups', 'nexmark']);
+const CLIENT_COMMANDS = new Set(['topics', 'produce', 'consume', 'groups', 'nexmark', 'users', 'acls']);
 if (!CLIENT_COMMANDS.has(commandName(process.argv.slice(2)) ?? '')) {
   const { registerBrokerCommand } = await import('./broker-command.ts');
   registerBrokerCommand(program);
@@ -47,6 +50,8 @@ registerConsumeCommand(program);
 registerGroupsCommand(program);
 registerRunCommand(program);
 registerNexmarkCommand(program);
+registerUsersCommand(program);
+registerAclsCommand(program);
 
 /** The version in the package's package.json (`../../package.json` from src/cli and dist/cli alike). */
 function packageVersion(): string {

@@ -3,6 +3,10 @@ import type { DescribeConfigsRequest } from '../../protocol/messages/describe-co
 import type { AlterConfigsRequest } from '../../protocol/messages/alter-configs.ts';
 import type { IncrementalAlterConfigsRequest } from '../../protocol/messages/incremental-alter-configs.ts';
 import { ErrorCode } from '../../protocol/error-codes.ts';
+import { AclOperation, CLUSTER_NAME, ResourceType, authorizationError } from '../security/acl/acl-types.ts';
+
+const RESOURCE_BROKER_LOGGER = 8;
+const RESOURCE_GROUP = 32;
 import { TOPIC_CONFIGS } from '../config/topic-configs.ts';
 import { BROKER_CONFIGS } from '../config/broker-configs.ts';
 import { BrokerConfigError, type DynamicScope } from '../config/broker-settings.ts';
@@ -25,6 +29,17 @@ function brokerScope(ctx: RequestContext, name: string): DynamicScope | Outcome 
 }
 
 /** DescribeConfigs of topics and of the broker, as Kafka answers it (KIP-226 synonyms, KIP-569 types). */
+/**
+ * DESCRIBE_CONFIGS / ALTER_CONFIGS on the resource: a TOPIC on the topic, BROKER and
+ * BROKER_LOGGER on the cluster (kafka-cluster), a GROUP on the group. Null when allowed.
+ */
+function configsDenied(ctx: RequestContext, operation: number, resourceType: number, resourceName: string): Outcome | null {
+  const target = resourceType === RESOURCE_TOPIC ? ResourceType.TOPIC : resourceType === RESOURCE_BROKER || resourceType === RESOURCE_BROKER_LOGGER ? ResourceType.CLUSTER : resourceType === RESOURCE_GROUP ? ResourceType.GROUP : null;
+  if (target === null) return null;
+  if (ctx.authz.authorize(operation, target, target === ResourceType.CLUSTER ? CLUSTER_NAME : resourceName)) return null;
+  return { errorCode: authorizationError(target), errorMessage: 'Authorization failed.' };
+}
+
 export function handleDescribeConfigs(ctx: RequestContext, req: DescribeConfigsRequest): object {
   const { broker } = ctx;
   return {
@@ -32,6 +47,8 @@ export function handleDescribeConfigs(ctx: RequestContext, req: DescribeConfigsR
     results: req.resources.map((r) => {
       const base = { resourceType: r.resourceType, resourceName: r.resourceName };
       const failed = (o: Outcome) => ({ ...base, ...o, configs: [] });
+      const denied = configsDenied(ctx, AclOperation.DESCRIBE_CONFIGS, r.resourceType, r.resourceName);
+      if (denied) return failed(denied);
       let entries: ConfigEntry[];
       if (r.resourceType === RESOURCE_TOPIC) {
         try {
@@ -64,6 +81,8 @@ export function handleAlterConfigs(ctx: RequestContext, req: AlterConfigsRequest
     responses: req.resources.map((r) => {
       const next: Record<string, string> = {};
       for (const c of r.configs) if (c.value !== null) next[c.name] = c.value;
+      const denied = configsDenied(ctx, AclOperation.ALTER_CONFIGS, r.resourceType, r.resourceName);
+      if (denied) return { resourceType: r.resourceType, resourceName: r.resourceName, ...denied };
       return { resourceType: r.resourceType, resourceName: r.resourceName, ...alter(ctx, r.resourceType, r.resourceName, () => next, req.validateOnly) };
     }),
   };
@@ -81,6 +100,8 @@ export function handleIncrementalAlterConfigs(ctx: RequestContext, req: Incremen
     responses: req.resources.map((r) => {
       const base = { resourceType: r.resourceType, resourceName: r.resourceName };
       const names = r.configs.map((c) => c.name);
+      const denied = configsDenied(ctx, AclOperation.ALTER_CONFIGS, r.resourceType, r.resourceName);
+      if (denied) return { ...base, ...denied };
       if (new Set(names).size !== names.length) return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'a config key appears more than once' };
       return {
         ...base,

@@ -1,6 +1,7 @@
 import type { RequestContext } from '../broker-context.ts';
 import type { CreatePartitionsRequest } from '../../protocol/messages/create-partitions.ts';
 import { ErrorCode } from '../../protocol/error-codes.ts';
+import { AclOperation, ResourceType } from '../security/acl/acl-types.ts';
 import { MAX_PARTITIONS_PER_REQUEST } from '../log/log-manager.ts';
 import { topicErrorCode } from './topic-errors.ts';
 import { assignmentProblem } from './replica-assignments.ts';
@@ -27,8 +28,10 @@ export function handleCreatePartitions(ctx: RequestContext, req: CreatePartition
   for (const t of req.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
   const errors = new Map<number, { errorCode: number; errorMessage: string }>();
   const changes: Array<{ index: number; name: string; total: number }> = [];
+  const alterable = ctx.authz.filter(AclOperation.ALTER, ResourceType.TOPIC, req.topics.map((t) => t.name));
   req.topics.forEach((t, index) => {
     if ((counts.get(t.name) ?? 0) > 1) return errors.set(index, { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `topic "${t.name}" appears more than once in the request` });
+    if (!alterable.has(t.name)) return errors.set(index, { errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: 'Authorization failed.' });
     const topic = broker.logs.topic(t.name);
     if (topic && t.assignments !== null) {
       const newPartitions = t.count - topic.partitions.length;

@@ -6,6 +6,7 @@ import { topicErrorCode } from './topic-errors.ts';
 import { MAX_PARTITIONS_PER_REQUEST, TopicError, type TopicSpec } from '../log/log-manager.ts';
 import { assignmentProblem } from './replica-assignments.ts';
 import { describeTopicConfigs } from '../config/describe-topic.ts';
+import { AclOperation, CLUSTER_NAME, ResourceType } from '../security/acl/acl-types.ts';
 
 type CreatableTopic = CreateTopicsRequest['topics'][number];
 
@@ -43,11 +44,16 @@ export function handleCreateTopics(ctx: RequestContext, req: CreateTopicsRequest
   }
   const seen = new Map<string, number>();
   for (const t of req.topics) seen.set(t.name, (seen.get(t.name) ?? 0) + 1);
+  // CREATE on the cluster allows every topic; else CREATE per topic.
+  const { authz } = ctx;
+  const clusterCreate = authz.authorize(AclOperation.CREATE, ResourceType.CLUSTER, CLUSTER_NAME, { log: false });
+  const creatable = clusterCreate ? null : authz.filter(AclOperation.CREATE, ResourceType.TOPIC, req.topics.map((t) => t.name));
 
   // Validate each topic; collect the valid ones so they are created (and saved) together.
   const verdicts = req.topics.map((t): { spec: TopicSpec } | { error: { code: number; message: string } } => {
     const error = (code: number, message: string) => ({ error: { code, message } });
     if ((seen.get(t.name) ?? 0) > 1) return error(ErrorCode.INVALID_REQUEST, `topic "${t.name}" appears more than once in the request`);
+    if (creatable !== null && !creatable.has(t.name)) return error(ErrorCode.TOPIC_AUTHORIZATION_FAILED, 'Authorization failed.');
     let partitions = t.numPartitions === -1 ? broker.settings.number('num.partitions') : t.numPartitions;
     if (t.assignments.length > 0) {
       if (t.numPartitions !== -1 || t.replicationFactor !== -1) {
@@ -99,6 +105,10 @@ export function handleCreateTopics(ctx: RequestContext, req: CreateTopicsRequest
       }
       const topic = broker.logs.topic(t.name);
       const spec = verdict.spec;
+      // The configs are returned only to a principal that may DESCRIBE_CONFIGS the topic.
+      if (!authz.authorize(AclOperation.DESCRIBE_CONFIGS, ResourceType.TOPIC, t.name, { log: false })) {
+        return { name: t.name, topicId: outcome.id ?? ZERO_UUID, errorCode: ErrorCode.NONE, errorMessage: null, numPartitions: spec.partitions, replicationFactor: 1, configs: null, topicConfigErrorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED };
+      }
       return {
         name: t.name,
         topicId: outcome.id ?? ZERO_UUID,

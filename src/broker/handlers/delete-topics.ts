@@ -1,6 +1,7 @@
 import type { RequestContext } from '../broker-context.ts';
 import type { DeleteTopicsRequest } from '../../protocol/messages/delete-topics.ts';
 import { ErrorCode } from '../../protocol/error-codes.ts';
+import { AclOperation, ResourceType } from '../security/acl/acl-types.ts';
 import { ZERO_UUID } from '../../protocol/primitives/uuid.ts';
 import { topicErrorCode } from './topic-errors.ts';
 
@@ -15,6 +16,17 @@ export function handleDeleteTopics(ctx: RequestContext, req: DeleteTopicsRequest
       ? req.topics.map((t) => ({ name: t.name, topicId: t.topicId }))
       : req.topicNames.map((name) => ({ name, topicId: ZERO_UUID }));
   const found = wanted.map(({ name, topicId }) => (name !== null ? broker.logs.topic(name) : broker.logs.topicById(topicId)));
+  // DELETE per topic, checked before existence; a topic named by id whose name the principal may
+  // not DESCRIBE is answered without its name.
+  const { authz } = ctx;
+  const deletable = authz.filter(AclOperation.DELETE, ResourceType.TOPIC, wanted.map((w, i) => w.name ?? found[i]?.name).filter((n): n is string => n !== undefined && n !== null));
+  const denied = wanted.map((w, i) => {
+    const name = w.name ?? found[i]?.name;
+    return name !== undefined && name !== null && !deletable.has(name);
+  });
+  wanted.forEach((w, i) => {
+    if (denied[i]) found[i] = undefined;
+  });
   if (!broker.settings.bool('delete.topic.enable')) {
     return {
       throttleTimeMs: 0,
@@ -32,6 +44,10 @@ export function handleDeleteTopics(ctx: RequestContext, req: DeleteTopicsRequest
     throttleTimeMs: 0,
     responses: wanted.map(({ name, topicId }, i) => {
       const topic = found[i];
+      if (denied[i]) {
+        const shownName = name ?? (authz.authorize(AclOperation.DESCRIBE, ResourceType.TOPIC, broker.logs.topicById(topicId)?.name ?? '', { log: false }) ? (broker.logs.topicById(topicId)?.name ?? null) : null);
+        return { name: shownName, topicId, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: 'Authorization failed.' };
+      }
       if (!topic) {
         return {
           name,

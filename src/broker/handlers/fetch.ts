@@ -5,6 +5,7 @@ import { ZERO_UUID } from '../../protocol/primitives/uuid.ts';
 import { OffsetOutOfRangeError, type PartitionLog, type PlannedRead } from '../log/partition-log.ts';
 import { FileRegion } from '../log/file-region.ts';
 import type { Topic } from '../log/log-manager.ts';
+import { AclOperation, CLUSTER_NAME, ResourceType } from '../security/acl/acl-types.ts';
 
 const READ_COMMITTED = 1;
 
@@ -24,6 +25,8 @@ interface Wanted {
   partition: number;
   offset: number;
   maxBytes: number;
+  /** Not authorized: TOPIC_AUTHORIZATION_FAILED. */
+  denied: boolean;
 }
 
 /**
@@ -39,8 +42,14 @@ export function handleFetch(ctx: RequestContext, req: FetchRequest): object | Pr
   const { broker } = ctx;
   const byId = ctx.apiVersion >= 13;
   const wanted: Wanted[] = [];
+  // A follower (replica id >= 0) needs CLUSTER_ACTION; a consumer READ on each topic.
+  const replicaId = ctx.apiVersion >= 15 ? ((req as { replicaState?: { replicaId: number } }).replicaState?.replicaId ?? -1) : ((req as { replicaId?: number }).replicaId ?? -1);
+  const follower = replicaId >= 0;
+  const clusterAction = follower && ctx.authz.authorize(AclOperation.CLUSTER_ACTION, ResourceType.CLUSTER, CLUSTER_NAME);
   for (const t of req.topics) {
     const topic = byId ? broker.logs.topicById(t.topicId) : broker.logs.topic(t.topic);
+    const name = byId ? topic?.name : t.topic;
+    const denied = follower ? !clusterAction : name !== undefined && !ctx.authz.authorize(AclOperation.READ, ResourceType.TOPIC, name);
     for (const p of t.partitions) {
       wanted.push({
         topic,
@@ -49,6 +58,7 @@ export function handleFetch(ctx: RequestContext, req: FetchRequest): object | Pr
         partition: p.partition,
         offset: Number(p.fetchOffset),
         maxBytes: p.partitionMaxBytes,
+        denied,
       });
     }
   }
@@ -124,6 +134,11 @@ function readAll(ctx: RequestContext, wanted: Wanted[], maxBytes: number, byId: 
     // Looked up again on every read: a long-poll can outlive its topic (deleted meanwhile).
     const topic = byId ? ctx.broker.logs.topicById(w.topicId) : ctx.broker.logs.topic(w.topicName);
     const log = topic?.partitions[w.partition];
+    if (w.denied) {
+      errors = true;
+      current.partitions.push(partitionError(w.partition, ErrorCode.TOPIC_AUTHORIZATION_FAILED));
+      continue;
+    }
     if (!log) {
       errors = true;
       current.partitions.push(partitionError(w.partition, byId ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));

@@ -15,6 +15,7 @@ import { handleDescribeCluster } from './describe-cluster.ts';
 import { handleAlterConfigs, handleDescribeConfigs, handleIncrementalAlterConfigs } from './configs.ts';
 import * as groups from './groups.ts';
 import * as txn from './transactions.ts';
+import * as security from './security.ts';
 
 /** One handler per api key; an api key missing here is answered by closing the connection. */
 export const HANDLERS: ReadonlyMap<number, Handler> = new Map<number, Handler>([
@@ -48,4 +49,11 @@ export const HANDLERS: ReadonlyMap<number, Handler> = new Map<number, Handler>([
   [ApiKey.AddOffsetsToTxn, txn.handleAddOffsetsToTxn],
   [ApiKey.EndTxn, txn.handleEndTxn],
   [ApiKey.TxnOffsetCommit, txn.handleTxnOffsetCommit],
+  [ApiKey.SaslHandshake, security.handleSaslHandshake],
+  [ApiKey.SaslAuthenticate, security.handleSaslAuthenticate],
+  [ApiKey.DescribeAcls, security.handleDescribeAcls],
+  [ApiKey.CreateAcls, security.handleCreateAcls],
+  [ApiKey.DeleteAcls, security.handleDeleteAcls],
+  [ApiKey.DescribeUserScramCredentials, security.handleDescribeUserScramCredentials],
+  [ApiKey.AlterUserScramCredentials, security.handleAlterUserScramCredentials],
 ]);

@@ -1,6 +1,7 @@
 import type { RequestContext } from '../broker-context.ts';
 import type { ListOffsetsRequest } from '../../protocol/messages/list-offsets.ts';
 import { ErrorCode } from '../../protocol/error-codes.ts';
+import { AclOperation, ResourceType } from '../security/acl/acl-types.ts';
 
 const LATEST = -1;
 const EARLIEST = -2;
@@ -11,11 +12,15 @@ const LATEST_TIERED = -5;
 /** ListOffsets: earliest, latest, max timestamp (KIP-734) or the first offset at a time. */
 export function handleListOffsets(ctx: RequestContext, req: ListOffsetsRequest): object {
   const { broker } = ctx;
+  const described = ctx.authz.filter(AclOperation.DESCRIBE, ResourceType.TOPIC, req.topics.map((t) => t.name));
   return {
     throttleTimeMs: 0,
     topics: req.topics.map((t) => ({
       name: t.name,
       partitions: t.partitions.map((p) => {
+        if (!described.has(t.name)) {
+          return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, timestamp: -1n, offset: -1n, leaderEpoch: -1, oldStyleOffsets: [] };
+        }
         const log = broker.logs.partition(t.name, p.partitionIndex);
         if (!log) {
           return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, timestamp: -1n, offset: -1n, leaderEpoch: -1, oldStyleOffsets: [] };

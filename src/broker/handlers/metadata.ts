@@ -4,6 +4,9 @@ import { ErrorCode } from '../../protocol/error-codes.ts';
 import { ZERO_UUID } from '../../protocol/primitives/uuid.ts';
 import { TopicError, validateTopicName, type Topic } from '../log/log-manager.ts';
 import { topicErrorCode } from './topic-errors.ts';
+import { AclOperation, CLUSTER_NAME, ResourceType } from '../security/acl/acl-types.ts';
+
+const NOT_REQUESTED = -2147483648;
 
 /**
  * Metadata: this single broker leads every partition. Unknown topics may be auto-created; all
@@ -15,13 +18,29 @@ export function handleMetadata(ctx: RequestContext, req: MetadataRequest): objec
   const all = req.topics === null || (ctx.apiVersion === 0 && req.topics.length === 0);
   const allowAutoCreate = broker.settings.bool('auto.create.topics.enable') && (ctx.apiVersion < 4 || req.allowAutoTopicCreation);
   const topics: object[] = [];
+  const { authz } = ctx;
   if (all) {
-    for (const t of broker.logs.topics) topics.push(describeTopic(t));
+    // Topics the principal may not DESCRIBE are left out, silently: their existence is not disclosed.
+    for (const t of broker.logs.topics) if (authz.authorize(AclOperation.DESCRIBE, ResourceType.TOPIC, t.name, { log: false })) topics.push(describeTopic(t));
   } else {
     const wanted = req.topics!;
-    const created = allowAutoCreate ? autoCreate(ctx, wanted) : new Map<string, TopicError>();
+    // DESCRIBE is checked before existence; a topic named by id is judged by the name behind it.
+    const nameOf = (w: (typeof wanted)[number]): string | undefined => (w.name === null && w.topicId !== ZERO_UUID ? broker.logs.topicById(w.topicId)?.name : (w.name ?? undefined));
+    const described = authz.filter(AclOperation.DESCRIBE, ResourceType.TOPIC, wanted.map(nameOf).filter((n): n is string => n !== undefined));
+    const missing = wanted.filter((w) => w.name !== null && described.has(w.name) && !broker.logs.topic(w.name));
+    const creatable = !allowAutoCreate || missing.length === 0 ? new Set<string>() : authz.authorize(AclOperation.CREATE, ResourceType.CLUSTER, CLUSTER_NAME, { log: false }) ? new Set(missing.map((w) => w.name!)) : authz.filter(AclOperation.CREATE, ResourceType.TOPIC, missing.map((w) => w.name!));
+    const created = allowAutoCreate ? autoCreate(ctx, wanted.filter((w) => w.name !== null && creatable.has(w.name))) : new Map<string, TopicError>();
     for (const w of wanted) {
       const byId = w.name === null && w.topicId !== ZERO_UUID;
+      const name = nameOf(w);
+      if (name !== undefined && !described.has(name)) {
+        topics.push({ errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, name: byId ? null : w.name, topicId: byId ? w.topicId : ZERO_UUID, partitions: [] });
+        continue;
+      }
+      if (allowAutoCreate && w.name !== null && !broker.logs.topic(w.name) && !creatable.has(w.name) && authz.enabled && isValidName(w.name)) {
+        topics.push({ errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, name: w.name, topicId: ZERO_UUID, partitions: [] });
+        continue;
+      }
       const topic = byId ? broker.logs.topicById(w.topicId) : broker.logs.topic(w.name ?? '');
       const failure = w.name !== null ? created.get(w.name) : undefined;
       if (topic) topics.push(describeTopic(topic));
@@ -38,10 +57,12 @@ export function handleMetadata(ctx: RequestContext, req: MetadataRequest): objec
   }
   return {
     throttleTimeMs: 0,
-    brokers: [{ nodeId: broker.nodeId, host: broker.host, port: broker.port, rack: null }],
+    brokers: [{ nodeId: broker.nodeId, host: ctx.listener.advertised.host, port: ctx.listener.advertised.port, rack: null }],
     clusterId: broker.clusterId,
     controllerId: broker.nodeId,
     topics,
+    clusterAuthorizedOperations:
+      ctx.apiVersion >= 8 && req.includeClusterAuthorizedOperations ? (authz.authorize(AclOperation.DESCRIBE, ResourceType.CLUSTER, CLUSTER_NAME) ? authz.authorizedOperations(ResourceType.CLUSTER, CLUSTER_NAME) : 0) : NOT_REQUESTED,
   };
 
   function describeTopic(t: Topic): object {
@@ -51,6 +72,7 @@ export function handleMetadata(ctx: RequestContext, req: MetadataRequest): objec
       name: t.name,
       topicId: t.id,
       isInternal: false,
+      topicAuthorizedOperations: ctx.apiVersion >= 8 && req.includeTopicAuthorizedOperations ? authz.authorizedOperations(ResourceType.TOPIC, t.name) : NOT_REQUESTED,
       partitions: t.partitions.map((_, partitionIndex) => ({
         errorCode: ErrorCode.NONE,
         partitionIndex,
@@ -61,6 +83,15 @@ export function handleMetadata(ctx: RequestContext, req: MetadataRequest): objec
         offlineReplicas: [],
       })),
     };
+  }
+}
+
+function isValidName(name: string): boolean {
+  try {
+    validateTopicName(name);
+    return true;
+  } catch {
+    return false;
   }
 }
 

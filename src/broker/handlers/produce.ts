@@ -8,6 +8,7 @@ import { ProducerStateError, type PartitionLog, type AppendResult } from '../log
 import { keylessRecordProblem } from '../log/cleaner/require-keys.ts';
 import { isStorageFailure } from '../log/file-io.ts';
 import type { TopicConfig } from '../log/topic-config.ts';
+import { AclOperation, ResourceType } from '../security/acl/acl-types.ts';
 
 interface PartitionResult {
   index: number;
@@ -28,11 +29,21 @@ interface PartitionResult {
 export function handleProduce(ctx: RequestContext, req: ProduceRequest): object | null | Promise<object | null> {
   const { broker } = ctx;
   const written = new Set<PartitionLog>();
+  // Transactional records need WRITE on their transactional id first: denied, every partition
+  // gets TRANSACTIONAL_ID_AUTHORIZATION_FAILED. Then WRITE per topic, before existence.
+  if (ctx.authz.enabled && hasTransactionalRecords(req) && (req.transactionalId === null || !ctx.authz.authorize(AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, req.transactionalId))) {
+    if (req.acks === 0) return null;
+    const denied = 'Transactional Id authorization failed.';
+    return { responses: req.topicData.map((t) => ({ name: t.name, partitionResponses: t.partitionData.map((pd) => failed(pd.index, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, denied)) })), throttleTimeMs: 0 };
+  }
+  const writable = ctx.authz.filter(AclOperation.WRITE, ResourceType.TOPIC, req.topicData.map((t) => t.name));
   const responses = req.topicData.map((topicData) => {
     const topic = broker.logs.topic(topicData.name);
+    const allowed = writable.has(topicData.name);
     return {
       name: topicData.name,
       partitionResponses: topicData.partitionData.map((pd): PartitionResult => {
+        if (!allowed) return failed(pd.index, ErrorCode.TOPIC_AUTHORIZATION_FAILED, `not authorized to write to topic ${topicData.name}`);
         const log = topic?.partitions[pd.index];
         if (!log) return failed(pd.index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `unknown topic-partition ${topicData.name}-${pd.index}`);
         if (req.acks !== 0 && req.acks !== 1 && req.acks !== -1) {
@@ -121,6 +132,11 @@ function timestampProblem(config: TopicConfig, records: Buffer, spans: BatchSpan
     if (after < Number.MAX_SAFE_INTEGER && max >= 0 && max - now > after) return `timestamp ${max} is more than message.timestamp.after.max.ms (${after}) after the broker's time ${now}`;
   }
   return null;
+}
+
+/** Whether any partition's first batch has the transactional bit (Kafka looks at the same). */
+function hasTransactionalRecords(req: ProduceRequest): boolean {
+  return req.topicData.some((t) => t.partitionData.some((pd) => pd.records !== null && pd.records.length >= ATTRIBUTES + 2 && isTransactional(pd.records.readInt16BE(ATTRIBUTES))));
 }
 
 function failed(index: number, errorCode: number, errorMessage: string): PartitionResult {

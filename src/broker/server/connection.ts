@@ -3,6 +3,7 @@ import { FrameReader, type Frame } from './frame-reader.ts';
 import { ResponseQueue, type ResponseChunk } from './response-queue.ts';
 import type { MemoryPool } from './memory-pool.ts';
 import type { Logger } from '../../util/logger.ts';
+import type { ConnectionSession } from './connection-session.ts';
 
 export type { ResponseChunk, DeferredChunk } from './response-queue.ts';
 
@@ -10,12 +11,21 @@ export type { ResponseChunk, DeferredChunk } from './response-queue.ts';
 export type DispatchResult = ResponseChunk[] | null | Promise<ResponseChunk[] | null>;
 
 /** Thrown by a dispatcher when the connection must be closed (malformed or unsupported request). */
-export class CloseConnection extends Error {}
+export class CloseConnection extends Error {
+  /** Level of the one log line (a client refused before authentication is routine: info). */
+  readonly level: 'warn' | 'info';
+  constructor(message: string, level: 'warn' | 'info' = 'warn') {
+    super(message);
+    this.level = level;
+  }
+}
 
 /** Per-connection facts handed to the dispatcher. */
 export interface ClientAddress {
   readonly host: string;
   readonly connectionId: number;
+  /** Listener, principal and SASL state of the connection. */
+  readonly session: ConnectionSession;
 }
 
 /** What a connection needs from its broker (limits are read at use, so dynamic changes apply). */
@@ -31,6 +41,7 @@ export interface ConnectionOptions {
   responseBacklogBytes: number;
   now: () => number;
   log: Logger;
+  session: ConnectionSession;
 }
 
 /**
@@ -40,8 +51,9 @@ export interface ConnectionOptions {
  * unwritten responses exceed `responseBacklogBytes`, as Kafka mutes a channel until its response
  * is sent. Bad frames close this connection only; nothing a client sends can throw past here.
  *
- * The socket may be any net.Socket, a TLS one included; an authentication step would sit
- * between the frame reader and the dispatcher.
+ * The socket may be any net.Socket, a TLS one included. SASL runs in the dispatcher; when it asks
+ * for a close (failed authentication) the answer is written, reading stops, and the socket ends
+ * after the failed-authentication delay.
  */
 export class Connection {
   readonly #socket: Socket;
@@ -54,6 +66,8 @@ export class Connection {
   /** Frames read but not yet dispatched (the gate was closed). */
   #waiting: Frame[] = [];
   #closed = false;
+  /** Answering a last response before closing (failed authentication): nothing more is read. */
+  #closing = false;
   #paused = false;
   #cancelMemoryWait: (() => void) | null = null;
   /** Set when the broker closed it (as opposed to the client hanging up). */
@@ -63,7 +77,7 @@ export class Connection {
     this.#socket = socket;
     this.#dispatch = dispatch;
     this.#options = options;
-    this.client = { host: socket.remoteAddress ?? 'unknown', connectionId };
+    this.client = { host: socket.remoteAddress ?? 'unknown', connectionId, session: options.session };
     this.#log = options.log.child({ conn: connectionId, client: `${socket.remoteAddress}:${socket.remotePort}` });
     this.#reader = new FrameReader(options.pool, options.maxFrameBytes, options.now);
     this.#responses = new ResponseQueue(socket, () => this.#pump(), (reason) => this.abort(reason));
@@ -90,7 +104,7 @@ export class Connection {
   }
 
   #onData(chunk: Buffer): void {
-    if (this.#closed) return;
+    if (this.#closed || this.#closing) return;
     let frames: Frame[];
     try {
       frames = this.#reader.push(chunk);
@@ -124,8 +138,8 @@ export class Connection {
 
   /** Dispatches waiting frames while the gate is open; pauses or resumes reading. */
   #pump(): void {
-    while (!this.#closed && this.#waiting.length > 0 && this.#gateOpen()) this.#handle(this.#waiting.shift()!);
-    if (this.#closed) return;
+    while (!this.#closed && !this.#closing && this.#waiting.length > 0 && this.#gateOpen()) this.#handle(this.#waiting.shift()!);
+    if (this.#closed || this.#closing) return;
     const stop = this.#reader.blocked || this.#waiting.length > 0 || !this.#gateOpen();
     if (stop && !this.#paused) {
       this.#paused = true;
@@ -153,6 +167,8 @@ export class Connection {
     if (Array.isArray(result)) {
       this.#options.pool.release(frame.reserved);
       this.#responses.complete(slot, result);
+      const pending = this.client.session.pendingClose;
+      if (pending) this.#closeAfterAnswer(pending.delayMs, pending.reason);
       return;
     }
     result.then(
@@ -167,9 +183,27 @@ export class Connection {
     );
   }
 
+  /** Stops reading; ends the socket (flushing what was written) after `delayMs`. */
+  #closeAfterAnswer(delayMs: number, reason: string): void {
+    if (this.#closed || this.#closing) return;
+    this.closedBy = reason;
+    this.#log.info({ reason }, 'closing client connection');
+    for (const f of this.#waiting) this.#options.pool.release(f.reserved);
+    this.#waiting = [];
+    this.#closing = true;
+    this.#socket.pause();
+    const timer = setTimeout(() => {
+      this.#socket.end();
+      this.#socket.destroySoon?.();
+      setTimeout(() => this.#socket.destroy(), 1000).unref();
+    }, delayMs);
+    timer.unref();
+    this.#socket.once('close', () => clearTimeout(timer));
+  }
+
   #fail(err: unknown): void {
     if (err instanceof CloseConnection) {
-      this.abort(err.message);
+      this.abort(err.message, err.level);
       return;
     }
     // A handler threw: a bug, never the client's fault. Logged as an error (the fuzzer counts these).
@@ -178,7 +212,7 @@ export class Connection {
   }
 
   /** Closes the connection because of the client (or a limit); one log line. */
-  abort(reason: string, level: 'warn' | 'debug' = 'warn'): void {
+  abort(reason: string, level: 'warn' | 'info' | 'debug' = 'warn'): void {
     if (this.#closed) return;
     this.closedBy = reason;
     this.#log[level]({ reason }, 'closing client connection');

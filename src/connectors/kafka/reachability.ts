@@ -40,8 +40,24 @@ export async function firstContact(client: MetadataClient, bootstrap: readonly s
   } catch (e) {
     if (closeOnFailure) void client.close(true).catch(() => {});
     if (e instanceof KafkaConnectorError) throw e;
+    const refused = authenticationFailure(e);
+    if (refused !== null) {
+      throw new KafkaConnectorError(SluiceErrorCodes.KAFKA_AUTHENTICATION, `${what}: Kafka at ${servers} refused the credentials (${refused}); check sasl.mechanism, sasl.username / sasl.password or sasl.jaas.config`, e, { bootstrap: servers });
+    }
     throw new KafkaConnectorError(SluiceErrorCodes.KAFKA_UNREACHABLE, `${what} cannot reach Kafka at ${servers}; is it running?`, e, { bootstrap: servers });
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The message of a SASL authentication failure somewhere in the error's causes, or null. */
+function authenticationFailure(err: unknown, depth = 0): string | null {
+  if (err === null || typeof err !== 'object' || depth > 6) return null;
+  const e = err as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+  if (e.code === 'PLT_KFK_AUTHENTICATION') return String(e.message).split('\n')[0]!;
+  for (const next of [e.cause, ...(Array.isArray(e.errors) ? e.errors : [])]) {
+    const found = authenticationFailure(next, depth + 1);
+    if (found !== null) return found;
+  }
+  return null;
 }

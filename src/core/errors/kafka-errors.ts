@@ -61,7 +61,7 @@ export class KafkaConnectorError extends SluiceError {
    * message already says everything the cause would repeat); `cause` keeps it either way.
    */
   constructor(
-    code: typeof C.KAFKA_UNREACHABLE | typeof C.KAFKA_UNKNOWN_TOPIC | typeof C.KAFKA_SOURCE | typeof C.KAFKA_SINK,
+    code: typeof C.KAFKA_UNREACHABLE | typeof C.KAFKA_AUTHENTICATION | typeof C.KAFKA_UNKNOWN_TOPIC | typeof C.KAFKA_SOURCE | typeof C.KAFKA_SINK,
     message: string,
     cause?: unknown,
     { causeInMessage = true, bootstrap }: { causeInMessage?: boolean; bootstrap?: string } = {},

@@ -122,7 +122,33 @@ function synthetic(): Array<{ apiKey: number; apiVersion: number; frame: Buffer 
   for (let v = 0; v <= 1; v++) {
     out.push({ apiKey: ApiKey.DescribeCluster, apiVersion: v, frame: encodeRequest(ApiKey.DescribeCluster, v, 1, 'synthetic', { includeClusterAuthorizedOperations: v === 0, endpointType: 1 }) });
   }
+  // Security APIs: captured frames need a SASL listener and an authorizer, which the capture
+  // broker does not run yet; frames built from the schemas stand in.
+  const acl = { resourceType: 2, resourceName: 'fuzz', resourcePatternType: 3, principal: 'User:fuzz', host: '*', operation: 3, permissionType: 3 };
+  const filter = { resourceTypeFilter: 2, resourceNameFilter: 'fuzz', patternTypeFilter: 3, principalFilter: null, hostFilter: null, operation: 1, permissionType: 1 };
+  for (let v = 0; v <= 1; v++) out.push({ apiKey: ApiKey.SaslHandshake, apiVersion: v, frame: encodeRequest(ApiKey.SaslHandshake, v, 1, 'synthetic', { mechanism: 'PLAIN' }) });
+  for (let v = 0; v <= 2; v++) out.push({ apiKey: ApiKey.SaslAuthenticate, apiVersion: v, frame: encodeRequest(ApiKey.SaslAuthenticate, v, 1, 'synthetic', { authBytes: Buffer.from('\0fuzz\0secret') }) });
+  for (let v = 0; v <= 3; v++) {
+    out.push({ apiKey: ApiKey.DescribeAcls, apiVersion: v, frame: encodeRequest(ApiKey.DescribeAcls, v, 1, 'synthetic', filter) });
+    out.push({ apiKey: ApiKey.CreateAcls, apiVersion: v, frame: encodeRequest(ApiKey.CreateAcls, v, 1, 'synthetic', { creations: [acl] }) });
+    out.push({ apiKey: ApiKey.DeleteAcls, apiVersion: v, frame: encodeRequest(ApiKey.DeleteAcls, v, 1, 'synthetic', { filters: [filter] }) });
+  }
+  out.push({ apiKey: ApiKey.DescribeUserScramCredentials, apiVersion: 0, frame: encodeRequest(ApiKey.DescribeUserScramCredentials, 0, 1, 'synthetic', { users: [{ name: 'fuzz' }] }) });
+  out.push({
+    apiKey: ApiKey.AlterUserScramCredentials,
+    apiVersion: 0,
+    frame: encodeRequest(ApiKey.AlterUserScramCredentials, 0, 1, 'synthetic', { deletions: [], upsertions: [{ name: 'fuzz', mechanism: 1, iterations: 4096, salt: Buffer.alloc(16, 1), saltedPassword: Buffer.alloc(32, 2) }] }),
+  });
   return out;
+}
+
+/** Only the synthetic frames (to add APIs to corpus.json without recapturing): node capture-corpus.ts --synthetic-only */
+if (process.argv.includes('--synthetic-only')) {
+  const json = JSON.parse((await import('node:fs')).readFileSync(OUT, 'utf8')) as { note: string; frames: Array<{ client: string; apiKey: number; apiVersion: number; hex: string }> };
+  const have = new Set(json.frames.map((f) => f.apiKey));
+  for (const s of synthetic()) if (!have.has(s.apiKey)) json.frames.push({ client: 'synthetic', apiKey: s.apiKey, apiVersion: s.apiVersion, hex: s.frame.toString('hex') });
+  writeFileSync(OUT, `${JSON.stringify(json, null, 0).replace(/\},\{/g, '},\n{')}\n`);
+  process.exit(0);
 }
 
 const proxy = new CaptureProxy();

@@ -82,7 +82,10 @@ export class ScramServer implements SaslServerMechanism {
     if (typeof final === 'string') throw this.#fail(`invalid SCRAM client-final-message: ${final}`);
     const first = this.#first!;
     if (!final.channelBinding.equals(Buffer.from(first.gs2Header, 'utf8'))) throw this.#fail('channel binding data does not match the gs2 header');
-    if (final.nonce !== this.#nonce) throw this.#fail('invalid nonce in the client-final-message');
+    // librdkafka before 2.6.1 (Debian's kcat and confluent-kafka among them) sends its own nonce
+    // again in front of the combined one; Kafka 3.8.1-3.9 accept that (Kafka 4 does not). Exactly
+    // that form is accepted, nothing looser: the server's part still proves the answer is fresh.
+    if (final.nonce !== this.#nonce && final.nonce !== first.nonce + this.#nonce) throw this.#fail('invalid nonce in the client-final-message');
     const credential = this.#credential!;
     const authMessage = `${first.bare},${this.#serverFirst},${final.withoutProof}`;
     const clientSignature = hmac(this.#m, credential.storedKey, authMessage);

@@ -128,6 +128,14 @@ test('channel binding: n and y are accepted, p= (the -PLUS mechanisms) is refuse
 test('the final nonce must be exactly the combined nonce', () => {
   assert.match(failure(exchange('SCRAM-SHA-512', 'alice', 'alice-secret', { nonce: (n) => `${n}x` }).final).detail, /invalid nonce/);
   assert.match(failure(exchange('SCRAM-SHA-512', 'alice', 'alice-secret', { nonce: (n) => n.slice(1) }).final).detail, /invalid nonce/);
+  assert.match(failure(exchange('SCRAM-SHA-512', 'alice', 'alice-secret', { nonce: (n) => `x${n}` }).final).detail, /invalid nonce/);
+  assert.match(failure(exchange('SCRAM-SHA-512', 'alice', 'alice-secret', { nonce: (n) => `clientnonceclientnonce${n}` }).final).detail, /invalid nonce/);
+});
+
+test("librdkafka < 2.6.1's final nonce (its own nonce again in front of the combined one) is accepted, as Kafka 3.9 does", () => {
+  const r = exchange('SCRAM-SHA-512', 'alice', 'alice-secret', { nonce: (n) => `clientnonce${n}` });
+  assert.match(r.final(), /^v=/);
+  assert.equal(r.server.complete, true);
 });
 
 test('authzid: equal to the user is fine, another one is refused with Kafka\'s message', () => {
