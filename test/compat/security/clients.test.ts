@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
-import { Consumer, Producer, stringDeserializers, stringSerializers } from '@platformatic/kafka';
+import { Consumer, FetchIsolationLevels, Producer, stringDeserializers, stringSerializers } from '@platformatic/kafka';
 import { connectionOptions, parseProperties, COMMON_PROPERTIES } from '../../../src/kafka/properties.ts';
 import { startSecuredBroker, run, USER, PASSWORD, type SecuredBroker } from './secured-broker.ts';
 
@@ -66,19 +66,24 @@ async function platformaticRoundTrip(name: string, bootstrap: string, properties
   const producer = new Producer({ clientId: name, bootstrapBrokers: [bootstrap], serializers: stringSerializers, autocreateTopics: true, ...conn });
   await producer.send({ messages: Array.from({ length: 10 }, (_, i) => ({ topic, value: `v${i}` })) });
   await producer.close();
+  const txn = new Producer({ clientId: `${name}-txn`, bootstrapBrokers: [bootstrap], serializers: stringSerializers, idempotent: true, transactionalId: `${name}-txn`, ...conn });
+  const t = await txn.beginTransaction();
+  await t.send({ messages: [{ topic, value: 'in-txn' }] });
+  await t.commit();
+  await txn.close();
   const consumer = new Consumer({ clientId: name, groupId: `${name}-group`, bootstrapBrokers: [bootstrap], deserializers: stringDeserializers, ...conn });
-  const stream = await consumer.consume({ topics: [topic], mode: 'earliest' });
+  const stream = await consumer.consume({ topics: [topic], mode: 'earliest', isolationLevel: FetchIsolationLevels.READ_COMMITTED });
   const values: string[] = [];
   for await (const message of stream) {
     values.push(message.value);
-    if (values.length === 10) break;
+    if (values.length === 11) break;
   }
   await stream.close();
   await consumer.close();
-  assert.deepEqual(values, Array.from({ length: 10 }, (_, i) => `v${i}`));
+  assert.deepEqual(values, [...Array.from({ length: 10 }, (_, i) => `v${i}`), 'in-txn']);
 }
 
-test('@platformatic/kafka with connector properties: SASL_PLAINTEXT/PLAIN, SASL_SSL/SCRAM-SHA-512, mutual TLS', async () => {
+test('@platformatic/kafka with connector properties (produce, transaction, group consume read_committed): SASL_PLAINTEXT/PLAIN, SASL_SSL/SCRAM-SHA-512, mutual TLS', async () => {
   await platformaticRoundTrip('plain', s.bootstrap('SASL_PLAINTEXT'), { 'security.protocol': 'SASL_PLAINTEXT', 'sasl.mechanism': 'PLAIN', 'sasl.username': USER, 'sasl.password': PASSWORD });
   await platformaticRoundTrip('scram', s.bootstrap('SASL_SSL'), {
     'security.protocol': 'SASL_SSL',
