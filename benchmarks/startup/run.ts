@@ -1,0 +1,159 @@
+/**
+ * Start-up of the package as a user installs it: packs the project, installs the tarball into a
+ * new project (as test/package does) and times, in rounds that alternate every command with a bare
+ * `node -e ''` start, `import('sluice')`, `import('sluice/broker')`, `import('sluice/testing')`,
+ * `npx sluice --version` and `node node_modules/.bin/sluice --version` (npx's own cost apart),
+ * `sluice topics list|produce|consume` against a running broker, `sluice run` of an empty job file
+ * and `sluice broker` until it listens. Wall time, and CPU time of the command and what it started.
+ * Writes the `## Start-up` section of BENCHMARKS.md.
+ *
+ *   npm run bench:startup [-- --rounds N] [-- --save-baseline]
+ *
+ * `--save-baseline` stores this run's figures in benchmarks/startup/baseline.json (the "before"
+ * column of later runs) instead of writing BENCHMARKS.md.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { spawnBrokerProcess } from '../../test/helpers/broker.ts';
+import { packAndInstall, runCommand, succeeded } from '../../test/helpers/installed-package.ts';
+import { tempDir } from '../../test/helpers/tmp-dir.ts';
+import { machineLine, writeBenchmarkSection } from '../bench-report.ts';
+import { bareNodeLike, median, timeStart, type Case, type Sample } from './measure.ts';
+
+const arg = (name: string, dflt: number): number => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const ROUNDS = arg('--rounds', 9);
+const SAVE_BASELINE = process.argv.includes('--save-baseline');
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+const BASELINE = join(HERE, 'baseline.json');
+const TARGET_MS = 150;
+const TOPIC = 'startup-bench';
+
+/** Per command: median and range of the wall time, median of (command − the bare start just before it), median CPU. */
+interface Figures {
+  wall: number;
+  min: number;
+  max: number;
+  beyondBare: number;
+  cpu: number;
+  bareWall: number;
+  bareCpu: number;
+}
+interface Baseline {
+  commit: string;
+  machine: string;
+  figures: Record<string, Figures>;
+}
+
+function cases(bootstrap: string, dataDir: string): Case[] {
+  const sluice = ['node', 'node_modules/.bin/sluice'];
+  return [
+    { name: "node -e \"import('sluice')\"", argv: ['node', '-e', "await import('sluice')"] },
+    { name: "node -e \"import('sluice/broker')\"", argv: ['node', '-e', "await import('sluice/broker')"] },
+    { name: "node -e \"import('sluice/testing')\"", argv: ['node', '-e', "await import('sluice/testing')"] },
+    { name: 'npx sluice --version', argv: ['npx', 'sluice', '--version'] },
+    { name: 'node node_modules/.bin/sluice --version', argv: [...sluice, '--version'] },
+    { name: 'sluice topics list', argv: [...sluice, '--bootstrap', bootstrap, 'topics', 'list'] },
+    { name: 'sluice produce (one line)', argv: [...sluice, '--bootstrap', bootstrap, 'produce', TOPIC], stdin: 'one line\n' },
+    { name: 'sluice consume -n 1', argv: [...sluice, '--bootstrap', bootstrap, 'consume', TOPIC, '--from-beginning', '-n', '1'] },
+    { name: 'sluice run empty-job.mjs', argv: [...sluice, 'run', 'empty-job.mjs'] },
+    { name: 'sluice broker (until it listens)', argv: [...sluice, 'broker', '--port', '0', '--data-dir', dataDir], until: /listening on/ },
+  ];
+}
+
+const work = tempDir('sluice-bench-startup-');
+const samples = new Map<string, Array<{ run: Sample; bare: Sample }>>();
+let names: string[] = [];
+try {
+  console.log('packing and installing the package ...');
+  const { project } = await packAndInstall(work.dir, join(HERE, 'project'));
+  const { bootstrap, child: broker } = await spawnBrokerProcess(join(work.dir, 'broker-data'));
+  try {
+    const sluice = (...args: string[]) => runCommand(process.execPath, ['node_modules/.bin/sluice', '--bootstrap', bootstrap, ...args], project);
+    succeeded(await sluice('topics', 'create', TOPIC, '--partitions', '1'), 'topics create');
+    const all = cases(bootstrap, join(work.dir, 'timed-broker-data'));
+    names = all.map((c) => c.name);
+    for (const c of all) {
+      samples.set(c.name, []);
+      await timeStart(c, project); // warm the file cache; not counted
+    }
+    for (let r = 0; r < ROUNDS; r++) {
+      // Alternate the order so that load from elsewhere falls on every command alike.
+      const order = r % 2 === 0 ? all : [...all].reverse();
+      for (const c of order) {
+        const bare = await timeStart(bareNodeLike(c), project);
+        const run = await timeStart(c, project);
+        samples.get(c.name)!.push({ run, bare });
+      }
+      console.log(`round ${r + 1}/${ROUNDS} done (load average ${loadavg()[0]!.toFixed(1)})`);
+    }
+  } finally {
+    broker.kill('SIGTERM');
+    await new Promise((r) => broker.once('exit', r));
+  }
+} finally {
+  work.cleanup();
+}
+
+const figures: Record<string, Figures> = {};
+for (const name of names) {
+  const xs = samples.get(name)!;
+  const walls = xs.map((x) => x.run.wallMs);
+  figures[name] = {
+    wall: median(walls),
+    min: Math.min(...walls),
+    max: Math.max(...walls),
+    beyondBare: median(xs.map((x) => x.run.wallMs - x.bare.wallMs)),
+    cpu: median(xs.map((x) => x.run.cpuMs)),
+    bareWall: median(xs.map((x) => x.bare.wallMs)),
+    bareCpu: median(xs.map((x) => x.bare.cpuMs)),
+  };
+}
+const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+const ms = (n: number): string => (Number.isNaN(n) ? 'n/a' : Math.round(n).toString());
+for (const name of names) {
+  const f = figures[name]!;
+  console.log(`${name.padEnd(42)} wall ${ms(f.wall).padStart(5)} ms (${ms(f.min)}–${ms(f.max)}), beyond bare ${ms(f.beyondBare).padStart(5)} ms, CPU ${ms(f.cpu).padStart(5)} ms`);
+}
+
+if (SAVE_BASELINE) {
+  writeFileSync(BASELINE, `${JSON.stringify({ commit, machine: machineLine(), figures } satisfies Baseline, null, 2)}\n`);
+  console.log(`saved the figures of ${commit} as the baseline in ${BASELINE}`);
+} else {
+  const before = existsSync(BASELINE) ? (JSON.parse(readFileSync(BASELINE, 'utf8')) as Baseline) : undefined;
+  const f0 = figures[names[0]!]!;
+  const rows = names.map((name) => {
+    const f = figures[name]!;
+    const b = before?.figures[name];
+    const mark = f.beyondBare <= TARGET_MS ? '' : ' ✗';
+    return `| \`${name}\` | ${ms(f.wall)} | ${ms(f.min)} – ${ms(f.max)} | ${ms(f.beyondBare)}${mark} | ${ms(f.cpu)} | ${b ? ms(b.beyondBare) : '–'} | ${b ? ms(b.cpu) : '–'} |`;
+  });
+  const npx = figures['npx sluice --version']!.beyondBare - figures['node node_modules/.bin/sluice --version']!.beyondBare;
+  writeBenchmarkSection(
+    'Start-up',
+    [
+      'The package as a user installs it (`npm pack`, then `npm install` of the tarball into a new project: compiled JavaScript),',
+      `timed in ${ROUNDS} rounds in which every command follows a bare Node start made the same way; the order of the commands`,
+      'alternates between rounds. Wall time from spawn to exit (`sluice broker`: to its "listening on" line); "beyond bare" is the',
+      "median of each run's difference with the bare start just before it (target: at most 150 ms). CPU is user + system time of",
+      "the command and of the processes it waited for (bash's `times`; `sluice broker`: from /proc at the listening line, 10 ms",
+      'ticks). `topics list`, `produce` and `consume` talk to an embedded broker running in its own process; `produce` sends one line.',
+      '',
+      `- Machine: ${machineLine()}; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')} (a shared machine: wall times spread, CPU times less)`,
+      `- Command: \`npm run bench:startup\` (commit ${commit}${before ? `; "before" from commit ${before.commit}, \`npm run bench:startup -- --save-baseline\`` : ''})`,
+      `- Bare Node start (\`node -e ''\` through bash): median ${ms(f0.bareWall)} ms wall, ${ms(f0.bareCpu)} ms CPU`,
+      '',
+      '| command | wall (ms, median) | range | beyond bare Node (ms) | CPU (ms) | before: beyond bare | before: CPU |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+      ...rows,
+      '',
+      `npx's own cost (\`npx sluice --version\` minus \`node node_modules/.bin/sluice --version\`, beyond bare): ${ms(npx)} ms.`,
+    ].join('\n'),
+  );
+  console.log('wrote the Start-up section of BENCHMARKS.md');
+}
