@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { startBroker } from '../broker/index.ts';
 import type { FlushPolicy } from '../broker/log/flush-policy.ts';
 import { exitWhenDrained } from './exit.ts';
 import { intOption } from './option-parsers.ts';
@@ -36,6 +35,8 @@ export function registerBrokerCommand(program: Command): void {
       const early: string[] = [];
       process.once('SIGINT', () => (stopped ? stopped('SIGINT') : early.push('SIGINT')));
       process.once('SIGTERM', () => (stopped ? stopped('SIGTERM') : early.push('SIGTERM')));
+      // The broker's code loads only for this command (and its options parse first).
+      const { startBroker } = await import('../broker/index.ts');
       const broker = await startBroker({
         port: opts.port,
         host: opts.host,

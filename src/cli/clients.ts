@@ -2,8 +2,6 @@ import type { Admin, Consumer, Producer } from '@platformatic/kafka';
 import { connectTimeoutMs, noAnswerMessage } from '../connectors/kafka/reachability.ts';
 import { CliError } from './cli-error.ts';
 import type { CliContext } from './context.ts';
-import { filterAbortedFetches } from './consume/aborted-filter.ts';
-import { javaCompatiblePartitioner } from './produce/partitioner.ts';
 
 /**
  * Connection settings shared by the CLI's clients: fail fast when nothing answers (a CLI must not
@@ -81,12 +79,12 @@ export async function createConsumer(ctx: CliContext, groupId: string, isolation
     isolationLevel,
     maxWaitTime: 500,
   });
-  if (isolationLevel === 1) filterAbortedFetches(consumer);
+  if (isolationLevel === 1) (await import('./consume/aborted-filter.ts')).filterAbortedFetches(consumer);
   return reachable(consumer, ctx);
 }
 
 export async function createProducer(ctx: CliContext): Promise<BytesProducer> {
-  const { Producer } = await kafka();
+  const [{ Producer }, { javaCompatiblePartitioner }] = await Promise.all([kafka(), import('./produce/partitioner.ts')]);
   const producer: BytesProducer = new Producer({ ...baseClientOptions(ctx, 'sluice-cli-producer'), partitioner: javaCompatiblePartitioner() });
   return reachable(producer, ctx);
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { LOG_LEVELS, type LogFormat, type LogLevel } from '../util/log-options.ts';
 import { bootstrapOption } from './bootstrap.ts';
+import { registerBrokerCommand } from './broker-command.ts';
 import { UsageError } from './cli-error.ts';
 import { registerConsumeCommand } from './commands/consume.ts';
 import { registerGroupsCommand } from './commands/groups.ts';
@@ -11,9 +12,6 @@ import { registerRunCommand } from './commands/run.ts';
 import { registerTopicsCommand } from './commands/topics.ts';
 import { exitWhenDrained } from './exit.ts';
 import { errorDetails, errorLine } from './format-error.ts';
-
-/** Global options followed by a value (skipped when looking for the subcommand). */
-const VALUED_GLOBAL_OPTIONS = new Set(['--bootstrap', '--log-level', '--log-format']);
 
 /** The `sluice` command line. */
 const program = new Command()
@@ -34,13 +32,7 @@ const program = new Command()
     outputError: (str, write) => write(`sluice: ${str.replace(/^error: /, '').trimEnd()} (see --help)\n`),
   });
 
-// The broker's code is loaded only when it may be needed (`sluice broker`, help): the client
-// commands start faster without it.
-const CLIENT_COMMANDS = new Set(['topics', 'produce', 'consume', 'groups', 'nexmark']);
-if (!CLIENT_COMMANDS.has(commandName(process.argv.slice(2)) ?? '')) {
-  const { registerBrokerCommand } = await import('./broker-command.ts');
-  registerBrokerCommand(program);
-}
+registerBrokerCommand(program);
 registerTopicsCommand(program);
 registerProduceCommand(program);
 registerConsumeCommand(program);
@@ -51,16 +43,6 @@ registerNexmarkCommand(program);
 /** The version in the package's package.json (`../../package.json` from src/cli and dist/cli alike). */
 function packageVersion(): string {
   return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-}
-
-/** The subcommand named on the command line (skipping global options and their values). */
-function commandName(args: string[]): string | undefined {
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (VALUED_GLOBAL_OPTIONS.has(arg)) i++;
-    else if (!arg.startsWith('-')) return arg;
-  }
-  return undefined;
 }
 
 program.parseAsync(process.argv).catch(async (err: unknown) => {

@@ -1,4 +1,5 @@
-import { Producer } from '@platformatic/kafka';
+import type { Producer } from '@platformatic/kafka';
+import { kafkaClientLibrary } from './client-library.ts';
 import { logger } from '../../util/logger.ts';
 import { KafkaConnectorError, KafkaDeserializationError } from './errors.ts';
 import type { DeserializationErrorPolicy } from './source-config.ts';
@@ -71,6 +72,7 @@ export class DeserializationErrorHandler {
     h(DEAD_LETTER_HEADERS.timestamp, String(record.timestamp));
     h(DEAD_LETTER_HEADERS.errorClass, error instanceof Error ? error.name : typeof error);
     h(DEAD_LETTER_HEADERS.errorMessage, text.slice(0, 4000));
+    const { Producer } = kafkaClientLibrary(); // loaded by KafkaSourceReader.start, which made this handler
     this.#producer ??= new Producer<Buffer, Buffer, Buffer, Buffer>({
       clientId: `${this.#client.clientId}-dlq`,
       bootstrapBrokers: this.#client.bootstrap,

@@ -1,4 +1,5 @@
 import type { Sink, SinkInitContext, SinkWriter } from '../../api/sinks/sink.ts';
+import { loadKafkaClientLibrary } from './client-library.ts';
 import { KafkaSinkBuilder } from './kafka-sink-builder.ts';
 import { connectionOptions } from './properties.ts';
 import { resolveSinkConfig, type KafkaSinkOptions, type SinkConfig } from './sink-config.ts';
@@ -37,6 +38,7 @@ export class KafkaSink<T> implements Sink<T> {
   }
 
   async createWriter(ctx: SinkInitContext): Promise<SinkWriter<T>> {
+    await loadKafkaClientLibrary();
     const writer = new KafkaSinkWriter(this.#cfg, await connectionOptions('KafkaSink', this.#cfg.props), ctx);
     await writer.init();
     return writer;

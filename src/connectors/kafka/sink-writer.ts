@@ -1,5 +1,6 @@
-import { Producer, type MessageToProduce } from '@platformatic/kafka';
+import type { MessageToProduce, Producer } from '@platformatic/kafka';
 import type { SinkInitContext, SinkWriter, SinkWriterContext } from '../../api/sinks/sink.ts';
+import { kafkaClientLibrary } from './client-library.ts';
 import { KafkaConnectorError, KafkaSerializationError, isUnknownTopic } from './errors.ts';
 import { positiveMurmur2 } from './partitioner.ts';
 import type { ClientConnectionOptions } from './properties.ts';
@@ -36,6 +37,7 @@ export class KafkaSinkWriter<T> implements SinkWriter<T> {
     this.#cfg = cfg;
     this.#ctx = ctx;
     this.#sinkContext = { getParallelInstanceId: () => ctx.subtaskIndex, getNumberOfParallelInstances: () => ctx.parallelism };
+    const { Producer } = kafkaClientLibrary(); // loaded by KafkaSink.createWriter
     this.#producer = new Producer({
       clientId: `${cfg.clientId}-${ctx.subtaskIndex}`,
       bootstrapBrokers: cfg.bootstrap,

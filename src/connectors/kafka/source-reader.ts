@@ -1,4 +1,5 @@
-import { Admin, Consumer } from '@platformatic/kafka';
+import type { Admin, Consumer } from '@platformatic/kafka';
+import { loadKafkaClientLibrary } from './client-library.ts';
 import { InputStatus, type ReaderOutput, type SourceOutput, type SourceReader, type SourceReaderContext } from '../../api/sources/source.ts';
 import { logger } from '../../util/logger.ts';
 import { subtaskForPartition } from './assignment.ts';
@@ -62,6 +63,7 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
 
   async start(): Promise<void> {
     const cfg = this.#cfg;
+    const { Consumer } = await loadKafkaClientLibrary();
     this.#consumer = new Consumer<Buffer, Buffer, Buffer, Buffer>({
       clientId: `${cfg.clientId}-${this.#ctx.subtaskIndex}`,
       groupId: cfg.groupId ?? `sluice-source-${process.pid}`,
@@ -128,6 +130,7 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
   async #partitionCounts(): Promise<Map<string, number>> {
     let topics = this.#cfg.topics;
     if (topics === undefined) {
+      const { Admin } = await loadKafkaClientLibrary();
       this.#admin ??= new Admin({ clientId: `${this.#cfg.clientId}-discovery`, bootstrapBrokers: this.#cfg.bootstrap, ...this.#conn } as ConstructorParameters<typeof Admin>[0]);
       topics = (await this.#admin.listTopics()).filter((t) => this.#cfg.pattern!.test(t) && !t.startsWith('__'));
       if (topics.length === 0) return new Map();
