@@ -28,6 +28,13 @@ const arg = (name: string, dflt: number): number => {
   return i > 0 ? Number(process.argv[i + 1]) : dflt;
 };
 const ROUNDS = arg('--rounds', 9);
+const flag = (name: string): string | undefined => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+/** An already installed project (skips packing; for profiling the benchmark itself). */
+const PROJECT = flag('--project');
+const VERBOSE = process.argv.includes('--verbose');
 const SAVE_BASELINE = process.argv.includes('--save-baseline');
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const BASELINE = join(HERE, 'baseline.json');
@@ -59,7 +66,7 @@ function cases(bootstrap: string, dataDir: string): Case[] {
     { name: 'npx sluice --version', argv: ['npx', 'sluice', '--version'] },
     { name: 'node node_modules/.bin/sluice --version', argv: [...sluice, '--version'] },
     { name: 'sluice topics list', argv: [...sluice, '--bootstrap', bootstrap, 'topics', 'list'] },
-    { name: 'sluice produce (one line)', argv: [...sluice, '--bootstrap', bootstrap, 'produce', TOPIC], stdin: 'one line\n' },
+    { name: 'sluice produce (one line)', argv: [...sluice, '--bootstrap', bootstrap, 'produce', TOPIC, '--file', 'one-line.txt'] },
     { name: 'sluice consume -n 1', argv: [...sluice, '--bootstrap', bootstrap, 'consume', TOPIC, '--from-beginning', '-n', '1'] },
     { name: 'sluice run empty-job.mjs', argv: [...sluice, 'run', 'empty-job.mjs'] },
     { name: 'sluice broker (until it listens)', argv: [...sluice, 'broker', '--port', '0', '--data-dir', dataDir], until: /listening on/ },
@@ -71,7 +78,7 @@ const samples = new Map<string, Array<{ run: Sample; bare: Sample }>>();
 let names: string[] = [];
 try {
   console.log('packing and installing the package ...');
-  const { project } = await packAndInstall(work.dir, join(HERE, 'project'));
+  const project = PROJECT ?? (await packAndInstall(work.dir, join(HERE, 'project'))).project;
   const { bootstrap, child: broker } = await spawnBrokerProcess(join(work.dir, 'broker-data'));
   try {
     const sluice = (...args: string[]) => runCommand(process.execPath, ['node_modules/.bin/sluice', '--bootstrap', bootstrap, ...args], project);
@@ -89,6 +96,7 @@ try {
         const bare = await timeStart(bareNodeLike(c), project);
         const run = await timeStart(c, project);
         samples.get(c.name)!.push({ run, bare });
+        if (VERBOSE) console.log(`${c.name}: ${Math.round(run.wallMs)} ms, ${Math.round(run.cpuMs)} ms CPU; bare ${Math.round(bare.wallMs)} ms, ${Math.round(bare.cpuMs)} ms CPU`);
       }
       console.log(`round ${r + 1}/${ROUNDS} done (load average ${loadavg()[0]!.toFixed(1)})`);
     }
@@ -142,7 +150,7 @@ if (SAVE_BASELINE) {
       'alternates between rounds. Wall time from spawn to exit (`sluice broker`: to its "listening on" line); "beyond bare" is the',
       "median of each run's difference with the bare start just before it (target: at most 150 ms). CPU is user + system time of",
       "the command and of the processes it waited for (bash's `times`; `sluice broker`: from /proc at the listening line, 10 ms",
-      'ticks). `topics list`, `produce` and `consume` talk to an embedded broker running in its own process; `produce` sends one line.',
+      'ticks). `topics list`, `produce` and `consume` talk to an embedded broker running in its own process; `produce` sends one line (from a file).',
       '',
       `- Machine: ${machineLine()}; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')} (a shared machine: wall times spread, CPU times less)`,
       `- Command: \`npm run bench:startup\` (commit ${commit}${before ? `; "before" from commit ${before.commit}, \`npm run bench:startup -- --save-baseline\`` : ''})`,
