@@ -41,13 +41,14 @@ export function succeeded(r: CommandResult, what: string): CommandResult {
 /**
  * Packs a copy of the project into `work` (prepack rewrites package.json and builds dist/, which
  * must never happen in the working tree that tests import from) and installs the tarball into
- * `work/project`, a copy of `fixtures` (a directory with at least a package.json).
+ * `work/project`, a copy of `fixtures` (a directory with at least a package.json). `root` is the
+ * project to pack (default: this checkout; the start-up benchmark passes an export of another commit).
  */
-export async function packAndInstall(work: string, fixtures: string): Promise<{ project: string; tarball: string }> {
+export async function packAndInstall(work: string, fixtures: string, root: string = ROOT): Promise<{ project: string; tarball: string }> {
   const source = join(work, 'source');
   const project = join(work, 'project');
   for (const entry of ['package.json', 'package-lock.json', 'README.md', 'tsconfig.json', 'tsconfig.build.json', 'bin', 'src', 'docs', 'scripts']) {
-    cpSync(join(ROOT, entry), join(source, entry), { recursive: true });
+    cpSync(join(root, entry), join(source, entry), { recursive: true });
   }
   symlinkSync(join(ROOT, 'node_modules'), join(source, 'node_modules'), 'dir');
   succeeded(await runCommand('npm', ['pack', '--pack-destination', work], source), 'npm pack');
