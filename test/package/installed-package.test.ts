@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +35,25 @@ test('the tarball holds compiled JavaScript and declarations, no TypeScript sour
 test("import 'sluice' (and sluice/broker, sluice/testing) works in the user's project", async () => {
   const r = ok(await run(process.execPath, ['imports.mjs'], project), 'node imports.mjs');
   assert.equal(r.stdout, 'function function function function\n');
+});
+
+test('the bundled entries load their code and no heavy dependency at start (as the sources do: test/package/eager-imports)', async () => {
+  const hook = join(ROOT, 'test/helpers/record-loads.ts');
+  const loadsOf = async (args: string[]): Promise<string[]> => {
+    const record = join(work.dir, `loads-${args.join('-').replace(/\W+/g, '_')}.json`);
+    ok(await run(process.execPath, ['--import', hook, ...args], project, { SLUICE_RECORD_LOADS: record }), `node ${args.join(' ')}`);
+    return JSON.parse(readFileSync(record, 'utf8')) as string[];
+  };
+  const heavy = /[\\/]node_modules[\\/](@platformatic[\\/]kafka|ajv|pino|prom-client|lmdb|playwright-core)[\\/]/;
+  const fromPackage = (urls: string[]) => urls.filter((u) => u.includes('/node_modules/sluice/dist/'));
+  for (const entry of ['sluice', 'sluice/broker', 'sluice/testing']) {
+    const urls = await loadsOf(['--input-type=module', '-e', `await import('${entry}')`]);
+    assert.deepEqual(urls.filter((u) => heavy.test(u)), [], `import('${entry}')`);
+    assert.ok(fromPackage(urls).length > 0 && fromPackage(urls).length < 20, `import('${entry}') loads a few bundled files, not one per module: ${fromPackage(urls).length}`);
+  }
+  const cli = await loadsOf(['node_modules/sluice/bin/sluice.js', '--version']);
+  assert.deepEqual(cli.filter((u) => heavy.test(u)), []);
+  assert.ok(!cli.some((u) => /node_modules\/sluice\/dist\/(index|broker\/index)\.js$/.test(u)), 'sluice --version loads neither the API nor the broker');
 });
 
 test('npx sluice --version, and a TypeScript job file importing sluice: by sluice run and by node', async () => {

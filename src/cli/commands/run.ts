@@ -8,15 +8,15 @@ import { cliContext } from '../context.ts';
 import { drainStdio, exitWhenDrained } from '../exit.ts';
 import { errorLine } from '../format-error.ts';
 
-// This file runs as TypeScript in a clone and as compiled JavaScript from an installed package:
-// `sluice` inside a job file means the same build as the command itself.
-const OWN_EXTENSION = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-const OWN_FORMAT = OWN_EXTENSION === '.ts' ? 'module-typescript' : 'module';
+// This file runs as TypeScript in a clone and as bundled JavaScript from an installed package:
+// `sluice` inside a job file means the same build as the command itself. The package resolves its
+// own name (a self-reference through its exports), wherever the bundle put this code.
+const OWN_FORMAT = import.meta.url.endsWith('.ts') ? 'module-typescript' : 'module';
 /** What `import ... from 'sluice'` (and `sluice/testing`, `sluice/broker`) means inside a job file. */
 const PACKAGE_ENTRIES: Record<string, string> = {
-  sluice: new URL(`../../index${OWN_EXTENSION}`, import.meta.url).href,
-  'sluice/testing': new URL(`../../testing/index${OWN_EXTENSION}`, import.meta.url).href,
-  'sluice/broker': new URL(`../../broker/index${OWN_EXTENSION}`, import.meta.url).href,
+  sluice: import.meta.resolve('sluice'),
+  'sluice/testing': import.meta.resolve('sluice/testing'),
+  'sluice/broker': import.meta.resolve('sluice/broker'),
 };
 
 let hooked = false;
