@@ -48,6 +48,8 @@ interface Figures {
   max: number;
   beyondBare: number;
   cpu: number;
+  /** Median of (command's CPU − the bare start's CPU just before it). */
+  cpuBeyondBare: number;
   bareWall: number;
   bareCpu: number;
 }
@@ -131,6 +133,7 @@ const figuresOf = (xs: Array<{ run: Sample; bare: Sample }>): Figures => {
     max: Math.max(...walls),
     beyondBare: median(xs.map((x) => x.run.wallMs - x.bare.wallMs)),
     cpu: median(xs.map((x) => x.run.cpuMs)),
+    cpuBeyondBare: median(xs.map((x) => x.run.cpuMs - x.bare.cpuMs)),
     bareWall: median(xs.map((x) => x.bare.wallMs)),
     bareCpu: median(xs.map((x) => x.bare.cpuMs)),
   };
@@ -151,7 +154,7 @@ const rows = names.map((name) => {
   const f = figures.get(key('after', name))!;
   const b = figures.get(key('before', name));
   const mark = f.beyondBare <= TARGET_MS ? '' : ' ✗';
-  return `| \`${name}\` | ${ms(f.wall)} | ${ms(f.min)} – ${ms(f.max)} | ${ms(f.beyondBare)}${mark} | ${ms(f.cpu)} | ${b ? `${ms(b.wall)} (${ms(b.min)} – ${ms(b.max)})` : '–'} | ${b ? ms(b.beyondBare) : '–'} | ${b ? ms(b.cpu) : '–'} |`;
+  return `| \`${name}\` | ${ms(f.wall)} | ${ms(f.min)} – ${ms(f.max)} | ${ms(f.beyondBare)}${mark} | ${ms(f.cpu)} | ${ms(f.cpuBeyondBare)} | ${b ? `${ms(b.wall)} (${ms(b.min)} – ${ms(b.max)})` : '–'} | ${b ? ms(b.beyondBare) : '–'} | ${b ? ms(b.cpu) : '–'} | ${b ? ms(b.cpuBeyondBare) : '–'} |`;
 });
 const npx = figures.get(key('after', 'npx sluice --version'))!.beyondBare - figures.get(key('after', 'node node_modules/.bin/sluice --version'))!.beyondBare;
 writeBenchmarkSection(
@@ -161,7 +164,8 @@ writeBenchmarkSection(
     `timed in ${ROUNDS} rounds in which every command follows a bare Node start made the same way; the order of the commands`,
     `alternates between rounds${beforeCommit ? ', and every command runs from both packages (this one and "before") in each round, in alternating order' : ''}.`,
     'Wall time from spawn to exit (`sluice broker`: to its "listening on" line); "beyond bare" is the',
-    "median of each run's difference with the bare start just before it (target: at most 150 ms). CPU is user + system time of",
+    "median of each run's difference with the bare start just before it (target: at most 150 ms; on a loaded machine the wall time of",
+    'a start is mostly waiting for a core, so the CPU columns are the steadier measure). CPU is user + system time of',
     "the command and of the processes it waited for (bash's `times`; `sluice broker`: from /proc at the listening line, 10 ms",
     'ticks). `topics list`, `produce` and `consume` talk to an embedded broker running in its own process; `produce` sends one line (from a file).',
     '',
@@ -169,8 +173,8 @@ writeBenchmarkSection(
     `- Command: \`npm run bench:startup\` (commit ${commit}${beforeCommit ? `; "before": the package of ${BEFORE_REF} at ${beforeCommit}, packed and installed the same way in the same run` : ''})`,
     `- Bare Node start (\`node -e ''\` through bash): median ${ms(f0.bareWall)} ms wall, ${ms(f0.bareCpu)} ms CPU`,
     '',
-    '| command | wall (ms, median) | range | beyond bare Node (ms) | CPU (ms) | before: wall (range) | before: beyond bare | before: CPU |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| command | wall (ms, median) | range | beyond bare Node (ms) | CPU (ms) | CPU beyond bare (ms) | before: wall (range) | before: beyond bare | before: CPU | before: CPU beyond bare |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
     '',
     `npx's own cost (\`npx sluice --version\` minus \`node node_modules/.bin/sluice --version\`, beyond bare): ${ms(npx)} ms.`,
