@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { Admin, Consumer, Producer, stringDeserializers, stringSerializers } from '@platformatic/kafka';
 import { startBroker, type RunningBroker } from '../broker/index.ts';
 import { exitWhenDrained } from '../cli/exit.ts';
+import { SluiceErrorCodes } from '../core/errors/codes.ts';
 import { logger } from '../util/logger.ts';
 import { upperCaseJob } from './upper-case-job.ts';
 
@@ -85,7 +86,7 @@ async function main(): Promise<void> {
 
   job.cancel();
   await job.result.catch(() => {});
-  if (jobError !== undefined && (jobError as { code?: string }).code !== 'SLUICE_JOB_CANCELLED') throw jobError;
+  if (jobError !== undefined && (jobError as { code?: string }).code !== SluiceErrorCodes.JOB_CANCELLED) throw jobError;
   await readStream.close();
   await Promise.all([producer.close(), reader.close(true)]);
   await broker?.close();

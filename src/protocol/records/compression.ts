@@ -7,7 +7,7 @@ import {
   COMPRESSION_SNAPPY,
   COMPRESSION_ZSTD,
 } from './batch-header.ts';
-import { SluiceError } from '../../errors.ts';
+import { SluiceError } from '../../core/errors/sluice-error.ts';
 
 type WasmCodecs = typeof import('@platformatic/wasm-utils');
 let wasmCodecs: WasmCodecs | undefined;
