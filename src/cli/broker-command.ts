@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
-import { startBroker } from '../broker/index.ts';
 import type { FlushPolicy } from '../broker/log/flush-policy.ts';
 import { exitWhenDrained } from './exit.ts';
 import { collectConfig, intOption, type ConfigEntry } from './option-parsers.ts';
 import { UsageError } from './cli-error.ts';
 import type { BrokerSecurityConfig } from '../broker/listener-setup.ts';
-import { SASL_MECHANISMS, type SaslMechanismName } from '../broker/security/sasl/mechanism.ts';
+import type { SaslMechanismName } from '../broker/security/sasl/mechanism.ts';
 
 interface SecurityFlags {
   listeners?: string;
@@ -45,7 +44,8 @@ function addSecurityFlags(command: Command): void {
     .option('--allow-everyone-if-no-acl-found', 'with --authorizer: resources without ACLs are open (allow.everyone.if.no.acl.found)');
 }
 
-function securityOptionsOf(o: SecurityFlags): BrokerSecurityConfig {
+async function securityOptionsOf(o: SecurityFlags): Promise<BrokerSecurityConfig> {
+  const { SASL_MECHANISMS } = await import('../broker/security/sasl/mechanism.ts');
   const mechanisms = o.saslMechanisms?.split(',').map((m) => m.trim().toUpperCase());
   for (const m of mechanisms ?? []) if (!(SASL_MECHANISMS as readonly string[]).includes(m)) throw new UsageError(`--sasl-mechanisms: ${m} is not one of ${SASL_MECHANISMS.join(', ')}`);
   if (o.sslClientAuth !== undefined && !['required', 'requested', 'none'].includes(o.sslClientAuth)) throw new UsageError('--ssl-client-auth must be required, requested or none');
@@ -116,13 +116,15 @@ export function registerBrokerCommand(program: Command): void {
         if (opts[key] !== undefined) config[name] = opts[key];
       }
       for (const c of opts.config as ConfigEntry[]) config[c.name] = c.value;
-      const security = securityOptionsOf(opts as SecurityFlags);
+      const security = await securityOptionsOf(opts as SecurityFlags);
       // Signals are handled before anything is announced: whoever reads "listening on" may stop
       // the broker at once, even before the line after the announcement ran.
       let stopped: ((signal: string) => void) | undefined;
       const early: string[] = [];
       process.once('SIGINT', () => (stopped ? stopped('SIGINT') : early.push('SIGINT')));
       process.once('SIGTERM', () => (stopped ? stopped('SIGTERM') : early.push('SIGTERM')));
+      // The broker's code loads only for this command (and its options parse first).
+      const { startBroker } = await import('../broker/index.ts');
       const broker = await startBroker({
         port: opts.port,
         host: opts.host,

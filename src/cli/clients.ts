@@ -2,8 +2,6 @@ import type { Admin, Consumer, Producer } from '@platformatic/kafka';
 import { connectTimeoutMs, noAnswerMessage } from '../connectors/kafka/reachability.ts';
 import { CliError } from './cli-error.ts';
 import type { CliContext } from './context.ts';
-import { filterAbortedFetches } from './consume/aborted-filter.ts';
-import { javaCompatiblePartitioner } from './produce/partitioner.ts';
 import { readCommandConfig } from './command-config.ts';
 
 /** TLS and SASL settings of `--command-config` (none without it). */
@@ -88,12 +86,12 @@ export async function createConsumer(ctx: CliContext, groupId: string, isolation
     isolationLevel,
     maxWaitTime: 500,
   });
-  if (isolationLevel === 1) filterAbortedFetches(consumer);
+  if (isolationLevel === 1) (await import('./consume/aborted-filter.ts')).filterAbortedFetches(consumer);
   return reachable(consumer, ctx);
 }
 
 export async function createProducer(ctx: CliContext): Promise<BytesProducer> {
-  const { Producer } = await kafka();
+  const [{ Producer }, { javaCompatiblePartitioner }] = await Promise.all([kafka(), import('./produce/partitioner.ts')]);
   const producer: BytesProducer = new Producer({ ...baseClientOptions(ctx, 'sluice-cli-producer'), ...(await securityOptions(ctx)), partitioner: javaCompatiblePartitioner() });
   return reachable(producer, ctx);
 }

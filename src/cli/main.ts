@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { LOG_LEVELS, type LogFormat, type LogLevel } from '../util/log-options.ts';
 import { bootstrapOption } from './bootstrap.ts';
+import { registerBrokerCommand } from './broker-command.ts';
 import { UsageError } from './cli-error.ts';
 import { registerConsumeCommand } from './commands/consume.ts';
 import { registerGroupsCommand } from './commands/groups.ts';
@@ -13,9 +14,6 @@ import { registerUsersCommand } from './commands/users.ts';
 import { registerAclsCommand } from './commands/acls.ts';
 import { exitWhenDrained } from './exit.ts';
 import { errorDetails, errorLine } from './format-error.ts';
-
-/** Global options followed by a value (skipped when looking for the subcommand). */
-const VALUED_GLOBAL_OPTIONS = new Set(['--bootstrap', '--command-config', '--log-level', '--log-format']);
 
 /** The `sluice` command line. */
 const program = new Command()
@@ -37,13 +35,7 @@ const program = new Command()
     outputError: (str, write) => write(`sluice: ${str.replace(/^error: /, '').trimEnd()} (see --help)\n`),
   });
 
-// The broker's code is loaded only when it may be needed (`sluice broker`, help): the client
-// commands start faster without it.
-const CLIENT_COMMANDS = new Set(['topics', 'produce', 'consume', 'groups', 'nexmark', 'users', 'acls']);
-if (!CLIENT_COMMANDS.has(commandName(process.argv.slice(2)) ?? '')) {
-  const { registerBrokerCommand } = await import('./broker-command.ts');
-  registerBrokerCommand(program);
-}
+registerBrokerCommand(program);
 registerTopicsCommand(program);
 registerProduceCommand(program);
 registerConsumeCommand(program);
@@ -56,16 +48,6 @@ registerAclsCommand(program);
 /** The version in the package's package.json (`../../package.json` from src/cli and dist/cli alike). */
 function packageVersion(): string {
   return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-}
-
-/** The subcommand named on the command line (skipping global options and their values). */
-function commandName(args: string[]): string | undefined {
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (VALUED_GLOBAL_OPTIONS.has(arg)) i++;
-    else if (!arg.startsWith('-')) return arg;
-  }
-  return undefined;
 }
 
 program.parseAsync(process.argv).catch(async (err: unknown) => {

@@ -1,4 +1,4 @@
-import { offsetCommitV9 } from '@platformatic/kafka';
+import { kafkaClientLibrary } from './client-library.ts';
 import type { GroupMetadata, PartitionOffset } from '../core/kafka-clients.ts';
 import type { ClientSupplier, ProducerRecord } from './client-supplier.ts';
 import { commitFailure, offsetsByTopic, type CommitStrategy } from './commit-strategy.ts';
@@ -62,7 +62,7 @@ export class AtLeastOnceCommitter implements CommitStrategy {
     for (const [groupId, p] of [...this.#pending]) {
       try {
         await this.#wire.call(
-          offsetCommitV9.api,
+          kafkaClientLibrary().offsetCommitV9.api,
           { coordinator: CoordinatorType.GROUP, key: groupId },
           { minVersion: 1 },
           groupId,

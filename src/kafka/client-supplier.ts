@@ -1,4 +1,5 @@
-import { Admin, Consumer, Producer, type MessageToProduce } from '@platformatic/kafka';
+import type { Admin, Consumer, Producer, MessageToProduce } from '@platformatic/kafka';
+import { kafkaClientLibrary } from './client-library.ts';
 import type { ConsumerSettings, KafkaClients } from '../core/kafka-clients.ts';
 import { murmur2 } from '../util/murmur2.ts';
 import { KAFKA_SUBSTRATE_CODES, KafkaRequestError } from './errors.ts';
@@ -91,6 +92,7 @@ export class ClientSupplier implements KafkaClients {
       // Kafka's default partitioner (Java's, kafkajs'): positive murmur2 of the key bytes.
       partitioner: (_m: ProducerRecord, key: Buffer | undefined) => (key !== undefined ? murmur2(key) & 0x7fffffff : rr++ & 0x7fffffff),
     };
+    const { Producer } = kafkaClientLibrary();
     this.#producer =
       p.kind === 'transactional'
         ? new Producer({ ...base, transactionalId: p.transactionalId, producerId: -1n, producerEpoch: -1, timeout: p.transactionTimeoutMs })
@@ -105,7 +107,7 @@ export class ClientSupplier implements KafkaClients {
   nonTransactionalProducer(): WorkerProducer {
     this.#checkOpen();
     if (this.options.producer.kind === 'idempotent') return this.producer();
-    this.#sideProducer ??= new Producer({ ...this.options.connection, clientId: `${this.options.clientId}-control`, idempotent: true, acks: -1 });
+    this.#sideProducer ??= new (kafkaClientLibrary().Producer)({ ...this.options.connection, clientId: `${this.options.clientId}-control`, idempotent: true, acks: -1 });
     return this.#sideProducer;
   }
 
@@ -115,7 +117,7 @@ export class ClientSupplier implements KafkaClients {
    */
   consumer(purpose: string, groupId = `${this.options.clientId}-${purpose}`, settings: ConsumerSettings = {}): WorkerConsumer {
     this.#checkOpen();
-    const c: WorkerConsumer = new Consumer({ ...this.options.connection, clientId: `${this.options.clientId}-${purpose}`, groupId, ...settings });
+    const c: WorkerConsumer = new (kafkaClientLibrary().Consumer)({ ...this.options.connection, clientId: `${this.options.clientId}-${purpose}`, groupId, ...settings });
     this.#consumers.add(c);
     return c;
   }
@@ -123,7 +125,7 @@ export class ClientSupplier implements KafkaClients {
   /** The admin client (created on first use). */
   admin(): Admin {
     this.#checkOpen();
-    this.#admin ??= new Admin({ ...this.options.connection, clientId: `${this.options.clientId}-admin` });
+    this.#admin ??= new (kafkaClientLibrary().Admin)({ ...this.options.connection, clientId: `${this.options.clientId}-admin` });
     return this.#admin;
   }
 

@@ -1,14 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  Base,
-  findCoordinatorV6,
-  kGetApi,
-  kGetConnection,
-  protocolAPIsById,
-  type API,
-  type ClusterMetadata,
-  type Connection,
-} from '@platformatic/kafka';
+import type { API, Base, ClusterMetadata, Connection } from '@platformatic/kafka';
+import { kafkaClientLibrary } from './client-library.ts';
 import type { KafkaConnection } from '../core/kafka-clients.ts';
 import { classifyKafkaError, describeKafkaError } from './error-classification.ts';
 import { KAFKA_SUBSTRATE_CODES, KafkaRequestError } from './errors.ts';
@@ -52,7 +44,7 @@ export class KafkaWire {
   readonly #retryDelayMs: number;
 
   constructor(connection: KafkaConnection & { clientId: string }, options: { retryDelayMs?: number } = {}) {
-    this.#client = new Base({ ...connection, retries: connection.retries ?? 3, retryDelay: connection.retryDelay ?? 100 });
+    this.#client = new (kafkaClientLibrary().Base)({ ...connection, retries: connection.retries ?? 3, retryDelay: connection.retryDelay ?? 100 });
     this.#retryDelayMs = options.retryDelayMs ?? 100;
   }
 
@@ -66,7 +58,7 @@ export class KafkaWire {
     const cacheKey = `${type}:${key}`;
     const cached = this.#coordinators.get(cacheKey);
     if (cached !== undefined) return cached;
-    const response = await this.call(findCoordinatorV6.api, 'any', { retry: true }, type, [key]);
+    const response = await this.call(kafkaClientLibrary().findCoordinatorV6.api, 'any', { retry: true }, type, [key]);
     const found = response.coordinators.find((c) => c.key === key) ?? response.coordinators[0];
     if (found === undefined || found.errorCode !== 0 || found.nodeId < 0) {
       throw new KafkaRequestError(KAFKA_SUBSTRATE_CODES.KAFKA_REQUEST, `no ${type === 0 ? 'group' : 'transaction'} coordinator for '${key}' (error code ${found?.errorCode})`);
@@ -106,12 +98,13 @@ export class KafkaWire {
 
   /** The negotiated implementation of `reference`'s API; SLUICE_KAFKA_TOO_OLD below `minVersion`. */
   async negotiate<Args extends unknown[], R>(reference: API<Args, R>, minVersion = 0): Promise<Negotiated<Args, R>> {
-    const name = protocolAPIsById[reference.key];
+    const lib = kafkaClientLibrary();
+    const name = lib.protocolAPIsById[reference.key];
     if (name === undefined) throw new KafkaRequestError(KAFKA_SUBSTRATE_CODES.KAFKA_REQUEST, `unknown Kafka API key ${reference.key}`);
     let api: Negotiated<Args, R>;
     try {
       api = await new Promise<Negotiated<Args, R>>((resolve, reject) =>
-        this.#client[kGetApi](name, (error: Error | null, found?: unknown) => (error ? reject(error) : resolve(found as Negotiated<Args, R>))),
+        this.#client[lib.kGetApi](name, (error: Error | null, found?: unknown) => (error ? reject(error) : resolve(found as Negotiated<Args, R>))),
       );
     } catch (e) {
       if (/Unsupported API|No usable implementation/i.test(String((e as Error).message))) {
@@ -151,7 +144,7 @@ export class KafkaWire {
     const broker = md.brokers.get(node);
     if (broker === undefined) return Promise.reject(new KafkaRequestError(KAFKA_SUBSTRATE_CODES.KAFKA_REQUEST, `broker ${node} is not in the cluster metadata`));
     return new Promise<Connection>((resolve, reject) =>
-      this.#client[kGetConnection](broker, (error: Error | null, connection?: Connection) => (error ? reject(error) : resolve(connection!))),
+      this.#client[kafkaClientLibrary().kGetConnection](broker, (error: Error | null, connection?: Connection) => (error ? reject(error) : resolve(connection!))),
     );
   }
 

@@ -65,7 +65,7 @@ export function decodeRequest(frame: Buffer): DecodedRequest {
     const r = new Reader(frame);
     header = readRequestHeader(r);
     const api = lookup(header.apiKey, header.apiVersion);
-    const body = api.request.decoders[header.apiVersion]!(r) as AnyRequestBody;
+    const body = api.request.decoder(header.apiVersion)!(r) as AnyRequestBody;
     return { header, body };
   } catch (e) {
     let p = asProtocolError(e);
@@ -97,7 +97,7 @@ export function encodeResponseChunks(apiKey: number, apiVersion: number, correla
   w.writeInt32(correlationId);
   if (isFlexibleResponseHeader(apiKey, apiVersion)) w.writeUVarint(0);
   try {
-    api.response.encoders[apiVersion]!(w, body);
+    api.response.encoder(apiVersion)!(w, body);
   } catch (e) {
     throw asInvalidBody(e, `${api.name} response v${apiVersion}`);
   }
@@ -130,7 +130,7 @@ export function encodeRequest(
   w.writeNullableString(clientId);
   if (isFlexibleRequest(apiKey, apiVersion)) w.writeUVarint(0);
   try {
-    api.request.encoders[apiVersion]!(w, body);
+    api.request.encoder(apiVersion)!(w, body);
   } catch (e) {
     throw asInvalidBody(e, `${api.name} request v${apiVersion}`);
   }
@@ -146,7 +146,7 @@ export function decodeResponse(apiKey: number, apiVersion: number, frame: Buffer
     const r = new Reader(frame);
     const correlationId = r.readInt32();
     if (isFlexibleResponseHeader(apiKey, apiVersion)) r.skipTaggedFields();
-    const body = api.response.decoders[apiVersion]!(r) as AnyResponseBody;
+    const body = api.response.decoder(apiVersion)!(r) as AnyResponseBody;
     return { correlationId, body };
   } catch (e) {
     throw asProtocolError(e);

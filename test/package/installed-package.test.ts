@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { cpSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { delimiter, dirname, join } from 'node:path';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { packAndInstall, runCommand as run, type CommandResult as Result } from '../helpers/installed-package.ts';
 import { tempDir } from '../helpers/tmp-dir.ts';
 
 // The package as a user gets it: `npm pack` (prepack builds dist/ with tsc and points the exports
@@ -11,49 +11,17 @@ import { tempDir } from '../helpers/tmp-dir.ts';
 // a TypeScript job file run by `sluice run` and by node, and the types checked by tsc.
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-/** The pinned Node first on PATH: npm, npx and `#!/usr/bin/env node` then run on it, as for a user whose node is recent. */
-const PATH = `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`;
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-function run(command: string, args: string[], cwd: string, extraEnv: Record<string, string> = {}): Promise<Result> {
-  const env: NodeJS.ProcessEnv = { ...process.env, PATH, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false', ...extraEnv };
-  delete env.NODE_TEST_CONTEXT;
-  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 const ok = (r: Result, what: string): Result => {
   assert.equal(r.code, 0, `${what} failed:\n${r.stdout}\n${r.stderr}`);
   return r;
 };
 
 const work = tempDir('sluice-package-');
-const source = join(work.dir, 'source');
-const project = join(work.dir, 'project');
+let project = '';
 
 before(async () => {
-  // Pack a copy: prepack rewrites package.json and builds dist/, which must never happen in the
-  // working tree that other tests import from.
-  for (const entry of ['package.json', 'package-lock.json', 'README.md', 'tsconfig.json', 'tsconfig.build.json', 'bin', 'src', 'docs', 'scripts']) {
-    cpSync(join(ROOT, entry), join(source, entry), { recursive: true });
-  }
-  symlinkSync(join(ROOT, 'node_modules'), join(source, 'node_modules'), 'dir');
-  ok(await run('npm', ['pack', '--pack-destination', work.dir], source), 'npm pack');
-  const tarball = readdirSync(work.dir).find((f) => f.endsWith('.tgz'));
-  assert.ok(tarball, 'npm pack made a tarball');
-  cpSync(join(ROOT, 'test/package/fixtures'), project, { recursive: true });
-  // Offline where the npm cache has the dependencies (a machine that ran npm ci), else the registry.
-  ok(await run('npm', ['install', '--prefer-offline', '--no-save', join(work.dir, tarball)], project), 'npm install of the tarball');
+  ({ project } = await packAndInstall(work.dir, join(ROOT, 'test/package/fixtures')));
 });
 after(() => work.cleanup());
 
@@ -67,6 +35,25 @@ test('the tarball holds compiled JavaScript and declarations, no TypeScript sour
 test("import 'sluice' (and sluice/broker, sluice/testing) works in the user's project", async () => {
   const r = ok(await run(process.execPath, ['imports.mjs'], project), 'node imports.mjs');
   assert.equal(r.stdout, 'function function function function\n');
+});
+
+test('the bundled entries load their code and no heavy dependency at start (as the sources do: test/package/eager-imports)', async () => {
+  const hook = join(ROOT, 'test/helpers/record-loads.ts');
+  const loadsOf = async (args: string[]): Promise<string[]> => {
+    const record = join(work.dir, `loads-${args.join('-').replace(/\W+/g, '_')}.json`);
+    ok(await run(process.execPath, ['--import', hook, ...args], project, { SLUICE_RECORD_LOADS: record }), `node ${args.join(' ')}`);
+    return JSON.parse(readFileSync(record, 'utf8')) as string[];
+  };
+  const heavy = /[\\/]node_modules[\\/](@platformatic[\\/]kafka|ajv|pino|prom-client|lmdb|playwright-core)[\\/]/;
+  const fromPackage = (urls: string[]) => urls.filter((u) => u.includes('/node_modules/sluice/dist/'));
+  for (const entry of ['sluice', 'sluice/broker', 'sluice/testing']) {
+    const urls = await loadsOf(['--input-type=module', '-e', `await import('${entry}')`]);
+    assert.deepEqual(urls.filter((u) => heavy.test(u)), [], `import('${entry}')`);
+    assert.ok(fromPackage(urls).length > 0 && fromPackage(urls).length < 20, `import('${entry}') loads a few bundled files, not one per module: ${fromPackage(urls).length}`);
+  }
+  const cli = await loadsOf(['node_modules/sluice/bin/sluice.js', '--version']);
+  assert.deepEqual(cli.filter((u) => heavy.test(u)), []);
+  assert.ok(!cli.some((u) => /node_modules\/sluice\/dist\/(index|broker\/index)\.js$/.test(u)), 'sluice --version loads neither the API nor the broker');
 });
 
 test('npx sluice --version, and a TypeScript job file importing sluice: by sluice run and by node', async () => {

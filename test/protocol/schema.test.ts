@@ -25,10 +25,10 @@ describe('schema DSL', () => {
 
   function roundTrip(v: number, body: object): Record<string, unknown> {
     const w = new Writer();
-    compiled.encoders[v]!(w, body);
+    compiled.encoder(v)!(w, body);
     const buf = w.toBuffer();
     const r = new Reader(buf);
-    const out = compiled.decoders[v]!(r) as Record<string, unknown>;
+    const out = compiled.decoder(v)!(r) as Record<string, unknown>;
     assert.equal(r.remaining, 0);
     return out;
   }
@@ -43,14 +43,14 @@ describe('schema DSL', () => {
 
   it('omitted fields encode as defaults; tagged defaults are not written', () => {
     const w = new Writer();
-    compiled.encoders[2]!(w, { a: 7 });
+    compiled.encoder(2)!(w, { a: 7 });
     // a, b (compact null), c (-1), items (compact empty), no tags
     assert.deepEqual(w.toBuffer(), Buffer.from('00000007 00 ffffffffffffffff 01 00'.replace(/ /g, ''), 'hex'));
   });
 
   it('tagged fields are written in tag order', () => {
     const w = new Writer();
-    compiled.encoders[2]!(w, { a: 0, meta: { epoch: 1 }, flag: true });
+    compiled.encoder(2)!(w, { a: 0, meta: { epoch: 1 }, flag: true });
     assert.deepEqual(w.toBuffer().subarray(-11), Buffer.from('02 01 01 01 03 05 00000001 00'.replace(/ /g, ''), 'hex'));
   });
 

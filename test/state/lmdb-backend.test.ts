@@ -106,3 +106,64 @@ test('snapshots are portable between the heap and LMDB backends', async () => {
   lmdb.dispose();
   await owner.close();
 });
+
+test('LMDB backend: no LMDB lookups while a state has never been written out; deletes then stay in memory', async () => {
+  const owner = new LmdbStateBackend({ path: dir(), cachedEntriesPerState: 1000 });
+  // Count the reads that reach LMDB (the stores of one environment share their prototype).
+  const store = Object.getPrototypeOf(owner.root()) as { get: (...a: unknown[]) => unknown; doesExist: (...a: unknown[]) => boolean };
+  const { get, doesExist } = store;
+  let lookups = 0;
+  store.get = function (this: unknown, ...a: unknown[]) {
+    lookups++;
+    return get.apply(this, a);
+  };
+  store.doesExist = function (this: unknown, ...a: unknown[]) {
+    lookups++;
+    return doesExist.apply(this, a);
+  };
+  try {
+    const b = owner.createKeyedStateBackend({ operatorUid: 'op', subtaskIndex: 0, clock: new ManualClock(0), trackChanges: true, maxParallelism: 128, keyGroupOf });
+    const v = b.getOrCreateState(new ValueStateDescriptor<number>('v', 0), voidNamespaceSerializer);
+    for (let k = 0; k < 50; k++) {
+      b.setCurrentKey(k);
+      v.update(v.value() + k);
+    }
+    for (let k = 0; k < 50; k += 2) {
+      b.setCurrentKey(k);
+      v.clear();
+    }
+    b.setCurrentKey(3);
+    assert.equal(v.value(), 3);
+    b.setCurrentKey(4);
+    assert.equal(v.value(), 0);
+    assert.equal(lookups, 0, 'misses of a state never written out are answered from memory');
+
+    // Written out by the snapshot: from now on misses must look in LMDB.
+    assert.equal(b.numEntries(), 25);
+    b.snapshot(1);
+    b.setCurrentKey(5);
+    v.clear();
+    b.setCurrentKey(1000);
+    assert.equal(v.value(), 0);
+    assert.ok(lookups > 0, 'once written out, a miss reads LMDB');
+    assert.deepEqual(b.changesSinceLastSnapshot().map((c) => [c.key, c.value]), [[5, undefined]]);
+    // Every entry deleted and written out: the database is empty again, and nothing comes back.
+    for (let k = 1; k < 50; k += 2) {
+      b.setCurrentKey(k);
+      v.clear();
+    }
+    assert.equal(b.numEntries(), 0);
+    b.snapshot(2);
+    const before = lookups;
+    for (let k = 0; k < 50; k++) {
+      b.setCurrentKey(k);
+      assert.equal(v.value(), 0);
+    }
+    assert.equal(lookups, before, 'the database is empty again: no lookups');
+    b.dispose();
+  } finally {
+    store.get = get;
+    store.doesExist = doesExist;
+    await owner.close();
+  }
+});

@@ -1,11 +1,7 @@
 import type { Command } from 'commander';
-import { CliError, UsageError } from '../cli-error.ts';
-import { withAdmin } from '../clients.ts';
-import { cliContext } from '../context.ts';
-import { formatTable } from '../table.ts';
-import { AclOperation, AclPermissionType, CLUSTER_NAME, PatternType, ResourceType, operationName, patternTypeName, permissionTypeName, resourceTypeName } from '../../broker/security/acl/acl-types.ts';
 
-interface AclOptions {
+/** Options of `sluice acls add|list|remove`. */
+export interface AclOptions {
   allowPrincipal: string[];
   denyPrincipal: string[];
   principal?: string;
@@ -20,58 +16,7 @@ interface AclOptions {
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
-/** The resource named by --topic / --group / --transactional-id / --cluster (exactly one, or none for filters). */
-function resourceOf(o: AclOptions, required: boolean): { resourceType: number; resourceName: string | null } {
-  const given: Array<{ resourceType: number; resourceName: string }> = [];
-  if (o.topic !== undefined) given.push({ resourceType: ResourceType.TOPIC, resourceName: o.topic });
-  if (o.group !== undefined) given.push({ resourceType: ResourceType.GROUP, resourceName: o.group });
-  if (o.transactionalId !== undefined) given.push({ resourceType: ResourceType.TRANSACTIONAL_ID, resourceName: o.transactionalId });
-  if (o.cluster === true) given.push({ resourceType: ResourceType.CLUSTER, resourceName: CLUSTER_NAME });
-  if (given.length > 1) throw new UsageError('name one resource: --topic, --group, --transactional-id or --cluster');
-  if (given.length === 0) {
-    if (required) throw new UsageError('name the resource: --topic NAME, --group NAME, --transactional-id NAME or --cluster');
-    return { resourceType: ResourceType.ANY, resourceName: null };
-  }
-  return given[0]!;
-}
-
-function codeOf<T extends Record<string, number>>(table: T, value: string, flag: string): number {
-  const code = table[value.toUpperCase().replace(/-/g, '_') as keyof T];
-  if (code === undefined) throw new UsageError(`${flag} must be one of ${Object.keys(table).filter((k) => k !== 'UNKNOWN').join(', ')}, got "${value}"`);
-  return code as number;
-}
-
-/** The ACLs `add` creates: every principal × operation on the one resource. */
-function bindings(o: AclOptions) {
-  const { resourceType, resourceName } = resourceOf(o, true);
-  const patternType = codeOf(PatternType, o.resourcePatternType, '--resource-pattern-type');
-  if (patternType !== PatternType.LITERAL && patternType !== PatternType.PREFIXED) throw new UsageError('--resource-pattern-type of a new ACL is literal or prefixed');
-  const principals = [...o.allowPrincipal.map((p) => [p, AclPermissionType.ALLOW] as const), ...o.denyPrincipal.map((p) => [p, AclPermissionType.DENY] as const)];
-  if (principals.length === 0) throw new UsageError('give --allow-principal User:NAME or --deny-principal User:NAME');
-  if (o.operation.length === 0) throw new UsageError('give --operation (READ, WRITE, CREATE, DELETE, ALTER, DESCRIBE, CLUSTER_ACTION, DESCRIBE_CONFIGS, ALTER_CONFIGS, IDEMPOTENT_WRITE, ALL)');
-  return principals.flatMap(([principal, permissionType]) =>
-    o.operation.map((op) => ({ resourceType, resourceName: resourceName!, resourcePatternType: patternType, principal, host: o.host, operation: codeOf(AclOperation, op, '--operation'), permissionType })),
-  );
-}
-
-/** A filter from the options: what is not given matches anything. */
-function filterOf(o: AclOptions) {
-  const { resourceType, resourceName } = resourceOf(o, false);
-  const principals = [...o.allowPrincipal, ...o.denyPrincipal, ...(o.principal === undefined ? [] : [o.principal])];
-  if (principals.length > 1) throw new UsageError('a filter takes one principal');
-  const permissionType = o.allowPrincipal.length > 0 ? AclPermissionType.ALLOW : o.denyPrincipal.length > 0 ? AclPermissionType.DENY : AclPermissionType.ANY;
-  if (o.operation.length > 1) throw new UsageError('a filter takes one --operation');
-  return {
-    resourceType,
-    resourceName,
-    resourcePatternType: codeOf(PatternType, o.resourcePatternType, '--resource-pattern-type'),
-    principal: principals[0] ?? null,
-    host: o.host === '*' ? null : o.host,
-    operation: o.operation.length === 0 ? AclOperation.ANY : codeOf(AclOperation, o.operation[0]!, '--operation'),
-    permissionType,
-  };
-}
-
+/** The options every `acls` subcommand takes. */
 function aclOptions(command: Command, patternDefault: string): Command {
   return command
     .option('--allow-principal <principal>', 'principal allowed, e.g. User:alice (repeatable)', collect, [])
@@ -85,53 +30,14 @@ function aclOptions(command: Command, patternDefault: string): Command {
     .option('--host <host>', 'client host the ACL applies to', '*');
 }
 
-const rowOf = (r: { resourceType: number; resourceName: string; resourcePatternType: number }, a: { principal: string; host: string; operation: number; permissionType: number }) => [
-  resourceTypeName(r.resourceType),
-  r.resourceName,
-  patternTypeName(r.resourcePatternType),
-  a.principal,
-  a.host,
-  operationName(a.operation),
-  permissionTypeName(a.permissionType),
-];
-const HEADERS = ['RESOURCE TYPE', 'NAME', 'PATTERN', 'PRINCIPAL', 'HOST', 'OPERATION', 'PERMISSION'];
-
 /** `sluice acls add|list|remove`: Kafka ACLs (as kafka-acls.sh manages them). */
 export function registerAclsCommand(program: Command): void {
   const acls = program.command('acls').description('manage ACLs (needs a broker with an authorizer; you need ALTER / DESCRIBE on the cluster)');
-  aclOptions(acls.command('add').description('add ACLs: each principal gets each operation on the resource'), 'literal').action(async (o: AclOptions, command: Command) => {
-    const ctx = cliContext(command);
-    const creations = bindings(o);
-    await withAdmin(ctx, (admin) =>
-      admin.createAcls({ creations } as never).catch((err: unknown) => {
-        throw new CliError('cannot add ACLs', { cause: err });
-      }),
-    );
-    process.stdout.write(`added ${creations.length} ACL${creations.length === 1 ? '' : 's'}\n`);
-  });
+  aclOptions(acls.command('add').description('add ACLs: each principal gets each operation on the resource'), 'literal').action(async (o: AclOptions, command: Command) => (await import('./acls-actions.ts')).addAcls(o, command));
   aclOptions(acls.command('list').description('list ACLs matching the options (all without options)'), 'any')
     .option('--principal <principal>', 'only ACLs of this principal')
-    .action(async (o: AclOptions, command: Command) => {
-      const ctx = cliContext(command);
-      const resources = await withAdmin(ctx, (admin) =>
-        admin.describeAcls({ filter: filterOf(o) } as never).catch((err: unknown) => {
-          throw new CliError('cannot list ACLs', { cause: err });
-        }),
-      );
-      const rows = resources.flatMap((r) => r.acls.map((a) => rowOf(r, a)));
-      if (rows.length > 0) process.stdout.write(formatTable(HEADERS, rows));
-    });
+    .action(async (o: AclOptions, command: Command) => (await import('./acls-actions.ts')).listAcls(o, command));
   aclOptions(acls.command('remove').description('remove the ACLs matching the options'), 'literal')
     .option('--principal <principal>', 'only ACLs of this principal')
-    .action(async (o: AclOptions, command: Command) => {
-      const ctx = cliContext(command);
-      const filter = filterOf(o);
-      if (filter.resourceType === ResourceType.ANY) throw new UsageError('name the resource whose ACLs to remove: --topic, --group, --transactional-id or --cluster');
-      const removed = await withAdmin(ctx, (admin) =>
-        admin.deleteAcls({ filters: [filter] } as never).catch((err: unknown) => {
-          throw new CliError('cannot remove ACLs', { cause: err });
-        }),
-      );
-      process.stdout.write(`removed ${removed.length} ACL${removed.length === 1 ? '' : 's'}\n`);
-    });
+    .action(async (o: AclOptions, command: Command) => (await import('./acls-actions.ts')).removeAcls(o, command));
 }

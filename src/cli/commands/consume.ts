@@ -1,9 +1,6 @@
 import type { Command } from 'commander';
 import { cliContext } from '../context.ts';
-import { AssignedReader, isUnknownTopic } from '../consume/assigned-reader.ts';
-import { GroupReader } from '../consume/group-reader.ts';
-import { formatRecord, type RecordReader } from '../consume/record.ts';
-import { StdoutWriter } from '../consume/stdout-writer.ts';
+import type { RecordReader } from '../consume/record.ts';
 import { CliError } from '../cli-error.ts';
 import { choiceOption, intOption } from '../option-parsers.ts';
 
@@ -34,6 +31,13 @@ export function registerConsumeCommand(program: Command): void {
       const ctx = cliContext(command);
       if (opts.group !== undefined && opts.group.trim() === '') throw new CliError('--group must not be empty');
       const isolationLevel = opts.isolation === 'read_committed' ? 1 : 0;
+      // The implementation loads once the options are known to be good.
+      const [{ AssignedReader, isUnknownTopic }, { GroupReader }, { formatRecord }, { StdoutWriter }] = await Promise.all([
+        import('../consume/assigned-reader.ts'),
+        import('../consume/group-reader.ts'),
+        import('../consume/record.ts'),
+        import('../consume/stdout-writer.ts'),
+      ]);
       let stopping = false;
       const onSignal = () => {
         // A second Ctrl-C exits at once.

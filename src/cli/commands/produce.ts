@@ -4,12 +4,8 @@ import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import type { CompressionAlgorithmValue } from '@platformatic/kafka';
 import { CliError } from '../cli-error.ts';
-import { createProducer, withAdmin } from '../clients.ts';
 import { cliContext } from '../context.ts';
 import { choiceOption, intOption } from '../option-parsers.ts';
-import { BatchSender } from '../produce/batch-sender.ts';
-import { parseLine } from '../produce/line-parser.ts';
-import { requireTopic } from '../topic-lookup.ts';
 
 const ACKS = ['all', '-1', '1', '0'] as const;
 const COMPRESSIONS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
@@ -39,6 +35,13 @@ export function registerProduceCommand(program: Command): void {
       const ctx = cliContext(command);
       if (opts.keySeparator === '') throw new CliError('--key-separator must not be empty');
       const input = opts.file ? await openFile(opts.file) : process.stdin;
+      // The implementation loads once the options are known to be good.
+      const [{ createProducer, withAdmin }, { BatchSender }, { parseLine }, { requireTopic }] = await Promise.all([
+        import('../clients.ts'),
+        import('../produce/batch-sender.ts'),
+        import('../produce/line-parser.ts'),
+        import('../topic-lookup.ts'),
+      ]);
       await withAdmin(ctx, async (admin) => {
         await requireTopic(admin, topic);
         if (opts.partition === undefined) return;

@@ -7,18 +7,16 @@ import { CliError, UsageError } from '../cli-error.ts';
 import { cliContext } from '../context.ts';
 import { drainStdio, exitWhenDrained } from '../exit.ts';
 import { errorLine } from '../format-error.ts';
-import { reportJobs } from '../run/job-reporter.ts';
-import { syntaxErrorWhere } from '../run/syntax-error.ts';
 
-// This file runs as TypeScript in a clone and as compiled JavaScript from an installed package:
-// `sluice` inside a job file means the same build as the command itself.
-const OWN_EXTENSION = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-const OWN_FORMAT = OWN_EXTENSION === '.ts' ? 'module-typescript' : 'module';
+// This file runs as TypeScript in a clone and as bundled JavaScript from an installed package:
+// `sluice` inside a job file means the same build as the command itself. The package resolves its
+// own name (a self-reference through its exports), wherever the bundle put this code.
+const OWN_FORMAT = import.meta.url.endsWith('.ts') ? 'module-typescript' : 'module';
 /** What `import ... from 'sluice'` (and `sluice/testing`, `sluice/broker`) means inside a job file. */
 const PACKAGE_ENTRIES: Record<string, string> = {
-  sluice: new URL(`../../index${OWN_EXTENSION}`, import.meta.url).href,
-  'sluice/testing': new URL(`../../testing/index${OWN_EXTENSION}`, import.meta.url).href,
-  'sluice/broker': new URL(`../../broker/index${OWN_EXTENSION}`, import.meta.url).href,
+  sluice: import.meta.resolve('sluice'),
+  'sluice/testing': import.meta.resolve('sluice/testing'),
+  'sluice/broker': import.meta.resolve('sluice/broker'),
 };
 
 let hooked = false;
@@ -64,7 +62,7 @@ export function registerRunCommand(program: Command): void {
       resolveSluiceToThisPackage();
       process.argv = [process.argv[0]!, file, ...args];
       const say = (line: string): void => void process.stderr.write(`sluice: ${line}\n`);
-      const reporter = reportJobs(say);
+      const reporter = (await import('../run/job-reporter.ts')).reportJobs(say);
 
       let stopping = false;
       const stop = (signal: NodeJS.Signals): void => {
@@ -100,7 +98,7 @@ export function registerRunCommand(program: Command): void {
         await Promise.allSettled([...reporter.jobs]);
       } catch (err) {
         if (stopping) return new Promise<never>(() => {}); // exiting with the signal's status
-        if (err instanceof SyntaxError) throw new CliError(syntaxErrorWhere(err, file), { cause: err });
+        if (err instanceof SyntaxError) throw new CliError((await import('../run/syntax-error.ts')).syntaxErrorWhere(err, file), { cause: err });
         if (err instanceof Error && 'code' in err && typeof err.code === 'string' && err.code.startsWith('SLUICE_')) throw err;
         throw new CliError(`job ${job} failed`, { cause: err });
       } finally {

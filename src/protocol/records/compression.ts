@@ -1,5 +1,5 @@
+import { createRequire } from 'node:module';
 import { gunzipSync, gzipSync, zstdCompressSync, zstdDecompressSync } from 'node:zlib';
-import { lz4Compress, lz4Decompress, snappyCompress, snappyDecompress } from '@platformatic/wasm-utils';
 import {
   COMPRESSION_GZIP,
   COMPRESSION_LZ4,
@@ -8,6 +8,11 @@ import {
   COMPRESSION_ZSTD,
 } from './batch-header.ts';
 import { SluiceError } from '../../core/errors/sluice-error.ts';
+
+type WasmCodecs = typeof import('@platformatic/wasm-utils');
+let wasmCodecs: WasmCodecs | undefined;
+/** Snappy and LZ4 (WebAssembly that compiles as its module loads), loaded on the first batch that uses them. */
+const wasm = (): WasmCodecs => (wasmCodecs ??= createRequire(import.meta.url)('@platformatic/wasm-utils') as WasmCodecs);
 
 /** A codec number outside Kafka's five (none, gzip, snappy, lz4, zstd). */
 export class UnsupportedCompressionError extends SluiceError {
@@ -37,7 +42,7 @@ const XERIAL_HEADER_SIZE = 16;
 const XERIAL_BLOCK = 32 * 1024;
 
 function snappyDecode(data: Buffer): Buffer {
-  if (data.length < XERIAL_HEADER_SIZE || !data.subarray(0, 8).equals(XERIAL_MAGIC)) return snappyDecompress(data);
+  if (data.length < XERIAL_HEADER_SIZE || !data.subarray(0, 8).equals(XERIAL_MAGIC)) return wasm().snappyDecompress(data);
   const chunks: Buffer[] = [];
   let pos = XERIAL_HEADER_SIZE;
   while (pos < data.length) {
@@ -45,7 +50,7 @@ function snappyDecode(data: Buffer): Buffer {
     const len = data.readInt32BE(pos);
     pos += 4;
     if (len < 0 || pos + len > data.length) throw new CorruptCompressedDataError('snappy', `chunk of ${len} bytes at byte ${pos} runs past the end`);
-    chunks.push(snappyDecompress(data.subarray(pos, pos + len)));
+    chunks.push(wasm().snappyDecompress(data.subarray(pos, pos + len)));
     pos += len;
   }
   return Buffer.concat(chunks);
@@ -58,7 +63,7 @@ function snappyEncode(data: Buffer): Buffer {
   header.writeInt32BE(1, 12); // minimum compatible version
   const parts: Buffer[] = [header];
   for (let pos = 0; pos < data.length; pos += XERIAL_BLOCK) {
-    const block = snappyCompress(data.subarray(pos, Math.min(pos + XERIAL_BLOCK, data.length)));
+    const block = wasm().snappyCompress(data.subarray(pos, Math.min(pos + XERIAL_BLOCK, data.length)));
     const len = Buffer.alloc(4);
     len.writeInt32BE(block.length, 0);
     parts.push(len, block);
@@ -78,7 +83,7 @@ export function decompress(codec: number, data: Buffer): Buffer {
     case COMPRESSION_SNAPPY:
       return snappyDecode(data);
     case COMPRESSION_LZ4:
-      return lz4Decompress(data);
+      return wasm().lz4Decompress(data);
     default:
       throw new UnsupportedCompressionError(codec);
   }
@@ -96,7 +101,7 @@ export function compress(codec: number, data: Buffer): Buffer {
     case COMPRESSION_SNAPPY:
       return snappyEncode(data);
     case COMPRESSION_LZ4:
-      return lz4Compress(data);
+      return wasm().lz4Compress(data);
     default:
       throw new UnsupportedCompressionError(codec);
   }

@@ -19,6 +19,8 @@ const TOMBSTONE = new Entry(undefined, 0, -1);
  * written in the current epoch are dirty; deletes leave a tombstone in the cache (reads see the
  * entry as absent). Both are written to LMDB in one transaction when the cache is full (then the
  * cache is emptied) and before snapshots: a window purge costs no LMDB transaction of its own.
+ * While the database holds nothing (a fresh job, until the first flush writes), a cache miss is
+ * an absent entry without an LMDB lookup, and a delete of a cached entry just drops it.
  */
 export class LmdbStateTable implements StateTableLike {
   readonly #db: Database<Stored, [NamespaceKey, Key]>;
@@ -27,17 +29,25 @@ export class LmdbStateTable implements StateTableLike {
   readonly #host: { epoch: number };
   readonly #maxCached: number;
   #cached = 0;
+  /** False while the LMDB database is known to be empty: misses need no lookup, deletes no tombstone. */
+  #dbMayHoldEntries: boolean;
 
   constructor(db: Database<Stored, [NamespaceKey, Key]>, ns: NamespaceSerializer<unknown>, host: { epoch: number }, maxCached: number) {
     this.#db = db;
     this.#ns = ns;
     this.#host = host;
     this.#maxCached = maxCached;
+    this.#dbMayHoldEntries = this.#dbHoldsEntries();
+  }
+
+  #dbHoldsEntries(): boolean {
+    return this.#db.getKeysCount({ limit: 1 }) > 0;
   }
 
   get(nsKey: NamespaceKey, key: unknown): Entry | undefined {
     const hit = this.#cache.get(nsKey, key);
     if (hit !== undefined) return hit === TOMBSTONE ? undefined : hit;
+    if (!this.#dbMayHoldEntries) return undefined;
     const stored = this.#db.get([nsKey, key as Key]);
     if (stored === undefined) return undefined;
     // The stored epoch: an entry evicted in the current epoch is still a change since the last snapshot.
@@ -49,7 +59,7 @@ export class LmdbStateTable implements StateTableLike {
   has(nsKey: NamespaceKey, key: unknown): boolean {
     const hit = this.#cache.get(nsKey, key);
     if (hit !== undefined) return hit !== TOMBSTONE;
-    return this.#db.doesExist([nsKey, key as Key]);
+    return this.#dbMayHoldEntries && this.#db.doesExist([nsKey, key as Key]);
   }
 
   put(nsKey: NamespaceKey, ns: unknown, key: unknown, entry: Entry): void {
@@ -66,6 +76,13 @@ export class LmdbStateTable implements StateTableLike {
   remove(nsKey: NamespaceKey, ns: unknown, key: unknown): boolean {
     const hit = this.#cache.get(nsKey, key);
     if (hit === TOMBSTONE) return false;
+    if (!this.#dbMayHoldEntries) {
+      // Only in the cache: nothing for the flush to delete.
+      if (hit === undefined) return false;
+      this.#cache.remove(nsKey, ns, key);
+      this.#cached--;
+      return true;
+    }
     // A cached entry may or may not be in LMDB yet: the flush deletes it either way.
     if (hit !== undefined) this.#cache.put(nsKey, ns, key, TOMBSTONE);
     else if (this.#db.doesExist([nsKey, key as Key])) this.#cachePut(nsKey, ns, key, TOMBSTONE);
@@ -77,16 +94,22 @@ export class LmdbStateTable implements StateTableLike {
   flush(): void {
     const epoch = this.#host.epoch;
     const deleted: Array<[NamespaceKey, unknown, unknown]> = [];
+    let written = false;
     this.#db.transactionSync(() => {
       for (const [nsKey, ns, key, e] of this.#cache.entries()) {
         if (e === TOMBSTONE) {
           this.#db.removeSync([nsKey, key as Key]);
           deleted.push([nsKey, ns, key]);
-        } else if (e.e === epoch) void this.#db.put([nsKey, key as Key], { v: e.v, t: e.t, e: e.e, n: this.#ns.toJSON(ns) });
+        } else if (e.e === epoch) {
+          void this.#db.put([nsKey, key as Key], { v: e.v, t: e.t, e: e.e, n: this.#ns.toJSON(ns) });
+          written = true;
+        }
       }
     });
     for (const [nsKey, ns, key] of deleted) this.#cache.remove(nsKey, ns, key);
     this.#cached -= deleted.length;
+    if (written) this.#dbMayHoldEntries = true;
+    else if (deleted.length > 0) this.#dbMayHoldEntries = this.#dbHoldsEntries();
   }
 
   #evict(): void {
@@ -114,5 +137,6 @@ export class LmdbStateTable implements StateTableLike {
     this.#cache.clearAll();
     this.#cached = 0;
     this.#db.clearSync();
+    this.#dbMayHoldEntries = false;
   }
 }
