@@ -70,6 +70,8 @@ export interface KeyedStateBackend {
   restore(snapshots: readonly KeyedStateSnapshot[], keyGroups?: (keyGroup: number) => boolean): void;
   /** Writes and deletes since the last snapshot (deletes only if change tracking is on). */
   changesSinceLastSnapshot(): StateChange[];
+  /** The changes of `changesSinceLastSnapshot()` are durable (changelogged): later calls list only newer ones. */
+  changesPersisted(): void;
   /** Number of (state, key, namespace) entries; for tests and metrics. */
   numEntries(): number;
   dispose(): void;

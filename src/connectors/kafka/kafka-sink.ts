@@ -1,3 +1,4 @@
+import type { KafkaConnection } from '../../core/kafka-clients.ts';
 import type { Sink, SinkInitContext, SinkWriter } from '../../core/sink.ts';
 import { KafkaSinkBuilder } from './kafka-sink-builder.ts';
 import { connectionOptions } from './properties.ts';
@@ -34,6 +35,11 @@ export class KafkaSink<T> implements Sink<T> {
   /** Checks the options right away: a bad setting throws a KafkaConfigError here. */
   constructor(options: KafkaSinkOptions<T>) {
     this.#cfg = resolveSinkConfig(options);
+  }
+
+  /** The cluster this sink writes to. */
+  async kafkaConnection(): Promise<KafkaConnection> {
+    return { bootstrapBrokers: this.#cfg.bootstrap, ...(await connectionOptions('KafkaSink', this.#cfg.props)) } as KafkaConnection;
   }
 
   async createWriter(ctx: SinkInitContext): Promise<SinkWriter<T>> {

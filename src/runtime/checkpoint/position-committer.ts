@@ -1,3 +1,4 @@
+import type { KafkaConnection } from '../../core/kafka-clients.ts';
 import type { SourcePositions } from '../../core/source.ts';
 import type { ClientSupplier } from '../../kafka/client-supplier.ts';
 import type { CommitStrategy } from '../../kafka/commit-strategy.ts';
@@ -19,9 +20,9 @@ export class PositionCommitter {
     this.#strategyFor = strategyFor;
   }
 
-  /** Hands every group's offsets to its cluster's strategy, then commits each cluster. */
-  async commit(positions: readonly SourcePositions[]): Promise<void> {
-    const touched = new Set<CommitStrategy>();
+  /** Hands every group's offsets to its cluster's strategy, then commits each cluster (and `also`, which carried other records). */
+  async commit(positions: readonly SourcePositions[], also: readonly CommitStrategy[] = []): Promise<void> {
+    const touched = new Set<CommitStrategy>(also);
     for (const p of positions) {
       if (p.offsets.length === 0) continue;
       const strategy = this.#strategy(p);
@@ -41,9 +42,14 @@ export class PositionCommitter {
   }
 
   #strategy(p: SourcePositions): CommitStrategy {
-    const key = clusterKey(p.connection);
+    return this.strategyOf(p.connection);
+  }
+
+  /** The commit strategy of a cluster (created on first use). */
+  strategyOf(connection: KafkaConnection): CommitStrategy {
+    const key = clusterKey(connection);
     let s = this.#strategies.get(key);
-    if (s === undefined) this.#strategies.set(key, (s = this.#strategyFor(this.#clients.clients(p.connection))));
+    if (s === undefined) this.#strategies.set(key, (s = this.#strategyFor(this.#clients.clients(connection))));
     return s;
   }
 }

@@ -2,7 +2,12 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { JobCancelledError, SourceFailedError } from '../../core/errors/job-errors.ts';
 import { SluiceError } from '../../core/errors/sluice-error.ts';
 import type { Source } from '../../core/source.ts';
+import type { KafkaConnection } from '../../core/kafka-clients.ts';
+import type { Sink } from '../../core/sink.ts';
 import { AtLeastOnceCommitter } from '../../kafka/at-least-once-committer.ts';
+import type { CommitStrategy } from '../../kafka/commit-strategy.ts';
+import { DurableState, sanitizeJobId } from '../checkpoint/durable-state.ts';
+import { restoreOperator } from '../executor/restore.ts';
 import { WorkerClients } from '../../kafka/worker-clients.ts';
 import { CheckpointStatsTracker } from '../../metrics/checkpoint-stats.ts';
 import type { WatermarkStrategy } from '../../time/watermark-strategy.ts';
@@ -49,6 +54,9 @@ export class Worker {
   readonly #savepointRequests: Array<(s: JobSnapshot) => void> = [];
   #failure: Error | undefined;
   #cancelled = false;
+  #durable: { state: DurableState; strategy: CommitStrategy } | undefined;
+  /** Reader states of the checkpoint the worker restored from (durable state). */
+  #restoredSources: Record<string, unknown[]> | undefined;
 
   constructor(graph: JobGraph, options: ExecutionOptions) {
     this.graph = graph;
@@ -59,7 +67,8 @@ export class Worker {
     this.services = {
       pts: this.pts,
       mode: options.mode,
-      trackStateChanges: options.trackStateChanges ?? false,
+      // Durable state changelogs deletes too.
+      trackStateChanges: options.trackStateChanges ?? (options.mode === 'streaming' && (options.checkpoints?.interval ?? 0) > 0),
       stateBackend: options.stateBackend,
       backpressure: this.backpressure,
       fail: (e) => this.fail(e),
@@ -84,6 +93,7 @@ export class Worker {
       positions: this.#positions,
       stats: this.checkpointStats,
       restoredId: options.restoreFrom?.checkpointId ?? 0,
+      durable: () => this.#durable,
     });
   }
 
@@ -169,6 +179,12 @@ export class Worker {
   async run(onRunning: () => void): Promise<JobExecutionResult> {
     const { clock, mode } = this.options;
     const started = clock.now();
+    try {
+      await this.#recover();
+    } catch (e) {
+      await this.clients.close();
+      throw e;
+    }
     await this.#open();
     await this.#startSources();
     onRunning();
@@ -206,6 +222,41 @@ export class Worker {
     };
   }
 
+  /**
+   * A streaming job with checkpoints and a Kafka cluster keeps its state there: the internal topics
+   * are created or checked, and the tasks restore from the last committed checkpoint and the
+   * changelogs (a savepoint given to the job wins).
+   */
+  async #recover(): Promise<void> {
+    const { mode, checkpoints, restoreFrom, clock } = this.options;
+    if (mode !== 'streaming' || (checkpoints?.interval ?? 0) <= 0) return;
+    const connection = await this.#stateCluster();
+    if (connection === undefined) {
+      logger.debug({ job: this.graph.jobName }, 'no Kafka cluster among the connectors: keyed state is not changelogged');
+      return;
+    }
+    const state = new DurableState({ jobId: sanitizeJobId(this.graph.jobName), clients: this.clients.clients(connection), clock, operators: this.built.operators, tasks: this.built.tasks });
+    const snapshot = restoreFrom === undefined ? await state.recover() : undefined;
+    if (snapshot !== undefined) {
+      for (const v of this.graph.vertices) restoreOperator(v, this.built.operators.get(v) ?? [], snapshot);
+      this.#restoredSources = snapshot.sources;
+      this.coordinator.restoredFrom(snapshot.checkpointId);
+    }
+    this.#durable = { state, strategy: this.#positions.strategyOf(connection) };
+  }
+
+  /** The cluster of the job's first Kafka source, else of its first Kafka sink. */
+  async #stateCluster(): Promise<KafkaConnection | undefined> {
+    for (const v of this.graph.vertices) {
+      if (v.t.kind === 'source' && typeof v.t.source.kafkaConnection === 'function') return v.t.source.kafkaConnection();
+    }
+    for (const ops of this.built.operators.values()) {
+      const sink = (ops[0] as { sink?: Sink<unknown> } | undefined)?.sink;
+      if (typeof sink?.kafkaConnection === 'function') return sink.kafkaConnection();
+    }
+    return undefined;
+  }
+
   /** Opens operators downstream first, so that sources emit into open operators. */
   async #open(): Promise<void> {
     const ops = this.operatorsInOrder();
@@ -238,7 +289,7 @@ export class Worker {
             }),
           kafka: this.clients,
         };
-        const reader = (v.t.source as Source<unknown>).createReader(ctx, restoreFrom?.sources[v.uid]?.[task.subtask]);
+        const reader = (v.t.source as Source<unknown>).createReader(ctx, (this.#restoredSources ?? restoreFrom?.sources)?.[v.uid]?.[task.subtask]);
         const aligned = v.t.strategy.alignment;
         task.source = new TaskSource<unknown>({
           alignment: aligned !== undefined && mode === 'streaming' ? this.alignment.register(aligned, reader) : undefined,

@@ -208,8 +208,7 @@ export class HeapKeyedStateBackend implements InternalKeyedStateBackend, HeapSta
       kinds[name] = kind;
       for (const entry of entries) add(name, entry);
     }
-    this.nextEpoch();
-    this.#deletes = [];
+    this.changesPersisted();
     const keyGroups = [...groups].sort((a, b) => a[0] - b[0]).map(([keyGroup, states]) => ({ keyGroup, states }));
     return { operatorUid: this.operatorUid, checkpointId, maxParallelism: this.maxParallelism, kinds, keyGroups };
   }
@@ -248,6 +247,11 @@ export class HeapKeyedStateBackend implements InternalKeyedStateBackend, HeapSta
     }
     for (const [name, , sk, nsObj] of this.#deletes) out.push(change(name, sk, this.#states.get(name)?.ns.toJSON(nsObj), undefined));
     return out;
+  }
+
+  changesPersisted(): void {
+    this.nextEpoch();
+    this.#deletes = [];
   }
 
   numEntries(): number {
