@@ -5,7 +5,9 @@
  * count per key and the window sums are compared with a reference computed here.
  */
 import { Consumer, Producer, stringDeserializers, stringSerializers } from '@platformatic/kafka';
+import { readToEnd } from '../../src/kafka/read-to-end.ts';
 import { createTopics, eventually, kill, spawnSluice, type Child } from '../connectors/kafka-helpers.ts';
+import { supplierFor } from '../kafka/helpers.ts';
 
 export interface CrashRunOptions {
   bootstrap: string;
@@ -16,7 +18,9 @@ export interface CrashRunOptions {
   kills: number;
   seed: number;
   backend: 'heap' | 'lmdb';
-  stateDir?: string;
+  /** Local state (LMDB files, worker slots). */
+  stateDir: string;
+  exactlyOnce?: boolean;
   checkpointMs?: number;
   /** Progress lines (diagnostics). */
   log?: (line: string) => void;
@@ -35,6 +39,10 @@ export interface CrashRunResult {
   missing: number[];
   /** Count outputs in total (duplicates included). */
   countOutputs: number;
+  /** Every count written per key, in order. */
+  countSequences: Map<string, number[]>;
+  /** How often each window result was written. */
+  windowOutputs: Map<string, number>;
   kills: number;
 }
 
@@ -52,6 +60,15 @@ export function seeded(seed: number): () => number {
 
 const PARTITIONS = 3;
 const START = 1_700_000_000_000;
+
+/** `eventually`, with the job's latest log in the failure. */
+async function until(check: () => boolean, timeoutMs: number, what: () => string): Promise<void> {
+  try {
+    await eventually(check, timeoutMs, 'condition');
+  } catch {
+    throw new Error(`timed out waiting for ${what()}`);
+  }
+}
 
 export async function crashRun(o: CrashRunOptions): Promise<CrashRunResult> {
   const log = o.log ?? (() => {});
@@ -74,7 +91,6 @@ export async function crashRun(o: CrashRunOptions): Promise<CrashRunResult> {
   }
 
   // Everything that reaches the outputs, in order per partition (= per key).
-  const counts = new Map<string, number>();
   const windows = new Map<string, number>();
   const seen = new Set<number>();
   let countOutputs = 0;
@@ -84,10 +100,8 @@ export async function crashRun(o: CrashRunOptions): Promise<CrashRunResult> {
   const countStream = await countReader.consume({ topics: [topics.counts], mode: 'earliest', maxWaitTime: 100 });
   const windowStream = await windowReader.consume({ topics: [topics.windows], mode: 'earliest', maxWaitTime: 100 });
   countStream.on('data', (m) => {
-    const [key, n, seq] = String(m.value).split(':');
     countOutputs++;
-    counts.set(key!, Number(n));
-    seen.add(Number(seq));
+    seen.add(Number(String(m.value).split(':')[2]));
   });
   windowStream.on('data', (m) => {
     const [key, start, sum] = String(m.value).split(':');
@@ -104,13 +118,16 @@ export async function crashRun(o: CrashRunOptions): Promise<CrashRunResult> {
     JOB_ID: o.name,
     CHECKPOINT_MS: String(o.checkpointMs ?? 200),
     STATE_BACKEND: o.backend,
-    ...(o.stateDir !== undefined && { STATE_DIR: o.stateDir }),
+    STATE_DIR: `${o.stateDir}/lmdb`,
+    SLUICE_STATE_DIR: `${o.stateDir}/workers`,
+    EXACTLY_ONCE: o.exactlyOnce === true ? '1' : '0',
   };
   const JOB = ['run', 'test/runtime/fixtures/count-job.ts'];
   const producer = new Producer({ clientId: `${o.name}-producer`, bootstrapBrokers: [o.bootstrap], serializers: stringSerializers });
   let job: Child = spawnSluice(JOB, env);
   const jobs: Child[] = [job];
   let kills = 0;
+  let final: Outputs | undefined;
   try {
     const segment = Math.ceil(o.records / (o.kills + 1));
     for (let s = 0; s * segment < o.records; s++) {
@@ -121,7 +138,7 @@ export async function crashRun(o: CrashRunOptions): Promise<CrashRunResult> {
       if (kills >= o.kills) continue;
       // Kill at a random moment once the job made some progress on this segment.
       const before = countOutputs;
-      await eventually(() => countOutputs > before, 120_000, `output of segment ${s} (job: ${job.stderr().slice(-2000)})`);
+      await until(() => countOutputs > before, 120_000, () => `output of segment ${s} (job: ${job.stderr().slice(-3000)})`);
       await new Promise((r) => setTimeout(r, Math.floor(rand() * 400)));
       await kill(job, 'SIGKILL');
       kills++;
@@ -131,13 +148,22 @@ export async function crashRun(o: CrashRunOptions): Promise<CrashRunResult> {
     }
     // One record far ahead in every partition moves the watermark past every window.
     await producer.send({ messages: Array.from({ length: PARTITIONS }, (_, p) => ({ topic: topics.input, partition: p, key: '~end', value: `~end:-1:${START + o.records * 7 + 3_600_000}:0` })) });
-    await eventually(
+    await until(
       () => seen.size >= o.records + 1 && [...expectedWindows.keys()].every((w) => windows.has(w)),
       240_000,
-      `every input counted and every window fired (${seen.size} of ${o.records} counted, ${windows.size} of ${expectedWindows.size} windows; job: ${job.stderr().slice(-2000)})`,
+      () => `every input counted and every window fired (${seen.size} of ${o.records} counted, ${windows.size} of ${expectedWindows.size} windows; job: ${job.stderr().slice(-2000)})`,
     );
-    // Let late duplicates (replays in flight) arrive before the last values are read.
+    // The verdict comes from the logs themselves, read read_committed to their end with Kafka's
+    // semantics (the streaming reader above only tracks progress: its client library lets records
+    // of some aborted transactions through).
     await new Promise((r) => setTimeout(r, 1000));
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      final = await readOutputs(o.bootstrap, topics);
+      const complete = o.records + 1 <= final.seen.size && [...expectedWindows.keys()].every((w) => final!.windows.has(w));
+      if (complete || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
   } finally {
     for (const j of jobs) await kill(j, 'SIGKILL');
     await producer.close();
@@ -146,8 +172,47 @@ export async function crashRun(o: CrashRunOptions): Promise<CrashRunResult> {
     await countReader.close(true);
     await windowReader.close(true);
   }
-  counts.delete('~end');
+  const f = final!;
+  f.counts.delete('~end');
+  f.countSequences.delete('~end');
   const missing: number[] = [];
-  for (let seq = 0; seq < o.records; seq++) if (!seen.has(seq)) missing.push(seq);
-  return { expectedCounts, expectedWindows, counts, windows, missing, countOutputs, kills };
+  for (let seq = 0; seq < o.records; seq++) if (!f.seen.has(seq)) missing.push(seq);
+  return { expectedCounts, expectedWindows, counts: f.counts, windows: f.windows, missing, countOutputs: f.countOutputs, countSequences: f.countSequences, windowOutputs: f.windowOutputs, kills };
+}
+
+interface Outputs {
+  counts: Map<string, number>;
+  countSequences: Map<string, number[]>;
+  countOutputs: number;
+  seen: Set<number>;
+  windows: Map<string, number>;
+  windowOutputs: Map<string, number>;
+}
+
+/** Every committed record of the output topics, in offset order per partition (= per key). */
+async function readOutputs(bootstrap: string, topics: { counts: string; windows: string }): Promise<Outputs> {
+  const supplier = supplierFor(bootstrap);
+  const out: Outputs = { counts: new Map(), countSequences: new Map(), countOutputs: 0, seen: new Set(), windows: new Map(), windowOutputs: new Map() };
+  try {
+    const consumer = supplier.consumer('verify');
+    const partitions = Array.from({ length: PARTITIONS }, (_, p) => p);
+    await readToEnd(consumer, topics.counts, partitions, (r) => {
+      const [key, n, seq] = String(r.value).split(':');
+      out.countOutputs++;
+      out.counts.set(key!, Number(n));
+      let list = out.countSequences.get(key!);
+      if (list === undefined) out.countSequences.set(key!, (list = []));
+      list.push(Number(n));
+      out.seen.add(Number(seq));
+    });
+    await readToEnd(consumer, topics.windows, partitions, (r) => {
+      const [key, start, sum] = String(r.value).split(':');
+      const w = `${key}:${start}`;
+      out.windows.set(w, Number(sum));
+      out.windowOutputs.set(w, (out.windowOutputs.get(w) ?? 0) + 1);
+    });
+  } finally {
+    await supplier.close();
+  }
+  return out;
 }

@@ -28,6 +28,32 @@ function checkAtLeastOnce(r: CrashRunResult, diagnostic: (s: string) => void): v
   diagnostic(`${r.kills} kills; ${r.countOutputs} count outputs for ${r.expectedCounts.size} keys; final counts exceed the reference by ${excess} in total (replay)`);
 }
 
+/** Exactly-once: every count 1..n exactly once per key, every window sum once and equal to the reference. */
+function checkExactlyOnce(r: CrashRunResult, diagnostic: (s: string) => void): void {
+  assert.deepEqual(r.missing, [], 'every input record reached the output');
+  for (const [key, expected] of r.expectedCounts) {
+    const seq = r.countSequences.get(key) ?? [];
+    assert.deepEqual(seq, Array.from({ length: expected }, (_, i) => i + 1), `key ${key}: counts written exactly once each, in order, up to the reference ${expected}`);
+  }
+  for (const [w, expected] of r.expectedWindows) {
+    assert.equal(r.windows.get(w), expected, `window ${w}: sum equals the reference`);
+    assert.equal(r.windowOutputs.get(w), 1, `window ${w} written once`);
+  }
+  diagnostic(`${r.kills} kills; ${r.countOutputs} count outputs = ${[...r.expectedCounts.values()].reduce((a, b) => a + b, 0)} inputs`);
+}
+
+for (const backend of ['heap', 'lmdb'] as const) {
+  test(`exactly-once, ${backend}: a keyed job killed with SIGKILL 5 times writes every count and window sum exactly once (read_committed)`, { timeout: 600_000 }, async (t) => {
+    const { dir, cleanup } = tempDir('sluice-eo-');
+    try {
+      const r = await crashRun({ bootstrap: broker.bootstrap, name: `eo-${backend}`, records: 6_000, keys: 50, kills: 5, seed: 20 + backend.length, backend, stateDir: dir, exactlyOnce: true, log: (l) => t.diagnostic(l) });
+      checkExactlyOnce(r, (s) => t.diagnostic(s));
+    } finally {
+      cleanup();
+    }
+  });
+}
+
 for (const backend of ['heap', 'lmdb'] as const) {
   test(`at-least-once, ${backend}: a keyed job killed with SIGKILL 5 times keeps its state (counts and window sums >= reference, nothing lost)`, { timeout: 600_000 }, async (t) => {
     const { dir, cleanup } = tempDir('sluice-durable-');

@@ -37,6 +37,15 @@ export class KafkaSink<T> implements Sink<T> {
     this.#cfg = resolveSinkConfig(options);
   }
 
+  /** `'none'`, `'at-least-once'` or `'exactly-once'`. */
+  get deliveryGuarantee(): string {
+    return this.#cfg.guarantee;
+  }
+  /** Exactly-once: the prefix of the worker's transactional ids, and Kafka's transaction timeout. */
+  get transactions(): { prefix: string | undefined; timeoutMs: number } {
+    return { prefix: this.#cfg.transactionalIdPrefix, timeoutMs: this.#cfg.transactionTimeoutMs };
+  }
+
   /** The cluster this sink writes to. */
   async kafkaConnection(): Promise<KafkaConnection> {
     return { bootstrapBrokers: this.#cfg.bootstrap, ...(await connectionOptions('KafkaSink', this.#cfg.props)) } as KafkaConnection;

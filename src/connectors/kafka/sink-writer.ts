@@ -1,5 +1,7 @@
 import { Producer, type MessageToProduce } from '@platformatic/kafka';
+import type { KafkaConnection, TransactionalSender } from '../../core/kafka-clients.ts';
 import type { SinkInitContext, SinkWriter, SinkWriterContext } from '../../core/sink.ts';
+import { KafkaConfigError } from '../../core/errors/kafka-errors.ts';
 import { KafkaConnectorError, KafkaSerializationError, isUnknownTopic } from '../../core/errors/kafka-errors.ts';
 import { positiveMurmur2 } from './partitioner.ts';
 import type { ClientConnectionOptions } from './properties.ts';
@@ -32,11 +34,22 @@ export class KafkaSinkWriter<T> implements SinkWriter<T> {
   #failure: Error | undefined;
   #rr = 0;
   readonly #sinkContext: KafkaSinkContext;
+  /** Exactly-once: the worker's checkpoint transaction, which carries every record. */
+  readonly #transaction: TransactionalSender | undefined;
 
   constructor(cfg: SinkConfig<T>, conn: ClientConnectionOptions, ctx: SinkInitContext) {
     this.#cfg = cfg;
     this.#ctx = ctx;
     this.#sinkContext = { getParallelInstanceId: () => ctx.subtaskIndex, getNumberOfParallelInstances: () => ctx.parallelism };
+    if (cfg.guarantee === 'exactly-once') {
+      this.#transaction = ctx.kafka?.transaction?.({ bootstrapBrokers: cfg.bootstrap, ...conn } as KafkaConnection);
+      if (this.#transaction === undefined) {
+        throw new KafkaConfigError(
+          "KafkaSink: deliveryGuarantee 'exactly-once' writes inside the checkpoints' Kafka transactions, but this job does not checkpoint exactly-once; " +
+            'call env.enableCheckpointing(ms, CheckpointingMode.EXACTLY_ONCE), or use deliveryGuarantee \'at-least-once\'',
+        );
+      }
+    }
     this.#producer = new Producer({
       clientId: `${cfg.clientId}-${ctx.subtaskIndex}`,
       bootstrapBrokers: cfg.bootstrap,
@@ -168,7 +181,8 @@ export class KafkaSinkWriter<T> implements SinkWriter<T> {
     const messages = this.#batch;
     this.#batch = [];
     this.#batchBytes = 0;
-    const p: Promise<void> = this.#producer.send({ messages }).then(
+    const sent = this.#transaction !== undefined ? this.#transaction.send(messages) : this.#producer.send({ messages });
+    const p: Promise<void> = sent.then(
       () => {
         this.#inFlight.delete(p);
         this.#maybeRelease();

@@ -26,6 +26,11 @@ export interface CheckpointCoordinatorOptions {
   restoredId: number;
   /** Keyed state, operator state and positions kept in Kafka (step 4), when the job has a Kafka cluster. */
   durable?: () => { state: DurableState; strategy: CommitStrategy } | undefined;
+  /**
+   * Checkpoints are Kafka transactions: a checkpoint that cannot commit fails the job (its
+   * transaction, with the sinks' records, was aborted; a restart resumes from the last committed one).
+   */
+  exactlyOnce?: boolean;
 }
 
 const EXPIRED = Symbol('expired');
@@ -159,6 +164,10 @@ export class CheckpointCoordinator {
     }
     if (commitFailure !== undefined) {
       await this.#o.positions.abort();
+      if (this.#o.exactlyOnce === true) {
+        stats.failed(id, this.#lastEnd, `transaction not committed: ${reasonOf(commitFailure)}`);
+        throw commitFailure;
+      }
       stats.failed(id, this.#lastEnd, `source positions not committed: ${reasonOf(commitFailure)}`);
       logger.warn({ err: commitFailure, job: this.#o.jobName, checkpointId: id }, 'checkpoint could not commit the source positions; the next checkpoint commits newer ones');
       for (const op of p.operators()) await op.notifyCheckpointAborted(id);
@@ -197,6 +206,10 @@ export class CheckpointCoordinator {
     await this.#o.positions.abort();
     for (const op of p.operators()) await op.notifyCheckpointAborted(id);
     const tolerable = settings.tolerableFailures;
+    if (this.#o.exactlyOnce === true) {
+      // The aborted transaction held the sinks' records since the last checkpoint: only a restart from it is exactly-once.
+      throw new CheckpointFailedError(id, `${what}; under exactly-once its transaction was aborted and the job restarts from the last committed checkpoint`);
+    }
     if (this.#failures > tolerable) {
       throw new CheckpointFailedError(
         id,

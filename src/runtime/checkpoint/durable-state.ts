@@ -212,10 +212,13 @@ export class DurableState {
       const before = job.keyed[v.uid];
       if (before !== undefined && before !== v.maxParallelism) problems.push(`operator '${v.uid}' had max parallelism ${before}, now ${v.maxParallelism}`);
     }
+    const now = new Set(this.#keyed.map((v) => v.uid));
+    const dropped = Object.keys(job.keyed).filter((uid) => !now.has(uid));
+    if (dropped.length > 0) problems.push(`its keyed state of operator(s) ${dropped.map((u) => `'${u}'`).join(', ')} has no operator with that uid in this job`);
     if (problems.length > 0) {
       throw new StateIncompatibleError(
         `job '${this.#o.jobId}' has durable state in Kafka that does not fit this job graph: ${problems.join('; ')}. ` +
-          'Keep the max parallelism the job ran with (setMaxParallelism), or start the changed job under another job id (execute(name) / --job-id)',
+          'Keep the uids and max parallelism the job ran with (uid(...), setMaxParallelism), or start the changed job under another job id (execute(name) / --job-id)',
       );
     }
   }

@@ -3,10 +3,11 @@ import { JobCancelledError, SourceFailedError } from '../../core/errors/job-erro
 import { SluiceError } from '../../core/errors/sluice-error.ts';
 import type { Source } from '../../core/source.ts';
 import type { KafkaConnection } from '../../core/kafka-clients.ts';
-import type { Sink } from '../../core/sink.ts';
 import { AtLeastOnceCommitter } from '../../kafka/at-least-once-committer.ts';
 import type { CommitStrategy } from '../../kafka/commit-strategy.ts';
 import { DurableState, sanitizeJobId } from '../checkpoint/durable-state.ts';
+import { TransactionalCommitter } from '../../kafka/transactional-committer.ts';
+import { checkGuarantees, ExactlyOnceWorker, isExactlyOnce, sinksOf } from './exactly-once.ts';
 import { restoreOperator } from '../executor/restore.ts';
 import { WorkerClients } from '../../kafka/worker-clients.ts';
 import { CheckpointStatsTracker } from '../../metrics/checkpoint-stats.ts';
@@ -55,6 +56,8 @@ export class Worker {
   #failure: Error | undefined;
   #cancelled = false;
   #durable: { state: DurableState; strategy: CommitStrategy } | undefined;
+  readonly #exactlyOnce: boolean;
+  #eo: ExactlyOnceWorker | undefined;
   /** Reader states of the checkpoint the worker restored from (durable state). */
   #restoredSources: Record<string, unknown[]> | undefined;
 
@@ -63,7 +66,7 @@ export class Worker {
     this.options = options;
     this.pts = new ProcessingTimeService(options.clock);
     this.backpressure = new BackpressureGate(this.wake);
-    this.clients = new WorkerClients({ clientId: `sluice-${graph.jobName.replace(/[^a-zA-Z0-9._-]+/g, '-')}` });
+    this.clients = new WorkerClients({ clientId: `sluice-${sanitizeJobId(graph.jobName)}`, producer: () => this.#eo?.producerSettings() ?? { kind: 'idempotent' } });
     this.services = {
       pts: this.pts,
       mode: options.mode,
@@ -77,7 +80,10 @@ export class Worker {
       ...(options.globalJobParameters !== undefined && { globalJobParameters: options.globalJobParameters }),
     };
     this.built = buildTasks(graph, this.services, options.restoreFrom);
-    this.#positions = new PositionCommitter(this.clients, (clients) => new AtLeastOnceCommitter(clients));
+    this.#exactlyOnce = isExactlyOnce(options.mode, options.checkpoints);
+    checkGuarantees(sinksOf(this.built.operators.values()), this.#exactlyOnce);
+    this.#positions = new PositionCommitter(this.clients, (clients) => (this.#exactlyOnce ? new TransactionalCommitter(clients) : new AtLeastOnceCommitter(clients)));
+    if (this.#exactlyOnce) this.clients.useTransactions((c) => this.#positions.strategyOf(c));
     this.coordinator = new CheckpointCoordinator({
       settings: options.checkpoints ?? NO_CHECKPOINTS,
       clock: options.clock,
@@ -94,6 +100,7 @@ export class Worker {
       stats: this.checkpointStats,
       restoredId: options.restoreFrom?.checkpointId ?? 0,
       durable: () => this.#durable,
+      exactlyOnce: this.#exactlyOnce,
     });
   }
 
@@ -182,7 +189,9 @@ export class Worker {
     try {
       await this.#recover();
     } catch (e) {
+      await this.#positions.close();
       await this.clients.close();
+      this.#eo?.identity.release();
       throw e;
     }
     await this.#open();
@@ -230,19 +239,32 @@ export class Worker {
   async #recover(): Promise<void> {
     const { mode, checkpoints, restoreFrom, clock } = this.options;
     if (mode !== 'streaming' || (checkpoints?.interval ?? 0) <= 0) return;
+    // A job that reads only bounded input runs to its end; a new run is a new job (as in Flink).
+    if (!this.graph.vertices.some((v) => v.t.kind === 'source' && v.t.source.getBoundedness() === 'unbounded')) return;
     const connection = await this.#stateCluster();
     if (connection === undefined) {
       logger.debug({ job: this.graph.jobName }, 'no Kafka cluster among the connectors: keyed state is not changelogged');
       return;
     }
-    const state = new DurableState({ jobId: sanitizeJobId(this.graph.jobName), clients: this.clients.clients(connection), clock, operators: this.built.operators, tasks: this.built.tasks });
+    const jobId = sanitizeJobId(this.options.jobId ?? process.env.SLUICE_JOB_ID ?? this.graph.jobName);
+    let strategy: CommitStrategy;
+    if (this.#exactlyOnce) {
+      const sinks = sinksOf(this.built.operators.values());
+      await ExactlyOnceWorker.checkClusters(sinks, connection);
+      this.#eo = new ExactlyOnceWorker({ jobId, stateDir: this.options.stateDir ?? process.env.SLUICE_STATE_DIR ?? '.sluice/state', sinks, interval: checkpoints!.interval });
+      strategy = this.#positions.strategyOf(connection);
+      // Fences the previous incarnation of this slot (its open transaction is aborted) before the changelogs are read.
+      await (strategy as TransactionalCommitter).init();
+      logger.info({ job: jobId, transactionalId: this.#eo.transactionalId }, 'exactly-once worker started');
+    } else strategy = this.#positions.strategyOf(connection);
+    const state = new DurableState({ jobId, clients: this.clients.clients(connection), clock, operators: this.built.operators, tasks: this.built.tasks });
     const snapshot = restoreFrom === undefined ? await state.recover() : undefined;
     if (snapshot !== undefined) {
       for (const v of this.graph.vertices) restoreOperator(v, this.built.operators.get(v) ?? [], snapshot);
       this.#restoredSources = snapshot.sources;
       this.coordinator.restoredFrom(snapshot.checkpointId);
     }
-    this.#durable = { state, strategy: this.#positions.strategyOf(connection) };
+    this.#durable = { state, strategy };
   }
 
   /** The cluster of the job's first Kafka source, else of its first Kafka sink. */
@@ -250,9 +272,8 @@ export class Worker {
     for (const v of this.graph.vertices) {
       if (v.t.kind === 'source' && typeof v.t.source.kafkaConnection === 'function') return v.t.source.kafkaConnection();
     }
-    for (const ops of this.built.operators.values()) {
-      const sink = (ops[0] as { sink?: Sink<unknown> } | undefined)?.sink;
-      if (typeof sink?.kafkaConnection === 'function') return sink.kafkaConnection();
+    for (const sink of sinksOf(this.built.operators.values())) {
+      if (typeof sink.kafkaConnection === 'function') return sink.kafkaConnection();
     }
     return undefined;
   }
@@ -362,6 +383,7 @@ export class Worker {
     } finally {
       await this.#positions.close();
       await this.clients.close();
+      this.#eo?.identity.release();
     }
   }
 }
