@@ -10,6 +10,11 @@ export type WorkerProducer = Producer<Buffer, Buffer, Buffer, Buffer>;
 export type WorkerConsumer = Consumer<Buffer, Buffer, Buffer, Buffer>;
 export type ProducerRecord = MessageToProduce<Buffer, Buffer, Buffer, Buffer>;
 
+/** Retries of the worker's producer: Kafka's `retries` property if set above 1, else @platformatic/kafka's default for other clients. */
+const DEFAULT_PRODUCER_RETRIES = 3;
+const boundedRetries = (retries: number | boolean | undefined): number =>
+  typeof retries === 'number' && retries > 1 ? retries : DEFAULT_PRODUCER_RETRIES;
+
 /** How the worker's one producer is set up. */
 export type ProducerSettings =
   | { readonly kind: 'idempotent' }
@@ -79,6 +84,10 @@ export class ClientSupplier implements KafkaClients {
       clientId: `${this.options.clientId}-producer`,
       idempotent: true,
       acks: -1,
+      // @platformatic/kafka retries an idempotent producer's requests forever unless told otherwise
+      // (Kafka bounds them by delivery.timeout.ms): a metadata request for a topic that is not
+      // there, or a send to a cluster that went away, must fail the job instead of hanging it.
+      retries: boundedRetries(this.options.connection.retries),
       // Kafka's default partitioner (Java's, kafkajs'): positive murmur2 of the key bytes.
       partitioner: (_m: ProducerRecord, key: Buffer | undefined) => (key !== undefined ? murmur2(key) & 0x7fffffff : rr++ & 0x7fffffff),
     };

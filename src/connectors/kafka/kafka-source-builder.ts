@@ -2,7 +2,7 @@ import type { Boundedness } from '../../core/source.ts';
 import { KafkaConfigError } from '../../core/errors/kafka-errors.ts';
 import { KafkaSource } from './kafka-source.ts';
 import { OffsetsInitializer } from './offsets-initializer.ts';
-import type { KafkaProperties } from './properties.ts';
+import type { KafkaProperties } from '../../kafka/properties.ts';
 import { KafkaRecordDeserializationSchema, valueOnlyDeserializer } from './record-deserialization.ts';
 import type { DeserializerLike } from './serialization.ts';
 import type { KafkaSourceOptions, StoppingOffsets } from './source-config.ts';

@@ -25,9 +25,10 @@ interface MetadataClient {
 /**
  * Asks the cluster for its metadata once, within connectTimeoutMs(); the error says whether
  * nothing answered in time or the connection failed. On failure the client is closed (not
- * awaited: closing may wait for the request that never got an answer).
+ * awaited: closing may wait for the request that never got an answer), unless it is shared
+ * (`closeOnFailure: false`: the worker closes it).
  */
-export async function firstContact(client: MetadataClient, bootstrap: readonly string[], what: string): Promise<void> {
+export async function firstContact(client: MetadataClient, bootstrap: readonly string[], what: string, { closeOnFailure = true } = {}): Promise<void> {
   const ms = connectTimeoutMs();
   const servers = bootstrap.join(',');
   let timer: NodeJS.Timeout | undefined;
@@ -37,7 +38,7 @@ export async function firstContact(client: MetadataClient, bootstrap: readonly s
   try {
     await Promise.race([client.metadata({ topics: [] }), silent]);
   } catch (e) {
-    void client.close(true).catch(() => {});
+    if (closeOnFailure) void client.close(true).catch(() => {});
     if (e instanceof KafkaConnectorError) throw e;
     throw new KafkaConnectorError(SluiceErrorCodes.KAFKA_UNREACHABLE, `${what} cannot reach Kafka at ${servers}; is it running?`, e, { bootstrap: servers });
   } finally {

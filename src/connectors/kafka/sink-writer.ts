@@ -1,10 +1,9 @@
-import { Producer, type MessageToProduce } from '@platformatic/kafka';
-import type { KafkaConnection, TransactionalSender } from '../../core/kafka-clients.ts';
-import type { SinkInitContext, SinkWriter, SinkWriterContext } from '../../core/sink.ts';
+import type { MessageToProduce } from '@platformatic/kafka';
+import type { BytesProducer, KafkaClients, TransactionalSender } from '../../core/kafka-clients.ts';
+import type { CommittingSinkWriter, SinkInitContext, SinkWriterContext } from '../../core/sink.ts';
 import { KafkaConfigError } from '../../core/errors/kafka-errors.ts';
 import { KafkaConnectorError, KafkaSerializationError, isUnknownTopic } from '../../core/errors/kafka-errors.ts';
 import { positiveMurmur2 } from './partitioner.ts';
-import type { ClientConnectionOptions } from './properties.ts';
 import { firstContact } from './reachability.ts';
 import type { KafkaHeaders } from './record.ts';
 import type { KafkaProducerRecord, KafkaRecordSerializationSchema, KafkaSinkContext } from './record-serialization.ts';
@@ -17,13 +16,19 @@ const toBuffer = (b: Buffer | string): Buffer => (typeof b === 'string' ? Buffer
 
 /**
  * One parallel KafkaSink instance: buffers records into batches (sent at `batch.num.messages`,
- * `batch.size` bytes or after `linger.ms`), keeps up to `max.in.flight` sends outstanding (then
- * holds the job's backpressure), and on `flush` waits for every acknowledgement.
+ * `batch.size` bytes or after `linger.ms`) on the worker's producer for the cluster, keeps up to
+ * `max.in.flight` sends outstanding (then holds the job's backpressure), and takes part in
+ * checkpoints in two phases: `prepareCommit` sends what is buffered and (at-least-once) waits for
+ * every acknowledgement, before the checkpoint commits the source positions.
  */
-export class KafkaSinkWriter<T> implements SinkWriter<T> {
+export class KafkaSinkWriter<T> implements CommittingSinkWriter<T> {
   readonly #cfg: SinkConfig<T>;
   readonly #ctx: SinkInitContext;
-  readonly #producer: Producer<Buffer, Buffer, Buffer, Buffer>;
+  readonly #producer: BytesProducer;
+  /** Per-send settings: the producer is shared, these are this sink's. */
+  readonly #sendOptions: Omit<Parameters<BytesProducer['send']>[0], 'messages'>;
+  /** Clients of its own (a writer created outside a worker), closed with it. */
+  readonly #owned: { close(): Promise<void> } | undefined;
   #batch: Msg[] = [];
   #batchBytes = 0;
   #batchFirstTs = 0;
@@ -34,15 +39,19 @@ export class KafkaSinkWriter<T> implements SinkWriter<T> {
   #failure: Error | undefined;
   #rr = 0;
   readonly #sinkContext: KafkaSinkContext;
-  /** Exactly-once: the worker's checkpoint transaction, which carries every record. */
+  /**
+   * In an exactly-once job: the worker's checkpoint transaction, which carries every record of the
+   * cluster (the worker's producer is transactional; only the transaction may send on it).
+   */
   readonly #transaction: TransactionalSender | undefined;
 
-  constructor(cfg: SinkConfig<T>, conn: ClientConnectionOptions, ctx: SinkInitContext) {
+  constructor(cfg: SinkConfig<T>, clients: KafkaClients, ctx: SinkInitContext, owned?: { close(): Promise<void> }, transaction?: TransactionalSender) {
     this.#cfg = cfg;
+    this.#owned = owned;
     this.#ctx = ctx;
     this.#sinkContext = { getParallelInstanceId: () => ctx.subtaskIndex, getNumberOfParallelInstances: () => ctx.parallelism };
+    this.#transaction = transaction;
     if (cfg.guarantee === 'exactly-once') {
-      this.#transaction = ctx.kafka?.transaction?.({ bootstrapBrokers: cfg.bootstrap, ...conn } as KafkaConnection);
       if (this.#transaction === undefined) {
         throw new KafkaConfigError(
           "KafkaSink: deliveryGuarantee 'exactly-once' writes inside the checkpoints' Kafka transactions, but this job does not checkpoint exactly-once; " +
@@ -50,16 +59,14 @@ export class KafkaSinkWriter<T> implements SinkWriter<T> {
         );
       }
     }
-    this.#producer = new Producer({
-      clientId: `${cfg.clientId}-${ctx.subtaskIndex}`,
-      bootstrapBrokers: cfg.bootstrap,
-      ...conn,
+    this.#producer = clients.producer();
+    this.#sendOptions = {
       acks: cfg.acks,
       compression: cfg.compression,
       idempotent: cfg.idempotent,
       autocreateTopics: cfg.autoCreateTopics,
       partitioner: (_m: Msg, key: Buffer | undefined) => (key !== undefined ? positiveMurmur2(key) : this.#rr++ & 0x7fffffff),
-    } as ConstructorParameters<typeof Producer<Buffer, Buffer, Buffer, Buffer>>[0]);
+    };
   }
 
   /**
@@ -69,11 +76,10 @@ export class KafkaSinkWriter<T> implements SinkWriter<T> {
    */
   async init(): Promise<void> {
     const topic = this.#cfg.fixedTopic;
-    await firstContact(this.#producer, this.#cfg.bootstrap, 'KafkaSink');
+    await firstContact(this.#producer, this.#cfg.bootstrap, 'KafkaSink', { closeOnFailure: false });
     try {
       await this.#producer.metadata({ topics: topic !== undefined ? [topic] : [], autocreateTopics: this.#cfg.autoCreateTopics });
     } catch (e) {
-      await this.#producer.close().catch(() => {});
       if (topic !== undefined && isUnknownTopic(e)) throw this.#unknownTopic(topic, e);
       throw new KafkaConnectorError(SluiceErrorCodes.KAFKA_SINK, `KafkaSink cannot start writing to ${topic ?? 'Kafka'}`, e);
     }
@@ -181,7 +187,7 @@ export class KafkaSinkWriter<T> implements SinkWriter<T> {
     const messages = this.#batch;
     this.#batch = [];
     this.#batchBytes = 0;
-    const sent = this.#transaction !== undefined ? this.#transaction.send(messages) : this.#producer.send({ messages });
+    const sent = this.#transaction !== undefined ? this.#transaction.send(messages) : this.#producer.send({ messages, ...this.#sendOptions });
     const p: Promise<void> = sent.then(
       () => {
         this.#inFlight.delete(p);
@@ -217,9 +223,15 @@ export class KafkaSinkWriter<T> implements SinkWriter<T> {
     if (this.#failure !== undefined) throw this.#failure;
   }
 
+  /** Checkpoint step 3: everything written so far is sent and (at-least-once) acknowledged. */
+  prepareCommit(_checkpointId: number): Promise<void> {
+    return this.flush(false);
+  }
+
+  /** Waits for the sends in flight; the producer is the worker's and closes with it. */
   async close(): Promise<void> {
     this.#linger?.();
     await Promise.allSettled([...this.#inFlight]);
-    await this.#producer.close().catch(() => {});
+    await this.#owned?.close();
   }
 }
