@@ -4,6 +4,7 @@
  * each segment it is killed with SIGKILL at a random moment and restarted. At the end the last
  * count per key and the window sums are compared with a reference computed here.
  */
+import assert from 'node:assert/strict';
 import { Consumer, Producer, stringDeserializers, stringSerializers } from '@platformatic/kafka';
 import { readToEnd } from '../../src/kafka/read-to-end.ts';
 import { createTopics, eventually, kill, spawnSluice, type Child } from '../connectors/kafka-helpers.ts';
@@ -58,8 +59,8 @@ export function seeded(seed: number): () => number {
   };
 }
 
-const PARTITIONS = 3;
-const START = 1_700_000_000_000;
+export const PARTITIONS = 3;
+export const START = 1_700_000_000_000;
 
 /** `eventually`, with the job's latest log in the failure. */
 async function until(check: () => boolean, timeoutMs: number, what: () => string): Promise<void> {
@@ -70,18 +71,13 @@ async function until(check: () => boolean, timeoutMs: number, what: () => string
   }
 }
 
-export async function crashRun(o: CrashRunOptions): Promise<CrashRunResult> {
-  const log = o.log ?? (() => {});
-  const rand = seeded(o.seed);
-  const topics = { input: `${o.name}-in`, counts: `${o.name}-counts`, windows: `${o.name}-windows` };
-  await createTopics(o.bootstrap, { [topics.input]: PARTITIONS, [topics.counts]: PARTITIONS, [topics.windows]: PARTITIONS });
-
-  // The input and the reference.
+/** The input records (`key:seq:timestamp:amount`) and the reference results. */
+export function makeInput(records: number, keys: number, rand: () => number): { input: Array<{ key: string; value: string }>; expectedCounts: Map<string, number>; expectedWindows: Map<string, number> } {
   const input: Array<{ key: string; value: string }> = [];
   const expectedCounts = new Map<string, number>();
   const expectedWindows = new Map<string, number>();
-  for (let seq = 0; seq < o.records; seq++) {
-    const key = `k${Math.floor(rand() * o.keys)}`;
+  for (let seq = 0; seq < records; seq++) {
+    const key = `k${Math.floor(rand() * keys)}`;
     const ts = START + seq * 7; // increasing: no record is late
     const amount = Math.floor(rand() * 100);
     input.push({ key, value: `${key}:${seq}:${ts}:${amount}` });
@@ -89,6 +85,21 @@ export async function crashRun(o: CrashRunOptions): Promise<CrashRunResult> {
     const w = `${key}:${Math.floor(ts / 10_000) * 10_000}`;
     expectedWindows.set(w, (expectedWindows.get(w) ?? 0) + amount);
   }
+  return { input, expectedCounts, expectedWindows };
+}
+
+/** The end marker: one record far ahead in every partition moves the watermark past every window. */
+export function endMarkers(topic: string, records: number): Array<{ topic: string; partition: number; key: string; value: string }> {
+  return Array.from({ length: PARTITIONS }, (_, p) => ({ topic, partition: p, key: '~end', value: `~end:-1:${START + records * 7 + 3_600_000}:0` }));
+}
+
+export async function crashRun(o: CrashRunOptions): Promise<CrashRunResult> {
+  const log = o.log ?? (() => {});
+  const rand = seeded(o.seed);
+  const topics = { input: `${o.name}-in`, counts: `${o.name}-counts`, windows: `${o.name}-windows` };
+  await createTopics(o.bootstrap, { [topics.input]: PARTITIONS, [topics.counts]: PARTITIONS, [topics.windows]: PARTITIONS });
+
+  const { input, expectedCounts, expectedWindows } = makeInput(o.records, o.keys, rand);
 
   // Everything that reaches the outputs, in order per partition (= per key).
   const windows = new Map<string, number>();
@@ -146,8 +157,7 @@ export async function crashRun(o: CrashRunOptions): Promise<CrashRunResult> {
       job = spawnSluice(JOB, env);
       jobs.push(job);
     }
-    // One record far ahead in every partition moves the watermark past every window.
-    await producer.send({ messages: Array.from({ length: PARTITIONS }, (_, p) => ({ topic: topics.input, partition: p, key: '~end', value: `~end:-1:${START + o.records * 7 + 3_600_000}:0` })) });
+    await producer.send({ messages: endMarkers(topics.input, o.records) });
     await until(
       () => seen.size >= o.records + 1 && [...expectedWindows.keys()].every((w) => windows.has(w)),
       240_000,
@@ -180,7 +190,7 @@ export async function crashRun(o: CrashRunOptions): Promise<CrashRunResult> {
   return { expectedCounts, expectedWindows, counts: f.counts, windows: f.windows, missing, countOutputs: f.countOutputs, countSequences: f.countSequences, windowOutputs: f.windowOutputs, kills };
 }
 
-interface Outputs {
+export interface Outputs {
   counts: Map<string, number>;
   countSequences: Map<string, number[]>;
   countOutputs: number;
@@ -190,7 +200,7 @@ interface Outputs {
 }
 
 /** Every committed record of the output topics, in offset order per partition (= per key). */
-async function readOutputs(bootstrap: string, topics: { counts: string; windows: string }): Promise<Outputs> {
+export async function readOutputs(bootstrap: string, topics: { counts: string; windows: string }): Promise<Outputs> {
   const supplier = supplierFor(bootstrap);
   const out: Outputs = { counts: new Map(), countSequences: new Map(), countOutputs: 0, seen: new Set(), windows: new Map(), windowOutputs: new Map() };
   try {
@@ -216,3 +226,18 @@ async function readOutputs(bootstrap: string, topics: { counts: string; windows:
   }
   return out;
 }
+
+/** Exactly-once: every count 1..n exactly once per key, every window sum once and equal to the reference. */
+export function checkExactlyOnce(r: Pick<CrashRunResult, 'missing' | 'expectedCounts' | 'countSequences' | 'expectedWindows' | 'windows' | 'windowOutputs' | 'kills' | 'countOutputs'>, diagnostic: (s: string) => void): void {
+  assert.deepEqual(r.missing, [], 'every input record reached the output');
+  for (const [key, expected] of r.expectedCounts) {
+    const seq = r.countSequences.get(key) ?? [];
+    assert.deepEqual(seq, Array.from({ length: expected }, (_, i) => i + 1), `key ${key}: counts written exactly once each, in order, up to the reference ${expected}`);
+  }
+  for (const [w, expected] of r.expectedWindows) {
+    assert.equal(r.windows.get(w), expected, `window ${w}: sum equals the reference`);
+    assert.equal(r.windowOutputs.get(w), 1, `window ${w} written once`);
+  }
+  diagnostic(`${r.kills} kills; ${r.countOutputs} count outputs = ${[...r.expectedCounts.values()].reduce((a, b) => a + b, 0)} inputs`);
+}
+

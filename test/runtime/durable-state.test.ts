@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startTestBroker } from '../helpers/broker.ts';
 import { tempDir } from '../helpers/tmp-dir.ts';
-import { crashRun, type CrashRunResult } from './crash-harness.ts';
+import { checkExactlyOnce, crashRun, type CrashRunResult } from './crash-harness.ts';
 
 let broker: Awaited<ReturnType<typeof startTestBroker>>;
 before(async () => {
@@ -26,20 +26,6 @@ function checkAtLeastOnce(r: CrashRunResult, diagnostic: (s: string) => void): v
     assert.ok(got >= expected, `window ${w}: sum ${got} < reference ${expected}`);
   }
   diagnostic(`${r.kills} kills; ${r.countOutputs} count outputs for ${r.expectedCounts.size} keys; final counts exceed the reference by ${excess} in total (replay)`);
-}
-
-/** Exactly-once: every count 1..n exactly once per key, every window sum once and equal to the reference. */
-function checkExactlyOnce(r: CrashRunResult, diagnostic: (s: string) => void): void {
-  assert.deepEqual(r.missing, [], 'every input record reached the output');
-  for (const [key, expected] of r.expectedCounts) {
-    const seq = r.countSequences.get(key) ?? [];
-    assert.deepEqual(seq, Array.from({ length: expected }, (_, i) => i + 1), `key ${key}: counts written exactly once each, in order, up to the reference ${expected}`);
-  }
-  for (const [w, expected] of r.expectedWindows) {
-    assert.equal(r.windows.get(w), expected, `window ${w}: sum equals the reference`);
-    assert.equal(r.windowOutputs.get(w), 1, `window ${w} written once`);
-  }
-  diagnostic(`${r.kills} kills; ${r.countOutputs} count outputs = ${[...r.expectedCounts.values()].reduce((a, b) => a + b, 0)} inputs`);
 }
 
 for (const backend of ['heap', 'lmdb'] as const) {

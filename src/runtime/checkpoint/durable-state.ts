@@ -3,7 +3,8 @@ import { SluiceError } from '../../core/errors/sluice-error.ts';
 import { ChangelogReader } from '../../kafka/changelog-reader.ts';
 import { ChangelogWriter } from '../../kafka/changelog-writer.ts';
 import { CheckpointLog } from '../../kafka/checkpoint-log.ts';
-import type { ClientSupplier } from '../../kafka/client-supplier.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ClientSupplier, WorkerConsumer } from '../../kafka/client-supplier.ts';
 import type { RecordSender } from '../../kafka/commit-strategy.ts';
 import { InternalTopics, type InternalTopicSpec } from '../../kafka/internal-topics.ts';
 import type { OperatorStateSnapshot } from '../../state/operator/redistribution.ts';
@@ -118,6 +119,7 @@ export class DurableState {
     }
     const consumer = clients.consumer('restore');
     try {
+      await this.#awaitStable(consumer);
       const { tasks, job } = await this.#log.read(consumer);
       this.#checkJob(job as JobRecord | undefined);
       let checkpointId = 0;
@@ -202,6 +204,27 @@ export class DurableState {
         op.backend!.changesPersisted();
         this.#timers.get(op)!.persisted();
       }
+    }
+  }
+
+  /**
+   * Waits while another worker's transaction holds a checkpoint record (a frozen or dying worker
+   * of this job): Kafka ends it by a commit, an abort, or its transaction timeout. Restoring before
+   * would resume from an older checkpoint than the one that may still commit.
+   */
+  async #awaitStable(consumer: WorkerConsumer): Promise<void> {
+    const topic = this.#log.topic;
+    const started = this.#o.clock.now();
+    let logged = false;
+    for (;;) {
+      const [stable, end] = await Promise.all([0, 1].map((i) => consumer.listOffsets({ topics: [topic], partitions: { [topic]: [0] }, timestamp: -1n, isolationLevel: i === 0 ? 1 : 0 })));
+      if (stable!.get(topic)?.[0] === end!.get(topic)?.[0]) return;
+      if (!logged) {
+        logged = true;
+        logger.warn({ job: this.#o.jobId, topic }, 'another worker of this job has a checkpoint in an open transaction; waiting until it commits, aborts or times out');
+      }
+      if (this.#o.clock.now() - started > 15 * 60_000) throw new StateIncompatibleError(`job '${this.#o.jobId}': a transaction on '${topic}' stayed open for 15 minutes; is another worker of this job still running?`);
+      await sleep(200);
     }
   }
 

@@ -1,4 +1,4 @@
-import type { KafkaConnection } from '../../core/kafka-clients.ts';
+import type { GroupMetadata, KafkaConnection } from '../../core/kafka-clients.ts';
 import type { SourcePositions } from '../../core/source.ts';
 import type { ClientSupplier } from '../../kafka/client-supplier.ts';
 import type { CommitStrategy } from '../../kafka/commit-strategy.ts';
@@ -15,9 +15,13 @@ export class PositionCommitter {
   readonly #strategyFor: (clients: ClientSupplier) => CommitStrategy;
   readonly #strategies = new Map<string, CommitStrategy>();
 
-  constructor(clients: WorkerClients, strategyFor: (clients: ClientSupplier) => CommitStrategy) {
+  readonly #groupOf: (p: SourcePositions) => GroupMetadata;
+
+  /** `groupOf`: the group (and its metadata) the positions are committed to; default the source's. */
+  constructor(clients: WorkerClients, strategyFor: (clients: ClientSupplier) => CommitStrategy, groupOf: (p: SourcePositions) => GroupMetadata = (p) => p.group) {
     this.#clients = clients;
     this.#strategyFor = strategyFor;
+    this.#groupOf = groupOf;
   }
 
   /** Hands every group's offsets to its cluster's strategy, then commits each cluster (and `also`, which carried other records). */
@@ -26,7 +30,7 @@ export class PositionCommitter {
     for (const p of positions) {
       if (p.offsets.length === 0) continue;
       const strategy = this.#strategy(p);
-      await strategy.sendOffsets(p.offsets, p.group);
+      await strategy.sendOffsets(p.offsets, this.#groupOf(p));
       touched.add(strategy);
     }
     for (const s of touched) await s.commit();

@@ -2,7 +2,11 @@ import { JobConfigurationError } from '../../core/errors/job-errors.ts';
 import type { CheckpointSettings } from '../../core/checkpointing.ts';
 import type { KafkaConnection } from '../../core/kafka-clients.ts';
 import type { Sink } from '../../core/sink.ts';
-import type { ProducerSettings } from '../../kafka/client-supplier.ts';
+import { hostname } from 'node:os';
+import type { GroupMetadata } from '../../core/kafka-clients.ts';
+import type { ClientSupplier, ProducerSettings } from '../../kafka/client-supplier.ts';
+import { WorkerFencedError } from '../../kafka/errors.ts';
+import { JobGroupMember } from '../../kafka/job-group-member.ts';
 import { clusterKey } from '../../kafka/worker-clients.ts';
 import { WorkerIdentity } from '../../kafka/worker-identity.ts';
 import type { AbstractStreamOperator } from '../operators/operator.ts';
@@ -55,6 +59,38 @@ export class ExactlyOnceWorker {
     const prefix = eoSinks.map((s) => s.transactions?.prefix).find((p) => p !== undefined) ?? options.jobId;
     this.identity = WorkerIdentity.acquire({ stateDir: options.stateDir, jobId: options.jobId });
     this.transactionalId = this.identity.transactionalId(prefix);
+  }
+
+  /**
+   * Joins the job's consumer group (group id = job id) with static membership per slot: a worker
+   * restarted in its slot replaces its old member without a rebalance; a replacement in another
+   * slot waits until the group expelled a frozen one, whose later offset commits then carry a stale
+   * generation and are refused (KIP-447), aborting its transaction.
+   */
+  async join(clients: ClientSupplier, jobId: string, topics: readonly string[], sessionTimeoutMs: number, onFenced: (e: Error) => void): Promise<void> {
+    const fenced = (reason: string): void => onFenced(new WorkerFencedError(jobId, reason));
+    this.member = new JobGroupMember(clients, {
+      groupId: jobId,
+      topics,
+      worker: { host: hostname(), pid: process.pid, slot: this.identity.slot },
+      groupInstanceId: `${jobId}-worker-${this.identity.slot}`,
+      sessionTimeoutMs,
+      heartbeatIntervalMs: Math.max(100, Math.floor(sessionTimeoutMs / 3)),
+      listener: { onLost: (_a, reason) => fenced(reason), onError: (e) => onFenced(e) },
+    });
+    await this.member.join();
+  }
+
+  member: JobGroupMember | undefined;
+
+  /** The group metadata the checkpoint's offsets carry: the job group's generation and member id. */
+  groupMetadata(): GroupMetadata | undefined {
+    return this.member?.groupMetadata();
+  }
+
+  async close(): Promise<void> {
+    await this.member?.close().catch(() => {});
+    this.identity.release();
   }
 
   producerSettings(): ProducerSettings {

@@ -28,6 +28,8 @@ export interface ExecutionOptions {
   globalJobParameters?: GlobalJobParameters;
   /** The job's id (internal topics, transactional ids); default `$SLUICE_JOB_ID` (`sluice run --job-id`), else the job name. */
   jobId?: string;
+  /** Exactly-once: session timeout of the job group (default `$SLUICE_GROUP_SESSION_TIMEOUT_MS`, else 45 s). */
+  groupSessionTimeoutMs?: number;
   /** Local state of the job's workers (worker slots); default `$SLUICE_STATE_DIR` or `./.sluice/state`. */
   stateDir?: string;
 }

@@ -82,7 +82,12 @@ export class Worker {
     this.built = buildTasks(graph, this.services, options.restoreFrom);
     this.#exactlyOnce = isExactlyOnce(options.mode, options.checkpoints);
     checkGuarantees(sinksOf(this.built.operators.values()), this.#exactlyOnce);
-    this.#positions = new PositionCommitter(this.clients, (clients) => (this.#exactlyOnce ? new TransactionalCommitter(clients) : new AtLeastOnceCommitter(clients)));
+    this.#positions = new PositionCommitter(
+      this.clients,
+      (clients) => (this.#exactlyOnce ? new TransactionalCommitter(clients) : new AtLeastOnceCommitter(clients)),
+      // Exactly-once: offsets go to the job group with its generation, which fences zombies.
+      (p) => this.#eo?.groupMetadata() ?? p.group,
+    );
     if (this.#exactlyOnce) this.clients.useTransactions((c) => this.#positions.strategyOf(c));
     this.coordinator = new CheckpointCoordinator({
       settings: options.checkpoints ?? NO_CHECKPOINTS,
@@ -191,7 +196,7 @@ export class Worker {
     } catch (e) {
       await this.#positions.close();
       await this.clients.close();
-      this.#eo?.identity.release();
+      await this.#eo?.close();
       throw e;
     }
     await this.#open();
@@ -255,6 +260,8 @@ export class Worker {
       strategy = this.#positions.strategyOf(connection);
       // Fences the previous incarnation of this slot (its open transaction is aborted) before the changelogs are read.
       await (strategy as TransactionalCommitter).init();
+      const sessionTimeoutMs = this.options.groupSessionTimeoutMs ?? Number(process.env.SLUICE_GROUP_SESSION_TIMEOUT_MS ?? 45_000);
+      await this.#eo.join(this.clients.clients(connection), jobId, [`${jobId}-checkpoints`], sessionTimeoutMs, (e) => this.fail(e));
       logger.info({ job: jobId, transactionalId: this.#eo.transactionalId }, 'exactly-once worker started');
     } else strategy = this.#positions.strategyOf(connection);
     const state = new DurableState({ jobId, clients: this.clients.clients(connection), clock, operators: this.built.operators, tasks: this.built.tasks });
@@ -382,8 +389,8 @@ export class Worker {
       }
     } finally {
       await this.#positions.close();
+      await this.#eo?.close();
       await this.clients.close();
-      this.#eo?.identity.release();
     }
   }
 }
