@@ -40,6 +40,8 @@ export interface CrashRunResult {
   missing: number[];
   /** Count outputs in total (duplicates included). */
   countOutputs: number;
+  /** Inputs counted more than once. */
+  duplicates: string[];
   /** Every count written per key, in order. */
   countSequences: Map<string, number[]>;
   /** How often each window result was written. */
@@ -187,7 +189,7 @@ export async function crashRun(o: CrashRunOptions): Promise<CrashRunResult> {
   f.countSequences.delete('~end');
   const missing: number[] = [];
   for (let seq = 0; seq < o.records; seq++) if (!f.seen.has(seq)) missing.push(seq);
-  return { expectedCounts, expectedWindows, counts: f.counts, windows: f.windows, missing, countOutputs: f.countOutputs, countSequences: f.countSequences, windowOutputs: f.windowOutputs, kills };
+  return { expectedCounts, expectedWindows, counts: f.counts, windows: f.windows, missing, countOutputs: f.countOutputs, countSequences: f.countSequences, windowOutputs: f.windowOutputs, duplicates: f.duplicates, kills };
 }
 
 export interface Outputs {
@@ -197,12 +199,14 @@ export interface Outputs {
   seen: Set<number>;
   windows: Map<string, number>;
   windowOutputs: Map<string, number>;
+  /** Inputs counted more than once (`key:count:seq@partition/offset`). */
+  duplicates: string[];
 }
 
 /** Every committed record of the output topics, in offset order per partition (= per key). */
 export async function readOutputs(bootstrap: string, topics: { counts: string; windows: string }): Promise<Outputs> {
   const supplier = supplierFor(bootstrap);
-  const out: Outputs = { counts: new Map(), countSequences: new Map(), countOutputs: 0, seen: new Set(), windows: new Map(), windowOutputs: new Map() };
+  const out: Outputs = { counts: new Map(), countSequences: new Map(), countOutputs: 0, seen: new Set(), windows: new Map(), windowOutputs: new Map(), duplicates: [] };
   try {
     const consumer = supplier.consumer('verify');
     const partitions = Array.from({ length: PARTITIONS }, (_, p) => p);
@@ -213,6 +217,7 @@ export async function readOutputs(bootstrap: string, topics: { counts: string; w
       let list = out.countSequences.get(key!);
       if (list === undefined) out.countSequences.set(key!, (list = []));
       list.push(Number(n));
+      if (Number(seq) >= 0 && out.seen.has(Number(seq))) out.duplicates.push(`${key}:${n}:${seq}@${r.partition}/${r.offset}`);
       out.seen.add(Number(seq));
     });
     await readToEnd(consumer, topics.windows, partitions, (r) => {
@@ -228,8 +233,9 @@ export async function readOutputs(bootstrap: string, topics: { counts: string; w
 }
 
 /** Exactly-once: every count 1..n exactly once per key, every window sum once and equal to the reference. */
-export function checkExactlyOnce(r: Pick<CrashRunResult, 'missing' | 'expectedCounts' | 'countSequences' | 'expectedWindows' | 'windows' | 'windowOutputs' | 'kills' | 'countOutputs'>, diagnostic: (s: string) => void): void {
+export function checkExactlyOnce(r: Pick<CrashRunResult, 'duplicates' | 'missing' | 'expectedCounts' | 'countSequences' | 'expectedWindows' | 'windows' | 'windowOutputs' | 'kills' | 'countOutputs'>, diagnostic: (s: string) => void): void {
   assert.deepEqual(r.missing, [], 'every input record reached the output');
+  assert.deepEqual(r.duplicates.slice(0, 20), [], 'no input counted twice');
   for (const [key, expected] of r.expectedCounts) {
     const seq = r.countSequences.get(key) ?? [];
     assert.deepEqual(seq, Array.from({ length: expected }, (_, i) => i + 1), `key ${key}: counts written exactly once each, in order, up to the reference ${expected}`);
@@ -239,5 +245,22 @@ export function checkExactlyOnce(r: Pick<CrashRunResult, 'missing' | 'expectedCo
     assert.equal(r.windowOutputs.get(w), 1, `window ${w} written once`);
   }
   diagnostic(`${r.kills} kills; ${r.countOutputs} count outputs = ${[...r.expectedCounts.values()].reduce((a, b) => a + b, 0)} inputs`);
+}
+
+
+/** At-least-once: nothing lost, and every final count and window sum at least the reference. */
+export function checkAtLeastOnce(r: CrashRunResult, diagnostic: (s: string) => void): void {
+  assert.deepEqual(r.missing, [], 'every input record reached the output');
+  let excess = 0;
+  for (const [key, expected] of r.expectedCounts) {
+    const got = r.counts.get(key) ?? 0;
+    assert.ok(got >= expected, `key ${key}: final count ${got} < reference ${expected} (state was lost)`);
+    excess += got - expected;
+  }
+  for (const [w, expected] of r.expectedWindows) {
+    const got = r.windows.get(w) ?? 0;
+    assert.ok(got >= expected, `window ${w}: sum ${got} < reference ${expected}`);
+  }
+  diagnostic(`${r.kills} kills; ${r.countOutputs} count outputs for ${r.expectedCounts.size} keys; final counts exceed the reference by ${excess} in total (replay)`);
 }
 

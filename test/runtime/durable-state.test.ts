@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startTestBroker } from '../helpers/broker.ts';
 import { tempDir } from '../helpers/tmp-dir.ts';
-import { checkExactlyOnce, crashRun, type CrashRunResult } from './crash-harness.ts';
+import { checkAtLeastOnce, checkExactlyOnce, crashRun } from './crash-harness.ts';
 
 let broker: Awaited<ReturnType<typeof startTestBroker>>;
 before(async () => {
@@ -11,22 +11,6 @@ before(async () => {
 after(async () => {
   await broker.stop();
 });
-
-/** At-least-once: nothing lost, and every final count and window sum at least the reference. */
-function checkAtLeastOnce(r: CrashRunResult, diagnostic: (s: string) => void): void {
-  assert.deepEqual(r.missing, [], 'every input record reached the output');
-  let excess = 0;
-  for (const [key, expected] of r.expectedCounts) {
-    const got = r.counts.get(key) ?? 0;
-    assert.ok(got >= expected, `key ${key}: final count ${got} < reference ${expected} (state was lost)`);
-    excess += got - expected;
-  }
-  for (const [w, expected] of r.expectedWindows) {
-    const got = r.windows.get(w) ?? 0;
-    assert.ok(got >= expected, `window ${w}: sum ${got} < reference ${expected}`);
-  }
-  diagnostic(`${r.kills} kills; ${r.countOutputs} count outputs for ${r.expectedCounts.size} keys; final counts exceed the reference by ${excess} in total (replay)`);
-}
 
 for (const backend of ['heap', 'lmdb'] as const) {
   test(`exactly-once, ${backend}: a keyed job killed with SIGKILL 5 times writes every count and window sum exactly once (read_committed)`, { timeout: 600_000 }, async (t) => {
