@@ -5,6 +5,7 @@
  * count per key and the window sums are compared with a reference computed here.
  */
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { Consumer, Producer, stringDeserializers, stringSerializers } from '@platformatic/kafka';
 import { readToEnd } from '../../src/kafka/read-to-end.ts';
 import { createTopics, eventually, kill, spawnSluice, type Child } from '../connectors/kafka-helpers.ts';
@@ -178,6 +179,7 @@ export async function crashRun(o: CrashRunOptions): Promise<CrashRunResult> {
     }
   } finally {
     for (const j of jobs) await kill(j, 'SIGKILL');
+    if (process.env.CRASH_LOGS !== undefined) jobs.forEach((j, i) => writeFileSync(`${process.env.CRASH_LOGS}/${o.name}-${i}.log`, j.stderr()));
     await producer.close();
     await countStream.close();
     await windowStream.close();

@@ -157,7 +157,7 @@ export class DurableState {
       }
       if (tasks.size === 0 && restored === 0) return undefined;
       this.#jobRecordWritten = job !== undefined;
-      logger.info({ job: jobId, checkpointId, tasks: tasks.size, changelogRecords: restored }, 'job restored from its last committed checkpoint');
+      logger.info({ job: jobId, checkpointId, tasks: tasks.size, changelogRecords: restored, sources }, 'job restored from its last committed checkpoint');
       return { jobName: jobId, checkpointId, operators, sources };
     } finally {
       await consumer.close().catch(() => {});
