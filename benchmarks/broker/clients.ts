@@ -50,6 +50,16 @@ export async function createTopic(bootstrap: string, topic: string, partitions: 
   }
 }
 
+/** Deletes a topic (frees the disk between benchmark rows). */
+export async function deleteTopic(bootstrap: string, topic: string): Promise<void> {
+  const admin = new Admin({ clientId: 'bench-admin', bootstrapBrokers: [bootstrap] });
+  try {
+    await admin.deleteTopics({ topics: [topic] });
+  } finally {
+    await admin.close();
+  }
+}
+
 /** Sum of the end offsets of a topic's partitions (to check every message landed). */
 export async function endOffsetTotal(bootstrap: string, topic: string): Promise<number> {
   const kafka = new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING });

@@ -4,6 +4,8 @@ import type { GroupCoordinator } from './group/coordinator.ts';
 import type { TransactionCoordinator } from './txn/transaction-coordinator.ts';
 import type { Clock } from '../util/clock.ts';
 import type { Logger } from '../util/logger.ts';
+import type { BrokerSettings } from './config/broker-settings.ts';
+import type { LimitWarnings } from './limit-warnings.ts';
 
 /** Broker-wide state and settings that request handlers use. */
 export interface BrokerContext {
@@ -18,8 +20,10 @@ export interface BrokerContext {
   readonly flusher: Flusher;
   readonly clock: Clock;
   readonly log: Logger;
-  readonly autoCreateTopics: boolean;
-  readonly defaultPartitions: number;
+  /** Broker configs in Kafka's layers (static, dynamic); read at use so dynamic changes apply. */
+  readonly settings: BrokerSettings;
+  /** Rate-limited warn lines of limits that refuse clients. */
+  readonly warnings: LimitWarnings;
   /** Upper bound for a Fetch long poll, whatever the client asks. */
   readonly maxFetchWaitMs: number;
 }

@@ -1,16 +1,20 @@
-import { createServer, type Server, type Socket } from 'node:net';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { LogManager } from './log/log-manager.ts';
+import { LogStorage } from './log/log-storage.ts';
 import { DEFAULT_FLUSH_POLICY, Flusher, type FlushPolicy } from './log/flush-policy.ts';
 import { LogCleaner } from './log/cleaner/index.ts';
 import { GroupCoordinator } from './group/coordinator.ts';
 import { FileOffsetStore } from './group/file-offset-store.ts';
 import { TransactionCoordinator } from './txn/transaction-coordinator.ts';
 import { TxnStateStore } from './txn/txn-state-store.ts';
-import { Connection } from './server/connection.ts';
+import { NetworkServer } from './server/network-server.ts';
 import { createDispatcher } from './server/dispatcher.ts';
+import { BrokerSettings } from './config/broker-settings.ts';
+import { staticConfigsOf, type ConfigShorthands } from './config/static-configs.ts';
+import { LimitWarnings } from './limit-warnings.ts';
+import { lockDataDir, recordLockPort, type DataDirLock } from './data-dir-lock.ts';
 import type { BrokerContext } from './broker-context.ts';
 import { systemClock, type Clock } from '../util/clock.ts';
 import { logger as rootLogger, type Logger } from '../util/logger.ts';
@@ -18,8 +22,8 @@ import { writeFileAtomic } from '../util/atomic-file.ts';
 import { SluiceError } from '../core/errors/sluice-error.ts';
 
 /** Options of {@link startBroker}. Only `dataDir` is required. */
-export interface BrokerOptions {
-  /** Directory for logs, offsets and metadata; created if missing, recovered if present. */
+export interface BrokerOptions extends ConfigShorthands {
+  /** Directory for logs, offsets and metadata; created if missing, recovered if present. Locked while the broker runs. */
   dataDir: string;
   /** TCP port; 0 picks a free one. Default 9092. */
   port?: number;
@@ -27,32 +31,12 @@ export interface BrokerOptions {
   host?: string;
   /** Host clients are told to connect to (Metadata, FindCoordinator). Default: `host`. */
   advertisedHost?: string;
+  /** Port clients are told to connect to (behind a proxy or a port mapping). Default: the listening port. */
+  advertisedPort?: number;
   /** Broker id reported to clients. Default 1. */
   nodeId?: number;
-  /** Create unknown topics when a client asks Metadata for them. Default true. */
-  autoCreateTopics?: boolean;
-  /** Partitions of auto-created topics and of CreateTopics with -1. Default 1 (Kafka's num.partitions). */
-  defaultPartitions?: number;
-  /** Broker-wide defaults for topic configs, e.g. `{ 'retention.ms': '3600000' }`. */
-  topicDefaults?: Record<string, string>;
   /** When acknowledged data is fsynced. Default `{ mode: 'os' }` (see FlushPolicy). */
   flush?: FlushPolicy;
-  /** Largest request frame accepted; bigger ones close the connection. Default 100 MiB. */
-  maxFrameBytes?: number;
-  /** Connections idle this long are closed (connections.max.idle.ms). Default 10 min. */
-  connectionsMaxIdleMs?: number;
-  /** How often retention runs. Default 60 s. */
-  retentionCheckIntervalMs?: number;
-  /**
-   * Log compaction of `cleanup.policy=compact` topics. `intervalMs` is the pause between looks
-   * when nothing was cleanable (Kafka's log.cleaner.backoff.ms, default 15 s); `enabled: false`
-   * turns the cleaner off (Kafka's log.cleaner.enable).
-   */
-  cleaner?: { intervalMs?: number; enabled?: boolean };
-  /** Group coordinator settings (Kafka's group.* broker configs). */
-  groups?: { minSessionTimeoutMs?: number; maxSessionTimeoutMs?: number; initialRebalanceDelayMs?: number };
-  /** Longest transaction timeout a producer may ask for (transaction.max.timeout.ms). Default 15 min. */
-  maxTransactionTimeoutMs?: number;
   clock?: Clock;
   logger?: Logger;
 }
@@ -62,9 +46,12 @@ export interface RunningBroker {
   /** `host:port` to give clients as bootstrap servers. */
   readonly bootstrap: string;
   readonly host: string;
+  /** The advertised port (the listening one unless `advertisedPort` was given). */
   readonly port: number;
+  /** The port the broker listens on. */
+  readonly listenPort: number;
   readonly dataDir: string;
-  /** Stops accepting, closes connections, flushes and closes every log. */
+  /** Stops accepting, closes connections, flushes and closes every log, releases the data directory. */
   close(): Promise<void>;
 }
 
@@ -89,7 +76,7 @@ function clusterIdOf(dataDir: string): string {
  * @example
  * ```ts
  * import { startBroker } from 'sluice/broker';
- * const broker = await startBroker({ port: 0, dataDir: './data' });
+ * const broker = await startBroker({ port: 0, dataDir: './data', config: { 'max.connections': 200 } });
  * console.log(`Kafka clients can connect to ${broker.bootstrap}`);
  * await broker.close();
  * ```
@@ -98,13 +85,48 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
   const clock = options.clock ?? systemClock;
   const log = (options.logger ?? rootLogger).child({ component: 'broker' });
   const host = options.host ?? '127.0.0.1';
+  const nodeId = options.nodeId ?? 1;
+  const started = performance.now();
   mkdirSync(options.dataDir, { recursive: true });
-  const logs = LogManager.open(options.dataDir, clock, options.topicDefaults ?? {});
+  const derived: Record<string, string> = {
+    'node.id': String(nodeId),
+    'broker.id': String(nodeId),
+    'process.roles': 'broker,controller',
+    'log.dirs': resolve(options.dataDir),
+    'log.dir': resolve(options.dataDir),
+  };
+  let settings: BrokerSettings;
+  try {
+    settings = new BrokerSettings(staticConfigsOf(options), derived, options.dataDir);
+  } catch (err) {
+    throw new BrokerStartError((err as Error).message, err);
+  }
+  let lock: DataDirLock;
+  try {
+    lock = await lockDataDir(options.dataDir);
+  } catch (err) {
+    throw err instanceof SluiceError ? err : new BrokerStartError(`cannot lock ${options.dataDir}: ${(err as Error).message}`, err);
+  }
+  const warnings = new LimitWarnings(log, clock);
+  const storage = new LogStorage(settings.number('sluice.max.open.segment.files'));
+  let logs: LogManager;
+  try {
+    logs = LogManager.open(options.dataDir, clock, settings.topicDefaults(), { storage, maxPartitions: settings.number('sluice.max.partitions'), logger: log });
+  } catch (err) {
+    await lock.release();
+    throw err;
+  }
   const groups = new GroupCoordinator({
     clock,
     store: new FileOffsetStore(join(options.dataDir, 'group-offsets')),
     topicExists: (topic, partition) => logs.partition(topic, partition) !== undefined,
-    ...options.groups,
+    minSessionTimeoutMs: settings.number('group.min.session.timeout.ms'),
+    maxSessionTimeoutMs: settings.number('group.max.session.timeout.ms'),
+    initialRebalanceDelayMs: settings.number('group.initial.rebalance.delay.ms'),
+    groupMaxSize: settings.number('group.max.size'),
+    offsetMetadataMaxBytes: settings.number('offset.metadata.max.bytes'),
+    offsetsRetentionMs: settings.number('offsets.retention.minutes') * 60_000,
+    offsetsRetentionCheckIntervalMs: settings.number('offsets.retention.check.interval.ms'),
   });
   const flusher = new Flusher(options.flush ?? DEFAULT_FLUSH_POLICY);
   const txns = new TransactionCoordinator({
@@ -113,84 +135,81 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     logs,
     offsets: groups.transactions,
     log,
-    maxTimeoutMs: options.maxTransactionTimeoutMs,
+    maxTimeoutMs: settings.number('transaction.max.timeout.ms'),
   });
-  const server: Server = createServer();
+  // The context is completed with the port once listening; handlers only run after that.
+  const context = { nodeId, clusterId: clusterIdOf(options.dataDir), host: options.advertisedHost ?? host, port: 0, logs, groups, txns, flusher, clock, log, settings, warnings, maxFetchWaitMs: 30_000 };
+  const network = new NetworkServer({
+    limits: {
+      maxConnections: () => settings.number('max.connections'),
+      maxConnectionsPerIp: () => settings.number('max.connections.per.ip'),
+      perIpOverrides: () => settings.value('max.connections.per.ip.overrides') ?? '',
+      maxFrameBytes: () => settings.number('socket.request.max.bytes'),
+      queuedMaxRequestBytes: settings.number('queued.max.request.bytes'),
+      idleTimeoutMs: settings.number('connections.max.idle.ms'),
+      requestReadTimeoutMs: () => settings.number('sluice.request.read.timeout.ms'),
+    },
+    dispatch: createDispatcher(context as BrokerContext),
+    warnings,
+    now: () => clock.now(),
+    log,
+  });
+  let port: number;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 9092, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    port = await network.listen(options.port ?? 9092, host);
   } catch (err) {
     logs.close();
     groups.close();
+    await lock.release();
     throw new BrokerStartError(`cannot listen on ${host}:${options.port ?? 9092}: ${(err as Error).message}`, err);
   }
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : (options.port ?? 9092);
-  const context: BrokerContext = {
-    nodeId: options.nodeId ?? 1,
-    clusterId: clusterIdOf(options.dataDir),
-    host: options.advertisedHost ?? host,
-    port,
-    logs,
-    groups,
-    txns,
-    flusher,
-    clock,
-    log,
-    autoCreateTopics: options.autoCreateTopics ?? true,
-    defaultPartitions: options.defaultPartitions ?? 1,
-    maxFetchWaitMs: 30_000,
-  };
-  const dispatch = createDispatcher(context);
-  const limits = {
-    maxFrameBytes: options.maxFrameBytes ?? 100 * 1024 * 1024,
-    maxInFlight: 1000,
-    idleTimeoutMs: options.connectionsMaxIdleMs ?? 600_000,
-  };
-  const connections = new Set<Connection>();
-  let nextConnectionId = 1;
-  server.on('connection', (socket: Socket) => {
-    const connection = new Connection(socket, nextConnectionId++, dispatch, limits, log);
-    connections.add(connection);
-    socket.on('close', () => connections.delete(connection));
-  });
+  context.port = options.advertisedPort ?? port;
+  derived.listeners = `PLAINTEXT://${host}:${port}`;
+  derived['advertised.listeners'] = `PLAINTEXT://${context.host}:${context.port}`;
+  recordLockPort(options.dataDir, port);
+
   const tick = setInterval(() => {
     groups.tick();
     const aborted = txns.tick();
     if (aborted.length > 0) flusher.afterAppend(aborted);
+    logs.flushDue(clock.now());
   }, 100);
+  const housekeeping = setInterval(() => logs.tick(), 1000);
   const retention = setInterval(() => {
     const deleted = logs.applyRetention();
     if (deleted > 0) log.info({ segments: deleted }, 'retention deleted segments');
-  }, options.retentionCheckIntervalMs ?? 60_000);
-  tick.unref();
-  retention.unref();
-  const cleaner = options.cleaner?.enabled === false ? null : new LogCleaner({ logs, clock, log, intervalMs: options.cleaner?.intervalMs });
+  }, settings.number('log.retention.check.interval.ms'));
+  for (const t of [tick, housekeeping, retention]) t.unref();
+  const cleaner = settings.bool('log.cleaner.enable') ? new LogCleaner({ logs, clock, log, intervalMs: settings.number('log.cleaner.backoff.ms') }) : null;
   cleaner?.start();
-  log.info({ host, port, dataDir: options.dataDir }, 'broker listening');
+  const unsubscribe = settings.onChange((changed) => {
+    logs.setBrokerDefaults(settings.topicDefaults());
+    logs.maxPartitions = settings.number('sluice.max.partitions');
+    if (changed.includes('log.cleaner.backoff.ms')) cleaner?.reschedule(settings.number('log.cleaner.backoff.ms'));
+  });
+  log.info(
+    { host, port, dataDir: options.dataDir, topics: [...logs.topics].length, partitions: logs.partitionCount, startMs: Math.round(performance.now() - started) },
+    'broker listening',
+  );
 
   let closing: Promise<void> | null = null;
   return {
-    bootstrap: `${context.host}:${port}`,
+    bootstrap: `${context.host}:${context.port}`,
     host: context.host,
-    port,
+    port: context.port,
+    listenPort: port,
     dataDir: options.dataDir,
     close() {
       closing ??= (async () => {
-        clearInterval(tick);
-        clearInterval(retention);
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        for (const c of connections) c.close();
-        await closed;
+        for (const t of [tick, housekeeping, retention]) clearInterval(t);
+        unsubscribe();
+        await network.close();
         await cleaner?.stop();
         flusher.close();
         groups.close();
+        await logs.flushAllAsync();
         logs.close();
+        await lock.release();
         log.info('broker stopped');
       })();
       return closing;

@@ -29,6 +29,7 @@ import { listGroupsApi } from './messages/list-groups.ts';
 import { listOffsetsApi } from './messages/list-offsets.ts';
 import { metadataApi } from './messages/metadata.ts';
 import { offsetCommitApi } from './messages/offset-commit.ts';
+import { offsetDeleteApi } from './messages/offset-delete.ts';
 import { offsetFetchApi } from './messages/offset-fetch.ts';
 import { offsetForLeaderEpochApi } from './messages/offset-for-leader-epoch.ts';
 import { produceApi } from './messages/produce.ts';
@@ -71,6 +72,7 @@ export const ApiKey = {
   SaslAuthenticate: 36,
   CreatePartitions: 37,
   DeleteGroups: 42,
+  OffsetDelete: 47,
   IncrementalAlterConfigs: 44,
   DescribeUserScramCredentials: 50,
   AlterUserScramCredentials: 51,
@@ -91,7 +93,7 @@ export interface ApiEntry {
   readonly response: CompiledMessage;
 }
 
-const SCHEMAS: readonly ApiSchema[] = [produceApi, fetchApi, listOffsetsApi, metadataApi, offsetCommitApi, offsetFetchApi, findCoordinatorApi, joinGroupApi, heartbeatApi, leaveGroupApi, syncGroupApi, describeGroupsApi, listGroupsApi, apiVersionsApi, createTopicsApi, deleteTopicsApi, deleteRecordsApi, initProducerIdApi, offsetForLeaderEpochApi, addPartitionsToTxnApi, addOffsetsToTxnApi, endTxnApi, txnOffsetCommitApi, describeConfigsApi, alterConfigsApi, createPartitionsApi, deleteGroupsApi, incrementalAlterConfigsApi, describeClusterApi];
+const SCHEMAS: readonly ApiSchema[] = [produceApi, fetchApi, listOffsetsApi, metadataApi, offsetCommitApi, offsetFetchApi, findCoordinatorApi, joinGroupApi, heartbeatApi, leaveGroupApi, syncGroupApi, describeGroupsApi, listGroupsApi, apiVersionsApi, createTopicsApi, deleteTopicsApi, deleteRecordsApi, initProducerIdApi, offsetForLeaderEpochApi, addPartitionsToTxnApi, addOffsetsToTxnApi, endTxnApi, txnOffsetCommitApi, describeConfigsApi, alterConfigsApi, createPartitionsApi, deleteGroupsApi, incrementalAlterConfigsApi, offsetDeleteApi, describeClusterApi];
 
 /**
  * Security APIs (SASL, ACLs, SCRAM credentials). The codec knows them; the broker advertises an

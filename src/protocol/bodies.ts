@@ -29,6 +29,7 @@ import type { ListGroupsRequest, ListGroupsResponse } from './messages/list-grou
 import type { ListOffsetsRequest, ListOffsetsResponse } from './messages/list-offsets.ts';
 import type { MetadataRequest, MetadataResponse } from './messages/metadata.ts';
 import type { OffsetCommitRequest, OffsetCommitResponse } from './messages/offset-commit.ts';
+import type { OffsetDeleteRequest, OffsetDeleteResponse } from './messages/offset-delete.ts';
 import type { OffsetFetchRequest, OffsetFetchResponse } from './messages/offset-fetch.ts';
 import type { OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse } from './messages/offset-for-leader-epoch.ts';
 import type { ProduceRequest, ProduceResponse } from './messages/produce.ts';
@@ -69,6 +70,7 @@ export interface RequestBodies {
   36: SaslAuthenticateRequest;
   37: CreatePartitionsRequest;
   42: DeleteGroupsRequest;
+  47: OffsetDeleteRequest;
   44: IncrementalAlterConfigsRequest;
   50: DescribeUserScramCredentialsRequest;
   51: AlterUserScramCredentialsRequest;
@@ -109,6 +111,7 @@ export interface ResponseBodies {
   36: SaslAuthenticateResponse;
   37: CreatePartitionsResponse;
   42: DeleteGroupsResponse;
+  47: OffsetDeleteResponse;
   44: IncrementalAlterConfigsResponse;
   50: DescribeUserScramCredentialsResponse;
   51: AlterUserScramCredentialsResponse;

@@ -3,7 +3,7 @@ import type { AnyRequestBody, AnyResponseBody } from './bodies.ts';
 import { malformed, ProtocolError, ProtocolErrorCode } from './errors.ts';
 import { isFlexibleRequest, isFlexibleResponseHeader, readRequestHeader, type RequestHeader } from './header.ts';
 import { Reader } from './primitives/reader.ts';
-import { Writer } from './primitives/writer.ts';
+import { Writer, type OutboundChunk } from './primitives/writer.ts';
 
 export interface DecodedRequest {
   header: RequestHeader;
@@ -87,9 +87,10 @@ export function decodeRequest(frame: Buffer): DecodedRequest {
 
 /**
  * Encodes a response, size prefix included, as chunks to write in order (large `records`
- * buffers are separate chunks, not copies). Fields missing from `body` are written as defaults.
+ * buffers are separate chunks, not copies; deferred ranges stay deferred). Fields missing from
+ * `body` are written as defaults.
  */
-export function encodeResponse(apiKey: number, apiVersion: number, correlationId: number, body: object): Buffer[] {
+export function encodeResponseChunks(apiKey: number, apiVersion: number, correlationId: number, body: object): OutboundChunk[] {
   const api = lookup(apiKey, apiVersion);
   const w = new Writer();
   const setSize = w.reserveInt32();
@@ -100,9 +101,16 @@ export function encodeResponse(apiKey: number, apiVersion: number, correlationId
   } catch (e) {
     throw asInvalidBody(e, `${api.name} response v${apiVersion}`);
   }
-  const chunks = w.finish();
+  const chunks = w.finishChunks();
   setSize(w.length - 4);
   return chunks;
+}
+
+/** Encodes a response whose fields are all in memory, as buffers to write in order. */
+export function encodeResponse(apiKey: number, apiVersion: number, correlationId: number, body: object): Buffer[] {
+  const chunks = encodeResponseChunks(apiKey, apiVersion, correlationId, body);
+  if (chunks.some((c) => !Buffer.isBuffer(c))) throw asInvalidBody(new Error('deferred bytes'), 'a response with deferred records (use encodeResponseChunks)');
+  return chunks as Buffer[];
 }
 
 /** Encodes a request, size prefix included, as one buffer (for tests and tools). */

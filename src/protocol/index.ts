@@ -1,5 +1,5 @@
 // Kafka wire-protocol codec shared by the broker, tests and tools. See docs/internals/protocol.md.
-export { decodeRequest, decodeResponse, encodeRequest, encodeResponse } from './codec.ts';
+export { decodeRequest, decodeResponse, encodeRequest, encodeResponse, encodeResponseChunks } from './codec.ts';
 export type { DecodedRequest, DecodedResponse } from './codec.ts';
 export { decodeRequestHeader, isFlexibleRequest, isFlexibleResponseHeader } from './header.ts';
 export type { RequestHeader } from './header.ts';
@@ -9,7 +9,8 @@ export { ErrorCode, ErrorCode as ErrorCodes, errorCodeName, isRetriable } from '
 export type { ErrorCodeName, ErrorCodeValue } from './error-codes.ts';
 export { ProtocolError, ProtocolErrorCode } from './errors.ts';
 export { Reader } from './primitives/reader.ts';
-export { Writer, ZERO_COPY_THRESHOLD } from './primitives/writer.ts';
+export { Writer, ZERO_COPY_THRESHOLD, isDeferredBytes } from './primitives/writer.ts';
+export type { DeferredBytes, OutboundChunk } from './primitives/writer.ts';
 export { ZERO_UUID, isUuid, uuidFromHex, uuidToHex } from './primitives/uuid.ts';
 export type { AnyRequestBody, AnyResponseBody, RequestBodies, ResponseBodies } from './bodies.ts';
 export type { AddOffsetsToTxnRequest, AddOffsetsToTxnResponse } from './messages/add-offsets-to-txn.ts';
@@ -36,6 +37,7 @@ export type { ListGroupsRequest, ListGroupsResponse } from './messages/list-grou
 export type { ListOffsetsRequest, ListOffsetsResponse } from './messages/list-offsets.ts';
 export type { MetadataRequest, MetadataResponse } from './messages/metadata.ts';
 export type { OffsetCommitRequest, OffsetCommitResponse } from './messages/offset-commit.ts';
+export type { OffsetDeleteRequest, OffsetDeleteResponse } from './messages/offset-delete.ts';
 export type { OffsetFetchRequest, OffsetFetchResponse } from './messages/offset-fetch.ts';
 export type { OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse } from './messages/offset-for-leader-epoch.ts';
 export type { ProduceRequest, ProduceResponse } from './messages/produce.ts';

@@ -36,12 +36,19 @@ export interface KeyedStateSnapshot {
   readonly keyGroups: KeyGroupSnapshot[];
 }
 
-/** A write (value present) or a delete (value undefined) since the last snapshot; for changelogs. */
+/**
+ * The net change of one (state, key, namespace) entry since the last snapshot, for changelogs:
+ * its current value, or a delete (value undefined).
+ */
 export interface StateChange {
   state: string;
   key: unknown;
+  /** Portable form of the namespace (as in snapshots). */
   namespace: unknown;
+  /** Portable form of the value (as in snapshots); undefined deletes the entry. */
   value: unknown;
+  /** Last-access timestamp of the entry, when the state has a TTL (a write only). */
+  ttlTimestamp?: number;
   /** The key group of the key: the changelog partition it belongs to. */
   keyGroup: number;
 }
@@ -68,7 +75,11 @@ export interface KeyedStateBackend {
   snapshot(checkpointId: number): KeyedStateSnapshot;
   /** Restores from snapshots (several when scaling in); `keyGroups` selects the key groups this subtask owns. */
   restore(snapshots: readonly KeyedStateSnapshot[], keyGroups?: (keyGroup: number) => boolean): void;
-  /** Writes and deletes since the last snapshot (deletes only if change tracking is on). */
+  /**
+   * The net change of every entry written or deleted since the last snapshot: at most one per
+   * (state, key, namespace), the current value if present, else a delete (deletes only if change
+   * tracking is on).
+   */
   changesSinceLastSnapshot(): StateChange[];
   /** The changes of `changesSinceLastSnapshot()` are durable (changelogged): later calls list only newer ones. */
   changesPersisted(): void;

@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import { spawnBrokerProcess } from '../helpers/broker.ts';
 import { tempDir } from '../helpers/tmp-dir.ts';
+import { rawRequest } from '../broker/hostile/raw-client.ts';
+import { ApiKey } from '../../src/protocol/index.ts';
 
 const CLI = fileURLToPath(new URL('../../bin/sluice.js', import.meta.url));
 
@@ -33,6 +35,26 @@ test('sluice broker runs with its tuning flags and stops cleanly on SIGTERM', as
     const exited = new Promise<number | null>((r) => child.once('exit', r));
     child.kill('SIGTERM');
     assert.equal(await exited, 0);
+  } finally {
+    cleanup();
+  }
+});
+
+test('sluice broker sets limits and any broker config by its Kafka name; an unknown one is refused in one line', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const bad = spawnSync(process.execPath, [CLI, 'broker', '--port', '0', '--data-dir', dir, '--config', 'no.such.config=1'], { encoding: 'utf8', timeout: 20_000 });
+    assert.equal(bad.status, 1);
+    assert.equal(bad.stderr.trim().split('\n').length, 1, bad.stderr);
+    assert.match(bad.stderr, /unknown broker config no\.such\.config/);
+    const { bootstrap, child } = await spawnBrokerProcess(dir, ['--max-connections', '50', '--fetch-max-bytes', '2048', '--max-partitions', '99', '--config', 'log.retention.hours=24']);
+    try {
+      const described = await rawRequest(bootstrap, ApiKey.DescribeConfigs, 4, { resources: [{ resourceType: 4, resourceName: '1', configurationKeys: ['max.connections', 'fetch.max.bytes', 'sluice.max.partitions', 'log.retention.hours'] }], includeSynonyms: false, includeDocumentation: false });
+      const values = Object.fromEntries(described.results[0].configs.map((c: { name: string; value: string; configSource: number }) => [c.name, [c.value, c.configSource]]));
+      assert.deepEqual(values, { 'fetch.max.bytes': ['2048', 4], 'log.retention.hours': ['24', 4], 'max.connections': ['50', 4], 'sluice.max.partitions': ['99', 4] });
+    } finally {
+      child.kill('SIGKILL');
+    }
   } finally {
     cleanup();
   }

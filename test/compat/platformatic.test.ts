@@ -260,7 +260,8 @@ test('@platformatic/kafka: list, describe and delete topics', { timeout: TEST_TI
   const [broker0] = [...meta.brokers.values()];
   assert.equal(`${broker0!.host}:${broker0!.port}`, broker.bootstrap);
 
-  await admin.createPartitions({ topics: [{ name: 'plt-admin-a', count: 4, assignments: [] }] });
+  // null: no manual assignment (an empty list asks for none of the new partitions, which Kafka refuses).
+  await admin.createPartitions({ topics: [{ name: 'plt-admin-a', count: 4, assignments: null }] });
   const grown = await admin.metadata({ topics: ['plt-admin-a'], forceUpdate: true });
   assert.equal(grown.topics.get('plt-admin-a')!.partitionsCount, 4);
 

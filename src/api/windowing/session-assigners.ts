@@ -1,7 +1,7 @@
 import { MissingTimestampError } from '../../core/errors/job-errors.ts';
 import type { NamespaceSerializer } from '../../core/state/namespace.ts';
 import { NO_TIMESTAMP } from '../../core/watermark/watermark.ts';
-import { MergingWindowAssigner, type WindowAssignerContext } from '../../core/windowing/assigner.ts';
+import { MergingWindowAssigner, markSessionMerge, type WindowAssignerContext } from '../../core/windowing/assigner.ts';
 import { EventTimeTrigger, ProcessingTimeTrigger } from './triggers.ts';
 import { type Trigger } from '../../core/windowing/trigger.ts';
 import { TimeWindow, timeWindowSerializer } from '../../core/windowing/windows.ts';
@@ -55,6 +55,8 @@ abstract class SessionWindows<T> extends MergingWindowAssigner<T, TimeWindow> {
     return timeWindowSerializer;
   }
 }
+// Event- and processing-time sessions share this rule; the window operator merges them by bounds.
+markSessionMerge(SessionWindows.prototype.mergeWindows);
 
 /**
  * Event-time sessions: a key's window closes after `gap` ms without elements; windows that come

@@ -4,6 +4,7 @@ import { describeGroups, listGroups } from './group-listing.ts';
 import { groupEntry, restoreGroup } from './group-snapshot.ts';
 import type { ClassicGroup } from './group.ts';
 import { joinGroup } from './join.ts';
+import { deleteOffsets, type OffsetDeleteRequest, type OffsetDeleteResponse } from './offset-delete.ts';
 import { heartbeat, leaveGroup, syncGroup } from './membership.ts';
 import type {
   ClientInfo,
@@ -83,12 +84,14 @@ export class GroupCoordinator {
   readonly #offsets: OffsetManager;
   readonly #txn: TxnOffsets;
   readonly #retention: OffsetRetention;
+  readonly #topicExists: (topic: string, partition: number) => boolean;
   #closed = false;
 
   constructor(opts: GroupCoordinatorOptions) {
     this.#clock = opts.clock;
     this.#store = opts.store;
     this.#minSessionTimeoutMs = opts.minSessionTimeoutMs ?? 6000;
+    this.#topicExists = opts.topicExists ?? (() => true);
     this.#maxSessionTimeoutMs = opts.maxSessionTimeoutMs ?? 1_800_000;
     this.#rb = new Rebalancer({
       clock: opts.clock,
@@ -200,6 +203,17 @@ export class GroupCoordinator {
       if (g !== undefined) this.#rb.fireDue(g);
     }
     return { throttleTimeMs: 0, groups: describeGroups(this.#rb.groups, req, this.#closed) };
+  }
+
+  /** OffsetDelete (KIP-496): removes committed offsets of partitions the group no longer consumes. */
+  offsetDelete(req: OffsetDeleteRequest): OffsetDeleteResponse {
+    return deleteOffsets(req, {
+      group: req.groupId ? this.#group(req.groupId) : undefined,
+      table: this.#table,
+      append: (entries) => this.#append(entries),
+      topicExists: this.#topicExists,
+      closed: this.#closed,
+    });
   }
 
   deleteGroups(req: DeleteGroupsRequest, _version: number): DeleteGroupsResponse {

@@ -21,6 +21,7 @@ export const INVALID_COMMIT_OFFSET_SIZE = 28;
 export const INVALID_REQUEST = 42;
 export const NON_EMPTY_GROUP = 68;
 export const GROUP_ID_NOT_FOUND = 69;
+export const GROUP_SUBSCRIBED_TO_TOPIC = 86;
 export const MEMBER_ID_REQUIRED = 79;
 export const GROUP_MAX_SIZE_REACHED = 81;
 export const FENCED_INSTANCE_ID = 82;

@@ -2,22 +2,17 @@ import type { RequestContext } from '../broker-context.ts';
 import type { FetchRequest } from '../../protocol/messages/fetch.ts';
 import { ErrorCode } from '../../protocol/error-codes.ts';
 import { ZERO_UUID } from '../../protocol/primitives/uuid.ts';
-import { BASE_OFFSET, BATCH_HEADER_SIZE, BATCH_LENGTH, LAST_OFFSET_DELTA, LOG_OVERHEAD } from '../../protocol/records/index.ts';
-import { OffsetOutOfRangeError, type PartitionLog } from '../log/partition-log.ts';
+import { OffsetOutOfRangeError, type PartitionLog, type PlannedRead } from '../log/partition-log.ts';
+import { FileRegion } from '../log/file-region.ts';
 import type { Topic } from '../log/log-manager.ts';
 
 const READ_COMMITTED = 1;
 
-/** Last offset covered by the whole batches in `records`. */
-function lastOffsetOf(records: Buffer): number {
-  let pos = 0;
-  let last = -1;
-  while (records.length - pos >= BATCH_HEADER_SIZE) {
-    last = Number(records.readBigInt64BE(pos + BASE_OFFSET)) + records.readInt32BE(pos + LAST_OFFSET_DELTA);
-    pos += records.readInt32BE(pos + BATCH_LENGTH) + LOG_OVERHEAD;
-  }
-  return last;
-}
+/**
+ * Record bytes of one response read at once, on the event loop (small reads from the page
+ * cache); anything beyond is sent as FileRegions, read off the event loop as the socket drains.
+ */
+const INLINE_BYTES = 64 * 1024;
 
 /** Kafka answers "no records" with an empty set, not null; librdkafka rejects null (size -1). */
 const NO_RECORDS = Buffer.alloc(0);
@@ -32,10 +27,13 @@ interface Wanted {
 }
 
 /**
- * Fetch: reads stored batches as they are (compressed or not) from each requested partition.
+ * Fetch: returns stored batches as they are (compressed or not) from each requested partition.
  * When fewer than `minBytes` are available it long-polls: it waits for appends to any requested
- * partition or for `maxWaitMs`, then answers with whatever is there. Fetch sessions (KIP-227)
- * are declined by answering session id 0, so clients keep sending full fetch requests.
+ * partition or for `maxWaitMs`, then answers with whatever is there. The response holds at most
+ * min(request max bytes, the broker's fetch.max.bytes) of records, except that the first batch
+ * of the first partition with data is returned whatever its size (KIP-74). Data is planned from
+ * batch headers only; it is read when the connection writes it. Fetch sessions (KIP-227) are
+ * declined by answering session id 0, so clients keep sending full fetch requests.
  */
 export function handleFetch(ctx: RequestContext, req: FetchRequest): object | Promise<object> {
   const { broker } = ctx;
@@ -54,11 +52,12 @@ export function handleFetch(ctx: RequestContext, req: FetchRequest): object | Pr
       });
     }
   }
-  const maxBytes = ctx.apiVersion >= 3 ? req.maxBytes : Number.MAX_SAFE_INTEGER;
+  const brokerMax = broker.settings.number('fetch.max.bytes');
+  const maxBytes = Math.min(ctx.apiVersion >= 3 ? req.maxBytes : Number.MAX_SAFE_INTEGER, brokerMax);
   const committed = ctx.apiVersion >= 4 && req.isolationLevel === READ_COMMITTED;
   const first = readAll(ctx, wanted, maxBytes, byId, committed);
   const waitMs = Math.min(req.maxWaitMs, broker.maxFetchWaitMs);
-  if (first.bytes >= req.minBytes || waitMs <= 0 || first.errors) return first.body;
+  if (first.bytes >= req.minBytes || waitMs <= 0 || first.errors) return materialize(first.body);
 
   return new Promise((resolve, reject) => {
     const logs = new Set<PartitionLog>();
@@ -79,7 +78,7 @@ export function handleFetch(ctx: RequestContext, req: FetchRequest): object | Pr
     // long-polls must not keep the process alive.
     const timer = setTimeout(() => {
       try {
-        finish(readAll(ctx, wanted, maxBytes, byId, committed).body);
+        finish(materialize(readAll(ctx, wanted, maxBytes, byId, committed).body));
       } catch (err) {
         fail(err);
       }
@@ -89,7 +88,7 @@ export function handleFetch(ctx: RequestContext, req: FetchRequest): object | Pr
       scheduled = false;
       try {
         const again = readAll(ctx, wanted, maxBytes, byId, committed);
-        if (again.bytes >= req.minBytes || again.errors) finish(again.body);
+        if (again.bytes >= req.minBytes || again.errors) finish(materialize(again.body));
       } catch (err) {
         fail(err);
       }
@@ -107,10 +106,14 @@ export function handleFetch(ctx: RequestContext, req: FetchRequest): object | Pr
   });
 }
 
+/**
+ * Plans every partition's part of the response (batch headers only); the body holds the plans.
+ * Nothing is pinned or read: `materialize` turns the chosen body into bytes and file regions.
+ */
 function readAll(ctx: RequestContext, wanted: Wanted[], maxBytes: number, byId: boolean, committed: boolean) {
   let bytes = 0;
   let errors = false;
-  const responses: Array<{ topic: string; topicId: string; partitions: object[] }> = [];
+  const responses: Array<{ topic: string; topicId: string; partitions: Array<Record<string, unknown>> }> = [];
   let current: (typeof responses)[number] | undefined;
   for (const w of wanted) {
     const key = byId ? w.topicId : w.topicName;
@@ -134,22 +137,18 @@ function readAll(ctx: RequestContext, wanted: Wanted[], maxBytes: number, byId: 
       logStartOffset: BigInt(log.logStartOffset),
       abortedTransactions: null as Array<{ producerId: bigint; firstOffset: bigint }> | null,
     };
-    // The first partition with data may exceed maxBytes by one batch (KIP-74): progress first.
     const budget = Math.min(w.maxBytes, Math.max(maxBytes - bytes, 0));
-    if (budget <= 0 && bytes > 0) {
-      current.partitions.push({ ...base, errorCode: ErrorCode.NONE, records: NO_RECORDS });
-      continue;
-    }
     try {
       // read_committed readers see nothing past the LSO, plus the aborted ranges to skip.
-      const records = log.read(w.offset, Math.max(budget, 1), committed ? lso : log.logEndOffset);
-      if (records) bytes += records.length;
-      if (committed && records) {
+      // KIP-74: only the first partition with data may exceed the limits, by its first batch.
+      const plan = budget > 0 || bytes === 0 ? log.planRead(w.offset, budget, committed ? lso : log.logEndOffset, bytes === 0) : null;
+      if (plan) bytes += plan.length;
+      if (committed && plan) {
         base.abortedTransactions = log
-          .abortedTransactions(w.offset, lastOffsetOf(records) + 1)
+          .abortedTransactions(w.offset, plan.endOffset)
           .map((a) => ({ producerId: BigInt(a.producerId), firstOffset: BigInt(a.firstOffset) }));
       }
-      current.partitions.push({ ...base, errorCode: ErrorCode.NONE, records: records ?? NO_RECORDS });
+      current.partitions.push({ ...base, errorCode: ErrorCode.NONE, records: plan ?? NO_RECORDS });
     } catch (err) {
       if (!(err instanceof OffsetOutOfRangeError)) throw err;
       errors = true;
@@ -159,6 +158,22 @@ function readAll(ctx: RequestContext, wanted: Wanted[], maxBytes: number, byId: 
   return { bytes, errors, body: { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses } };
 }
 
-function partitionError(partitionIndex: number, errorCode: number): object {
+/** Turns planned reads into records: small ones read now, the rest as pinned file regions. */
+function materialize(body: ReturnType<typeof readAll>['body']): object {
+  let inline = INLINE_BYTES;
+  for (const t of body.responses) {
+    for (const p of t.partitions) {
+      const plan = p.records as PlannedRead | Buffer;
+      if (Buffer.isBuffer(plan)) continue;
+      if (plan.length <= inline) {
+        inline -= plan.length;
+        p.records = plan.segment.readAt(plan.position, plan.length);
+      } else p.records = new FileRegion(plan.segment, plan.position, plan.length);
+    }
+  }
+  return body;
+}
+
+function partitionError(partitionIndex: number, errorCode: number): Record<string, unknown> {
   return { partitionIndex, errorCode, highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n, abortedTransactions: null, records: NO_RECORDS };
 }

@@ -38,3 +38,7 @@ export function handleDescribeGroups(ctx: RequestContext, req: any): object {
 export function handleDeleteGroups(ctx: RequestContext, req: any): object {
   return ctx.broker.groups.deleteGroups(req, ctx.apiVersion);
 }
+
+export function handleOffsetDelete(ctx: RequestContext, req: any): object {
+  return ctx.broker.groups.offsetDelete(req);
+}

@@ -42,6 +42,7 @@ export const HANDLERS: ReadonlyMap<number, Handler> = new Map<number, Handler>([
   [ApiKey.ListGroups, groups.handleListGroups],
   [ApiKey.DescribeGroups, groups.handleDescribeGroups],
   [ApiKey.DeleteGroups, groups.handleDeleteGroups],
+  [ApiKey.OffsetDelete, groups.handleOffsetDelete],
   [ApiKey.InitProducerId, txn.handleInitProducerId],
   [ApiKey.AddPartitionsToTxn, txn.handleAddPartitionsToTxn],
   [ApiKey.AddOffsetsToTxn, txn.handleAddOffsetsToTxn],

@@ -1,11 +1,13 @@
 import type { RequestContext } from '../broker-context.ts';
 import type { ProduceRequest } from '../../protocol/messages/produce.ts';
 import { ErrorCode } from '../../protocol/error-codes.ts';
-import { ATTRIBUTES, isControl, isTransactional, PRODUCER_EPOCH, PRODUCER_ID, validateBatches, type BatchSpan } from '../../protocol/records/index.ts';
+import { ATTRIBUTES, BASE_TIMESTAMP, isControl, isTransactional, MAX_TIMESTAMP, PRODUCER_EPOCH, PRODUCER_ID, validateBatches, type BatchSpan } from '../../protocol/records/index.ts';
 import type { BrokerContext } from '../broker-context.ts';
 import { partitionKey } from '../txn/txn-metadata.ts';
 import { ProducerStateError, type PartitionLog, type AppendResult } from '../log/partition-log.ts';
 import { keylessRecordProblem } from '../log/cleaner/require-keys.ts';
+import { isStorageFailure } from '../log/file-io.ts';
+import type { TopicConfig } from '../log/topic-config.ts';
 
 interface PartitionResult {
   index: number;
@@ -19,7 +21,9 @@ interface PartitionResult {
 /**
  * Produce: validates each partition's batches (framing, magic 2, CRC-32C), assigns offsets and
  * appends them. A partition's data is accepted or rejected whole. acks=0 gets no response;
- * acks=1 and acks=all are the same on a single node and wait for the flush policy.
+ * acks=1 and acks=all are the same on a single node and wait for the flush policy. A write the
+ * disk refuses (full) is answered KAFKA_STORAGE_ERROR, a retriable error: the connection stays,
+ * nothing is acknowledged, and the same request succeeds once space is back.
  */
 export function handleProduce(ctx: RequestContext, req: ProduceRequest): object | null | Promise<object | null> {
   const { broker } = ctx;
@@ -56,6 +60,11 @@ export function handleProduce(ctx: RequestContext, req: ProduceRequest): object 
             return failed(pd.index, ErrorCode.MESSAGE_TOO_LARGE, `batch of ${span.size} bytes exceeds max.message.bytes`);
           }
         }
+        if (req.acks === -1 && log.config.minInsyncReplicas > 1) {
+          return failed(pd.index, ErrorCode.NOT_ENOUGH_REPLICAS, `min.insync.replicas is ${log.config.minInsyncReplicas} but this single broker is the only replica`);
+        }
+        const late = timestampProblem(log.config, records, spans, broker.clock.now());
+        if (late) return failed(pd.index, ErrorCode.INVALID_TIMESTAMP, late);
         const txnProblem = transactionProblem(broker, req.transactionalId, topicData.name, pd.index, records, spans);
         if (txnProblem) {
           broker.log.warn({ topic: topicData.name, partition: pd.index, client: ctx.clientId, why: txnProblem.why }, 'rejected produce');
@@ -74,8 +83,10 @@ export function handleProduce(ctx: RequestContext, req: ProduceRequest): object 
         try {
           result = log.append(records, spans);
         } catch (err) {
-          if (!(err instanceof ProducerStateError)) throw err;
-          return failed(pd.index, err.errorCode, err.message);
+          if (err instanceof ProducerStateError) return failed(pd.index, err.errorCode, err.message);
+          if (!isStorageFailure(err)) throw err;
+          broker.warnings.warn('disk full', `a write to the log failed (${err.code}): produce is answered KAFKA_STORAGE_ERROR until space is freed; delete topics or records, or lower retention`, { dir: log.dir });
+          return failed(pd.index, ErrorCode.KAFKA_STORAGE_ERROR, `the broker could not write to its disk: ${err.message}`);
         }
         if (!result.duplicate) written.add(log);
         return {
@@ -93,6 +104,23 @@ export function handleProduce(ctx: RequestContext, req: ProduceRequest): object 
   if (req.acks === 0) return null;
   const body = { responses, throttleTimeMs: 0 };
   return durable ? durable.then(() => body) : body;
+}
+
+/**
+ * CreateTime topics refuse batches whose first timestamp is older than message.timestamp.before.max.ms
+ * or whose largest is further ahead than message.timestamp.after.max.ms (KIP-937).
+ */
+function timestampProblem(config: TopicConfig, records: Buffer, spans: BatchSpan[], now: number): string | null {
+  const { timestampBeforeMaxMs: before, timestampAfterMaxMs: after } = config;
+  // Long.MAX_VALUE (saturated) means no limit.
+  if (config.logAppendTime || (before >= Number.MAX_SAFE_INTEGER && after >= Number.MAX_SAFE_INTEGER)) return null;
+  for (const span of spans) {
+    const first = Number(records.readBigInt64BE(span.pos + BASE_TIMESTAMP));
+    const max = Number(records.readBigInt64BE(span.pos + MAX_TIMESTAMP));
+    if (before < Number.MAX_SAFE_INTEGER && first >= 0 && now - first > before) return `timestamp ${first} is more than message.timestamp.before.max.ms (${before}) before the broker's time ${now}`;
+    if (after < Number.MAX_SAFE_INTEGER && max >= 0 && max - now > after) return `timestamp ${max} is more than message.timestamp.after.max.ms (${after}) after the broker's time ${now}`;
+  }
+  return null;
 }
 
 function failed(index: number, errorCode: number, errorMessage: string): PartitionResult {

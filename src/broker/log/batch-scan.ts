@@ -62,7 +62,8 @@ export function scanSegment(
   minBaseOffset: number,
   visit: (batch: StoredBatch) => void,
 ): number {
-  let chunk = Buffer.allocUnsafe(CHUNK);
+  // Sized to what is left to scan: recovery opens thousands of small segments.
+  let chunk = Buffer.allocUnsafe(Math.max(BATCH_HEADER_SIZE, Math.min(CHUNK, fileSize - start)));
   let chunkPos = -1;
   let chunkLen = 0;
   let pos = start;

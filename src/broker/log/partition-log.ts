@@ -1,19 +1,18 @@
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { BASE_OFFSET, MAX_TIMESTAMP, ATTRIBUTES, TIMESTAMP_TYPE_BIT, CRC, decodeBatchRecords } from '../../protocol/records/index.ts';
-import { crc32c } from '@node-rs/crc32';
-import type { BatchSpan } from '../../protocol/records/index.ts';
-import { Segment } from './segment.ts';
-import { existsSync, readFileSync, rmSync as removeFile } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { BASE_OFFSET, type BatchSpan } from '../../protocol/records/index.ts';
+import { Segment, type ReadPlan } from './segment.ts';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ProducerStateTable, type AbortedTxn, type ProducerBatch } from '../txn/producer-state.ts';
-import { buildMarkerBatch, markerTypeOf, COMMIT_MARKER } from '../txn/control-records.ts';
-import { writeFileAtomic } from '../../util/atomic-file.ts';
-import { isControl, isTransactional, PRODUCER_ID, PRODUCER_EPOCH, BASE_SEQUENCE, RECORD_COUNT, BATCH_LENGTH, LOG_OVERHEAD } from '../../protocol/records/index.ts';
-import type { StoredBatch } from './batch-scan.ts';
+import { ProducerStateTable, type AbortedTxn } from '../txn/producer-state.ts';
+import { buildMarkerBatch } from '../txn/control-records.ts';
+import { fileIO } from './file-io.ts';
+import { sharedLogStorage, type LogStorage } from './log-storage.ts';
+import { loadProducerState, PRODUCER_SNAPSHOT, saveProducerState } from './producer-snapshot.ts';
+import { firstRecordAtOrAfter, producerBatchAt, stampLogAppendTime, type OffsetAndTimestamp } from './batch-fields.ts';
 import type { TopicConfig } from './topic-config.ts';
 import type { Clock } from '../../util/clock.ts';
 import { logger } from '../../util/logger.ts';
-import { recoverCleanerFiles, installCleanedSegment, type CleanedSegment } from './cleaner/swap-files.ts';
+import { hasCleanerFiles, recoverCleanerFiles, installCleanedSegment, type CleanedSegment } from './cleaner/swap-files.ts';
 
 /** Result of an append: the offsets given to the first and last record. */
 export interface AppendResult {
@@ -34,16 +33,16 @@ export class ProducerStateError extends Error {
   }
 }
 
-const PRODUCER_SNAPSHOT = 'producer-state.json';
 
-/** Offset/timestamp pair answered by time lookups. */
-export interface OffsetAndTimestamp {
-  offset: number;
-  timestamp: number;
-}
+export type { OffsetAndTimestamp } from './batch-fields.ts';
 
 /** Raised for reads outside [logStartOffset, logEndOffset]. */
 export class OffsetOutOfRangeError extends Error {}
+
+/** A planned read: which segment, which bytes. */
+export interface PlannedRead extends ReadPlan {
+  segment: Segment;
+}
 
 /**
  * The log of one topic partition: an ordered list of segments, the last one active. Single
@@ -53,40 +52,73 @@ export class PartitionLog {
   readonly dir: string;
   #config: TopicConfig;
   readonly #clock: Clock;
+  readonly #storage: LogStorage;
   #segments: Segment[] = [];
   #logStartOffset = 0;
   #listeners = new Set<() => void>();
   #producers = new ProducerStateTable();
+  /** Messages appended since the last fsync (flush.messages) and when the first of them was (flush.ms). */
+  #unflushed = 0;
+  #unflushedSince = -1;
+  /** segment.jitter.ms drawn for the active segment. */
+  #rollJitterMs = 0;
+  /** A producer-state snapshot file was found when opening. */
+  #hasSnapshot = false;
+  /** Bytes of the segments before the active one; null after the list changed (recomputed on use). */
+  #sealedBytes: number | null = null;
 
-  private constructor(dir: string, config: TopicConfig, clock: Clock) {
+  private constructor(dir: string, config: TopicConfig, clock: Clock, storage: LogStorage) {
     this.dir = dir;
     this.#config = config;
     this.#clock = clock;
+    this.#storage = storage;
   }
 
-  /** Opens (recovering) or creates the log in `dir`. */
-  static open(dir: string, config: TopicConfig, clock: Clock, logStartOffset = 0): PartitionLog {
-    mkdirSync(dir, { recursive: true });
-    recoverCleanerFiles(dir); // log cleaner: finish or undo a segment swap a crash interrupted
-    const log = new PartitionLog(dir, config, clock);
-    const bases = readdirSync(dir)
+  /** A new, empty log for `dir` (nothing is read or created on disk until the first write). */
+  static create(dir: string, config: TopicConfig, clock: Clock, storage: LogStorage = sharedLogStorage()): PartitionLog {
+    const log = new PartitionLog(dir, config, clock, storage);
+    log.#segments.push(Segment.create(dir, 0, config.indexIntervalBytes, clock.now(), storage));
+    return log;
+  }
+
+  /**
+   * Opens (recovering) or creates the log in `dir`. `storage` is the broker's shared handle
+   * cache (a process-wide one by default).
+   */
+  static open(dir: string, config: TopicConfig, clock: Clock, logStartOffset = 0, storage: LogStorage = sharedLogStorage()): PartitionLog {
+    // The directory appears with the first write: creating a topic of thousands of partitions
+    // costs no file-system work beyond the registry.
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      names = [];
+    }
+    if (hasCleanerFiles(names)) {
+      recoverCleanerFiles(dir); // log cleaner: finish or undo a segment swap a crash interrupted
+      names = readdirSync(dir);
+    }
+    const log = new PartitionLog(dir, config, clock, storage);
+    log.#hasSnapshot = names.includes(PRODUCER_SNAPSHOT);
+    const bases = names
       .filter((f) => /^\d{20}\.log$/.test(f))
       .map((f) => Number(f.slice(0, 20)))
       .sort((a, b) => a - b);
     const now = clock.now();
     for (let i = 0; i < bases.length; i++) {
-      const { segment, truncated } = Segment.open(dir, bases[i]!, config.indexIntervalBytes, now);
+      const { segment, truncated } = Segment.open(dir, bases[i]!, config.indexIntervalBytes, now, storage);
       log.#segments.push(segment);
       if (truncated) {
         logger.warn({ dir, segment: bases[i], size: segment.size }, 'truncated a torn or corrupt log tail during recovery');
         for (const later of bases.slice(i + 1)) {
-          Segment.open(dir, later, config.indexIntervalBytes, now).segment.delete();
+          Segment.open(dir, later, config.indexIntervalBytes, now, storage).segment.delete();
           logger.warn({ dir, segment: later }, 'deleted a segment after a corrupt one');
         }
         break;
       }
     }
-    if (log.#segments.length === 0) log.#segments.push(Segment.create(dir, logStartOffset, config.indexIntervalBytes, now));
+    if (log.#segments.length === 0) log.#segments.push(Segment.create(dir, logStartOffset, config.indexIntervalBytes, now, storage));
     log.#logStartOffset = Math.max(logStartOffset, log.#segments[0]!.baseOffset);
     if (log.#logStartOffset > log.logEndOffset) log.#logStartOffset = log.logEndOffset;
     log.#loadProducerState();
@@ -111,9 +143,12 @@ export class PartitionLog {
   }
 
   get sizeInBytes(): number {
-    let n = 0;
-    for (const s of this.#segments) n += s.size;
-    return n;
+    if (this.#sealedBytes === null) {
+      let n = 0;
+      for (let i = 0; i < this.#segments.length - 1; i++) n += this.#segments[i]!.size;
+      this.#sealedBytes = n;
+    }
+    return this.#sealedBytes + this.#active.size;
   }
 
   get #active(): Segment {
@@ -149,7 +184,7 @@ export class PartitionLog {
       this.#producers.onAppend(batches[i]!, offset, offset + span.lastOffsetDelta);
       offset += span.lastOffsetDelta + 1;
     });
-    for (const listener of this.#listeners) listener();
+    this.#afterAppend(next - baseOffset, now);
     return { baseOffset, lastOffset: next - 1, logAppendTime };
   }
 
@@ -164,7 +199,7 @@ export class PartitionLog {
     this.#maybeRoll(batch.length, now);
     this.#active.append(batch);
     this.#producers.onMarker(Number(producerId), producerEpoch, commit, offset);
-    for (const listener of this.#listeners) listener();
+    this.#afterAppend(1, now);
     return offset;
   }
 
@@ -185,51 +220,70 @@ export class PartitionLog {
 
   /** Loads the producer-state snapshot of the last clean shutdown and replays the log after it. */
   #loadProducerState(): void {
-    const file = join(this.dir, PRODUCER_SNAPSHOT);
-    let from = this.#segments[0]!.baseOffset;
-    if (existsSync(file)) {
-      try {
-        const snap = JSON.parse(readFileSync(file, 'utf8')) as { offset: number; state: unknown };
-        if (snap.offset <= this.logEndOffset) {
-          this.#producers = ProducerStateTable.fromJSON(snap.state);
-          from = snap.offset;
-        }
-      } catch {
-        // unreadable snapshot: rebuild from the whole log
-      }
-      removeFile(file, { force: true }); // stale as soon as anything is appended
-    }
-    for (const seg of this.#segments) {
-      if (seg.nextOffset <= from) continue;
-      seg.scanFrom(from, (b: StoredBatch) => {
-        if (b.baseOffset < from) return;
-        if (isControl(b.attributes)) {
-          if (b.recordCount === 0) return; // a marker the cleaner emptied: its transaction is gone (as Kafka)
-          const type = markerTypeOf(seg.readAt(b.pos, b.size));
-          this.#producers.onMarker(b.producerId, b.producerEpoch, type === COMMIT_MARKER, b.baseOffset);
-        } else {
-          this.#producers.onAppend(
-            { producerId: b.producerId, producerEpoch: b.producerEpoch, baseSequence: b.baseSequence, recordCount: b.lastOffset - b.baseOffset + 1, transactional: isTransactional(b.attributes) },
-            b.baseOffset,
-            b.lastOffset,
-          );
-        }
-      });
-    }
+    this.#producers = loadProducerState(this.dir, this.#segments, this.logEndOffset, this.#hasSnapshot);
   }
 
+  /** Saves the producer table for a fast restart (skipped for an empty log). */
   #saveProducerState(): void {
-    writeFileAtomic(join(this.dir, PRODUCER_SNAPSHOT), JSON.stringify({ offset: this.logEndOffset, state: this.#producers.toJSON() }));
+    if (this.logEndOffset === this.#segments[0]!.baseOffset && this.#segments[0]!.size === 0) return;
+    saveProducerState(this.dir, this.logEndOffset, this.#producers);
   }
 
+  /** Wakes long-polling fetches; applies flush.messages / flush.ms and retention.bytes. */
+  #afterAppend(messages: number, now: number): void {
+    // retention.bytes after every append (cheap: cached sizes), so a partition never holds more
+    // than retention.bytes + segment.bytes whatever log.retention.check.interval.ms is.
+    const { retentionBytes } = this.#config;
+    if (retentionBytes >= 0 && this.#segments.length > 1 && this.sizeInBytes - this.#segments[0]!.size >= retentionBytes) this.applyRetention();
+    this.#unflushed += messages;
+    if (this.#unflushed >= this.#config.flushMessages) this.flush();
+    else if (this.#unflushedSince < 0 && this.#config.flushMs < Number.MAX_SAFE_INTEGER) {
+      this.#unflushedSince = now;
+      this.#storage.timedFlush.add(this);
+    }
+    for (const listener of this.#listeners) listener();
+  }
+
+  /** flush.ms: fsyncs when the oldest unflushed append is old enough; true when nothing is left to wait for. */
+  flushIfDue(now: number): boolean {
+    if (this.#unflushedSince < 0) return true;
+    if (now - this.#unflushedSince < this.#config.flushMs) return false;
+    this.flush();
+    return true;
+  }
+
+  /** Kafka's roll rules: size, age (segment.ms less jitter, capped by max.compaction.lag.ms when compacted), index full. */
   #maybeRoll(incoming: number, now: number): void {
     const active = this.#active;
     if (active.size === 0) return;
-    const full = active.size + incoming > this.#config.segmentBytes;
-    const old = now - active.createdAt >= this.#config.segmentMs;
+    const config = this.#config;
+    const maxAge = config.compact ? Math.min(config.segmentMs, config.maxCompactionLagMs) : config.segmentMs;
+    const full = active.size + incoming > config.segmentBytes || active.indexEntries >= config.maxIndexEntries;
+    const old = now - active.createdAt >= maxAge - this.#rollJitterMs;
     if (!full && !old) return;
     active.seal();
-    this.#segments.push(Segment.create(this.dir, active.nextOffset, this.#config.indexIntervalBytes, now));
+    this.#segments.push(Segment.create(this.dir, active.nextOffset, config.indexIntervalBytes, now, this.#storage));
+    this.#sealedBytes = null;
+    this.#rollJitterMs = config.segmentJitterMs > 0 ? Math.floor(Math.random() * Math.min(config.segmentJitterMs, config.segmentMs)) : 0;
+  }
+
+  /**
+   * Where the whole batches from `offset` lie, up to `maxBytes`, before `maxOffset` (exclusive,
+   * e.g. the last stable offset). With `minOneBatch` an oversized first batch is still returned
+   * (KIP-74). Null when there is nothing to return; throws OffsetOutOfRangeError outside the log.
+   */
+  planRead(offset: number, maxBytes: number, maxOffset: number, minOneBatch: boolean): PlannedRead | null {
+    if (offset < this.#logStartOffset || offset > this.logEndOffset) {
+      throw new OffsetOutOfRangeError(`offset ${offset} is outside [${this.#logStartOffset}, ${this.logEndOffset}]`);
+    }
+    if (offset >= maxOffset) return null;
+    for (let i = this.#segmentIndexFor(offset); i < this.#segments.length; i++) {
+      const segment = this.#segments[i]!;
+      if (offset >= segment.nextOffset) continue;
+      const plan = segment.plan(offset, maxBytes, maxOffset, minOneBatch);
+      return plan ? { ...plan, segment } : null;
+    }
+    return null;
   }
 
   /**
@@ -237,15 +291,8 @@ export class PartitionLog {
    * `maxOffset` (exclusive) bounds what is visible, e.g. the last stable offset.
    */
   read(offset: number, maxBytes: number, maxOffset = this.logEndOffset): Buffer | null {
-    if (offset < this.#logStartOffset || offset > this.logEndOffset) {
-      throw new OffsetOutOfRangeError(`offset ${offset} is outside [${this.#logStartOffset}, ${this.logEndOffset}]`);
-    }
-    if (offset >= maxOffset) return null;
-    for (let i = this.#segmentIndexFor(offset); i < this.#segments.length; i++) {
-      const data = this.#segments[i]!.read(offset, maxBytes);
-      if (data) return maxOffset < this.logEndOffset ? batchesBefore(data, maxOffset) : data;
-    }
-    return null;
+    const plan = this.planRead(offset, maxBytes, maxOffset, true);
+    return plan ? plan.segment.readAt(plan.position, plan.length) : null;
   }
 
   #segmentIndexFor(offset: number): number {
@@ -302,6 +349,7 @@ export class PartitionLog {
   #dropSegmentsBefore(offset: number): void {
     while (this.#segments.length > 1 && this.#segments[1]!.baseOffset <= offset) {
       this.#segments.shift()!.delete();
+      this.#sealedBytes = null;
     }
   }
 
@@ -318,6 +366,7 @@ export class PartitionLog {
       const oversize = retentionBytes >= 0 && total - oldest.size >= retentionBytes;
       if (!expired && !oversize) break;
       this.#segments.shift();
+      this.#sealedBytes = null;
       oldest.delete();
       total -= oldest.size;
       this.#logStartOffset = Math.max(this.#logStartOffset, this.#segments[0]!.baseOffset);
@@ -327,9 +376,17 @@ export class PartitionLog {
     return deleted;
   }
 
+  /** fsync of the active segment on the thread pool. */
+  flushAsync(): Promise<void> {
+    return this.#active.flushAsync();
+  }
+
   /** fsync of the active segment. */
   flush(): void {
     this.#active.flush();
+    this.#unflushed = 0;
+    this.#unflushedSince = -1;
+    this.#storage.timedFlush.delete(this);
   }
 
   // ---- log cleaner support (src/broker/log/cleaner/) ----
@@ -348,8 +405,9 @@ export class PartitionLog {
     const at = this.#segments.indexOf(old[0]!);
     if (at < 0 || at + old.length >= this.#segments.length) return false;
     if (old.some((s, i) => this.#segments[at + i] !== s)) return false;
-    const segment = installCleanedSegment(this.dir, old, cleaned, this.#config.indexIntervalBytes, this.#clock.now());
+    const segment = installCleanedSegment(this.dir, old, cleaned, this.#config.indexIntervalBytes, this.#clock.now(), this.#storage);
     this.#segments.splice(at, old.length, segment);
+    this.#sealedBytes = null;
     return true;
   }
 
@@ -359,55 +417,21 @@ export class PartitionLog {
     for (const s of this.#segments) s.close();
     this.#saveProducerState();
     this.#listeners.clear();
+    this.#storage.timedFlush.delete(this);
   }
 
-  /** Closes and removes every file of this log. */
-  destroy(): void {
-    for (const s of this.#segments) s.delete();
+  /**
+   * Closes and removes every file of this log. `moveAway` may first rename the directory (a
+   * topic deletion marker) and return where it went: that directory is then emptied but kept.
+   */
+  destroy(moveAway?: (dir: string) => string): void {
+    this.#storage.timedFlush.delete(this);
+    for (const s of this.#segments) s.retire();
     this.#segments = [];
     this.#listeners.clear();
-    rmSync(this.dir, { recursive: true, force: true });
+    const dir = moveAway ? moveAway(this.dir) : this.dir;
+    const io = fileIO();
+    if (dir === this.dir) io.remove(dir);
+    else if (existsSync(dir)) for (const f of readdirSync(dir)) io.remove(join(dir, f));
   }
-}
-
-/** Sets LogAppendTime on a batch (attributes bit 3 and max timestamp) and recomputes its CRC. */
-function stampLogAppendTime(records: Buffer, span: BatchSpan, now: number): void {
-  records.writeInt16BE(records.readInt16BE(span.pos + ATTRIBUTES) | TIMESTAMP_TYPE_BIT, span.pos + ATTRIBUTES);
-  records.writeBigInt64BE(BigInt(now), span.pos + MAX_TIMESTAMP);
-  records.writeUInt32BE(crc32c(records.subarray(span.pos + ATTRIBUTES, span.pos + span.size)), span.pos + CRC);
-}
-
-/** Record-level answer inside one batch; falls back to the batch base offset if undecodable. */
-function firstRecordAtOrAfter(batch: Buffer, timestamp: number, baseOffset: number, minOffset: number): OffsetAndTimestamp | null {
-  try {
-    const logAppend = (batch.readInt16BE(ATTRIBUTES) & TIMESTAMP_TYPE_BIT) !== 0;
-    for (const r of decodeBatchRecords(batch)) {
-      const ts = logAppend ? Number(batch.readBigInt64BE(MAX_TIMESTAMP)) : Number(r.timestamp);
-      if (ts >= timestamp && Number(r.offset) >= minOffset) return { offset: Number(r.offset), timestamp: ts };
-    }
-    return null;
-  } catch {
-    return { offset: Math.max(baseOffset, minOffset), timestamp: Number(batch.readBigInt64BE(MAX_TIMESTAMP)) };
-  }
-}
-
-/** The producer fields of the batch at `pos`, for the idempotence checks. */
-function producerBatchAt(records: Buffer, pos: number): ProducerBatch {
-  return {
-    producerId: Number(records.readBigInt64BE(pos + PRODUCER_ID)),
-    producerEpoch: records.readInt16BE(pos + PRODUCER_EPOCH),
-    baseSequence: records.readInt32BE(pos + BASE_SEQUENCE),
-    recordCount: records.readInt32BE(pos + RECORD_COUNT),
-    transactional: isTransactional(records.readInt16BE(pos + ATTRIBUTES)),
-  };
-}
-
-/** The leading whole batches of `data` whose base offset is below `maxOffset`, or null. */
-function batchesBefore(data: Buffer, maxOffset: number): Buffer | null {
-  let end = 0;
-  while (data.length - end >= LOG_OVERHEAD) {
-    if (Number(data.readBigInt64BE(end + BASE_OFFSET)) >= maxOffset) break;
-    end += data.readInt32BE(end + BATCH_LENGTH) + LOG_OVERHEAD;
-  }
-  return end === 0 ? null : data.subarray(0, end);
 }

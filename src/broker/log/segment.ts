@@ -1,26 +1,44 @@
-import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, fstatSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { scanSegment, storedBatchAt, type StoredBatch } from './batch-scan.ts';
 import { SparseIndex } from './sparse-index.ts';
 import { SegmentIndexes } from './segment-indexes.ts';
+import { fileIO, isStorageFailure } from './file-io.ts';
+import type { HandleOwner } from './handle-cache.ts';
+import type { LogStorage } from './log-storage.ts';
 import { BATCH_HEADER_SIZE, BATCH_LENGTH, LOG_OVERHEAD } from '../../protocol/records/index.ts';
+import { logger } from '../../util/logger.ts';
 
 /** File name stem of a segment: its base offset, zero-padded like Kafka's. */
 export function segmentStem(baseOffset: number): string {
   return String(baseOffset).padStart(20, '0');
 }
 
+/** The whole batches a fetch returns from one segment: a byte range of its file. */
+export interface ReadPlan {
+  position: number;
+  length: number;
+  /** One past the last offset the range covers (an upper bound for aborted-transaction lookups). */
+  endOffset: number;
+}
+
 /**
  * One segment of a partition log: a `.log` file of RecordBatch v2 batches stored as received
  * (with offsets assigned), plus sparse offset and time indexes kept in memory and saved to
  * `.index` / `.timeindex` when the segment is sealed or the broker shuts down cleanly.
+ *
+ * The file descriptor is opened on demand through the broker's bounded handle cache and may be
+ * closed whenever the segment is idle. A deferred read (a fetch response written later) pins the
+ * segment: deleting a pinned segment removes its files at once but keeps the descriptor open
+ * until the last pin goes, so the bytes promised to a client stay readable.
  */
-export class Segment {
+export class Segment implements HandleOwner {
   readonly baseOffset: number;
   readonly #logPath: string;
   readonly #indexPath: string;
   readonly #timeIndexPath: string;
-  #fd: number;
+  readonly #storage: LogStorage;
+  #fd: number | null = null;
   #indexes: SegmentIndexes;
   /** Bytes of whole batches in the file. */
   size = 0;
@@ -30,8 +48,15 @@ export class Segment {
   maxTimestamp = -1;
   /** When the segment was created (for segment.ms rolls), from the broker clock. */
   readonly createdAt: number;
+  #pins = 0;
+  #reads = 0;
+  #retired = false;
+  /** Appended since the last fsync. */
+  #unsynced = false;
+  /** Size the saved index files describe (-1: none saved). */
+  #indexedSize = -1;
 
-  private constructor(dir: string, baseOffset: number, indexInterval: number, createdAt: number) {
+  private constructor(dir: string, baseOffset: number, indexInterval: number, createdAt: number, storage: LogStorage) {
     const stem = join(dir, segmentStem(baseOffset));
     this.baseOffset = baseOffset;
     this.nextOffset = baseOffset;
@@ -39,13 +64,13 @@ export class Segment {
     this.#indexPath = `${stem}.index`;
     this.#timeIndexPath = `${stem}.timeindex`;
     this.createdAt = createdAt;
+    this.#storage = storage;
     this.#indexes = new SegmentIndexes(baseOffset, indexInterval);
-    this.#fd = openSync(this.#logPath, 'a+');
   }
 
-  /** A new, empty segment. */
-  static create(dir: string, baseOffset: number, indexInterval: number, now: number): Segment {
-    return new Segment(dir, baseOffset, indexInterval, now);
+  /** A new, empty segment; its file is created by the first append. */
+  static create(dir: string, baseOffset: number, indexInterval: number, now: number, storage: LogStorage): Segment {
+    return new Segment(dir, baseOffset, indexInterval, now, storage);
   }
 
   /**
@@ -54,9 +79,10 @@ export class Segment {
    * and truncated after the last good batch (a torn tail after a crash).
    * Returns the segment and whether it had to be truncated.
    */
-  static open(dir: string, baseOffset: number, indexInterval: number, now: number): { segment: Segment; truncated: boolean } {
-    const seg = new Segment(dir, baseOffset, indexInterval, now);
-    const fileSize = fstatSync(seg.#fd).size;
+  static open(dir: string, baseOffset: number, indexInterval: number, now: number, storage: LogStorage): { segment: Segment; truncated: boolean } {
+    const seg = new Segment(dir, baseOffset, indexInterval, now, storage);
+    const fd = seg.#handle();
+    const fileSize = fstatSync(fd).size;
     const offsetIndex = SparseIndex.load(seg.#indexPath, fileSize);
     const timeIndex = offsetIndex && SparseIndex.load(seg.#timeIndexPath, fileSize);
     const trusted = offsetIndex !== null && timeIndex !== null;
@@ -65,16 +91,56 @@ export class Segment {
       seg.#indexes = new SegmentIndexes(baseOffset, indexInterval, offsetIndex, timeIndex);
       start = offsetIndex.floor(Number.MAX_SAFE_INTEGER, 0);
       seg.maxTimestamp = timeIndex.lastKey() ?? -1;
+      seg.#indexedSize = fileSize;
     }
-    const end = scanSegment(seg.#fd, start, fileSize, !trusted, baseOffset, (b) => {
+    const end = scanSegment(fd, start, fileSize, !trusted, baseOffset, (b) => {
       seg.nextOffset = b.lastOffset + 1;
       if (b.maxTimestamp > seg.maxTimestamp) seg.maxTimestamp = b.maxTimestamp;
       if (!trusted) seg.#indexBatch(b);
     });
     seg.size = end;
     const truncated = end < fileSize;
-    if (truncated) ftruncateSync(seg.#fd, end);
+    if (truncated) fileIO().truncate(fd, end);
     return { segment: seg, truncated };
+  }
+
+  /** Entries of the offset index (Kafka rolls a segment whose index is full). */
+  get indexEntries(): number {
+    return this.#indexes.offsets.length;
+  }
+
+  // ---- the descriptor (HandleOwner) ----
+
+  get busy(): boolean {
+    return this.#reads > 0;
+  }
+
+  openHandle(): number {
+    try {
+      this.#fd = fileIO().openReadWrite(this.#logPath);
+    } catch (err) {
+      // A partition's directory is created by its first write, not by topic creation.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      mkdirSync(dirname(this.#logPath), { recursive: true });
+      this.#fd = fileIO().openReadWrite(this.#logPath);
+    }
+    return this.#fd;
+  }
+
+  closeHandle(): void {
+    if (this.#fd === null) return;
+    const fd = this.#fd;
+    this.#fd = null;
+    fileIO().close(fd);
+  }
+
+  /** The open descriptor: through the cache while live, the kept one once retired. */
+  #handle(): number {
+    if (this.#retired) {
+      if (this.#fd === null) throw new Error(`segment ${this.#logPath} was deleted`);
+      return this.#fd;
+    }
+    return this.#storage.handles.use(this);
   }
 
   #indexBatch(b: StoredBatch): void {
@@ -84,11 +150,24 @@ export class Segment {
 
   /**
    * Appends whole batches whose offsets are already assigned. `data` holds them back to back.
+   * A failed write (disk full) is cut back off the file, so the segment is as it was before.
    */
   append(data: Buffer): void {
+    const io = fileIO();
+    const fd = this.#handle();
     const start = this.size;
     let written = 0;
-    while (written < data.length) written += writeSync(this.#fd, data, written, data.length - written, start + written);
+    try {
+      while (written < data.length) written += io.write(fd, data, written, data.length - written, start + written);
+    } catch (err) {
+      try {
+        io.truncate(fd, start);
+      } catch {
+        // the next append writes at `start` again and overwrites what is there
+      }
+      throw err;
+    }
+    this.#unsynced = true;
     for (let off = 0; off < data.length; ) {
       const b = storedBatchAt(data, off, start + off);
       this.#indexBatch(b);
@@ -98,42 +177,75 @@ export class Segment {
     this.size += data.length;
   }
 
+  /** The batch holding `offset`, found from the nearest index entry: its position and header. */
+  #locate(offset: number): { pos: number; header: Buffer } | null {
+    if (offset >= this.nextOffset) return null;
+    let pos = this.#indexes.offsets.floor(offset - this.baseOffset, 0);
+    const header = Buffer.allocUnsafe(BATCH_HEADER_SIZE);
+    const io = fileIO();
+    for (;;) {
+      if (pos + BATCH_HEADER_SIZE > this.size) return null;
+      io.readSync(this.#handle(), header, 0, BATCH_HEADER_SIZE, pos);
+      const b = storedBatchAt(header, 0, pos);
+      if (b.lastOffset >= offset) return { pos, header };
+      pos += b.size;
+    }
+  }
+
+  /**
+   * Where the whole batches from the one holding `offset` lie, up to `maxBytes` and before
+   * `maxOffset` (batches starting at or past it are left out). With `minOneBatch` the first
+   * batch is returned even when it alone is larger than `maxBytes` (KIP-74). Null when nothing
+   * qualifies. Reads only batch headers: the data is read when the response is written.
+   */
+  plan(offset: number, maxBytes: number, maxOffset: number, minOneBatch: boolean): ReadPlan | null {
+    const found = this.#locate(offset);
+    if (!found) return null;
+    const start = found.pos;
+    const first = storedBatchAt(found.header, 0, start);
+    if (first.baseOffset >= maxOffset) return null;
+    if (first.size > maxBytes) {
+      return minOneBatch && start + first.size <= this.size ? { position: start, length: first.size, endOffset: first.lastOffset + 1 } : null;
+    }
+    const limit = Math.min(this.size, start + maxBytes);
+    // Jump over whole index intervals that end before both limits, then walk headers.
+    const offsets = this.#indexes.offsets;
+    const entry = Math.min(offsets.floorIndexByValue(limit), offsets.floorIndex(maxOffset - this.baseOffset));
+    let pos = start;
+    let endOffset = first.baseOffset;
+    if (entry >= 0 && offsets.valueAt(entry) > start) {
+      pos = offsets.valueAt(entry);
+      endOffset = this.baseOffset + offsets.keyAt(entry);
+    }
+    const header = Buffer.allocUnsafe(BATCH_HEADER_SIZE);
+    const io = fileIO();
+    while (pos + BATCH_HEADER_SIZE <= this.size) {
+      io.readSync(this.#handle(), header, 0, BATCH_HEADER_SIZE, pos);
+      const b = storedBatchAt(header, 0, pos);
+      if (b.baseOffset >= maxOffset || pos + b.size > limit) break;
+      pos += b.size;
+      endOffset = b.lastOffset + 1;
+    }
+    return pos > start ? { position: start, length: pos - start, endOffset } : null;
+  }
+
   /**
    * Reads whole batches starting with the one that holds `offset`, up to `maxBytes` (but at
    * least one batch, so a consumer always makes progress). Returns null when `offset` is past
    * the end of this segment.
    */
-  read(offset: number, maxBytes: number, limitPos = this.size): Buffer | null {
-    if (offset >= this.nextOffset) return null;
-    let pos = this.#indexes.offsets.floor(offset - this.baseOffset, 0);
-    // Find the batch holding `offset`: at most an index interval of headers to walk.
-    const header = Buffer.allocUnsafe(BATCH_HEADER_SIZE);
-    for (;;) {
-      if (pos + BATCH_HEADER_SIZE > limitPos) return null;
-      readSync(this.#fd, header, 0, BATCH_HEADER_SIZE, pos);
-      const b = storedBatchAt(header, 0, pos);
-      if (b.lastOffset >= offset) break;
-      pos += b.size;
-    }
-    const want = Math.min(limitPos - pos, Math.max(maxBytes, header.readInt32BE(BATCH_LENGTH) + LOG_OVERHEAD));
-    const buf = Buffer.allocUnsafe(want);
-    const got = readSync(this.#fd, buf, 0, want, pos);
-    // Trim to whole batches.
-    let end = 0;
-    while (got - end >= LOG_OVERHEAD) {
-      const size = buf.readInt32BE(end + BATCH_LENGTH) + LOG_OVERHEAD;
-      if (end + size > got) break;
-      end += size;
-    }
-    return end === 0 ? null : buf.subarray(0, end);
+  read(offset: number, maxBytes: number): Buffer | null {
+    const plan = this.plan(offset, maxBytes, Number.MAX_SAFE_INTEGER, true);
+    return plan ? this.readAt(plan.position, plan.length) : null;
   }
 
   /** Walks batch headers from the index entry at or before `offset` (for time lookups, etc.). */
   scanFrom(offset: number, visit: (b: StoredBatch) => boolean | void): void {
     let pos = this.#indexes.offsets.floor(offset - this.baseOffset, 0);
     const header = Buffer.allocUnsafe(BATCH_HEADER_SIZE);
+    const io = fileIO();
     while (pos + BATCH_HEADER_SIZE <= this.size) {
-      readSync(this.#fd, header, 0, BATCH_HEADER_SIZE, pos);
+      io.readSync(this.#handle(), header, 0, BATCH_HEADER_SIZE, pos);
       const b = storedBatchAt(header, 0, pos);
       if (b.lastOffset >= offset && visit(b) === false) return;
       pos += b.size;
@@ -145,15 +257,76 @@ export class Segment {
     return this.baseOffset + this.#indexes.times.floor(timestamp - 1, 0);
   }
 
-  /** Reads `size` bytes at `pos` (one batch, for record-level lookups). */
+  /** Reads `size` bytes at `pos` synchronously (small reads: one batch, a header). */
   readAt(pos: number, size: number): Buffer {
     const buf = Buffer.allocUnsafe(size);
-    readSync(this.#fd, buf, 0, size, pos);
+    const io = fileIO();
+    let got = 0;
+    while (got < size) {
+      const n = io.readSync(this.#handle(), buf, got, size - got, pos + got);
+      if (n === 0) throw new Error(`segment ${this.#logPath}: short read at ${pos + got}`);
+      got += n;
+    }
     return buf;
   }
 
+  /** Reads `size` bytes at `pos` on the thread pool, so the event loop never waits for the disk. */
+  readAsync(pos: number, size: number): Promise<Buffer> {
+    const buf = Buffer.allocUnsafe(size);
+    let fd: number;
+    try {
+      fd = this.#handle();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    this.#reads++;
+    return new Promise<Buffer>((resolve, reject) => {
+      const step = (got: number) => {
+        fileIO().read(fd, buf, got, size - got, pos + got, (err, n) => {
+          if (!err && n > 0 && got + n < size) return step(got + n);
+          this.#reads--;
+          this.#maybeRelease();
+          if (err) reject(err);
+          else if (got + n < size) reject(new Error(`segment ${this.#logPath}: short read at ${pos + got + n}`));
+          else resolve(buf);
+        });
+      };
+      step(0);
+    });
+  }
+
+  /** Keeps the bytes readable until `unpin` (a response that will read them later). */
+  pin(): void {
+    this.#pins++;
+  }
+
+  unpin(): void {
+    this.#pins--;
+    this.#maybeRelease();
+  }
+
+  /** fsync on the thread pool (many logs at shutdown), when anything was appended since the last one. */
+  flushAsync(): Promise<void> {
+    if (!this.#unsynced || this.#retired) return Promise.resolve();
+    const fd = this.#handle();
+    const size = this.size;
+    this.#reads++;
+    return new Promise((resolve, reject) => {
+      fileIO().fsyncAsync(fd, (err) => {
+        this.#reads--;
+        this.#maybeRelease();
+        if (err) return reject(err);
+        if (this.size === size) this.#unsynced = false; // nothing appended meanwhile
+        resolve();
+      });
+    });
+  }
+
+  /** fsync, when anything was appended since the last one. */
   flush(): void {
-    fsyncSync(this.#fd);
+    if (!this.#unsynced || this.#retired) return;
+    fileIO().fsync(this.#handle());
+    this.#unsynced = false;
   }
 
   /** Flushes and saves the indexes: the segment will take no more writes. */
@@ -163,20 +336,52 @@ export class Segment {
   }
 
   #saveIndexes(): void {
-    this.#indexes.offsets.save(this.#indexPath, this.size);
-    this.#indexes.times.save(this.#timeIndexPath, this.size);
+    if (this.#indexedSize === this.size || this.size === 0) return;
+    try {
+      this.#indexes.offsets.save(this.#indexPath, this.size);
+      this.#indexes.times.save(this.#timeIndexPath, this.size);
+      this.#indexedSize = this.size;
+    } catch (err) {
+      // Indexes are rebuilt by a scan when missing; a full disk must not stop the log.
+      if (!isStorageFailure(err)) throw err;
+      logger.warn({ segment: this.#logPath, err: (err as Error).message }, 'could not save segment indexes; they will be rebuilt at the next start');
+    }
   }
 
   /** Clean shutdown: saves indexes so the next start need not rescan. */
   close(): void {
+    if (this.#retired) return;
     this.flush();
     this.#saveIndexes();
-    closeSync(this.#fd);
+    this.#storage.handles.forget(this);
+    this.#retired = true;
+    // A read still running on the thread pool, or a response still to be written, keeps the descriptor.
+    this.#maybeRelease();
   }
 
-  /** Closes without saving (used on delete). */
+  /**
+   * Takes the segment out of service without touching its files (the caller removes them). A
+   * pinned segment keeps its descriptor open until unpinned, so responses already promised can
+   * still be written.
+   */
+  retire(): void {
+    if (this.#retired) return;
+    this.#retired = true;
+    this.#storage.handles.forget(this);
+    if (this.#pins > 0 || this.#reads > 0) {
+      if (this.#fd === null && existsSync(this.#logPath)) this.#fd = fileIO().openRead(this.#logPath);
+    } else this.closeHandle();
+  }
+
+  /** Retires the segment and removes its files. */
   delete(): void {
-    closeSync(this.#fd);
-    for (const p of [this.#logPath, this.#indexPath, this.#timeIndexPath]) rmSync(p, { force: true });
+    if (this.#retired) return;
+    this.retire();
+    const io = fileIO();
+    for (const p of [this.#logPath, this.#indexPath, this.#timeIndexPath]) io.remove(p);
+  }
+
+  #maybeRelease(): void {
+    if (this.#retired && this.#pins === 0 && this.#reads === 0) this.closeHandle();
   }
 }

@@ -1,5 +1,6 @@
 import { crc32c } from '@node-rs/crc32';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileIO } from './file-io.ts';
 
 /**
  * A sparse, sorted index of (key, value) pairs held in memory and written to disk when its
@@ -31,17 +32,26 @@ export class SparseIndex {
 
   /** Value of the last entry with key <= target, or `fallback` when there is none. */
   floor(target: number, fallback: number): number {
-    let lo = 0;
-    let hi = this.#keys.length - 1;
-    let found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.#keys[mid]! <= target) {
-        found = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
+    const found = lastAtOrBelow(this.#keys, target);
     return found < 0 ? fallback : this.#values[found]!;
+  }
+
+  /** Position of the last entry with key <= target, or -1. */
+  floorIndex(target: number): number {
+    return lastAtOrBelow(this.#keys, target);
+  }
+
+  /** Position of the last entry with value <= target, or -1 (values grow with keys in our indexes). */
+  floorIndexByValue(target: number): number {
+    return lastAtOrBelow(this.#values, target);
+  }
+
+  keyAt(i: number): number {
+    return this.#keys[i]!;
+  }
+
+  valueAt(i: number): number {
+    return this.#values[i]!;
   }
 
   /** Drops entries whose value is >= `value` (used when a log is truncated). */
@@ -52,7 +62,7 @@ export class SparseIndex {
     this.#values.length = n;
   }
 
-  /** Writes atomically (temp file + rename). */
+  /** Writes atomically (temp file + rename, no fsync: a lost index is rebuilt by a scan). */
   save(path: string, segmentSize: number): void {
     const n = this.#keys.length;
     const buf = Buffer.alloc(4 + 1 + 8 + 4 + n * 16 + 4);
@@ -64,8 +74,7 @@ export class SparseIndex {
     for (let i = 0; i < n; i++, pos += 8) buf.writeDoubleBE(this.#keys[i]!, pos);
     for (let i = 0; i < n; i++, pos += 8) buf.writeDoubleBE(this.#values[i]!, pos);
     buf.writeUInt32BE(crc32c(buf.subarray(0, pos)), pos);
-    writeFileSync(`${path}.tmp`, buf);
-    renameSync(`${path}.tmp`, path);
+    fileIO().replaceFile(path, buf);
   }
 
   /** Loads an index saved for a segment of exactly `segmentSize` bytes, or returns null. */
@@ -84,4 +93,19 @@ export class SparseIndex {
     }
     return index;
   }
+}
+
+/** Index of the last element <= target in a sorted array, or -1. */
+function lastAtOrBelow(sorted: readonly number[], target: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! <= target) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
 }

@@ -1,8 +1,8 @@
 import type { BrokerContext, RequestContext } from '../broker-context.ts';
-import { CloseConnection, type ClientAddress, type DispatchResult } from './connection.ts';
+import { CloseConnection, type ClientAddress, type DispatchResult, type ResponseChunk } from './connection.ts';
 import { HANDLERS } from '../handlers/index.ts';
 import { unsupportedApiVersionsBody } from '../handlers/api-versions.ts';
-import { decodeRequest, encodeResponse } from '../../protocol/codec.ts';
+import { decodeRequest, encodeResponse, encodeResponseChunks } from '../../protocol/codec.ts';
 import { ProtocolError, ProtocolErrorCode } from '../../protocol/errors.ts';
 import { ApiKey } from '../../protocol/api-keys.ts';
 
@@ -35,7 +35,8 @@ export function createDispatcher(broker: BrokerContext): (frame: Buffer, client:
       clientHost: client.host,
     };
     const result = handler(ctx, body);
-    const encode = (out: object | null) => (out === null ? null : encodeResponse(header.apiKey, header.apiVersion, header.correlationId, out));
+    // Deferred chunks are the FileRegions of fetch responses (see log/file-region.ts).
+    const encode = (out: object | null) => (out === null ? null : (encodeResponseChunks(header.apiKey, header.apiVersion, header.correlationId, out) as ResponseChunk[]));
     return result instanceof Promise ? result.then(encode) : encode(result);
   };
 }

@@ -5,6 +5,22 @@ export const ZERO_COPY_THRESHOLD = 1024;
 
 const MIN_CHUNK = 256;
 
+/**
+ * Bytes whose length is known when a frame is encoded but whose content is produced when the
+ * frame is sent (e.g. record batches read from a log file as the socket drains). The codec only
+ * needs the length; whoever writes the frame resolves the content.
+ */
+export interface DeferredBytes {
+  readonly deferredLength: number;
+}
+
+/** One piece of an encoded frame: bytes, or a deferred range of known length. */
+export type OutboundChunk = Buffer | DeferredBytes;
+
+export function isDeferredBytes(v: unknown): v is DeferredBytes {
+  return typeof v === 'object' && v !== null && !Buffer.isBuffer(v) && typeof (v as DeferredBytes).deferredLength === 'number';
+}
+
 function invalid(message: string): ProtocolError {
   return new ProtocolError(ProtocolErrorCode.INVALID_BODY, message);
 }
@@ -18,7 +34,7 @@ export class Writer {
   private buf: Buffer;
   private start = 0;
   private pos = 0;
-  private readonly chunks: Buffer[] = [];
+  private readonly chunks: OutboundChunk[] = [];
   private flushed = 0;
 
   constructor(initialSize = MIN_CHUNK) {
@@ -232,8 +248,11 @@ export class Writer {
     else this.writeCompactBytes(v);
   }
 
-  /** A records field: one buffer, or stored batches written back to back without copying. */
-  writeRecords(v: Buffer | readonly Buffer[] | null, compact: boolean): void {
+  /**
+   * A records field: one buffer, stored batches written back to back without copying, or a
+   * deferred range (bytes read from a log when the frame is sent).
+   */
+  writeRecords(v: Buffer | DeferredBytes | readonly (Buffer | DeferredBytes)[] | null, compact: boolean): void {
     if (v === null) {
       if (compact) this.writeUVarint(0);
       else this.writeInt32(-1);
@@ -244,17 +263,32 @@ export class Writer {
       else this.writeBytes(v);
       return;
     }
+    const parts: readonly (Buffer | DeferredBytes)[] = isDeferredBytes(v) ? [v] : (v as readonly (Buffer | DeferredBytes)[]);
     let size = 0;
-    for (let i = 0; i < v.length; i++) size += v[i]!.length;
+    for (const p of parts) size += Buffer.isBuffer(p) ? p.length : p.deferredLength;
     if (compact) this.writeUVarint(size + 1);
     else this.writeInt32(size);
-    for (let i = 0; i < v.length; i++) this.writeRaw(v[i]!);
+    for (const p of parts) {
+      if (Buffer.isBuffer(p)) this.writeRaw(p);
+      else {
+        this.flush();
+        this.chunks.push(p);
+        this.flushed += p.deferredLength;
+      }
+    }
   }
 
-  /** The written bytes as chunks, in order. The writer must not be used afterwards. */
-  finish(): Buffer[] {
+  /** The written bytes as chunks, in order, deferred ranges included. The writer must not be used afterwards. */
+  finishChunks(): OutboundChunk[] {
     this.flush();
     return this.chunks;
+  }
+
+  /** The written bytes as buffers, in order; throws if a deferred range was written. */
+  finish(): Buffer[] {
+    const chunks = this.finishChunks();
+    if (chunks.some((c) => !Buffer.isBuffer(c))) throw invalid('the frame holds deferred bytes: use finishChunks()');
+    return chunks as Buffer[];
   }
 
   /** The written bytes as one buffer (copies when there is more than one chunk). */

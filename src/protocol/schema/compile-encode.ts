@@ -25,8 +25,8 @@ const nullableString: Encoder = (w, v) => w.writeNullableString(v as string | nu
 const compactNullableString: Encoder = (w, v) => w.writeCompactNullableString(v as string | null);
 const nullableBytes: Encoder = (w, v) => w.writeNullableBytes(v as Buffer | null);
 const compactNullableBytes: Encoder = (w, v) => w.writeCompactNullableBytes(v as Buffer | null);
-const records: Encoder = (w, v) => w.writeRecords(v as Buffer | Buffer[] | null, false);
-const compactRecords: Encoder = (w, v) => w.writeRecords(v as Buffer | Buffer[] | null, true);
+const records: Encoder = (w, v) => w.writeRecords(v as Parameters<Writer['writeRecords']>[0], false);
+const compactRecords: Encoder = (w, v) => w.writeRecords(v as Parameters<Writer['writeRecords']>[0], true);
 
 /** Rejects null where the schema does not allow it, naming the field. */
 function nonNull(enc: Encoder, path: string): Encoder {

@@ -53,7 +53,7 @@ export class TimerChangeTracker {
 
 /** Keyed state changes as the changelog writer takes them. */
 export function toChangelogChanges(changes: readonly StateChange[]): ChangelogChange[] {
-  return changes.map((c) => ({ state: c.state, key: c.key, namespace: c.namespace, value: c.value, ...((c as { ttlTimestamp?: number }).ttlTimestamp !== undefined && { ttlTimestamp: (c as { ttlTimestamp?: number }).ttlTimestamp }) }));
+  return changes.map((c) => ({ state: c.state, key: c.key, namespace: c.namespace, value: c.value, ...(c.ttlTimestamp !== undefined && { ttlTimestamp: c.ttlTimestamp }) }));
 }
 
 /**

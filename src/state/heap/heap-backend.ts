@@ -57,7 +57,8 @@ export class HeapKeyedStateBackend implements InternalKeyedStateBackend, HeapSta
   readonly #ignoreTtl: boolean;
   readonly #states = new Map<string, { state: AnyHeapState; descriptor: StateDescriptor<unknown>; ns: NamespaceSerializer<unknown> }>();
   readonly #originalKeys = new Map<unknown, unknown>();
-  #deletes: Array<[string, NamespaceKey, unknown, unknown]> = [];
+  /** Entries deleted since the last snapshot (when tracking changes): state → namespace key → key → namespace. */
+  #deletes = new Map<string, Map<NamespaceKey, Map<unknown, unknown>>>();
   /** Restored entries of states not registered (yet): loaded on registration, kept in snapshots. */
   #pendingRestore = new Map<string, { kind: StateKind; entries: SnapshotEntry[] }>();
   readonly maxParallelism: number;
@@ -110,7 +111,12 @@ export class HeapKeyedStateBackend implements InternalKeyedStateBackend, HeapSta
   }
 
   recordDelete(state: string, nsKey: NamespaceKey, key: unknown, ns: unknown): void {
-    if (this.#trackChanges) this.#deletes.push([state, nsKey, key, ns]);
+    if (!this.#trackChanges) return;
+    let byNs = this.#deletes.get(state);
+    if (byNs === undefined) this.#deletes.set(state, (byNs = new Map()));
+    let keys = byNs.get(nsKey);
+    if (keys === undefined) byNs.set(nsKey, (keys = new Map()));
+    keys.set(key, ns);
   }
 
   /** Storage of one state; the LMDB backend overrides it. */
@@ -189,13 +195,13 @@ export class HeapKeyedStateBackend implements InternalKeyedStateBackend, HeapSta
     };
     const ttlNow = this.now();
     // Expired entries are left out of the snapshot and dropped from memory (full-snapshot cleanup).
-    const expired: Array<[AnyHeapState, NamespaceKey, unknown]> = [];
+    const expired: Array<[AnyHeapState, NamespaceKey, unknown, unknown]> = [];
     for (const [name, { state, descriptor, ns }] of this.#states) {
       kinds[name] = descriptor.kind;
       const ttl = this.#ignoreTtl ? undefined : descriptor.ttlConfig?.ttl;
       for (const [nsKey, nsObj, sk, e] of state.table.entries()) {
         if (ttl !== undefined && ttlNow - e.t >= ttl && descriptor.kind !== 'list' && descriptor.kind !== 'map') {
-          expired.push([state, nsKey, sk]);
+          expired.push([state, nsKey, nsObj, sk]);
           continue;
         }
         const entry: SnapshotEntry = [this.#originalKeys.get(sk) ?? sk, ns.toJSON(nsObj), state.toJSON(e.v)];
@@ -203,7 +209,7 @@ export class HeapKeyedStateBackend implements InternalKeyedStateBackend, HeapSta
         add(name, entry);
       }
     }
-    for (const [state, nsKey, sk] of expired) state.table.remove(nsKey, sk);
+    for (const [state, nsKey, nsObj, sk] of expired) state.table.remove(nsKey, nsObj, sk);
     for (const [name, { kind, entries }] of this.#pendingRestore) {
       kinds[name] = kind;
       for (const entry of entries) add(name, entry);
@@ -234,24 +240,42 @@ export class HeapKeyedStateBackend implements InternalKeyedStateBackend, HeapSta
     }
   }
 
+  /**
+   * The net effect of the writes and deletes since the last snapshot: at most one change per
+   * (state, key, namespace) — its current value (with its TTL timestamp when the state has a TTL)
+   * if present, a delete if it was deleted and is absent now. Applying the changes, in any order,
+   * to the state of the last snapshot gives the current state.
+   */
   changesSinceLastSnapshot(): StateChange[] {
     const out: StateChange[] = [];
-    const change = (state: string, sk: unknown, namespace: unknown, value: unknown): StateChange => {
-      const key = this.#originalKeys.get(sk) ?? sk;
-      return { state, key, namespace, value, keyGroup: this.#keyGroupOf(key) };
-    };
-    for (const [name, { state, ns }] of this.#states) {
+    for (const [name, { state, descriptor, ns }] of this.#states) {
+      const withTtl = !this.#ignoreTtl && descriptor.ttlConfig !== undefined;
       for (const [, nsObj, sk, e] of state.table.entries()) {
-        if (e.e === this.epoch) out.push(change(name, sk, ns.toJSON(nsObj), state.toJSON(e.v)));
+        if (e.e === this.epoch) out.push(this.#change(name, sk, ns.toJSON(nsObj), state.toJSON(e.v), withTtl ? e.t : undefined));
       }
     }
-    for (const [name, , sk, nsObj] of this.#deletes) out.push(change(name, sk, this.#states.get(name)?.ns.toJSON(nsObj), undefined));
+    for (const [name, byNs] of this.#deletes) {
+      const { state, ns } = this.#states.get(name)!;
+      for (const [nsKey, keys] of byNs) {
+        for (const [sk, nsObj] of keys) {
+          // Present again: written after the delete, so the write above is the net effect.
+          if (!state.table.has(nsKey, sk)) out.push(this.#change(name, sk, ns.toJSON(nsObj), undefined, undefined));
+        }
+      }
+    }
     return out;
   }
 
   changesPersisted(): void {
     this.nextEpoch();
-    this.#deletes = [];
+    this.#deletes = new Map();
+  }
+
+  #change(state: string, sk: unknown, namespace: unknown, value: unknown, ttlTimestamp: number | undefined): StateChange {
+    const key = this.#originalKeys.get(sk) ?? sk;
+    const c: StateChange = { state, key, namespace, value, keyGroup: this.#keyGroupOf(key) };
+    if (ttlTimestamp !== undefined) c.ttlTimestamp = ttlTimestamp;
+    return c;
   }
 
   numEntries(): number {

@@ -74,8 +74,19 @@ abstract class HeapKvState<N> implements InternalKvState<N> {
       this.removeEntry(key);
       return this.relaxed ? e : undefined;
     }
-    if (this.ttl.updateType === UpdateType.OnReadAndWrite) e.t = this.host.now();
+    if (this.ttl.updateType === UpdateType.OnReadAndWrite) this.touch(e);
     return e;
+  }
+
+  /** A read refreshed the TTL timestamp: the entry changed (changelogs and LMDB must see it). */
+  protected touch(e: Entry): void {
+    e.t = this.host.now();
+    e.e = this.host.epoch;
+  }
+
+  /** Stores a value for an entry known to be absent (a read just found none): no second lookup. */
+  protected insert(v: unknown): void {
+    this.table.put(this.nsKey, this.ns, this.key(), new Entry(v, this.ttl === undefined ? 0 : this.host.now(), this.host.epoch));
   }
 
   protected write(v: unknown): void {
@@ -90,7 +101,7 @@ abstract class HeapKvState<N> implements InternalKvState<N> {
   }
 
   protected removeEntry(key: unknown): void {
-    if (this.table.remove(this.nsKey, key)) this.host.recordDelete(this.name, this.nsKey, key, this.ns);
+    if (this.table.remove(this.nsKey, this.ns, key)) this.host.recordDelete(this.name, this.nsKey, key, this.ns);
   }
 
   clear(): void {
@@ -128,7 +139,8 @@ abstract class HeapKvState<N> implements InternalKvState<N> {
     this.setCurrentNamespace(target);
     if (acc !== undefined) {
       const cur = this.entry();
-      this.write(cur === undefined ? acc.v : combine(cur.v, acc.v));
+      if (cur === undefined) this.insert(acc.v);
+      else this.write(combine(cur.v, acc.v));
     }
     this.setCurrentNamespace(saved);
   }
@@ -157,7 +169,8 @@ export class HeapReducingState<T, N> extends HeapKvState<N> implements ReducingS
   /** Adds; true when the current key had no value in this namespace before. */
   addAndCheckNew(value: T): boolean {
     const e = this.entry();
-    this.write(e === undefined ? value : this.fn.reduce(e.v as T, value));
+    if (e === undefined) this.insert(value);
+    else this.write(this.fn.reduce(e.v as T, value));
     return e === undefined;
   }
   override mergeNamespaces(target: N, sources: readonly N[]): void {
@@ -184,9 +197,12 @@ export class HeapAggregatingState<IN, ACC, OUT, N> extends HeapKvState<N> implem
         e.e = this.host.epoch;
         return false;
       }
+      this.insert(this.fn.add(value, this.fn.createAccumulator()));
+      return true;
     }
     const e = this.entry();
-    this.write(this.fn.add(value, e === undefined ? this.fn.createAccumulator() : (e.v as ACC)));
+    if (e === undefined) this.insert(this.fn.add(value, this.fn.createAccumulator()));
+    else this.write(this.fn.add(value, e.v as ACC));
     return e === undefined;
   }
   override mergeNamespaces(target: N, sources: readonly N[]): void {
@@ -216,7 +232,11 @@ export class HeapListState<T, N> extends HeapKvState<N> implements ListState<T> 
     else if (this.ttl!.updateType === UpdateType.OnReadAndWrite) {
       const now = this.host.now();
       e.v = live.map((s) => ({ v: s.v, t: now }));
-    } else if (!this.relaxed && live.length !== all.length) e.v = live;
+      e.e = this.host.epoch;
+    } else if (!this.relaxed && live.length !== all.length) {
+      e.v = live;
+      e.e = this.host.epoch;
+    }
     return returned;
   }
   #wrap(v: T): unknown {
@@ -229,7 +249,7 @@ export class HeapListState<T, N> extends HeapKvState<N> implements ListState<T> 
   addAndCheckNew(value: T): boolean {
     const e = this.entry();
     if (e === undefined) {
-      this.write([this.#wrap(value)]);
+      this.insert([this.#wrap(value)]);
       return true;
     }
     (e.v as unknown[]).push(this.#wrap(value));
@@ -255,7 +275,7 @@ export class HeapListState<T, N> extends HeapKvState<N> implements ListState<T> 
 export class HeapMapState<UK, UV, N> extends HeapKvState<N> implements MapState<UK, UV> {
   protected override readonly elementTtl = true;
   /** The map of the current key; `write` marks the entry as changed (for snapshots and changelogs). */
-  #map(create: boolean, write = create): Map<UK, unknown> | undefined {
+  #map(create: boolean, write: boolean): Map<UK, unknown> | undefined {
     const e = this.entry();
     if (e !== undefined) {
       if (write) e.e = this.host.epoch;
@@ -263,10 +283,12 @@ export class HeapMapState<UK, UV, N> extends HeapKvState<N> implements MapState<
     }
     if (!create) return undefined;
     const m = new Map<UK, unknown>();
-    this.write(m);
+    this.insert(m);
     return m;
   }
-  #read(m: Map<UK, unknown>, k: UK): UV | undefined {
+  /** The element `k` of the map entry `e`; TTL cleanup and refresh change the entry (it becomes dirty). */
+  #read(e: Entry, k: UK): UV | undefined {
+    const m = e.v as Map<UK, unknown>;
     const raw = m.get(k);
     if (raw === undefined || this.ttl === undefined) return raw as UV | undefined;
     const s = raw as Stamped<UV>;
@@ -274,17 +296,21 @@ export class HeapMapState<UK, UV, N> extends HeapKvState<N> implements MapState<
       // Removed by the read that finds it; returned by that read only under ReturnExpiredIfNotCleanedUp.
       m.delete(k);
       if (m.size === 0) this.clear();
+      else e.e = this.host.epoch;
       return this.relaxed ? s.v : undefined;
     }
-    if (this.ttl.updateType === UpdateType.OnReadAndWrite) s.t = this.host.now();
+    if (this.ttl.updateType === UpdateType.OnReadAndWrite) {
+      s.t = this.host.now();
+      e.e = this.host.epoch;
+    }
     return s.v;
   }
   get(key: UK): UV | undefined {
-    const m = this.#map(false);
-    return m === undefined ? undefined : this.#read(m, key);
+    const e = this.entry();
+    return e === undefined ? undefined : this.#read(e, key);
   }
   put(key: UK, value: UV): void {
-    this.#map(true)!.set(key, this.ttl === undefined ? value : { v: value, t: this.host.now() });
+    this.#map(true, true)!.set(key, this.ttl === undefined ? value : { v: value, t: this.host.now() });
   }
   putAll(entries: Iterable<[UK, UV]> | Map<UK, UV>): void {
     for (const [k, v] of entries) this.put(k, v);
@@ -297,10 +323,10 @@ export class HeapMapState<UK, UV, N> extends HeapKvState<N> implements MapState<
     return this.get(key) !== undefined;
   }
   *entries(): IterableIterator<[UK, UV]> {
-    const m = this.#map(false);
-    if (m === undefined) return;
-    for (const k of [...m.keys()]) {
-      const v = this.#read(m, k);
+    const e = this.entry();
+    if (e === undefined) return;
+    for (const k of [...(e.v as Map<UK, unknown>).keys()]) {
+      const v = this.#read(e, k);
       if (v !== undefined) yield [k, v];
     }
   }

@@ -15,8 +15,11 @@ export class Entry {
 /** Storage of one state's entries; heap and LMDB implement it. */
 export interface StateTableLike {
   get(nsKey: NamespaceKey, key: unknown): Entry | undefined;
+  /** Whether there is an entry, without loading it. */
+  has(nsKey: NamespaceKey, key: unknown): boolean;
   put(nsKey: NamespaceKey, ns: unknown, key: unknown, entry: Entry): void;
-  remove(nsKey: NamespaceKey, key: unknown): boolean;
+  /** Removes an entry; true when there was one. `ns` is the namespace object of `nsKey`. */
+  remove(nsKey: NamespaceKey, ns: unknown, key: unknown): boolean;
   size(): number;
   clearAll(): void;
   /** Every entry: namespace key, namespace object, normalized key, entry. */
@@ -43,6 +46,10 @@ export class StateTable implements StateTableLike {
     return inner.get(key);
   }
 
+  has(nsKey: NamespaceKey, key: unknown): boolean {
+    return this.get(nsKey, key) !== undefined;
+  }
+
   put(nsKey: NamespaceKey, ns: unknown, key: unknown, entry: Entry): void {
     let inner: Map<unknown, Entry> | undefined;
     if (nsKey === this.#lastNsKey) inner = this.#lastInner!;
@@ -59,7 +66,7 @@ export class StateTable implements StateTableLike {
     inner.set(key, entry);
   }
 
-  remove(nsKey: NamespaceKey, key: unknown): boolean {
+  remove(nsKey: NamespaceKey, _ns: unknown, key: unknown): boolean {
     const inner = nsKey === this.#lastNsKey ? this.#lastInner! : this.byNs.get(nsKey);
     if (inner === undefined || !inner.delete(key)) return false;
     if (inner.size === 0) {

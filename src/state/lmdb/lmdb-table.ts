@@ -10,11 +10,15 @@ interface Stored {
   n: unknown;
 }
 
+/** Marks a deleted entry in the cache until the flush deletes it from LMDB. */
+const TOMBSTONE = new Entry(undefined, 0, -1);
+
 /**
  * One state's entries in an LMDB database keyed by [namespace key, key], behind a write-back
  * cache of entry objects (the state handles mutate entries in place, as on the heap). Entries
- * written in the current epoch are dirty; they are written to LMDB in one transaction when the
- * cache is full (then the cache is emptied) and before snapshots. Deletes go to LMDB at once.
+ * written in the current epoch are dirty; deletes leave a tombstone in the cache (reads see the
+ * entry as absent). Both are written to LMDB in one transaction when the cache is full (then the
+ * cache is emptied) and before snapshots: a window purge costs no LMDB transaction of its own.
  */
 export class LmdbStateTable implements StateTableLike {
   readonly #db: Database<Stored, [NamespaceKey, Key]>;
@@ -33,13 +37,19 @@ export class LmdbStateTable implements StateTableLike {
 
   get(nsKey: NamespaceKey, key: unknown): Entry | undefined {
     const hit = this.#cache.get(nsKey, key);
-    if (hit !== undefined) return hit;
+    if (hit !== undefined) return hit === TOMBSTONE ? undefined : hit;
     const stored = this.#db.get([nsKey, key as Key]);
     if (stored === undefined) return undefined;
-    // Loaded entries are clean: epoch 0 (every write stamps the current epoch, >= 1).
-    const e = new Entry(stored.v, stored.t, 0);
+    // The stored epoch: an entry evicted in the current epoch is still a change since the last snapshot.
+    const e = new Entry(stored.v, stored.t, stored.e);
     this.#cachePut(nsKey, this.#ns.fromJSON(stored.n), key, e);
     return e;
+  }
+
+  has(nsKey: NamespaceKey, key: unknown): boolean {
+    const hit = this.#cache.get(nsKey, key);
+    if (hit !== undefined) return hit !== TOMBSTONE;
+    return this.#db.doesExist([nsKey, key as Key]);
   }
 
   put(nsKey: NamespaceKey, ns: unknown, key: unknown, entry: Entry): void {
@@ -53,21 +63,30 @@ export class LmdbStateTable implements StateTableLike {
     this.#cached++;
   }
 
-  remove(nsKey: NamespaceKey, key: unknown): boolean {
-    const inCache = this.#cache.remove(nsKey, key);
-    if (inCache) this.#cached--;
-    const inDb = this.#db.removeSync([nsKey, key as Key]);
-    return inCache || inDb;
+  remove(nsKey: NamespaceKey, ns: unknown, key: unknown): boolean {
+    const hit = this.#cache.get(nsKey, key);
+    if (hit === TOMBSTONE) return false;
+    // A cached entry may or may not be in LMDB yet: the flush deletes it either way.
+    if (hit !== undefined) this.#cache.put(nsKey, ns, key, TOMBSTONE);
+    else if (this.#db.doesExist([nsKey, key as Key])) this.#cachePut(nsKey, ns, key, TOMBSTONE);
+    else return false;
+    return true;
   }
 
-  /** Writes the dirty cached entries to LMDB. */
+  /** Writes the dirty cached entries and the deletes to LMDB, in one transaction. */
   flush(): void {
     const epoch = this.#host.epoch;
+    const deleted: Array<[NamespaceKey, unknown, unknown]> = [];
     this.#db.transactionSync(() => {
       for (const [nsKey, ns, key, e] of this.#cache.entries()) {
-        if (e.e === epoch) void this.#db.put([nsKey, key as Key], { v: e.v, t: e.t, e: e.e, n: this.#ns.toJSON(ns) });
+        if (e === TOMBSTONE) {
+          this.#db.removeSync([nsKey, key as Key]);
+          deleted.push([nsKey, ns, key]);
+        } else if (e.e === epoch) void this.#db.put([nsKey, key as Key], { v: e.v, t: e.t, e: e.e, n: this.#ns.toJSON(ns) });
       }
     });
+    for (const [nsKey, ns, key] of deleted) this.#cache.remove(nsKey, ns, key);
+    this.#cached -= deleted.length;
   }
 
   #evict(): void {
@@ -85,7 +104,9 @@ export class LmdbStateTable implements StateTableLike {
     this.flush();
     for (const { key, value } of this.#db.getRange()) {
       const [nsKey, k] = key;
-      yield [nsKey, this.#ns.fromJSON(value.n), k, this.#cache.get(nsKey, k) ?? new Entry(value.v, value.t, value.e)];
+      const cached = this.#cache.get(nsKey, k);
+      if (cached === TOMBSTONE) continue; // deleted while the caller iterates
+      yield [nsKey, this.#ns.fromJSON(value.n), k, cached ?? new Entry(value.v, value.t, value.e)];
     }
   }
 

@@ -43,9 +43,11 @@ function stored(topic: string): { codecs: Set<number>; records: Array<{ key: str
   return { codecs, records };
 }
 
-function expectAll(topic: string, codec: number): void {
+function expectAll(topic: string, codec: number, mayLeaveUncompressed = false): void {
   const { codecs, records } = stored(topic);
-  assert.deepEqual([...codecs], [codec], `${topic}: codecs stored`);
+  // librdkafka sends a batch uncompressed when compressing it would not make it smaller.
+  const allowed = mayLeaveUncompressed ? [0, codec] : [codec];
+  assert.ok(codecs.has(codec) && [...codecs].every((c) => allowed.includes(c)), `${topic}: codecs stored ${[...codecs]}`);
   assert.deepEqual(records, Array.from({ length: N }, (_, i) => message(i)));
 }
 
@@ -95,6 +97,6 @@ for (const [codec, number] of [['gzip', 1], ['snappy', 2], ['lz4', 3], ['zstd', 
       child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`kcat exited ${code}: ${err}`))));
       child.stdin.end(lines);
     });
-    expectAll(`kcat-${codec}`, number);
+    expectAll(`kcat-${codec}`, number, true);
   });
 }

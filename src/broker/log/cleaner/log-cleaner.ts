@@ -51,7 +51,7 @@ export class LogCleaner {
   readonly #logs: CleanableLogs;
   readonly #clock: Clock;
   readonly #log: Logger;
-  readonly #intervalMs: number;
+  #intervalMs: number;
   readonly #mapCapacity: number;
   readonly #sliceBatches: number;
   readonly #checkpoints = new WeakMap<PartitionLog, CleanerCheckpoint>();
@@ -81,6 +81,15 @@ export class LogCleaner {
         .finally(() => (this.#running = false));
     }, this.#intervalMs);
     this.#timer.unref();
+  }
+
+  /** Changes the pause between looks (log.cleaner.backoff.ms altered at runtime). */
+  reschedule(intervalMs: number): void {
+    this.#intervalMs = intervalMs;
+    if (!this.#timer) return;
+    clearInterval(this.#timer);
+    this.#timer = null;
+    this.start();
   }
 
   /** Stops: the round in progress is abandoned at its next slice (its files are removed). */

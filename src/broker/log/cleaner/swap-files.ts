@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { scanSegment } from '../batch-scan.ts';
 import { Segment, segmentStem } from '../segment.ts';
 import type { SparseIndex } from '../sparse-index.ts';
+import type { LogStorage } from '../log-storage.ts';
 import { logger } from '../../../util/logger.ts';
 
 /**
@@ -42,6 +43,11 @@ export interface CleanedSegment {
 function removeSegmentFiles(dir: string, base: number): void {
   const stem = join(dir, segmentStem(base));
   for (const ext of ['.log', '.index', '.timeindex']) rmSync(`${stem}${ext}`, { force: true });
+}
+
+/** Whether a directory listing holds files a crash left mid-clean. */
+export function hasCleanerFiles(names: readonly string[]): boolean {
+  return names.some((n) => CLEANED.test(n) || SWAP.test(n));
 }
 
 /** Completes or rolls back what a crash left mid-clean in a partition directory. */
@@ -89,11 +95,11 @@ export function recoverCleanerFiles(dir: string): void {
  * Step 3 above, for a live log: deletes `old` (contiguous, oldest first), renames the swap into
  * place, saves its indexes and opens it. Synchronous, so no reader sees the range missing.
  */
-export function installCleanedSegment(dir: string, old: readonly Segment[], cleaned: CleanedSegment, indexInterval: number, now: number): Segment {
+export function installCleanedSegment(dir: string, old: readonly Segment[], cleaned: CleanedSegment, indexInterval: number, now: number, storage: LogStorage): Segment {
   for (let i = old.length - 1; i >= 0; i--) old[i]!.delete();
   const stem = join(dir, segmentStem(cleaned.baseOffset));
   renameSync(cleaned.swapPath, `${stem}.log`);
   cleaned.offsetIndex.save(`${stem}.index`, cleaned.size);
   cleaned.timeIndex.save(`${stem}.timeindex`, cleaned.size);
-  return Segment.open(dir, cleaned.baseOffset, indexInterval, now).segment;
+  return Segment.open(dir, cleaned.baseOffset, indexInterval, now, storage).segment;
 }

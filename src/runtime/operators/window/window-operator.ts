@@ -41,6 +41,8 @@ export interface WindowOperatorConfig<IN, ACC, V, OUT, K, W extends Window> {
   windowFunction?: ProcessWindowFunctionShape<V, OUT, K, W> | undefined;
 }
 
+const NO_WINDOWS: readonly never[] = Object.freeze([]);
+
 type ContentsState = InternalKvState<unknown> & { add(v: unknown): void; addAndCheckNew(v: unknown): boolean; get(): unknown };
 
 /**
@@ -59,6 +61,8 @@ export class WindowOperator<IN, ACC, V, OUT, K, W extends Window>
   readonly #skipKnownWindows: boolean;
   #contents!: ContentsState;
   #mergingState: ValueState<Array<[W, W]>> | undefined;
+  /** The session windows of the current key, loaded from `#mergingState` (one instance, reused). */
+  #mergingSet: MergingWindowSet<W> | undefined;
   #timers!: InternalTimerService<W>;
   #trigger!: TriggerContextImpl<W>;
   #wctx!: WindowContextImpl<W>;
@@ -95,6 +99,7 @@ export class WindowOperator<IN, ACC, V, OUT, K, W extends Window>
     }
     if (this.#merging !== undefined) {
       this.#mergingState = b.getOrCreateState(new ValueStateDescriptor<Array<[W, W]>>('merging-window-set'), voidNamespaceSerializer);
+      this.#mergingSet = new MergingWindowSet<W>(this.#merging as MergingWindowAssigner<unknown, W>, this.#ns);
     }
     this.#timers = this.getInternalTimerService('window-timers', this.#ns, this);
     this.#trigger = new TriggerContextImpl<W>(this as never, this.#timers, this.#ns);
@@ -164,22 +169,8 @@ export class WindowOperator<IN, ACC, V, OUT, K, W extends Window>
     const set = this.#loadMergingSet();
     let isSkipped = true;
     const element = this.cfg.evictor !== undefined ? { value, timestamp } : value;
-    for (const w of windows) {
-      const actual = set.addWindow(w, (result, merged, stateResult, mergedState) => {
-        if (this.#eventTime && result.maxTimestamp() + this.cfg.allowedLateness <= this.currentWatermark) throw new WindowMergeError(this.uid);
-        this.#trigger.window = result;
-        this.#trigger.mergedWindows = merged;
-        this.cfg.trigger.onMerge(result, this.#trigger);
-        this.#trigger.mergedWindows = [];
-        for (const m of merged) {
-          this.#trigger.window = m;
-          this.cfg.trigger.clear(m, this.#trigger);
-          const t = this.#cleanupTime(m);
-          if (this.#eventTime) this.#timers.deleteEventTimeTimer(m, t);
-          else this.#timers.deleteProcessingTimeTimer(m, t);
-        }
-        this.#contents.mergeNamespaces(stateResult, mergedState);
-      });
+    for (let i = 0; i < windows.length; i++) {
+      const actual = set.addWindow(windows[i]!, this.#onMerge);
       if (this.#isWindowLate(actual)) {
         set.retireWindow(actual);
         continue;
@@ -197,8 +188,26 @@ export class WindowOperator<IN, ACC, V, OUT, K, W extends Window>
     return isSkipped;
   }
 
+  /** Windows merged: the trigger merges its state, the merged windows' timers go, their contents join the state window. */
+  readonly #onMerge = (result: W, merged: W[], stateResult: W, mergedState: W[]): void => {
+    if (this.#eventTime && result.maxTimestamp() + this.cfg.allowedLateness <= this.currentWatermark) throw new WindowMergeError(this.uid);
+    this.#trigger.window = result;
+    this.#trigger.mergedWindows = merged;
+    this.cfg.trigger.onMerge(result, this.#trigger);
+    this.#trigger.mergedWindows = NO_WINDOWS;
+    for (const m of merged) {
+      this.#trigger.window = m;
+      this.cfg.trigger.clear(m, this.#trigger);
+      const t = this.#cleanupTime(m);
+      if (this.#eventTime) this.#timers.deleteEventTimeTimer(m, t);
+      else this.#timers.deleteProcessingTimeTimer(m, t);
+    }
+    // A session that only grew keeps its contents where they are.
+    if (mergedState.length > 0) this.#contents.mergeNamespaces(stateResult, mergedState);
+  };
+
   #loadMergingSet(): MergingWindowSet<W> {
-    return new MergingWindowSet<W>(this.#merging as MergingWindowAssigner<unknown, W>, this.#ns, this.#mergingState!.value());
+    return this.#mergingSet!.load(this.#mergingState!.value());
   }
   #saveMergingSet(set: MergingWindowSet<W>): void {
     if (!set.changed) return;
