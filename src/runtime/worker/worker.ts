@@ -8,6 +8,7 @@ import type { CommitStrategy } from '../../kafka/commit-strategy.ts';
 import { DurableState, sanitizeJobId } from '../checkpoint/durable-state.ts';
 import { TransactionalCommitter } from '../../kafka/transactional-committer.ts';
 import { checkGuarantees, ExactlyOnceWorker, isExactlyOnce, sinksOf } from './exactly-once.ts';
+import { firstContact } from '../../kafka/reachability.ts';
 import { restoreOperator } from '../executor/restore.ts';
 import { WorkerClients } from '../../kafka/worker-clients.ts';
 import { CheckpointStatsTracker } from '../../metrics/checkpoint-stats.ts';
@@ -252,18 +253,22 @@ export class Worker {
       return;
     }
     const jobId = sanitizeJobId(this.options.jobId ?? process.env.SLUICE_JOB_ID ?? this.graph.jobName);
-    let strategy: CommitStrategy;
+    const sinks = sinksOf(this.built.operators.values());
     if (this.#exactlyOnce) {
-      const sinks = sinksOf(this.built.operators.values());
       await ExactlyOnceWorker.checkClusters(sinks, connection);
       this.#eo = new ExactlyOnceWorker({ jobId, stateDir: this.options.stateDir ?? process.env.SLUICE_STATE_DIR ?? '.sluice/state', sinks, interval: checkpoints!.interval });
-      strategy = this.#positions.strategyOf(connection);
+    }
+    // An unreachable cluster is the same one line as for every other command, not a hang.
+    const supplier = this.clients.clients(connection);
+    await firstContact(supplier.admin(), connection.bootstrapBrokers as string[], 'Sluice', { closeOnFailure: false });
+    const strategy = this.#positions.strategyOf(connection);
+    if (this.#eo !== undefined) {
       // Fences the previous incarnation of this slot (its open transaction is aborted) before the changelogs are read.
       await (strategy as TransactionalCommitter).init();
       const sessionTimeoutMs = this.options.groupSessionTimeoutMs ?? Number(process.env.SLUICE_GROUP_SESSION_TIMEOUT_MS ?? 45_000);
-      await this.#eo.join(this.clients.clients(connection), jobId, [`${jobId}-checkpoints`], sessionTimeoutMs, (e) => this.fail(e));
+      await this.#eo.join(supplier, jobId, [`${jobId}-checkpoints`], sessionTimeoutMs, (e) => this.fail(e));
       logger.info({ job: jobId, transactionalId: this.#eo.transactionalId }, 'exactly-once worker started');
-    } else strategy = this.#positions.strategyOf(connection);
+    }
     const state = new DurableState({ jobId, clients: this.clients.clients(connection), clock, operators: this.built.operators, tasks: this.built.tasks });
     const snapshot = restoreFrom === undefined ? await state.recover() : undefined;
     if (snapshot !== undefined) {
