@@ -20,9 +20,6 @@ export type ExternalizedCheckpointRetention = (typeof ExternalizedCheckpointRete
 export const ExternalizedCheckpointCleanup = ExternalizedCheckpointRetention;
 export type ExternalizedCheckpointCleanup = ExternalizedCheckpointRetention;
 
-const NOT_YET_EXACTLY_ONCE =
-  'Sluice checkpoints are at-least-once today (sinks flush, then sources commit their positions); exactly-once ' +
-  '(one Kafka transaction per checkpoint) is not built yet. Use CheckpointingMode.AT_LEAST_ONCE, and make outputs idempotent if duplicates after a crash matter';
 
 function ms(setting: string, value: number, min: number): number {
   if (!(typeof value === 'number' && Number.isFinite(value) && value >= min)) {
@@ -53,6 +50,7 @@ export class CheckpointConfig {
   #timeout = 600_000;
   #minPause = 0;
   #tolerable = 0;
+  #mode: CheckpointingMode = CheckpointingMode.AT_LEAST_ONCE;
   #unaligned = false;
   #retention: ExternalizedCheckpointRetention = ExternalizedCheckpointRetention.NO_EXTERNALIZED_CHECKPOINTS;
 
@@ -67,10 +65,14 @@ export class CheckpointConfig {
   isCheckpointingEnabled(): boolean {
     return this.#interval > 0;
   }
-  /** Only AT_LEAST_ONCE today; EXACTLY_ONCE is refused with `SLUICE_UNSUPPORTED_SETTING`. */
+  /**
+   * EXACTLY_ONCE: every checkpoint is one Kafka transaction per worker holding the output of
+   * exactly-once KafkaSinks, the keyed-state changelog writes and the source offsets.
+   * AT_LEAST_ONCE (Sluice's default): sinks flush, state is changelogged, then offsets are committed.
+   */
   setCheckpointingMode(mode: CheckpointingMode): this {
-    if (mode === CheckpointingMode.EXACTLY_ONCE) throw new UnsupportedSettingError('setCheckpointingMode(EXACTLY_ONCE)', NOT_YET_EXACTLY_ONCE);
-    if (mode !== CheckpointingMode.AT_LEAST_ONCE) throw new JobConfigurationError(`setCheckpointingMode: expected EXACTLY_ONCE or AT_LEAST_ONCE, got ${String(mode)}`);
+    if (mode !== CheckpointingMode.AT_LEAST_ONCE && mode !== CheckpointingMode.EXACTLY_ONCE) throw new JobConfigurationError(`setCheckpointingMode: expected EXACTLY_ONCE or AT_LEAST_ONCE, got ${String(mode)}`);
+    this.#mode = mode;
     return this;
   }
   /** Flink 2's name of {@link CheckpointConfig.setCheckpointingMode}. */
@@ -78,7 +80,7 @@ export class CheckpointConfig {
     return this.setCheckpointingMode(mode);
   }
   getCheckpointingMode(): CheckpointingMode {
-    return CheckpointingMode.AT_LEAST_ONCE;
+    return this.#mode;
   }
   /**
    * A checkpoint that has not completed `timeout` ms after it started expires: sources do not
@@ -176,8 +178,7 @@ export class CheckpointConfig {
 
   /** @internal what the executor honours */
   settings(): CheckpointSettings {
-    return { interval: this.#interval, timeout: this.#timeout, minPause: this.#minPause, tolerableFailures: this.#tolerable };
+    return { interval: this.#interval, timeout: this.#timeout, minPause: this.#minPause, tolerableFailures: this.#tolerable, mode: this.#mode };
   }
 }
 
-export { NOT_YET_EXACTLY_ONCE };

@@ -243,7 +243,7 @@ export class StreamExecutionEnvironment {
   }
   /**
    * Checkpoints every `interval` ms (0 = off); see `ExecutionEnvironmentOptions.checkpointInterval`.
-   * `mode` may only be AT_LEAST_ONCE today (EXACTLY_ONCE is refused with `SLUICE_UNSUPPORTED_SETTING`).
+   * `mode` EXACTLY_ONCE makes each checkpoint one Kafka transaction (see docs/fault-tolerance.md); default AT_LEAST_ONCE.
    *
    * @example
    * ```ts

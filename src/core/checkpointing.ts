@@ -20,4 +20,6 @@ export interface CheckpointSettings {
   timeout: number;
   minPause: number;
   tolerableFailures: number;
+  /** EXACTLY_ONCE: one Kafka transaction per worker and checkpoint (absent: AT_LEAST_ONCE). */
+  mode?: CheckpointingMode;
 }

@@ -1,4 +1,4 @@
-import type { Admin, BaseOptions, Consumer, Producer } from '@platformatic/kafka';
+import type { Admin, BaseOptions, Consumer, MessageToProduce, Producer } from '@platformatic/kafka';
 
 /**
  * How to reach a Kafka cluster: bootstrap brokers, TLS, SASL and client timeouts (already resolved
@@ -44,6 +44,17 @@ export interface KafkaClients {
 export interface KafkaClientProvider {
   /** The worker's clients of the cluster `connection` points at. */
   clients(connection: KafkaConnection): KafkaClients;
+  /**
+   * In an exactly-once job: the worker's checkpoint transaction on that cluster. Records sent
+   * here are part of the next checkpoint's transaction (visible when it commits); `send`
+   * resolves when Kafka acknowledged them. Undefined in other jobs.
+   */
+  transaction?(connection: KafkaConnection): TransactionalSender | undefined;
+}
+
+/** Sends records inside the worker's open checkpoint transaction. */
+export interface TransactionalSender {
+  send(records: Array<MessageToProduce<Buffer, Buffer, Buffer, Buffer>>): Promise<void>;
 }
 
 /** A source position to commit: the next offset to read (Kafka's committed-offset meaning). */

@@ -1,4 +1,4 @@
-import type { KafkaClientProvider } from './kafka-clients.ts';
+import type { KafkaClientProvider, KafkaConnection } from './kafka-clients.ts';
 
 /** Where a sink writer instance runs. */
 export interface SinkInitContext {
@@ -80,6 +80,10 @@ export function isCommittingSinkWriter<T>(writer: SinkWriter<T>): writer is Comm
  */
 export interface Sink<T> {
   createWriter(ctx: SinkInitContext): SinkWriter<T> | Promise<SinkWriter<T>>;
+  /** The Kafka cluster the sink writes to (a job keeps its durable state on the cluster of its Kafka connectors). */
+  kafkaConnection?(): Promise<KafkaConnection>;
+  /** 'exactly-once' for a sink whose output is part of the worker's checkpoint transaction. */
+  readonly deliveryGuarantee?: string;
 }
 /** `addSink` accepts a plain function called with each value too. */
 export type SinkFunction<T> = (value: T, ctx: SinkWriterContext) => void;

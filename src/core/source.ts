@@ -117,4 +117,6 @@ export interface Source<T> {
   readonly maxParallelism?: number;
   /** True when records carry event timestamps from the source (e.g. Kafka record timestamps). */
   readonly providesTimestamps?: boolean;
+  /** The Kafka cluster the source reads (a job keeps its durable state on the cluster of its Kafka connectors). */
+  kafkaConnection?(): Promise<KafkaConnection>;
 }

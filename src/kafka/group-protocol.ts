@@ -1,9 +1,4 @@
-import {
-  decodeConsumerProtocolAssignment,
-  decodeConsumerProtocolSubscription,
-  encodeConsumerProtocolAssignment,
-  encodeConsumerProtocolSubscription,
-} from '@platformatic/kafka';
+import { kafkaClientLibrary } from './client-library.ts';
 
 /** A topic partition. */
 export interface TopicPartition {
@@ -43,7 +38,7 @@ export const ASSIGNOR_NAME = 'sluice';
 const USER_DATA_VERSION = 1;
 
 export function encodeSubscription(topics: readonly string[], worker: WorkerInfo, owned: readonly TopicPartition[]): Buffer {
-  return encodeConsumerProtocolSubscription({
+  return kafkaClientLibrary().encodeConsumerProtocolSubscription({
     version: 1,
     topics: [...topics],
     userData: Buffer.from(JSON.stringify({ v: USER_DATA_VERSION, ...worker })),
@@ -53,7 +48,7 @@ export function encodeSubscription(topics: readonly string[], worker: WorkerInfo
 
 /** Decodes a member's subscription; user data that is not Sluice's leaves `worker` undefined. */
 export function decodeSubscription(memberId: string, groupInstanceId: string | null, metadata: Buffer): MemberSubscription {
-  const s = decodeConsumerProtocolSubscription(metadata);
+  const s = kafkaClientLibrary().decodeConsumerProtocolSubscription(metadata);
   let worker: WorkerInfo | undefined;
   try {
     const parsed = JSON.parse(s.userData?.toString('utf8') ?? '') as Record<string, unknown>;
@@ -68,11 +63,11 @@ export function decodeSubscription(memberId: string, groupInstanceId: string | n
 }
 
 export function encodeAssignment(a: MemberAssignment): Buffer {
-  return encodeConsumerProtocolAssignment({ version: 1, assignedPartitions: groupByTopic(a.partitions), userData: a.userData ?? null });
+  return kafkaClientLibrary().encodeConsumerProtocolAssignment({ version: 1, assignedPartitions: groupByTopic(a.partitions), userData: a.userData ?? null });
 }
 
 export function decodeAssignment(buf: Buffer): MemberAssignment {
-  const a = decodeConsumerProtocolAssignment(buf);
+  const a = kafkaClientLibrary().decodeConsumerProtocolAssignment(buf);
   return { partitions: flatten(a.assignedPartitions), ...(a.userData.length > 0 && { userData: a.userData }) };
 }
 

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createTopicsV7, describeConfigsV4, metadataV12, protocolErrorsCodesById } from '@platformatic/kafka';
+import { kafkaClientLibrary } from './client-library.ts';
 import { InternalTopicMismatchError, KAFKA_SUBSTRATE_CODES, KafkaRequestError } from './errors.ts';
 import type { KafkaWire } from './wire.ts';
 
@@ -27,7 +27,7 @@ const TOPIC_ALREADY_EXISTS = 36;
 const UNKNOWN_TOPIC_OR_PARTITION = 3;
 const TOPIC_RESOURCE = 2;
 
-const errorName = (code: number): string => protocolErrorsCodesById[code] ?? `error code ${code}`;
+const errorName = (code: number): string => kafkaClientLibrary().protocolErrorsCodesById[code] ?? `error code ${code}`;
 
 /**
  * Creates the internal topics a job needs and checks the ones that exist: one Metadata request to
@@ -84,7 +84,7 @@ export class InternalTopics {
 
   /** Partition counts of the topics that exist among `names` (Metadata without auto-creation). */
   async #partitionCounts(names: string[]): Promise<Map<string, number>> {
-    const response = await this.#wire.call(metadataV12.api, 'any', { minVersion: 4, partial: true }, names, false, false);
+    const response = await this.#wire.call(kafkaClientLibrary().metadataV12.api, 'any', { minVersion: 4, partial: true }, names, false, false);
     const out = new Map<string, number>();
     for (const t of response.topics) {
       if (t.name === null || t.name === undefined) continue;
@@ -107,7 +107,7 @@ export class InternalTopics {
       configs: Object.entries(s.configs ?? {}).map(([name, value]) => ({ name, value })),
     }));
     // replicationFactor -1 needs CreateTopics v4+ (KIP-464).
-    const response = await this.#wire.call(createTopicsV7.api, 'controller', { minVersion: 4, partial: true }, request, this.#timeoutMs, false);
+    const response = await this.#wire.call(kafkaClientLibrary().createTopicsV7.api, 'controller', { minVersion: 4, partial: true }, request, this.#timeoutMs, false);
     const raced = new Set<string>();
     for (const t of response.topics) {
       if (t.errorCode === 0) continue;
@@ -129,7 +129,7 @@ export class InternalTopics {
     if (names.length === 0) return;
     let waited = 0;
     for (let attempt = 1; ; attempt++) {
-      const response = await this.#wire.call(metadataV12.api, 'any', { minVersion: 4, partial: true }, names, false, false);
+      const response = await this.#wire.call(kafkaClientLibrary().metadataV12.api, 'any', { minVersion: 4, partial: true }, names, false, false);
       const ready = response.topics.every((t) => t.errorCode === 0 && t.partitions.length > 0 && t.partitions.every((p) => p.leaderId >= 0));
       if (ready && response.topics.length === names.length) return;
       if (waited > this.#timeoutMs) {
@@ -147,7 +147,7 @@ export class InternalTopics {
       .filter((c) => c.keys.length > 0);
     if (checks.length === 0) return;
     const resources = checks.map((c) => ({ resourceType: TOPIC_RESOURCE as 2, resourceName: c.spec.name, configurationKeys: [...c.keys] }));
-    const response = await this.#wire.call(describeConfigsV4.api, 'any', { partial: true }, resources, false, false);
+    const response = await this.#wire.call(kafkaClientLibrary().describeConfigsV4.api, 'any', { partial: true }, resources, false, false);
     for (const { spec, keys } of checks) {
       const result = response.results.find((r) => r.resourceName === spec.name);
       if (result === undefined || result.errorCode !== 0) {

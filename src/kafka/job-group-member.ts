@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { heartbeatV4, joinGroupV9, leaveGroupV5, metadataV12, syncGroupV5 } from '@platformatic/kafka';
+import { kafkaClientLibrary } from './client-library.ts';
 import { logger } from '../util/logger.ts';
 import type { ClientSupplier } from './client-supplier.ts';
 import type { GroupMetadata } from '../core/kafka-clients.ts';
@@ -169,7 +169,7 @@ export class JobGroupMember {
     await this.#chain.catch(() => {});
     if (!wasMember || options.leave === false) return;
     try {
-      await this.#wire.call(leaveGroupV5.api, { coordinator: CoordinatorType.GROUP, key: this.#o.groupId }, { attempts: 2, partial: true }, this.#o.groupId, [
+      await this.#wire.call(kafkaClientLibrary().leaveGroupV5.api, { coordinator: CoordinatorType.GROUP, key: this.#o.groupId }, { attempts: 2, partial: true }, this.#o.groupId, [
         { memberId: this.#memberId, groupInstanceId: this.#o.groupInstanceId ?? null, reason: 'the Sluice worker stopped' },
       ]);
     } catch (e) {
@@ -229,7 +229,7 @@ export class JobGroupMember {
     const target = { coordinator: CoordinatorType.GROUP, key: this.#o.groupId } as const;
     const metadata = encodeSubscription(this.#o.topics, this.#o.worker, this.#assignment.partitions);
     const join = await this.#wire.call(
-      joinGroupV9.api,
+      kafkaClientLibrary().joinGroupV9.api,
       target,
       { minVersion: 4, partial: true },
       this.#o.groupId,
@@ -247,7 +247,7 @@ export class JobGroupMember {
     let assignments: Array<{ memberId: string; assignment: Buffer }> = [];
     if (join.leader === join.memberId) assignments = await this.#assign(join.members, join.generationId);
     const sync = await this.#wire.call(
-      syncGroupV5.api,
+      kafkaClientLibrary().syncGroupV5.api,
       target,
       { partial: true },
       this.#o.groupId,
@@ -287,7 +287,7 @@ export class JobGroupMember {
     const partitions = new Map<string, number>();
     if (topics.length > 0) {
       // Per-topic answers: a subscribed topic that does not exist (yet) simply has no tasks.
-      const md = await this.#wire.call(metadataV12.api, 'any', { minVersion: 4, partial: true }, topics, false, false);
+      const md = await this.#wire.call(kafkaClientLibrary().metadataV12.api, 'any', { minVersion: 4, partial: true }, topics, false, false);
       for (const t of md.topics) if (t.errorCode === 0 && typeof t.name === 'string') partitions.set(t.name, t.partitions.length);
     }
     const decided = this.#o.assignor(subs, { generationId, leaderId: this.#memberId, partitions });
@@ -306,7 +306,7 @@ export class JobGroupMember {
     let code: number;
     try {
       const r = await this.#wire.call(
-        heartbeatV4.api,
+        kafkaClientLibrary().heartbeatV4.api,
         { coordinator: CoordinatorType.GROUP, key: this.#o.groupId },
         { retry: false, partial: true },
         this.#o.groupId,

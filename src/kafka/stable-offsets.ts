@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { offsetFetchV9 } from '@platformatic/kafka';
+import { kafkaClientLibrary } from './client-library.ts';
 import { KAFKA_SUBSTRATE_CODES, KafkaRequestError } from './errors.ts';
 import type { TopicPartition } from './group-protocol.ts';
 import { CoordinatorType, type KafkaWire } from './wire.ts';
@@ -37,7 +37,7 @@ export async function fetchStableOffsets(wire: KafkaWire, groupId: string, parti
   const target = { coordinator: CoordinatorType.GROUP, key: groupId } as const;
   let waited = 0;
   for (let attempt = 1; ; attempt++) {
-    const response = await wire.call(offsetFetchV9.api, target, { minVersion: 7, partial: true }, [{ groupId, memberId: null, memberEpoch: -1, topics }], true);
+    const response = await wire.call(kafkaClientLibrary().offsetFetchV9.api, target, { minVersion: 7, partial: true }, [{ groupId, memberId: null, memberEpoch: -1, topics }], true);
     // v7 answers one group at the top level; v8+ per group.
     const group = response.groups.find((g) => g.groupId === groupId) ?? { errorCode: (response as { errorCode?: number }).errorCode ?? 0, topics: (response as { topics?: typeof response.groups[0]['topics'] }).topics ?? [] };
     let unstable = group.errorCode === UNSTABLE_OFFSET_COMMIT;

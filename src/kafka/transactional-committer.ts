@@ -1,4 +1,5 @@
-import { txnOffsetCommitV4, type Consumer } from '@platformatic/kafka';
+import type { Consumer } from '@platformatic/kafka';
+import { kafkaClientLibrary } from './client-library.ts';
 import type { ClientSupplier, ProducerRecord, WorkerProducer } from './client-supplier.ts';
 import { commitFailure, offsetsByTopic, type CommitStrategy } from './commit-strategy.ts';
 import { type GroupMetadata, type PartitionOffset } from '../core/kafka-clients.ts';
@@ -109,7 +110,7 @@ export class TransactionalCommitter implements CommitStrategy {
       await txn.addConsumer({ groupId: group.groupId } as unknown as Consumer<Buffer, Buffer, Buffer, Buffer>);
       // One TxnOffsetCommit for every partition (to the group coordinator), with the generation.
       await this.#wire.call(
-        txnOffsetCommitV4.api,
+        kafkaClientLibrary().txnOffsetCommitV4.api,
         { coordinator: CoordinatorType.GROUP, key: group.groupId },
         { minVersion: 3 },
         this.#transactionalId,

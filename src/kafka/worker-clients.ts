@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { KafkaClientProvider, KafkaConnection } from '../core/kafka-clients.ts';
+import type { KafkaClientProvider, KafkaConnection, TransactionalSender } from '../core/kafka-clients.ts';
 import { ClientSupplier, type ProducerSettings } from './client-supplier.ts';
 
 /** Function and object identities inside connection settings (a SASL token provider, a TLS socket factory). */
@@ -64,6 +64,17 @@ export class WorkerClients implements KafkaClientProvider {
 
   constructor(options: WorkerClientsOptions) {
     this.#options = options;
+  }
+
+  #transactions: ((connection: KafkaConnection) => TransactionalSender | undefined) | undefined;
+
+  /** Exactly-once: where `transaction(connection)` finds the worker's transaction of a cluster. */
+  useTransactions(find: (connection: KafkaConnection) => TransactionalSender | undefined): void {
+    this.#transactions = find;
+  }
+
+  transaction(connection: KafkaConnection): TransactionalSender | undefined {
+    return this.#transactions?.(connection);
   }
 
   clients(connection: KafkaConnection): ClientSupplier {

@@ -81,6 +81,8 @@ export interface KeyedStateBackend {
    * tracking is on).
    */
   changesSinceLastSnapshot(): StateChange[];
+  /** The changes of `changesSinceLastSnapshot()` are durable (changelogged): later calls list only newer ones. */
+  changesPersisted(): void;
   /** Number of (state, key, namespace) entries; for tests and metrics. */
   numEntries(): number;
   dispose(): void;

@@ -63,9 +63,10 @@ test('getCheckpointConfig(): honoured settings round-trip; unsupported ones are 
   assert.equal(cp.getMinPauseBetweenCheckpoints(), 500);
   assert.equal(cp.getTolerableCheckpointFailureNumber(), 2);
   assert.equal(cp.isExternalizedCheckpointsEnabled(), true);
-  refused(() => env.enableCheckpointing(1000, CheckpointingMode.EXACTLY_ONCE), /EXACTLY_ONCE.*not built yet/);
-  refused(() => cp.setCheckpointingMode(CheckpointingMode.EXACTLY_ONCE), /setCheckpointingMode\(EXACTLY_ONCE\)/);
-  refused(() => cp.setCheckpointingConsistencyMode(CheckpointingMode.EXACTLY_ONCE), /EXACTLY_ONCE/);
+  cp.setCheckpointingConsistencyMode(CheckpointingMode.EXACTLY_ONCE);
+  assert.equal(cp.getCheckpointingMode(), CheckpointingMode.EXACTLY_ONCE, 'exactly-once is a job setting');
+  env.enableCheckpointing(2000, CheckpointingMode.AT_LEAST_ONCE);
+  assert.throws(() => cp.setCheckpointingMode('SOMETIMES' as never), JobConfigurationError);
   refused(() => cp.setMaxConcurrentCheckpoints(2), /setMaxConcurrentCheckpoints\(2\).*one checkpoint at a time/);
   refused(() => cp.setExternalizedCheckpointRetention(ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION), /RETAIN_ON_CANCELLATION.*savepoint/);
   refused(() => cp.setCheckpointStorage('file:///tmp/cp'), /setCheckpointStorage/);

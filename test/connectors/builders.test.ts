@@ -118,10 +118,9 @@ test("KafkaRecordSerializationSchema.builder() and KafkaSink.builder() check wha
   rejects(() => KafkaSink.builder<string>().setRecordSerializer(ok).build(), /no bootstrap servers/);
   rejects(() => KafkaSink.builder<string>().setBootstrapServers('h:1').build(), /no record serializer; call setRecordSerializer/);
   rejects(() => KafkaSink.builder<string>().setBootstrapServers('h:1').setRecordSerializer(ok).setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE).build(), /EXACTLY_ONCE needs setTransactionalIdPrefix/);
-  rejects(
-    () => KafkaSink.builder<string>().setBootstrapServers('h:1').setRecordSerializer(ok).setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE).setTransactionalIdPrefix('x').build(),
-    /'exactly-once' is not available yet/,
-  );
+  const eo = KafkaSink.builder<string>().setBootstrapServers('h:1').setRecordSerializer(ok).setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE).setTransactionalIdPrefix('x').build();
+  assert.equal(eo.deliveryGuarantee, 'exactly-once');
+  assert.equal(eo.transactions.prefix, 'x', 'the prefix names the worker transactions');
   rejects(() => KafkaSink.builder<string>().setBootstrapServers('h:1').setRecordSerializer(ok).setProperty('ack', 'all').build(), /did you mean 'acks'/);
   rejects(() => new KafkaSink<string>({ bootstrapServers: 'h:1', recordSerializer: ok, topic: 't' }), /do not set topic as well/);
 });

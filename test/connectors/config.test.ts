@@ -50,7 +50,9 @@ test('bad source settings fail fast with a clear message', () => {
 test('bad sink settings fail fast with a clear message', () => {
   rejects(() => sink({ topic: '' }), /not a valid topic name/);
   rejects(() => sink({ topic: 42 as never }), /topic must be a topic name or a function/);
-  rejects(() => sink({ deliveryGuarantee: 'exactly-once' as never }), /'exactly-once' is not available yet/);
+  rejects(() => sink({ deliveryGuarantee: 'twice' as never }), /'none', 'at-least-once' or 'exactly-once'/);
+  rejects(() => sink({ deliveryGuarantee: 'exactly-once', transactionalIdPrefix: 'a b' }), /transactionalIdPrefix must be letters/);
+  rejects(() => sink({ deliveryGuarantee: 'exactly-once', properties: { acks: '1' } }), /writes with acks=all/);
   rejects(() => sink({ properties: { acks: '0' } }), /acks=0 cannot give deliveryGuarantee 'at-least-once'/);
   rejects(() => sink({ properties: { 'compression.type': 'brotli' } }), /'none', 'gzip', 'snappy', 'lz4', 'zstd'/);
   rejects(() => sink({ properties: { 'linger.msec': 5 } }), /did you mean 'linger.ms'/);

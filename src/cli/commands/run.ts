@@ -35,7 +35,7 @@ function resolveSluiceToThisPackage(): void {
 const cancelJobs = (): Promise<unknown> => import('../../api/environment.ts').then((m) => m.cancelRunningJobs());
 
 /**
- * `sluice run JOB.ts [--parallelism N]`: runs a job file written against the Sluice API. The file
+ * `sluice run JOB.ts [--parallelism N] [--job-id ID] [--state-dir DIR]`: runs a job file written against the Sluice API. The file
  * builds its job and calls `env.execute()` (at top level); the command returns when the job does.
  * `--parallelism` becomes the default parallelism of `StreamExecutionEnvironment.getExecutionEnvironment()`
  * (through SLUICE_PARALLELISM) and the global `--bootstrap` is exported as SLUICE_BOOTSTRAP.
@@ -49,13 +49,20 @@ export function registerRunCommand(program: Command): void {
     .argument('<job>', 'the job file, e.g. examples/upper-case/job.ts')
     .argument('[args...]', 'arguments for the job (its process.argv.slice(2), as with `node JOB.ts args`)')
     .option('-p, --parallelism <n>', 'default parallelism of the job')
-    .action(async (job: string, args: string[], opts: { parallelism?: string }, command: Command) => {
+    .option('--job-id <id>', "the job's id: its internal topics, consumer group and transactional ids (default: the name given to execute())")
+    .option('--state-dir <dir>', 'local state of the job (worker slots); default ./.sluice/state')
+    .action(async (job: string, args: string[], opts: { parallelism?: string; jobId?: string; stateDir?: string }, command: Command) => {
       const ctx = cliContext(command);
       if (opts.parallelism !== undefined) {
         const n = Number(opts.parallelism);
         if (!(Number.isInteger(n) && n >= 1 && n <= 1024)) throw new UsageError(`--parallelism must be an integer from 1 to 1024, got "${opts.parallelism}"`);
         process.env.SLUICE_PARALLELISM = String(n);
       }
+      if (opts.jobId !== undefined) {
+        if (!/^[a-zA-Z0-9._-]{1,200}$/.test(opts.jobId)) throw new UsageError(`--job-id must be letters, digits, '.', '_' or '-', got "${opts.jobId}"`);
+        process.env.SLUICE_JOB_ID = opts.jobId;
+      }
+      if (opts.stateDir !== undefined) process.env.SLUICE_STATE_DIR = resolvePath(opts.stateDir);
       process.env.SLUICE_BOOTSTRAP = ctx.bootstrapText;
       const file = resolvePath(job);
       if (!existsSync(file)) throw new UsageError(`no job file at ${file}`);

@@ -42,12 +42,12 @@ export class KafkaSinkBuilder<T> {
     this.#serializer = serializer;
     return this;
   }
-  /** `DeliveryGuarantee.NONE` (Flink's default) or `AT_LEAST_ONCE`; `EXACTLY_ONCE` is not available yet. */
+  /** `DeliveryGuarantee.NONE` (Flink's default), `AT_LEAST_ONCE`, or `EXACTLY_ONCE` (with a transactional id prefix, in a job checkpointing EXACTLY_ONCE). */
   setDeliveryGuarantee(guarantee: DeliveryGuarantee): this {
     this.#guarantee = guarantee;
     return this;
   }
-  /** Accepted for Flink programs; it names transactions, which only `EXACTLY_ONCE` uses. */
+  /** Names the worker's transactions (`<prefix>-<worker slot>`); only `EXACTLY_ONCE` uses it. */
   setTransactionalIdPrefix(prefix: string): this {
     if (typeof prefix !== 'string' || prefix === '') throw new KafkaConfigError(`${WHAT}: setTransactionalIdPrefix needs a non-empty string`);
     this.#transactionalIdPrefix = prefix;
@@ -71,8 +71,8 @@ export class KafkaSinkBuilder<T> {
       throw new KafkaConfigError(`${WHAT}: no record serializer; call setRecordSerializer(KafkaRecordSerializationSchema.builder().setTopic(...).setValueSerializationSchema(...).build())`);
     }
     if (this.#guarantee === DeliveryGuarantee.EXACTLY_ONCE && this.#transactionalIdPrefix === undefined) {
-      throw new KafkaConfigError(`${WHAT}: DeliveryGuarantee.EXACTLY_ONCE needs setTransactionalIdPrefix(...) (and is not available yet; use AT_LEAST_ONCE)`);
+      throw new KafkaConfigError(`${WHAT}: DeliveryGuarantee.EXACTLY_ONCE needs setTransactionalIdPrefix(...)`);
     }
-    return new KafkaSink<T>({ recordSerializer: this.#serializer, deliveryGuarantee: this.#guarantee, properties: Object.fromEntries(this.#props) });
+    return new KafkaSink<T>({ recordSerializer: this.#serializer, deliveryGuarantee: this.#guarantee, ...(this.#transactionalIdPrefix !== undefined && { transactionalIdPrefix: this.#transactionalIdPrefix }), properties: Object.fromEntries(this.#props) });
   }
 }

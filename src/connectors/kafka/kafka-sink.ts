@@ -1,3 +1,4 @@
+import type { KafkaConnection } from '../../core/kafka-clients.ts';
 import type { Sink, SinkInitContext, SinkWriter } from '../../core/sink.ts';
 import { KafkaSinkBuilder } from './kafka-sink-builder.ts';
 import { connectionOptions } from '../../kafka/properties.ts';
@@ -37,10 +38,24 @@ export class KafkaSink<T> implements Sink<T> {
     this.#cfg = resolveSinkConfig(options);
   }
 
+  /** `'none'`, `'at-least-once'` or `'exactly-once'`. */
+  get deliveryGuarantee(): string {
+    return this.#cfg.guarantee;
+  }
+  /** Exactly-once: the prefix of the worker's transactional ids, and Kafka's transaction timeout. */
+  get transactions(): { prefix: string | undefined; timeoutMs: number } {
+    return { prefix: this.#cfg.transactionalIdPrefix, timeoutMs: this.#cfg.transactionTimeoutMs };
+  }
+
+  /** The cluster this sink writes to. */
+  async kafkaConnection(): Promise<KafkaConnection> {
+    return { bootstrapBrokers: this.#cfg.bootstrap, ...(await connectionOptions('KafkaSink', this.#cfg.props)) } as KafkaConnection;
+  }
+
   async createWriter(ctx: SinkInitContext): Promise<SinkWriter<T>> {
     const connection = { bootstrapBrokers: this.#cfg.bootstrap, ...(await connectionOptions('KafkaSink', this.#cfg.props)) };
     const { clients, owned } = workerClientsOf(ctx.kafka, connection, this.#cfg.clientId);
-    const writer = new KafkaSinkWriter(this.#cfg, clients, ctx, owned);
+    const writer = new KafkaSinkWriter(this.#cfg, clients, ctx, owned, ctx.kafka?.transaction?.(connection));
     try {
       await writer.init();
     } catch (e) {

@@ -1,3 +1,4 @@
+import type { KafkaConnection } from '../../core/kafka-clients.ts';
 import type { Boundedness, Source, SourceReader, SourceReaderContext } from '../../core/source.ts';
 import { KafkaSourceBuilder } from './kafka-source-builder.ts';
 import { connectionOptions } from '../../kafka/properties.ts';
@@ -49,6 +50,11 @@ export class KafkaSource<T, K = Buffer | null> implements Source<T> {
   /** Checks the options right away: a bad setting throws a KafkaConfigError here, not when the job runs. */
   constructor(options: KafkaSourceOptions<T, K>) {
     this.#cfg = resolveSourceConfig(options);
+  }
+
+  /** The cluster this source reads. */
+  async kafkaConnection(): Promise<KafkaConnection> {
+    return { bootstrapBrokers: this.#cfg.bootstrap, ...(await connectionOptions('KafkaSource', this.#cfg.props)) } as KafkaConnection;
   }
 
   getBoundedness(): Boundedness {

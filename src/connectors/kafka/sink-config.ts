@@ -47,8 +47,14 @@ export interface KafkaSinkOptions<T> {
   partitioner?: (key: Buffer | null, value: T) => number;
   /** Record timestamp. Default: the element's timestamp (event time) when it has one, else the send time. */
   timestamp?: (value: T, ctx: SinkWriterContext) => number | undefined;
-  /** Default `'at-least-once'`. (`'exactly-once'` comes with Kafka transactions in checkpoints.) */
+  /**
+   * Default `'at-least-once'`. `'exactly-once'`: records are written inside the worker's checkpoint
+   * transaction and become visible (to read_committed readers) when the checkpoint commits; needs
+   * a job checkpointing with `CheckpointingMode.EXACTLY_ONCE`.
+   */
   deliveryGuarantee?: DeliveryGuarantee;
+  /** Exactly-once: transactional ids are `<prefix>-<worker slot>` (default: the job id). */
+  transactionalIdPrefix?: string;
   clientId?: string;
   /** Kafka producer settings by their Kafka names (`acks`, `compression.type`, `linger.ms`, ...). */
   properties?: KafkaProperties;
@@ -65,6 +71,8 @@ export const SINK_PROPERTIES = {
   'enable.idempotence': 'bool',
   // Kafka's producers ask the cluster to create a missing topic (when the cluster allows it); false turns that off.
   'allow.auto.create.topics': 'bool',
+  // Exactly-once: Kafka aborts a transaction open longer than this; it must exceed the checkpoint interval.
+  'transaction.timeout.ms': 'int',
 } as const;
 
 /** @internal checked sink settings. */
@@ -80,7 +88,10 @@ export interface SinkConfig<T> {
   timestamp: ((value: T, ctx: SinkWriterContext) => number | undefined) | undefined;
   /** Set instead of topic/value/key/headers/partitioner. */
   record: KafkaRecordSerializationSchema<T> | undefined;
-  guarantee: Exclude<DeliveryGuarantee, 'exactly-once'>;
+  guarantee: DeliveryGuarantee;
+  transactionalIdPrefix: string | undefined;
+  /** `transaction.timeout.ms` (default 60,000, Kafka's producer default). */
+  transactionTimeoutMs: number;
   acks: number;
   compression: 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
   idempotent: boolean;
@@ -127,8 +138,10 @@ export function resolveSinkConfig<T>(o: KafkaSinkOptions<T>): SinkConfig<T> {
   } else if (typeof o.topic === 'function') topic = o.topic;
   else throw new KafkaConfigError(`${WHAT}: topic must be a topic name or a function (value) => topic name`);
   const guarantee = o.deliveryGuarantee ?? 'at-least-once';
-  if (guarantee === 'exactly-once') throw new KafkaConfigError(`${WHAT}: deliveryGuarantee 'exactly-once' is not available yet; use 'at-least-once'`);
-  if (guarantee !== 'none' && guarantee !== 'at-least-once') throw new KafkaConfigError(`${WHAT}: deliveryGuarantee must be 'none' or 'at-least-once', got ${JSON.stringify(guarantee)}`);
+  if (guarantee !== 'none' && guarantee !== 'at-least-once' && guarantee !== 'exactly-once') throw new KafkaConfigError(`${WHAT}: deliveryGuarantee must be 'none', 'at-least-once' or 'exactly-once', got ${JSON.stringify(guarantee)}`);
+  const prefix = o.transactionalIdPrefix;
+  if (prefix !== undefined && (typeof prefix !== 'string' || !/^[a-zA-Z0-9._-]+$/.test(prefix))) throw new KafkaConfigError(`${WHAT}: transactionalIdPrefix must be letters, digits, '.', '_' or '-', got ${JSON.stringify(prefix)}`);
+  if (guarantee === 'exactly-once' && (props.get('acks') ?? 'all') !== 'all' && props.get('acks') !== '-1') throw new KafkaConfigError(`${WHAT}: deliveryGuarantee 'exactly-once' writes with acks=all; remove the acks property`);
   const acksProp = props.get('acks') as string | undefined;
   const acks = acksProp === undefined ? (guarantee === 'at-least-once' ? -1 : 1) : acksProp === 'all' ? -1 : Number(acksProp);
   if (guarantee === 'at-least-once' && acks === 0) throw new KafkaConfigError(`${WHAT}: acks=0 cannot give deliveryGuarantee 'at-least-once'; use acks=all or deliveryGuarantee 'none'`);
@@ -156,6 +169,8 @@ export function resolveSinkConfig<T>(o: KafkaSinkOptions<T>): SinkConfig<T> {
     timestamp: o.timestamp,
     record,
     guarantee,
+    transactionalIdPrefix: prefix,
+    transactionTimeoutMs: (props.get('transaction.timeout.ms') as number | undefined) ?? 60_000,
     acks,
     compression: (props.get('compression.type') as SinkConfig<T>['compression'] | undefined) ?? 'none',
     idempotent,

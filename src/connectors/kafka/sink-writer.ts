@@ -1,6 +1,7 @@
 import type { MessageToProduce } from '@platformatic/kafka';
-import type { BytesProducer, KafkaClients } from '../../core/kafka-clients.ts';
+import type { BytesProducer, KafkaClients, TransactionalSender } from '../../core/kafka-clients.ts';
 import type { CommittingSinkWriter, SinkInitContext, SinkWriterContext } from '../../core/sink.ts';
+import { KafkaConfigError } from '../../core/errors/kafka-errors.ts';
 import { KafkaConnectorError, KafkaSerializationError, isUnknownTopic } from '../../core/errors/kafka-errors.ts';
 import { positiveMurmur2 } from './partitioner.ts';
 import { firstContact } from './reachability.ts';
@@ -38,12 +39,26 @@ export class KafkaSinkWriter<T> implements CommittingSinkWriter<T> {
   #failure: Error | undefined;
   #rr = 0;
   readonly #sinkContext: KafkaSinkContext;
+  /**
+   * In an exactly-once job: the worker's checkpoint transaction, which carries every record of the
+   * cluster (the worker's producer is transactional; only the transaction may send on it).
+   */
+  readonly #transaction: TransactionalSender | undefined;
 
-  constructor(cfg: SinkConfig<T>, clients: KafkaClients, ctx: SinkInitContext, owned?: { close(): Promise<void> }) {
+  constructor(cfg: SinkConfig<T>, clients: KafkaClients, ctx: SinkInitContext, owned?: { close(): Promise<void> }, transaction?: TransactionalSender) {
     this.#cfg = cfg;
     this.#owned = owned;
     this.#ctx = ctx;
     this.#sinkContext = { getParallelInstanceId: () => ctx.subtaskIndex, getNumberOfParallelInstances: () => ctx.parallelism };
+    this.#transaction = transaction;
+    if (cfg.guarantee === 'exactly-once') {
+      if (this.#transaction === undefined) {
+        throw new KafkaConfigError(
+          "KafkaSink: deliveryGuarantee 'exactly-once' writes inside the checkpoints' Kafka transactions, but this job does not checkpoint exactly-once; " +
+            'call env.enableCheckpointing(ms, CheckpointingMode.EXACTLY_ONCE), or use deliveryGuarantee \'at-least-once\'',
+        );
+      }
+    }
     this.#producer = clients.producer();
     this.#sendOptions = {
       acks: cfg.acks,
@@ -172,7 +187,8 @@ export class KafkaSinkWriter<T> implements CommittingSinkWriter<T> {
     const messages = this.#batch;
     this.#batch = [];
     this.#batchBytes = 0;
-    const p: Promise<void> = this.#producer.send({ messages, ...this.#sendOptions }).then(
+    const sent = this.#transaction !== undefined ? this.#transaction.send(messages) : this.#producer.send({ messages, ...this.#sendOptions });
+    const p: Promise<void> = sent.then(
       () => {
         this.#inFlight.delete(p);
         this.#maybeRelease();

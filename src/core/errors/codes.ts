@@ -76,6 +76,8 @@ export const SluiceErrorCodes = {
   JOB_GROUP_CONFLICT: 'SLUICE_JOB_GROUP_CONFLICT',
   /** A client of a closed ClientSupplier was asked for. */
   KAFKA_CLIENTS_CLOSED: 'SLUICE_KAFKA_CLIENTS_CLOSED',
+  /** The durable state of a job (changelogs, checkpoints topic) does not fit the job started. */
+  STATE_INCOMPATIBLE: 'SLUICE_STATE_INCOMPATIBLE',
   /** A control-channel request was not acknowledged in time. */
   CONTROL_TIMEOUT: 'SLUICE_CONTROL_TIMEOUT',
 

@@ -6,7 +6,11 @@ import type { Clock } from '../../util/clock.ts';
 import { logger } from '../../util/logger.ts';
 import type { ProcessingTimeService } from '../timers/processing-time-service.ts';
 import type { CheckpointParticipants } from './checkpoint-participants.ts';
+import type { AbstractStreamOperator } from '../operators/operator.ts';
 import type { PositionCommitter } from './position-committer.ts';
+import type { CommitStrategy } from '../../kafka/commit-strategy.ts';
+import type { OperatorStateSnapshot } from '../../state/operator/redistribution.ts';
+import type { DurableState } from './durable-state.ts';
 
 export interface CheckpointCoordinatorOptions {
   settings: CheckpointSettings;
@@ -20,6 +24,13 @@ export interface CheckpointCoordinatorOptions {
   stats: CheckpointStatsTracker;
   /** The id of the checkpoint or savepoint the job restored from (0: none); ids continue after it. */
   restoredId: number;
+  /** Keyed state, operator state and positions kept in Kafka (step 4), when the job has a Kafka cluster. */
+  durable?: () => { state: DurableState; strategy: CommitStrategy } | undefined;
+  /**
+   * Checkpoints are Kafka transactions: a checkpoint that cannot commit fails the job (its
+   * transaction, with the sinks' records, was aborted; a restart resumes from the last committed one).
+   */
+  exactlyOnce?: boolean;
 }
 
 const EXPIRED = Symbol('expired');
@@ -38,8 +49,10 @@ const reasonOf = (e: unknown): string => (e instanceof Error ? e.message : Strin
  *   3. CheckpointedFunctions snapshot their state, every operator prepares the commit
  *      (`prepareCommit`: sink writers make what they wrote durable), and what the positions depend
  *      on (dead-letter records) is acknowledged;
- *   4. (exactly-once, the next part: keyed-state changes and the checkpoint record are written
- *      inside the worker's transaction);
+ *   4. the keyed-state changes since the last checkpoint (and timers) go to the changelogs and
+ *      each task's checkpoint record (operator state, reader positions) to the checkpoints topic,
+ *      through the commit strategy of the state's cluster (exactly-once: inside the transaction),
+ *      and are acknowledged;
  *   5. the positions of step 1 go to the commit strategy of their cluster, with their consumer
  *      group's metadata;
  *   6. the commit strategy commits (at-least-once: one OffsetCommit per group);
@@ -64,6 +77,11 @@ export class CheckpointCoordinator {
   constructor(options: CheckpointCoordinatorOptions) {
     this.#o = options;
     this.#lastId = options.restoredId;
+  }
+
+  /** Ids continue after the checkpoint the job restored from. */
+  restoredFrom(id: number): void {
+    this.#lastId = Math.max(this.#lastId, id);
   }
 
   /** The next checkpoint or savepoint id (ids are shared, increasing). */
@@ -99,8 +117,9 @@ export class CheckpointCoordinator {
     stats.triggered(id, started);
     // Step 1.
     const positions: SourcePositions[] = [];
+    const readers = new Map<unknown, unknown>();
     for (const r of p.readers()) {
-      r.snapshotState?.(id);
+      readers.set(r, r.snapshotState?.(id));
       const handed = r.positionsToCommit?.(id);
       if (handed !== undefined) positions.push(handed);
     }
@@ -109,12 +128,17 @@ export class CheckpointCoordinator {
       // Step 2.
       for (const op of p.operators()) await p.drain(op);
       // Step 3.
-      for (const op of p.operators()) op.snapshotFunctionState(id);
+      const functions = new Map<AbstractStreamOperator<unknown>, OperatorStateSnapshot>();
+      for (const op of p.operators()) functions.set(op, op.snapshotFunctionState(id));
       for (const op of p.operators()) await op.prepareCommit(id, endOfInput);
       for (const handed of positions) await handed.durable;
+      // Step 4.
+      const durable = this.#o.durable?.();
+      if (durable !== undefined) await durable.state.write(id, { readers, functions }, durable.strategy);
       // Steps 5 and 6.
       try {
-        await this.#o.positions.commit(positions);
+        await this.#o.positions.commit(positions, durable === undefined ? [] : [durable.strategy]);
+        durable?.state.persisted();
       } catch (e) {
         commitFailure = e;
       }
@@ -140,6 +164,10 @@ export class CheckpointCoordinator {
     }
     if (commitFailure !== undefined) {
       await this.#o.positions.abort();
+      if (this.#o.exactlyOnce === true) {
+        stats.failed(id, this.#lastEnd, `transaction not committed: ${reasonOf(commitFailure)}`);
+        throw commitFailure;
+      }
       stats.failed(id, this.#lastEnd, `source positions not committed: ${reasonOf(commitFailure)}`);
       logger.warn({ err: commitFailure, job: this.#o.jobName, checkpointId: id }, 'checkpoint could not commit the source positions; the next checkpoint commits newer ones');
       for (const op of p.operators()) await op.notifyCheckpointAborted(id);
@@ -178,6 +206,10 @@ export class CheckpointCoordinator {
     await this.#o.positions.abort();
     for (const op of p.operators()) await op.notifyCheckpointAborted(id);
     const tolerable = settings.tolerableFailures;
+    if (this.#o.exactlyOnce === true) {
+      // The aborted transaction held the sinks' records since the last checkpoint: only a restart from it is exactly-once.
+      throw new CheckpointFailedError(id, `${what}; under exactly-once its transaction was aborted and the job restarts from the last committed checkpoint`);
+    }
     if (this.#failures > tolerable) {
       throw new CheckpointFailedError(
         id,

@@ -1,3 +1,4 @@
+import type { GroupMetadata, KafkaConnection } from '../../core/kafka-clients.ts';
 import type { SourcePositions } from '../../core/source.ts';
 import type { ClientSupplier } from '../../kafka/client-supplier.ts';
 import type { CommitStrategy } from '../../kafka/commit-strategy.ts';
@@ -14,18 +15,22 @@ export class PositionCommitter {
   readonly #strategyFor: (clients: ClientSupplier) => CommitStrategy;
   readonly #strategies = new Map<string, CommitStrategy>();
 
-  constructor(clients: WorkerClients, strategyFor: (clients: ClientSupplier) => CommitStrategy) {
+  readonly #groupOf: (p: SourcePositions) => GroupMetadata;
+
+  /** `groupOf`: the group (and its metadata) the positions are committed to; default the source's. */
+  constructor(clients: WorkerClients, strategyFor: (clients: ClientSupplier) => CommitStrategy, groupOf: (p: SourcePositions) => GroupMetadata = (p) => p.group) {
     this.#clients = clients;
     this.#strategyFor = strategyFor;
+    this.#groupOf = groupOf;
   }
 
-  /** Hands every group's offsets to its cluster's strategy, then commits each cluster. */
-  async commit(positions: readonly SourcePositions[]): Promise<void> {
-    const touched = new Set<CommitStrategy>();
+  /** Hands every group's offsets to its cluster's strategy, then commits each cluster (and `also`, which carried other records). */
+  async commit(positions: readonly SourcePositions[], also: readonly CommitStrategy[] = []): Promise<void> {
+    const touched = new Set<CommitStrategy>(also);
     for (const p of positions) {
       if (p.offsets.length === 0) continue;
       const strategy = this.#strategy(p);
-      await strategy.sendOffsets(p.offsets, p.group);
+      await strategy.sendOffsets(p.offsets, this.#groupOf(p));
       touched.add(strategy);
     }
     for (const s of touched) await s.commit();
@@ -41,9 +46,14 @@ export class PositionCommitter {
   }
 
   #strategy(p: SourcePositions): CommitStrategy {
-    const key = clusterKey(p.connection);
+    return this.strategyOf(p.connection);
+  }
+
+  /** The commit strategy of a cluster (created on first use). */
+  strategyOf(connection: KafkaConnection): CommitStrategy {
+    const key = clusterKey(connection);
     let s = this.#strategies.get(key);
-    if (s === undefined) this.#strategies.set(key, (s = this.#strategyFor(this.#clients.clients(p.connection))));
+    if (s === undefined) this.#strategies.set(key, (s = this.#strategyFor(this.#clients.clients(connection))));
     return s;
   }
 }

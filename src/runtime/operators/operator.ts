@@ -286,6 +286,13 @@ export abstract class AbstractStreamOperator<OUT> {
     this.backend?.dispose();
   }
 
+  /** The timers of every timer service of this keyed operator (for the changelog). */
+  timerSnapshots(): Record<string, TimersSnapshot> {
+    const out: Record<string, TimersSnapshot> = {};
+    for (const [name, t] of this.#timerServices) out[name] = t.snapshot();
+    return out;
+  }
+
   /** The timer service `name` of this keyed operator (created on first use). */
   getInternalTimerService<N>(name: string, ns: NamespaceSerializer<N>, target: Triggerable<N>): InternalTimerService<N> {
     if (this.backend === undefined) {

