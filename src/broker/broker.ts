@@ -11,6 +11,7 @@ import { TransactionCoordinator } from './txn/transaction-coordinator.ts';
 import { TxnStateStore } from './txn/txn-state-store.ts';
 import { NetworkServer } from './server/network-server.ts';
 import { createDispatcher } from './server/dispatcher.ts';
+import { BrokerMetrics } from './metrics/broker-metrics.ts';
 import { BrokerSettings } from './config/broker-settings.ts';
 import { staticConfigsOf, type ConfigShorthands } from './config/static-configs.ts';
 import { LimitWarnings } from './limit-warnings.ts';
@@ -51,6 +52,8 @@ export interface RunningBroker {
   /** The port the broker listens on. */
   readonly listenPort: number;
   readonly dataDir: string;
+  /** The broker's Prometheus metrics (Kafka's names; see docs/monitoring.md). */
+  readonly metrics: BrokerMetrics;
   /** Stops accepting, closes connections, flushes and closes every log, releases the data directory. */
   close(): Promise<void>;
 }
@@ -139,7 +142,9 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
   });
   // The context is completed with the port once listening; handlers only run after that.
   const context = { nodeId, clusterId: clusterIdOf(options.dataDir), host: options.advertisedHost ?? host, port: 0, logs, groups, txns, flusher, clock, log, settings, warnings, maxFetchWaitMs: 30_000 };
-  const network = new NetworkServer({
+  let network: NetworkServer | undefined;
+  const metrics = new BrokerMetrics({ logs, groups, connectionCount: () => network?.connectionCount ?? 0 });
+  network = new NetworkServer({
     limits: {
       maxConnections: () => settings.number('max.connections'),
       maxConnectionsPerIp: () => settings.number('max.connections.per.ip'),
@@ -149,11 +154,12 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       idleTimeoutMs: settings.number('connections.max.idle.ms'),
       requestReadTimeoutMs: () => settings.number('sluice.request.read.timeout.ms'),
     },
-    dispatch: createDispatcher(context as BrokerContext),
+    dispatch: metrics.instrument(createDispatcher(context as BrokerContext, (key, version, req, res) => metrics.observe(key, version, req, res))),
     warnings,
     now: () => clock.now(),
     log,
   });
+  metrics.watch(network.server);
   let port: number;
   try {
     port = await network.listen(options.port ?? 9092, host);
@@ -199,6 +205,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     port: context.port,
     listenPort: port,
     dataDir: options.dataDir,
+    metrics,
     close() {
       closing ??= (async () => {
         for (const t of [tick, housekeeping, retention]) clearInterval(t);

@@ -6,12 +6,15 @@ import { decodeRequest, encodeResponse, encodeResponseChunks } from '../../proto
 import { ProtocolError, ProtocolErrorCode } from '../../protocol/errors.ts';
 import { ApiKey } from '../../protocol/api-keys.ts';
 
+/** Sees every answered request with its response body (null: acks=0), e.g. for metrics. */
+export type ResponseObserver = (apiKey: number, apiVersion: number, request: unknown, response: object | null) => void;
+
 /**
  * Turns request frames into response chunks: decode, run the api's handler, encode. A frame we
  * cannot decode closes that client's connection (as Kafka does); an ApiVersions request of an
  * unknown version gets the v0 answer with UNSUPPORTED_VERSION so the client can downgrade.
  */
-export function createDispatcher(broker: BrokerContext): (frame: Buffer, client: ClientAddress) => DispatchResult {
+export function createDispatcher(broker: BrokerContext, observe?: ResponseObserver): (frame: Buffer, client: ClientAddress) => DispatchResult {
   return (frame, client) => {
     let decoded;
     try {
@@ -36,7 +39,10 @@ export function createDispatcher(broker: BrokerContext): (frame: Buffer, client:
     };
     const result = handler(ctx, body);
     // Deferred chunks are the FileRegions of fetch responses (see log/file-region.ts).
-    const encode = (out: object | null) => (out === null ? null : (encodeResponseChunks(header.apiKey, header.apiVersion, header.correlationId, out) as ResponseChunk[]));
+    const encode = (out: object | null) => {
+      observe?.(header.apiKey, header.apiVersion, body, out);
+      return out === null ? null : (encodeResponseChunks(header.apiKey, header.apiVersion, header.correlationId, out) as ResponseChunk[]);
+    };
     return result instanceof Promise ? result.then(encode) : encode(result);
   };
 }
