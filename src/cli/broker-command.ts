@@ -3,6 +3,7 @@ import { startBroker } from '../broker/index.ts';
 import type { FlushPolicy } from '../broker/log/flush-policy.ts';
 import { exitWhenDrained } from './exit.ts';
 import { collectConfig, intOption, type ConfigEntry } from './option-parsers.ts';
+import { addDashboardOptions, startDashboardFromFlag } from './dashboard-flag.ts';
 
 /** Parses `--flush os|every-produce|group-commit[:MS]`. */
 export function parseFlush(value: string): FlushPolicy {
@@ -44,7 +45,7 @@ export function registerBrokerCommand(program: Command): void {
     .option('--cleaner-interval-ms <ms>', 'log cleaner back-off when nothing is cleanable (default 15000)', intOption('--cleaner-interval-ms', 1))
     .option('--no-cleaner', 'do not compact topics with cleanup.policy=compact');
   for (const [flag, , min, help] of LIMIT_FLAGS) command.option(flag, help, intOption(flag.split(' ')[0]!, min));
-  command
+  addDashboardOptions(command)
     .option('--config <name=value>', 'any broker config by its Kafka name, e.g. log.retention.hours=24 (repeatable)', collectConfig, [])
     .action(async (opts) => {
       const config: Record<string, string | number> = {};
@@ -74,18 +75,31 @@ export function registerBrokerCommand(program: Command): void {
         cleaner: { enabled: opts.cleaner === false ? false : undefined, intervalMs: opts.cleanerIntervalMs },
         config,
       });
+      let dashboard;
+      try {
+        dashboard = await startDashboardFromFlag(opts.dashboard, opts.dashboardToken, {
+          metrics: () => [broker.metrics.registry],
+          kafka: { bootstrap: [broker.bootstrap] },
+        });
+      } catch (err) {
+        await broker.close();
+        throw err;
+      }
       stopped = (signal: string) => {
         process.stdout.write(`${signal}: stopping broker\n`);
-        broker.close().then(
-          () => exitWhenDrained(0),
-          (err) => {
-            process.stderr.write(`sluice: error while stopping the broker: ${err}\n`);
-            return exitWhenDrained(1);
-          },
-        );
+        Promise.resolve(dashboard?.close())
+          .then(() => broker.close())
+          .then(
+            () => exitWhenDrained(0),
+            (err) => {
+              process.stderr.write(`sluice: error while stopping the broker: ${err}\n`);
+              return exitWhenDrained(1);
+            },
+          );
       };
       if (early.length > 0) return stopped(early[0]!);
       process.stdout.write(`Sluice broker listening on ${broker.bootstrap} (data in ${broker.dataDir})\n`);
+      if (dashboard) process.stdout.write(`Dashboard: ${dashboard.url} (metrics at ${new URL('metrics', dashboard.url.split('?')[0]).href})\n`);
     });
 }
 
