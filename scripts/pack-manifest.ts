@@ -1,6 +1,7 @@
 /**
  * The published package runs compiled JavaScript; a clone runs the TypeScript sources. npm runs
- *   node scripts/pack-manifest.ts apply     (prepack)  builds dist/ with tsc, then points the
+ *   node scripts/pack-manifest.ts apply     (prepack)  builds dist/ with tsc (and copies the
+ *                                           dashboard's web files), then points the
  *                                           package's exports at dist/ (JavaScript and .d.ts);
  *   node scripts/pack-manifest.ts restore   (postpack) puts the development package.json back
  *                                           and removes dist/,
@@ -8,7 +9,7 @@
  * (Node does not strip types under node_modules).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -38,6 +39,8 @@ function apply(): void {
   restore(); // an interrupted earlier pack
   const tsc = spawnSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', `${root}tsconfig.build.json`], { stdio: 'inherit' });
   if (tsc.status !== 0) throw new Error('pack-manifest: tsc could not build dist/');
+  // The dashboard's web UI is plain HTML, CSS and JavaScript modules served from next to its code.
+  cpSync(`${root}src/dashboard/web`, `${dist}/dashboard/web`, { recursive: true });
   const text = readFileSync(manifest, 'utf8');
   const pkg = JSON.parse(text) as { exports: Exports; types?: string };
   writeFileSync(backup, text);
