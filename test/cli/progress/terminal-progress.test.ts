@@ -28,7 +28,7 @@ const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 test('sluice produce --file shows a progress bar on a terminal', { skip: !hasScript && 'no script(1)', timeout: 120_000 }, async () => {
   const command = [process.execPath, CLI, 'produce', 'lines', '--file', file].map(quote).join(' ');
-  const env = { ...process.env, SLUICE_BOOTSTRAP: broker.bootstrap };
+  const env: NodeJS.ProcessEnv = { ...process.env, SLUICE_BOOTSTRAP: broker.bootstrap };
   delete env.NODE_TEST_CONTEXT;
   // Not spawnSync: the broker runs in this process and must keep answering.
   const child = spawn('script', ['-qefc', command, '/dev/null'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
