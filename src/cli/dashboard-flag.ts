@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { startDashboard, type DashboardOptions, type RunningDashboard } from '../dashboard/server.ts';
+import type { DashboardOptions, RunningDashboard } from '../dashboard/server.ts';
 
 /** Where `--dashboard` listens: loopback and a free port unless told otherwise. */
 export interface DashboardAddress {
@@ -44,5 +44,7 @@ export type DashboardFlag = DashboardAddress | true | undefined;
 export async function startDashboardFromFlag(flag: DashboardFlag, token: string | undefined, options: Omit<DashboardOptions, 'host' | 'port' | 'token'>): Promise<RunningDashboard | undefined> {
   if (flag === undefined) return undefined;
   const address = flag === true ? { host: DEFAULT_HOST, port: 0 } : flag;
+  // Loaded only when asked for: the dashboard (prom-client, the Kafka admin) costs start-up time.
+  const { startDashboard } = await import('../dashboard/server.ts');
   return startDashboard({ ...options, ...address, token });
 }
