@@ -1,5 +1,7 @@
 // Public API of the `sluice` package.
-export { SluiceError } from './errors.ts';
+export { SluiceError } from './core/errors/sluice-error.ts';
+export { SluiceErrorCodes } from './core/errors/codes.ts';
+export type { SluiceErrorCode } from './core/errors/codes.ts';
 
 // Environment and streams
 export { StreamExecutionEnvironment, RuntimeExecutionMode } from './api/environment.ts';
@@ -9,37 +11,32 @@ export { KeyedStream } from './api/keyed-stream.ts';
 export { WindowedStream, AllWindowedStream } from './api/windowed-stream.ts';
 export { ConnectedStreams } from './api/connected-streams.ts';
 export type { CoProcessFunctionLike } from './api/connected-streams.ts';
-export { OutputTag } from './api/output-tag.ts';
+export { OutputTag } from './core/output-tag.ts';
 export { AsyncDataStream } from './api/async-datastream.ts';
 export { BroadcastStream, BroadcastConnectedStream } from './api/broadcast.ts';
-export type {
-  BroadcastState,
-  ReadOnlyBroadcastState,
-  BroadcastContext,
-  ReadOnlyBroadcastContext,
-  KeyedBroadcastContext,
-  KeyedBroadcastProcessFunction,
-  BroadcastProcessFunction,
-} from './api/broadcast.ts';
+export type { BroadcastContext, ReadOnlyBroadcastContext, KeyedBroadcastContext, KeyedBroadcastProcessFunction, BroadcastProcessFunction } from './api/broadcast.ts';
+export type { BroadcastState, ReadOnlyBroadcastState } from './core/functions/broadcast-state.ts';
 export { JoinedStreams, CoGroupedStreams, JoinWithWindow, CoGroupWithWindow } from './api/joins.ts';
 export type { JoinFunction, CoGroupFunction, Tagged } from './api/joins.ts';
 export { IntervalJoin } from './api/interval-join.ts';
 export type { ProcessJoinFunction, ProcessJoinContext } from './api/interval-join.ts';
 export type { AsyncFunction, AsyncFunctionLike, AsyncOptions } from './api/async-datastream.ts';
-export type { RuntimeContext, TaskInfo } from './api/runtime-context.ts';
+export type { RuntimeContext, TaskInfo } from './core/runtime-context.ts';
 export { DataStreamUtils } from './api/datastream-utils.ts';
-export type { Partitioner, PartitionerLike } from './api/functions/partitioner.ts';
+export type { Partitioner, PartitionerLike } from './core/functions/partitioner.ts';
 export { ExecutionConfig } from './api/execution-config.ts';
-export type { GlobalJobParameters, GlobalJobParametersLike } from './api/execution-config.ts';
-export { CheckpointConfig, CheckpointingMode, ExternalizedCheckpointRetention, ExternalizedCheckpointCleanup } from './api/checkpoint-config.ts';
-export type { MetricGroup, Counter, Gauge, Histogram, HistogramStatistics, Meter, UserMetricValue } from './api/metric-group.ts';
-export type { CheckpointedFunction, CheckpointListener, FunctionInitializationContext, FunctionSnapshotContext } from './api/functions/checkpointed.ts';
-export type { OperatorStateStore } from './state/operator/operator-state-store.ts';
+export type { GlobalJobParametersLike } from './api/execution-config.ts';
+export type { GlobalJobParameters } from './core/job-parameters.ts';
+export { CheckpointConfig, ExternalizedCheckpointRetention, ExternalizedCheckpointCleanup } from './api/checkpoint-config.ts';
+export { CheckpointingMode } from './core/checkpointing.ts';
+export type { MetricGroup, Counter, Gauge, Histogram, HistogramStatistics, Meter, UserMetricValue } from './core/metric-group.ts';
+export type { CheckpointedFunction, CheckpointListener, FunctionInitializationContext, FunctionSnapshotContext } from './core/functions/checkpointed.ts';
+export type { OperatorStateStore } from './core/state/operator-state-store.ts';
 export type { FieldRef } from './api/field-aggregations.ts';
 
 // Functions
-export type { Collector } from './api/functions/collector.ts';
-export { RichMapFunction, RichFilterFunction, RichFlatMapFunction } from './api/functions/basic.ts';
+export type { Collector } from './core/functions/collector.ts';
+export { RichMapFunction, RichFilterFunction, RichFlatMapFunction } from './core/functions/basic.ts';
 export type {
   RichFunction,
   MapFunction,
@@ -52,8 +49,8 @@ export type {
   FilterFunctionLike,
   FlatMapFunctionLike,
   KeySelectorLike,
-} from './api/functions/basic.ts';
-export { ProcessFunction, KeyedProcessFunction, CoProcessFunction, KeyedCoProcessFunction } from './api/functions/process.ts';
+} from './core/functions/basic.ts';
+export { ProcessFunction, KeyedProcessFunction, CoProcessFunction, KeyedCoProcessFunction } from './core/functions/process.ts';
 export type {
   ProcessContext,
   KeyedContext,
@@ -62,23 +59,23 @@ export type {
   TimeDomain,
   ProcessFunctionLike,
   KeyedProcessFunctionLike,
-} from './api/functions/process.ts';
+} from './core/functions/process.ts';
 
 // Sources and sinks
-export { InputStatus } from './api/sources/source.ts';
-export type { Source, SourceReader, SourceReaderContext, SourceOutput, ReaderOutput, Boundedness } from './api/sources/source.ts';
+export { InputStatus } from './core/source.ts';
+export type { Source, SourceReader, SourceReaderContext, SourceOutput, ReaderOutput, Boundedness } from './core/source.ts';
 export { CollectionSource, IterableSource } from './api/sources/collection-source.ts';
 export { FileSource } from './api/sources/file-source.ts';
 export { GeneratorSource } from './api/sources/generator-source.ts';
 export type { GeneratorSourceOptions } from './api/sources/generator-source.ts';
-export type { Sink, SinkWriter, SinkInitContext, SinkWriterContext, SinkFunction, RichSinkFunction } from './api/sinks/sink.ts';
+export type { Sink, SinkWriter, SinkInitContext, SinkWriterContext, SinkFunction, RichSinkFunction } from './core/sink.ts';
 export { PrintSink } from './api/sinks/print-sink.ts';
 export { CollectSink } from './api/sinks/collect-sink.ts';
 
 // Windows
-export { Window, TimeWindow, GlobalWindow } from './api/windowing/windows.ts';
-export { WindowAssigner, MergingWindowAssigner } from './api/windowing/assigner.ts';
-export type { WindowAssignerContext } from './api/windowing/assigner.ts';
+export { Window, TimeWindow, GlobalWindow } from './core/windowing/windows.ts';
+export { WindowAssigner, MergingWindowAssigner } from './core/windowing/assigner.ts';
+export type { WindowAssignerContext } from './core/windowing/assigner.ts';
 export {
   TumblingEventTimeWindows,
   SlidingEventTimeWindows,
@@ -92,35 +89,28 @@ export { ProcessingTimeoutTrigger } from './api/windowing/processing-timeout-tri
 export type { DeltaFunction, DeltaFunctionLike } from './api/windowing/delta-function.ts';
 export { EventTimeSessionWindows, ProcessingTimeSessionWindows } from './api/windowing/session-assigners.ts';
 export type { SessionGapExtractor } from './api/windowing/session-assigners.ts';
-export {
-  Trigger,
-  TriggerResult,
-  EventTimeTrigger,
-  ProcessingTimeTrigger,
-  CountTrigger,
-  PurgingTrigger,
-  NeverTrigger,
-} from './api/windowing/triggers.ts';
+export { EventTimeTrigger, ProcessingTimeTrigger, CountTrigger, PurgingTrigger, NeverTrigger } from './api/windowing/triggers.ts';
+export { Trigger, TriggerResult } from './core/windowing/trigger.ts';
 export { ContinuousEventTimeTrigger, ContinuousProcessingTimeTrigger } from './api/windowing/continuous-triggers.ts';
-export type { TriggerContext, OnMergeContext } from './api/windowing/triggers.ts';
+export type { TriggerContext, OnMergeContext } from './core/windowing/trigger.ts';
 export { CountEvictor, TimeEvictor, DeltaEvictor } from './api/windowing/evictors.ts';
-export type { Evictor, TimestampedValue, EvictorContext } from './api/windowing/evictors.ts';
-export { ProcessWindowFunction, ProcessAllWindowFunction } from './api/windowing/window-functions.ts';
+export type { Evictor, TimestampedValue, EvictorContext } from './core/windowing/evictor.ts';
+export { ProcessWindowFunction, ProcessAllWindowFunction } from './core/windowing/window-functions.ts';
 export type {
   WindowContext,
   KeyedStateStore,
   WindowFunction,
   ProcessWindowFunctionLike,
   ProcessAllWindowFunctionLike,
-} from './api/windowing/window-functions.ts';
+} from './core/windowing/window-functions.ts';
 
 // Time and watermarks
 export { Time, Duration } from './time/time.ts';
-export { MIN_WATERMARK, MAX_WATERMARK, NO_TIMESTAMP } from './time/watermark.ts';
+export { MIN_WATERMARK, MAX_WATERMARK, NO_TIMESTAMP } from './core/watermark/watermark.ts';
 export { WatermarkStrategy } from './time/watermark-strategy.ts';
-export type { TimestampAssigner, TimestampAssignerLike, WatermarkGeneratorContext } from './time/watermark-strategy.ts';
+export type { TimestampAssigner, TimestampAssignerLike, WatermarkGeneratorContext } from './core/watermark/timestamp-assigner.ts';
 export { BoundedOutOfOrdernessWatermarks, AscendingTimestampsWatermarks, NoWatermarksGenerator } from './time/watermark-generator.ts';
-export type { WatermarkGenerator, WatermarkOutput } from './time/watermark-generator.ts';
+export type { WatermarkGenerator, WatermarkOutput } from './core/watermark/watermark-generator.ts';
 
 // State
 export {
@@ -130,15 +120,15 @@ export {
   ReducingStateDescriptor,
   AggregatingStateDescriptor,
   StateDescriptor,
-} from './state/descriptors.ts';
-export type { ReduceFunction, AggregateFunction } from './state/descriptors.ts';
-export type { ValueState, ListState, MapState, ReducingState, AggregatingState, State } from './state/state.ts';
-export { StateTtlConfig, StateTtlConfigBuilder, UpdateType, StateVisibility } from './state/ttl.ts';
+} from './core/state/descriptors.ts';
+export type { ReduceFunction, AggregateFunction } from './core/state/descriptors.ts';
+export type { ValueState, ListState, MapState, ReducingState, AggregatingState, State } from './core/state/state.ts';
+export { StateTtlConfig, StateTtlConfigBuilder, UpdateType, StateVisibility } from './core/state/ttl.ts';
 export type { KeyedStateBackend, KeyedStateSnapshot, StateChange, StateBackend } from './state/backend.ts';
 export { HeapKeyedStateBackend, HashMapStateBackend } from './state/heap/heap-backend.ts';
 export { LmdbStateBackend } from './state/lmdb/lmdb-backend.ts';
 export type { LmdbStateBackendOptions } from './state/lmdb/lmdb-backend.ts';
-export { StateAccessError } from './state/errors.ts';
+export { StateAccessError } from './core/errors/state-errors.ts';
 
 // Runtime surface
 export {
@@ -152,7 +142,7 @@ export {
   KeyPartitioningError,
   UnsupportedSettingError,
   CheckpointFailedError,
-} from './runtime/errors.ts';
+} from './core/errors/job-errors.ts';
 export type { JobClient, JobExecutionResult, JobSnapshot, JobStatus, JobMetrics } from './runtime/executor/job-client.ts';
 export {
   subtaskForKey,

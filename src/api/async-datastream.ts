@@ -1,8 +1,8 @@
-import { JobConfigurationError } from '../runtime/errors.ts';
+import { JobConfigurationError } from '../core/errors/job-errors.ts';
 import { AsyncWaitOperator, type AsyncFunctionShape } from '../runtime/operators/async-wait.ts';
 import type { DataStream } from './datastream.ts';
 import { copyFunction } from './functions/normalize.ts';
-import type { RichFunction } from './functions/basic.ts';
+import type { RichFunction } from '../core/functions/basic.ts';
 
 /**
  * An asynchronous call per record (a lookup in a database, an HTTP request...). Return a promise

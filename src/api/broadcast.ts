@@ -1,30 +1,15 @@
-import { JobConfigurationError } from '../runtime/errors.ts';
+import { JobConfigurationError } from '../core/errors/job-errors.ts';
 import type { TwoInputTransformation } from '../runtime/graph/transformations.ts';
 import { BroadcastProcessOperator, type BroadcastFunctionShape } from '../runtime/operators/broadcast-process.ts';
 import type { TwoInputOperator } from '../runtime/operators/operator.ts';
-import type { MapStateDescriptor, StateDescriptor } from '../state/descriptors.ts';
+import type { MapStateDescriptor, StateDescriptor } from '../core/state/descriptors.ts';
 import type { DataStream } from './datastream.ts';
 import { streamFactories } from './stream-factories.ts';
-import type { Collector } from './functions/collector.ts';
+import type { Collector } from '../core/functions/collector.ts';
 import { copyFunction } from './functions/normalize.ts';
-import type { KeyedContext, OnTimerContext, ProcessContext } from './functions/process.ts';
-import type { RuntimeContext } from './runtime-context.ts';
-
-/** Broadcast state read from the non-broadcast side: no writes. */
-export interface ReadOnlyBroadcastState<K, V> {
-  get(key: K): V | undefined;
-  contains(key: K): boolean;
-  entries(): IterableIterator<[K, V]>;
-  keys(): IterableIterator<K>;
-  values(): IterableIterator<V>;
-  isEmpty(): boolean;
-}
-/** Broadcast state (the same contents on every parallel instance), written from the broadcast side. */
-export interface BroadcastState<K, V> extends ReadOnlyBroadcastState<K, V> {
-  put(key: K, value: V): void;
-  remove(key: K): void;
-  clear(): void;
-}
+import type { KeyedContext, OnTimerContext, ProcessContext } from '../core/functions/process.ts';
+import type { RuntimeContext } from '../core/runtime-context.ts';
+import type { BroadcastState, ReadOnlyBroadcastState } from '../core/functions/broadcast-state.ts';
 
 /** Context of `processElement` (read-only broadcast state). */
 export interface ReadOnlyBroadcastContext extends ProcessContext {

@@ -1,19 +1,5 @@
-import { JobConfigurationError, UnsupportedSettingError } from '../runtime/errors.ts';
-
-/**
- * The guarantee of checkpoints (Flink's `CheckpointingMode`); only AT_LEAST_ONCE is accepted today.
- *
- * @example
- * ```ts
- * import { CheckpointingMode } from 'sluice';
- * env.enableCheckpointing(5_000, CheckpointingMode.AT_LEAST_ONCE);
- * ```
- */
-export const CheckpointingMode = {
-  EXACTLY_ONCE: 'EXACTLY_ONCE',
-  AT_LEAST_ONCE: 'AT_LEAST_ONCE',
-} as const;
-export type CheckpointingMode = (typeof CheckpointingMode)[keyof typeof CheckpointingMode];
+import { JobConfigurationError, UnsupportedSettingError } from '../core/errors/job-errors.ts';
+import { CheckpointingMode, type CheckpointSettings } from '../core/checkpointing.ts';
 
 /**
  * What happens to the last checkpoint when a job is cancelled (Flink's `ExternalizedCheckpointRetention`).
@@ -33,14 +19,6 @@ export type ExternalizedCheckpointRetention = (typeof ExternalizedCheckpointRete
 /** Flink's older name of {@link ExternalizedCheckpointRetention}. */
 export const ExternalizedCheckpointCleanup = ExternalizedCheckpointRetention;
 export type ExternalizedCheckpointCleanup = ExternalizedCheckpointRetention;
-
-/** The checkpoint settings the executor reads. */
-export interface CheckpointSettings {
-  interval: number;
-  timeout: number;
-  minPause: number;
-  tolerableFailures: number;
-}
 
 const NOT_YET_EXACTLY_ONCE =
   'Sluice checkpoints are at-least-once today (sinks flush, then sources commit their positions); exactly-once ' +

@@ -1,10 +1,10 @@
-import { JobConfigurationError } from '../runtime/errors.ts';
+import { JobConfigurationError } from '../core/errors/job-errors.ts';
 import type { TwoInputTransformation } from '../runtime/graph/transformations.ts';
 import { CoProcessOperator } from '../runtime/operators/co-process.ts';
 import type { TwoInputOperator } from '../runtime/operators/operator.ts';
 import { DataStream } from './datastream.ts';
-import type { CoFlatMapFunction, CoMapFunction, KeySelectorLike } from './functions/basic.ts';
-import type { CoProcessFunctionShape } from './functions/process.ts';
+import type { CoFlatMapFunction, CoMapFunction, KeySelectorLike } from '../core/functions/basic.ts';
+import type { CoProcessFunctionShape } from '../core/functions/process.ts';
 import { KeyedStream } from './keyed-stream.ts';
 import { copyFunction } from './functions/normalize.ts';
 import { streamFactories } from './stream-factories.ts';
@@ -12,11 +12,11 @@ import { USER_FUNCTION } from '../runtime/operators/function-state.ts';
 
 /** Accepted by `ConnectedStreams.process`: a CoProcessFunction or KeyedCoProcessFunction (class or object). */
 export interface CoProcessFunctionLike<IN1, IN2, OUT> {
-  open?(ctx: import('./runtime-context.ts').RuntimeContext): void | Promise<void>;
+  open?(ctx: import('../core/runtime-context.ts').RuntimeContext): void | Promise<void>;
   close?(): void | Promise<void>;
-  processElement1(value: IN1, ctx: never, out: import('./functions/collector.ts').Collector<OUT>): void;
-  processElement2(value: IN2, ctx: never, out: import('./functions/collector.ts').Collector<OUT>): void;
-  onTimer?(timestamp: number, ctx: never, out: import('./functions/collector.ts').Collector<OUT>): void;
+  processElement1(value: IN1, ctx: never, out: import('../core/functions/collector.ts').Collector<OUT>): void;
+  processElement2(value: IN2, ctx: never, out: import('../core/functions/collector.ts').Collector<OUT>): void;
+  onTimer?(timestamp: number, ctx: never, out: import('../core/functions/collector.ts').Collector<OUT>): void;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { DataStream } from './datastream.ts';
-import type { KeySelectorLike } from './functions/basic.ts';
+import type { KeySelectorLike } from '../core/functions/basic.ts';
 import type { KeyedStream } from './keyed-stream.ts';
 
 /**

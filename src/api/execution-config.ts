@@ -1,8 +1,6 @@
-import { JobConfigurationError, UnsupportedSettingError } from '../runtime/errors.ts';
+import { JobConfigurationError, UnsupportedSettingError } from '../core/errors/job-errors.ts';
 import type { WatermarkInterval } from '../runtime/operators/timestamps-watermarks.ts';
-
-/** Read by every user function through `RuntimeContext.getGlobalJobParameters()`. */
-export type GlobalJobParameters = Readonly<Record<string, string>>;
+import type { GlobalJobParameters } from '../core/job-parameters.ts';
 
 /** What `setGlobalJobParameters` accepts: a record, a Map, or an object with `toMap()` (Flink's ParameterTool). */
 export type GlobalJobParametersLike =

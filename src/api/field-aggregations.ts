@@ -1,4 +1,4 @@
-import type { ReduceFunction } from '../state/descriptors.ts';
+import type { ReduceFunction } from '../core/state/descriptors.ts';
 
 /** A field of a record: property name, tuple index, or nothing for streams of numbers. */
 export type FieldRef = string | number | undefined;

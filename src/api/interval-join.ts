@@ -1,13 +1,13 @@
-import { JobConfigurationError } from '../runtime/errors.ts';
-import { MapStateDescriptor } from '../state/descriptors.ts';
-import type { MapState } from '../state/state.ts';
+import { JobConfigurationError } from '../core/errors/job-errors.ts';
+import { MapStateDescriptor } from '../core/state/descriptors.ts';
+import type { MapState } from '../core/state/state.ts';
 import type { DataStream } from './datastream.ts';
-import type { Collector } from './functions/collector.ts';
+import type { Collector } from '../core/functions/collector.ts';
 import { copyFunction } from './functions/normalize.ts';
-import type { KeyedContext, OnTimerContext } from './functions/process.ts';
+import type { KeyedContext, OnTimerContext } from '../core/functions/process.ts';
 import type { KeyedStream } from './keyed-stream.ts';
-import type { OutputTag } from './output-tag.ts';
-import type { RuntimeContext } from './runtime-context.ts';
+import type { OutputTag } from '../core/output-tag.ts';
+import type { RuntimeContext } from '../core/runtime-context.ts';
 
 /** Context of a {@link ProcessJoinFunction}. */
 export interface ProcessJoinContext {

@@ -1,12 +1,12 @@
 import type { DataStream } from './datastream.ts';
-import type { Collector } from './functions/collector.ts';
-import type { KeySelectorLike } from './functions/basic.ts';
+import type { Collector } from '../core/functions/collector.ts';
+import type { KeySelectorLike } from '../core/functions/basic.ts';
 import { toKeyFunction } from './functions/normalize.ts';
 import type { WindowedStream } from './windowed-stream.ts';
-import type { WindowAssigner } from './windowing/assigner.ts';
-import type { Evictor } from './windowing/evictors.ts';
-import type { Trigger } from './windowing/triggers.ts';
-import type { Window } from './windowing/windows.ts';
+import type { WindowAssigner } from '../core/windowing/assigner.ts';
+import type { Evictor } from '../core/windowing/evictor.ts';
+import type { Trigger } from '../core/windowing/trigger.ts';
+import type { Window } from '../core/windowing/windows.ts';
 
 /** Combines one element of each side into an output (window join). */
 export interface JoinFunction<IN1, IN2, OUT> {

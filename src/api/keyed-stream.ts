@@ -1,10 +1,10 @@
-import { JobConfigurationError } from '../runtime/errors.ts';
+import { JobConfigurationError } from '../core/errors/job-errors.ts';
 import { KeyedAggregateOperator, KeyedProcessOperator, KeyedReduceOperator } from '../runtime/operators/keyed-operators.ts';
-import type { AggregateFunction, ReduceFunction } from '../state/descriptors.ts';
+import type { AggregateFunction, ReduceFunction } from '../core/state/descriptors.ts';
 import { DataStream } from './datastream.ts';
 import type { StreamExecutionEnvironment } from './environment.ts';
 import { fieldAggregation, type FieldRef } from './field-aggregations.ts';
-import type { FilterFunctionLike, FlatMapFunctionLike, MapFunctionLike } from './functions/basic.ts';
+import type { FilterFunctionLike, FlatMapFunctionLike, MapFunctionLike } from '../core/functions/basic.ts';
 import {
   checkAggregateFunction,
   copyFunction,
@@ -14,16 +14,16 @@ import {
   toMapFunction,
   toReduceFunction,
 } from './functions/normalize.ts';
-import type { KeyedProcessFunctionLike, KeyedProcessFunctionShape } from './functions/process.ts';
+import type { KeyedProcessFunctionLike, KeyedProcessFunctionShape } from '../core/functions/process.ts';
 import { streamFactories } from './stream-factories.ts';
 import { USER_FUNCTION } from '../runtime/operators/function-state.ts';
 import { IntervalJoin } from './interval-join.ts';
 import { WindowedStream } from './windowed-stream.ts';
-import type { WindowAssigner } from './windowing/assigner.ts';
+import type { WindowAssigner } from '../core/windowing/assigner.ts';
 import { GlobalWindows } from './windowing/assigners.ts';
 import { CountEvictor } from './windowing/evictors.ts';
 import { CountTrigger, PurgingTrigger } from './windowing/triggers.ts';
-import type { GlobalWindow, Window } from './windowing/windows.ts';
+import type { GlobalWindow, Window } from '../core/windowing/windows.ts';
 
 /**
  * A stream partitioned by key. Operators after `keyBy` see one key at a time and may use keyed

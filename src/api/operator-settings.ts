@@ -1,4 +1,4 @@
-import { JobConfigurationError } from '../runtime/errors.ts';
+import { JobConfigurationError } from '../core/errors/job-errors.ts';
 import type { Transformation } from '../runtime/graph/transformations.ts';
 import { checkMaxParallelism } from '../runtime/partitioning/key-groups.ts';
 import type { StreamExecutionEnvironment } from './environment.ts';

@@ -4,8 +4,8 @@ import type { StreamExecutionEnvironment } from './environment.ts';
 import type { KeyedStream } from './keyed-stream.ts';
 import type { ConnectedStreams } from './connected-streams.ts';
 import type { AllWindowedStream } from './windowed-stream.ts';
-import type { WindowAssigner } from './windowing/assigner.ts';
-import type { Window } from './windowing/windows.ts';
+import type { WindowAssigner } from '../core/windowing/assigner.ts';
+import type { Window } from '../core/windowing/windows.ts';
 
 /**
  * Late-bound constructors of the stream classes, registered by their modules, so that

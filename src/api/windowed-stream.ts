@@ -1,22 +1,22 @@
-import { JobConfigurationError } from '../runtime/errors.ts';
+import { JobConfigurationError } from '../core/errors/job-errors.ts';
 import { WindowOperator, type WindowContents } from '../runtime/operators/window/window-operator.ts';
-import type { AggregateFunction, ReduceFunction } from '../state/descriptors.ts';
+import type { AggregateFunction, ReduceFunction } from '../core/state/descriptors.ts';
 import { DataStream } from './datastream.ts';
 import { fieldAggregation, type FieldRef } from './field-aggregations.ts';
 import { checkAggregateFunction, copyFunction, toReduceFunction } from './functions/normalize.ts';
-import type { OutputTag } from './output-tag.ts';
+import type { OutputTag } from '../core/output-tag.ts';
 import { streamFactories } from './stream-factories.ts';
 import { USER_FUNCTION } from '../runtime/operators/function-state.ts';
-import type { WindowAssigner } from './windowing/assigner.ts';
-import type { Evictor } from './windowing/evictors.ts';
-import type { Trigger } from './windowing/triggers.ts';
+import type { WindowAssigner } from '../core/windowing/assigner.ts';
+import type { Evictor } from '../core/windowing/evictor.ts';
+import type { Trigger } from '../core/windowing/trigger.ts';
 import type {
   ProcessAllWindowFunctionLike,
   ProcessWindowFunctionLike,
   ProcessWindowFunctionShape,
   WindowFunction,
-} from './windowing/window-functions.ts';
-import type { Window } from './windowing/windows.ts';
+} from '../core/windowing/window-functions.ts';
+import type { Window } from '../core/windowing/windows.ts';
 import type { KeyedStream } from './keyed-stream.ts';
 
 function toWindowFunction<IN, OUT, K, W extends Window>(fn: ProcessWindowFunctionLike<IN, OUT, K, W>): ProcessWindowFunctionShape<IN, OUT, K, W> {

@@ -20,7 +20,7 @@ import type { BrokerContext } from './broker-context.ts';
 import { systemClock, type Clock } from '../util/clock.ts';
 import { logger as rootLogger, type Logger } from '../util/logger.ts';
 import { writeFileAtomic } from '../util/atomic-file.ts';
-import { SluiceError } from '../errors.ts';
+import { SluiceError } from '../core/errors/sluice-error.ts';
 
 /** Options of {@link startBroker}. Only `dataDir` is required. */
 export interface BrokerOptions extends ConfigShorthands {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import { SluiceError } from '../errors.ts';
+import { SluiceError } from '../core/errors/sluice-error.ts';
 
 /** A second broker tried to use a data directory that a running broker holds. */
 export class DataDirLockedError extends SluiceError {

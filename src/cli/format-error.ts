@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
 import { CliError } from './cli-error.ts';
+import { SluiceErrorCodes } from '../core/errors/codes.ts';
 
 interface ErrorLike {
   message: string;
@@ -64,7 +65,7 @@ export function errorLine(err: unknown, bootstrapText: string): string {
   if (!isError(err)) return String(err);
   // A job's connector that cannot reach its Kafka says what a command that cannot reach it says.
   const servers = (err as { bootstrap?: unknown }).bootstrap;
-  if (err.code === 'SLUICE_KAFKA_UNREACHABLE' && typeof servers === 'string') {
+  if (err.code === SluiceErrorCodes.KAFKA_UNREACHABLE && typeof servers === 'string') {
     return (isError(err.cause) ? connectionFailureLine(err.cause, servers) : undefined) ?? err.message;
   }
   const chain: (Error & ErrorLike)[] = [];

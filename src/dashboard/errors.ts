@@ -1,4 +1,5 @@
-import { SluiceError } from '../errors.ts';
+import { SluiceErrorCodes, type SluiceErrorCode } from '../core/errors/codes.ts';
+import { SluiceError } from '../core/errors/sluice-error.ts';
 
 /**
  * An HTTP request the dashboard refuses or cannot answer. `status` is the HTTP status; the JSON body
@@ -6,25 +7,25 @@ import { SluiceError } from '../errors.ts';
  */
 export class DashboardRequestError extends SluiceError {
   readonly status: number;
-  constructor(status: number, code: string, message: string, options?: { cause?: unknown }) {
+  constructor(status: number, code: SluiceErrorCode, message: string, options?: { cause?: unknown }) {
     super(code, message, options);
     this.status = status;
   }
 }
 
-export const notFound = (what: string) => new DashboardRequestError(404, 'SLUICE_DASHBOARD_NOT_FOUND', `${what} not found`);
-export const badRequest = (message: string) => new DashboardRequestError(400, 'SLUICE_DASHBOARD_BAD_REQUEST', message);
+export const notFound = (what: string) => new DashboardRequestError(404, SluiceErrorCodes.DASHBOARD_NOT_FOUND, `${what} not found`);
+export const badRequest = (message: string) => new DashboardRequestError(400, SluiceErrorCodes.DASHBOARD_BAD_REQUEST, message);
 
 /** Kafka did not answer in time or failed; the page shows the message and retries later. */
 export class KafkaUnavailableError extends DashboardRequestError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(504, 'SLUICE_DASHBOARD_KAFKA_UNAVAILABLE', message, options);
+    super(504, SluiceErrorCodes.DASHBOARD_KAFKA_UNAVAILABLE, message, options);
   }
 }
 
 /** The dashboard could not start (address in use, bad host). */
 export class DashboardStartError extends SluiceError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super('SLUICE_DASHBOARD_START_FAILED', message, options);
+    super(SluiceErrorCodes.DASHBOARD_START_FAILED, message, options);
   }
 }

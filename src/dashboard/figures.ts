@@ -1,7 +1,7 @@
 import type { OperatorIOMetrics } from '../metrics/operator-io-metrics.ts';
 import type { SplitMetrics } from '../metrics/split-metrics.ts';
 import type { TaskIOMetrics } from '../metrics/task-io-metrics.ts';
-import { MIN_WATERMARK } from '../time/watermark.ts';
+import { MIN_WATERMARK } from '../core/watermark/watermark.ts';
 import type { OperatorFigures, SplitFigures, TaskFigures } from './job-view.ts';
 
 /**

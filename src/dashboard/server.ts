@@ -15,6 +15,7 @@ import { KafkaClusterView } from './kafka/cluster-view.ts';
 import { registerJobRoutes } from './rest/jobs-api.ts';
 import { toJson } from './rest/json.ts';
 import { registerKafkaRoutes } from './rest/kafka-api.ts';
+import { SluiceErrorCodes } from '../core/errors/codes.ts';
 
 export interface DashboardOptions {
   /** Address to listen on. Default 127.0.0.1 (this machine only). */
@@ -97,7 +98,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
     if ((req.url ?? '').length > MAX_URL_LENGTH) return send(res, 414, { json: { errors: ['URL too long'] } });
     const url = new URL(req.url ?? '/', 'http://dashboard.invalid');
     const decision = access.check(req, url);
-    if (!decision.ok) return send(res, decision.status, { json: { errors: [decision.message], code: 'SLUICE_DASHBOARD_ACCESS_DENIED' } });
+    if (!decision.ok) return send(res, decision.status, { json: { errors: [decision.message], code: SluiceErrorCodes.DASHBOARD_ACCESS_DENIED } });
     if (decision.cookie) res.setHeader('set-cookie', decision.cookie);
     if (decision.redirect) {
       res.writeHead(303, { location: decision.redirect, ...SECURITY_HEADERS }).end();
@@ -118,7 +119,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
     if (route.kafka && clients === undefined) throw notFound('the Kafka pages (the dashboard was started without a Kafka connection)');
     if (route.kafka && kafkaInFlight >= MAX_KAFKA_REQUESTS) {
       res.setHeader('retry-after', '1');
-      return send(res, 503, { json: { errors: ['busy reading Kafka: retry in a moment'], code: 'SLUICE_DASHBOARD_BUSY' } });
+      return send(res, 503, { json: { errors: ['busy reading Kafka: retry in a moment'], code: SluiceErrorCodes.DASHBOARD_BUSY } });
     }
     if (route.kafka) kafkaInFlight++;
     try {
@@ -135,7 +136,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
         return;
       }
       log.warn({ err, url: req.url }, 'dashboard request failed');
-      send(res, 500, { json: { errors: [`internal error: ${err instanceof Error ? err.message : String(err)}`], code: 'SLUICE_DASHBOARD_INTERNAL' } });
+      send(res, 500, { json: { errors: [`internal error: ${err instanceof Error ? err.message : String(err)}`], code: SluiceErrorCodes.DASHBOARD_INTERNAL } });
     });
   });
   server.keepAliveTimeout = 5_000;

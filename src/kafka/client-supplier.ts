@@ -1,12 +1,19 @@
 import { Admin, Consumer, Producer, type MessageToProduce } from '@platformatic/kafka';
+import type { ConsumerSettings, KafkaClients } from '../core/kafka-clients.ts';
 import { murmur2 } from '../util/murmur2.ts';
 import { KAFKA_SUBSTRATE_CODES, KafkaRequestError } from './errors.ts';
-import { KafkaWire, type KafkaConnection } from './wire.ts';
+import { KafkaWire } from './wire.ts';
+import { type KafkaConnection } from '../core/kafka-clients.ts';
 
 /** The byte-level producer every piece of a worker shares (sinks, changelogs, checkpoint log). */
 export type WorkerProducer = Producer<Buffer, Buffer, Buffer, Buffer>;
 export type WorkerConsumer = Consumer<Buffer, Buffer, Buffer, Buffer>;
 export type ProducerRecord = MessageToProduce<Buffer, Buffer, Buffer, Buffer>;
+
+/** Retries of the worker's producer: Kafka's `retries` property if set above 1, else @platformatic/kafka's default for other clients. */
+const DEFAULT_PRODUCER_RETRIES = 3;
+const boundedRetries = (retries: number | boolean | undefined): number =>
+  typeof retries === 'number' && retries > 1 ? retries : DEFAULT_PRODUCER_RETRIES;
 
 /** How the worker's one producer is set up. */
 export type ProducerSettings =
@@ -44,7 +51,7 @@ export interface ClientSupplierOptions {
  * await clients.close();
  * ```
  */
-export class ClientSupplier {
+export class ClientSupplier implements KafkaClients {
   readonly options: ClientSupplierOptions;
   #producer: WorkerProducer | undefined;
   #sideProducer: WorkerProducer | undefined;
@@ -77,6 +84,10 @@ export class ClientSupplier {
       clientId: `${this.options.clientId}-producer`,
       idempotent: true,
       acks: -1,
+      // @platformatic/kafka retries an idempotent producer's requests forever unless told otherwise
+      // (Kafka bounds them by delivery.timeout.ms): a metadata request for a topic that is not
+      // there, or a send to a cluster that went away, must fail the job instead of hanging it.
+      retries: boundedRetries(this.options.connection.retries),
       // Kafka's default partitioner (Java's, kafkajs'): positive murmur2 of the key bytes.
       partitioner: (_m: ProducerRecord, key: Buffer | undefined) => (key !== undefined ? murmur2(key) & 0x7fffffff : rr++ & 0x7fffffff),
     };
@@ -98,10 +109,13 @@ export class ClientSupplier {
     return this.#sideProducer;
   }
 
-  /** A new consumer (closed with the supplier); `groupId` only matters for group operations. */
-  consumer(purpose: string, groupId = `${this.options.clientId}-${purpose}`): WorkerConsumer {
+  /**
+   * A new consumer (closed with the supplier); `groupId` only matters for group operations.
+   * `settings` may give it its own client id and group timings.
+   */
+  consumer(purpose: string, groupId = `${this.options.clientId}-${purpose}`, settings: ConsumerSettings = {}): WorkerConsumer {
     this.#checkOpen();
-    const c: WorkerConsumer = new Consumer({ ...this.options.connection, clientId: `${this.options.clientId}-${purpose}`, groupId });
+    const c: WorkerConsumer = new Consumer({ ...this.options.connection, clientId: `${this.options.clientId}-${purpose}`, groupId, ...settings });
     this.#consumers.add(c);
     return c;
   }

@@ -1,27 +1,7 @@
+import type { GroupMetadata, PartitionOffset } from '../core/kafka-clients.ts';
 import type { ProducerRecord } from './client-supplier.ts';
 import { classifyKafkaError, describeKafkaError } from './error-classification.ts';
 import { CommitError, KafkaSubstrateError, ProducerFencedError, WorkerFencedError } from './errors.ts';
-
-/** A source position to commit: the next offset to read (Kafka's committed-offset meaning). */
-export interface PartitionOffset {
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: bigint;
-  /** Leader epoch of the last record consumed, if known (-1 otherwise). */
-  readonly leaderEpoch?: number;
-}
-
-/**
- * The consumer group metadata offsets are committed with (Java's ConsumerGroupMetadata). With a
- * generation and member id, Kafka refuses the commit of a worker the group has moved past
- * (KIP-447): that is how a zombie worker is fenced.
- */
-export interface GroupMetadata {
-  readonly groupId: string;
-  readonly generationId: number;
-  readonly memberId: string;
-  readonly groupInstanceId: string | null;
-}
 
 /** Something records can be sent through and acknowledged (a transaction, or an idempotent producer). */
 export interface RecordSender {

@@ -1,36 +1,21 @@
-import { SluiceError } from '../errors.ts';
+import { SluiceErrorCodes as C } from '../core/errors/codes.ts';
+import { SluiceError } from '../core/errors/sluice-error.ts';
 
-/**
- * Stable codes of the Kafka substrate's errors, in one table (to be merged into the project-wide
- * registry when `src/core/errors.ts` exists).
- */
+/** The codes of the Kafka substrate's errors (a part of the project-wide `SluiceErrorCodes`). */
 export const KAFKA_SUBSTRATE_CODES = {
-  /** An internal topic exists with a partition count or config the job cannot use. */
-  INTERNAL_TOPIC_MISMATCH: 'SLUICE_INTERNAL_TOPIC_MISMATCH',
-  /** Kafka refused to create an internal topic. */
-  INTERNAL_TOPIC_CREATE: 'SLUICE_INTERNAL_TOPIC_CREATE',
-  /** Another producer with the same transactional id took over (epoch fencing). */
-  PRODUCER_FENCED: 'SLUICE_PRODUCER_FENCED',
-  /** The job's consumer group moved on without this worker (generation / member fencing). */
-  WORKER_FENCED: 'SLUICE_WORKER_FENCED',
-  /** A commit failed for a reason that may pass (coordinator moved, timeout): abort and retry. */
-  COMMIT_RETRIABLE: 'SLUICE_COMMIT_RETRIABLE',
-  /** A commit failed for a reason retrying will not fix. */
-  COMMIT_FAILED: 'SLUICE_COMMIT_FAILED',
-  /** A changelog or checkpoint record cannot be encoded or decoded. */
-  CHANGELOG_FORMAT: 'SLUICE_CHANGELOG_FORMAT',
-  /** No worker slot could be taken in the state directory. */
-  WORKER_SLOT: 'SLUICE_WORKER_SLOT',
-  /** The Kafka cluster lacks a protocol version exactly-once needs. */
-  KAFKA_TOO_OLD: 'SLUICE_KAFKA_TOO_OLD',
-  /** A request to the cluster failed after retries (unreachable, timed out, refused). */
-  KAFKA_REQUEST: 'SLUICE_KAFKA_REQUEST',
-  /** The job's group id is used by clients that are not Sluice workers (INCONSISTENT_GROUP_PROTOCOL). */
-  JOB_GROUP_CONFLICT: 'SLUICE_JOB_GROUP_CONFLICT',
-  /** A client of a closed ClientSupplier was asked for (a worker used its clients after stopping). */
-  CLIENTS_CLOSED: 'SLUICE_KAFKA_CLIENTS_CLOSED',
-  /** A control-channel request was not acknowledged in time. */
-  CONTROL_TIMEOUT: 'SLUICE_CONTROL_TIMEOUT',
+  INTERNAL_TOPIC_MISMATCH: C.INTERNAL_TOPIC_MISMATCH,
+  INTERNAL_TOPIC_CREATE: C.INTERNAL_TOPIC_CREATE,
+  PRODUCER_FENCED: C.PRODUCER_FENCED,
+  WORKER_FENCED: C.WORKER_FENCED,
+  COMMIT_RETRIABLE: C.COMMIT_RETRIABLE,
+  COMMIT_FAILED: C.COMMIT_FAILED,
+  CHANGELOG_FORMAT: C.CHANGELOG_FORMAT,
+  WORKER_SLOT: C.WORKER_SLOT,
+  KAFKA_TOO_OLD: C.KAFKA_TOO_OLD,
+  KAFKA_REQUEST: C.KAFKA_REQUEST,
+  JOB_GROUP_CONFLICT: C.JOB_GROUP_CONFLICT,
+  CLIENTS_CLOSED: C.KAFKA_CLIENTS_CLOSED,
+  CONTROL_TIMEOUT: C.CONTROL_TIMEOUT,
 } as const;
 
 export type KafkaSubstrateCode = (typeof KAFKA_SUBSTRATE_CODES)[keyof typeof KAFKA_SUBSTRATE_CODES];

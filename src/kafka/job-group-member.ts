@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { heartbeatV4, joinGroupV9, leaveGroupV5, metadataV12, syncGroupV5 } from '@platformatic/kafka';
 import { logger } from '../util/logger.ts';
 import type { ClientSupplier } from './client-supplier.ts';
-import type { GroupMetadata } from './commit-strategy.ts';
+import type { GroupMetadata } from '../core/kafka-clients.ts';
 import { describeKafkaError } from './error-classification.ts';
 import { KAFKA_SUBSTRATE_CODES, KafkaRequestError, WorkerFencedError } from './errors.ts';
 import {

@@ -1,6 +1,7 @@
 import { txnOffsetCommitV4, type Consumer } from '@platformatic/kafka';
 import type { ClientSupplier, ProducerRecord, WorkerProducer } from './client-supplier.ts';
-import { commitFailure, offsetsByTopic, type CommitStrategy, type GroupMetadata, type PartitionOffset } from './commit-strategy.ts';
+import { commitFailure, offsetsByTopic, type CommitStrategy } from './commit-strategy.ts';
+import { type GroupMetadata, type PartitionOffset } from '../core/kafka-clients.ts';
 import { kafkaErrorNames } from './error-classification.ts';
 import { CommitError, KafkaSubstrateError, ProducerFencedError, WorkerFencedError } from './errors.ts';
 import { SendQueue } from './send-queue.ts';

@@ -6,10 +6,10 @@ import {
   kGetConnection,
   protocolAPIsById,
   type API,
-  type BaseOptions,
   type ClusterMetadata,
   type Connection,
 } from '@platformatic/kafka';
+import type { KafkaConnection } from '../core/kafka-clients.ts';
 import { classifyKafkaError, describeKafkaError } from './error-classification.ts';
 import { KAFKA_SUBSTRATE_CODES, KafkaRequestError } from './errors.ts';
 
@@ -33,8 +33,6 @@ export interface WireCallOptions {
   partial?: boolean;
 }
 
-/** Client options for a connection to the cluster (already resolved from Kafka properties). */
-export type KafkaConnection = Omit<BaseOptions, 'clientId'> & { clientId?: string };
 
 /** A negotiated API: callable with a connection, plus the version in use. */
 type Negotiated<Args extends unknown[], R> = API<Args, R>;

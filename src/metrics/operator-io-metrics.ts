@@ -1,4 +1,4 @@
-import { MIN_WATERMARK } from '../time/watermark.ts';
+import { MIN_WATERMARK } from '../core/watermark/watermark.ts';
 import type { Labels } from './names.ts';
 import { RateWindow } from './rate-window.ts';
 import { RegistryMetricGroup } from './registry-metric-group.ts';

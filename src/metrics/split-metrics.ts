@@ -1,4 +1,4 @@
-import { MIN_WATERMARK } from '../time/watermark.ts';
+import { MIN_WATERMARK } from '../core/watermark/watermark.ts';
 import type { Labels } from './names.ts';
 
 /** Which split: its id and, for a Kafka partition, topic and partition. */

@@ -1,5 +1,6 @@
-import { SluiceError } from '../errors.ts';
+import { SluiceError } from '../core/errors/sluice-error.ts';
 import type { Auction, Bid, NexmarkEvent, Person } from './model.ts';
+import { SluiceErrorCodes } from '../core/errors/codes.ts';
 
 /**
  * Nexmark's Kafka format: one JSON object per record, `{event_type, person, auction, bid}`, the
@@ -24,7 +25,7 @@ export function toKafkaJson(e: NexmarkEvent): string {
 /** Thrown for a record that is not a Nexmark event. */
 export class NexmarkFormatError extends SluiceError {
   constructor(message: string) {
-    super('SLUICE_NEXMARK_FORMAT', `${message}: expected Nexmark's JSON row {event_type, person, auction, bid} (write one with \`sluice nexmark generate\`)`);
+    super(SluiceErrorCodes.NEXMARK_FORMAT, `${message}: expected Nexmark's JSON row {event_type, person, auction, bid} (write one with \`sluice nexmark generate\`)`);
   }
 }
 

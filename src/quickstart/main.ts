@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { Admin, Consumer, Producer, stringDeserializers, stringSerializers } from '@platformatic/kafka';
 import { startBroker, type RunningBroker } from '../broker/index.ts';
 import { exitWhenDrained } from '../cli/exit.ts';
+import { SluiceErrorCodes } from '../core/errors/codes.ts';
 import { logger } from '../util/logger.ts';
 import { upperCaseJob } from './upper-case-job.ts';
 import { startDashboard } from '../dashboard/server.ts';
@@ -110,7 +111,7 @@ async function main(): Promise<void> {
   await job.result.catch(() => {});
   await dashboard.close();
   jobs.close();
-  if (jobError !== undefined && (jobError as { code?: string }).code !== 'SLUICE_JOB_CANCELLED') throw jobError;
+  if (jobError !== undefined && (jobError as { code?: string }).code !== SluiceErrorCodes.JOB_CANCELLED) throw jobError;
   await readStream.close();
   await Promise.all([producer.close(), reader.close(true)]);
   await broker?.close();

@@ -1,7 +1,7 @@
 import type { Clock } from '../util/clock.ts';
-import type { StateDescriptor, StateKind } from './descriptors.ts';
-import type { NamespaceSerializer } from './namespace.ts';
-import type { State } from './state.ts';
+import type { StateDescriptor, StateKind } from '../core/state/descriptors.ts';
+import type { NamespaceSerializer } from '../core/state/namespace.ts';
+import type { State } from '../core/state/state.ts';
 
 /** State with a settable namespace (window); what operators use internally. */
 export interface InternalKvState<N> extends State {

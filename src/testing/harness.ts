@@ -1,19 +1,19 @@
-import type { KeySelectorLike } from '../api/functions/basic.ts';
+import type { KeySelectorLike } from '../core/functions/basic.ts';
 import { toKeyFunction, toKeyedProcessFunction, toProcessFunction } from '../api/functions/normalize.ts';
-import type { KeyedProcessFunctionLike, ProcessFunctionLike } from '../api/functions/process.ts';
-import type { OutputTag } from '../api/output-tag.ts';
-import type { WindowAssigner } from '../api/windowing/assigner.ts';
-import type { Trigger } from '../api/windowing/triggers.ts';
-import type { ProcessWindowFunctionShape } from '../api/windowing/window-functions.ts';
-import type { Window } from '../api/windowing/windows.ts';
-import type { AggregateFunction, ReduceFunction } from '../state/descriptors.ts';
+import type { KeyedProcessFunctionLike, ProcessFunctionLike } from '../core/functions/process.ts';
+import type { OutputTag } from '../core/output-tag.ts';
+import type { WindowAssigner } from '../core/windowing/assigner.ts';
+import type { Trigger } from '../core/windowing/trigger.ts';
+import type { ProcessWindowFunctionShape } from '../core/windowing/window-functions.ts';
+import type { Window } from '../core/windowing/windows.ts';
+import type { AggregateFunction, ReduceFunction } from '../core/state/descriptors.ts';
 import { ProcessOperator } from '../runtime/operators/basic-operators.ts';
 import { KeyedProcessOperator } from '../runtime/operators/keyed-operators.ts';
 import type { OneInputOperator, OperatorSnapshot } from '../runtime/operators/operator.ts';
 import { WindowOperator, type WindowContents } from '../runtime/operators/window/window-operator.ts';
-import type { Output } from '../runtime/output.ts';
+import type { Output } from '../core/output.ts';
 import { ProcessingTimeService } from '../runtime/timers/processing-time-service.ts';
-import { MAX_WATERMARK, NO_TIMESTAMP } from '../time/watermark.ts';
+import { MAX_WATERMARK, NO_TIMESTAMP } from '../core/watermark/watermark.ts';
 import { ManualClock } from './manual-clock.ts';
 
 /** An output record as the harness saw it. */

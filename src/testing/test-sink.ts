@@ -1,4 +1,4 @@
-import type { Sink, SinkWriter } from '../api/sinks/sink.ts';
+import type { Sink, SinkWriter } from '../core/sink.ts';
 
 /** A record as a test sink saw it. */
 export interface SinkRecord<T> {

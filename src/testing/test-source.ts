@@ -1,5 +1,5 @@
-import { InputStatus, type Boundedness, type ReaderOutput, type Source, type SourceReader, type SourceReaderContext } from '../api/sources/source.ts';
-import { JobConfigurationError } from '../runtime/errors.ts';
+import { InputStatus, type Boundedness, type ReaderOutput, type Source, type SourceReader, type SourceReaderContext } from '../core/source.ts';
+import { JobConfigurationError } from '../core/errors/job-errors.ts';
 import type { ManualClock } from './manual-clock.ts';
 
 type Step<T> =

@@ -1,5 +1,5 @@
 import type { Clock } from '../util/clock.ts';
-import type { WatermarkGenerator, WatermarkOutput } from './watermark-generator.ts';
+import type { WatermarkGenerator, WatermarkOutput } from '../core/watermark/watermark-generator.ts';
 
 /**
  * Wraps a generator: when no event arrived for `idleTimeout` ms of processing time (per the

@@ -1,6 +1,6 @@
-import type { Output } from '../runtime/output.ts';
-import type { WatermarkOutput } from './watermark-generator.ts';
-import { MIN_WATERMARK } from './watermark.ts';
+import type { Output } from '../core/output.ts';
+import type { WatermarkOutput } from '../core/watermark/watermark-generator.ts';
+import { MIN_WATERMARK } from '../core/watermark/watermark.ts';
 
 /**
  * Forwards a generator's watermarks downstream, keeping them monotonous, and forwards idleness

@@ -1,23 +1,13 @@
 import type { Clock } from '../util/clock.ts';
-import {
-  AscendingTimestampsWatermarks,
-  BoundedOutOfOrdernessWatermarks,
-  NoWatermarksGenerator,
-  type WatermarkGenerator,
-} from './watermark-generator.ts';
+import { AscendingTimestampsWatermarks, BoundedOutOfOrdernessWatermarks, NoWatermarksGenerator } from './watermark-generator.ts';
+import { type WatermarkGenerator } from '../core/watermark/watermark-generator.ts';
 import { WatermarksWithIdleness } from './idleness.ts';
+import type { TimestampAssigner, TimestampAssignerLike, WatermarkGeneratorContext } from '../core/watermark/timestamp-assigner.ts';
 
-/** Extracts the event-time timestamp (ms) of an event; `recordTimestamp` is the one the source gave, if any. */
-export interface TimestampAssigner<T> {
-  extractTimestamp(event: T, recordTimestamp: number): number;
-}
 /** The error of a timestamp assigner that returned something else than a number of ms. */
 export function badTimestamp(ts: unknown): TypeError {
   return new TypeError(`the timestamp assigner returned ${String(ts)}; it must return milliseconds since the epoch (a number)`);
 }
-
-/** A {@link TimestampAssigner} as an object or a plain function. */
-export type TimestampAssignerLike<T> = TimestampAssigner<T> | ((event: T, recordTimestamp: number) => number);
 
 /** Watermark alignment of a source (`withWatermarkAlignment`). */
 export interface WatermarkAlignmentParams {
@@ -27,11 +17,6 @@ export interface WatermarkAlignmentParams {
   readonly maxAllowedWatermarkDrift: number;
   /** How often (ms of processing time) the group's minimum is recomputed. */
   readonly updateInterval: number;
-}
-
-/** What a generator factory receives. */
-export interface WatermarkGeneratorContext {
-  readonly clock: Clock;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { MIN_WATERMARK } from './watermark.ts';
+import { MIN_WATERMARK } from '../core/watermark/watermark.ts';
 
 /** Receives the combined watermark and idleness of several input channels. */
 export interface ValveOutput {

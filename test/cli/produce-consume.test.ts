@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { murmur2 } from '../../src/runtime/partitioning/murmur2.ts';
+import { murmur2 } from '../../src/util/murmur2.ts';
 import { Producer, stringSerializers } from '@platformatic/kafka';
 import { startTestBroker } from '../helpers/broker.ts';
 import { tempDir } from '../helpers/tmp-dir.ts';

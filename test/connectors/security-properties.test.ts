@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, connect, type ConnectionOptions } from 'node:tls';
 import { KafkaConfigError, KafkaSink, KafkaSource } from '../../src/index.ts';
-import { COMMON_PROPERTIES, connectionOptions, parseProperties, type KafkaProperties } from '../../src/connectors/kafka/properties.ts';
+import { COMMON_PROPERTIES, connectionOptions, parseProperties, type KafkaProperties } from '../../src/kafka/properties.ts';
 import { tlsMaterial, type KeyPair, type TlsMaterial } from '../helpers/tls-material.ts';
 
 const options = async (props: KafkaProperties) => connectionOptions('test', parseProperties('test', props, COMMON_PROPERTIES));

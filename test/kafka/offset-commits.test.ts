@@ -5,7 +5,7 @@ import { TransactionalCommitter } from '../../src/kafka/transactional-committer.
 import { AtLeastOnceCommitter } from '../../src/kafka/at-least-once-committer.ts';
 import { fetchStableOffsets } from '../../src/kafka/stable-offsets.ts';
 import { CommitError, KafkaRequestError, WorkerFencedError } from '../../src/kafka/errors.ts';
-import type { GroupMetadata } from '../../src/kafka/commit-strategy.ts';
+import type { GroupMetadata } from '../../src/core/kafka-clients.ts';
 import { committedOffsets } from '../compat/txn/txn-helpers.ts';
 import { kafkaTestEnv, kcatRead, rec, rejection } from './helpers.ts';
 import type { ClientSupplier } from '../../src/kafka/client-supplier.ts';

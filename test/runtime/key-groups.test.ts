@@ -20,7 +20,7 @@ import {
 } from 'sluice';
 import { TestSink, TestSource } from 'sluice/testing';
 import { Partitioners } from 'kafkajs';
-import { murmur2 } from '../../src/runtime/partitioning/murmur2.ts';
+import { murmur2 } from '../../src/util/murmur2.ts';
 
 const enc = new TextEncoder();
 /** Kafka's DefaultPartitioner / BuiltInPartitioner for a keyed record: toPositive(murmur2(keyBytes)) % numPartitions. */

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { subtaskForKey } from 'sluice';
-import { murmur2, murmur2Ascii } from '../../src/runtime/partitioning/murmur2.ts';
+import { murmur2, murmur2Ascii } from '../../src/util/murmur2.ts';
 import { hashKey } from '../../src/runtime/partitioning/key-partitioner.ts';
 
 const enc = new TextEncoder();

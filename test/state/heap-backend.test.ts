@@ -6,8 +6,8 @@ import {
   StateTtlConfig, TimeWindow, ValueStateDescriptor, StateAccessError, assignToKeyGroup,
 } from 'sluice';
 import { ManualClock } from 'sluice/testing';
-import { voidNamespaceSerializer } from '../../src/state/namespace.ts';
-import { timeWindowSerializer } from '../../src/api/windowing/windows.ts';
+import { voidNamespaceSerializer } from '../../src/core/state/namespace.ts';
+import { timeWindowSerializer } from '../../src/core/windowing/windows.ts';
 
 const keyGroupOf = (k: unknown): number => assignToKeyGroup(k, 128);
 const backend = (clock = new ManualClock(0), trackChanges = true) =>

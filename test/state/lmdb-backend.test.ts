@@ -8,7 +8,7 @@ import {
   TumblingEventTimeWindows, ValueStateDescriptor, WatermarkStrategy, GeneratorSource, assignToKeyGroup,
 } from 'sluice';
 import { ManualClock } from 'sluice/testing';
-import { voidNamespaceSerializer } from '../../src/state/namespace.ts';
+import { voidNamespaceSerializer } from '../../src/core/state/namespace.ts';
 
 const keyGroupOf = (k: unknown): number => assignToKeyGroup(k, 128);
 const dir = () => mkdtempSync(join(tmpdir(), 'sluice-lmdb-'));

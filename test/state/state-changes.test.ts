@@ -10,8 +10,8 @@ import {
 } from 'sluice';
 import { ManualClock } from 'sluice/testing';
 import type { InternalKeyedStateBackend } from '../../src/state/backend.ts';
-import type { NamespaceSerializer } from '../../src/state/namespace.ts';
-import { voidNamespaceSerializer } from '../../src/state/namespace.ts';
+import type { NamespaceSerializer } from '../../src/core/state/namespace.ts';
+import { voidNamespaceSerializer } from '../../src/core/state/namespace.ts';
 import { ChangelogWriter } from '../../src/kafka/changelog-writer.ts';
 import { decodeChangelogRecord } from '../../src/kafka/changelog-codec.ts';
 

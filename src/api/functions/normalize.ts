@@ -1,4 +1,4 @@
-import type { Collector } from './collector.ts';
+import type { Collector } from '../../core/functions/collector.ts';
 import type {
   FilterFunction,
   FilterFunctionLike,
@@ -7,10 +7,10 @@ import type {
   KeySelectorLike,
   MapFunction,
   MapFunctionLike,
-} from './basic.ts';
-import type { KeyedProcessFunctionLike, KeyedProcessFunctionShape, ProcessFunctionLike, ProcessFunctionShape } from './process.ts';
-import type { AggregateFunction, ReduceFunction } from '../../state/descriptors.ts';
-import { JobConfigurationError } from '../../runtime/errors.ts';
+} from '../../core/functions/basic.ts';
+import type { KeyedProcessFunctionLike, KeyedProcessFunctionShape, ProcessFunctionLike, ProcessFunctionShape } from '../../core/functions/process.ts';
+import type { AggregateFunction, ReduceFunction } from '../../core/state/descriptors.ts';
+import { JobConfigurationError } from '../../core/errors/job-errors.ts';
 
 /** Turns the accepted forms of user functions (plain function or object) into one shape. */
 function expect(what: string, method: string, fn: unknown): never {

@@ -1,4 +1,4 @@
-import type { Sink, SinkWriter } from './sink.ts';
+import type { Sink, SinkWriter } from '../../core/sink.ts';
 
 /**
  * Collects records into an array shared by all parallel instances (in-process jobs). With a

@@ -1,5 +1,5 @@
 import { formatRecord } from './print-format.ts';
-import type { Sink, SinkInitContext, SinkWriter } from './sink.ts';
+import type { Sink, SinkInitContext, SinkWriter } from '../../core/sink.ts';
 
 /**
  * Writes each record as a line to stdout (or stderr), prefixed with `n> ` (the subtask, from 1)

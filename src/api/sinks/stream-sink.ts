@@ -1,4 +1,4 @@
-import type { Sink, SinkInitContext, SinkWriter } from './sink.ts';
+import type { Sink, SinkInitContext, SinkWriter } from '../../core/sink.ts';
 
 /**
  * A sink feeding an async iterator (`stream.executeAndStream()`): records queue up until the

@@ -1,4 +1,4 @@
-import { InputStatus, type Boundedness, type ReaderOutput, type Source, type SourceReader } from './source.ts';
+import { InputStatus, type Boundedness, type ReaderOutput, type Source, type SourceReader } from '../../core/source.ts';
 
 const READY = Promise.resolve();
 

@@ -1,6 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
-import { InputStatus, type Boundedness, type Source, type SourceReader } from './source.ts';
+import { InputStatus, type Boundedness, type Source, type SourceReader } from '../../core/source.ts';
 
 /**
  * A bounded source of the lines of text files (UTF-8). Files are split over the parallel

@@ -1,4 +1,4 @@
-import { InputStatus, type Boundedness, type ReaderOutput, type Source, type SourceReader, type SourceReaderContext } from './source.ts';
+import { InputStatus, type Boundedness, type ReaderOutput, type Source, type SourceReader, type SourceReaderContext } from '../../core/source.ts';
 
 export interface GeneratorSourceOptions {
   /** How many records in total (over all subtasks); `Infinity` for an unbounded source. */

@@ -1,9 +1,10 @@
-import { MissingTimestampError } from '../../runtime/errors.ts';
-import type { NamespaceSerializer } from '../../state/namespace.ts';
-import { NO_TIMESTAMP } from '../../time/watermark.ts';
-import { WindowAssigner, type WindowAssignerContext } from './assigner.ts';
-import { EventTimeTrigger, NeverTrigger, ProcessingTimeTrigger, Trigger, TriggerResult, type TriggerContext } from './triggers.ts';
-import { fixedSizeTimeWindowSerializer, GlobalWindow, globalWindowSerializer, TimeWindow } from './windows.ts';
+import { MissingTimestampError } from '../../core/errors/job-errors.ts';
+import type { NamespaceSerializer } from '../../core/state/namespace.ts';
+import { NO_TIMESTAMP } from '../../core/watermark/watermark.ts';
+import { WindowAssigner, type WindowAssignerContext } from '../../core/windowing/assigner.ts';
+import { EventTimeTrigger, NeverTrigger, ProcessingTimeTrigger } from './triggers.ts';
+import { Trigger, TriggerResult, type TriggerContext } from '../../core/windowing/trigger.ts';
+import { fixedSizeTimeWindowSerializer, GlobalWindow, globalWindowSerializer, TimeWindow } from '../../core/windowing/windows.ts';
 
 function checkSize(what: string, size: number, offset: number, slide = size): void {
   if (!(size > 0) || !Number.isFinite(size)) throw new RangeError(`${what}: size must be a finite number of ms > 0, got ${size}`);

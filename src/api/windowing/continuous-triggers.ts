@@ -1,7 +1,7 @@
-import { ReducingStateDescriptor } from '../../state/descriptors.ts';
-import type { ReducingState } from '../../state/state.ts';
-import { Trigger, TriggerResult, type OnMergeContext, type TriggerContext } from './triggers.ts';
-import type { TimeWindow } from './windows.ts';
+import { ReducingStateDescriptor } from '../../core/state/descriptors.ts';
+import type { ReducingState } from '../../core/state/state.ts';
+import { Trigger, TriggerResult, type OnMergeContext, type TriggerContext } from '../../core/windowing/trigger.ts';
+import type { TimeWindow } from '../../core/windowing/windows.ts';
 
 /**
  * The fire-time bookkeeping the continuous triggers share (Flink's): one pending fire time per

@@ -1,8 +1,8 @@
-import { ValueStateDescriptor } from '../../state/descriptors.ts';
-import type { ValueState } from '../../state/state.ts';
+import { ValueStateDescriptor } from '../../core/state/descriptors.ts';
+import type { ValueState } from '../../core/state/state.ts';
 import { checkThreshold, toDeltaFunction, type DeltaFunctionLike } from './delta-function.ts';
-import { Trigger, TriggerResult, type TriggerContext } from './triggers.ts';
-import type { Window } from './windows.ts';
+import { Trigger, TriggerResult, type TriggerContext } from '../../core/windowing/trigger.ts';
+import type { Window } from '../../core/windowing/windows.ts';
 
 /**
  * Fires when the distance between the element that fired last (or the first one) and the current

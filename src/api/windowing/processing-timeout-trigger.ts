@@ -1,7 +1,7 @@
-import { ValueStateDescriptor } from '../../state/descriptors.ts';
-import type { ValueState } from '../../state/state.ts';
-import { Trigger, TriggerResult, type TriggerContext } from './triggers.ts';
-import type { Window } from './windows.ts';
+import { ValueStateDescriptor } from '../../core/state/descriptors.ts';
+import type { ValueState } from '../../core/state/state.ts';
+import { Trigger, TriggerResult, type TriggerContext } from '../../core/windowing/trigger.ts';
+import type { Window } from '../../core/windowing/windows.ts';
 
 const isFire = (r: TriggerResult): boolean => r === TriggerResult.FIRE || r === TriggerResult.FIRE_AND_PURGE;
 const isPurge = (r: TriggerResult): boolean => r === TriggerResult.PURGE || r === TriggerResult.FIRE_AND_PURGE;

@@ -1,9 +1,10 @@
-import { MissingTimestampError } from '../../runtime/errors.ts';
-import type { NamespaceSerializer } from '../../state/namespace.ts';
-import { NO_TIMESTAMP } from '../../time/watermark.ts';
-import { MergingWindowAssigner, type WindowAssignerContext } from './assigner.ts';
-import { EventTimeTrigger, ProcessingTimeTrigger, type Trigger } from './triggers.ts';
-import { TimeWindow, timeWindowSerializer } from './windows.ts';
+import { MissingTimestampError } from '../../core/errors/job-errors.ts';
+import type { NamespaceSerializer } from '../../core/state/namespace.ts';
+import { NO_TIMESTAMP } from '../../core/watermark/watermark.ts';
+import { MergingWindowAssigner, markSessionMerge, type WindowAssignerContext } from '../../core/windowing/assigner.ts';
+import { EventTimeTrigger, ProcessingTimeTrigger } from './triggers.ts';
+import { type Trigger } from '../../core/windowing/trigger.ts';
+import { TimeWindow, timeWindowSerializer } from '../../core/windowing/windows.ts';
 
 /** Extracts the session gap (ms) from an element, for dynamic session windows. */
 export type SessionGapExtractor<T> = ((element: T) => number) | { extract(element: T): number };
@@ -54,6 +55,8 @@ abstract class SessionWindows<T> extends MergingWindowAssigner<T, TimeWindow> {
     return timeWindowSerializer;
   }
 }
+// Event- and processing-time sessions share this rule; the window operator merges them by bounds.
+markSessionMerge(SessionWindows.prototype.mergeWindows);
 
 /**
  * Event-time sessions: a key's window closes after `gap` ms without elements; windows that come

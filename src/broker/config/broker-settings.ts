@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SluiceError } from '../../errors.ts';
+import { SluiceError } from '../../core/errors/sluice-error.ts';
 import { writeFileAtomic } from '../../util/atomic-file.ts';
 import { BROKER_CONFIGS, brokerSynonyms, defaultOf } from './broker-configs.ts';
 import { ConfigSource, numberOf } from './config-types.ts';

@@ -1,4 +1,4 @@
-import { SluiceError } from '../../errors.ts';
+import { SluiceError } from '../../core/errors/sluice-error.ts';
 import { TOPIC_CONFIGS } from '../config/topic-configs.ts';
 import { numberOf } from '../config/config-types.ts';
 

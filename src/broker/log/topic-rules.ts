@@ -1,4 +1,4 @@
-import { SluiceError } from '../../errors.ts';
+import { SluiceError } from '../../core/errors/sluice-error.ts';
 import { SLUICE_DEFAULTS } from '../config/broker-configs.ts';
 
 // What a topic may be: its name, how many partitions a request and a broker may add, and the

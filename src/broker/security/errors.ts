@@ -1,4 +1,4 @@
-import { SluiceError } from '../../errors.ts';
+import { SluiceError } from '../../core/errors/sluice-error.ts';
 
 /** Stable codes of the security layer's errors. */
 export const SecurityErrorCode = {

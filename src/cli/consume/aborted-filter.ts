@@ -1,5 +1,5 @@
 import type { BytesConsumer } from '../clients.ts';
-import { dropAbortedBatches } from '../../connectors/kafka/aborted-filter.ts';
+import { dropAbortedBatches } from '../../kafka/aborted-filter.ts';
 
 type FetchResponse = Awaited<ReturnType<BytesConsumer['fetch']>>;
 

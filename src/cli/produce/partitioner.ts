@@ -1,4 +1,4 @@
-import { murmur2 } from '../../runtime/partitioning/murmur2.ts';
+import { murmur2 } from '../../util/murmur2.ts';
 
 /**
  * Kafka's default partitioning as the Java client does it: a keyed record goes to

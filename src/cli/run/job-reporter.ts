@@ -1,6 +1,7 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { performance } from 'node:perf_hooks';
 import { jobRunningChannel, sinkUids, type JobRunningEvent } from '../../runtime/executor/job-events.ts';
+import { SluiceErrorCodes } from '../../core/errors/codes.ts';
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
@@ -43,7 +44,7 @@ export function reportJobs(write: (line: string) => void): { jobs: Set<Promise<u
         write(`job '${name}' finished in ${seconds(performance.now() - t0)}: read ${plural(read, 'record')}, wrote ${written}`);
       },
       (err: unknown) => {
-        if ((err as { code?: unknown })?.code !== 'SLUICE_JOB_CANCELLED') return;
+        if ((err as { code?: unknown })?.code !== SluiceErrorCodes.JOB_CANCELLED) return;
         const { read, written } = counts(e);
         write(`job '${name}' cancelled after ${seconds(performance.now() - t0)}: read ${plural(read, 'record')}, wrote ${written}`);
       },

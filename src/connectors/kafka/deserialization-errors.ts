@@ -1,8 +1,8 @@
-import { Producer } from '@platformatic/kafka';
 import { logger } from '../../util/logger.ts';
-import { KafkaConnectorError, KafkaDeserializationError } from './errors.ts';
+import { KafkaConnectorError, KafkaDeserializationError } from '../../core/errors/kafka-errors.ts';
 import type { DeserializationErrorPolicy } from './source-config.ts';
-import type { ClientConnectionOptions } from './properties.ts';
+import type { BytesProducer } from '../../core/kafka-clients.ts';
+import { SluiceErrorCodes } from '../../core/errors/codes.ts';
 
 /** Headers a dead-lettered record carries besides its original headers. */
 export const DEAD_LETTER_HEADERS = {
@@ -28,23 +28,23 @@ export interface FailedRecord {
 /**
  * Applies a source's `onDeserializationError` policy: `fail` throws a KafkaDeserializationError,
  * `skip` counts and warns (the first ten, then every thousandth), `dead-letter` writes the
- * original key, value and headers to the dead-letter topic with the error in headers. Dead-letter
- * writes are awaited before the source commits offsets past them.
+ * original key, value and headers to the dead-letter topic with the error in headers, on the
+ * worker's producer for the cluster. Dead-letter writes are acknowledged before a checkpoint
+ * commits offsets past them (`flush`).
  */
 export class DeserializationErrorHandler {
   readonly #policy: DeserializationErrorPolicy;
   readonly #topic: string | undefined;
-  readonly #client: { bootstrap: string[]; clientId: string; conn: ClientConnectionOptions };
-  #producer: Producer<Buffer, Buffer, Buffer, Buffer> | undefined;
+  readonly #producer: () => BytesProducer;
   #pending = new Set<Promise<void>>();
   #failure: Error | undefined;
   skipped = 0;
   deadLettered = 0;
 
-  constructor(policy: DeserializationErrorPolicy, topic: string | undefined, client: { bootstrap: string[]; clientId: string; conn: ClientConnectionOptions }) {
+  constructor(policy: DeserializationErrorPolicy, topic: string | undefined, producer: () => BytesProducer) {
     this.#policy = policy;
     this.#topic = topic;
-    this.#client = client;
+    this.#producer = producer;
   }
 
   handle(record: FailedRecord, error: unknown): void {
@@ -71,14 +71,10 @@ export class DeserializationErrorHandler {
     h(DEAD_LETTER_HEADERS.timestamp, String(record.timestamp));
     h(DEAD_LETTER_HEADERS.errorClass, error instanceof Error ? error.name : typeof error);
     h(DEAD_LETTER_HEADERS.errorMessage, text.slice(0, 4000));
-    this.#producer ??= new Producer<Buffer, Buffer, Buffer, Buffer>({
-      clientId: `${this.#client.clientId}-dlq`,
-      bootstrapBrokers: this.#client.bootstrap,
-      ...this.#client.conn,
-      acks: -1,
-    } as ConstructorParameters<typeof Producer<Buffer, Buffer, Buffer, Buffer>>[0]);
-    const p: Promise<void> = this.#producer
+    const p: Promise<void> = this.#producer()
       .send({
+        acks: -1,
+        idempotent: false,
         messages: [
           {
             topic: this.#topic!,
@@ -92,7 +88,7 @@ export class DeserializationErrorHandler {
       .then(
         () => {},
         (e: unknown) => {
-          this.#failure ??= new KafkaConnectorError('SLUICE_KAFKA_SOURCE', `cannot write a record to the dead-letter topic '${this.#topic}'`, e);
+          this.#failure ??= new KafkaConnectorError(SluiceErrorCodes.KAFKA_SOURCE, `cannot write a record to the dead-letter topic '${this.#topic}'`, e);
         },
       )
       .finally(() => this.#pending.delete(p));
@@ -105,8 +101,8 @@ export class DeserializationErrorHandler {
     if (this.#failure !== undefined) throw this.#failure;
   }
 
+  /** Waits for the writes in flight (the producer is the worker's: it closes with the worker). */
   async close(): Promise<void> {
     await Promise.allSettled([...this.#pending]);
-    await this.#producer?.close().catch(() => {});
   }
 }

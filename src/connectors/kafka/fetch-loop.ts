@@ -1,12 +1,13 @@
 import type { Consumer, ClusterMetadata, RecordsBatch } from '@platformatic/kafka';
+import { SluiceErrorCodes } from '../../core/errors/codes.ts';
 
 type FetchResponse = Awaited<ReturnType<Consumer['fetch']>>;
 import { setTimeout as sleep } from 'node:timers/promises';
 import { logger } from '../../util/logger.ts';
-import { KafkaConnectorError } from './errors.ts';
+import { KafkaConnectorError } from '../../core/errors/kafka-errors.ts';
 import { resetOffset } from './offsets.ts';
 import type { OffsetResetStrategy } from './source-config.ts';
-import { dropAbortedBatches } from './aborted-filter.ts';
+import { dropAbortedBatches } from '../../kafka/aborted-filter.ts';
 
 /** Reading state of one assigned partition (a split). */
 export interface PartitionState {
@@ -107,7 +108,7 @@ export class FetchLoop {
         this.#failures++;
         this.#metadata = undefined;
         if (this.#failures > 20) {
-          this.#o.onError(e instanceof KafkaConnectorError ? e : new KafkaConnectorError('SLUICE_KAFKA_SOURCE', 'fetching from Kafka keeps failing', e));
+          this.#o.onError(e instanceof KafkaConnectorError ? e : new KafkaConnectorError(SluiceErrorCodes.KAFKA_SOURCE, 'fetching from Kafka keeps failing', e));
           return;
         }
         logger.warn({ err: e, attempt: this.#failures }, 'KafkaSource fetch failed; retrying');
@@ -170,7 +171,7 @@ export class FetchLoop {
         if (ps === undefined || ps.finished) continue;
         if (part.errorCode === OFFSET_OUT_OF_RANGE) {
           if (this.#o.fallback === 'fail') {
-            throw new KafkaConnectorError('SLUICE_KAFKA_SOURCE', `offset ${ps.fetchOffset} of ${ps.topic}/${ps.partition} is out of range and auto.offset.reset is 'none'`);
+            throw new KafkaConnectorError(SluiceErrorCodes.KAFKA_SOURCE, `offset ${ps.fetchOffset} of ${ps.topic}/${ps.partition} is out of range and auto.offset.reset is 'none'`);
           }
           const to = await resetOffset(this.#o.consumer, ps, this.#o.fallback, this.#o.readCommitted);
           logger.warn({ topic: ps.topic, partition: ps.partition, from: String(ps.fetchOffset), to: String(to) }, `KafkaSource offset out of range; reset to ${this.#o.fallback}`);
@@ -182,7 +183,7 @@ export class FetchLoop {
             this.#metadata = undefined;
             continue;
           }
-          throw new KafkaConnectorError('SLUICE_KAFKA_SOURCE', `fetching ${ps.topic}/${ps.partition} failed with Kafka error code ${part.errorCode}`);
+          throw new KafkaConnectorError(SluiceErrorCodes.KAFKA_SOURCE, `fetching ${ps.topic}/${ps.partition} failed with Kafka error code ${part.errorCode}`);
         }
         const batches = part.records;
         if (!batches || batches.length === 0) continue;

@@ -18,8 +18,8 @@ export { SimpleStringSchema, JsonSchema, RawBytesSchema } from './serialization.
 export type { DeserializationSchema, KeyDeserializationSchema, SerializationSchema, DeserializerLike, SerializerLike } from './serialization.ts';
 export type { KafkaConsumerRecord, KafkaHeaders } from './record.ts';
 export { headerValue } from './record.ts';
-export type { KafkaProperties } from './properties.ts';
-export { KafkaConfigError, KafkaDeserializationError, KafkaSerializationError, KafkaConnectorError } from './errors.ts';
+export type { KafkaProperties } from '../../kafka/properties.ts';
+export { KafkaConfigError, KafkaDeserializationError, KafkaSerializationError, KafkaConnectorError } from '../../core/errors/kafka-errors.ts';
 export { DEAD_LETTER_HEADERS } from './deserialization-errors.ts';
 export { kafkaPartitionForKey } from './partitioner.ts';
 export { subtaskForPartition } from './assignment.ts';

@@ -1,4 +1,4 @@
-import { KafkaConfigError } from './errors.ts';
+import { KafkaConfigError } from '../../core/errors/kafka-errors.ts';
 import { KafkaSink } from './kafka-sink.ts';
 import { propertyEntries, type PropertiesLike } from './kafka-source-builder.ts';
 import type { KafkaRecordSerializationSchema } from './record-serialization.ts';

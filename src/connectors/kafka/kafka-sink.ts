@@ -1,6 +1,7 @@
-import type { Sink, SinkInitContext, SinkWriter } from '../../api/sinks/sink.ts';
+import type { Sink, SinkInitContext, SinkWriter } from '../../core/sink.ts';
 import { KafkaSinkBuilder } from './kafka-sink-builder.ts';
-import { connectionOptions } from './properties.ts';
+import { connectionOptions } from '../../kafka/properties.ts';
+import { workerClientsOf } from './worker-clients-of.ts';
 import { resolveSinkConfig, type KafkaSinkOptions, type SinkConfig } from './sink-config.ts';
 import { KafkaSinkWriter } from './sink-writer.ts';
 
@@ -37,8 +38,15 @@ export class KafkaSink<T> implements Sink<T> {
   }
 
   async createWriter(ctx: SinkInitContext): Promise<SinkWriter<T>> {
-    const writer = new KafkaSinkWriter(this.#cfg, await connectionOptions('KafkaSink', this.#cfg.props), ctx);
-    await writer.init();
+    const connection = { bootstrapBrokers: this.#cfg.bootstrap, ...(await connectionOptions('KafkaSink', this.#cfg.props)) };
+    const { clients, owned } = workerClientsOf(ctx.kafka, connection, this.#cfg.clientId);
+    const writer = new KafkaSinkWriter(this.#cfg, clients, ctx, owned);
+    try {
+      await writer.init();
+    } catch (e) {
+      await owned?.close();
+      throw e;
+    }
     return writer;
   }
 }

@@ -1,8 +1,8 @@
-import type { Boundedness } from '../../api/sources/source.ts';
-import { KafkaConfigError } from './errors.ts';
+import type { Boundedness } from '../../core/source.ts';
+import { KafkaConfigError } from '../../core/errors/kafka-errors.ts';
 import { KafkaSource } from './kafka-source.ts';
 import { OffsetsInitializer } from './offsets-initializer.ts';
-import type { KafkaProperties } from './properties.ts';
+import type { KafkaProperties } from '../../kafka/properties.ts';
 import { KafkaRecordDeserializationSchema, valueOnlyDeserializer } from './record-deserialization.ts';
 import type { DeserializerLike } from './serialization.ts';
 import type { KafkaSourceOptions, StoppingOffsets } from './source-config.ts';

@@ -1,6 +1,7 @@
-import type { Boundedness, Source, SourceReader, SourceReaderContext } from '../../api/sources/source.ts';
+import type { Boundedness, Source, SourceReader, SourceReaderContext } from '../../core/source.ts';
 import { KafkaSourceBuilder } from './kafka-source-builder.ts';
-import { connectionOptions } from './properties.ts';
+import { connectionOptions } from '../../kafka/properties.ts';
+import { workerClientsOf } from './worker-clients-of.ts';
 import { KafkaSourceReader, type KafkaSourceState } from './source-reader.ts';
 import { resolveSourceConfig, type KafkaSourceOptions, type SourceConfig } from './source-config.ts';
 
@@ -11,8 +12,11 @@ import { resolveSourceConfig, type KafkaSourceOptions, type SourceConfig } from 
  *   rule, see `subtaskForPartition`), without the group protocol; the group only stores offsets.
  * - Each partition is a split with its own watermark generator; the subtask's watermark is the
  *   minimum over its partitions. Record timestamps are the event time unless the strategy assigns others.
- * - Offsets are committed to `groupId` when a checkpoint completes, i.e. after the sinks flushed
- *   everything derived from them (at-least-once across crashes).
+ * - Offsets are committed to `groupId` by the job's checkpoints, after the sinks flushed everything
+ *   derived from them (at-least-once across crashes); the reader hands them to the checkpoint
+ *   coordinator and never commits by itself.
+ * - Its consumers, admin and dead-letter producer are the worker's clients of the cluster, shared
+ *   with the job's other sources and sinks there.
  * - `bounded` makes the job finish at the given end offsets.
  *
  * @example
@@ -53,19 +57,27 @@ export class KafkaSource<T, K = Buffer | null> implements Source<T> {
 
   createReader(ctx: SourceReaderContext, restoredState?: unknown): SourceReader<T> {
     let reader: KafkaSourceReader<T, K> | undefined;
+    let own: { close(): Promise<void> } | undefined;
     const cfg = this.#cfg;
     // TLS files are read asynchronously: build the reader in start().
     const lazy: SourceReader<T> = {
       start: async () => {
-        reader = new KafkaSourceReader(cfg, await connectionOptions('KafkaSource', cfg.props), ctx, restoredState as KafkaSourceState | undefined);
+        const connection = { bootstrapBrokers: cfg.bootstrap, ...(await connectionOptions('KafkaSource', cfg.props)) };
+        const { clients, owned } = workerClientsOf(ctx.kafka, connection, cfg.clientId);
+        own = owned;
+        reader = new KafkaSourceReader(cfg, connection, clients, ctx, restoredState as KafkaSourceState | undefined);
         await reader.start();
       },
       pollNext: (out) => reader!.pollNext(out),
       isAvailable: () => reader!.isAvailable(),
       snapshotState: (id) => reader?.snapshotState(id),
+      positionsToCommit: (id) => reader?.positionsToCommit(id),
       notifyCheckpointComplete: (id) => reader?.notifyCheckpointComplete(id),
       pauseOrResumeSplits: (pause, resume) => reader?.pauseOrResumeSplits(pause, resume),
-      close: () => reader?.close(),
+      close: async () => {
+        await reader?.close();
+        await own?.close();
+      },
     };
     return lazy;
   }

@@ -1,6 +1,7 @@
 import type { Consumer } from '@platformatic/kafka';
-import { KafkaConnectorError } from './errors.ts';
+import { KafkaConnectorError } from '../../core/errors/kafka-errors.ts';
 import type { OffsetResetStrategy, PartitionOffsets, StartingOffsets, StoppingOffsets } from './source-config.ts';
+import { SluiceErrorCodes } from '../../core/errors/codes.ts';
 
 /** A topic partition. */
 export interface TopicPartition {
@@ -90,7 +91,7 @@ export async function resolveStartingOffsets(
   if (missing.length > 0) {
     if (missingStrategy === 'fail') {
       throw new KafkaConnectorError(
-        'SLUICE_KAFKA_SOURCE',
+        SluiceErrorCodes.KAFKA_SOURCE,
         `no starting offset for ${missing.map((t) => `${t.topic}/${t.partition}`).join(', ')} and the fallback is 'fail' (auto.offset.reset=none); set startingOffsets or auto.offset.reset to 'earliest' or 'latest'`,
       );
     }

@@ -1,4 +1,4 @@
-import { murmur2 } from '../../runtime/partitioning/murmur2.ts';
+import { murmur2 } from '../../util/murmur2.ts';
 
 /**
  * Kafka's default partitioner for a keyed record: `toPositive(murmur2(keyBytes)) % partitions`,

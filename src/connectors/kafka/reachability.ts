@@ -1,4 +1,5 @@
-import { KafkaConnectorError } from './errors.ts';
+import { KafkaConnectorError } from '../../core/errors/kafka-errors.ts';
+import { SluiceErrorCodes } from '../../core/errors/codes.ts';
 
 /**
  * How long the first exchange with a cluster may take before a client gives up:
@@ -24,21 +25,22 @@ interface MetadataClient {
 /**
  * Asks the cluster for its metadata once, within connectTimeoutMs(); the error says whether
  * nothing answered in time or the connection failed. On failure the client is closed (not
- * awaited: closing may wait for the request that never got an answer).
+ * awaited: closing may wait for the request that never got an answer), unless it is shared
+ * (`closeOnFailure: false`: the worker closes it).
  */
-export async function firstContact(client: MetadataClient, bootstrap: readonly string[], what: string): Promise<void> {
+export async function firstContact(client: MetadataClient, bootstrap: readonly string[], what: string, { closeOnFailure = true } = {}): Promise<void> {
   const ms = connectTimeoutMs();
   const servers = bootstrap.join(',');
   let timer: NodeJS.Timeout | undefined;
   const silent = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new KafkaConnectorError('SLUICE_KAFKA_UNREACHABLE', noAnswerMessage(servers, ms), undefined, { bootstrap: servers })), ms);
+    timer = setTimeout(() => reject(new KafkaConnectorError(SluiceErrorCodes.KAFKA_UNREACHABLE, noAnswerMessage(servers, ms), undefined, { bootstrap: servers })), ms);
   });
   try {
     await Promise.race([client.metadata({ topics: [] }), silent]);
   } catch (e) {
-    void client.close(true).catch(() => {});
+    if (closeOnFailure) void client.close(true).catch(() => {});
     if (e instanceof KafkaConnectorError) throw e;
-    throw new KafkaConnectorError('SLUICE_KAFKA_UNREACHABLE', `${what} cannot reach Kafka at ${servers}; is it running?`, e, { bootstrap: servers });
+    throw new KafkaConnectorError(SluiceErrorCodes.KAFKA_UNREACHABLE, `${what} cannot reach Kafka at ${servers}; is it running?`, e, { bootstrap: servers });
   } finally {
     clearTimeout(timer);
   }

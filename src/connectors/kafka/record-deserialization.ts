@@ -1,4 +1,4 @@
-import type { Collector } from '../../api/functions/collector.ts';
+import type { Collector } from '../../core/functions/collector.ts';
 import type { KafkaConsumerRecord } from './record.ts';
 import { toDeserializer, type DeserializationSchema, type DeserializerLike } from './serialization.ts';
 

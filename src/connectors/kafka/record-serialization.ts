@@ -1,4 +1,4 @@
-import { KafkaConfigError } from './errors.ts';
+import { KafkaConfigError } from '../../core/errors/kafka-errors.ts';
 import type { KafkaHeaders } from './record.ts';
 import { toSerializer, type SerializerLike } from './serialization.ts';
 

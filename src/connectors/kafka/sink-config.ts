@@ -1,6 +1,6 @@
-import type { SinkWriterContext } from '../../api/sinks/sink.ts';
-import { KafkaConfigError } from './errors.ts';
-import { COMMON_PROPERTIES, parseBootstrap, parseProperties, pick, type KafkaProperties, type PropertyValue } from './properties.ts';
+import type { SinkWriterContext } from '../../core/sink.ts';
+import { KafkaConfigError } from '../../core/errors/kafka-errors.ts';
+import { COMMON_PROPERTIES, parseBootstrap, parseProperties, pick, type KafkaProperties, type PropertyValue } from '../../kafka/properties.ts';
 import type { KafkaHeaders } from './record.ts';
 import { toSerializer, type SerializerLike } from './serialization.ts';
 import { SOURCE_PROPERTIES } from './source-config.ts';

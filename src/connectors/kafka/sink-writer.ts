@@ -1,12 +1,13 @@
-import { Producer, type MessageToProduce } from '@platformatic/kafka';
-import type { SinkInitContext, SinkWriter, SinkWriterContext } from '../../api/sinks/sink.ts';
-import { KafkaConnectorError, KafkaSerializationError, isUnknownTopic } from './errors.ts';
+import type { MessageToProduce } from '@platformatic/kafka';
+import type { BytesProducer, KafkaClients } from '../../core/kafka-clients.ts';
+import type { CommittingSinkWriter, SinkInitContext, SinkWriterContext } from '../../core/sink.ts';
+import { KafkaConnectorError, KafkaSerializationError, isUnknownTopic } from '../../core/errors/kafka-errors.ts';
 import { positiveMurmur2 } from './partitioner.ts';
-import type { ClientConnectionOptions } from './properties.ts';
 import { firstContact } from './reachability.ts';
 import type { KafkaHeaders } from './record.ts';
 import type { KafkaProducerRecord, KafkaRecordSerializationSchema, KafkaSinkContext } from './record-serialization.ts';
 import type { SinkConfig } from './sink-config.ts';
+import { SluiceErrorCodes } from '../../core/errors/codes.ts';
 
 type Msg = MessageToProduce<Buffer, Buffer, Buffer, Buffer>;
 const MAX_TS_DELTA = 2 ** 31 - 1;
@@ -14,13 +15,19 @@ const toBuffer = (b: Buffer | string): Buffer => (typeof b === 'string' ? Buffer
 
 /**
  * One parallel KafkaSink instance: buffers records into batches (sent at `batch.num.messages`,
- * `batch.size` bytes or after `linger.ms`), keeps up to `max.in.flight` sends outstanding (then
- * holds the job's backpressure), and on `flush` waits for every acknowledgement.
+ * `batch.size` bytes or after `linger.ms`) on the worker's producer for the cluster, keeps up to
+ * `max.in.flight` sends outstanding (then holds the job's backpressure), and takes part in
+ * checkpoints in two phases: `prepareCommit` sends what is buffered and (at-least-once) waits for
+ * every acknowledgement, before the checkpoint commits the source positions.
  */
-export class KafkaSinkWriter<T> implements SinkWriter<T> {
+export class KafkaSinkWriter<T> implements CommittingSinkWriter<T> {
   readonly #cfg: SinkConfig<T>;
   readonly #ctx: SinkInitContext;
-  readonly #producer: Producer<Buffer, Buffer, Buffer, Buffer>;
+  readonly #producer: BytesProducer;
+  /** Per-send settings: the producer is shared, these are this sink's. */
+  readonly #sendOptions: Omit<Parameters<BytesProducer['send']>[0], 'messages'>;
+  /** Clients of its own (a writer created outside a worker), closed with it. */
+  readonly #owned: { close(): Promise<void> } | undefined;
   #batch: Msg[] = [];
   #batchBytes = 0;
   #batchFirstTs = 0;
@@ -32,20 +39,19 @@ export class KafkaSinkWriter<T> implements SinkWriter<T> {
   #rr = 0;
   readonly #sinkContext: KafkaSinkContext;
 
-  constructor(cfg: SinkConfig<T>, conn: ClientConnectionOptions, ctx: SinkInitContext) {
+  constructor(cfg: SinkConfig<T>, clients: KafkaClients, ctx: SinkInitContext, owned?: { close(): Promise<void> }) {
     this.#cfg = cfg;
+    this.#owned = owned;
     this.#ctx = ctx;
     this.#sinkContext = { getParallelInstanceId: () => ctx.subtaskIndex, getNumberOfParallelInstances: () => ctx.parallelism };
-    this.#producer = new Producer({
-      clientId: `${cfg.clientId}-${ctx.subtaskIndex}`,
-      bootstrapBrokers: cfg.bootstrap,
-      ...conn,
+    this.#producer = clients.producer();
+    this.#sendOptions = {
       acks: cfg.acks,
       compression: cfg.compression,
       idempotent: cfg.idempotent,
       autocreateTopics: cfg.autoCreateTopics,
       partitioner: (_m: Msg, key: Buffer | undefined) => (key !== undefined ? positiveMurmur2(key) : this.#rr++ & 0x7fffffff),
-    } as ConstructorParameters<typeof Producer<Buffer, Buffer, Buffer, Buffer>>[0]);
+    };
   }
 
   /**
@@ -55,13 +61,12 @@ export class KafkaSinkWriter<T> implements SinkWriter<T> {
    */
   async init(): Promise<void> {
     const topic = this.#cfg.fixedTopic;
-    await firstContact(this.#producer, this.#cfg.bootstrap, 'KafkaSink');
+    await firstContact(this.#producer, this.#cfg.bootstrap, 'KafkaSink', { closeOnFailure: false });
     try {
       await this.#producer.metadata({ topics: topic !== undefined ? [topic] : [], autocreateTopics: this.#cfg.autoCreateTopics });
     } catch (e) {
-      await this.#producer.close().catch(() => {});
       if (topic !== undefined && isUnknownTopic(e)) throw this.#unknownTopic(topic, e);
-      throw new KafkaConnectorError('SLUICE_KAFKA_SINK', `KafkaSink cannot start writing to ${topic ?? 'Kafka'}`, e);
+      throw new KafkaConnectorError(SluiceErrorCodes.KAFKA_SINK, `KafkaSink cannot start writing to ${topic ?? 'Kafka'}`, e);
     }
   }
 
@@ -69,7 +74,7 @@ export class KafkaSinkWriter<T> implements SinkWriter<T> {
     const why = this.#cfg.autoCreateTopics
       ? 'and the cluster did not create it (its auto.create.topics.enable is false)'
       : '(the sink does not ask for it to be created: allow.auto.create.topics is false)';
-    return new KafkaConnectorError('SLUICE_KAFKA_UNKNOWN_TOPIC', `KafkaSink: topic '${topic}' does not exist ${why}; create it first (sluice topics create ${topic} --partitions N)`, cause, {
+    return new KafkaConnectorError(SluiceErrorCodes.KAFKA_UNKNOWN_TOPIC, `KafkaSink: topic '${topic}' does not exist ${why}; create it first (sluice topics create ${topic} --partitions N)`, cause, {
       causeInMessage: false,
     });
   }
@@ -167,7 +172,7 @@ export class KafkaSinkWriter<T> implements SinkWriter<T> {
     const messages = this.#batch;
     this.#batch = [];
     this.#batchBytes = 0;
-    const p: Promise<void> = this.#producer.send({ messages }).then(
+    const p: Promise<void> = this.#producer.send({ messages, ...this.#sendOptions }).then(
       () => {
         this.#inFlight.delete(p);
         this.#maybeRelease();
@@ -175,7 +180,7 @@ export class KafkaSinkWriter<T> implements SinkWriter<T> {
       (e: unknown) => {
         this.#inFlight.delete(p);
         const topic = messages[0]!.topic;
-        this.#failure ??= isUnknownTopic(e) ? this.#unknownTopic(topic, e) : new KafkaConnectorError('SLUICE_KAFKA_SINK', `KafkaSink could not write ${messages.length} record(s) to '${topic}'`, e);
+        this.#failure ??= isUnknownTopic(e) ? this.#unknownTopic(topic, e) : new KafkaConnectorError(SluiceErrorCodes.KAFKA_SINK, `KafkaSink could not write ${messages.length} record(s) to '${topic}'`, e);
         this.#maybeRelease();
         this.#ctx.fail?.(this.#failure);
       },
@@ -202,9 +207,15 @@ export class KafkaSinkWriter<T> implements SinkWriter<T> {
     if (this.#failure !== undefined) throw this.#failure;
   }
 
+  /** Checkpoint step 3: everything written so far is sent and (at-least-once) acknowledged. */
+  prepareCommit(_checkpointId: number): Promise<void> {
+    return this.flush(false);
+  }
+
+  /** Waits for the sends in flight; the producer is the worker's and closes with it. */
   async close(): Promise<void> {
     this.#linger?.();
     await Promise.allSettled([...this.#inFlight]);
-    await this.#producer.close().catch(() => {});
+    await this.#owned?.close();
   }
 }

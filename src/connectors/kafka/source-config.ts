@@ -2,8 +2,8 @@ import type { DeserializerLike, KeyDeserializationSchema, DeserializationSchema 
 import { toDeserializer } from './serialization.ts';
 import type { KafkaRecordDeserializationSchema } from './record-deserialization.ts';
 import { SINK_PROPERTIES } from './sink-config.ts';
-import { KafkaConfigError } from './errors.ts';
-import { COMMON_PROPERTIES, parseBootstrap, parseProperties, pick, type KafkaProperties, type PropertyValue } from './properties.ts';
+import { KafkaConfigError } from '../../core/errors/kafka-errors.ts';
+import { COMMON_PROPERTIES, parseBootstrap, parseProperties, pick, type KafkaProperties, type PropertyValue } from '../../kafka/properties.ts';
 
 /** Offsets per topic and partition: `{ orders: { 0: 42, 1: 7 } }`. */
 export type PartitionOffsets = Readonly<Record<string, Readonly<Record<number, number | bigint>>>>;

@@ -1,16 +1,16 @@
-import { Admin, Consumer } from '@platformatic/kafka';
-import { InputStatus, type ReaderOutput, type SourceOutput, type SourceReader, type SourceReaderContext } from '../../api/sources/source.ts';
+import type { BytesConsumer, GroupMetadata, KafkaClients, KafkaConnection, PartitionOffset } from '../../core/kafka-clients.ts';
+import { InputStatus, type ReaderOutput, type SourceOutput, type SourcePositions, type SourceReader, type SourceReaderContext } from '../../core/source.ts';
 import { logger } from '../../util/logger.ts';
 import { subtaskForPartition } from './assignment.ts';
 import { DeserializationErrorHandler } from './deserialization-errors.ts';
-import { KafkaConnectorError, errorText, isUnknownTopic } from './errors.ts';
+import { KafkaConnectorError, errorText, isUnknownTopic } from '../../core/errors/kafka-errors.ts';
 import { firstContact } from './reachability.ts';
 import { FetchLoop, type FetchedChunk, type PartitionState } from './fetch-loop.ts';
 import { GroupMembership } from './group-membership.ts';
 import { resetOffset, resolveStartingOffsets, resolveStoppingOffsets, tpKey, type TopicPartition } from './offsets.ts';
-import type { ClientConnectionOptions } from './properties.ts';
 import type { KafkaConsumerRecord } from './record.ts';
 import type { SourceConfig } from './source-config.ts';
+import { SluiceErrorCodes } from '../../core/errors/codes.ts';
 
 /** What a KafkaSource reader puts in checkpoints and savepoints: the next offset per partition. */
 export interface KafkaSourceState {
@@ -23,21 +23,24 @@ const RECORDS_PER_POLL = 256;
 const NO_HEADERS: ReadonlyArray<readonly [string, Buffer | null]> = Object.freeze([]);
 
 /**
- * Reads the partitions assigned to one source subtask. Each partition is a split with its own
- * watermark output; offsets are committed to the group when a checkpoint completes.
+ * Reads the partitions assigned to one source subtask, with a consumer from the worker's clients
+ * of the cluster. Each partition is a split with its own watermark output. The reader never
+ * commits: it hands each checkpoint's offsets to the checkpoint coordinator (`positionsToCommit`),
+ * which commits them to the group once the sinks have made everything before them durable.
  */
 export class KafkaSourceReader<T, K> implements SourceReader<T> {
   readonly #cfg: SourceConfig<T, K>;
   readonly #ctx: SourceReaderContext;
   readonly #restored: Map<string, bigint>;
-  readonly #conn: ClientConnectionOptions;
+  readonly #connection: KafkaConnection;
+  readonly #clients: KafkaClients;
   readonly #partitions = new Map<string, PartitionState>();
   readonly #outputs = new Map<string, SourceOutput<T>>();
   readonly #released = new Set<string>();
   readonly #queue: FetchedChunk[] = [];
-  readonly #pendingCommits = new Map<number, { offsets: Array<{ topic: string; partition: number; offset: bigint; leaderEpoch: number }>; dlq: Promise<void> }>();
-  #consumer!: Consumer;
-  #admin: Admin | undefined;
+  /** Positions of the checkpoints taken and not yet complete, for the coordinator to commit. */
+  readonly #pendingCommits = new Map<number, { group: GroupMetadata; offsets: PartitionOffset[]; dlq: Promise<void> }>();
+  #consumer!: BytesConsumer;
   #membership: GroupMembership | undefined;
   readonly #revokedSplits: string[] = [];
   #deser!: DeserializationErrorHandler;
@@ -49,30 +52,24 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
   #error: Error | undefined;
   #waiter: (() => void) | undefined;
   #discovery: ReturnType<typeof setInterval> | undefined;
-  #commitChain: Promise<void> = Promise.resolve();
   #idle = false;
   #newSplits = false;
 
-  constructor(cfg: SourceConfig<T, K>, conn: ClientConnectionOptions, ctx: SourceReaderContext, restored?: KafkaSourceState) {
+  constructor(cfg: SourceConfig<T, K>, connection: KafkaConnection, clients: KafkaClients, ctx: SourceReaderContext, restored?: KafkaSourceState) {
     this.#cfg = cfg;
     this.#ctx = ctx;
-    this.#conn = conn;
+    this.#connection = connection;
+    this.#clients = clients;
     this.#restored = new Map((restored?.offsets ?? []).map(([t, p, o]) => [tpKey(t, p), BigInt(o)]));
   }
 
   async start(): Promise<void> {
     const cfg = this.#cfg;
-    this.#consumer = new Consumer<Buffer, Buffer, Buffer, Buffer>({
+    this.#consumer = this.#clients.consumer(`source-${this.#ctx.subtaskIndex}`, cfg.groupId ?? `sluice-source-${process.pid}`, {
       clientId: `${cfg.clientId}-${this.#ctx.subtaskIndex}`,
-      groupId: cfg.groupId ?? `sluice-source-${process.pid}`,
-      bootstrapBrokers: cfg.bootstrap,
-      ...this.#conn,
       ...cfg.group,
-    } as ConstructorParameters<typeof Consumer<Buffer, Buffer, Buffer, Buffer>>[0]);
-    // With partitions assigned by Sluice the reader commits without joining the group: Kafka accepts
-    // commits with generation -1 from a "simple" consumer while the group has no members.
-    if (cfg.group === undefined) this.#consumer.generationId = -1;
-    this.#deser = new DeserializationErrorHandler(cfg.policy, cfg.deadLetterTopic, { bootstrap: cfg.bootstrap, clientId: cfg.clientId, conn: this.#conn });
+    });
+    this.#deser = new DeserializationErrorHandler(cfg.policy, cfg.deadLetterTopic, () => this.#clients.producer());
     this.#loop = new FetchLoop({
       consumer: this.#consumer,
       partitions: () => this.#partitions.values(),
@@ -101,9 +98,9 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
       await this.close();
       if (e instanceof KafkaConnectorError) throw e;
       if (/connect|ECONNREFUSED|ETIMEDOUT|ENOTFOUND/i.test(errorText(e))) {
-        throw new KafkaConnectorError('SLUICE_KAFKA_UNREACHABLE', `KafkaSource cannot read from ${cfg.bootstrap.join(',')}; is Kafka running there?`, e, { bootstrap: cfg.bootstrap.join(',') });
+        throw new KafkaConnectorError(SluiceErrorCodes.KAFKA_UNREACHABLE, `KafkaSource cannot read from ${cfg.bootstrap.join(',')}; is Kafka running there?`, e, { bootstrap: cfg.bootstrap.join(',') });
       }
-      throw new KafkaConnectorError('SLUICE_KAFKA_SOURCE', `KafkaSource could not start reading ${cfg.topics?.join(', ') ?? String(cfg.pattern)}`, e);
+      throw new KafkaConnectorError(SluiceErrorCodes.KAFKA_SOURCE, `KafkaSource could not start reading ${cfg.topics?.join(', ') ?? String(cfg.pattern)}`, e);
     }
     this.#loopDone = this.#loop.run();
     if (cfg.discoveryMs > 0) {
@@ -128,8 +125,7 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
   async #partitionCounts(): Promise<Map<string, number>> {
     let topics = this.#cfg.topics;
     if (topics === undefined) {
-      this.#admin ??= new Admin({ clientId: `${this.#cfg.clientId}-discovery`, bootstrapBrokers: this.#cfg.bootstrap, ...this.#conn } as ConstructorParameters<typeof Admin>[0]);
-      topics = (await this.#admin.listTopics()).filter((t) => this.#cfg.pattern!.test(t) && !t.startsWith('__'));
+      topics = (await this.#clients.admin().listTopics()).filter((t) => this.#cfg.pattern!.test(t) && !t.startsWith('__'));
       if (topics.length === 0) return new Map();
     }
     let md;
@@ -140,7 +136,7 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
         const named = /Unknown topic ([\w.-]+?)\.?(?:\s|\)|$)/.exec(errorText(e))?.[1];
         const which = named !== undefined && topics.includes(named) ? [named] : topics;
         throw new KafkaConnectorError(
-          'SLUICE_KAFKA_UNKNOWN_TOPIC',
+          SluiceErrorCodes.KAFKA_UNKNOWN_TOPIC,
           `KafkaSource: ${which.length === 1 ? `topic '${which[0]}' does not exist` : `topics ${which.map((t) => `'${t}'`).join(', ')} do not all exist`}; create ${which.length === 1 ? 'it' : 'them'} first (sluice topics create ${which.length === 1 ? which[0] : 'NAME'} --partitions N)`,
           e,
           { causeInMessage: false },
@@ -151,7 +147,7 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
     const counts = new Map<string, number>();
     for (const topic of topics) {
       const t = md.topics.get(topic);
-      if (t === undefined) throw new KafkaConnectorError('SLUICE_KAFKA_UNKNOWN_TOPIC', `KafkaSource: topic '${topic}' does not exist; create it first (sluice topics create ${topic} --partitions N)`);
+      if (t === undefined) throw new KafkaConnectorError(SluiceErrorCodes.KAFKA_UNKNOWN_TOPIC, `KafkaSource: topic '${topic}' does not exist; create it first (sluice topics create ${topic} --partitions N)`);
       counts.set(topic, t.partitionsCount);
     }
     return counts;
@@ -364,34 +360,38 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
     if (this.#cfg.commitOnCheckpoint) {
       const dlq = this.#deser.flush();
       dlq.catch(() => {});
-      this.#pendingCommits.set(checkpointId, { offsets: [...this.#partitions.values()].map((p) => ({ topic: p.topic, partition: p.partition, offset: p.position, leaderEpoch: -1 })), dlq });
+      const c = this.#consumer;
+      this.#pendingCommits.set(checkpointId, {
+        // A member of the group commits with its generation (a stale one is refused); partitions
+        // assigned by Sluice commit as a "simple" consumer (generation -1).
+        group: { groupId: this.#cfg.groupId!, generationId: this.#membership !== undefined ? c.generationId : -1, memberId: this.#membership !== undefined ? (c.memberId ?? '') : '', groupInstanceId: null },
+        offsets: [...this.#partitions.values()].map((p) => ({ topic: p.topic, partition: p.partition, offset: p.position, leaderEpoch: -1 })),
+        dlq,
+      });
     }
     return { offsets };
   }
 
-  /** Commits the offsets of that checkpoint to the group (in the background, in order). */
-  notifyCheckpointComplete(checkpointId: number): void {
+  /** The offsets of that checkpoint, for the coordinator to commit once the sinks flushed. */
+  positionsToCommit(checkpointId: number): SourcePositions | undefined {
     const pending = this.#pendingCommits.get(checkpointId);
+    if (pending === undefined || pending.offsets.length === 0) return undefined;
+    return { connection: this.#connection, group: pending.group, offsets: pending.offsets, durable: pending.dlq };
+  }
+
+  /** That checkpoint and the ones before it are done with. */
+  notifyCheckpointComplete(checkpointId: number): void {
     for (const id of this.#pendingCommits.keys()) if (id <= checkpointId) this.#pendingCommits.delete(id);
-    if (pending === undefined) return;
-    // Only partitions still owned: a moved partition's new owner commits it from now on.
-    pending.offsets = pending.offsets.filter((o) => this.#partitions.has(tpKey(o.topic, o.partition)));
-    if (pending.offsets.length === 0) return;
-    this.#commitChain = this.#commitChain
-      .then(() => pending.dlq)
-      .then(() => this.#consumer.commit({ offsets: pending.offsets }))
-      .catch((e: unknown) => {
-        if (this.#deser !== undefined && e instanceof KafkaConnectorError) this.#fail(e);
-        else logger.warn({ err: e, group: this.#cfg.groupId }, 'KafkaSource could not commit offsets; the next checkpoint retries');
-      });
   }
 
   async close(): Promise<void> {
     if (this.#discovery !== undefined) clearInterval(this.#discovery);
     this.#loop?.stop();
-    await this.#commitChain;
     await this.#deser?.close();
-    await Promise.allSettled([this.#consumer?.close(true), this.#admin?.close()]);
+    if (this.#consumer !== undefined) {
+      await this.#consumer.close(true).catch(() => {});
+      this.#clients.release(this.#consumer);
+    }
     // The loop ends by itself once its in-flight fetch fails on the closed client; no need to wait.
     this.#loopDone.catch(() => {});
   }

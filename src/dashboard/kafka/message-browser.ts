@@ -1,4 +1,4 @@
-import { dropAbortedBatches } from '../../connectors/kafka/aborted-filter.ts';
+import { dropAbortedBatches } from '../../kafka/aborted-filter.ts';
 import { badRequest, KafkaUnavailableError, notFound } from '../errors.ts';
 import type { BytesConsumer, DashboardClients } from './clients.ts';
 import { EARLIEST, LATEST } from './offsets.ts';

@@ -7,7 +7,7 @@ import {
   COMPRESSION_SNAPPY,
   COMPRESSION_ZSTD,
 } from './batch-header.ts';
-import { SluiceError } from '../../errors.ts';
+import { SluiceError } from '../../core/errors/sluice-error.ts';
 
 /** A codec number outside Kafka's five (none, gzip, snappy, lz4, zstd). */
 export class UnsupportedCompressionError extends SluiceError {

@@ -1,8 +1,8 @@
-import type { OutputTag } from '../../api/output-tag.ts';
+import type { OutputTag } from '../../core/output-tag.ts';
 import { WatermarkValve } from '../../time/watermark-valve.ts';
-import { KeyPartitioningError, UserFunctionError } from '../errors.ts';
+import { KeyPartitioningError, UserFunctionError } from '../../core/errors/job-errors.ts';
 import type { AbstractStreamOperator, OneInputOperator, TwoInputOperator } from '../operators/operator.ts';
-import type { Output } from '../output.ts';
+import type { Output } from '../../core/output.ts';
 import { assignToKeyGroup, computeKeyGroupRangeForOperatorIndex, computeOperatorIndexForKeyGroup } from '../partitioning/key-groups.ts';
 
 /** Receives records: an operator (first input) or an adapter to a second input. */

@@ -1,5 +1,5 @@
 import type { OperatorMetrics, OperatorSnapshot } from '../operators/operator.ts';
-import type { UserMetricValue } from '../../api/metric-group.ts';
+import type { UserMetricValue } from '../../core/metric-group.ts';
 
 /** What a finished job reports. */
 export interface JobExecutionResult {

@@ -1,5 +1,5 @@
 import type { JobVertex } from '../graph/job-graph.ts';
-import { SavepointRestoreError } from '../errors.ts';
+import { SavepointRestoreError } from '../../core/errors/job-errors.ts';
 import type { AbstractStreamOperator, OperatorSnapshot } from '../operators/operator.ts';
 import type { JobSnapshot } from './job-client.ts';
 

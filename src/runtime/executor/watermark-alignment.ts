@@ -1,7 +1,7 @@
-import type { SourceReader } from '../../api/sources/source.ts';
-import type { WatermarkOutput } from '../../time/watermark-generator.ts';
+import type { SourceReader } from '../../core/source.ts';
+import type { WatermarkOutput } from '../../core/watermark/watermark-generator.ts';
 import type { WatermarkAlignmentParams } from '../../time/watermark-strategy.ts';
-import { MIN_WATERMARK } from '../../time/watermark.ts';
+import { MIN_WATERMARK } from '../../core/watermark/watermark.ts';
 import type { ProcessingTimeService } from '../timers/processing-time-service.ts';
 
 interface SplitState {

@@ -1,4 +1,4 @@
-import { NULL_OUTPUT, type Output } from '../output.ts';
+import { NULL_OUTPUT, type Output } from '../../core/output.ts';
 import type { JobEdge, JobGraph, JobVertex } from '../graph/job-graph.ts';
 import type { AbstractStreamOperator, TwoInputOperator } from '../operators/operator.ts';
 import { pointwiseTargets } from '../partitioning/pointwise.ts';

@@ -1,5 +1,5 @@
-import type { OutputTag } from '../../api/output-tag.ts';
-import { JobConfigurationError } from '../errors.ts';
+import type { OutputTag } from '../../core/output-tag.ts';
+import { JobConfigurationError } from '../../core/errors/job-errors.ts';
 import { resolveMaxParallelism, type MaxParallelismOptions } from './max-parallelism.ts';
 import type { Partitioning, Transformation } from './transformations.ts';
 

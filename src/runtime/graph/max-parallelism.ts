@@ -1,4 +1,4 @@
-import { JobConfigurationError } from '../errors.ts';
+import { JobConfigurationError } from '../../core/errors/job-errors.ts';
 import { computeDefaultMaxParallelism } from '../partitioning/key-groups.ts';
 import type { JobVertex } from './job-graph.ts';
 

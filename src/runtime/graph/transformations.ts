@@ -1,5 +1,5 @@
-import type { OutputTag } from '../../api/output-tag.ts';
-import type { Source } from '../../api/sources/source.ts';
+import type { OutputTag } from '../../core/output-tag.ts';
+import type { Source } from '../../core/source.ts';
 import type { WatermarkStrategy } from '../../time/watermark-strategy.ts';
 import type { OneInputOperator, TwoInputOperator } from '../operators/operator.ts';
 

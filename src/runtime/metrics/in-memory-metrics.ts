@@ -1,6 +1,6 @@
-import type { Counter, Gauge, Histogram, HistogramStatistics, Meter, MetricGroup, UserMetricValue } from '../../api/metric-group.ts';
+import type { Counter, Gauge, Histogram, HistogramStatistics, Meter, MetricGroup, UserMetricValue } from '../../core/metric-group.ts';
 import type { Clock } from '../../util/clock.ts';
-import { JobConfigurationError } from '../errors.ts';
+import { JobConfigurationError } from '../../core/errors/job-errors.ts';
 
 class SimpleCounter implements Counter {
   #n = 0;

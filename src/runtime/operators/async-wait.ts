@@ -1,5 +1,5 @@
-import type { RuntimeContext } from '../../api/runtime-context.ts';
-import { UserFunctionError } from '../errors.ts';
+import type { RuntimeContext } from '../../core/runtime-context.ts';
+import { UserFunctionError } from '../../core/errors/job-errors.ts';
 import type { ScheduledCallback } from '../timers/processing-time-service.ts';
 import { splitEvenly } from '../../state/operator/redistribution.ts';
 import { OneInputOperator, type OperatorServices } from './operator.ts';

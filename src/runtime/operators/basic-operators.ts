@@ -1,6 +1,6 @@
-import type { Collector } from '../../api/functions/collector.ts';
-import type { FilterFunction, FlatMapFunction, MapFunction } from '../../api/functions/basic.ts';
-import type { ProcessFunctionShape } from '../../api/functions/process.ts';
+import type { Collector } from '../../core/functions/collector.ts';
+import type { FilterFunction, FlatMapFunction, MapFunction } from '../../core/functions/basic.ts';
+import type { ProcessFunctionShape } from '../../core/functions/process.ts';
 import { TimestampedCollector, ProcessContextImpl } from './contexts.ts';
 import { OneInputOperator } from './operator.ts';
 

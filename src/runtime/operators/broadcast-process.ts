@@ -1,10 +1,10 @@
-import type { BroadcastState, ReadOnlyBroadcastState } from '../../api/broadcast.ts';
-import type { Collector } from '../../api/functions/collector.ts';
-import type { RuntimeContext } from '../../api/runtime-context.ts';
-import type { MapStateDescriptor, StateDescriptor } from '../../state/descriptors.ts';
-import { StateAccessError } from '../../state/errors.ts';
-import { voidNamespaceSerializer, type VoidNamespace } from '../../state/namespace.ts';
-import { NO_TIMESTAMP } from '../../time/watermark.ts';
+import type { BroadcastState, ReadOnlyBroadcastState } from '../../core/functions/broadcast-state.ts';
+import type { Collector } from '../../core/functions/collector.ts';
+import type { RuntimeContext } from '../../core/runtime-context.ts';
+import type { MapStateDescriptor, StateDescriptor } from '../../core/state/descriptors.ts';
+import { StateAccessError } from '../../core/errors/state-errors.ts';
+import { voidNamespaceSerializer, type VoidNamespace } from '../../core/state/namespace.ts';
+import { NO_TIMESTAMP } from '../../core/watermark/watermark.ts';
 import type { Triggerable } from '../timers/internal-timer-service.ts';
 import { ProcessContextImpl, TimestampedCollector } from './contexts.ts';
 import { TwoInputOperator, type BatchInput, type OperatorSnapshot } from './operator.ts';

@@ -1,7 +1,7 @@
-import type { Collector } from '../../api/functions/collector.ts';
-import type { CoProcessFunctionShape } from '../../api/functions/process.ts';
-import { voidNamespaceSerializer, type VoidNamespace } from '../../state/namespace.ts';
-import { NO_TIMESTAMP } from '../../time/watermark.ts';
+import type { Collector } from '../../core/functions/collector.ts';
+import type { CoProcessFunctionShape } from '../../core/functions/process.ts';
+import { voidNamespaceSerializer, type VoidNamespace } from '../../core/state/namespace.ts';
+import { NO_TIMESTAMP } from '../../core/watermark/watermark.ts';
 import type { Triggerable } from '../timers/internal-timer-service.ts';
 import { ProcessContextImpl, TimestampedCollector } from './contexts.ts';
 import type { KeyFn } from './keyed-operators.ts';

@@ -1,10 +1,10 @@
-import type { Collector } from '../../api/functions/collector.ts';
-import type { OnTimerContext, TimeDomain, TimerService } from '../../api/functions/process.ts';
-import type { OutputTag } from '../../api/output-tag.ts';
-import { StateAccessError } from '../../state/errors.ts';
-import { VOID_NAMESPACE, type VoidNamespace } from '../../state/namespace.ts';
-import { NO_TIMESTAMP } from '../../time/watermark.ts';
-import type { Output } from '../output.ts';
+import type { Collector } from '../../core/functions/collector.ts';
+import type { OnTimerContext, TimeDomain, TimerService } from '../../core/functions/process.ts';
+import type { OutputTag } from '../../core/output-tag.ts';
+import { StateAccessError } from '../../core/errors/state-errors.ts';
+import { VOID_NAMESPACE, type VoidNamespace } from '../../core/state/namespace.ts';
+import { NO_TIMESTAMP } from '../../core/watermark/watermark.ts';
+import type { Output } from '../../core/output.ts';
 import type { InternalTimerService } from '../timers/internal-timer-service.ts';
 import type { AbstractStreamOperator } from './operator.ts';
 

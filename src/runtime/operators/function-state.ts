@@ -1,5 +1,5 @@
-import type { CheckpointedFunction, CheckpointListener, FunctionInitializationContext } from '../../api/functions/checkpointed.ts';
-import type { KeyedStateStore } from '../../api/windowing/window-functions.ts';
+import type { CheckpointedFunction, CheckpointListener, FunctionInitializationContext } from '../../core/functions/checkpointed.ts';
+import type { KeyedStateStore } from '../../core/windowing/window-functions.ts';
 import { OperatorStateStoreImpl } from '../../state/operator/operator-state-store.ts';
 import type { OperatorStateSnapshot } from '../../state/operator/redistribution.ts';
 

@@ -1,10 +1,10 @@
-import type { Collector } from '../../api/functions/collector.ts';
-import type { KeyedProcessFunctionShape } from '../../api/functions/process.ts';
-import type { AggregateFunction, ReduceFunction } from '../../state/descriptors.ts';
-import { ValueStateDescriptor } from '../../state/descriptors.ts';
-import { VOID_NAMESPACE, voidNamespaceSerializer, type VoidNamespace } from '../../state/namespace.ts';
-import type { ValueState } from '../../state/state.ts';
-import { MAX_WATERMARK, NO_TIMESTAMP } from '../../time/watermark.ts';
+import type { Collector } from '../../core/functions/collector.ts';
+import type { KeyedProcessFunctionShape } from '../../core/functions/process.ts';
+import type { AggregateFunction, ReduceFunction } from '../../core/state/descriptors.ts';
+import { ValueStateDescriptor } from '../../core/state/descriptors.ts';
+import { VOID_NAMESPACE, voidNamespaceSerializer, type VoidNamespace } from '../../core/state/namespace.ts';
+import type { ValueState } from '../../core/state/state.ts';
+import { MAX_WATERMARK, NO_TIMESTAMP } from '../../core/watermark/watermark.ts';
 import type { InternalTimerService, Triggerable } from '../timers/internal-timer-service.ts';
 import { ProcessContextImpl, TimestampedCollector } from './contexts.ts';
 import { OneInputOperator, type BatchInput } from './operator.ts';

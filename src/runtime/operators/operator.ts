@@ -1,17 +1,18 @@
-import type { RuntimeContext } from '../../api/runtime-context.ts';
+import type { RuntimeContext } from '../../core/runtime-context.ts';
 import type { KeyedStateSnapshot } from '../../state/backend.ts';
 import type { InternalKeyedStateBackend, StateBackend } from '../../state/backend.ts';
 import { HashMapStateBackend, HeapKeyedStateBackend } from '../../state/heap/heap-backend.ts';
-import { StateAccessError } from '../../state/errors.ts';
-import { voidNamespaceSerializer, type NamespaceSerializer } from '../../state/namespace.ts';
-import type { StateDescriptor } from '../../state/descriptors.ts';
-import { MAX_WATERMARK, MIN_WATERMARK } from '../../time/watermark.ts';
-import { MissingTimestampError, UserFunctionError, WindowMergeError } from '../errors.ts';
-import { NULL_OUTPUT, type Output } from '../output.ts';
+import { StateAccessError } from '../../core/errors/state-errors.ts';
+import { voidNamespaceSerializer, type NamespaceSerializer } from '../../core/state/namespace.ts';
+import type { StateDescriptor } from '../../core/state/descriptors.ts';
+import { MAX_WATERMARK, MIN_WATERMARK } from '../../core/watermark/watermark.ts';
+import { MissingTimestampError, UserFunctionError, WindowMergeError } from '../../core/errors/job-errors.ts';
+import { NULL_OUTPUT, type Output } from '../../core/output.ts';
 import { InternalTimerService, type TimersSnapshot, type Triggerable } from '../timers/internal-timer-service.ts';
 import { assignToKeyGroup, computeDefaultMaxParallelism, computeKeyGroupRangeForOperatorIndex, type KeyGroupRange } from '../partitioning/key-groups.ts';
-import type { GlobalJobParameters } from '../../api/execution-config.ts';
-import type { KeyedStateStore } from '../../api/windowing/window-functions.ts';
+import type { GlobalJobParameters } from '../../core/job-parameters.ts';
+import type { KafkaClientProvider } from '../../core/kafka-clients.ts';
+import type { KeyedStateStore } from '../../core/windowing/window-functions.ts';
 import { redistributeOperatorState, type OperatorStateSnapshot } from '../../state/operator/redistribution.ts';
 import type { MetricRegistry } from '../metrics/in-memory-metrics.ts';
 import { FunctionStateHandler } from './function-state.ts';
@@ -44,6 +45,8 @@ export interface OperatorServices {
   fail?: (error: Error) => void;
   /** Where user metrics (`getMetricGroup()`) live; one per job. */
   metrics?: MetricRegistry;
+  /** The worker's Kafka clients, for sinks that write to Kafka. */
+  kafka?: KafkaClientProvider;
   globalJobParameters?: GlobalJobParameters;
 }
 
@@ -237,6 +240,13 @@ export abstract class AbstractStreamOperator<OUT> {
       throw this.userError(e, undefined, 'snapshotState() at checkpoint');
     }
   }
+
+  /**
+   * Checkpoint step 3 (sources paused, asynchronous work drained): an operator that writes
+   * outside the job (a sink) makes what it wrote so far durable, or part of the checkpoint's
+   * transaction. `endOfInput`: the job's final checkpoint.
+   */
+  prepareCommit(_checkpointId: number, _endOfInput: boolean): void | Promise<void> {}
 
   /** The checkpoint completed: CheckpointListener functions are told. */
   notifyCheckpointComplete(checkpointId: number): void | Promise<unknown> {

@@ -1,6 +1,6 @@
-import type { GlobalJobParameters } from '../../api/execution-config.ts';
-import type { RuntimeContext, TaskInfo } from '../../api/runtime-context.ts';
-import type { StateDescriptor } from '../../state/descriptors.ts';
+import type { GlobalJobParameters } from '../../core/job-parameters.ts';
+import type { RuntimeContext, TaskInfo } from '../../core/runtime-context.ts';
+import type { StateDescriptor } from '../../core/state/descriptors.ts';
 import { InMemoryMetricGroup, MetricRegistry } from '../metrics/in-memory-metrics.ts';
 import type { AbstractStreamOperator } from './operator.ts';
 

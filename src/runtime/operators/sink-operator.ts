@@ -1,8 +1,8 @@
-import type { Sink, SinkWriter, SinkWriterContext } from '../../api/sinks/sink.ts';
-import { NO_TIMESTAMP } from '../../time/watermark.ts';
+import { isCommittingSinkWriter, type Sink, type SinkWriter, type SinkWriterContext } from '../../core/sink.ts';
+import { NO_TIMESTAMP } from '../../core/watermark/watermark.ts';
 import { OneInputOperator, type OperatorServices } from './operator.ts';
 
-/** Runs a sink writer. */
+/** Runs a sink writer, and makes it take part in checkpoints through the sink contract. */
 export class SinkOperator<T> extends OneInputOperator<T, never> {
   readonly sink: Sink<T>;
   #writer!: SinkWriter<T>;
@@ -25,6 +25,7 @@ export class SinkOperator<T> extends OneInputOperator<T, never> {
       jobName: this.jobName,
       ...(bp !== undefined && { backpressure: { hold: () => bp.hold(this), release: () => bp.release(this) } }),
       ...(services?.fail !== undefined && { fail: services.fail }),
+      ...(services?.kafka !== undefined && { kafka: services.kafka }),
       registerFunction: (fn) => this.functionState.initialize(fn, () => this.getRuntimeContext() as never),
     });
   }
@@ -50,8 +51,26 @@ export class SinkOperator<T> extends OneInputOperator<T, never> {
     this.currentWatermark = watermark;
   }
   override processIdle(): void {}
-  async flush(endOfInput: boolean): Promise<void> {
-    await this.#writer?.flush?.(endOfInput);
+  /**
+   * Two-phase writers prepare the commit; others flush (at the end of input, everyone flushes
+   * with `endOfInput`, which for some writers is the only flush that waits).
+   */
+  override async prepareCommit(checkpointId: number, endOfInput: boolean): Promise<void> {
+    const w = this.#writer;
+    if (w === undefined) return;
+    if (endOfInput) await w.flush?.(true);
+    if (isCommittingSinkWriter(w)) await w.prepareCommit(checkpointId);
+    else if (!endOfInput) await w.flush?.(false);
+  }
+  override async notifyCheckpointComplete(checkpointId: number): Promise<void> {
+    await super.notifyCheckpointComplete(checkpointId);
+    const w = this.#writer;
+    if (w !== undefined && isCommittingSinkWriter(w)) await w.notifyCheckpointComplete?.(checkpointId);
+  }
+  override async notifyCheckpointAborted(checkpointId: number): Promise<void> {
+    await super.notifyCheckpointAborted(checkpointId);
+    const w = this.#writer;
+    if (w !== undefined && isCommittingSinkWriter(w)) await w.notifyCheckpointAborted?.(checkpointId);
   }
   override async close(): Promise<void> {
     this.#services?.backpressure?.release(this);

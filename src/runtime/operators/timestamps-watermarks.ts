@@ -1,7 +1,8 @@
-import { badTimestamp, type TimestampAssigner, type WatermarkStrategy } from '../../time/watermark-strategy.ts';
-import type { WatermarkGenerator } from '../../time/watermark-generator.ts';
+import { badTimestamp, type WatermarkStrategy } from '../../time/watermark-strategy.ts';
+import { type TimestampAssigner } from '../../core/watermark/timestamp-assigner.ts';
+import type { WatermarkGenerator } from '../../core/watermark/watermark-generator.ts';
 import { WatermarkEmitter } from '../../time/watermark-emitter.ts';
-import { MAX_WATERMARK } from '../../time/watermark.ts';
+import { MAX_WATERMARK } from '../../core/watermark/watermark.ts';
 import type { ScheduledCallback } from '../timers/processing-time-service.ts';
 import { OneInputOperator } from './operator.ts';
 

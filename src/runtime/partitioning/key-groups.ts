@@ -1,4 +1,4 @@
-import { JobConfigurationError } from '../errors.ts';
+import { JobConfigurationError } from '../../core/errors/job-errors.ts';
 import { hashKey } from './key-partitioner.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { toStateKey } from '../../state/key.ts';
-import { murmur2, murmur2Ascii } from './murmur2.ts';
+import { murmur2, murmur2Ascii } from '../../util/murmur2.ts';
 
 const encoder = new TextEncoder();
 // eslint-disable-next-line no-control-regex

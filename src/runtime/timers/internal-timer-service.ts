@@ -1,6 +1,6 @@
 import type { InternalKeyedStateBackend } from '../../state/backend.ts';
-import type { NamespaceSerializer } from '../../state/namespace.ts';
-import { MAX_WATERMARK, MIN_WATERMARK } from '../../time/watermark.ts';
+import type { NamespaceSerializer } from '../../core/state/namespace.ts';
+import { MAX_WATERMARK, MIN_WATERMARK } from '../../core/watermark/watermark.ts';
 import type { ProcessingTimeService, ScheduledCallback } from './processing-time-service.ts';
 import { TimerQueue, type TimerBucket } from './timer-queue.ts';
 

@@ -1,4 +1,4 @@
-import type { NamespaceKey } from '../../state/namespace.ts';
+import type { NamespaceKey } from '../../core/state/namespace.ts';
 
 /** Timers of one timestamp for one namespace: the (normalized) keys that registered it. */
 export interface TimerGroup<N> {

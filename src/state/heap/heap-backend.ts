@@ -9,10 +9,10 @@ import type {
   StateBackend,
   StateChange,
 } from '../backend.ts';
-import type { StateDescriptor, StateKind } from '../descriptors.ts';
+import type { StateDescriptor, StateKind } from '../../core/state/descriptors.ts';
 import { toStateKey } from '../key.ts';
-import type { NamespaceKey, NamespaceSerializer } from '../namespace.ts';
-import { StateAccessError } from '../errors.ts';
+import type { NamespaceKey, NamespaceSerializer } from '../../core/state/namespace.ts';
+import { StateAccessError } from '../../core/errors/state-errors.ts';
 import { StateTable, Entry, type StateTableLike } from './state-table.ts';
 import {
   HeapAggregatingState,

@@ -1,9 +1,9 @@
-import type { AggregateFunction, ReduceFunction } from '../descriptors.ts';
+import type { AggregateFunction, ReduceFunction } from '../../core/state/descriptors.ts';
 import type { InternalKvState } from '../backend.ts';
-import type { NamespaceKey, NamespaceSerializer } from '../namespace.ts';
-import type { AggregatingState, ListState, MapState, ReducingState, ValueState } from '../state.ts';
-import { StateVisibility, UpdateType, type StateTtlConfig } from '../ttl.ts';
-import { StateAccessError } from '../errors.ts';
+import type { NamespaceKey, NamespaceSerializer } from '../../core/state/namespace.ts';
+import type { AggregatingState, ListState, MapState, ReducingState, ValueState } from '../../core/state/state.ts';
+import { StateVisibility, UpdateType, type StateTtlConfig } from '../../core/state/ttl.ts';
+import { StateAccessError } from '../../core/errors/state-errors.ts';
 import { Entry, type StateTableLike } from './state-table.ts';
 
 /** What heap states need from their backend. */

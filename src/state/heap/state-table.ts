@@ -1,4 +1,4 @@
-import type { NamespaceKey } from '../namespace.ts';
+import type { NamespaceKey } from '../../core/state/namespace.ts';
 
 /** One stored value: `v` value, `t` TTL timestamp (last access), `e` epoch of the last write. */
 export class Entry {

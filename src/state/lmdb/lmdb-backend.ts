@@ -4,7 +4,7 @@ import type { RootDatabase } from 'lmdb';
 import type { KeyedBackendOptions, StateBackend } from '../backend.ts';
 import { HeapKeyedStateBackend } from '../heap/heap-backend.ts';
 import type { StateTableLike } from '../heap/state-table.ts';
-import type { NamespaceSerializer } from '../namespace.ts';
+import type { NamespaceSerializer } from '../../core/state/namespace.ts';
 import { LmdbStateTable } from './lmdb-table.ts';
 
 export interface LmdbStateBackendOptions {

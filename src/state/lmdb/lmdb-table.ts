@@ -1,5 +1,5 @@
 import type { Database, Key } from 'lmdb';
-import type { NamespaceKey, NamespaceSerializer } from '../namespace.ts';
+import type { NamespaceKey, NamespaceSerializer } from '../../core/state/namespace.ts';
 import { Entry, StateTable, type StateTableLike } from '../heap/state-table.ts';
 
 /** What is stored per entry: value, TTL timestamp, write epoch, namespace (portable). */

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import { startBroker } from '../../../src/broker/index.ts';
-import { SluiceError } from '../../../src/errors.ts';
+import { SluiceError } from '../../../src/core/errors/sluice-error.ts';
 import { tempDir } from '../../helpers/tmp-dir.ts';
 import { normalClientRoundTrip, startBrokerChild } from './broker-child.ts';
 

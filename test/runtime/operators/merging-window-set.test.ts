@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { EventTimeSessionWindows, TimeWindow } from 'sluice';
 import { mergeTimeWindows } from '../../../src/api/windowing/session-assigners.ts';
-import { timeWindowSerializer } from '../../../src/api/windowing/windows.ts';
+import { timeWindowSerializer } from '../../../src/core/windowing/windows.ts';
 import { MergingWindowSet } from '../../../src/runtime/operators/window/merging-window-set.ts';
 
 /** The same merging rule as the built-in sessions, through a method of its own: the set takes its general path. */

@@ -1,4 +1,4 @@
-import { MIN_WATERMARK } from '../../../time/watermark.ts';
+import { MIN_WATERMARK } from '../../../core/watermark/watermark.ts';
 import type { JobEdge, JobVertex } from '../../graph/job-graph.ts';
 import type { RecordTarget, WatermarkGate } from '../edge-outputs.ts';
 import type { EdgeEnds } from '../wiring.ts';

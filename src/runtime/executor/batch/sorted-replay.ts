@@ -1,5 +1,5 @@
 import { toStateKey } from '../../../state/key.ts';
-import { UserFunctionError } from '../../errors.ts';
+import { UserFunctionError } from '../../../core/errors/job-errors.ts';
 import type { AbstractStreamOperator, BatchInput } from '../../operators/operator.ts';
 import type { SubtaskInputs } from './blocked-inputs.ts';
 

@@ -1,7 +1,6 @@
-import type { MergingWindowAssigner } from '../../../api/windowing/assigner.ts';
-import { EventTimeSessionWindows } from '../../../api/windowing/session-assigners.ts';
-import { timeWindowSerializer, Window, type TimeWindow } from '../../../api/windowing/windows.ts';
-import type { NamespaceSerializer } from '../../../state/namespace.ts';
+import { isSessionMerge, type MergingWindowAssigner } from '../../../core/windowing/assigner.ts';
+import { timeWindowSerializer, Window, type TimeWindow } from '../../../core/windowing/windows.ts';
+import type { NamespaceSerializer } from '../../../core/state/namespace.ts';
 
 /** Called when windows merge: the new window, the merged ones, and which state windows hold their contents. */
 export type MergeFunction<W> = (mergeResult: W, mergedWindows: W[], stateWindowResult: W, mergedStateWindows: W[]) => void;
@@ -14,8 +13,6 @@ const NO_PAIRS: readonly Pair<never>[] = Object.freeze([]);
 function isWindow(w: unknown): boolean {
   return w instanceof Window || (typeof w === 'object' && w !== null && 'maxTimestamp' in w);
 }
-/** How the built-in session assigners merge (shared by event- and processing-time sessions). */
-const sessionMerge = EventTimeSessionWindows.prototype.mergeWindows;
 
 /**
  * The session windows of one key. Each window maps to the "state window" whose namespace holds
@@ -40,7 +37,7 @@ export class MergingWindowSet<W extends Window> {
   constructor(assigner: MergingWindowAssigner<unknown, W>, ns: NamespaceSerializer<W>, persisted?: readonly (readonly [unknown, unknown])[] | undefined) {
     this.#assigner = assigner;
     this.#ns = ns;
-    this.#sessions = (assigner.mergeWindows as unknown) === sessionMerge && (ns as unknown) === timeWindowSerializer;
+    this.#sessions = isSessionMerge(assigner.mergeWindows) && (ns as unknown) === timeWindowSerializer;
     this.load(persisted);
   }
 

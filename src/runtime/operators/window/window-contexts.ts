@@ -1,11 +1,11 @@
-import type { OnMergeContext } from '../../../api/windowing/triggers.ts';
-import type { KeyedStateStore, WindowContext } from '../../../api/windowing/window-functions.ts';
-import type { Window } from '../../../api/windowing/windows.ts';
-import type { OutputTag } from '../../../api/output-tag.ts';
-import type { StateDescriptor } from '../../../state/descriptors.ts';
+import type { OnMergeContext } from '../../../core/windowing/trigger.ts';
+import type { KeyedStateStore, WindowContext } from '../../../core/windowing/window-functions.ts';
+import type { Window } from '../../../core/windowing/windows.ts';
+import type { OutputTag } from '../../../core/output-tag.ts';
+import type { StateDescriptor } from '../../../core/state/descriptors.ts';
 import type { InternalKeyedStateBackend } from '../../../state/backend.ts';
 import type { InternalKvState } from '../../../state/backend.ts';
-import { voidNamespaceSerializer, type NamespaceSerializer } from '../../../state/namespace.ts';
+import { voidNamespaceSerializer, type NamespaceSerializer } from '../../../core/state/namespace.ts';
 import type { InternalTimerService } from '../../timers/internal-timer-service.ts';
 import type { AbstractStreamOperator } from '../operator.ts';
 

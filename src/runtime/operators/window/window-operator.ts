@@ -1,10 +1,10 @@
-import type { Collector } from '../../../api/functions/collector.ts';
-import type { OutputTag } from '../../../api/output-tag.ts';
-import type { WindowAssigner, WindowAssignerContext, MergingWindowAssigner } from '../../../api/windowing/assigner.ts';
-import type { Evictor, TimestampedValue } from '../../../api/windowing/evictors.ts';
-import { TriggerResult, type Trigger } from '../../../api/windowing/triggers.ts';
-import type { ProcessWindowFunctionShape } from '../../../api/windowing/window-functions.ts';
-import type { Window } from '../../../api/windowing/windows.ts';
+import type { Collector } from '../../../core/functions/collector.ts';
+import type { OutputTag } from '../../../core/output-tag.ts';
+import type { WindowAssigner, WindowAssignerContext, MergingWindowAssigner } from '../../../core/windowing/assigner.ts';
+import type { Evictor, TimestampedValue } from '../../../core/windowing/evictor.ts';
+import { TriggerResult, type Trigger } from '../../../core/windowing/trigger.ts';
+import type { ProcessWindowFunctionShape } from '../../../core/windowing/window-functions.ts';
+import type { Window } from '../../../core/windowing/windows.ts';
 import type { InternalKvState } from '../../../state/backend.ts';
 import {
   AggregatingStateDescriptor,
@@ -13,10 +13,10 @@ import {
   ValueStateDescriptor,
   type AggregateFunction,
   type ReduceFunction,
-} from '../../../state/descriptors.ts';
-import { voidNamespaceSerializer, type NamespaceSerializer } from '../../../state/namespace.ts';
-import type { AggregatingState, ListState, ReducingState, ValueState } from '../../../state/state.ts';
-import { MissingTimestampError, WindowMergeError } from '../../errors.ts';
+} from '../../../core/state/descriptors.ts';
+import { voidNamespaceSerializer, type NamespaceSerializer } from '../../../core/state/namespace.ts';
+import type { AggregatingState, ListState, ReducingState, ValueState } from '../../../core/state/state.ts';
+import { MissingTimestampError, WindowMergeError } from '../../../core/errors/job-errors.ts';
 import type { InternalTimerService, Triggerable } from '../../timers/internal-timer-service.ts';
 import { TimestampedCollector } from '../contexts.ts';
 import { KeyedOneInputOperator, type KeyFn } from '../keyed-operators.ts';

@@ -1,19 +1,20 @@
-import type { ReaderOutput, SourceOutput, SourceReader } from '../../api/sources/source.ts';
-import { badTimestamp, type TimestampAssigner, type WatermarkStrategy } from '../../time/watermark-strategy.ts';
-import type { WatermarkGenerator, WatermarkOutput } from '../../time/watermark-generator.ts';
+import type { ReaderOutput, SourceOutput, SourceReader } from '../../core/source.ts';
+import { badTimestamp, type WatermarkStrategy } from '../../time/watermark-strategy.ts';
+import { type TimestampAssigner } from '../../core/watermark/timestamp-assigner.ts';
+import type { WatermarkGenerator, WatermarkOutput } from '../../core/watermark/watermark-generator.ts';
 import { WatermarkEmitter, WatermarkMultiplexer } from '../../time/watermark-emitter.ts';
-import { MAX_WATERMARK, NO_TIMESTAMP } from '../../time/watermark.ts';
+import { MAX_WATERMARK, NO_TIMESTAMP } from '../../core/watermark/watermark.ts';
 import type { Clock } from '../../util/clock.ts';
-import { UserFunctionError } from '../errors.ts';
-import type { Output } from '../output.ts';
-import type { AlignedSource } from './watermark-alignment.ts';
+import { UserFunctionError } from '../../core/errors/job-errors.ts';
+import type { Output } from '../../core/output.ts';
+import type { AlignedSource } from '../executor/watermark-alignment.ts';
 
 /** One split's output: its own watermark generator feeding the reader's multiplexer. */
 class SplitOutput<T> implements SourceOutput<T> {
-  readonly #task: SourceTask<T>;
+  readonly #task: TaskSource<T>;
   readonly gen: WatermarkGenerator<T>;
   readonly wm: WatermarkOutput;
-  constructor(task: SourceTask<T>, gen: WatermarkGenerator<T>, wm: WatermarkOutput) {
+  constructor(task: TaskSource<T>, gen: WatermarkGenerator<T>, wm: WatermarkOutput) {
     this.#task = task;
     this.gen = gen;
     this.wm = wm;
@@ -33,10 +34,11 @@ class SplitOutput<T> implements SourceOutput<T> {
 }
 
 /**
- * A source subtask: polls its reader, assigns timestamps, generates watermarks (per split when
- * the reader uses splits) and pushes records into the operators downstream, synchronously.
+ * The source of a task (a stage that starts at a source, one subtask of it): the output its
+ * reader polls into. Assigns timestamps, generates watermarks (per split when the reader uses
+ * splits) and pushes records into the task's operator chain, synchronously.
  */
-export class SourceTask<T> implements ReaderOutput<T> {
+export class TaskSource<T> implements ReaderOutput<T> {
   readonly name: string;
   readonly uid: string;
   readonly reader: SourceReader<T>;

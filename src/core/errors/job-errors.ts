@@ -1,4 +1,5 @@
-import { SluiceError } from '../errors.ts';
+import { SluiceErrorCodes as C } from './codes.ts';
+import { SluiceError } from './sluice-error.ts';
 
 /** Formats a record for an error message: JSON, cut to 200 characters. */
 export function describeRecord(value: unknown): string {
@@ -31,7 +32,7 @@ export class UserFunctionError extends SluiceError {
   constructor(operatorName: string, operatorUid: string, record: unknown, cause: unknown, what = 'record') {
     const reason = cause instanceof Error ? cause.message : String(cause);
     super(
-      'SLUICE_USER_FUNCTION_FAILED',
+      C.USER_FUNCTION_FAILED,
       `operator '${operatorName}' (uid '${operatorUid}') failed on ${what} ${describeRecord(record)}: ${reason}. ` +
         `Fix the function or filter out such records before it; the original error is the cause.`,
       { cause },
@@ -45,7 +46,7 @@ export class UserFunctionError extends SluiceError {
 /** The job graph is not valid; thrown by the API or `execute()` before anything runs. */
 export class JobConfigurationError extends SluiceError {
   constructor(message: string) {
-    super('SLUICE_INVALID_JOB', message);
+    super(C.INVALID_JOB, message);
   }
 }
 
@@ -59,7 +60,7 @@ export class MissingTimestampError extends SluiceError {
         ? 'has no timestamp'
         : `has the timestamp ${timestamp}, which no event-time window can hold (in BATCH mode rolling aggregations stamp their final values so, as Flink does)`;
     super(
-      'SLUICE_MISSING_TIMESTAMP',
+      C.MISSING_TIMESTAMP,
       `operator '${operatorName}' (uid '${operatorUid}') needs event time but record ${describeRecord(record)} ${what}. ` +
         `Call assignTimestampsAndWatermarks(WatermarkStrategy.forBoundedOutOfOrderness(ms).withTimestampAssigner((e) => e.ts)) ` +
         `upstream, or pass such a strategy to env.fromSource(...).`,
@@ -71,7 +72,7 @@ export class MissingTimestampError extends SluiceError {
 /** The job was cancelled through its `JobClient`. */
 export class JobCancelledError extends SluiceError {
   constructor(jobName: string) {
-    super('SLUICE_JOB_CANCELLED', `job '${jobName}' was cancelled`);
+    super(C.JOB_CANCELLED, `job '${jobName}' was cancelled`);
   }
 }
 
@@ -79,7 +80,7 @@ export class JobCancelledError extends SluiceError {
 export class WindowMergeError extends SluiceError {
   constructor(operatorUid: string) {
     super(
-      'SLUICE_WINDOW_MERGE',
+      C.WINDOW_MERGE,
       `window operator '${operatorUid}': the end timestamp of an event-time window cannot become earlier than the current watermark by merging. ` +
         `Use a merging window assigner whose windows only grow (e.g. EventTimeSessionWindows).`,
     );
@@ -92,7 +93,7 @@ export class SourceFailedError extends SluiceError {
   readonly sourceUid: string;
   constructor(sourceName: string, sourceUid: string, subtask: number, cause: unknown) {
     super(
-      'SLUICE_SOURCE_FAILED',
+      C.SOURCE_FAILED,
       `source '${sourceName}' (uid '${sourceUid}', subtask ${subtask}) failed: ${cause instanceof Error ? cause.message : String(cause)}`,
       { cause },
     );
@@ -116,7 +117,7 @@ export class SourceFailedError extends SluiceError {
 export class SavepointRestoreError extends SluiceError {
   readonly operatorUid: string;
   constructor(operatorUid: string, message: string) {
-    super('SLUICE_SAVEPOINT_INCOMPATIBLE', message);
+    super(C.SAVEPOINT_INCOMPATIBLE, message);
     this.operatorUid = operatorUid;
   }
 }
@@ -134,7 +135,7 @@ export class SavepointRestoreError extends SluiceError {
 export class KeyPartitioningError extends SluiceError {
   constructor(operatorName: string, operatorUid: string, key: unknown, keyGroup: number, subtask: number, range: { start: number; end: number }) {
     super(
-      'SLUICE_NOT_PARTITIONED_BY_KEY',
+      C.NOT_PARTITIONED_BY_KEY,
       `operator '${operatorName}' (uid '${operatorUid}') reads a stream reinterpreted as keyed, but key ${describeRecord(key)} (key group ${keyGroup}) ` +
         `reached subtask ${subtask}, which owns key groups ${range.start}..${range.end}: the input is not partitioned as keyBy() would partition it. ` +
         `Use keyBy(...) instead, or partition the input with Sluice's key groups (subtaskForKey).`,
@@ -156,7 +157,7 @@ export class KeyPartitioningError extends SluiceError {
 export class UnsupportedSettingError extends SluiceError {
   readonly setting: string;
   constructor(setting: string, message: string) {
-    super('SLUICE_UNSUPPORTED_SETTING', `${setting}: ${message}`);
+    super(C.UNSUPPORTED_SETTING, `${setting}: ${message}`);
     this.setting = setting;
   }
 }
@@ -171,7 +172,7 @@ export class UnsupportedSettingError extends SluiceError {
 export class CheckpointFailedError extends SluiceError {
   readonly checkpointId: number;
   constructor(checkpointId: number, message: string) {
-    super('SLUICE_CHECKPOINT_FAILED', message);
+    super(C.CHECKPOINT_FAILED, message);
     this.checkpointId = checkpointId;
   }
 }

@@ -1,4 +1,5 @@
-import type { Clock } from '../../util/clock.ts';
+import type { Clock } from '../util/clock.ts';
+import type { GroupMetadata, KafkaClientProvider, KafkaConnection, PartitionOffset } from './kafka-clients.ts';
 
 /** Whether a source ends. */
 export type Boundedness = 'bounded' | 'unbounded';
@@ -38,6 +39,26 @@ export interface SourceReaderContext {
   readonly clock: Clock;
   /** Resolves when processing time reaches `time` (works with a manual clock). */
   sleepUntil(time: number): Promise<void>;
+  /** The worker's Kafka clients, by cluster: readers of Kafka use these instead of their own. */
+  readonly kafka?: KafkaClientProvider;
+}
+
+/**
+ * Positions a reader hands to the checkpoint coordinator, which commits them with the checkpoint
+ * (Kafka offsets of one consumer group, on one cluster). Readers never commit by themselves.
+ */
+export interface SourcePositions {
+  /** The cluster the group lives on. */
+  readonly connection: KafkaConnection;
+  /** The group and, for a member of it, its generation and member id (fencing a stale member). */
+  readonly group: GroupMetadata;
+  /** The next offset to read of every partition the reader owns. */
+  readonly offsets: readonly PartitionOffset[];
+  /**
+   * Settles when what these positions depend on is durable (e.g. records the reader wrote to a
+   * dead-letter topic are acknowledged); a rejection fails the checkpoint.
+   */
+  readonly durable?: Promise<void>;
 }
 
 /**
@@ -48,12 +69,18 @@ export interface SourceReader<T> {
   start?(): void | Promise<void>;
   pollNext(output: ReaderOutput<T>): InputStatus;
   isAvailable(): Promise<void>;
-  /** Position to resume from (offsets), for checkpoints and savepoints. */
+  /** Position to resume from (offsets), for checkpoints and savepoints; taken between two polls. */
   snapshotState?(checkpointId: number): unknown;
   /**
-   * Checkpoint `checkpointId` is complete: every record emitted before its `snapshotState` has
-   * been flushed by the sinks. Readers commit the positions of that snapshot (e.g. Kafka offsets
-   * to the consumer group) here, never earlier, for at-least-once delivery.
+   * The positions of the last `snapshotState(checkpointId)` that the checkpoint coordinator
+   * commits with checkpoint `checkpointId` (e.g. Kafka offsets to the consumer group), after every
+   * sink has made what was written before durable. Undefined: nothing to commit.
+   */
+  positionsToCommit?(checkpointId: number): SourcePositions | undefined;
+  /**
+   * Checkpoint `checkpointId` is complete: every record emitted before its `snapshotState` is
+   * durable in the sinks, and the positions of `positionsToCommit` are committed. A reader whose
+   * positions live elsewhere commits them here, never earlier, for at-least-once delivery.
    */
   notifyCheckpointComplete?(checkpointId: number): void | Promise<void>;
   /**

@@ -1,9 +1,10 @@
-import { SluiceError } from '../errors.ts';
+import { SluiceErrorCodes } from './codes.ts';
+import { SluiceError } from './sluice-error.ts';
 
 /** Keyed state used where there is no key, or in a way its kind does not allow. */
 export class StateAccessError extends SluiceError {
   constructor(message: string) {
-    super('SLUICE_STATE_ACCESS', message);
+    super(SluiceErrorCodes.STATE_ACCESS, message);
   }
   static noKey(state: string): StateAccessError {
     return new StateAccessError(

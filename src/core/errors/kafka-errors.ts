@@ -1,4 +1,5 @@
-import { SluiceError } from '../../errors.ts';
+import { SluiceErrorCodes as C } from './codes.ts';
+import { SluiceError } from './sluice-error.ts';
 
 /**
  * A Kafka connector setting is wrong (unknown property, bad value, conflicting options). Thrown
@@ -12,7 +13,7 @@ import { SluiceError } from '../../errors.ts';
  */
 export class KafkaConfigError extends SluiceError {
   constructor(message: string) {
-    super('SLUICE_KAFKA_CONFIG', message);
+    super(C.KAFKA_CONFIG, message);
   }
 }
 
@@ -27,7 +28,7 @@ export class KafkaDeserializationError extends SluiceError {
   constructor(topic: string, partition: number, offset: bigint, cause: unknown) {
     const reason = cause instanceof Error ? cause.message : String(cause);
     super(
-      'SLUICE_KAFKA_DESERIALIZATION',
+      C.KAFKA_DESERIALIZATION,
       `cannot deserialize the record at ${topic}/${partition} offset ${offset}: ${reason}. ` +
         `Fix the deserializer, or set onDeserializationError: 'skip' or 'dead-letter' (with deadLetterTopic) on the KafkaSource.`,
       { cause },
@@ -43,7 +44,7 @@ export class KafkaSerializationError extends SluiceError {
   readonly topic: string;
   constructor(topic: string, what: 'key' | 'value' | 'headers' | 'topic' | 'record', cause: unknown) {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    super('SLUICE_KAFKA_SERIALIZATION', `cannot serialize the ${what} of a record for topic '${topic}': ${reason}`, { cause });
+    super(C.KAFKA_SERIALIZATION, `cannot serialize the ${what} of a record for topic '${topic}': ${reason}`, { cause });
     this.topic = topic;
   }
 }
@@ -60,7 +61,7 @@ export class KafkaConnectorError extends SluiceError {
    * message already says everything the cause would repeat); `cause` keeps it either way.
    */
   constructor(
-    code: 'SLUICE_KAFKA_UNREACHABLE' | 'SLUICE_KAFKA_UNKNOWN_TOPIC' | 'SLUICE_KAFKA_SOURCE' | 'SLUICE_KAFKA_SINK',
+    code: typeof C.KAFKA_UNREACHABLE | typeof C.KAFKA_UNKNOWN_TOPIC | typeof C.KAFKA_SOURCE | typeof C.KAFKA_SINK,
     message: string,
     cause?: unknown,
     { causeInMessage = true, bootstrap }: { causeInMessage?: boolean; bootstrap?: string } = {},

@@ -1,4 +1,4 @@
-import type { NamespaceSerializer } from '../../state/namespace.ts';
+import type { NamespaceSerializer } from '../state/namespace.ts';
 
 /**
  * A window: a finite bucket of elements. `maxTimestamp()` is the largest timestamp that still

@@ -1,4 +1,4 @@
-import type { OperatorStateStore } from '../../state/operator/operator-state-store.ts';
+import type { OperatorStateStore } from '../state/operator-state-store.ts';
 import type { KeyedStateStore } from '../windowing/window-functions.ts';
 
 /**

@@ -1,5 +1,5 @@
-import type { NamespaceSerializer } from '../../state/namespace.ts';
-import type { Trigger } from './triggers.ts';
+import type { NamespaceSerializer } from '../state/namespace.ts';
+import type { Trigger } from './trigger.ts';
 import type { Window } from './windows.ts';
 
 /** What an assigner may read besides the element. */
@@ -29,4 +29,21 @@ export abstract class MergingWindowAssigner<T, W extends Window> extends WindowA
   override isMerging(): this is MergingWindowAssigner<T, W> {
     return true;
   }
+}
+
+/** Merge functions that merge time windows by the session rule (windows that overlap become their span). */
+const sessionMerges = new WeakSet<object>();
+
+/**
+ * @internal Marks `mergeWindows` as the built-in session rule (the session assigners do), so that
+ * the window operator may merge their windows by comparing bounds. An assigner that overrides
+ * `mergeWindows` is not marked and goes the general way.
+ */
+export function markSessionMerge(mergeWindows: object): void {
+  sessionMerges.add(mergeWindows);
+}
+
+/** Whether `mergeWindows` is a merge function marked by {@link markSessionMerge}. */
+export function isSessionMerge(mergeWindows: unknown): boolean {
+  return typeof mergeWindows === 'function' && sessionMerges.has(mergeWindows);
 }

@@ -1,6 +1,6 @@
 import type { SASLOptions } from '@platformatic/kafka';
-import { logger } from '../../util/logger.ts';
-import { KafkaConfigError } from './errors.ts';
+import { logger } from '../util/logger.ts';
+import { KafkaConfigError } from '../core/errors/kafka-errors.ts';
 
 /** Kafka client settings with the names of the Kafka documentation (`'bootstrap.servers'`, `'group.id'`, ...). */
 export type KafkaProperties = Readonly<Record<string, string | number | boolean>>;

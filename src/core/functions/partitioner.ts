@@ -1,4 +1,4 @@
-import { JobConfigurationError } from '../../runtime/errors.ts';
+import { JobConfigurationError } from '../errors/job-errors.ts';
 
 /**
  * Picks the downstream subtask of a record from its key (`partitionCustom`): an integer in

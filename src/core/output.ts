@@ -1,4 +1,4 @@
-import type { OutputTag } from '../api/output-tag.ts';
+import type { OutputTag } from './output-tag.ts';
 
 /**
  * What an operator emits into: records (with their timestamp), watermarks, idleness, and side

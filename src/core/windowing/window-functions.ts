@@ -7,8 +7,8 @@ import type {
   MapStateDescriptor,
   ReducingStateDescriptor,
   ValueStateDescriptor,
-} from '../../state/descriptors.ts';
-import type { AggregatingState, ListState, MapState, ReducingState, ValueState } from '../../state/state.ts';
+} from '../state/descriptors.ts';
+import type { AggregatingState, ListState, MapState, ReducingState, ValueState } from '../state/state.ts';
 import type { Window } from './windows.ts';
 
 /** Keyed state accessors (per window or global per key). */

@@ -1,3 +1,5 @@
+import type { KafkaClientProvider } from './kafka-clients.ts';
+
 /** Where a sink writer instance runs. */
 export interface SinkInitContext {
   readonly subtaskIndex: number;
@@ -15,6 +17,8 @@ export interface SinkInitContext {
    * it for checkpoints; call before its `open`.
    */
   readonly registerFunction?: (fn: object) => Promise<void>;
+  /** The worker's Kafka clients, by cluster: writers to Kafka use these instead of their own. */
+  readonly kafka?: KafkaClientProvider;
 }
 /** Per-record context of a sink writer. */
 export interface SinkWriterContext {
@@ -23,14 +27,45 @@ export interface SinkWriterContext {
 }
 /**
  * Writes the records of one parallel sink instance. `write` is synchronous (buffer if the
- * destination is asynchronous); `flush` is awaited at the end of input and at checkpoints: when
- * it resolves, everything written before is durable at the destination (sources commit their
- * positions only after that).
+ * destination is asynchronous); `flush` is awaited at the end of input and, unless the writer is
+ * a {@link CommittingSinkWriter}, at checkpoints: when it resolves, everything written before is
+ * durable at the destination (source positions are committed only after that).
  */
 export interface SinkWriter<T> {
   write(value: T, ctx: SinkWriterContext): void;
   flush?(endOfInput: boolean): void | Promise<void>;
   close?(): void | Promise<void>;
+}
+
+/**
+ * A sink writer that takes part in checkpoints in two phases (Flink's sink2
+ * `CommittingSinkWriter`, Kafka Streams' `RecordCollector`):
+ * 1. `prepareCommit(checkpointId)`, while sources are paused: everything written so far is sent
+ *    and acknowledged (at-least-once), or part of the checkpoint's open transaction (exactly-once);
+ * 2. `notifyCheckpointComplete(checkpointId)` once the checkpoint committed (offsets, transaction),
+ *    or `notifyCheckpointAborted(checkpointId)` when it failed.
+ *
+ * @example
+ * ```ts
+ * import type { CommittingSinkWriter } from 'sluice';
+ * import { appendFile } from 'node:fs/promises';
+ * const pending: string[] = [];
+ * const writer: CommittingSinkWriter<string> = {
+ *   write: (v) => void pending.push(v),
+ *   prepareCommit: () => appendFile('out.txt', pending.splice(0).map((v) => `${v}\n`).join('')),
+ *   notifyCheckpointComplete: (id) => console.error(`checkpoint ${id} is durable`),
+ * };
+ * ```
+ */
+export interface CommittingSinkWriter<T> extends SinkWriter<T> {
+  prepareCommit(checkpointId: number): void | Promise<void>;
+  notifyCheckpointComplete?(checkpointId: number): void | Promise<void>;
+  notifyCheckpointAborted?(checkpointId: number): void | Promise<void>;
+}
+
+/** Whether a writer takes part in checkpoints in two phases. */
+export function isCommittingSinkWriter<T>(writer: SinkWriter<T>): writer is CommittingSinkWriter<T> {
+  return typeof (writer as Partial<CommittingSinkWriter<T>>).prepareCommit === 'function';
 }
 /**
  * A destination of a stream (`stream.sinkTo(sink)`).

@@ -4,9 +4,9 @@ import type {
   MapStateDescriptor,
   ReducingStateDescriptor,
   ValueStateDescriptor,
-} from '../state/descriptors.ts';
-import type { AggregatingState, ListState, MapState, ReducingState, ValueState } from '../state/state.ts';
-import type { GlobalJobParameters } from './execution-config.ts';
+} from './state/descriptors.ts';
+import type { AggregatingState, ListState, MapState, ReducingState, ValueState } from './state/state.ts';
+import type { GlobalJobParameters } from './job-parameters.ts';
 import type { MetricGroup } from './metric-group.ts';
 
 /**

@@ -1,0 +1,29 @@
+import type { CheckpointSettings } from '../../core/checkpointing.ts';
+import type { GlobalJobParameters } from '../../core/job-parameters.ts';
+import type { StateBackend } from '../../state/backend.ts';
+import type { Clock } from '../../util/clock.ts';
+import type { JobSnapshot } from '../executor/job-client.ts';
+import type { WatermarkInterval } from '../operators/timestamps-watermarks.ts';
+
+/** A clock that tells listeners when it moves (the testing module's manual clock). */
+export interface ObservableClock extends Clock {
+  onAdvance(listener: () => void): () => void;
+}
+export function isObservable(c: Clock): c is ObservableClock {
+  return typeof (c as Partial<ObservableClock>).onAdvance === 'function';
+}
+
+/** How a job runs. */
+export interface ExecutionOptions {
+  mode: 'streaming' | 'batch';
+  clock: Clock;
+  autoWatermarkInterval: WatermarkInterval;
+  trackStateChanges?: boolean;
+  stateBackend?: StateBackend | undefined;
+  restoreFrom?: JobSnapshot | undefined;
+  /** Called when the job should stop early (executeAndCollect with a limit). */
+  stopSignal?: { stopped: boolean };
+  /** Periodic checkpoints (flush sinks, then commit source positions); absent or interval 0 = off. */
+  checkpoints?: CheckpointSettings;
+  globalJobParameters?: GlobalJobParameters;
+}

@@ -1,0 +1,100 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { JobCancelledError } from '../../core/errors/job-errors.ts';
+import { InputStatus } from '../../core/source.ts';
+import { isObservable } from './execution-options.ts';
+import type { Task } from './task.ts';
+import type { Worker } from './worker.ts';
+
+/** Polls per reader per round: a reader that always has data cannot starve the others. */
+const POLLS_PER_ROUND = 512;
+/** Rounds between two yields to the event loop (I/O callbacks, acknowledgements, timers). */
+const ROUNDS_PER_YIELD = 64;
+
+/**
+ * The worker's loop, until every source task ended (or the job is stopped, cancelled or fails):
+ *
+ *   1. poll each source task's reader up to 512 times (`pollNext` is synchronous and pushes the
+ *      records through the task's chain and the exchanges before it returns), round-robin, so
+ *      every task gets its turn; a reader with nothing to read is parked on its `isAvailable()`;
+ *      nothing is polled while an operator holds the backpressure or alignment pauses the reader;
+ *   2. run the processing-time callbacks that are due (timers, periodic watermarks, alignment);
+ *   3. serve savepoint requests, then take a checkpoint if one is due (sources paused meanwhile);
+ *   4. when nothing progressed, sleep until a reader is available, the next processing-time
+ *      callback is due (a timer on the system clock, or the manual clock's advance
+ *      notification), the backpressure is released, or the job is cancelled; otherwise yield to
+ *      the event loop every 64 rounds.
+ */
+export class PollLoop {
+  readonly #w: Worker;
+  readonly #tasks: Task[];
+  readonly #mayGoOn: Array<() => boolean>;
+
+  constructor(worker: Worker) {
+    this.#w = worker;
+    this.#tasks = worker.sourceTasks();
+    this.#mayGoOn = this.#tasks.map((t) => () => !worker.backpressure.held && !t.source!.alignmentPaused);
+  }
+
+  async run(): Promise<void> {
+    const w = this.#w;
+    const { clock, stopSignal } = w.options;
+    let timeout: ReturnType<typeof setTimeout> | undefined;
+    let rounds = 0;
+    try {
+      for (;;) {
+        if (w.failure !== undefined) throw w.failure;
+        if (w.cancelled) throw new JobCancelledError(w.graph.jobName);
+        if (stopSignal?.stopped) break;
+        // 1.
+        let progressed = false;
+        let open = 0;
+        for (let i = 0; i < this.#tasks.length; i++) {
+          const task = this.#tasks[i]!;
+          const source = task.source!;
+          if (source.ended) continue;
+          open++;
+          if (task.waiting || w.backpressure.held || source.alignmentPaused) continue;
+          const status = task.poll(POLLS_PER_ROUND, this.#mayGoOn[i]!);
+          if (status === InputStatus.END_OF_INPUT) {
+            source.end();
+            w.alignment.updateAll();
+            progressed = true;
+          } else if (status === InputStatus.NOTHING_AVAILABLE) this.#park(task);
+          else progressed = true;
+          if (stopSignal?.stopped) break;
+        }
+        // 2.
+        if (w.pts.fireDue() > 0) progressed = true;
+        // 3.
+        w.serveSavepoints();
+        if (open === 0) break;
+        if (w.coordinator.ready()) {
+          await w.coordinator.checkpoint(false);
+          progressed = true;
+        }
+        // 4.
+        if (!progressed) {
+          const wait = w.wake.wait();
+          const next = w.pts.nextTime();
+          if (next !== Number.POSITIVE_INFINITY && !isObservable(clock)) {
+            timeout = setTimeout(() => w.wake.signal(), Math.max(0, next - clock.now()));
+          }
+          await wait;
+          if (timeout !== undefined) clearTimeout(timeout);
+        } else if (++rounds % ROUNDS_PER_YIELD === 0) await yieldToEventLoop();
+      }
+    } finally {
+      if (timeout !== undefined) clearTimeout(timeout);
+    }
+  }
+
+  /** The reader has nothing now: poll it again once it says it may have. */
+  #park(task: Task): void {
+    task.waiting = true;
+    const resume = (): void => {
+      task.waiting = false;
+      this.#w.wake.signal();
+    };
+    task.reader!.isAvailable().then(resume, resume);
+  }
+}

@@ -1,0 +1,316 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { JobCancelledError, SourceFailedError } from '../../core/errors/job-errors.ts';
+import { SluiceError } from '../../core/errors/sluice-error.ts';
+import type { Source } from '../../core/source.ts';
+import { AtLeastOnceCommitter } from '../../kafka/at-least-once-committer.ts';
+import { WorkerClients } from '../../kafka/worker-clients.ts';
+import { CheckpointStatsTracker } from '../../metrics/checkpoint-stats.ts';
+import type { WatermarkStrategy } from '../../time/watermark-strategy.ts';
+import { logger } from '../../util/logger.ts';
+import { CheckpointCoordinator } from '../checkpoint/checkpoint-coordinator.ts';
+import { PositionCommitter } from '../checkpoint/position-committer.ts';
+import { snapshotTasks } from '../checkpoint/savepoint.ts';
+import type { JobExecutionResult, JobMetrics, JobSnapshot } from '../executor/job-client.ts';
+import { WatermarkAlignment } from '../executor/watermark-alignment.ts';
+import type { JobGraph } from '../graph/job-graph.ts';
+import { MetricRegistry } from '../metrics/in-memory-metrics.ts';
+import type { AbstractStreamOperator, OperatorServices } from '../operators/operator.ts';
+import { ProcessingTimeService } from '../timers/processing-time-service.ts';
+import { BackpressureGate } from './backpressure-gate.ts';
+import { isObservable, type ExecutionOptions } from './execution-options.ts';
+import { PollLoop } from './poll-loop.ts';
+import { buildTasks, type BuiltTasks } from './task-builder.ts';
+import { TaskSource } from './task-source.ts';
+import type { Task } from './task.ts';
+import { WakeSignal } from './wake-signal.ts';
+
+const NO_CHECKPOINTS = { interval: 0, timeout: Number.POSITIVE_INFINITY, minPause: 0, tolerableFailures: 0 };
+
+/**
+ * Runs tasks of a job in this thread: polls the readers of its source tasks (records flow through
+ * the chains and exchanges by direct calls), drives processing time (timers, periodic watermarks,
+ * watermark alignment), and takes checkpoints and savepoints between polling rounds. It owns the
+ * processing-time service, one set of Kafka clients per cluster (`WorkerClients`, handed to every
+ * source and sink), and one `CheckpointCoordinator`. Locally one worker runs every task of a job.
+ */
+export class Worker {
+  readonly graph: JobGraph;
+  readonly options: ExecutionOptions;
+  readonly pts: ProcessingTimeService;
+  readonly wake = new WakeSignal();
+  readonly backpressure: BackpressureGate;
+  readonly clients: WorkerClients;
+  readonly services: OperatorServices;
+  readonly built: BuiltTasks;
+  readonly checkpointStats = new CheckpointStatsTracker();
+  readonly coordinator: CheckpointCoordinator;
+  readonly alignment = new WatermarkAlignment();
+  readonly #positions: PositionCommitter;
+  readonly #savepointRequests: Array<(s: JobSnapshot) => void> = [];
+  #failure: Error | undefined;
+  #cancelled = false;
+
+  constructor(graph: JobGraph, options: ExecutionOptions) {
+    this.graph = graph;
+    this.options = options;
+    this.pts = new ProcessingTimeService(options.clock);
+    this.backpressure = new BackpressureGate(this.wake);
+    this.clients = new WorkerClients({ clientId: `sluice-${graph.jobName.replace(/[^a-zA-Z0-9._-]+/g, '-')}` });
+    this.services = {
+      pts: this.pts,
+      mode: options.mode,
+      trackStateChanges: options.trackStateChanges ?? false,
+      stateBackend: options.stateBackend,
+      backpressure: this.backpressure,
+      fail: (e) => this.fail(e),
+      metrics: new MetricRegistry(options.clock),
+      kafka: this.clients,
+      ...(options.globalJobParameters !== undefined && { globalJobParameters: options.globalJobParameters }),
+    };
+    this.built = buildTasks(graph, this.services, options.restoreFrom);
+    this.#positions = new PositionCommitter(this.clients, (clients) => new AtLeastOnceCommitter(clients));
+    this.coordinator = new CheckpointCoordinator({
+      settings: options.checkpoints ?? NO_CHECKPOINTS,
+      clock: options.clock,
+      pts: this.pts,
+      jobName: graph.jobName,
+      participants: {
+        readers: () => this.sourceTasks().flatMap((t) => (t.reader !== undefined ? [t.reader] : [])),
+        operators: () => this.operatorsInOrder(),
+        drain: (op) => this.drain(op),
+        failure: () => this.#failure,
+        fail: (e) => this.fail(e),
+      },
+      positions: this.#positions,
+      stats: this.checkpointStats,
+      restoredId: options.restoreFrom?.checkpointId ?? 0,
+    });
+  }
+
+  get tasks(): readonly Task[] {
+    return this.built.tasks;
+  }
+  get failure(): Error | undefined {
+    return this.#failure;
+  }
+  get cancelled(): boolean {
+    return this.#cancelled;
+  }
+
+  /** Tasks whose stage starts at a source, in topological order. */
+  sourceTasks(): Task[] {
+    return this.built.tasks.filter((t) => t.sourceVertex !== undefined);
+  }
+
+  /** Every operator instance, vertex by vertex in topological order (upstream first), subtasks in order. */
+  operatorsInOrder(): AbstractStreamOperator<unknown>[] {
+    return this.graph.vertices.flatMap((v) => this.built.operators.get(v) ?? []);
+  }
+
+  /** Fails the job from an asynchronous callback. */
+  fail(e: Error): void {
+    this.#failure ??= e;
+    this.wake.signal();
+  }
+
+  cancel(): void {
+    this.#cancelled = true;
+    this.wake.signal();
+  }
+
+  /** A savepoint, taken between two polling rounds. */
+  requestSavepoint(): Promise<JobSnapshot> {
+    return new Promise<JobSnapshot>((resolve) => {
+      this.#savepointRequests.push(resolve);
+      this.wake.signal();
+    });
+  }
+
+  /** Serves the savepoint requests that arrived (between two polling rounds). */
+  serveSavepoints(): void {
+    while (this.#savepointRequests.length > 0) {
+      const resolve = this.#savepointRequests.shift()!;
+      resolve(this.coordinator.savepoint((id) => snapshotTasks(id, this.graph.jobName, this.built.operators, this.built.tasks, (e) => this.fail(e))));
+    }
+  }
+
+  /** Current figures of the worker's tasks. */
+  jobMetrics(): JobMetrics {
+    return {
+      sources: this.sourceTasks().flatMap((t) => (t.source === undefined ? [] : [{ uid: t.source.uid, subtaskIndex: t.subtask, recordsOut: t.source.records, ended: t.source.ended }])),
+      operators: [...this.built.operators.values()].flatMap((list) => list.map((op) => op.metrics())),
+      userMetrics: this.services.metrics!.read(),
+    };
+  }
+
+  /** Awaits an operator's asynchronous work, failing fast when the job fails or is cancelled. */
+  async drain(op: AbstractStreamOperator<unknown>): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const failed = new Promise<void>((_, reject) => {
+      const check = (): void => {
+        if (this.#failure !== undefined) reject(this.#failure);
+        else if (this.#cancelled) reject(new JobCancelledError(this.graph.jobName));
+        else {
+          this.pts.fireDue(); // async timeouts run on processing time
+          timer = setTimeout(check, 5);
+        }
+      };
+      check();
+    });
+    try {
+      await Promise.race([op.drain(), failed]);
+    } finally {
+      clearTimeout(timer);
+      failed.catch(() => {});
+    }
+  }
+
+  /** Runs the tasks until their inputs end (or the job is stopped, cancelled or fails). */
+  async run(onRunning: () => void): Promise<JobExecutionResult> {
+    const { clock, mode } = this.options;
+    const started = clock.now();
+    await this.#open();
+    await this.#startSources();
+    onRunning();
+    const interval = this.options.autoWatermarkInterval;
+    if (mode === 'streaming' && typeof interval === 'number' && interval > 0) {
+      this.pts.scheduleAtFixedRate(interval, () => {
+        for (const t of this.sourceTasks()) t.source?.periodicEmit();
+      });
+    }
+    if (mode === 'streaming') {
+      this.coordinator.start();
+      this.alignment.start(this.pts);
+    }
+    const unsubscribe = isObservable(clock) ? clock.onAdvance(() => this.wake.signal()) : undefined;
+    try {
+      await new PollLoop(this).run();
+      await this.#endOfInput();
+      this.serveSavepoints();
+      if (!this.options.stopSignal?.stopped) await this.coordinator.checkpoint(true);
+    } finally {
+      unsubscribe?.();
+      await this.#close();
+    }
+    const lateRecordsDropped: Record<string, number> = {};
+    for (const [v, ops] of this.built.operators) {
+      const late = ops.map((op) => op.metrics().lateRecordsDropped);
+      if (late[0] !== undefined) lateRecordsDropped[v.uid] = late.reduce((n: number, l) => n + (l ?? 0), 0);
+    }
+    return {
+      jobName: this.graph.jobName,
+      netRuntime: clock.now() - started,
+      recordsIn: this.sourceTasks().reduce((n, t) => n + (t.source?.records ?? 0), 0),
+      lateRecordsDropped,
+      status: this.options.stopSignal?.stopped ? 'stopped' : 'finished',
+    };
+  }
+
+  /** Opens operators downstream first, so that sources emit into open operators. */
+  async #open(): Promise<void> {
+    const ops = this.operatorsInOrder();
+    try {
+      for (let i = ops.length - 1; i >= 0; i--) await ops[i]!.open();
+    } catch (e) {
+      for (const op of ops) await Promise.resolve().then(() => op.close()).catch(() => {});
+      await this.clients.close();
+      throw e;
+    }
+  }
+
+  /** Creates and starts one reader per source task. */
+  async #startSources(): Promise<void> {
+    const { clock, mode, restoreFrom } = this.options;
+    let starting: Task | undefined;
+    try {
+      for (const task of this.sourceTasks()) {
+        starting = task;
+        const v = task.sourceVertex!;
+        if (v.t.kind !== 'source') continue;
+        const ctx = {
+          subtaskIndex: task.subtask,
+          parallelism: v.parallelism,
+          clock,
+          sleepUntil: (time: number) =>
+            new Promise<void>((resolve) => {
+              this.pts.schedule(time, () => resolve());
+              this.wake.signal();
+            }),
+          kafka: this.clients,
+        };
+        const reader = (v.t.source as Source<unknown>).createReader(ctx, restoreFrom?.sources[v.uid]?.[task.subtask]);
+        const aligned = v.t.strategy.alignment;
+        task.source = new TaskSource<unknown>({
+          alignment: aligned !== undefined && mode === 'streaming' ? this.alignment.register(aligned, reader) : undefined,
+          name: v.name,
+          uid: v.uid,
+          reader,
+          out: this.built.outputOf(v, task.subtask),
+          strategy: v.t.strategy as WatermarkStrategy<unknown>,
+          clock,
+          batch: mode === 'batch',
+          everyRecord: this.options.autoWatermarkInterval === 'every-record',
+        });
+        await reader.start?.();
+      }
+    } catch (e) {
+      for (const t of this.sourceTasks()) await Promise.resolve().then(() => t.reader?.close?.()).catch(() => {});
+      for (const op of this.operatorsInOrder()) await Promise.resolve().then(() => op.close()).catch(() => {});
+      await this.clients.close();
+      throw e instanceof SluiceError ? e : new SourceFailedError(starting?.sourceVertex?.name ?? 'source', starting?.sourceVertex?.uid ?? '?', 0, e);
+    }
+  }
+
+  /**
+   * Every source emitted +infinity. Waits for asynchronous work (async I/O), upstream first, so
+   * that everything reached its operator; then event time is complete. In BATCH mode the later
+   * stages run now, one after another, from their buffered input.
+   */
+  async #endOfInput(): Promise<void> {
+    const batch = this.built.batch;
+    if (batch === undefined) {
+      for (const op of this.operatorsInOrder()) await this.drain(op);
+      for (const op of this.operatorsInOrder()) op.endInput();
+      return;
+    }
+    await batch.run({
+      drain: (op) => this.drain(op),
+      held: () => this.backpressure.held,
+      pause: async () => {
+        for (;;) {
+          if (this.#failure !== undefined) throw this.#failure;
+          if (this.#cancelled) throw new JobCancelledError(this.graph.jobName);
+          if (this.options.stopSignal?.stopped) return false;
+          this.pts.fireDue(); // async I/O timeouts run on processing time
+          if (!this.backpressure.held) {
+            await yieldToEventLoop();
+            return true;
+          }
+          const released = this.wake.wait();
+          const poll = setTimeout(() => this.wake.signal(), 5);
+          await released;
+          clearTimeout(poll);
+        }
+      },
+    });
+  }
+
+  /** Closes readers, then operators upstream first, then the worker's Kafka clients. */
+  async #close(): Promise<void> {
+    try {
+      for (const t of this.sourceTasks()) await t.reader?.close?.();
+      for (const v of this.graph.vertices) {
+        for (const op of this.built.operators.get(v) ?? []) {
+          try {
+            await op.close();
+          } catch (e) {
+            logger.warn({ err: e, operator: v.uid }, 'operator failed to close');
+          }
+        }
+      }
+    } finally {
+      await this.#positions.close();
+      await this.clients.close();
+    }
+  }
+}
