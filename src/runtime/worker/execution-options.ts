@@ -26,4 +26,6 @@ export interface ExecutionOptions {
   /** Periodic checkpoints (flush sinks, then commit source positions); absent or interval 0 = off. */
   checkpoints?: CheckpointSettings;
   globalJobParameters?: GlobalJobParameters;
+  /** Task, operator and checkpoint metrics (Prometheus, dashboard). Default: on unless SLUICE_METRICS=off. */
+  metrics?: boolean;
 }
