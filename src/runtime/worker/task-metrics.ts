@@ -56,6 +56,14 @@ class CountingTarget implements RecordTarget {
 
 const key = (v: JobVertex, subtask: number): string => `${v.uid}#${subtask}`;
 
+/** The vertex whose whole output is this vertex's whole input, subtask to subtask (a forward edge). */
+function forwardedFrom(v: JobVertex): JobVertex | undefined {
+  if (v.inputs.length !== 1) return undefined;
+  const e = v.inputs[0]!;
+  if (e.partitioning.kind !== 'forward' || e.sideTag !== undefined || e.source.outputs.length !== 1 || e.source.parallelism !== v.parallelism) return undefined;
+  return e.source;
+}
+
 /**
  * The worker's metrics (src/metrics) bound to its tasks: one `TaskIOMetrics` per task, one
  * `OperatorIOMetrics` per operator of its chain (the source included). Records are counted where
@@ -70,6 +78,8 @@ export class TaskMetricsBinding {
   readonly #ops = new Map<string, OperatorIOMetrics>();
   readonly #tasks: Array<{ task: Task; m: TaskIOMetrics; head: OperatorIOMetrics | undefined; tail: OperatorIOMetrics }> = [];
   readonly #clock: Clock;
+  /** [receiving operator, sending operator]: the receiver's input count is the sender's output count. */
+  readonly #forwarded: Array<[OperatorIOMetrics, OperatorIOMetrics]> = [];
 
   constructor(graph: JobGraph, clock: Clock, checkpoints: CheckpointStatsTracker, workerId = 'local') {
     this.#clock = clock;
@@ -92,10 +102,20 @@ export class TaskMetricsBinding {
     return m === undefined ? out : new CountingOutput(out, m);
   }
 
-  /** An input of an operator subtask, counted. */
+  /**
+   * An input of an operator subtask, counted — unless everything it receives is what one upstream
+   * subtask emits (a single forward edge from a vertex with no other output): then its input
+   * count is that output count, read at refresh, and the record path carries one counter, not two.
+   */
   target(v: JobVertex, subtask: number, target: RecordTarget): RecordTarget {
     const m = this.#ops.get(key(v, subtask));
-    return m === undefined ? target : new CountingTarget(target, m);
+    if (m === undefined) return target;
+    const from = forwardedFrom(v);
+    if (from !== undefined) {
+      this.#forwarded.push([m, this.#ops.get(key(from, subtask))!]);
+      return target;
+    }
+    return new CountingTarget(target, m);
   }
 
   /** After the tasks are built: ties each task's figures to it and its operators' probes to them. */
@@ -143,6 +163,7 @@ export class TaskMetricsBinding {
 
   /** Copies what the runtime keeps itself: source records and watermarks, task totals. */
   refresh(): void {
+    for (const [to, from] of this.#forwarded) to.numRecordsIn = from.numRecordsOut;
     for (const { task, m, head, tail } of this.#tasks) {
       const source = task.source;
       if (source !== undefined) m.numRecordsIn = source.records;
