@@ -171,7 +171,10 @@ export class TaskMetricsBinding {
       m.numRecordsOut = tail.numRecordsOut;
       for (const op of task.chain) {
         const om = this.#ops.get(`${op.uid}#${task.subtask}`);
-        if (om !== undefined) om.currentInputWatermark = op.currentWatermark;
+        if (om === undefined) continue;
+        om.currentInputWatermark = op.currentWatermark;
+        const late = op.metrics().lateRecordsDropped;
+        if (late !== undefined) om.numLateRecordsDropped = late;
       }
       const first = task.chain[0];
       if (first !== undefined && source === undefined) m.currentInputWatermark = first.currentWatermark;
