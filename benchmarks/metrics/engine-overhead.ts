@@ -55,8 +55,9 @@ for (const w of Object.keys(samples.off[0]!)) {
   lines.push(`| ${w} | ${median(off).toFixed(3)} (${range(off)}) | ${median(on).toFixed(3)} (${range(on)}) | ${pct(median(ratios))} | ${pct(Math.min(...ratios))} to ${pct(Math.max(...ratios))} |`);
 }
 const body = [
-  'What the runtime\'s metrics (task, operator and split figures, checkpoint statistics; read by prom-client only when scraped) cost on the',
-  '`bench:engine` workloads: the same process-per-measure with `SLUICE_METRICS=off` and with metrics on (the default), in alternating rounds.',
+  'What the runtime\'s metrics cost on the `bench:engine` workloads: one counter increment per record at each operator output and at each',
+  'input fed by an exchange (the rest is read from the runtime\'s objects when scraped or once a second), measured in a fresh process per',
+  'measure with `SLUICE_METRICS=off` and with metrics on (the default), in alternating rounds.',
   '',
   `- Machine: ${machineLine()}; 1-minute load average ${load.toFixed(1)} when the run started (a shared machine)`,
   `- Command: \`npm run bench:metrics-overhead\` (\`node benchmarks/metrics/engine-overhead.ts --rounds ${rounds} --events ${events}\`): CPU-seconds per million events, medians of ${rounds} rounds with their range`,
