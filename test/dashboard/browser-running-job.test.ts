@@ -73,7 +73,7 @@ async function open(hash: string): Promise<void> {
 const cells = (rowText: string, scope = 'main') => page.locator(`${scope} tr`, { hasText: rowText }).first().locator('td').allInnerTexts();
 const shot = (name: string) => page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 
-test('a real job: graph with every operator, changing records/s, advancing watermark, checkpoints; the broker page shows its group', { skip, timeout: 180_000 }, async () => {
+test('a real job: graph with every operator, changing records/s, advancing watermark, checkpoints, lag dropping to 0; the broker page shows its group', { skip, timeout: 180_000 }, async () => {
   producing = setInterval(() => void wave(), 700);
   await eventually(() => out.length >= 1_000, 60_000, 'records through the job');
   await open('/jobs');
@@ -100,6 +100,13 @@ test('a real job: graph with every operator, changing records/s, advancing water
   clearInterval(producing);
   producing = undefined;
   await eventually(() => out.length === sent, 60_000, 'the job to catch up');
+  await eventually(async () => {
+    await open('/jobs/page-views');
+    return (await cells('Source: views'))[10] === '0';
+  }, 60_000, 'the job page to show a consumer lag of 0 once the input is read');
+  // Each chart draws from its second point (the page refreshes every 2 s).
+  await eventually(async () => (await page.locator('[data-chart] canvas').count()) === 3, 30_000, 'three live charts, consumer lag by partition included');
+  await shot('real-job-caught-up');
   await open('/groups');
   await page.waitForSelector('#groups table');
   // The job commits its positions at checkpoints: the group's lag reaches 0 once it caught up.

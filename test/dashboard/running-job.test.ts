@@ -68,6 +68,13 @@ test('a running job: records in = records produced, per-operator counts, waterma
     }
     // The watermark advanced to the last record's timestamp on every source subtask.
     assert.equal(sampleValue(m, 'sluice_operator_currentOutputWatermark', { operator_name: 'Source: clicks', subtask: '0' })! >= T0 + (RECORDS - 2) * 10 - 1, true);
+    // Consumer lag per source partition (Kafka's records-lag: end − position), 0 once all is read.
+    await eventually(async () => {
+      m = await scrape();
+      return total(m, 'sluice_split_currentOffset') === RECORDS;
+    }, 30_000, 'the split positions to reach the end');
+    assert.deepEqual(['0', '1'].map((p) => sampleValue(m, 'sluice_split_records_lag', { topic: 'clicks', partition: p })), [0, 0]);
+    assert.deepEqual(['0', '1'].map((p) => sampleValue(m, 'sluice_split_currentOffset', { topic: 'clicks', partition: p })), [RECORDS / 2, RECORDS / 2]);
     // The broker's families sit beside the job's in the same scrape.
     assert.equal(sampleValue(m, 'kafka_server_brokertopicmetrics_messagesin_total', { topic: 'clicks' }), RECORDS);
 

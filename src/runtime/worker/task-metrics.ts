@@ -1,4 +1,5 @@
 import type { Output } from '../../core/output.ts';
+import type { SourceReader } from '../../core/source.ts';
 import type { OutputTag } from '../../core/output-tag.ts';
 import type { UserMetricValue } from '../../core/metric-group.ts';
 import { CheckpointStatsTracker } from '../../metrics/checkpoint-stats.ts';
@@ -8,6 +9,7 @@ import { sanitizeMetricPart } from '../../metrics/names.ts';
 import type { OperatorIOMetrics } from '../../metrics/operator-io-metrics.ts';
 import type { TaskActivity } from '../../metrics/task-time.ts';
 import type { TaskIOMetrics } from '../../metrics/task-io-metrics.ts';
+import type { SplitMetrics } from '../../metrics/split-metrics.ts';
 import { WorkerMetrics } from '../../metrics/worker-metrics.ts';
 import type { Clock } from '../../util/clock.ts';
 import type { RecordTarget } from '../executor/edge-outputs.ts';
@@ -166,7 +168,10 @@ export class TaskMetricsBinding {
     for (const [to, from] of this.#forwarded) to.numRecordsIn = from.numRecordsOut;
     for (const { task, m, head, tail } of this.#tasks) {
       const source = task.source;
-      if (source !== undefined) m.numRecordsIn = source.records;
+      if (source !== undefined) {
+        m.numRecordsIn = source.records;
+        if (head !== undefined) this.#refreshSplits(head, source.reader.splitProgress?.());
+      }
       else if (head !== undefined) m.numRecordsIn = head.numRecordsIn;
       m.numRecordsOut = tail.numRecordsOut;
       for (const op of task.chain) {
@@ -179,6 +184,31 @@ export class TaskMetricsBinding {
       const first = task.chain[0];
       if (first !== undefined && source === undefined) m.currentInputWatermark = first.currentWatermark;
       else if (head !== undefined) m.currentInputWatermark = head.currentOutputWatermark;
+    }
+  }
+
+  readonly #splits = new Map<OperatorIOMetrics, Map<string, SplitMetrics>>();
+
+  /** The reader's splits as split metrics (position, end, hence records-lag); revoked ones go. */
+  #refreshSplits(op: OperatorIOMetrics, progress: ReturnType<NonNullable<SourceReader<unknown>['splitProgress']>> | undefined): void {
+    if (progress === undefined) return;
+    let known = this.#splits.get(op);
+    if (known === undefined) this.#splits.set(op, (known = new Map()));
+    const seen = new Set<string>();
+    for (const p of progress) {
+      seen.add(p.splitId);
+      let s = known.get(p.splitId);
+      if (s === undefined) {
+        s = op.addSplit({ splitId: p.splitId, ...(p.topic !== undefined && { topic: p.topic }), ...(p.partition !== undefined && { partition: p.partition }) });
+        known.set(p.splitId, s);
+      }
+      s.currentOffset = p.position;
+      s.endOffset = p.end ?? -1;
+    }
+    for (const [id, s] of known) {
+      if (seen.has(id)) continue;
+      op.removeSplit(s);
+      known.delete(id);
     }
   }
 
