@@ -2,8 +2,9 @@
  * The published package runs compiled JavaScript; a clone runs the TypeScript sources. npm runs
  *   node scripts/pack-manifest.ts apply     (prepack)  builds dist/ with tsc (declarations), bundles
  *                                           the JavaScript of each entry (the exports and the CLI)
- *                                           with esbuild, then points the package's exports at
- *                                           dist/ (JavaScript and .d.ts);
+ *                                           with esbuild, copies the dashboard's web files to
+ *                                           dist/dashboard/web, then points the package's exports
+ *                                           at dist/ (JavaScript and .d.ts);
  *   node scripts/pack-manifest.ts restore   (postpack) puts the development package.json back
  *                                           and removes dist/,
  * so that nothing in a clone ever resolves to a stale build, and the tarball has no sources
@@ -16,7 +17,7 @@
  * external; names are kept (error and operator names come from class names).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -86,6 +87,9 @@ async function apply(): Promise<void> {
   const exports = compiled(pkg.exports);
   const entries = Object.values(exports).map((e) => (e as Record<string, string>).default!.replace(/^\.\/dist\//, ''));
   await bundle([...entries, CLI_ENTRY]);
+  // After the bundle, which replaces every .js under dist/: the dashboard's web UI (plain HTML,
+  // CSS and JavaScript modules) is found under dashboard/web beside `sluice`'s own entry.
+  cpSync(`${root}src/dashboard/web`, `${dist}/dashboard/web`, { recursive: true });
   writeFileSync(backup, text);
   pkg.exports = exports;
   pkg.types = './dist/index.d.ts';

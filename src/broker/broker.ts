@@ -11,6 +11,7 @@ import { TransactionCoordinator } from './txn/transaction-coordinator.ts';
 import { TxnStateStore } from './txn/txn-state-store.ts';
 import { NetworkServer } from './server/network-server.ts';
 import { createDispatcher } from './server/dispatcher.ts';
+import { BrokerMetrics } from './metrics/broker-metrics.ts';
 import { BrokerSettings } from './config/broker-settings.ts';
 import { staticConfigsOf, type ConfigShorthands } from './config/static-configs.ts';
 import { LimitWarnings } from './limit-warnings.ts';
@@ -68,6 +69,8 @@ export interface RunningBroker {
   /** The port the broker listens on. */
   readonly listenPort: number;
   readonly dataDir: string;
+  /** The broker's Prometheus metrics (Kafka's names; see docs/monitoring.md). */
+  readonly metrics: BrokerMetrics;
   /** Stops accepting, closes connections, flushes and closes every log, releases the data directory. */
   close(): Promise<void>;
 }
@@ -177,7 +180,9 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
   });
   // The context is completed with the port once listening; handlers only run after that.
   const context = { nodeId, clusterId: clusterIdOf(options.dataDir), host: listeners[0]!.advertised.host, port: 0, security, logs, groups, txns, flusher, clock, log, settings, warnings, maxFetchWaitMs: 30_000 };
-  const network = new NetworkServer({
+  let network: NetworkServer | undefined;
+  const metrics = new BrokerMetrics({ logs, groups, connectionCount: () => network?.connectionCount ?? 0 });
+  network = new NetworkServer({
     limits: {
       maxConnections: () => settings.number('max.connections'),
       maxConnectionsPerIp: () => settings.number('max.connections.per.ip'),
@@ -189,7 +194,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     },
     listeners,
     security: { principalOf: (subject) => security.principalMapper.principalOf(subject), newSaslAuthenticator: () => security.newSaslAuthenticator() },
-    dispatch: createDispatcher(context as BrokerContext),
+    dispatch: metrics.instrument(createDispatcher(context as BrokerContext, (key, version, req, res) => metrics.observe(key, version, req, res))),
     warnings,
     now: () => clock.now(),
     log,
@@ -202,6 +207,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     await lock.release();
     throw new BrokerStartError(`cannot listen on ${(err as Error).message}`, err);
   }
+  for (const server of network.servers) metrics.watch(server);
   const port = listeners[0]!.listenPort;
   context.port = listeners[0]!.advertised.port;
   const hostPort = (h: string, p: number) => `${h.includes(':') ? `[${h}]` : h}:${p}`;
@@ -243,6 +249,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     port: context.port,
     listenPort: port,
     dataDir: options.dataDir,
+    metrics,
     close() {
       closing ??= (async () => {
         for (const t of [tick, housekeeping, retention]) clearInterval(t);

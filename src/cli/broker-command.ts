@@ -3,6 +3,7 @@ import type { FlushPolicy } from '../broker/log/flush-policy.ts';
 import { exitWhenDrained } from './exit.ts';
 import { collectConfig, intOption, type ConfigEntry } from './option-parsers.ts';
 import { UsageError } from './cli-error.ts';
+import { addDashboardOptions, startDashboardFromFlag } from './dashboard-flag.ts';
 import type { BrokerSecurityConfig } from '../broker/listener-setup.ts';
 import type { SaslMechanismName } from '../broker/security/sasl/mechanism.ts';
 
@@ -107,7 +108,7 @@ export function registerBrokerCommand(program: Command): void {
     .option('--no-cleaner', 'do not compact topics with cleanup.policy=compact');
   for (const [flag, , min, help] of LIMIT_FLAGS) command.option(flag, help, intOption(flag.split(' ')[0]!, min));
   addSecurityFlags(command);
-  command
+  addDashboardOptions(command)
     .option('--config <name=value>', 'any broker config by its Kafka name, e.g. log.retention.hours=24 (repeatable)', collectConfig, [])
     .action(async (opts) => {
       const config: Record<string, string | number> = {};
@@ -141,19 +142,32 @@ export function registerBrokerCommand(program: Command): void {
         config,
         ...security,
       });
+      let dashboard;
+      try {
+        dashboard = await startDashboardFromFlag(opts.dashboard, opts.dashboardToken, {
+          metrics: () => [broker.metrics.registry],
+          kafka: { bootstrap: [broker.bootstrap] },
+        });
+      } catch (err) {
+        await broker.close();
+        throw err;
+      }
       stopped = (signal: string) => {
         process.stdout.write(`${signal}: stopping broker\n`);
-        broker.close().then(
-          () => exitWhenDrained(0),
-          (err) => {
-            process.stderr.write(`sluice: error while stopping the broker: ${err}\n`);
-            return exitWhenDrained(1);
-          },
-        );
+        Promise.resolve(dashboard?.close())
+          .then(() => broker.close())
+          .then(
+            () => exitWhenDrained(0),
+            (err) => {
+              process.stderr.write(`sluice: error while stopping the broker: ${err}\n`);
+              return exitWhenDrained(1);
+            },
+          );
       };
       if (early.length > 0) return stopped(early[0]!);
       const others = broker.listeners.length > 1 ? `; listeners ${broker.listeners.map((l) => `${l.name} ${l.bootstrap}`).join(', ')}` : '';
       process.stdout.write(`Sluice broker listening on ${broker.bootstrap} (data in ${broker.dataDir}${others})\n`);
+      if (dashboard) process.stdout.write(`Dashboard: ${dashboard.url} (metrics at ${new URL('metrics', dashboard.url.split('?')[0]).href})\n`);
     });
 }
 

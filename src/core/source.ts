@@ -90,6 +90,19 @@ export interface SourceReader<T> {
    */
   pauseOrResumeSplits?(pause: readonly string[], resume: readonly string[]): void;
   close?(): void | Promise<void>;
+  /** Where each split's reading stands (metrics, lag, progress); read about once a second. */
+  splitProgress?(): SplitProgress[];
+}
+
+/** One split of a reader: the next offset it reads and, when known, where it ends. */
+export interface SplitProgress {
+  splitId: string;
+  topic?: string;
+  partition?: number;
+  /** The next offset to read (the consumer position). */
+  position: number;
+  /** The split's end: the stopping offset of a bounded source, else the last high watermark (LSO under read_committed) seen. */
+  end?: number;
 }
 
 /**

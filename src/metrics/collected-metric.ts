@@ -1,7 +1,7 @@
 import type { Metric, Registry } from 'prom-client';
 import type { Labels } from './names.ts';
 
-export type MetricType = 'counter' | 'gauge' | 'summary';
+export type MetricType = 'counter' | 'gauge' | 'summary' | 'histogram';
 
 /** One series of a family: its labels and value (`metricName` for a summary's `_sum`/`_count`). */
 export interface Sample {

@@ -20,6 +20,10 @@ export interface WorkerMetricsOptions {
   rateWindowTicks?: number;
   /** Checkpoints kept in the history. Default 10. */
   checkpointHistorySize?: number;
+  /** The checkpoint statistics to report (the coordinator's own); default: a new tracker. */
+  checkpoints?: CheckpointStatsTracker;
+  /** Called at every tick before rates are sampled: the runtime copies figures it keeps elsewhere. */
+  onTick?: (now: number) => void;
 }
 
 /**
@@ -48,6 +52,7 @@ export class WorkerMetrics {
   readonly #samples: number;
   readonly #tickMs: number;
   #timer: NodeJS.Timeout | undefined;
+  readonly #onTick: ((now: number) => void) | undefined;
 
   constructor(options: WorkerMetricsOptions) {
     this.jobId = options.jobId;
@@ -55,7 +60,8 @@ export class WorkerMetrics {
     this.clock = options.clock ?? systemClock;
     this.#samples = options.rateWindowTicks ?? 10;
     this.#tickMs = options.tickIntervalMs ?? 1_000;
-    this.checkpoints = new CheckpointStatsTracker(options.checkpointHistorySize);
+    this.checkpoints = options.checkpoints ?? new CheckpointStatsTracker(options.checkpointHistorySize);
+    this.#onTick = options.onTick;
     this.registry.setDefaultLabels({ job: this.jobId, worker: this.workerId });
     const now = () => this.clock.now();
     this.#store = new UserMetricStore(this.registry, options.logger ?? rootLogger, now);
@@ -82,6 +88,7 @@ export class WorkerMetrics {
 
   /** Brings every rate up to date; `start()` calls it every tick interval. */
   tick(now: number = this.clock.now()): void {
+    this.#onTick?.(now);
     for (const t of this.tasks) t.tick(now);
     this.#store.tick(now);
   }

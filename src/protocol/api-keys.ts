@@ -16,6 +16,7 @@ import { describeAclsApi } from './messages/describe-acls.ts';
 import { describeClusterApi } from './messages/describe-cluster.ts';
 import { describeConfigsApi } from './messages/describe-configs.ts';
 import { describeGroupsApi } from './messages/describe-groups.ts';
+import { describeLogDirsApi } from './messages/describe-log-dirs.ts';
 import { describeUserScramCredentialsApi } from './messages/describe-user-scram-credentials.ts';
 import { endTxnApi } from './messages/end-txn.ts';
 import { fetchApi } from './messages/fetch.ts';
@@ -69,6 +70,7 @@ export const ApiKey = {
   DeleteAcls: 31,
   DescribeConfigs: 32,
   AlterConfigs: 33,
+  DescribeLogDirs: 35,
   SaslAuthenticate: 36,
   CreatePartitions: 37,
   DeleteGroups: 42,
@@ -93,7 +95,7 @@ export interface ApiEntry {
   readonly response: CompiledMessage;
 }
 
-const SCHEMAS: readonly ApiSchema[] = [produceApi, fetchApi, listOffsetsApi, metadataApi, offsetCommitApi, offsetFetchApi, findCoordinatorApi, joinGroupApi, heartbeatApi, leaveGroupApi, syncGroupApi, describeGroupsApi, listGroupsApi, apiVersionsApi, createTopicsApi, deleteTopicsApi, deleteRecordsApi, initProducerIdApi, offsetForLeaderEpochApi, addPartitionsToTxnApi, addOffsetsToTxnApi, endTxnApi, txnOffsetCommitApi, describeConfigsApi, alterConfigsApi, createPartitionsApi, deleteGroupsApi, incrementalAlterConfigsApi, offsetDeleteApi, describeClusterApi];
+const SCHEMAS: readonly ApiSchema[] = [produceApi, fetchApi, listOffsetsApi, metadataApi, offsetCommitApi, offsetFetchApi, findCoordinatorApi, joinGroupApi, heartbeatApi, leaveGroupApi, syncGroupApi, describeGroupsApi, listGroupsApi, apiVersionsApi, createTopicsApi, deleteTopicsApi, deleteRecordsApi, initProducerIdApi, offsetForLeaderEpochApi, addPartitionsToTxnApi, addOffsetsToTxnApi, endTxnApi, txnOffsetCommitApi, describeConfigsApi, alterConfigsApi, createPartitionsApi, deleteGroupsApi, incrementalAlterConfigsApi, offsetDeleteApi, describeClusterApi, describeLogDirsApi];
 
 /**
  * Security APIs (SASL, ACLs, SCRAM credentials). The codec knows them; the broker advertises an

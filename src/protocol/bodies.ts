@@ -30,6 +30,7 @@ import type { ListOffsetsRequest, ListOffsetsResponse } from './messages/list-of
 import type { MetadataRequest, MetadataResponse } from './messages/metadata.ts';
 import type { OffsetCommitRequest, OffsetCommitResponse } from './messages/offset-commit.ts';
 import type { OffsetDeleteRequest, OffsetDeleteResponse } from './messages/offset-delete.ts';
+import type { DescribeLogDirsRequest, DescribeLogDirsResponse } from './messages/describe-log-dirs.ts';
 import type { OffsetFetchRequest, OffsetFetchResponse } from './messages/offset-fetch.ts';
 import type { OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse } from './messages/offset-for-leader-epoch.ts';
 import type { ProduceRequest, ProduceResponse } from './messages/produce.ts';
@@ -67,6 +68,7 @@ export interface RequestBodies {
   31: DeleteAclsRequest;
   32: DescribeConfigsRequest;
   33: AlterConfigsRequest;
+  35: DescribeLogDirsRequest;
   36: SaslAuthenticateRequest;
   37: CreatePartitionsRequest;
   42: DeleteGroupsRequest;
@@ -108,6 +110,7 @@ export interface ResponseBodies {
   31: DeleteAclsResponse;
   32: DescribeConfigsResponse;
   33: AlterConfigsResponse;
+  35: DescribeLogDirsResponse;
   36: SaslAuthenticateResponse;
   37: CreatePartitionsResponse;
   42: DeleteGroupsResponse;

@@ -38,6 +38,7 @@ export type { ListOffsetsRequest, ListOffsetsResponse } from './messages/list-of
 export type { MetadataRequest, MetadataResponse } from './messages/metadata.ts';
 export type { OffsetCommitRequest, OffsetCommitResponse } from './messages/offset-commit.ts';
 export type { OffsetDeleteRequest, OffsetDeleteResponse } from './messages/offset-delete.ts';
+export type { DescribeLogDirsRequest, DescribeLogDirsResponse } from './messages/describe-log-dirs.ts';
 export type { OffsetFetchRequest, OffsetFetchResponse } from './messages/offset-fetch.ts';
 export type { OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse } from './messages/offset-for-leader-epoch.ts';
 export type { ProduceRequest, ProduceResponse } from './messages/produce.ts';

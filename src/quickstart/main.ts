@@ -5,7 +5,9 @@
  *   2. create the topics `test` and `output`;
  *   3. start the Sluice job: KafkaSource(`test`) → map(new UpperCaseMapFunction()) → KafkaSink(`output`);
  *   4. produce `message 0` … `message 9` to `test`;
- *   5. read `output` with a separate consumer and print what arrives; then stop the job.
+ *   5. read `output` with a separate consumer and print what arrives; then stop the job
+ *      (`npm start -- --keep-running`: leave the job, the broker and the dashboard up until Ctrl-C).
+ * The dashboard (job graph, metrics, topics, groups) is served on a free loopback port, printed.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +18,10 @@ import { exitWhenDrained } from '../cli/exit.ts';
 import { SluiceErrorCodes } from '../core/errors/codes.ts';
 import { logger } from '../util/logger.ts';
 import { upperCaseJob } from './upper-case-job.ts';
+import { startDashboard } from '../dashboard/server.ts';
+import { LocalJobView } from '../dashboard/local-job-view.ts';
+import { ProcessJobs } from '../dashboard/process-jobs.ts';
+import { systemClock } from '../util/clock.ts';
 
 const COUNT = 10;
 
@@ -40,6 +46,16 @@ async function main(): Promise<void> {
     bootstrap = broker.bootstrap;
     console.log(`Started the embedded Kafka-compatible broker on ${bootstrap} (data in ${dataDir})`);
   } else console.log(`Using the Kafka at ${bootstrap} (SLUICE_BOOTSTRAP)`);
+
+  // The dashboard sees the job once it starts (ProcessJobs listens for it) and the broker's metrics.
+  const jobs = new ProcessJobs(systemClock);
+  const ownBroker = broker;
+  const dashboard = await startDashboard({
+    jobs: new LocalJobView(() => jobs.jobs(), systemClock),
+    metrics: () => [...(ownBroker ? [ownBroker.metrics.registry] : []), ...jobs.registries()],
+    kafka: { bootstrap: [bootstrap] },
+  });
+  console.log(`Dashboard (the job, its metrics, topics and groups): ${dashboard.url}`);
 
   const admin = new Admin({ clientId: 'quickstart-admin', bootstrapBrokers: [bootstrap] });
   const existing = new Set(await admin.listTopics());
@@ -84,8 +100,17 @@ async function main(): Promise<void> {
     ),
   ]);
 
+  if (process.argv.includes('--keep-running')) {
+    console.log(`--keep-running: the job, the broker and the dashboard stay up (${dashboard.url}); Ctrl-C stops them.`);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+  }
   job.cancel();
   await job.result.catch(() => {});
+  await dashboard.close();
+  jobs.close();
   if (jobError !== undefined && (jobError as { code?: string }).code !== SluiceErrorCodes.JOB_CANCELLED) throw jobError;
   await readStream.close();
   await Promise.all([producer.close(), reader.close(true)]);

@@ -26,6 +26,7 @@ test('npm start: the quickstart prints MESSAGE 0 … MESSAGE 9 and exits 0 (embe
     const lines = out.split('\n').filter((l) => l.includes('MESSAGE'));
     assert.deepEqual(lines.map((l) => l.trim()), Array.from({ length: 10 }, (_, i) => `output <- MESSAGE ${i}`));
     assert.match(out, /Try next/);
+    assert.match(out, /Dashboard \(the job, its metrics, topics and groups\): http:\/\/127\.0\.0\.1:\d+\//);
   }
 });
 

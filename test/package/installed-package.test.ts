@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { packAndInstall, runCommand as run, type CommandResult as Result } from '../helpers/installed-package.ts';
+import { PINNED_NODE_PATH as PATH, packAndInstall, runCommand as run, type CommandResult as Result } from '../helpers/installed-package.ts';
 import { tempDir } from '../helpers/tmp-dir.ts';
 
 // The package as a user gets it: `npm pack` (prepack builds dist/ with tsc and points the exports
@@ -73,4 +74,47 @@ test('the declarations type-check a job, and catch a type error in one', async (
   const wrong = await run(process.execPath, [...tsc, 'wrong.ts'], project);
   assert.equal(wrong.code, 2);
   assert.match(wrong.stdout, /wrong\.ts\(2,7\): error TS2322: Type 'StreamExecutionEnvironment' is not assignable to type 'number'/);
+});
+
+test('the installed package serves the dashboard web UI: sluice broker --dashboard', { timeout: 180_000 }, async () => {
+  const data = join(work.dir, 'broker-data');
+  const env: NodeJS.ProcessEnv = { ...process.env, PATH, SLUICE_LOG_LEVEL: 'warn' };
+  delete env.NODE_TEST_CONTEXT;
+  // The installed bin itself (not npx, which would stand between the signal and the broker).
+  const bin = join(project, 'node_modules/sluice/bin/sluice.js');
+  const child = spawn(process.execPath, [bin, 'broker', '--port', '0', '--data-dir', data, '--dashboard'], { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`no dashboard address: ${out}`)), 60_000);
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /Dashboard: (http:\/\/\S+\/)/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]!);
+        }
+      });
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      child.once('exit', (code: number | null) => reject(new Error(`sluice broker exited with ${code}: ${out}`)));
+    });
+    for (const [path, type, text] of [
+      ['', 'text/html', '<script type="module"'],
+      ['app/main.js', 'text/javascript', 'import'],
+      ['app/style.css', 'text/css', '{'],
+      ['vendor/uPlot.esm.js', 'text/javascript', 'uPlot'],
+      ['metrics', 'text/plain', 'kafka_server_replicamanager_partitioncount'],
+    ] as const) {
+      const res = await fetch(`${url}${path}`);
+      assert.equal(res.status, 200, path);
+      assert.match(res.headers.get('content-type') ?? '', new RegExp(type.replace('/', '\\/')), path);
+      assert.ok((await res.text()).includes(text), `${path} holds ${text}`);
+    }
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) {
+      const closed = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await closed;
+    }
+  }
 });

@@ -41,6 +41,7 @@ const APIS: [string, string, number, unknown[]][] = [
   ['admin', 'describe-groups', 15, [['g'], false]],
   ['admin', 'delete-groups', 42, [['g']]],
   ['admin', 'describe-cluster', 60, [false, 1]],
+  ['admin', 'describe-log-dirs', 35, [[{ name: 't', partitions: [0, 2] }]]],
   ['producer', 'init-producer-id', 22, ['tx', 60000, -1n, -1]],
   ['producer', 'add-partitions-to-txn', 24, [[{ transactionalId: 'tx', producerId: 7n, producerEpoch: 1, verifyOnly: false, topics: [{ name: 't', partitions: [0] }] }]]],
   ['producer', 'add-offsets-to-txn', 25, ['tx', 7n, 1, 'g']],

@@ -12,6 +12,7 @@ import { handleDeleteRecords } from './delete-records.ts';
 import { handleOffsetForLeaderEpoch } from './offset-for-leader-epoch.ts';
 import { handleFindCoordinator } from './find-coordinator.ts';
 import { handleDescribeCluster } from './describe-cluster.ts';
+import { handleDescribeLogDirs } from './describe-log-dirs.ts';
 import { handleAlterConfigs, handleDescribeConfigs, handleIncrementalAlterConfigs } from './configs.ts';
 import * as groups from './groups.ts';
 import * as txn from './transactions.ts';
@@ -31,6 +32,7 @@ export const HANDLERS: ReadonlyMap<number, Handler> = new Map<number, Handler>([
   [ApiKey.OffsetForLeaderEpoch, handleOffsetForLeaderEpoch],
   [ApiKey.FindCoordinator, handleFindCoordinator],
   [ApiKey.DescribeCluster, handleDescribeCluster],
+  [ApiKey.DescribeLogDirs, handleDescribeLogDirs],
   [ApiKey.DescribeConfigs, handleDescribeConfigs],
   [ApiKey.AlterConfigs, handleAlterConfigs],
   [ApiKey.IncrementalAlterConfigs, handleIncrementalAlterConfigs],

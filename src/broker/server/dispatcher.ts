@@ -10,6 +10,9 @@ import type { SaslNext } from '../security/sasl/authenticator.ts';
 
 const API_NAMES = new Map<number, string>(Object.entries(ApiKey).map(([name, key]) => [key, name]));
 
+/** Sees every answered request with its response body (null: acks=0), e.g. for metrics. */
+export type ResponseObserver = (apiKey: number, apiVersion: number, request: unknown, response: object | null) => void;
+
 /**
  * Turns request frames into response chunks: SASL first on SASL listeners (only ApiVersions,
  * SaslHandshake and SaslAuthenticate before authentication, raw tokens in the v0 flow), then
@@ -17,7 +20,7 @@ const API_NAMES = new Map<number, string>(Object.entries(ApiKey).map(([name, key
  * closes that client's connection (as Kafka does); an ApiVersions request of an unknown version
  * gets the v0 answer with UNSUPPORTED_VERSION so the client can downgrade.
  */
-export function createDispatcher(broker: BrokerContext): (frame: Buffer, client: ClientAddress) => DispatchResult {
+export function createDispatcher(broker: BrokerContext, observe?: ResponseObserver): (frame: Buffer, client: ClientAddress) => DispatchResult {
   return (frame, client) => {
     const session = client.session;
     const sasl = session.sasl;
@@ -54,7 +57,10 @@ export function createDispatcher(broker: BrokerContext): (frame: Buffer, client:
     };
     const result = handler(ctx, body);
     // Deferred chunks are the FileRegions of fetch responses (see log/file-region.ts).
-    const encode = (out: object | null) => (out === null ? null : (encodeResponseChunks(header.apiKey, header.apiVersion, header.correlationId, out) as ResponseChunk[]));
+    const encode = (out: object | null) => {
+      observe?.(header.apiKey, header.apiVersion, body, out);
+      return out === null ? null : (encodeResponseChunks(header.apiKey, header.apiVersion, header.correlationId, out) as ResponseChunk[]);
+    };
     return result instanceof Promise ? result.then(encode) : encode(result);
   };
 }

@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { stat as stat_ } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
@@ -17,6 +18,7 @@ interface ProduceOptions {
   acks: (typeof ACKS)[number];
   compression: CompressionAlgorithmValue;
   skipEmpty?: boolean;
+  progress: boolean;
 }
 
 /** `sluice produce TOPIC`: one record per line of stdin (or of --file). */
@@ -31,6 +33,7 @@ export function registerProduceCommand(program: Command): void {
     .option('--acks <acks>', 'all | 1 | 0', choiceOption('--acks', ACKS), 'all')
     .option('--compression <codec>', COMPRESSIONS.join(' | '), choiceOption('--compression', COMPRESSIONS), 'none')
     .option('--skip-empty', 'ignore empty lines instead of sending empty values')
+    .option('--no-progress', 'no progress line on stderr (shown only when stderr is a terminal)')
     .action(async (topic: string, opts: ProduceOptions, command: Command) => {
       const ctx = cliContext(command);
       if (opts.keySeparator === '') throw new CliError('--key-separator must not be empty');
@@ -63,6 +66,18 @@ export function registerProduceCommand(program: Command): void {
       // Ctrl-C ends the input like Ctrl-D: what was read is sent and counted.
       const onSignal = () => lines.close();
       process.once('SIGINT', onSignal);
+      // Of a file, the bar follows the bytes read (its size is known); of stdin, the count only.
+      const fileStream = input as Readable & { bytesRead?: number; size?: number };
+      const progress = opts.progress
+        ? (await import('../progress/progress-bar.ts')).startProgress({
+            stream: process.stderr,
+            label: 'sending',
+            ...(opts.file
+              ? { unit: 'bytes', read: () => ({ done: fileStream.bytesRead ?? 0, total: fileStream.size, note: `${sender.sent} records sent` }) }
+              : { unit: 'records', read: () => ({ done: sender.sent }) }),
+            now: () => performance.now(),
+          })
+        : undefined;
       try {
         for await (const line of lines) {
           lineNumber++;
@@ -78,6 +93,7 @@ export function registerProduceCommand(program: Command): void {
         if (err instanceof CliError) throw new CliError(`${err.message} (${sentBefore})`, { cause: err.cause });
         throw new CliError(`cannot send to topic "${topic}" (${sentBefore})`, { cause: err });
       } finally {
+        progress?.stop();
         process.off('SIGINT', onSignal);
         await producer.close().catch(() => {});
       }
@@ -92,5 +108,7 @@ async function openFile(path: string): Promise<Readable> {
     stream.once('open', () => resolve());
     stream.once('error', (err) => reject(new CliError(`cannot read ${path}`, { cause: err })));
   });
-  return stream;
+  // Its size, for the progress line (a FIFO or a device has none that means anything).
+  const stat = await stat_(path).catch(() => undefined);
+  return Object.assign(stream, { size: stat?.isFile() ? stat.size : undefined });
 }

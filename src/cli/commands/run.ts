@@ -7,6 +7,7 @@ import { CliError, UsageError } from '../cli-error.ts';
 import { cliContext } from '../context.ts';
 import { drainStdio, exitWhenDrained } from '../exit.ts';
 import { errorLine } from '../format-error.ts';
+import { addDashboardOptions, startDashboardFromFlag, type DashboardFlag } from '../dashboard-flag.ts';
 
 // This file runs as TypeScript in a clone and as bundled JavaScript from an installed package:
 // `sluice` inside a job file means the same build as the command itself. The package resolves its
@@ -43,7 +44,7 @@ const cancelJobs = (): Promise<unknown> => import('../../api/environment.ts').th
  * Every way out waits until what the job printed has drained, however slow the reader.
  */
 export function registerRunCommand(program: Command): void {
-  program
+  const command = program
     .command('run')
     .description('run a Sluice job file (TypeScript or JavaScript; it imports from "sluice" and calls env.execute())')
     .argument('<job>', 'the job file, e.g. examples/upper-case/job.ts')
@@ -51,7 +52,14 @@ export function registerRunCommand(program: Command): void {
     .option('-p, --parallelism <n>', 'default parallelism of the job')
     .option('--job-id <id>', "the job's id: its internal topics, consumer group and transactional ids (default: the name given to execute())")
     .option('--state-dir <dir>', 'local state of the job (worker slots); default ./.sluice/state')
-    .action(async (job: string, args: string[], opts: { parallelism?: string; jobId?: string; stateDir?: string }, command: Command) => {
+    .option('--no-progress', 'no progress line for bounded jobs on stderr (shown only when stderr is a terminal)');
+  addDashboardOptions(command).action(
+    async (
+      job: string,
+      args: string[],
+      opts: { parallelism?: string; jobId?: string; stateDir?: string; progress: boolean; dashboard?: DashboardFlag; dashboardToken?: string },
+      command: Command,
+    ) => {
       const ctx = cliContext(command);
       if (opts.parallelism !== undefined) {
         const n = Number(opts.parallelism);
@@ -70,6 +78,9 @@ export function registerRunCommand(program: Command): void {
       process.argv = [process.argv[0]!, file, ...args];
       const say = (line: string): void => void process.stderr.write(`sluice: ${line}\n`);
       const reporter = (await import('../run/job-reporter.ts')).reportJobs(say);
+      const stopProgress = opts.progress ? (await import('../run/job-progress.ts')).showJobProgress() : () => {};
+      const dashboard = await startJobDashboard(opts.dashboard, opts.dashboardToken, ctx.bootstrap);
+      if (dashboard) say(`dashboard: ${dashboard.url}`);
 
       let stopping = false;
       const stop = (signal: NodeJS.Signals): void => {
@@ -110,10 +121,24 @@ export function registerRunCommand(program: Command): void {
         throw new CliError(`job ${job} failed`, { cause: err });
       } finally {
         reporter.stop();
+        stopProgress();
       }
       if (stopping) return new Promise<never>(() => {});
       // Do not wait for idle client sockets; do wait for the output.
       await drainStdio();
       process.exit(0);
-    });
+    },
+  );
+}
+
+/** `--dashboard`: the jobs this process runs (their graph, tasks, checkpoints), /metrics and the Kafka pages. */
+async function startJobDashboard(flag: DashboardFlag, token: string | undefined, bootstrap: string[]) {
+  if (flag === undefined) return undefined;
+  const [{ ProcessJobs }, { LocalJobView }, { systemClock }] = await Promise.all([
+    import('../../dashboard/process-jobs.ts'),
+    import('../../dashboard/local-job-view.ts'),
+    import('../../util/clock.ts'),
+  ]);
+  const jobs = new ProcessJobs(systemClock);
+  return startDashboardFromFlag(flag, token, { jobs: new LocalJobView(() => jobs.jobs(), systemClock), metrics: () => jobs.registries(), kafka: { bootstrap } });
 }

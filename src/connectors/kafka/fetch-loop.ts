@@ -23,6 +23,8 @@ export interface PartitionState {
   finished: boolean;
   /** Paused by watermark alignment: neither fetched nor emitted until resumed. */
   paused?: boolean;
+  /** The partition's end in the last fetch response: high watermark, or last stable offset under read_committed (lag). */
+  endOffset?: bigint;
 }
 
 /** Fetched batches of one partition, waiting to be emitted. */
@@ -185,6 +187,7 @@ export class FetchLoop {
           }
           throw new KafkaConnectorError(SluiceErrorCodes.KAFKA_SOURCE, `fetching ${ps.topic}/${ps.partition} failed with Kafka error code ${part.errorCode}`);
         }
+        ps.endOffset = this.#o.readCommitted && part.lastStableOffset >= 0n ? part.lastStableOffset : part.highWatermark;
         const batches = part.records;
         if (!batches || batches.length === 0) continue;
         const last = batches[batches.length - 1]!;

@@ -80,6 +80,7 @@ export class KafkaSource<T, K = Buffer | null> implements Source<T> {
       positionsToCommit: (id) => reader?.positionsToCommit(id),
       notifyCheckpointComplete: (id) => reader?.notifyCheckpointComplete(id),
       pauseOrResumeSplits: (pause, resume) => reader?.pauseOrResumeSplits(pause, resume),
+      splitProgress: () => reader?.splitProgress() ?? [],
       close: async () => {
         await reader?.close();
         await own?.close();

@@ -1,5 +1,5 @@
 import type { BytesConsumer, GroupMetadata, KafkaClients, KafkaConnection, PartitionOffset } from '../../core/kafka-clients.ts';
-import { InputStatus, type ReaderOutput, type SourceOutput, type SourcePositions, type SourceReader, type SourceReaderContext } from '../../core/source.ts';
+import { InputStatus, type ReaderOutput, type SourceOutput, type SourcePositions, type SourceReader, type SourceReaderContext, type SplitProgress } from '../../core/source.ts';
 import { logger } from '../../util/logger.ts';
 import { subtaskForPartition } from './assignment.ts';
 import { DeserializationErrorHandler } from './deserialization-errors.ts';
@@ -370,6 +370,14 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
       });
     }
     return { offsets };
+  }
+
+  /** Position and end of every assigned partition (the task's split metrics and records-lag). */
+  splitProgress(): SplitProgress[] {
+    return [...this.#partitions.values()].map((p) => {
+      const end = p.stop ?? p.endOffset;
+      return { splitId: p.splitId, topic: p.topic, partition: p.partition, position: Number(p.position), ...(end !== undefined && { end: Number(end) }) };
+    });
   }
 
   /** The offsets of that checkpoint, for the coordinator to commit once the sinks flushed. */

@@ -24,7 +24,8 @@ export interface StaticFile {
  */
 export function loadStaticFiles(): Map<string, StaticFile> {
   const files = new Map<string, StaticFile>();
-  const webDir = fileURLToPath(new URL('../web/', import.meta.url));
+  // Beside the package's entry, not this module: bundled, this code lives in a chunk elsewhere.
+  const webDir = fileURLToPath(new URL('./dashboard/web/', import.meta.resolve('sluice')));
   const add = (urlPath: string, file: string) => files.set(urlPath, { body: readFileSync(file), contentType: TYPES[extname(file)] ?? 'application/octet-stream' });
   for (const entry of readdirSync(webDir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;

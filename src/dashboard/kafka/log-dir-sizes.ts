@@ -6,8 +6,7 @@ const RETRY_AFTER_MS = 60_000;
 
 /**
  * Partition sizes on disk through DescribeLogDirs (every broker answers for its replicas; a
- * partition's size is its largest replica). Clusters without the API (the embedded broker does not
- * implement it yet) or that refuse it (authorization) get `unavailable` with the reason, and are
+ * partition's size is its largest replica). Clusters without the API or that refuse it (authorization) get `unavailable` with the reason, and are
  * asked again only a minute later.
  */
 export class LogDirSizes {

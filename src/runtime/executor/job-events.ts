@@ -1,6 +1,8 @@
 import { channel } from 'node:diagnostics_channel';
 import type { JobGraph } from '../graph/job-graph.ts';
 import type { JobExecutionResult, JobMetrics } from './job-client.ts';
+import type { WorkerMetrics } from '../../metrics/worker-metrics.ts';
+import type { ExceptionHistory } from '../../metrics/exception-history.ts';
 
 /** What the executor tells observers (`sluice run`, tools) when a job's sources are open and it runs. */
 export interface JobRunningEvent {
@@ -10,6 +12,10 @@ export interface JobRunningEvent {
   readonly result: Promise<JobExecutionResult>;
   /** Current figures: records per source subtask and per operator subtask. */
   metrics(): JobMetrics;
+  /** The workers' metric objects (Prometheus registry, tasks, checkpoints); absent with metrics off. */
+  readonly workers?: readonly WorkerMetrics[];
+  /** The job's last failures, for the dashboard. */
+  readonly exceptions?: ExceptionHistory;
 }
 
 /**

@@ -17,7 +17,13 @@ export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClie
   const worker = new Worker(graph, opts);
   logger.debug({ job: graph.jobName, mode: opts.mode, stages: graph.stages.length, tasks: worker.tasks.length }, 'job started');
   const announce = (): void => {
-    if (jobRunningChannel.hasSubscribers) jobRunningChannel.publish({ graph, mode: opts.mode, result, metrics: () => worker.jobMetrics() } satisfies JobRunningEvent);
+    if (jobRunningChannel.hasSubscribers) jobRunningChannel.publish({
+        graph,
+        mode: opts.mode,
+        result,
+        metrics: () => worker.jobMetrics(),
+        ...(worker.observed && { workers: [worker.observed.metrics], exceptions: worker.observed.exceptions }),
+      } satisfies JobRunningEvent);
   };
   const result: Promise<JobExecutionResult> = worker.run(announce).then(
     (r) => {

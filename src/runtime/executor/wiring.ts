@@ -39,6 +39,8 @@ export function wireOutputs(
   graph: JobGraph,
   operators: Map<JobVertex, AbstractStreamOperator<unknown>[]>,
   intercept?: EdgeIntercept,
+  /** Wraps the receiving end of an operator input (metrics count the records there). */
+  wrapTarget?: (v: JobVertex, subtask: number, target: RecordTarget) => RecordTarget,
 ): (v: JobVertex, subtask: number) => Output<unknown> {
   const gates = new Map<JobVertex, Array<{ 1: InputGate; 2: InputGate | undefined }>>();
   const targets = new Map<JobVertex, Array<{ 1: RecordTarget; 2: RecordTarget | undefined }>>();
@@ -71,12 +73,13 @@ export function wireOutputs(
         2: twoInput ? new InputGate(op, 2, true, counts[i]![2]) : undefined,
       })),
     );
+    const wrap = (i: number, t: RecordTarget): RecordTarget => (wrapTarget === undefined ? t : wrapTarget(v, i, t));
     targets.set(
       v,
-      ops.map((op) =>
+      ops.map((op, i) =>
         twoInput
-          ? { 1: new FirstInput(op as TwoInputOperator<unknown, unknown, unknown>), 2: new SecondInput(op as TwoInputOperator<unknown, unknown, unknown>) }
-          : { 1: op as unknown as RecordTarget, 2: undefined },
+          ? { 1: wrap(i, new FirstInput(op as TwoInputOperator<unknown, unknown, unknown>)), 2: wrap(i, new SecondInput(op as TwoInputOperator<unknown, unknown, unknown>)) }
+          : { 1: wrap(i, op as unknown as RecordTarget), 2: undefined },
       ),
     );
   }

@@ -32,4 +32,6 @@ export interface ExecutionOptions {
   groupSessionTimeoutMs?: number;
   /** Local state of the job's workers (worker slots); default `$SLUICE_STATE_DIR` or `./.sluice/state`. */
   stateDir?: string;
+  /** Task, operator and checkpoint metrics (Prometheus, dashboard). Default: on unless SLUICE_METRICS=off. */
+  metrics?: boolean;
 }

@@ -46,6 +46,7 @@ export class PollLoop {
         if (w.cancelled) throw new JobCancelledError(w.graph.jobName);
         if (stopSignal?.stopped) break;
         // 1.
+        w.observed?.activity('busy');
         let progressed = false;
         let open = 0;
         for (let i = 0; i < this.#tasks.length; i++) {
@@ -74,6 +75,7 @@ export class PollLoop {
         }
         // 4.
         if (!progressed) {
+          w.observed?.activity(w.backpressure.held ? 'backPressured' : 'idle');
           const wait = w.wake.wait();
           const next = w.pts.nextTime();
           if (next !== Number.POSITIVE_INFINITY && !isObservable(clock)) {

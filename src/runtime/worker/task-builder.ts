@@ -6,6 +6,7 @@ import { wireOutputs } from '../executor/wiring.ts';
 import type { JobGraph, JobVertex } from '../graph/job-graph.ts';
 import type { AbstractStreamOperator, OperatorServices } from '../operators/operator.ts';
 import { Task } from './task.ts';
+import type { TaskMetricsBinding } from './task-metrics.ts';
 
 /** The runnable form of a job graph in one worker. */
 export interface BuiltTasks {
@@ -24,7 +25,7 @@ export interface BuiltTasks {
  * vertex and subtask (each with its own copy of the user function), the exchanges between them
  * (direct calls in one worker), their setup and, from a savepoint, their restored state.
  */
-export function buildTasks(graph: JobGraph, services: OperatorServices, restoreFrom: JobSnapshot | undefined): BuiltTasks {
+export function buildTasks(graph: JobGraph, services: OperatorServices, restoreFrom: JobSnapshot | undefined, observed?: TaskMetricsBinding): BuiltTasks {
   const operators = new Map<JobVertex, AbstractStreamOperator<unknown>[]>();
   for (const v of graph.vertices) {
     if (v.t.kind === 'source') continue;
@@ -33,10 +34,10 @@ export function buildTasks(graph: JobGraph, services: OperatorServices, restoreF
   }
   // BATCH: blocking exchanges and sorted keyed inputs; stages run one after another.
   const batch = services.mode === 'batch' ? new BatchStages(graph, operators) : undefined;
-  const outputOf = wireOutputs(graph, operators, batch?.intercept);
+  const outputOf = wireOutputs(graph, operators, batch?.intercept, observed && ((v, i, target) => observed.target(v, i, target)));
   for (const [v, ops] of operators) {
     ops.forEach((op, i) =>
-      op.setup({ name: v.name, uid: v.uid, subtaskIndex: i, parallelism: v.parallelism, maxParallelism: v.maxParallelism, jobName: graph.jobName }, services, outputOf(v, i)),
+      op.setup({ name: v.name, uid: v.uid, subtaskIndex: i, parallelism: v.parallelism, maxParallelism: v.maxParallelism, jobName: graph.jobName }, services, observed ? observed.output(v, i, outputOf(v, i)) : outputOf(v, i)),
     );
     if (restoreFrom !== undefined) restoreOperator(v, ops, restoreFrom);
   }

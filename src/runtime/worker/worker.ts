@@ -30,6 +30,8 @@ import { buildTasks, type BuiltTasks } from './task-builder.ts';
 import { TaskSource } from './task-source.ts';
 import type { Task } from './task.ts';
 import { WakeSignal } from './wake-signal.ts';
+import { TaskMetricsBinding } from './task-metrics.ts';
+import { UserFunctionError } from '../../core/errors/job-errors.ts';
 
 const NO_CHECKPOINTS = { interval: 0, timeout: Number.POSITIVE_INFINITY, minPause: 0, tolerableFailures: 0 };
 
@@ -52,6 +54,8 @@ export class Worker {
   readonly checkpointStats = new CheckpointStatsTracker();
   readonly coordinator: CheckpointCoordinator;
   readonly alignment = new WatermarkAlignment();
+  /** The worker's metrics bound to its tasks (Prometheus, dashboard); undefined with metrics off. */
+  readonly observed: TaskMetricsBinding | undefined;
   readonly #positions: PositionCommitter;
   readonly #savepointRequests: Array<(s: JobSnapshot) => void> = [];
   #failure: Error | undefined;
@@ -80,7 +84,11 @@ export class Worker {
       kafka: this.clients,
       ...(options.globalJobParameters !== undefined && { globalJobParameters: options.globalJobParameters }),
     };
-    this.built = buildTasks(graph, this.services, options.restoreFrom);
+    // SLUICE_METRICS=off: no counting wrappers, no registry (what the overhead benchmark compares).
+    this.observed = (options.metrics ?? process.env.SLUICE_METRICS !== 'off') ? new TaskMetricsBinding(graph, options.clock, this.checkpointStats) : undefined;
+    this.built = buildTasks(graph, this.services, options.restoreFrom, this.observed);
+    this.observed?.bind(this.built.tasks, this.built.operators);
+    this.observed?.exportUserMetrics(() => this.services.metrics!.read());
     this.#exactlyOnce = isExactlyOnce(options.mode, options.checkpoints);
     checkGuarantees(sinksOf(this.built.operators.values()), this.#exactlyOnce);
     this.#positions = new PositionCommitter(
@@ -132,8 +140,15 @@ export class Worker {
 
   /** Fails the job from an asynchronous callback. */
   fail(e: Error): void {
+    if (this.#failure === undefined) this.#record(e);
     this.#failure ??= e;
     this.wake.signal();
+  }
+
+  /** A failure in the dashboard's exception history, with its operator when a user function threw. */
+  #record(e: unknown): void {
+    const where = e instanceof UserFunctionError ? { operator: { uid: e.operatorUid, name: e.operatorName }, record: describe(e.record) } : {};
+    this.observed?.exceptions.record(e, this.options.clock.now(), where);
   }
 
   cancel(): void {
@@ -202,6 +217,8 @@ export class Worker {
     }
     await this.#open();
     await this.#startSources();
+    this.observed?.running();
+    this.observed?.metrics.start();
     onRunning();
     const interval = this.options.autoWatermarkInterval;
     if (mode === 'streaming' && typeof interval === 'number' && interval > 0) {
@@ -214,13 +231,20 @@ export class Worker {
       this.alignment.start(this.pts);
     }
     const unsubscribe = isObservable(clock) ? clock.onAdvance(() => this.wake.signal()) : undefined;
+    let ended: 'FINISHED' | 'CANCELED' | 'FAILED' = 'FAILED';
     try {
       await new PollLoop(this).run();
       await this.#endOfInput();
       this.serveSavepoints();
       if (!this.options.stopSignal?.stopped) await this.coordinator.checkpoint(true);
+      ended = 'FINISHED';
+    } catch (e) {
+      if (e instanceof JobCancelledError) ended = 'CANCELED';
+      else if (this.#failure === undefined) this.#record(e);
+      throw e;
     } finally {
       unsubscribe?.();
+      this.observed?.ended(ended);
       await this.#close();
     }
     const lateRecordsDropped: Record<string, number> = {};
@@ -329,7 +353,7 @@ export class Worker {
           name: v.name,
           uid: v.uid,
           reader,
-          out: this.built.outputOf(v, task.subtask),
+          out: this.observed ? this.observed.output(v, task.subtask, this.built.outputOf(v, task.subtask)) : this.built.outputOf(v, task.subtask),
           strategy: v.t.strategy as WatermarkStrategy<unknown>,
           clock,
           batch: mode === 'batch',
@@ -398,4 +422,15 @@ export class Worker {
       await this.clients.close();
     }
   }
+}
+
+/** A short rendering of the record a user function failed on (the dashboard's exception list). */
+function describe(record: unknown): string {
+  let text: string;
+  try {
+    text = typeof record === 'string' ? JSON.stringify(record) : (JSON.stringify(record, (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)) ?? String(record));
+  } catch {
+    text = String(record);
+  }
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }

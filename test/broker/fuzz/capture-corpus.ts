@@ -100,6 +100,7 @@ async function platformaticScenario(bootstrap: string): Promise<void> {
   await admin.alterConsumerGroupOffsets({ groupId: 'plt-g', topics: [{ name: 'plt-a', partitionOffsets: [{ partition: 0, offset: 1n }] }] });
   await admin.deleteConsumerGroupOffsets({ groupId: 'plt-g', topics: [{ name: 'plt-a', partitionIndexes: [0] }] });
   await admin.deleteRecords({ topics: [{ name: 'plt-a', partitions: [{ partition: 0, offset: 1n }] }] });
+  await admin.describeLogDirs({ topics: [{ name: 'plt-a', partitions: [0, 1, 2] }] });
   await admin.deleteGroups({ groups: ['plt-g'] });
   await admin.deleteTopics({ topics: ['plt-a'] });
   await admin.close();

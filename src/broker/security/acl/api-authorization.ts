@@ -185,6 +185,12 @@ export const API_AUTHORIZATION: readonly ApiAuthorization[] = [
   { apiKey: ApiKey.DeleteAcls, api: 'DeleteAcls', checks: [cluster('ALTER', { scope: 'every filter' })], note: 'Without an authorizer: SECURITY_DISABLED.' },
   { apiKey: ApiKey.DescribeConfigs, api: 'DescribeConfigs', checks: configs('DESCRIBE_CONFIGS') },
   { apiKey: ApiKey.AlterConfigs, api: 'AlterConfigs', checks: configs('ALTER_CONFIGS').slice(0, 2) },
+  {
+    apiKey: ApiKey.DescribeLogDirs,
+    api: 'DescribeLogDirs',
+    checks: [cluster('DESCRIBE')],
+    note: 'Denied: v3+ answers CLUSTER_AUTHORIZATION_FAILED at the top, older versions an empty result list.',
+  },
   { apiKey: ApiKey.SaslAuthenticate, api: 'SaslAuthenticate', checks: [], note: 'Authentication; served before it.' },
   { apiKey: ApiKey.CreatePartitions, api: 'CreatePartitions', checks: [topics('ALTER', { scope: 'per topic' })] },
   { apiKey: ApiKey.DeleteGroups, api: 'DeleteGroups', checks: [group('DELETE', { on: 'each group id', scope: 'per group' })] },
