@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { Consumer, Producer, stringDeserializers, stringSerializers } from '@platformatic/kafka';
@@ -7,11 +8,13 @@ import { Consumer, Producer, stringDeserializers, stringSerializers } from '@pla
 export interface Contender {
   name: string;
   file: string;
+  /** Extra environment of its process (e.g. SLUICE_METRICS=off). */
+  env?: Record<string, string>;
 }
 
 export function startContender(c: Contender, bootstrap: string, input: string, output: string, group: string): ChildProcess {
   const file = fileURLToPath(new URL(c.file, import.meta.url));
-  const child = spawn(process.execPath, ['--no-warnings', file, bootstrap, input, output, group], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, SLUICE_LOG_LEVEL: 'warn' } });
+  const child = spawn(process.execPath, ['--no-warnings', file, bootstrap, input, output, group], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, SLUICE_LOG_LEVEL: 'warn', ...c.env } });
   return child;
 }
 export async function stopContender(child: ChildProcess): Promise<void> {
@@ -19,6 +22,20 @@ export async function stopContender(child: ChildProcess): Promise<void> {
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGKILL');
   await exited;
+}
+
+/**
+ * User + system CPU seconds a live process has used so far (Linux /proc; clock ticks of 1/100 s),
+ * NaN where /proc is not there.
+ */
+export function processCpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /** Writes `count` messages `message <i>` to `topic` as fast as the client goes. */
@@ -45,7 +62,7 @@ export async function endOffsets(consumer: Consumer, topic: string): Promise<num
  * Throughput of one contender over the `count` messages of `input`: from its first output record
  * to its last (so process start-up is left out), by polling the end offsets of `output`.
  */
-export async function throughput(c: Contender, bootstrap: string, input: string, output: string, count: number): Promise<{ rate: number; seconds: number }> {
+export async function throughput(c: Contender, bootstrap: string, input: string, output: string, count: number): Promise<{ rate: number; seconds: number; cpuSeconds: number }> {
   const probe = new Consumer({ clientId: 'bench-probe', groupId: 'bench-probe', bootstrapBrokers: [bootstrap] });
   const child = startContender(c, bootstrap, input, output, `tp-${output}`);
   try {
@@ -57,7 +74,7 @@ export async function throughput(c: Contender, bootstrap: string, input: string,
       if (first === undefined && n > 0) first = { t, n };
       if (n >= count) {
         const seconds = (t - first!.t) / 1000;
-        return { rate: (count - first!.n) / seconds, seconds };
+        return { rate: (count - first!.n) / seconds, seconds, cpuSeconds: processCpuSeconds(child.pid!) };
       }
       if (child.exitCode !== null) throw new Error(`${c.name} exited with ${child.exitCode}`);
       if (t > deadline) throw new Error(`${c.name}: only ${n} of ${count} after 10 minutes`);

@@ -5,4 +5,6 @@
 import { upperCaseJob } from '../../src/quickstart/upper-case-job.ts';
 
 const [bootstrap, input, output, groupId] = process.argv.slice(2) as [string, string, string, string];
-await upperCaseJob({ bootstrap, input, output, groupId, startingOffsets: 'earliest' }).execute('bench upper-case');
+// One job id per run (its group): a job id is the job's identity, and a job restarted under the same id
+// resumes from that job's last checkpoint — each round here is a new job over the whole input.
+await upperCaseJob({ bootstrap, input, output, groupId, startingOffsets: 'earliest' }).execute(`bench-upper-case-${groupId}`);

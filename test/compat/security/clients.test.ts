@@ -66,7 +66,7 @@ async function platformaticRoundTrip(name: string, bootstrap: string, properties
   const producer = new Producer({ clientId: name, bootstrapBrokers: [bootstrap], serializers: stringSerializers, autocreateTopics: true, ...conn });
   await producer.send({ messages: Array.from({ length: 10 }, (_, i) => ({ topic, value: `v${i}` })) });
   await producer.close();
-  const txn = new Producer({ clientId: `${name}-txn`, bootstrapBrokers: [bootstrap], serializers: stringSerializers, idempotent: true, transactionalId: `${name}-txn`, ...conn });
+  const txn = new Producer({ clientId: `plt-${name}-txn`, bootstrapBrokers: [bootstrap], serializers: stringSerializers, idempotent: true, transactionalId: `plt-${name}-txn`, ...conn });
   const t = await txn.beginTransaction();
   await t.send({ messages: [{ topic, value: 'in-txn' }] });
   await t.commit();
