@@ -1,4 +1,5 @@
-import { Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { promClient } from './prom-client-library.ts';
 import { CollectedMetric, type MetricType, type Sample } from './collected-metric.ts';
 
 /**
@@ -18,7 +19,7 @@ export async function renderMetrics(registries: readonly Registry[]): Promise<st
       else if (family.type === type) family.values.push(...values);
     }
   }
-  const merged = new Registry();
+  const merged = new (promClient().Registry)();
   for (const [name, f] of families) new CollectedMetric({ name, help: f.help, type: f.type, collect: () => f.values }).registerIn(merged);
   return merged.metrics();
 }

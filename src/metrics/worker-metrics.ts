@@ -1,4 +1,5 @@
-import { Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { promClient } from './prom-client-library.ts';
 import { systemClock, type Clock } from '../util/clock.ts';
 import { logger as rootLogger, type Logger } from '../util/logger.ts';
 import { JOB_METRICS, OPERATOR_METRICS, registerClientErrors, registerFamilies, SPLIT_METRICS, TASK_METRICS, WORKER_METRICS } from './builtin-families.ts';
@@ -40,7 +41,7 @@ export class WorkerMetrics {
   readonly jobId: string;
   readonly workerId: string;
   readonly clock: Clock;
-  readonly registry = new Registry();
+  readonly registry: Registry = new (promClient().Registry)();
   readonly tasks = new Set<TaskIOMetrics>();
   readonly checkpoints: CheckpointStatsTracker;
   readonly rebalances = new RebalanceStats();

@@ -1,4 +1,5 @@
-import { Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { promClient } from '../../metrics/prom-client-library.ts';
 import type { Server, Socket } from 'node:net';
 import { CollectedMetric, type MetricType, type Sample } from '../../metrics/collected-metric.ts';
 import { getApi } from '../../protocol/api-keys.ts';
@@ -42,18 +43,26 @@ function chunkBytes(chunks: readonly ResponseChunk[] | null): number {
  * groups is read from the broker's objects when Prometheus scrapes.
  */
 export class BrokerMetrics {
-  readonly registry = new Registry();
   readonly requests = new RequestStats();
   readonly traffic = new TopicTrafficTable();
   connectionsCreated = 0;
   connectionsClosed = 0;
   readonly #options: BrokerMetricsOptions;
+  #registry: Registry | undefined;
   readonly #elapsed: () => number;
 
   constructor(options: BrokerMetricsOptions) {
     this.#options = options;
     this.#elapsed = options.elapsed ?? (() => performance.now());
-    for (const f of this.#families()) new CollectedMetric(f).registerIn(this.registry);
+  }
+
+  /** The Prometheus registry, made at the first scrape (prom-client loads only then). */
+  get registry(): Registry {
+    if (this.#registry === undefined) {
+      this.#registry = new (promClient().Registry)();
+      for (const f of this.#families()) new CollectedMetric(f).registerIn(this.#registry);
+    }
+    return this.#registry;
   }
 
   /** Counts the connections a server accepts (TCP level, before quotas; as Kafka's connection-creation-total). */
