@@ -94,3 +94,30 @@ test('sluice broker: --dashboard-tls without the broker certificate, and a token
     cleanup();
   }
 });
+
+test("sluice run --dashboard against a SASL_SSL cluster: the Kafka pages use --command-config's login", { timeout: 120_000 }, async () => {
+  const { startSecuredBroker, USER, PASSWORD } = await import('../compat/security/secured-broker.ts');
+  const s = await startSecuredBroker({ authorizer: { superUsers: `User:${USER}` } });
+  const config = join(s.dir, 'client.properties');
+  writeFileSync(config, `security.protocol=SASL_SSL\nsasl.mechanism=SCRAM-SHA-256\nsasl.username=${USER}\nsasl.password=${PASSWORD}\nssl.ca.location=${s.tls.ca.certFile}\n`);
+  const { child, output } = run(['--bootstrap', s.bootstrap('SASL_SSL'), '--command-config', config, 'run', '--dashboard', '0', 'test/cli/fixtures/wait.ts']);
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no dashboard line: ${output()}`)), 60_000);
+      child.stderr!.on('data', () => {
+        const u = /dashboard: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output());
+        if (u) {
+          clearTimeout(timer);
+          resolve(u[1]!);
+        }
+      });
+      child.once('exit', (code) => reject(new Error(`sluice run exited with ${code}: ${output()}`)));
+    });
+    const res = await fetch(new URL('/kafka/cluster', url));
+    assert.equal(res.status, 200, await res.clone().text());
+    assert.deepEqual(((await res.json()) as { brokers: Array<{ nodeId: number }> }).brokers.map((b) => b.nodeId), [1]);
+  } finally {
+    child.kill('SIGKILL');
+    await s.stop();
+  }
+});
