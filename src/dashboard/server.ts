@@ -125,11 +125,16 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
       res.writeHead(303, { location: decision.redirect, ...SECURITY_HEADERS }).end();
       return;
     }
-    const viewer = basic === undefined ? EVERYONE : basic.viewerOf(req, clientHost(req.socket.remoteAddress));
-    if (viewer === undefined) {
+    const login = basic === undefined ? ({ ok: true, viewer: EVERYONE } as const) : basic.authenticate(req, clientHost(req.socket.remoteAddress));
+    if (!login.ok && login.reason === 'busy') {
+      res.setHeader('retry-after', '1');
+      return send(res, 429, { json: { errors: ['too many login attempts: retry in a second'], code: SluiceErrorCodes.DASHBOARD_BUSY } });
+    }
+    if (!login.ok) {
       res.setHeader('www-authenticate', 'Basic realm="Sluice dashboard", charset="UTF-8"');
       return send(res, 401, { json: { errors: ['log in with your Kafka user name and password (HTTP Basic)'], code: SluiceErrorCodes.DASHBOARD_ACCESS_DENIED } });
     }
+    const viewer = login.viewer;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('allow', 'GET, HEAD');
       return send(res, 405, { json: { errors: [`method ${req.method} is not allowed: the dashboard only reads`] } });

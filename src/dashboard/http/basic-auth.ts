@@ -30,6 +30,15 @@ export const EVERYONE: Viewer = { user: undefined, can: () => true };
 /** How long a checked password is remembered, and how many are: each check costs a PBKDF2 derivation. */
 const REMEMBER_MS = 30_000;
 const MAX_REMEMBERED = 1024;
+/**
+ * Most password checks per second (remembered logins excluded). A check is synchronous PBKDF2
+ * (2–20 ms): unbounded, a flood of wrong logins would stall the process — the broker itself when
+ * the dashboard runs inside it. Beyond the budget a login is answered 429, not checked.
+ */
+export const MAX_CHECKS_PER_SECOND = 20;
+
+/** The outcome of a request's credentials. */
+export type Authentication = { ok: true; viewer: Viewer } | { ok: false; reason: 'missing' | 'wrong' | 'busy' };
 
 /**
  * Checks `Authorization: Basic` headers. Successful logins are remembered for 30 s under a keyed
@@ -41,38 +50,47 @@ export class BasicAuthenticator {
   readonly #clock: Clock;
   readonly #key = randomBytes(32);
   readonly #remembered = new Map<string, number>();
+  #windowStart = -Infinity;
+  #checksInWindow = 0;
 
   constructor(auth: DashboardAuth, clock: Clock) {
     this.#auth = auth;
     this.#clock = clock;
   }
 
-  /** The viewer of a request, or undefined when it carries no valid credentials. */
-  viewerOf(req: IncomingMessage, host: string): Viewer | undefined {
+  /** Who sent the request (`host`: the client's address), or why nobody is logged in. */
+  authenticate(req: IncomingMessage, host: string): Authentication {
     const credentials = basicCredentials(req.headers.authorization);
-    if (credentials === undefined) return undefined;
+    if (credentials === undefined) return { ok: false, reason: 'missing' };
     const { user, password } = credentials;
-    if (!this.#verified(user, password)) return undefined;
+    const verdict = this.#verified(user, password);
+    if (verdict !== 'ok') return { ok: false, reason: verdict };
     const authorize = this.#auth.authorize?.bind(this.#auth);
     return {
-      user,
-      can: (operation, resourceType, name) => authorize === undefined || authorize({ user, host, operation, resourceType, name }),
+      ok: true,
+      viewer: { user, can: (operation, resourceType, name) => authorize === undefined || authorize({ user, host, operation, resourceType, name }) },
     };
   }
 
-  #verified(user: string, password: string): boolean {
+  #verified(user: string, password: string): 'ok' | 'wrong' | 'busy' {
     const now = this.#clock.now();
     const key = createHmac('sha256', this.#key).update(user).update('\0').update(password).digest('base64');
     const until = this.#remembered.get(key);
-    if (until !== undefined && until > now) return true;
+    if (until !== undefined && until > now) return 'ok';
     this.#remembered.delete(key);
-    if (!this.#auth.verifyPassword(user, password)) return false;
+    if (now - this.#windowStart >= 1000) {
+      this.#windowStart = now;
+      this.#checksInWindow = 0;
+    }
+    if (this.#checksInWindow >= MAX_CHECKS_PER_SECOND) return 'busy';
+    this.#checksInWindow++;
+    if (!this.#auth.verifyPassword(user, password)) return 'wrong';
     if (this.#remembered.size >= MAX_REMEMBERED) {
       for (const [k, t] of this.#remembered) if (t <= now) this.#remembered.delete(k);
       if (this.#remembered.size >= MAX_REMEMBERED) this.#remembered.delete(this.#remembered.keys().next().value!);
     }
     this.#remembered.set(key, now + REMEMBER_MS);
-    return true;
+    return 'ok';
   }
 }
 
