@@ -148,7 +148,8 @@ export function registerBrokerCommand(program: Command): void {
       let dashboard: RunningDashboard | undefined;
       try {
         if (opts.dashboard !== undefined) {
-          const { token, ...options } = brokerDashboardOptions(broker, dashboardSettings, opts.dashboardToken);
+          const { token, warning, ...options } = brokerDashboardOptions(broker, dashboardSettings, opts.dashboardToken);
+          if (warning !== undefined) process.stderr.write(`sluice: warning: ${warning}\n`);
           dashboard = await startDashboardFromFlag(opts.dashboard, token, options);
         }
       } catch (err) {

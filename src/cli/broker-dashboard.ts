@@ -52,13 +52,20 @@ export async function brokerDashboardSettings(o: Flags): Promise<BrokerDashboard
  * and READ; the token is then not used. The dashboard's own clients connect to the listener whose
  * protocol matches their settings (PLAINTEXT without --dashboard-command-config).
  */
-export function brokerDashboardOptions(broker: RunningBroker, settings: BrokerDashboardSettings, token: string | undefined): Omit<DashboardOptions, 'host' | 'port' | 'token'> & { token?: string } {
+export function brokerDashboardOptions(broker: RunningBroker, settings: BrokerDashboardSettings, token: string | undefined): Omit<DashboardOptions, 'host' | 'port' | 'token'> & { token?: string; warning?: string } {
   const secured = broker.access.secured;
   if (secured && token !== undefined) throw new UsageError('--dashboard-token is not used on a secured broker: users log in to the dashboard with their Kafka user name and password');
   const { tls, sasl } = settings.client;
   const protocol = tls && sasl ? 'SASL_SSL' : sasl ? 'SASL_PLAINTEXT' : tls ? 'SSL' : 'PLAINTEXT';
   const listener = broker.listeners.find((l) => l.protocol === protocol);
+  const warning =
+    listener === undefined
+      ? `the broker has no ${protocol} listener for the dashboard's Kafka pages: give --dashboard-command-config with the settings of one of its listeners (${broker.listeners.map((l) => l.protocol).join(', ')})`
+      : secured && sasl === undefined && tls?.cert === undefined
+        ? "the dashboard's Kafka pages connect without a login, so they show only what User:ANONYMOUS may describe: give --dashboard-command-config with a super user's login"
+        : undefined;
   return {
+    ...(warning !== undefined && { warning }),
     metrics: () => [broker.metrics.registry],
     kafka: { bootstrap: [listener?.bootstrap ?? broker.bootstrap], ...settings.client },
     ...(settings.tls && { tls: settings.tls }),

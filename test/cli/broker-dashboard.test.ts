@@ -87,6 +87,14 @@ test('sluice broker: --dashboard-tls without the broker certificate, and a token
     const token = await exit(['--listeners', 'SASL_PLAINTEXT://127.0.0.1:0', '--sasl-users', join(dir, 'users.txt'), '--dashboard', '--dashboard-token', 'abc']);
     assert.notEqual(token.code, 0);
     assert.match(token.out, /--dashboard-token is not used on a secured broker/);
+    const noLogin = run(['broker', '--port', '0', '--data-dir', join(dir, 'data2'), '--listeners', 'SASL_PLAINTEXT://127.0.0.1:0', '--sasl-users', join(dir, 'users.txt'), '--dashboard']);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no dashboard line: ${noLogin.output()}`)), 60_000);
+      noLogin.child.stdout!.on('data', () => /Dashboard: http/.test(noLogin.output()) && (clearTimeout(timer), resolve()));
+      noLogin.child.once('exit', (code) => reject(new Error(`broker exited with ${code}: ${noLogin.output()}`)));
+    });
+    noLogin.child.kill('SIGKILL');
+    assert.match(noLogin.output(), /warning: the broker has no PLAINTEXT listener for the dashboard's Kafka pages: give --dashboard-command-config/);
     const offLoopback = await exit(['--listeners', 'SASL_PLAINTEXT://127.0.0.1:0', '--sasl-users', join(dir, 'users.txt'), '--dashboard', '0.0.0.0:0']);
     assert.notEqual(offLoopback.code, 0);
     assert.match(offLoopback.out, /passwords in clear/);
