@@ -19,6 +19,7 @@ import { lockDataDir, recordLockPort, type DataDirLock } from './data-dir-lock.t
 import type { BrokerContext } from './broker-context.ts';
 import { listenersOf, type BrokerSecurityConfig } from './listener-setup.ts';
 import { BrokerSecurity } from './security/broker-security.ts';
+import { brokerAccess, type BrokerAccess } from './security/broker-access.ts';
 import { unauthenticatedExposureWarning } from './security/listeners.ts';
 import type { Listener } from './server/listener.ts';
 import type { SecurityProtocol } from './security/listeners.ts';
@@ -71,6 +72,8 @@ export interface RunningBroker {
   readonly dataDir: string;
   /** The broker's Prometheus metrics (Kafka's names; see docs/monitoring.md). */
   readonly metrics: BrokerMetrics;
+  /** The broker's users and ACLs for in-process services such as the dashboard (HTTP Basic, per-user views). */
+  readonly access: BrokerAccess;
   /** Stops accepting, closes connections, flushes and closes every log, releases the data directory. */
   close(): Promise<void>;
 }
@@ -250,6 +253,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     listenPort: port,
     dataDir: options.dataDir,
     metrics,
+    access: brokerAccess(security, listeners.some((l) => l.sasl)),
     close() {
       closing ??= (async () => {
         for (const t of [tick, housekeeping, retention]) clearInterval(t);

@@ -4,6 +4,8 @@ import { exitWhenDrained } from './exit.ts';
 import { collectConfig, intOption, type ConfigEntry } from './option-parsers.ts';
 import { UsageError } from './cli-error.ts';
 import { addDashboardOptions, startDashboardFromFlag } from './dashboard-flag.ts';
+import { addBrokerDashboardOptions, brokerDashboardOptions, brokerDashboardSettings } from './broker-dashboard.ts';
+import type { RunningDashboard } from '../dashboard/server.ts';
 import type { BrokerSecurityConfig } from '../broker/listener-setup.ts';
 import type { SaslMechanismName } from '../broker/security/sasl/mechanism.ts';
 
@@ -108,7 +110,7 @@ export function registerBrokerCommand(program: Command): void {
     .option('--no-cleaner', 'do not compact topics with cleanup.policy=compact');
   for (const [flag, , min, help] of LIMIT_FLAGS) command.option(flag, help, intOption(flag.split(' ')[0]!, min));
   addSecurityFlags(command);
-  addDashboardOptions(command)
+  addBrokerDashboardOptions(addDashboardOptions(command))
     .option('--config <name=value>', 'any broker config by its Kafka name, e.g. log.retention.hours=24 (repeatable)', collectConfig, [])
     .action(async (opts) => {
       const config: Record<string, string | number> = {};
@@ -118,6 +120,7 @@ export function registerBrokerCommand(program: Command): void {
       }
       for (const c of opts.config as ConfigEntry[]) config[c.name] = c.value;
       const security = await securityOptionsOf(opts as SecurityFlags);
+      const dashboardSettings = await brokerDashboardSettings(opts);
       // Signals are handled before anything is announced: whoever reads "listening on" may stop
       // the broker at once, even before the line after the announcement ran.
       let stopped: ((signal: string) => void) | undefined;
@@ -142,12 +145,13 @@ export function registerBrokerCommand(program: Command): void {
         config,
         ...security,
       });
-      let dashboard;
+      let dashboard: RunningDashboard | undefined;
       try {
-        dashboard = await startDashboardFromFlag(opts.dashboard, opts.dashboardToken, {
-          metrics: () => [broker.metrics.registry],
-          kafka: { bootstrap: [broker.bootstrap] },
-        });
+        if (opts.dashboard !== undefined) {
+          const { token, warning, ...options } = brokerDashboardOptions(broker, dashboardSettings, opts.dashboardToken);
+          if (warning !== undefined) process.stderr.write(`sluice: warning: ${warning}\n`);
+          dashboard = await startDashboardFromFlag(opts.dashboard, token, options);
+        }
       } catch (err) {
         await broker.close();
         throw err;

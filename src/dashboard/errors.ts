@@ -14,6 +14,7 @@ export class DashboardRequestError extends SluiceError {
 }
 
 export const notFound = (what: string) => new DashboardRequestError(404, SluiceErrorCodes.DASHBOARD_NOT_FOUND, `${what} not found`);
+export const forbidden = (message: string) => new DashboardRequestError(403, SluiceErrorCodes.DASHBOARD_ACCESS_DENIED, message);
 export const badRequest = (message: string) => new DashboardRequestError(400, SluiceErrorCodes.DASHBOARD_BAD_REQUEST, message);
 
 /** Kafka did not answer in time or failed; the page shows the message and retries later. */

@@ -1,12 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { renderMetrics } from '../metrics/render.ts';
 import { systemClock, type Clock } from '../util/clock.ts';
 import { logger as rootLogger, type Logger } from '../util/logger.ts';
-import { DashboardRequestError, DashboardStartError, notFound } from './errors.ts';
-import { AccessControl, tokenFor } from './http/access.ts';
+import { DashboardRequestError, DashboardStartError, forbidden, notFound } from './errors.ts';
+import { AccessControl, isLoopbackHost, tokenFor } from './http/access.ts';
+import { BasicAuthenticator, EVERYONE, type DashboardAuth } from './http/basic-auth.ts';
 import { Router, type Reply } from './http/router.ts';
 import { loadStaticFiles } from './http/static-files.ts';
 import type { JobView } from './job-view.ts';
@@ -16,6 +18,7 @@ import { registerJobRoutes } from './rest/jobs-api.ts';
 import { toJson } from './rest/json.ts';
 import { registerKafkaRoutes } from './rest/kafka-api.ts';
 import { SluiceErrorCodes } from '../core/errors/codes.ts';
+import { clientHost } from '../broker/security/acl/authorizer.ts';
 
 export interface DashboardOptions {
   /** Address to listen on. Default 127.0.0.1 (this machine only). */
@@ -27,6 +30,14 @@ export interface DashboardOptions {
    * bound to another address — the dashboard is never open to a network without one.
    */
   token?: string;
+  /** Serve HTTPS with this certificate chain and private key (PEM), e.g. the broker's `--ssl-cert` / `--ssl-key`. */
+  tls?: { cert: string | Buffer; key: string | Buffer; passphrase?: string };
+  /**
+   * HTTP Basic authentication against these users, and per-user views (topics and groups filtered
+   * by DESCRIBE, messages needing READ, `/metrics` needing DESCRIBE on the cluster). Replaces the
+   * token. Off loopback it needs `tls`: passwords are never accepted in clear over a network.
+   */
+  auth?: DashboardAuth;
   /** The jobs to show; without it the job pages say there are none. */
   jobs?: JobView;
   /** The Kafka cluster the broker pages read; without it they are off. */
@@ -74,18 +85,28 @@ const SECURITY_HEADERS = {
  */
 export async function startDashboard(options: DashboardOptions = {}): Promise<RunningDashboard> {
   const host = options.host ?? '127.0.0.1';
-  const token = tokenFor(host, options.token);
+  if (options.auth !== undefined && options.token !== undefined) throw new DashboardStartError('cannot start the dashboard: give either a token or HTTP Basic users (auth), not both');
+  if (options.auth !== undefined && options.tls === undefined && !isLoopbackHost(host)) {
+    throw new DashboardStartError(
+      `cannot start the dashboard on ${host}: HTTP Basic would send passwords in clear over the network. Serve it over HTTPS (--dashboard-tls with --ssl-cert/--ssl-key, or the tls option), or bind it to 127.0.0.1`,
+    );
+  }
+  const token = options.auth === undefined ? tokenFor(host, options.token) : undefined;
   const log = options.logger ?? rootLogger;
   const clock = options.clock ?? systemClock;
   const access = new AccessControl(host, token);
+  const basic = options.auth === undefined ? undefined : new BasicAuthenticator(options.auth, clock);
   const files = loadStaticFiles();
   const router = new Router();
 
   const extra = options.processMetrics === false ? [] : [processRegistry()];
-  router.get('/metrics', async () => ({
+  router.get('/metrics', async (_params, _query, viewer) => {
+    if (!viewer.can('DESCRIBE', 'CLUSTER', 'kafka-cluster')) throw forbidden(`/metrics needs DESCRIBE on the cluster for User:${viewer.user}`);
+    return {
     text: await renderMetrics([...(options.metrics?.() ?? []), ...extra]),
     contentType: Registry.PROMETHEUS_CONTENT_TYPE,
-  }));
+    };
+  });
   router.get('/config', () => ({ json: { 'refresh-interval': 2000, features: { jobs: options.jobs !== undefined, kafka: options.kafka !== undefined } } }));
   registerJobRoutes(router, options.jobs ?? emptyJobView, () => clock.now());
   const clients = options.kafka ? new DashboardClients(options.kafka) : undefined;
@@ -104,6 +125,16 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
       res.writeHead(303, { location: decision.redirect, ...SECURITY_HEADERS }).end();
       return;
     }
+    const login = basic === undefined ? ({ ok: true, viewer: EVERYONE } as const) : basic.authenticate(req, clientHost(req.socket.remoteAddress));
+    if (!login.ok && login.reason === 'busy') {
+      res.setHeader('retry-after', '1');
+      return send(res, 429, { json: { errors: ['too many login attempts: retry in a second'], code: SluiceErrorCodes.DASHBOARD_BUSY } });
+    }
+    if (!login.ok) {
+      res.setHeader('www-authenticate', 'Basic realm="Sluice dashboard", charset="UTF-8"');
+      return send(res, 401, { json: { errors: ['log in with your Kafka user name and password (HTTP Basic)'], code: SluiceErrorCodes.DASHBOARD_ACCESS_DENIED } });
+    }
+    const viewer = login.viewer;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('allow', 'GET, HEAD');
       return send(res, 405, { json: { errors: [`method ${req.method} is not allowed: the dashboard only reads`] } });
@@ -123,13 +154,14 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
     }
     if (route.kafka) kafkaInFlight++;
     try {
-      send(res, 200, await route.handler(route.params, url.searchParams), req.method === 'HEAD');
+      send(res, 200, await route.handler(route.params, url.searchParams, viewer), req.method === 'HEAD');
     } finally {
       if (route.kafka) kafkaInFlight--;
     }
   };
 
-  const server = createServer({ maxHeaderSize: 16 * 1024, requestTimeout: 30_000, headersTimeout: 10_000 }, (req, res) => {
+  const serverOptions = { maxHeaderSize: 16 * 1024, requestTimeout: 30_000, headersTimeout: 10_000 };
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     handle(req, res).catch((err: unknown) => {
       if (err instanceof DashboardRequestError) {
         send(res, err.status, { json: { errors: [err.message], code: err.code } });
@@ -138,7 +170,8 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
       log.warn({ err, url: req.url }, 'dashboard request failed');
       send(res, 500, { json: { errors: [`internal error: ${err instanceof Error ? err.message : String(err)}`], code: SluiceErrorCodes.DASHBOARD_INTERNAL } });
     });
-  });
+  };
+  const server: Server = options.tls === undefined ? createServer(serverOptions, onRequest) : createTlsServer(serverOptions, options.tls, onRequest);
   server.keepAliveTimeout = 5_000;
   server.maxConnections = 256;
   server.on('clientError', (_err, socket) => {
@@ -150,7 +183,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
   // Bound to every interface: print the machine's name, which others can open too.
   const shown = address.address === '0.0.0.0' || address.address === '::' ? hostname() : address.address;
   const urlHost = shown.includes(':') ? `[${shown}]` : shown;
-  const base = `http://${urlHost}:${address.port}/`;
+  const base = `${options.tls === undefined ? 'http' : 'https'}://${urlHost}:${address.port}/`;
   log.debug({ url: base }, 'dashboard listening');
   return {
     url: token === undefined ? base : `${base}?token=${encodeURIComponent(token)}`,
@@ -165,6 +198,14 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
       await clients?.close();
     },
   };
+}
+
+function createTlsServer(base: object, tls: NonNullable<DashboardOptions['tls']>, onRequest: (req: IncomingMessage, res: ServerResponse) => void): Server {
+  try {
+    return createHttpsServer({ ...base, cert: tls.cert, key: tls.key, ...(tls.passphrase !== undefined && { passphrase: tls.passphrase }) }, onRequest) as unknown as Server;
+  } catch (err) {
+    throw new DashboardStartError(`cannot start the dashboard over HTTPS: the certificate or key is unusable (${(err as Error).message}); give a PEM certificate chain and its private key`, { cause: err });
+  }
 }
 
 function send(res: ServerResponse, status: number, reply: Reply, headOnly = false): void {

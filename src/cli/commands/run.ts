@@ -79,7 +79,7 @@ export function registerRunCommand(program: Command): void {
       const say = (line: string): void => void process.stderr.write(`sluice: ${line}\n`);
       const reporter = (await import('../run/job-reporter.ts')).reportJobs(say);
       const stopProgress = opts.progress ? (await import('../run/job-progress.ts')).showJobProgress() : () => {};
-      const dashboard = await startJobDashboard(opts.dashboard, opts.dashboardToken, ctx.bootstrap);
+      const dashboard = await startJobDashboard(opts.dashboard, opts.dashboardToken, ctx.bootstrap, ctx.commandConfig);
       if (dashboard) say(`dashboard: ${dashboard.url}`);
 
       let stopping = false;
@@ -131,14 +131,15 @@ export function registerRunCommand(program: Command): void {
   );
 }
 
-/** `--dashboard`: the jobs this process runs (their graph, tasks, checkpoints), /metrics and the Kafka pages. */
-async function startJobDashboard(flag: DashboardFlag, token: string | undefined, bootstrap: string[]) {
+/** `--dashboard`: the jobs this process runs (their graph, tasks, checkpoints), /metrics and the Kafka pages (with the TLS / SASL settings of `--command-config`). */
+async function startJobDashboard(flag: DashboardFlag, token: string | undefined, bootstrap: string[], commandConfig: string | undefined) {
   if (flag === undefined) return undefined;
+  const security = commandConfig === undefined ? {} : await (await import('../command-config.ts')).readCommandConfig(commandConfig);
   const [{ ProcessJobs }, { LocalJobView }, { systemClock }] = await Promise.all([
     import('../../dashboard/process-jobs.ts'),
     import('../../dashboard/local-job-view.ts'),
     import('../../util/clock.ts'),
   ]);
   const jobs = new ProcessJobs(systemClock);
-  return startDashboardFromFlag(flag, token, { jobs: new LocalJobView(() => jobs.jobs(), systemClock), metrics: () => jobs.registries(), kafka: { bootstrap } });
+  return startDashboardFromFlag(flag, token, { jobs: new LocalJobView(() => jobs.jobs(), systemClock), metrics: () => jobs.registries(), kafka: { bootstrap, ...security } });
 }

@@ -1,9 +1,11 @@
 import { badRequest } from '../errors.ts';
+import type { Viewer } from './basic-auth.ts';
 
 /** What a route answers: JSON (any value), or text with its content type. */
 export type Reply = { json: unknown; status?: number } | { text: string; contentType: string; status?: number };
 
-export type Handler = (params: string[], query: URLSearchParams) => Promise<Reply> | Reply;
+/** `viewer`: who asks and what they may see (everyone sees everything without HTTP Basic). */
+export type Handler = (params: string[], query: URLSearchParams, viewer: Viewer) => Promise<Reply> | Reply;
 
 interface Route {
   pattern: RegExp;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Admin, Consumer } from '@platformatic/kafka';
+import type { Admin, Consumer, SASLOptions } from '@platformatic/kafka';
 import { KafkaUnavailableError } from '../errors.ts';
 
 export type BytesConsumer = Consumer<Buffer, Buffer, Buffer, Buffer>;
@@ -11,6 +11,10 @@ export interface KafkaConnection {
   clientId?: string;
   /** Longest wait for one Kafka request of a page. Default 10 s. */
   requestTimeoutMs?: number;
+  /** TLS settings of the connection (node:tls options: `ca`, `cert`, `key`, ...), for SSL and SASL_SSL listeners. */
+  tls?: Record<string, unknown>;
+  /** SASL login of the dashboard's own clients, e.g. `{ mechanism: 'SCRAM-SHA-256', username, password }`. */
+  sasl?: SASLOptions;
 }
 
 /**
@@ -37,6 +41,8 @@ export class DashboardClients {
       requestTimeout: this.timeoutMs,
       retries: 1,
       retryDelay: 250,
+      ...(this.#conn.tls && { tls: this.#conn.tls }),
+      ...(this.#conn.sasl && { sasl: this.#conn.sasl }),
     };
   }
 

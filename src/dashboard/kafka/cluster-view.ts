@@ -103,9 +103,11 @@ export class KafkaClusterView {
     };
   }
 
-  async topics(): Promise<{ topics: TopicSummary[]; sizesUnavailable?: string }> {
+  /** The topics `visible` accepts (all by default). */
+  async topics(visible: (topic: string) => boolean = () => true): Promise<{ topics: TopicSummary[]; sizesUnavailable?: string }> {
     const admin = await this.#clients.admin();
-    const md = await this.#metadata(admin);
+    const names = (await this.#clients.call('listing topics', admin.listTopics({ includeInternals: true }))).filter(visible);
+    const md = await this.#metadata(admin, names);
     const wanted = new Map([...md.topics].map(([name, t]) => [name, t.partitions.map((_, i) => i)]));
     const [offsets, sizes] = await Promise.all([this.#clients.call('listing offsets', partitionOffsets(admin, wanted)), this.#sizes.read(wanted)]);
     const topics = [...md.topics]
@@ -145,14 +147,15 @@ export class KafkaClusterView {
     return detail;
   }
 
-  async groups(): Promise<GroupSummary[]> {
+  /** The groups `visible` accepts (all by default); their lag counts only the topics `topicVisible` accepts. */
+  async groups(visible: (group: string) => boolean = () => true, topicVisible: (topic: string) => boolean = () => true): Promise<GroupSummary[]> {
     const admin = await this.#clients.admin();
     const listed = await this.#clients.call('listing groups', admin.listGroups());
-    if (listed.size === 0) return [];
-    const ids = [...listed.keys()];
+    const ids = [...listed.keys()].filter(visible);
+    if (ids.length === 0) return [];
     const [described, lags] = await Promise.all([
       this.#clients.call('describing groups', admin.describeGroups({ groups: ids })),
-      this.#lags(admin, ids),
+      this.#lags(admin, ids, topicVisible),
     ]);
     return ids
       .map((id): GroupSummary => {
@@ -166,9 +169,10 @@ export class KafkaClusterView {
       .sort((a, b) => a.id.localeCompare(b.id));
   }
 
-  async group(id: string): Promise<GroupDetail> {
+  /** A group; offsets and assignments of topics `topicVisible` refuses are left out (as OffsetFetch leaves them out for Kafka clients). */
+  async group(id: string, topicVisible: (topic: string) => boolean = () => true): Promise<GroupDetail> {
     const admin = await this.#clients.admin();
-    const [described, lags] = await Promise.all([this.#clients.call('describing the group', admin.describeGroups({ groups: [id] })), this.#lags(admin, [id])]);
+    const [described, lags] = await Promise.all([this.#clients.call('describing the group', admin.describeGroups({ groups: [id] })), this.#lags(admin, [id], topicVisible)]);
     const g = described.get(id);
     const partitions = lags.get(id) ?? [];
     if (g === undefined || (String(g.state).toLowerCase() === 'dead' && partitions.length === 0)) throw notFound(`group "${id}"`);
@@ -178,7 +182,7 @@ export class KafkaClusterView {
           id: m.id,
           clientId: m.clientId,
           host: m.clientHost,
-          assignments: [...(m.assignments?.values() ?? [])].map((a) => ({ topic: a.topic, partitions: [...a.partitions].sort((x, y) => x - y) })),
+          assignments: [...(m.assignments?.values() ?? [])].filter((a) => topicVisible(a.topic)).map((a) => ({ topic: a.topic, partitions: [...a.partitions].sort((x, y) => x - y) })),
         };
         if (m.groupInstanceId) view.groupInstanceId = m.groupInstanceId;
         return view;
@@ -204,13 +208,14 @@ export class KafkaClusterView {
   }
 
   /** Committed offsets and lag of each group's partitions (OffsetFetch + ListOffsets). */
-  async #lags(admin: Admin, groups: string[]): Promise<Map<string, GroupPartitionLag[]>> {
+  async #lags(admin: Admin, groups: string[], topicVisible: (topic: string) => boolean): Promise<Map<string, GroupPartitionLag[]>> {
     const fetched = await this.#clients.call('fetching committed offsets', admin.listConsumerGroupOffsets({ groups }));
     const rows = new Map<string, GroupPartitionLag[]>();
     const wanted = new Map<string, Set<number>>();
     for (const g of fetched) {
       const list: GroupPartitionLag[] = [];
       for (const t of g.topics) {
+        if (!topicVisible(t.name)) continue;
         for (const p of t.partitions) {
           if (p.committedOffset < 0n) continue;
           list.push({ topic: t.name, partition: p.partitionIndex, committed: Number(p.committedOffset) });
