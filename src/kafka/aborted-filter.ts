@@ -40,6 +40,7 @@ type RawApi = (...args: unknown[]) => unknown;
 type GetApi = (name: string, callback: (error: Error | null, api?: RawApi) => void) => void;
 
 const wrappedFetchApis = new WeakMap<RawApi, RawApi>();
+const wrappers = new WeakSet<RawApi>();
 
 /**
  * Makes a consumer filter its read_committed Fetch responses with `dropAbortedBatches` instead of
@@ -66,6 +67,8 @@ export function filterAbortedTransactionsOurselves(consumer: Consumer<never, nev
 }
 
 function filteredFetch(api: RawApi): RawApi {
+  // The library's getter calls itself again once it has listed the APIs: wrap once.
+  if (wrappers.has(api)) return api;
   let wrapped = wrappedFetchApis.get(api);
   if (wrapped === undefined) {
     wrapped = new Proxy(api, {
@@ -82,6 +85,7 @@ function filteredFetch(api: RawApi): RawApi {
       },
     });
     wrappedFetchApis.set(api, wrapped);
+    wrappers.add(wrapped);
   }
   return wrapped;
 }
