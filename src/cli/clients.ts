@@ -86,7 +86,8 @@ export async function createConsumer(ctx: CliContext, groupId: string, isolation
     isolationLevel,
     maxWaitTime: 500,
   });
-  if (isolationLevel === 1) (await import('./consume/aborted-filter.ts')).filterAbortedFetches(consumer);
+  // read_committed with Kafka's semantics: the client library's own filter loses committed records.
+  if (isolationLevel === 1) (await import('../kafka/aborted-filter.ts')).filterAbortedTransactionsOurselves(consumer);
   return reachable(consumer, ctx);
 }
 

@@ -1,5 +1,6 @@
 import type { Admin, Consumer, Producer, MessageToProduce } from '@platformatic/kafka';
 import { kafkaClientLibrary } from './client-library.ts';
+import { filterAbortedTransactionsOurselves } from './aborted-filter.ts';
 import type { ConsumerSettings, KafkaClients } from '../core/kafka-clients.ts';
 import { murmur2 } from '../util/murmur2.ts';
 import { KAFKA_SUBSTRATE_CODES, KafkaRequestError } from './errors.ts';
@@ -118,6 +119,8 @@ export class ClientSupplier implements KafkaClients {
   consumer(purpose: string, groupId = `${this.options.clientId}-${purpose}`, settings: ConsumerSettings = {}): WorkerConsumer {
     this.#checkOpen();
     const c: WorkerConsumer = new (kafkaClientLibrary().Consumer)({ ...this.options.connection, clientId: `${this.options.clientId}-${purpose}`, groupId, ...settings });
+    // read_committed must not lose committed records to the client library's filter.
+    filterAbortedTransactionsOurselves(c);
     this.#consumers.add(c);
     return c;
   }

@@ -78,7 +78,7 @@ export class WorkerFencedError extends KafkaSubstrateError {
   constructor(groupId: string, reason: string, cause?: unknown) {
     super(
       KAFKA_SUBSTRATE_CODES.WORKER_FENCED,
-      `this worker is no longer a current member of the job's consumer group '${groupId}' (${reason}); ` +
+      `this worker was fenced: it is no longer a current member of the job's consumer group '${groupId}' (${reason}); ` +
         `another worker may own its tasks now. Abort the transaction, rejoin the group and restore state before processing again.`,
       cause === undefined ? undefined : { cause },
     );

@@ -17,8 +17,7 @@ after(async () => {
   await broker.stop();
 });
 
-// todo: shares the intermittent exactly-once restore bug of durable-state.test.ts (failed 1 run in 3).
-test('exactly-once: a frozen worker resumed after its replacement took over commits nothing; every result exactly once', { timeout: 600_000, todo: 'intermittent, see docs/internals/checkpoints.md "Known gaps"' }, async (t) => {
+test('exactly-once: a frozen worker resumed after its replacement took over commits nothing; every result exactly once', { timeout: 600_000, todo: 'the exactly-once restore bug is fixed (5 standalone runs: 4 passed, 1 failed only on the fenced-message wording, since fixed); under the whole npm test load the resumed zombie was once still running 60 s after SIGCONT without noticing it was fenced' }, async (t) => {
   const { dir, cleanup } = tempDir('sluice-zombie-');
   const name = 'zombie';
   const topics = { input: `${name}-in`, counts: `${name}-counts`, windows: `${name}-windows` };

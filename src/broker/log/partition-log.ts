@@ -208,6 +208,11 @@ export class PartitionLog {
     return this.#producers.lastStableOffset(this.logEndOffset);
   }
 
+  /** Aborted transactions the cleaner emptied: no longer listed to read_committed fetches. */
+  forgetAbortedTransactions(txns: readonly AbortedTxn[]): void {
+    this.#producers.forgetAborted(txns);
+  }
+
   /** Aborted transactions overlapping [from, to), for read_committed fetches. */
   abortedTransactions(from: number, to: number): AbortedTxn[] {
     return this.#producers.abortedBetween(from, to);

@@ -141,6 +141,18 @@ export class ProducerStateTable {
     return out.sort((a, b) => a.firstOffset - b.firstOffset);
   }
 
+  /**
+   * Forgets aborted transactions whose records the log cleaner removed (Kafka's cleaner leaves
+   * them out of the cleaned transaction index). Listed without records, a transaction would make
+   * a reader skip its producer's later committed records up to the next abort marker, which may
+   * be gone too.
+   */
+  forgetAborted(txns: readonly AbortedTxn[]): void {
+    if (txns.length === 0) return;
+    const gone = new Set(txns.map((t) => `${t.producerId}:${t.lastOffset}`));
+    this.#aborted = this.#aborted.filter((a) => !gone.has(`${a.producerId}:${a.lastOffset}`));
+  }
+
   /** Forgets aborted transactions wholly before `offset` (log start moved past them). */
   dropAbortedBefore(offset: number): void {
     this.#aborted = this.#aborted.filter((a) => a.lastOffset >= offset);

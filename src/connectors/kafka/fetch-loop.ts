@@ -159,7 +159,8 @@ export class FetchLoop {
           if (partial?.responses === undefined) throw e;
           response = partial;
         }
-        // @platformatic/kafka filters only one aborted transaction per producer per response.
+        // Consumers of a ClientSupplier filter with Kafka's rule already (aborted-filter.ts); a
+        // consumer made elsewhere would get @platformatic/kafka's filter, which mishandles some patterns.
         if (this.#o.readCommitted) dropAbortedBatches(response);
         await this.#handle(response, requested);
       }),

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Admin, Consumer, SASLOptions } from '@platformatic/kafka';
+import { filterAbortedTransactionsOurselves } from '../../kafka/aborted-filter.ts';
 import { KafkaUnavailableError } from '../errors.ts';
 
 export type BytesConsumer = Consumer<Buffer, Buffer, Buffer, Buffer>;
@@ -54,7 +55,11 @@ export class DashboardClients {
   consumer(): Promise<BytesConsumer> {
     if (this.#closed) throw new KafkaUnavailableError('the dashboard is closing');
     return (this.#consumer ??= import('@platformatic/kafka').then(
-      ({ Consumer }) => new Consumer({ ...this.#options('browser'), groupId: `sluice-dashboard-unused-${randomUUID()}`, maxWaitTime: 100 }) as BytesConsumer,
+      ({ Consumer }) => {
+        const consumer = new Consumer({ ...this.#options('browser'), groupId: `sluice-dashboard-unused-${randomUUID()}`, maxWaitTime: 100 }) as BytesConsumer;
+        filterAbortedTransactionsOurselves(consumer); // committed records must not vanish from read_committed pages
+        return consumer;
+      },
     ));
   }
 

@@ -128,3 +128,30 @@ test('an aborted transaction before the dirty section does not hide the same pro
     cleanup();
   }
 });
+
+test('an aborted transaction whose records the cleaner removed is no longer listed to read_committed fetches (as Kafka\'s cleaned transaction index)', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const clock = new ManualClock(0);
+    const log = openLog(dir, clock);
+    put(log, clock, [{ key: 'a', value: 'aborted' }], txn(1n, 0)); // 0
+    const abortAt = log.appendMarker(1n, 0, false); // 1
+    put(log, clock, [{ key: 'a', value: 'committed' }], txn(1n, 1)); // 2: same producer, committed
+    log.appendMarker(1n, 0, true); // 3
+    roll(log, clock);
+    assert.deepEqual(log.abortedTransactions(0, log.logEndOffset), [{ producerId: 1, firstOffset: 0, lastOffset: abortAt }]);
+    await cleanAll(log, clock); // the aborted record goes
+    await cleanAll(log, clock); // its marker gets a delete horizon: the transaction has no record left
+    assert.deepEqual(log.abortedTransactions(0, log.logEndOffset), [], 'not listed once its records are gone');
+    clock.advance(HOUR + 1);
+    await cleanAll(log, clock);
+    assert.ok(!markers(log).some((m) => m.type === 0), 'the ABORT marker is gone');
+    // A reader with Kafka's rule (a listed transaction runs until its producer's next ABORT
+    // marker) would otherwise skip the committed record at offset 2.
+    assert.deepEqual(log.abortedTransactions(0, log.logEndOffset), []);
+    assert.deepEqual(dataRecords(log).filter((r) => r.key === 'a').map((r) => `${r.offset}:${r.value}`), ['2:committed']);
+    log.close();
+  } finally {
+    cleanup();
+  }
+});

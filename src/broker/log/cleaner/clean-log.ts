@@ -147,6 +147,9 @@ export async function cleanLog(log: PartitionLog, range: CleanRange, opts: Clean
       rmSync(cleaned.swapPath, { force: true });
       throw new CleaningAbortedError('the log changed while it was being cleaned');
     }
+    // As Kafka's cleaned transaction index: a transaction with no record left is not listed
+    // (read_committed readers would skip its producer's later records until an abort marker).
+    log.forgetAbortedTransactions(ctx.txn.takeEmptied());
     result.segmentsBefore += group.length;
     result.segmentsAfter += 1;
     result.bytesBefore += group.reduce((n, s) => n + s.size, 0);

@@ -81,6 +81,8 @@ export class CleanedTxnState {
   #next = 0;
   readonly #ongoingAborted = new Map<number, { txn: AbortedTxn; sawBatch: boolean }>();
   readonly #ongoingCommitted = new Set<number>();
+  /** Aborted transactions met at their marker with no batch left: the index forgets them. */
+  #emptied: AbortedTxn[] = [];
 
   constructor(abortedByFirstOffset: AbortedTxn[]) {
     this.#pending = abortedByFirstOffset;
@@ -108,6 +110,13 @@ export class CleanedTxnState {
     return false;
   }
 
+  /** The emptied aborted transactions found since the last call. */
+  takeEmptied(): AbortedTxn[] {
+    const out = this.#emptied;
+    this.#emptied = [];
+    return out;
+  }
+
   /** A control batch of type `type` (-1 if emptied): true when the marker may be discarded. */
   onControlBatch(h: BatchHeader, type: number): boolean {
     this.#consumeUpTo(Number(h.baseOffset) + h.lastOffsetDelta);
@@ -116,6 +125,8 @@ export class CleanedTxnState {
     if (type === ABORT) {
       const aborted = this.#ongoingAborted.get(pid);
       this.#ongoingAborted.delete(pid);
+      // No batch of it left (or none found by the walk at all): only its marker remains.
+      if (!aborted?.sawBatch) this.#emptied.push({ producerId: pid, firstOffset: aborted?.txn.firstOffset ?? -1, lastOffset: Number(h.baseOffset) });
       return !aborted?.sawBatch;
     }
     if (type === COMMIT) return !this.#ongoingCommitted.delete(pid);
