@@ -1,8 +1,8 @@
 import { toStateKey } from '../state/key.ts';
 import { murmur2, murmur2Ascii } from '../util/murmur2.ts';
 
-// NOTE for the merge: the engine computes key groups too (runtime/partitioning). Both must be this
-// one formula over the same key bytes; keep a single implementation when the two meet.
+// The one implementation of the key-group formula: the engine's key groups
+// (runtime/partitioning/key-groups.ts) and the changelogs' partitions both come from here.
 
 // eslint-disable-next-line no-control-regex
 const NON_ASCII = /[^\x00-\x7f]/;
@@ -40,7 +40,11 @@ export function keyGroupOfBytes(bytes: Uint8Array, maxParallelism: number): numb
  * ```
  */
 export function keyGroupOf(key: unknown, maxParallelism: number): number {
+  return (hashKey(key) & 0x7fffffff) % maxParallelism;
+}
+
+/** Kafka-compatible murmur2 hash of a key's serialized bytes (no copy for ASCII text). */
+export function hashKey(key: unknown): number {
   const text = keyText(key);
-  const h = NON_ASCII.test(text) ? murmur2(encoder.encode(text)) : murmur2Ascii(text);
-  return (h & 0x7fffffff) % maxParallelism;
+  return NON_ASCII.test(text) ? murmur2(encoder.encode(text)) : murmur2Ascii(text);
 }

@@ -5,7 +5,7 @@ import { decodePortable, encodePortable } from '../../src/kafka/portable-codec.t
 import { decodeChangelogRecord, encodeChangelogKey, encodeChangelogValue } from '../../src/kafka/changelog-codec.ts';
 import { ChangelogFormatError } from '../../src/kafka/errors.ts';
 import { keyGroupOf, keyGroupOfBytes, keyBytes } from '../../src/kafka/key-groups.ts';
-import { hashKey } from '../../src/runtime/partitioning/key-partitioner.ts';
+import { hashKey } from '../../src/kafka/key-groups.ts';
 import { Partitioners } from 'kafkajs';
 
 /** Values as they live in state: JSON plus what JSON loses. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { subtaskForKey } from 'sluice';
 import { murmur2, murmur2Ascii } from '../../src/util/murmur2.ts';
-import { hashKey } from '../../src/runtime/partitioning/key-partitioner.ts';
+import { hashKey } from '../../src/kafka/key-groups.ts';
 
 const enc = new TextEncoder();
 

@@ -1,5 +1,5 @@
 import { JobConfigurationError } from '../../core/errors/job-errors.ts';
-import { hashKey } from './key-partitioner.ts';
+import { keyGroupOf } from '../../kafka/key-groups.ts';
 
 /**
  * Key groups: the unit in which keyed state is split, snapshotted, moved and (later) changelogged.
@@ -93,7 +93,7 @@ export function computeDefaultMaxParallelism(parallelism: number): number {
  * ```
  */
 export function assignToKeyGroup(key: unknown, maxParallelism: number): number {
-  return (hashKey(key) & 0x7fffffff) % maxParallelism;
+  return keyGroupOf(key, maxParallelism);
 }
 
 /**
