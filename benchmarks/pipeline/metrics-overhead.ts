@@ -12,7 +12,7 @@ import { loadavg } from 'node:os';
 import { Admin } from '@platformatic/kafka';
 import { spawnBrokerProcess } from '../../test/helpers/broker.ts';
 import { tempDir } from '../../test/helpers/tmp-dir.ts';
-import { fmt, machineLine, writeBenchmarkSection } from '../bench-report.ts';
+import { fmt, machineLine, median, writeBenchmarkSection } from '../bench-report.ts';
 import { fill, throughput, type Contender } from './measure.ts';
 
 const arg = (name: string, dflt: number): number => {
@@ -52,10 +52,6 @@ try {
   cleanup();
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 const range = (xs: number[], f: (x: number) => string): string => `${f(Math.min(...xs))} – ${f(Math.max(...xs))}`;
 const pct = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
 const rows = contenders.map((c) => {

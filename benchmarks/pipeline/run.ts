@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { Admin } from '@platformatic/kafka';
 import { spawnBrokerProcess } from '../../test/helpers/broker.ts';
 import { tempDir } from '../../test/helpers/tmp-dir.ts';
-import { fmt, machineLine, writeBenchmarkSection } from '../bench-report.ts';
+import { fmt, machineLine, median, writeBenchmarkSection } from '../bench-report.ts';
 import { fill, latency, throughput, type Contender } from './measure.ts';
 
 const arg = (name: string, dflt: number): number => {
@@ -63,10 +63,6 @@ try {
   cleanup();
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 const med = (c: Contender): number => median(rates.get(c.name)!);
 const [sluiceRate, loopRate, kjsRate] = contenders.map(med) as [number, number, number];
 const rows = contenders.map((c) => {
