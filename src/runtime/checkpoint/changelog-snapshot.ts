@@ -18,6 +18,7 @@ const identity = (state: string, key: unknown, namespace: unknown): string => en
 export class TimerChangeTracker {
   #previous = new Map<string, ChangelogChange>();
   #pending: Map<string, ChangelogChange> | undefined;
+  #pendingChanges: Array<{ id: string; change: ChangelogChange }> = [];
 
   /** Adds (value true) and removals (value undefined) since the last `persisted()`. */
   changes(timers: Record<string, TimersSnapshot>): ChangelogChange[] {
@@ -31,17 +32,21 @@ export class TimerChangeTracker {
         }
       }
     }
-    const out: ChangelogChange[] = [];
-    for (const [id, c] of current) if (!this.#previous.has(id)) out.push(c);
-    for (const [id, c] of this.#previous) if (!current.has(id)) out.push({ ...c, value: undefined });
+    const out: Array<{ id: string; change: ChangelogChange }> = [];
+    for (const [id, c] of current) if (!this.#previous.has(id)) out.push({ id, change: c });
+    for (const [id, c] of this.#previous) if (!current.has(id)) out.push({ id, change: { ...c, value: undefined } });
     this.#pending = current;
-    return out;
+    this.#pendingChanges = out;
+    return out.map((c) => c.change);
   }
 
-  /** The changes of the last `changes()` are durable. */
-  persisted(): void {
+  /** The changes of the last `changes()` are durable; returns them with their identities. */
+  persisted(): Array<{ id: string; change: ChangelogChange }> {
     if (this.#pending !== undefined) this.#previous = this.#pending;
     this.#pending = undefined;
+    const done = this.#pendingChanges;
+    this.#pendingChanges = [];
+    return done;
   }
 
   /** Timers that were restored count as already in the changelog. */

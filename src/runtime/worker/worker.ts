@@ -216,6 +216,7 @@ export class Worker {
       throw e;
     }
     await this.#open();
+    this.#durable?.state.restoredStateOpened();
     await this.#startSources();
     this.observed?.running();
     this.observed?.metrics.start();

@@ -289,8 +289,13 @@ export class HeapKeyedStateBackend implements InternalKeyedStateBackend, HeapSta
     this.epoch++;
   }
 
+  /** Releases one state's storage at dispose; the LMDB backend keeps its files. */
+  protected disposeTable(table: StateTableLike): void {
+    table.clearAll();
+  }
+
   dispose(): void {
-    for (const { state } of this.#states.values()) state.table.clearAll();
+    for (const { state } of this.#states.values()) this.disposeTable(state.table);
     this.#states.clear();
   }
 }

@@ -31,9 +31,12 @@ export class LmdbStateTable implements StateTableLike {
   #cached = 0;
   /** False while the LMDB database is known to be empty: misses need no lookup, deletes no tombstone. */
   #dbMayHoldEntries: boolean;
+  /** Runs inside the transaction of a flush that changes the database (removes the local copy's stamp). */
+  readonly #beforeWrite: () => void;
 
-  constructor(db: Database<Stored, [NamespaceKey, Key]>, ns: NamespaceSerializer<unknown>, host: { epoch: number }, maxCached: number) {
+  constructor(db: Database<Stored, [NamespaceKey, Key]>, ns: NamespaceSerializer<unknown>, host: { epoch: number }, maxCached: number, beforeWrite: () => void = () => {}) {
     this.#db = db;
+    this.#beforeWrite = beforeWrite;
     this.#ns = ns;
     this.#host = host;
     this.#maxCached = maxCached;
@@ -96,7 +99,12 @@ export class LmdbStateTable implements StateTableLike {
     const deleted: Array<[NamespaceKey, unknown, unknown]> = [];
     let written = false;
     this.#db.transactionSync(() => {
+      let first = true;
       for (const [nsKey, ns, key, e] of this.#cache.entries()) {
+        if (first && (e === TOMBSTONE || e.e === epoch)) {
+          first = false;
+          this.#beforeWrite();
+        }
         if (e === TOMBSTONE) {
           this.#db.removeSync([nsKey, key as Key]);
           deleted.push([nsKey, ns, key]);
@@ -131,6 +139,12 @@ export class LmdbStateTable implements StateTableLike {
       if (cached === TOMBSTONE) continue; // deleted while the caller iterates
       yield [nsKey, this.#ns.fromJSON(value.n), k, cached ?? new Entry(value.v, value.t, value.e)];
     }
+  }
+
+  /** Forgets the cached entries without writing them (the database keeps what was flushed). */
+  dropCache(): void {
+    this.#cache.clearAll();
+    this.#cached = 0;
   }
 
   clearAll(): void {
