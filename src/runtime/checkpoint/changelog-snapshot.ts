@@ -19,6 +19,8 @@ export class TimerChangeTracker {
   #previous = new Map<string, ChangelogChange>();
   #pending: Map<string, ChangelogChange> | undefined;
   #pendingChanges: Array<{ id: string; change: ChangelogChange }> = [];
+  /** Restored timers the local copy does not hold yet: listed first by every `changes()` until persisted. */
+  #unstamped: Array<{ id: string; change: ChangelogChange }> = [];
 
   /** Adds (value true) and removals (value undefined) since the last `persisted()`. */
   changes(timers: Record<string, TimersSnapshot>): ChangelogChange[] {
@@ -36,7 +38,7 @@ export class TimerChangeTracker {
     for (const [id, c] of current) if (!this.#previous.has(id)) out.push({ id, change: c });
     for (const [id, c] of this.#previous) if (!current.has(id)) out.push({ id, change: { ...c, value: undefined } });
     this.#pending = current;
-    this.#pendingChanges = out;
+    this.#pendingChanges = [...this.#unstamped, ...out];
     return out.map((c) => c.change);
   }
 
@@ -46,13 +48,18 @@ export class TimerChangeTracker {
     this.#pending = undefined;
     const done = this.#pendingChanges;
     this.#pendingChanges = [];
+    this.#unstamped = [];
     return done;
   }
 
-  /** Timers that were restored count as already in the changelog. */
-  restored(timers: Record<string, TimersSnapshot>): void {
+  /**
+   * Timers that were restored count as already in the changelog. `unstamped`: the local copy does
+   * not hold them (it was emptied), so the next `persisted()` lists them again for its stamp.
+   */
+  restored(timers: Record<string, TimersSnapshot>, unstamped = false): void {
     this.changes(timers);
-    this.persisted();
+    const restored = this.persisted();
+    if (unstamped) this.#unstamped = this.#pendingChanges = restored;
   }
 }
 

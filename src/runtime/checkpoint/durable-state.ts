@@ -172,7 +172,7 @@ export class DurableState {
           s.keyed = keyed;
           s.timers = timers;
           // Each subtask's tracker knows only its own timers (else it would delete the others').
-          for (const op of ops) this.#timers.get(op)?.restored(timersIn(timers, op, v.maxParallelism));
+          for (const op of ops) this.#timers.get(op)?.restored(timersIn(timers, op, v.maxParallelism), true);
         }
       }
       if (tasks.size === 0 && restored === 0 && ![...this.restoredFrom.values()].includes('local')) return undefined;
