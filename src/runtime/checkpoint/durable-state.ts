@@ -157,20 +157,11 @@ export class DurableState {
           });
           continue;
         }
-        const builder = new ChangelogSnapshotBuilder(v.uid, v.maxParallelism);
-        const topic = this.changelogTopic(v);
-        const partitions = Array.from({ length: v.maxParallelism }, (_, i) => i);
-        const done = await new ChangelogReader(consumer, { clock: this.#o.clock }).restore(topic, partitions, (e) => builder.apply(e), (p) => {
-          if (!p.done) logger.info({ job: jobId, operator: v.uid, source: 'changelog', records: p.records, seconds: p.seconds }, 'restoring keyed state from the changelog');
-        });
-        restored += done.records;
+        const { records, timers } = await this.#restoreFromChangelog(v, ops, consumer, checkpointId);
+        restored += records;
         this.restoredFrom.set(v.uid, 'changelog');
-        const { keyed, timers } = builder.build(checkpointId);
-        logger.info({ job: jobId, operator: v.uid, source: 'changelog', topic, records: done.records, seconds: done.seconds }, 'keyed state restored from the changelog');
-        if (done.records > 0) {
-          const s = snapshotOf(v.uid, 0);
-          s.keyed = keyed;
-          s.timers = timers;
+        if (records > 0) {
+          snapshotOf(v.uid, 0).timers = timers;
           // Each subtask's tracker knows only its own timers (else it would delete the others').
           for (const op of ops) this.#timers.get(op)?.restored(timersIn(timers, op, v.maxParallelism), true);
         }
@@ -183,6 +174,46 @@ export class DurableState {
       await consumer.close().catch(() => {});
       clients.release(consumer);
     }
+  }
+
+  /**
+   * Reads one keyed operator's changelog read_committed, a slice of key groups at a time, and
+   * loads each slice into the subtasks that own its key groups: the heap holds one slice, not the
+   * whole state (the LMDB backend stages what its states do not hold yet on disk). Returns the
+   * records read and the timers (kept on the heap by every backend).
+   */
+  async #restoreFromChangelog(v: JobVertex, ops: readonly AbstractStreamOperator<unknown>[], consumer: WorkerConsumer, checkpointId: number): Promise<{ records: number; timers: Record<string, TimersSnapshot> }> {
+    const { jobId, clock } = this.#o;
+    const topic = this.changelogTopic(v);
+    const slice = Math.max(1, Math.ceil(v.maxParallelism / 32));
+    const started = clock.now();
+    const seconds = (): number => (clock.now() - started) / 1000;
+    const timers: Record<string, TimersSnapshot> = {};
+    let records = 0;
+    let logged = started;
+    for (let from = 0; from < v.maxParallelism; from += slice) {
+      const builder = new ChangelogSnapshotBuilder(v.uid, v.maxParallelism);
+      const partitions = Array.from({ length: Math.min(slice, v.maxParallelism - from) }, (_, i) => from + i);
+      const done = await new ChangelogReader(consumer, { clock }).restore(topic, partitions, (e) => builder.apply(e));
+      records += done.records;
+      if (done.records === 0) continue;
+      const built = builder.build(checkpointId);
+      for (const op of ops) {
+        const range = op.keyGroupRange();
+        op.backend!.restore([built.keyed], (kg) => range.contains(kg));
+      }
+      for (const [service, t] of Object.entries(built.timers)) {
+        const acc = (timers[service] ??= { eventTime: [], processingTime: [] });
+        for (const x of t.eventTime) acc.eventTime.push(x);
+        for (const x of t.processingTime) acc.processingTime.push(x);
+      }
+      if (clock.now() - logged >= 5_000) {
+        logged = clock.now();
+        logger.info({ job: jobId, operator: v.uid, source: 'changelog', records, keyGroups: `${from + partitions.length}/${v.maxParallelism}`, seconds: seconds() }, 'restoring keyed state from the changelog');
+      }
+    }
+    logger.info({ job: jobId, operator: v.uid, source: 'changelog', topic, records, seconds: seconds() }, 'keyed state restored from the changelog');
+    return { records, timers };
   }
 
   /**

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Database, RootDatabase } from 'lmdb';
-import type { KeyedBackendOptions, StateBackend } from '../backend.ts';
+import type { KeyedBackendOptions, SnapshotEntry, StateBackend } from '../backend.ts';
+import type { StateKind } from '../../core/state/descriptors.ts';
 import { HeapKeyedStateBackend } from '../heap/heap-backend.ts';
 import type { StateTableLike } from '../heap/state-table.ts';
 import type { NamespaceSerializer } from '../../core/state/namespace.ts';
@@ -85,6 +86,8 @@ export class LmdbKeyedStateBackend extends HeapKeyedStateBackend implements Loca
   readonly #prefix: string;
   readonly #tables: LmdbStateTable[] = [];
   #reuse = false;
+  /** Restored entries of states not registered yet, staged on disk by state name (kind). */
+  readonly #staged = new Map<string, { kind: StateKind; count: number }>();
   /** Whether a stamp of this subtask may be stored (a write must remove it). */
   #stamped = true;
   #wiped = false;
@@ -144,6 +147,46 @@ export class LmdbKeyedStateBackend extends HeapKeyedStateBackend implements Loca
       records.clearSync();
     });
     this.#stamped = false;
+  }
+
+  #stagingDb(name: string): Database<SnapshotEntry, number> {
+    return this.#owner.root().openDB<SnapshotEntry, number>({ name: `sluice:restore:${this.#prefix}${name}` });
+  }
+
+  /** Restored entries wait on disk, not on the heap, until their state is registered. */
+  protected override keepRestored(name: string, kind: StateKind, entries: readonly SnapshotEntry[]): void {
+    this.#wipeOnce();
+    const db = this.#stagingDb(name);
+    let staged = this.#staged.get(name);
+    if (staged === undefined) {
+      db.clearSync(); // left by a process that died while restoring
+      this.#staged.set(name, (staged = { kind, count: 0 }));
+    }
+    const first = staged.count;
+    this.#owner.root().transactionSync(() => {
+      entries.forEach((e, i) => void db.put(first + i, e));
+    });
+    staged.count += entries.length;
+  }
+
+  protected override *takeRestored(name: string): Iterable<readonly SnapshotEntry[]> {
+    if (!this.#staged.has(name)) return;
+    this.#staged.delete(name);
+    const db = this.#stagingDb(name);
+    let chunk: SnapshotEntry[] = [];
+    for (const { value } of db.getRange()) {
+      chunk.push(value);
+      if (chunk.length >= 10_000) {
+        yield chunk;
+        chunk = [];
+      }
+    }
+    if (chunk.length > 0) yield chunk;
+    db.clearSync();
+  }
+
+  protected override *restoredEntries(): Iterable<[name: string, kind: StateKind, entry: SnapshotEntry]> {
+    for (const [name, { kind }] of this.#staged) for (const { value } of this.#stagingDb(name).getRange()) yield [name, kind, value];
   }
 
   protected override createTable(name: string, ns: NamespaceSerializer<unknown>): StateTableLike {
