@@ -99,3 +99,30 @@ test('LMDB local copy: without useLocalCopy a restart empties the files and drop
   b.dispose();
   await owner.close();
 });
+
+test('LMDB backend: the changes since the last checkpoint include entries the cache evicted, and only those of the current epoch', async () => {
+  const path = mkdtempSync(join(tmpdir(), 'sluice-local-'));
+  const { owner, b } = open(path, 3);
+  const n = countState(b);
+  for (let k = 0; k < 20; k++) {
+    b.setCurrentKey(`k${k}`);
+    n.update(k);
+  }
+  assert.equal(b.changesSinceLastSnapshot().length, 20, 'written in this epoch, most of them evicted to LMDB');
+  b.changesPersisted();
+  assert.deepEqual(b.changesSinceLastSnapshot(), []);
+  for (const k of [3, 17]) {
+    b.setCurrentKey(`k${k}`);
+    n.update(100 + k);
+  }
+  for (let k = 0; k < 20; k++) {
+    b.setCurrentKey(`k${k}`);
+    n.value(); // reads cycle the cache: the two changed entries get evicted
+  }
+  b.setCurrentKey('k5');
+  n.clear();
+  const changes = b.changesSinceLastSnapshot().map((c) => [c.key, c.value]).sort((x, y) => String(x[0]).localeCompare(String(y[0])));
+  assert.deepEqual(changes, [['k17', 117], ['k3', 103], ['k5', undefined]]);
+  b.dispose();
+  await owner.close();
+});

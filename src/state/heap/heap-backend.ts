@@ -264,7 +264,7 @@ export class HeapKeyedStateBackend implements InternalKeyedStateBackend, HeapSta
     const out: StateChange[] = [];
     for (const [name, { state, descriptor, ns }] of this.#states) {
       const withTtl = !this.#ignoreTtl && descriptor.ttlConfig !== undefined;
-      for (const [, nsObj, sk, e] of state.table.entries()) {
+      for (const [, nsObj, sk, e] of state.table.changedEntries?.(this.epoch) ?? state.table.entries()) {
         if (e.e === this.epoch) out.push(this.#change(name, sk, ns.toJSON(nsObj), state.toJSON(e.v), withTtl ? e.t : undefined));
       }
     }

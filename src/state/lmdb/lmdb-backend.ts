@@ -199,7 +199,10 @@ export class LmdbKeyedStateBackend extends HeapKeyedStateBackend implements Loca
   }
 
   protected override nextEpoch(): void {
-    for (const t of this.#tables) t.flush();
+    for (const t of this.#tables) {
+      t.flush();
+      t.epochEnded();
+    }
     super.nextEpoch();
   }
 
