@@ -111,6 +111,7 @@ try {
     const first = await until('its first checkpoint', job, () => lines(job).bench.find((b) => b.bench === 'checkpoint'));
     const rss = peakRss(job.process.pid!);
     const wall = (running - started) / 1000;
+    if (restored.source !== source) console.log(`expected a restore from ${source}: ${lines(job).logs.filter((l) => String(l.msg).includes('local copy')).map((l) => String(l.msg)).join('; ')}`);
     const records = restored.records === undefined ? '0 read from Kafka' : `${fmt(Number(restored.records))} changelog records`;
     console.log(`restore from ${source} (${restored.source}): ${String(restored.seconds)} s restoring, ${wall.toFixed(1)} s from process start to running; peak heap ${fmt(first.peakHeap / MB)} MB, peak RSS ${fmt(rss / MB)} MB; ${records}`);
     rows.push(`| recovery after kill -9 from the ${source === 'local' ? 'stamped local LMDB copy' : 'changelog (local files deleted)'} | ${String(restored.seconds)} s restoring; ${wall.toFixed(1)} s from process start to running | ${fmt(first.peakHeap / MB)} MB | ${fmt(rss / MB)} MB | source '${String(restored.source)}', ${records} |`);

@@ -169,19 +169,26 @@ export class LmdbKeyedStateBackend extends HeapKeyedStateBackend implements Loca
     staged.count += entries.length;
   }
 
+  /**
+   * The staged entries in chunks, each read in a fresh read transaction and deleted once loaded:
+   * one long read transaction over millions of entries would keep LMDB from reusing any page
+   * freed meanwhile (the file and the resident memory would grow by the whole state).
+   */
   protected override *takeRestored(name: string): Iterable<readonly SnapshotEntry[]> {
-    if (!this.#staged.has(name)) return;
+    const staged = this.#staged.get(name);
+    if (staged === undefined) return;
     this.#staged.delete(name);
     const db = this.#stagingDb(name);
-    let chunk: SnapshotEntry[] = [];
-    for (const { value } of db.getRange()) {
-      chunk.push(value);
-      if (chunk.length >= 10_000) {
-        yield chunk;
-        chunk = [];
-      }
+    const root = this.#owner.root();
+    const CHUNK = 10_000;
+    for (let from = 0; from < staged.count; from += CHUNK) {
+      root.resetReadTxn();
+      const end = Math.min(from + CHUNK, staged.count);
+      yield [...db.getRange({ start: from, end })].map((e) => e.value);
+      root.transactionSync(() => {
+        for (let k = from; k < end; k++) db.removeSync(k);
+      });
     }
-    if (chunk.length > 0) yield chunk;
     db.clearSync();
   }
 
