@@ -152,6 +152,7 @@ export class CheckpointCoordinator {
       outcome = endOfInput ? await work : await this.#within(work, started + this.#o.settings.timeout, this.#o.exactlyOnce === true ? p.failure : undefined);
     } catch (e) {
       stats.failed(id, clock.now(), reasonOf(e));
+      if (this.#o.exactlyOnce === true) await this.#o.positions.abort(); // nothing of it may commit
       throw e;
     }
     this.#lastEnd = clock.now();
@@ -164,6 +165,7 @@ export class CheckpointCoordinator {
     const failure = p.failure();
     if (failure !== undefined) {
       stats.failed(id, clock.now(), reasonOf(failure));
+      if (this.#o.exactlyOnce === true) await this.#o.positions.abort();
       throw failure;
     }
     if (commitFailure !== undefined) {
