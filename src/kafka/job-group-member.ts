@@ -63,6 +63,12 @@ export interface JobGroupMemberOptions {
   readonly heartbeatIntervalMs?: number;
   readonly assignor?: TaskAssignor;
   readonly listener?: RebalanceListener;
+  /**
+   * Rejoin by itself after being fenced (default true). An exactly-once worker says false: it must
+   * abort its transaction and restore before it may commit again, so a new generation obtained
+   * behind its back would let a zombie's old transaction commit (KIP-447).
+   */
+  readonly rejoinWhenFenced?: boolean;
 }
 
 const E = {
@@ -96,10 +102,11 @@ const NO_ASSIGNMENT: MemberAssignment = { partitions: [] };
  * ```
  */
 export class JobGroupMember {
-  readonly #o: Required<Omit<JobGroupMemberOptions, 'groupInstanceId' | 'listener'>> & Pick<JobGroupMemberOptions, 'groupInstanceId' | 'listener'>;
+  readonly #o: Required<Omit<JobGroupMemberOptions, 'groupInstanceId' | 'listener' | 'rejoinWhenFenced'>> & Pick<JobGroupMemberOptions, 'groupInstanceId' | 'listener' | 'rejoinWhenFenced'>;
   readonly #wire: KafkaWire;
   #memberId = '';
   #generationId = -1;
+  #leaderId = '';
   #assignment: MemberAssignment = NO_ASSIGNMENT;
   /** 'revoking': a rebalance started and onRevoked runs; heartbeats go on meanwhile (KIP-62). */
   #state: 'idle' | 'joining' | 'stable' | 'revoking' | 'fenced' | 'closed' = 'idle';
@@ -130,6 +137,14 @@ export class JobGroupMember {
   /** True between a completed join and a rebalance, fencing or close. */
   get stable(): boolean {
     return this.#state === 'stable';
+  }
+  /** True once the group went on without this member (and it did not rejoin). */
+  get fenced(): boolean {
+    return this.#state === 'fenced';
+  }
+  /** True when this member leads the current generation (it runs the assignor). */
+  get leader(): boolean {
+    return this.#memberId !== '' && this.#leaderId === this.#memberId;
   }
 
   /** The metadata transactional (and at-least-once) offset commits must carry. */
@@ -244,6 +259,7 @@ export class JobGroupMember {
     if (join.errorCode !== 0) return this.#joinError(join.errorCode, join.memberId, 'JoinGroup');
     this.#memberId = join.memberId;
     this.#generationId = join.generationId;
+    this.#leaderId = join.leader;
     let assignments: Array<{ memberId: string; assignment: Buffer }> = [];
     if (join.leader === join.memberId) assignments = await this.#assign(join.members, join.generationId);
     const sync = await this.#wire.call(
@@ -264,6 +280,10 @@ export class JobGroupMember {
   }
 
   #joinError(code: number, memberId: string, api: string): 'retry' {
+    if ((code === E.UNKNOWN_MEMBER_ID || code === E.ILLEGAL_GENERATION) && this.#o.rejoinWhenFenced === false && this.#generationId >= 0) {
+      // A rebalance found this member gone: rejoining as a new member would hide that from the worker.
+      throw new WorkerFencedError(this.#o.groupId, `${code === E.UNKNOWN_MEMBER_ID ? 'UNKNOWN_MEMBER_ID' : 'ILLEGAL_GENERATION'} in ${api}: the group went on without this worker`);
+    }
     if (code === E.MEMBER_ID_REQUIRED) this.#memberId = memberId;
     else if (code === E.UNKNOWN_MEMBER_ID || code === E.ILLEGAL_GENERATION) this.#memberId = code === E.UNKNOWN_MEMBER_ID ? '' : this.#memberId;
     else if (COORDINATOR_MOVED.has(code)) this.#wire.forgetCoordinator(CoordinatorType.GROUP, this.#o.groupId);
@@ -339,12 +359,14 @@ export class JobGroupMember {
     await this.#serial(async () => {
       const lost = this.#assignment;
       this.#assignment = NO_ASSIGNMENT;
+      if (code === E.FENCED_INSTANCE_ID || this.#o.rejoinWhenFenced === false) this.#state = 'fenced';
       await this.#o.listener?.onLost?.(lost, reason);
       if (code === E.FENCED_INSTANCE_ID) {
         this.#state = 'fenced';
         this.#o.listener?.onError?.(new WorkerFencedError(this.#o.groupId, `${reason}: another worker joined with group.instance.id '${this.#o.groupInstanceId}'`));
         return;
       }
+      if (this.#state === 'fenced') return;
       if (code === E.UNKNOWN_MEMBER_ID) this.#memberId = '';
       await this.#joinUntilStable(`fenced (${reason})`);
     }).catch((e: unknown) => this.#o.listener?.onError?.(e as Error));

@@ -121,6 +121,31 @@ test('static membership: a second process with the same instance id takes over; 
   await m2.close();
 });
 
+for (const rejoinWhenFenced of [true, false]) {
+  test(`a member the group expelled (heartbeats slower than the session timeout) ${rejoinWhenFenced ? 'rejoins by itself' : 'stays fenced with rejoinWhenFenced false (exactly-once workers)'}`, async () => {
+    const r = recorder();
+    const groupId = `job-expelled-${rejoinWhenFenced}`;
+    const m = new JobGroupMember(clients(), { groupId, topics: ['src-a'], worker: worker(0), heartbeatIntervalMs: 1500, sessionTimeoutMs: 300, rebalanceTimeoutMs: 3000, listener: r, rejoinWhenFenced });
+    await m.join();
+    const generation = m.generationId;
+    assert.equal(m.leader, true, 'a lone member leads its group');
+    for (let i = 0; i < 2000 && !r.events.some((e) => e.startsWith('lost')); i++) await new Promise((res) => setTimeout(res, 10));
+    assert.ok(r.events.some((e) => e.startsWith('lost UNKNOWN_MEMBER_ID') || e.startsWith('lost ILLEGAL_GENERATION')), r.events.join(', '));
+    if (rejoinWhenFenced) {
+      for (let i = 0; i < 2000 && !m.stable; i++) await new Promise((res) => setTimeout(res, 10));
+      assert.equal(m.stable, true, 'rejoined');
+      assert.ok(m.generationId > generation);
+    } else {
+      await new Promise((res) => setTimeout(res, 500));
+      assert.equal(m.fenced, true);
+      assert.equal(m.stable, false);
+      assert.equal(m.generationId, generation, 'no new generation behind the worker’s back');
+      assert.equal(r.events.filter((e) => e.startsWith('assigned')).length, 1, 'no second assignment');
+    }
+    await m.close();
+  });
+}
+
 test('a subscribed topic that does not exist yet gives no tasks instead of failing the join', async () => {
   const member = new JobGroupMember(clients(), { groupId: 'job-missing', topics: ['src-a', 'not-there-yet'], worker: worker(0), heartbeatIntervalMs: 100, sessionTimeoutMs: 3000 });
   const a = await member.join();

@@ -1,7 +1,7 @@
 import { logger } from '../../util/logger.ts';
 import { KafkaConnectorError, KafkaDeserializationError } from '../../core/errors/kafka-errors.ts';
 import type { DeserializationErrorPolicy } from './source-config.ts';
-import type { BytesProducer } from '../../core/kafka-clients.ts';
+import type { BytesProducer, TransactionalSender } from '../../core/kafka-clients.ts';
 import { SluiceErrorCodes } from '../../core/errors/codes.ts';
 
 /** Headers a dead-lettered record carries besides its original headers. */
@@ -29,22 +29,26 @@ export interface FailedRecord {
  * Applies a source's `onDeserializationError` policy: `fail` throws a KafkaDeserializationError,
  * `skip` counts and warns (the first ten, then every thousandth), `dead-letter` writes the
  * original key, value and headers to the dead-letter topic with the error in headers, on the
- * worker's producer for the cluster. Dead-letter writes are acknowledged before a checkpoint
- * commits offsets past them (`flush`).
+ * worker's producer for the cluster — in an exactly-once job inside the worker's checkpoint
+ * transaction, so a dead-lettered record becomes visible with the offsets past it and never twice.
+ * Dead-letter writes are acknowledged before a checkpoint commits offsets past them (`flush`).
  */
 export class DeserializationErrorHandler {
   readonly #policy: DeserializationErrorPolicy;
   readonly #topic: string | undefined;
   readonly #producer: () => BytesProducer;
+  readonly #transaction: TransactionalSender | undefined;
   #pending = new Set<Promise<void>>();
   #failure: Error | undefined;
   skipped = 0;
   deadLettered = 0;
 
-  constructor(policy: DeserializationErrorPolicy, topic: string | undefined, producer: () => BytesProducer) {
+  /** `transaction`: the worker's checkpoint transaction on the cluster (exactly-once jobs). */
+  constructor(policy: DeserializationErrorPolicy, topic: string | undefined, producer: () => BytesProducer, transaction?: TransactionalSender) {
     this.#policy = policy;
     this.#topic = topic;
     this.#producer = producer;
+    this.#transaction = transaction;
   }
 
   handle(record: FailedRecord, error: unknown): void {
@@ -71,20 +75,15 @@ export class DeserializationErrorHandler {
     h(DEAD_LETTER_HEADERS.timestamp, String(record.timestamp));
     h(DEAD_LETTER_HEADERS.errorClass, error instanceof Error ? error.name : typeof error);
     h(DEAD_LETTER_HEADERS.errorMessage, text.slice(0, 4000));
-    const p: Promise<void> = this.#producer()
-      .send({
-        acks: -1,
-        idempotent: false,
-        messages: [
-          {
-            topic: this.#topic!,
-            ...(record.key !== null && { key: record.key }),
-            ...(record.value !== null && { value: record.value }),
-            headers,
-            timestamp: BigInt(record.timestamp),
-          },
-        ],
-      })
+    const message = {
+      topic: this.#topic!,
+      ...(record.key !== null && { key: record.key }),
+      ...(record.value !== null && { value: record.value }),
+      headers,
+      timestamp: BigInt(record.timestamp),
+    };
+    const sent = this.#transaction !== undefined ? this.#transaction.send([message]) : this.#producer().send({ acks: -1, idempotent: false, messages: [message] });
+    const p: Promise<void> = sent
       .then(
         () => {},
         (e: unknown) => {

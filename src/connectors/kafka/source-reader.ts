@@ -69,7 +69,7 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
       clientId: `${cfg.clientId}-${this.#ctx.subtaskIndex}`,
       ...cfg.group,
     });
-    this.#deser = new DeserializationErrorHandler(cfg.policy, cfg.deadLetterTopic, () => this.#clients.producer());
+    this.#deser = new DeserializationErrorHandler(cfg.policy, cfg.deadLetterTopic, () => this.#clients.producer(), this.#ctx.kafka?.transaction?.(this.#connection));
     this.#loop = new FetchLoop({
       consumer: this.#consumer,
       partitions: () => this.#partitions.values(),

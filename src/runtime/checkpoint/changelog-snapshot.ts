@@ -18,6 +18,9 @@ const identity = (state: string, key: unknown, namespace: unknown): string => en
 export class TimerChangeTracker {
   #previous = new Map<string, ChangelogChange>();
   #pending: Map<string, ChangelogChange> | undefined;
+  #pendingChanges: Array<{ id: string; change: ChangelogChange }> = [];
+  /** Restored timers the local copy does not hold yet: listed first by every `changes()` until persisted. */
+  #unstamped: Array<{ id: string; change: ChangelogChange }> = [];
 
   /** Adds (value true) and removals (value undefined) since the last `persisted()`. */
   changes(timers: Record<string, TimersSnapshot>): ChangelogChange[] {
@@ -31,23 +34,32 @@ export class TimerChangeTracker {
         }
       }
     }
-    const out: ChangelogChange[] = [];
-    for (const [id, c] of current) if (!this.#previous.has(id)) out.push(c);
-    for (const [id, c] of this.#previous) if (!current.has(id)) out.push({ ...c, value: undefined });
+    const out: Array<{ id: string; change: ChangelogChange }> = [];
+    for (const [id, c] of current) if (!this.#previous.has(id)) out.push({ id, change: c });
+    for (const [id, c] of this.#previous) if (!current.has(id)) out.push({ id, change: { ...c, value: undefined } });
     this.#pending = current;
-    return out;
+    this.#pendingChanges = [...this.#unstamped, ...out];
+    return out.map((c) => c.change);
   }
 
-  /** The changes of the last `changes()` are durable. */
-  persisted(): void {
+  /** The changes of the last `changes()` are durable; returns them with their identities. */
+  persisted(): Array<{ id: string; change: ChangelogChange }> {
     if (this.#pending !== undefined) this.#previous = this.#pending;
     this.#pending = undefined;
+    const done = this.#pendingChanges;
+    this.#pendingChanges = [];
+    this.#unstamped = [];
+    return done;
   }
 
-  /** Timers that were restored count as already in the changelog. */
-  restored(timers: Record<string, TimersSnapshot>): void {
+  /**
+   * Timers that were restored count as already in the changelog. `unstamped`: the local copy does
+   * not hold them (it was emptied), so the next `persisted()` lists them again for its stamp.
+   */
+  restored(timers: Record<string, TimersSnapshot>, unstamped = false): void {
     this.changes(timers);
-    this.persisted();
+    const restored = this.persisted();
+    if (unstamped) this.#unstamped = this.#pendingChanges = restored;
   }
 }
 

@@ -137,7 +137,11 @@ export class CheckpointCoordinator {
       if (durable !== undefined) await durable.state.write(id, { readers, functions }, durable.strategy);
       // Steps 5 and 6.
       try {
-        await this.#o.positions.commit(positions, durable === undefined ? [] : [durable.strategy]);
+        // A worker that failed meanwhile (e.g. learned it was fenced) commits nothing.
+        await this.#o.positions.commit(positions, durable === undefined ? [] : [durable.strategy], () => {
+          const failed = p.failure();
+          if (failed !== undefined) throw failed;
+        });
         durable?.state.persisted();
       } catch (e) {
         commitFailure = e;
@@ -145,9 +149,10 @@ export class CheckpointCoordinator {
     })();
     let outcome: void | typeof EXPIRED;
     try {
-      outcome = endOfInput ? await work : await this.#within(work, started + this.#o.settings.timeout);
+      outcome = endOfInput ? await work : await this.#within(work, started + this.#o.settings.timeout, this.#o.exactlyOnce === true ? p.failure : undefined);
     } catch (e) {
       stats.failed(id, clock.now(), reasonOf(e));
+      if (this.#o.exactlyOnce === true) await this.#o.positions.abort(); // nothing of it may commit
       throw e;
     }
     this.#lastEnd = clock.now();
@@ -160,6 +165,7 @@ export class CheckpointCoordinator {
     const failure = p.failure();
     if (failure !== undefined) {
       stats.failed(id, clock.now(), reasonOf(failure));
+      if (this.#o.exactlyOnce === true) await this.#o.positions.abort();
       throw failure;
     }
     if (commitFailure !== undefined) {
@@ -220,12 +226,18 @@ export class CheckpointCoordinator {
     logger.warn({ job: jobName, checkpointId: id, failures: this.#failures, tolerable }, `${what}; sources keep their previous committed positions`);
   }
 
-  /** The work, or EXPIRED once the job clock passes the deadline first. */
-  async #within(work: Promise<void>, deadline: number): Promise<void | typeof EXPIRED> {
+  /**
+   * The work, or EXPIRED once the job clock passes the deadline first; with `failure`, rejects as
+   * soon as the worker failed (an exactly-once worker that was fenced: whatever the checkpoint
+   * still awaits cannot commit).
+   */
+  async #within(work: Promise<void>, deadline: number, failure?: () => Error | undefined): Promise<void | typeof EXPIRED> {
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const expired = new Promise<typeof EXPIRED>((resolve) => {
+    const expired = new Promise<typeof EXPIRED>((resolve, reject) => {
       const check = (): void => {
-        if (this.#o.clock.now() >= deadline) resolve(EXPIRED);
+        const failed = failure?.();
+        if (failed !== undefined) reject(failed);
+        else if (this.#o.clock.now() >= deadline) resolve(EXPIRED);
         else timer = setTimeout(check, 5);
       };
       check();

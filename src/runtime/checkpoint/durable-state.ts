@@ -16,6 +16,8 @@ import type { AbstractStreamOperator, OperatorSnapshot } from '../operators/oper
 import { assignToKeyGroup } from '../partitioning/key-groups.ts';
 import type { Task } from '../worker/task.ts';
 import { ChangelogSnapshotBuilder, TimerChangeTracker, toChangelogChanges } from './changelog-snapshot.ts';
+import { LocalCopies } from './local-copies.ts';
+import type { TimersSnapshot } from '../timers/internal-timer-service.ts';
 
 /** The durable state of a job does not fit the job that started (another graph under the same job id). */
 export class StateIncompatibleError extends SluiceError {
@@ -76,7 +78,12 @@ export class DurableState {
   readonly #writers = new Map<JobVertex, ChangelogWriter>();
   readonly #timers = new Map<AbstractStreamOperator<unknown>, TimerChangeTracker>();
   readonly #log: CheckpointLog;
+  readonly #local: LocalCopies;
   #jobRecordWritten = false;
+  /** The checkpoint of the last `write` (stamped on the local copies once it is persisted). */
+  #writtenId = 0;
+  /** Where each keyed operator's state came from at start, by uid (tests, logs). */
+  readonly restoredFrom = new Map<string, 'local' | 'changelog'>();
 
   constructor(options: DurableStateOptions) {
     this.#o = options;
@@ -86,6 +93,7 @@ export class DurableState {
       for (const op of options.operators.get(v) ?? []) this.#timers.set(op, new TimerChangeTracker());
     }
     this.#log = new CheckpointLog(options.jobId, { clock: options.clock });
+    this.#local = new LocalCopies(options.jobId, options.clock);
   }
 
   changelogTopic(v: JobVertex): string {
@@ -139,23 +147,26 @@ export class DurableState {
       }
       let restored = 0;
       for (const v of this.#keyed) {
-        const builder = new ChangelogSnapshotBuilder(v.uid, v.maxParallelism);
-        const topic = this.changelogTopic(v);
-        const partitions = Array.from({ length: v.maxParallelism }, (_, i) => i);
-        const done = await new ChangelogReader(consumer, { clock: this.#o.clock }).restore(topic, partitions, (e) => builder.apply(e), (p) => {
-          if (!p.done) logger.info({ job: jobId, operator: v.uid, records: p.records, seconds: p.seconds }, 'restoring keyed state from the changelog');
-        });
-        restored += done.records;
-        const { keyed, timers } = builder.build(checkpointId);
-        if (done.records > 0) {
-          logger.info({ job: jobId, operator: v.uid, topic, records: done.records, seconds: done.seconds }, 'keyed state restored from the changelog');
-          const s = snapshotOf(v.uid, 0);
-          s.keyed = keyed;
-          s.timers = timers;
-          for (const op of this.#o.operators.get(v) ?? []) this.#timers.get(op)?.restored(timers);
+        const ops = this.#o.operators.get(v) ?? [];
+        const local = this.#local.reuse(v, ops, checkpointId);
+        if (local !== undefined) {
+          this.restoredFrom.set(v.uid, 'local');
+          ops.forEach((op, i) => {
+            snapshotOf(v.uid, op.subtaskIndex).timers = local[i]!;
+            this.#timers.get(op)?.restored(local[i]!);
+          });
+          continue;
+        }
+        const { records, timers } = await this.#restoreFromChangelog(v, ops, consumer, checkpointId);
+        restored += records;
+        this.restoredFrom.set(v.uid, 'changelog');
+        if (records > 0) {
+          snapshotOf(v.uid, 0).timers = timers;
+          // Each subtask's tracker knows only its own timers (else it would delete the others').
+          for (const op of ops) this.#timers.get(op)?.restored(timersIn(timers, op, v.maxParallelism), true);
         }
       }
-      if (tasks.size === 0 && restored === 0) return undefined;
+      if (tasks.size === 0 && restored === 0 && ![...this.restoredFrom.values()].includes('local')) return undefined;
       this.#jobRecordWritten = job !== undefined;
       logger.info({ job: jobId, checkpointId, tasks: tasks.size, changelogRecords: restored, sources }, 'job restored from its last committed checkpoint');
       return { jobName: jobId, checkpointId, operators, sources };
@@ -166,11 +177,52 @@ export class DurableState {
   }
 
   /**
+   * Reads one keyed operator's changelog read_committed, a slice of key groups at a time, and
+   * loads each slice into the subtasks that own its key groups: the heap holds one slice, not the
+   * whole state (the LMDB backend stages what its states do not hold yet on disk). Returns the
+   * records read and the timers (kept on the heap by every backend).
+   */
+  async #restoreFromChangelog(v: JobVertex, ops: readonly AbstractStreamOperator<unknown>[], consumer: WorkerConsumer, checkpointId: number): Promise<{ records: number; timers: Record<string, TimersSnapshot> }> {
+    const { jobId, clock } = this.#o;
+    const topic = this.changelogTopic(v);
+    const slice = Math.max(1, Math.ceil(v.maxParallelism / 32));
+    const started = clock.now();
+    const seconds = (): number => (clock.now() - started) / 1000;
+    const timers: Record<string, TimersSnapshot> = {};
+    let records = 0;
+    let logged = started;
+    for (let from = 0; from < v.maxParallelism; from += slice) {
+      const builder = new ChangelogSnapshotBuilder(v.uid, v.maxParallelism);
+      const partitions = Array.from({ length: Math.min(slice, v.maxParallelism - from) }, (_, i) => from + i);
+      const done = await new ChangelogReader(consumer, { clock }).restore(topic, partitions, (e) => builder.apply(e));
+      records += done.records;
+      if (done.records === 0) continue;
+      const built = builder.build(checkpointId);
+      for (const op of ops) {
+        const range = op.keyGroupRange();
+        op.backend!.restore([built.keyed], (kg) => range.contains(kg));
+      }
+      for (const [service, t] of Object.entries(built.timers)) {
+        const acc = (timers[service] ??= { eventTime: [], processingTime: [] });
+        for (const x of t.eventTime) acc.eventTime.push(x);
+        for (const x of t.processingTime) acc.processingTime.push(x);
+      }
+      if (clock.now() - logged >= 5_000) {
+        logged = clock.now();
+        logger.info({ job: jobId, operator: v.uid, source: 'changelog', records, keyGroups: `${from + partitions.length}/${v.maxParallelism}`, seconds: seconds() }, 'restoring keyed state from the changelog');
+      }
+    }
+    logger.info({ job: jobId, operator: v.uid, source: 'changelog', topic, records, seconds: seconds() }, 'keyed state restored from the changelog');
+    return { records, timers };
+  }
+
+  /**
    * Step 4: writes every keyed operator's changes since the last checkpoint to its changelog,
    * then one checkpoint record per task, through `sender`; resolves when Kafka acknowledged them.
    * The changes count as written only after `persisted()` (a failed checkpoint writes them again).
    */
   async write(checkpointId: number, contents: CheckpointContents, sender: RecordSender): Promise<void> {
+    this.#writtenId = checkpointId;
     if (!this.#jobRecordWritten) {
       await this.#log.writeJob(sender, { keyed: Object.fromEntries(this.#keyed.map((v) => [v.uid, v.maxParallelism])) } satisfies JobRecord);
     }
@@ -196,14 +248,31 @@ export class DurableState {
     await this.#log.write(sender, records);
   }
 
-  /** The last `write` is durable (committed): the next one lists only newer changes. */
+  /**
+   * Step 7: the last `write` is committed: the next one lists only newer changes, and local copies
+   * (LMDB files) are stamped with the checkpoint — only now, so that a stamp never names a
+   * checkpoint that did not commit.
+   */
   persisted(): void {
     this.#jobRecordWritten = true;
     for (const v of this.#keyed) {
       for (const op of this.#o.operators.get(v) ?? []) {
         op.backend!.changesPersisted();
-        this.#timers.get(op)!.persisted();
+        const timerChanges = this.#timers.get(op)!.persisted();
+        this.#local.stamp(v, op, this.#writtenId, timerChanges);
       }
+    }
+  }
+
+  /**
+   * After the operators opened on state restored from the changelogs: that state is in the
+   * changelogs already, so it does not count as changed (the first checkpoint would write all of
+   * it again).
+   */
+  restoredStateOpened(): void {
+    for (const v of this.#keyed) {
+      if (this.restoredFrom.get(v.uid) !== 'changelog') continue;
+      for (const op of this.#o.operators.get(v) ?? []) op.backend!.changesPersisted();
     }
   }
 
@@ -245,4 +314,13 @@ export class DurableState {
       );
     }
   }
+}
+
+/** The timers of `timers` in the key groups of one operator subtask. */
+function timersIn(timers: Record<string, TimersSnapshot>, op: AbstractStreamOperator<unknown>, maxParallelism: number): Record<string, TimersSnapshot> {
+  const range = op.keyGroupRange();
+  const mine = (t: readonly [number, unknown, unknown]): boolean => range.contains(assignToKeyGroup(t[2], maxParallelism));
+  const out: Record<string, TimersSnapshot> = {};
+  for (const [service, snap] of Object.entries(timers)) out[service] = { eventTime: snap.eventTime.filter(mine), processingTime: snap.processingTime.filter(mine) };
+  return out;
 }

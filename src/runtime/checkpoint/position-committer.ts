@@ -24,8 +24,12 @@ export class PositionCommitter {
     this.#groupOf = groupOf;
   }
 
-  /** Hands every group's offsets to its cluster's strategy, then commits each cluster (and `also`, which carried other records). */
-  async commit(positions: readonly SourcePositions[], also: readonly CommitStrategy[] = []): Promise<void> {
+  /**
+   * Hands every group's offsets to its cluster's strategy, then commits each cluster (and `also`,
+   * which carried other records). `mayCommit` runs right before the commits and throws to stop
+   * them (a worker that learned it was fenced must not commit).
+   */
+  async commit(positions: readonly SourcePositions[], also: readonly CommitStrategy[] = [], mayCommit: () => void = () => {}): Promise<void> {
     const touched = new Set<CommitStrategy>(also);
     for (const p of positions) {
       if (p.offsets.length === 0) continue;
@@ -33,6 +37,7 @@ export class PositionCommitter {
       await strategy.sendOffsets(p.offsets, this.#groupOf(p));
       touched.add(strategy);
     }
+    mayCommit();
     for (const s of touched) await s.commit();
   }
 

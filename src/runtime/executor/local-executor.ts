@@ -1,4 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { JobCancelledError } from '../../core/errors/job-errors.ts';
+import { SluiceErrorCodes } from '../../core/errors/codes.ts';
 import { logger } from '../../util/logger.ts';
 import type { JobGraph } from '../graph/job-graph.ts';
 import type { ExecutionOptions } from '../worker/execution-options.ts';
@@ -8,15 +10,33 @@ import { jobRunningChannel, type JobRunningEvent } from './job-events.ts';
 
 export type { ExecutionOptions } from '../worker/execution-options.ts';
 
+const FENCING = new Set<string>([SluiceErrorCodes.PRODUCER_FENCED, SluiceErrorCodes.WORKER_FENCED]);
+
+/** Whether a worker failed because Kafka fenced it (its producer epoch or its group generation is stale). */
+export function isFencing(e: unknown): boolean {
+  for (let x = e, depth = 0; x !== undefined && x !== null && depth < 5; x = (x as { cause?: unknown }).cause, depth++) {
+    if (FENCING.has((x as { code?: string }).code ?? '')) return true;
+  }
+  return false;
+}
+
 /**
  * Runs a job graph in this process: one worker holds every task ("assigned partitions" are all of
  * them), every exchange between tasks is a direct call. Returns the job's client at once; the
- * job runs until its inputs end, it fails, or it is cancelled.
+ * job runs until its inputs end, it fails, or it is cancelled. A worker that Kafka fenced (an
+ * exactly-once worker whose producer epoch or group generation went stale: it was frozen and
+ * replaced) stops its tasks and rejoins as a new incarnation — new transactional epoch, new group
+ * membership, state restored from the last committed checkpoint — instead of failing the job.
  */
 export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClient {
-  const worker = new Worker(graph, opts);
+  let options = opts;
+  let worker = new Worker(graph, options);
+  let cancelled = false;
   logger.debug({ job: graph.jobName, mode: opts.mode, stages: graph.stages.length, tasks: worker.tasks.length }, 'job started');
+  let announced = false;
   const announce = (): void => {
+    if (announced) return;
+    announced = true;
     if (jobRunningChannel.hasSubscribers) jobRunningChannel.publish({
         graph,
         mode: opts.mode,
@@ -25,7 +45,26 @@ export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClie
         ...(worker.observed && { workers: [worker.observed.metrics], exceptions: worker.observed.exceptions }),
       } satisfies JobRunningEvent);
   };
-  const result: Promise<JobExecutionResult> = worker.run(announce).then(
+  const runIncarnations = async (): Promise<JobExecutionResult> => {
+    for (let incarnation = 1; ; incarnation++) {
+      try {
+        return await worker.run(announce);
+      } catch (e) {
+        if (cancelled || !isFencing(e)) throw e;
+        const pause = Math.min(1_000 * incarnation, 10_000);
+        logger.warn(
+          { job: graph.jobName, err: e, incarnation: incarnation + 1, pauseMs: pause },
+          'this worker was fenced (another worker took over its tasks); its tasks stopped and its transaction is aborted. Rejoining as a new incarnation: it restores from the last committed checkpoint, or stands by while the other worker runs',
+        );
+        await sleep(pause);
+        if (cancelled) throw new JobCancelledError(graph.jobName);
+        // Once a checkpoint committed, the durable state is newer than a savepoint the job started from.
+        if (worker.checkpointStats.counts.completed > 0) options = withoutSavepoint(options);
+        worker = new Worker(graph, options);
+      }
+    }
+  };
+  const result: Promise<JobExecutionResult> = runIncarnations().then(
     (r) => {
       logger.debug({ job: graph.jobName, recordsIn: r.recordsIn, status: r.status }, 'job finished');
       return r;
@@ -47,7 +86,15 @@ export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClie
     result,
     getJobStatus: () => status,
     getMetrics: () => worker.jobMetrics(),
-    cancel: () => worker.cancel(),
+    cancel: () => {
+      cancelled = true;
+      worker.cancel();
+    },
     triggerSavepoint: () => worker.requestSavepoint(),
   };
+}
+
+function withoutSavepoint(opts: ExecutionOptions): ExecutionOptions {
+  const { restoreFrom: _restored, ...rest } = opts;
+  return rest;
 }

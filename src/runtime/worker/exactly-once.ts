@@ -3,6 +3,8 @@ import type { CheckpointSettings } from '../../core/checkpointing.ts';
 import type { KafkaConnection } from '../../core/kafka-clients.ts';
 import type { Sink } from '../../core/sink.ts';
 import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { logger } from '../../util/logger.ts';
 import type { GroupMetadata } from '../../core/kafka-clients.ts';
 import type { ClientSupplier, ProducerSettings } from '../../kafka/client-supplier.ts';
 import { WorkerFencedError } from '../../kafka/errors.ts';
@@ -77,15 +79,44 @@ export class ExactlyOnceWorker {
       sessionTimeoutMs,
       heartbeatIntervalMs: Math.max(100, Math.floor(sessionTimeoutMs / 3)),
       listener: { onLost: (_a, reason) => fenced(reason), onError: (e) => onFenced(e) },
+      rejoinWhenFenced: false,
     });
     await this.member.join();
   }
 
   member: JobGroupMember | undefined;
 
-  /** The group metadata the checkpoint's offsets carry: the job group's generation and member id. */
+  /**
+   * The group metadata the checkpoint's offsets carry: the job group's generation and member id.
+   * Throws once the group went on without this worker: its transaction must not commit.
+   */
   groupMetadata(): GroupMetadata | undefined {
+    this.checkMember();
     return this.member?.groupMetadata();
+  }
+
+  /**
+   * Waits while another member of the job group runs the job's tasks: the assignor gives every
+   * task to the group's leader, so a worker that is not the leader (and is assigned nothing) stands
+   * by, heartbeating, until the group makes it the leader (the running worker left, died or was
+   * fenced). `check` throws to stop waiting (the worker was cancelled or failed).
+   */
+  async standBy(jobId: string, check: () => void): Promise<void> {
+    const m = this.member;
+    const runs = (): boolean => m === undefined || (m.stable && (m.leader || m.assignment.partitions.length > 0));
+    if (runs()) return;
+    logger.info({ job: jobId, transactionalId: this.transactionalId }, 'standing by: another worker of this job runs its tasks; this worker takes over when that one stops or is fenced');
+    while (!runs()) {
+      check();
+      this.checkMember();
+      await sleep(200);
+    }
+    logger.info({ job: jobId, transactionalId: this.transactionalId }, 'this worker now runs the job');
+  }
+
+  /** Throws a WorkerFencedError when the job group fenced this worker. */
+  checkMember(): void {
+    if (this.member?.fenced === true) throw new WorkerFencedError(this.member.groupMetadata().groupId, 'the job group went on without this worker');
   }
 
   async close(): Promise<void> {

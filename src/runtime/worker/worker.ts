@@ -216,6 +216,7 @@ export class Worker {
       throw e;
     }
     await this.#open();
+    this.#durable?.state.restoredStateOpened();
     await this.#startSources();
     this.observed?.running();
     this.observed?.metrics.start();
@@ -292,6 +293,10 @@ export class Worker {
       const sessionTimeoutMs = this.options.groupSessionTimeoutMs ?? Number(process.env.SLUICE_GROUP_SESSION_TIMEOUT_MS ?? 45_000);
       await this.#eo.join(supplier, jobId, [`${jobId}-checkpoints`], sessionTimeoutMs, (e) => this.fail(e));
       logger.info({ job: jobId, transactionalId: this.#eo.transactionalId }, 'exactly-once worker started');
+      await this.#eo.standBy(jobId, () => {
+        if (this.#failure !== undefined) throw this.#failure;
+        if (this.#cancelled) throw new JobCancelledError(this.graph.jobName);
+      });
     }
     const state = new DurableState({ jobId, clients: this.clients.clients(connection), clock, operators: this.built.operators, tasks: this.built.tasks });
     const snapshot = restoreFrom === undefined ? await state.recover() : undefined;

@@ -119,6 +119,26 @@ export class HeapKeyedStateBackend implements InternalKeyedStateBackend, HeapSta
     keys.set(key, ns);
   }
 
+  /** Keeps restored entries of a state not registered yet (loaded at registration); LMDB keeps them on disk. */
+  protected keepRestored(name: string, kind: StateKind, entries: readonly SnapshotEntry[]): void {
+    const pending = this.#pendingRestore.get(name) ?? { kind, entries: [] };
+    for (const e of entries) pending.entries.push(e);
+    this.#pendingRestore.set(name, pending);
+  }
+
+  /** The kept restored entries of a state, in chunks, forgotten once taken. */
+  protected *takeRestored(name: string): Iterable<readonly SnapshotEntry[]> {
+    const pending = this.#pendingRestore.get(name);
+    if (pending === undefined) return;
+    this.#pendingRestore.delete(name);
+    yield pending.entries;
+  }
+
+  /** Every kept restored entry (snapshots include them). */
+  protected *restoredEntries(): Iterable<[name: string, kind: StateKind, entry: SnapshotEntry]> {
+    for (const [name, { kind, entries }] of this.#pendingRestore) for (const e of entries) yield [name, kind, e];
+  }
+
   /** Storage of one state; the LMDB backend overrides it. */
   protected createTable(_name: string, _ns: NamespaceSerializer<unknown>): StateTableLike {
     return new StateTable();
@@ -167,15 +187,11 @@ export class HeapKeyedStateBackend implements InternalKeyedStateBackend, HeapSta
       }
     }
     this.#states.set(descriptor.name, { state, descriptor: descriptor as StateDescriptor<unknown>, ns: ns as NamespaceSerializer<unknown> });
-    const pending = this.#pendingRestore.get(descriptor.name);
-    if (pending !== undefined) {
-      this.#pendingRestore.delete(descriptor.name);
-      this.#load(state, ns as NamespaceSerializer<unknown>, pending.entries);
-    }
+    for (const chunk of this.takeRestored(descriptor.name)) this.#load(state, ns as NamespaceSerializer<unknown>, chunk);
     return state as unknown as S & InternalKvState<N>;
   }
 
-  #load(state: AnyHeapState, ns: NamespaceSerializer<unknown>, entries: SnapshotEntry[]): void {
+  #load(state: AnyHeapState, ns: NamespaceSerializer<unknown>, entries: readonly SnapshotEntry[]): void {
     for (const [key, nsJson, value, t] of entries) {
       const n = ns.fromJSON(nsJson);
       const sk = toStateKey(key);
@@ -210,9 +226,9 @@ export class HeapKeyedStateBackend implements InternalKeyedStateBackend, HeapSta
       }
     }
     for (const [state, nsKey, nsObj, sk] of expired) state.table.remove(nsKey, nsObj, sk);
-    for (const [name, { kind, entries }] of this.#pendingRestore) {
+    for (const [name, kind, entry] of this.restoredEntries()) {
       kinds[name] = kind;
-      for (const entry of entries) add(name, entry);
+      add(name, entry);
     }
     this.changesPersisted();
     const keyGroups = [...groups].sort((a, b) => a[0] - b[0]).map(([keyGroup, states]) => ({ keyGroup, states }));
@@ -231,9 +247,7 @@ export class HeapKeyedStateBackend implements InternalKeyedStateBackend, HeapSta
           const registered = this.#states.get(name);
           if (registered !== undefined) this.#load(registered.state, registered.ns, entries);
           else {
-            const pending = this.#pendingRestore.get(name) ?? { kind: snap.kinds[name] ?? 'value', entries: [] };
-            pending.entries.push(...entries);
-            this.#pendingRestore.set(name, pending);
+            this.keepRestored(name, snap.kinds[name] ?? 'value', entries);
           }
         }
       }
@@ -250,7 +264,7 @@ export class HeapKeyedStateBackend implements InternalKeyedStateBackend, HeapSta
     const out: StateChange[] = [];
     for (const [name, { state, descriptor, ns }] of this.#states) {
       const withTtl = !this.#ignoreTtl && descriptor.ttlConfig !== undefined;
-      for (const [, nsObj, sk, e] of state.table.entries()) {
+      for (const [, nsObj, sk, e] of state.table.changedEntries?.(this.epoch) ?? state.table.entries()) {
         if (e.e === this.epoch) out.push(this.#change(name, sk, ns.toJSON(nsObj), state.toJSON(e.v), withTtl ? e.t : undefined));
       }
     }
@@ -289,8 +303,13 @@ export class HeapKeyedStateBackend implements InternalKeyedStateBackend, HeapSta
     this.epoch++;
   }
 
+  /** Releases one state's storage at dispose; the LMDB backend keeps its files. */
+  protected disposeTable(table: StateTableLike): void {
+    table.clearAll();
+  }
+
   dispose(): void {
-    for (const { state } of this.#states.values()) state.table.clearAll();
+    for (const { state } of this.#states.values()) this.disposeTable(state.table);
     this.#states.clear();
   }
 }

@@ -24,6 +24,8 @@ export interface StateTableLike {
   clearAll(): void;
   /** Every entry: namespace key, namespace object, normalized key, entry. */
   entries(): Iterable<[NamespaceKey, unknown, unknown, Entry]>;
+  /** The entries written in `epoch` (at least; callers filter), when cheaper than `entries()`. */
+  changedEntries?(epoch: number): Iterable<[NamespaceKey, unknown, unknown, Entry]>;
 }
 
 /**

@@ -29,11 +29,16 @@ export class LmdbStateTable implements StateTableLike {
   readonly #host: { epoch: number };
   readonly #maxCached: number;
   #cached = 0;
+  /** Entries the flushes of the current epoch wrote (namespace key → key → namespace): its changes outside the cache. */
+  #written = new Map<NamespaceKey, Map<unknown, unknown>>();
   /** False while the LMDB database is known to be empty: misses need no lookup, deletes no tombstone. */
   #dbMayHoldEntries: boolean;
+  /** Runs inside the transaction of a flush that changes the database (removes the local copy's stamp). */
+  readonly #beforeWrite: () => void;
 
-  constructor(db: Database<Stored, [NamespaceKey, Key]>, ns: NamespaceSerializer<unknown>, host: { epoch: number }, maxCached: number) {
+  constructor(db: Database<Stored, [NamespaceKey, Key]>, ns: NamespaceSerializer<unknown>, host: { epoch: number }, maxCached: number, beforeWrite: () => void = () => {}) {
     this.#db = db;
+    this.#beforeWrite = beforeWrite;
     this.#ns = ns;
     this.#host = host;
     this.#maxCached = maxCached;
@@ -96,13 +101,21 @@ export class LmdbStateTable implements StateTableLike {
     const deleted: Array<[NamespaceKey, unknown, unknown]> = [];
     let written = false;
     this.#db.transactionSync(() => {
+      let first = true;
       for (const [nsKey, ns, key, e] of this.#cache.entries()) {
+        if (first && (e === TOMBSTONE || e.e === epoch)) {
+          first = false;
+          this.#beforeWrite();
+        }
         if (e === TOMBSTONE) {
           this.#db.removeSync([nsKey, key as Key]);
           deleted.push([nsKey, ns, key]);
         } else if (e.e === epoch) {
           void this.#db.put([nsKey, key as Key], { v: e.v, t: e.t, e: e.e, n: this.#ns.toJSON(ns) });
           written = true;
+          let keys = this.#written.get(nsKey);
+          if (keys === undefined) this.#written.set(nsKey, (keys = new Map()));
+          keys.set(key, ns);
         }
       }
     });
@@ -110,6 +123,26 @@ export class LmdbStateTable implements StateTableLike {
     this.#cached -= deleted.length;
     if (written) this.#dbMayHoldEntries = true;
     else if (deleted.length > 0) this.#dbMayHoldEntries = this.#dbHoldsEntries();
+  }
+
+  /** The epoch moved on (after a flush of everything dirty): the written entries are no longer changes. */
+  epochEnded(): void {
+    this.#written = new Map();
+  }
+
+  /**
+   * The entries of `epoch` without a scan of the database: dirty ones in the cache, and those the
+   * flushes of this epoch wrote out (read back, skipped if cached or deleted since).
+   */
+  *changedEntries(epoch: number): IterableIterator<[NamespaceKey, unknown, unknown, Entry]> {
+    for (const [nsKey, ns, key, e] of this.#cache.entries()) if (e !== TOMBSTONE && e.e === epoch) yield [nsKey, ns, key, e];
+    for (const [nsKey, keys] of this.#written) {
+      for (const [key, ns] of keys) {
+        if (this.#cache.get(nsKey, key) !== undefined) continue;
+        const stored = this.#db.get([nsKey, key as Key]);
+        if (stored !== undefined && stored.e === epoch) yield [nsKey, ns, key, new Entry(stored.v, stored.t, stored.e)];
+      }
+    }
   }
 
   #evict(): void {
@@ -133,9 +166,16 @@ export class LmdbStateTable implements StateTableLike {
     }
   }
 
+  /** Forgets the cached entries without writing them (the database keeps what was flushed). */
+  dropCache(): void {
+    this.#cache.clearAll();
+    this.#cached = 0;
+  }
+
   clearAll(): void {
     this.#cache.clearAll();
     this.#cached = 0;
+    this.#written = new Map();
     this.#db.clearSync();
     this.#dbMayHoldEntries = false;
   }
