@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { CliError } from './cli-error.ts';
 import { SluiceErrorCodes } from '../core/errors/codes.ts';
+import { BrokerConnectionError } from './wire/wire-errors.ts';
 
 interface ErrorLike {
   message: string;
@@ -26,6 +27,7 @@ function leaves(err: Error & ErrorLike, out: (Error & ErrorLike)[] = []): (Error
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT']);
 
 function isConnectionFailure(leaf: Error & ErrorLike): boolean {
+  if (leaf instanceof BrokerConnectionError) return true;
   if (leaf.code !== 'PLT_KFK_NETWORK' && leaf.code !== 'PLT_KFK_TIMEOUT') return false;
   const cause = leaf.cause as ErrorLike | undefined;
   return /^Connection to .* (failed|timed out)/i.test(leaf.message) || CONNECTION_CODES.has(String(cause?.code));
@@ -51,7 +53,7 @@ function connectionFailureLine(root: Error & ErrorLike, bootstrapText: string): 
   const connection = leaves(root).find(isConnectionFailure);
   if (!connection) return undefined;
   const cause = connection.cause as (Error & ErrorLike) | undefined;
-  const reason = cause?.code ? String(cause.code) : describeLeaf(connection);
+  const reason = connection instanceof BrokerConnectionError ? connection.reason : cause?.code ? String(cause.code) : describeLeaf(connection);
   // A broker answered but refused the credentials: not a reachability problem.
   if (cause?.code === 'PLT_KFK_AUTHENTICATION') {
     return `authentication failed at ${bootstrapText}: ${cause.message.split('\n')[0]!.replace(/\.$/, '')}; check the SASL settings of --command-config (sasl.mechanism, sasl.username / sasl.password or sasl.jaas.config)`;
