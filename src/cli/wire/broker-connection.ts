@@ -1,5 +1,5 @@
 import { connect as connectTcp, type Socket } from 'node:net';
-import { connect as connectTls, type ConnectionOptions as TlsOptions } from 'node:tls';
+import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import { API_TABLE, ApiKey } from '../../protocol/api-keys.ts';
 import type { RequestBodies, ResponseBodies } from '../../protocol/bodies.ts';
 import { decodeResponse, encodeRequest } from '../../protocol/codec.ts';
@@ -60,9 +60,11 @@ export class BrokerConnection {
   /** Connects (TLS when `settings.tls`), negotiates versions and authenticates. */
   static async open(address: string, settings: ConnectionSettings): Promise<BrokerConnection> {
     const { host, port } = splitAddress(address);
+    // node:tls costs tens of milliseconds to load: only commands that use TLS pay for it.
+    const connectTls = settings.tls ? (await import('node:tls')).connect : undefined;
     const socket = await new Promise<Socket>((resolve, reject) => {
       const onError = (err: NodeJS.ErrnoException) => reject(new BrokerConnectionError(address, err.code ?? err.message, { cause: err }));
-      const s = settings.tls
+      const s = connectTls
         ? connectTls({ ...settings.tls, host, port, servername: isIp(host) ? undefined : host }, () => done())
         : connectTcp({ host, port }, () => done());
       const done = () => {
