@@ -141,11 +141,14 @@ export class BrokerConnection {
     this.#buffered.push(chunk);
     this.#bufferedBytes += chunk.length;
     while (this.#bufferedBytes >= 4) {
+      // Chunks are joined once a whole frame is there (joining on every chunk of a large
+      // response would copy it over and over).
+      if (this.#buffered[0]!.length < 4) this.#buffered = [Buffer.concat(this.#buffered)];
+      const size = this.#buffered[0]!.readInt32BE(0);
+      if (size < 4 || size > MAX_FRAME) return this.#fail(new BrokerConnectionError(this.address, `a response of ${size} bytes: is this a Kafka broker?`));
+      if (this.#bufferedBytes < 4 + size) return;
       if (this.#buffered.length > 1) this.#buffered = [Buffer.concat(this.#buffered)];
       const all = this.#buffered[0]!;
-      const size = all.readInt32BE(0);
-      if (size < 4 || size > MAX_FRAME) return this.#fail(new BrokerConnectionError(this.address, `a response of ${size} bytes: is this a Kafka broker?`));
-      if (all.length < 4 + size) return;
       const frame = all.subarray(4, 4 + size);
       const rest = all.subarray(4 + size);
       this.#buffered = rest.length > 0 ? [rest] : [];
