@@ -4,7 +4,7 @@ import { API_TABLE, ApiKey } from '../../protocol/api-keys.ts';
 import type { RequestBodies, ResponseBodies } from '../../protocol/bodies.ts';
 import { decodeResponse, encodeRequest } from '../../protocol/codec.ts';
 import type { ApiVersionsResponse } from '../../protocol/messages/api-versions.ts';
-import { authenticate, type SaslSettings } from './sasl-client.ts';
+import type { SaslSettings } from './sasl-client.ts';
 import { BrokerConnectionError, BrokerRequestError } from './wire-errors.ts';
 
 /** How to reach and authenticate with a broker. */
@@ -77,7 +77,8 @@ export class BrokerConnection {
     const connection = new BrokerConnection(address, socket, settings);
     try {
       await connection.#negotiate();
-      if (settings.sasl) await authenticate(connection, settings.sasl);
+      // The SASL client (and its SCRAM arithmetic) loads only for connections that authenticate.
+      if (settings.sasl) await (await import('./sasl-client.ts')).authenticate(connection, settings.sasl);
       return connection;
     } catch (err) {
       connection.close();
