@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { createSecureContext } from 'node:tls';
 import { advertisedEndpoints, parseListeners, parseProtocolMap } from './security/listeners.ts';
 import { SecurityError, SecurityErrorCode } from './security/errors.ts';
 import { isSaslProtocol, isTlsProtocol, type Listener, type ListenerTls, type SslClientAuth } from './server/listener.ts';
@@ -71,7 +70,7 @@ export function listenerTls(ssl: BrokerSslOptions): ListenerTls {
     ...(ssl.caFile !== undefined && { ca: readPem(ssl.caFile, 'ssl CA') }),
   };
   try {
-    createSecureContext(pem); // fails here, at start, on a key that does not match or a wrong passphrase
+    process.getBuiltinModule('node:tls').createSecureContext(pem); // fails here, at start, on a key that does not match or a wrong passphrase
     return { handshaker: new TlsHandshaker(pem, clientAuth, TLS_HANDSHAKE_TIMEOUT_MS), clientAuth };
   } catch (err) {
     if (err instanceof SecurityError) throw err;

@@ -25,7 +25,17 @@ function leaves(err: Error & ErrorLike, out: (Error & ErrorLike)[] = []): (Error
 
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT']);
 
+/**
+ * A BrokerConnectionError of the CLI's wire client (src/cli/wire/wire-errors.ts), recognised by
+ * shape: importing the class here would load the codec for every command, `--version` included.
+ */
+function wireConnectionReason(leaf: Error & ErrorLike): string | undefined {
+  const reason = (leaf as { reason?: unknown }).reason;
+  return leaf.name === 'BrokerConnectionError' && leaf.code === SluiceErrorCodes.KAFKA_UNREACHABLE && typeof reason === 'string' ? reason : undefined;
+}
+
 function isConnectionFailure(leaf: Error & ErrorLike): boolean {
+  if (wireConnectionReason(leaf) !== undefined) return true;
   if (leaf.code !== 'PLT_KFK_NETWORK' && leaf.code !== 'PLT_KFK_TIMEOUT') return false;
   const cause = leaf.cause as ErrorLike | undefined;
   return /^Connection to .* (failed|timed out)/i.test(leaf.message) || CONNECTION_CODES.has(String(cause?.code));
@@ -51,7 +61,7 @@ function connectionFailureLine(root: Error & ErrorLike, bootstrapText: string): 
   const connection = leaves(root).find(isConnectionFailure);
   if (!connection) return undefined;
   const cause = connection.cause as (Error & ErrorLike) | undefined;
-  const reason = cause?.code ? String(cause.code) : describeLeaf(connection);
+  const reason = wireConnectionReason(connection) ?? (cause?.code ? String(cause.code) : describeLeaf(connection));
   // A broker answered but refused the credentials: not a reachability problem.
   if (cause?.code === 'PLT_KFK_AUTHENTICATION') {
     return `authentication failed at ${bootstrapText}: ${cause.message.split('\n')[0]!.replace(/\.$/, '')}; check the SASL settings of --command-config (sasl.mechanism, sasl.username / sasl.password or sasl.jaas.config)`;

@@ -1,13 +1,14 @@
-import type { Admin } from '@platformatic/kafka';
 import { CliError } from './cli-error.ts';
+import type { ClusterClient, TopicMetadata } from './wire/cluster-client.ts';
 
-/** Throws a clear error when `topic` does not exist (checked with a Metadata request that never auto-creates). */
-export async function requireTopic(admin: Admin, topic: string): Promise<void> {
-  const topics = await admin.listTopics({ includeInternals: true });
-  if (!topics.includes(topic)) throw new CliError(`topic "${topic}" does not exist`);
+/** The metadata of `topic`, or a clear error when it does not exist (a Metadata request that never auto-creates). */
+export async function requireTopic(cluster: ClusterClient, topic: string): Promise<TopicMetadata> {
+  const t = await cluster.topic(topic);
+  if (t === undefined) throw unknownTopic(topic);
+  return t;
 }
 
-/** Same, for code that holds a metadata-capable client. */
+/** The error of a command given a topic that does not exist. */
 export function unknownTopic(topic: string): CliError {
   return new CliError(`topic "${topic}" does not exist`);
 }

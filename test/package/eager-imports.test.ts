@@ -111,15 +111,15 @@ test('sluice run loads no broker, client library or logger before the job import
   assert.deepEqual(under(loads, 'src/broker/', 'src/protocol/', 'src/api/', 'src/cli/consume/', 'src/cli/produce/'), []);
 });
 
-test('sluice topics list loads the client library (on use) but not the engine or the broker', async () => {
+test("sluice topics list loads Sluice's own wire client, no client library, engine or broker", async () => {
   // A loopback port nobody listens on: the command loads what it needs, then fails to connect.
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
   await new Promise((resolve) => server.close(resolve));
   const loads = await loadsOf([CLI, '--bootstrap', `127.0.0.1:${port}`, 'topics', 'list'], { exitCode: 1 });
-  assert.ok(loads.packages.has('@platformatic/kafka'), 'the client library loaded when the command ran');
-  assert.deepEqual(heavy(loads, ['@platformatic/kafka', 'ajv', '@platformatic/wasm-utils']), []);
+  assert.ok(loads.files.includes('src/cli/wire/broker-connection.ts'), "the CLI's wire client loaded when the command ran");
+  assert.deepEqual(heavy(loads), []);
   assert.deepEqual(under(loads, 'src/broker/', 'src/api/', 'src/runtime/', 'src/state/', 'src/cli/consume/', 'src/cli/produce/', 'src/cli/run/'), []);
 });
 

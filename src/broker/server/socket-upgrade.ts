@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from 'node:tls';
+import type { Server as TlsServer, TLSSocket } from 'node:tls';
 import { SNIFF_BYTES, sniffProtocol, wrongProtocolMessage } from '../security/tls/protocol-sniffer.ts';
 import type { Principal } from '../security/principal.ts';
 import type { Listener } from './listener.ts';
@@ -49,7 +49,8 @@ export class TlsHandshaker {
   readonly #pending = new Map<string, (r: { socket: TLSSocket } | { error: Error }) => void>();
 
   constructor(pem: { cert: Buffer; key: Buffer; passphrase?: string; ca?: Buffer }, clientAuth: 'required' | 'requested' | 'none', timeoutMs: number) {
-    this.#server = createTlsServer({ ...pem, requestCert: clientAuth !== 'none', rejectUnauthorized: clientAuth === 'required', handshakeTimeout: timeoutMs });
+    // node:tls loads here, for TLS listeners only: a plaintext broker starts without it.
+    this.#server = process.getBuiltinModule('node:tls').createServer({ ...pem, requestCert: clientAuth !== 'none', rejectUnauthorized: clientAuth === 'required', handshakeTimeout: timeoutMs });
     this.#server.on('secureConnection', (socket: TLSSocket) => this.#settle(socket, { socket }));
     this.#server.on('tlsClientError', (error: Error, socket: TLSSocket) => {
       socket.destroy();

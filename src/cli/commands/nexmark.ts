@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { CliError, UsageError } from '../cli-error.ts';
-import { createProducer, withAdmin } from '../clients.ts';
+import { createProducer } from '../clients.ts';
 import { cliContext } from '../context.ts';
 import { choiceOption, intOption } from '../option-parsers.ts';
-import { requireTopic } from '../topic-lookup.ts';
 
 const ACKS = ['all', '-1', '1', '0'] as const;
 
@@ -37,7 +36,8 @@ export function registerNexmarkCommand(program: Command): void {
       const now = opts.baseTime === 'now';
       const baseTime = now ? undefined : parseBaseTime(opts.baseTime);
       const [{ NexmarkGenerator }, { writeNexmarkEvents }] = await Promise.all([import('../../nexmark/generator.ts'), import('../../nexmark/kafka-writer.ts')]);
-      await withAdmin(ctx, (admin) => requireTopic(admin, opts.topic));
+      const [{ withCluster }, { requireTopic }] = await Promise.all([import('../wire/cli-cluster.ts'), import('../topic-lookup.ts')]);
+      await withCluster(ctx, (cluster) => requireTopic(cluster, opts.topic));
       const producer = await createProducer(ctx);
       // 'now' is the moment the first event is sent: event time then follows the wall clock.
       const eventsPerSecond = opts.eventRate ?? opts.rate ?? 10_000;

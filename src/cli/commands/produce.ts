@@ -3,7 +3,6 @@ import { stat as stat_ } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
-import type { CompressionAlgorithmValue } from '@platformatic/kafka';
 import { CliError } from '../cli-error.ts';
 import { cliContext } from '../context.ts';
 import { choiceOption, intOption } from '../option-parsers.ts';
@@ -16,7 +15,7 @@ interface ProduceOptions {
   keySeparator?: string;
   partition?: number;
   acks: (typeof ACKS)[number];
-  compression: CompressionAlgorithmValue;
+  compression: (typeof COMPRESSIONS)[number];
   skipEmpty?: boolean;
   progress: boolean;
 }
@@ -39,27 +38,29 @@ export function registerProduceCommand(program: Command): void {
       if (opts.keySeparator === '') throw new CliError('--key-separator must not be empty');
       const input = opts.file ? await openFile(opts.file) : process.stdin;
       // The implementation loads once the options are known to be good.
-      const [{ createProducer, withAdmin }, { BatchSender }, { parseLine }, { requireTopic }] = await Promise.all([
-        import('../clients.ts'),
+      const [{ connectCluster }, { RecordProducer, COMPRESSION_CODECS }, { BatchSender }, { parseLine }, { requireTopic }] = await Promise.all([
+        import('../wire/cli-cluster.ts'),
+        import('../wire/record-producer.ts'),
         import('../produce/batch-sender.ts'),
         import('../produce/line-parser.ts'),
         import('../topic-lookup.ts'),
       ]);
-      await withAdmin(ctx, async (admin) => {
-        await requireTopic(admin, topic);
-        if (opts.partition === undefined) return;
-        const count = (await admin.metadata({ topics: [topic] })).topics.get(topic)?.partitionsCount ?? 0;
-        if (opts.partition >= count) {
+      const cluster = await connectCluster(ctx, 'sluice-cli-producer');
+      let metadata;
+      try {
+        metadata = await requireTopic(cluster, topic);
+        const count = metadata.partitions.length;
+        if (opts.partition !== undefined && opts.partition >= count) {
           throw new CliError(`--partition ${opts.partition} does not exist: topic "${topic}" has ${count} partition${count === 1 ? '' : 's'} (0-${count - 1})`);
         }
-      });
-
-      const producer = await createProducer(ctx);
-      const sender = new BatchSender(producer, {
-        topic,
+      } catch (err) {
+        cluster.close();
+        throw err;
+      }
+      const sender = new BatchSender(new RecordProducer(cluster, metadata), {
         partition: opts.partition,
         acks: opts.acks === 'all' ? -1 : Number(opts.acks),
-        compression: opts.compression,
+        compression: COMPRESSION_CODECS[opts.compression],
       });
       let lineNumber = 0;
       const lines = createInterface({ input, crlfDelay: Infinity });
@@ -95,7 +96,7 @@ export function registerProduceCommand(program: Command): void {
       } finally {
         progress?.stop();
         process.off('SIGINT', onSignal);
-        await producer.close().catch(() => {});
+        cluster.close();
       }
       process.stdout.write(`Sent ${sender.sent} record${sender.sent === 1 ? '' : 's'} to ${topic}\n`);
     });

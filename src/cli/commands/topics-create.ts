@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { CliError } from '../cli-error.ts';
-import { withAdmin } from '../clients.ts';
 import { cliContext } from '../context.ts';
 import { collectConfig, intOption, type ConfigEntry } from '../option-parsers.ts';
 
@@ -22,14 +21,10 @@ export function registerTopicsCreate(topics: Command): void {
     .action(async (name: string, opts: CreateOptions, command: Command) => {
       const ctx = cliContext(command);
       validateTopicName(name);
-      await withAdmin(ctx, async (admin) => {
+      const [{ withCluster }, { createTopic }] = await Promise.all([import('../wire/cli-cluster.ts'), import('../wire/topic-admin.ts')]);
+      await withCluster(ctx, async (cluster) => {
         try {
-          await admin.createTopics({
-            topics: [name],
-            partitions: opts.partitions,
-            replicas: opts.replicationFactor,
-            configs: opts.config.map((c) => ({ name: c.name, value: c.value })),
-          });
+          await createTopic(cluster, name, opts.partitions, opts.replicationFactor, opts.config.map((c) => ({ name: c.name, value: c.value })));
         } catch (err) {
           throw new CliError(`cannot create topic "${name}"`, { cause: err });
         }

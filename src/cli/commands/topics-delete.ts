@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
 import { CliError } from '../cli-error.ts';
-import { withAdmin } from '../clients.ts';
 import { cliContext } from '../context.ts';
-import { requireTopic } from '../topic-lookup.ts';
 
 /** `sluice topics delete NAME` */
 export function registerTopicsDelete(topics: Command): void {
@@ -12,10 +10,11 @@ export function registerTopicsDelete(topics: Command): void {
     .argument('<name>', 'topic name')
     .action(async (name: string, _opts: object, command: Command) => {
       const ctx = cliContext(command);
-      await withAdmin(ctx, async (admin) => {
-        await requireTopic(admin, name);
+      const [{ withCluster }, { deleteTopic }, { requireTopic }] = await Promise.all([import('../wire/cli-cluster.ts'), import('../wire/topic-admin.ts'), import('../topic-lookup.ts')]);
+      await withCluster(ctx, async (cluster) => {
+        await requireTopic(cluster, name);
         try {
-          await admin.deleteTopics({ topics: [name] });
+          await deleteTopic(cluster, name);
         } catch (err) {
           throw new CliError(`cannot delete topic "${name}"`, { cause: err });
         }

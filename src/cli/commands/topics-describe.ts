@@ -1,10 +1,8 @@
 import type { Command } from 'commander';
-import type { Admin } from '@platformatic/kafka';
 import { CliError } from '../cli-error.ts';
-import { withAdmin } from '../clients.ts';
 import { cliContext } from '../context.ts';
 import { formatTable } from '../table.ts';
-import { requireTopic } from '../topic-lookup.ts';
+import type { ClusterClient } from '../wire/cluster-client.ts';
 
 /** ConfigSources of DescribeConfigs, as words. */
 const CONFIG_SOURCES: Record<number, string> = {
@@ -17,8 +15,6 @@ const CONFIG_SOURCES: Record<number, string> = {
 };
 
 const TOPIC_CONFIG = 1;
-const EARLIEST = -2n;
-const LATEST = -1n;
 
 /** `sluice topics describe NAME`: partitions with leaders and offsets, then the topic's configs. */
 export function registerTopicsDescribe(topics: Command): void {
@@ -29,11 +25,13 @@ export function registerTopicsDescribe(topics: Command): void {
     .option('--all-configs', 'list every config, not only those set on the topic')
     .action(async (name: string, opts: { allConfigs?: boolean }, command: Command) => {
       const ctx = cliContext(command);
-      const text = await withAdmin(ctx, async (admin) => {
-        await requireTopic(admin, name);
+      const { withCluster } = await import('../wire/cli-cluster.ts');
+      const { BrokerConnectionError } = await import('../wire/wire-errors.ts');
+      const text = await withCluster(ctx, async (cluster) => {
         try {
-          return await describeTopic(admin, name, Boolean(opts.allConfigs));
+          return await describeTopic(cluster, name, Boolean(opts.allConfigs));
         } catch (err) {
+          if (err instanceof CliError || err instanceof BrokerConnectionError) throw err;
           throw new CliError(`cannot describe topic "${name}"`, { cause: err });
         }
       });
@@ -41,31 +39,32 @@ export function registerTopicsDescribe(topics: Command): void {
     });
 }
 
-async function describeTopic(admin: Admin, name: string, allConfigs: boolean): Promise<string> {
-  const metadata = await admin.metadata({ topics: [name], forceUpdate: true });
-  const topic = metadata.topics.get(name);
-  if (!topic) throw new CliError(`topic "${name}" does not exist`);
-  const indexes = topic.partitions.map((_, i) => i);
+async function describeTopic(cluster: ClusterClient, name: string, allConfigs: boolean): Promise<string> {
+  const { describeTopicConfigs, listOffsets, EARLIEST, LATEST } = await import('../wire/topic-admin.ts');
+  const { requireTopic } = await import('../topic-lookup.ts');
+  const topic = await requireTopic(cluster, name);
   const [earliest, latest, configs] = await Promise.all([
-    listOffsets(admin, name, indexes, EARLIEST),
-    listOffsets(admin, name, indexes, LATEST),
-    admin.describeConfigs({ resources: [{ resourceType: 2, resourceName: name }] }),
+    listOffsets(cluster, topic, EARLIEST, 0),
+    listOffsets(cluster, topic, LATEST, 0),
+    describeTopicConfigs(cluster, name),
   ]);
+  const partitions = [...topic.partitions].sort((a, b) => a.partitionIndex - b.partitionIndex);
 
-  const rows = topic.partitions.map((p, i) => {
-    const low = earliest.get(i);
-    const high = latest.get(i);
+  const rows = partitions.map((p) => {
+    const i = p.partitionIndex;
+    const low = earliest[i];
+    const high = latest[i];
     return [
       String(i),
-      String(p.leader),
-      p.replicas.join(','),
-      p.isr.join(','),
+      String(p.leaderId),
+      p.replicaNodes.join(','),
+      p.isrNodes.join(','),
       low === undefined ? '-' : String(low),
       high === undefined ? '-' : String(high),
       low === undefined || high === undefined ? '-' : String(high - low),
     ];
   });
-  const entries = (configs[0]?.configs ?? [])
+  const entries = configs
     .filter((c) => allConfigs || c.configSource === TOPIC_CONFIG)
     .sort((a, b) => a.name.localeCompare(b.name));
   const configRows = entries.map((c) => [
@@ -74,19 +73,9 @@ async function describeTopic(admin: Admin, name: string, allConfigs: boolean): P
     CONFIG_SOURCES[c.configSource] ?? 'unknown',
   ]);
 
-  let out = `Topic: ${name}\nTopic ID: ${topic.id}\nPartitions: ${topic.partitionsCount}\n\n`;
+  let out = `Topic: ${name}\nTopic ID: ${topic.topicId}\nPartitions: ${topic.partitions.length}\n\n`;
   out += formatTable(['PARTITION', 'LEADER', 'REPLICAS', 'ISR', 'EARLIEST', 'LATEST', 'MESSAGES'], rows);
   out += allConfigs ? '\nConfigs:\n' : '\nConfigs set on the topic (--all-configs lists every config):\n';
   out += configRows.length ? formatTable(['NAME', 'VALUE', 'SOURCE'], configRows) : '(none)\n';
   return out;
-}
-
-/** Offsets of `partitions` at a special timestamp (-2 earliest, -1 latest), by partition. */
-async function listOffsets(admin: Admin, topic: string, partitions: number[], timestamp: bigint): Promise<Map<number, bigint>> {
-  const result = await admin.listOffsets({
-    topics: [{ name: topic, partitions: partitions.map((partitionIndex) => ({ partitionIndex, timestamp })) }],
-  });
-  const offsets = new Map<number, bigint>();
-  for (const t of result) for (const p of t.partitions) offsets.set(p.partitionIndex, p.offset);
-  return offsets;
 }

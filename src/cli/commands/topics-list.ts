@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { CliError } from '../cli-error.ts';
-import { withAdmin } from '../clients.ts';
 import { cliContext } from '../context.ts';
 
 /** `sluice topics list`: one topic name per line, sorted. */
@@ -11,8 +10,9 @@ export function registerTopicsList(topics: Command): void {
     .option('--internal', 'include internal topics (such as __consumer_offsets)')
     .action(async (opts: { internal?: boolean }, command: Command) => {
       const ctx = cliContext(command);
-      const names = await withAdmin(ctx, (admin) =>
-        admin.listTopics({ includeInternals: Boolean(opts.internal) }).catch((err: unknown) => {
+      const [{ withCluster }, { listTopics }] = await Promise.all([import('../wire/cli-cluster.ts'), import('../wire/topic-admin.ts')]);
+      const names = await withCluster(ctx, (cluster) =>
+        listTopics(cluster, Boolean(opts.internal)).catch((err: unknown) => {
           throw new CliError('cannot list topics', { cause: err });
         }),
       );

@@ -1,113 +1,134 @@
-import { randomUUID } from 'node:crypto';
-import { createConsumer, type BytesConsumer } from '../clients.ts';
+import { ApiKey } from '../../protocol/api-keys.ts';
+import { ZERO_UUID } from '../../protocol/primitives/uuid.ts';
 import type { CliContext } from '../context.ts';
-import { unknownTopic } from '../topic-lookup.ts';
+import { requireTopic, unknownTopic } from '../topic-lookup.ts';
+import { connectCluster } from '../wire/cli-cluster.ts';
+import type { ClusterClient, TopicMetadata } from '../wire/cluster-client.ts';
+import { readFetchedPartition } from '../wire/fetched-records.ts';
+import { EARLIEST, LATEST, listOffsets, partitionsByLeader } from '../wire/topic-admin.ts';
+import { BrokerRequestError } from '../wire/wire-errors.ts';
 import type { ConsumedRecord, RecordReader } from './record.ts';
+import { isUnknownTopic } from './unknown-topic.ts';
 
-const EARLIEST = -2n;
-const LATEST = -1n;
+export { isUnknownTopic };
+
 const PARTITION_MAX_BYTES = 1 << 20;
-/** Record batch attribute bit of control batches (transaction markers). */
-const IS_CONTROL = 1 << 5;
-
-type FetchResponse = Awaited<ReturnType<BytesConsumer['fetch']>>;
+const MAX_WAIT_MS = 500;
+/** How old the partition leaders may be before a poll asks again (new partitions show up then too). */
+const METADATA_MAX_AGE_MS = 5_000;
+const OFFSET_OUT_OF_RANGE = 1;
+/** Errors after which the leaders are looked up again and the partition fetched on the next poll. */
+const LEADER_ERRORS = new Set([5, 6, 74, 75]); // LEADER_NOT_AVAILABLE, NOT_LEADER_OR_FOLLOWER, FENCED_LEADER_EPOCH, UNKNOWN_LEADER_EPOCH
 
 /**
- * Reads every partition of a topic by manual assignment: Fetch requests at offsets kept here,
- * no consumer group joined and nothing committed (the consumer's group id is never used).
+ * Reads every partition of a topic by manual assignment on Sluice's own wire client: Fetch
+ * requests to each partition's leader at offsets kept here, no consumer group joined and nothing
+ * committed. read_committed stops at the last stable offset and drops aborted transactions.
  */
 export class AssignedReader implements RecordReader {
-  readonly #consumer: BytesConsumer;
+  readonly #cluster: ClusterClient;
   readonly #topic: string;
   readonly #next: bigint[];
   readonly #isolationLevel: number;
+  readonly #fromBeginning: boolean;
+  #metadata: TopicMetadata;
+  #metadataAt = Date.now();
   #closed = false;
 
-  private constructor(consumer: BytesConsumer, topic: string, next: bigint[], isolationLevel: number) {
-    this.#consumer = consumer;
-    this.#topic = topic;
+  private constructor(cluster: ClusterClient, metadata: TopicMetadata, next: bigint[], isolationLevel: number, fromBeginning: boolean) {
+    this.#cluster = cluster;
+    this.#metadata = metadata;
+    this.#topic = metadata.name!;
     this.#next = next;
     this.#isolationLevel = isolationLevel;
+    this.#fromBeginning = fromBeginning;
   }
 
   static async open(ctx: CliContext, topic: string, fromBeginning: boolean, isolationLevel: number): Promise<AssignedReader> {
-    const consumer = await createConsumer(ctx, `sluice-cli-unused-${randomUUID()}`, isolationLevel);
+    const cluster = await connectCluster(ctx, 'sluice-cli-consumer');
     try {
-      const metadata = await consumer.metadata({ topics: [topic] }).catch((err: unknown) => {
-        throw isUnknownTopic(err) ? unknownTopic(topic) : err;
-      });
-      if (!metadata.topics.get(topic)) throw unknownTopic(topic);
-      consumer.topics.track(topic);
-      const offsets = await consumer.listOffsets({ topics: [topic], timestamp: fromBeginning ? EARLIEST : LATEST, isolationLevel });
-      return new AssignedReader(consumer, topic, [...(offsets.get(topic) ?? [])], isolationLevel);
+      const metadata = await requireTopic(cluster, topic);
+      const next = await listOffsets(cluster, metadata, fromBeginning ? EARLIEST : LATEST, isolationLevel);
+      return new AssignedReader(cluster, metadata, next, isolationLevel, fromBeginning);
     } catch (err) {
-      await consumer.close().catch(() => {});
+      cluster.close();
       throw err;
     }
   }
 
   async poll(): Promise<ConsumedRecord[]> {
     if (this.#closed) return [];
-    const metadata = await this.#consumer.metadata({ topics: [this.#topic] });
-    const topic = metadata.topics.get(this.#topic);
-    if (!topic) throw unknownTopic(this.#topic);
-    if (topic.partitionsCount > this.#next.length) await this.#addPartitions();
-    const byLeader = new Map<number, number[]>();
-    for (let p = 0; p < this.#next.length; p++) {
-      const leader = topic.partitions[p]?.leader ?? -1;
-      byLeader.set(leader, [...(byLeader.get(leader) ?? []), p]);
+    if (Date.now() - this.#metadataAt >= METADATA_MAX_AGE_MS) await this.#refresh();
+    const topic = this.#metadata;
+    const results = await Promise.all([...partitionsByLeader(topic)].map(([leader, partitions]) => this.#fetch(topic, leader, partitions)));
+    return results.flat();
+  }
+
+  async #refresh(): Promise<void> {
+    const fresh = await this.#cluster.topic(this.#topic);
+    if (fresh === undefined) throw unknownTopic(this.#topic);
+    this.#metadata = fresh;
+    this.#metadataAt = Date.now();
+    // Partitions created while reading are read from their beginning.
+    if (fresh.partitions.length > this.#next.length) {
+      const earliest = await listOffsets(this.#cluster, fresh, EARLIEST, this.#isolationLevel);
+      for (let p = this.#next.length; p < earliest.length; p++) this.#next.push(earliest[p]!);
     }
-    const responses = await Promise.all(
-      [...byLeader].map(([node, partitions]) =>
-        this.#consumer.fetch({
-          node,
-          topics: [
-            {
-              topicId: topic.id,
-              partitions: partitions.map((partition) => ({
-                partition,
-                fetchOffset: this.#next[partition]!,
-                currentLeaderEpoch: -1,
-                lastFetchedEpoch: -1,
-                partitionMaxBytes: PARTITION_MAX_BYTES,
-              })),
-            },
-          ],
-          minBytes: 1,
-          maxBytes: 16 * PARTITION_MAX_BYTES,
-          maxWaitTime: 500,
-          isolationLevel: this.#isolationLevel,
-        }),
-      ),
-    );
-    return responses.flatMap((r) => this.#records(r));
   }
 
-  /** Partitions created while reading are read from their beginning (seen at a metadata refresh). */
-  async #addPartitions(): Promise<void> {
-    const earliest = (await this.#consumer.listOffsets({ topics: [this.#topic], timestamp: EARLIEST, isolationLevel: this.#isolationLevel })).get(this.#topic) ?? [];
-    for (let p = this.#next.length; p < earliest.length; p++) this.#next.push(earliest[p]!);
-  }
-
-  /** Data records of a Fetch response at or after the requested offsets; advances the offsets. */
-  #records(response: FetchResponse): ConsumedRecord[] {
+  async #fetch(topic: TopicMetadata, leader: number, partitions: number[]): Promise<ConsumedRecord[]> {
+    if (leader < 0) {
+      this.#metadataAt = 0; // no leader now: look again at the next poll
+      await new Promise((r) => setTimeout(r, MAX_WAIT_MS));
+      return [];
+    }
+    const connection = await this.#cluster.node(leader);
+    const response = await connection.request(ApiKey.Fetch, {
+      replicaId: -1,
+      maxWaitMs: MAX_WAIT_MS,
+      minBytes: 1,
+      maxBytes: 16 * PARTITION_MAX_BYTES,
+      isolationLevel: this.#isolationLevel,
+      sessionId: 0,
+      sessionEpoch: -1,
+      topics: [
+        {
+          topic: this.#topic,
+          topicId: topic.topicId,
+          partitions: partitions.map((partition) => ({
+            partition,
+            currentLeaderEpoch: -1,
+            fetchOffset: this.#next[partition]!,
+            lastFetchedEpoch: -1,
+            logStartOffset: -1n,
+            partitionMaxBytes: PARTITION_MAX_BYTES,
+            replicaDirectoryId: ZERO_UUID,
+          })),
+        },
+      ],
+      forgottenTopicsData: [],
+      rackId: '',
+    });
+    if (response.errorCode !== 0) throw new BrokerRequestError('Fetch', response.errorCode, null, `topic "${this.#topic}"`);
     const out: ConsumedRecord[] = [];
     for (const t of response.responses) {
       for (const p of t.partitions) {
         const from = this.#next[p.partitionIndex];
-        if (from === undefined || !p.records) continue;
-        let next = from;
-        for (const batch of p.records) {
-          const last = batch.firstOffset + BigInt(batch.lastOffsetDelta);
-          if (last + 1n > next) next = last + 1n;
-          if (batch.attributes & IS_CONTROL) continue;
-          for (const r of batch.records) {
-            const offset = batch.firstOffset + BigInt(r.offsetDelta);
-            if (offset < from) continue;
-            out.push({ partition: p.partitionIndex, offset, key: r.key, value: r.value });
-          }
+        if (from === undefined) continue;
+        if (p.errorCode === OFFSET_OUT_OF_RANGE) {
+          // Deleted by retention while reading (or a truncated log): go on from where the log is now.
+          this.#next[p.partitionIndex] = (await listOffsets(this.#cluster, topic, this.#fromBeginning ? EARLIEST : LATEST, this.#isolationLevel))[p.partitionIndex]!;
+          continue;
         }
-        this.#next[p.partitionIndex] = next;
+        if (LEADER_ERRORS.has(p.errorCode)) {
+          this.#metadataAt = 0;
+          continue;
+        }
+        if (p.errorCode !== 0) throw new BrokerRequestError('Fetch', p.errorCode, null, `${this.#topic}-${p.partitionIndex}`);
+        const records = Array.isArray(p.records) ? Buffer.concat(p.records) : p.records;
+        const fetched = readFetchedPartition(records, from, this.#isolationLevel === 1 ? p.abortedTransactions : null);
+        for (const r of fetched.records) out.push({ partition: p.partitionIndex, offset: r.offset, key: r.key, value: r.value });
+        this.#next[p.partitionIndex] = fetched.next;
       }
     }
     return out;
@@ -118,19 +139,6 @@ export class AssignedReader implements RecordReader {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#consumer.close(true).catch(() => {});
+    this.#cluster.close();
   }
-}
-
-/** Whether a client error says the topic does not exist. */
-export function isUnknownTopic(err: unknown): boolean {
-  const seen = new Set<unknown>();
-  const walk = (e: unknown): boolean => {
-    if (!(e instanceof Error) || seen.has(e)) return false;
-    seen.add(e);
-    const x = e as Error & { apiId?: string; errors?: unknown[] };
-    if (x.apiId === 'UNKNOWN_TOPIC_OR_PARTITION' || x.apiId === 'UNKNOWN_TOPIC_ID' || /^Unknown topic /.test(x.message)) return true;
-    return (x.errors ?? []).some(walk) || walk(x.cause);
-  };
-  return walk(err);
 }

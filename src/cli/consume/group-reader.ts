@@ -2,7 +2,7 @@ import type { Message, MessagesStream } from '@platformatic/kafka';
 import { createConsumer, type BytesConsumer } from '../clients.ts';
 import type { CliContext } from '../context.ts';
 import { unknownTopic } from '../topic-lookup.ts';
-import { isUnknownTopic } from './assigned-reader.ts';
+import { isUnknownTopic } from './unknown-topic.ts';
 import type { ConsumedRecord, RecordReader } from './record.ts';
 
 type BytesMessage = Message<Buffer, Buffer, Buffer, Buffer>;

@@ -1,29 +1,26 @@
-import type { CompressionAlgorithmValue, MessageToProduce } from '@platformatic/kafka';
-import type { BytesProducer } from '../clients.ts';
+import type { OutgoingRecord, RecordProducer } from '../wire/record-producer.ts';
 
 export interface SendSettings {
-  topic: string;
   partition: number | undefined;
   acks: number;
-  compression: CompressionAlgorithmValue;
+  /** Kafka's codec number (0 none, 1 gzip, 2 snappy, 3 lz4, 4 zstd). */
+  compression: number;
 }
-
-type Message = MessageToProduce<Buffer, Buffer, Buffer, Buffer>;
 
 /**
  * Sends records in order with at most one request in flight: a line typed at a terminal goes out at
  * once, while a large file is sent in batches of up to `maxBatch` records.
  */
 export class BatchSender {
-  readonly #producer: BytesProducer;
+  readonly #producer: RecordProducer;
   readonly #settings: SendSettings;
   readonly #maxBatch: number;
-  #pending: Message[] = [];
+  #pending: OutgoingRecord[] = [];
   #inFlight: Promise<void> | undefined;
   #failure: unknown;
   #sent = 0;
 
-  constructor(producer: BytesProducer, settings: SendSettings, maxBatch = 1000) {
+  constructor(producer: RecordProducer, settings: SendSettings, maxBatch = 1000) {
     this.#producer = producer;
     this.#settings = settings;
     this.#maxBatch = maxBatch;
@@ -36,10 +33,10 @@ export class BatchSender {
   /** Queues one record; resolves once there is room for more (back-pressure on the reader). */
   async add(key: Buffer | undefined, value: Buffer): Promise<void> {
     this.#throwIfFailed();
-    const message: Message = { topic: this.#settings.topic, value };
-    if (key !== undefined) message.key = key;
-    if (this.#settings.partition !== undefined) message.partition = this.#settings.partition;
-    this.#pending.push(message);
+    const record: OutgoingRecord = { value };
+    if (key !== undefined) record.key = key;
+    if (this.#settings.partition !== undefined) record.partition = this.#settings.partition;
+    this.#pending.push(record);
     if (!this.#inFlight) this.#start();
     else if (this.#pending.length >= this.#maxBatch) await this.#inFlight;
     this.#throwIfFailed();
@@ -57,7 +54,7 @@ export class BatchSender {
   #start(): void {
     const batch = this.#pending.splice(0, this.#maxBatch);
     this.#inFlight = this.#producer
-      .send({ messages: batch, acks: this.#settings.acks, compression: this.#settings.compression })
+      .send(batch, this.#settings.acks, this.#settings.compression)
       .then(
         () => {
           this.#sent += batch.length;

@@ -1,5 +1,4 @@
 import { createRequire } from 'node:module';
-import { gunzipSync, gzipSync, zstdCompressSync, zstdDecompressSync } from 'node:zlib';
 import {
   COMPRESSION_GZIP,
   COMPRESSION_LZ4,
@@ -8,6 +7,9 @@ import {
   COMPRESSION_ZSTD,
 } from './batch-header.ts';
 import { SluiceError } from '../../core/errors/sluice-error.ts';
+
+/** node:zlib, loaded on the first gzip or zstd batch (a process that never sees one does not pay for it). */
+const zlib = (): typeof import('node:zlib') => process.getBuiltinModule('node:zlib');
 
 type WasmCodecs = typeof import('@platformatic/wasm-utils');
 let wasmCodecs: WasmCodecs | undefined;
@@ -77,9 +79,9 @@ export function decompress(codec: number, data: Buffer): Buffer {
     case COMPRESSION_NONE:
       return data;
     case COMPRESSION_GZIP:
-      return gunzipSync(data);
+      return zlib().gunzipSync(data);
     case COMPRESSION_ZSTD:
-      return zstdDecompressSync(data);
+      return zlib().zstdDecompressSync(data);
     case COMPRESSION_SNAPPY:
       return snappyDecode(data);
     case COMPRESSION_LZ4:
@@ -95,9 +97,9 @@ export function compress(codec: number, data: Buffer): Buffer {
     case COMPRESSION_NONE:
       return data;
     case COMPRESSION_GZIP:
-      return gzipSync(data);
+      return zlib().gzipSync(data);
     case COMPRESSION_ZSTD:
-      return zstdCompressSync(data);
+      return zlib().zstdCompressSync(data);
     case COMPRESSION_SNAPPY:
       return snappyEncode(data);
     case COMPRESSION_LZ4:

@@ -1,0 +1,48 @@
+import * as H from '../../protocol/records/batch-header.ts';
+import { decodeBatchRecords, type KafkaRecord } from '../../protocol/records/record-batch.ts';
+
+/** Control record type (in the key, after the int16 version) of an abort marker. */
+const ABORT_MARKER = 0;
+
+/** The records of one fetched partition, and the offset to fetch next. */
+export interface FetchedPartition {
+  records: KafkaRecord[];
+  /** One past the last offset of the last complete batch (or `from` when there was none). */
+  next: bigint;
+}
+
+/**
+ * Reads the record batches of a fetched partition's `records` bytes: complete v2 batches only
+ * (a broker may cut the last one short at the size limit), records before `from` dropped (a batch
+ * may start earlier), control batches (transaction markers) skipped but counted in `next`.
+ * `aborted` (read_committed) lists the aborted transactions the broker reported: their data
+ * batches are dropped as Kafka's Java consumer does, each transaction running from its first
+ * offset to its producer's next abort marker.
+ */
+export function readFetchedPartition(bytes: Buffer | null, from: bigint, aborted: ReadonlyArray<{ producerId: bigint; firstOffset: bigint }> | null): FetchedPartition {
+  const records: KafkaRecord[] = [];
+  let next = from;
+  if (bytes === null) return { records, next };
+  const pending = aborted === null ? [] : [...aborted].sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : a.firstOffset > b.firstOffset ? 1 : 0));
+  const aborting = new Set<bigint>();
+  let nextAborted = 0;
+  for (let pos = 0; pos + H.BATCH_HEADER_SIZE <= bytes.length; ) {
+    const size = bytes.readInt32BE(pos + H.BATCH_LENGTH) + H.LOG_OVERHEAD;
+    if (size < H.BATCH_HEADER_SIZE || pos + size > bytes.length) break;
+    const batch = bytes.subarray(pos, pos + size);
+    pos += size;
+    if (batch.readInt8(H.MAGIC) !== 2) continue; // message formats v0/v1: not written by any client Sluice supports
+    const header = H.readBatchHeader(batch);
+    const last = header.baseOffset + BigInt(header.lastOffsetDelta);
+    if (last + 1n > next) next = last + 1n;
+    while (nextAborted < pending.length && pending[nextAborted]!.firstOffset <= last) aborting.add(pending[nextAborted++]!.producerId);
+    if (H.isControl(header.attributes)) {
+      const marker = decodeBatchRecords(batch)[0]?.key;
+      if (marker && marker.length >= 4 && marker.readInt16BE(2) === ABORT_MARKER) aborting.delete(header.producerId);
+      continue;
+    }
+    if (H.isTransactional(header.attributes) && aborting.has(header.producerId)) continue;
+    for (const r of decodeBatchRecords(batch)) if (r.offset >= from) records.push(r);
+  }
+  return { records, next };
+}
