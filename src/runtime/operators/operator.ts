@@ -369,6 +369,13 @@ export abstract class TwoInputOperator<IN1, IN2, OUT> extends AbstractStreamOper
   #idle2 = false;
   abstract processElement1(value: IN1, timestamp: number): void;
   abstract processElement2(value: IN2, timestamp: number): void;
+  /** The last watermark of each input (Flink's currentInput1Watermark / currentInput2Watermark). */
+  get input1Watermark(): number {
+    return this.#wm1;
+  }
+  get input2Watermark(): number {
+    return this.#wm2;
+  }
   processWatermark1(wm: number): void {
     this.#wm1 = wm;
     this.#idle1 = false;

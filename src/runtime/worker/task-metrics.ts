@@ -1,6 +1,4 @@
-import type { Output } from '../../core/output.ts';
 import type { SourceReader } from '../../core/source.ts';
-import type { OutputTag } from '../../core/output-tag.ts';
 import type { UserMetricValue } from '../../core/metric-group.ts';
 import { CheckpointStatsTracker } from '../../metrics/checkpoint-stats.ts';
 import { CollectedMetric, type Sample } from '../../metrics/collected-metric.ts';
@@ -12,64 +10,21 @@ import type { TaskIOMetrics } from '../../metrics/task-io-metrics.ts';
 import type { SplitMetrics } from '../../metrics/split-metrics.ts';
 import { WorkerMetrics } from '../../metrics/worker-metrics.ts';
 import type { Clock } from '../../util/clock.ts';
-import type { RecordTarget } from '../executor/edge-outputs.ts';
-import type { JobGraph, JobVertex } from '../graph/job-graph.ts';
-import type { AbstractStreamOperator } from '../operators/operator.ts';
+import { MIN_WATERMARK } from '../../core/watermark/watermark.ts';
+import type { CountedEdgeOutput } from '../executor/edge-outputs.ts';
+import type { JobEdge, JobGraph, JobVertex } from '../graph/job-graph.ts';
+import { TwoInputOperator, type AbstractStreamOperator } from '../operators/operator.ts';
+import { pointwiseTargets } from '../partitioning/pointwise.ts';
 import type { Task } from './task.ts';
-
-/** Counts what an operator emits (numRecordsOut) and remembers its output watermark. */
-class CountingOutput implements Output<unknown> {
-  readonly #out: Output<unknown>;
-  readonly #m: OperatorIOMetrics;
-  constructor(out: Output<unknown>, m: OperatorIOMetrics) {
-    this.#out = out;
-    this.#m = m;
-  }
-  collect(value: unknown, timestamp: number): void {
-    this.#m.numRecordsOut++;
-    this.#out.collect(value, timestamp);
-  }
-  emitWatermark(watermark: number): void {
-    this.#m.currentOutputWatermark = watermark;
-    this.#out.emitWatermark(watermark);
-  }
-  emitIdle(idle: boolean): void {
-    this.#out.emitIdle(idle);
-  }
-  collectSide(tag: OutputTag<unknown>, value: unknown, timestamp: number): void {
-    this.#m.numRecordsOut++;
-    this.#out.collectSide(tag, value, timestamp);
-  }
-}
-
-/** Counts what reaches an operator input (numRecordsIn). */
-class CountingTarget implements RecordTarget {
-  readonly #target: RecordTarget;
-  readonly #m: OperatorIOMetrics;
-  constructor(target: RecordTarget, m: OperatorIOMetrics) {
-    this.#target = target;
-    this.#m = m;
-  }
-  processElement(value: unknown, timestamp: number): void {
-    this.#m.numRecordsIn++;
-    this.#target.processElement(value, timestamp);
-  }
-}
 
 const key = (v: JobVertex, subtask: number): string => `${v.uid}#${subtask}`;
 
-/** The vertex whose whole output is this vertex's whole input, subtask to subtask (a forward edge). */
-function forwardedFrom(v: JobVertex): JobVertex | undefined {
-  if (v.inputs.length !== 1) return undefined;
-  const e = v.inputs[0]!;
-  if (e.partitioning.kind !== 'forward' || e.sideTag !== undefined || e.source.outputs.length !== 1 || e.source.parallelism !== v.parallelism) return undefined;
-  return e.source;
-}
-
 /**
  * The worker's metrics (src/metrics) bound to its tasks: one `TaskIOMetrics` per task, one
- * `OperatorIOMetrics` per operator of its chain (the source included). Records are counted where
- * they cross an operator boundary (one increment per record, in the wrappers above); everything
+ * `OperatorIOMetrics` per operator of its chain (the source included). Records are counted by the
+ * edge outputs that route them anyway (one increment per record, `CountedEdgeOutput`): an
+ * operator's output count is what its edges sent, an input's count what its senders sent to it,
+ * both summed at refresh. Everything
  * the runtime already keeps — source records, watermarks, state entries, timers, user metrics,
  * checkpoint statistics — is read from the runtime's objects at each tick or scrape, not copied
  * per record. Busy, idle and back-pressured time follow the worker's poll loop.
@@ -80,8 +35,10 @@ export class TaskMetricsBinding {
   readonly #ops = new Map<string, OperatorIOMetrics>();
   readonly #tasks: Array<{ task: Task; m: TaskIOMetrics; head: OperatorIOMetrics | undefined; tail: OperatorIOMetrics }> = [];
   readonly #clock: Clock;
-  /** [receiving operator, sending operator]: the receiver's input count is the sender's output count. */
-  readonly #forwarded: Array<[OperatorIOMetrics, OperatorIOMetrics]> = [];
+  /** The edge outputs of each edge, by sending subtask. */
+  readonly #edges = new Map<JobEdge, CountedEdgeOutput[]>();
+  /** Every (vertex, subtask) with its figures and operator, filled by `bind`. */
+  readonly #vertices: Array<{ v: JobVertex; subtask: number; m: OperatorIOMetrics; op: AbstractStreamOperator<unknown> | undefined }> = [];
 
   constructor(graph: JobGraph, clock: Clock, checkpoints: CheckpointStatsTracker, workerId = 'local') {
     this.#clock = clock;
@@ -98,26 +55,11 @@ export class TaskMetricsBinding {
     }
   }
 
-  /** The output an operator subtask emits into, counted. */
-  output(v: JobVertex, subtask: number, out: Output<unknown>): Output<unknown> {
-    const m = this.#ops.get(key(v, subtask));
-    return m === undefined ? out : new CountingOutput(out, m);
-  }
-
-  /**
-   * An input of an operator subtask, counted — unless everything it receives is what one upstream
-   * subtask emits (a single forward edge from a vertex with no other output): then its input
-   * count is that output count, read at refresh, and the record path carries one counter, not two.
-   */
-  target(v: JobVertex, subtask: number, target: RecordTarget): RecordTarget {
-    const m = this.#ops.get(key(v, subtask));
-    if (m === undefined) return target;
-    const from = forwardedFrom(v);
-    if (from !== undefined) {
-      this.#forwarded.push([m, this.#ops.get(key(from, subtask))!]);
-      return target;
-    }
-    return new CountingTarget(target, m);
+  /** Wiring created the output of edge `e` at sending subtask `subtask`. */
+  edge(e: JobEdge, subtask: number, out: CountedEdgeOutput): void {
+    let outs = this.#edges.get(e);
+    if (outs === undefined) this.#edges.set(e, (outs = []));
+    outs[subtask] = out;
   }
 
   /** After the tasks are built: ties each task's figures to it and its operators' probes to them. */
@@ -133,6 +75,7 @@ export class TaskMetricsBinding {
       for (const v of vs) {
         const op = operators.get(v)?.[task.subtask];
         const om = this.#ops.get(key(v, task.subtask));
+        if (om !== undefined) this.#vertices.push({ v, subtask: task.subtask, m: om, op });
         if (op === undefined || om === undefined) continue;
         om.probes = {
           keyedStateEntries: op.backend === undefined ? undefined : () => op.metrics().keyedStateEntries,
@@ -165,7 +108,14 @@ export class TaskMetricsBinding {
 
   /** Copies what the runtime keeps itself: source records and watermarks, task totals. */
   refresh(): void {
-    for (const [to, from] of this.#forwarded) to.numRecordsIn = from.numRecordsOut;
+    for (const { v, subtask, m, op } of this.#vertices) {
+      this.#countOutputs(v, subtask, m, op);
+      if (v.inputs.length > 0) m.numRecordsIn = this.#receivedBy(v, subtask);
+      if (op instanceof TwoInputOperator) {
+        m.currentInput1Watermark = op.input1Watermark;
+        m.currentInput2Watermark = op.input2Watermark;
+      }
+    }
     for (const { task, m, head, tail } of this.#tasks) {
       const source = task.source;
       if (source !== undefined) {
@@ -185,6 +135,47 @@ export class TaskMetricsBinding {
       if (first !== undefined && source === undefined) m.currentInputWatermark = first.currentWatermark;
       else if (head !== undefined) m.currentInputWatermark = head.currentOutputWatermark;
     }
+  }
+
+  /**
+   * numRecordsOut: the main output's records (every main edge sends all of them; the first is
+   * read) plus each side output's; the output watermark from the same edges. A vertex without
+   * edges (a sink) emits nothing; its output watermark is its input watermark, as before.
+   */
+  #countOutputs(v: JobVertex, subtask: number, m: OperatorIOMetrics, op: AbstractStreamOperator<unknown> | undefined): void {
+    let out = 0;
+    let wm = MIN_WATERMARK;
+    const seen = new Set<string | undefined>();
+    for (const e of v.outputs) {
+      const o = this.#edges.get(e)?.[subtask];
+      if (o === undefined) continue;
+      if (o.lastWatermark > wm) wm = o.lastWatermark;
+      const group = e.sideTag?.id;
+      if (seen.has(group)) continue;
+      seen.add(group);
+      out += o.records();
+    }
+    m.numRecordsOut = out;
+    m.currentOutputWatermark = v.outputs.length === 0 && op !== undefined ? op.currentWatermark : wm;
+  }
+
+  /** numRecordsIn: what every sender of every input edge sent to this subtask. */
+  #receivedBy(v: JobVertex, subtask: number): number {
+    let n = 0;
+    for (const e of v.inputs) {
+      const outs = this.#edges.get(e);
+      if (outs === undefined) continue;
+      const p = e.partitioning.kind;
+      if (p === 'forward') n += outs[subtask]?.records() ?? 0;
+      else if (p === 'rescale') {
+        const senders = pointwiseTargets(e.source.parallelism, v.parallelism);
+        outs.forEach((o, s) => {
+          const i = senders[s]!.indexOf(subtask);
+          if (i >= 0) n += o.sentTo(i);
+        });
+      } else for (const o of outs) n += o?.sentTo(subtask) ?? 0;
+    }
+    return n;
   }
 
   readonly #splits = new Map<OperatorIOMetrics, Map<string, SplitMetrics>>();

@@ -353,7 +353,7 @@ export class Worker {
           name: v.name,
           uid: v.uid,
           reader,
-          out: this.observed ? this.observed.output(v, task.subtask, this.built.outputOf(v, task.subtask)) : this.built.outputOf(v, task.subtask),
+          out: this.built.outputOf(v, task.subtask),
           strategy: v.t.strategy as WatermarkStrategy<unknown>,
           clock,
           batch: mode === 'batch',
