@@ -1,0 +1,78 @@
+/**
+ * The stateful job of issue 10's pipeline benchmark, one process per run: a keyed running count in
+ * ValueState (one output per input, `key:count:seq`) and a 10-second event-time tumbling window sum
+ * per key (`key:windowStart:sum`), Kafka → Kafka, parallelism 1, heap state.
+ * Usage: node job.ts BOOTSTRAP INPUT COUNTS WINDOWS JOB_ID MODE [CHECKPOINT_MS]
+ * MODE: `exactly-once` | `at-least-once` | `none` (no checkpointing).
+ */
+import {
+  CheckpointingMode,
+  Duration,
+  KafkaSink,
+  KafkaSource,
+  KeyedProcessFunction,
+  SimpleStringSchema,
+  StreamExecutionEnvironment,
+  TumblingEventTimeWindows,
+  ValueStateDescriptor,
+  WatermarkStrategy,
+  type Collector,
+  type RuntimeContext,
+  type ValueState,
+} from '../../src/index.ts';
+
+const [bootstrap, input, counts, windows, jobId, mode, checkpointMs = '1000'] = process.argv.slice(2) as [string, string, string, string, string, string, string?];
+
+/** `key:seq:timestamp:amount`. */
+interface Reading {
+  key: string;
+  seq: number;
+  ts: number;
+  amount: number;
+}
+
+class RunningCount extends KeyedProcessFunction<string, Reading, string> {
+  seen!: ValueState<number>;
+  override open(ctx: RuntimeContext): void {
+    this.seen = ctx.getState(new ValueStateDescriptor<number>('seen', 0));
+  }
+  override processElement(r: Reading, _ctx: unknown, out: Collector<string>): void {
+    const n = (this.seen.value() ?? 0) + 1;
+    this.seen.update(n);
+    out.collect(`${r.key}:${n}:${r.seq}`);
+  }
+}
+
+const env = StreamExecutionEnvironment.getExecutionEnvironment();
+if (mode !== 'none') env.enableCheckpointing(Number(checkpointMs), mode === 'exactly-once' ? CheckpointingMode.EXACTLY_ONCE : CheckpointingMode.AT_LEAST_ONCE);
+const toKafka = (topic: string): KafkaSink<string> =>
+  new KafkaSink<string>({
+    bootstrapServers: bootstrap,
+    topic,
+    keySerializer: (v) => v.slice(0, v.indexOf(':')),
+    ...(mode === 'exactly-once' ? { deliveryGuarantee: 'exactly-once' as const, transactionalIdPrefix: `${jobId}-tx` } : {}),
+  });
+
+const readings = env
+  .fromSource(
+    new KafkaSource<string>({ bootstrapServers: bootstrap, topics: [input], groupId: jobId, startingOffsets: 'earliest', deserializer: new SimpleStringSchema() }),
+    WatermarkStrategy.forMonotonousTimestamps<string>().withTimestampAssigner((v) => Number(v.split(':')[2])),
+    'readings',
+  )
+  .uid('readings')
+  .map((v): Reading => {
+    const [key, seq, ts, amount] = v.split(':');
+    return { key: key!, seq: Number(seq), ts: Number(ts), amount: Number(amount) };
+  })
+  .uid('parse')
+  .keyBy((r) => r.key);
+readings.process(new RunningCount()).uid('running-count').sinkTo(toKafka(counts)).uid('counts');
+readings
+  .window(TumblingEventTimeWindows.of(Duration.ofSeconds(10)))
+  .reduce((a, b) => ({ ...b, amount: a.amount + b.amount }))
+  .uid('window-sum')
+  .map((r) => `${r.key}:${r.ts - (r.ts % 10_000)}:${r.amount}`)
+  .uid('format')
+  .sinkTo(toKafka(windows))
+  .uid('windows');
+await env.execute(jobId);
