@@ -14,7 +14,7 @@ import type { GlobalJobParameters } from '../../core/job-parameters.ts';
 import type { KafkaClientProvider } from '../../core/kafka-clients.ts';
 import type { KeyedStateStore } from '../../core/windowing/window-functions.ts';
 import { redistributeOperatorState, type OperatorStateSnapshot } from '../../state/operator/redistribution.ts';
-import type { MetricRegistry } from '../metrics/in-memory-metrics.ts';
+import type { ExportedMetricGroups, MetricRegistry } from '../metrics/in-memory-metrics.ts';
 import { FunctionStateHandler } from './function-state.ts';
 import { createRuntimeContext } from './runtime-context-impl.ts';
 import type { ProcessingTimeService } from '../timers/processing-time-service.ts';
@@ -45,6 +45,8 @@ export interface OperatorServices {
   fail?: (error: Error) => void;
   /** Where user metrics (`getMetricGroup()`) live; one per job. */
   metrics?: MetricRegistry;
+  /** The Prometheus metric group of each operator subtask (absent with metrics off). */
+  exportedMetricGroup?: ExportedMetricGroups;
   /** The worker's Kafka clients, for sinks that write to Kafka. */
   kafka?: KafkaClientProvider;
   globalJobParameters?: GlobalJobParameters;

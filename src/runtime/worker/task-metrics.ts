@@ -1,9 +1,7 @@
 import type { SourceReader } from '../../core/source.ts';
-import type { UserMetricValue } from '../../core/metric-group.ts';
+import type { MetricGroup } from '../../core/metric-group.ts';
 import { CheckpointStatsTracker } from '../../metrics/checkpoint-stats.ts';
-import { CollectedMetric, type Sample } from '../../metrics/collected-metric.ts';
 import { ExceptionHistory } from '../../metrics/exception-history.ts';
-import { sanitizeMetricPart } from '../../metrics/names.ts';
 import type { OperatorIOMetrics } from '../../metrics/operator-io-metrics.ts';
 import type { TaskActivity } from '../../metrics/task-time.ts';
 import type { TaskIOMetrics } from '../../metrics/task-io-metrics.ts';
@@ -203,36 +201,22 @@ export class TaskMetricsBinding {
     }
   }
 
-  /** User metrics (`getMetricGroup()`) as Prometheus families, read from the runtime's registry at each scrape. */
-  exportUserMetrics(read: () => UserMetricValue[]): void {
-    const families = new Map<string, CollectedMetric>();
-    const labelsOf = (scope: string[]) => ({ operator_name: scope[1] ?? '', subtask: scope[2] ?? '' });
-    const nameOf = (u: UserMetricValue) => ['sluice', 'operator', ...u.scope.slice(3), u.name].map(sanitizeMetricPart).join('_');
-    const ensure = () => {
-      for (const u of read()) {
-        const name = nameOf(u);
-        if (families.has(name) || (typeof u.value !== 'number' && typeof u.value !== 'boolean')) continue;
-        const family = new CollectedMetric({
-          name,
-          help: `User metric ${u.name} (${u.type})`,
-          type: 'gauge',
-          collect: (): Sample[] => read().filter((x) => nameOf(x) === name && (typeof x.value === 'number' || typeof x.value === 'boolean')).map((x) => ({ labels: labelsOf(x.scope), value: Number(x.value) })),
-        });
-        families.set(name, family);
-        family.registerIn(this.metrics.registry);
-      }
-    };
-    // Every scrape first copies the runtime's figures and adds the user metrics registered since.
-    const original = this.metrics.registry.metrics.bind(this.metrics.registry);
-    this.metrics.registry.metrics = async () => {
+  /** The Prometheus metric group user functions of an operator subtask register into. */
+  metricGroupOf(uid: string, subtask: number): MetricGroup | undefined {
+    return this.#ops.get(`${uid}#${subtask}`)?.metricGroup;
+  }
+
+  /** Every scrape first copies the runtime's figures into the metric objects. */
+  refreshOnScrape(): void {
+    const registry = this.metrics.registry;
+    const text = registry.metrics.bind(registry);
+    registry.metrics = async () => {
       this.refresh();
-      ensure();
-      return original();
+      return text();
     };
-    const json = this.metrics.registry.getMetricsAsJSON.bind(this.metrics.registry);
-    this.metrics.registry.getMetricsAsJSON = async () => {
+    const json = registry.getMetricsAsJSON.bind(registry);
+    registry.getMetricsAsJSON = async () => {
       this.refresh();
-      ensure();
       return json();
     };
   }

@@ -88,7 +88,11 @@ export class Worker {
     this.observed = (options.metrics ?? process.env.SLUICE_METRICS !== 'off') ? new TaskMetricsBinding(graph, options.clock, this.checkpointStats) : undefined;
     this.built = buildTasks(graph, this.services, options.restoreFrom, this.observed);
     this.observed?.bind(this.built.tasks, this.built.operators);
-    this.observed?.exportUserMetrics(() => this.services.metrics!.read());
+    if (this.observed !== undefined) {
+      const observed = this.observed;
+      this.services.exportedMetricGroup = (uid, subtask) => observed.metricGroupOf(uid, subtask);
+      observed.refreshOnScrape();
+    }
     this.#exactlyOnce = isExactlyOnce(options.mode, options.checkpoints);
     checkGuarantees(sinksOf(this.built.operators.values()), this.#exactlyOnce);
     this.#positions = new PositionCommitter(

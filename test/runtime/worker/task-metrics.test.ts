@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RichMapFunction, StreamExecutionEnvironment, TumblingEventTimeWindows, WatermarkStrategy, type Counter, type RuntimeContext } from '../../../src/index.ts';
+import { RichMapFunction, StreamExecutionEnvironment, TumblingEventTimeWindows, WatermarkStrategy, type Counter, type Histogram, type Meter, type RuntimeContext } from '../../../src/index.ts';
 import { ProcessJobs } from '../../../src/dashboard/process-jobs.ts';
 import { systemClock } from '../../../src/util/clock.ts';
 import { parsePrometheus, sampleValue } from '../../helpers/prometheus.ts';
@@ -13,11 +13,18 @@ interface E {
 
 class Seen extends RichMapFunction<E, E> {
   seen!: Counter;
+  values!: Histogram;
+  rate!: Meter;
   override open(ctx: RuntimeContext): void {
-    this.seen = ctx.getMetricGroup().addGroup('parser').counter('seen');
+    const group = ctx.getMetricGroup().addGroup('parser');
+    this.seen = group.counter('seen');
+    this.values = group.histogram('value');
+    this.rate = group.addGroup('kind', 'event').meter('perSecond');
   }
   map(e: E): E {
     this.seen.inc();
+    this.values.update(e.v);
+    this.rate.markEvent();
     return e;
   }
 }
@@ -38,18 +45,37 @@ test('a finished job: records per operator, late records dropped, user metrics, 
       .name('w')
       .uid('w')
       .addSink(() => {});
-    await env.execute('metrics-job');
+    const client = await env.executeAsync('metrics-job');
+    await client.result;
     const job = jobs.jobs().find((j) => j.name === 'metrics-job')!;
-    assert.equal(job.state(), 'FINISHED');
+    assert.equal(client.getJobStatus(), 'FINISHED');
     const [worker] = job.workers;
     assert.ok(worker, 'the job published its worker metrics');
     assert.deepEqual(new Set([...worker.tasks].map((t) => t.state)), new Set(['FINISHED']));
-    const m = parsePrometheus(await worker.registry.metrics());
+    const text = await worker.registry.metrics();
+    const m = parsePrometheus(text);
     assert.equal(sampleValue(m, 'sluice_operator_numRecordsIn', { operator_name: 'seen' }), 3);
     assert.equal(sampleValue(m, 'sluice_operator_numRecordsOut', { operator_name: 'seen' }), 3);
     assert.equal(sampleValue(m, 'sluice_operator_numLateRecordsDropped', { operator: 'w' }), 1);
     assert.equal(sampleValue(m, 'sluice_operator_numRecordsOut', { operator: 'w' }), 2, 'windows [20000,30000) of a and b');
     assert.equal(sampleValue(m, 'sluice_operator_parser_seen', { operator_name: 'seen' }), 3, 'the user counter');
+    // The user histogram as a Prometheus summary (values 1, 1, 2), the meter as a gauge with its key/value group as a label.
+    // (The parser drops labelled summary samples: these are read from the text.)
+    const line = (suffix: string, quantile?: string): number => {
+      const l = text.split('\n').find((x) => x.startsWith(`sluice_operator_parser_value${suffix}{`) && x.includes('operator_name="seen"') && (quantile === undefined || x.includes(`quantile="${quantile}"`)));
+      assert.ok(l !== undefined, `sluice_operator_parser_value${suffix} ${quantile ?? ''}`);
+      return Number(l.slice(l.lastIndexOf(' ') + 1));
+    };
+    assert.equal(m.find((f) => f.name === 'sluice_operator_parser_value')!.type, 'SUMMARY');
+    assert.equal(line('_count'), 3);
+    assert.equal(line('', '0.5'), 1);
+    assert.equal(line('', '0.999').toFixed(3), '1.998');
+    const meter = m.find((f) => f.name === 'sluice_operator_parser_kind_perSecond')!;
+    assert.equal(meter.type, 'GAUGE');
+    assert.equal(meter.metrics[0]!.labels!.kind, 'event');
+    assert.ok(Number(meter.metrics[0]!.value) >= 0);
+    const inMemory = client.getMetrics().userMetrics.find((u) => u.name === 'value')!;
+    assert.deepEqual([inMemory.type, inMemory.value, inMemory.details!.max], ['histogram', 3, 2], 'client.getMetrics() reads the same histogram');
     assert.equal(sampleValue(m, 'sluice_operator_currentOutputWatermark', { operator: 'w' }), Infinity, 'end of input');
   } finally {
     jobs.close();
