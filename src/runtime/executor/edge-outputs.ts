@@ -55,7 +55,10 @@ export class InputGate implements WatermarkGate {
     if (!twoInput) {
       const o = op as OneInputOperator<unknown, unknown>;
       this.#wm = (w) => o.processWatermark(w);
-      this.#idle = (i) => o.processIdle(i);
+      this.#idle = (i) => {
+        o.inputIdle = i;
+        o.processIdle(i);
+      };
     } else {
       const o = op as TwoInputOperator<unknown, unknown, unknown>;
       this.#wm = inputIndex === 1 ? (w) => o.processWatermark1(w) : (w) => o.processWatermark2(w);

@@ -115,6 +115,8 @@ export abstract class AbstractStreamOperator<OUT> {
   mode: 'streaming' | 'batch' = 'streaming';
   backend: InternalKeyedStateBackend | undefined;
   currentWatermark = MIN_WATERMARK;
+  /** Every input of the operator is idle (set by its input gates; metrics). */
+  inputIdle = false;
   readonly #timerServices = new Map<string, InternalTimerService<unknown>>();
   #pendingTimers: Record<string, TimersSnapshot> | undefined;
   #pendingKeep: ((key: unknown) => boolean) | undefined;
@@ -397,6 +399,7 @@ export abstract class TwoInputOperator<IN1, IN2, OUT> extends AbstractStreamOper
     this.#idleChanged();
   }
   #idleChanged(): void {
+    this.inputIdle = this.#idle1 && this.#idle2;
     if (this.#idle1 && this.#idle2) this.processIdle(true);
     else {
       this.processIdle(false);

@@ -1,4 +1,3 @@
-import type { SourceReader } from '../../core/source.ts';
 import type { MetricGroup } from '../../core/metric-group.ts';
 import { CheckpointStatsTracker } from '../../metrics/checkpoint-stats.ts';
 import { ExceptionHistory } from '../../metrics/exception-history.ts';
@@ -14,6 +13,7 @@ import type { JobEdge, JobGraph, JobVertex } from '../graph/job-graph.ts';
 import { TwoInputOperator, type AbstractStreamOperator } from '../operators/operator.ts';
 import { pointwiseTargets } from '../partitioning/pointwise.ts';
 import type { Task } from './task.ts';
+import type { TaskSource } from './task-source.ts';
 
 const key = (v: JobVertex, subtask: number): string => `${v.uid}#${subtask}`;
 
@@ -118,7 +118,7 @@ export class TaskMetricsBinding {
       const source = task.source;
       if (source !== undefined) {
         m.numRecordsIn = source.records;
-        if (head !== undefined) this.#refreshSplits(head, source.reader.splitProgress?.());
+        if (head !== undefined) this.#refreshSplits(head, source);
       }
       else if (head !== undefined) m.numRecordsIn = head.numRecordsIn;
       m.numRecordsOut = tail.numRecordsOut;
@@ -132,6 +132,8 @@ export class TaskMetricsBinding {
       const first = task.chain[0];
       if (first !== undefined && source === undefined) m.currentInputWatermark = first.currentWatermark;
       else if (head !== undefined) m.currentInputWatermark = head.currentOutputWatermark;
+      m.currentOutputWatermark = tail.currentOutputWatermark;
+      m.idle = source !== undefined ? source.idle : (first?.inputIdle ?? false);
     }
   }
 
@@ -178,8 +180,15 @@ export class TaskMetricsBinding {
 
   readonly #splits = new Map<OperatorIOMetrics, Map<string, SplitMetrics>>();
 
-  /** The reader's splits as split metrics (position, end, hence records-lag); revoked ones go. */
-  #refreshSplits(op: OperatorIOMetrics, progress: ReturnType<NonNullable<SourceReader<unknown>['splitProgress']>> | undefined): void {
+  /** Where the last completed checkpoint committed a source partition (`topic/partition` → next offset). */
+  committedOffsets: ReadonlyMap<string, bigint> | undefined;
+
+  /**
+   * The reader's splits as split metrics (position, end, hence records-lag; the split's own
+   * watermark and idleness; the offset the last checkpoint committed); revoked ones go.
+   */
+  #refreshSplits(op: OperatorIOMetrics, source: TaskSource<unknown>): void {
+    const progress = source.reader.splitProgress?.();
     if (progress === undefined) return;
     let known = this.#splits.get(op);
     if (known === undefined) this.#splits.set(op, (known = new Map()));
@@ -193,6 +202,13 @@ export class TaskMetricsBinding {
       }
       s.currentOffset = p.position;
       s.endOffset = p.end ?? -1;
+      const wm = source.splitWatermark(p.splitId);
+      if (wm !== undefined) {
+        s.currentWatermark = wm.wm;
+        s.idle = wm.idle;
+      }
+      const committed = p.topic === undefined ? undefined : this.committedOffsets?.get(`${p.topic}/${p.partition}`);
+      if (committed !== undefined) s.committedOffset = Number(committed);
     }
     for (const [id, s] of known) {
       if (seen.has(id)) continue;

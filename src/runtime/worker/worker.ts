@@ -102,6 +102,7 @@ export class Worker {
       (p) => this.#eo?.groupMetadata() ?? p.group,
     );
     if (this.#exactlyOnce) this.clients.useTransactions((c) => this.#positions.strategyOf(c));
+    if (this.observed !== undefined) this.observed.committedOffsets = this.#positions.committed;
     this.coordinator = new CheckpointCoordinator({
       settings: options.checkpoints ?? NO_CHECKPOINTS,
       clock: options.clock,
