@@ -1,6 +1,6 @@
 import { SluiceErrorCodes } from '../../core/errors/codes.ts';
 import { SluiceError } from '../../core/errors/sluice-error.ts';
-import { ChangelogReader } from '../../kafka/changelog-reader.ts';
+import { ChangelogReader, type ChangelogEntry } from '../../kafka/changelog-reader.ts';
 import { ChangelogWriter } from '../../kafka/changelog-writer.ts';
 import { CheckpointLog } from '../../kafka/checkpoint-log.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -59,6 +59,15 @@ export interface DurableStateOptions {
   clock: Clock;
   operators: ReadonlyMap<JobVertex, readonly AbstractStreamOperator<unknown>[]>;
   tasks: readonly Task[];
+  /** Told how the restore goes (the metrics' restore progress per task). */
+  restoreListener?: RestoreListener | undefined;
+}
+
+/** Restore progress, record by record: `restored` for each changelog record of `vertex` in `keyGroup`. */
+export interface RestoreListener {
+  started(now: number): void;
+  restored(vertex: JobVertex, keyGroup: number): void;
+  finished(now: number): void;
 }
 
 /**
@@ -118,6 +127,8 @@ export class DurableState {
       await wire.close?.();
     }
     const consumer = clients.consumer('restore');
+    const listener = this.#o.restoreListener;
+    listener?.started(this.#o.clock.now());
     try {
       await this.#awaitStable(consumer);
       const { tasks, job } = await this.#log.read(consumer);
@@ -142,7 +153,8 @@ export class DurableState {
         const builder = new ChangelogSnapshotBuilder(v.uid, v.maxParallelism);
         const topic = this.changelogTopic(v);
         const partitions = Array.from({ length: v.maxParallelism }, (_, i) => i);
-        const done = await new ChangelogReader(consumer, { clock: this.#o.clock }).restore(topic, partitions, (e) => builder.apply(e), (p) => {
+        const apply = listener === undefined ? (e: ChangelogEntry) => builder.apply(e) : (e: ChangelogEntry) => (builder.apply(e), listener.restored(v, e.keyGroup));
+        const done = await new ChangelogReader(consumer, { clock: this.#o.clock }).restore(topic, partitions, apply, (p) => {
           if (!p.done) logger.info({ job: jobId, operator: v.uid, records: p.records, seconds: p.seconds }, 'restoring keyed state from the changelog');
         });
         restored += done.records;
@@ -160,6 +172,7 @@ export class DurableState {
       logger.info({ job: jobId, checkpointId, tasks: tasks.size, changelogRecords: restored, sources }, 'job restored from its last committed checkpoint');
       return { jobName: jobId, checkpointId, operators, sources };
     } finally {
+      listener?.finished(this.#o.clock.now());
       await consumer.close().catch(() => {});
       clients.release(consumer);
     }

@@ -12,6 +12,8 @@ import type { CountedEdgeOutput } from '../executor/edge-outputs.ts';
 import type { JobEdge, JobGraph, JobVertex } from '../graph/job-graph.ts';
 import { TwoInputOperator, type AbstractStreamOperator } from '../operators/operator.ts';
 import { pointwiseTargets } from '../partitioning/pointwise.ts';
+import { computeOperatorIndexForKeyGroup } from '../partitioning/key-groups.ts';
+import type { RestoreListener } from '../checkpoint/durable-state.ts';
 import type { Task } from './task.ts';
 import type { TaskSource } from './task-source.ts';
 
@@ -33,6 +35,8 @@ export class TaskMetricsBinding {
   readonly #ops = new Map<string, OperatorIOMetrics>();
   readonly #tasks: Array<{ task: Task; m: TaskIOMetrics; head: OperatorIOMetrics | undefined; tail: OperatorIOMetrics }> = [];
   readonly #clock: Clock;
+  /** The task figures of each (operator uid, subtask). */
+  readonly #taskOf = new Map<string, TaskIOMetrics>();
   /** The edge outputs of each edge, by sending subtask. */
   readonly #edges = new Map<JobEdge, CountedEdgeOutput[]>();
   /** Every (vertex, subtask) with its figures and operator, filled by `bind`. */
@@ -71,6 +75,7 @@ export class TaskMetricsBinding {
       const head = this.#ops.get(key(vs[0]!, task.subtask));
       this.#tasks.push({ task, m, head, tail: this.#ops.get(key(vs.at(-1)!, task.subtask))! });
       for (const v of vs) {
+        this.#taskOf.set(key(v, task.subtask), m);
         const op = operators.get(v)?.[task.subtask];
         const om = this.#ops.get(key(v, task.subtask));
         if (om !== undefined) this.#vertices.push({ v, subtask: task.subtask, m: om, op });
@@ -82,6 +87,26 @@ export class TaskMetricsBinding {
         };
       }
     }
+  }
+
+  /**
+   * Restore progress per task: a changelog record of an operator's key group counts for the
+   * subtask that owns the key group (the task of the operator's stage with that index).
+   */
+  restoreListener(): RestoreListener {
+    const all = () => this.#tasks.map((t) => t.m);
+    return {
+      started: (now) => {
+        for (const m of all()) m.restore.start(now);
+      },
+      restored: (v, keyGroup) => {
+        const m = this.#taskOf.get(`${v.uid}#${computeOperatorIndexForKeyGroup(v.maxParallelism, v.parallelism, keyGroup)}`);
+        if (m !== undefined) m.restore.records++;
+      },
+      finished: (now) => {
+        for (const m of all()) m.restore.finish(now);
+      },
+    };
   }
 
   /** Every task is running (sources open). */

@@ -298,7 +298,7 @@ export class Worker {
       await this.#eo.join(supplier, jobId, [`${jobId}-checkpoints`], sessionTimeoutMs, (e) => this.fail(e));
       logger.info({ job: jobId, transactionalId: this.#eo.transactionalId }, 'exactly-once worker started');
     }
-    const state = new DurableState({ jobId, clients: this.clients.clients(connection), clock, operators: this.built.operators, tasks: this.built.tasks });
+    const state = new DurableState({ jobId, clients: this.clients.clients(connection), clock, operators: this.built.operators, tasks: this.built.tasks, restoreListener: this.observed?.restoreListener() });
     const snapshot = restoreFrom === undefined ? await state.recover() : undefined;
     if (snapshot !== undefined) {
       for (const v of this.graph.vertices) restoreOperator(v, this.built.operators.get(v) ?? [], snapshot);
