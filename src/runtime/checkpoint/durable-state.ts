@@ -1,7 +1,7 @@
 import { SluiceErrorCodes } from '../../core/errors/codes.ts';
 import { SluiceError } from '../../core/errors/sluice-error.ts';
 import { ChangelogReader, type ChangelogEntry } from '../../kafka/changelog-reader.ts';
-import { ChangelogWriter } from '../../kafka/changelog-writer.ts';
+import { ChangelogWriter, type ChangelogWriteResult } from '../../kafka/changelog-writer.ts';
 import { CheckpointLog } from '../../kafka/checkpoint-log.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClientSupplier, WorkerConsumer } from '../../kafka/client-supplier.ts';
@@ -182,12 +182,13 @@ export class DurableState {
    * Step 4: writes every keyed operator's changes since the last checkpoint to its changelog,
    * then one checkpoint record per task, through `sender`; resolves when Kafka acknowledged them.
    * The changes count as written only after `persisted()` (a failed checkpoint writes them again).
+   * Returns the bytes written (keys and values of changelog and checkpoint records): the checkpoint's size.
    */
-  async write(checkpointId: number, contents: CheckpointContents, sender: RecordSender): Promise<void> {
+  async write(checkpointId: number, contents: CheckpointContents, sender: RecordSender): Promise<number> {
     if (!this.#jobRecordWritten) {
       await this.#log.writeJob(sender, { keyed: Object.fromEntries(this.#keyed.map((v) => [v.uid, v.maxParallelism])) } satisfies JobRecord);
     }
-    const writes: Array<Promise<unknown>> = [];
+    const writes: Array<Promise<ChangelogWriteResult>> = [];
     for (const v of this.#keyed) {
       const changes = (this.#o.operators.get(v) ?? []).flatMap((op) => [
         ...toChangelogChanges(op.backend!.changesSinceLastSnapshot()),
@@ -195,7 +196,8 @@ export class DurableState {
       ]);
       if (changes.length > 0) writes.push(this.#writers.get(v)!.write(changes, sender));
     }
-    await Promise.all(writes);
+    let bytes = 0;
+    for (const w of await Promise.all(writes)) bytes += w.bytes;
     const records = this.#o.tasks.map((task) => {
       const payload: TaskPayload = { sources: {}, operators: {}, subtask: task.subtask };
       const v = task.sourceVertex;
@@ -206,7 +208,10 @@ export class DurableState {
       }
       return { taskId: task.id, checkpointId, payload };
     });
-    await this.#log.write(sender, records);
+    const logRecords = this.#log.records(records);
+    await sender.send(logRecords);
+    for (const r of logRecords) bytes += (r.key?.length ?? 0) + (r.value?.length ?? 0);
+    return bytes;
   }
 
   /** The last `write` is durable (committed): the next one lists only newer changes. */
