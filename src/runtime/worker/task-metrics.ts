@@ -74,6 +74,8 @@ export class TaskMetricsBinding {
       const vs = task.stage.vertices;
       const head = this.#ops.get(key(vs[0]!, task.subtask));
       this.#tasks.push({ task, m, head, tail: this.#ops.get(key(vs.at(-1)!, task.subtask))! });
+      const sized = task.chain.filter((op) => op.backend?.stateSizeBytes !== undefined);
+      if (sized.length > 0) m.stateSizeBytes = () => sized.reduce((n, op) => n + op.backend!.stateSizeBytes!(), 0);
       for (const v of vs) {
         this.#taskOf.set(key(v, task.subtask), m);
         const op = operators.get(v)?.[task.subtask];

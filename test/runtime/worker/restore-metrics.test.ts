@@ -1,10 +1,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Admin } from '@platformatic/kafka';
-import { KafkaSource, KeyedProcessFunction, SimpleStringSchema, StreamExecutionEnvironment, ValueStateDescriptor, WatermarkStrategy, type Collector, type RuntimeContext, type ValueState } from '../../../src/index.ts';
+import { KafkaSource, KeyedProcessFunction, LmdbStateBackend, SimpleStringSchema, StreamExecutionEnvironment, ValueStateDescriptor, WatermarkStrategy, type Collector, type RuntimeContext, type ValueState } from '../../../src/index.ts';
 import { ProcessJobs } from '../../../src/dashboard/process-jobs.ts';
 import { systemClock } from '../../../src/util/clock.ts';
 import { startTestBroker } from '../../helpers/broker.ts';
+import { tempDir } from '../../helpers/tmp-dir.ts';
 import { parsePrometheus, type ParsedFamily } from '../../helpers/prometheus.ts';
 import { arraySink, createTopics, eventually, produce } from '../../connectors/kafka-helpers.ts';
 
@@ -39,17 +40,18 @@ class Count extends KeyedProcessFunction<string, string, string> {
 const sum = (m: ParsedFamily[], name: string, job: string): number =>
   (m.find((f) => f.name === name)?.metrics ?? []).filter((s) => s.labels?.job === job).reduce((n, s) => n + Number(s.value), 0);
 
-async function run(out: string[], until: (m: () => Promise<ParsedFamily[]>) => Promise<void>): Promise<ParsedFamily[]> {
+async function run(out: string[], until: (m: () => Promise<ParsedFamily[]>) => Promise<void>, jobName = 'restore-metrics', lmdb?: string): Promise<ParsedFamily[]> {
   const env = StreamExecutionEnvironment.getExecutionEnvironment({ parallelism: 2 });
   env.enableCheckpointing(100);
+  if (lmdb !== undefined) env.setStateBackend(new LmdbStateBackend({ path: lmdb }));
   env
-    .fromSource(new KafkaSource<string>({ bootstrapServers: broker.bootstrap, topics: ['restore-in'], groupId: 'restore-metrics', startingOffsets: 'earliest', deserializer: new SimpleStringSchema() }), WatermarkStrategy.noWatermarks<string>(), 'in')
+    .fromSource(new KafkaSource<string>({ bootstrapServers: broker.bootstrap, topics: ['restore-in'], groupId: jobName, startingOffsets: 'earliest', deserializer: new SimpleStringSchema() }), WatermarkStrategy.noWatermarks<string>(), 'in')
     .keyBy((v) => v)
     .process(new Count())
     .uid('count')
     .sinkTo(arraySink(out));
-  const client = await env.executeAsync('restore-metrics');
-  const job = () => jobs.jobs().filter((j) => j.name === 'restore-metrics').at(-1);
+  const client = await env.executeAsync(jobName);
+  const job = () => jobs.jobs().filter((j) => j.name === jobName).at(-1);
   try {
     await eventually(() => job() !== undefined && job()!.state() === 'RUNNING', 60_000, 'the job running');
     const scrape = async () => parsePrometheus(await job()!.workers[0]!.registry.metrics());
@@ -66,6 +68,10 @@ test('restore progress: the records each task restored from the changelog add up
   await run(first, async (scrape) => {
     await eventually(() => first.length === RECORDS, 60_000, 'every record counted');
     await eventually(async () => sum(await scrape(), 'sluice_job_numberOfCompletedCheckpoints', 'restore-metrics') >= 2, 60_000, 'a checkpoint after the last record');
+    const m = await scrape();
+    // The checkpoint wrote its task records at least (and the changelog when state changed): never 0 bytes.
+    assert.ok(sum(m, 'sluice_job_lastCheckpointSize', 'restore-metrics') > 0, 'lastCheckpointSize');
+    assert.equal(m.find((f) => f.name === 'sluice_task_stateSizeBytes')?.metrics.length ?? 0, 0, 'the heap backend cannot tell its size: no series');
   });
   // What the changelog holds (at-least-once: an idempotent producer, no transaction markers).
   const admin = new Admin({ clientId: 'restore-test', bootstrapBrokers: [broker.bootstrap] });
@@ -85,4 +91,24 @@ test('restore progress: the records each task restored from the changelog add up
   assert.ok(perTask.filter((s) => s.labels?.task?.includes('count')).every((s) => Number(s.value) > 0), 'both keyed subtasks restored their key groups');
   assert.equal(sum(m, 'sluice_task_restoring', 'restore-metrics'), 0);
   assert.ok(sum(m, 'sluice_task_restoreDurationMs', 'restore-metrics') >= 0);
+});
+
+test('stateSizeBytes: a keyed task on LMDB reports the pages its state occupies after a checkpoint wrote it out', { timeout: 120_000 }, async () => {
+  const { dir, cleanup } = tempDir('sluice-state-size-');
+  try {
+    const out: string[] = [];
+    const m = await run(out, async (scrape) => {
+      await eventually(() => out.length === RECORDS, 60_000, 'every record counted');
+      await eventually(async () => sum(await scrape(), 'sluice_job_numberOfCompletedCheckpoints', 'state-size') >= 2, 60_000, 'a checkpoint after the last record');
+    }, 'state-size', dir);
+    const sizes = m.find((f) => f.name === 'sluice_task_stateSizeBytes')!.metrics.filter((s) => s.labels?.job === 'state-size');
+    assert.deepEqual(sizes.map((s) => s.labels?.task_id), ['1', '1'], 'the two keyed subtasks, not the source tasks');
+    for (const s of sizes) {
+      const bytes = Number(s.value);
+      // 40 keys over two subtasks: at least one leaf page of 4 KiB each, and whole pages.
+      assert.ok(bytes >= 4096 && bytes % 4096 === 0, `whole LMDB pages: ${bytes}`);
+    }
+  } finally {
+    cleanup();
+  }
 });
