@@ -9,6 +9,7 @@ import { DurableState, sanitizeJobId } from '../checkpoint/durable-state.ts';
 import { TransactionalCommitter } from '../../kafka/transactional-committer.ts';
 import { checkGuarantees, ExactlyOnceWorker, isExactlyOnce, sinksOf } from './exactly-once.ts';
 import { firstContact } from '../../kafka/reachability.ts';
+import { watchClientErrors } from '../../kafka/client-error-watch.ts';
 import { restoreOperator } from '../executor/restore.ts';
 import { WorkerClients } from '../../kafka/worker-clients.ts';
 import { CheckpointStatsTracker } from '../../metrics/checkpoint-stats.ts';
@@ -56,6 +57,8 @@ export class Worker {
   readonly alignment = new WatermarkAlignment();
   /** The worker's metrics bound to its tasks (Prometheus, dashboard); undefined with metrics off. */
   readonly observed: TaskMetricsBinding | undefined;
+  /** Stops counting the errors of this worker's Kafka clients (metrics). */
+  #stopWatchingErrors: (() => void) | undefined;
   readonly #positions: PositionCommitter;
   readonly #savepointRequests: Array<(s: JobSnapshot) => void> = [];
   #failure: Error | undefined;
@@ -90,6 +93,7 @@ export class Worker {
     this.observed?.bind(this.built.tasks, this.built.operators);
     if (this.observed !== undefined) {
       const observed = this.observed;
+      this.#stopWatchingErrors = watchClientErrors(`sluice-${sanitizeJobId(graph.jobName)}-`, (client, error) => observed.metrics.clientErrors.record(client, error));
       this.services.exportedMetricGroup = (uid, subtask) => observed.metricGroupOf(uid, subtask);
       observed.refreshOnScrape();
     }
@@ -215,6 +219,7 @@ export class Worker {
     try {
       await this.#recover();
     } catch (e) {
+      this.#stopWatchingErrors?.();
       await this.#positions.close();
       await this.clients.close();
       await this.#eo?.close();
@@ -425,6 +430,7 @@ export class Worker {
       await this.#positions.close();
       await this.#eo?.close();
       await this.clients.close();
+      this.#stopWatchingErrors?.();
     }
   }
 }
