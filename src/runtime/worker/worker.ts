@@ -10,6 +10,7 @@ import { TransactionalCommitter } from '../../kafka/transactional-committer.ts';
 import { checkGuarantees, ExactlyOnceWorker, isExactlyOnce, sinksOf } from './exactly-once.ts';
 import { firstContact } from '../../kafka/reachability.ts';
 import { watchClientErrors } from '../../kafka/client-error-watch.ts';
+import { watchRebalances } from '../../kafka/rebalance-watch.ts';
 import { restoreOperator } from '../executor/restore.ts';
 import { WorkerClients } from '../../kafka/worker-clients.ts';
 import { CheckpointStatsTracker } from '../../metrics/checkpoint-stats.ts';
@@ -57,7 +58,7 @@ export class Worker {
   readonly alignment = new WatermarkAlignment();
   /** The worker's metrics bound to its tasks (Prometheus, dashboard); undefined with metrics off. */
   readonly observed: TaskMetricsBinding | undefined;
-  /** Stops counting the errors of this worker's Kafka clients (metrics). */
+  /** Stops counting the errors and rebalances of this worker's Kafka clients (metrics). */
   #stopWatchingErrors: (() => void) | undefined;
   readonly #positions: PositionCommitter;
   readonly #savepointRequests: Array<(s: JobSnapshot) => void> = [];
@@ -93,7 +94,10 @@ export class Worker {
     this.observed?.bind(this.built.tasks, this.built.operators);
     if (this.observed !== undefined) {
       const observed = this.observed;
-      this.#stopWatchingErrors = watchClientErrors(`sluice-${sanitizeJobId(graph.jobName)}-`, (client, error) => observed.metrics.clientErrors.record(client, error));
+      const clientIds = `sluice-${sanitizeJobId(graph.jobName)}-`;
+      const stopErrors = watchClientErrors(clientIds, (client, error) => observed.metrics.clientErrors.record(client, error));
+      const stopRebalances = watchRebalances(clientIds, options.clock, observed.metrics.rebalances);
+      this.#stopWatchingErrors = () => (stopErrors(), stopRebalances());
       this.services.exportedMetricGroup = (uid, subtask) => observed.metricGroupOf(uid, subtask);
       observed.refreshOnScrape();
     }
@@ -300,7 +304,7 @@ export class Worker {
       // Fences the previous incarnation of this slot (its open transaction is aborted) before the changelogs are read.
       await (strategy as TransactionalCommitter).init();
       const sessionTimeoutMs = this.options.groupSessionTimeoutMs ?? Number(process.env.SLUICE_GROUP_SESSION_TIMEOUT_MS ?? 45_000);
-      await this.#eo.join(supplier, jobId, [`${jobId}-checkpoints`], sessionTimeoutMs, (e) => this.fail(e));
+      await this.#eo.join(supplier, jobId, [`${jobId}-checkpoints`], sessionTimeoutMs, (e) => this.fail(e), this.observed && { stats: this.observed.metrics.rebalances, clock });
       logger.info({ job: jobId, transactionalId: this.#eo.transactionalId }, 'exactly-once worker started');
     }
     const state = new DurableState({ jobId, clients: this.clients.clients(connection), clock, operators: this.built.operators, tasks: this.built.tasks, restoreListener: this.observed?.restoreListener() });
