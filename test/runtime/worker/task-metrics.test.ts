@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { RichMapFunction, StreamExecutionEnvironment, TumblingEventTimeWindows, WatermarkStrategy, type Counter, type Histogram, type Meter, type RuntimeContext } from '../../../src/index.ts';
 import { ProcessJobs } from '../../../src/dashboard/process-jobs.ts';
 import { systemClock } from '../../../src/util/clock.ts';
+import { TestSource } from '../../../src/testing/index.ts';
+import { eventually } from '../../connectors/kafka-helpers.ts';
 import { parsePrometheus, sampleValue } from '../../helpers/prometheus.ts';
 
 interface E {
@@ -148,6 +150,40 @@ test('records are counted by the exchanges themselves: keyBy, rebalance, rescale
     const sourceOut = m.find((f) => f.name === 'sluice_task_numRecordsOut')!.metrics.filter((s) => s.labels?.task?.startsWith('Source'));
     assert.equal(sourceOut.length, 2);
     assert.equal(sourceOut.reduce((a, s) => a + Number(s.value), 0), n, 'records out of the source tasks');
+  } finally {
+    jobs.close();
+  }
+});
+
+test('a two-input operator reports the watermark of each input beside their minimum', { timeout: 60_000 }, async () => {
+  const jobs = new ProcessJobs(systemClock);
+  try {
+    const env = StreamExecutionEnvironment.getExecutionEnvironment({ parallelism: 1 });
+    const left = new TestSource<string>().emit('l', 1_000).watermark(5_000).keepOpen();
+    const right = new TestSource<string>().emit('r', 2_000).watermark(9_000).keepOpen();
+    const out: string[] = [];
+    env
+      .fromSource(left, WatermarkStrategy.noWatermarks<string>(), 'left')
+      .connect(env.fromSource(right, WatermarkStrategy.noWatermarks<string>(), 'right'))
+      .map({ map1: (v: string) => v, map2: (v: string) => v })
+      .name('joined')
+      .addSink((v) => void out.push(v));
+    const client = await env.executeAsync('two-inputs');
+    try {
+      const job = () => jobs.jobs().find((j) => j.name === 'two-inputs');
+      let m: ReturnType<typeof parsePrometheus> = [];
+      const read = (name: string) => sampleValue(m, name, { operator_name: 'joined' });
+      await eventually(async () => {
+        if (job() === undefined || out.length < 2) return false;
+        m = parsePrometheus(await job()!.workers[0]!.registry.metrics());
+        return read('sluice_operator_currentInput2Watermark') === 9_000 && read('sluice_operator_currentInput1Watermark') === 5_000;
+      }, 30_000, 'both inputs watermarked');
+      assert.equal(read('sluice_operator_currentInputWatermark'), 5_000, 'the minimum of the two');
+      assert.equal(read('sluice_operator_currentOutputWatermark'), 5_000);
+    } finally {
+      client.cancel();
+      await client.result.catch(() => {});
+    }
   } finally {
     jobs.close();
   }
