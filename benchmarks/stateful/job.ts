@@ -2,9 +2,13 @@
  * The stateful job of issue 10's pipeline benchmark, one process per run: a keyed running count in
  * ValueState (one output per input, `key:count:seq`) and a 10-second event-time tumbling window sum
  * per key (`key:windowStart:sum`), Kafka → Kafka, parallelism 1, heap state.
- * Usage: node job.ts BOOTSTRAP INPUT COUNTS WINDOWS JOB_ID MODE [CHECKPOINT_MS]
- * MODE: `exactly-once` | `at-least-once` | `none` (no checkpointing).
+ * Usage: node job.ts BOOTSTRAP INPUT COUNTS WINDOWS JOB_ID MODE [CHECKPOINT_MS] [STATS_FILE]
+ * MODE: `exactly-once` | `at-least-once` | `none` (no checkpointing). With STATS_FILE, SIGTERM writes
+ * the duration of every checkpoint the job completed there (JSON) before the process exits.
  */
+import { subscribe } from 'node:diagnostics_channel';
+import { writeFileSync } from 'node:fs';
+import { jobRunningChannel, type JobRunningEvent } from '../../src/runtime/executor/job-events.ts';
 import {
   CheckpointingMode,
   Duration,
@@ -21,7 +25,21 @@ import {
   type ValueState,
 } from '../../src/index.ts';
 
-const [bootstrap, input, counts, windows, jobId, mode, checkpointMs = '1000'] = process.argv.slice(2) as [string, string, string, string, string, string, string?];
+const [bootstrap, input, counts, windows, jobId, mode, checkpointMs = '1000', statsFile] = process.argv.slice(2) as [string, string, string, string, string, string, string?, string?];
+
+if (statsFile !== undefined) {
+  // The worker's checkpoint history keeps the last 10: sample it often enough to see every one.
+  const durations = new Map<number, number>();
+  let event: JobRunningEvent | undefined;
+  subscribe(jobRunningChannel.name, (m) => void (event = m as JobRunningEvent));
+  setInterval(() => {
+    for (const c of event?.workers?.[0]?.checkpoints.history() ?? []) if (c.status === 'COMPLETED' && c.durationMs !== undefined) durations.set(c.id, c.durationMs);
+  }, 20).unref();
+  process.once('SIGTERM', () => {
+    writeFileSync(statsFile, JSON.stringify({ durations: [...durations.values()] }));
+    process.exit(0);
+  });
+}
 
 /** `key:seq:timestamp:amount`. */
 interface Reading {

@@ -17,6 +17,7 @@
  *   node benchmarks/stateful/run.ts [--records 200000] [--rounds 7] [--rate 5000] [--latency-seconds 4] [--no-write]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -61,6 +62,9 @@ interface RunResult {
   p50: number;
   p99: number;
   duplicates: number;
+  /** Median duration of the job's completed checkpoints (trigger to commit), ms; NaN without checkpoints. */
+  checkpointMs: number;
+  checkpoints: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -107,11 +111,13 @@ const reading = (seq: number, ts: number) => ({ key: `k${seq % KEYS}`, value: `k
 
 async function runOnce(m: Mode, round: number, bootstrap: string, stateDir: string, producer: Producer<string, string, string, string>): Promise<RunResult> {
   const id = `stateful-${m.mode}-${m.checkpointMs}-${round}`;
+  mkdirSync(stateDir, { recursive: true });
   const [input, counts, windows] = [`${id}-in`, `${id}-counts`, `${id}-windows`];
   const admin = new Admin({ clientId: 'bench-admin', bootstrapBrokers: [bootstrap] });
   await admin.createTopics({ topics: [input, counts, windows], partitions: PARTITIONS, replicas: 1 });
   await admin.close();
-  const job: ChildProcess = spawn(process.execPath, ['--no-warnings', JOB, bootstrap, input, counts, windows, id, m.mode, String(m.checkpointMs)], {
+  const statsFile = join(stateDir, `${id}.json`);
+  const job: ChildProcess = spawn(process.execPath, ['--no-warnings', JOB, bootstrap, input, counts, windows, id, m.mode, String(m.checkpointMs), statsFile], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, SLUICE_LOG_LEVEL: 'warn', SLUICE_STATE_DIR: join(stateDir, id) },
   });
@@ -161,7 +167,12 @@ async function runOnce(m: Mode, round: number, bootstrap: string, stateDir: stri
     await reader.until(() => reader.arrivals.size >= L + N, `${id} throughput phase`, 600_000);
     const seconds = (performance.now() - t0) / 1000;
     const cpu = processCpuSeconds(job.pid!) - cpu0;
-    return { rate: N / seconds, cpuPerM: cpu / (N / 1e6), p50: q(0.5), p99: q(0.99), duplicates: reader.duplicates };
+    const exited = new Promise((r) => job.once('exit', r));
+    job.kill('SIGTERM');
+    await exited;
+    const { durations } = JSON.parse(readFileSync(statsFile, 'utf8')) as { durations: number[] };
+    const checkpointMs = durations.length === 0 ? Number.NaN : median(durations);
+    return { rate: N / seconds, cpuPerM: cpu / (N / 1e6), p50: q(0.5), p99: q(0.99), duplicates: reader.duplicates, checkpointMs, checkpoints: durations.length };
   } finally {
     await stopContender(job);
     await reader.stop();
@@ -180,7 +191,7 @@ try {
     for (const m of order) {
       const x = await runOnce(m, r, bootstrap, join(dir, 'state'), producer);
       results.get(m)!.push(x);
-      process.stderr.write(`round ${r + 1}/${ROUNDS} ${m.name.padEnd(40)} ${fmt(x.rate).padStart(8)} rec/s, ${x.cpuPerM.toFixed(2)} CPU-s/M, p50 ${x.p50.toFixed(1)} ms, p99 ${x.p99.toFixed(1)} ms${x.duplicates ? `, ${x.duplicates} duplicates` : ''}\n`);
+      process.stderr.write(`round ${r + 1}/${ROUNDS} ${m.name.padEnd(40)} ${fmt(x.rate).padStart(8)} rec/s, ${x.cpuPerM.toFixed(2)} CPU-s/M, p50 ${x.p50.toFixed(1)} ms, p99 ${x.p99.toFixed(1)} ms, ${x.checkpoints} checkpoints of ${x.checkpointMs.toFixed(0)} ms (median)${x.duplicates ? `, ${x.duplicates} duplicates` : ''}\n`);
     }
   }
 } finally {
@@ -198,7 +209,8 @@ const alo = MODES[2]!;
 const rows = MODES.map((m) => {
   const vsAlo = col(m, (x) => x.rate).map((rate, i) => rate / results.get(alo)![i]!.rate);
   const dup = col(m, (x) => x.duplicates).reduce((a, b) => a + b, 0);
-  return `| ${m.name} | ${withRange(col(m, (x) => x.rate), fmt)} | ${withRange(vsAlo, (x) => `${(x * 100).toFixed(0)}%`)} | ${withRange(col(m, (x) => x.cpuPerM), (x) => x.toFixed(2))} | ${withRange(col(m, (x) => x.p50), ms)} | ${withRange(col(m, (x) => x.p99), ms)} | ${dup} |`;
+  const cp = m.mode === 'none' ? '–' : withRange(col(m, (x) => x.checkpointMs), (x) => x.toFixed(0));
+  return `| ${m.name} | ${withRange(col(m, (x) => x.rate), fmt)} | ${withRange(vsAlo, (x) => `${(x * 100).toFixed(0)}%`)} | ${withRange(col(m, (x) => x.cpuPerM), (x) => x.toFixed(2))} | ${withRange(col(m, (x) => x.p50), ms)} | ${withRange(col(m, (x) => x.p99), ms)} | ${cp} | ${dup} |`;
 });
 const eo1s = median(col(MODES[1]!, (x) => x.rate).map((rate, i) => rate / results.get(alo)![i]!.rate));
 const verdict = `Exactly-once at a 1 s interval keeps ${(eo1s * 100).toFixed(0)}% of at-least-once throughput (median of the per-round ratios; target ≥ 70%).`;
@@ -213,12 +225,13 @@ const body = [
   `- Latency: ${fmt(RATE)} records/s for ${LAT_SECONDS} s (a batch every 10 ms), before the throughput burst in the same job; from each record's send to the`,
   '  receipt of its running-count output (read_committed, 5 ms fetch wait). Exactly-once outputs become visible when their checkpoint commits.',
   `- ${ROUNDS} rounds in which the four settings rotate their order; medians with the range over the rounds. "vs. at-least-once" is the median`,
-  '  (range) of each round\'s throughput ratio to the at-least-once run of the same round.',
+  '  (range) of each round\'s throughput ratio to the at-least-once run of the same round. Checkpoint duration: trigger to commit, the median',
+  '  over every checkpoint of the run (latency and throughput phases; sources are paused while a checkpoint runs).',
   `- Machine: ${machineLine()}; load average ${loadAtStart} at the start, ${loadAtEnd} at the end (a shared machine)`,
   `- Command: \`npm run bench:stateful -- --records ${N} --rounds ${ROUNDS} --rate ${RATE} --latency-seconds ${LAT_SECONDS}\``,
   '',
-  '| delivery | throughput (records/s) | vs. at-least-once | CPU-s per M records | latency p50 (ms) | latency p99 (ms) | duplicate outputs |',
-  '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  '| delivery | throughput (records/s) | vs. at-least-once | CPU-s per M records | latency p50 (ms) | latency p99 (ms) | checkpoint duration (ms, median per run) | duplicate outputs |',
+  '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ...rows,
   '',
   verdict,
