@@ -14,18 +14,23 @@
  * ```
  */
 export interface MetricGroup {
-  /** A counter (created on first use; the same name returns the same counter). */
-  counter(name: string, counter?: Counter): Counter;
-  /** Registers a gauge: `getValue()` is read whenever metrics are read. */
+  /** The counter `name` of this group (created on first use; asking again returns it), or registers the given one. */
+  counter(name: string): Counter;
+  counter<C extends Counter>(name: string, counter: C): C;
+  /** Registers a gauge: `getValue()` is read whenever metrics are read. Numbers and booleans are exported to Prometheus. */
   gauge<T>(name: string, gauge: Gauge<T> | (() => T)): Gauge<T>;
-  /** A histogram (default: statistics over the last 1000 values). */
-  histogram(name: string, histogram?: Histogram): Histogram;
-  /** A meter (default: events per second over the last 60 s of the job's clock). */
-  meter(name: string, meter?: Meter): Meter;
-  /** A sub-group (`addGroup('db')`) or a key/value group (`addGroup('table', 'orders')`). */
+  /** The histogram `name` (default: statistics over the last 1,024 values), or registers the given one. */
+  histogram(name: string): Histogram;
+  histogram<H extends Histogram>(name: string, histogram: H): H;
+  /** The meter `name` (default: events per second over the last 60 s), or registers the given one. */
+  meter(name: string): Meter;
+  meter<M extends Meter>(name: string, meter: M): M;
+  /** A sub-group (`addGroup('db')`) or a key/value group (`addGroup('table', 'orders')`, a label in Prometheus). */
   addGroup(name: string, value?: string): MetricGroup;
   /** The scope: job name, operator name, subtask index, then the sub-groups. */
   getScopeComponents(): string[];
+  /** The labels of this group's metrics (operator, subtask, ... and key/value groups). */
+  getAllVariables(): Record<string, string>;
   /** `<scope>.<name>` with '.' between components. */
   getMetricIdentifier(metricName: string): string;
 }
@@ -64,7 +69,7 @@ export interface Gauge<T> {
  * ```
  */
 export interface HistogramStatistics {
-  /** The value at quantile `q` in [0, 1] (nearest rank). */
+  /** The value at quantile `q` in [0, 1] (linear interpolation between the nearest ranks). */
   getQuantile(q: number): number;
   getValues(): number[];
   size(): number;
@@ -84,6 +89,7 @@ export interface HistogramStatistics {
  */
 export interface Histogram {
   update(value: number): void;
+  /** Number of values ever recorded. */
   getCount(): number;
   getStatistics(): HistogramStatistics;
 }

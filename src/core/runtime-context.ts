@@ -7,7 +7,7 @@ import type {
 } from './state/descriptors.ts';
 import type { AggregatingState, ListState, MapState, ReducingState, ValueState } from './state/state.ts';
 import type { GlobalJobParameters } from './job-parameters.ts';
-import type { MetricGroup } from './metric-group.ts';
+import type { MetricGroup } from '../core/metric-group.ts';
 
 /**
  * Where a parallel instance runs (Flink's `TaskInfo`).

@@ -29,6 +29,8 @@ export const TASK_METRICS: Def<TaskIOMetrics>[] = [
   { name: 'accumulatedBackpressuredTime', type: 'counter', help: 'Milliseconds spent back-pressured since the task started', read: (t, now) => t.time.accumulated('backPressured', now) },
   { name: 'accumulatedIdleTime', type: 'counter', help: 'Milliseconds spent waiting for input since the task started', read: (t, now) => t.time.accumulated('idle', now) },
   { name: 'currentInputWatermark', type: 'gauge', help: 'Last watermark the task received, in ms since the epoch (-Inf before the first)', read: (t) => t.currentInputWatermark },
+  { name: 'currentOutputWatermark', type: 'gauge', help: 'Last watermark the task emitted (its last operator), in ms since the epoch', read: (t) => t.currentOutputWatermark },
+  { name: 'idle', type: 'gauge', help: '1 while every input of the task is idle (its watermark then holds nothing back)', read: (t) => (t.idle ? 1 : 0) },
   { name: 'stateSizeBytes', type: 'gauge', help: 'Bytes of state the task holds (when its backend can tell)', read: (t) => t.stateSizeBytes?.() },
   { name: 'restoredStateRecords', type: 'gauge', help: 'State records restored by the last or current restore', read: (t) => (t.restore.startedAt >= 0 ? t.restore.records : undefined) },
   { name: 'restoreTotalStateRecords', type: 'gauge', help: 'State records the current restore has to read, when known', read: (t) => (t.restore.totalRecords >= 0 ? t.restore.totalRecords : undefined) },

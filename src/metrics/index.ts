@@ -8,7 +8,7 @@ export { RestoreProgress } from './restore-progress.ts';
 export { CheckpointStatsTracker, type CheckpointRecord, type CheckpointCounts, type RestoredCheckpoint } from './checkpoint-stats.ts';
 export { RebalanceStats, KafkaClientErrors } from './worker-stats.ts';
 export { RegistryMetricGroup } from './registry-metric-group.ts';
-export type { MetricGroup } from './metric-group.ts';
+export type { MetricGroup } from '../core/metric-group.ts';
 export { SimpleCounter, MeterView, DescriptiveStatisticsHistogram, type Counter, type Gauge, type Histogram, type HistogramStatistics, type Meter } from './user-metrics.ts';
 export { renderMetrics } from './render.ts';
 export { metricName, METRIC_PREFIX } from './names.ts';

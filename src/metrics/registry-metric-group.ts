@@ -1,5 +1,5 @@
 import { MetricNameError } from './errors.ts';
-import type { MetricGroup } from './metric-group.ts';
+import type { MetricGroup } from '../core/metric-group.ts';
 import { METRIC_PREFIX, sanitizeLabelName, sanitizeMetricPart, type Labels } from './names.ts';
 import type { Entry, Registration, UserMetricStore } from './user-metric-store.ts';
 import { DescriptiveStatisticsHistogram, MeterView, SimpleCounter, type Counter, type Gauge, type Histogram, type Meter } from './user-metrics.ts';

@@ -28,8 +28,12 @@ export class TaskIOMetrics {
   state: TaskState = 'RUNNING';
   numRecordsIn = 0;
   numRecordsOut = 0;
-  /** The last watermark the task received (minimum over its inputs). */
+  /** The last watermark the task received (minimum over its non-idle inputs). */
   currentInputWatermark = MIN_WATERMARK;
+  /** The last watermark the task's chain emitted (its last operator's output watermark). */
+  currentOutputWatermark = MIN_WATERMARK;
+  /** Every input of the task is idle: its input watermark then holds nothing back downstream. */
+  idle = false;
   readonly time: TaskTime;
   readonly restore = new RestoreProgress();
   /** Bytes of state the task holds, when its backend can tell; read when metrics are collected. */

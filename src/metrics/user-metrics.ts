@@ -1,44 +1,7 @@
+import type { Counter, Histogram, HistogramStatistics, Meter } from '../core/metric-group.ts';
 import { RateWindow } from './rate-window.ts';
 
-/** A count that user code increments (Flink's `Counter`). */
-export interface Counter {
-  inc(n?: number): void;
-  dec(n?: number): void;
-  getCount(): number;
-}
-
-/** A value read when metrics are reported (Flink's `Gauge`); only numbers and booleans are exported. */
-export interface Gauge<T> {
-  getValue(): T;
-}
-
-/** Statistics of the values a histogram holds (Flink's `HistogramStatistics`). */
-export interface HistogramStatistics {
-  /** The value at quantile `q` (0..1) of the values held. */
-  getQuantile(q: number): number;
-  getValues(): number[];
-  size(): number;
-  getMean(): number;
-  getStdDev(): number;
-  getMin(): number;
-  getMax(): number;
-}
-
-/** A distribution of values (Flink's `Histogram`). */
-export interface Histogram {
-  update(value: number): void;
-  /** Number of values ever recorded. */
-  getCount(): number;
-  getStatistics(): HistogramStatistics;
-}
-
-/** A rate of events (Flink's `Meter`). */
-export interface Meter {
-  markEvent(n?: number): void;
-  /** Events per second. */
-  getRate(): number;
-  getCount(): number;
-}
+export type { Counter, Gauge, Histogram, HistogramStatistics, Meter } from '../core/metric-group.ts';
 
 /** Metrics updated on every metrics tick (`now` from the worker's clock). */
 export interface View {

@@ -85,6 +85,8 @@ export interface KeyedStateBackend {
   changesPersisted(): void;
   /** Number of (state, key, namespace) entries; for tests and metrics. */
   numEntries(): number;
+  /** Bytes the state occupies, when the backend can tell (LMDB: its pages as of the last write-out); metrics. */
+  stateSizeBytes?(): number;
   dispose(): void;
 }
 

@@ -76,6 +76,10 @@ export class WatermarkMultiplexer {
     this.#splits.delete(splitId);
     this.#update();
   }
+  /** A split's own watermark and idleness (metrics), undefined for an unknown split. */
+  splitWatermark(splitId: string): { readonly wm: number; readonly idle: boolean } | undefined {
+    return this.#splits.get(splitId);
+  }
   #update(): void {
     let min = Number.POSITIVE_INFINITY;
     let active = 0;

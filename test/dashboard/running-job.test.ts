@@ -75,6 +75,22 @@ test('a running job: records in = records produced, per-operator counts, waterma
     }, 30_000, 'the split positions to reach the end');
     assert.deepEqual(['0', '1'].map((p) => sampleValue(m, 'sluice_split_records_lag', { topic: 'clicks', partition: p })), [0, 0]);
     assert.deepEqual(['0', '1'].map((p) => sampleValue(m, 'sluice_split_currentOffset', { topic: 'clicks', partition: p })), [RECORDS / 2, RECORDS / 2]);
+    // Each partition's own watermark (monotonous: its last timestamp − 1), before the minimum over partitions; none idle.
+    const lastTs = (p: number) => T0 + (RECORDS - 2 + p) * 10;
+    assert.deepEqual([0, 1].map((p) => sampleValue(m, 'sluice_split_currentWatermark', { topic: 'clicks', partition: String(p) })), [lastTs(0) - 1, lastTs(1) - 1]);
+    assert.deepEqual([0, 1].map((p) => sampleValue(m, 'sluice_split_idle', { topic: 'clicks', partition: String(p) })), [0, 0]);
+    // The offsets a checkpoint committed after everything was read: the end of each partition.
+    await eventually(async () => {
+      m = await scrape();
+      return total(m, 'sluice_split_committedOffset') === RECORDS;
+    }, 30_000, 'a checkpoint to commit the end offsets');
+    assert.deepEqual([0, 1].map((p) => sampleValue(m, 'sluice_split_committedOffset', { topic: 'clicks', partition: String(p) })), [RECORDS / 2, RECORDS / 2]);
+    // Task watermarks: the keyed stage's input (and, ending in a sink, output) watermark is the minimum over both source subtasks.
+    for (const subtask of ['0', '1']) {
+      assert.equal(sampleValue(m, 'sluice_task_currentInputWatermark', { task_id: '1', subtask }), lastTs(0) - 1);
+      assert.equal(sampleValue(m, 'sluice_task_currentOutputWatermark', { task_id: '1', subtask }), lastTs(0) - 1);
+      assert.equal(sampleValue(m, 'sluice_task_idle', { task_id: '1', subtask }), 0);
+    }
     // The broker's families sit beside the job's in the same scrape.
     assert.equal(sampleValue(m, 'kafka_server_brokertopicmetrics_messagesin_total', { topic: 'clicks' }), RECORDS);
 
@@ -91,4 +107,40 @@ test('a running job: records in = records produced, per-operator counts, waterma
   }
   const ended = (await json<{ jobs: Array<{ name: string; state: string }> }>('jobs/overview')).jobs.find((j) => j.name === 'dash-job');
   assert.equal(ended?.state, 'CANCELED');
+});
+
+test('idleness: a partition without records and, once the input is read, every partition and task report idle (withIdleness)', { timeout: 120_000 }, async () => {
+  await createTopics(broker.bootstrap, { sparse: 3 });
+  await produce(broker.bootstrap, 'sparse', Array.from({ length: 100 }, (_, i) => ({ partition: i % 2, key: `k${i}`, value: `v ${i}`, timestamp: T0 + i })));
+  const env = StreamExecutionEnvironment.getExecutionEnvironment({ parallelism: 1 });
+  const out: string[] = [];
+  env
+    .fromSource(
+      new KafkaSource<string>({ bootstrapServers: broker.bootstrap, topics: ['sparse'], groupId: 'idle-job', startingOffsets: 'earliest', deserializer: new SimpleStringSchema() }),
+      WatermarkStrategy.forMonotonousTimestamps<string>().withIdleness(200),
+      'sparse',
+    )
+    .keyBy((s) => s.length)
+    .map((s) => s)
+    .name('after-keyBy')
+    .sinkTo(arraySink(out));
+  const client = await env.executeAsync('idle-job');
+  try {
+    await eventually(() => out.length === 100, 60_000, 'every record through the job');
+    let m: ParsedFamily[] = [];
+    await eventually(async () => {
+      m = await scrape();
+      return [0, 1, 2].every((p) => sampleValue(m, 'sluice_split_idle', { job: 'idle-job', topic: 'sparse', partition: String(p) }) === 1);
+    }, 30_000, 'every partition idle once nothing more arrives');
+    // The partitions that had records keep their own watermark; the empty one never had one.
+    assert.equal(sampleValue(m, 'sluice_split_currentWatermark', { job: 'idle-job', partition: '0' }), T0 + 98 - 1);
+    assert.equal(sampleValue(m, 'sluice_split_currentWatermark', { job: 'idle-job', partition: '2' }), -Infinity);
+    await eventually(async () => {
+      m = await scrape();
+      return total(m, 'sluice_task_idle', { job: 'idle-job' }) === 2;
+    }, 30_000, 'the source task and the keyed task idle');
+  } finally {
+    client.cancel();
+    await client.result.catch(() => {});
+  }
 });

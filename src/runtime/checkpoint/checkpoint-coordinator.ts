@@ -124,6 +124,8 @@ export class CheckpointCoordinator {
       if (handed !== undefined) positions.push(handed);
     }
     let commitFailure: unknown;
+    /** Bytes the checkpoint wrote (changelog and checkpoint records). */
+    let size = 0;
     const work = (async (): Promise<void> => {
       // Step 2.
       for (const op of p.operators()) await p.drain(op);
@@ -134,7 +136,7 @@ export class CheckpointCoordinator {
       for (const handed of positions) await handed.durable;
       // Step 4.
       const durable = this.#o.durable?.();
-      if (durable !== undefined) await durable.state.write(id, { readers, functions }, durable.strategy);
+      if (durable !== undefined) size = await durable.state.write(id, { readers, functions }, durable.strategy);
       // Steps 5 and 6.
       try {
         // A worker that failed meanwhile (e.g. learned it was fenced) commits nothing.
@@ -180,7 +182,7 @@ export class CheckpointCoordinator {
       return;
     }
     // Step 7.
-    stats.completed(id, this.#lastEnd, 0);
+    stats.completed(id, this.#lastEnd, size);
     for (const r of p.readers()) await r.notifyCheckpointComplete?.(id);
     this.#failures = 0;
     for (const op of p.operators()) await op.notifyCheckpointComplete(id);

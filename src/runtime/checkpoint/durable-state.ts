@@ -1,7 +1,7 @@
 import { SluiceErrorCodes } from '../../core/errors/codes.ts';
 import { SluiceError } from '../../core/errors/sluice-error.ts';
-import { ChangelogReader } from '../../kafka/changelog-reader.ts';
-import { ChangelogWriter } from '../../kafka/changelog-writer.ts';
+import { ChangelogReader, type ChangelogEntry } from '../../kafka/changelog-reader.ts';
+import { ChangelogWriter, type ChangelogWriteResult } from '../../kafka/changelog-writer.ts';
 import { CheckpointLog } from '../../kafka/checkpoint-log.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClientSupplier, WorkerConsumer } from '../../kafka/client-supplier.ts';
@@ -61,6 +61,15 @@ export interface DurableStateOptions {
   clock: Clock;
   operators: ReadonlyMap<JobVertex, readonly AbstractStreamOperator<unknown>[]>;
   tasks: readonly Task[];
+  /** Told how the restore goes (the metrics' restore progress per task). */
+  restoreListener?: RestoreListener | undefined;
+}
+
+/** Restore progress, record by record: `restored` for each changelog record of `vertex` in `keyGroup`. */
+export interface RestoreListener {
+  started(now: number): void;
+  restored(vertex: JobVertex, keyGroup: number): void;
+  finished(now: number): void;
 }
 
 /**
@@ -126,6 +135,8 @@ export class DurableState {
       await wire.close?.();
     }
     const consumer = clients.consumer('restore');
+    const listener = this.#o.restoreListener;
+    listener?.started(this.#o.clock.now());
     try {
       await this.#awaitStable(consumer);
       const { tasks, job } = await this.#log.read(consumer);
@@ -171,6 +182,7 @@ export class DurableState {
       logger.info({ job: jobId, checkpointId, tasks: tasks.size, changelogRecords: restored, sources }, 'job restored from its last committed checkpoint');
       return { jobName: jobId, checkpointId, operators, sources };
     } finally {
+      listener?.finished(this.#o.clock.now());
       await consumer.close().catch(() => {});
       clients.release(consumer);
     }
@@ -194,7 +206,9 @@ export class DurableState {
     for (let from = 0; from < v.maxParallelism; from += slice) {
       const builder = new ChangelogSnapshotBuilder(v.uid, v.maxParallelism);
       const partitions = Array.from({ length: Math.min(slice, v.maxParallelism - from) }, (_, i) => from + i);
-      const done = await new ChangelogReader(consumer, { clock }).restore(topic, partitions, (e) => builder.apply(e));
+      const listener = this.#o.restoreListener;
+      const apply = listener === undefined ? (e: ChangelogEntry) => builder.apply(e) : (e: ChangelogEntry) => (builder.apply(e), listener.restored(v, e.keyGroup));
+      const done = await new ChangelogReader(consumer, { clock }).restore(topic, partitions, apply);
       records += done.records;
       if (done.records === 0) continue;
       const built = builder.build(checkpointId);
@@ -220,13 +234,14 @@ export class DurableState {
    * Step 4: writes every keyed operator's changes since the last checkpoint to its changelog,
    * then one checkpoint record per task, through `sender`; resolves when Kafka acknowledged them.
    * The changes count as written only after `persisted()` (a failed checkpoint writes them again).
+   * Returns the bytes written (keys and values of changelog and checkpoint records): the checkpoint's size.
    */
-  async write(checkpointId: number, contents: CheckpointContents, sender: RecordSender): Promise<void> {
+  async write(checkpointId: number, contents: CheckpointContents, sender: RecordSender): Promise<number> {
     this.#writtenId = checkpointId;
     if (!this.#jobRecordWritten) {
       await this.#log.writeJob(sender, { keyed: Object.fromEntries(this.#keyed.map((v) => [v.uid, v.maxParallelism])) } satisfies JobRecord);
     }
-    const writes: Array<Promise<unknown>> = [];
+    const writes: Array<Promise<ChangelogWriteResult>> = [];
     for (const v of this.#keyed) {
       const changes = (this.#o.operators.get(v) ?? []).flatMap((op) => [
         ...toChangelogChanges(op.backend!.changesSinceLastSnapshot()),
@@ -234,7 +249,8 @@ export class DurableState {
       ]);
       if (changes.length > 0) writes.push(this.#writers.get(v)!.write(changes, sender));
     }
-    await Promise.all(writes);
+    let bytes = 0;
+    for (const w of await Promise.all(writes)) bytes += w.bytes;
     const records = this.#o.tasks.map((task) => {
       const payload: TaskPayload = { sources: {}, operators: {}, subtask: task.subtask };
       const v = task.sourceVertex;
@@ -245,7 +261,10 @@ export class DurableState {
       }
       return { taskId: task.id, checkpointId, payload };
     });
-    await this.#log.write(sender, records);
+    const logRecords = this.#log.records(records);
+    await sender.send(logRecords);
+    for (const r of logRecords) bytes += (r.key?.length ?? 0) + (r.value?.length ?? 0);
+    return bytes;
   }
 
   /**

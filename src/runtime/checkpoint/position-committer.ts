@@ -16,6 +16,8 @@ export class PositionCommitter {
   readonly #strategies = new Map<string, CommitStrategy>();
 
   readonly #groupOf: (p: SourcePositions) => GroupMetadata;
+  /** The offset last committed per `topic/partition` (the next offset to read), for the metrics. */
+  readonly committed = new Map<string, bigint>();
 
   /** `groupOf`: the group (and its metadata) the positions are committed to; default the source's. */
   constructor(clients: WorkerClients, strategyFor: (clients: ClientSupplier) => CommitStrategy, groupOf: (p: SourcePositions) => GroupMetadata = (p) => p.group) {
@@ -39,6 +41,7 @@ export class PositionCommitter {
     }
     mayCommit();
     for (const s of touched) await s.commit();
+    for (const p of positions) for (const o of p.offsets) this.committed.set(`${o.topic}/${o.partition}`, o.offset);
   }
 
   /** Drops what was handed in and not committed (the checkpoint failed). */

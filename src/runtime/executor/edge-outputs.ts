@@ -3,11 +3,25 @@ import { WatermarkValve } from '../../time/watermark-valve.ts';
 import { KeyPartitioningError, UserFunctionError } from '../../core/errors/job-errors.ts';
 import type { AbstractStreamOperator, OneInputOperator, TwoInputOperator } from '../operators/operator.ts';
 import type { Output } from '../../core/output.ts';
+import { MIN_WATERMARK } from '../../core/watermark/watermark.ts';
 import { assignToKeyGroup, computeKeyGroupRangeForOperatorIndex, computeOperatorIndexForKeyGroup } from '../partitioning/key-groups.ts';
 
 /** Receives records: an operator (first input) or an adapter to a second input. */
 export interface RecordTarget {
   processElement(value: unknown, timestamp: number): void;
+}
+
+/**
+ * What the output of one edge at one sending subtask has sent, for the metrics: one increment per
+ * record where the record is routed anyway (no wrapper on the record path), read at refresh.
+ */
+export interface CountedEdgeOutput extends Output<unknown> {
+  /** Records sent to the i-th of this output's receivers (in the order it was given them). */
+  sentTo(i: number): number;
+  /** Records collected (a broadcast sends each of them to every receiver). */
+  records(): number;
+  /** The last watermark sent (MIN_WATERMARK before the first). */
+  readonly lastWatermark: number;
 }
 
 /** Second input of a two-input operator, as a record target. */
@@ -41,7 +55,10 @@ export class InputGate implements WatermarkGate {
     if (!twoInput) {
       const o = op as OneInputOperator<unknown, unknown>;
       this.#wm = (w) => o.processWatermark(w);
-      this.#idle = (i) => o.processIdle(i);
+      this.#idle = (i) => {
+        o.inputIdle = i;
+        o.processIdle(i);
+      };
     } else {
       const o = op as TwoInputOperator<unknown, unknown, unknown>;
       this.#wm = inputIndex === 1 ? (w) => o.processWatermark1(w) : (w) => o.processWatermark2(w);
@@ -60,20 +77,30 @@ export class InputGate implements WatermarkGate {
 }
 
 /** Same subtask index downstream (chaining within a stage is exactly this: a direct call). */
-export class ForwardOutput implements Output<unknown> {
+export class ForwardOutput implements CountedEdgeOutput {
   readonly target: RecordTarget;
   readonly #gate: WatermarkGate;
   readonly #ch: number;
+  sent = 0;
+  lastWatermark = MIN_WATERMARK;
   constructor(target: RecordTarget, gate: WatermarkGate, channel: number) {
     this.target = target;
     this.#gate = gate;
     this.#ch = channel;
   }
   collect(value: unknown, timestamp: number): void {
+    this.sent++;
     this.target.processElement(value, timestamp);
   }
   emitWatermark(wm: number): void {
+    this.lastWatermark = wm;
     this.#gate.watermark(wm, this.#ch);
+  }
+  sentTo(): number {
+    return this.sent;
+  }
+  records(): number {
+    return this.sent;
   }
   emitIdle(idle: boolean): void {
     this.#gate.idle(idle, this.#ch);
@@ -111,22 +138,36 @@ export class KeyCheckingForwardOutput extends ForwardOutput {
     if (kg < this.#start || kg > this.#end) {
       throw new KeyPartitioningError(this.#target.name, this.#target.uid, k, kg, this.#subtask, { start: this.#start, end: this.#end });
     }
+    this.sent++;
     this.target.processElement(value, timestamp);
   }
 }
 
 /** Base of exchanges to all downstream subtasks: watermarks and idleness go to every one. */
-abstract class ExchangeOutput implements Output<unknown> {
+abstract class ExchangeOutput implements CountedEdgeOutput {
   readonly targets: RecordTarget[];
   readonly gates: WatermarkGate[];
   readonly ch: number;
+  /** Records sent to each downstream subtask. */
+  readonly sent: Float64Array;
+  lastWatermark = MIN_WATERMARK;
   constructor(targets: RecordTarget[], gates: WatermarkGate[], channel: number) {
     this.targets = targets;
     this.gates = gates;
     this.ch = channel;
+    this.sent = new Float64Array(targets.length);
   }
   abstract collect(value: unknown, timestamp: number): void;
+  sentTo(i: number): number {
+    return this.sent[i] ?? 0;
+  }
+  records(): number {
+    let n = 0;
+    for (let i = 0; i < this.sent.length; i++) n += this.sent[i]!;
+    return n;
+  }
   emitWatermark(wm: number): void {
+    this.lastWatermark = wm;
     for (let i = 0; i < this.gates.length; i++) this.gates[i]!.watermark(wm, this.ch);
   }
   emitIdle(idle: boolean): void {
@@ -157,8 +198,9 @@ export class HashOutput extends ExchangeOutput {
     } catch (e) {
       throw new UserFunctionError(this.#name, this.#uid, value, e, 'extracting the key of record');
     }
-    const kg = assignToKeyGroup(k, this.#maxParallelism);
-    this.targets[computeOperatorIndexForKeyGroup(this.#maxParallelism, this.#n, kg)]!.processElement(value, timestamp);
+    const i = computeOperatorIndexForKeyGroup(this.#maxParallelism, this.#n, assignToKeyGroup(k, this.#maxParallelism));
+    this.sent[i]!++;
+    this.targets[i]!.processElement(value, timestamp);
   }
 }
 
@@ -191,6 +233,7 @@ export class CustomPartitionerOutput extends ExchangeOutput {
       const e = new RangeError(`the partitioner returned ${String(i)}; it must return an integer in [0, ${n}) (numPartitions is the downstream parallelism)`);
       throw new UserFunctionError(this.#target.name, this.#target.uid, value, e, 'partitioning (partitionCustom) record');
     }
+    this.sent[i]!++;
     this.targets[i]!.processElement(value, timestamp);
   }
 }
@@ -209,7 +252,9 @@ export class ShuffleOutput extends ExchangeOutput {
     x ^= x >>> 17;
     x ^= x << 5;
     this.#state = x;
-    this.targets[(x >>> 0) % this.targets.length]!.processElement(value, timestamp);
+    const i = (x >>> 0) % this.targets.length;
+    this.sent[i]!++;
+    this.targets[i]!.processElement(value, timestamp);
   }
 }
 
@@ -217,20 +262,33 @@ export class ShuffleOutput extends ExchangeOutput {
  * `rescale`: round robin over the subset of downstream subtasks this sender is connected to
  * (Flink's pointwise pattern); watermarks and idleness go to those subtasks only.
  */
-export class RescaleOutput implements Output<unknown> {
+export class RescaleOutput implements CountedEdgeOutput {
   readonly #targets: RecordTarget[];
   readonly #gates: Array<[WatermarkGate, number]>;
+  readonly #sent: Float64Array;
   #next = 0;
+  lastWatermark = MIN_WATERMARK;
   constructor(targets: RecordTarget[], gates: Array<[WatermarkGate, number]>) {
     this.#targets = targets;
     this.#gates = gates;
+    this.#sent = new Float64Array(targets.length);
   }
   collect(value: unknown, timestamp: number): void {
     const i = this.#next;
     this.#next = i + 1 === this.#targets.length ? 0 : i + 1;
+    this.#sent[i]!++;
     this.#targets[i]!.processElement(value, timestamp);
   }
+  sentTo(i: number): number {
+    return this.#sent[i] ?? 0;
+  }
+  records(): number {
+    let n = 0;
+    for (let i = 0; i < this.#sent.length; i++) n += this.#sent[i]!;
+    return n;
+  }
   emitWatermark(wm: number): void {
+    this.lastWatermark = wm;
     for (const [g, ch] of this.#gates) g.watermark(wm, ch);
   }
   emitIdle(idle: boolean): void {
@@ -249,6 +307,7 @@ export class RebalanceOutput extends ExchangeOutput {
   collect(value: unknown, timestamp: number): void {
     const i = this.#next;
     this.#next = i + 1 === this.targets.length ? 0 : i + 1;
+    this.sent[i]!++;
     this.targets[i]!.processElement(value, timestamp);
   }
 }
@@ -256,6 +315,7 @@ export class RebalanceOutput extends ExchangeOutput {
 /** Everything to subtask 0 (e.g. into a windowAll). */
 export class GlobalOutput extends ExchangeOutput {
   collect(value: unknown, timestamp: number): void {
+    this.sent[0]!++;
     this.targets[0]!.processElement(value, timestamp);
   }
 }
@@ -263,7 +323,13 @@ export class GlobalOutput extends ExchangeOutput {
 /** Every record to every downstream subtask. */
 export class BroadcastOutput extends ExchangeOutput {
   collect(value: unknown, timestamp: number): void {
-    for (let i = 0; i < this.targets.length; i++) this.targets[i]!.processElement(value, timestamp);
+    for (let i = 0; i < this.targets.length; i++) {
+      this.sent[i]!++;
+      this.targets[i]!.processElement(value, timestamp);
+    }
+  }
+  override records(): number {
+    return this.sent[0] ?? 0;
   }
 }
 

@@ -17,6 +17,7 @@ import {
   RoutingOutput,
   SecondInput,
   ShuffleOutput,
+  type CountedEdgeOutput,
   type RecordTarget,
   type WatermarkGate,
 } from './edge-outputs.ts';
@@ -39,8 +40,8 @@ export function wireOutputs(
   graph: JobGraph,
   operators: Map<JobVertex, AbstractStreamOperator<unknown>[]>,
   intercept?: EdgeIntercept,
-  /** Wraps the receiving end of an operator input (metrics count the records there). */
-  wrapTarget?: (v: JobVertex, subtask: number, target: RecordTarget) => RecordTarget,
+  /** Told of every edge output created (the metrics read what each one sent). */
+  onEdgeOutput?: (e: JobEdge, subtask: number, out: CountedEdgeOutput) => void,
 ): (v: JobVertex, subtask: number) => Output<unknown> {
   const gates = new Map<JobVertex, Array<{ 1: InputGate; 2: InputGate | undefined }>>();
   const targets = new Map<JobVertex, Array<{ 1: RecordTarget; 2: RecordTarget | undefined }>>();
@@ -73,13 +74,12 @@ export function wireOutputs(
         2: twoInput ? new InputGate(op, 2, true, counts[i]![2]) : undefined,
       })),
     );
-    const wrap = (i: number, t: RecordTarget): RecordTarget => (wrapTarget === undefined ? t : wrapTarget(v, i, t));
     targets.set(
       v,
       ops.map((op, i) =>
         twoInput
-          ? { 1: wrap(i, new FirstInput(op as TwoInputOperator<unknown, unknown, unknown>)), 2: wrap(i, new SecondInput(op as TwoInputOperator<unknown, unknown, unknown>)) }
-          : { 1: wrap(i, op as unknown as RecordTarget), 2: undefined },
+          ? { 1: new FirstInput(op as TwoInputOperator<unknown, unknown, unknown>), 2: new SecondInput(op as TwoInputOperator<unknown, unknown, unknown>) }
+          : { 1: op as unknown as RecordTarget, 2: undefined },
       ),
     );
   }
@@ -94,7 +94,12 @@ export function wireOutputs(
     }
     return x;
   };
-  const edgeOutput = (e: JobEdge, subtask: number): Output<unknown> => {
+  const edgeOutput = (e: JobEdge, subtask: number): CountedEdgeOutput => {
+    const out = createEdgeOutput(e, subtask);
+    onEdgeOutput?.(e, subtask, out);
+    return out;
+  };
+  const createEdgeOutput = (e: JobEdge, subtask: number): CountedEdgeOutput => {
     const { targets: tTargets, gates: tGates } = endsOf(e);
     const bases = channelBase.get(e)!;
     // Exchanges: every sender has its own channel at every receiver (same base everywhere).

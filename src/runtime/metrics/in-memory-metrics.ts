@@ -1,103 +1,7 @@
-import type { Counter, Gauge, Histogram, HistogramStatistics, Meter, MetricGroup, UserMetricValue } from '../../core/metric-group.ts';
+import type { Counter, Gauge, Histogram, Meter, MetricGroup, UserMetricValue } from '../../core/metric-group.ts';
 import type { Clock } from '../../util/clock.ts';
 import { JobConfigurationError } from '../../core/errors/job-errors.ts';
-
-class SimpleCounter implements Counter {
-  #n = 0;
-  inc(n = 1): void {
-    this.#n += n;
-  }
-  dec(n = 1): void {
-    this.#n -= n;
-  }
-  getCount(): number {
-    return this.#n;
-  }
-}
-
-class Statistics implements HistogramStatistics {
-  readonly #sorted: number[];
-  constructor(values: number[]) {
-    this.#sorted = [...values].sort((a, b) => a - b);
-  }
-  getQuantile(q: number): number {
-    const v = this.#sorted;
-    if (v.length === 0) return 0;
-    return v[Math.min(v.length - 1, Math.max(0, Math.ceil(q * v.length) - 1))]!;
-  }
-  getValues(): number[] {
-    return [...this.#sorted];
-  }
-  size(): number {
-    return this.#sorted.length;
-  }
-  getMean(): number {
-    return this.#sorted.length === 0 ? 0 : this.#sorted.reduce((a, b) => a + b, 0) / this.#sorted.length;
-  }
-  getStdDev(): number {
-    const n = this.#sorted.length;
-    if (n < 2) return 0;
-    const m = this.getMean();
-    return Math.sqrt(this.#sorted.reduce((a, b) => a + (b - m) ** 2, 0) / (n - 1));
-  }
-  getMax(): number {
-    return this.#sorted.at(-1) ?? 0;
-  }
-  getMin(): number {
-    return this.#sorted[0] ?? 0;
-  }
-}
-
-/** Statistics over the last `windowSize` values (Flink's DescriptiveStatisticsHistogram). */
-export class WindowedHistogram implements Histogram {
-  readonly #window: number[] = [];
-  readonly #size: number;
-  #next = 0;
-  #count = 0;
-  constructor(windowSize = 1000) {
-    this.#size = windowSize;
-  }
-  update(value: number): void {
-    this.#count++;
-    if (this.#window.length < this.#size) this.#window.push(value);
-    else this.#window[this.#next] = value;
-    this.#next = (this.#next + 1) % this.#size;
-  }
-  getCount(): number {
-    return this.#count;
-  }
-  getStatistics(): HistogramStatistics {
-    return new Statistics(this.#window);
-  }
-}
-
-/** Events per second over the last `timeSpanSeconds` of processing time (Flink's MeterView). */
-export class MeterView implements Meter {
-  readonly #clock: Clock;
-  readonly #span: number;
-  readonly #samples: Array<[time: number, count: number]> = [];
-  #count = 0;
-  constructor(clock: Clock, timeSpanSeconds = 60) {
-    this.#clock = clock;
-    this.#span = timeSpanSeconds * 1000;
-    this.#samples.push([clock.now(), 0]);
-  }
-  markEvent(n = 1): void {
-    this.#count += n;
-    const now = this.#clock.now();
-    if (now - this.#samples.at(-1)![0] >= 1000) this.#samples.push([now, this.#count]);
-  }
-  /** (events since the oldest sample within the span) / (time since it), at least one second. */
-  getRate(): number {
-    const now = this.#clock.now();
-    while (this.#samples.length > 1 && this.#samples[1]![0] <= now - this.#span) this.#samples.shift();
-    const [t0, c0] = this.#samples[0]!;
-    return ((this.#count - c0) * 1000) / Math.max(now - t0, 1000);
-  }
-  getCount(): number {
-    return this.#count;
-  }
-}
+import { DescriptiveStatisticsHistogram, MeterView, SimpleCounter, type View } from '../../metrics/user-metrics.ts';
 
 type Kind = UserMetricValue['type'];
 interface Registered {
@@ -107,14 +11,20 @@ interface Registered {
   metric: Counter | Gauge<unknown> | Histogram | Meter;
 }
 
+/** The exported (Prometheus) metric group of an operator subtask, when the worker exports metrics. */
+export type ExportedMetricGroups = (operatorUid: string, subtask: number) => MetricGroup | undefined;
+
 /** The user metrics of a job, in memory: what `client.getMetrics().userMetrics` reads. */
 export class MetricRegistry {
   readonly clock: Clock;
   readonly #metrics = new Map<string, Registered>();
+  /** Meters whose rate is brought up to date when read (and on the worker's metrics ticks). */
+  readonly #views = new Set<View>();
   constructor(clock: Clock) {
     this.clock = clock;
   }
-  register<M extends Registered['metric']>(scope: string[], name: string, type: Kind, metric: M): M {
+  /** Registers `metric`, or returns the one registered under that scope and name (`added`: false). */
+  register<M extends Registered['metric']>(scope: string[], name: string, type: Kind, metric: M): { metric: M; added: boolean } {
     if (typeof name !== 'string' || name.length === 0) throw new JobConfigurationError('a metric needs a non-empty name');
     const id = [...scope, name].join('\u0000');
     const existing = this.#metrics.get(id);
@@ -122,13 +32,19 @@ export class MetricRegistry {
       if (existing.type !== type) {
         throw new JobConfigurationError(`metric '${[...scope, name].join('.')}' is already registered as a ${existing.type}; give the ${type} another name`);
       }
-      return existing.metric as M;
+      return { metric: existing.metric as M, added: false };
     }
     this.#metrics.set(id, { scope, name, type, metric });
-    return metric;
+    if (type === 'meter' && isView(metric)) {
+      metric.update(this.clock.now()); // its rate counts from its registration
+      this.#views.add(metric);
+    }
+    return { metric, added: true };
   }
   /** A point-in-time view of every metric. */
   read(): UserMetricValue[] {
+    const now = this.clock.now();
+    for (const v of this.#views) v.update(now);
     return [...this.#metrics.values()].map(({ scope, name, type, metric }): UserMetricValue => {
       switch (type) {
         case 'counter':
@@ -157,34 +73,62 @@ export class MetricRegistry {
   }
 }
 
-/** The metric group of one operator subtask (or a sub-group of it). */
+/**
+ * The metric group of one operator subtask (or a sub-group of it): metrics live in the job's
+ * in-memory registry (`client.getMetrics().userMetrics`) and, when the worker exports metrics, the
+ * same objects are registered in its Prometheus group too (`exported`).
+ */
 export class InMemoryMetricGroup implements MetricGroup {
   readonly #registry: MetricRegistry;
   readonly #scope: string[];
-  constructor(registry: MetricRegistry, scope: string[]) {
+  readonly #labels: Record<string, string>;
+  readonly #exported: MetricGroup | undefined;
+  constructor(registry: MetricRegistry, scope: string[], labels: Record<string, string>, exported?: MetricGroup) {
     this.#registry = registry;
     this.#scope = scope;
+    this.#labels = labels;
+    this.#exported = exported;
   }
-  counter(name: string, counter?: Counter): Counter {
-    return this.#registry.register(this.#scope, name, 'counter', counter ?? new SimpleCounter());
+  counter<C extends Counter>(name: string, counter?: C): C {
+    return this.#register(name, 'counter', counter ?? (new SimpleCounter() as Counter as C), (g, m) => g.counter(name, m));
   }
   gauge<T>(name: string, gauge: Gauge<T> | (() => T)): Gauge<T> {
     const g: Gauge<T> = typeof gauge === 'function' ? { getValue: gauge } : gauge;
-    return this.#registry.register(this.#scope, name, 'gauge', g as Gauge<unknown>) as Gauge<T>;
+    return this.#register(name, 'gauge', g, (group, m) => group.gauge(name, m));
   }
-  histogram(name: string, histogram?: Histogram): Histogram {
-    return this.#registry.register(this.#scope, name, 'histogram', histogram ?? new WindowedHistogram());
+  histogram<H extends Histogram>(name: string, histogram?: H): H {
+    return this.#register(name, 'histogram', histogram ?? (new DescriptiveStatisticsHistogram() as Histogram as H), (g, m) => g.histogram(name, m));
   }
-  meter(name: string, meter?: Meter): Meter {
-    return this.#registry.register(this.#scope, name, 'meter', meter ?? new MeterView(this.#registry.clock));
+  meter<M extends Meter>(name: string, meter?: M): M {
+    return this.#register(name, 'meter', meter ?? (new MeterView() as Meter as M), (g, m) => g.meter(name, m));
   }
   addGroup(name: string, value?: string): MetricGroup {
-    return new InMemoryMetricGroup(this.#registry, value === undefined ? [...this.#scope, name] : [...this.#scope, name, value]);
+    const scope = value === undefined ? [...this.#scope, name] : [...this.#scope, name, value];
+    const exported = this.#exported?.addGroup(name, value);
+    const labels = exported?.getAllVariables() ?? (value === undefined ? this.#labels : { ...this.#labels, [name]: value });
+    return new InMemoryMetricGroup(this.#registry, scope, labels, exported);
   }
   getScopeComponents(): string[] {
     return [...this.#scope];
   }
+  getAllVariables(): Record<string, string> {
+    return { ...this.#labels };
+  }
   getMetricIdentifier(metricName: string): string {
     return [...this.#scope, metricName].join('.');
   }
+  /**
+   * Registers `candidate` under `name`, or returns what the registry already has there. A metric
+   * new to the registry is registered in the exported group too: the same object, so both show
+   * the same value.
+   */
+  #register<M extends Registered['metric']>(name: string, kind: Kind, candidate: M, exportTo: (g: MetricGroup, m: M) => unknown): M {
+    const { metric, added } = this.#registry.register(this.#scope, name, kind, candidate);
+    if (added && this.#exported !== undefined) exportTo(this.#exported, metric);
+    return metric;
+  }
+}
+
+function isView(m: unknown): m is View {
+  return typeof (m as Partial<View>).update === 'function';
 }

@@ -14,7 +14,7 @@ import type { GlobalJobParameters } from '../../core/job-parameters.ts';
 import type { KafkaClientProvider } from '../../core/kafka-clients.ts';
 import type { KeyedStateStore } from '../../core/windowing/window-functions.ts';
 import { redistributeOperatorState, type OperatorStateSnapshot } from '../../state/operator/redistribution.ts';
-import type { MetricRegistry } from '../metrics/in-memory-metrics.ts';
+import type { ExportedMetricGroups, MetricRegistry } from '../metrics/in-memory-metrics.ts';
 import { FunctionStateHandler } from './function-state.ts';
 import { createRuntimeContext } from './runtime-context-impl.ts';
 import type { ProcessingTimeService } from '../timers/processing-time-service.ts';
@@ -45,6 +45,8 @@ export interface OperatorServices {
   fail?: (error: Error) => void;
   /** Where user metrics (`getMetricGroup()`) live; one per job. */
   metrics?: MetricRegistry;
+  /** The Prometheus metric group of each operator subtask (absent with metrics off). */
+  exportedMetricGroup?: ExportedMetricGroups;
   /** The worker's Kafka clients, for sinks that write to Kafka. */
   kafka?: KafkaClientProvider;
   globalJobParameters?: GlobalJobParameters;
@@ -113,6 +115,8 @@ export abstract class AbstractStreamOperator<OUT> {
   mode: 'streaming' | 'batch' = 'streaming';
   backend: InternalKeyedStateBackend | undefined;
   currentWatermark = MIN_WATERMARK;
+  /** Every input of the operator is idle (set by its input gates; metrics). */
+  inputIdle = false;
   readonly #timerServices = new Map<string, InternalTimerService<unknown>>();
   #pendingTimers: Record<string, TimersSnapshot> | undefined;
   #pendingKeep: ((key: unknown) => boolean) | undefined;
@@ -369,6 +373,13 @@ export abstract class TwoInputOperator<IN1, IN2, OUT> extends AbstractStreamOper
   #idle2 = false;
   abstract processElement1(value: IN1, timestamp: number): void;
   abstract processElement2(value: IN2, timestamp: number): void;
+  /** The last watermark of each input (Flink's currentInput1Watermark / currentInput2Watermark). */
+  get input1Watermark(): number {
+    return this.#wm1;
+  }
+  get input2Watermark(): number {
+    return this.#wm2;
+  }
   processWatermark1(wm: number): void {
     this.#wm1 = wm;
     this.#idle1 = false;
@@ -388,6 +399,7 @@ export abstract class TwoInputOperator<IN1, IN2, OUT> extends AbstractStreamOper
     this.#idleChanged();
   }
   #idleChanged(): void {
+    this.inputIdle = this.#idle1 && this.#idle2;
     if (this.#idle1 && this.#idle2) this.processIdle(true);
     else {
       this.processIdle(false);

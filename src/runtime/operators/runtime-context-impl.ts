@@ -1,7 +1,7 @@
 import type { GlobalJobParameters } from '../../core/job-parameters.ts';
 import type { RuntimeContext, TaskInfo } from '../../core/runtime-context.ts';
 import type { StateDescriptor } from '../../core/state/descriptors.ts';
-import { InMemoryMetricGroup, MetricRegistry } from '../metrics/in-memory-metrics.ts';
+import { InMemoryMetricGroup, MetricRegistry, type ExportedMetricGroups } from '../metrics/in-memory-metrics.ts';
 import type { AbstractStreamOperator } from './operator.ts';
 
 const NO_PARAMETERS: GlobalJobParameters = Object.freeze({});
@@ -9,7 +9,7 @@ const NO_PARAMETERS: GlobalJobParameters = Object.freeze({});
 /** The RuntimeContext of one operator subtask (shared by the user functions it runs). */
 export function createRuntimeContext(
   op: AbstractStreamOperator<unknown>,
-  services: { metrics?: MetricRegistry | undefined; globalJobParameters?: GlobalJobParameters | undefined },
+  services: { metrics?: MetricRegistry | undefined; exportedMetricGroup?: ExportedMetricGroups | undefined; globalJobParameters?: GlobalJobParameters | undefined },
 ): RuntimeContext {
   const getState = <S>(d: StateDescriptor<S>): S => op.getPartitionedState(d);
   const nameWithSubtasks = (): string => `${op.name} (${op.subtaskIndex + 1}/${op.parallelism})#${op.attemptNumber}`;
@@ -32,7 +32,12 @@ export function createRuntimeContext(
       taskNameWithSubtasks: nameWithSubtasks(),
     }),
     getMetricGroup: () =>
-      (metrics ??= new InMemoryMetricGroup(services.metrics ?? new MetricRegistry(op.pts.clock), [op.jobName, op.name, String(op.subtaskIndex)])),
+      (metrics ??= new InMemoryMetricGroup(
+        services.metrics ?? new MetricRegistry(op.pts.clock),
+        [op.jobName, op.name, String(op.subtaskIndex)],
+        { operator: op.uid, operator_name: op.name, subtask: String(op.subtaskIndex) },
+        services.exportedMetricGroup?.(op.uid, op.subtaskIndex),
+      )),
     getGlobalJobParameters: () => services.globalJobParameters ?? NO_PARAMETERS,
     getCurrentProcessingTime: () => op.pts.now(),
     getState,

@@ -1,3 +1,5 @@
+import type { RebalanceRecorder } from '../../kafka/rebalance-watch.ts';
+import type { Clock } from '../../util/clock.ts';
 import { JobConfigurationError } from '../../core/errors/job-errors.ts';
 import type { CheckpointSettings } from '../../core/checkpointing.ts';
 import type { KafkaConnection } from '../../core/kafka-clients.ts';
@@ -69,8 +71,17 @@ export class ExactlyOnceWorker {
    * slot waits until the group expelled a frozen one, whose later offset commits then carry a stale
    * generation and are refused (KIP-447), aborting its transaction.
    */
-  async join(clients: ClientSupplier, jobId: string, topics: readonly string[], sessionTimeoutMs: number, onFenced: (e: Error) => void): Promise<void> {
+  async join(
+    clients: ClientSupplier,
+    jobId: string,
+    topics: readonly string[],
+    sessionTimeoutMs: number,
+    onFenced: (e: Error) => void,
+    /** Rebalances of the job group (metrics): from revocation to the next assignment; the first join is not one. */
+    rebalances?: { stats: RebalanceRecorder; clock: Clock },
+  ): Promise<void> {
     const fenced = (reason: string): void => onFenced(new WorkerFencedError(jobId, reason));
+    const r = rebalances;
     this.member = new JobGroupMember(clients, {
       groupId: jobId,
       topics,
@@ -78,7 +89,11 @@ export class ExactlyOnceWorker {
       groupInstanceId: `${jobId}-worker-${this.identity.slot}`,
       sessionTimeoutMs,
       heartbeatIntervalMs: Math.max(100, Math.floor(sessionTimeoutMs / 3)),
-      listener: { onLost: (_a, reason) => fenced(reason), onError: (e) => onFenced(e) },
+      listener: {
+        onLost: (_a, reason) => fenced(reason),
+        onError: (e) => onFenced(e),
+        ...(r && { onRevoked: () => r.stats.started(r.clock.now()), onAssigned: () => r.stats.ended(r.clock.now(), true) }),
+      },
       rejoinWhenFenced: false,
     });
     await this.member.join();

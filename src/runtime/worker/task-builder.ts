@@ -34,10 +34,10 @@ export function buildTasks(graph: JobGraph, services: OperatorServices, restoreF
   }
   // BATCH: blocking exchanges and sorted keyed inputs; stages run one after another.
   const batch = services.mode === 'batch' ? new BatchStages(graph, operators) : undefined;
-  const outputOf = wireOutputs(graph, operators, batch?.intercept, observed && ((v, i, target) => observed.target(v, i, target)));
+  const outputOf = wireOutputs(graph, operators, batch?.intercept, observed && ((e, i, out) => observed.edge(e, i, out)));
   for (const [v, ops] of operators) {
     ops.forEach((op, i) =>
-      op.setup({ name: v.name, uid: v.uid, subtaskIndex: i, parallelism: v.parallelism, maxParallelism: v.maxParallelism, jobName: graph.jobName }, services, observed ? observed.output(v, i, outputOf(v, i)) : outputOf(v, i)),
+      op.setup({ name: v.name, uid: v.uid, subtaskIndex: i, parallelism: v.parallelism, maxParallelism: v.maxParallelism, jobName: graph.jobName }, services, outputOf(v, i)),
     );
     if (restoreFrom !== undefined) restoreOperator(v, ops, restoreFrom);
   }

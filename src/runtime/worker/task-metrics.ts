@@ -1,75 +1,30 @@
-import type { Output } from '../../core/output.ts';
-import type { SourceReader } from '../../core/source.ts';
-import type { OutputTag } from '../../core/output-tag.ts';
-import type { UserMetricValue } from '../../core/metric-group.ts';
+import type { MetricGroup } from '../../core/metric-group.ts';
 import { CheckpointStatsTracker } from '../../metrics/checkpoint-stats.ts';
-import { CollectedMetric, type Sample } from '../../metrics/collected-metric.ts';
 import { ExceptionHistory } from '../../metrics/exception-history.ts';
-import { sanitizeMetricPart } from '../../metrics/names.ts';
 import type { OperatorIOMetrics } from '../../metrics/operator-io-metrics.ts';
 import type { TaskActivity } from '../../metrics/task-time.ts';
 import type { TaskIOMetrics } from '../../metrics/task-io-metrics.ts';
 import type { SplitMetrics } from '../../metrics/split-metrics.ts';
 import { WorkerMetrics } from '../../metrics/worker-metrics.ts';
 import type { Clock } from '../../util/clock.ts';
-import type { RecordTarget } from '../executor/edge-outputs.ts';
-import type { JobGraph, JobVertex } from '../graph/job-graph.ts';
-import type { AbstractStreamOperator } from '../operators/operator.ts';
+import { MIN_WATERMARK } from '../../core/watermark/watermark.ts';
+import type { CountedEdgeOutput } from '../executor/edge-outputs.ts';
+import type { JobEdge, JobGraph, JobVertex } from '../graph/job-graph.ts';
+import { TwoInputOperator, type AbstractStreamOperator } from '../operators/operator.ts';
+import { pointwiseTargets } from '../partitioning/pointwise.ts';
+import { computeOperatorIndexForKeyGroup } from '../partitioning/key-groups.ts';
+import type { RestoreListener } from '../checkpoint/durable-state.ts';
 import type { Task } from './task.ts';
-
-/** Counts what an operator emits (numRecordsOut) and remembers its output watermark. */
-class CountingOutput implements Output<unknown> {
-  readonly #out: Output<unknown>;
-  readonly #m: OperatorIOMetrics;
-  constructor(out: Output<unknown>, m: OperatorIOMetrics) {
-    this.#out = out;
-    this.#m = m;
-  }
-  collect(value: unknown, timestamp: number): void {
-    this.#m.numRecordsOut++;
-    this.#out.collect(value, timestamp);
-  }
-  emitWatermark(watermark: number): void {
-    this.#m.currentOutputWatermark = watermark;
-    this.#out.emitWatermark(watermark);
-  }
-  emitIdle(idle: boolean): void {
-    this.#out.emitIdle(idle);
-  }
-  collectSide(tag: OutputTag<unknown>, value: unknown, timestamp: number): void {
-    this.#m.numRecordsOut++;
-    this.#out.collectSide(tag, value, timestamp);
-  }
-}
-
-/** Counts what reaches an operator input (numRecordsIn). */
-class CountingTarget implements RecordTarget {
-  readonly #target: RecordTarget;
-  readonly #m: OperatorIOMetrics;
-  constructor(target: RecordTarget, m: OperatorIOMetrics) {
-    this.#target = target;
-    this.#m = m;
-  }
-  processElement(value: unknown, timestamp: number): void {
-    this.#m.numRecordsIn++;
-    this.#target.processElement(value, timestamp);
-  }
-}
+import type { TaskSource } from './task-source.ts';
 
 const key = (v: JobVertex, subtask: number): string => `${v.uid}#${subtask}`;
 
-/** The vertex whose whole output is this vertex's whole input, subtask to subtask (a forward edge). */
-function forwardedFrom(v: JobVertex): JobVertex | undefined {
-  if (v.inputs.length !== 1) return undefined;
-  const e = v.inputs[0]!;
-  if (e.partitioning.kind !== 'forward' || e.sideTag !== undefined || e.source.outputs.length !== 1 || e.source.parallelism !== v.parallelism) return undefined;
-  return e.source;
-}
-
 /**
  * The worker's metrics (src/metrics) bound to its tasks: one `TaskIOMetrics` per task, one
- * `OperatorIOMetrics` per operator of its chain (the source included). Records are counted where
- * they cross an operator boundary (one increment per record, in the wrappers above); everything
+ * `OperatorIOMetrics` per operator of its chain (the source included). Records are counted by the
+ * edge outputs that route them anyway (one increment per record, `CountedEdgeOutput`): an
+ * operator's output count is what its edges sent, an input's count what its senders sent to it,
+ * both summed at refresh. Everything
  * the runtime already keeps — source records, watermarks, state entries, timers, user metrics,
  * checkpoint statistics — is read from the runtime's objects at each tick or scrape, not copied
  * per record. Busy, idle and back-pressured time follow the worker's poll loop.
@@ -80,8 +35,12 @@ export class TaskMetricsBinding {
   readonly #ops = new Map<string, OperatorIOMetrics>();
   readonly #tasks: Array<{ task: Task; m: TaskIOMetrics; head: OperatorIOMetrics | undefined; tail: OperatorIOMetrics }> = [];
   readonly #clock: Clock;
-  /** [receiving operator, sending operator]: the receiver's input count is the sender's output count. */
-  readonly #forwarded: Array<[OperatorIOMetrics, OperatorIOMetrics]> = [];
+  /** The task figures of each (operator uid, subtask). */
+  readonly #taskOf = new Map<string, TaskIOMetrics>();
+  /** The edge outputs of each edge, by sending subtask. */
+  readonly #edges = new Map<JobEdge, CountedEdgeOutput[]>();
+  /** Every (vertex, subtask) with its figures and operator, filled by `bind`. */
+  readonly #vertices: Array<{ v: JobVertex; subtask: number; m: OperatorIOMetrics; op: AbstractStreamOperator<unknown> | undefined }> = [];
 
   constructor(graph: JobGraph, clock: Clock, checkpoints: CheckpointStatsTracker, workerId = 'local') {
     this.#clock = clock;
@@ -98,26 +57,11 @@ export class TaskMetricsBinding {
     }
   }
 
-  /** The output an operator subtask emits into, counted. */
-  output(v: JobVertex, subtask: number, out: Output<unknown>): Output<unknown> {
-    const m = this.#ops.get(key(v, subtask));
-    return m === undefined ? out : new CountingOutput(out, m);
-  }
-
-  /**
-   * An input of an operator subtask, counted — unless everything it receives is what one upstream
-   * subtask emits (a single forward edge from a vertex with no other output): then its input
-   * count is that output count, read at refresh, and the record path carries one counter, not two.
-   */
-  target(v: JobVertex, subtask: number, target: RecordTarget): RecordTarget {
-    const m = this.#ops.get(key(v, subtask));
-    if (m === undefined) return target;
-    const from = forwardedFrom(v);
-    if (from !== undefined) {
-      this.#forwarded.push([m, this.#ops.get(key(from, subtask))!]);
-      return target;
-    }
-    return new CountingTarget(target, m);
+  /** Wiring created the output of edge `e` at sending subtask `subtask`. */
+  edge(e: JobEdge, subtask: number, out: CountedEdgeOutput): void {
+    let outs = this.#edges.get(e);
+    if (outs === undefined) this.#edges.set(e, (outs = []));
+    outs[subtask] = out;
   }
 
   /** After the tasks are built: ties each task's figures to it and its operators' probes to them. */
@@ -130,9 +74,13 @@ export class TaskMetricsBinding {
       const vs = task.stage.vertices;
       const head = this.#ops.get(key(vs[0]!, task.subtask));
       this.#tasks.push({ task, m, head, tail: this.#ops.get(key(vs.at(-1)!, task.subtask))! });
+      const sized = task.chain.filter((op) => op.backend?.stateSizeBytes !== undefined);
+      if (sized.length > 0) m.stateSizeBytes = () => sized.reduce((n, op) => n + op.backend!.stateSizeBytes!(), 0);
       for (const v of vs) {
+        this.#taskOf.set(key(v, task.subtask), m);
         const op = operators.get(v)?.[task.subtask];
         const om = this.#ops.get(key(v, task.subtask));
+        if (om !== undefined) this.#vertices.push({ v, subtask: task.subtask, m: om, op });
         if (op === undefined || om === undefined) continue;
         om.probes = {
           keyedStateEntries: op.backend === undefined ? undefined : () => op.metrics().keyedStateEntries,
@@ -141,6 +89,26 @@ export class TaskMetricsBinding {
         };
       }
     }
+  }
+
+  /**
+   * Restore progress per task: a changelog record of an operator's key group counts for the
+   * subtask that owns the key group (the task of the operator's stage with that index).
+   */
+  restoreListener(): RestoreListener {
+    const all = () => this.#tasks.map((t) => t.m);
+    return {
+      started: (now) => {
+        for (const m of all()) m.restore.start(now);
+      },
+      restored: (v, keyGroup) => {
+        const m = this.#taskOf.get(`${v.uid}#${computeOperatorIndexForKeyGroup(v.maxParallelism, v.parallelism, keyGroup)}`);
+        if (m !== undefined) m.restore.records++;
+      },
+      finished: (now) => {
+        for (const m of all()) m.restore.finish(now);
+      },
+    };
   }
 
   /** Every task is running (sources open). */
@@ -165,12 +133,19 @@ export class TaskMetricsBinding {
 
   /** Copies what the runtime keeps itself: source records and watermarks, task totals. */
   refresh(): void {
-    for (const [to, from] of this.#forwarded) to.numRecordsIn = from.numRecordsOut;
+    for (const { v, subtask, m, op } of this.#vertices) {
+      this.#countOutputs(v, subtask, m, op);
+      if (v.inputs.length > 0) m.numRecordsIn = this.#receivedBy(v, subtask);
+      if (op instanceof TwoInputOperator) {
+        m.currentInput1Watermark = op.input1Watermark;
+        m.currentInput2Watermark = op.input2Watermark;
+      }
+    }
     for (const { task, m, head, tail } of this.#tasks) {
       const source = task.source;
       if (source !== undefined) {
         m.numRecordsIn = source.records;
-        if (head !== undefined) this.#refreshSplits(head, source.reader.splitProgress?.());
+        if (head !== undefined) this.#refreshSplits(head, source);
       }
       else if (head !== undefined) m.numRecordsIn = head.numRecordsIn;
       m.numRecordsOut = tail.numRecordsOut;
@@ -184,13 +159,63 @@ export class TaskMetricsBinding {
       const first = task.chain[0];
       if (first !== undefined && source === undefined) m.currentInputWatermark = first.currentWatermark;
       else if (head !== undefined) m.currentInputWatermark = head.currentOutputWatermark;
+      m.currentOutputWatermark = tail.currentOutputWatermark;
+      m.idle = source !== undefined ? source.idle : (first?.inputIdle ?? false);
     }
+  }
+
+  /**
+   * numRecordsOut: the main output's records (every main edge sends all of them; the first is
+   * read) plus each side output's; the output watermark from the same edges. A vertex without
+   * edges (a sink) emits nothing; its output watermark is its input watermark, as before.
+   */
+  #countOutputs(v: JobVertex, subtask: number, m: OperatorIOMetrics, op: AbstractStreamOperator<unknown> | undefined): void {
+    let out = 0;
+    let wm = MIN_WATERMARK;
+    const seen = new Set<string | undefined>();
+    for (const e of v.outputs) {
+      const o = this.#edges.get(e)?.[subtask];
+      if (o === undefined) continue;
+      if (o.lastWatermark > wm) wm = o.lastWatermark;
+      const group = e.sideTag?.id;
+      if (seen.has(group)) continue;
+      seen.add(group);
+      out += o.records();
+    }
+    m.numRecordsOut = out;
+    m.currentOutputWatermark = v.outputs.length === 0 && op !== undefined ? op.currentWatermark : wm;
+  }
+
+  /** numRecordsIn: what every sender of every input edge sent to this subtask. */
+  #receivedBy(v: JobVertex, subtask: number): number {
+    let n = 0;
+    for (const e of v.inputs) {
+      const outs = this.#edges.get(e);
+      if (outs === undefined) continue;
+      const p = e.partitioning.kind;
+      if (p === 'forward') n += outs[subtask]?.records() ?? 0;
+      else if (p === 'rescale') {
+        const senders = pointwiseTargets(e.source.parallelism, v.parallelism);
+        outs.forEach((o, s) => {
+          const i = senders[s]!.indexOf(subtask);
+          if (i >= 0) n += o.sentTo(i);
+        });
+      } else for (const o of outs) n += o?.sentTo(subtask) ?? 0;
+    }
+    return n;
   }
 
   readonly #splits = new Map<OperatorIOMetrics, Map<string, SplitMetrics>>();
 
-  /** The reader's splits as split metrics (position, end, hence records-lag); revoked ones go. */
-  #refreshSplits(op: OperatorIOMetrics, progress: ReturnType<NonNullable<SourceReader<unknown>['splitProgress']>> | undefined): void {
+  /** Where the last completed checkpoint committed a source partition (`topic/partition` → next offset). */
+  committedOffsets: ReadonlyMap<string, bigint> | undefined;
+
+  /**
+   * The reader's splits as split metrics (position, end, hence records-lag; the split's own
+   * watermark and idleness; the offset the last checkpoint committed); revoked ones go.
+   */
+  #refreshSplits(op: OperatorIOMetrics, source: TaskSource<unknown>): void {
+    const progress = source.reader.splitProgress?.();
     if (progress === undefined) return;
     let known = this.#splits.get(op);
     if (known === undefined) this.#splits.set(op, (known = new Map()));
@@ -204,6 +229,13 @@ export class TaskMetricsBinding {
       }
       s.currentOffset = p.position;
       s.endOffset = p.end ?? -1;
+      const wm = source.splitWatermark(p.splitId);
+      if (wm !== undefined) {
+        s.currentWatermark = wm.wm;
+        s.idle = wm.idle;
+      }
+      const committed = p.topic === undefined ? undefined : this.committedOffsets?.get(`${p.topic}/${p.partition}`);
+      if (committed !== undefined) s.committedOffset = Number(committed);
     }
     for (const [id, s] of known) {
       if (seen.has(id)) continue;
@@ -212,36 +244,22 @@ export class TaskMetricsBinding {
     }
   }
 
-  /** User metrics (`getMetricGroup()`) as Prometheus families, read from the runtime's registry at each scrape. */
-  exportUserMetrics(read: () => UserMetricValue[]): void {
-    const families = new Map<string, CollectedMetric>();
-    const labelsOf = (scope: string[]) => ({ operator_name: scope[1] ?? '', subtask: scope[2] ?? '' });
-    const nameOf = (u: UserMetricValue) => ['sluice', 'operator', ...u.scope.slice(3), u.name].map(sanitizeMetricPart).join('_');
-    const ensure = () => {
-      for (const u of read()) {
-        const name = nameOf(u);
-        if (families.has(name) || (typeof u.value !== 'number' && typeof u.value !== 'boolean')) continue;
-        const family = new CollectedMetric({
-          name,
-          help: `User metric ${u.name} (${u.type})`,
-          type: 'gauge',
-          collect: (): Sample[] => read().filter((x) => nameOf(x) === name && (typeof x.value === 'number' || typeof x.value === 'boolean')).map((x) => ({ labels: labelsOf(x.scope), value: Number(x.value) })),
-        });
-        families.set(name, family);
-        family.registerIn(this.metrics.registry);
-      }
-    };
-    // Every scrape first copies the runtime's figures and adds the user metrics registered since.
-    const original = this.metrics.registry.metrics.bind(this.metrics.registry);
-    this.metrics.registry.metrics = async () => {
+  /** The Prometheus metric group user functions of an operator subtask register into. */
+  metricGroupOf(uid: string, subtask: number): MetricGroup | undefined {
+    return this.#ops.get(`${uid}#${subtask}`)?.metricGroup;
+  }
+
+  /** Every scrape first copies the runtime's figures into the metric objects. */
+  refreshOnScrape(): void {
+    const registry = this.metrics.registry;
+    const text = registry.metrics.bind(registry);
+    registry.metrics = async () => {
       this.refresh();
-      ensure();
-      return original();
+      return text();
     };
-    const json = this.metrics.registry.getMetricsAsJSON.bind(this.metrics.registry);
-    this.metrics.registry.getMetricsAsJSON = async () => {
+    const json = registry.getMetricsAsJSON.bind(registry);
+    registry.getMetricsAsJSON = async () => {
       this.refresh();
-      ensure();
       return json();
     };
   }

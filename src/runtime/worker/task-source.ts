@@ -137,6 +137,16 @@ export class TaskSource<T> implements ReaderOutput<T> {
     }
   }
 
+  /** A split's own watermark and idleness, before the minimum over splits (metrics). */
+  splitWatermark(splitId: string): { readonly wm: number; readonly idle: boolean } | undefined {
+    return this.#mux?.splitWatermark(splitId);
+  }
+
+  /** Whether the reader's output is idle (every split idle, or the reader marked idle). */
+  get idle(): boolean {
+    return this.#emitter.idle;
+  }
+
   /** Periodic watermark emission (driven by the job's clock). */
   periodicEmit(): void {
     if (this.ended) return;

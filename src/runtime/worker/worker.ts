@@ -9,6 +9,8 @@ import { DurableState, sanitizeJobId } from '../checkpoint/durable-state.ts';
 import { TransactionalCommitter } from '../../kafka/transactional-committer.ts';
 import { checkGuarantees, ExactlyOnceWorker, isExactlyOnce, sinksOf } from './exactly-once.ts';
 import { firstContact } from '../../kafka/reachability.ts';
+import { watchClientErrors } from '../../kafka/client-error-watch.ts';
+import { watchRebalances } from '../../kafka/rebalance-watch.ts';
 import { restoreOperator } from '../executor/restore.ts';
 import { WorkerClients } from '../../kafka/worker-clients.ts';
 import { CheckpointStatsTracker } from '../../metrics/checkpoint-stats.ts';
@@ -56,6 +58,8 @@ export class Worker {
   readonly alignment = new WatermarkAlignment();
   /** The worker's metrics bound to its tasks (Prometheus, dashboard); undefined with metrics off. */
   readonly observed: TaskMetricsBinding | undefined;
+  /** Stops counting the errors and rebalances of this worker's Kafka clients (metrics). */
+  #stopWatchingErrors: (() => void) | undefined;
   readonly #positions: PositionCommitter;
   readonly #savepointRequests: Array<(s: JobSnapshot) => void> = [];
   #failure: Error | undefined;
@@ -88,7 +92,15 @@ export class Worker {
     this.observed = (options.metrics ?? process.env.SLUICE_METRICS !== 'off') ? new TaskMetricsBinding(graph, options.clock, this.checkpointStats) : undefined;
     this.built = buildTasks(graph, this.services, options.restoreFrom, this.observed);
     this.observed?.bind(this.built.tasks, this.built.operators);
-    this.observed?.exportUserMetrics(() => this.services.metrics!.read());
+    if (this.observed !== undefined) {
+      const observed = this.observed;
+      const clientIds = `sluice-${sanitizeJobId(graph.jobName)}-`;
+      const stopErrors = watchClientErrors(clientIds, (client, error) => observed.metrics.clientErrors.record(client, error));
+      const stopRebalances = watchRebalances(clientIds, options.clock, observed.metrics.rebalances);
+      this.#stopWatchingErrors = () => (stopErrors(), stopRebalances());
+      this.services.exportedMetricGroup = (uid, subtask) => observed.metricGroupOf(uid, subtask);
+      observed.refreshOnScrape();
+    }
     this.#exactlyOnce = isExactlyOnce(options.mode, options.checkpoints);
     checkGuarantees(sinksOf(this.built.operators.values()), this.#exactlyOnce);
     this.#positions = new PositionCommitter(
@@ -98,6 +110,7 @@ export class Worker {
       (p) => this.#eo?.groupMetadata() ?? p.group,
     );
     if (this.#exactlyOnce) this.clients.useTransactions((c) => this.#positions.strategyOf(c));
+    if (this.observed !== undefined) this.observed.committedOffsets = this.#positions.committed;
     this.coordinator = new CheckpointCoordinator({
       settings: options.checkpoints ?? NO_CHECKPOINTS,
       clock: options.clock,
@@ -210,6 +223,7 @@ export class Worker {
     try {
       await this.#recover();
     } catch (e) {
+      this.#stopWatchingErrors?.();
       await this.#positions.close();
       await this.clients.close();
       await this.#eo?.close();
@@ -291,14 +305,14 @@ export class Worker {
       // Fences the previous incarnation of this slot (its open transaction is aborted) before the changelogs are read.
       await (strategy as TransactionalCommitter).init();
       const sessionTimeoutMs = this.options.groupSessionTimeoutMs ?? Number(process.env.SLUICE_GROUP_SESSION_TIMEOUT_MS ?? 45_000);
-      await this.#eo.join(supplier, jobId, [`${jobId}-checkpoints`], sessionTimeoutMs, (e) => this.fail(e));
+      await this.#eo.join(supplier, jobId, [`${jobId}-checkpoints`], sessionTimeoutMs, (e) => this.fail(e), this.observed && { stats: this.observed.metrics.rebalances, clock });
       logger.info({ job: jobId, transactionalId: this.#eo.transactionalId }, 'exactly-once worker started');
       await this.#eo.standBy(jobId, () => {
         if (this.#failure !== undefined) throw this.#failure;
         if (this.#cancelled) throw new JobCancelledError(this.graph.jobName);
       });
     }
-    const state = new DurableState({ jobId, clients: this.clients.clients(connection), clock, operators: this.built.operators, tasks: this.built.tasks });
+    const state = new DurableState({ jobId, clients: this.clients.clients(connection), clock, operators: this.built.operators, tasks: this.built.tasks, restoreListener: this.observed?.restoreListener() });
     const snapshot = restoreFrom === undefined ? await state.recover() : undefined;
     if (snapshot !== undefined) {
       for (const v of this.graph.vertices) restoreOperator(v, this.built.operators.get(v) ?? [], snapshot);
@@ -358,7 +372,7 @@ export class Worker {
           name: v.name,
           uid: v.uid,
           reader,
-          out: this.observed ? this.observed.output(v, task.subtask, this.built.outputOf(v, task.subtask)) : this.built.outputOf(v, task.subtask),
+          out: this.built.outputOf(v, task.subtask),
           strategy: v.t.strategy as WatermarkStrategy<unknown>,
           clock,
           batch: mode === 'batch',
@@ -425,6 +439,7 @@ export class Worker {
       await this.#positions.close();
       await this.#eo?.close();
       await this.clients.close();
+      this.#stopWatchingErrors?.();
     }
   }
 }

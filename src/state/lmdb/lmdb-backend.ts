@@ -205,6 +205,13 @@ export class LmdbKeyedStateBackend extends HeapKeyedStateBackend implements Loca
     return table;
   }
 
+  /** Bytes of this subtask's state in LMDB, as of the last write-out (every checkpoint writes the cache out). */
+  stateSizeBytes(): number {
+    let n = 0;
+    for (const t of this.#tables) n += t.sizeBytes();
+    return n;
+  }
+
   protected override nextEpoch(): void {
     for (const t of this.#tables) {
       t.flush();

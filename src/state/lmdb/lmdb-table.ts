@@ -96,6 +96,12 @@ export class LmdbStateTable implements StateTableLike {
   }
 
   /** Writes the dirty cached entries and the deletes to LMDB, in one transaction. */
+  /** Bytes of the database's pages (branch, leaf, overflow): what this state occupies in LMDB since the last flush. */
+  sizeBytes(): number {
+    const st = this.#db.getStats() as { pageSize?: number; treeBranchPageCount?: number; treeLeafPageCount?: number; overflowPages?: number };
+    return (st.pageSize ?? 0) * ((st.treeBranchPageCount ?? 0) + (st.treeLeafPageCount ?? 0) + (st.overflowPages ?? 0));
+  }
+
   flush(): void {
     const epoch = this.#host.epoch;
     const deleted: Array<[NamespaceKey, unknown, unknown]> = [];
