@@ -95,7 +95,7 @@ class Member(threading.Thread):
         super().__init__(daemon=True)
         self.name_ = name
         self.stop = threading.Event()
-        self.assignment = []
+        self.current = []
         self.committed = None
         self.ends = None
 
@@ -111,8 +111,8 @@ class Member(threading.Thread):
                         seen.add(m.value.decode())
             if batch:
                 c.commit()
+            self.current = sorted(tp.partition for tp in c.assignment())
             time.sleep(0.01)  # keep the stream going while the group changes
-        self.assignment = sorted(tp.partition for tp in c.assignment())
         tps = [TopicPartition(topic, p) for p in range(3)]
         self.committed = [c.committed(tp) for tp in tps]
         self.ends = [c.end_offsets(tps)[tp] for tp in tps]
@@ -142,6 +142,10 @@ b.join()
 produce(topic, None, 4000, 2000)
 wait_for(lambda: len(seen) == 6000, "all 6000 messages", 90)
 time.sleep(1)  # let the last batch's commit land
+# Both remaining members' assignments at one moment, once the group has settled: read when each
+# stops, the second one has already taken over the first one's partitions.
+wait_for(lambda: sorted(a.current + c.current) == [0, 1, 2], "a and c to own the partitions between them")
+settled = {"a": list(a.current), "c": list(c.current)}
 c.stop.set()
 c.join()
 a.stop.set()
@@ -149,7 +153,7 @@ a.join()
 report["group"] = {
     "delivered": len(seen),
     "deliveredBeforeLeave": mid_stream,
-    "assignments": {"a": a.assignment, "c": c.assignment},
+    "assignments": settled,
     "committed": a.committed,
     "endOffsets": a.ends,
 }
