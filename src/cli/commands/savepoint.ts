@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { CliError, UsageError } from '../cli-error.ts';
 import { withAdmin, securityOptions } from '../clients.ts';
 import { cliContext } from '../context.ts';
+import { exitWhenDrained } from '../exit.ts';
 
 /**
  * `sluice savepoint JOB_ID --dir D`: Flink's stop-with-savepoint for a running job, through
@@ -52,7 +53,9 @@ export function registerSavepointCommand(program: Command): void {
         process.stdout.write(`${String(answer.path)}\n`);
         process.stderr.write(`sluice: savepoint completed; job '${jobId}' stops. Resume it with: sluice run JOB.ts --job-id ${jobId} --from-savepoint ${String(answer.path)}\n`);
       } finally {
-        await clients.close().catch(() => {});
+        // Not awaited: closing idle client sockets can take long; the answer is what matters.
+        void clients.close().catch(() => {});
       }
+      await exitWhenDrained(0);
     });
 }

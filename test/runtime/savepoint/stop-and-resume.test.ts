@@ -45,6 +45,8 @@ for (const c of cases) {
       const { topics, ref } = await prepare(bootstrap, c.name, records, 7 + c.name.length);
       const { dir, cleanup } = tempDir('sluice-savepoint-');
       const jobs: Child[] = [];
+      const t0 = Date.now();
+      const mark = (what: string): void => t.diagnostic(`${((Date.now() - t0) / 1000).toFixed(1)} s: ${what}`);
       const env = (backend: string, run: number) => ({ EXACTLY_ONCE: c.exactlyOnce ? '1' : '0', STATE_BACKEND: backend, STATE_DIR: join(dir, `lmdb-${run}`), SLUICE_STATE_DIR: join(dir, 'workers') });
       try {
         // Most of the input, no end markers: windows, buckets and timers are open at the savepoint.
@@ -54,9 +56,11 @@ for (const c of cases) {
         jobs.push(first);
         await eventually(async () => outputs(await readWritten(bootstrap, topics)) >= records * 0.1, 120_000, `first output (job: ${first.stderr().slice(-2000)})`);
 
+        mark('first output');
         const sp = await savepointCli(bootstrap, c.name, join(dir, 'savepoints'));
         assert.equal(sp.code, 0, `sluice savepoint failed: ${sp.stderr}\njob: ${first.stderr().slice(-3000)}`);
         assert.ok(existsSync(join(sp.path, '_metadata')), `the printed path ${sp.path} is a savepoint`);
+        mark('savepoint CLI returned');
         assert.equal(await first.exited, 0, `the job exits 0 after its savepoint: ${first.stderr().slice(-3000)}`);
         assert.match(first.stderr(), /stopped with a savepoint/);
         const atStop = outputs(await readWritten(bootstrap, topics));
@@ -66,7 +70,9 @@ for (const c of cases) {
         await produce(bootstrap, topics.input, [...ref.input.slice(firstPart), ...ends(topics, records)]);
         const second = runJob(bootstrap, c.name, topics, ['-p', String(c.second.p), '--from-savepoint', sp.path], env(c.second.backend, 2));
         jobs.push(second);
+        mark('second job started');
         const written = await awaitComplete(bootstrap, topics, ref, second);
+        mark('complete');
         assertSameAsUninterrupted(written, ref);
         assert.match(second.stderr(), /starting from a savepoint/);
       } finally {
@@ -76,3 +82,53 @@ for (const c of cases) {
     },
   );
 }
+
+test('a changed job without the window (uid window-sum) is refused naming the uid; with --allow-non-restored-state it runs and the rest of its state is restored', { timeout: 600_000 }, async () => {
+  const bootstrap = broker.bootstrap;
+  const name = 'sp-uid';
+  const records = 2_000;
+  const { topics, ref } = await prepare(bootstrap, name, records, 3);
+  const { dir, cleanup } = tempDir('sluice-savepoint-');
+  const jobs: Child[] = [];
+  const env = { SLUICE_STATE_DIR: join(dir, 'workers') };
+  try {
+    const firstPart = records / 2;
+    await produce(bootstrap, topics.input, ref.input.slice(0, firstPart));
+    const first = runJob(bootstrap, name, topics, [], env);
+    jobs.push(first);
+    await eventually(async () => outputs(await readWritten(bootstrap, topics)) >= 100, 120_000, `first output (job: ${first.stderr().slice(-2000)})`);
+    const sp = await savepointCli(bootstrap, name, join(dir, 'savepoints'));
+    assert.equal(sp.code, 0, sp.stderr);
+    assert.equal(await first.exited, 0, first.stderr().slice(-3000));
+
+    const refused = runJob(bootstrap, name, topics, ['--from-savepoint', sp.path], { ...env, DROP_WINDOW: '1' });
+    jobs.push(refused);
+    assert.equal(await refused.exited, 1, refused.stderr());
+    assert.match(refused.stderr(), /has state of operator uid\(s\) 'window-sum' that this job does not have/);
+    assert.match(refused.stderr(), /--allow-non-restored-state/, 'and says how to go on');
+
+    await produce(bootstrap, topics.input, [...ref.input.slice(firstPart), ...ends(topics, records)]);
+    const second = runJob(bootstrap, name, topics, ['--from-savepoint', sp.path, '--allow-non-restored-state'], { ...env, DROP_WINDOW: '1' });
+    jobs.push(second);
+    const written = await awaitComplete(bootstrap, topics, { ...ref, windows: new Map() }, second);
+    // The counts and timers (uid 'count') continued from the savepoint.
+    for (const [key, n] of ref.counts) assert.deepEqual(written.counts.get(key), Array.from({ length: n }, (_, i) => i + 1), `key ${key}`);
+    for (const [b, n] of ref.buckets) assert.deepEqual(written.buckets.get(b), [n], `bucket ${b}`);
+    assert.match(second.stderr(), /dropping the savepoint's state of operator uid\(s\) 'window-sum'/);
+  } finally {
+    for (const j of jobs) await kill(j, 'SIGKILL');
+    cleanup();
+  }
+});
+
+test('sluice run --from-savepoint with a directory that is no complete savepoint fails with SLUICE_SAVEPOINT_INVALID before reading anything', { timeout: 120_000 }, async () => {
+  const { dir, cleanup } = tempDir('sluice-savepoint-');
+  try {
+    const topics = { input: 'sp-none-in', counts: 'sp-none-counts', windows: 'sp-none-windows', buckets: 'sp-none-buckets' };
+    const job = runJob(broker.bootstrap, 'sp-none', topics, ['--from-savepoint', dir]);
+    assert.equal(await job.exited, 1, job.stderr());
+    assert.match(job.stderr(), /it has no _metadata file: the savepoint never completed/);
+  } finally {
+    cleanup();
+  }
+});
