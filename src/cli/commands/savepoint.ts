@@ -1,7 +1,6 @@
 import { resolve as resolvePath } from 'node:path';
 import type { Command } from 'commander';
-import { CliError, UsageError } from '../cli-error.ts';
-import { withAdmin, securityOptions } from '../clients.ts';
+import { UsageError } from '../cli-error.ts';
 import { cliContext } from '../context.ts';
 import { exitWhenDrained } from '../exit.ts';
 
@@ -24,38 +23,9 @@ export function registerSavepointCommand(program: Command): void {
       if (!/^[a-zA-Z0-9._-]{1,200}$/.test(jobId)) throw new UsageError(`the job id must be letters, digits, '.', '_' or '-', got "${jobId}"`);
       const seconds = Number(opts.timeout);
       if (!(Number.isFinite(seconds) && seconds > 0)) throw new UsageError(`--timeout must be a positive number of seconds, got "${opts.timeout}"`);
-      const [{ ControlChannel }, { ClientSupplier }, { STOP_WITH_SAVEPOINT }, { SavepointFailedError }] = await Promise.all([
-        import('../../kafka/control-channel.ts'),
-        import('../../kafka/client-supplier.ts'),
-        import('../../runtime/savepoint/stop-with-savepoint.ts'),
-        import('../../core/errors/savepoint-errors.ts'),
-      ]);
-      const topic = ControlChannel.topicFor(jobId);
-      const exists = await withAdmin(ctx, async (admin) => (await admin.listTopics({ includeInternals: true })).includes(topic));
-      if (!exists) {
-        throw new CliError(
-          `job '${jobId}' has no control topic "${topic}" on ${ctx.bootstrapText}: it never ran there with durable state. ` +
-            'Savepoints need a streaming job with checkpoints on, an unbounded source and a Kafka connector; check the job id (sluice topics list)',
-        );
-      }
-      const clients = new ClientSupplier({
-        connection: { bootstrapBrokers: ctx.bootstrap, connectTimeout: 5_000, requestTimeout: 30_000, retries: 3, retryDelay: 250, ...(await securityOptions(ctx)) },
-        clientId: 'sluice-cli-savepoint',
-        producer: { kind: 'idempotent' },
-      });
-      const dir = resolvePath(opts.dir);
-      try {
-        const settled = (a: Record<string, unknown>): boolean => a.status === 'completed' || a.status === 'failed';
-        process.stderr.write(`sluice: asking job '${jobId}' to stop with a savepoint under ${dir}\n`);
-        const acks = await new ControlChannel(clients, jobId).request({ type: STOP_WITH_SAVEPOINT, dir }, { until: (all) => all.some(settled), timeoutMs: seconds * 1000 });
-        const answer = acks.find(settled)!;
-        if (answer.status === 'failed') throw new SavepointFailedError(jobId, `${String(answer.error)} (the job keeps running)`);
-        process.stdout.write(`${String(answer.path)}\n`);
-        process.stderr.write(`sluice: savepoint completed; job '${jobId}' stops. Resume it with: sluice run JOB.ts --job-id ${jobId} --from-savepoint ${String(answer.path)}\n`);
-      } finally {
-        // Not awaited: closing idle client sockets can take long; the answer is what matters.
-        void clients.close().catch(() => {});
-      }
+      const path = await (await import('../savepoint-request.ts')).requestStopWithSavepoint(ctx, jobId, resolvePath(opts.dir), seconds * 1000);
+      process.stdout.write(`${path}\n`);
+      process.stderr.write(`sluice: savepoint completed; job '${jobId}' stops. Resume it with: sluice run JOB.ts --job-id ${jobId} --from-savepoint ${path}\n`);
       await exitWhenDrained(0);
     });
 }

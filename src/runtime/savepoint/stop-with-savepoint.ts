@@ -1,14 +1,11 @@
 import type { ClientSupplier } from '../../kafka/client-supplier.ts';
-import { ControlChannel, type ControlMessage, type ControlSubscription } from '../../kafka/control-channel.ts';
+import { ControlChannel, STOP_WITH_SAVEPOINT, type ControlMessage, type ControlSubscription } from '../../kafka/control-channel.ts';
 import { logger } from '../../util/logger.ts';
 import type { CheckpointCoordinator } from '../checkpoint/checkpoint-coordinator.ts';
 import type { JobSnapshot } from '../executor/job-client.ts';
 import type { JobVertex } from '../graph/job-graph.ts';
 import type { AbstractStreamOperator } from '../operators/operator.ts';
 import { writeSavepoint } from './savepoint-writer.ts';
-
-/** The control-channel request `sluice savepoint` sends. */
-export const STOP_WITH_SAVEPOINT = 'stop-with-savepoint';
 
 /** What the worker lends the savepoint service. */
 export interface StopWithSavepointHost {
@@ -83,7 +80,10 @@ export class StopWithSavepoint {
       }
       const { coordinator } = this.#host;
       logger.info({ job: this.#host.jobId, dir }, 'stop-with-savepoint: final checkpoint, then the savepoint');
-      await coordinator.checkpoint(false);
+      if (!(await coordinator.checkpoint(false))) {
+        await this.#ack(request, { status: 'failed', error: 'the final checkpoint did not complete (see the job log); the job keeps running, try again' });
+        continue;
+      }
       let path: string;
       try {
         const snapshot = coordinator.savepoint((id) => this.#host.snapshot(id));
