@@ -31,8 +31,9 @@ export async function savepointCli(bootstrap: string, name: string, dir: string)
 }
 
 const cases = [
-  { name: 'sp-eo', exactlyOnce: true, first: { p: 2, backend: 'heap' }, second: { p: 3, backend: 'heap' } },
-  { name: 'sp-alo-lmdb', exactlyOnce: false, first: { p: 2, backend: 'heap' }, second: { p: 1, backend: 'lmdb' } },
+  // Exactly-once also survives a SIGKILL after the resume: the restart (without --from-savepoint) recovers the savepoint's lineage from its checkpoints.
+  { name: 'sp-eo', exactlyOnce: true, crashAfterResume: true, first: { p: 2, backend: 'heap' }, second: { p: 3, backend: 'heap' } },
+  { name: 'sp-alo-lmdb', exactlyOnce: false, crashAfterResume: false, first: { p: 2, backend: 'heap' }, second: { p: 1, backend: 'lmdb' } },
 ] as const;
 
 for (const c of cases) {
@@ -67,14 +68,27 @@ for (const c of cases) {
         t.diagnostic(`stopped after ${atStop} of ${records} count outputs; savepoint ${sp.path}`);
         assert.ok(atStop < records, 'stopped mid-input');
 
-        await produce(bootstrap, topics.input, [...ref.input.slice(firstPart), ...ends(topics, records)]);
+        // With a crash after the resume: part of the rest now, the others after the restart.
+        const secondPart = c.crashAfterResume ? Math.floor(records * 0.8) : records;
+        await produce(bootstrap, topics.input, [...ref.input.slice(firstPart, secondPart), ...(c.crashAfterResume ? [] : ends(topics, records))]);
         const second = runJob(bootstrap, c.name, topics, ['-p', String(c.second.p), '--from-savepoint', sp.path], env(c.second.backend, 2));
         jobs.push(second);
         mark('second job started');
-        const written = await awaitComplete(bootstrap, topics, ref, second);
+        let last = second;
+        if (c.crashAfterResume) {
+          await eventually(async () => outputs(await readWritten(bootstrap, topics)) >= atStop + 100, 120_000, `output after the resume (job: ${second.stderr().slice(-2000)})`);
+          await kill(second, 'SIGKILL');
+          mark('resumed job killed');
+          last = runJob(bootstrap, c.name, topics, ['-p', String(c.second.p)], env(c.second.backend, 2));
+          jobs.push(last);
+          await produce(bootstrap, topics.input, [...ref.input.slice(secondPart), ...ends(topics, records)]);
+        }
+        const written = await awaitComplete(bootstrap, topics, ref, last);
         mark('complete');
         assertSameAsUninterrupted(written, ref);
         assert.match(second.stderr(), /starting from a savepoint/);
+        assert.match(second.stderr(), /the earlier checkpoints and changelogs of this job id were deleted/, 'the savepoint replaced the job id\'s checkpoints');
+        if (c.crashAfterResume) assert.match(last.stderr(), /job restored from its last committed checkpoint/);
       } finally {
         for (const j of jobs) await kill(j, 'SIGKILL');
         cleanup();
