@@ -11,7 +11,7 @@ const settled = (a: ControlMessage): boolean => a.status === 'completed' || a.st
  * `sluice savepoint`'s request (loaded on use): checks that the job's control topic exists, asks
  * the job to stop with a savepoint under `dir` and resolves with the savepoint's path.
  */
-export async function requestStopWithSavepoint(ctx: CliContext, jobId: string, dir: string, timeoutMs: number): Promise<string> {
+export async function requestStopWithSavepoint(ctx: CliContext, jobId: string, dir: string, timeoutMs: number, stop = true): Promise<string> {
   const topic = ControlChannel.topicFor(jobId);
   const exists = await withAdmin(ctx, async (admin) => (await admin.listTopics({ includeInternals: true })).includes(topic));
   if (!exists) {
@@ -26,8 +26,8 @@ export async function requestStopWithSavepoint(ctx: CliContext, jobId: string, d
     producer: { kind: 'idempotent' },
   });
   try {
-    process.stderr.write(`sluice: asking job '${jobId}' to stop with a savepoint under ${dir}\n`);
-    const acks = await new ControlChannel(clients, jobId).request({ type: STOP_WITH_SAVEPOINT, dir }, { until: (all) => all.some(settled), timeoutMs });
+    process.stderr.write(`sluice: asking job '${jobId}' to ${stop ? 'stop with' : 'take'} a savepoint under ${dir}\n`);
+    const acks = await new ControlChannel(clients, jobId).request({ type: STOP_WITH_SAVEPOINT, dir, stop }, { until: (all) => all.some(settled), timeoutMs });
     const answer = acks.find(settled)!;
     if (answer.status === 'failed') throw new SavepointFailedError(jobId, `${String(answer.error)} (the job keeps running)`);
     return String(answer.path);

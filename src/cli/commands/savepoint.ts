@@ -18,14 +18,16 @@ export function registerSavepointCommand(program: Command): void {
     .argument('<jobId>', "the job's id (its execute() name or sluice run --job-id)")
     .requiredOption('--dir <dir>', 'directory under which the job writes the savepoint (as the job process sees it)')
     .option('--timeout <seconds>', 'how long to wait for the job to finish the savepoint', '300')
-    .action(async (jobId: string, opts: { dir: string; timeout: string }, command: Command) => {
+    .option('--no-stop', 'take the savepoint and let the job run on (Flink\'s plain savepoint)')
+    .action(async (jobId: string, opts: { dir: string; timeout: string; stop: boolean }, command: Command) => {
       const ctx = cliContext(command);
       if (!/^[a-zA-Z0-9._-]{1,200}$/.test(jobId)) throw new UsageError(`the job id must be letters, digits, '.', '_' or '-', got "${jobId}"`);
       const seconds = Number(opts.timeout);
       if (!(Number.isFinite(seconds) && seconds > 0)) throw new UsageError(`--timeout must be a positive number of seconds, got "${opts.timeout}"`);
-      const path = await (await import('../savepoint-request.ts')).requestStopWithSavepoint(ctx, jobId, resolvePath(opts.dir), seconds * 1000);
+      const path = await (await import('../savepoint-request.ts')).requestStopWithSavepoint(ctx, jobId, resolvePath(opts.dir), seconds * 1000, opts.stop);
       process.stdout.write(`${path}\n`);
-      process.stderr.write(`sluice: savepoint completed; job '${jobId}' stops. Resume it with: sluice run JOB.ts --job-id ${jobId} --from-savepoint ${path}\n`);
+      if (!opts.stop) process.stderr.write(`sluice: savepoint completed; job '${jobId}' keeps running\n`);
+      else process.stderr.write(`sluice: savepoint completed; job '${jobId}' stops. Resume it with: sluice run JOB.ts --job-id ${jobId} --from-savepoint ${path}\n`);
       await exitWhenDrained(0);
     });
 }

@@ -36,6 +36,7 @@ export class StopWithSavepoint {
   #subscription: ControlSubscription | undefined;
   readonly #pending: ControlMessage[] = [];
   #savepointPath: string | undefined;
+  #stopped = false;
 
   constructor(host: StopWithSavepointHost, clients: ClientSupplier) {
     this.#host = host;
@@ -53,12 +54,12 @@ export class StopWithSavepoint {
 
   /** A request waits to be served. */
   get pending(): boolean {
-    return this.#pending.length > 0 && this.#savepointPath === undefined;
+    return this.#pending.length > 0 && !this.#stopped;
   }
 
   /** Where the job's savepoint went once it stopped with one. */
   get savepointPath(): string | undefined {
-    return this.#savepointPath;
+    return this.#stopped ? this.#savepointPath : undefined;
   }
 
   /**
@@ -95,6 +96,13 @@ export class StopWithSavepoint {
         continue;
       }
       this.#savepointPath = path;
+      if (request.stop === false) {
+        // Flink's plain savepoint: the job goes on.
+        logger.info({ job: this.#host.jobId, path }, 'savepoint written; the job keeps running');
+        await this.#ack(request, { status: 'completed', path, stopped: false });
+        continue;
+      }
+      this.#stopped = true;
       logger.info({ job: this.#host.jobId, path }, 'savepoint written; the job stops');
       await this.#ack(request, { status: 'completed', path });
       // Requests behind this one find the job stopped.

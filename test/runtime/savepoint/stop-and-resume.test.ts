@@ -24,8 +24,8 @@ after(async () => {
 });
 
 /** `sluice savepoint NAME --dir DIR`: its exit code, stdout (the path) and stderr. */
-export async function savepointCli(bootstrap: string, name: string, dir: string): Promise<{ code: number | string; path: string; stderr: string }> {
-  const cli = spawnSluice(['savepoint', name, '--dir', dir, '--timeout', '180'], { SLUICE_BOOTSTRAP: bootstrap });
+export async function savepointCli(bootstrap: string, name: string, dir: string, extra: string[] = []): Promise<{ code: number | string; path: string; stderr: string }> {
+  const cli = spawnSluice(['savepoint', name, '--dir', dir, '--timeout', '180', ...extra], { SLUICE_BOOTSTRAP: bootstrap });
   const code = await cli.exited;
   return { code, path: cli.stdout().trim(), stderr: cli.stderr() };
 }
@@ -58,6 +58,14 @@ for (const c of cases) {
         await eventually(async () => outputs(await readWritten(bootstrap, topics)) >= records * 0.1, 120_000, `first output (job: ${first.stderr().slice(-2000)})`);
 
         mark('first output');
+        if (!c.crashAfterResume) {
+          // Flink's plain savepoint first: written, and the job keeps running.
+          const plain = await savepointCli(bootstrap, c.name, join(dir, 'plain'), ['--no-stop']);
+          assert.equal(plain.code, 0, plain.stderr);
+          assert.ok(existsSync(join(plain.path, '_metadata')), plain.stderr);
+          assert.match(plain.stderr, /keeps running/);
+          assert.equal(first.process.exitCode, null, 'the job still runs after a --no-stop savepoint');
+        }
         const sp = await savepointCli(bootstrap, c.name, join(dir, 'savepoints'));
         assert.equal(sp.code, 0, `sluice savepoint failed: ${sp.stderr}\njob: ${first.stderr().slice(-3000)}`);
         assert.ok(existsSync(join(sp.path, '_metadata')), `the printed path ${sp.path} is a savepoint`);
