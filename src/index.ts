@@ -143,6 +143,7 @@ export {
   UnsupportedSettingError,
   CheckpointFailedError,
 } from './core/errors/job-errors.ts';
+export { SavepointFormatError, NonRestoredStateError, SavepointFailedError } from './core/errors/savepoint-errors.ts';
 export type { JobClient, JobExecutionResult, JobSnapshot, JobStatus, JobMetrics } from './runtime/executor/job-client.ts';
 export {
   subtaskForKey,

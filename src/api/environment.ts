@@ -1,6 +1,7 @@
 import type { Clock } from '../util/clock.ts';
 import type { StateBackend } from '../state/backend.ts';
 import { systemClock } from '../util/clock.ts';
+import { logger } from '../util/logger.ts';
 import { WatermarkStrategy } from '../time/watermark-strategy.ts';
 import { JobConfigurationError } from '../core/errors/job-errors.ts';
 import { compileJobGraph, describeJobGraph, type JobGraph } from '../runtime/graph/job-graph.ts';
@@ -8,6 +9,8 @@ import { executionPlanOf, type ExecutionPlan } from '../runtime/graph/execution-
 import type { Transformation } from '../runtime/graph/transformations.ts';
 import { executeLocally } from '../runtime/executor/local-executor.ts';
 import { restoredMaxParallelism } from '../runtime/executor/restore.ts';
+import { readSavepoint } from '../runtime/savepoint/savepoint-reader.ts';
+import { mapSavepointOntoJob } from '../runtime/savepoint/savepoint-mapping.ts';
 import { checkMaxParallelism } from '../runtime/partitioning/key-groups.ts';
 import type { JobClient, JobExecutionResult, JobSnapshot } from '../runtime/executor/job-client.ts';
 import type { WatermarkInterval } from '../runtime/operators/timestamps-watermarks.ts';
@@ -100,6 +103,15 @@ export async function cancelRunningJobs(timeoutMs = 5000): Promise<number> {
 export interface ExecuteOptions {
   /** Restore operator state and source positions from a savepoint. */
   restoreFrom?: JobSnapshot;
+  /**
+   * Start from the savepoint directory `sluice savepoint` wrote (default `$SLUICE_FROM_SAVEPOINT`,
+   * set by `sluice run --from-savepoint`): state is restored by operator uid at this job's
+   * parallelism, sources resume from its positions, and the job id's earlier checkpoints and
+   * changelogs are replaced by it.
+   */
+  fromSavepoint?: string;
+  /** Drop (and log) savepoint state of uids this job does not have instead of refusing it (default `$SLUICE_ALLOW_NON_RESTORED_STATE` = 'true'). */
+  allowNonRestoredState?: boolean;
 }
 
 /**
@@ -385,14 +397,22 @@ export class StreamExecutionEnvironment {
 
   /** @internal */
   start(jobName: string, options: ExecuteOptions & { extraSinks?: Transformation[]; stopSignal?: { stopped: boolean } } = {}): JobClient {
-    const graph = this.compile(jobName, options.extraSinks, options.restoreFrom);
+    let restoreFrom = options.restoreFrom;
+    const savepointPath = restoreFrom === undefined ? (options.fromSavepoint ?? process.env.SLUICE_FROM_SAVEPOINT) : undefined;
+    const savepoint = savepointPath !== undefined && savepointPath !== '' ? readSavepoint(savepointPath) : undefined;
+    const graph = this.compile(jobName, options.extraSinks, restoreFrom ?? savepoint?.snapshot);
+    if (savepoint !== undefined) {
+      const allowNonRestoredState = options.allowNonRestoredState ?? process.env.SLUICE_ALLOW_NON_RESTORED_STATE === 'true';
+      restoreFrom = mapSavepointOntoJob(graph, savepoint.snapshot, { allowNonRestoredState, savepoint: savepoint.path });
+      logger.info({ job: jobName, savepoint: savepoint.path, checkpointId: savepoint.metadata.checkpointId }, 'starting from a savepoint');
+    }
     const client = executeLocally(graph, {
       mode: this.#resolveMode(graph),
       clock: this.#clock,
       autoWatermarkInterval: this.#interval,
       trackStateChanges: this.#trackChanges,
       stateBackend: this.#stateBackend,
-      restoreFrom: options.restoreFrom,
+      restoreFrom,
       stopSignal: options.stopSignal,
       checkpoints: this.#checkpointConfig.settings(),
       globalJobParameters: this.#config.getGlobalJobParameters(),

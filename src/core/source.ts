@@ -132,4 +132,10 @@ export interface Source<T> {
   readonly providesTimestamps?: boolean;
   /** The Kafka cluster the source reads (a job keeps its durable state on the cluster of its Kafka connectors). */
   kafkaConnection?(): Promise<KafkaConnection>;
+  /**
+   * The state of a reader that may be given any split of the readers whose states these are: how a
+   * savepoint's positions reach a source restored at another parallelism (every reader gets it
+   * and keeps the positions of the splits it is assigned). Without it, reader states go by subtask.
+   */
+  combineReaderStates?(states: readonly unknown[]): unknown;
 }

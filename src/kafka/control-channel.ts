@@ -23,6 +23,9 @@ export interface ControlMessage {
 
 const FORMAT_VERSION = 1;
 
+/** The request `sluice savepoint` sends: stop the job with a savepoint under `dir`. */
+export const STOP_WITH_SAVEPOINT = 'stop-with-savepoint';
+
 /** A running subscription; `close` stops it. */
 export interface ControlSubscription {
   close(): Promise<void>;

@@ -83,6 +83,22 @@ export class InternalTopics {
   }
 
   /** Partition counts of the topics that exist among `names` (Metadata without auto-creation). */
+  /**
+   * Deletes those of `names` that exist (through `deleteTopics`, e.g. an Admin's) and waits until
+   * the cluster no longer lists them, so that `ensure` creates them anew. Returns the deleted ones.
+   */
+  async deleteAndWait(names: readonly string[], deleteTopics: (topics: string[]) => Promise<unknown>): Promise<string[]> {
+    const present = [...(await this.#partitionCounts([...names])).keys()];
+    if (present.length === 0) return [];
+    await deleteTopics(present);
+    const deadline = Date.now() + this.#timeoutMs;
+    while ((await this.#partitionCounts(present)).size > 0) {
+      if (Date.now() > deadline) throw new KafkaRequestError(KAFKA_SUBSTRATE_CODES.KAFKA_REQUEST, `topics ${present.join(', ')} were still listed ${this.#timeoutMs} ms after their deletion`);
+      await sleep(100);
+    }
+    return present;
+  }
+
   async #partitionCounts(names: string[]): Promise<Map<string, number>> {
     const response = await this.#wire.call(kafkaClientLibrary().metadataV12.api, 'any', { minVersion: 4, partial: true }, names, false, false);
     const out = new Map<string, number>();

@@ -52,12 +52,14 @@ export function registerRunCommand(program: Command): void {
     .option('-p, --parallelism <n>', 'default parallelism of the job')
     .option('--job-id <id>', "the job's id: its internal topics, consumer group and transactional ids (default: the name given to execute())")
     .option('--state-dir <dir>', 'local state of the job (worker slots); default ./.sluice/state')
+    .option('-s, --from-savepoint <path>', 'start from this savepoint (the path `sluice savepoint` printed); replaces the job id\'s checkpoints')
+    .option('--allow-non-restored-state', 'with --from-savepoint: drop savepoint state of operator uids the job no longer has, instead of refusing to start')
     .option('--no-progress', 'no progress line for bounded jobs on stderr (shown only when stderr is a terminal)');
   addDashboardOptions(command).action(
     async (
       job: string,
       args: string[],
-      opts: { parallelism?: string; jobId?: string; stateDir?: string; progress: boolean; dashboard?: DashboardFlag; dashboardToken?: string },
+      opts: { parallelism?: string; jobId?: string; stateDir?: string; fromSavepoint?: string; allowNonRestoredState?: boolean; progress: boolean; dashboard?: DashboardFlag; dashboardToken?: string },
       command: Command,
     ) => {
       const ctx = cliContext(command);
@@ -71,6 +73,9 @@ export function registerRunCommand(program: Command): void {
         process.env.SLUICE_JOB_ID = opts.jobId;
       }
       if (opts.stateDir !== undefined) process.env.SLUICE_STATE_DIR = resolvePath(opts.stateDir);
+      if (opts.allowNonRestoredState === true && opts.fromSavepoint === undefined) throw new UsageError('--allow-non-restored-state needs --from-savepoint');
+      if (opts.fromSavepoint !== undefined) process.env.SLUICE_FROM_SAVEPOINT = resolvePath(opts.fromSavepoint);
+      if (opts.allowNonRestoredState === true) process.env.SLUICE_ALLOW_NON_RESTORED_STATE = 'true';
       process.env.SLUICE_BOOTSTRAP = ctx.bootstrapText;
       const file = resolvePath(job);
       if (!existsSync(file)) throw new UsageError(`no job file at ${file}`);

@@ -39,8 +39,9 @@ export function reportJobs(write: (line: string) => void): { jobs: Set<Promise<u
     const t0 = performance.now();
     write(startedLine(e));
     const ended = e.result.then(
-      () => {
+      (r) => {
         const { read, written } = counts(e);
+        if (r.savepointPath !== undefined) return write(`job '${name}' stopped with a savepoint after ${seconds(performance.now() - t0)}: read ${plural(read, 'record')}, wrote ${written}; savepoint ${r.savepointPath}`);
         write(`job '${name}' finished in ${seconds(performance.now() - t0)}: read ${plural(read, 'record')}, wrote ${written}`);
       },
       (err: unknown) => {

@@ -61,6 +61,11 @@ export class KafkaSource<T, K = Buffer | null> implements Source<T> {
     return this.#cfg.stopping === undefined ? 'unbounded' : 'bounded';
   }
 
+  /** The union of the readers' partition offsets: whoever is assigned a partition resumes it. */
+  combineReaderStates(states: readonly unknown[]): KafkaSourceState {
+    return { offsets: states.flatMap((s) => (s as KafkaSourceState | undefined)?.offsets ?? []) };
+  }
+
   createReader(ctx: SourceReaderContext, restoredState?: unknown): SourceReader<T> {
     let reader: KafkaSourceReader<T, K> | undefined;
     let own: { close(): Promise<void> } | undefined;

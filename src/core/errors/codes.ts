@@ -30,6 +30,12 @@ export const SluiceErrorCodes = {
   SOURCE_FAILED: 'SLUICE_SOURCE_FAILED',
   /** A savepoint cannot be restored into this job. */
   SAVEPOINT_INCOMPATIBLE: 'SLUICE_SAVEPOINT_INCOMPATIBLE',
+  /** A savepoint directory is missing, partial, corrupt or of an unknown format version. */
+  SAVEPOINT_INVALID: 'SLUICE_SAVEPOINT_INVALID',
+  /** A savepoint holds state of operator uids the job does not have (see --allow-non-restored-state). */
+  SAVEPOINT_NON_RESTORED_STATE: 'SLUICE_SAVEPOINT_NON_RESTORED_STATE',
+  /** A stop-with-savepoint request failed (the job keeps running). */
+  SAVEPOINT_FAILED: 'SLUICE_SAVEPOINT_FAILED',
   /** reinterpretAsKeyedStream on input not partitioned by the key. */
   NOT_PARTITIONED_BY_KEY: 'SLUICE_NOT_PARTITIONED_BY_KEY',
   /** A Flink setting Sluice does not support. */

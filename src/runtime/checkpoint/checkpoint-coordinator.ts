@@ -108,8 +108,11 @@ export class CheckpointCoordinator {
     return false;
   }
 
-  /** Takes one checkpoint (`endOfInput`: the final one of a bounded job, never expires). */
-  async checkpoint(endOfInput: boolean): Promise<void> {
+  /**
+   * Takes one checkpoint (`endOfInput`: the final one of a bounded job, never expires). Resolves
+   * true when it completed, false when it expired or could not commit and the job goes on.
+   */
+  async checkpoint(endOfInput: boolean): Promise<boolean> {
     this.#due = false;
     const { participants: p, clock, stats } = this.#o;
     const id = this.nextId();
@@ -162,7 +165,7 @@ export class CheckpointCoordinator {
       // The flushes go on: if one fails later, its records are lost unless the job fails.
       work.catch((e: unknown) => p.fail(e instanceof Error ? e : new Error(String(e))));
       await this.#expired(id, started);
-      return;
+      return false;
     }
     const failure = p.failure();
     if (failure !== undefined) {
@@ -179,13 +182,14 @@ export class CheckpointCoordinator {
       stats.failed(id, this.#lastEnd, `source positions not committed: ${reasonOf(commitFailure)}`);
       logger.warn({ err: commitFailure, job: this.#o.jobName, checkpointId: id }, 'checkpoint could not commit the source positions; the next checkpoint commits newer ones');
       for (const op of p.operators()) await op.notifyCheckpointAborted(id);
-      return;
+      return false;
     }
     // Step 7.
     stats.completed(id, this.#lastEnd, size);
     for (const r of p.readers()) await r.notifyCheckpointComplete?.(id);
     this.#failures = 0;
     for (const op of p.operators()) await op.notifyCheckpointComplete(id);
+    return true;
   }
 
   /**

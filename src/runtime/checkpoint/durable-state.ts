@@ -1,8 +1,10 @@
 import { SluiceErrorCodes } from '../../core/errors/codes.ts';
 import { SluiceError } from '../../core/errors/sluice-error.ts';
+import type { ChangelogChange } from '../../kafka/changelog-codec.ts';
 import { ChangelogReader, type ChangelogEntry } from '../../kafka/changelog-reader.ts';
 import { ChangelogWriter, type ChangelogWriteResult } from '../../kafka/changelog-writer.ts';
 import { CheckpointLog } from '../../kafka/checkpoint-log.ts';
+import { ControlChannel } from '../../kafka/control-channel.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClientSupplier, WorkerConsumer } from '../../kafka/client-supplier.ts';
 import type { RecordSender } from '../../kafka/commit-strategy.ts';
@@ -93,6 +95,8 @@ export class DurableState {
   #writtenId = 0;
   /** Where each keyed operator's state came from at start, by uid (tests, logs). */
   readonly restoredFrom = new Map<string, 'local' | 'changelog'>();
+  /** Keyed state of a savepoint the job started from, written in full by the first checkpoint. */
+  #seed: Map<JobVertex, ChangelogChange[]> | undefined;
 
   constructor(options: DurableStateOptions) {
     this.#o = options;
@@ -112,6 +116,7 @@ export class DurableState {
   topics(): InternalTopicSpec[] {
     return [
       CheckpointLog.spec(this.#o.jobId),
+      ControlChannel.spec(this.#o.jobId),
       ...this.#keyed.map((v) => ({
         name: this.changelogTopic(v),
         partitions: v.maxParallelism,
@@ -231,6 +236,46 @@ export class DurableState {
   }
 
   /**
+   * Starting from a savepoint: the job id's checkpoints topic and the changelogs of its keyed
+   * operators (those of the job record and of this job) are deleted and created again, so that
+   * nothing of the job's earlier checkpoints mixes with the savepoint; the first checkpoint then
+   * writes the savepoint's keyed state in full (and timers, operator state, reader positions).
+   */
+  async replaceWith(snapshot: JobSnapshot): Promise<void> {
+    const { clients, jobId } = this.#o;
+    const wire = clients.wire('internal-topics');
+    const consumer = clients.consumer('restore');
+    try {
+      const topics = new InternalTopics(wire);
+      await topics.ensure(this.topics());
+      await this.#awaitStable(consumer);
+      const { job } = await this.#log.read(consumer);
+      const before = Object.keys((job as JobRecord | undefined)?.keyed ?? {});
+      const names = new Set([this.#log.topic, ...this.#keyed.map((v) => this.changelogTopic(v)), ...before.map((uid) => `${jobId}-${sanitizeJobId(uid)}-changelog`)]);
+      const deleted = await topics.deleteAndWait([...names], (t) => clients.admin().deleteTopics({ topics: t }));
+      await topics.ensure(this.topics());
+      if (deleted.length > 0) logger.warn({ job: jobId, topics: deleted }, 'starting from a savepoint: the earlier checkpoints and changelogs of this job id were deleted');
+    } finally {
+      await consumer.close().catch(() => {});
+      clients.release(consumer);
+      await wire.close?.();
+    }
+    this.#jobRecordWritten = false;
+    this.#seed = new Map();
+    for (const v of this.#keyed) {
+      const changes: ChangelogChange[] = [];
+      for (const s of snapshot.operators[v.uid] ?? []) {
+        for (const group of s.keyed?.keyGroups ?? []) {
+          for (const [state, entries] of Object.entries(group.states)) {
+            for (const [key, namespace, value, ttlTimestamp] of entries) changes.push({ state, key, namespace, value, ...(ttlTimestamp !== undefined && { ttlTimestamp }) });
+          }
+        }
+      }
+      this.#seed.set(v, changes);
+    }
+  }
+
+  /**
    * Step 4: writes every keyed operator's changes since the last checkpoint to its changelog,
    * then one checkpoint record per task, through `sender`; resolves when Kafka acknowledged them.
    * The changes count as written only after `persisted()` (a failed checkpoint writes them again).
@@ -243,10 +288,10 @@ export class DurableState {
     }
     const writes: Array<Promise<ChangelogWriteResult>> = [];
     for (const v of this.#keyed) {
-      const changes = (this.#o.operators.get(v) ?? []).flatMap((op) => [
+      const changes = [...(this.#seed?.get(v) ?? []), ...(this.#o.operators.get(v) ?? []).flatMap((op) => [
         ...toChangelogChanges(op.backend!.changesSinceLastSnapshot()),
         ...this.#timers.get(op)!.changes(op.timerSnapshots()),
-      ]);
+      ])];
       if (changes.length > 0) writes.push(this.#writers.get(v)!.write(changes, sender));
     }
     let bytes = 0;
@@ -274,6 +319,7 @@ export class DurableState {
    */
   persisted(): void {
     this.#jobRecordWritten = true;
+    this.#seed = undefined;
     for (const v of this.#keyed) {
       for (const op of this.#o.operators.get(v) ?? []) {
         op.backend!.changesPersisted();

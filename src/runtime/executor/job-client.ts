@@ -10,8 +10,10 @@ export interface JobExecutionResult {
   readonly recordsIn: number;
   /** Late records dropped by window operators (no late side output configured), by operator uid. */
   readonly lateRecordsDropped: Record<string, number>;
-  /** 'finished' when the inputs ended, 'stopped' when stopped by `executeAndCollect(limit)`. */
+  /** 'finished' when the inputs ended, 'stopped' when stopped by `executeAndCollect(limit)` or with a savepoint. */
   readonly status: 'finished' | 'stopped';
+  /** The savepoint the job stopped with (`sluice savepoint JOB_ID --dir D`). */
+  readonly savepointPath?: string;
 }
 
 /** A consistent snapshot of all operator state and source positions of a job (a savepoint). */

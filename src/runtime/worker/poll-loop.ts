@@ -18,7 +18,8 @@ const ROUNDS_PER_YIELD = 64;
  *      every task gets its turn; a reader with nothing to read is parked on its `isAvailable()`;
  *      nothing is polled while an operator holds the backpressure or alignment pauses the reader;
  *   2. run the processing-time callbacks that are due (timers, periodic watermarks, alignment);
- *   3. serve savepoint requests, then take a checkpoint if one is due (sources paused meanwhile);
+ *   3. serve savepoint requests (a stop-with-savepoint ends the loop), then take a checkpoint if
+ *      one is due (sources paused meanwhile);
  *   4. when nothing progressed, sleep until a reader is available, the next processing-time
  *      callback is due (a timer on the system clock, or the manual clock's advance
  *      notification), the backpressure is released, or the job is cancelled; otherwise yield to
@@ -68,6 +69,7 @@ export class PollLoop {
         if (w.pts.fireDue() > 0) progressed = true;
         // 3.
         w.serveSavepoints();
+        if (w.stopWithSavepointPending && (await w.serveStopWithSavepoint())) break;
         if (open === 0) break;
         if (w.coordinator.ready()) {
           await w.coordinator.checkpoint(false);

@@ -19,6 +19,7 @@ import { logger } from '../../util/logger.ts';
 import { CheckpointCoordinator } from '../checkpoint/checkpoint-coordinator.ts';
 import { PositionCommitter } from '../checkpoint/position-committer.ts';
 import { snapshotTasks } from '../checkpoint/savepoint.ts';
+import { StopWithSavepoint } from '../savepoint/stop-with-savepoint.ts';
 import type { JobExecutionResult, JobMetrics, JobSnapshot } from '../executor/job-client.ts';
 import { WatermarkAlignment } from '../executor/watermark-alignment.ts';
 import type { JobGraph } from '../graph/job-graph.ts';
@@ -69,6 +70,8 @@ export class Worker {
   #eo: ExactlyOnceWorker | undefined;
   /** Reader states of the checkpoint the worker restored from (durable state). */
   #restoredSources: Record<string, unknown[]> | undefined;
+  /** Stop-with-savepoint requests through the job's control topic (jobs with durable state). */
+  #stopWithSavepoint: StopWithSavepoint | undefined;
 
   constructor(graph: JobGraph, options: ExecutionOptions) {
     this.graph = graph;
@@ -185,6 +188,16 @@ export class Worker {
     }
   }
 
+  /** A stop-with-savepoint request waits (checked every polling round). */
+  get stopWithSavepointPending(): boolean {
+    return this.#stopWithSavepoint?.pending === true;
+  }
+
+  /** Serves stop-with-savepoint requests; true when the job must stop (its savepoint is written). */
+  serveStopWithSavepoint(): Promise<boolean> {
+    return this.#stopWithSavepoint?.serve() ?? Promise.resolve(false);
+  }
+
   /** Current figures of the worker's tasks. */
   jobMetrics(): JobMetrics {
     return {
@@ -245,13 +258,18 @@ export class Worker {
       this.coordinator.start();
       this.alignment.start(this.pts);
     }
+    // Started from a savepoint: its state is made durable before any input is read.
+    if (this.#durable !== undefined && this.options.restoreFrom !== undefined) await this.coordinator.checkpoint(false);
     const unsubscribe = isObservable(clock) ? clock.onAdvance(() => this.wake.signal()) : undefined;
     let ended: 'FINISHED' | 'CANCELED' | 'FAILED' = 'FAILED';
     try {
       await new PollLoop(this).run();
-      await this.#endOfInput();
-      this.serveSavepoints();
-      if (!this.options.stopSignal?.stopped) await this.coordinator.checkpoint(true);
+      // Stopped with a savepoint: no end of input (no final watermark), as Flink's stop without --drain.
+      if (this.#stopWithSavepoint?.savepointPath === undefined) {
+        await this.#endOfInput();
+        this.serveSavepoints();
+        if (!this.options.stopSignal?.stopped) await this.coordinator.checkpoint(true);
+      }
       ended = 'FINISHED';
     } catch (e) {
       if (e instanceof JobCancelledError) ended = 'CANCELED';
@@ -272,7 +290,8 @@ export class Worker {
       netRuntime: clock.now() - started,
       recordsIn: this.sourceTasks().reduce((n, t) => n + (t.source?.records ?? 0), 0),
       lateRecordsDropped,
-      status: this.options.stopSignal?.stopped ? 'stopped' : 'finished',
+      status: this.options.stopSignal?.stopped || this.#stopWithSavepoint?.savepointPath !== undefined ? 'stopped' : 'finished',
+      ...(this.#stopWithSavepoint?.savepointPath !== undefined && { savepointPath: this.#stopWithSavepoint.savepointPath }),
     };
   }
 
@@ -313,6 +332,8 @@ export class Worker {
       });
     }
     const state = new DurableState({ jobId, clients: this.clients.clients(connection), clock, operators: this.built.operators, tasks: this.built.tasks, restoreListener: this.observed?.restoreListener() });
+    // A savepoint given to the job replaces the job id's checkpoints and changelogs.
+    if (restoreFrom !== undefined) await state.replaceWith(restoreFrom);
     const snapshot = restoreFrom === undefined ? await state.recover() : undefined;
     if (snapshot !== undefined) {
       for (const v of this.graph.vertices) restoreOperator(v, this.built.operators.get(v) ?? [], snapshot);
@@ -320,6 +341,19 @@ export class Worker {
       this.coordinator.restoredFrom(snapshot.checkpointId);
     }
     this.#durable = { state, strategy };
+    this.#stopWithSavepoint = new StopWithSavepoint(
+      {
+        jobId,
+        coordinator: this.coordinator,
+        operators: this.built.operators,
+        now: () => clock.now(),
+        hasTasks: () => this.built.tasks.length > 0,
+        snapshot: (id) => snapshotTasks(id, this.graph.jobName, this.built.operators, this.built.tasks, (e) => this.fail(e)),
+        wake: () => this.wake.signal(),
+      },
+      supplier,
+    );
+    await this.#stopWithSavepoint.start();
   }
 
   /** The cluster of the job's first Kafka source, else of its first Kafka sink. */
@@ -436,6 +470,7 @@ export class Worker {
         }
       }
     } finally {
+      await this.#stopWithSavepoint?.close();
       await this.#positions.close();
       await this.#eo?.close();
       await this.clients.close();
