@@ -1,11 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { median } from '../bench-report.ts';
 
 /** Median and range of a sample. */
 export function summarize(xs: readonly number[]): { median: number; min: number; max: number } {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  const median = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  return { median, min: sorted[0]!, max: sorted[sorted.length - 1]! };
+  return { median: median(xs), min: Math.min(...xs), max: Math.max(...xs) };
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc (Linux). */

@@ -19,6 +19,7 @@ import { JobGroupMember } from '../../src/kafka/job-group-member.ts';
 import { TransactionalCommitter } from '../../src/kafka/transactional-committer.ts';
 import type { ChangelogChange } from '../../src/kafka/changelog-codec.ts';
 import { spawnBrokerProcess } from '../../test/helpers/broker.ts';
+import { median } from '../bench-report.ts';
 import { tempDir } from '../../test/helpers/tmp-dir.ts';
 import { fmt, machineLine, writeBenchmarkSection } from '../bench-report.ts';
 
@@ -60,7 +61,6 @@ const ownCpuMs = (): number => {
   return (u.user + u.system) / 1000;
 };
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const ms = (x: number) => (x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : fmt(x));
 
 async function main(): Promise<void> {

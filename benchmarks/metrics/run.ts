@@ -11,7 +11,7 @@
  *   node benchmarks/metrics/run.ts [--rounds R] [--no-write]
  */
 import { performance } from 'node:perf_hooks';
-import { fmt, machineLine, writeBenchmarkSection } from '../bench-report.ts';
+import { fmt, machineLine, median, writeBenchmarkSection } from '../bench-report.ts';
 import { WorkerMetrics } from '../../src/metrics/worker-metrics.ts';
 import { makeEvent } from '../engine/workloads.ts';
 import { systemClock } from '../../src/util/clock.ts';
@@ -23,7 +23,6 @@ const write = !argv.includes('--no-write');
 const BATCH = 500;
 const EVENTS = 5_000_000;
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const range = (xs: number[], f: (x: number) => string) => `${f(Math.min(...xs))}–${f(Math.max(...xs))}`;
 
 // (1) per-batch recording ------------------------------------------------------------------------

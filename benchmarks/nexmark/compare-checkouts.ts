@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from '../bench-report.ts';
 import type { JobResult } from './job-result.ts';
 
 const argv = process.argv.slice(2);
@@ -57,10 +58,6 @@ async function measure(checkout: string, query: string, backend: string | undefi
   }
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 const show = (xs: number[]): string => `${median(xs).toFixed(2)} [${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}]`;
 
 console.log(`base ${base}\nthis ${here}\n${events} events per run, ${rounds} rounds, alternating\n`);

@@ -92,8 +92,3 @@ export async function measureLatency(query: string, bootstrap: string, stateDir:
   return { p50: q(0.5), p99: q(0.99), samples: sorted.length };
 }
 
-export function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}

@@ -2,7 +2,7 @@
 import { fmt } from '../bench-report.ts';
 import type { JobResult } from './job-result.ts';
 import type { Latency } from './measure.ts';
-import { median } from './measure.ts';
+import { median } from '../bench-report.ts';
 import type { NexmarkQuery } from './queries/index.ts';
 
 export interface Measured {

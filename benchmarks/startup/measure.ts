@@ -96,7 +96,3 @@ export function bareNodeLike(c: Case): Case {
   return c.until === undefined ? { name: 'node -e ""', argv: ['node', '-e', ''] } : { name: 'node -e "<print ready, wait>"', argv: ['node', '-e', 'console.log("ready"); setInterval(() => {}, 60_000)'], until: /ready/ };
 }
 
-export const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};

@@ -20,7 +20,8 @@ import { spawnBrokerProcess } from '../../test/helpers/broker.ts';
 import { packAndInstall, runCommand, succeeded } from '../../test/helpers/installed-package.ts';
 import { tempDir } from '../../test/helpers/tmp-dir.ts';
 import { machineLine, writeBenchmarkSection } from '../bench-report.ts';
-import { bareNodeLike, median, timeStart, type Case, type Sample } from './measure.ts';
+import { median } from '../bench-report.ts';
+import { bareNodeLike, timeStart, type Case, type Sample } from './measure.ts';
 
 const arg = (name: string, dflt: number): number => {
   const i = process.argv.indexOf(name);
