@@ -8,6 +8,12 @@ export interface LocalCopyStamp {
   readonly jobId: string;
   /** The committed checkpoint the files equal. */
   readonly checkpointId: number;
+  /**
+   * The line of checkpoints that checkpoint belongs to (a random id the job record carries; a new
+   * one when a job starts without checkpoints or from a savepoint, whose checkpoint ids start
+   * again): checkpoint ids alone repeat across lines.
+   */
+  readonly lineage: string;
   /** Key groups of the operator (its max parallelism) and the range this subtask owned. */
   readonly maxParallelism: number;
   readonly keyGroups: readonly [start: number, end: number];

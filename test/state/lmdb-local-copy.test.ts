@@ -13,7 +13,7 @@ import type { LmdbKeyedStateBackend } from '../../src/state/lmdb/lmdb-backend.ts
 // only when asked, emptied otherwise.
 
 const keyGroupOf = (k: unknown): number => assignToKeyGroup(k, 128);
-const STAMP = { jobId: 'j', checkpointId: 7, maxParallelism: 128, keyGroups: [0, 127] as const };
+const STAMP = { jobId: 'j', checkpointId: 7, lineage: 'line-1', maxParallelism: 128, keyGroups: [0, 127] as const };
 
 function open(path: string, cached = 100): { owner: LmdbStateBackend; b: LmdbKeyedStateBackend } {
   const owner = new LmdbStateBackend({ path, cachedEntriesPerState: cached });

@@ -5,6 +5,7 @@ import { ChangelogReader, type ChangelogEntry } from '../../kafka/changelog-read
 import { ChangelogWriter, type ChangelogWriteResult } from '../../kafka/changelog-writer.ts';
 import { CheckpointLog } from '../../kafka/checkpoint-log.ts';
 import { ControlChannel } from '../../kafka/control-channel.ts';
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClientSupplier, WorkerConsumer } from '../../kafka/client-supplier.ts';
 import type { RecordSender } from '../../kafka/commit-strategy.ts';
@@ -43,9 +44,14 @@ interface TaskPayload {
   subtask: number;
 }
 
-/** The job record: which keyed operators the job has and how many key groups each. */
+/**
+ * The job record: which keyed operators the job has and how many key groups each, and the line of
+ * checkpoints (a random id, new when the job starts without checkpoints or from a savepoint) that
+ * local copies are stamped with.
+ */
 interface JobRecord {
   keyed: Record<string, number>;
+  lineage?: string;
 }
 
 /** What one checkpoint hands to the durable state (step 4). */
@@ -91,6 +97,8 @@ export class DurableState {
   readonly #log: CheckpointLog;
   readonly #local: LocalCopies;
   #jobRecordWritten = false;
+  /** This job id's line of checkpoints (kept in the job record). */
+  #lineage: string = randomUUID();
   /** The checkpoint of the last `write` (stamped on the local copies once it is persisted). */
   #writtenId = 0;
   /** Where each keyed operator's state came from at start, by uid (tests, logs). */
@@ -146,6 +154,8 @@ export class DurableState {
       await this.#awaitStable(consumer);
       const { tasks, job } = await this.#log.read(consumer);
       this.#checkJob(job as JobRecord | undefined);
+      const lineage = (job as JobRecord | undefined)?.lineage;
+      if (lineage !== undefined) this.#lineage = lineage;
       let checkpointId = 0;
       const operators: Record<string, OperatorSnapshot[]> = {};
       const sources: Record<string, unknown[]> = {};
@@ -164,7 +174,7 @@ export class DurableState {
       let restored = 0;
       for (const v of this.#keyed) {
         const ops = this.#o.operators.get(v) ?? [];
-        const local = this.#local.reuse(v, ops, checkpointId);
+        const local = this.#local.reuse(v, ops, checkpointId, this.#lineage);
         if (local !== undefined) {
           this.restoredFrom.set(v.uid, 'local');
           ops.forEach((op, i) => {
@@ -183,7 +193,8 @@ export class DurableState {
         }
       }
       if (tasks.size === 0 && restored === 0 && ![...this.restoredFrom.values()].includes('local')) return undefined;
-      this.#jobRecordWritten = job !== undefined;
+      // A job record of an earlier version has no lineage: written again with one.
+      this.#jobRecordWritten = lineage !== undefined;
       logger.info({ job: jobId, checkpointId, tasks: tasks.size, changelogRecords: restored, sources }, 'job restored from its last committed checkpoint');
       return { jobName: jobId, checkpointId, operators, sources };
     } finally {
@@ -261,6 +272,7 @@ export class DurableState {
       await wire.close?.();
     }
     this.#jobRecordWritten = false;
+    this.#lineage = randomUUID();
     this.#seed = new Map();
     for (const v of this.#keyed) {
       const changes: ChangelogChange[] = [];
@@ -284,7 +296,7 @@ export class DurableState {
   async write(checkpointId: number, contents: CheckpointContents, sender: RecordSender): Promise<number> {
     this.#writtenId = checkpointId;
     if (!this.#jobRecordWritten) {
-      await this.#log.writeJob(sender, { keyed: Object.fromEntries(this.#keyed.map((v) => [v.uid, v.maxParallelism])) } satisfies JobRecord);
+      await this.#log.writeJob(sender, { keyed: Object.fromEntries(this.#keyed.map((v) => [v.uid, v.maxParallelism])), lineage: this.#lineage } satisfies JobRecord);
     }
     const writes: Array<Promise<ChangelogWriteResult>> = [];
     for (const v of this.#keyed) {
@@ -324,7 +336,7 @@ export class DurableState {
       for (const op of this.#o.operators.get(v) ?? []) {
         op.backend!.changesPersisted();
         const timerChanges = this.#timers.get(op)!.persisted();
-        this.#local.stamp(v, op, this.#writtenId, timerChanges);
+        this.#local.stamp(v, op, this.#writtenId, this.#lineage, timerChanges);
       }
     }
   }

@@ -13,8 +13,9 @@ type StoredTimer = Pick<ChangelogChange, 'state' | 'key' | 'namespace'>;
 
 /**
  * The local copies of a worker's keyed state (the LMDB backend's files): at start, whether each
- * keyed operator can reuse them — every subtask's copy is stamped with this job, the job's last
- * committed checkpoint, the operator's max parallelism and the subtask's key groups — and after
+ * keyed operator can reuse them — every subtask's copy is stamped with this job, its line of
+ * checkpoints, the job's last committed checkpoint, the operator's max parallelism and the
+ * subtask's key groups — and after
  * each committed checkpoint, the stamp. A copy that is not reused is emptied at first use (it may
  * hold writes of a checkpoint that never committed) and the operator restores from its changelog.
  */
@@ -32,7 +33,7 @@ export class LocalCopies {
    * the timers they hold (by subtask), or undefined when the operator must restore from its
    * changelog.
    */
-  reuse(v: JobVertex, ops: readonly AbstractStreamOperator<unknown>[], checkpointId: number): Array<Record<string, TimersSnapshot>> | undefined {
+  reuse(v: JobVertex, ops: readonly AbstractStreamOperator<unknown>[], checkpointId: number, lineage: string): Array<Record<string, TimersSnapshot>> | undefined {
     if (checkpointId <= 0 || ops.length === 0) return undefined;
     const started = this.#clock.now();
     const copies: Array<{ backend: LocalStateCopy; records: LocalCopyRecord[]; stamp: NonNullable<ReturnType<LocalStateCopy['readLocalCopy']>>['stamp'] }> = [];
@@ -44,6 +45,7 @@ export class LocalCopies {
       const why =
         copy === undefined ? 'not stamped (never checkpointed here, or written after its last stamp)'
         : copy.stamp.jobId !== this.#jobId ? `stamped by job '${copy.stamp.jobId}'`
+        : copy.stamp.lineage !== lineage ? 'stamped by an earlier line of checkpoints of this job id (before a start from a savepoint or without checkpoints)'
         : copy.stamp.checkpointId !== checkpointId ? `stamped with checkpoint ${copy.stamp.checkpointId}, the last committed one is ${checkpointId}`
         : copy.stamp.maxParallelism !== v.maxParallelism || copy.stamp.keyGroups[0] !== range.start || copy.stamp.keyGroups[1] !== range.end ? 'stamped for other key groups'
         : undefined;
@@ -71,11 +73,11 @@ export class LocalCopies {
   }
 
   /** After checkpoint `checkpointId` committed: each subtask's copy equals it (timers: the changes just persisted). */
-  stamp(v: JobVertex, op: AbstractStreamOperator<unknown>, checkpointId: number, timerChanges: ReadonlyArray<{ id: string; change: ChangelogChange }>): void {
+  stamp(v: JobVertex, op: AbstractStreamOperator<unknown>, checkpointId: number, lineage: string, timerChanges: ReadonlyArray<{ id: string; change: ChangelogChange }>): void {
     const backend = op.backend;
     if (!hasLocalCopy(backend)) return;
     const range = op.keyGroupRange();
     const records = timerChanges.map(({ id, change }) => ({ id, value: change.value === undefined ? undefined : ({ state: change.state, key: change.key, namespace: change.namespace } satisfies StoredTimer) }));
-    backend.stampLocalCopy({ jobId: this.#jobId, checkpointId, maxParallelism: v.maxParallelism, keyGroups: [range.start, range.end] }, records);
+    backend.stampLocalCopy({ jobId: this.#jobId, checkpointId, lineage, maxParallelism: v.maxParallelism, keyGroups: [range.start, range.end] }, records);
   }
 }
