@@ -1,6 +1,8 @@
-import { JobCancelledError } from '../../core/errors/job-errors.ts';
+import { JobCancelledError, JobConfigurationError } from '../../core/errors/job-errors.ts';
 import { logger } from '../../util/logger.ts';
 import type { JobGraph } from '../graph/job-graph.ts';
+import { withRepartitionTopics } from '../graph/repartition.ts';
+import { jobIdOf } from '../checkpoint/durable-state.ts';
 import type { ExecutionOptions } from '../worker/execution-options.ts';
 import { Worker } from '../worker/worker.ts';
 import type { JobClient, JobExecutionResult, JobStatus } from './job-client.ts';
@@ -13,7 +15,8 @@ export type { ExecutionOptions } from '../worker/execution-options.ts';
  * them), every exchange between tasks is a direct call. Returns the job's client at once; the
  * job runs until its inputs end, it fails, or it is cancelled.
  */
-export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClient {
+export function executeLocally(compiled: JobGraph, opts: ExecutionOptions): JobClient {
+  const graph = distributedExchanges(opts) ? withRepartitionTopics(compiled, { jobId: jobIdOf(compiled, opts), mode: opts.mode }) : compiled;
   const worker = new Worker(graph, opts);
   logger.debug({ job: graph.jobName, mode: opts.mode, stages: graph.stages.length, tasks: worker.tasks.length }, 'job started');
   const announce = (): void => {
@@ -50,4 +53,11 @@ export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClie
     cancel: () => worker.cancel(),
     triggerSavepoint: () => worker.requestSavepoint(),
   };
+}
+
+/** Distributed mode: exchanges through Kafka repartition topics. */
+function distributedExchanges(opts: ExecutionOptions): boolean {
+  const setting = opts.exchanges ?? process.env.SLUICE_EXCHANGES ?? 'local';
+  if (setting !== 'kafka' && setting !== 'local') throw new JobConfigurationError(`SLUICE_EXCHANGES must be 'kafka' or 'local', got '${setting}'`);
+  return setting === 'kafka';
 }

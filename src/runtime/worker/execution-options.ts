@@ -32,6 +32,12 @@ export interface ExecutionOptions {
   groupSessionTimeoutMs?: number;
   /** Local state of the job's workers (worker slots); default `$SLUICE_STATE_DIR` or `./.sluice/state`. */
   stateDir?: string;
+  /**
+   * `'kafka'`: every exchange between stages (keyBy, rebalance…) goes through a repartition topic
+   * on the job's Kafka cluster (distributed mode, what several workers need); `'local'`: direct
+   * calls. Default `$SLUICE_EXCHANGES` (`sluice run --exchanges kafka`), else `'local'`.
+   */
+  exchanges?: 'local' | 'kafka';
   /** Task, operator and checkpoint metrics (Prometheus, dashboard). Default: on unless SLUICE_METRICS=off. */
   metrics?: boolean;
 }

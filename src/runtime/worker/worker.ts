@@ -5,7 +5,7 @@ import type { Source } from '../../core/source.ts';
 import type { KafkaConnection } from '../../core/kafka-clients.ts';
 import { AtLeastOnceCommitter } from '../../kafka/at-least-once-committer.ts';
 import type { CommitStrategy } from '../../kafka/commit-strategy.ts';
-import { DurableState, sanitizeJobId } from '../checkpoint/durable-state.ts';
+import { DurableState, jobIdOf, sanitizeJobId } from '../checkpoint/durable-state.ts';
 import { TransactionalCommitter } from '../../kafka/transactional-committer.ts';
 import { checkGuarantees, ExactlyOnceWorker, isExactlyOnce, sinksOf } from './exactly-once.ts';
 import { firstContact } from '../../kafka/reachability.ts';
@@ -276,7 +276,7 @@ export class Worker {
       logger.debug({ job: this.graph.jobName }, 'no Kafka cluster among the connectors: keyed state is not changelogged');
       return;
     }
-    const jobId = sanitizeJobId(this.options.jobId ?? process.env.SLUICE_JOB_ID ?? this.graph.jobName);
+    const jobId = jobIdOf(this.graph, this.options);
     const sinks = sinksOf(this.built.operators.values());
     if (this.#exactlyOnce) {
       await ExactlyOnceWorker.checkClusters(sinks, connection);
