@@ -24,6 +24,8 @@ export interface CrashRunOptions {
   stateDir: string;
   exactlyOnce?: boolean;
   checkpointMs?: number;
+  /** More environment for the job processes (e.g. SLUICE_EXCHANGES=kafka). */
+  env?: Record<string, string>;
   /** Progress lines (diagnostics). */
   log?: (line: string) => void;
 }
@@ -135,6 +137,7 @@ export async function crashRun(o: CrashRunOptions): Promise<CrashRunResult> {
     STATE_DIR: `${o.stateDir}/lmdb`,
     SLUICE_STATE_DIR: `${o.stateDir}/workers`,
     EXACTLY_ONCE: o.exactlyOnce === true ? '1' : '0',
+    ...o.env,
   };
   const JOB = ['run', 'test/runtime/fixtures/count-job.ts'];
   const producer = new Producer({ clientId: `${o.name}-producer`, bootstrapBrokers: [o.bootstrap], serializers: stringSerializers });

@@ -52,12 +52,14 @@ export function registerRunCommand(program: Command): void {
     .option('-p, --parallelism <n>', 'default parallelism of the job')
     .option('--job-id <id>', "the job's id: its internal topics, consumer group and transactional ids (default: the name given to execute())")
     .option('--state-dir <dir>', 'local state of the job (worker slots); default ./.sluice/state')
+    .option('--workers <n>', 'run N workers of the job in this process (worker threads; exchanges through Kafka repartition topics)')
+    .option('--exchanges <where>', "'kafka': exchanges between stages through Kafka repartition topics (distributed mode, what several workers need); default 'local'")
     .option('--no-progress', 'no progress line for bounded jobs on stderr (shown only when stderr is a terminal)');
   addDashboardOptions(command).action(
     async (
       job: string,
       args: string[],
-      opts: { parallelism?: string; jobId?: string; stateDir?: string; progress: boolean; dashboard?: DashboardFlag; dashboardToken?: string },
+      opts: { parallelism?: string; jobId?: string; stateDir?: string; workers?: string; exchanges?: string; progress: boolean; dashboard?: DashboardFlag; dashboardToken?: string },
       command: Command,
     ) => {
       const ctx = cliContext(command);
@@ -71,6 +73,19 @@ export function registerRunCommand(program: Command): void {
         process.env.SLUICE_JOB_ID = opts.jobId;
       }
       if (opts.stateDir !== undefined) process.env.SLUICE_STATE_DIR = resolvePath(opts.stateDir);
+      if (opts.exchanges !== undefined) {
+        if (opts.exchanges !== 'kafka' && opts.exchanges !== 'local') throw new UsageError(`--exchanges must be 'kafka' or 'local', got "${opts.exchanges}"`);
+        process.env.SLUICE_EXCHANGES = opts.exchanges;
+      }
+      if (opts.workers !== undefined) {
+        const n = Number(opts.workers);
+        if (!(Number.isInteger(n) && n >= 1 && n <= 64)) throw new UsageError(`--workers must be an integer from 1 to 64, got "${opts.workers}"`);
+        if (n > 1) {
+          const code = await (await import('../run/worker-threads.ts')).runWorkerThreads(n, (line) => void process.stderr.write(`sluice: ${line}\n`));
+          await drainStdio();
+          process.exit(code);
+        }
+      }
       process.env.SLUICE_BOOTSTRAP = ctx.bootstrapText;
       const file = resolvePath(job);
       if (!existsSync(file)) throw new UsageError(`no job file at ${file}`);

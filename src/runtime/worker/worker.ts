@@ -26,7 +26,7 @@ import { ProcessingTimeService } from '../timers/processing-time-service.ts';
 import { BackpressureGate } from './backpressure-gate.ts';
 import { isObservable, type ExecutionOptions } from './execution-options.ts';
 import { PollLoop } from './poll-loop.ts';
-import { buildTasks, type BuiltTasks } from './task-builder.ts';
+import { buildTasks, ownShare, type BuiltTasks } from './task-builder.ts';
 import { TaskSource } from './task-source.ts';
 import type { Task } from './task.ts';
 import { WakeSignal } from './wake-signal.ts';
@@ -86,8 +86,10 @@ export class Worker {
     };
     // SLUICE_METRICS=off: no counting wrappers, no registry (what the overhead benchmark compares).
     this.observed = (options.metrics ?? process.env.SLUICE_METRICS !== 'off') ? new TaskMetricsBinding(graph, options.clock, this.checkpointStats) : undefined;
-    this.built = buildTasks(graph, this.services, options.restoreFrom, this.observed);
-    this.observed?.bind(this.built.tasks, this.built.operators);
+    const all = buildTasks(graph, this.services, options.restoreFrom, this.observed);
+    // Several workers: this one runs its share of the subtasks (the others' are built, never opened).
+    this.built = options.workerShare === undefined ? all : ownShare(all, options.workerShare);
+    this.observed?.bind(this.built.tasks, all.operators);
     this.observed?.exportUserMetrics(() => this.services.metrics!.read());
     this.#exactlyOnce = isExactlyOnce(options.mode, options.checkpoints);
     checkGuarantees(sinksOf(this.built.operators.values()), this.#exactlyOnce);
