@@ -31,7 +31,7 @@ import { TaskSource } from './task-source.ts';
 import type { Task } from './task.ts';
 import { WakeSignal } from './wake-signal.ts';
 import { TaskMetricsBinding } from './task-metrics.ts';
-import { UserFunctionError } from '../../core/errors/job-errors.ts';
+import { JobConfigurationError, UserFunctionError } from '../../core/errors/job-errors.ts';
 
 const NO_CHECKPOINTS = { interval: 0, timeout: Number.POSITIVE_INFINITY, minPause: 0, tolerableFailures: 0 };
 
@@ -92,6 +92,12 @@ export class Worker {
     this.observed?.bind(this.built.tasks, all.operators);
     this.observed?.exportUserMetrics(() => this.services.metrics!.read());
     this.#exactlyOnce = isExactlyOnce(options.mode, options.checkpoints);
+    if (this.#exactlyOnce && options.workerShare !== undefined) {
+      throw new JobConfigurationError(
+        `job '${graph.jobName}' checkpoints exactly-once, which does not yet work with several workers (${options.workerShare.count}): ` +
+          'a worker joining or leaving changes the job group generation and fences the others. Run one worker (exchanges through Kafka work), or checkpoint AT_LEAST_ONCE',
+      );
+    }
     checkGuarantees(sinksOf(this.built.operators.values()), this.#exactlyOnce);
     this.#positions = new PositionCommitter(
       this.clients,
