@@ -221,14 +221,9 @@ export class DurableState {
     const topic = this.#log.topic;
     const started = this.#o.clock.now();
     let logged = false;
-    // Only transactions open when this worker starts matter: one that began later belongs to a
-    // running worker of the job, which writes the records of its own tasks only.
-    let target: bigint | undefined;
     for (;;) {
       const [stable, end] = await Promise.all([0, 1].map((i) => consumer.listOffsets({ topics: [topic], partitions: { [topic]: [0] }, timestamp: -1n, isolationLevel: i === 0 ? 1 : 0 })));
-      target ??= end!.get(topic)?.[0];
-      const lso = stable!.get(topic)?.[0];
-      if (lso === target || (lso !== undefined && target !== undefined && lso >= target)) return;
+      if (stable!.get(topic)?.[0] === end!.get(topic)?.[0]) return;
       if (!logged) {
         logged = true;
         logger.warn({ job: this.#o.jobId, topic }, 'another worker of this job has a checkpoint in an open transaction; waiting until it commits, aborts or times out');
