@@ -24,6 +24,10 @@ export interface CrashRunOptions {
   stateDir: string;
   exactlyOnce?: boolean;
   checkpointMs?: number;
+  /** More environment for the job processes (e.g. SLUICE_EXCHANGES=kafka). */
+  env?: Record<string, string>;
+  /** Workers (processes with SLUICE_WORKERS / SLUICE_WORKER_INDEX) of each incarnation of the job; default 1. */
+  workers?: (incarnation: number) => number;
   /** Progress lines (diagnostics). */
   log?: (line: string) => void;
 }
@@ -135,11 +139,19 @@ export async function crashRun(o: CrashRunOptions): Promise<CrashRunResult> {
     STATE_DIR: `${o.stateDir}/lmdb`,
     SLUICE_STATE_DIR: `${o.stateDir}/workers`,
     EXACTLY_ONCE: o.exactlyOnce === true ? '1' : '0',
+    ...o.env,
   };
   const JOB = ['run', 'test/runtime/fixtures/count-job.ts'];
   const producer = new Producer({ clientId: `${o.name}-producer`, bootstrapBrokers: [o.bootstrap], serializers: stringSerializers });
-  let job: Child = spawnSluice(JOB, env);
-  const jobs: Child[] = [job];
+  // One incarnation of the job: its workers (one process each; several share the job's subtasks).
+  const start = (incarnation: number): Child[] => {
+    const n = o.workers?.(incarnation) ?? 1;
+    if (n === 1) return [spawnSluice(JOB, env)];
+    return Array.from({ length: n }, (_, i) => spawnSluice(JOB, { ...env, SLUICE_EXCHANGES: 'kafka', SLUICE_WORKERS: String(n), SLUICE_WORKER_INDEX: String(i) }));
+  };
+  let incarnation = start(0);
+  let job: Child = incarnation[0]!;
+  const jobs: Child[] = [...incarnation];
   let kills = 0;
   let final: Outputs | undefined;
   try {
@@ -154,11 +166,12 @@ export async function crashRun(o: CrashRunOptions): Promise<CrashRunResult> {
       const before = countOutputs;
       await until(() => countOutputs > before, 120_000, () => `output of segment ${s} (job: ${job.stderr().slice(-3000)})`);
       await new Promise((r) => setTimeout(r, Math.floor(rand() * 400)));
-      await kill(job, 'SIGKILL');
+      for (const j of incarnation) await kill(j, 'SIGKILL');
       kills++;
-      log(`kill ${kills}: ${seen.size} of ${o.records} inputs counted so far`);
-      job = spawnSluice(JOB, env);
-      jobs.push(job);
+      incarnation = start(kills);
+      log(`kill ${kills}: ${seen.size} of ${o.records} inputs counted so far; ${incarnation.length} worker(s) now`);
+      job = incarnation[0]!;
+      jobs.push(...incarnation);
     }
     await producer.send({ messages: endMarkers(topics.input, o.records) });
     await until(

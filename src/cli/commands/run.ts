@@ -54,12 +54,14 @@ export function registerRunCommand(program: Command): void {
     .option('--state-dir <dir>', 'local state of the job (worker slots); default ./.sluice/state')
     .option('-s, --from-savepoint <path>', 'start from this savepoint (the path `sluice savepoint` printed); replaces the job id\'s checkpoints')
     .option('--allow-non-restored-state', 'with --from-savepoint: drop savepoint state of operator uids the job no longer has, instead of refusing to start')
+    .option('--workers <n>', 'run N workers of the job in this process (worker threads; exchanges through Kafka repartition topics)')
+    .option('--exchanges <where>', "'kafka': exchanges between stages through Kafka repartition topics (distributed mode, what several workers need); default 'local'")
     .option('--no-progress', 'no progress line for bounded jobs on stderr (shown only when stderr is a terminal)');
   addDashboardOptions(command).action(
     async (
       job: string,
       args: string[],
-      opts: { parallelism?: string; jobId?: string; stateDir?: string; fromSavepoint?: string; allowNonRestoredState?: boolean; progress: boolean; dashboard?: DashboardFlag; dashboardToken?: string },
+      opts: { parallelism?: string; jobId?: string; stateDir?: string; fromSavepoint?: string; allowNonRestoredState?: boolean; workers?: string; exchanges?: string; progress: boolean; dashboard?: DashboardFlag; dashboardToken?: string },
       command: Command,
     ) => {
       const ctx = cliContext(command);
@@ -76,6 +78,19 @@ export function registerRunCommand(program: Command): void {
       if (opts.allowNonRestoredState === true && opts.fromSavepoint === undefined) throw new UsageError('--allow-non-restored-state needs --from-savepoint');
       if (opts.fromSavepoint !== undefined) process.env.SLUICE_FROM_SAVEPOINT = resolvePath(opts.fromSavepoint);
       if (opts.allowNonRestoredState === true) process.env.SLUICE_ALLOW_NON_RESTORED_STATE = 'true';
+      if (opts.exchanges !== undefined) {
+        if (opts.exchanges !== 'kafka' && opts.exchanges !== 'local') throw new UsageError(`--exchanges must be 'kafka' or 'local', got "${opts.exchanges}"`);
+        process.env.SLUICE_EXCHANGES = opts.exchanges;
+      }
+      if (opts.workers !== undefined) {
+        const n = Number(opts.workers);
+        if (!(Number.isInteger(n) && n >= 1 && n <= 64)) throw new UsageError(`--workers must be an integer from 1 to 64, got "${opts.workers}"`);
+        if (n > 1) {
+          const code = await (await import('../run/worker-threads.ts')).runWorkerThreads(n, (line) => void process.stderr.write(`sluice: ${line}\n`));
+          await drainStdio();
+          process.exit(code);
+        }
+      }
       process.env.SLUICE_BOOTSTRAP = ctx.bootstrapText;
       const file = resolvePath(job);
       if (!existsSync(file)) throw new UsageError(`no job file at ${file}`);

@@ -23,3 +23,4 @@ export { KafkaConfigError, KafkaDeserializationError, KafkaSerializationError, K
 export { DEAD_LETTER_HEADERS } from './deserialization-errors.ts';
 export { kafkaPartitionForKey } from './partitioner.ts';
 export { subtaskForPartition } from './assignment.ts';
+import './repartition/kafka-exchange.ts';

@@ -50,6 +50,13 @@ export class JobConfigurationError extends SluiceError {
   }
 }
 
+/** A job run with exchanges through Kafka uses an exchange that cannot cross workers. */
+export class ExchangeNotDistributableError extends SluiceError {
+  constructor(message: string) {
+    super(C.EXCHANGE_NOT_DISTRIBUTABLE, message);
+  }
+}
+
 /** A record without a timestamp reached an operator that needs event time. */
 export class MissingTimestampError extends SluiceError {
   /** The record's timestamp when it has one that no event-time window can hold (+Infinity). */

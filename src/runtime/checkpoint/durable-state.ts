@@ -35,6 +35,11 @@ export function sanitizeJobId(name: string): string {
   return id === '' ? 'sluice-job' : id;
 }
 
+/** The job's id: `options.jobId`, else `$SLUICE_JOB_ID` (`sluice run --job-id`), else the job name; sanitized. */
+export function jobIdOf(graph: { jobName: string }, options: { jobId?: string | undefined }): string {
+  return sanitizeJobId(options.jobId ?? process.env.SLUICE_JOB_ID ?? graph.jobName);
+}
+
 /** What the last committed checkpoint of a task recorded. */
 interface TaskPayload {
   /** Reader state of the task's source, by source uid. */

@@ -1,9 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { JobCancelledError } from '../../core/errors/job-errors.ts';
+import { JobCancelledError, JobConfigurationError } from '../../core/errors/job-errors.ts';
 import { SluiceErrorCodes } from '../../core/errors/codes.ts';
 import { logger } from '../../util/logger.ts';
 import type { JobGraph } from '../graph/job-graph.ts';
-import type { ExecutionOptions } from '../worker/execution-options.ts';
+import { withRepartitionTopics } from '../graph/repartition.ts';
+import { jobIdOf } from '../checkpoint/durable-state.ts';
+import type { ExecutionOptions, WorkerShare } from '../worker/execution-options.ts';
 import { Worker } from '../worker/worker.ts';
 import type { JobClient, JobExecutionResult, JobStatus } from './job-client.ts';
 import { jobRunningChannel, type JobRunningEvent } from './job-events.ts';
@@ -28,7 +30,10 @@ export function isFencing(e: unknown): boolean {
  * replaced) stops its tasks and rejoins as a new incarnation — new transactional epoch, new group
  * membership, state restored from the last committed checkpoint — instead of failing the job.
  */
-export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClient {
+export function executeLocally(compiled: JobGraph, given: ExecutionOptions): JobClient {
+  const share = given.workerShare ?? workerShareFromEnvironment();
+  const opts: ExecutionOptions = share === undefined ? given : { ...given, workerShare: share };
+  const graph = share !== undefined || distributedExchanges(opts) ? withRepartitionTopics(compiled, { jobId: jobIdOf(compiled, opts), mode: opts.mode }) : compiled;
   let options = opts;
   let worker = new Worker(graph, options);
   let cancelled = false;
@@ -97,4 +102,21 @@ export function executeLocally(graph: JobGraph, opts: ExecutionOptions): JobClie
 function withoutSavepoint(opts: ExecutionOptions): ExecutionOptions {
   const { restoreFrom: _restored, ...rest } = opts;
   return rest;
+}
+
+/** Distributed mode: exchanges through Kafka repartition topics. */
+function distributedExchanges(opts: ExecutionOptions): boolean {
+  const setting = opts.exchanges ?? process.env.SLUICE_EXCHANGES ?? 'local';
+  if (setting !== 'kafka' && setting !== 'local') throw new JobConfigurationError(`SLUICE_EXCHANGES must be 'kafka' or 'local', got '${setting}'`);
+  return setting === 'kafka';
+}
+
+/** `SLUICE_WORKERS` / `SLUICE_WORKER_INDEX` (set by `sluice run --workers N` for its worker threads). */
+function workerShareFromEnvironment(): WorkerShare | undefined {
+  const count = Number(process.env.SLUICE_WORKERS ?? 1);
+  const index = Number(process.env.SLUICE_WORKER_INDEX ?? 0);
+  if (!(Number.isInteger(count) && count >= 1 && Number.isInteger(index) && index >= 0 && index < count)) {
+    throw new JobConfigurationError(`SLUICE_WORKERS (${process.env.SLUICE_WORKERS}) must be an integer >= 1 and SLUICE_WORKER_INDEX (${process.env.SLUICE_WORKER_INDEX}) an integer in [0, SLUICE_WORKERS)`);
+  }
+  return count > 1 ? { index, count } : undefined;
 }

@@ -35,6 +35,8 @@ export interface JobGraph {
   readonly jobName: string;
   readonly vertices: JobVertex[];
   readonly stages: Stage[];
+  /** Whether operators chain (`env.disableOperatorChaining()` turns it off); default true. */
+  readonly chaining?: boolean;
 }
 
 interface Resolved {
@@ -141,10 +143,17 @@ export function compileJobGraph(
   }
   for (const v of vertices) (v as { maxParallelism: number }).maxParallelism = resolveMaxParallelism(v, options);
 
-  const chains = options.chaining ?? true;
-  const chainable = (from: JobVertex, to: JobVertex): boolean =>
-    chains && to.t.kind === 'one' && (to.t.chaining ?? 'always') === 'always' && (from.t.chaining ?? 'always') !== 'never';
+  const chaining = options.chaining ?? true;
+  return { jobName: options.jobName, vertices, stages: assignStages(vertices, chaining), chaining };
+}
 
+/**
+ * Groups vertices (in topological order) into stages: a vertex joins its input's stage when it
+ * has a single forward input of equal parallelism and chaining allows it. Sets `v.stage`.
+ */
+export function assignStages(vertices: readonly JobVertex[], chaining: boolean): Stage[] {
+  const chainable = (from: JobVertex, to: JobVertex): boolean =>
+    chaining && to.t.kind === 'one' && (to.t.chaining ?? 'always') === 'always' && (from.t.chaining ?? 'always') !== 'never';
   const stages: Stage[] = [];
   for (const v of vertices) {
     const only = v.inputs.length === 1 ? v.inputs[0]! : undefined;
@@ -156,7 +165,7 @@ export function compileJobGraph(
       stages.push({ id: v.stage, parallelism: v.parallelism, vertices: [v] });
     }
   }
-  return { jobName: options.jobName, vertices, stages };
+  return stages;
 }
 
 /** A readable plan: one line per stage with its chained operators and the exchanges into it. */

@@ -32,6 +32,24 @@ export interface ExecutionOptions {
   groupSessionTimeoutMs?: number;
   /** Local state of the job's workers (worker slots); default `$SLUICE_STATE_DIR` or `./.sluice/state`. */
   stateDir?: string;
+  /**
+   * `'kafka'`: every exchange between stages (keyBy, rebalance…) goes through a repartition topic
+   * on the job's Kafka cluster (distributed mode, what several workers need); `'local'`: direct
+   * calls. Default `$SLUICE_EXCHANGES` (`sluice run --exchanges kafka`), else `'local'`.
+   */
+  exchanges?: 'local' | 'kafka';
+  /**
+   * This worker's share of the job when several workers run it (`sluice run --workers N`, or
+   * `SLUICE_WORKERS` / `SLUICE_WORKER_INDEX`): it runs subtask i of every stage when
+   * `i % count === index`. Needs exchanges through Kafka. Default: every task.
+   */
+  workerShare?: WorkerShare;
   /** Task, operator and checkpoint metrics (Prometheus, dashboard). Default: on unless SLUICE_METRICS=off. */
   metrics?: boolean;
+}
+
+/** Worker `index` of `count`. */
+export interface WorkerShare {
+  readonly index: number;
+  readonly count: number;
 }

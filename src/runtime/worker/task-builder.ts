@@ -7,6 +7,7 @@ import type { JobGraph, JobVertex } from '../graph/job-graph.ts';
 import type { AbstractStreamOperator, OperatorServices } from '../operators/operator.ts';
 import { Task } from './task.ts';
 import type { TaskMetricsBinding } from './task-metrics.ts';
+import type { WorkerShare } from './execution-options.ts';
 
 /** The runnable form of a job graph in one worker. */
 export interface BuiltTasks {
@@ -48,4 +49,18 @@ export function buildTasks(graph: JobGraph, services: OperatorServices, restoreF
     }
   }
   return { tasks, operators, outputOf, batch };
+}
+
+/**
+ * The part of a job one of several workers runs: subtask i of every stage when
+ * `i % count === index` (stages joined by forward edges have equal parallelism, so a chain's
+ * subtasks stay together; exchanges go through Kafka). Operator lists keep only those subtasks.
+ */
+export function ownShare(built: BuiltTasks, share: WorkerShare): BuiltTasks {
+  const owns = (subtask: number): boolean => subtask % share.count === share.index;
+  return {
+    ...built,
+    tasks: built.tasks.filter((t) => owns(t.subtask)),
+    operators: new Map([...built.operators].map(([v, ops]) => [v, ops.filter((op) => owns(op.subtaskIndex))])),
+  };
 }

@@ -5,7 +5,7 @@ import type { Source } from '../../core/source.ts';
 import type { KafkaConnection } from '../../core/kafka-clients.ts';
 import { AtLeastOnceCommitter } from '../../kafka/at-least-once-committer.ts';
 import type { CommitStrategy } from '../../kafka/commit-strategy.ts';
-import { DurableState, sanitizeJobId } from '../checkpoint/durable-state.ts';
+import { DurableState, jobIdOf, sanitizeJobId } from '../checkpoint/durable-state.ts';
 import { TransactionalCommitter } from '../../kafka/transactional-committer.ts';
 import { checkGuarantees, ExactlyOnceWorker, isExactlyOnce, sinksOf } from './exactly-once.ts';
 import { firstContact } from '../../kafka/reachability.ts';
@@ -29,12 +29,12 @@ import { ProcessingTimeService } from '../timers/processing-time-service.ts';
 import { BackpressureGate } from './backpressure-gate.ts';
 import { isObservable, type ExecutionOptions } from './execution-options.ts';
 import { PollLoop } from './poll-loop.ts';
-import { buildTasks, type BuiltTasks } from './task-builder.ts';
+import { buildTasks, ownShare, type BuiltTasks } from './task-builder.ts';
 import { TaskSource } from './task-source.ts';
 import type { Task } from './task.ts';
 import { WakeSignal } from './wake-signal.ts';
 import { TaskMetricsBinding } from './task-metrics.ts';
-import { UserFunctionError } from '../../core/errors/job-errors.ts';
+import { JobConfigurationError, UserFunctionError } from '../../core/errors/job-errors.ts';
 
 const NO_CHECKPOINTS = { interval: 0, timeout: Number.POSITIVE_INFINITY, minPause: 0, tolerableFailures: 0 };
 
@@ -93,8 +93,10 @@ export class Worker {
     };
     // SLUICE_METRICS=off: no counting wrappers, no registry (what the overhead benchmark compares).
     this.observed = (options.metrics ?? process.env.SLUICE_METRICS !== 'off') ? new TaskMetricsBinding(graph, options.clock, this.checkpointStats) : undefined;
-    this.built = buildTasks(graph, this.services, options.restoreFrom, this.observed);
-    this.observed?.bind(this.built.tasks, this.built.operators);
+    const all = buildTasks(graph, this.services, options.restoreFrom, this.observed);
+    // Several workers: this one runs its share of the subtasks (the others' are built, never opened).
+    this.built = options.workerShare === undefined ? all : ownShare(all, options.workerShare);
+    this.observed?.bind(this.built.tasks, all.operators);
     if (this.observed !== undefined) {
       const observed = this.observed;
       const clientIds = `sluice-${sanitizeJobId(graph.jobName)}-`;
@@ -105,6 +107,12 @@ export class Worker {
       observed.refreshOnScrape();
     }
     this.#exactlyOnce = isExactlyOnce(options.mode, options.checkpoints);
+    if (this.#exactlyOnce && options.workerShare !== undefined) {
+      throw new JobConfigurationError(
+        `job '${graph.jobName}' checkpoints exactly-once, which does not yet work with several workers (${options.workerShare.count}): ` +
+          'a worker joining or leaving changes the job group generation and fences the others. Run one worker (exchanges through Kafka work), or checkpoint AT_LEAST_ONCE',
+      );
+    }
     checkGuarantees(sinksOf(this.built.operators.values()), this.#exactlyOnce);
     this.#positions = new PositionCommitter(
       this.clients,
@@ -310,7 +318,7 @@ export class Worker {
       logger.debug({ job: this.graph.jobName }, 'no Kafka cluster among the connectors: keyed state is not changelogged');
       return;
     }
-    const jobId = sanitizeJobId(this.options.jobId ?? process.env.SLUICE_JOB_ID ?? this.graph.jobName);
+    const jobId = jobIdOf(this.graph, this.options);
     const sinks = sinksOf(this.built.operators.values());
     if (this.#exactlyOnce) {
       await ExactlyOnceWorker.checkClusters(sinks, connection);

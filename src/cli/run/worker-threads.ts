@@ -1,0 +1,46 @@
+import { Worker } from 'node:worker_threads';
+
+/**
+ * `sluice run JOB --workers N`: N workers of the job in this process, one per worker thread, each
+ * running the whole `sluice run` (without `--workers`) with `SLUICE_WORKERS=N` and its
+ * `SLUICE_WORKER_INDEX`: its own Kafka clients and its share of the subtasks; exchanges go through
+ * repartition topics. Resolves with the exit code: 0 when every worker finished, else the first
+ * failure's. A signal stops every worker (they resume from their last checkpoint).
+ */
+export async function runWorkerThreads(count: number, say: (line: string) => void): Promise<number> {
+  const entry = process.argv[1]!;
+  const argv = withoutWorkersOption(process.argv.slice(2));
+  const threads = Array.from(
+    { length: count },
+    (_, index) =>
+      new Worker(entry, {
+        argv,
+        env: { ...process.env, SLUICE_WORKERS: String(count), SLUICE_WORKER_INDEX: String(index), SLUICE_EXCHANGES: 'kafka' },
+        stdout: false,
+        stderr: false,
+      }),
+  );
+  const stop = (): void => {
+    for (const t of threads) void t.terminate();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  say(`${count} workers in worker threads`);
+  const codes = await Promise.all(threads.map((t) => new Promise<number>((resolve) => t.once('exit', resolve).once('error', () => resolve(1)))));
+  return codes.find((c) => c !== 0) ?? 0;
+}
+
+/** The command line without `--workers N` / `--workers=N`. */
+export function withoutWorkersOption(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') {
+      out.push(...args.slice(i));
+      break;
+    }
+    if (a === '--workers') i++;
+    else if (!a.startsWith('--workers=')) out.push(a);
+  }
+  return out;
+}

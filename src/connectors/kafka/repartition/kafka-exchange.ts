@@ -1,0 +1,23 @@
+import type { Source } from '../../../core/source.ts';
+import { registerRepartitionExchange, type RepartitionExchange, type RepartitionTopic } from '../../../runtime/graph/repartition.ts';
+import { PORTABLE_SERDE } from './exchange-records.ts';
+import { RepartitionReader, type RepartitionReaderState } from './repartition-reader.ts';
+import { RepartitionWriter } from './repartition-writer.ts';
+
+/** The source that reads a repartition topic back (one reader per receiving subtask). */
+function repartitionSource(topic: RepartitionTopic): Source<unknown> {
+  return {
+    getBoundedness: () => topic.boundedness,
+    providesTimestamps: true,
+    kafkaConnection: () => topic.connection(),
+    createReader: (ctx, restored) => new RepartitionReader(topic, PORTABLE_SERDE, ctx, restored as RepartitionReaderState | undefined),
+  };
+}
+
+/** Exchanges through Kafka repartition topics (distributed mode). */
+export const KAFKA_REPARTITION_EXCHANGE: RepartitionExchange = {
+  writer: (write) => () => new RepartitionWriter(write, PORTABLE_SERDE),
+  source: repartitionSource,
+};
+
+registerRepartitionExchange(KAFKA_REPARTITION_EXCHANGE);
