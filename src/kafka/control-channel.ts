@@ -103,8 +103,10 @@ export class ControlChannel {
     return {
       close: async () => {
         running = false;
-        await loop;
+        // Closing the consumer first ends a fetch in flight: after a long pause (a frozen, fenced
+        // worker) that fetch may never be answered, and waiting for it kept the worker from stopping.
         await consumer.close(true).catch(() => {});
+        await Promise.race([loop, sleep(2_000)]);
         this.#clients.release(consumer);
       },
     };
