@@ -1,4 +1,5 @@
 import { ExchangeNotDistributableError, JobConfigurationError } from '../../core/errors/job-errors.ts';
+import type { ExchangeSerde } from '../../core/exchange-serde.ts';
 import type { KafkaConnection } from '../../core/kafka-clients.ts';
 import type { Boundedness, Source } from '../../core/source.ts';
 import { WatermarkStrategy } from '../../time/watermark-strategy.ts';
@@ -18,6 +19,8 @@ export interface RepartitionTopic {
   /** Every upstream task that writes into it, e.g. `map-1#0/2` (uid, edge, subtask): each sends watermark markers. */
   readonly writers: readonly string[];
   readonly boundedness: Boundedness;
+  /** How values are read back (`withExchangeSerde`); undefined: the portable encoding. */
+  readonly serde: ExchangeSerde<unknown> | undefined;
   /** The cluster the topic lives on (the job's state cluster). */
   readonly connection: () => Promise<KafkaConnection>;
 }
@@ -117,6 +120,12 @@ export function withRepartitionTopics(graph: JobGraph, options: { jobId: string;
         target.inputs.splice(target.inputs.indexOf(e), 1);
         e.source.outputs.splice(e.source.outputs.indexOf(e), 1);
       }
+      const serde = edges[0]!.partitioning.serde;
+      if (edges.some((e) => e.partitioning.serde !== serde)) {
+        throw new JobConfigurationError(
+          `the exchanges into input ${inputIndex} of '${target.name}' use different serializers (withExchangeSerde); they share one repartition topic and its reader, so give them the same serde`,
+        );
+      }
       const suffix = inputIndex === 2 ? '-2' : '';
       const writerIds = edges.map((e, k) => (i: number) => `${e.source.uid}#${k}/${i}`);
       const topic: RepartitionTopic = {
@@ -126,6 +135,7 @@ export function withRepartitionTopics(graph: JobGraph, options: { jobId: string;
         readers: target.parallelism,
         writers: edges.flatMap((e, k) => Array.from({ length: e.source.parallelism }, (_, i) => writerIds[k]!(i))),
         boundedness,
+        serde,
         connection,
       };
       const reader = vertex({

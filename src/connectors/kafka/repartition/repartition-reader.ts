@@ -3,6 +3,8 @@ import { InputStatus, type ReaderOutput, type SourcePositions, type SourceReader
 import type { RepartitionTopic } from '../../../runtime/graph/repartition.ts';
 import { computeKeyGroupRangeForOperatorIndex } from '../../../runtime/partitioning/key-groups.ts';
 import { logger } from '../../../util/logger.ts';
+import { KafkaConnectorError } from '../../../core/errors/kafka-errors.ts';
+import { SluiceErrorCodes } from '../../../core/errors/codes.ts';
 import { decodeTime, HEADER_MARKER, HEADER_TIMESTAMP, HEADER_WRITER, type ExchangeSerde } from './exchange-records.ts';
 import { ExchangeWatermarks, type ExchangeWatermarkState } from './exchange-watermarks.ts';
 import { FetchLoop, type FetchedChunk, type PartitionState } from '../fetch-loop.ts';
@@ -136,7 +138,7 @@ export class RepartitionReader implements SourceReader<unknown> {
           if (writer !== undefined) this.#watermarks.update(ps.partition, writer.toString('utf8'), marker.toString('latin1') as 'w' | 'i' | 'a', decodeTime(time));
           continue;
         }
-        output.collect(this.#serde.deserialize(r.value ?? Buffer.alloc(0)), decodeTime(time));
+        output.collect(this.#deserialize(r.value ?? Buffer.alloc(0), ps.partition, offset), decodeTime(time));
       }
       if (chunk.ri >= records.length) {
         const next = batch.firstOffset + BigInt(batch.lastOffsetDelta) + 1n;
@@ -147,6 +149,18 @@ export class RepartitionReader implements SourceReader<unknown> {
     }
     if (chunk.bi >= chunk.batches.length) this.#queue.shift();
     this.#loop!.consumed(consumed);
+  }
+
+  #deserialize(bytes: Buffer, partition: number, offset: bigint): unknown {
+    try {
+      return this.#serde.deserialize(bytes);
+    } catch (e) {
+      throw new KafkaConnectorError(
+        SluiceErrorCodes.KAFKA_SOURCE,
+        `the exchange serde could not deserialize the record at offset ${offset} of ${this.#topic.topic}/${partition}; the writer and reader of an exchange must use the same serde (withExchangeSerde), and a serde must read back what it wrote`,
+        e,
+      );
+    }
   }
 
   isAvailable(): Promise<void> {

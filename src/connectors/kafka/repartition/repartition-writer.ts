@@ -98,7 +98,9 @@ export class RepartitionWriter extends OneInputOperator<unknown, never> {
     let bytes: Buffer;
     try {
       target = this.#partitionOf(value);
-      bytes = this.#serde.serialize(value);
+      const b = this.#serde.serialize(value);
+      if (!(b instanceof Uint8Array)) throw new TypeError(`the exchange serde's serialize() returned ${typeof b}; it must return a Buffer or Uint8Array`);
+      bytes = Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
     } catch (e) {
       throw this.userError(e, value);
     }
