@@ -61,7 +61,8 @@ export class RepartitionReader implements SourceReader<unknown> {
     this.#connection = await topic.connection();
     this.#clients = this.#ctx.kafka.clients(this.#connection);
     await ensureRepartitionTopic(this.#clients, topic);
-    const range = computeKeyGroupRangeForOperatorIndex(topic.partitions, topic.readers, this.#ctx.subtaskIndex);
+    // A broadcast reader reads every partition; the others the partitions of their key-group range.
+    const range = topic.broadcast ? { start: 0, size: topic.partitions } : computeKeyGroupRangeForOperatorIndex(topic.partitions, topic.readers, this.#ctx.subtaskIndex);
     const owned = Array.from({ length: range.size }, (_, i) => range.start + i);
     this.#watermarks = new ExchangeWatermarks(owned, topic.writers, {
       onWatermark: (w) => this.#output?.emitWatermark(w),
@@ -70,8 +71,9 @@ export class RepartitionReader implements SourceReader<unknown> {
     const c = (this.#consumer = this.#clients.consumer(`repartition-${this.#ctx.subtaskIndex}`, topic.jobId));
     const restored = new Map((this.#restored?.offsets ?? []).map(([p, o]) => [p, BigInt(o)]));
     const tps = owned.filter((p) => !restored.has(p)).map((partition) => ({ topic: topic.topic, partition }));
-    // No checkpoint: the job group's committed offsets, else the beginning.
-    const starts = await resolveStartingOffsets(c, tps, 'committed', 'earliest', true);
+    // No checkpoint: the job group's committed offsets, else the beginning (a broadcast reader's
+    // offsets are its own, never committed to the group: from the beginning).
+    const starts = topic.broadcast ? new Map<string, bigint>() : await resolveStartingOffsets(c, tps, 'committed', 'earliest', true);
     for (const partition of owned) {
       const start = restored.get(partition) ?? starts.get(tpKey(topic.topic, partition)) ?? 0n;
       this.#partitions.set(tpKey(topic.topic, partition), { topic: topic.topic, partition, splitId: `${topic.topic}-${partition}`, position: start, fetchOffset: start, stop: undefined, finished: false });
@@ -185,6 +187,7 @@ export class RepartitionReader implements SourceReader<unknown> {
 
   /** Committed to the job's group (exactly-once: with its generation, inside the worker's transaction). */
   positionsToCommit(checkpointId: number): SourcePositions | undefined {
+    if (this.#topic.broadcast) return undefined; // every reader has its own position in the same partitions: kept in the checkpoint only
     const offsets = this.#pending.get(checkpointId);
     if (offsets === undefined || offsets.length === 0) return undefined;
     return { connection: this.#connection, group: { groupId: this.#topic.jobId, generationId: -1, memberId: '', groupInstanceId: null }, offsets };
@@ -194,6 +197,8 @@ export class RepartitionReader implements SourceReader<unknown> {
   notifyCheckpointComplete(checkpointId: number): void {
     const offsets = this.#pending.get(checkpointId);
     for (const id of this.#pending.keys()) if (id <= checkpointId) this.#pending.delete(id);
+    // Other readers (maybe on other workers) still read a broadcast topic: it is not purged.
+    if (this.#topic.broadcast) return;
     const purge = (offsets ?? []).filter((o) => o.offset > (this.#purged.get(o.partition) ?? 0n));
     if (purge.length === 0) return;
     this.#clients

@@ -79,6 +79,7 @@ export class RepartitionWriter extends OneInputOperator<unknown, never> {
           return { partition: firstGroupOf(subtask), key: undefined };
         };
       case 'global':
+      case 'broadcast': // the broadcast topic's one partition, which every reader reads
         return () => ({ partition: 0, key: undefined });
       default: {
         // Round robin over the receiving subtasks, each sender starting at its own index (as in-process).
