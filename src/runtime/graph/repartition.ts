@@ -74,6 +74,29 @@ async function stateCluster(graph: JobGraph): Promise<KafkaConnection> {
 }
 
 /**
+ * Watermark alignment pauses the splits that run ahead of their group's minimum, which each worker
+ * computes over its own source subtasks only: a group of more than one source subtask may span
+ * workers, and would be aligned per worker. Refused until workers share their watermarks.
+ */
+function refuseAlignmentAcrossWorkers(graph: JobGraph): void {
+  const subtasks = new Map<string, { count: number; names: string[] }>();
+  for (const v of graph.vertices) {
+    const group = v.t.kind === 'source' ? v.t.strategy.alignment?.group : undefined;
+    if (group === undefined) continue;
+    const g = subtasks.get(group) ?? subtasks.set(group, { count: 0, names: [] }).get(group)!;
+    g.count += v.parallelism;
+    g.names.push(`'${v.name}'`);
+  }
+  for (const [group, g] of subtasks) {
+    if (g.count <= 1) continue;
+    throw new ExchangeNotDistributableError(
+      `watermark alignment group '${group}' (source ${g.names.join(', ')}, ${g.count} subtasks) cannot be aligned across workers: each worker would align only the subtasks it runs. ` +
+        "Run this job without distributed exchanges ('--exchanges kafka', --workers, SLUICE_WORKERS), or give the group a single source subtask",
+    );
+  }
+}
+
+/**
  * Distributed mode: every exchange between stages (keyBy, rebalance, shuffle, global,
  * partitionCustom, broadcast) becomes a repartition topic. The edge `A -> B` is replaced by
  * `A -> writer` (chained to A) and `reader source -> B` (a forward edge; for keyBy it checks that
@@ -83,6 +106,7 @@ async function stateCluster(graph: JobGraph): Promise<KafkaConnection> {
  * {@link ExchangeNotDistributableError}.
  */
 export function withRepartitionTopics(graph: JobGraph, options: { jobId: string; mode: 'streaming' | 'batch' }): JobGraph {
+  refuseAlignmentAcrossWorkers(graph);
   const exchanges = graph.vertices.flatMap((v) => v.inputs.filter((e) => e.partitioning.kind !== 'forward'));
   if (exchanges.length === 0) return graph;
   if (options.mode === 'batch') {
