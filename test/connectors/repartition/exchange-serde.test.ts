@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { KafkaSource, SimpleStringSchema, SluiceError, StreamExecutionEnvironment, WatermarkStrategy, type DataStream, type ExchangeSerde } from '../../../src/index.ts';
+import { KafkaSource, MapStateDescriptor, SimpleStringSchema, SluiceError, StreamExecutionEnvironment, WatermarkStrategy, type Collector, type DataStream, type ExchangeSerde } from '../../../src/index.ts';
 import { startTestBroker } from '../../helpers/broker.ts';
 import { arraySink, createTopics, produce } from '../kafka-helpers.ts';
 
@@ -66,6 +66,14 @@ async function run(exchanges: 'local' | 'kafka', jobId: string, withSerde: boole
   (withSerde ? keyed.withExchangeSerde(readingSerde) : keyed).map((r) => `keyed:${r.label()}`).uid('keyed').sinkTo(arraySink(out));
   const spread = stream.rebalance();
   (withSerde ? spread.withExchangeSerde(readingSerde) : spread).map((r) => `rebalanced:${r.label()}`).uid('rebalanced').sinkTo(arraySink(out));
+  // Broadcast (with broadcast state): every subtask (2) gets every reading.
+  const everywhere = stream.broadcast(new MapStateDescriptor<string, number>('last'));
+  env
+    .fromElements('x')
+    .connect(withSerde ? everywhere.withExchangeSerde(readingSerde) : everywhere)
+    .process<string>({ processElement: () => {}, processBroadcastElement: (r: Reading, _ctx: unknown, o: Collector<string>) => o.collect(`broadcast:${r.label()}`) })
+    .uid('broadcast')
+    .sinkTo(arraySink(out));
   const saved = process.env.SLUICE_EXCHANGES;
   process.env.SLUICE_EXCHANGES = exchanges;
   try {
@@ -79,12 +87,12 @@ async function run(exchanges: 'local' | 'kafka', jobId: string, withSerde: boole
 
 test('withExchangeSerde: class instances round-trip through repartition topics with the serde, and the output equals the in-memory one', { timeout: 180_000 }, async () => {
   const local = await run('local', 'serde-local', true);
-  assert.equal(local.length, 2 * RECORDS);
+  assert.equal(local.length, 4 * RECORDS, 'keyBy, rebalance, and broadcast to 2 subtasks');
   assert.equal(calls.serialize + calls.deserialize, 0, 'in-process exchanges do not serialize');
   const kafka = await run('kafka', 'serde-kafka', true);
   assert.deepEqual(kafka, local);
-  assert.equal(calls.serialize, 2 * RECORDS, 'the writers of both exchanges serialized every record with the serde');
-  assert.equal(calls.deserialize, 2 * RECORDS, 'the readers deserialized every record with it');
+  assert.equal(calls.serialize, 3 * RECORDS, 'the writers of the three exchanges serialized every record with the serde');
+  assert.equal(calls.deserialize, 4 * RECORDS, 'the readers deserialized every record with it (the broadcast one per subtask)');
 });
 
 test('without a serde, the default portable encoding turns class instances into plain objects (the method is gone)', { timeout: 180_000 }, async () => {
