@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { Admin, Consumer } from '@platformatic/kafka';
 import { StreamExecutionEnvironment } from '../../../src/index.ts';
 import { startTestBroker } from '../../helpers/broker.ts';
-import { arraySink, createTopics, produce, readTopic, spawnSluice } from '../kafka-helpers.ts';
+import { arraySink, createTopics, eventually, produce, readTopic, spawnSluice } from '../kafka-helpers.ts';
 import { buildBroadcastJob } from './broadcast-job.ts';
 
 // Issue 11: broadcast state across workers. Every worker gets the broadcast side: a broadcast
@@ -91,4 +91,27 @@ test('broadcast state across 3 worker processes (parallelism 3): every subtask, 
   }
   const processes = (await readTopic(broker.bootstrap, output, local.length, 60_000)).map((m) => String(m.value)).sort();
   assert.deepEqual(processes, local);
+});
+
+test('one worker running every reader of a broadcast topic purges what all of them consumed once a checkpoint committed', { timeout: 180_000 }, async () => {
+  const out: string[] = [];
+  const env = StreamExecutionEnvironment.getExecutionEnvironment();
+  env.enableCheckpointing(100);
+  buildBroadcastJob(env, broker.bootstrap, TOPICS, arraySink(out), 2, false);
+  const saved = process.env.SLUICE_EXCHANGES;
+  process.env.SLUICE_EXCHANGES = 'kafka';
+  const client = await env.executeAsync('bc-purge');
+  const topic = 'bc-purge-apply-rules-repartition-2';
+  const consumer = new Consumer({ clientId: 'bc-purge', groupId: 'bc-purge-check', bootstrapBrokers: [broker.bootstrap] });
+  try {
+    await eventually(() => out.filter((l) => l.startsWith('rule:')).length === 2 * RULE_COUNT, 60_000, 'both subtasks got every rule');
+    const start = async (): Promise<bigint> => (await consumer.listOffsets({ topics: [topic], timestamp: -2n })).get(topic)![0]!;
+    await eventually(async () => (await start()) >= BigInt(RULE_COUNT), 60_000, 'the consumed rules deleted from the broadcast topic');
+  } finally {
+    client.cancel();
+    await client.result.catch(() => {});
+    await consumer.close(true);
+    if (saved === undefined) delete process.env.SLUICE_EXCHANGES;
+    else process.env.SLUICE_EXCHANGES = saved;
+  }
 });

@@ -58,11 +58,11 @@ class ApplyRules implements KeyedBroadcastProcessFunction<string, Event, [string
   }
 }
 
-export function buildBroadcastJob(env: StreamExecutionEnvironment, bootstrap: string, topics: { events: string; rules: string }, sink: Sink<string>, parallelism: number): void {
+export function buildBroadcastJob(env: StreamExecutionEnvironment, bootstrap: string, topics: { events: string; rules: string }, sink: Sink<string>, parallelism: number, bounded = true): void {
   env.setParallelism(parallelism);
   env.setMaxParallelism(8);
   const factors = new MapStateDescriptor<string, number>('factors');
-  const source = (topic: string) => new KafkaSource<string>({ bootstrapServers: bootstrap, topics: [topic], startingOffsets: 'earliest', bounded: 'latest', deserializer: new SimpleStringSchema() });
+  const source = (topic: string) => new KafkaSource<string>({ bootstrapServers: bootstrap, topics: [topic], startingOffsets: 'earliest', ...(bounded && { bounded: 'latest' as const }), deserializer: new SimpleStringSchema() });
   const rules = env
     .fromSource(source(topics.rules), WatermarkStrategy.forMonotonousTimestamps<string>().withTimestampAssigner(() => 0), 'rules')
     .uid('rules')

@@ -10,6 +10,7 @@ import { ExchangeWatermarks, type ExchangeWatermarkState } from './exchange-wate
 import { FetchLoop, type FetchedChunk, type PartitionState } from '../fetch-loop.ts';
 import { resolveStartingOffsets, tpKey } from '../offsets.ts';
 import { ensureRepartitionTopic } from './repartition-topic-setup.ts';
+import { purgeableBroadcast } from './broadcast-consumption.ts';
 
 /** What a repartition reader puts in checkpoints: next offset per partition and the watermark of every channel heard from. */
 export interface RepartitionReaderState {
@@ -197,9 +198,10 @@ export class RepartitionReader implements SourceReader<unknown> {
   notifyCheckpointComplete(checkpointId: number): void {
     const offsets = this.#pending.get(checkpointId);
     for (const id of this.#pending.keys()) if (id <= checkpointId) this.#pending.delete(id);
-    // Other readers (maybe on other workers) still read a broadcast topic: it is not purged.
-    if (this.#topic.broadcast) return;
-    const purge = (offsets ?? []).filter((o) => o.offset > (this.#purged.get(o.partition) ?? 0n));
+    if (offsets === undefined) return;
+    // A broadcast topic: only below what every reader consumed, when this worker runs them all.
+    const consumed = this.#topic.broadcast ? purgeableBroadcast(this.#clients, this.#topic, this.#ctx.subtaskIndex, offsets) : offsets;
+    const purge = consumed.filter((o) => o.offset > (this.#purged.get(o.partition) ?? 0n));
     if (purge.length === 0) return;
     this.#clients
       .admin()
