@@ -50,7 +50,11 @@ test('the bundled entries load their code and no heavy dependency at start (as t
   for (const entry of ['sluice', 'sluice/broker', 'sluice/testing']) {
     const urls = await loadsOf(['--input-type=module', '-e', `await import('${entry}')`]);
     assert.deepEqual(urls.filter((u) => heavy.test(u)), [], `import('${entry}')`);
-    assert.ok(fromPackage(urls).length > 0 && fromPackage(urls).length < 20, `import('${entry}') loads a few bundled files, not one per module: ${fromPackage(urls).length}`);
+    // The sources load ~210 modules for import('sluice'); the bundle loads its entry plus the chunks esbuild shares
+    // between entries (one per distinct set of entries using the code, so the count moves by one or two as modules
+    // are shared). The start-up time itself is the start-up benchmark's figure (BENCHMARKS.md); this guards against
+    // falling back to loading one file per module.
+    assert.ok(fromPackage(urls).length > 0 && fromPackage(urls).length <= 32, `import('${entry}') loads a few bundled files, not one per module: ${fromPackage(urls).length}`);
   }
   const cli = await loadsOf(['node_modules/sluice/bin/sluice.js', '--version']);
   assert.deepEqual(cli.filter((u) => heavy.test(u)), []);

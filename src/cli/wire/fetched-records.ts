@@ -1,8 +1,6 @@
 import * as H from '../../protocol/records/batch-header.ts';
+import { ABORT_MARKER, AbortedTransactions } from '../../kafka/aborted-transactions.ts';
 import { decodeBatchRecords, type KafkaRecord } from '../../protocol/records/record-batch.ts';
-
-/** Control record type (in the key, after the int16 version) of an abort marker. */
-const ABORT_MARKER = 0;
 
 /** The records of one fetched partition, and the offset to fetch next. */
 export interface FetchedPartition {
@@ -23,9 +21,7 @@ export function readFetchedPartition(bytes: Buffer | null, from: bigint, aborted
   const records: KafkaRecord[] = [];
   let next = from;
   if (bytes === null) return { records, next };
-  const pending = aborted === null ? [] : [...aborted].sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : a.firstOffset > b.firstOffset ? 1 : 0));
-  const aborting = new Set<bigint>();
-  let nextAborted = 0;
+  const abortedTransactions = new AbortedTransactions(aborted);
   for (let pos = 0; pos + H.BATCH_HEADER_SIZE <= bytes.length; ) {
     const size = bytes.readInt32BE(pos + H.BATCH_LENGTH) + H.LOG_OVERHEAD;
     if (size < H.BATCH_HEADER_SIZE || pos + size > bytes.length) break;
@@ -35,13 +31,11 @@ export function readFetchedPartition(bytes: Buffer | null, from: bigint, aborted
     const header = H.readBatchHeader(batch);
     const last = header.baseOffset + BigInt(header.lastOffsetDelta);
     if (last + 1n > next) next = last + 1n;
-    while (nextAborted < pending.length && pending[nextAborted]!.firstOffset <= last) aborting.add(pending[nextAborted++]!.producerId);
-    if (H.isControl(header.attributes)) {
+    const isAbortMarker = (): boolean => {
       const marker = decodeBatchRecords(batch)[0]?.key;
-      if (marker && marker.length >= 4 && marker.readInt16BE(2) === ABORT_MARKER) aborting.delete(header.producerId);
-      continue;
-    }
-    if (H.isTransactional(header.attributes) && aborting.has(header.producerId)) continue;
+      return marker !== null && marker !== undefined && marker.length >= 4 && marker.readInt16BE(2) === ABORT_MARKER;
+    };
+    if (abortedTransactions.drops(header.producerId, last, header.attributes, isAbortMarker) || H.isControl(header.attributes)) continue;
     for (const r of decodeBatchRecords(batch)) if (r.offset >= from) records.push(r);
   }
   return { records, next };

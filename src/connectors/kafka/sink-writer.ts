@@ -8,6 +8,7 @@ import { firstContact } from './reachability.ts';
 import type { KafkaHeaders } from './record.ts';
 import type { KafkaProducerRecord, KafkaRecordSerializationSchema, KafkaSinkContext } from './record-serialization.ts';
 import type { SinkConfig } from './sink-config.ts';
+import { InFlightSends } from './in-flight-sends.ts';
 import { SluiceErrorCodes } from '../../core/errors/codes.ts';
 
 type Msg = MessageToProduce<Buffer, Buffer, Buffer, Buffer>;
@@ -23,7 +24,6 @@ const toBuffer = (b: Buffer | string): Buffer => (typeof b === 'string' ? Buffer
  */
 export class KafkaSinkWriter<T> implements CommittingSinkWriter<T> {
   readonly #cfg: SinkConfig<T>;
-  readonly #ctx: SinkInitContext;
   readonly #producer: BytesProducer;
   /** Per-send settings: the producer is shared, these are this sink's. */
   readonly #sendOptions: Omit<Parameters<BytesProducer['send']>[0], 'messages'>;
@@ -34,9 +34,7 @@ export class KafkaSinkWriter<T> implements CommittingSinkWriter<T> {
   #batchFirstTs = 0;
   /** Cancels the pending linger timer. */
   #linger: (() => void) | undefined;
-  readonly #inFlight = new Set<Promise<void>>();
-  #held = false;
-  #failure: Error | undefined;
+  readonly #inFlight: InFlightSends;
   #rr = 0;
   readonly #sinkContext: KafkaSinkContext;
   /**
@@ -48,7 +46,12 @@ export class KafkaSinkWriter<T> implements CommittingSinkWriter<T> {
   constructor(cfg: SinkConfig<T>, clients: KafkaClients, ctx: SinkInitContext, owned?: { close(): Promise<void> }, transaction?: TransactionalSender) {
     this.#cfg = cfg;
     this.#owned = owned;
-    this.#ctx = ctx;
+    this.#inFlight = new InFlightSends({
+      maxInFlight: cfg.maxInFlight,
+      hold: () => ctx.backpressure?.hold(),
+      release: () => ctx.backpressure?.release(),
+      onFailure: (e) => ctx.fail?.(e),
+    });
     this.#sinkContext = { getParallelInstanceId: () => ctx.subtaskIndex, getNumberOfParallelInstances: () => ctx.parallelism };
     this.#transaction = transaction;
     if (cfg.guarantee === 'exactly-once') {
@@ -95,7 +98,7 @@ export class KafkaSinkWriter<T> implements CommittingSinkWriter<T> {
   }
 
   write(value: T, ctx: SinkWriterContext): void {
-    if (this.#failure !== undefined) throw this.#failure;
+    if (this.#inFlight.failure !== undefined) throw this.#inFlight.failure;
     const cfg = this.#cfg;
     if (cfg.record !== undefined) return this.#writeRecord(cfg.record, value, ctx);
     let topic = cfg.fixedTopic;
@@ -188,39 +191,17 @@ export class KafkaSinkWriter<T> implements CommittingSinkWriter<T> {
     this.#batch = [];
     this.#batchBytes = 0;
     const sent = this.#transaction !== undefined ? this.#transaction.send(messages) : this.#producer.send({ messages, ...this.#sendOptions });
-    const p: Promise<void> = sent.then(
-      () => {
-        this.#inFlight.delete(p);
-        this.#maybeRelease();
-      },
-      (e: unknown) => {
-        this.#inFlight.delete(p);
-        const topic = messages[0]!.topic;
-        this.#failure ??= isUnknownTopic(e) ? this.#unknownTopic(topic, e) : new KafkaConnectorError(SluiceErrorCodes.KAFKA_SINK, `KafkaSink could not write ${messages.length} record(s) to '${topic}'`, e);
-        this.#maybeRelease();
-        this.#ctx.fail?.(this.#failure);
-      },
-    );
-    this.#inFlight.add(p);
-    if (this.#inFlight.size >= this.#cfg.maxInFlight && !this.#held) {
-      this.#held = true;
-      this.#ctx.backpressure?.hold();
-    }
-  }
-
-  #maybeRelease(): void {
-    if (this.#held && this.#inFlight.size < this.#cfg.maxInFlight) {
-      this.#held = false;
-      this.#ctx.backpressure?.release();
-    }
+    this.#inFlight.track(sent, (e) => {
+      const topic = messages[0]!.topic;
+      return isUnknownTopic(e) ? this.#unknownTopic(topic, e) : new KafkaConnectorError(SluiceErrorCodes.KAFKA_SINK, `KafkaSink could not write ${messages.length} record(s) to '${topic}'`, e);
+    });
   }
 
   /** Sends what is buffered and waits for every acknowledgement ('none': only at the end of input). */
   async flush(endOfInput: boolean): Promise<void> {
     this.#send();
     if (this.#cfg.guarantee === 'none' && !endOfInput) return;
-    while (this.#inFlight.size > 0) await Promise.all([...this.#inFlight]);
-    if (this.#failure !== undefined) throw this.#failure;
+    await this.#inFlight.drain();
   }
 
   /** Checkpoint step 3: everything written so far is sent and (at-least-once) acknowledged. */
@@ -231,7 +212,7 @@ export class KafkaSinkWriter<T> implements CommittingSinkWriter<T> {
   /** Waits for the sends in flight; the producer is the worker's and closes with it. */
   async close(): Promise<void> {
     this.#linger?.();
-    await Promise.allSettled([...this.#inFlight]);
+    await this.#inFlight.settled();
     await this.#owned?.close();
   }
 }

@@ -8,6 +8,7 @@ import { OneInputOperator, type OperatorServices } from '../../../runtime/operat
 import { computeKeyGroupRangeForOperatorIndex } from '../../../runtime/partitioning/key-groups.ts';
 import { encodeTime, HEADER_MARKER, HEADER_TIMESTAMP, HEADER_WRITER, MARKER_VALUES, type ExchangeSerde, type MarkerKind } from './exchange-records.ts';
 import { ensureRepartitionTopic } from './repartition-topic-setup.ts';
+import { InFlightSends } from '../in-flight-sends.ts';
 
 type Msg = MessageToProduce<Buffer, Buffer, Buffer, Buffer>;
 const BATCH_RECORDS = 1024;
@@ -32,9 +33,12 @@ export class RepartitionWriter extends OneInputOperator<unknown, never> {
   #partitionOf!: (value: unknown) => { partition: number; key: Buffer | undefined };
   #batch: Msg[] = [];
   #flushScheduled: NodeJS.Immediate | undefined;
-  readonly #inFlight = new Set<Promise<void>>();
-  #held = false;
-  #failure: Error | undefined;
+  readonly #inFlight = new InFlightSends({
+    maxInFlight: MAX_IN_FLIGHT,
+    hold: () => this.#services?.backpressure?.hold(this),
+    release: () => this.#services?.backpressure?.release(this),
+    onFailure: (e) => this.#services?.fail?.(e),
+  });
   recordsIn = 0;
 
   constructor(write: RepartitionWrite, serde: ExchangeSerde<unknown>) {
@@ -93,7 +97,7 @@ export class RepartitionWriter extends OneInputOperator<unknown, never> {
   }
 
   processElement(value: unknown, timestamp: number): void {
-    if (this.#failure !== undefined) throw this.#failure;
+    if (this.#inFlight.failure !== undefined) throw this.#inFlight.failure;
     this.recordsIn++;
     let target: { partition: number; key: Buffer | undefined };
     let bytes: Buffer;
@@ -147,36 +151,12 @@ export class RepartitionWriter extends OneInputOperator<unknown, never> {
     const messages = this.#batch;
     this.#batch = [];
     const sent = this.#transaction !== undefined ? this.#transaction.send(messages) : this.#producer!.send({ messages, acks: -1 });
-    const p: Promise<void> = sent.then(
-      () => {
-        this.#inFlight.delete(p);
-        this.#maybeRelease();
-      },
-      (e: unknown) => {
-        this.#inFlight.delete(p);
-        this.#failure ??= new KafkaConnectorError(SluiceErrorCodes.KAFKA_SINK, `could not write ${messages.length} record(s) to the repartition topic '${this.#write.topic.topic}'`, e);
-        this.#maybeRelease();
-        this.#services?.fail?.(this.#failure);
-      },
-    );
-    this.#inFlight.add(p);
-    if (this.#inFlight.size >= MAX_IN_FLIGHT && !this.#held) {
-      this.#held = true;
-      this.#services?.backpressure?.hold(this);
-    }
-  }
-
-  #maybeRelease(): void {
-    if (this.#held && this.#inFlight.size < MAX_IN_FLIGHT) {
-      this.#held = false;
-      this.#services?.backpressure?.release(this);
-    }
+    this.#inFlight.track(sent, (e) => new KafkaConnectorError(SluiceErrorCodes.KAFKA_SINK, `could not write ${messages.length} record(s) to the repartition topic '${this.#write.topic.topic}'`, e));
   }
 
   async #flush(): Promise<void> {
     this.#send();
-    while (this.#inFlight.size > 0) await Promise.all([...this.#inFlight]);
-    if (this.#failure !== undefined) throw this.#failure;
+    await this.#inFlight.drain();
   }
 
   /** Checkpoint step 3: every record and marker written so far is acknowledged (or in the open transaction). */
@@ -191,7 +171,7 @@ export class RepartitionWriter extends OneInputOperator<unknown, never> {
   override async close(): Promise<void> {
     try {
       // Exactly-once: what no checkpoint committed is aborted with the transaction anyway.
-      if (this.#producer !== undefined && this.#transaction === undefined && this.#failure === undefined) await this.#flush();
+      if (this.#producer !== undefined && this.#transaction === undefined && this.#inFlight.failure === undefined) await this.#flush();
     } finally {
       this.#services?.backpressure?.release(this);
       await super.close();
