@@ -19,8 +19,10 @@ const MAX_IN_FLIGHT = 8;
  * record goes to a partition — for keyBy the key group of its serialized key, which is exactly
  * the partition Kafka's default partitioner gives that record key (murmur2), so the topic is
  * co-partitioned with keyed topics other Kafka clients write; for rebalance, shuffle, global and
- * partitionCustom the first key group of the chosen receiving subtask. Watermarks and idleness go
- * as markers into every partition. Records are sent on the worker's producer (under exactly-once
+ * partitionCustom the first key group of the chosen receiving subtask; for broadcast the topic's
+ * one partition, which every receiving subtask reads. Values are serialized with the exchange's
+ * serde (`withExchangeSerde`, else the portable encoding). Watermarks and idleness go as markers
+ * into every partition. Records are sent on the worker's producer (under exactly-once
  * inside the checkpoint's transaction); a checkpoint waits for every send (`prepareCommit`).
  */
 export class RepartitionWriter extends OneInputOperator<unknown, never> {
