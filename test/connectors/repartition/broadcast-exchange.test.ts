@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Admin, Consumer } from '@platformatic/kafka';
-import { StreamExecutionEnvironment } from '../../../src/index.ts';
+import { CheckpointingMode, StreamExecutionEnvironment } from '../../../src/index.ts';
 import { startTestBroker } from '../../helpers/broker.ts';
 import { arraySink, createTopics, eventually, produce, readTopic, spawnSluice } from '../kafka-helpers.ts';
 import { buildBroadcastJob } from './broadcast-job.ts';
@@ -91,6 +91,26 @@ test('broadcast state across 3 worker processes (parallelism 3): every subtask, 
   }
   const processes = (await readTopic(broker.bootstrap, output, local.length, 60_000)).map((m) => String(m.value)).sort();
   assert.deepEqual(processes, local);
+});
+
+test('exactly-once checkpoints (one worker): a broadcast exchange runs (its writes in the checkpoint transaction, read read_committed, no group offsets); every subtask gets every rule once', { timeout: 180_000 }, async () => {
+  const out: string[] = [];
+  const env = StreamExecutionEnvironment.getExecutionEnvironment();
+  env.enableCheckpointing(100, CheckpointingMode.EXACTLY_ONCE);
+  buildBroadcastJob(env, broker.bootstrap, TOPICS, arraySink(out), 2, false);
+  const saved = process.env.SLUICE_EXCHANGES;
+  process.env.SLUICE_EXCHANGES = 'kafka';
+  const client = await env.executeAsync('bc-eo');
+  try {
+    await eventually(() => out.filter((l) => l.startsWith('rule:')).length >= 2 * RULE_COUNT, 90_000, 'both subtasks got every rule');
+  } finally {
+    client.cancel();
+    await client.result.catch(() => {});
+    if (saved === undefined) delete process.env.SLUICE_EXCHANGES;
+    else process.env.SLUICE_EXCHANGES = saved;
+  }
+  const rules = out.filter((l) => l.startsWith('rule:')).sort();
+  assert.deepEqual(rules, [0, 1].flatMap((s) => Array.from({ length: RULE_COUNT }, (_, i) => `rule:${s}:r${i}`)).sort());
 });
 
 test('one worker running every reader of a broadcast topic purges what all of them consumed once a checkpoint committed', { timeout: 180_000 }, async () => {
