@@ -24,6 +24,7 @@ export type { AsyncFunction, AsyncFunctionLike, AsyncOptions } from './api/async
 export type { RuntimeContext, TaskInfo } from './core/runtime-context.ts';
 export { DataStreamUtils } from './api/datastream-utils.ts';
 export type { Partitioner, PartitionerLike } from './core/functions/partitioner.ts';
+export type { ExchangeSerde } from './core/exchange-serde.ts';
 export { ExecutionConfig } from './api/execution-config.ts';
 export type { GlobalJobParametersLike } from './api/execution-config.ts';
 export type { GlobalJobParameters } from './core/job-parameters.ts';

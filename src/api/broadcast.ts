@@ -4,6 +4,7 @@ import { BroadcastProcessOperator, type BroadcastFunctionShape } from '../runtim
 import type { TwoInputOperator } from '../runtime/operators/operator.ts';
 import type { MapStateDescriptor, StateDescriptor } from '../core/state/descriptors.ts';
 import type { DataStream } from './datastream.ts';
+import type { ExchangeSerde } from '../core/exchange-serde.ts';
 import { streamFactories } from './stream-factories.ts';
 import type { Collector } from '../core/functions/collector.ts';
 import { copyFunction } from './functions/normalize.ts';
@@ -62,6 +63,19 @@ export class BroadcastStream<T> {
   constructor(stream: DataStream<T>, descriptors: readonly MapStateDescriptor<unknown, unknown>[]) {
     this.stream = stream;
     this.descriptors = descriptors;
+  }
+
+  /**
+   * How the broadcast records are serialized when they cross workers (see `DataStream.withExchangeSerde`).
+   *
+   * @example
+   * ```ts
+   * events.connect(rules.broadcast(ruleState).withExchangeSerde(ruleSerde)).process(new ApplyRules());
+   * ```
+   */
+  withExchangeSerde(serde: ExchangeSerde<T>): this {
+    this.stream.withExchangeSerde(serde);
+    return this;
   }
 }
 

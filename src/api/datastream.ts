@@ -1,5 +1,6 @@
 import { JobConfigurationError } from '../core/errors/job-errors.ts';
 import type { OneInputTransformation, Partitioning, Transformation } from '../runtime/graph/transformations.ts';
+import type { ExchangeSerde } from '../core/exchange-serde.ts';
 import { FilterOperator, FlatMapOperator, MapOperator, ProcessOperator } from '../runtime/operators/basic-operators.ts';
 import type { OneInputOperator } from '../runtime/operators/operator.ts';
 import { SinkOperator } from '../runtime/operators/sink-operator.ts';
@@ -242,6 +243,31 @@ export class DataStream<T> extends OperatorSettings {
   /** Sends every record to the first downstream subtask. */
   global(): DataStream<T> {
     return new DataStream<T>(this.env, this.partitioned({ kind: 'global' }));
+  }
+
+  /**
+   * Replaces the serializer of the exchange this stream comes out of (keyBy, rebalance, shuffle,
+   * global, partitionCustom) for when it crosses workers through a Kafka repartition topic: the
+   * writer serializes each value with it, the reader deserializes it. The default is Sluice's
+   * portable encoding, which turns class instances into plain objects. In-process exchanges do
+   * not serialize. Call it right after the exchange.
+   *
+   * @example
+   * ```ts
+   * const orders: ExchangeSerde<Order> = { serialize: (o) => o.toBytes(), deserialize: (b) => Order.fromBytes(b) };
+   * stream.keyBy((o) => o.customer).withExchangeSerde(orders).process(new PerCustomer());
+   * ```
+   */
+  withExchangeSerde(serde: ExchangeSerde<T>): this {
+    const t = this.transformation;
+    if (t.kind !== 'partition' || t.partitioning.kind === 'forward') {
+      throw new JobConfigurationError(`withExchangeSerde() applies to an exchange; call it right after keyBy(), rebalance(), shuffle(), global() or partitionCustom(), not after ${t.kind === 'partition' ? 'forward()' : t.kind}`);
+    }
+    if (typeof serde?.serialize !== 'function' || typeof serde.deserialize !== 'function') {
+      throw new JobConfigurationError('withExchangeSerde(serde) needs an object with serialize(value) and deserialize(bytes) functions');
+    }
+    (t as { partitioning: Partitioning }).partitioning = { ...t.partitioning, serde: serde as ExchangeSerde<unknown> };
+    return this;
   }
 
   /**

@@ -28,7 +28,7 @@ export const SluiceErrorCodes = {
   WINDOW_MERGE: 'SLUICE_WINDOW_MERGE',
   /** A source reader failed. */
   SOURCE_FAILED: 'SLUICE_SOURCE_FAILED',
-  /** An exchange (broadcast, rescale, BATCH mode) cannot run through Kafka repartition topics. */
+  /** An exchange or operator (rescale, watermark alignment, BATCH mode) cannot run across workers through Kafka repartition topics. */
   EXCHANGE_NOT_DISTRIBUTABLE: 'SLUICE_EXCHANGE_NOT_DISTRIBUTABLE',
   /** A savepoint cannot be restored into this job. */
   SAVEPOINT_INCOMPATIBLE: 'SLUICE_SAVEPOINT_INCOMPATIBLE',

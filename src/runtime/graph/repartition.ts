@@ -1,4 +1,5 @@
 import { ExchangeNotDistributableError, JobConfigurationError } from '../../core/errors/job-errors.ts';
+import type { ExchangeSerde } from '../../core/exchange-serde.ts';
 import type { KafkaConnection } from '../../core/kafka-clients.ts';
 import type { Boundedness, Source } from '../../core/source.ts';
 import { WatermarkStrategy } from '../../time/watermark-strategy.ts';
@@ -11,13 +12,17 @@ export interface RepartitionTopic {
   /** `<jobId>-<uid>-repartition` (`-repartition-2` for the second input of a two-input operator). */
   readonly topic: string;
   readonly jobId: string;
-  /** Partitions = the receiving operator's max parallelism: partition = key group. */
+  /** Partitions = the receiving operator's max parallelism: partition = key group (a broadcast topic: 1). */
   readonly partitions: number;
+  /** A broadcast exchange: every reader reads every partition, at its own offsets (not committed to the job group). */
+  readonly broadcast: boolean;
   /** The receiving operator's parallelism: subtask i reads the partitions of its key-group range. */
   readonly readers: number;
   /** Every upstream task that writes into it, e.g. `map-1#0/2` (uid, edge, subtask): each sends watermark markers. */
   readonly writers: readonly string[];
   readonly boundedness: Boundedness;
+  /** How values are read back (`withExchangeSerde`); undefined: the portable encoding. */
+  readonly serde: ExchangeSerde<unknown> | undefined;
   /** The cluster the topic lives on (the job's state cluster). */
   readonly connection: () => Promise<KafkaConnection>;
 }
@@ -49,7 +54,7 @@ export function registerRepartitionExchange(x: RepartitionExchange): void {
 }
 
 /** Where the records of an exchange go in distributed mode. */
-const THROUGH_KAFKA = new Set<Partitioning['kind']>(['hash', 'rebalance', 'shuffle', 'global', 'custom']);
+const THROUGH_KAFKA = new Set<Partitioning['kind']>(['hash', 'rebalance', 'shuffle', 'global', 'custom', 'broadcast']);
 
 function topicSafe(s: string): string {
   return s.replace(/[^a-zA-Z0-9._-]+/g, '_');
@@ -69,14 +74,39 @@ async function stateCluster(graph: JobGraph): Promise<KafkaConnection> {
 }
 
 /**
+ * Watermark alignment pauses the splits that run ahead of their group's minimum, which each worker
+ * computes over its own source subtasks only: a group of more than one source subtask may span
+ * workers, and would be aligned per worker. Refused until workers share their watermarks.
+ */
+function refuseAlignmentAcrossWorkers(graph: JobGraph): void {
+  const subtasks = new Map<string, { count: number; names: string[] }>();
+  for (const v of graph.vertices) {
+    const group = v.t.kind === 'source' ? v.t.strategy.alignment?.group : undefined;
+    if (group === undefined) continue;
+    const g = subtasks.get(group) ?? subtasks.set(group, { count: 0, names: [] }).get(group)!;
+    g.count += v.parallelism;
+    g.names.push(`'${v.name}'`);
+  }
+  for (const [group, g] of subtasks) {
+    if (g.count <= 1) continue;
+    throw new ExchangeNotDistributableError(
+      `watermark alignment group '${group}' (source ${g.names.join(', ')}, ${g.count} subtasks) cannot be aligned across workers: each worker would align only the subtasks it runs. ` +
+        "Run this job without distributed exchanges ('--exchanges kafka', --workers, SLUICE_WORKERS), or give the group a single source subtask",
+    );
+  }
+}
+
+/**
  * Distributed mode: every exchange between stages (keyBy, rebalance, shuffle, global,
- * partitionCustom) becomes a repartition topic. The edge `A -> B` is replaced by
+ * partitionCustom, broadcast) becomes a repartition topic. The edge `A -> B` is replaced by
  * `A -> writer` (chained to A) and `reader source -> B` (a forward edge; for keyBy it checks that
- * each record's key group belongs to the subtask, as reinterpretAsKeyedStream does). Forward edges
- * stay direct calls (their subtasks always run in the same worker). Broadcast and rescale are
- * refused with an {@link ExchangeNotDistributableError}.
+ * each record's key group belongs to the subtask, as reinterpretAsKeyedStream does). A broadcast
+ * topic has one partition that every reader subtask reads in full. Forward edges stay direct
+ * calls (their subtasks always run in the same worker). Rescale is refused with an
+ * {@link ExchangeNotDistributableError}.
  */
 export function withRepartitionTopics(graph: JobGraph, options: { jobId: string; mode: 'streaming' | 'batch' }): JobGraph {
+  refuseAlignmentAcrossWorkers(graph);
   const exchanges = graph.vertices.flatMap((v) => v.inputs.filter((e) => e.partitioning.kind !== 'forward'));
   if (exchanges.length === 0) return graph;
   if (options.mode === 'batch') {
@@ -86,9 +116,7 @@ export function withRepartitionTopics(graph: JobGraph, options: { jobId: string;
     if (!THROUGH_KAFKA.has(e.partitioning.kind)) {
       throw new ExchangeNotDistributableError(
         `the ${e.partitioning.kind}() exchange from '${e.source.name}' to '${e.target.name}' cannot cross workers through a repartition topic: ` +
-          (e.partitioning.kind === 'broadcast'
-            ? 'broadcast state is not distributed yet; run this job without distributed exchanges'
-            : 'use rebalance() instead of rescale() in distributed mode'),
+          'use rebalance() instead of rescale() in distributed mode',
       );
     }
   }
@@ -117,15 +145,27 @@ export function withRepartitionTopics(graph: JobGraph, options: { jobId: string;
         target.inputs.splice(target.inputs.indexOf(e), 1);
         e.source.outputs.splice(e.source.outputs.indexOf(e), 1);
       }
+      const serde = edges[0]!.partitioning.serde;
+      if (edges.some((e) => e.partitioning.serde !== serde)) {
+        throw new JobConfigurationError(
+          `the exchanges into input ${inputIndex} of '${target.name}' use different serializers (withExchangeSerde); they share one repartition topic and its reader, so give them the same serde`,
+        );
+      }
+      const broadcast = edges[0]!.partitioning.kind === 'broadcast';
+      if (edges.some((e) => (e.partitioning.kind === 'broadcast') !== broadcast)) {
+        throw new ExchangeNotDistributableError(`input ${inputIndex} of '${target.name}' mixes broadcast() with other exchanges; broadcast the union instead (union first, then broadcast())`);
+      }
       const suffix = inputIndex === 2 ? '-2' : '';
       const writerIds = edges.map((e, k) => (i: number) => `${e.source.uid}#${k}/${i}`);
       const topic: RepartitionTopic = {
         topic: `${options.jobId}-${topicSafe(target.uid)}-repartition${suffix}`,
         jobId: options.jobId,
-        partitions: target.maxParallelism,
+        partitions: broadcast ? 1 : target.maxParallelism,
+        broadcast,
         readers: target.parallelism,
         writers: edges.flatMap((e, k) => Array.from({ length: e.source.parallelism }, (_, i) => writerIds[k]!(i))),
         boundedness,
+        serde,
         connection,
       };
       const reader = vertex({

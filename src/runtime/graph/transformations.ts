@@ -1,10 +1,15 @@
+import type { ExchangeSerde } from '../../core/exchange-serde.ts';
 import type { OutputTag } from '../../core/output-tag.ts';
 import type { Source } from '../../core/source.ts';
 import type { WatermarkStrategy } from '../../time/watermark-strategy.ts';
 import type { OneInputOperator, TwoInputOperator } from '../operators/operator.ts';
 
-/** How records travel from one operator to the next. */
-export type Partitioning =
+/**
+ * How records travel from one operator to the next; `serde`: how they become bytes when the
+ * exchange goes through a repartition topic (`withExchangeSerde`; default: the portable encoding).
+ */
+export type Partitioning = PartitioningKind & { readonly serde?: ExchangeSerde<unknown> };
+type PartitioningKind =
   /** `keyOf` on a forward edge: the input claims to be partitioned by that key already (reinterpretAsKeyedStream). */
   | { kind: 'forward'; keyOf?: (value: unknown) => unknown }
   | { kind: 'hash'; keyOf: (value: unknown) => unknown }

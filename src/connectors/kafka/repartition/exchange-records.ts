@@ -1,4 +1,7 @@
+import type { ExchangeSerde } from '../../../core/exchange-serde.ts';
 import { decodePortable, encodePortable } from '../../../kafka/portable-codec.ts';
+
+export type { ExchangeSerde };
 
 /**
  * The records of a repartition topic. Data records carry the user's record: key = the serialized
@@ -22,22 +25,6 @@ export function encodeTime(t: number): Buffer {
 }
 export function decodeTime(b: Buffer | null | undefined): number {
   return b !== null && b !== undefined && b.length === 8 ? b.readDoubleBE(0) : Number.NEGATIVE_INFINITY;
-}
-
-/**
- * How the values crossing an exchange are turned into bytes and back.
- *
- * @example
- * ```ts
- * const json: ExchangeSerde<{ id: string }> = {
- *   serialize: (v) => Buffer.from(JSON.stringify(v)),
- *   deserialize: (b) => JSON.parse(b.toString('utf8')),
- * };
- * ```
- */
-export interface ExchangeSerde<T> {
-  serialize(value: T): Buffer;
-  deserialize(bytes: Buffer): T;
 }
 
 /**

@@ -10,13 +10,13 @@ function repartitionSource(topic: RepartitionTopic): Source<unknown> {
     getBoundedness: () => topic.boundedness,
     providesTimestamps: true,
     kafkaConnection: () => topic.connection(),
-    createReader: (ctx, restored) => new RepartitionReader(topic, PORTABLE_SERDE, ctx, restored as RepartitionReaderState | undefined),
+    createReader: (ctx, restored) => new RepartitionReader(topic, topic.serde ?? PORTABLE_SERDE, ctx, restored as RepartitionReaderState | undefined),
   };
 }
 
 /** Exchanges through Kafka repartition topics (distributed mode). */
 export const KAFKA_REPARTITION_EXCHANGE: RepartitionExchange = {
-  writer: (write) => () => new RepartitionWriter(write, PORTABLE_SERDE),
+  writer: (write) => () => new RepartitionWriter(write, write.partitioning.serde ?? PORTABLE_SERDE),
   source: repartitionSource,
 };
 

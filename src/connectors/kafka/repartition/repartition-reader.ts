@@ -3,11 +3,14 @@ import { InputStatus, type ReaderOutput, type SourcePositions, type SourceReader
 import type { RepartitionTopic } from '../../../runtime/graph/repartition.ts';
 import { computeKeyGroupRangeForOperatorIndex } from '../../../runtime/partitioning/key-groups.ts';
 import { logger } from '../../../util/logger.ts';
+import { KafkaConnectorError } from '../../../core/errors/kafka-errors.ts';
+import { SluiceErrorCodes } from '../../../core/errors/codes.ts';
 import { decodeTime, HEADER_MARKER, HEADER_TIMESTAMP, HEADER_WRITER, type ExchangeSerde } from './exchange-records.ts';
 import { ExchangeWatermarks, type ExchangeWatermarkState } from './exchange-watermarks.ts';
 import { FetchLoop, type FetchedChunk, type PartitionState } from '../fetch-loop.ts';
 import { resolveStartingOffsets, tpKey } from '../offsets.ts';
 import { ensureRepartitionTopic } from './repartition-topic-setup.ts';
+import { purgeableBroadcast } from './broadcast-consumption.ts';
 
 /** What a repartition reader puts in checkpoints: next offset per partition and the watermark of every channel heard from. */
 export interface RepartitionReaderState {
@@ -59,7 +62,8 @@ export class RepartitionReader implements SourceReader<unknown> {
     this.#connection = await topic.connection();
     this.#clients = this.#ctx.kafka.clients(this.#connection);
     await ensureRepartitionTopic(this.#clients, topic);
-    const range = computeKeyGroupRangeForOperatorIndex(topic.partitions, topic.readers, this.#ctx.subtaskIndex);
+    // A broadcast reader reads every partition; the others the partitions of their key-group range.
+    const range = topic.broadcast ? { start: 0, size: topic.partitions } : computeKeyGroupRangeForOperatorIndex(topic.partitions, topic.readers, this.#ctx.subtaskIndex);
     const owned = Array.from({ length: range.size }, (_, i) => range.start + i);
     this.#watermarks = new ExchangeWatermarks(owned, topic.writers, {
       onWatermark: (w) => this.#output?.emitWatermark(w),
@@ -68,8 +72,9 @@ export class RepartitionReader implements SourceReader<unknown> {
     const c = (this.#consumer = this.#clients.consumer(`repartition-${this.#ctx.subtaskIndex}`, topic.jobId));
     const restored = new Map((this.#restored?.offsets ?? []).map(([p, o]) => [p, BigInt(o)]));
     const tps = owned.filter((p) => !restored.has(p)).map((partition) => ({ topic: topic.topic, partition }));
-    // No checkpoint: the job group's committed offsets, else the beginning.
-    const starts = await resolveStartingOffsets(c, tps, 'committed', 'earliest', true);
+    // No checkpoint: the job group's committed offsets, else the beginning (a broadcast reader's
+    // offsets are its own, never committed to the group: from the beginning).
+    const starts = topic.broadcast ? new Map<string, bigint>() : await resolveStartingOffsets(c, tps, 'committed', 'earliest', true);
     for (const partition of owned) {
       const start = restored.get(partition) ?? starts.get(tpKey(topic.topic, partition)) ?? 0n;
       this.#partitions.set(tpKey(topic.topic, partition), { topic: topic.topic, partition, splitId: `${topic.topic}-${partition}`, position: start, fetchOffset: start, stop: undefined, finished: false });
@@ -136,7 +141,7 @@ export class RepartitionReader implements SourceReader<unknown> {
           if (writer !== undefined) this.#watermarks.update(ps.partition, writer.toString('utf8'), marker.toString('latin1') as 'w' | 'i' | 'a', decodeTime(time));
           continue;
         }
-        output.collect(this.#serde.deserialize(r.value ?? Buffer.alloc(0)), decodeTime(time));
+        output.collect(this.#deserialize(r.value ?? Buffer.alloc(0), ps.partition, offset), decodeTime(time));
       }
       if (chunk.ri >= records.length) {
         const next = batch.firstOffset + BigInt(batch.lastOffsetDelta) + 1n;
@@ -147,6 +152,18 @@ export class RepartitionReader implements SourceReader<unknown> {
     }
     if (chunk.bi >= chunk.batches.length) this.#queue.shift();
     this.#loop!.consumed(consumed);
+  }
+
+  #deserialize(bytes: Buffer, partition: number, offset: bigint): unknown {
+    try {
+      return this.#serde.deserialize(bytes);
+    } catch (e) {
+      throw new KafkaConnectorError(
+        SluiceErrorCodes.KAFKA_SOURCE,
+        `the exchange serde could not deserialize the record at offset ${offset} of ${this.#topic.topic}/${partition}; the writer and reader of an exchange must use the same serde (withExchangeSerde), and a serde must read back what it wrote`,
+        e,
+      );
+    }
   }
 
   isAvailable(): Promise<void> {
@@ -171,6 +188,7 @@ export class RepartitionReader implements SourceReader<unknown> {
 
   /** Committed to the job's group (exactly-once: with its generation, inside the worker's transaction). */
   positionsToCommit(checkpointId: number): SourcePositions | undefined {
+    if (this.#topic.broadcast) return undefined; // every reader has its own position in the same partitions: kept in the checkpoint only
     const offsets = this.#pending.get(checkpointId);
     if (offsets === undefined || offsets.length === 0) return undefined;
     return { connection: this.#connection, group: { groupId: this.#topic.jobId, generationId: -1, memberId: '', groupInstanceId: null }, offsets };
@@ -180,7 +198,10 @@ export class RepartitionReader implements SourceReader<unknown> {
   notifyCheckpointComplete(checkpointId: number): void {
     const offsets = this.#pending.get(checkpointId);
     for (const id of this.#pending.keys()) if (id <= checkpointId) this.#pending.delete(id);
-    const purge = (offsets ?? []).filter((o) => o.offset > (this.#purged.get(o.partition) ?? 0n));
+    if (offsets === undefined) return;
+    // A broadcast topic: only below what every reader consumed, when this worker runs them all.
+    const consumed = this.#topic.broadcast ? purgeableBroadcast(this.#clients, this.#topic, this.#ctx.subtaskIndex, offsets) : offsets;
+    const purge = consumed.filter((o) => o.offset > (this.#purged.get(o.partition) ?? 0n));
     if (purge.length === 0) return;
     this.#clients
       .admin()

@@ -19,8 +19,10 @@ const MAX_IN_FLIGHT = 8;
  * record goes to a partition — for keyBy the key group of its serialized key, which is exactly
  * the partition Kafka's default partitioner gives that record key (murmur2), so the topic is
  * co-partitioned with keyed topics other Kafka clients write; for rebalance, shuffle, global and
- * partitionCustom the first key group of the chosen receiving subtask. Watermarks and idleness go
- * as markers into every partition. Records are sent on the worker's producer (under exactly-once
+ * partitionCustom the first key group of the chosen receiving subtask; for broadcast the topic's
+ * one partition, which every receiving subtask reads. Values are serialized with the exchange's
+ * serde (`withExchangeSerde`, else the portable encoding). Watermarks and idleness go as markers
+ * into every partition. Records are sent on the worker's producer (under exactly-once
  * inside the checkpoint's transaction); a checkpoint waits for every send (`prepareCommit`).
  */
 export class RepartitionWriter extends OneInputOperator<unknown, never> {
@@ -83,6 +85,7 @@ export class RepartitionWriter extends OneInputOperator<unknown, never> {
           return { partition: firstGroupOf(subtask), key: undefined };
         };
       case 'global':
+      case 'broadcast': // the broadcast topic's one partition, which every reader reads
         return () => ({ partition: 0, key: undefined });
       default: {
         // Round robin over the receiving subtasks, each sender starting at its own index (as in-process).
@@ -102,7 +105,9 @@ export class RepartitionWriter extends OneInputOperator<unknown, never> {
     let bytes: Buffer;
     try {
       target = this.#partitionOf(value);
-      bytes = this.#serde.serialize(value);
+      const b = this.#serde.serialize(value);
+      if (!(b instanceof Uint8Array)) throw new TypeError(`the exchange serde's serialize() returned ${typeof b}; it must return a Buffer or Uint8Array`);
+      bytes = Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
     } catch (e) {
       throw this.userError(e, value);
     }
