@@ -96,35 +96,6 @@ const contenders: Contender[] = [
   { name: '1 worker, parallelism 1, keyBy through a repartition topic', input: 'scale-keyed', args: ['-p', '1', '--exchanges', 'kafka'], env: {} },
   { name: '1 worker, parallelism 1, input already keyed (no exchange)', input: 'scale-keyed', args: ['-p', '1', '--exchanges', 'kafka'], env: { KEYED_INPUT: '1' } },
 ];
-// Each contender also runs over an empty topic of the same partitions: its fixed cost (start-up,
-// clients, topic set-up, shutdown), so that the per-record cost is told apart from it.
-const results = new Map<string, Run[]>(contenders.map((c) => [c.name, []]));
-const empty = new Map<string, Run[]>(contenders.map((c) => [c.name, []]));
-const loads: number[] = [];
-try {
-  const admin = new Admin({ clientId: 'bench-admin', bootstrapBrokers: [bootstrap] });
-  await admin.createTopics({ topics: ['scale-in', 'scale-in-empty'], partitions: 4, replicas: 1 });
-  await admin.createTopics({ topics: ['scale-keyed', 'scale-keyed-empty'], partitions: MAX_PARALLELISM, replicas: 1 });
-  await admin.close();
-  console.log(`writing ${fmt(N)} records twice ...`);
-  await fill(bootstrap, 'scale-in', false);
-  await fill(bootstrap, 'scale-keyed', true);
-  for (let r = 0; r < ROUNDS; r++) {
-    const order = r % 2 === 0 ? contenders : [...contenders].reverse();
-    for (const [i, c] of order.entries()) {
-      loads.push(loadavg()[0]!);
-      const res = await runOnce(c, c.input, bootstrap, `scale-r${r}-${i}-${contenders.indexOf(c)}`);
-      results.get(c.name)!.push(res);
-      const idle = await runOnce(c, `${c.input}-empty`, bootstrap, `scale-empty-r${r}-${i}-${contenders.indexOf(c)}`);
-      empty.get(c.name)!.push(idle);
-      console.log(`round ${r + 1}: ${c.name}: ${res.seconds.toFixed(2)} s wall, ${res.cpu.toFixed(2)} CPU-s (busiest JS thread ${res.jsMax.toFixed(2)}, helper threads ${res.helpers.toFixed(2)}, broker ${res.broker.toFixed(2)}); empty input ${idle.cpu.toFixed(2)} CPU-s`);
-    }
-  }
-} finally {
-  child.kill('SIGTERM');
-  cleanup();
-}
-
 const perM = (cpuSeconds: number): number => cpuSeconds / (N / 1e6);
 interface Row {
   line: string;
@@ -158,22 +129,57 @@ const row = (c: Contender): Row => {
   ];
   return { line: `| ${cells.join(' | ')} |`, rate: N / med, cpuPerM: perM(cpu), bound };
 };
-const rows = contenders.map(row);
 const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}×`;
 const stamp = new Date().toISOString().slice(0, 16).replace('T', ' ');
-const body = [
-  `### Run of ${stamp} UTC`,
-  '',
-  `Machine: ${machineLine()}. Load average (1 min) during the runs: median ${median(loads).toFixed(1)}, range ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} (the machine is shared).`,
-  `Command: \`npm run bench:scaling -- --records ${N} --rounds ${ROUNDS} --work ${WORK}\`. Job: \`benchmarks/scaling/scaling-job.ts\` — bounded KafkaSource (${fmt(N)} records, ${KEYS} keys), a CPU-bound map (${WORK} hashing rounds per record), keyBy → 1 s tumbling event-time window count, max parallelism ${MAX_PARALLELISM}; embedded broker in its own process. Wall time includes process start-up and topic set-up; CPU-seconds are user + system of the \`sluice run\` process (all its threads), from /usr/bin/time. Each run is followed by the same contender over an empty topic: its start-up (fixed) CPU; per-record CPU = (run − empty run) / records. Threads are sampled from /proc every 50 ms: the busiest JavaScript thread (main or worker thread) and V8's/libuv's helper threads (concurrent GC and compilation). Broker CPU is the broker process's during the run. ${ROUNDS} rounds, order alternating; medians with their range.`,
-  '',
-  '| contender | wall time, median (range) | records/s | CPU-s per M records | start-up CPU-s (empty input) | per-record CPU-s per M (start-up excluded) | busiest JS thread, CPU-s per M | helper threads, CPU-s per M | broker, CPU-s per M | best wall on 2 idle cores, s |',
-  '|---|---|---|---|---|---|---|---|---|---|',
-  ...rows.map((r) => r.line),
-  '',
-  `Scaling, measured (wall-time medians): 1 → 2 workers ${ratio(rows[1]!.rate, rows[0]!.rate)}, 1 → 4 workers ${ratio(rows[2]!.rate, rows[0]!.rate)}. ` +
-    `On 2 idle cores at best (last column: max(busiest JS thread, (job + broker CPU) / 2)): 1 → 2 workers ${ratio(rows[0]!.bound, rows[1]!.bound)}, 1 → 4 workers ${ratio(rows[0]!.bound, rows[2]!.bound)}. ` +
-    `Repartition-topic overhead at parallelism 1: ${(rows[3]!.cpuPerM - rows[4]!.cpuPerM).toFixed(1)} CPU-s per million records (${((rows[3]!.cpuPerM / rows[4]!.cpuPerM - 1) * 100).toFixed(0)} %).`,
-].join('\n');
-writeBenchmarkSection('Scaling', `${body}\n\n${earlierRuns('Scaling')}`);
-console.log(body);
+const earlier = earlierRuns('Scaling');
+/** Writes the new run (the rounds done so far) above the earlier ones: a run cut short still reports. */
+function report(done: number): string {
+  const rows = contenders.map(row);
+  const body = [
+    `### Run of ${stamp} UTC`,
+    '',
+    `Machine: ${machineLine()}. Load average (1 min) during the runs: median ${median(loads).toFixed(1)}, range ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} (the machine is shared).`,
+    `Command: \`npm run bench:scaling -- --records ${N} --rounds ${ROUNDS} --work ${WORK}\`. Job: \`benchmarks/scaling/scaling-job.ts\` — bounded KafkaSource (${fmt(N)} records, ${KEYS} keys), a CPU-bound map (${WORK} hashing rounds per record), keyBy → 1 s tumbling event-time window count, max parallelism ${MAX_PARALLELISM}; embedded broker in its own process. Wall time includes process start-up and topic set-up; CPU-seconds are user + system of the \`sluice run\` process (all its threads), from /usr/bin/time. Each run is followed by the same contender over an empty topic: its start-up (fixed) CPU; per-record CPU = (run − empty run) / records. Threads are sampled from /proc every 50 ms: the busiest JavaScript thread (main or worker thread) and V8's/libuv's helper threads (concurrent GC and compilation). Broker CPU is the broker process's during the run. ${done < ROUNDS ? `${done} of ${ROUNDS} rounds (the run was cut short)` : `${ROUNDS} rounds`}, order alternating; medians with their range.`,
+    '',
+    '| contender | wall time, median (range) | records/s | CPU-s per M records | start-up CPU-s (empty input) | per-record CPU-s per M (start-up excluded) | busiest JS thread, CPU-s per M | helper threads, CPU-s per M | broker, CPU-s per M | best wall on 2 idle cores, s |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...rows.map((r) => r.line),
+    '',
+    `Scaling, measured (wall-time medians): 1 → 2 workers ${ratio(rows[1]!.rate, rows[0]!.rate)}, 1 → 4 workers ${ratio(rows[2]!.rate, rows[0]!.rate)}. ` +
+      `On 2 idle cores at best (last column: max(busiest JS thread, (job + broker CPU) / 2)): 1 → 2 workers ${ratio(rows[0]!.bound, rows[1]!.bound)}, 1 → 4 workers ${ratio(rows[0]!.bound, rows[2]!.bound)}. ` +
+      `Repartition-topic overhead at parallelism 1: ${(rows[3]!.cpuPerM - rows[4]!.cpuPerM).toFixed(1)} CPU-s per million records (${((rows[3]!.cpuPerM / rows[4]!.cpuPerM - 1) * 100).toFixed(0)} %).`,
+  ].join('\n');
+  writeBenchmarkSection('Scaling', `${body}\n\n${earlier}`);
+  return body;
+}
+
+// Each contender also runs over an empty topic of the same partitions: its fixed cost (start-up,
+// clients, topic set-up, shutdown), so that the per-record cost is told apart from it.
+const results = new Map<string, Run[]>(contenders.map((c) => [c.name, []]));
+const empty = new Map<string, Run[]>(contenders.map((c) => [c.name, []]));
+const loads: number[] = [];
+try {
+  const admin = new Admin({ clientId: 'bench-admin', bootstrapBrokers: [bootstrap] });
+  await admin.createTopics({ topics: ['scale-in', 'scale-in-empty'], partitions: 4, replicas: 1 });
+  await admin.createTopics({ topics: ['scale-keyed', 'scale-keyed-empty'], partitions: MAX_PARALLELISM, replicas: 1 });
+  await admin.close();
+  console.log(`writing ${fmt(N)} records twice ...`);
+  await fill(bootstrap, 'scale-in', false);
+  await fill(bootstrap, 'scale-keyed', true);
+  for (let r = 0; r < ROUNDS; r++) {
+    const order = r % 2 === 0 ? contenders : [...contenders].reverse();
+    for (const [i, c] of order.entries()) {
+      loads.push(loadavg()[0]!);
+      const res = await runOnce(c, c.input, bootstrap, `scale-r${r}-${i}-${contenders.indexOf(c)}`);
+      results.get(c.name)!.push(res);
+      const idle = await runOnce(c, `${c.input}-empty`, bootstrap, `scale-empty-r${r}-${i}-${contenders.indexOf(c)}`);
+      empty.get(c.name)!.push(idle);
+      console.log(`round ${r + 1}: ${c.name}: ${res.seconds.toFixed(2)} s wall, ${res.cpu.toFixed(2)} CPU-s (busiest JS thread ${res.jsMax.toFixed(2)}, helper threads ${res.helpers.toFixed(2)}, broker ${res.broker.toFixed(2)}); empty input ${idle.cpu.toFixed(2)} CPU-s`);
+    }
+    report(r + 1);
+  }
+} finally {
+  child.kill('SIGTERM');
+  cleanup();
+}
+console.log(report(ROUNDS));
