@@ -6,7 +6,10 @@
  * keyBy through a repartition topic vs. the same job on input already keyed
  * (`reinterpretAsKeyedStream`, no exchange). Reports per contender the median wall time, its
  * range, records/s and CPU-seconds per million records (user + system of the job process, from
- * /usr/bin/time), with the load average. Writes the `## Scaling` section of BENCHMARKS.md.
+ * /usr/bin/time), with the load average; and, to tell fixed from per-record cost, its CPU over an
+ * empty topic (start-up), the busiest JavaScript thread and the helper threads (/proc), the
+ * broker's CPU, and the best wall time the run could have on 2 idle cores. Writes the run above
+ * the earlier ones in the `## Scaling` section of BENCHMARKS.md, after every round.
  * Usage: `npm run bench:scaling [-- --records N --rounds R --work W]`.
  */
 import { spawn } from 'node:child_process';
