@@ -15,6 +15,18 @@ export function writeBenchmarkSection(title: string, body: string): void {
   writeFileSync(path, doc);
 }
 
+/** The body of the `## <title>` section of BENCHMARKS.md ('' if none): earlier runs to keep below a new one. */
+export function earlierRuns(title: string): string {
+  const path = new URL('../BENCHMARKS.md', import.meta.url);
+  if (!existsSync(path)) return '';
+  const doc = readFileSync(path, 'utf8');
+  const start = doc.search(new RegExp(`^## ${title}\\s*$`, 'm'));
+  if (start < 0) return '';
+  const rest = doc.slice(doc.indexOf('\n', start) + 1);
+  const next = rest.search(/^## /m);
+  return (next >= 0 ? rest.slice(0, next) : rest).trim();
+}
+
 /** One line describing the machine a benchmark ran on (cores, CPU model, Node version). */
 export function machineLine(): string {
   let cpu = cpus()[0]?.model ?? 'unknown CPU';

@@ -2,6 +2,7 @@
 // Entry point of the `sluice` command. Plain JavaScript that any Node parses, so that an old Node
 // hears what it needs instead of failing on syntax it does not know.
 import { existsSync } from 'node:fs';
+import nodeModule from 'node:module';
 
 const MINIMUM = [22, 22];
 const [major, minor] = process.versions.node.split('.').map(Number);
@@ -12,6 +13,12 @@ if (major < MINIMUM[0] || (major === MINIMUM[0] && minor < MINIMUM[1])) {
   );
   process.exit(1);
 }
+
+// Node's on-disk compile cache (code cache, and the stripped TypeScript of a clone's sources): every
+// start — and every worker thread of `--workers N`, which runs this file again — skips parsing,
+// compiling and type-stripping the modules a previous start already did (about 0.5 CPU-s each).
+// Keyed by file content and Node version; NODE_DISABLE_COMPILE_CACHE=1 turns it off.
+nodeModule.enableCompileCache?.();
 
 // A clone runs the TypeScript sources (never a stale build); an installed package, which has no
 // sources and lives under node_modules (where Node does not strip types), runs the compiled build.

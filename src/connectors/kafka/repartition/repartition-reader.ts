@@ -39,6 +39,8 @@ export class RepartitionReader implements SourceReader<unknown> {
   readonly #queue: FetchedChunk[] = [];
   readonly #pending = new Map<number, PartitionOffset[]>();
   readonly #purged = new Map<number, bigint>();
+  /** DeleteRecords requests not answered yet: close() waits for them (the last checkpoint's too). */
+  readonly #purging = new Set<Promise<void>>();
   #connection!: KafkaConnection;
   #clients!: KafkaClients;
   #consumer: BytesConsumer | undefined;
@@ -203,13 +205,15 @@ export class RepartitionReader implements SourceReader<unknown> {
     const consumed = this.#topic.broadcast ? purgeableBroadcast(this.#clients, this.#topic, this.#ctx.subtaskIndex, offsets) : offsets;
     const purge = consumed.filter((o) => o.offset > (this.#purged.get(o.partition) ?? 0n));
     if (purge.length === 0) return;
-    this.#clients
+    const purging: Promise<void> = this.#clients
       .admin()
       .deleteRecords({ topics: [{ name: this.#topic.topic, partitions: purge.map((o) => ({ partition: o.partition, offset: o.offset })) }] })
       .then(() => {
         for (const o of purge) if (o.offset > (this.#purged.get(o.partition) ?? 0n)) this.#purged.set(o.partition, o.offset);
       })
-      .catch((e: unknown) => logger.debug({ err: e, topic: this.#topic.topic }, 'purging consumed repartition records failed; the next checkpoint tries again'));
+      .catch((e: unknown) => logger.debug({ err: e, topic: this.#topic.topic }, 'purging consumed repartition records failed; the next checkpoint tries again'))
+      .finally(() => this.#purging.delete(purging));
+    this.#purging.add(purging);
   }
 
   splitProgress(): SplitProgress[] {
@@ -218,6 +222,7 @@ export class RepartitionReader implements SourceReader<unknown> {
 
   async close(): Promise<void> {
     this.#loop?.stop();
+    await Promise.all(this.#purging);
     if (this.#consumer !== undefined) {
       await this.#consumer.close(true).catch(() => {});
       this.#clients.release(this.#consumer);
