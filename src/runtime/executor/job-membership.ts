@@ -152,11 +152,15 @@ export class JobMembership {
 
   /** The tasks run again after a rebalance: its pause is logged and returned (undefined when there was none). */
   resumed(): number | undefined {
-    if (this.#revokedAt === undefined) return undefined;
+    if (!this.joined) return undefined;
+    if (this.#revokedAt === undefined) {
+      logger.info({ job: this.#o.jobId, units: this.#units }, 'job group: this worker runs its tasks');
+      return undefined;
+    }
     const pause = this.#o.clock.now() - this.#revokedAt;
     this.#revokedAt = undefined;
     this.pauses.push(pause);
-    logger.info({ job: this.#o.jobId, pauseMs: pause, units: this.#units }, 'job group rebalance done: this worker runs its tasks again');
+    logger.info({ job: this.#o.jobId, pauseMs: pause, units: this.#units }, 'job group: this worker runs its tasks (rebalance done)');
     return pause;
   }
 
