@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startTestBroker } from '../../helpers/broker.ts';
 import { tempDir } from '../../helpers/tmp-dir.ts';
-import { checkAtLeastOnce, checkExactlyOnce } from '../../runtime/crash-harness.ts';
+import { checkAtLeastOnce, checkExactlyOnce, makeInput, PARTITIONS, readOutputs, seeded } from '../../runtime/crash-harness.ts';
+import { createTopics, eventually, kill, produce, spawnSluice } from '../kafka-helpers.ts';
 import { membershipRun, type MembershipRunResult } from '../../runtime/membership-harness.ts';
 
 let broker: Awaited<ReturnType<typeof startTestBroker>>;
@@ -44,3 +45,42 @@ for (const exactlyOnce of [false, true]) {
     }
   });
 }
+
+test('--workers 3 (worker threads) join the job group like processes: one unit each; every record counted', { timeout: 300_000 }, async (t) => {
+  const { dir, cleanup } = tempDir('sluice-members-threads-');
+  const name = 'members-threads';
+  const topics = { input: `${name}-in`, counts: `${name}-counts`, windows: `${name}-windows` };
+  await createTopics(broker.bootstrap, { [topics.input]: PARTITIONS, [topics.counts]: PARTITIONS, [topics.windows]: PARTITIONS });
+  const { input } = makeInput(600, 20, seeded(61));
+  await produce(broker.bootstrap, topics.input, input);
+  const job = spawnSluice(['run', 'test/runtime/fixtures/count-job.ts', '--workers', '3'], {
+    SLUICE_BOOTSTRAP: broker.bootstrap,
+    SLUICE_LOG_LEVEL: 'info',
+    SLUICE_PARALLELISM: '3',
+    SLUICE_GROUP_SESSION_TIMEOUT_MS: '6000',
+    SLUICE_STATE_DIR: `${dir}/workers`,
+    INPUT: topics.input,
+    COUNTS: topics.counts,
+    WINDOWS: topics.windows,
+    GROUP: name,
+    JOB_ID: name,
+    CHECKPOINT_MS: '200',
+    STATE_BACKEND: 'heap',
+    EXACTLY_ONCE: '0',
+  });
+  try {
+    await eventually(async () => (await readOutputs(broker.bootstrap, topics)).seen.size >= 600, 180_000, `every input counted (${job.stderr().slice(-2000)})`);
+    const assigned = job
+      .stderr()
+      .split('\n')
+      .filter((l) => l.includes('job group: tasks assigned'))
+      .map((l) => JSON.parse(l) as { units: number[]; generation: number });
+    t.diagnostic(`assignments (generation: units): ${assigned.map((a) => `${a.generation}: ${JSON.stringify(a.units)}`).join(', ')}`);
+    // The latest generation gives each of the three threads one unit.
+    const last = Math.max(...assigned.map((a) => a.generation));
+    assert.deepEqual(assigned.filter((a) => a.generation === last).map((a) => JSON.stringify(a.units)).sort(), ['[0]', '[1]', '[2]']);
+  } finally {
+    await kill(job, 'SIGKILL');
+    cleanup();
+  }
+});
