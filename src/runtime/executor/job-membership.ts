@@ -83,7 +83,8 @@ export class JobMembership {
       topics: [`${jobId}-checkpoints`],
       worker: () => ({ host: hostname(), pid: process.pid, slot: hint?.index ?? 0, owned: this.#owned, ...(hint !== undefined && { hint: { index: hint.index, count: hint.count } }) } satisfies UnitsInfo & Record<string, unknown>),
       sessionTimeoutMs,
-      heartbeatIntervalMs: Math.max(100, Math.floor(sessionTimeoutMs / 3)),
+      // Kafka's default (3 s) at most: the other members notice a rebalance at their next heartbeat.
+      heartbeatIntervalMs: Math.max(100, Math.min(3_000, Math.floor(sessionTimeoutMs / 3))),
       assignor: unitAssignor(this.#o.units),
       rejoinWhenFenced: !exactlyOnce,
       listener: {
