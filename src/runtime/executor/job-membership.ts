@@ -206,5 +206,6 @@ export class JobMembership {
 /** Whether a worker built for `share` runs exactly `units`. */
 export function runsExactly(share: WorkerShare | undefined, units: readonly number[], allUnits: number): boolean {
   const mine = Array.from({ length: allUnits }, (_, s) => s).filter((s) => share === undefined || (share.subtasks !== undefined ? share.subtasks.includes(s) : s % share.count === share.index));
-  return mine.length === units.length && mine.every((s, i) => s === [...units].sort((a, b) => a - b)[i]);
+  const given = [...units].sort((a, b) => a - b);
+  return mine.length === given.length && mine.every((s, i) => s === given[i]);
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { assignUnits, unitAssignor, unitsOf } from '../../../src/runtime/executor/task-assignor.ts';
 import { decodeAssignment, encodeAssignment } from '../../../src/kafka/group-protocol.ts';
+import { runsExactly } from '../../../src/runtime/executor/job-membership.ts';
 
 const sizes = (m: Map<string, number[]>): number[] => [...m.values()].map((l) => l.length).sort();
 const everyUnitOnce = (m: Map<string, number[]>, units: number): void => assert.deepEqual([...m.values()].flat().sort((a, b) => a - b), Array.from({ length: units }, (_, i) => i));
@@ -76,4 +77,13 @@ test('the assignor carries the units in the assignment user data through the con
   assert.deepEqual([...a!, ...b!].sort(), [0, 1, 2]);
   assert.equal(a!.length, 2);
   assert.equal(unitsOf({ partitions: [] }), undefined);
+});
+
+test('runsExactly: a worker built for a share runs the assigned units only when they are the same set', () => {
+  assert.equal(runsExactly(undefined, [2, 0, 1], 3), true);
+  assert.equal(runsExactly(undefined, [0, 1], 3), false);
+  assert.equal(runsExactly({ index: 1, count: 2 }, [1, 3], 4), true);
+  assert.equal(runsExactly({ index: 1, count: 2 }, [1], 4), false);
+  assert.equal(runsExactly({ index: 0, count: 1, subtasks: [2] }, [2], 3), true);
+  assert.equal(runsExactly({ index: 0, count: 1, subtasks: [2] }, [1], 3), false);
 });
