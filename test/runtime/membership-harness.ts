@@ -20,6 +20,8 @@ export interface MembershipRunOptions {
   stateDir: string;
   exactlyOnce: boolean;
   sessionTimeoutMs: number;
+  /** State backend; with 'lmdb' each worker keeps its local copies in a directory of its own. */
+  backend?: 'heap' | 'lmdb';
   log: (line: string) => void;
 }
 
@@ -30,6 +32,8 @@ export interface MembershipRunResult extends CrashRunResult {
   settledMs: Array<{ step: string; ms: number }>;
   /** The units each live worker ran with three workers. */
   threeWorkerUnits: number[][];
+  /** Per worker, how often it restored a keyed operator from its local copy (LMDB) instead of the changelog. */
+  localRestores: number[];
 }
 
 /** The log lines of a worker (JSON on stderr) with `msg` starting with `prefix`. */
@@ -67,7 +71,7 @@ export async function membershipRun(o: MembershipRunOptions): Promise<Membership
     GROUP: o.name,
     JOB_ID: o.name,
     CHECKPOINT_MS: '200',
-    STATE_BACKEND: 'heap',
+    STATE_BACKEND: o.backend ?? 'heap',
     SLUICE_STATE_DIR: `${o.stateDir}/workers`,
     EXACTLY_ONCE: o.exactlyOnce ? '1' : '0',
     TXN_TIMEOUT_MS: '10000',
@@ -75,7 +79,7 @@ export async function membershipRun(o: MembershipRunOptions): Promise<Membership
   const producer = new Producer({ clientId: `${o.name}-producer`, bootstrapBrokers: [o.bootstrap], serializers: stringSerializers });
   const workers: Child[] = [];
   const start = (): Child => {
-    const c = spawnSluice(['run', 'test/runtime/fixtures/count-job.ts'], env);
+    const c = spawnSluice(['run', 'test/runtime/fixtures/count-job.ts'], { ...env, STATE_DIR: `${o.stateDir}/lmdb-${workers.length}` });
     workers.push(c);
     return c;
   };
@@ -190,5 +194,6 @@ export async function membershipRun(o: MembershipRunOptions): Promise<Membership
   f.countSequences.delete('~end');
   const missing: number[] = [];
   for (let seq = 0; seq < o.records; seq++) if (!f.seen.has(seq)) missing.push(seq);
-  return { expectedCounts, expectedWindows, counts: f.counts, windows: f.windows, missing, countOutputs: f.countOutputs, countSequences: f.countSequences, windowOutputs: f.windowOutputs, duplicates: f.duplicates, kills: 2, pauses, settledMs, threeWorkerUnits };
+  return { expectedCounts, expectedWindows, counts: f.counts, windows: f.windows, missing, countOutputs: f.countOutputs, countSequences: f.countSequences, windowOutputs: f.windowOutputs, duplicates: f.duplicates, kills: 2, pauses, settledMs, threeWorkerUnits,
+    localRestores: workers.map((w) => logged(w, 'keyed state restored from the local copy').length) };
 }

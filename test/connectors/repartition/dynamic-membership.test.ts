@@ -19,14 +19,15 @@ function reportPauses(r: MembershipRunResult, diagnostic: (s: string) => void): 
   for (const s of r.settledMs) diagnostic(`${s.step}: ${s.ms} ms from the change of membership until every worker runs its new tasks`);
 }
 
-for (const exactlyOnce of [false, true]) {
-  const mode = exactlyOnce ? 'exactly-once' : 'at-least-once';
+for (const [exactlyOnce, backend] of [[false, 'heap'], [true, 'heap'], [true, 'lmdb']] as const) {
+  const mode = `${exactlyOnce ? 'exactly-once' : 'at-least-once'}${backend === 'lmdb' ? ' (LMDB state, local copies)' : ''}`;
   test(`${mode} with dynamic membership: 1 worker, 2 join while input flows, 1 killed (SIGKILL), 1 stopped (SIGTERM) — every record counted, window results correct`, { timeout: 900_000 }, async (t) => {
     const { dir, cleanup } = tempDir('sluice-members-');
     try {
       const r = await membershipRun({
         bootstrap: broker.bootstrap,
-        name: exactlyOnce ? 'members-eo' : 'members-alo',
+        name: `members-${exactlyOnce ? 'eo' : 'alo'}${backend === 'lmdb' ? '-lmdb' : ''}`,
+        backend,
         records: 2_000,
         keys: 30,
         seed: exactlyOnce ? 53 : 47,
@@ -38,6 +39,8 @@ for (const exactlyOnce of [false, true]) {
       reportPauses(r, (s) => t.diagnostic(s));
       // The three workers shared the job: one unit (subtask of every stage) each.
       assert.deepEqual(r.threeWorkerUnits.map((u) => u.length), [1, 1, 1], `units with three workers: ${JSON.stringify(r.threeWorkerUnits)}`);
+      // The first worker keeps unit 0 when the others join: it reuses its stamped local copy.
+      if (backend === 'lmdb') assert.ok(r.localRestores[0]! >= 1, `the first worker restored from its local copy after a rebalance (${JSON.stringify(r.localRestores)})`);
       if (exactlyOnce) checkExactlyOnce(r, (s) => t.diagnostic(s));
       else checkAtLeastOnce(r, (s) => t.diagnostic(s));
     } finally {
