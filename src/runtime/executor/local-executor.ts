@@ -30,6 +30,9 @@ export function isFencing(e: unknown): boolean {
  * exactly-once worker whose producer epoch or group generation went stale: it was frozen and
  * replaced) stops its tasks and rejoins as a new incarnation — new transactional epoch, new group
  * membership, state restored from the last committed checkpoint — instead of failing the job.
+ * A distributed job with durable state runs the tasks the job group assigns this worker
+ * ({@link JobMembership}); at each rebalance the worker stops and the next one runs the new
+ * assignment from the last committed checkpoint.
  */
 export function executeLocally(compiled: JobGraph, given: ExecutionOptions): JobClient {
   const share = given.workerShare ?? workerShareFromEnvironment();
@@ -57,6 +60,7 @@ export function executeLocally(compiled: JobGraph, given: ExecutionOptions): Job
       } satisfies JobRunningEvent);
   };
   const runIncarnations = async (): Promise<JobExecutionResult> => {
+    let fencings = 0;
     for (let incarnation = 1; ; incarnation++) {
       const running = worker.run(() => {
         const pause = membership?.resumed();
@@ -77,7 +81,8 @@ export function executeLocally(compiled: JobGraph, given: ExecutionOptions): Job
           continue;
         }
         if (cancelled || !isFencing(e)) throw e;
-        const pause = Math.min(1_000 * incarnation, 10_000);
+        fencings++;
+        const pause = Math.min(1_000 * fencings, 10_000);
         logger.warn(
           { job: graph.jobName, err: e, incarnation: incarnation + 1, pauseMs: pause },
           'this worker was fenced (another worker took over its tasks); its tasks stopped and its transaction is aborted. Rejoining as a new incarnation: it restores from the last committed checkpoint, or stands by while the other worker runs',
@@ -87,8 +92,8 @@ export function executeLocally(compiled: JobGraph, given: ExecutionOptions): Job
         // Once a checkpoint committed, the durable state is newer than a savepoint the job started from.
         if (worker.checkpointStats.counts.completed > 0) options = withoutSavepoint(options);
         if (membership !== undefined) {
-          // Fenced out of the job group (exactly-once): this incarnation joins as a new member.
-          await membership.close({ leave: false });
+          // A fenced worker joins as a new member (a member the group already expelled does not send LeaveGroup).
+          await membership.close();
           membership = newMembership()!;
           options = { ...options, membership };
         }
