@@ -55,7 +55,8 @@ export interface JobGroupMemberOptions {
   readonly groupId: string;
   /** The job's source topics (listed in the subscription so Kafka tools show them). */
   readonly topics: readonly string[];
-  readonly worker: WorkerInfo;
+  /** What the member tells the group about itself; a function is asked again at every join (e.g. the tasks it owns now). */
+  readonly worker: WorkerInfo | (() => WorkerInfo);
   /** Static membership (KIP-345), e.g. `<jobId>-worker-<slot>`: a restart in the same slot replaces the member without a rebalance. */
   readonly groupInstanceId?: string;
   readonly sessionTimeoutMs?: number;
@@ -242,7 +243,8 @@ export class JobGroupMember {
   /** One JoinGroup + SyncGroup round; 'retry' when Kafka asks for another round. */
   async #joinOnce(): Promise<'done' | 'retry'> {
     const target = { coordinator: CoordinatorType.GROUP, key: this.#o.groupId } as const;
-    const metadata = encodeSubscription(this.#o.topics, this.#o.worker, this.#assignment.partitions);
+    const worker = typeof this.#o.worker === 'function' ? this.#o.worker() : this.#o.worker;
+    const metadata = encodeSubscription(this.#o.topics, worker, this.#assignment.partitions);
     const join = await this.#wire.call(
       kafkaClientLibrary().joinGroupV9.api,
       target,

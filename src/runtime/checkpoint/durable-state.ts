@@ -179,7 +179,7 @@ export class DurableState {
       let restored = 0;
       for (const v of this.#keyed) {
         const ops = this.#o.operators.get(v) ?? [];
-        const local = this.#local.reuse(v, ops, checkpointId, this.#lineage);
+        const local = this.#local.reuse(v, ops, (op) => tasks.get(this.#taskOf(op))?.checkpointId ?? 0, this.#lineage);
         if (local !== undefined) {
           this.restoredFrom.set(v.uid, 'local');
           ops.forEach((op, i) => {
@@ -207,6 +207,11 @@ export class DurableState {
       await consumer.close().catch(() => {});
       clients.release(consumer);
     }
+  }
+
+  /** The id of the task whose chain holds `op` (its checkpoint record's key). */
+  #taskOf(op: AbstractStreamOperator<unknown>): string {
+    return this.#o.tasks.find((t) => t.chain.includes(op))?.id ?? '';
   }
 
   /**

@@ -33,8 +33,11 @@ export class LocalCopies {
    * the timers they hold (by subtask), or undefined when the operator must restore from its
    * changelog.
    */
-  reuse(v: JobVertex, ops: readonly AbstractStreamOperator<unknown>[], checkpointId: number, lineage: string): Array<Record<string, TimersSnapshot>> | undefined {
-    if (checkpointId <= 0 || ops.length === 0) return undefined;
+  reuse(v: JobVertex, ops: readonly AbstractStreamOperator<unknown>[], lastCommitted: number | ((op: AbstractStreamOperator<unknown>) => number), lineage: string): Array<Record<string, TimersSnapshot>> | undefined {
+    // With several workers each task has its own last committed checkpoint (its checkpoint record).
+    const idOf = typeof lastCommitted === 'number' ? () => lastCommitted : lastCommitted;
+    if (ops.length === 0 || ops.some((op) => idOf(op) <= 0)) return undefined;
+    const checkpointId = Math.max(...ops.map(idOf));
     const started = this.#clock.now();
     const copies: Array<{ backend: LocalStateCopy; records: LocalCopyRecord[]; stamp: NonNullable<ReturnType<LocalStateCopy['readLocalCopy']>>['stamp'] }> = [];
     for (const op of ops) {
@@ -46,11 +49,11 @@ export class LocalCopies {
         copy === undefined ? 'not stamped (never checkpointed here, or written after its last stamp)'
         : copy.stamp.jobId !== this.#jobId ? `stamped by job '${copy.stamp.jobId}'`
         : copy.stamp.lineage !== lineage ? 'stamped by an earlier line of checkpoints of this job id (before a start from a savepoint or without checkpoints)'
-        : copy.stamp.checkpointId !== checkpointId ? `stamped with checkpoint ${copy.stamp.checkpointId}, the last committed one is ${checkpointId}`
+        : copy.stamp.checkpointId !== idOf(op) ? `stamped with checkpoint ${copy.stamp.checkpointId}, the last committed one is ${idOf(op)}`
         : copy.stamp.maxParallelism !== v.maxParallelism || copy.stamp.keyGroups[0] !== range.start || copy.stamp.keyGroups[1] !== range.end ? 'stamped for other key groups'
         : undefined;
       if (why !== undefined) {
-        logger.info({ job: this.#jobId, operator: v.uid, subtask: op.subtaskIndex, checkpointId }, `the local copy of the keyed state is ${why}: it is emptied and the state restored from the changelog`);
+        logger.info({ job: this.#jobId, operator: v.uid, subtask: op.subtaskIndex, checkpointId: idOf(op) }, `the local copy of the keyed state is ${why}: it is emptied and the state restored from the changelog`);
         return undefined;
       }
       copies.push({ backend, records: copy!.records, stamp: copy!.stamp });

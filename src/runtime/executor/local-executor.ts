@@ -8,6 +8,7 @@ import { jobIdOf } from '../checkpoint/durable-state.ts';
 import type { ExecutionOptions, WorkerShare } from '../worker/execution-options.ts';
 import { Worker } from '../worker/worker.ts';
 import type { JobClient, JobExecutionResult, JobStatus } from './job-client.ts';
+import { JobMembership } from './job-membership.ts';
 import { jobRunningChannel, type JobRunningEvent } from './job-events.ts';
 
 export type { ExecutionOptions } from '../worker/execution-options.ts';
@@ -29,12 +30,20 @@ export function isFencing(e: unknown): boolean {
  * exactly-once worker whose producer epoch or group generation went stale: it was frozen and
  * replaced) stops its tasks and rejoins as a new incarnation — new transactional epoch, new group
  * membership, state restored from the last committed checkpoint — instead of failing the job.
+ * A distributed job with durable state runs the tasks the job group assigns this worker
+ * ({@link JobMembership}); at each rebalance the worker stops and the next one runs the new
+ * assignment from the last committed checkpoint.
  */
 export function executeLocally(compiled: JobGraph, given: ExecutionOptions): JobClient {
   const share = given.workerShare ?? workerShareFromEnvironment();
   const opts: ExecutionOptions = share === undefined ? given : { ...given, workerShare: share };
-  const graph = share !== undefined || distributedExchanges(opts) ? withRepartitionTopics(compiled, { jobId: jobIdOf(compiled, opts), mode: opts.mode }) : compiled;
+  const distributed = share !== undefined || distributedExchanges(opts);
+  const graph = distributed ? withRepartitionTopics(compiled, { jobId: jobIdOf(compiled, opts), mode: opts.mode }) : compiled;
   let options = opts;
+  // Distributed with durable state: the job group assigns this worker its tasks (dynamic membership).
+  const newMembership = (): JobMembership | undefined => (distributed && hasDurableState(graph, opts) ? membershipFor(graph, opts, share) : undefined);
+  let membership = newMembership();
+  if (membership !== undefined) options = { ...options, membership };
   let worker = new Worker(graph, options);
   let cancelled = false;
   logger.debug({ job: graph.jobName, mode: opts.mode, stages: graph.stages.length, tasks: worker.tasks.length }, 'job started');
@@ -51,12 +60,29 @@ export function executeLocally(compiled: JobGraph, given: ExecutionOptions): Job
       } satisfies JobRunningEvent);
   };
   const runIncarnations = async (): Promise<JobExecutionResult> => {
+    let fencings = 0;
     for (let incarnation = 1; ; incarnation++) {
+      const running = worker.run(() => {
+        const pause = membership?.resumed();
+        if (pause !== undefined) worker.observed?.metrics.rebalances.started(worker.options.clock.now() - pause);
+        if (pause !== undefined) worker.observed?.metrics.rebalances.ended(worker.options.clock.now(), true);
+        announce();
+      });
+      const current = worker;
+      membership?.running({ stop: () => (current.revoke(), running.then(() => {}, () => {})), fail: (e) => current.fail(e) });
       try {
-        return await worker.run(announce);
+        return await running;
       } catch (e) {
+        membership?.running(undefined);
+        if (!cancelled && membership !== undefined && worker.revoked) {
+          // A rebalance: the tasks of the new assignment start from the last committed checkpoint.
+          if (worker.checkpointStats.counts.completed > 0) options = withoutSavepoint(options);
+          worker = await nextAssignment(membership, graph, options, () => cancelled);
+          continue;
+        }
         if (cancelled || !isFencing(e)) throw e;
-        const pause = Math.min(1_000 * incarnation, 10_000);
+        fencings++;
+        const pause = Math.min(1_000 * fencings, 10_000);
         logger.warn(
           { job: graph.jobName, err: e, incarnation: incarnation + 1, pauseMs: pause },
           'this worker was fenced (another worker took over its tasks); its tasks stopped and its transaction is aborted. Rejoining as a new incarnation: it restores from the last committed checkpoint, or stands by while the other worker runs',
@@ -65,11 +91,24 @@ export function executeLocally(compiled: JobGraph, given: ExecutionOptions): Job
         if (cancelled) throw new JobCancelledError(graph.jobName);
         // Once a checkpoint committed, the durable state is newer than a savepoint the job started from.
         if (worker.checkpointStats.counts.completed > 0) options = withoutSavepoint(options);
+        if (membership !== undefined) {
+          // A fenced worker joins as a new member (a member the group already expelled does not send LeaveGroup).
+          await membership.close();
+          membership = newMembership()!;
+          options = { ...options, membership };
+        }
         worker = new Worker(graph, options);
       }
     }
   };
-  const result: Promise<JobExecutionResult> = runIncarnations().then(
+  const runAndLeave = async (): Promise<JobExecutionResult> => {
+    try {
+      return await runIncarnations();
+    } finally {
+      await membership?.close();
+    }
+  };
+  const result: Promise<JobExecutionResult> = runAndLeave().then(
     (r) => {
       logger.debug({ job: graph.jobName, recordsIn: r.recordsIn, status: r.status }, 'job finished');
       return r;
@@ -97,6 +136,38 @@ export function executeLocally(compiled: JobGraph, given: ExecutionOptions): Job
     },
     triggerSavepoint: () => worker.requestSavepoint(),
   };
+}
+
+/**
+ * After a rebalance: waits for the group's new assignment (standing by while it is empty) and
+ * builds the worker of those tasks.
+ */
+async function nextAssignment(membership: JobMembership, graph: JobGraph, options: ExecutionOptions, cancelled: () => boolean): Promise<Worker> {
+  const check = (): void => {
+    if (cancelled()) throw new JobCancelledError(graph.jobName);
+  };
+  let units = await membership.nextAssignment(check);
+  while (units.length === 0) {
+    await membership.standBy(check);
+    units = await membership.nextAssignment(check);
+  }
+  return new Worker(graph, { ...options, workerShare: { index: 0, count: 1, subtasks: units } });
+}
+
+/** A streaming job with checkpoints and an unbounded input keeps durable state (when it has a Kafka cluster). */
+function hasDurableState(graph: JobGraph, opts: ExecutionOptions): boolean {
+  return opts.mode === 'streaming' && (opts.checkpoints?.interval ?? 0) > 0 && graph.vertices.some((v) => v.t.kind === 'source' && v.t.source.getBoundedness() === 'unbounded');
+}
+
+function membershipFor(graph: JobGraph, opts: ExecutionOptions, hint: WorkerShare | undefined): JobMembership {
+  return new JobMembership({
+    jobId: jobIdOf(graph, opts),
+    units: Math.max(1, ...graph.stages.map((s) => s.parallelism)),
+    hint,
+    clock: opts.clock,
+    sessionTimeoutMs: opts.groupSessionTimeoutMs ?? Number(process.env.SLUICE_GROUP_SESSION_TIMEOUT_MS ?? 45_000),
+    exactlyOnce: opts.checkpoints?.mode === 'EXACTLY_ONCE',
+  });
 }
 
 function withoutSavepoint(opts: ExecutionOptions): ExecutionOptions {

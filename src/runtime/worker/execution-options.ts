@@ -3,6 +3,7 @@ import type { GlobalJobParameters } from '../../core/job-parameters.ts';
 import type { StateBackend } from '../../state/backend.ts';
 import type { Clock } from '../../util/clock.ts';
 import type { JobSnapshot } from '../executor/job-client.ts';
+import type { JobMembership } from '../executor/job-membership.ts';
 import type { WatermarkInterval } from '../operators/timestamps-watermarks.ts';
 
 /** A clock that tells listeners when it moves (the testing module's manual clock). */
@@ -44,12 +45,15 @@ export interface ExecutionOptions {
    * `i % count === index`. Needs exchanges through Kafka. Default: every task.
    */
   workerShare?: WorkerShare;
+  /** Distributed jobs with durable state: the worker's membership in the job group (its tasks come from the group's assignment). */
+  membership?: JobMembership;
   /** Task, operator and checkpoint metrics (Prometheus, dashboard). Default: on unless SLUICE_METRICS=off. */
   metrics?: boolean;
 }
 
-/** Worker `index` of `count`. */
+/** Worker `index` of `count`; `subtasks`, when present, lists what the job group assigned to it (and wins). */
 export interface WorkerShare {
   readonly index: number;
   readonly count: number;
+  readonly subtasks?: readonly number[];
 }

@@ -53,11 +53,11 @@ export function buildTasks(graph: JobGraph, services: OperatorServices, restoreF
 
 /**
  * The part of a job one of several workers runs: subtask i of every stage when
- * `i % count === index` (stages joined by forward edges have equal parallelism, so a chain's
+ * `i % count === index`, or when the job group assigned it unit i (stages joined by forward edges have equal parallelism, so a chain's
  * subtasks stay together; exchanges go through Kafka). Operator lists keep only those subtasks.
  */
 export function ownShare(built: BuiltTasks, share: WorkerShare): BuiltTasks {
-  const owns = (subtask: number): boolean => subtask % share.count === share.index;
+  const owns = (subtask: number): boolean => (share.subtasks !== undefined ? share.subtasks.includes(subtask) : subtask % share.count === share.index);
   return {
     ...built,
     tasks: built.tasks.filter((t) => owns(t.subtask)),

@@ -33,6 +33,7 @@ import { buildTasks, ownShare, type BuiltTasks } from './task-builder.ts';
 import { TaskSource } from './task-source.ts';
 import type { Task } from './task.ts';
 import { WakeSignal } from './wake-signal.ts';
+import { runsExactly, type JobMembership } from '../executor/job-membership.ts';
 import { TaskMetricsBinding } from './task-metrics.ts';
 import { JobConfigurationError, UserFunctionError } from '../../core/errors/job-errors.ts';
 
@@ -107,7 +108,7 @@ export class Worker {
       observed.refreshOnScrape();
     }
     this.#exactlyOnce = isExactlyOnce(options.mode, options.checkpoints);
-    if (this.#exactlyOnce && options.workerShare !== undefined) {
+    if (this.#exactlyOnce && options.workerShare !== undefined && options.membership === undefined) {
       throw new JobConfigurationError(
         `job '${graph.jobName}' checkpoints exactly-once, which does not yet work with several workers (${options.workerShare.count}): ` +
           'a worker joining or leaving changes the job group generation and fences the others. Run one worker (exchanges through Kafka work), or checkpoint AT_LEAST_ONCE',
@@ -118,7 +119,12 @@ export class Worker {
       this.clients,
       (clients) => (this.#exactlyOnce ? new TransactionalCommitter(clients) : new AtLeastOnceCommitter(clients)),
       // Exactly-once: offsets go to the job group with its generation, which fences zombies.
-      (p) => this.#eo?.groupMetadata() ?? p.group,
+      // Job group members commit with their generation and member id (the group refuses others).
+      (p) => {
+        const m = options.membership;
+        if (m?.joined === true && (this.#exactlyOnce || p.group.groupId === m.groupId)) return m.groupMetadata();
+        return this.#eo?.groupMetadata() ?? p.group;
+      },
     );
     if (this.#exactlyOnce) this.clients.useTransactions((c) => this.#positions.strategyOf(c));
     if (this.observed !== undefined) this.observed.committedOffsets = this.#positions.committed;
@@ -179,6 +185,16 @@ export class Worker {
     this.#cancelled = true;
     this.wake.signal();
   }
+
+  /** The job group took this worker's tasks away (a rebalance): it stops as if cancelled, and the executor starts the next assignment. */
+  revoke(): void {
+    this.#revoked = true;
+    this.cancel();
+  }
+  get revoked(): boolean {
+    return this.#revoked;
+  }
+  #revoked = false;
 
   /** A savepoint, taken between two polling rounds. */
   requestSavepoint(): Promise<JobSnapshot> {
@@ -328,9 +344,13 @@ export class Worker {
     const supplier = this.clients.clients(connection);
     await firstContact(supplier.admin(), connection.bootstrapBrokers as string[], 'Sluice', { closeOnFailure: false });
     const strategy = this.#positions.strategyOf(connection);
+    const membership = this.options.membership;
+    if (membership !== undefined) await this.#joinJobGroup(membership, connection);
     if (this.#eo !== undefined) {
       // Fences the previous incarnation of this slot (its open transaction is aborted) before the changelogs are read.
       await (strategy as TransactionalCommitter).init();
+    }
+    if (this.#eo !== undefined && membership === undefined) {
       const sessionTimeoutMs = this.options.groupSessionTimeoutMs ?? Number(process.env.SLUICE_GROUP_SESSION_TIMEOUT_MS ?? 45_000);
       await this.#eo.join(supplier, jobId, [`${jobId}-checkpoints`], sessionTimeoutMs, (e) => this.fail(e), this.observed && { stats: this.observed.metrics.rebalances, clock });
       logger.info({ job: jobId, transactionalId: this.#eo.transactionalId }, 'exactly-once worker started');
@@ -362,6 +382,20 @@ export class Worker {
       supplier,
     );
     await this.#stopWithSavepoint.start();
+  }
+
+  /**
+   * Joins the job group (first incarnation); when the group assigned this worker other tasks than
+   * it was built with, it stops at once and the executor builds the assigned ones.
+   */
+  async #joinJobGroup(membership: JobMembership, connection: KafkaConnection): Promise<void> {
+    await membership.join(connection);
+    const units = membership.assigned();
+    const allUnits = Math.max(...this.graph.stages.map((s) => s.parallelism));
+    if (units === undefined || !runsExactly(this.options.workerShare, units, allUnits)) {
+      this.revoke();
+      throw new JobCancelledError(this.graph.jobName);
+    }
   }
 
   /** The cluster of the job's first Kafka source, else of its first Kafka sink. */

@@ -52,3 +52,15 @@ test('local copies: reused only when stamped by the same line of checkpoints, no
   b.dispose();
   await owner.close();
 });
+
+test('local copies with several workers: compared with the last committed checkpoint of the subtask\'s own task, not the newest of the whole job', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-task-checkpoint-'));
+  await stampedCopy(dir, 'line-a', 5);
+  const { owner, b, op } = open(dir);
+  const copies = new LocalCopies('job', new ManualClock(0));
+  // Another worker's tasks committed up to checkpoint 9; this subtask's task last committed 5.
+  assert.equal(copies.reuse(vertex, [op], 9, 'line-a'), undefined, 'the job-wide newest checkpoint does not match the stamp');
+  assert.ok(copies.reuse(vertex, [op], (o) => (o === op ? 5 : 9), 'line-a') !== undefined, 'the task\'s own last committed checkpoint matches: reused');
+  b.dispose();
+  await owner.close();
+});

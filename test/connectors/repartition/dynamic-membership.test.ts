@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { startTestBroker } from '../../helpers/broker.ts';
+import { tempDir } from '../../helpers/tmp-dir.ts';
+import { checkAtLeastOnce, checkExactlyOnce, makeInput, PARTITIONS, readOutputs, seeded } from '../../runtime/crash-harness.ts';
+import { createTopics, eventually, kill, produce, spawnSluice } from '../kafka-helpers.ts';
+import { membershipRun, type MembershipRunResult } from '../../runtime/membership-harness.ts';
+
+let broker: Awaited<ReturnType<typeof startTestBroker>>;
+before(async () => {
+  broker = await startTestBroker();
+});
+after(async () => {
+  await broker.stop();
+});
+
+function reportPauses(r: MembershipRunResult, diagnostic: (s: string) => void): void {
+  for (const p of r.pauses) diagnostic(`rebalance pause (${p.step}), worker ${p.worker}: ${p.pauseMs} ms (revocation -> tasks running)`);
+  for (const s of r.settledMs) diagnostic(`${s.step}: ${s.ms} ms from the change of membership until every worker runs its new tasks`);
+}
+
+for (const [exactlyOnce, backend] of [[false, 'heap'], [true, 'heap'], [true, 'lmdb']] as const) {
+  const mode = `${exactlyOnce ? 'exactly-once' : 'at-least-once'}${backend === 'lmdb' ? ' (LMDB state, local copies)' : ''}`;
+  test(`${mode} with dynamic membership: 1 worker, 2 join while input flows, 1 killed (SIGKILL), 1 stopped (SIGTERM) — every record counted, window results correct`, { timeout: 900_000 }, async (t) => {
+    const { dir, cleanup } = tempDir('sluice-members-');
+    try {
+      const r = await membershipRun({
+        bootstrap: broker.bootstrap,
+        name: `members-${exactlyOnce ? 'eo' : 'alo'}${backend === 'lmdb' ? '-lmdb' : ''}`,
+        backend,
+        records: 2_000,
+        keys: 30,
+        seed: exactlyOnce ? 53 : 47,
+        stateDir: dir,
+        exactlyOnce,
+        sessionTimeoutMs: 6_000,
+        log: (l) => t.diagnostic(l),
+      });
+      reportPauses(r, (s) => t.diagnostic(s));
+      // The three workers shared the job: one unit (subtask of every stage) each.
+      assert.deepEqual(r.threeWorkerUnits.map((u) => u.length), [1, 1, 1], `units with three workers: ${JSON.stringify(r.threeWorkerUnits)}`);
+      // The first worker keeps unit 0 when the others join: it reuses its stamped local copy.
+      if (backend === 'lmdb') assert.ok(r.localRestores[0]! >= 1, `the first worker restored from its local copy after a rebalance (${JSON.stringify(r.localRestores)})`);
+      if (exactlyOnce) checkExactlyOnce(r, (s) => t.diagnostic(s));
+      else checkAtLeastOnce(r, (s) => t.diagnostic(s));
+    } finally {
+      cleanup();
+    }
+  });
+}
+
+test('--workers 3 (worker threads) join the job group like processes: one unit each; every record counted', { timeout: 300_000 }, async (t) => {
+  const { dir, cleanup } = tempDir('sluice-members-threads-');
+  const name = 'members-threads';
+  const topics = { input: `${name}-in`, counts: `${name}-counts`, windows: `${name}-windows` };
+  await createTopics(broker.bootstrap, { [topics.input]: PARTITIONS, [topics.counts]: PARTITIONS, [topics.windows]: PARTITIONS });
+  const { input } = makeInput(600, 20, seeded(61));
+  await produce(broker.bootstrap, topics.input, input);
+  const job = spawnSluice(['run', 'test/runtime/fixtures/count-job.ts', '--workers', '3'], {
+    SLUICE_BOOTSTRAP: broker.bootstrap,
+    SLUICE_LOG_LEVEL: 'info',
+    SLUICE_PARALLELISM: '3',
+    SLUICE_GROUP_SESSION_TIMEOUT_MS: '6000',
+    SLUICE_STATE_DIR: `${dir}/workers`,
+    INPUT: topics.input,
+    COUNTS: topics.counts,
+    WINDOWS: topics.windows,
+    GROUP: name,
+    JOB_ID: name,
+    CHECKPOINT_MS: '200',
+    STATE_BACKEND: 'heap',
+    EXACTLY_ONCE: '0',
+  });
+  try {
+    await eventually(async () => (await readOutputs(broker.bootstrap, topics)).seen.size >= 600, 180_000, `every input counted (${job.stderr().slice(-2000)})`);
+    const assigned = job
+      .stderr()
+      .split('\n')
+      .filter((l) => l.includes('job group: tasks assigned'))
+      .map((l) => JSON.parse(l) as { units: number[]; generation: number });
+    t.diagnostic(`assignments (generation: units): ${assigned.map((a) => `${a.generation}: ${JSON.stringify(a.units)}`).join(', ')}`);
+    // The latest generation gives each of the three threads one unit.
+    const last = Math.max(...assigned.map((a) => a.generation));
+    assert.deepEqual(assigned.filter((a) => a.generation === last).map((a) => JSON.stringify(a.units)).sort(), ['[0]', '[1]', '[2]']);
+  } finally {
+    await kill(job, 'SIGKILL');
+    cleanup();
+  }
+});
