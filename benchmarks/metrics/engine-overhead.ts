@@ -55,7 +55,7 @@ try {
   for (let i = 0; i < rounds; i++) {
     // Rotate which side goes first, so a drift in the machine's load hits every side alike.
     const order = sides.map((_, j) => sides[(i + j) % sides.length]!);
-    const r = spawnSync(process.execPath, ['--expose-gc', ROUND, JSON.stringify(order), JSON.stringify(events)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    const r = spawnSync(process.execPath, [ROUND, JSON.stringify(order), JSON.stringify(events)], { encoding: 'utf8', maxBuffer: 1 << 24 });
     if (r.status !== 0) throw new Error(`round ${i + 1} failed: ${r.stderr}`);
     samples.push(JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, Record<string, number>>);
     process.stderr.write(`round ${i + 1}/${rounds} (load ${loadavg()[0]!.toFixed(1)}): ${JSON.stringify(samples.at(-1))}\n`);
@@ -101,10 +101,10 @@ const body = [
   "- **uncounted**: this checkout with the edge outputs' counting statements removed (`benchmarks/metrics/uncounted-copy.ts`), metrics",
   '  off — a runtime that counts nothing. **on / uncounted** is therefore the whole cost of metrics, the counting included.',
   '',
-  'Each round is one fresh process in which every side runs every workload once (after a common warm-up), one after the other,',
-  'with a full garbage collection before each run (so no run pays for the garbage of the one before);',
-  'the order of the sides rotates from round to round. Ratios are per round (paired), then their median and range. All sides',
-  "compute the same result (checked every run). Figures are medians over the rounds with their range.",
+  'Each round is one fresh process in which every side runs every workload once (after a common warm-up), one after the other;',
+  'the order of the sides rotates from round to round (so the garbage a run leaves to the next is spread evenly). Ratios are',
+  'per round (paired), then their median and range. All sides compute the same result (checked every run). Figures are',
+  'medians over the rounds with their range.',
   '',
   `- Machine: ${machineLine()}; load average (1, 5, 15 min) ${loadAtStart} at the start, ${loadAtEnd} at the end (a machine shared with other sessions)`,
   `- Command: \`${command}\` — ${rounds} rounds`,

@@ -5,7 +5,7 @@
  * Sides in one process share the machine's state of the moment, so their ratio is paired; the
  * driver rotates the order from round to round. Every side must compute the same result.
  *
- *   node --expose-gc benchmarks/metrics/overhead-round.ts SIDES_JSON   ([{ name, dir, metrics: 'on' | 'off' }, ...], { workload: events })
+ *   node benchmarks/metrics/overhead-round.ts SIDES_JSON   ([{ name, dir, metrics: 'on' | 'off' }, ...], { workload: events })
  */
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -33,8 +33,8 @@ const out: Record<string, Record<string, number>> = Object.fromEntries(sides.map
 for (const w of names) {
   let expected: Result | undefined;
   for (const s of sides) {
-    // No run pays for the garbage of the one before (node --expose-gc).
-    (globalThis as { gc?: () => void }).gc?.();
+    // No forced GC between runs: after a full GC V8 shrinks the young generation, and the next
+    // (allocating) run then slows down by up to 2× — rotating the order evens out inherited garbage.
     const cpu0 = process.cpuUsage();
     const result = await run(s, w, events[w]);
     const cpu = process.cpuUsage(cpu0);
