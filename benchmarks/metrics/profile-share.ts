@@ -18,6 +18,8 @@ export interface Share {
   totalUs: number;
   /** Total minus the profiler's `(idle)` samples: the time the main thread worked (JavaScript, GC, native). */
   busyUs: number;
+  /** Microseconds of `(garbage collector)` samples (allocations anywhere, metrics' included). */
+  gcUs: number;
   /** The metrics functions by self time, largest first. */
   top: Array<{ fn: string; us: number }>;
 }
@@ -29,16 +31,18 @@ export function metricsShare(profile: CpuProfile): Share {
   let metricsUs = 0;
   let totalUs = 0;
   let idleUs = 0;
+  let gcUs = 0;
   const fns = new Map<string, number>();
   for (const [id, us] of self) {
     const { functionName, url } = byId.get(id)!.callFrame;
     totalUs += us;
     if (functionName === '(idle)') idleUs += us;
+    if (functionName === '(garbage collector)') gcUs += us;
     if (!METRICS_CODE.some((re) => re.test(url))) continue;
     metricsUs += us;
     const fn = `${functionName || '(anonymous)'} ${url.replace(/^.*\/(src|node_modules)\//, '$1/')}`;
     fns.set(fn, (fns.get(fn) ?? 0) + us);
   }
   const top = [...fns].map(([fn, us]) => ({ fn, us })).sort((a, b) => b.us - a.us).slice(0, 8);
-  return { metricsUs, totalUs, busyUs: totalUs - idleUs, top };
+  return { metricsUs, totalUs, busyUs: totalUs - idleUs, gcUs, top };
 }

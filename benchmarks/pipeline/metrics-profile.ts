@@ -68,7 +68,7 @@ try {
     const s = metricsShare(JSON.parse(readFileSync(join(profDir, file), 'utf8')) as CpuProfile);
     shares[side].push(s.metricsUs / s.busyUs);
     if (side === 'on') for (const t of s.top) top.set(t.fn, (top.get(t.fn) ?? 0) + t.us / s.busyUs);
-    say(`round ${Math.floor(i / 2) + 1}, metrics ${side}: ${(s.busyUs / 1e6).toFixed(2)} s of main-thread work, ${(s.metricsUs / 1e3).toFixed(1)} ms in metrics code (${((100 * s.metricsUs) / s.busyUs).toFixed(2)} %)`);
+    say(`round ${Math.floor(i / 2) + 1}, metrics ${side}: ${(s.busyUs / 1e6).toFixed(2)} s of main-thread work, ${(s.metricsUs / 1e3).toFixed(1)} ms in metrics code (${((100 * s.metricsUs) / s.busyUs).toFixed(2)} %), ${((100 * s.gcUs) / s.busyUs).toFixed(1)} % in GC`);
   }
   await probe.close();
 } finally {
