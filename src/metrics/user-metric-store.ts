@@ -32,13 +32,14 @@ const PROMETHEUS_TYPE: Record<Entry['kind'], MetricType> = { counter: 'gauge', g
  * logged, user code goes on.
  */
 export class UserMetricStore {
-  readonly #registry: Registry;
+  /** The worker's registry, made on first use. */
+  readonly #registry: () => Registry;
   readonly #log: Logger;
   readonly #families = new Map<string, Family>();
   readonly #views = new Set<View>();
   readonly #now: () => number;
 
-  constructor(registry: Registry, log: Logger, now: () => number) {
+  constructor(registry: () => Registry, log: Logger, now: () => number) {
     this.#registry = registry;
     this.#log = log;
     this.#now = now;
@@ -54,14 +55,14 @@ export class UserMetricStore {
     const type = PROMETHEUS_TYPE[entry.kind];
     let family = this.#families.get(name);
     if (family === undefined) {
-      if (this.#registry.getSingleMetric(name) !== undefined) {
+      if (this.#registry().getSingleMetric(name) !== undefined) {
         this.#log.warn({ metric: name }, 'a user metric has the name of a Sluice metric; it is not reported: rename it');
         return undefined;
       }
       family = { type, entries: new Map() };
       this.#families.set(name, family);
       const f = family;
-      new CollectedMetric({ name, help: `user metric ${name}`, type, collect: () => collectFamily(name, f) }).registerIn(this.#registry);
+      new CollectedMetric({ name, help: `user metric ${name}`, type, collect: () => collectFamily(name, f) }).registerIn(this.#registry());
     } else if (family.type !== type) {
       this.#log.warn({ metric: name, existing: family.type, wanted: type }, 'a user metric name is used with two metric types; the second is not reported');
       return undefined;

@@ -35,13 +35,13 @@ export interface WorkerMetricsOptions {
  *
  * The runtime registers a task when it starts (`addTask`), its operators and splits through it,
  * bumps their plain fields per batch, and removes the task when it stops or moves; `start()` runs
- * the tick that keeps rates current; `registry.metrics()` renders Prometheus text.
+ * the tick that keeps rates current; `registry.metrics()` renders Prometheus text (the registry is
+ * made on first use).
  */
 export class WorkerMetrics {
   readonly jobId: string;
   readonly workerId: string;
   readonly clock: Clock;
-  readonly registry: Registry = new (promClient().Registry)();
   readonly tasks = new Set<TaskIOMetrics>();
   readonly checkpoints: CheckpointStatsTracker;
   readonly rebalances = new RebalanceStats();
@@ -54,6 +54,10 @@ export class WorkerMetrics {
   readonly #tickMs: number;
   #timer: NodeJS.Timeout | undefined;
   readonly #onTick: ((now: number) => void) | undefined;
+  readonly #now: () => number;
+  #registry: Registry | undefined;
+  /** Called before every scrape (`registry.metrics()`, `getMetricsAsJSON()`): the runtime copies its figures in. */
+  beforeScrape: (() => void) | undefined;
 
   constructor(options: WorkerMetricsOptions) {
     this.jobId = options.jobId;
@@ -63,15 +67,40 @@ export class WorkerMetrics {
     this.#tickMs = options.tickIntervalMs ?? 1_000;
     this.checkpoints = options.checkpoints ?? new CheckpointStatsTracker(options.checkpointHistorySize);
     this.#onTick = options.onTick;
-    this.registry.setDefaultLabels({ job: this.jobId, worker: this.workerId });
-    const now = () => this.clock.now();
-    this.#store = new UserMetricStore(this.registry, options.logger ?? rootLogger, now);
-    registerFamilies(this.registry, 'worker', WORKER_METRICS, () => [{ rebalances: this.rebalances, numTasks: this.tasks.size }], now);
-    registerClientErrors(this.registry, this.clientErrors);
-    registerFamilies(this.registry, 'job', JOB_METRICS, () => [this], now);
-    registerFamilies(this.registry, 'task', TASK_METRICS, () => this.tasks, now);
-    registerFamilies(this.registry, 'operator', OPERATOR_METRICS, () => this.#operators(), now);
-    registerFamilies(this.registry, 'split', SPLIT_METRICS, () => this.#splits(), now);
+    this.#now = () => this.clock.now();
+    this.#store = new UserMetricStore(() => this.registry, options.logger ?? rootLogger, this.#now);
+  }
+
+  /**
+   * The prom-client registry, made (and prom-client loaded) when first read — by a scrape, the
+   * dashboard or a user metric — so a job nobody scrapes never pays for it; the figures themselves
+   * are plain fields, kept either way.
+   */
+  get registry(): Registry {
+    return (this.#registry ??= this.#makeRegistry());
+  }
+
+  #makeRegistry(): Registry {
+    const registry = new (promClient().Registry)();
+    const now = this.#now;
+    registry.setDefaultLabels({ job: this.jobId, worker: this.workerId });
+    registerFamilies(registry, 'worker', WORKER_METRICS, () => [{ rebalances: this.rebalances, numTasks: this.tasks.size }], now);
+    registerClientErrors(registry, this.clientErrors);
+    registerFamilies(registry, 'job', JOB_METRICS, () => [this], now);
+    registerFamilies(registry, 'task', TASK_METRICS, () => this.tasks, now);
+    registerFamilies(registry, 'operator', OPERATOR_METRICS, () => this.#operators(), now);
+    registerFamilies(registry, 'split', SPLIT_METRICS, () => this.#splits(), now);
+    const text = registry.metrics.bind(registry);
+    registry.metrics = async () => {
+      this.beforeScrape?.();
+      return text();
+    };
+    const json = registry.getMetricsAsJSON.bind(registry);
+    registry.getMetricsAsJSON = async () => {
+      this.beforeScrape?.();
+      return json();
+    };
+    return registry;
   }
 
   /** A task started on this worker. */

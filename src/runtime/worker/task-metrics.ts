@@ -251,16 +251,6 @@ export class TaskMetricsBinding {
 
   /** Every scrape first copies the runtime's figures into the metric objects. */
   refreshOnScrape(): void {
-    const registry = this.metrics.registry;
-    const text = registry.metrics.bind(registry);
-    registry.metrics = async () => {
-      this.refresh();
-      return text();
-    };
-    const json = registry.getMetricsAsJSON.bind(registry);
-    registry.getMetricsAsJSON = async () => {
-      this.refresh();
-      return json();
-    };
+    this.metrics.beforeScrape = () => this.refresh();
   }
 }
