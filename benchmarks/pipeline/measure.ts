@@ -62,19 +62,21 @@ export async function endOffsets(consumer: Consumer, topic: string): Promise<num
  * Throughput of one contender over the `count` messages of `input`: from its first output record
  * to its last (so process start-up is left out), by polling the end offsets of `output`.
  */
-export async function throughput(c: Contender, bootstrap: string, input: string, output: string, count: number): Promise<{ rate: number; seconds: number; cpuSeconds: number }> {
+export async function throughput(c: Contender, bootstrap: string, input: string, output: string, count: number): Promise<{ rate: number; seconds: number; cpuSeconds: number; steadyCpuPerMillion: number }> {
   const probe = new Consumer({ clientId: 'bench-probe', groupId: 'bench-probe', bootstrapBrokers: [bootstrap] });
   const child = startContender(c, bootstrap, input, output, `tp-${output}`);
   try {
-    let first: { t: number; n: number } | undefined;
+    let first: { t: number; n: number; cpu: number } | undefined;
     const deadline = performance.now() + 600_000;
     for (;;) {
       const n = await endOffsets(probe, output);
       const t = performance.now();
-      if (first === undefined && n > 0) first = { t, n };
+      if (first === undefined && n > 0) first = { t, n, cpu: processCpuSeconds(child.pid!) };
       if (n >= count) {
         const seconds = (t - first!.t) / 1000;
-        return { rate: (count - first!.n) / seconds, seconds, cpuSeconds: processCpuSeconds(child.pid!) };
+        const cpuSeconds = processCpuSeconds(child.pid!);
+        // CPU from the first output record to the last: start-up left out, as in `rate`.
+        return { rate: (count - first!.n) / seconds, seconds, cpuSeconds, steadyCpuPerMillion: ((cpuSeconds - first!.cpu) / (count - first!.n)) * 1e6 };
       }
       if (child.exitCode !== null) throw new Error(`${c.name} exited with ${child.exitCode}`);
       if (t > deadline) throw new Error(`${c.name}: only ${n} of ${count} after 10 minutes`);

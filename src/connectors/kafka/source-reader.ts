@@ -304,8 +304,8 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
           ps.finished = true;
           continue;
         }
-        const timestamp = Number(appendTime ? batch.maxTimestamp : batch.firstTimestamp + r.timestampDelta);
-        const headers = r.headers.length === 0 ? NO_HEADERS : r.headers.map(([k, v]) => [k === null ? '' : k.toString('utf8'), v] as const);
+        const timestamp = appendTime ? batch.maxTimestamp : batch.firstTimestamp + r.timestampDelta;
+        const headers = r.headers.length === 0 ? NO_HEADERS : r.headers.map(([k, v]) => [k.toString('utf8'), v] as const);
         const rec = { topic: ps.topic, partition: ps.partition, offset, timestamp, key: r.key as unknown as K, keyBytes: r.key, headers };
         let value: T | null | undefined;
         const many = this.#many;
