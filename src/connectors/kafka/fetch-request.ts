@@ -2,6 +2,7 @@ import type { ClusterMetadata, Connection, Consumer } from '@platformatic/kafka'
 import { kafkaClientLibrary } from '../../kafka/client-library.ts';
 import { fetchApi, type FetchRequest, type FetchResponse } from '../../protocol/messages/fetch.ts';
 import { Reader } from '../../protocol/primitives/reader.ts';
+import { ZERO_UUID } from '../../protocol/primitives/uuid.ts';
 import { Writer } from '../../protocol/primitives/writer.ts';
 import { compileMessage } from '../../protocol/schema/compile.ts';
 
@@ -84,8 +85,8 @@ export async function fetchWithCodec(consumer: Consumer<never, never, never, nev
     sessionId: 0,
     sessionEpoch: -1,
     topics: request.topics.map((t) => {
-      const id = version >= TOPIC_IDS_FROM ? topicIdOf(metadata, t.name) : '';
-      if (id !== '') names.set(id, t.name);
+      const id = version >= TOPIC_IDS_FROM ? topicIdOf(metadata, t.name) : ZERO_UUID;
+      if (version >= TOPIC_IDS_FROM) names.set(id, t.name);
       return {
         topic: t.name,
         topicId: id,
@@ -96,6 +97,7 @@ export async function fetchWithCodec(consumer: Consumer<never, never, never, nev
           lastFetchedEpoch: -1,
           logStartOffset: -1n,
           partitionMaxBytes: p.partitionMaxBytes,
+          replicaDirectoryId: ZERO_UUID,
         })),
       };
     }),
