@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import * as kafka from '@platformatic/kafka';
 import { Consumer, Producer, kGetApi, type CompressionAlgorithmValue } from '@platformatic/kafka';
 import { fetchWithCodec } from '../../src/connectors/kafka/fetch-request.ts';
 import { readFetchedBatches } from '../../src/connectors/kafka/fetched-batches.ts';
@@ -56,7 +57,7 @@ for (const version of [4, 11, 12, 13, undefined]) {
     try {
       const md = await consumer.metadata({ topics: ['codecs'], forceUpdate: true });
       const node = md.topics.get('codecs')!.partitions[0]!.leader;
-      const parts = await fetchWithCodec(consumer, md, {
+      const parts = await fetchWithCodec(kafka, consumer, md, {
         node,
         topics: [{ name: 'codecs', partitions: [0, 1].map((partition) => ({ partition, fetchOffset: 0n, partitionMaxBytes: 1 << 20, currentLeaderEpoch: -1 })) }],
         maxWaitMs: 100,
@@ -92,7 +93,7 @@ test('a partition fetched from an offset past its end answers OFFSET_OUT_OF_RANG
   const consumer = consumerAt(undefined);
   try {
     const md = await consumer.metadata({ topics: ['codecs'], forceUpdate: true });
-    const [part] = await fetchWithCodec(consumer, md, {
+    const [part] = await fetchWithCodec(kafka, consumer, md, {
       node: md.topics.get('codecs')!.partitions[0]!.leader,
       topics: [{ name: 'codecs', partitions: [{ partition: 0, fetchOffset: 10_000n, partitionMaxBytes: 1 << 20, currentLeaderEpoch: -1 }] }],
       maxWaitMs: 10,

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { SluiceErrorCodes } from '../../core/errors/codes.ts';
 import { logger } from '../../util/logger.ts';
 import { KafkaConnectorError } from '../../core/errors/kafka-errors.ts';
+import { kafkaClientLibrary } from '../../kafka/client-library.ts';
 import { resetOffset } from './offsets.ts';
 import type { OffsetResetStrategy } from './source-config.ts';
 import type { CodecFetchedPartition } from './fetch-request.ts';
@@ -156,7 +157,7 @@ export class FetchLoop {
             return { partition: p.partition, fetchOffset: p.fetchOffset, partitionMaxBytes: f.partitionMaxBytes, currentLeaderEpoch: -1 };
           }),
         }));
-        const response = await codec.fetchWithCodec(c, md, { node, topics: request, maxWaitMs: f.maxWaitTime, minBytes: f.minBytes, maxBytes: f.maxBytes, readCommitted: this.#o.readCommitted });
+        const response = await codec.fetchWithCodec(kafkaClientLibrary(), c, md, { node, topics: request, maxWaitMs: f.maxWaitTime, minBytes: f.minBytes, maxBytes: f.maxBytes, readCommitted: this.#o.readCommitted });
         await this.#handle(codec, response, requested);
       }),
     );

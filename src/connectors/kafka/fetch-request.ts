@@ -1,5 +1,4 @@
 import type { ClusterMetadata, Connection, Consumer } from '@platformatic/kafka';
-import { kafkaClientLibrary } from '../../kafka/client-library.ts';
 import { fetchApi, type FetchRequest, type FetchResponse } from '../../protocol/messages/fetch.ts';
 import { Reader } from '../../protocol/primitives/reader.ts';
 import { ZERO_UUID } from '../../protocol/primitives/uuid.ts';
@@ -45,6 +44,8 @@ export class FetchRequestError extends Error {
   }
 }
 
+/** The parts of @platformatic/kafka this module uses. */
+export type ClientLibrary = Pick<typeof import('@platformatic/kafka'), 'kGetApi' | 'kGetConnection' | 'Writer'>;
 type Callback<T> = (error: Error | null, value?: T) => void;
 type LibraryReader = { buffer: { slice(): Buffer } };
 type Internals = Record<symbol, (arg: unknown, callback: Callback<unknown>) => void>;
@@ -63,9 +64,10 @@ const responseCodec = compileMessage(fetchApi.response);
  * by Sluice's codec (`src/protocol`): the answer's record batches stay raw bytes, for
  * `readFetchedBatches`. The version is the one the library negotiated with the broker. No fetch
  * session (KIP-227): every request lists all its partitions, as a sessionless Java consumer does.
+ * `lib` is the loaded client library (`kafkaClientLibrary()`, passed in so that this module, loaded
+ * apart, does not import the loader: esbuild would split it into a chunk of its own).
  */
-export async function fetchWithCodec(consumer: Consumer<never, never, never, never> | Consumer, metadata: ClusterMetadata, request: CodecFetchRequest): Promise<CodecFetchedPartition[]> {
-  const lib = kafkaClientLibrary();
+export async function fetchWithCodec(lib: ClientLibrary, consumer: Consumer<never, never, never, never> | Consumer, metadata: ClusterMetadata, request: CodecFetchRequest): Promise<CodecFetchedPartition[]> {
   const internals = consumer as unknown as Internals;
   const broker = metadata.brokers.get(request.node);
   if (broker === undefined) throw new FetchRequestError(6 /* NOT_LEADER_OR_FOLLOWER: the leader left the metadata */);
