@@ -72,7 +72,7 @@ try {
 const perMillion = (k: string): number[] => cpu.get(k)!.map((s) => (s / RECORDS) * 1e6);
 const show = (xs: number[]): string => `${median(xs).toFixed(2)} (${Math.min(...xs).toFixed(2)} – ${Math.max(...xs).toFixed(2)})`;
 console.log(`\nMachine: ${machineLine()}; load ${loadStart} at the start, ${loadavg()[0]!.toFixed(1)} at the end`);
-console.log(`Command: node benchmarks/kafka/codec-compare.ts --records ${RECORDS} --rounds ${ROUNDS} --batch ${BATCH}`);
+console.log(`Command: node benchmarks/kafka/codec-compare.ts --records ${RECORDS} --rounds ${ROUNDS} --batch ${BATCH}${FETCH_ONLY ? " --fetch-only" : ""}`);
 console.log('| path | @platformatic/kafka CPU-s per M records | Sluice codec CPU-s per M records | ratio (median of rounds) |');
 console.log('| --- | ---: | ---: | ---: |');
 for (const w of FETCH_ONLY ? (['fetch'] as const) : (['produce', 'fetch'] as const)) {

@@ -6,8 +6,12 @@
  * throughput (wall, first to last output record) and the job process's CPU-seconds per million
  * messages over the same span (start-up left out): medians and ranges.
  *
- *   node benchmarks/pipeline/compare-checkouts.ts --base DIR [--base-label L] [--messages 500000] [--rounds 7]
+ * With `--source-only`, the job is `source-only-job.ts` (a bounded KafkaSource into a counting sink;
+ * the base checkout needs that file too): the read path alone, CPU measured inside the job.
+ *
+ *   node benchmarks/pipeline/compare-checkouts.ts --base DIR [--base-label L] [--messages 500000] [--rounds 7] [--source-only]
  */
+import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Admin } from '@platformatic/kafka';
@@ -27,6 +31,7 @@ const base = resolve(flag('--base'));
 const here = fileURLToPath(new URL('../..', import.meta.url));
 const N = Number(flag('--messages', '500000'));
 const ROUNDS = Number(flag('--rounds', '7'));
+const SOURCE_ONLY = argv.includes('--source-only');
 const sides: Contender[] = [
   { name: flag('--base-label', `base (${base})`), file: join(base, 'benchmarks/pipeline/sluice-job.ts') },
   { name: 'this checkout', file: join(here, 'benchmarks/pipeline/sluice-job.ts') },
@@ -45,7 +50,7 @@ try {
   for (let r = 0; r < ROUNDS; r++) {
     const order = r % 2 === 0 ? [0, 1] : [1, 0];
     for (const i of order) {
-      const t = await throughput(sides[i]!, bootstrap, 'pipe-in', `pipe-out-${r * 2 + i}`, N);
+      const t = SOURCE_ONLY ? await sourceOnly(sides[i]!.file.replace(/sluice-job\.ts$/, 'source-only-job.ts'), bootstrap) : await throughput(sides[i]!, bootstrap, 'pipe-in', `pipe-out-${r * 2 + i}`, N);
       rates[i]!.push(t.rate);
       cpu[i]!.push(t.steadyCpuPerMillion);
       console.error(`round ${r + 1}: ${sides[i]!.name.padEnd(32)} ${fmt(t.rate).padStart(10)} msg/s, ${t.steadyCpuPerMillion.toFixed(2)} CPU-s per M`);
@@ -55,6 +60,21 @@ try {
   child.kill('SIGTERM');
   cleanup();
 }
+/** Runs the source-only job to its end: its rate and CPU per million records, first record to last. */
+function sourceOnly(file: string, bootstrap: string): Promise<{ rate: number; steadyCpuPerMillion: number }> {
+  const child = spawn(process.execPath, ['--no-warnings', file, bootstrap, 'pipe-in'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, SLUICE_LOG_LEVEL: 'warn' } });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  return new Promise((ok, fail) =>
+    child.once('exit', (code) => {
+      if (code !== 0) return fail(new Error(`${file} exited with ${code}`));
+      const r = JSON.parse(out.trim().split('\n').at(-1)!) as { records: number; cpuPerMillion: number; seconds: number };
+      if (r.records !== N) return fail(new Error(`${file} read ${r.records} records, not ${N}`));
+      ok({ rate: r.records / r.seconds, steadyCpuPerMillion: r.cpuPerMillion });
+    }),
+  );
+}
+
 const range = (xs: number[], f: (x: number) => string) => `${f(Math.min(...xs))} – ${f(Math.max(...xs))}`;
 console.log('| job | throughput (msg/s, median) | range | CPU-s per M messages (median) | range |');
 console.log('| --- | ---: | ---: | ---: | ---: |');
