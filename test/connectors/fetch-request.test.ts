@@ -6,7 +6,8 @@ import { fetchWithCodec } from '../../src/connectors/kafka/fetch-request.ts';
 import { readFetchedBatches } from '../../src/connectors/kafka/fetched-batches.ts';
 import { KafkaSource, StreamExecutionEnvironment, WatermarkStrategy, type KafkaConsumerRecord } from '../../src/index.ts';
 import { startTestBroker } from '../helpers/broker.ts';
-import { arraySink, createTopics } from './kafka-helpers.ts';
+import { tempDir } from '../helpers/tmp-dir.ts';
+import { arraySink, createTopics, eventually, produce } from './kafka-helpers.ts';
 
 // The KafkaSource's Fetch on Sluice's codec against the embedded broker: what another client
 // (@platformatic/kafka's producer) wrote, in every compression codec, read back at the Fetch
@@ -129,5 +130,35 @@ test('a bounded KafkaSource reads every codec with keys, headers and timestamps 
   assert.deepEqual(byPartition, [Array.from({ length: 125 }, (_, i) => i), Array.from({ length: 125 }, (_, i) => i)], 'each partition in offset order, none skipped');
   for (const [i, c] of CODECS.entries()) {
     for (const j of [0, 49]) assert.ok(out.some((l) => l.endsWith(` ${c}-k${j} ${c}-${j} ${T0 + i * 1000 + j} codec=${c}`)), `${c}-${j}`);
+  }
+});
+
+test('a running KafkaSource rides out a broker restart: the fetch loop reconnects and reads on, nothing lost or read twice', { timeout: 120_000 }, async () => {
+  const data = tempDir('sluice-fetch-restart-');
+  let restarted = await startTestBroker({ dataDir: data.dir });
+  const port = restarted.listenPort;
+  try {
+    await createTopics(restarted.bootstrap, { restart: 2 });
+    const batch = (from: number) => Array.from({ length: 100 }, (_, i) => ({ partition: i % 2, value: `r-${from + i}` }));
+    await produce(restarted.bootstrap, 'restart', batch(0));
+    const env = StreamExecutionEnvironment.getExecutionEnvironment();
+    const out: string[] = [];
+    env.fromSource(new KafkaSource<string>({ bootstrapServers: restarted.bootstrap, topics: ['restart'], startingOffsets: 'earliest' }), WatermarkStrategy.noWatermarks<string>(), 'restart').sinkTo(arraySink(out));
+    const job = await env.executeAsync('fetch-restart');
+    try {
+      await eventually(() => out.length === 100, 30_000, 'the first 100 records');
+      await restarted.stop();
+      restarted = await startTestBroker({ dataDir: data.dir, port });
+      await produce(restarted.bootstrap, 'restart', batch(100));
+      await eventually(() => out.length >= 200, 60_000, `all 200 records after the restart (have ${out.length})`);
+      await new Promise((r) => setTimeout(r, 300));
+      assert.deepEqual([...out].sort(), Array.from({ length: 200 }, (_, i) => `r-${i}`).sort());
+    } finally {
+      job.cancel();
+      await job.result.catch(() => {});
+    }
+  } finally {
+    await restarted.stop();
+    data.cleanup();
   }
 });
