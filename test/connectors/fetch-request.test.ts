@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import * as kafka from '@platformatic/kafka';
 import { Consumer, Producer, kGetApi, type CompressionAlgorithmValue } from '@platformatic/kafka';
 import { fetchWithCodec } from '../../src/connectors/kafka/fetch-request.ts';
 import { readFetchedBatches } from '../../src/connectors/kafka/fetched-batches.ts';
+import { kafkaErrorNames } from '../../src/kafka/error-classification.ts';
 import { KafkaSource, StreamExecutionEnvironment, WatermarkStrategy, type KafkaConsumerRecord } from '../../src/index.ts';
 import { startTestBroker } from '../helpers/broker.ts';
 import { tempDir } from '../helpers/tmp-dir.ts';
@@ -90,8 +92,11 @@ for (const version of [4, 11, 12, 13, undefined]) {
   });
 }
 
-test('a partition fetched from an offset past its end answers OFFSET_OUT_OF_RANGE with no records', async () => {
+test('a partition fetched from an offset past its end answers OFFSET_OUT_OF_RANGE with no records, reported where the library reports fetch errors (numKafkaClientErrors)', async () => {
   const consumer = consumerAt(undefined);
+  const reported: Array<{ client: unknown; error: unknown }> = [];
+  const onError = (m: unknown) => void reported.push(m as { client: unknown; error: unknown });
+  subscribe('tracing:plt:kafka:consumer:fetches:error', onError);
   try {
     const md = await consumer.metadata({ topics: ['codecs'], forceUpdate: true });
     const [part] = await fetchWithCodec(kafka, consumer, md, {
@@ -104,7 +109,11 @@ test('a partition fetched from an offset past its end answers OFFSET_OUT_OF_RANG
     });
     assert.equal(part!.errorCode, 1);
     assert.equal(readFetchedBatches(part!.records, 10_000n, part!.abortedTransactions).batches.length, 0);
+    assert.equal(reported.length, 1);
+    assert.equal(reported[0]!.client, consumer);
+    assert.deepEqual(kafkaErrorNames(reported[0]!.error), ['OFFSET_OUT_OF_RANGE']);
   } finally {
+    unsubscribe('tracing:plt:kafka:consumer:fetches:error', onError);
     await consumer.close();
   }
 });

@@ -1,4 +1,6 @@
+import { channel } from 'node:diagnostics_channel';
 import type { ClusterMetadata, Connection, Consumer } from '@platformatic/kafka';
+import { errorCodeName } from '../../protocol/error-codes.ts';
 import { fetchApi, type FetchRequest, type FetchResponse } from '../../protocol/messages/fetch.ts';
 import { Reader } from '../../protocol/primitives/reader.ts';
 import { ZERO_UUID } from '../../protocol/primitives/uuid.ts';
@@ -38,9 +40,11 @@ export interface CodecFetchedPartition {
 /** A Fetch answered with a request-level error code (the partitions' own codes are in the answer). */
 export class FetchRequestError extends Error {
   readonly errorCode: number;
+  readonly apiId: string;
   constructor(errorCode: number) {
-    super(`the broker refused the Fetch request with Kafka error code ${errorCode}`);
+    super(`the broker refused the Fetch request with Kafka error ${errorCodeName(errorCode)} (${errorCode})`);
     this.errorCode = errorCode;
+    this.apiId = errorCodeName(errorCode);
   }
 }
 
@@ -55,6 +59,11 @@ const FETCH = fetchApi.apiKey;
 const FLEXIBLE_FROM = 12;
 /** First version naming topics by id rather than by name. */
 const TOPIC_IDS_FROM = 13;
+/**
+ * Where @platformatic/kafka reports a failed fetch (`{ client, error }`), which the worker counts
+ * in `numKafkaClientErrors` (src/kafka/client-error-watch.ts): these fetches report there too.
+ */
+const fetchErrors = channel('tracing:plt:kafka:consumer:fetches:error');
 const requestCodec = compileMessage(fetchApi.request);
 const responseCodec = compileMessage(fetchApi.response);
 
@@ -112,6 +121,9 @@ export async function fetchWithCodec(lib: ClientLibrary, consumer: Consumer<neve
   for (const chunk of w.finish()) payload.append(chunk);
 
   const flexible = version >= FLEXIBLE_FROM;
+  const reportFailure = (error: Error): void => {
+    if (fetchErrors.hasSubscribers) fetchErrors.publish({ client: consumer, error });
+  };
   const bytes = await new Promise<Buffer>((resolve, reject) =>
     connection.send(
       FETCH,
@@ -121,11 +133,20 @@ export async function fetchWithCodec(lib: ClientLibrary, consumer: Consumer<neve
       (_correlationId: number, _apiKey: number, _version: number, reader: unknown) => (reader as LibraryReader).buffer.slice(),
       flexible,
       flexible,
-      (e: Error | null, b?: Buffer) => (e ? reject(e) : resolve(b!)),
+      (e: Error | null, b?: Buffer) => {
+        if (e) {
+          reportFailure(e);
+          reject(e);
+        } else resolve(b!);
+      },
     ),
   );
   const response = responseCodec.decoder(version)!(new Reader(bytes)) as FetchResponse;
-  if (response.errorCode !== 0) throw new FetchRequestError(response.errorCode);
+  if (response.errorCode !== 0) {
+    const error = new FetchRequestError(response.errorCode);
+    reportFailure(error);
+    throw error;
+  }
   const out: CodecFetchedPartition[] = [];
   for (const t of response.responses) {
     const topic = version >= TOPIC_IDS_FROM ? names.get(t.topicId) : t.topic;
@@ -142,7 +163,15 @@ export async function fetchWithCodec(lib: ClientLibrary, consumer: Consumer<neve
       });
     }
   }
+  const failed = out.filter((p) => p.errorCode !== 0);
+  if (failed.length > 0) reportFailure(partitionErrors(failed));
   return out;
+}
+
+/** The partitions' error codes as one error, in the shape the library gives a partly failed response (named by `apiId`). */
+function partitionErrors(failed: readonly CodecFetchedPartition[]): Error {
+  const errors = failed.map((p) => Object.assign(new Error(`${p.topic}/${p.partition}: ${errorCodeName(p.errorCode)}`), { apiId: errorCodeName(p.errorCode) }));
+  return Object.assign(new Error(`Fetch: ${errors.map((e) => e.message).join(', ')}`), { errors });
 }
 
 /** The library's topic id (8-4-4-4-12 hex) in the codec's form (22 characters of base64url). */
