@@ -2,12 +2,16 @@
  * One measurement of codec-compare.ts: produces RECORDS keyed JSON records to TOPIC in batches
  * (acks=1, one request at a time), or fetches every record of TOPIC from offset 0, with one client,
  * and prints the CPU seconds this process spent doing it (set-up, topic creation and connection
- * excluded). Usage: node codec-compare-child.ts produce|fetch platformatic|sluice BOOTSTRAP TOPIC RECORDS BATCH PARTITIONS
+ * excluded). Usage: node codec-compare-child.ts produce|fetch platformatic|sluice|source BOOTSTRAP TOPIC RECORDS BATCH PARTITIONS
+ * (`source`: fetch only, the KafkaSource's path — Sluice's codec on @platformatic/kafka's connection).
  */
+import * as kafka from '@platformatic/kafka';
 import { Consumer, Producer } from '@platformatic/kafka';
 import { ApiKey } from '../../src/protocol/api-keys.ts';
 import { ZERO_UUID } from '../../src/protocol/primitives/uuid.ts';
 import { ClusterClient } from '../../src/cli/wire/cluster-client.ts';
+import { fetchWithCodec } from '../../src/connectors/kafka/fetch-request.ts';
+import { readFetchedBatches } from '../../src/connectors/kafka/fetched-batches.ts';
 import { readFetchedPartition } from '../../src/cli/wire/fetched-records.ts';
 import { RecordProducer } from '../../src/cli/wire/record-producer.ts';
 import { createTopic, LATEST, listOffsets } from '../../src/cli/wire/topic-admin.ts';
@@ -75,6 +79,33 @@ if (work === 'produce') {
             next[p.partitionIndex] = batch.firstOffset + BigInt(batch.lastOffsetDelta) + 1n;
           }
         }
+      }
+    }
+    spent = cpuSeconds(process.cpuUsage(start));
+    await consumer.close(true);
+  } else if (contender === 'source') {
+    const consumer = new Consumer({ clientId: 'codec-bench', groupId: `codec-bench-${process.pid}`, bootstrapBrokers: [bootstrap] });
+    const md = await consumer.metadata({ topics: [topic] });
+    const start = process.cpuUsage();
+    for (let todo = partitions(); todo.length > 0; todo = partitions()) {
+      const parts = await fetchWithCodec(kafka, consumer, md, {
+        node: metadata.partitions[0]!.leaderId,
+        topics: [{ name: topic, partitions: todo.map((p) => ({ partition: p.partition, fetchOffset: p.offset, partitionMaxBytes: MAX_BYTES, currentLeaderEpoch: -1 })) }],
+        maxWaitMs: 0,
+        minBytes: 1,
+        maxBytes: 16 * MAX_BYTES,
+        readCommitted: false,
+      });
+      for (const p of parts) {
+        const got = readFetchedBatches(p.records, next[p.partition]!, null);
+        for (const b of got.batches) {
+          for (const rec of b.records) {
+            if (b.firstOffset + BigInt(rec.offsetDelta) < next[p.partition]!) continue;
+            count++;
+            bytes += rec.value!.length + rec.key!.length;
+          }
+        }
+        next[p.partition] = got.next;
       }
     }
     spent = cpuSeconds(process.cpuUsage(start));

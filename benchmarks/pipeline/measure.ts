@@ -62,7 +62,7 @@ export async function endOffsets(consumer: Consumer, topic: string): Promise<num
  * Throughput of one contender over the `count` messages of `input`: from its first output record
  * to its last (so process start-up is left out), by polling the end offsets of `output`.
  * `cpuSeconds` is the process's CPU until the last record, start-up included; `steady` the CPU
- * between the first output seen and the last, with the messages output in between.
+ * between the first output seen and the last, with the messages output in between (and per million).
  */
 export async function throughput(
   c: Contender,
@@ -70,7 +70,7 @@ export async function throughput(
   input: string,
   output: string,
   count: number,
-): Promise<{ rate: number; seconds: number; cpuSeconds: number; steady: { cpuSeconds: number; messages: number } }> {
+): Promise<{ rate: number; seconds: number; cpuSeconds: number; steady: { cpuSeconds: number; messages: number }; steadyCpuPerMillion: number }> {
   const probe = new Consumer({ clientId: 'bench-probe', groupId: 'bench-probe', bootstrapBrokers: [bootstrap] });
   const child = startContender(c, bootstrap, input, output, `tp-${output}`);
   try {
@@ -83,7 +83,9 @@ export async function throughput(
       if (n >= count) {
         const seconds = (t - first!.t) / 1000;
         const cpuSeconds = processCpuSeconds(child.pid!);
-        return { rate: (count - first!.n) / seconds, seconds, cpuSeconds, steady: { cpuSeconds: cpuSeconds - first!.cpu, messages: count - first!.n } };
+        // CPU from the first output record to the last: start-up left out, as in `rate`.
+        const steady = { cpuSeconds: cpuSeconds - first!.cpu, messages: count - first!.n };
+        return { rate: steady.messages / seconds, seconds, cpuSeconds, steady, steadyCpuPerMillion: (steady.cpuSeconds / steady.messages) * 1e6 };
       }
       if (child.exitCode !== null) throw new Error(`${c.name} exited with ${child.exitCode}`);
       if (t > deadline) throw new Error(`${c.name}: only ${n} of ${count} after 10 minutes`);

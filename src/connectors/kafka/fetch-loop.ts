@@ -1,13 +1,18 @@
-import type { Consumer, ClusterMetadata, RecordsBatch } from '@platformatic/kafka';
-import { SluiceErrorCodes } from '../../core/errors/codes.ts';
-
-type FetchResponse = Awaited<ReturnType<Consumer['fetch']>>;
+import type { Consumer, ClusterMetadata } from '@platformatic/kafka';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { SluiceErrorCodes } from '../../core/errors/codes.ts';
 import { logger } from '../../util/logger.ts';
 import { KafkaConnectorError } from '../../core/errors/kafka-errors.ts';
+import { kafkaClientLibrary } from '../../kafka/client-library.ts';
 import { resetOffset } from './offsets.ts';
 import type { OffsetResetStrategy } from './source-config.ts';
-import { dropAbortedBatches } from '../../kafka/aborted-filter.ts';
+import type { CodecFetchedPartition } from './fetch-request.ts';
+import type { FetchedBatch } from './fetched-batches.ts';
+
+/** Sluice's Fetch exchange and batch reader (src/protocol), loaded with the first fetch: `import 'sluice'` does not load the codec. */
+type FetchCodec = typeof import('./fetch-codec.ts');
+let fetchCodec: Promise<FetchCodec> | undefined;
+const loadFetchCodec = (): Promise<FetchCodec> => (fetchCodec ??= import('./fetch-codec.ts'));
 
 /** Reading state of one assigned partition (a split). */
 export interface PartitionState {
@@ -30,7 +35,7 @@ export interface PartitionState {
 /** Fetched batches of one partition, waiting to be emitted. */
 export interface FetchedChunk {
   readonly ps: PartitionState;
-  readonly batches: RecordsBatch[];
+  readonly batches: readonly FetchedBatch[];
   records: number;
   /** Emission cursor: batch index, record index in that batch. */
   bi: number;
@@ -121,6 +126,7 @@ export class FetchLoop {
 
   async #fetchOnce(active: PartitionState[]): Promise<void> {
     const c = this.#o.consumer;
+    const codec = await loadFetchCodec();
     const topics = [...new Set(active.map((p) => p.topic))];
     if (this.#metadata === undefined || topics.some((t) => !this.#metadata!.topics.has(t))) {
       this.#metadata = await c.metadata({ topics, forceUpdate: true });
@@ -128,78 +134,68 @@ export class FetchLoop {
     const md = this.#metadata;
     const byNode = new Map<number, Map<string, PartitionState[]>>();
     for (const p of active) {
-      const t = md.topics.get(p.topic);
-      const leader = t?.partitions[p.partition]?.leader;
-      if (t === undefined || leader === undefined || leader < 0) {
+      const leader = md.topics.get(p.topic)?.partitions[p.partition]?.leader;
+      if (leader === undefined || leader < 0) {
         this.#metadata = undefined;
         continue;
       }
       const topicsOfNode = byNode.get(leader) ?? byNode.set(leader, new Map()).get(leader)!;
-      (topicsOfNode.get(t.id) ?? topicsOfNode.set(t.id, []).get(t.id)!).push(p);
+      (topicsOfNode.get(p.topic) ?? topicsOfNode.set(p.topic, []).get(p.topic)!).push(p);
     }
     if (byNode.size === 0) {
       await sleep(100);
       return;
     }
+    const f = this.#o.fetch;
     await Promise.all(
       [...byNode].map(async ([node, byTopic]) => {
         const requested = new Map<string, PartitionState>();
-        const request = [...byTopic].map(([topicId, ps]) => ({
-          topicId,
+        const request = [...byTopic].map(([name, ps]) => ({
+          name,
           partitions: ps.map((p) => {
-            requested.set(`${topicId}:${p.partition}`, p);
-            return { partition: p.partition, fetchOffset: p.fetchOffset, partitionMaxBytes: this.#o.fetch.partitionMaxBytes, currentLeaderEpoch: -1, lastFetchedEpoch: -1 };
+            requested.set(`${name}:${p.partition}`, p);
+            return { partition: p.partition, fetchOffset: p.fetchOffset, partitionMaxBytes: f.partitionMaxBytes, currentLeaderEpoch: -1 };
           }),
         }));
-        let response: FetchResponse;
-        try {
-          response = await c.fetch({ node, topics: request, maxWaitTime: this.#o.fetch.maxWaitTime, minBytes: this.#o.fetch.minBytes, maxBytes: this.#o.fetch.maxBytes, isolationLevel: this.#o.readCommitted ? 1 : 0 });
-        } catch (e) {
-          const partial = (e as { response?: FetchResponse }).response;
-          if (partial?.responses === undefined) throw e;
-          response = partial;
-        }
-        // Consumers of a ClientSupplier filter with Kafka's rule already (aborted-filter.ts); a
-        // consumer made elsewhere would get @platformatic/kafka's filter, which mishandles some patterns.
-        if (this.#o.readCommitted) dropAbortedBatches(response);
-        await this.#handle(response, requested);
+        const response = await codec.fetchWithCodec(kafkaClientLibrary(), c, md, { node, topics: request, maxWaitMs: f.maxWaitTime, minBytes: f.minBytes, maxBytes: f.maxBytes, readCommitted: this.#o.readCommitted });
+        await this.#handle(codec, response, requested);
       }),
     );
   }
 
-  async #handle(response: FetchResponse, requested: Map<string, PartitionState>): Promise<void> {
-    for (const t of response.responses) {
-      for (const part of t.partitions) {
-        const ps = requested.get(`${t.topicId}:${part.partitionIndex}`);
-        if (ps === undefined || ps.finished) continue;
-        if (part.errorCode === OFFSET_OUT_OF_RANGE) {
-          if (this.#o.fallback === 'fail') {
-            throw new KafkaConnectorError(SluiceErrorCodes.KAFKA_SOURCE, `offset ${ps.fetchOffset} of ${ps.topic}/${ps.partition} is out of range and auto.offset.reset is 'none'`);
-          }
-          const to = await resetOffset(this.#o.consumer, ps, this.#o.fallback, this.#o.readCommitted);
-          logger.warn({ topic: ps.topic, partition: ps.partition, from: String(ps.fetchOffset), to: String(to) }, `KafkaSource offset out of range; reset to ${this.#o.fallback}`);
-          ps.fetchOffset = ps.position = to;
+  async #handle(codec: FetchCodec, response: CodecFetchedPartition[], requested: Map<string, PartitionState>): Promise<void> {
+    for (const part of response) {
+      const ps = requested.get(`${part.topic}:${part.partition}`);
+      if (ps === undefined || ps.finished) continue;
+      if (part.errorCode === OFFSET_OUT_OF_RANGE) {
+        if (this.#o.fallback === 'fail') {
+          throw new KafkaConnectorError(SluiceErrorCodes.KAFKA_SOURCE, `offset ${ps.fetchOffset} of ${ps.topic}/${ps.partition} is out of range and auto.offset.reset is 'none'`);
+        }
+        const to = await resetOffset(this.#o.consumer, ps, this.#o.fallback, this.#o.readCommitted);
+        logger.warn({ topic: ps.topic, partition: ps.partition, from: String(ps.fetchOffset), to: String(to) }, `KafkaSource offset out of range; reset to ${this.#o.fallback}`);
+        ps.fetchOffset = ps.position = to;
+        continue;
+      }
+      if (part.errorCode !== 0) {
+        if (RETRIABLE.has(part.errorCode)) {
+          this.#metadata = undefined;
           continue;
         }
-        if (part.errorCode !== 0) {
-          if (RETRIABLE.has(part.errorCode)) {
-            this.#metadata = undefined;
-            continue;
-          }
-          throw new KafkaConnectorError(SluiceErrorCodes.KAFKA_SOURCE, `fetching ${ps.topic}/${ps.partition} failed with Kafka error code ${part.errorCode}`);
-        }
-        ps.endOffset = this.#o.readCommitted && part.lastStableOffset >= 0n ? part.lastStableOffset : part.highWatermark;
-        const batches = part.records;
-        if (!batches || batches.length === 0) continue;
-        const last = batches[batches.length - 1]!;
-        const next = last.firstOffset + BigInt(last.lastOffsetDelta) + 1n;
-        if (next <= ps.fetchOffset) continue;
-        ps.fetchOffset = next;
-        let records = 0;
-        for (const b of batches) records += b.records.length;
-        this.#buffered += records;
-        this.#o.onChunk({ ps, batches, records, bi: 0, ri: 0 });
+        throw new KafkaConnectorError(SluiceErrorCodes.KAFKA_SOURCE, `fetching ${ps.topic}/${ps.partition} failed with Kafka error code ${part.errorCode}`);
       }
+      ps.endOffset = this.#o.readCommitted && part.lastStableOffset >= 0n ? part.lastStableOffset : part.highWatermark;
+      let read;
+      try {
+        read = codec.readFetchedBatches(part.records, ps.fetchOffset, this.#o.readCommitted ? part.abortedTransactions : null);
+      } catch (e) {
+        if (!(e instanceof codec.CorruptBatchError)) throw e;
+        throw new KafkaConnectorError(SluiceErrorCodes.KAFKA_SOURCE, `reading ${ps.topic}/${ps.partition}: ${e.message}`, undefined);
+      }
+      if (read.next <= ps.fetchOffset) continue;
+      ps.fetchOffset = read.next;
+      if (read.batches.length === 0) continue; // only aborted data: nothing to emit, the next fetch starts after it
+      this.#buffered += read.records;
+      this.#o.onChunk({ ps, batches: read.batches, records: read.records, bi: 0, ri: 0 });
     }
   }
 }

@@ -104,9 +104,13 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
     }
     this.#loopDone = this.#loop.run();
     if (cfg.discoveryMs > 0) {
+      let discovering = false;
       this.#discovery = setInterval(() => {
+        if (discovering) return; // the previous round still waits for Kafka
+        discovering = true;
         (this.#membership !== undefined ? this.#partitionCounts().then((counts) => this.#membership!.update(counts)) : this.#discover().then((tps) => this.#assign(tps, false)))
-          .catch((e: unknown) => logger.warn({ err: e }, 'KafkaSource partition discovery failed; retrying at the next interval'));
+          .catch((e: unknown) => logger.warn({ err: e }, 'KafkaSource partition discovery failed; retrying at the next interval'))
+          .finally(() => (discovering = false));
       }, cfg.discoveryMs);
       this.#discovery.unref();
     }
@@ -195,6 +199,9 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
     const stops = this.#cfg.stopping === undefined ? undefined : await resolveStoppingOffsets(c, fresh, this.#cfg.stopping, this.#cfg.readCommitted);
     for (const tp of fresh) {
       const key = tpKey(tp.topic, tp.partition);
+      // Another discovery round may have added it while this one waited for Kafka: a second state
+      // would fetch the partition again from its start (duplicates).
+      if (this.#partitions.has(key)) continue;
       const start = this.#restored.get(key) ?? starts.get(key) ?? 0n;
       const stop = stops?.get(key);
       this.#partitions.set(key, { topic: tp.topic, partition: tp.partition, splitId: `${tp.topic}-${tp.partition}`, position: start, fetchOffset: start, stop, finished: stop !== undefined && start >= stop });
@@ -304,8 +311,8 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
           ps.finished = true;
           continue;
         }
-        const timestamp = Number(appendTime ? batch.maxTimestamp : batch.firstTimestamp + r.timestampDelta);
-        const headers = r.headers.length === 0 ? NO_HEADERS : r.headers.map(([k, v]) => [k === null ? '' : k.toString('utf8'), v] as const);
+        const timestamp = appendTime ? batch.maxTimestamp : batch.firstTimestamp + r.timestampDelta;
+        const headers = r.headers.length === 0 ? NO_HEADERS : r.headers.map(([k, v]) => [k.toString('utf8'), v] as const);
         const rec = { topic: ps.topic, partition: ps.partition, offset, timestamp, key: r.key as unknown as K, keyBytes: r.key, headers };
         let value: T | null | undefined;
         const many = this.#many;
