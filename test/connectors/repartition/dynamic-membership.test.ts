@@ -72,16 +72,24 @@ test('--workers 3 (worker threads) join the job group like processes: one unit e
     EXACTLY_ONCE: '0',
   });
   try {
+    const assignments = () =>
+      job
+        .stderr()
+        .split('\n')
+        .filter((l) => l.includes('job group: tasks assigned'))
+        .map((l) => JSON.parse(l) as { units: number[]; generation: number });
+    const lastGeneration = () => {
+      const all = assignments();
+      const last = Math.max(...all.map((a) => a.generation));
+      return all.filter((a) => a.generation === last).map((a) => JSON.stringify(a.units)).sort();
+    };
+    // The first thread often gets every unit before the others have joined (and may count all 600 inputs
+    // alone): wait for the rebalance that brings all three threads in, then for every input counted.
+    await eventually(async () => lastGeneration().length === 3, 180_000, `three threads in one generation (${job.stderr().slice(-2000)})`);
     await eventually(async () => (await readOutputs(broker.bootstrap, topics)).seen.size >= 600, 180_000, `every input counted (${job.stderr().slice(-2000)})`);
-    const assigned = job
-      .stderr()
-      .split('\n')
-      .filter((l) => l.includes('job group: tasks assigned'))
-      .map((l) => JSON.parse(l) as { units: number[]; generation: number });
-    t.diagnostic(`assignments (generation: units): ${assigned.map((a) => `${a.generation}: ${JSON.stringify(a.units)}`).join(', ')}`);
+    t.diagnostic(`assignments (generation: units): ${assignments().map((a) => `${a.generation}: ${JSON.stringify(a.units)}`).join(', ')}`);
     // The latest generation gives each of the three threads one unit.
-    const last = Math.max(...assigned.map((a) => a.generation));
-    assert.deepEqual(assigned.filter((a) => a.generation === last).map((a) => JSON.stringify(a.units)).sort(), ['[0]', '[1]', '[2]']);
+    assert.deepEqual(lastGeneration(), ['[0]', '[1]', '[2]']);
   } finally {
     await kill(job, 'SIGKILL');
     cleanup();
