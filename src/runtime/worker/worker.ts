@@ -34,6 +34,7 @@ import { TaskSource } from './task-source.ts';
 import type { Task } from './task.ts';
 import { WakeSignal } from './wake-signal.ts';
 import { TaskMetricsBinding } from './task-metrics.ts';
+import { WorkerStatusReporter } from './worker-status.ts';
 import { JobConfigurationError, UserFunctionError } from '../../core/errors/job-errors.ts';
 
 const NO_CHECKPOINTS = { interval: 0, timeout: Number.POSITIVE_INFINITY, minPause: 0, tolerableFailures: 0 };
@@ -72,6 +73,8 @@ export class Worker {
   #restoredSources: Record<string, unknown[]> | undefined;
   /** Stop-with-savepoint requests through the job's control topic (jobs with durable state). */
   #stopWithSavepoint: StopWithSavepoint | undefined;
+  /** Publishes this worker's status to the cluster's status topic (`sluice jobs`), when the job talks to Kafka. */
+  #status: WorkerStatusReporter | undefined;
 
   constructor(graph: JobGraph, options: ExecutionOptions) {
     this.graph = graph;
@@ -241,9 +244,11 @@ export class Worker {
   async run(onRunning: () => void): Promise<JobExecutionResult> {
     const { clock, mode } = this.options;
     const started = clock.now();
+    this.#status = WorkerStatusReporter.start(this, await this.#stateCluster());
     try {
       await this.#recover();
     } catch (e) {
+      await this.#status?.stop(e instanceof JobCancelledError ? 'CANCELED' : 'FAILED', e);
       this.#stopWatchingErrors?.();
       await this.#positions.close();
       await this.clients.close();
@@ -255,6 +260,7 @@ export class Worker {
     await this.#startSources();
     this.observed?.running();
     this.observed?.metrics.start();
+    this.#status?.running();
     onRunning();
     const interval = this.options.autoWatermarkInterval;
     if (mode === 'streaming' && typeof interval === 'number' && interval > 0) {
@@ -270,6 +276,7 @@ export class Worker {
     if (this.#durable !== undefined && this.options.restoreFrom !== undefined) await this.coordinator.checkpoint(false);
     const unsubscribe = isObservable(clock) ? clock.onAdvance(() => this.wake.signal()) : undefined;
     let ended: 'FINISHED' | 'CANCELED' | 'FAILED' = 'FAILED';
+    let error: unknown;
     try {
       await new PollLoop(this).run();
       // Stopped with a savepoint: no end of input (no final watermark), as Flink's stop without --drain.
@@ -280,13 +287,14 @@ export class Worker {
       }
       ended = 'FINISHED';
     } catch (e) {
+      error = e;
       if (e instanceof JobCancelledError) ended = 'CANCELED';
       else if (this.#failure === undefined) this.#record(e);
       throw e;
     } finally {
       unsubscribe?.();
       this.observed?.ended(ended);
-      await this.#close();
+      await this.#close(() => this.#status?.stop(ended, error));
     }
     const lateRecordsDropped: Record<string, number> = {};
     for (const [v, ops] of this.built.operators) {
@@ -464,8 +472,8 @@ export class Worker {
     });
   }
 
-  /** Closes readers, then operators upstream first, then the worker's Kafka clients. */
-  async #close(): Promise<void> {
+  /** Closes readers, then operators upstream first, then (after `beforeClients`) the worker's Kafka clients. */
+  async #close(beforeClients?: () => Promise<void> | undefined): Promise<void> {
     try {
       for (const t of this.sourceTasks()) await t.reader?.close?.();
       for (const v of this.graph.vertices) {
@@ -481,6 +489,7 @@ export class Worker {
       await this.#stopWithSavepoint?.close();
       await this.#positions.close();
       await this.#eo?.close();
+      await beforeClients?.();
       await this.clients.close();
       this.#stopWatchingErrors?.();
     }
