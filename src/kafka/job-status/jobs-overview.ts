@@ -1,4 +1,5 @@
-import { decodeStatus, LIVE_STATES, LOST_AFTER_INTERVALS, type WorkerState, type WorkerStatus } from './status-record.ts';
+import type { WorkerState, WorkerStatus } from './status-record.ts';
+import { decodeStatus, LIVE_STATES, LOST_AFTER_INTERVALS } from './status-reading.ts';
 
 /** A worker as a reader sees it: LOST when its live status was not refreshed in time. */
 export type WorkerView = WorkerStatus & {

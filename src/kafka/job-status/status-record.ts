@@ -10,11 +10,10 @@ export const JOB_STATUS_TOPIC = '__sluice_jobs_status';
 
 /** Default time between two statuses of a worker; a reader calls a worker lost after 3 of them. */
 export const DEFAULT_STATUS_INTERVAL_MS = 5_000;
-/** A status silent for this many intervals is LOST (its worker was killed or cut off). */
-export const LOST_AFTER_INTERVALS = 3;
 /** Largest encoded status; bigger ones drop per-partition details, then tasks (counted in `tasksOmitted`). */
 export const MAX_STATUS_BYTES = 64 * 1024;
-const FORMAT_VERSION = 1;
+/** The `v` field of every value; readers (status-reading.ts) skip other versions. */
+export const STATUS_FORMAT_VERSION = 1;
 
 export function jobStatusTopicSpec(): InternalTopicSpec {
   return {
@@ -32,9 +31,6 @@ export function jobStatusTopicSpec(): InternalTopicSpec {
 
 /** A worker's state: Flink's task states, RESTARTING while a fenced worker starts its next incarnation. */
 export type WorkerState = 'INITIALIZING' | 'RUNNING' | 'RESTARTING' | 'FINISHED' | 'CANCELED' | 'FAILED';
-const WORKER_STATES: readonly WorkerState[] = ['INITIALIZING', 'RUNNING', 'RESTARTING', 'FINISHED', 'CANCELED', 'FAILED'];
-/** States a worker leaves only by stopping: a status in one of them must be refreshed, or it is lost. */
-export const LIVE_STATES: ReadonlySet<WorkerState> = new Set(['INITIALIZING', 'RUNNING', 'RESTARTING']);
 
 /** A watermark in JSON: ms since the epoch, `null` before the first, `'end'` once input ended (+∞). */
 export type StatusWatermark = number | null | 'end';
@@ -104,59 +100,16 @@ export function statusKey(s: Pick<WorkerStatus, 'jobId' | 'workerId'>): string {
 
 /** The record value (JSON with a format version), under MAX_STATUS_BYTES. */
 export function encodeStatus(status: WorkerStatus): Buffer {
-  let value = Buffer.from(JSON.stringify({ v: FORMAT_VERSION, ...status }));
+  let value = Buffer.from(JSON.stringify({ v: STATUS_FORMAT_VERSION, ...status }));
   if (value.length <= MAX_STATUS_BYTES) return value;
   // Too many tasks: first the per-partition details go (lag stays), then tasks from the end.
   const tasks = status.tasks.map(({ partitions: _p, ...t }) => t);
   for (let keep = tasks.length; keep >= 0; keep = keep > 8 ? Math.floor(keep * 0.75) : keep - 1) {
     const omitted = tasks.length - keep + (status.tasksOmitted ?? 0);
-    value = Buffer.from(JSON.stringify({ v: FORMAT_VERSION, ...status, tasks: tasks.slice(0, keep), ...(omitted > 0 && { tasksOmitted: omitted }) }));
+    value = Buffer.from(JSON.stringify({ v: STATUS_FORMAT_VERSION, ...status, tasks: tasks.slice(0, keep), ...(omitted > 0 && { tasksOmitted: omitted }) }));
     if (value.length <= MAX_STATUS_BYTES) return value;
   }
   return value;
-}
-
-/** A status read back, or why it is not one (another writer, another format, garbage). */
-export type DecodedStatus = { ok: true; status: WorkerStatus } | { ok: false; reason: string };
-
-/** Reads a record value, checking every field a reader relies on. */
-export function decodeStatus(value: Buffer): DecodedStatus {
-  let o: unknown;
-  try {
-    o = JSON.parse(value.toString('utf8'));
-  } catch {
-    return { ok: false, reason: 'not JSON' };
-  }
-  if (typeof o !== 'object' || o === null || Array.isArray(o)) return { ok: false, reason: 'not a JSON object' };
-  const r = o as Record<string, unknown>;
-  if (r.v !== FORMAT_VERSION) return { ok: false, reason: `format version ${JSON.stringify(r.v)} (this reader knows ${FORMAT_VERSION})` };
-  for (const f of ['jobId', 'jobName', 'workerId', 'host'] as const) if (typeof r[f] !== 'string' || r[f] === '') return { ok: false, reason: `field ${f} is not a non-empty string` };
-  for (const f of ['pid', 'threads', 'startTime', 'updatedAt', 'intervalMs'] as const) if (!isFiniteNumber(r[f])) return { ok: false, reason: `field ${f} is not a number` };
-  if (!((r.intervalMs as number) > 0)) return { ok: false, reason: 'field intervalMs is not positive' };
-  if (!WORKER_STATES.includes(r.state as WorkerState)) return { ok: false, reason: `unknown state ${JSON.stringify(r.state)}` };
-  if (r.mode !== 'streaming' && r.mode !== 'batch') return { ok: false, reason: `unknown mode ${JSON.stringify(r.mode)}` };
-  if (!Array.isArray(r.tasks)) return { ok: false, reason: 'field tasks is not a list' };
-  for (const t of r.tasks as unknown[]) {
-    const why = taskProblem(t);
-    if (why !== undefined) return { ok: false, reason: `a task ${why}` };
-  }
-  const { v: _v, ...status } = r;
-  return { ok: true, status: status as unknown as WorkerStatus };
-}
-
-function taskProblem(t: unknown): string | undefined {
-  if (typeof t !== 'object' || t === null) return 'is not an object';
-  const x = t as Record<string, unknown>;
-  if (typeof x.id !== 'string' || typeof x.name !== 'string') return 'has no id or name';
-  if (!isFiniteNumber(x.stage) || !isFiniteNumber(x.subtask) || !isFiniteNumber(x.parallelism)) return 'has no stage, subtask or parallelism';
-  if (!(x.watermark === null || x.watermark === 'end' || isFiniteNumber(x.watermark))) return 'has a watermark that is not a number';
-  if (x.partitions !== undefined && !Array.isArray(x.partitions)) return 'has partitions that are not a list';
-  for (const f of ['lag', 'stateBytes', 'stateEntries', 'recordsIn', 'recordsOut'] as const) if (x[f] !== undefined && !isFiniteNumber(x[f])) return `has a ${f} that is not a number`;
-  return undefined;
-}
-
-function isFiniteNumber(x: unknown): x is number {
-  return typeof x === 'number' && Number.isFinite(x);
 }
 
 /** A runtime watermark (−∞ before the first, +∞ at end of input) in JSON. */

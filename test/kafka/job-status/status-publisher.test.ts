@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { StatusPublisher, type StatusTransport } from '../../../src/kafka/job-status/status-publisher.ts';
-import { decodeStatus, type WorkerStatus } from '../../../src/kafka/job-status/status-record.ts';
+import type { WorkerStatus } from '../../../src/kafka/job-status/status-record.ts';
+import { decodeStatus } from '../../../src/kafka/job-status/status-reading.ts';
 import { status } from './fixtures.ts';
 
 /** A transport whose sends wait until released; it records what was sent. */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeStatus, encodeStatus, MAX_STATUS_BYTES, statusKey, statusWatermark, type TaskStatus } from '../../../src/kafka/job-status/status-record.ts';
+import { encodeStatus, JOB_STATUS_TOPIC, MAX_STATUS_BYTES, STATUS_FORMAT_VERSION, statusKey, statusWatermark, type TaskStatus } from '../../../src/kafka/job-status/status-record.ts';
+import { decodeStatus, READ_FORMAT_VERSION, STATUS_TOPIC } from '../../../src/kafka/job-status/status-reading.ts';
 import { status } from './fixtures.ts';
 
 test('a status survives encoding: JSON with a format version, keyed by job and worker', () => {
@@ -12,7 +13,7 @@ test('a status survives encoding: JSON with a format version, keyed by job and w
 });
 
 test('records that are not statuses are refused with the reason, never thrown', () => {
-  const bad: Array<[string, string | object]> = [
+  const bad: Array<[string | object, string]> = [
     ['not json {', 'not JSON'],
     ['[1,2]', 'not a JSON object'],
     [{ ...status(), v: 2 }, 'format version 2'],
@@ -61,4 +62,9 @@ test('watermarks: none yet is null, end of input is "end"', () => {
   assert.equal(statusWatermark(Number.NEGATIVE_INFINITY), null);
   assert.equal(statusWatermark(Number.POSITIVE_INFINITY), 'end');
   assert.equal(statusWatermark(42), 42);
+});
+
+test('writers and readers name the same topic and format version', () => {
+  assert.equal(STATUS_TOPIC, JOB_STATUS_TOPIC);
+  assert.equal(READ_FORMAT_VERSION, STATUS_FORMAT_VERSION);
 });
