@@ -14,13 +14,7 @@ export function jobsTable(jobs: readonly JobOverview[], now: number): string {
 export function jobsJson(jobs: readonly JobOverview[], now: number): object {
   return {
     jobs: jobs.map((j) => ({
-      id: j.id,
-      name: j.name,
-      state: j.state,
-      mode: j.mode,
-      startTime: j.startTime,
-      updatedAt: j.updatedAt,
-      ageMs: Math.max(0, now - j.startTime),
+      ...jobFields(j, now),
       workers: j.workers.length,
       lostWorkers: j.workers.filter((w) => w.status === 'LOST').length,
       tasks: j.tasks,
@@ -64,15 +58,13 @@ export function describeText(j: JobOverview, now: number): string {
 /** `sluice jobs describe JOB_ID --json`: everything the workers published, and the reader's view of them. */
 export function describeJson(j: JobOverview, now: number): object {
   return {
-    id: j.id,
-    name: j.name,
-    state: j.state,
-    mode: j.mode,
-    startTime: j.startTime,
-    updatedAt: j.updatedAt,
-    ageMs: Math.max(0, now - j.startTime),
+    ...jobFields(j, now),
     workers: j.workers.map(({ jobId: _j, jobName: _n, status, ...w }) => ({ ...w, state: status, publishedState: w.state })),
   };
+}
+
+function jobFields(j: JobOverview, now: number) {
+  return { id: j.id, name: j.name, state: j.state, mode: j.mode, startTime: j.startTime, updatedAt: j.updatedAt, ageMs: Math.max(0, now - j.startTime) };
 }
 
 function workerCount(workers: readonly WorkerView[]): string {
