@@ -71,7 +71,7 @@ test('two worker processes: list and describe show both, with their tasks; a SIG
     const running = await describedWhen('jobs-two', (d) => d.workers.length === 2 && d.workers.every((w) => w.state === 'RUNNING' && w.tasks.length === 2), 'both workers running with 2 tasks each');
     assert.equal(running.state, 'RUNNING');
     assert.deepEqual(running.workers.map((w) => w.pid).sort(), workers.map((c) => c.process.pid).sort());
-    for (const w of running.workers) assert.equal(w.threads, 2);
+    for (const w of running.workers) assert.equal(w.threads, 1); // one worker thread per process
     // Every subtask of both stages runs somewhere, once.
     const tasks = running.workers.flatMap((w) => w.tasks);
     assert.deepEqual(tasks.map((t) => t.id).sort(), ['0.0', '0.1', '1.0', '1.1']);
@@ -91,7 +91,7 @@ test('two worker processes: list and describe show both, with their tasks; a SIG
     assert.match(table.stdout, /^JOB\s+NAME\s+STATE\s+WORKERS\s+TASKS\s+AGE/);
     assert.match(table.stdout, /\njobs-two\s+jobs-two\s+RUNNING\s+2\s+4\s/);
     const text = await jobs(['describe', 'jobs-two']);
-    for (const c of workers) assert.match(text.stdout, new RegExp(`-${c.process.pid}-\\d\\s+RUNNING\\s+\\S+\\s+${c.process.pid}\\s+2\\s+2\\s`));
+    for (const c of workers) assert.match(text.stdout, new RegExp(`-${c.process.pid}-\\d\\s+RUNNING\\s+\\S+\\s+${c.process.pid}\\s+1\\s+2\\s`));
     assert.match(text.stdout, new RegExp(`\\n0\\.0\\s+Source: input.*${INPUT}\\[`));
 
     const [first, second] = workers as [Child, Child];

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { threadId } from 'node:worker_threads';
+import { isMainThread, threadId } from 'node:worker_threads';
 import type { KafkaConnection } from '../../core/kafka-clients.ts';
 import { StatusPublisher } from '../../kafka/job-status/status-publisher.ts';
 import { DEFAULT_STATUS_INTERVAL_MS, statusWatermark, type PartitionStatus, type TaskStatus, type WorkerState, type WorkerStatus } from '../../kafka/job-status/status-record.ts';
@@ -36,7 +36,8 @@ export class WorkerStatusReporter {
       workerId: `${host}-${process.pid}-${share?.index ?? threadId}`,
       host,
       pid: process.pid,
-      threads: share?.count ?? 1,
+      // `sluice run --workers N` runs N worker threads in one process; separate processes run one each.
+      threads: isMainThread ? 1 : (share?.count ?? 1),
       mode: options.mode,
       startTime: options.clock.now(),
       intervalMs: statusIntervalMs(),

@@ -244,7 +244,7 @@ export class Worker {
   async run(onRunning: () => void): Promise<JobExecutionResult> {
     const { clock, mode } = this.options;
     const started = clock.now();
-    this.#status = WorkerStatusReporter.start(this, await this.#stateCluster());
+    this.#status = WorkerStatusReporter.start(this, await this.#stateCluster().catch(() => undefined));
     try {
       await this.#recover();
     } catch (e) {
@@ -255,9 +255,14 @@ export class Worker {
       await this.#eo?.close();
       throw e;
     }
-    await this.#open();
-    this.#durable?.state.restoredStateOpened();
-    await this.#startSources();
+    try {
+      await this.#open();
+      this.#durable?.state.restoredStateOpened();
+      await this.#startSources();
+    } catch (e) {
+      await this.#status?.stop('FAILED', e);
+      throw e;
+    }
     this.observed?.running();
     this.observed?.metrics.start();
     this.#status?.running();
