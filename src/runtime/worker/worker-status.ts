@@ -11,8 +11,9 @@ import type { Worker } from './worker.ts';
 
 /**
  * Publishes what a worker runs to the cluster's status topic (`__sluice_jobs_status`), where
- * `sluice jobs` and the dashboard of any machine read it: INITIALIZING while it restores or stands
- * by, RUNNING with its tasks, their partitions, lag, watermark and state size, then how it ended.
+ * `sluice jobs` and the dashboard of any machine read it: INITIALIZING while it opens its
+ * operators and sources (after recovery: an exactly-once worker's clients must first be created
+ * with its transactional producer), RUNNING with its tasks, their partitions, lag, watermark and state size, then how it ended.
  * Off with `SLUICE_JOB_STATUS=off`; the interval is `SLUICE_STATUS_INTERVAL_MS` (default 5 s).
  */
 export class WorkerStatusReporter {

@@ -244,17 +244,17 @@ export class Worker {
   async run(onRunning: () => void): Promise<JobExecutionResult> {
     const { clock, mode } = this.options;
     const started = clock.now();
-    this.#status = WorkerStatusReporter.start(this, await this.#stateCluster().catch(() => undefined));
     try {
       await this.#recover();
     } catch (e) {
-      await this.#status?.stop(e instanceof JobCancelledError ? 'CANCELED' : 'FAILED', e);
       this.#stopWatchingErrors?.();
       await this.#positions.close();
       await this.clients.close();
       await this.#eo?.close();
       throw e;
     }
+    // After recovery: an exactly-once worker's clients must be created with its transactional producer first.
+    this.#status = WorkerStatusReporter.start(this, await this.#stateCluster().catch(() => undefined));
     try {
       await this.#open();
       this.#durable?.state.restoredStateOpened();
