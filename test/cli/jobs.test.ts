@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { JOB_STATUS_TOPIC } from '../../src/kafka/job-status/status-record.ts';
 import { startTestBroker } from '../helpers/broker.ts';
@@ -140,4 +143,32 @@ test('records of the status topic that are not statuses are skipped with a warni
   const unknown = await jobs(['describe', 'no-such-job']);
   assert.equal(unknown.code, 1);
   assert.match(unknown.stderr, /^sluice: no job "no-such-job" on this cluster: none of its workers published a status/m);
+});
+
+test('an exactly-once worker publishes its status too (its transactional producer is untouched), and CANCELED when stopped', { timeout: 300_000 }, async () => {
+  await createTopics(broker.bootstrap, { 'jobs-eo-in': 1, 'jobs-eo-counts': 1, 'jobs-eo-windows': 1 });
+  const stateDir = mkdtempSync(join(tmpdir(), 'sluice-jobs-eo-'));
+  const job = spawnSluice(['--bootstrap', broker.bootstrap, 'run', 'test/runtime/fixtures/count-job.ts'], {
+    ...FAST,
+    EXACTLY_ONCE: '1',
+    INPUT: 'jobs-eo-in',
+    COUNTS: 'jobs-eo-counts',
+    WINDOWS: 'jobs-eo-windows',
+    GROUP: 'jobs-eo',
+    JOB_ID: 'jobs-eo',
+    SLUICE_STATE_DIR: stateDir,
+  });
+  try {
+    const running = await describedWhen('jobs-eo', (d) => d.state === 'RUNNING' && d.workers.length === 1, 'the exactly-once worker running');
+    assert.equal(running.workers[0]!.pid, job.process.pid);
+    // Its outputs are committed: the transactional producer works as before.
+    await produce(broker.bootstrap, 'jobs-eo-in', Array.from({ length: 10 }, (_, i) => ({ key: `eo${i}`, value: `eo${i}:${i}:${1_000 + i}:1` })));
+    await eventually(async () => (await runCli(['consume', 'jobs-eo-counts', '--from-beginning', '--isolation', 'read_committed', '--timeout-ms', '2000'], { bootstrap: broker.bootstrap })).stdout.split('\n').filter(Boolean).length >= 10, 120_000, '10 committed counts');
+    job.process.kill('SIGTERM');
+    await job.exited;
+    assert.equal((await describe('jobs-eo'))?.workers[0]?.state, 'CANCELED');
+  } finally {
+    await kill(job);
+    rmSync(stateDir, { recursive: true, force: true });
+  }
 });
