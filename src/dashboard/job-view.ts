@@ -19,8 +19,8 @@ export interface JobView {
   workers(jobId: string): Promise<WorkerSummary[] | undefined> | WorkerSummary[] | undefined;
 }
 
-/** Flink's job states that Sluice uses. */
-export type JobState = 'CREATED' | 'RUNNING' | 'FAILING' | 'FAILED' | 'CANCELED' | 'FINISHED' | 'RESTARTING';
+/** Flink's job states that Sluice uses; LOST: none of its workers reports any more (read from the status topic). */
+export type JobState = 'CREATED' | 'INITIALIZING' | 'RUNNING' | 'FAILING' | 'FAILED' | 'CANCELED' | 'FINISHED' | 'RESTARTING' | 'LOST';
 
 export interface JobSummary {
   id: string;
@@ -177,4 +177,7 @@ export interface WorkerSummary {
   /** ms since the epoch. */
   startTime: number;
   tasks: number;
+  /** From the status topic: the worker's state (LOST once it stopped reporting) and its last status (ms since the epoch). */
+  state?: string;
+  lastStatus?: number;
 }

@@ -13,6 +13,8 @@ import { Router, type Reply } from './http/router.ts';
 import { loadStaticFiles } from './http/static-files.ts';
 import type { JobView } from './job-view.ts';
 import { DashboardClients, type KafkaConnection } from './kafka/clients.ts';
+import { ClusterJobView } from './cluster-job-view.ts';
+import { StatusFollower } from './kafka/status-follower.ts';
 import { KafkaClusterView } from './kafka/cluster-view.ts';
 import { registerJobRoutes } from './rest/jobs-api.ts';
 import { toJson } from './rest/json.ts';
@@ -107,9 +109,9 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
     contentType: Registry.PROMETHEUS_CONTENT_TYPE,
     };
   });
-  router.get('/config', () => ({ json: { 'refresh-interval': 2000, features: { jobs: options.jobs !== undefined, kafka: options.kafka !== undefined } } }));
-  registerJobRoutes(router, options.jobs ?? emptyJobView, () => clock.now());
+  router.get('/config', () => ({ json: { 'refresh-interval': 2000, features: { jobs: options.jobs !== undefined || (options.kafka !== undefined && options.auth === undefined), kafka: options.kafka !== undefined } } }));
   const clients = options.kafka ? new DashboardClients(options.kafka) : undefined;
+  registerJobRoutes(router, clusterJobs(options.jobs ?? emptyJobView, clients, options.auth === undefined, clock), () => clock.now());
   if (clients) registerKafkaRoutes(router, new KafkaClusterView(clients), clients);
 
   let kafkaInFlight = 0;
@@ -238,6 +240,14 @@ function processRegistry(): Registry {
     collectDefaultMetrics({ register: processMetrics });
   }
   return processMetrics;
+}
+
+/**
+ * With a Kafka connection, the jobs of the whole cluster from its status topic as well. Not on a
+ * dashboard with per-user views (HTTP Basic): the job pages do not yet check ACLs on that topic.
+ */
+function clusterJobs(local: JobView, clients: DashboardClients | undefined, open: boolean, clock: Clock): JobView {
+  return clients === undefined || !open ? local : new ClusterJobView(local, new StatusFollower(clients), clock);
 }
 
 /** Until the runtime provides one: no jobs. */

@@ -134,6 +134,11 @@ export class AssignedReader implements RecordReader {
     return out;
   }
 
+  /** The next offset to read of each partition (a reader reading to an end compares them with it). */
+  get positions(): readonly bigint[] {
+    return this.#next;
+  }
+
   printed(): void {}
 
   async close(): Promise<void> {

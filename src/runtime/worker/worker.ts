@@ -35,6 +35,7 @@ import type { Task } from './task.ts';
 import { WakeSignal } from './wake-signal.ts';
 import { runsExactly, type JobMembership } from '../executor/job-membership.ts';
 import { TaskMetricsBinding } from './task-metrics.ts';
+import { WorkerStatusReporter } from './worker-status.ts';
 import { JobConfigurationError, UserFunctionError } from '../../core/errors/job-errors.ts';
 
 const NO_CHECKPOINTS = { interval: 0, timeout: Number.POSITIVE_INFINITY, minPause: 0, tolerableFailures: 0 };
@@ -73,6 +74,8 @@ export class Worker {
   #restoredSources: Record<string, unknown[]> | undefined;
   /** Stop-with-savepoint requests through the job's control topic (jobs with durable state). */
   #stopWithSavepoint: StopWithSavepoint | undefined;
+  /** Publishes this worker's status to the cluster's status topic (`sluice jobs`), when the job talks to Kafka. */
+  #status: WorkerStatusReporter | undefined;
 
   constructor(graph: JobGraph, options: ExecutionOptions) {
     this.graph = graph;
@@ -266,11 +269,19 @@ export class Worker {
       await this.#eo?.close();
       throw e;
     }
-    await this.#open();
-    this.#durable?.state.restoredStateOpened();
-    await this.#startSources();
+    // After recovery: an exactly-once worker's clients must be created with its transactional producer first.
+    this.#status = WorkerStatusReporter.start(this, await this.#stateCluster().catch(() => undefined));
+    try {
+      await this.#open();
+      this.#durable?.state.restoredStateOpened();
+      await this.#startSources();
+    } catch (e) {
+      await this.#status?.stop('FAILED', e);
+      throw e;
+    }
     this.observed?.running();
     this.observed?.metrics.start();
+    this.#status?.running();
     onRunning();
     const interval = this.options.autoWatermarkInterval;
     if (mode === 'streaming' && typeof interval === 'number' && interval > 0) {
@@ -286,6 +297,7 @@ export class Worker {
     if (this.#durable !== undefined && this.options.restoreFrom !== undefined) await this.coordinator.checkpoint(false);
     const unsubscribe = isObservable(clock) ? clock.onAdvance(() => this.wake.signal()) : undefined;
     let ended: 'FINISHED' | 'CANCELED' | 'FAILED' = 'FAILED';
+    let error: unknown;
     try {
       await new PollLoop(this).run();
       // Stopped with a savepoint: no end of input (no final watermark), as Flink's stop without --drain.
@@ -296,13 +308,14 @@ export class Worker {
       }
       ended = 'FINISHED';
     } catch (e) {
+      error = e;
       if (e instanceof JobCancelledError) ended = 'CANCELED';
       else if (this.#failure === undefined) this.#record(e);
       throw e;
     } finally {
       unsubscribe?.();
       this.observed?.ended(ended);
-      await this.#close();
+      await this.#close(() => this.#status?.stop(ended, error));
     }
     const lateRecordsDropped: Record<string, number> = {};
     for (const [v, ops] of this.built.operators) {
@@ -498,8 +511,8 @@ export class Worker {
     });
   }
 
-  /** Closes readers, then operators upstream first, then the worker's Kafka clients. */
-  async #close(): Promise<void> {
+  /** Closes readers, then operators upstream first, then (after `beforeClients`) the worker's Kafka clients. */
+  async #close(beforeClients?: () => Promise<void> | undefined): Promise<void> {
     try {
       for (const t of this.sourceTasks()) await t.reader?.close?.();
       for (const v of this.graph.vertices) {
@@ -515,6 +528,7 @@ export class Worker {
       await this.#stopWithSavepoint?.close();
       await this.#positions.close();
       await this.#eo?.close();
+      await beforeClients?.();
       await this.clients.close();
       this.#stopWatchingErrors?.();
     }
