@@ -5,16 +5,15 @@
 // v7 / v8+) are read, and an error that is not about the coordinator is not retried.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server, type Socket } from 'node:net';
 import { Consumer, encodeConsumerProtocolAssignment } from '@platformatic/kafka';
 import { API_TABLE, ApiKey } from '../../../src/protocol/api-keys.ts';
-import { decodeRequest, encodeResponse } from '../../../src/protocol/codec.ts';
 import { ClusterClient } from '../../../src/cli/wire/cluster-client.ts';
 import { decodeConsumerAssignment } from '../../../src/cli/wire/consumer-assignment.ts';
 import { describeGroup, listGroups } from '../../../src/cli/wire/group-admin.ts';
 import { BrokerRequestError } from '../../../src/cli/wire/wire-errors.ts';
 import { startTestBroker } from '../../helpers/broker.ts';
 import { createTopics, waitForStableGroup } from '../fixtures.ts';
+import { scriptedBroker, type Script } from './scripted-broker.ts';
 
 const settings = { clientId: 'group-admin-test' };
 
@@ -71,50 +70,6 @@ describe('against the broker', () => {
     assert.deepEqual(nobody.committed, []);
   });
 });
-
-/** Answers of the scripted peer by api key: each call takes the next (the last one repeats). */
-type Script = Partial<Record<number, object[]>>;
-
-/** A one-broker peer on loopback that answers from `script`, advertising at most `caps` versions. */
-async function scriptedBroker(script: Script, caps: Partial<Record<number, number>>): Promise<{ address: string; asked: Map<number, number[]>; close: () => Promise<void> }> {
-  const asked = new Map<number, number[]>();
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
-    sockets.add(socket);
-    let buffered = Buffer.alloc(0);
-    socket.on('data', (chunk: Buffer) => {
-      buffered = Buffer.concat([buffered, chunk]);
-      while (buffered.length >= 4 && buffered.length >= 4 + buffered.readInt32BE(0)) {
-        const frame = buffered.subarray(4, 4 + buffered.readInt32BE(0));
-        buffered = buffered.subarray(4 + frame.length);
-        const { header } = decodeRequest(frame);
-        const versions = asked.get(header.apiKey) ?? [];
-        versions.push(header.apiVersion);
-        asked.set(header.apiKey, versions);
-        let body: object;
-        if (header.apiKey === ApiKey.ApiVersions) {
-          const apiKeys = API_TABLE.filter((e) => e !== undefined).map((e) => ({ apiKey: e.apiKey, minVersion: e.minVersion, maxVersion: Math.min(e.maxVersion, caps[e.apiKey] ?? Infinity) }));
-          body = { errorCode: 0, apiKeys, throttleTimeMs: 0 };
-        } else {
-          const answers = script[header.apiKey] ?? [];
-          body = answers[Math.min(versions.length, answers.length) - 1]!;
-        }
-        for (const b of encodeResponse(header.apiKey, header.apiVersion, header.correlationId, body)) socket.write(b);
-      }
-    });
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  return {
-    address: `127.0.0.1:${port}`,
-    asked,
-    close: () => {
-      for (const s of sockets) s.destroy();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
 
 const assignment = encodeConsumerProtocolAssignment({ version: 1, assignedPartitions: [{ topic: 'clicks', partitions: [0] }] });
 const describedGroup = (errorCode: number) => ({
