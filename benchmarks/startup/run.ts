@@ -3,7 +3,7 @@
  * new project (as test/package does) and times, in rounds that alternate every command with a bare
  * `node -e ''` start, `import('sluice')`, `import('sluice/broker')`, `import('sluice/testing')`,
  * `npx sluice --version` and `node node_modules/.bin/sluice --version` (npx's own cost apart),
- * `sluice topics list|produce|consume` against a running broker, `sluice run` of an empty job file
+ * `sluice topics list|produce|consume`, `groups list|describe` and `users list` against a running broker, `sluice run` of an empty job file
  * and `sluice broker` until it listens. Wall time, and CPU time of the command and what it started.
  * Every command runs, in each round, both from this checkout's package and from the package of
  * another commit ("before", default `main`), each right after its own bare start, so that both see
@@ -41,6 +41,8 @@ const HERE = fileURLToPath(new URL('.', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TARGET_MS = 150;
 const TOPIC = 'startup-bench';
+/** A group with a committed offset, made before the timing, for `groups describe`. */
+const GROUP = 'startup-bench-group';
 
 /** Per command: median and range of the wall time, median of (command − the bare start just before it), median CPU. */
 interface Figures {
@@ -68,6 +70,9 @@ function cases(bootstrap: string, dataDir: string): Case[] {
     { name: 'sluice topics list', argv: [...sluice, '--bootstrap', bootstrap, 'topics', 'list'] },
     { name: 'sluice produce (one line)', argv: [...sluice, '--bootstrap', bootstrap, 'produce', TOPIC, '--file', 'one-line.txt'] },
     { name: 'sluice consume -n 1', argv: [...sluice, '--bootstrap', bootstrap, 'consume', TOPIC, '--from-beginning', '-n', '1'] },
+    { name: 'sluice groups list', argv: [...sluice, '--bootstrap', bootstrap, 'groups', 'list'] },
+    { name: 'sluice groups describe', argv: [...sluice, '--bootstrap', bootstrap, 'groups', 'describe', GROUP] },
+    { name: 'sluice users list', argv: [...sluice, '--bootstrap', bootstrap, 'users', 'list'] },
     { name: 'sluice run empty-job.mjs', argv: [...sluice, 'run', 'empty-job.mjs'] },
     { name: 'sluice broker (until it listens)', argv: [...sluice, 'broker', '--port', '0', '--data-dir', dataDir], until: /listening on/ },
   ];
@@ -96,6 +101,8 @@ try {
   try {
     const sluice = (...args: string[]) => runCommand(process.execPath, ['node_modules/.bin/sluice', '--bootstrap', bootstrap, ...args], projects.after!);
     succeeded(await sluice('topics', 'create', TOPIC, '--partitions', '1'), 'topics create');
+    succeeded(await sluice('produce', TOPIC, '--file', 'one-line.txt'), 'produce');
+    succeeded(await sluice('consume', TOPIC, '--group', GROUP, '--from-beginning', '-n', '1'), 'consume --group');
     const all = cases(bootstrap, join(work.dir, 'timed-broker-data'));
     names = all.map((c) => c.name);
     for (const c of all) {
@@ -168,7 +175,8 @@ writeBenchmarkSection(
     "median of each run's difference with the bare start just before it (target: at most 150 ms; on a loaded machine the wall time of",
     'a start is mostly waiting for a core, so the CPU columns are the steadier measure). CPU is user + system time of',
     "the command and of the processes it waited for (bash's `times`; `sluice broker`: from /proc at the listening line, 10 ms",
-    'ticks). `topics list`, `produce` and `consume` talk to an embedded broker running in its own process; `produce` sends one line (from a file).',
+    'ticks). `topics list`, `produce`, `consume`, `groups` and `users list` talk to an embedded broker running in its own process; `produce` sends one line (from a file);',
+    '`groups describe` shows a group with one committed offset; `users list` finds no user.',
     '',
     `- Machine: ${machineLine()}; load average at the start ${startLoad}, at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')} (a shared machine: wall times spread, CPU times less)`,
     `- Command: \`npm run bench:startup\` (commit ${commit}${beforeCommit ? `; "before": the package of ${BEFORE_REF} at ${beforeCommit}, packed and installed the same way in the same run` : ''})`,

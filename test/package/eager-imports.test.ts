@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { join, relative } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { startTestBroker } from '../helpers/broker.ts';
 import { tempDir } from '../helpers/tmp-dir.ts';
 
 // What each entry of the package loads before it does anything: `import 'sluice'`, the subpaths and
@@ -121,6 +122,30 @@ test("sluice topics list loads Sluice's own wire client, no client library, engi
   assert.ok(loads.files.includes('src/cli/wire/broker-connection.ts'), "the CLI's wire client loaded when the command ran");
   assert.deepEqual(heavy(loads), []);
   assert.deepEqual(under(loads, 'src/broker/', 'src/api/', 'src/runtime/', 'src/state/', 'src/cli/consume/', 'src/cli/produce/', 'src/cli/run/'), []);
+});
+
+test("sluice groups, acls and users load Sluice's own wire client, no client library, engine or broker", async () => {
+  // A real broker (in this process), so that each command runs to its end.
+  const broker = await startTestBroker();
+  try {
+    const commands: Array<[string[], number]> = [
+      [['groups', 'list'], 0],
+      [['groups', 'describe', 'nobody'], 1],
+      [['acls', 'list'], 1], // SECURITY_DISABLED: a broker without an authorizer has no ACLs to list
+      [['users', 'add', 'ann', '--password', 'secret'], 0],
+      [['users', 'list'], 0],
+    ];
+    for (const [args, exitCode] of commands) {
+      const loads = await loadsOf([CLI, '--bootstrap', broker.bootstrap, ...args], { exitCode });
+      assert.ok(loads.files.includes('src/cli/wire/broker-connection.ts'), `sluice ${args.join(' ')} used the CLI's wire client`);
+      assert.deepEqual(heavy(loads), [], `sluice ${args.join(' ')}`);
+      // The ACL names and the SCRAM arithmetic are shared with the broker's security code; nothing else of the broker loads.
+      const brokerFiles = under(loads, 'src/broker/').filter((f) => !['src/broker/security/acl/acl-types.ts', 'src/broker/security/sasl/scram-crypto.ts'].includes(f));
+      assert.deepEqual([...brokerFiles, ...under(loads, 'src/api/', 'src/runtime/', 'src/state/', 'src/cli/consume/', 'src/cli/produce/', 'src/cli/run/')], [], `sluice ${args.join(' ')}`);
+    }
+  } finally {
+    await broker.stop();
+  }
 });
 
 test('sluice broker loads the broker without the engine, the client library or metrics', async () => {

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
-import type { Admin, Group } from '@platformatic/kafka';
 import { CliError } from '../cli-error.ts';
-import { withAdmin } from '../clients.ts';
 import { cliContext } from '../context.ts';
 import { formatTable } from '../table.ts';
+import type { ClusterClient } from '../wire/cluster-client.ts';
+import type { AssignedPartitions } from '../wire/consumer-assignment.ts';
+import type { DescribedGroup } from '../wire/group-admin.ts';
 
 interface PartitionRow {
   topic: string;
@@ -21,9 +22,10 @@ export function registerGroupsDescribe(groups: Command): void {
     .argument('<group>', 'group id')
     .action(async (groupId: string, _opts: object, command: Command) => {
       const ctx = cliContext(command);
-      const text = await withAdmin(ctx, async (admin) => {
+      const { withCluster } = await import('../wire/cli-cluster.ts');
+      const text = await withCluster(ctx, async (cluster) => {
         try {
-          return await describeGroup(admin, groupId);
+          return await describeGroup(cluster, groupId);
         } catch (err) {
           if (err instanceof CliError) throw err;
           throw new CliError(`cannot describe group "${groupId}"`, { cause: err });
@@ -33,16 +35,18 @@ export function registerGroupsDescribe(groups: Command): void {
     });
 }
 
-async function describeGroup(admin: Admin, groupId: string): Promise<string> {
-  const described = await admin.describeGroups({ groups: [groupId] });
-  const group = described.get(groupId);
-  const [offsets] = await admin.listConsumerGroupOffsets({ groups: [groupId] });
-  const committed = (offsets?.topics ?? []).flatMap((t) =>
-    t.partitions.map((p) => ({ topic: t.name, partition: p.partitionIndex, offset: p.committedOffset })),
-  );
-  if (!group || (String(group.state).toLowerCase() === 'dead' && committed.length === 0)) {
+async function describeGroup(cluster: ClusterClient, groupId: string): Promise<string> {
+  const [admin, { decodeConsumerAssignment }] = await Promise.all([import('../wire/group-admin.ts'), import('../wire/consumer-assignment.ts')]);
+  const { group, committed } = await admin.describeGroup(cluster, groupId);
+  // Kafka answers a group it does not know as Dead with no members, not with an error.
+  if (group.groupState.toLowerCase() === 'dead' && committed.length === 0) {
     throw new CliError(`group "${groupId}" does not exist`);
   }
+  const members = group.members.map((m) => ({
+    ...m,
+    // Only the consumer protocol's assignment has a known layout (Kafka Connect's, say, does not).
+    assignments: group.protocolType === 'consumer' ? (decodeConsumerAssignment(m.memberAssignment) ?? []) : [],
+  }));
 
   // One row per partition that is assigned or has a committed offset.
   const rows = new Map<string, PartitionRow>();
@@ -52,18 +56,18 @@ async function describeGroup(admin: Admin, groupId: string): Promise<string> {
     if (!r) rows.set(key, (r = { topic, partition, committed: undefined, end: undefined, member: '-' }));
     return r;
   };
-  for (const member of group.members.values()) {
-    for (const a of member.assignments?.values() ?? []) {
-      for (const p of a.partitions) row(a.topic, p).member = member.id;
+  for (const member of members) {
+    for (const a of member.assignments) {
+      for (const p of a.partitions) row(a.topic, p).member = member.memberId;
     }
   }
   for (const c of committed) if (c.offset >= 0n) row(c.topic, c.partition).committed = c.offset;
-  await fillEndOffsets(admin, [...rows.values()]);
+  await fillEndOffsets(cluster, [...rows.values()]);
 
-  let out = `Group: ${groupId}\nState: ${group.state}\n`;
-  out += `Protocol: ${group.protocolType || '-'}${group.protocol ? ` (${group.protocol})` : ''}\n`;
-  out += `Members: ${group.members.size}\n`;
-  if (group.members.size > 0) out += '\n' + formatTable(['MEMBER', 'CLIENT ID', 'HOST', 'ASSIGNMENT'], memberRows(group));
+  let out = `Group: ${groupId}\nState: ${group.groupState}\n`;
+  out += `Protocol: ${group.protocolType || '-'}${group.protocolData ? ` (${group.protocolData})` : ''}\n`;
+  out += `Members: ${members.length}\n`;
+  if (members.length > 0) out += '\n' + formatTable(['MEMBER', 'CLIENT ID', 'HOST', 'ASSIGNMENT'], memberRows(members));
   const sorted = [...rows.values()].sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
   if (sorted.length > 0) {
     out += '\n';
@@ -90,32 +94,34 @@ function lag(r: PartitionRow): string {
   return String(l < 0n ? 0n : l);
 }
 
-function memberRows(group: Group): string[][] {
-  return [...group.members.values()]
-    .sort((a, b) => a.id.localeCompare(b.id))
+type Member = DescribedGroup['members'][number] & { assignments: AssignedPartitions[] };
+
+function memberRows(members: Member[]): string[][] {
+  return [...members]
+    .sort((a, b) => a.memberId.localeCompare(b.memberId))
     .map((m) => {
-      const assignment = [...(m.assignments?.values() ?? [])]
-        .map((a) => `${a.topic}[${[...a.partitions].sort((x, y) => x - y).join(',')}]`)
-        .join(' ');
-      return [m.id, m.clientId, m.clientHost, assignment || '-'];
+      const assignment = m.assignments.map((a) => `${a.topic}[${[...a.partitions].sort((x, y) => x - y).join(',')}]`).join(' ');
+      return [m.memberId, m.clientId, m.clientHost, assignment || '-'];
     });
 }
 
-/** Sets `end` (the log end offset) on each row; topics that no longer exist keep `-`. */
-async function fillEndOffsets(admin: Admin, rows: PartitionRow[]): Promise<void> {
+/** Sets `end` (the log end offset) on each row; topics that no longer exist (or may not be described) keep `-`. */
+async function fillEndOffsets(cluster: ClusterClient, rows: PartitionRow[]): Promise<void> {
   const byTopic = new Map<string, PartitionRow[]>();
   for (const r of rows) byTopic.set(r.topic, [...(byTopic.get(r.topic) ?? []), r]);
   if (byTopic.size === 0) return;
-  const existing = new Set(await admin.listTopics({ includeInternals: true }));
-  const topics = [...byTopic.entries()].filter(([t]) => existing.has(t));
-  if (topics.length === 0) return;
-  const result = await admin.listOffsets({
-    topics: topics.map(([name, rs]) => ({ name, partitions: rs.map((r) => ({ partitionIndex: r.partition, timestamp: -1n })) })),
-  });
-  for (const t of result) {
-    for (const p of t.partitions) {
-      const r = byTopic.get(t.name)?.find((x) => x.partition === p.partitionIndex);
-      if (r && p.offset >= 0n) r.end = p.offset;
-    }
-  }
+  const { listOffsets, LATEST } = await import('../wire/topic-admin.ts');
+  const { topics } = await cluster.metadata([...byTopic.keys()]);
+  await Promise.all(
+    topics
+      .filter((t) => t.errorCode === 0 && t.name !== null && byTopic.has(t.name))
+      .map(async (t) => {
+        const wanted = byTopic.get(t.name!)!.map((r) => r.partition);
+        const ends = await listOffsets(cluster, t, LATEST, 0, wanted);
+        for (const r of byTopic.get(t.name!)!) {
+          const end = ends[r.partition];
+          if (end !== undefined && end >= 0n) r.end = end;
+        }
+      }),
+  );
 }

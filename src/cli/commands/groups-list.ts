@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { CliError } from '../cli-error.ts';
-import { withAdmin } from '../clients.ts';
 import { cliContext } from '../context.ts';
 import { formatTable } from '../table.ts';
 
@@ -11,14 +10,16 @@ export function registerGroupsList(groups: Command): void {
     .description('list consumer groups and their state')
     .action(async (_opts: object, command: Command) => {
       const ctx = cliContext(command);
-      const listed = await withAdmin(ctx, (admin) =>
-        admin.listGroups().catch((err: unknown) => {
+      const [{ withCluster }, { listGroups }] = await Promise.all([import('../wire/cli-cluster.ts'), import('../wire/group-admin.ts')]);
+      const listed = await withCluster(ctx, (cluster) =>
+        listGroups(cluster).catch((err: unknown) => {
           throw new CliError('cannot list groups', { cause: err });
         }),
       );
-      const rows = [...listed.values()]
-        .sort((a, b) => a.id.localeCompare(b.id))
-        .map((g) => [g.id, String(g.state), g.protocolType || '-']);
+      const rows = listed
+        .sort((a, b) => a.groupId.localeCompare(b.groupId))
+        // Below ListGroups v4 the broker does not say; "Unknown" is Kafka's own word for that.
+        .map((g) => [g.groupId, g.state || 'Unknown', g.protocolType || '-']);
       if (rows.length > 0) process.stdout.write(formatTable(['GROUP', 'STATE', 'PROTOCOL TYPE'], rows));
     });
 }

@@ -34,8 +34,8 @@ export async function connectCluster(ctx: CliContext, clientId: string): Promise
 }
 
 /** Runs `fn` with a cluster client and closes it. */
-export async function withCluster<T>(ctx: CliContext, fn: (cluster: ClusterClient) => Promise<T>): Promise<T> {
-  const cluster = await connectCluster(ctx, 'sluice-cli-admin');
+export async function withCluster<T>(ctx: CliContext, fn: (cluster: ClusterClient) => Promise<T>, clientId = 'sluice-cli-admin'): Promise<T> {
+  const cluster = await connectCluster(ctx, clientId);
   try {
     return await fn(cluster);
   } finally {

@@ -56,7 +56,7 @@ export class ClusterClient {
       allowAutoTopicCreation: false,
       includeTopicAuthorizedOperations: false,
     });
-    this.#brokers = new Map(response.brokers.map((b) => [b.nodeId, `${b.host.includes(':') ? `[${b.host}]` : b.host}:${b.port}`]));
+    this.#brokers = new Map(response.brokers.map((b) => [b.nodeId, addressOf(b.host, b.port)]));
     return response;
   }
 
@@ -83,6 +83,18 @@ export class ClusterClient {
     return c;
   }
 
+  /** The connection to broker `nodeId` at an address the cluster named (FindCoordinator's answer). */
+  broker(nodeId: number, host: string, port: number): Promise<BrokerConnection> {
+    const address = addressOf(host, port);
+    if (this.#brokers.get(nodeId) !== address) {
+      this.#brokers.set(nodeId, address);
+      const known = this.#byNode.get(nodeId);
+      this.#byNode.delete(nodeId);
+      known?.then((c) => c !== this.#any && c.close(), () => {});
+    }
+    return this.node(nodeId);
+  }
+
   /** The controller, for topic changes (any broker forwards them in KRaft; older ones need it). */
   async controller(): Promise<BrokerConnection> {
     const m = await this.metadata([]);
@@ -95,3 +107,6 @@ export class ClusterClient {
     this.#byNode.clear();
   }
 }
+
+/** `host:port`, with an IPv6 host in brackets. */
+const addressOf = (host: string, port: number): string => `${host.includes(':') ? `[${host}]` : host}:${port}`;

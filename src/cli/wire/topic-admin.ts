@@ -53,12 +53,13 @@ export const LATEST = -1n;
 /**
  * The offset at `timestamp` (EARLIEST, LATEST or a time) of every partition of `topic`, asked of
  * each partition's leader. With read_committed (isolationLevel 1), LATEST is the last stable offset.
+ * With `only`, just those partitions are asked (the others stay 0n).
  */
-export async function listOffsets(cluster: ClusterClient, topic: TopicMetadata, timestamp: bigint, isolationLevel: number): Promise<bigint[]> {
+export async function listOffsets(cluster: ClusterClient, topic: TopicMetadata, timestamp: bigint, isolationLevel: number, only?: readonly number[]): Promise<bigint[]> {
   const name = topic.name!;
   const offsets: bigint[] = new Array<bigint>(topic.partitions.length).fill(0n);
   await Promise.all(
-    [...partitionsByLeader(topic)].map(async ([leader, partitions]) => {
+    [...partitionsByLeader(topic, only)].map(async ([leader, partitions]) => {
       const { topics } = await (await cluster.node(leader)).request(ApiKey.ListOffsets, {
         replicaId: -1,
         isolationLevel,
