@@ -73,5 +73,47 @@ test('a job running in two other processes: listed with both workers, its stages
   await eventually(async () => {
     last = await json('/jobs/elsewhere/workers');
     return last.workers.some((w: any) => w.pid === second.process.pid && w.state === 'LOST');
-  }, 120_000, 'the killed worker LOST');
+  }, 120_000, 'the killed worker LOST').catch((e) => {
+    throw new Error(`${e.message}: ${JSON.stringify(last)}\n${workers.map((w) => w.stderr().slice(-3000)).join('\n')}`);
+  });
+});
+
+test("a worker lost while the job's group moves its units to the survivor stays listed as LOST (the survivor's new incarnation keeps its first start)", { timeout: 300_000 }, async () => {
+  const pair: Child[] = [];
+  for (const index of [0, 1]) {
+    const child = spawnSluice(['--bootstrap', broker.bootstrap, 'run', 'test/cli/fixtures/status-job.ts', '--exchanges', 'kafka'], {
+      SLUICE_STATUS_INTERVAL_MS: '1000',
+      SLUICE_GROUP_SESSION_TIMEOUT_MS: '6000',
+      CHECKPOINT_MS: '200',
+      INPUT,
+      JOB_ID: 'moved',
+      SLUICE_WORKERS: '2',
+      SLUICE_WORKER_INDEX: String(index),
+    });
+    pair.push(child);
+    workers.push(child);
+  }
+  const [first, second] = pair as [Child, Child];
+  let last: any;
+  const listed = async () => {
+    const r = await fetch(`http://127.0.0.1:${dashboard.port}/jobs/moved/workers`);
+    last = await r.json();
+    return r.status === 200 ? (last.workers as any[]) : [];
+  };
+  const explain = () => `${JSON.stringify(last)}\n${pair.map((w) => w.stderr().slice(-3000)).join('\n')}`;
+  // Each worker runs one unit (two tasks: the source chain and the keyed chain) once the group balanced them.
+  await eventually(async () => {
+    const ws = await listed();
+    return ws.length === 2 && ws.every((w) => w.state === 'RUNNING' && w.tasks === 2);
+  }, 180_000, 'two running workers with one unit each').catch((e) => {
+    throw new Error(`${e.message}: ${explain()}`);
+  });
+  await kill(second);
+  // After the session timeout the group gives the killed worker's unit to the survivor, which runs it in a new
+  // incarnation: four tasks.
+  await eventually(async () => (await listed()).some((w) => w.pid === first.process.pid && w.state === 'RUNNING' && w.tasks === 4), 180_000, 'the survivor runs both units').catch((e) => {
+    throw new Error(`${e.message}: ${explain()}`);
+  });
+  const ws = await listed();
+  assert.ok(ws.some((w) => w.pid === second.process.pid && w.state === 'LOST'), `the killed worker is listed as LOST: ${explain()}`);
 });

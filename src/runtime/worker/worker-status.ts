@@ -7,6 +7,7 @@ import { jobIdOf } from '../checkpoint/durable-state.ts';
 import { isFencing } from '../executor/local-executor.ts';
 import { computeKeyGroupRangeForOperatorIndex } from '../partitioning/key-groups.ts';
 import type { Task } from './task.ts';
+import { workerStartTime } from './worker-start-times.ts';
 import type { Worker } from './worker.ts';
 
 /**
@@ -30,17 +31,19 @@ export class WorkerStatusReporter {
     const { options, graph } = worker;
     const share = options.workerShare;
     const host = hostname();
+    const jobId = jobIdOf(graph, options);
+    // Unique per worker thread of a process; the same across incarnations of a worker (one key).
+    const workerId = `${host}-${process.pid}-${share?.index ?? threadId}`;
     this.#identity = {
-      jobId: jobIdOf(graph, options),
+      jobId,
       jobName: graph.jobName,
-      // Unique per worker thread of a process; the same across incarnations of a worker (one key).
-      workerId: `${host}-${process.pid}-${share?.index ?? threadId}`,
+      workerId,
       host,
       pid: process.pid,
       // `sluice run --workers N` runs N worker threads in one process; separate processes run one each.
       threads: isMainThread ? 1 : (share?.count ?? 1),
       mode: options.mode,
-      startTime: options.clock.now(),
+      startTime: workerStartTime(jobId, workerId, options.clock.now()),
       intervalMs: statusIntervalMs(),
     };
     this.#publisher = new StatusPublisher({
