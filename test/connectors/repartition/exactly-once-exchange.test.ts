@@ -24,7 +24,9 @@ test('exactly-once through repartition topics: a keyed job killed with SIGKILL 3
       backend: 'heap',
       stateDir: dir,
       exactlyOnce: true,
-      env: { SLUICE_EXCHANGES: 'kafka' },
+      // A restarted worker is a new member of the job's group: the coordinator waits for the killed one's session to
+      // time out before the rebalance completes (45 s by default), so the test uses a short one.
+      env: { SLUICE_EXCHANGES: 'kafka', SLUICE_GROUP_SESSION_TIMEOUT_MS: '6000', TXN_TIMEOUT_MS: '10000' },
       log: (l) => t.diagnostic(l),
     });
     checkExactlyOnce(r, (s) => t.diagnostic(s));
