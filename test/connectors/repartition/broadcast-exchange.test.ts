@@ -5,6 +5,7 @@ import { CheckpointingMode, StreamExecutionEnvironment } from '../../../src/inde
 import { startTestBroker } from '../../helpers/broker.ts';
 import { arraySink, createTopics, eventually, produce, readTopic, spawnSluice } from '../kafka-helpers.ts';
 import { buildBroadcastJob } from './broadcast-job.ts';
+import { withExchanges } from './with-exchanges.ts';
 
 // Issue 11: broadcast state across workers. Every worker gets the broadcast side: a broadcast
 // exchange goes through a one-partition repartition topic that every reader subtask reads in full
@@ -34,14 +35,7 @@ async function inProcess(exchanges: 'local' | 'kafka', jobId: string, parallelis
   const out: string[] = [];
   const env = StreamExecutionEnvironment.getExecutionEnvironment();
   buildBroadcastJob(env, broker.bootstrap, TOPICS, arraySink(out), parallelism);
-  const saved = process.env.SLUICE_EXCHANGES;
-  process.env.SLUICE_EXCHANGES = exchanges;
-  try {
-    await env.execute(jobId);
-  } finally {
-    if (saved === undefined) delete process.env.SLUICE_EXCHANGES;
-    else process.env.SLUICE_EXCHANGES = saved;
-  }
+  await withExchanges(exchanges, () => env.execute(jobId));
   return out.sort();
 }
 

@@ -5,6 +5,7 @@ import { StreamExecutionEnvironment } from '../../../src/index.ts';
 import { startTestBroker } from '../../helpers/broker.ts';
 import { arraySink, createTopics, produce } from '../kafka-helpers.ts';
 import { buildEquivalenceJob, equivalenceInput } from './equivalence-job.ts';
+import { withExchanges } from './with-exchanges.ts';
 
 let broker: Awaited<ReturnType<typeof startTestBroker>>;
 before(async () => {
@@ -20,14 +21,7 @@ async function run(exchanges: 'local' | 'kafka', jobId: string): Promise<string[
   const out: string[] = [];
   const env = StreamExecutionEnvironment.getExecutionEnvironment();
   buildEquivalenceJob(env, broker.bootstrap, 'eq-input', arraySink(out), { bounded: true });
-  const saved = process.env.SLUICE_EXCHANGES;
-  process.env.SLUICE_EXCHANGES = exchanges;
-  try {
-    await env.execute(jobId);
-  } finally {
-    if (saved === undefined) delete process.env.SLUICE_EXCHANGES;
-    else process.env.SLUICE_EXCHANGES = saved;
-  }
+  await withExchanges(exchanges, () => env.execute(jobId));
   return out.sort();
 }
 

@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import { KafkaSource, MapStateDescriptor, SimpleStringSchema, SluiceError, StreamExecutionEnvironment, WatermarkStrategy, type Collector, type DataStream, type ExchangeSerde } from '../../../src/index.ts';
 import { startTestBroker } from '../../helpers/broker.ts';
 import { arraySink, createTopics, produce } from '../kafka-helpers.ts';
+import { withExchanges } from './with-exchanges.ts';
 
 // Issue 11: the values crossing an exchange are serialized with a default serializer that the
 // user can replace per exchange (withExchangeSerde). Class instances do not survive the default
@@ -74,14 +75,7 @@ async function run(exchanges: 'local' | 'kafka', jobId: string, withSerde: boole
     .process<string>({ processElement: () => {}, processBroadcastElement: (r: Reading, _ctx: unknown, o: Collector<string>) => o.collect(`broadcast:${r.label()}`) })
     .uid('broadcast')
     .sinkTo(arraySink(out));
-  const saved = process.env.SLUICE_EXCHANGES;
-  process.env.SLUICE_EXCHANGES = exchanges;
-  try {
-    await env.execute(jobId);
-  } finally {
-    if (saved === undefined) delete process.env.SLUICE_EXCHANGES;
-    else process.env.SLUICE_EXCHANGES = saved;
-  }
+  await withExchanges(exchanges, () => env.execute(jobId));
   return out.sort();
 }
 
@@ -114,12 +108,5 @@ test('withExchangeSerde applies to an exchange only, and the exchanges into one 
   const a = readings(other);
   const b = readings(other);
   a.rebalance().withExchangeSerde(readingSerde).union(b.rebalance()).map((r) => r.label()).sinkTo(arraySink([]));
-  const saved = process.env.SLUICE_EXCHANGES;
-  process.env.SLUICE_EXCHANGES = 'kafka';
-  try {
-    await assert.rejects(other.execute('serde-mixed'), (e: unknown) => e instanceof SluiceError && e.code === 'SLUICE_INVALID_JOB' && /different serializers/.test(e.message));
-  } finally {
-    if (saved === undefined) delete process.env.SLUICE_EXCHANGES;
-    else process.env.SLUICE_EXCHANGES = saved;
-  }
+  await withExchanges('kafka', () => assert.rejects(other.execute('serde-mixed'), (e: unknown) => e instanceof SluiceError && e.code === 'SLUICE_INVALID_JOB' && /different serializers/.test(e.message)));
 });

@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import { KafkaSource, SimpleStringSchema, StreamExecutionEnvironment, WatermarkStrategy } from '../../../src/index.ts';
 import { startTestBroker } from '../../helpers/broker.ts';
 import { arraySink, createTopics, produce } from '../kafka-helpers.ts';
+import { withExchanges } from './with-exchanges.ts';
 
 // Issue 11: the exchanges other than keyBy/rebalance work through repartition topics: shuffle,
 // global and partitionCustom give the same records, at the same receiving subtasks, as in memory.
@@ -51,14 +52,7 @@ async function run(exchanges: 'local' | 'kafka', jobId: string): Promise<string[
     .sinkTo(arraySink(out));
   // Shuffle picks subtasks at random: only the records (not where they landed) are compared.
   input.shuffle().map((v) => `shuffle:${v}`).uid('shuffle').sinkTo(arraySink(out));
-  const saved = process.env.SLUICE_EXCHANGES;
-  process.env.SLUICE_EXCHANGES = exchanges;
-  try {
-    await env.execute(jobId);
-  } finally {
-    if (saved === undefined) delete process.env.SLUICE_EXCHANGES;
-    else process.env.SLUICE_EXCHANGES = saved;
-  }
+  await withExchanges(exchanges, () => env.execute(jobId));
   return out.sort();
 }
 
