@@ -1,5 +1,5 @@
 import { CliError } from '../cli-error.ts';
-import { STATUS_TOPIC as JOB_STATUS_TOPIC } from '../../kafka/job-status/status-reading.ts';
+import { JOB_STATUS_TOPIC } from '../../kafka/job-status/status-topic.ts';
 import { StatusTable } from '../../kafka/job-status/jobs-overview.ts';
 import { AssignedReader } from '../consume/assigned-reader.ts';
 import type { CliContext } from '../context.ts';

@@ -1,5 +1,5 @@
 import { StatusTable } from '../../kafka/job-status/jobs-overview.ts';
-import { STATUS_TOPIC } from '../../kafka/job-status/status-reading.ts';
+import { JOB_STATUS_TOPIC as STATUS_TOPIC } from '../../kafka/job-status/status-topic.ts';
 import type { WorkerStatus } from '../../kafka/job-status/status-record.ts';
 import { logger } from '../../util/logger.ts';
 import type { DashboardClients } from './clients.ts';

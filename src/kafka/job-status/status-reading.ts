@@ -1,14 +1,10 @@
 import type { WorkerState, WorkerStatus } from './status-record.ts';
+import { STATUS_FORMAT_VERSION } from './status-topic.ts';
 
-// What a reader of the status topic accepts (`sluice jobs`, the dashboard). Deliberately free of
-// imports from the writer's module (status-record.ts, which every worker loads): the readers load
-// on demand, and the package's bundle keeps `import 'sluice'` in few chunks. A test checks that the
-// constants both sides name agree.
+// What a reader of the status topic accepts (`sluice jobs`, the dashboard). It imports only the
+// shared names (status-topic.ts), none of the writer's module (status-record.ts, which every worker
+// loads): the readers load on demand, and the package's bundle keeps `import 'sluice'` in few chunks.
 
-/** The cluster-wide status topic (see status-record.ts). */
-export const STATUS_TOPIC = '__sluice_jobs_status';
-/** The format version this reader knows. */
-export const READ_FORMAT_VERSION = 1;
 /** A status silent for this many intervals is LOST (its worker was killed or cut off). */
 export const LOST_AFTER_INTERVALS = 3;
 
@@ -29,7 +25,7 @@ export function decodeStatus(value: Buffer): DecodedStatus {
   }
   if (typeof o !== 'object' || o === null || Array.isArray(o)) return { ok: false, reason: 'not a JSON object' };
   const r = o as Record<string, unknown>;
-  if (r.v !== READ_FORMAT_VERSION) return { ok: false, reason: `format version ${JSON.stringify(r.v)} (this reader knows ${READ_FORMAT_VERSION})` };
+  if (r.v !== STATUS_FORMAT_VERSION) return { ok: false, reason: `format version ${JSON.stringify(r.v)} (this reader knows ${STATUS_FORMAT_VERSION})` };
   for (const f of ['jobId', 'jobName', 'workerId', 'host'] as const) if (typeof r[f] !== 'string' || r[f] === '') return { ok: false, reason: `field ${f} is not a non-empty string` };
   for (const f of ['pid', 'threads', 'startTime', 'updatedAt', 'intervalMs'] as const) if (!isFiniteNumber(r[f])) return { ok: false, reason: `field ${f} is not a number` };
   if (!((r.intervalMs as number) > 0)) return { ok: false, reason: 'field intervalMs is not positive' };

@@ -1,19 +1,12 @@
 import type { InternalTopicSpec } from '../internal-topics.ts';
+import { JOB_STATUS_TOPIC, STATUS_FORMAT_VERSION } from './status-topic.ts';
 
-/**
- * The cluster-wide status topic: every worker of every job writes its status there, keyed by
- * `<jobId>/<workerId>`, so one read of one topic lists every job of the cluster (as Kafka
- * Connect's status topic does for connectors). Compacted: the newest status per worker stays;
- * with `delete` too, statuses not refreshed for `retention.ms` (workers and jobs long gone) go.
- */
-export const JOB_STATUS_TOPIC = '__sluice_jobs_status';
+export { JOB_STATUS_TOPIC, STATUS_FORMAT_VERSION };
 
 /** Default time between two statuses of a worker; a reader calls a worker lost after 3 of them. */
 export const DEFAULT_STATUS_INTERVAL_MS = 5_000;
 /** Largest encoded status; bigger ones drop per-partition details, then tasks (counted in `tasksOmitted`). */
 export const MAX_STATUS_BYTES = 64 * 1024;
-/** The `v` field of every value; readers (status-reading.ts) skip other versions. */
-export const STATUS_FORMAT_VERSION = 1;
 
 export function jobStatusTopicSpec(): InternalTopicSpec {
   return {

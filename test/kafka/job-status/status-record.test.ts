@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { encodeStatus, JOB_STATUS_TOPIC, MAX_STATUS_BYTES, STATUS_FORMAT_VERSION, statusKey, statusWatermark, type TaskStatus } from '../../../src/kafka/job-status/status-record.ts';
-import { decodeStatus, READ_FORMAT_VERSION, STATUS_TOPIC } from '../../../src/kafka/job-status/status-reading.ts';
+import { decodeStatus } from '../../../src/kafka/job-status/status-reading.ts';
 import { status } from './fixtures.ts';
 
 test('a status survives encoding: JSON with a format version, keyed by job and worker', () => {
@@ -64,7 +64,3 @@ test('watermarks: none yet is null, end of input is "end"', () => {
   assert.equal(statusWatermark(42), 42);
 });
 
-test('writers and readers name the same topic and format version', () => {
-  assert.equal(STATUS_TOPIC, JOB_STATUS_TOPIC);
-  assert.equal(READ_FORMAT_VERSION, STATUS_FORMAT_VERSION);
-});
