@@ -21,8 +21,6 @@ export interface JobMembershipOptions {
    * fails with a fencing error and the executor starts a new incarnation with a new membership.
    */
   readonly exactlyOnce: boolean;
-  /** Units added to the running worker run (metrics: the rebalance from `since` to `now`). */
-  readonly onUnitsAdded?: (since: number | undefined, now: number) => void;
 }
 
 /** The job group's protocol: units assigned cooperatively (`assignUnitsCooperatively` in task-assignor.ts). */
@@ -36,6 +34,8 @@ export interface RunningTasks {
   fail(e: Error): void;
   /** A worker that changes its units while it runs (cooperative rebalancing); without it, every change stops the worker. */
   units?: UnitControl;
+  /** A cooperative rebalance ended for this worker: `pauseMs` is what it paused (0: its units kept running; else releasing units, or the added units' wait). */
+  rebalanced?(pauseMs: number): void;
 }
 
 /** How the membership changes the units of a running worker (see src/runtime/worker/unit-set.ts). */
@@ -227,8 +227,9 @@ export class JobMembership {
     const running = this.#running;
     const control = running?.units;
     if (running === undefined || control === undefined || (revoked.length > 0 && kept.length === 0)) {
-      // No worker runs (the executor builds one for `units`), or every unit it runs goes: it stops.
-      if (running !== undefined && (revoked.length > 0 || added.length > 0)) await this.#revoke('every unit of this worker moves');
+      // No worker runs, or it does not run yet (it stopped when the rebalance started, or it checks
+      // its first assignment itself): the executor builds one for `units`. Or every unit it runs goes: it stops.
+      if (control !== undefined) await this.#revoke('every unit of this worker moves');
       this.#units = units;
       this.#owned = units;
       this.#rebalanceStartedAt = undefined;
@@ -239,8 +240,21 @@ export class JobMembership {
     control.release();
     if (revoked.length > 0) {
       const started = this.#o.clock.now();
-      await control.revoke(revoked);
-      logger.info({ job: jobId, released: revoked, kept, releaseMs: this.#o.clock.now() - started, at: this.#o.clock.now() }, 'job group: units released to their new owner (checkpoint taken, their tasks stopped); rejoining');
+      try {
+        await control.revoke(revoked);
+      } catch (e) {
+        // The worker stopped meanwhile (failed or cancelled): nothing of it runs any more.
+        logger.debug({ job: jobId, err: e }, 'job group: the worker stopped before it released its units');
+        await this.#revoke('the worker stopped while releasing units');
+        this.#units = units;
+        this.#owned = units;
+        this.#changed?.();
+        this.#rejoinSoon('released its units');
+        return;
+      }
+      const releaseMs = this.#o.clock.now() - started;
+      running.rebalanced?.(releaseMs);
+      logger.info({ job: jobId, released: revoked, kept, releaseMs, at: this.#o.clock.now() }, 'job group: units released to their new owner (checkpoint of every task taken, their tasks stopped); rejoining');
     }
     this.#units = units;
     this.#owned = units;
@@ -249,6 +263,7 @@ export class JobMembership {
     const since = this.#rebalanceStartedAt;
     this.#rebalanceStartedAt = undefined;
     if (added.length === 0) {
+      if (revoked.length === 0) running.rebalanced?.(0);
       logger.info({ job: jobId, units, kept, keptUnitsStopped: 0 }, 'job group: this worker runs its tasks (its units kept running through the rebalance)');
       return;
     }
@@ -257,7 +272,7 @@ export class JobMembership {
         const now = this.#o.clock.now();
         const pause = since === undefined ? undefined : now - since;
         if (pause !== undefined) this.pauses.push(pause);
-        this.#o.onUnitsAdded?.(since, now);
+        running.rebalanced?.(pause ?? 0);
         logger.info({ job: jobId, units, kept, added, keptUnitsStopped: 0, pauseMs: pause, at: now }, 'job group: this worker runs its tasks (added units restored and started; kept units never stopped)');
       },
       (e: unknown) => logger.debug({ job: jobId, err: e, added }, 'job group: the added units did not start (the worker stopped)'),
