@@ -77,7 +77,8 @@ export class PollLoop {
         // 2.
         if (w.pts.fireDue() > 0) progressed = true;
         // 3.
-        if (await w.serveUnitChanges()) progressed = true;
+        // Only a job group member's worker has unit changes (no await otherwise: the loop's timing stays as it was).
+        if (w.unitSet?.pending === true && (await w.serveUnitChanges())) progressed = true;
         if ((w.unitSet?.version ?? 0) !== this.#version) this.#readTasks();
         w.serveSavepoints();
         if (w.stopWithSavepointPending && (await w.serveStopWithSavepoint())) break;
