@@ -133,6 +133,8 @@ test('offset commits carry the current generation and member id', { timeout: 60_
 function cooperativeWorker(name: string, membership: JobMembership, running: Map<number, string>, violations: string[]) {
   const units = new Set<number>();
   const counts = { stops: 0, revoked: 0, added: 0, holds: 0 };
+  /** The pause of each rebalance as the membership reports it to the metrics (0: every unit kept running). */
+  const pauses: number[] = [];
   const start = (u: number): void => {
     const other = running.get(u);
     if (other !== undefined && other !== name) violations.push(`unit ${u} started in ${name} while ${other} still runs it`);
@@ -166,11 +168,13 @@ function cooperativeWorker(name: string, membership: JobMembership, running: Map
       },
       fail: (e) => violations.push(`${name} failed: ${e.message}`),
       units: control,
+      rebalanced: (ms) => pauses.push(ms),
     });
   })();
   return {
     units: () => [...units].sort((a, b) => a - b),
     counts,
+    pauses,
     started,
     async close() {
       await membership.close();
@@ -212,6 +216,10 @@ test('cooperative: kept units never stop; units move only after their owner rele
   assert.equal(a.counts.revoked, 4, 'a released 3 units to b, then 1 to c');
   assert.ok(a.counts.added >= 1, 'a was given a unit of b');
   assert.ok(a.counts.holds >= 3, 'a held its checkpoints at each rebalance');
+  // Metrics: each rebalance of a is counted; those where it only kept units paused 0 ms, releases paused about the checkpoint (100 ms here).
+  assert.ok(a.pauses.length >= 3, `a's rebalances were counted: ${a.pauses}`);
+  assert.ok(a.pauses.includes(0), `a rebalance that kept every unit of a counts no pause: ${a.pauses}`);
+  assert.ok(a.pauses.some((p) => p >= 100), `a release counts its checkpoint as the pause: ${a.pauses}`);
   assert.deepEqual(violations, []);
   await a.close();
   await c.close();
