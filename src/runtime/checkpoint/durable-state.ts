@@ -74,6 +74,11 @@ export interface DurableStateOptions {
   clock: Clock;
   operators: ReadonlyMap<JobVertex, readonly AbstractStreamOperator<unknown>[]>;
   tasks: readonly Task[];
+  /**
+   * The keyed vertices of the job, when `operators` may lack some (a worker that runs some units
+   * and may be given others later); default: the vertices of `operators` with a keyed backend.
+   */
+  keyed?: readonly JobVertex[];
   /** Told how the restore goes (the metrics' restore progress per task). */
   restoreListener?: RestoreListener | undefined;
 }
@@ -113,7 +118,7 @@ export class DurableState {
 
   constructor(options: DurableStateOptions) {
     this.#o = options;
-    this.#keyed = [...options.operators].filter(([, ops]) => ops[0]?.backend !== undefined).map(([v]) => v);
+    this.#keyed = options.keyed !== undefined ? [...options.keyed] : [...options.operators].filter(([, ops]) => ops[0]?.backend !== undefined).map(([v]) => v);
     for (const v of this.#keyed) {
       this.#writers.set(v, new ChangelogWriter({ topic: this.changelogTopic(v), maxParallelism: v.maxParallelism, keyGroupOf: (k) => assignToKeyGroup(k, v.maxParallelism), clock: options.clock }));
       for (const op of options.operators.get(v) ?? []) this.#timers.set(op, new TimerChangeTracker());
@@ -145,7 +150,7 @@ export class DurableState {
    * and has no changelogged state.
    */
   async recover(): Promise<JobSnapshot | undefined> {
-    const { clients, jobId } = this.#o;
+    const { clients } = this.#o;
     const wire = clients.wire('internal-topics');
     try {
       await new InternalTopics(wire).ensure(this.topics());
@@ -157,51 +162,7 @@ export class DurableState {
     listener?.started(this.#o.clock.now());
     try {
       await this.#awaitStable(consumer);
-      const { tasks, job } = await this.#log.read(consumer);
-      this.#checkJob(job as JobRecord | undefined);
-      const lineage = (job as JobRecord | undefined)?.lineage;
-      if (lineage !== undefined) this.#lineage = lineage;
-      let checkpointId = 0;
-      const operators: Record<string, OperatorSnapshot[]> = {};
-      const sources: Record<string, unknown[]> = {};
-      const snapshotOf = (uid: string, subtaskIndex: number): OperatorSnapshot => {
-        const list = (operators[uid] ??= []);
-        let s = list.find((x) => x.subtaskIndex === subtaskIndex);
-        if (s === undefined) list.push((s = { uid, subtaskIndex }));
-        return s;
-      };
-      for (const record of tasks.values()) {
-        checkpointId = Math.max(checkpointId, record.checkpointId);
-        const p = record.payload as TaskPayload;
-        for (const [uid, state] of Object.entries(p.sources ?? {})) (sources[uid] ??= [])[p.subtask] = state;
-        for (const [uid, fs] of Object.entries(p.operators ?? {})) snapshotOf(uid, p.subtask).functionState = fs;
-      }
-      let restored = 0;
-      for (const v of this.#keyed) {
-        const ops = this.#o.operators.get(v) ?? [];
-        const local = this.#local.reuse(v, ops, (op) => tasks.get(this.#taskOf(op))?.checkpointId ?? 0, this.#lineage);
-        if (local !== undefined) {
-          this.restoredFrom.set(v.uid, 'local');
-          ops.forEach((op, i) => {
-            snapshotOf(v.uid, op.subtaskIndex).timers = local[i]!;
-            this.#timers.get(op)?.restored(local[i]!);
-          });
-          continue;
-        }
-        const { records, timers } = await this.#restoreFromChangelog(v, ops, consumer, checkpointId);
-        restored += records;
-        this.restoredFrom.set(v.uid, 'changelog');
-        if (records > 0) {
-          snapshotOf(v.uid, 0).timers = timers;
-          // Each subtask's tracker knows only its own timers (else it would delete the others').
-          for (const op of ops) this.#timers.get(op)?.restored(timersIn(timers, op, v.maxParallelism), true);
-        }
-      }
-      if (tasks.size === 0 && restored === 0 && ![...this.restoredFrom.values()].includes('local')) return undefined;
-      // A job record of an earlier version has no lineage: written again with one.
-      this.#jobRecordWritten = lineage !== undefined;
-      logger.info({ job: jobId, checkpointId, tasks: tasks.size, changelogRecords: restored, sources }, 'job restored from its last committed checkpoint');
-      return { jobName: jobId, checkpointId, operators, sources };
+      return (await this.#restore(consumer, this.#o.operators, this.#o.tasks, true))?.snapshot;
     } finally {
       listener?.finished(this.#o.clock.now());
       await consumer.close().catch(() => {});
@@ -209,9 +170,105 @@ export class DurableState {
     }
   }
 
+  /**
+   * Units added to a running worker (cooperative rebalancing): restores the keyed state and timers
+   * of `operators` — the new operator instances of those units, not yet opened — from their local
+   * copies or the changelogs (only their key groups are read), and returns the snapshot their
+   * operator and reader state restores from, with the vertices restored from a changelog (their
+   * restored state does not count as changed once they opened: see `unitsOpened`).
+   */
+  async restoreUnits(operators: ReadonlyMap<JobVertex, readonly AbstractStreamOperator<unknown>[]>, tasks: readonly Task[]): Promise<{ snapshot: JobSnapshot | undefined; changelogged: JobVertex[] }> {
+    const { clients } = this.#o;
+    for (const v of this.#keyed) for (const op of operators.get(v) ?? []) this.#timers.set(op, new TimerChangeTracker());
+    const consumer = clients.consumer('restore');
+    try {
+      await this.#awaitStable(consumer);
+      return (await this.#restore(consumer, operators, tasks, false)) ?? { snapshot: undefined, changelogged: [] };
+    } finally {
+      await consumer.close().catch(() => {});
+      clients.release(consumer);
+    }
+  }
+
+  /** The operators of added units opened on state restored from the changelogs: it is there already, it does not count as changed. */
+  unitsOpened(operators: ReadonlyMap<JobVertex, readonly AbstractStreamOperator<unknown>[]>, changelogged: readonly JobVertex[]): void {
+    for (const v of changelogged) for (const op of operators.get(v) ?? []) op.backend!.changesPersisted();
+  }
+
+  /** The operators of revoked units stopped: their timers are no longer tracked. */
+  forget(operators: readonly AbstractStreamOperator<unknown>[]): void {
+    for (const op of operators) this.#timers.delete(op);
+  }
+
+  /**
+   * Reads the last committed checkpoint and the changelogs into a snapshot for `operators` (the
+   * worker's at start, or those of units added later). At start (`first`) it also checks the job
+   * record and adopts its line of checkpoints.
+   */
+  async #restore(
+    consumer: WorkerConsumer,
+    operators: ReadonlyMap<JobVertex, readonly AbstractStreamOperator<unknown>[]>,
+    ownTasks: readonly Task[],
+    first: boolean,
+  ): Promise<{ snapshot: JobSnapshot; changelogged: JobVertex[] } | undefined> {
+    const { jobId } = this.#o;
+    const { tasks, job } = await this.#log.read(consumer);
+    if (first) {
+      this.#checkJob(job as JobRecord | undefined);
+      const lineage = (job as JobRecord | undefined)?.lineage;
+      if (lineage !== undefined) this.#lineage = lineage;
+      // A job record of an earlier version has no lineage: written again with one.
+      this.#jobRecordWritten = lineage !== undefined;
+    }
+    let checkpointId = 0;
+    const snapshotOperators: Record<string, OperatorSnapshot[]> = {};
+    const sources: Record<string, unknown[]> = {};
+    const snapshotOf = (uid: string, subtaskIndex: number): OperatorSnapshot => {
+      const list = (snapshotOperators[uid] ??= []);
+      let s = list.find((x) => x.subtaskIndex === subtaskIndex);
+      if (s === undefined) list.push((s = { uid, subtaskIndex }));
+      return s;
+    };
+    for (const record of tasks.values()) {
+      checkpointId = Math.max(checkpointId, record.checkpointId);
+      const p = record.payload as TaskPayload;
+      for (const [uid, state] of Object.entries(p.sources ?? {})) (sources[uid] ??= [])[p.subtask] = state;
+      for (const [uid, fs] of Object.entries(p.operators ?? {})) snapshotOf(uid, p.subtask).functionState = fs;
+    }
+    let restored = 0;
+    let local = false;
+    const changelogged: JobVertex[] = [];
+    for (const v of this.#keyed) {
+      const ops = operators.get(v) ?? [];
+      if (ops.length === 0) continue;
+      const copies = this.#local.reuse(v, ops, (op) => tasks.get(this.#taskOf(op, ownTasks))?.checkpointId ?? 0, this.#lineage);
+      if (copies !== undefined) {
+        local = true;
+        this.restoredFrom.set(v.uid, 'local');
+        ops.forEach((op, i) => {
+          snapshotOf(v.uid, op.subtaskIndex).timers = copies[i]!;
+          this.#timers.get(op)?.restored(copies[i]!);
+        });
+        continue;
+      }
+      const { records, timers } = await this.#restoreFromChangelog(v, ops, consumer, checkpointId, !first);
+      restored += records;
+      this.restoredFrom.set(v.uid, 'changelog');
+      changelogged.push(v);
+      if (records > 0) {
+        snapshotOf(v.uid, 0).timers = timers;
+        // Each subtask's tracker knows only its own timers (else it would delete the others').
+        for (const op of ops) this.#timers.get(op)?.restored(timersIn(timers, op, v.maxParallelism), true);
+      }
+    }
+    if (tasks.size === 0 && restored === 0 && !local) return undefined;
+    logger.info({ job: jobId, checkpointId, tasks: tasks.size, changelogRecords: restored, ...(first ? { sources } : { subtasks: ownTasks.map((t) => t.id) }) }, first ? 'job restored from its last committed checkpoint' : 'added units restored from their last committed checkpoint');
+    return { snapshot: { jobName: jobId, checkpointId, operators: snapshotOperators, sources }, changelogged };
+  }
+
   /** The id of the task whose chain holds `op` (its checkpoint record's key). */
-  #taskOf(op: AbstractStreamOperator<unknown>): string {
-    return this.#o.tasks.find((t) => t.chain.includes(op))?.id ?? '';
+  #taskOf(op: AbstractStreamOperator<unknown>, tasks: readonly Task[] = this.#o.tasks): string {
+    return tasks.find((t) => t.chain.includes(op))?.id ?? '';
   }
 
   /**
@@ -220,7 +277,7 @@ export class DurableState {
    * whole state (the LMDB backend stages what its states do not hold yet on disk). Returns the
    * records read and the timers (kept on the heap by every backend).
    */
-  async #restoreFromChangelog(v: JobVertex, ops: readonly AbstractStreamOperator<unknown>[], consumer: WorkerConsumer, checkpointId: number): Promise<{ records: number; timers: Record<string, TimersSnapshot> }> {
+  async #restoreFromChangelog(v: JobVertex, ops: readonly AbstractStreamOperator<unknown>[], consumer: WorkerConsumer, checkpointId: number, onlyTheirKeyGroups = false): Promise<{ records: number; timers: Record<string, TimersSnapshot> }> {
     const { jobId, clock } = this.#o;
     const topic = this.changelogTopic(v);
     const slice = Math.max(1, Math.ceil(v.maxParallelism / 32));
@@ -231,7 +288,8 @@ export class DurableState {
     let logged = started;
     for (let from = 0; from < v.maxParallelism; from += slice) {
       const builder = new ChangelogSnapshotBuilder(v.uid, v.maxParallelism);
-      const partitions = Array.from({ length: Math.min(slice, v.maxParallelism - from) }, (_, i) => from + i);
+      const partitions = Array.from({ length: Math.min(slice, v.maxParallelism - from) }, (_, i) => from + i).filter((kg) => !onlyTheirKeyGroups || ops.some((op) => op.keyGroupRange().contains(kg)));
+      if (partitions.length === 0) continue;
       const listener = this.#o.restoreListener;
       const apply = listener === undefined ? (e: ChangelogEntry) => builder.apply(e) : (e: ChangelogEntry) => (builder.apply(e), listener.restored(v, e.keyGroup));
       const done = await new ChangelogReader(consumer, { clock }).restore(topic, partitions, apply);

@@ -8,7 +8,7 @@ import { jobIdOf } from '../checkpoint/durable-state.ts';
 import type { ExecutionOptions, WorkerShare } from '../worker/execution-options.ts';
 import { Worker } from '../worker/worker.ts';
 import type { JobClient, JobExecutionResult, JobStatus } from './job-client.ts';
-import { JobMembership } from './job-membership.ts';
+import { JobMembership, type RunningTasks } from './job-membership.ts';
 import { jobRunningChannel, type JobRunningEvent } from './job-events.ts';
 
 export type { ExecutionOptions } from '../worker/execution-options.ts';
@@ -31,8 +31,10 @@ export function isFencing(e: unknown): boolean {
  * replaced) stops its tasks and rejoins as a new incarnation — new transactional epoch, new group
  * membership, state restored from the last committed checkpoint — instead of failing the job.
  * A distributed job with durable state runs the tasks the job group assigns this worker
- * ({@link JobMembership}); at each rebalance the worker stops and the next one runs the new
- * assignment from the last committed checkpoint.
+ * ({@link JobMembership}); rebalances are cooperative: the running worker keeps its kept units
+ * running, releases revoked ones and starts added ones (src/runtime/worker/unit-set.ts). Only
+ * when every unit of a worker moves does it stop, and the next one runs its new assignment from
+ * the last committed checkpoint.
  */
 export function executeLocally(compiled: JobGraph, given: ExecutionOptions): JobClient {
   const share = given.workerShare ?? workerShareFromEnvironment();
@@ -62,14 +64,26 @@ export function executeLocally(compiled: JobGraph, given: ExecutionOptions): Job
   const runIncarnations = async (): Promise<JobExecutionResult> => {
     let fencings = 0;
     for (let incarnation = 1; ; incarnation++) {
+      const current = worker;
+      const tasks = (cooperative: boolean): RunningTasks => ({
+        stop: () => (current.revoke(), running.then(() => {}, () => {})),
+        fail: (e) => current.fail(e),
+        // Once its tasks run, the worker changes its units in place (before, a change restarts it).
+        ...(cooperative && current.unitSet !== undefined && { units: current.unitSet }),
+        rebalanced: (pauseMs) => {
+          const now = current.options.clock.now();
+          current.observed?.metrics.rebalances.started(now - pauseMs);
+          current.observed?.metrics.rebalances.ended(now, true);
+        },
+      });
       const running = worker.run(() => {
         const pause = membership?.resumed();
         if (pause !== undefined) worker.observed?.metrics.rebalances.started(worker.options.clock.now() - pause);
         if (pause !== undefined) worker.observed?.metrics.rebalances.ended(worker.options.clock.now(), true);
+        membership?.running(tasks(true));
         announce();
       });
-      const current = worker;
-      membership?.running({ stop: () => (current.revoke(), running.then(() => {}, () => {})), fail: (e) => current.fail(e) });
+      membership?.running(tasks(false));
       try {
         return await running;
       } catch (e) {

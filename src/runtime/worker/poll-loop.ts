@@ -18,8 +18,9 @@ const ROUNDS_PER_YIELD = 64;
  *      every task gets its turn; a reader with nothing to read is parked on its `isAvailable()`;
  *      nothing is polled while an operator holds the backpressure or alignment pauses the reader;
  *   2. run the processing-time callbacks that are due (timers, periodic watermarks, alignment);
- *   3. serve savepoint requests (a stop-with-savepoint ends the loop), then take a checkpoint if
- *      one is due (sources paused meanwhile);
+ *   3. serve the job group's unit changes (release revoked units after a checkpoint, start added
+ *      ones once restored: see UnitSet), savepoint requests (a stop-with-savepoint ends the loop),
+ *      then take a checkpoint if one is due (sources paused meanwhile);
  *   4. when nothing progressed, sleep until a reader is available, the next processing-time
  *      callback is due (a timer on the system clock, or the manual clock's advance
  *      notification), the backpressure is released, or the job is cancelled; otherwise yield to
@@ -27,13 +28,21 @@ const ROUNDS_PER_YIELD = 64;
  */
 export class PollLoop {
   readonly #w: Worker;
-  readonly #tasks: Task[];
-  readonly #mayGoOn: Array<() => boolean>;
+  #tasks: Task[] = [];
+  #mayGoOn: Array<() => boolean> = [];
+  /** The unit set's version the task list was read at (units added or released while the loop runs). */
+  #version = -1;
 
   constructor(worker: Worker) {
     this.#w = worker;
-    this.#tasks = worker.sourceTasks();
-    this.#mayGoOn = this.#tasks.map((t) => () => !worker.backpressure.held && !t.source!.alignmentPaused);
+    this.#readTasks();
+  }
+
+  #readTasks(): void {
+    const w = this.#w;
+    this.#version = w.unitSet?.version ?? 0;
+    this.#tasks = w.sourceTasks();
+    this.#mayGoOn = this.#tasks.map((t) => () => !w.backpressure.held && !t.source!.alignmentPaused);
   }
 
   async run(): Promise<void> {
@@ -68,6 +77,9 @@ export class PollLoop {
         // 2.
         if (w.pts.fireDue() > 0) progressed = true;
         // 3.
+        // Only a job group member's worker has unit changes (no await otherwise: the loop's timing stays as it was).
+        if (w.unitSet?.pending === true && (await w.serveUnitChanges())) progressed = true;
+        if ((w.unitSet?.version ?? 0) !== this.#version) this.#readTasks();
         w.serveSavepoints();
         if (w.stopWithSavepointPending && (await w.serveStopWithSavepoint())) break;
         if (open === 0) break;
