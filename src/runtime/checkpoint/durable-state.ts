@@ -20,6 +20,7 @@ import { assignToKeyGroup } from '../partitioning/key-groups.ts';
 import type { Task } from '../worker/task.ts';
 import { ChangelogSnapshotBuilder, TimerChangeTracker, toChangelogChanges } from './changelog-snapshot.ts';
 import { LocalCopies } from './local-copies.ts';
+import type { StandbySource } from './standby-replica.ts';
 import type { TimersSnapshot } from '../timers/internal-timer-service.ts';
 
 /** The durable state of a job does not fit the job that started (another graph under the same job id). */
@@ -76,6 +77,8 @@ export interface DurableStateOptions {
   tasks: readonly Task[];
   /** Told how the restore goes (the metrics' restore progress per task). */
   restoreListener?: RestoreListener | undefined;
+  /** Warm standby replicas kept by this worker: a restore takes them and reads only the changelog tail. */
+  standby?: StandbySource | undefined;
 }
 
 /** Restore progress, record by record: `restored` for each changelog record of `vertex` in `keyGroup`. */
@@ -108,6 +111,8 @@ export class DurableState {
   #writtenId = 0;
   /** Where each keyed operator's state came from at start, by uid (tests, logs). */
   readonly restoredFrom = new Map<string, 'local' | 'changelog'>();
+  /** Per keyed operator uid restored from a standby replica: entries it handed over, changelog tail records read. */
+  readonly restoredFromStandby = new Map<string, { standbyEntries: number; tailRecords: number }>();
   /** Keyed state of a savepoint the job started from, written in full by the first checkpoint. */
   #seed: Map<JobVertex, ChangelogChange[]> | undefined;
 
@@ -181,6 +186,7 @@ export class DurableState {
         const ops = this.#o.operators.get(v) ?? [];
         const local = this.#local.reuse(v, ops, (op) => tasks.get(this.#taskOf(op))?.checkpointId ?? 0, this.#lineage);
         if (local !== undefined) {
+          this.#o.standby?.take(v.uid, Array.from({ length: v.maxParallelism }, (_, kg) => kg)); // not needed: dropped
           this.restoredFrom.set(v.uid, 'local');
           ops.forEach((op, i) => {
             snapshotOf(v.uid, op.subtaskIndex).timers = local[i]!;
@@ -228,15 +234,25 @@ export class DurableState {
     const seconds = (): number => (clock.now() - started) / 1000;
     const timers: Record<string, TimersSnapshot> = {};
     let records = 0;
+    let standbyEntries = 0;
+    let fromStandby = false;
     let logged = started;
+    const owned = (kg: number): boolean => ops.some((op) => op.keyGroupRange().contains(kg));
     for (let from = 0; from < v.maxParallelism; from += slice) {
       const builder = new ChangelogSnapshotBuilder(v.uid, v.maxParallelism);
       const partitions = Array.from({ length: Math.min(slice, v.maxParallelism - from) }, (_, i) => from + i);
       const listener = this.#o.restoreListener;
       const apply = listener === undefined ? (e: ChangelogEntry) => builder.apply(e) : (e: ChangelogEntry) => (builder.apply(e), listener.restored(v, e.keyGroup));
-      const done = await new ChangelogReader(consumer, { clock }).restore(topic, partitions, apply);
+      // A warm standby replica of these key groups: its entries first, then only the changelog tail after it.
+      const warm = this.#o.standby?.take(v.uid, partitions.filter(owned));
+      if (warm !== undefined) {
+        fromStandby = true;
+        for (const e of warm.entries) builder.apply(e);
+        standbyEntries += warm.size;
+      }
+      const done = await new ChangelogReader(consumer, { clock }).restore(topic, partitions, apply, undefined, warm?.from);
       records += done.records;
-      if (done.records === 0) continue;
+      if (done.records === 0 && (warm === undefined || warm.size === 0)) continue;
       const built = builder.build(checkpointId);
       for (const op of ops) {
         const range = op.keyGroupRange();
@@ -252,8 +268,11 @@ export class DurableState {
         logger.info({ job: jobId, operator: v.uid, source: 'changelog', records, keyGroups: `${from + partitions.length}/${v.maxParallelism}`, seconds: seconds() }, 'restoring keyed state from the changelog');
       }
     }
-    logger.info({ job: jobId, operator: v.uid, source: 'changelog', topic, records, seconds: seconds() }, 'keyed state restored from the changelog');
-    return { records, timers };
+    if (fromStandby) {
+      this.restoredFromStandby.set(v.uid, { standbyEntries, tailRecords: records });
+      logger.info({ job: jobId, operator: v.uid, source: 'standby', topic, standbyEntries, tailRecords: records, seconds: seconds() }, 'keyed state restored from the warm standby replica and the changelog tail after it');
+    } else logger.info({ job: jobId, operator: v.uid, source: 'changelog', topic, records, seconds: seconds() }, 'keyed state restored from the changelog');
+    return { records: records + standbyEntries, timers };
   }
 
   /**

@@ -4,11 +4,13 @@ import { SluiceErrorCodes } from '../../core/errors/codes.ts';
 import { logger } from '../../util/logger.ts';
 import type { JobGraph } from '../graph/job-graph.ts';
 import { withRepartitionTopics } from '../graph/repartition.ts';
-import { jobIdOf } from '../checkpoint/durable-state.ts';
+import { jobIdOf, sanitizeJobId } from '../checkpoint/durable-state.ts';
 import type { ExecutionOptions, WorkerShare } from '../worker/execution-options.ts';
 import { Worker } from '../worker/worker.ts';
 import type { JobClient, JobExecutionResult, JobStatus } from './job-client.ts';
 import { JobMembership } from './job-membership.ts';
+import { StandbyReplicas } from '../checkpoint/standby-replica.ts';
+import { resolveStandbyReplicas } from './standby-assignor.ts';
 import { jobRunningChannel, type JobRunningEvent } from './job-events.ts';
 
 export type { ExecutionOptions } from '../worker/execution-options.ts';
@@ -41,7 +43,8 @@ export function executeLocally(compiled: JobGraph, given: ExecutionOptions): Job
   const graph = distributed ? withRepartitionTopics(compiled, { jobId: jobIdOf(compiled, opts), mode: opts.mode }) : compiled;
   let options = opts;
   // Distributed with durable state: the job group assigns this worker its tasks (dynamic membership).
-  const newMembership = (): JobMembership | undefined => (distributed && hasDurableState(graph, opts) ? membershipFor(graph, opts, share) : undefined);
+  const standbys = distributed && hasDurableState(graph, opts) ? standbyReplicasFor(graph, opts) : undefined;
+  const newMembership = (): JobMembership | undefined => (distributed && hasDurableState(graph, opts) ? membershipFor(graph, opts, share, standbys) : undefined);
   let membership = newMembership();
   if (membership !== undefined) options = { ...options, membership };
   let worker = new Worker(graph, options);
@@ -106,6 +109,7 @@ export function executeLocally(compiled: JobGraph, given: ExecutionOptions): Job
       return await runIncarnations();
     } finally {
       await membership?.close();
+      await standbys?.close();
     }
   };
   const result: Promise<JobExecutionResult> = runAndLeave().then(
@@ -159,7 +163,7 @@ function hasDurableState(graph: JobGraph, opts: ExecutionOptions): boolean {
   return opts.mode === 'streaming' && (opts.checkpoints?.interval ?? 0) > 0 && graph.vertices.some((v) => v.t.kind === 'source' && v.t.source.getBoundedness() === 'unbounded');
 }
 
-function membershipFor(graph: JobGraph, opts: ExecutionOptions, hint: WorkerShare | undefined): JobMembership {
+function membershipFor(graph: JobGraph, opts: ExecutionOptions, hint: WorkerShare | undefined, standbys?: StandbyReplicas): JobMembership {
   return new JobMembership({
     jobId: jobIdOf(graph, opts),
     units: Math.max(1, ...graph.stages.map((s) => s.parallelism)),
@@ -167,7 +171,15 @@ function membershipFor(graph: JobGraph, opts: ExecutionOptions, hint: WorkerShar
     clock: opts.clock,
     sessionTimeoutMs: opts.groupSessionTimeoutMs ?? Number(process.env.SLUICE_GROUP_SESSION_TIMEOUT_MS ?? 45_000),
     exactlyOnce: opts.checkpoints?.mode === 'EXACTLY_ONCE',
+    ...(standbys !== undefined && { standbys, standbyReplicas: resolveStandbyReplicas(opts.standbyReplicas) }),
   });
+}
+
+/** Warm standby replicas of other workers' units (`standbyReplicas` > 0), kept across this worker's incarnations. */
+function standbyReplicasFor(graph: JobGraph, opts: ExecutionOptions): StandbyReplicas | undefined {
+  if (resolveStandbyReplicas(opts.standbyReplicas) === 0) return undefined;
+  const jobId = jobIdOf(graph, opts);
+  return new StandbyReplicas({ jobId, clock: opts.clock, vertices: graph.vertices, changelogTopic: (uid) => `${jobId}-${sanitizeJobId(uid)}-changelog` });
 }
 
 function withoutSavepoint(opts: ExecutionOptions): ExecutionOptions {

@@ -1,0 +1,228 @@
+import type { KafkaConnection } from '../../core/kafka-clients.ts';
+import type { ChangelogEntry } from '../../kafka/changelog-reader.ts';
+import { decodeChangelogRecord } from '../../kafka/changelog-codec.ts';
+import { CheckpointLog } from '../../kafka/checkpoint-log.ts';
+import type { WorkerConsumer } from '../../kafka/client-supplier.ts';
+import { fetchRound, type ReadRecord } from '../../kafka/read-to-end.ts';
+import { WorkerClients } from '../../kafka/worker-clients.ts';
+import type { Clock } from '../../util/clock.ts';
+import { logger } from '../../util/logger.ts';
+import { computeKeyGroupRangeForOperatorIndex } from '../partitioning/key-groups.ts';
+
+/** What a standby replica hands to the restore of a unit that became active on its worker. */
+export interface StandbyHandOver {
+  /** The replica's entries (the changelog's committed records up to `from`, last write per record key). */
+  readonly entries: Iterable<ChangelogEntry>;
+  /** Per key group (partition): where the changelog tail starts. */
+  readonly from: ReadonlyMap<number, bigint>;
+  /** How many entries the replica holds. */
+  readonly size: number;
+}
+
+/** Where `DurableState` looks for warm copies before it reads a changelog from its beginning. */
+export interface StandbySource {
+  /** Takes (and forgets) the replica of `uid`'s key groups among `keyGroups`; undefined when none is held here. */
+  take(uid: string, keyGroups: readonly number[]): StandbyHandOver | undefined;
+}
+
+export interface StandbyReplicasOptions {
+  readonly jobId: string;
+  readonly clock: Clock;
+  /** The job's vertices (uid → parallelism): which key groups of a keyed operator a unit holds. */
+  readonly vertices: ReadonlyArray<{ readonly uid: string; readonly parallelism: number }>;
+  /** The changelog topic of an operator uid (DurableState's naming). */
+  readonly changelogTopic: (uid: string) => string;
+}
+
+/** One key group of one keyed operator, as replicated here. */
+interface Replica {
+  readonly uid: string;
+  readonly topic: string;
+  readonly keyGroup: number;
+  readonly unit: number;
+  /** The next changelog offset to read. */
+  position: bigint;
+  /** Last record per record key (latin1 of the key bytes): its key and value bytes. */
+  readonly entries: Map<string, { key: Buffer; value: Buffer }>;
+}
+
+/**
+ * The warm standby replicas this worker keeps for units other workers run (Kafka Streams' standby
+ * tasks): for each assigned unit, every key group of its keyed operators' changelogs is tailed
+ * read_committed and materialized in memory as the compacted changelog (last record per key,
+ * tombstones delete), with the offset it reached. A replica therefore always equals the
+ * changelog's committed prefix up to its position: under exactly-once that is state of committed
+ * checkpoints only; under at-least-once it may include changes of a checkpoint still in flight —
+ * exactly what a changelog restore reads too, since a restore reads to the end. When the unit
+ * becomes active here, its restore takes the replica and reads only the tail after it: the
+ * state is the same as a full changelog read. Kept in memory for both state backends (the LMDB
+ * backend loads it through its ordinary restore path); a revoked replica is dropped.
+ */
+export class StandbyReplicas implements StandbySource {
+  readonly #o: StandbyReplicasOptions;
+  readonly #clients: WorkerClients;
+  #connection: KafkaConnection | undefined;
+  /** Units assigned as standbys, and the units active here (their replicas wait to be taken). */
+  #units: number[] = [];
+  #active: number[] = [];
+  /** Keyed operators from the job record (uid → max parallelism); undefined until a checkpoint wrote it. */
+  #keyed: Map<string, number> | undefined;
+  readonly #replicas = new Map<string, Replica>();
+  /** Replicas of units that became active here, waiting for their restore to take them. */
+  readonly #parked = new Map<string, Replica>();
+  readonly #caughtUp = new Set<number>();
+  #loop: Promise<void> | undefined;
+  #wake: (() => void) | undefined;
+  #closed = false;
+
+  constructor(options: StandbyReplicasOptions) {
+    this.#o = options;
+    this.#clients = new WorkerClients({ clientId: `sluice-${options.jobId}-standby`, producer: () => ({ kind: 'idempotent' }) });
+  }
+
+  /** The cluster of the job's internal topics (known once the membership joined). */
+  attach(connection: KafkaConnection): void {
+    this.#connection ??= connection;
+    this.#loop ??= this.#run();
+  }
+
+  /** A new assignment: `standbys` are tailed here; replicas of `active` units wait for their restore; others are dropped. */
+  assign(standbys: readonly number[], active: readonly number[]): void {
+    this.#parked.clear(); // not taken by the previous generation's restore
+    this.#units = [...standbys];
+    this.#active = [...active];
+    for (const [id, r] of this.#replicas) {
+      if (this.#units.includes(r.unit)) continue;
+      this.#replicas.delete(id);
+      if (this.#active.includes(r.unit)) this.#parked.set(id, r);
+    }
+    for (const u of [...this.#caughtUp]) if (!this.#units.includes(u)) this.#caughtUp.delete(u);
+    if (standbys.length > 0) logger.info({ job: this.#o.jobId, units: standbys }, 'standby replicas: this worker keeps warm copies of these units\' keyed state');
+    this.#wake?.();
+  }
+
+  /** What the subscription tells the leader: the units held, and those read to their end at the last look. */
+  info(): { standbys: number[]; caughtUp: number[] } {
+    const held = [...new Set([...this.#replicas.values()].map((r) => r.unit))].sort((a, b) => a - b);
+    return { standbys: held, caughtUp: held.filter((u) => this.#caughtUp.has(u)) };
+  }
+
+  take(uid: string, keyGroups: readonly number[]): StandbyHandOver | undefined {
+    const taken: Replica[] = [];
+    for (const kg of keyGroups) {
+      const id = `${uid}/${kg}`;
+      const r = this.#parked.get(id) ?? this.#replicas.get(id);
+      if (r === undefined) continue;
+      this.#parked.delete(id);
+      this.#replicas.delete(id);
+      taken.push(r);
+    }
+    if (taken.length === 0) return undefined;
+    return {
+      from: new Map(taken.map((r) => [r.keyGroup, r.position])),
+      size: taken.reduce((n, r) => n + r.entries.size, 0),
+      entries: (function* () {
+        for (const r of taken) for (const { key, value } of r.entries.values()) yield { ...decodeChangelogRecord(key, value), keyGroup: r.keyGroup, offset: r.position };
+      })(),
+    };
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#wake?.();
+    await this.#loop?.catch(() => {});
+    await this.#clients.close();
+  }
+
+  async #run(): Promise<void> {
+    const clients = this.#clients.clients(this.#connection!);
+    const consumer = clients.consumer('standby');
+    try {
+      while (!this.#closed) {
+        if (this.#units.length === 0) {
+          await this.#idle(1_000);
+          continue;
+        }
+        try {
+          if (this.#keyed === undefined) await this.#readJobRecord(consumer);
+          if (this.#keyed === undefined) {
+            await this.#idle(500);
+            continue;
+          }
+          this.#sync();
+          await this.#round(consumer);
+        } catch (e) {
+          if (this.#closed) break;
+          logger.warn({ job: this.#o.jobId, err: e }, 'standby replicas: reading the changelogs failed; retrying (the active worker is not affected)');
+          await this.#idle(1_000);
+        }
+      }
+    } finally {
+      await consumer.close().catch(() => {});
+      clients.release(consumer);
+    }
+  }
+
+  async #readJobRecord(consumer: WorkerConsumer): Promise<void> {
+    const { job } = await new CheckpointLog(this.#o.jobId, { clock: this.#o.clock }).read(consumer);
+    const keyed = (job as { keyed?: Record<string, number> } | undefined)?.keyed;
+    if (keyed !== undefined && typeof keyed === 'object') this.#keyed = new Map(Object.entries(keyed));
+  }
+
+  /** Creates the replicas of the assigned units' key groups not held yet. */
+  #sync(): void {
+    for (const [uid, maxParallelism] of this.#keyed!) {
+      const parallelism = this.#o.vertices.find((v) => v.uid === uid)?.parallelism;
+      if (parallelism === undefined) continue;
+      for (const unit of this.#units) {
+        if (unit >= parallelism) continue;
+        const range = computeKeyGroupRangeForOperatorIndex(maxParallelism, parallelism, unit);
+        for (let kg = range.start; kg <= range.end; kg++) {
+          const id = `${uid}/${kg}`;
+          if (!this.#replicas.has(id)) this.#replicas.set(id, { uid, topic: this.#o.changelogTopic(uid), keyGroup: kg, unit, position: 0n, entries: new Map() });
+        }
+      }
+    }
+  }
+
+  /** One read_committed fetch per changelog of what the replicas hold; a unit whose fetches brought nothing is caught up. */
+  async #round(consumer: WorkerConsumer): Promise<void> {
+    const byTopic = new Map<string, Replica[]>();
+    for (const r of this.#replicas.values()) (byTopic.get(r.topic) ?? byTopic.set(r.topic, []).get(r.topic)!).push(r);
+    const busy = new Set<number>();
+    for (const [topic, replicas] of byTopic) {
+      const position = new Map(replicas.map((r) => [r.keyGroup, r.position]));
+      const byGroup = new Map(replicas.map((r) => [r.keyGroup, r]));
+      const apply = (rec: ReadRecord): void => {
+        const r = byGroup.get(rec.partition);
+        // Taken by a restore meanwhile: the restore reads this record from the changelog itself.
+        if (r === undefined || rec.key === null || (this.#replicas.get(`${r.uid}/${r.keyGroup}`) !== r && !this.#parked.has(`${r.uid}/${r.keyGroup}`))) return;
+        const id = rec.key.toString('latin1');
+        if (rec.value === null) r.entries.delete(id);
+        else r.entries.set(id, { key: rec.key, value: rec.value });
+        busy.add(r.unit);
+      };
+      await fetchRound(consumer, topic, [...position.keys()], position, undefined, apply, { maxWaitMs: 500 });
+      for (const [kg, offset] of position) {
+        const r = byGroup.get(kg)!;
+        if (offset > r.position) r.position = offset;
+      }
+    }
+    for (const u of this.#units) {
+      if (busy.has(u)) this.#caughtUp.delete(u);
+      else this.#caughtUp.add(u);
+    }
+  }
+
+  #idle(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.#wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.#wake = done;
+    });
+  }
+}
