@@ -235,6 +235,7 @@ export class DurableState {
     const timers: Record<string, TimersSnapshot> = {};
     let records = 0;
     let standbyEntries = 0;
+    let tailRecords = 0;
     let fromStandby = false;
     let logged = started;
     const owned = (kg: number): boolean => ops.some((op) => op.keyGroupRange().contains(kg));
@@ -242,7 +243,6 @@ export class DurableState {
       const builder = new ChangelogSnapshotBuilder(v.uid, v.maxParallelism);
       const partitions = Array.from({ length: Math.min(slice, v.maxParallelism - from) }, (_, i) => from + i);
       const listener = this.#o.restoreListener;
-      const apply = listener === undefined ? (e: ChangelogEntry) => builder.apply(e) : (e: ChangelogEntry) => (builder.apply(e), listener.restored(v, e.keyGroup));
       // A warm standby replica of these key groups: its entries first, then only the changelog tail after it.
       const warm = this.#o.standby?.take(v.uid, partitions.filter(owned));
       if (warm !== undefined) {
@@ -250,6 +250,11 @@ export class DurableState {
         for (const e of warm.entries) builder.apply(e);
         standbyEntries += warm.size;
       }
+      const apply = (e: ChangelogEntry): void => {
+        builder.apply(e);
+        listener?.restored(v, e.keyGroup);
+        if (warm?.from.has(e.keyGroup) === true) tailRecords++;
+      };
       const done = await new ChangelogReader(consumer, { clock }).restore(topic, partitions, apply, undefined, warm?.from);
       records += done.records;
       if (done.records === 0 && (warm === undefined || warm.size === 0)) continue;
@@ -269,8 +274,10 @@ export class DurableState {
       }
     }
     if (fromStandby) {
-      this.restoredFromStandby.set(v.uid, { standbyEntries, tailRecords: records });
-      logger.info({ job: jobId, operator: v.uid, source: 'standby', topic, standbyEntries, tailRecords: records, seconds: seconds() }, 'keyed state restored from the warm standby replica and the changelog tail after it');
+      this.restoredFromStandby.set(v.uid, { standbyEntries, tailRecords });
+      // Key groups without a replica here (e.g. the worker's own, after an eager rebalance) are read in full.
+      const otherRecords = records - tailRecords;
+      logger.info({ job: jobId, operator: v.uid, source: 'standby', topic, standbyEntries, tailRecords, otherRecords, seconds: seconds() }, 'keyed state restored from the warm standby replica and the changelog tail after it');
     } else logger.info({ job: jobId, operator: v.uid, source: 'changelog', topic, records, seconds: seconds() }, 'keyed state restored from the changelog');
     return { records: records + standbyEntries, timers };
   }

@@ -210,7 +210,11 @@ export class StandbyReplicas implements StandbySource {
     }
     for (const u of this.#units) {
       if (busy.has(u)) this.#caughtUp.delete(u);
-      else this.#caughtUp.add(u);
+      else if (!this.#caughtUp.has(u)) {
+        this.#caughtUp.add(u);
+        const replicas = [...this.#replicas.values()].filter((r) => r.unit === u);
+        logger.info({ job: this.#o.jobId, unit: u, entries: replicas.reduce((n, r) => n + r.entries.size, 0), keyGroups: replicas.length }, 'standby replica caught up with the changelog');
+      }
     }
   }
 
