@@ -1,7 +1,6 @@
 import { SluiceErrorCodes } from '../../core/errors/codes.ts';
 import { SluiceError } from '../../core/errors/sluice-error.ts';
 import type { ChangelogChange } from '../../kafka/changelog-codec.ts';
-import { ChangelogReader, type ChangelogEntry } from '../../kafka/changelog-reader.ts';
 import { ChangelogWriter, type ChangelogWriteResult } from '../../kafka/changelog-writer.ts';
 import { CheckpointLog } from '../../kafka/checkpoint-log.ts';
 import { ControlChannel } from '../../kafka/control-channel.ts';
@@ -18,7 +17,8 @@ import type { JobVertex } from '../graph/job-graph.ts';
 import type { AbstractStreamOperator, OperatorSnapshot } from '../operators/operator.ts';
 import { assignToKeyGroup } from '../partitioning/key-groups.ts';
 import type { Task } from '../worker/task.ts';
-import { ChangelogSnapshotBuilder, TimerChangeTracker, toChangelogChanges } from './changelog-snapshot.ts';
+import { TimerChangeTracker, toChangelogChanges } from './changelog-snapshot.ts';
+import { restoreFromChangelog } from './changelog-restore.ts';
 import { LocalCopies } from './local-copies.ts';
 import type { StandbySource } from './standby-replica.ts';
 import type { TimersSnapshot } from '../timers/internal-timer-service.ts';
@@ -194,7 +194,8 @@ export class DurableState {
           });
           continue;
         }
-        const { records, timers } = await this.#restoreFromChangelog(v, ops, consumer, checkpointId);
+        const { records, timers, standby } = await restoreFromChangelog({ jobId, clock: this.#o.clock, topic: this.changelogTopic(v), vertex: v, ops, consumer, checkpointId, listener: this.#o.restoreListener, standby: this.#o.standby });
+        if (standby !== undefined) this.restoredFromStandby.set(v.uid, standby);
         restored += records;
         this.restoredFrom.set(v.uid, 'changelog');
         if (records > 0) {
@@ -218,68 +219,6 @@ export class DurableState {
   /** The id of the task whose chain holds `op` (its checkpoint record's key). */
   #taskOf(op: AbstractStreamOperator<unknown>): string {
     return this.#o.tasks.find((t) => t.chain.includes(op))?.id ?? '';
-  }
-
-  /**
-   * Reads one keyed operator's changelog read_committed, a slice of key groups at a time, and
-   * loads each slice into the subtasks that own its key groups: the heap holds one slice, not the
-   * whole state (the LMDB backend stages what its states do not hold yet on disk). Returns the
-   * records read and the timers (kept on the heap by every backend).
-   */
-  async #restoreFromChangelog(v: JobVertex, ops: readonly AbstractStreamOperator<unknown>[], consumer: WorkerConsumer, checkpointId: number): Promise<{ records: number; timers: Record<string, TimersSnapshot> }> {
-    const { jobId, clock } = this.#o;
-    const topic = this.changelogTopic(v);
-    const slice = Math.max(1, Math.ceil(v.maxParallelism / 32));
-    const started = clock.now();
-    const seconds = (): number => (clock.now() - started) / 1000;
-    const timers: Record<string, TimersSnapshot> = {};
-    let records = 0;
-    let standbyEntries = 0;
-    let tailRecords = 0;
-    let fromStandby = false;
-    let logged = started;
-    const owned = (kg: number): boolean => ops.some((op) => op.keyGroupRange().contains(kg));
-    for (let from = 0; from < v.maxParallelism; from += slice) {
-      const builder = new ChangelogSnapshotBuilder(v.uid, v.maxParallelism);
-      const partitions = Array.from({ length: Math.min(slice, v.maxParallelism - from) }, (_, i) => from + i);
-      const listener = this.#o.restoreListener;
-      // A warm standby replica of these key groups: its entries first, then only the changelog tail after it.
-      const warm = this.#o.standby?.take(v.uid, partitions.filter(owned));
-      if (warm !== undefined) {
-        fromStandby = true;
-        for (const e of warm.entries) builder.apply(e);
-        standbyEntries += warm.size;
-      }
-      const apply = (e: ChangelogEntry): void => {
-        builder.apply(e);
-        listener?.restored(v, e.keyGroup);
-        if (warm?.from.has(e.keyGroup) === true) tailRecords++;
-      };
-      const done = await new ChangelogReader(consumer, { clock }).restore(topic, partitions, apply, undefined, warm?.from);
-      records += done.records;
-      if (done.records === 0 && (warm === undefined || warm.size === 0)) continue;
-      const built = builder.build(checkpointId);
-      for (const op of ops) {
-        const range = op.keyGroupRange();
-        op.backend!.restore([built.keyed], (kg) => range.contains(kg));
-      }
-      for (const [service, t] of Object.entries(built.timers)) {
-        const acc = (timers[service] ??= { eventTime: [], processingTime: [] });
-        for (const x of t.eventTime) acc.eventTime.push(x);
-        for (const x of t.processingTime) acc.processingTime.push(x);
-      }
-      if (clock.now() - logged >= 5_000) {
-        logged = clock.now();
-        logger.info({ job: jobId, operator: v.uid, source: 'changelog', records, keyGroups: `${from + partitions.length}/${v.maxParallelism}`, seconds: seconds() }, 'restoring keyed state from the changelog');
-      }
-    }
-    if (fromStandby) {
-      this.restoredFromStandby.set(v.uid, { standbyEntries, tailRecords });
-      // Key groups without a replica here (e.g. the worker's own, after an eager rebalance) are read in full.
-      const otherRecords = records - tailRecords;
-      logger.info({ job: jobId, operator: v.uid, source: 'standby', topic, standbyEntries, tailRecords, otherRecords, seconds: seconds() }, 'keyed state restored from the warm standby replica and the changelog tail after it');
-    } else logger.info({ job: jobId, operator: v.uid, source: 'changelog', topic, records, seconds: seconds() }, 'keyed state restored from the changelog');
-    return { records: records + standbyEntries, timers };
   }
 
   /**

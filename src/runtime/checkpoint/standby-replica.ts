@@ -1,6 +1,6 @@
 import type { KafkaConnection } from '../../core/kafka-clients.ts';
 import type { ChangelogEntry } from '../../kafka/changelog-reader.ts';
-import { decodeChangelogRecord } from '../../kafka/changelog-codec.ts';
+import { decodeChangelogRecord, type ChangelogChange } from '../../kafka/changelog-codec.ts';
 import { CheckpointLog } from '../../kafka/checkpoint-log.ts';
 import type { WorkerConsumer } from '../../kafka/client-supplier.ts';
 import { fetchRound, type ReadRecord } from '../../kafka/read-to-end.ts';
@@ -42,8 +42,8 @@ interface Replica {
   readonly unit: number;
   /** The next changelog offset to read. */
   position: bigint;
-  /** Last record per record key (latin1 of the key bytes): its key and value bytes. */
-  readonly entries: Map<string, { key: Buffer; value: Buffer }>;
+  /** Last record per record key (latin1 of the key bytes), decoded. */
+  readonly entries: Map<string, ChangelogEntry>;
 }
 
 /**
@@ -71,6 +71,8 @@ export class StandbyReplicas implements StandbySource {
   /** Replicas of units that became active here, waiting for their restore to take them. */
   readonly #parked = new Map<string, Replica>();
   readonly #caughtUp = new Set<number>();
+  /** Key groups whose changelog this worker cannot read (the restore reads them itself and reports why). */
+  readonly #broken = new Set<string>();
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
   #closed = false;
@@ -122,7 +124,7 @@ export class StandbyReplicas implements StandbySource {
       from: new Map(taken.map((r) => [r.keyGroup, r.position])),
       size: taken.reduce((n, r) => n + r.entries.size, 0),
       entries: (function* () {
-        for (const r of taken) for (const { key, value } of r.entries.values()) yield { ...decodeChangelogRecord(key, value), keyGroup: r.keyGroup, offset: r.position };
+        for (const r of taken) yield* r.entries.values();
       })(),
     };
   }
@@ -179,7 +181,7 @@ export class StandbyReplicas implements StandbySource {
         const range = computeKeyGroupRangeForOperatorIndex(maxParallelism, parallelism, unit);
         for (let kg = range.start; kg <= range.end; kg++) {
           const id = `${uid}/${kg}`;
-          if (!this.#replicas.has(id)) this.#replicas.set(id, { uid, topic: this.#o.changelogTopic(uid), keyGroup: kg, unit, position: 0n, entries: new Map() });
+          if (!this.#replicas.has(id) && !this.#broken.has(id)) this.#replicas.set(id, { uid, topic: this.#o.changelogTopic(uid), keyGroup: kg, unit, position: 0n, entries: new Map() });
         }
       }
     }
@@ -196,10 +198,18 @@ export class StandbyReplicas implements StandbySource {
       const apply = (rec: ReadRecord): void => {
         const r = byGroup.get(rec.partition);
         // Taken by a restore meanwhile: the restore reads this record from the changelog itself.
-        if (r === undefined || rec.key === null || (this.#replicas.get(`${r.uid}/${r.keyGroup}`) !== r && !this.#parked.has(`${r.uid}/${r.keyGroup}`))) return;
+        if (r === undefined || (this.#replicas.get(`${r.uid}/${r.keyGroup}`) !== r && !this.#parked.has(`${r.uid}/${r.keyGroup}`))) return;
+        if (rec.key === null) return this.#giveUp(r, `record ${topic}/${rec.partition}@${rec.offset} has no key`);
+        let change: ChangelogChange;
+        try {
+          change = decodeChangelogRecord(rec.key, rec.value);
+        } catch (e) {
+          return this.#giveUp(r, `cannot read changelog record ${topic}/${rec.partition}@${rec.offset}: ${(e as Error).message}`);
+        }
+        // Decoded now, off the takeover's path (and no slice of a fetch response is kept alive).
         const id = rec.key.toString('latin1');
-        if (rec.value === null) r.entries.delete(id);
-        else r.entries.set(id, { key: rec.key, value: rec.value });
+        if (change.value === undefined) r.entries.delete(id);
+        else r.entries.set(id, { ...change, keyGroup: r.keyGroup, offset: rec.offset });
         busy.add(r.unit);
       };
       await fetchRound(consumer, topic, [...position.keys()], position, undefined, apply, { maxWaitMs: 500 });
@@ -216,6 +226,15 @@ export class StandbyReplicas implements StandbySource {
         logger.info({ job: this.#o.jobId, unit: u, entries: replicas.reduce((n, r) => n + r.entries.size, 0), keyGroups: replicas.length }, 'standby replica caught up with the changelog');
       }
     }
+  }
+
+  /** A record the replica cannot apply: it stops replicating that key group (a takeover reads it from the changelog). */
+  #giveUp(r: Replica, why: string): void {
+    const id = `${r.uid}/${r.keyGroup}`;
+    this.#replicas.delete(id);
+    this.#parked.delete(id);
+    this.#broken.add(id);
+    logger.warn({ job: this.#o.jobId, operator: r.uid, keyGroup: r.keyGroup, reason: why }, 'standby replica: a changelog record cannot be read; this key group is not replicated here (a takeover restores it from the changelog)');
   }
 
   #idle(ms: number): Promise<void> {
