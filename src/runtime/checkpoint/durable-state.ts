@@ -186,7 +186,8 @@ export class DurableState {
         const ops = this.#o.operators.get(v) ?? [];
         const local = this.#local.reuse(v, ops, (op) => tasks.get(this.#taskOf(op))?.checkpointId ?? 0, this.#lineage);
         if (local !== undefined) {
-          this.#o.standby?.take(v.uid, Array.from({ length: v.maxParallelism }, (_, kg) => kg)); // not needed: dropped
+          // A replica of these key groups is not needed (the local copy is newer): dropped; replicas of other units stay.
+          this.#o.standby?.take(v.uid, Array.from({ length: v.maxParallelism }, (_, kg) => kg).filter((kg) => ops.some((op) => op.keyGroupRange().contains(kg))));
           this.restoredFrom.set(v.uid, 'local');
           ops.forEach((op, i) => {
             snapshotOf(v.uid, op.subtaskIndex).timers = local[i]!;
