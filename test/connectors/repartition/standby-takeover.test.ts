@@ -2,7 +2,7 @@
  * Warm standby replicas (issue 11, `standbyReplicas`): two worker processes run the keyed job of
  * `fixtures/count-job.ts` (parallelism 2: one unit each) with one standby replica per unit, so
  * each worker keeps a warm copy of the other's keyed state. The worker running unit X is killed
- * with SIGKILL; the survivor takes X over from its replica: its restore reads only the changelog
+ * with SIGKILL while it counts; the survivor takes X over from its replica: its restore reads only the changelog
  * tail after the replica (its log says how many entries the replica handed over and how many tail
  * records it read), and the outputs are complete (at-least-once) or exact (exactly-once).
  */
@@ -118,9 +118,12 @@ for (const exactlyOnce of [false, true]) {
       // b's replica of a's unit read the changelogs to their end (the input stopped: nothing new comes).
       await until(() => logged(b, CAUGHT_UP).some((l) => l.unit === unitOfA && Number(l.entries) > 0), `b's replica of unit ${unitOfA} to catch up`);
       t.diagnostic(`b's replica: ${JSON.stringify(logged(b, CAUGHT_UP).filter((l) => l.unit === unitOfA).at(-1))}`);
+      // Input flows again; a is killed while it counts it (its last checkpoints are the replica's tail).
+      const quarter = records / 4;
+      await produce(broker.bootstrap, topics.input, input.slice(half, half + quarter));
+      await until(async () => (await counted()) >= half + quarter / 4, 'the workers to count part of the third quarter');
       await kill(a, 'SIGKILL');
-      // Input flows again while the group notices the death (session timeout) and b takes a's unit over.
-      await produce(broker.bootstrap, topics.input, input.slice(half));
+      await produce(broker.bootstrap, topics.input, input.slice(half + quarter));
       await until(() => runningUnits(b)?.length === 2, 'the survivor to run both units');
       await produce(broker.bootstrap, topics.input, endMarkers(topics.input, records));
       let final: Awaited<ReturnType<typeof readOutputs>> | undefined;
