@@ -109,6 +109,13 @@ export class StandbyReplicas implements StandbySource {
     return { standbys: held, caughtUp: held.filter((u) => this.#caughtUp.has(u)) };
   }
 
+  /** Per standby unit: the entries its replicas hold, and whether they read their changelogs to the end at the last look (worker status). */
+  status(): Array<{ unit: number; entries: number; caughtUp: boolean }> {
+    const entries = new Map<number, number>();
+    for (const r of this.#replicas.values()) entries.set(r.unit, (entries.get(r.unit) ?? 0) + r.entries.size);
+    return [...entries].sort(([a], [b]) => a - b).map(([unit, n]) => ({ unit, entries: n, caughtUp: this.#caughtUp.has(unit) }));
+  }
+
   take(uid: string, keyGroups: readonly number[]): StandbyHandOver | undefined {
     const taken: Replica[] = [];
     for (const kg of keyGroups) {

@@ -14,6 +14,7 @@ import { supplierFor } from '../../kafka/helpers.ts';
 import { readToEnd } from '../../../src/kafka/read-to-end.ts';
 import { checkAtLeastOnce, checkExactlyOnce, endMarkers, makeInput, PARTITIONS, readOutputs, seeded, type CrashRunResult } from '../../runtime/crash-harness.ts';
 import { createTopics, eventually, kill, produce, spawnSluice, type Child } from '../kafka-helpers.ts';
+import { runCli } from '../../cli/run-cli.ts';
 
 let broker: Awaited<ReturnType<typeof startTestBroker>>;
 before(async () => {
@@ -83,6 +84,7 @@ for (const exactlyOnce of [false, true]) {
       STATE_BACKEND: 'heap',
       EXACTLY_ONCE: exactlyOnce ? '1' : '0',
       TXN_TIMEOUT_MS: '10000',
+      SLUICE_STATUS_INTERVAL_MS: '1000',
     };
     const workers: Child[] = [];
     const start = (): Child => {
@@ -118,6 +120,15 @@ for (const exactlyOnce of [false, true]) {
       // b's replica of a's unit read the changelogs to their end (the input stopped: nothing new comes).
       await until(() => logged(b, CAUGHT_UP).some((l) => l.unit === unitOfA && Number(l.entries) > 0), `b's replica of unit ${unitOfA} to catch up`);
       t.diagnostic(`b's replica: ${JSON.stringify(logged(b, CAUGHT_UP).filter((l) => l.unit === unitOfA).at(-1))}`);
+      // `sluice jobs describe` shows the replica (from the status b publishes).
+      await until(async () => {
+        const r = await runCli(['jobs', 'describe', name, '--json'], { bootstrap: broker.bootstrap, timeoutMs: 60_000 });
+        if (r.code !== 0) return false;
+        const workers = (JSON.parse(r.stdout) as { workers: Array<{ pid: number; standbys?: Array<{ unit: number; entries: number }> }> }).workers;
+        return workers.some((w) => w.pid === b.process.pid && w.standbys?.some((x) => x.unit === unitOfA && x.entries > 0) === true);
+      }, `sluice jobs describe to show b's replica of unit ${unitOfA}`);
+      const text = await runCli(['jobs', 'describe', name], { bootstrap: broker.bootstrap, timeoutMs: 60_000 });
+      assert.match(text.stdout, new RegExp(`STANDBY OF UNIT\\s+WORKER\\s+ENTRIES\\s+CAUGHT UP\\n${unitOfA}\\s+\\S+-${b.process.pid}-`), text.stdout);
       // Input flows again; a is killed while it counts it (its last checkpoints are the replica's tail).
       const quarter = records / 4;
       await produce(broker.bootstrap, topics.input, input.slice(half, half + quarter));
