@@ -58,11 +58,11 @@ const RUNNING = 'job group: this worker runs its tasks';
 const RESTORED = 'keyed state restored from the warm standby replica';
 const CAUGHT_UP = 'standby replica caught up';
 
-for (const exactlyOnce of [false, true]) {
-  const mode = exactlyOnce ? 'exactly-once' : 'at-least-once';
+for (const [exactlyOnce, backend] of [[false, 'heap'], [true, 'heap'], [true, 'lmdb']] as const) {
+  const mode = `${exactlyOnce ? 'exactly-once' : 'at-least-once'}${backend === 'lmdb' ? ' (LMDB state)' : ''}`;
   test(`${mode}: standbyReplicas=1, 2 workers, SIGKILL the active one — the survivor restores its unit from its warm replica plus the changelog tail; outputs ${exactlyOnce ? 'exact' : 'complete'}`, { timeout: 600_000 }, async (t) => {
     const { dir, cleanup } = tempDir('sluice-standby-');
-    const name = `standby-${exactlyOnce ? 'eo' : 'alo'}`;
+    const name = `standby-${exactlyOnce ? 'eo' : 'alo'}-${backend}`;
     const topics = { input: `${name}-in`, counts: `${name}-counts`, windows: `${name}-windows` };
     const records = 6_000;
     await createTopics(broker.bootstrap, { [topics.input]: PARTITIONS, [topics.counts]: PARTITIONS, [topics.windows]: PARTITIONS });
@@ -81,14 +81,14 @@ for (const exactlyOnce of [false, true]) {
       GROUP: name,
       JOB_ID: name,
       CHECKPOINT_MS: '200',
-      STATE_BACKEND: 'heap',
+      STATE_BACKEND: backend,
       EXACTLY_ONCE: exactlyOnce ? '1' : '0',
       TXN_TIMEOUT_MS: '10000',
       SLUICE_STATUS_INTERVAL_MS: '1000',
     };
     const workers: Child[] = [];
     const start = (): Child => {
-      const c = spawnSluice(['run', 'test/runtime/fixtures/count-job.ts'], env);
+      const c = spawnSluice(['run', 'test/runtime/fixtures/count-job.ts'], { ...env, STATE_DIR: `${dir}/lmdb-${workers.length}` });
       workers.push(c);
       return c;
     };
