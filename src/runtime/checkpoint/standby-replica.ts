@@ -159,6 +159,10 @@ export class StandbyReplicas implements StandbySource {
             continue;
           }
           this.#sync();
+          if (this.#replicas.size === 0) {
+            await this.#idle(1_000); // the standby units have no keyed state (or are all parked)
+            continue;
+          }
           await this.#round(consumer);
         } catch (e) {
           if (this.#closed) break;
@@ -226,10 +230,11 @@ export class StandbyReplicas implements StandbySource {
       }
     }
     for (const u of this.#units) {
+      const replicas = [...this.#replicas.values()].filter((r) => r.unit === u);
+      if (replicas.length === 0) continue;
       if (busy.has(u)) this.#caughtUp.delete(u);
       else if (!this.#caughtUp.has(u)) {
         this.#caughtUp.add(u);
-        const replicas = [...this.#replicas.values()].filter((r) => r.unit === u);
         logger.info({ job: this.#o.jobId, unit: u, entries: replicas.reduce((n, r) => n + r.entries.size, 0), keyGroups: replicas.length }, 'standby replica caught up with the changelog');
       }
     }
