@@ -100,7 +100,7 @@ try {
     let replicas: StandbyReplicas | undefined;
     if (mode === 'with') {
       const t0 = performance.now();
-      replicas = new StandbyReplicas({ jobId: JOB, clock: systemClock, vertices: [{ uid: UID, parallelism: 2 }], changelogTopic: () => `${JOB}-${UID}-changelog` });
+      replicas = new StandbyReplicas({ jobId: JOB, clock: systemClock, vertices: [{ uid: UID, parallelism: 2 }] });
       replicas.attach({ bootstrapBrokers: [broker.bootstrap] });
       replicas.assign([0], [1]);
       while (!replicas.info().caughtUp.includes(0)) await new Promise((r) => setTimeout(r, 50));

@@ -36,6 +36,11 @@ export function sanitizeJobId(name: string): string {
   return id === '' ? 'sluice-job' : id;
 }
 
+/** The changelog topic of a keyed operator: `<jobId>-<uid>-changelog` (one partition per key group). */
+export function changelogTopicOf(jobId: string, uid: string): string {
+  return `${jobId}-${sanitizeJobId(uid)}-changelog`;
+}
+
 /** The job's id: `options.jobId`, else `$SLUICE_JOB_ID` (`sluice run --job-id`), else the job name; sanitized. */
 export function jobIdOf(graph: { jobName: string }, options: { jobId?: string | undefined }): string {
   return sanitizeJobId(options.jobId ?? process.env.SLUICE_JOB_ID ?? graph.jobName);
@@ -128,7 +133,7 @@ export class DurableState {
   }
 
   changelogTopic(v: JobVertex): string {
-    return `${this.#o.jobId}-${sanitizeJobId(v.uid)}-changelog`;
+    return changelogTopicOf(this.#o.jobId, v.uid);
   }
 
   topics(): InternalTopicSpec[] {
@@ -238,7 +243,7 @@ export class DurableState {
       await this.#awaitStable(consumer);
       const { job } = await this.#log.read(consumer);
       const before = Object.keys((job as JobRecord | undefined)?.keyed ?? {});
-      const names = new Set([this.#log.topic, ...this.#keyed.map((v) => this.changelogTopic(v)), ...before.map((uid) => `${jobId}-${sanitizeJobId(uid)}-changelog`)]);
+      const names = new Set([this.#log.topic, ...this.#keyed.map((v) => this.changelogTopic(v)), ...before.map((uid) => changelogTopicOf(jobId, uid))]);
       const deleted = await topics.deleteAndWait([...names], (t) => clients.admin().deleteTopics({ topics: t }));
       await topics.ensure(this.topics());
       if (deleted.length > 0) logger.warn({ job: jobId, topics: deleted }, 'starting from a savepoint: the earlier checkpoints and changelogs of this job id were deleted');

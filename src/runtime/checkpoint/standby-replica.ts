@@ -8,6 +8,7 @@ import { WorkerClients } from '../../kafka/worker-clients.ts';
 import type { Clock } from '../../util/clock.ts';
 import { logger } from '../../util/logger.ts';
 import { computeKeyGroupRangeForOperatorIndex } from '../partitioning/key-groups.ts';
+import { changelogTopicOf } from './durable-state.ts';
 
 /** What a standby replica hands to the restore of a unit that became active on its worker. */
 export interface StandbyHandOver {
@@ -30,8 +31,6 @@ export interface StandbyReplicasOptions {
   readonly clock: Clock;
   /** The job's vertices (uid → parallelism): which key groups of a keyed operator a unit holds. */
   readonly vertices: ReadonlyArray<{ readonly uid: string; readonly parallelism: number }>;
-  /** The changelog topic of an operator uid (DurableState's naming). */
-  readonly changelogTopic: (uid: string) => string;
 }
 
 /** One key group of one keyed operator, as replicated here. */
@@ -192,7 +191,7 @@ export class StandbyReplicas implements StandbySource {
         const range = computeKeyGroupRangeForOperatorIndex(maxParallelism, parallelism, unit);
         for (let kg = range.start; kg <= range.end; kg++) {
           const id = `${uid}/${kg}`;
-          if (!this.#replicas.has(id) && !this.#broken.has(id)) this.#replicas.set(id, { uid, topic: this.#o.changelogTopic(uid), keyGroup: kg, unit, position: 0n, entries: new Map() });
+          if (!this.#replicas.has(id) && !this.#broken.has(id)) this.#replicas.set(id, { uid, topic: changelogTopicOf(this.#o.jobId, uid), keyGroup: kg, unit, position: 0n, entries: new Map() });
         }
       }
     }

@@ -4,7 +4,7 @@ import { SluiceErrorCodes } from '../../core/errors/codes.ts';
 import { logger } from '../../util/logger.ts';
 import type { JobGraph } from '../graph/job-graph.ts';
 import { withRepartitionTopics } from '../graph/repartition.ts';
-import { jobIdOf, sanitizeJobId } from '../checkpoint/durable-state.ts';
+import { jobIdOf } from '../checkpoint/durable-state.ts';
 import type { ExecutionOptions, WorkerShare } from '../worker/execution-options.ts';
 import { Worker } from '../worker/worker.ts';
 import type { JobClient, JobExecutionResult, JobStatus } from './job-client.ts';
@@ -178,8 +178,7 @@ function membershipFor(graph: JobGraph, opts: ExecutionOptions, hint: WorkerShar
 /** Warm standby replicas of other workers' units (`standbyReplicas` > 0), kept across this worker's incarnations. */
 function standbyReplicasFor(graph: JobGraph, opts: ExecutionOptions): StandbyReplicas | undefined {
   if (resolveStandbyReplicas(opts.standbyReplicas) === 0) return undefined;
-  const jobId = jobIdOf(graph, opts);
-  return new StandbyReplicas({ jobId, clock: opts.clock, vertices: graph.vertices, changelogTopic: (uid) => `${jobId}-${sanitizeJobId(uid)}-changelog` });
+  return new StandbyReplicas({ jobId: jobIdOf(graph, opts), clock: opts.clock, vertices: graph.vertices });
 }
 
 function withoutSavepoint(opts: ExecutionOptions): ExecutionOptions {

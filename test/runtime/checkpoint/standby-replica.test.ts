@@ -61,7 +61,7 @@ test('a replica holds exactly the committed changelog of its unit\'s key groups;
   await checkpoint(300, false); // a failed checkpoint: never in a replica
   await checkpoint(400, true);
 
-  const replicas = new StandbyReplicas({ jobId: JOB, clock: new ManualClock(0), vertices: [{ uid: 'op', parallelism: 2 }], changelogTopic: (uid) => `${JOB}-${uid}-changelog` });
+  const replicas = new StandbyReplicas({ jobId: JOB, clock: new ManualClock(0), vertices: [{ uid: 'op', parallelism: 2 }] });
   try {
     replicas.attach({ bootstrapBrokers: [env.bootstrap] });
     replicas.assign([0], [1]);
@@ -100,7 +100,7 @@ test('a replica holds exactly the committed changelog of its unit\'s key groups;
 });
 
 test('replicas follow the assignment: a revoked one is dropped, one whose unit became active here waits for its restore', { timeout: 120_000 }, async () => {
-  const replicas = new StandbyReplicas({ jobId: JOB, clock: new ManualClock(0), vertices: [{ uid: 'op', parallelism: 2 }], changelogTopic: (uid) => `${JOB}-${uid}-changelog` });
+  const replicas = new StandbyReplicas({ jobId: JOB, clock: new ManualClock(0), vertices: [{ uid: 'op', parallelism: 2 }] });
   try {
     replicas.attach({ bootstrapBrokers: [env.bootstrap] });
     replicas.assign([0, 1], []);
