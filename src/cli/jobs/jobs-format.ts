@@ -52,8 +52,8 @@ export function describeText(j: JobOverview, now: number): string {
   if (standbys.length > 0) {
     out += '\n';
     out += formatTable(
-      ['STANDBY OF UNIT', 'WORKER', 'ENTRIES', 'CAUGHT UP'],
-      standbys.sort((a, b) => a.s.unit - b.s.unit).map(({ s, w }) => [String(s.unit), w.workerId, String(s.entries), s.caughtUp ? 'yes' : 'no']),
+      ['STANDBY OF UNIT', 'WORKER', 'ENTRIES', 'CAUGHT UP', 'LAG'],
+      standbys.sort((a, b) => a.s.unit - b.s.unit).map(({ s, w }) => [String(s.unit), w.workerId, String(s.entries), s.caughtUp ? 'yes' : 'no', s.lag === undefined ? '-' : String(s.lag)]),
     );
   }
   for (const w of j.workers) {

@@ -70,6 +70,9 @@ export class StandbyReplicas implements StandbySource {
   /** Replicas of units that became active here, waiting for their restore to take them. */
   readonly #parked = new Map<string, Replica>();
   readonly #caughtUp = new Set<number>();
+  /** Per unit: changelog offsets between its replicas' positions and the last stable offsets, at the last measurement. */
+  readonly #lag = new Map<number, number>();
+  #lagMeasuredAt = Number.NEGATIVE_INFINITY;
   /** Key groups whose changelog this worker cannot read (the restore reads them itself and reports why). */
   readonly #broken = new Set<string>();
   #loop: Promise<void> | undefined;
@@ -98,21 +101,23 @@ export class StandbyReplicas implements StandbySource {
       if (this.#active.includes(r.unit)) this.#parked.set(id, r);
     }
     for (const u of [...this.#caughtUp]) if (!this.#units.includes(u)) this.#caughtUp.delete(u);
+    for (const u of [...this.#lag.keys()]) if (!this.#units.includes(u)) this.#lag.delete(u);
     if (standbys.length > 0) logger.info({ job: this.#o.jobId, units: standbys }, 'standby replicas: this worker keeps warm copies of these units\' keyed state');
     this.#wake?.();
   }
 
   /** What the subscription tells the leader: the units held, and those read to their end at the last look. */
-  info(): { standbys: number[]; caughtUp: number[] } {
+  info(): { standbys: number[]; caughtUp: number[]; standbyLag: Record<string, number> } {
     const held = [...new Set([...this.#replicas.values()].map((r) => r.unit))].sort((a, b) => a - b);
-    return { standbys: held, caughtUp: held.filter((u) => this.#caughtUp.has(u)) };
+    const lag = Object.fromEntries(held.flatMap((u) => (this.#lag.has(u) ? [[String(u), this.#lag.get(u)!]] : [])));
+    return { standbys: held, caughtUp: held.filter((u) => this.#caughtUp.has(u)), standbyLag: lag };
   }
 
   /** Per standby unit: the entries its replicas hold, and whether they read their changelogs to the end at the last look (worker status). */
-  status(): Array<{ unit: number; entries: number; caughtUp: boolean }> {
+  status(): Array<{ unit: number; entries: number; caughtUp: boolean; lag?: number }> {
     const entries = new Map<number, number>();
     for (const r of this.#replicas.values()) entries.set(r.unit, (entries.get(r.unit) ?? 0) + r.entries.size);
-    return [...entries].sort(([a], [b]) => a - b).map(([unit, n]) => ({ unit, entries: n, caughtUp: this.#caughtUp.has(unit) }));
+    return [...entries].sort(([a], [b]) => a - b).map(([unit, n]) => ({ unit, entries: n, caughtUp: this.#caughtUp.has(unit), ...(this.#lag.has(unit) && { lag: this.#lag.get(unit)! }) }));
   }
 
   take(uid: string, keyGroups: readonly number[]): StandbyHandOver | undefined {
@@ -228,6 +233,7 @@ export class StandbyReplicas implements StandbySource {
         if (offset > r.position) r.position = offset;
       }
     }
+    await this.#measureLag(consumer, byTopic);
     for (const u of this.#units) {
       const replicas = [...this.#replicas.values()].filter((r) => r.unit === u);
       if (replicas.length === 0) continue;
@@ -237,6 +243,22 @@ export class StandbyReplicas implements StandbySource {
         logger.info({ job: this.#o.jobId, unit: u, entries: replicas.reduce((n, r) => n + r.entries.size, 0), keyGroups: replicas.length }, 'standby replica caught up with the changelog');
       }
     }
+  }
+
+  /** At most every 2 s: each unit's lag, the offsets between its replicas' positions and the changelogs' last stable offsets. */
+  async #measureLag(consumer: WorkerConsumer, byTopic: ReadonlyMap<string, Replica[]>): Promise<void> {
+    const now = this.#o.clock.now();
+    if (now - this.#lagMeasuredAt < 2_000) return;
+    this.#lagMeasuredAt = now;
+    const lag = new Map<number, number>();
+    for (const [topic, replicas] of byTopic) {
+      const ends = await consumer.listOffsets({ topics: [topic], partitions: { [topic]: replicas.map((r) => r.keyGroup) }, timestamp: -1n, isolationLevel: 1 });
+      for (const r of replicas) {
+        const end = ends.get(topic)?.[r.keyGroup];
+        if (end !== undefined) lag.set(r.unit, (lag.get(r.unit) ?? 0) + Math.max(0, Number(end - r.position)));
+      }
+    }
+    for (const [u, n] of lag) this.#lag.set(u, n);
   }
 
   /** A record the replica cannot apply: it stops replicating that key group (a takeover reads it from the changelog). */

@@ -119,7 +119,7 @@ export class JobMembership {
     return this.#o.standbys;
   }
 
-  #standbyInfo(): { standbys?: number[]; caughtUp?: number[] } {
+  #standbyInfo(): { standbys?: number[]; caughtUp?: number[]; standbyLag?: Record<string, number> } {
     return this.#o.standbys?.info() ?? {};
   }
 

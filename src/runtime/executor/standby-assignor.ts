@@ -9,6 +9,8 @@ export interface StandbyInfo {
   readonly standbys?: readonly number[];
   /** Of those, the ones whose replica read its changelogs to their end at its last look. */
   readonly caughtUp?: readonly number[];
+  /** Per unit held: changelog offsets its replica was behind the last stable offsets at the last measurement. */
+  readonly standbyLag?: Readonly<Record<string, number>>;
 }
 
 /** Highest accepted `standbyReplicas` (a replica per worker of a large deployment is already wasteful). */
@@ -104,7 +106,7 @@ export function assignStandbys(members: readonly StandbyMember[], active: Readon
 /**
  * The members' subscriptions as the unit assignor should see them: a unit whose owner left the
  * group counts as owned by a member holding its standby replica (a caught-up one first, then the
- * one owning fewest units), so that the sticky assignment hands the unit to the warm copy when the
+ * one with the smallest lag, then the one owning fewest units), so that the sticky assignment hands the unit to the warm copy when the
  * balance allows — Kafka Streams' preference for a caught-up standby.
  */
 export function preferStandbyHolders(members: readonly MemberSubscription[]): MemberSubscription[] {
@@ -115,8 +117,17 @@ export function preferStandbyHolders(members: readonly MemberSubscription[]): Me
   const orphans = new Set(members.flatMap((m) => [...(infoOf(m)?.standbys ?? [])]).filter((u) => !owned.has(u)));
   for (const u of [...orphans].sort((a, b) => a - b)) {
     const holders = members.filter((m) => infoOf(m)?.standbys?.includes(u) === true);
-    const rank = (m: MemberSubscription): number => (infoOf(m)!.caughtUp?.includes(u) === true ? 0 : 1e6) + (infoOf(m)!.owned?.length ?? 0) + (extra.get(m.memberId)?.length ?? 0);
-    const best = holders.reduce((a, b) => (rank(b) < rank(a) || (rank(b) === rank(a) && b.memberId < a.memberId) ? b : a));
+    // Caught up first, then the smallest lag, then the fewest units, then the member id.
+    const rank = (m: MemberSubscription): [number, number, number] => {
+      const info = infoOf(m)!;
+      return [info.caughtUp?.includes(u) === true ? 0 : 1, info.standbyLag?.[String(u)] ?? Number.MAX_SAFE_INTEGER, (info.owned?.length ?? 0) + (extra.get(m.memberId)?.length ?? 0)];
+    };
+    const better = (a: MemberSubscription, b: MemberSubscription): boolean => {
+      const [x, y] = [rank(a), rank(b)];
+      for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i]! < y[i]!;
+      return a.memberId < b.memberId;
+    };
+    const best = holders.reduce((a, b) => (better(b, a) ? b : a));
     (extra.get(best.memberId) ?? extra.set(best.memberId, []).get(best.memberId)!).push(u);
   }
   return members.map((m) => {

@@ -128,7 +128,7 @@ for (const [exactlyOnce, backend] of [[false, 'heap'], [true, 'heap'], [true, 'l
         return workers.some((w) => w.pid === b.process.pid && w.standbys?.some((x) => x.unit === unitOfA && x.entries > 0) === true);
       }, `sluice jobs describe to show b's replica of unit ${unitOfA}`);
       const text = await runCli(['jobs', 'describe', name], { bootstrap: broker.bootstrap, timeoutMs: 60_000 });
-      assert.match(text.stdout, new RegExp(`STANDBY OF UNIT\\s+WORKER\\s+ENTRIES\\s+CAUGHT UP\\n${unitOfA}\\s+\\S+-${b.process.pid}-`), text.stdout);
+      assert.match(text.stdout, new RegExp(`STANDBY OF UNIT\\s+WORKER\\s+ENTRIES\\s+CAUGHT UP\\s+LAG\\n${unitOfA}\\s+\\S+-${b.process.pid}-`), text.stdout);
       // Input flows again; a is killed while it counts it (its last checkpoints are the replica's tail).
       const quarter = records / 4;
       await produce(broker.bootstrap, topics.input, input.slice(half, half + quarter));

@@ -9,7 +9,7 @@ import { encodePortable } from '../../../src/kafka/portable-codec.ts';
 import { TransactionalCommitter } from '../../../src/kafka/transactional-committer.ts';
 import { StandbyReplicas } from '../../../src/runtime/checkpoint/standby-replica.ts';
 import { computeKeyGroupRangeForOperatorIndex } from '../../../src/runtime/partitioning/key-groups.ts';
-import { ManualClock } from '../../../src/util/clock.ts';
+import { ManualClock, systemClock } from '../../../src/util/clock.ts';
 import { eventually } from '../../connectors/kafka-helpers.ts';
 import { kafkaTestEnv } from '../../kafka/helpers.ts';
 
@@ -61,12 +61,13 @@ test('a replica holds exactly the committed changelog of its unit\'s key groups;
   await checkpoint(300, false); // a failed checkpoint: never in a replica
   await checkpoint(400, true);
 
-  const replicas = new StandbyReplicas({ jobId: JOB, clock: new ManualClock(0), vertices: [{ uid: 'op', parallelism: 2 }] });
+  const replicas = new StandbyReplicas({ jobId: JOB, clock: systemClock, vertices: [{ uid: 'op', parallelism: 2 }] });
   try {
     replicas.attach({ bootstrapBrokers: [env.bootstrap] });
     replicas.assign([0], [1]);
-    await eventually(() => replicas.info().caughtUp.includes(0), 60_000, 'the replica to catch up');
-    assert.deepEqual(replicas.info(), { standbys: [0], caughtUp: [0] });
+    await eventually(() => replicas.info().caughtUp.includes(0) && replicas.info().standbyLag['0'] === 0, 60_000, 'the replica to catch up (and its lag measured as 0)');
+    assert.deepEqual(replicas.info(), { standbys: [0], caughtUp: [0], standbyLag: { 0: 0 } });
+    assert.deepEqual(replicas.status().map((x) => [x.unit, x.caughtUp, x.lag]), [[0, true, 0]]);
     const atCatchUp = new Map(committed);
     // Another checkpoint commits, and one stays open (its records are past the last stable offset).
     await checkpoint(200, true);
@@ -100,7 +101,7 @@ test('a replica holds exactly the committed changelog of its unit\'s key groups;
 });
 
 test('replicas follow the assignment: a revoked one is dropped, one whose unit became active here waits for its restore', { timeout: 120_000 }, async () => {
-  const replicas = new StandbyReplicas({ jobId: JOB, clock: new ManualClock(0), vertices: [{ uid: 'op', parallelism: 2 }] });
+  const replicas = new StandbyReplicas({ jobId: JOB, clock: systemClock, vertices: [{ uid: 'op', parallelism: 2 }] });
   try {
     replicas.attach({ bootstrapBrokers: [env.bootstrap] });
     replicas.assign([0, 1], []);

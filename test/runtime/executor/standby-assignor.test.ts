@@ -5,7 +5,7 @@ import type { MemberSubscription } from '../../../src/kafka/group-protocol.ts';
 import { assignStandbys, preferStandbyHolders, resolveStandbyReplicas, standbysOf, withStandbys } from '../../../src/runtime/executor/standby-assignor.ts';
 import { unitAssignor, unitsOf } from '../../../src/runtime/executor/task-assignor.ts';
 
-type Info = { owned?: number[]; standbys?: number[]; caughtUp?: number[] };
+type Info = { owned?: number[]; standbys?: number[]; caughtUp?: number[]; standbyLag?: Record<string, number> };
 const members = (infos: Record<string, Info | undefined>): Array<{ memberId: string; info: Info | undefined }> => Object.entries(infos).map(([memberId, info]) => ({ memberId, info }));
 const activeOf = (infos: Record<string, Info | undefined>): Map<string, number[]> => new Map(Object.entries(infos).map(([id, i]) => [id, i?.owned ?? []]));
 
@@ -95,6 +95,15 @@ test('the unit of a worker that left goes to a worker holding its replica (a cau
   assert.ok(unitsOf(assigned.get('c')!)!.includes(0), `unit 0 went to c, whose replica is caught up: ${JSON.stringify([...assigned].map(([m, a]) => [m, a.userData?.toString()]))}`);
   // And the replicas are re-planned around the new owners.
   for (const [m, a] of assigned) for (const u of standbysOf(a)) assert.ok(!unitsOf(a)!.includes(u), `${m} holds a replica of its own unit ${u}`);
+});
+
+test('among holders that are not caught up, the one with the smallest lag gets the orphaned unit', () => {
+  const subs = [sub('b', { owned: [1], standbys: [0], standbyLag: { 0: 500 } }), sub('c', { owned: [2, 3], standbys: [0], standbyLag: { 0: 20 } })];
+  assert.deepEqual((preferStandbyHolders(subs)[1]!.worker as Info).owned, [2, 3, 0]);
+  assert.deepEqual((preferStandbyHolders(subs)[0]!.worker as Info).owned, [1]);
+  // Without a measured lag, the one owning fewer units.
+  const unmeasured = [sub('b', { owned: [1], standbys: [0] }), sub('c', { owned: [2, 3], standbys: [0] })];
+  assert.deepEqual((preferStandbyHolders(unmeasured)[0]!.worker as Info).owned, [1, 0]);
 });
 
 test('a job starting (nobody owns anything) ignores replicas: the index hints decide', () => {
