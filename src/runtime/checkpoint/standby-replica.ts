@@ -9,6 +9,7 @@ import type { Clock } from '../../util/clock.ts';
 import { logger } from '../../util/logger.ts';
 import { computeKeyGroupRangeForOperatorIndex } from '../partitioning/key-groups.ts';
 import { changelogTopicOf } from './durable-state.ts';
+import { memoryReplicaStore, type ReplicaEntries, type ReplicaStore } from './standby-store.ts';
 
 /** What a standby replica hands to the restore of a unit that became active on its worker. */
 export interface StandbyHandOver {
@@ -31,6 +32,8 @@ export interface StandbyReplicasOptions {
   readonly clock: Clock;
   /** The job's vertices (uid → parallelism): which key groups of a keyed operator a unit holds. */
   readonly vertices: ReadonlyArray<{ readonly uid: string; readonly parallelism: number }>;
+  /** Where replicas keep their entries; default on the heap. */
+  readonly store?: ReplicaStore;
 }
 
 /** One key group of one keyed operator, as replicated here. */
@@ -41,8 +44,8 @@ interface Replica {
   readonly unit: number;
   /** The next changelog offset to read. */
   position: bigint;
-  /** Last record per record key (latin1 of the key bytes), decoded. */
-  readonly entries: Map<string, ChangelogEntry>;
+  /** Last record per record key (latin1 of the key bytes), in the replica store. */
+  readonly entries: ReplicaEntries;
 }
 
 /**
@@ -60,6 +63,7 @@ interface Replica {
 export class StandbyReplicas implements StandbySource {
   readonly #o: StandbyReplicasOptions;
   readonly #clients: WorkerClients;
+  readonly #store: ReplicaStore;
   #connection: KafkaConnection | undefined;
   /** Units assigned as standbys, and the units active here (their replicas wait to be taken). */
   #units: number[] = [];
@@ -82,6 +86,7 @@ export class StandbyReplicas implements StandbySource {
   constructor(options: StandbyReplicasOptions) {
     this.#o = options;
     this.#clients = new WorkerClients({ clientId: `sluice-${options.jobId}-standby`, producer: () => ({ kind: 'idempotent' }) });
+    this.#store = options.store ?? memoryReplicaStore();
   }
 
   /** The cluster of the job's internal topics (known once the membership joined). */
@@ -92,13 +97,15 @@ export class StandbyReplicas implements StandbySource {
 
   /** A new assignment: `standbys` are tailed here; replicas of `active` units wait for their restore; others are dropped. */
   assign(standbys: readonly number[], active: readonly number[]): void {
-    this.#parked.clear(); // not taken by the previous generation's restore
+    for (const r of this.#parked.values()) r.entries.drop(); // not taken by the previous generation's restore
+    this.#parked.clear();
     this.#units = [...standbys];
     this.#active = [...active];
     for (const [id, r] of this.#replicas) {
       if (this.#units.includes(r.unit)) continue;
       this.#replicas.delete(id);
       if (this.#active.includes(r.unit)) this.#parked.set(id, r);
+      else r.entries.drop();
     }
     for (const u of [...this.#caughtUp]) if (!this.#units.includes(u)) this.#caughtUp.delete(u);
     for (const u of [...this.#lag.keys()]) if (!this.#units.includes(u)) this.#lag.delete(u);
@@ -135,7 +142,13 @@ export class StandbyReplicas implements StandbySource {
       from: new Map(taken.map((r) => [r.keyGroup, r.position])),
       size: taken.reduce((n, r) => n + r.entries.size, 0),
       entries: (function* () {
-        for (const r of taken) yield* r.entries.values();
+        for (const r of taken) {
+          try {
+            yield* r.entries.values();
+          } finally {
+            r.entries.drop(); // handed over: the restore holds the state now
+          }
+        }
       })(),
     };
   }
@@ -145,6 +158,7 @@ export class StandbyReplicas implements StandbySource {
     this.#wake?.();
     await this.#loop?.catch(() => {});
     await this.#clients.close();
+    await this.#store.close();
   }
 
   async #run(): Promise<void> {
@@ -196,7 +210,7 @@ export class StandbyReplicas implements StandbySource {
         const range = computeKeyGroupRangeForOperatorIndex(maxParallelism, parallelism, unit);
         for (let kg = range.start; kg <= range.end; kg++) {
           const id = `${uid}/${kg}`;
-          if (!this.#replicas.has(id) && !this.#broken.has(id)) this.#replicas.set(id, { uid, topic: changelogTopicOf(this.#o.jobId, uid), keyGroup: kg, unit, position: 0n, entries: new Map() });
+          if (!this.#replicas.has(id) && !this.#broken.has(id)) this.#replicas.set(id, { uid, topic: changelogTopicOf(this.#o.jobId, uid), keyGroup: kg, unit, position: 0n, entries: this.#store.entries(id, kg) });
         }
       }
     }
@@ -210,10 +224,11 @@ export class StandbyReplicas implements StandbySource {
     for (const [topic, replicas] of byTopic) {
       const position = new Map(replicas.map((r) => [r.keyGroup, r.position]));
       const byGroup = new Map(replicas.map((r) => [r.keyGroup, r]));
+      const held = (r: Replica): boolean => this.#replicas.get(`${r.uid}/${r.keyGroup}`) === r || this.#parked.get(`${r.uid}/${r.keyGroup}`) === r;
+      const pending: Array<{ r: Replica; id: string; rec: ReadRecord; change: ChangelogChange }> = [];
       const apply = (rec: ReadRecord): void => {
         const r = byGroup.get(rec.partition);
-        // Taken by a restore meanwhile: the restore reads this record from the changelog itself.
-        if (r === undefined || (this.#replicas.get(`${r.uid}/${r.keyGroup}`) !== r && !this.#parked.has(`${r.uid}/${r.keyGroup}`))) return;
+        if (r === undefined || !held(r)) return;
         if (rec.key === null) return this.#giveUp(r, `record ${topic}/${rec.partition}@${rec.offset} has no key`);
         let change: ChangelogChange;
         try {
@@ -221,16 +236,21 @@ export class StandbyReplicas implements StandbySource {
         } catch (e) {
           return this.#giveUp(r, `cannot read changelog record ${topic}/${rec.partition}@${rec.offset}: ${(e as Error).message}`);
         }
-        // Decoded now, off the takeover's path (and no slice of a fetch response is kept alive).
-        const id = rec.key.toString('latin1');
-        if (change.value === undefined) r.entries.delete(id);
-        else r.entries.set(id, { ...change, keyGroup: r.keyGroup, offset: rec.offset });
-        busy.add(r.unit);
+        pending.push({ r, id: rec.key.toString('latin1'), rec, change });
       };
       await fetchRound(consumer, topic, [...position.keys()], position, undefined, apply, { maxWaitMs: 500 });
+      // Records and positions move together, synchronously: a restore that took a replica meanwhile
+      // reads these records from the changelog itself (they are past the position it was handed).
+      this.#store.batch(() => {
+        for (const { r, id, rec, change } of pending) {
+          if (!held(r)) continue;
+          r.entries.apply(id, rec.key!, rec.value, change, rec.offset);
+          busy.add(r.unit);
+        }
+      });
       for (const [kg, offset] of position) {
         const r = byGroup.get(kg)!;
-        if (offset > r.position) r.position = offset;
+        if (offset > r.position && held(r)) r.position = offset;
       }
     }
     await this.#measureLag(consumer, byTopic);
@@ -264,6 +284,7 @@ export class StandbyReplicas implements StandbySource {
   /** A record the replica cannot apply: it stops replicating that key group (a takeover reads it from the changelog). */
   #giveUp(r: Replica, why: string): void {
     const id = `${r.uid}/${r.keyGroup}`;
+    if (this.#replicas.get(id) === r || this.#parked.get(id) === r) r.entries.drop();
     this.#replicas.delete(id);
     this.#parked.delete(id);
     this.#broken.add(id);

@@ -10,6 +10,7 @@ import { Worker } from '../worker/worker.ts';
 import type { JobClient, JobExecutionResult, JobStatus } from './job-client.ts';
 import { JobMembership } from './job-membership.ts';
 import { StandbyReplicas } from '../checkpoint/standby-replica.ts';
+import { replicaStoreFor } from '../checkpoint/standby-store.ts';
 import { resolveStandbyReplicas } from './standby-assignor.ts';
 import { jobRunningChannel, type JobRunningEvent } from './job-events.ts';
 
@@ -178,7 +179,7 @@ function membershipFor(graph: JobGraph, opts: ExecutionOptions, hint: WorkerShar
 /** Warm standby replicas of other workers' units (`standbyReplicas` > 0), kept across this worker's incarnations. */
 function standbyReplicasFor(graph: JobGraph, opts: ExecutionOptions): StandbyReplicas | undefined {
   if (resolveStandbyReplicas(opts.standbyReplicas) === 0) return undefined;
-  return new StandbyReplicas({ jobId: jobIdOf(graph, opts), clock: opts.clock, vertices: graph.vertices });
+  return new StandbyReplicas({ jobId: jobIdOf(graph, opts), clock: opts.clock, vertices: graph.vertices, store: replicaStoreFor(opts.stateBackend) });
 }
 
 function withoutSavepoint(opts: ExecutionOptions): ExecutionOptions {

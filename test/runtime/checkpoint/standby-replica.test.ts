@@ -8,18 +8,22 @@ import { keyGroupOf } from '../../../src/kafka/key-groups.ts';
 import { encodePortable } from '../../../src/kafka/portable-codec.ts';
 import { TransactionalCommitter } from '../../../src/kafka/transactional-committer.ts';
 import { StandbyReplicas } from '../../../src/runtime/checkpoint/standby-replica.ts';
+import { lmdbReplicaStore, memoryReplicaStore } from '../../../src/runtime/checkpoint/standby-store.ts';
+import { tempDir } from '../../helpers/tmp-dir.ts';
+import { readdirSync } from 'node:fs';
 import { computeKeyGroupRangeForOperatorIndex } from '../../../src/runtime/partitioning/key-groups.ts';
 import { ManualClock, systemClock } from '../../../src/util/clock.ts';
 import { eventually } from '../../connectors/kafka-helpers.ts';
 import { kafkaTestEnv } from '../../kafka/helpers.ts';
 
 const MAX_P = 8;
-const JOB = 'sb';
-const TOPIC = `${JOB}-op-changelog`;
-const env = kafkaTestEnv({}, [
-  { name: TOPIC, partitions: MAX_P, configs: { 'cleanup.policy': 'compact' } },
-  CheckpointLog.spec(JOB),
-]);
+const KINDS = ['memory', 'lmdb'] as const;
+const jobOf = (kind: (typeof KINDS)[number]): string => `sb-${kind}`;
+const topicOf = (job: string): string => `${job}-op-changelog`;
+const env = kafkaTestEnv(
+  {},
+  KINDS.flatMap((k) => [{ name: topicOf(jobOf(k)), partitions: MAX_P, configs: { 'cleanup.policy': 'compact' } }, CheckpointLog.spec(jobOf(k))]),
+);
 
 type Model = Map<string, string>;
 const idOf = (c: Pick<ChangelogChange, 'state' | 'key' | 'namespace'>): string => encodeChangelogKey(c.state, c.key, c.namespace).toString('hex');
@@ -38,12 +42,21 @@ function changes(n: number): ChangelogChange[] {
   for (let i = 0; i < n; i++) {
     seed = (seed * 1103515245 + 12345) % 2147483648;
     const key = `k${seed % 300}`;
-    out.push(seed % 7 === 0 ? { state: 'count', key, namespace: null, value: undefined } : { state: 'count', key, namespace: null, value: seed % 1000 });
+    // Besides plain keys: window-like namespaces and non-ASCII keys (record keys of any bytes).
+    const kind = seed % 3;
+    const state = kind === 0 ? 'count' : kind === 1 ? 'window-contents' : 'zählung';
+    const namespace = kind === 1 ? { start: 1_700_000_000_000 + (seed % 5) * 10_000, end: 1_700_000_010_000 + (seed % 5) * 10_000 } : null;
+    const k = kind === 2 ? `ключ-${seed % 300}-€` : key;
+    out.push(seed % 7 === 0 ? { state, key: k, namespace, value: undefined } : { state, key: k, namespace, value: kind === 1 ? { sum: seed % 1000, at: 1_700_000_000_000n } : seed % 1000 });
   }
   return out;
 }
 
-test('a replica holds exactly the committed changelog of its unit\'s key groups; replica + tail = a full restore', { timeout: 120_000 }, async () => {
+for (const kind of KINDS) {
+test(`${kind}: a replica holds exactly the committed changelog of its unit's key groups; replica + tail = a full restore`, { timeout: 120_000 }, async () => {
+  const { dir, cleanup } = tempDir('sluice-replicas-');
+  const JOB = jobOf(kind);
+  const TOPIC = topicOf(JOB);
   const committer = new TransactionalCommitter(env.supplier(`${JOB}-worker`));
   await committer.init();
   const writer = new ChangelogWriter({ topic: TOPIC, maxParallelism: MAX_P, clock: new ManualClock(1_700_000_000_000) });
@@ -61,7 +74,8 @@ test('a replica holds exactly the committed changelog of its unit\'s key groups;
   await checkpoint(300, false); // a failed checkpoint: never in a replica
   await checkpoint(400, true);
 
-  const replicas = new StandbyReplicas({ jobId: JOB, clock: systemClock, vertices: [{ uid: 'op', parallelism: 2 }] });
+  const store = kind === 'memory' ? memoryReplicaStore() : lmdbReplicaStore(`${dir}/standby-replicas`);
+  const replicas = new StandbyReplicas({ jobId: JOB, clock: systemClock, vertices: [{ uid: 'op', parallelism: 2 }], store });
   try {
     replicas.attach({ bootstrapBrokers: [env.bootstrap] });
     replicas.assign([0], [1]);
@@ -97,10 +111,14 @@ test('a replica holds exactly the committed changelog of its unit\'s key groups;
   } finally {
     await replicas.close();
     await committer.close?.();
+    if (kind === 'lmdb') assert.deepEqual(readdirSync(`${dir}/standby-replicas`), [], 'the replica files are removed at close');
+    cleanup();
   }
 });
+}
 
 test('replicas follow the assignment: a revoked one is dropped, one whose unit became active here waits for its restore', { timeout: 120_000 }, async () => {
+  const JOB = jobOf('memory');
   const replicas = new StandbyReplicas({ jobId: JOB, clock: systemClock, vertices: [{ uid: 'op', parallelism: 2 }] });
   try {
     replicas.attach({ bootstrapBrokers: [env.bootstrap] });
