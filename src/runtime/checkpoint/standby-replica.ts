@@ -51,14 +51,15 @@ interface Replica {
 /**
  * The warm standby replicas this worker keeps for units other workers run (Kafka Streams' standby
  * tasks): for each assigned unit, every key group of its keyed operators' changelogs is tailed
- * read_committed and materialized in memory as the compacted changelog (last record per key,
- * tombstones delete), with the offset it reached. A replica therefore always equals the
+ * read_committed and materialized as the compacted changelog (last record per key, tombstones
+ * delete) in a {@link ReplicaStore} (the heap, or LMDB files for jobs on the LMDB backend), with
+ * the offset it reached. A replica therefore always equals the
  * changelog's committed prefix up to its position: under exactly-once that is state of committed
  * checkpoints only; under at-least-once it may include changes of a checkpoint still in flight —
  * exactly what a changelog restore reads too, since a restore reads to the end. When the unit
  * becomes active here, its restore takes the replica and reads only the tail after it: the
- * state is the same as a full changelog read. Kept in memory for both state backends (the LMDB
- * backend loads it through its ordinary restore path); a revoked replica is dropped.
+ * state is the same as a full changelog read (loaded through the backend's ordinary restore
+ * path). A revoked replica is dropped.
  */
 export class StandbyReplicas implements StandbySource {
   readonly #o: StandbyReplicasOptions;
