@@ -1,7 +1,6 @@
 import { SluiceErrorCodes } from '../../core/errors/codes.ts';
 import { SluiceError } from '../../core/errors/sluice-error.ts';
 import type { ChangelogChange } from '../../kafka/changelog-codec.ts';
-import { ChangelogReader, type ChangelogEntry } from '../../kafka/changelog-reader.ts';
 import { ChangelogWriter, type ChangelogWriteResult } from '../../kafka/changelog-writer.ts';
 import { CheckpointLog } from '../../kafka/checkpoint-log.ts';
 import { ControlChannel } from '../../kafka/control-channel.ts';
@@ -18,8 +17,10 @@ import type { JobVertex } from '../graph/job-graph.ts';
 import type { AbstractStreamOperator, OperatorSnapshot } from '../operators/operator.ts';
 import { assignToKeyGroup } from '../partitioning/key-groups.ts';
 import type { Task } from '../worker/task.ts';
-import { ChangelogSnapshotBuilder, TimerChangeTracker, toChangelogChanges } from './changelog-snapshot.ts';
+import { TimerChangeTracker, toChangelogChanges } from './changelog-snapshot.ts';
+import { restoreFromChangelog } from './changelog-restore.ts';
 import { LocalCopies } from './local-copies.ts';
+import type { StandbySource } from './standby-replica.ts';
 import type { TimersSnapshot } from '../timers/internal-timer-service.ts';
 
 /** The durable state of a job does not fit the job that started (another graph under the same job id). */
@@ -33,6 +34,11 @@ export class StateIncompatibleError extends SluiceError {
 export function sanitizeJobId(name: string): string {
   const id = name.replace(/[^a-zA-Z0-9._-]+/g, '-').replace(/^-+|-+$/g, '');
   return id === '' ? 'sluice-job' : id;
+}
+
+/** The changelog topic of a keyed operator: `<jobId>-<uid>-changelog` (one partition per key group). */
+export function changelogTopicOf(jobId: string, uid: string): string {
+  return `${jobId}-${sanitizeJobId(uid)}-changelog`;
 }
 
 /** The job's id: `options.jobId`, else `$SLUICE_JOB_ID` (`sluice run --job-id`), else the job name; sanitized. */
@@ -81,6 +87,8 @@ export interface DurableStateOptions {
   keyed?: readonly JobVertex[];
   /** Told how the restore goes (the metrics' restore progress per task). */
   restoreListener?: RestoreListener | undefined;
+  /** Warm standby replicas kept by this worker: a restore takes them and reads only the changelog tail. */
+  standby?: StandbySource | undefined;
 }
 
 /** Restore progress, record by record: `restored` for each changelog record of `vertex` in `keyGroup`. */
@@ -113,6 +121,8 @@ export class DurableState {
   #writtenId = 0;
   /** Where each keyed operator's state came from at start, by uid (tests, logs). */
   readonly restoredFrom = new Map<string, 'local' | 'changelog'>();
+  /** Per keyed operator uid restored from a standby replica: entries it handed over, changelog tail records read. */
+  readonly restoredFromStandby = new Map<string, { standbyEntries: number; tailRecords: number }>();
   /** Keyed state of a savepoint the job started from, written in full by the first checkpoint. */
   #seed: Map<JobVertex, ChangelogChange[]> | undefined;
 
@@ -128,7 +138,7 @@ export class DurableState {
   }
 
   changelogTopic(v: JobVertex): string {
-    return `${this.#o.jobId}-${sanitizeJobId(v.uid)}-changelog`;
+    return changelogTopicOf(this.#o.jobId, v.uid);
   }
 
   topics(): InternalTopicSpec[] {
@@ -244,6 +254,8 @@ export class DurableState {
       const copies = this.#local.reuse(v, ops, (op) => tasks.get(this.#taskOf(op, ownTasks))?.checkpointId ?? 0, this.#lineage);
       if (copies !== undefined) {
         local = true;
+        // A replica of these key groups is not needed (the local copy is newer): dropped; replicas of other units stay.
+        this.#o.standby?.take(v.uid, Array.from({ length: v.maxParallelism }, (_, kg) => kg).filter((kg) => ops.some((op) => op.keyGroupRange().contains(kg))));
         this.restoredFrom.set(v.uid, 'local');
         ops.forEach((op, i) => {
           snapshotOf(v.uid, op.subtaskIndex).timers = copies[i]!;
@@ -251,7 +263,9 @@ export class DurableState {
         });
         continue;
       }
-      const { records, timers } = await this.#restoreFromChangelog(v, ops, consumer, checkpointId, !first);
+      const { clock } = this.#o;
+      const { records, timers, standby } = await restoreFromChangelog({ jobId, clock, topic: this.changelogTopic(v), vertex: v, ops, consumer, checkpointId, listener: this.#o.restoreListener, standby: this.#o.standby });
+      if (standby !== undefined) this.restoredFromStandby.set(v.uid, standby);
       restored += records;
       this.restoredFrom.set(v.uid, 'changelog');
       changelogged.push(v);
@@ -272,49 +286,6 @@ export class DurableState {
   }
 
   /**
-   * Reads one keyed operator's changelog read_committed, a slice of key groups at a time, and
-   * loads each slice into the subtasks that own its key groups: the heap holds one slice, not the
-   * whole state (the LMDB backend stages what its states do not hold yet on disk). Returns the
-   * records read and the timers (kept on the heap by every backend).
-   */
-  async #restoreFromChangelog(v: JobVertex, ops: readonly AbstractStreamOperator<unknown>[], consumer: WorkerConsumer, checkpointId: number, onlyTheirKeyGroups = false): Promise<{ records: number; timers: Record<string, TimersSnapshot> }> {
-    const { jobId, clock } = this.#o;
-    const topic = this.changelogTopic(v);
-    const slice = Math.max(1, Math.ceil(v.maxParallelism / 32));
-    const started = clock.now();
-    const seconds = (): number => (clock.now() - started) / 1000;
-    const timers: Record<string, TimersSnapshot> = {};
-    let records = 0;
-    let logged = started;
-    for (let from = 0; from < v.maxParallelism; from += slice) {
-      const builder = new ChangelogSnapshotBuilder(v.uid, v.maxParallelism);
-      const partitions = Array.from({ length: Math.min(slice, v.maxParallelism - from) }, (_, i) => from + i).filter((kg) => !onlyTheirKeyGroups || ops.some((op) => op.keyGroupRange().contains(kg)));
-      if (partitions.length === 0) continue;
-      const listener = this.#o.restoreListener;
-      const apply = listener === undefined ? (e: ChangelogEntry) => builder.apply(e) : (e: ChangelogEntry) => (builder.apply(e), listener.restored(v, e.keyGroup));
-      const done = await new ChangelogReader(consumer, { clock }).restore(topic, partitions, apply);
-      records += done.records;
-      if (done.records === 0) continue;
-      const built = builder.build(checkpointId);
-      for (const op of ops) {
-        const range = op.keyGroupRange();
-        op.backend!.restore([built.keyed], (kg) => range.contains(kg));
-      }
-      for (const [service, t] of Object.entries(built.timers)) {
-        const acc = (timers[service] ??= { eventTime: [], processingTime: [] });
-        for (const x of t.eventTime) acc.eventTime.push(x);
-        for (const x of t.processingTime) acc.processingTime.push(x);
-      }
-      if (clock.now() - logged >= 5_000) {
-        logged = clock.now();
-        logger.info({ job: jobId, operator: v.uid, source: 'changelog', records, keyGroups: `${from + partitions.length}/${v.maxParallelism}`, seconds: seconds() }, 'restoring keyed state from the changelog');
-      }
-    }
-    logger.info({ job: jobId, operator: v.uid, source: 'changelog', topic, records, seconds: seconds() }, 'keyed state restored from the changelog');
-    return { records, timers };
-  }
-
-  /**
    * Starting from a savepoint: the job id's checkpoints topic and the changelogs of its keyed
    * operators (those of the job record and of this job) are deleted and created again, so that
    * nothing of the job's earlier checkpoints mixes with the savepoint; the first checkpoint then
@@ -330,7 +301,7 @@ export class DurableState {
       await this.#awaitStable(consumer);
       const { job } = await this.#log.read(consumer);
       const before = Object.keys((job as JobRecord | undefined)?.keyed ?? {});
-      const names = new Set([this.#log.topic, ...this.#keyed.map((v) => this.changelogTopic(v)), ...before.map((uid) => `${jobId}-${sanitizeJobId(uid)}-changelog`)]);
+      const names = new Set([this.#log.topic, ...this.#keyed.map((v) => this.changelogTopic(v)), ...before.map((uid) => changelogTopicOf(jobId, uid))]);
       const deleted = await topics.deleteAndWait([...names], (t) => clients.admin().deleteTopics({ topics: t }));
       await topics.ensure(this.topics());
       if (deleted.length > 0) logger.warn({ job: jobId, topics: deleted }, 'starting from a savepoint: the earlier checkpoints and changelogs of this job id were deleted');

@@ -2,11 +2,14 @@ import { hostname } from 'node:os';
 import type { GroupMetadata, KafkaConnection } from '../../core/kafka-clients.ts';
 import { WorkerFencedError } from '../../kafka/errors.ts';
 import { JobGroupMember } from '../../kafka/job-group-member.ts';
+import type { MemberAssignment } from '../../kafka/group-protocol.ts';
 import { WorkerClients } from '../../kafka/worker-clients.ts';
 import type { Clock } from '../../util/clock.ts';
 import { logger } from '../../util/logger.ts';
 import type { WorkerShare } from '../worker/execution-options.ts';
 import { unitAssignor, unitsOf, type UnitsInfo } from './task-assignor.ts';
+import type { StandbyReplicas } from '../checkpoint/standby-replica.ts';
+import { preferStandbyHolders, standbysOf, withStandbys } from './standby-assignor.ts';
 
 export interface JobMembershipOptions {
   readonly jobId: string;
@@ -21,6 +24,9 @@ export interface JobMembershipOptions {
    * fails with a fencing error and the executor starts a new incarnation with a new membership.
    */
   readonly exactlyOnce: boolean;
+  /** Warm standby replicas per unit (`standbyReplicas`), kept by `standbys`; 0 = none. */
+  readonly standbyReplicas?: number;
+  readonly standbys?: StandbyReplicas | undefined;
 }
 
 /** The job group's protocol: units assigned cooperatively (`assignUnitsCooperatively` in task-assignor.ts). */
@@ -105,16 +111,20 @@ export class JobMembership {
     this.#member = new JobGroupMember(this.#clients.clients(connection), {
       groupId: jobId,
       topics: [`${jobId}-checkpoints`],
-      worker: () => ({ host: hostname(), pid: process.pid, slot: hint?.index ?? 0, owned: this.#owned, ...(hint !== undefined && { hint: { index: hint.index, count: hint.count } }) } satisfies UnitsInfo & Record<string, unknown>),
+      worker: () => ({ host: hostname(), pid: process.pid, slot: hint?.index ?? 0, owned: this.#owned, ...(hint !== undefined && { hint: { index: hint.index, count: hint.count } }), ...this.#standbyInfo() } satisfies UnitsInfo & Record<string, unknown>),
       sessionTimeoutMs,
       // Kafka's default (3 s) at most: the other members notice a rebalance at their next heartbeat.
       heartbeatIntervalMs: Math.max(100, Math.min(3_000, Math.floor(sessionTimeoutMs / 3))),
-      assignor: unitAssignor(this.#o.units),
+      assignor: withStandbys(unitAssignor(this.#o.units, (this.#o.standbyReplicas ?? 0) > 0 ? preferStandbyHolders : undefined), this.#o.units, this.#o.standbyReplicas ?? 0),
       protocolName: COOPERATIVE_PROTOCOL,
       rejoinWhenFenced: !exactlyOnce,
       listener: {
         onRevoked: () => this.#rebalanceStarts(),
-        onAssigned: (a, group) => this.#assigned(unitsOf(a) ?? [], group),
+        onAssigned: (a, group) => {
+          // Before the units change: replicas of units that become active here wait for their restore.
+          this.#assignStandbys(a);
+          return this.#assigned(unitsOf(a) ?? [], group);
+        },
         onLost: async (_a, reason) => {
           this.#owned = []; // others may own them now
           if (exactlyOnce) return this.#failWith(new WorkerFencedError(jobId, reason));
@@ -123,7 +133,21 @@ export class JobMembership {
         onError: (e) => this.#failWith(e),
       },
     });
+    this.#o.standbys?.attach(connection);
     await this.#member.join();
+  }
+
+  /** Where the worker's restore finds warm standby replicas (undefined without standbys). */
+  get standbys(): StandbyReplicas | undefined {
+    return this.#o.standbys;
+  }
+
+  #standbyInfo(): { standbys?: number[]; caughtUp?: number[]; standbyLag?: Record<string, number> } {
+    return this.#o.standbys?.info() ?? {};
+  }
+
+  #assignStandbys(a: MemberAssignment): void {
+    this.#o.standbys?.assign(standbysOf(a), unitsOf(a) ?? []);
   }
 
   /** The units assigned in the current generation (undefined while rebalancing). */

@@ -9,6 +9,9 @@ import type { ExecutionOptions, WorkerShare } from '../worker/execution-options.
 import { Worker } from '../worker/worker.ts';
 import type { JobClient, JobExecutionResult, JobStatus } from './job-client.ts';
 import { JobMembership, type RunningTasks } from './job-membership.ts';
+import { StandbyReplicas } from '../checkpoint/standby-replica.ts';
+import { replicaStoreFor } from '../checkpoint/standby-store.ts';
+import { resolveStandbyReplicas } from './standby-assignor.ts';
 import { jobRunningChannel, type JobRunningEvent } from './job-events.ts';
 
 export type { ExecutionOptions } from '../worker/execution-options.ts';
@@ -43,7 +46,8 @@ export function executeLocally(compiled: JobGraph, given: ExecutionOptions): Job
   const graph = distributed ? withRepartitionTopics(compiled, { jobId: jobIdOf(compiled, opts), mode: opts.mode }) : compiled;
   let options = opts;
   // Distributed with durable state: the job group assigns this worker its tasks (dynamic membership).
-  const newMembership = (): JobMembership | undefined => (distributed && hasDurableState(graph, opts) ? membershipFor(graph, opts, share) : undefined);
+  const standbys = distributed && hasDurableState(graph, opts) ? standbyReplicasFor(graph, opts) : undefined;
+  const newMembership = (): JobMembership | undefined => (distributed && hasDurableState(graph, opts) ? membershipFor(graph, opts, share, standbys) : undefined);
   let membership = newMembership();
   if (membership !== undefined) options = { ...options, membership };
   let worker = new Worker(graph, options);
@@ -120,6 +124,7 @@ export function executeLocally(compiled: JobGraph, given: ExecutionOptions): Job
       return await runIncarnations();
     } finally {
       await membership?.close();
+      await standbys?.close();
     }
   };
   const result: Promise<JobExecutionResult> = runAndLeave().then(
@@ -173,7 +178,7 @@ function hasDurableState(graph: JobGraph, opts: ExecutionOptions): boolean {
   return opts.mode === 'streaming' && (opts.checkpoints?.interval ?? 0) > 0 && graph.vertices.some((v) => v.t.kind === 'source' && v.t.source.getBoundedness() === 'unbounded');
 }
 
-function membershipFor(graph: JobGraph, opts: ExecutionOptions, hint: WorkerShare | undefined): JobMembership {
+function membershipFor(graph: JobGraph, opts: ExecutionOptions, hint: WorkerShare | undefined, standbys?: StandbyReplicas): JobMembership {
   return new JobMembership({
     jobId: jobIdOf(graph, opts),
     units: Math.max(1, ...graph.stages.map((s) => s.parallelism)),
@@ -181,7 +186,14 @@ function membershipFor(graph: JobGraph, opts: ExecutionOptions, hint: WorkerShar
     clock: opts.clock,
     sessionTimeoutMs: opts.groupSessionTimeoutMs ?? Number(process.env.SLUICE_GROUP_SESSION_TIMEOUT_MS ?? 45_000),
     exactlyOnce: opts.checkpoints?.mode === 'EXACTLY_ONCE',
+    ...(standbys !== undefined && { standbys, standbyReplicas: resolveStandbyReplicas(opts.standbyReplicas) }),
   });
+}
+
+/** Warm standby replicas of other workers' units (`standbyReplicas` > 0), kept across this worker's incarnations. */
+function standbyReplicasFor(graph: JobGraph, opts: ExecutionOptions): StandbyReplicas | undefined {
+  if (resolveStandbyReplicas(opts.standbyReplicas) === 0) return undefined;
+  return new StandbyReplicas({ jobId: jobIdOf(graph, opts), clock: opts.clock, vertices: graph.vertices, store: replicaStoreFor(opts.stateBackend) });
 }
 
 function withoutSavepoint(opts: ExecutionOptions): ExecutionOptions {

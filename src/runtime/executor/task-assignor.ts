@@ -80,8 +80,14 @@ export function assignUnits(members: ReadonlyArray<{ memberId: string; info: Uni
  * given to neither until both released it. Units of a member that left or was expelled are in no
  * subscription: they are free at once.
  */
-export function assignUnitsCooperatively(members: ReadonlyArray<{ memberId: string; info: UnitsInfo | undefined }>, units: number): Map<string, number[]> {
-  const target = assignUnits(members, units);
+export function assignUnitsCooperatively(
+  members: ReadonlyArray<{ memberId: string; info: UnitsInfo | undefined }>,
+  units: number,
+  targetView: ReadonlyArray<{ memberId: string; info: UnitsInfo | undefined }> = members,
+): Map<string, number[]> {
+  // The target may be computed from another view of the members (standby holders credited with orphaned
+  // units); who may have a unit is always decided by what the members really own.
+  const target = assignUnits(targetView, units);
   const owners = new Map<number, string[]>();
   for (const m of members) {
     for (const s of new Set(m.info?.owned ?? [])) {
@@ -110,16 +116,15 @@ export function unitsOf(a: MemberAssignment): number[] | undefined {
 }
 
 /**
- * The job group's assignor: units by {@link assignUnitsCooperatively}, carried in the assignment's user data
+ * The job group's assignor: units by {@link assignUnitsCooperatively} (its balanced target from
+ * `targetView` of the subscriptions when given, e.g. standby holders preferred), carried in the assignment's user data
  * (`{"units":[…]}`); the assignment lists no topic partitions, as the units are not partitions of
  * one topic.
  */
-export function unitAssignor(units: number): TaskAssignor {
+export function unitAssignor(units: number, targetView?: (members: readonly MemberSubscription[]) => MemberSubscription[]): TaskAssignor {
+  const infos = (list: readonly MemberSubscription[]) => list.map((m) => ({ memberId: m.memberId, info: m.worker === undefined ? undefined : (m.worker as unknown as UnitsInfo) }));
   return (members: readonly MemberSubscription[], _context: AssignmentContext) => {
-    const decided = assignUnitsCooperatively(
-      members.map((m) => ({ memberId: m.memberId, info: m.worker === undefined ? undefined : (m.worker as unknown as UnitsInfo) })),
-      units,
-    );
+    const decided = assignUnitsCooperatively(infos(members), units, targetView === undefined ? undefined : infos(targetView(members)));
     return new Map(
       [...decided].map(([memberId, list]) => [
         memberId,
