@@ -91,12 +91,15 @@ const isLive = (w: WorkerView): boolean => w.status !== 'LOST' && LIVE_STATES.ha
 /**
  * The workers of the job's current run: every worker whose last status is no older than the
  * start of the earliest live worker (or, when none is live, of the most recently started one).
- * Workers that stopped or were lost before that belong to an earlier run of the same job id.
+ * Workers that stopped or were lost before that belong to an earlier run of the same job id. A
+ * lost worker counts as alive until it missed LOST_AFTER_INTERVALS statuses, so one killed just
+ * after a peer of its run started (before its next status) stays listed, as LOST.
  */
 function currentRun(workers: WorkerView[]): WorkerView[] {
   const live = workers.filter(isLive);
   const since = live.length > 0 ? Math.min(...live.map((w) => w.startTime)) : Math.max(...workers.map((w) => w.startTime));
-  return workers.filter((w) => w.updatedAt >= since);
+  const lastAlive = (w: WorkerView): number => (w.status === 'LOST' ? w.updatedAt + LOST_AFTER_INTERVALS * w.intervalMs : w.updatedAt);
+  return workers.filter((w) => lastAlive(w) >= since);
 }
 
 /** Live wins; then FAILED, LOST (a share of the job is gone), CANCELED, FINISHED. */

@@ -43,6 +43,12 @@ test('workers of an earlier run of the same job id are not listed with the curre
   // Scale-in during the current run: the stopped worker stays listed.
   const stopped = status({ workerId: 'stopped', startTime: 8_500, updatedAt: 9_000, state: 'CANCELED' });
   assert.deepEqual(jobsOverview([old, current, stopped], 10_500)[0]!.workers.map((w) => w.workerId), ['stopped', 'new']);
+  // Killed right after a peer of its run started, before its next status: it was alive then, so it is listed, LOST.
+  const killedJustAfter = status({ workerId: 'killed-just-after', startTime: 7_000, updatedAt: 7_900 });
+  assert.deepEqual(
+    jobsOverview([old, killed, current, killedJustAfter], 12_000)[0]!.workers.map((w) => [w.workerId, w.status]),
+    [['new', 'RUNNING'], ['killed-just-after', 'LOST']],
+  );
   // No live worker: the run of the most recently started one.
   const done = status({ workerId: 'new', startTime: 8_000, updatedAt: 12_000, state: 'FINISHED' });
   assert.deepEqual(jobsOverview([old, killed, done], 50_000)[0]!.workers.map((w) => w.workerId), ['new']);
