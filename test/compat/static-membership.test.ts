@@ -48,14 +48,14 @@ class StaticConsumer {
     this.#child.once('exit', () => this.#changed.emit('event'));
   }
 
-  /** The partitions of its last assignment (empty after a revoke or loss). */
+  /** The partitions it owns: assignments add, revocations and losses remove (eager and cooperative alike). */
   get owned(): number[] {
-    for (let i = this.events.length - 1; i >= 0; i--) {
-      const e = this.events[i]!;
-      if (e.ev === 'assign') return e.parts!;
-      if (e.ev === 'revoke' || e.ev === 'lost') return [];
+    const owned = new Set<number>();
+    for (const e of this.events) {
+      if (e.ev === 'assign') for (const p of e.parts!) owned.add(p);
+      if (e.ev === 'revoke' || e.ev === 'lost') for (const p of e.parts!) owned.delete(p);
     }
-    return [];
+    return [...owned].sort((a, b) => a - b);
   }
 
   /** Events from index `from` that change the assignment. */
@@ -145,38 +145,41 @@ async function describe_(group: string) {
 }
 
 describe('static membership (KIP-345) with librdkafka', () => {
-  it('a static member SIGKILLed and restarted within the session keeps its partitions; the other member never rebalances', async () => {
-    const group = 'sm-restart';
-    const topic = await topicFor('sm-restart-t');
-    const a = member(group, topic, 'i-a', 30_000);
-    const b = member(group, topic, 'i-b', 30_000);
-    await settled([a, b]);
-    await markersReach(topic, 'before', [a, b]);
+  for (const strategy of ['range', 'cooperative-sticky']) {
+    it(`${strategy}: a static member SIGKILLed and restarted within the session keeps its partitions; the other member never rebalances`, async () => {
+      const group = `sm-restart-${strategy}`;
+      const topic = await topicFor(`sm-restart-${strategy}-t`);
+      const assignor = { 'partition.assignment.strategy': strategy };
+      const a = member(group, topic, 'i-a', 30_000, assignor);
+      const b = member(group, topic, 'i-b', 30_000, assignor);
+      await settled([a, b]);
+      await markersReach(topic, 'before', [a, b]);
 
-    // Follower (or leader: whichever b is) restarts.
-    const aMark = a.events.length;
-    const bParts = b.owned;
-    await b.kill();
-    const b2 = member(group, topic, 'i-b', 30_000);
-    await b2.waitFor('its assignment', () => b2.owned.length > 0);
-    assert.deepEqual(b2.owned, bParts, 'the restarted member gets the partitions of the instance it replaces');
-    await markersReach(topic, 'after-b', [a, b2]);
-    assert.deepEqual(a.rebalancesSince(aMark), [], 'the other member was not rebalanced');
+      // Follower (or leader: whichever b is) restarts.
+      const aMark = a.events.length;
+      const bParts = b.owned;
+      await b.kill();
+      const b2 = member(group, topic, 'i-b', 30_000, assignor);
+      await b2.waitFor('its assignment', () => b2.owned.length > 0);
+      assert.deepEqual(b2.owned, bParts, 'the restarted member gets the partitions of the instance it replaces');
+      await markersReach(topic, 'after-b', [a, b2]);
+      assert.deepEqual(a.rebalancesSince(aMark), [], 'the other member was not rebalanced');
 
-    // Now the other one restarts.
-    const b2Mark = b2.events.length;
-    const aParts = a.owned;
-    await a.kill();
-    const a2 = member(group, topic, 'i-a', 30_000);
-    await a2.waitFor('its assignment', () => a2.owned.length > 0);
-    assert.deepEqual(a2.owned, aParts);
-    await markersReach(topic, 'after-a', [a2, b2]);
-    assert.deepEqual(b2.rebalancesSince(b2Mark), [], 'the other member was not rebalanced');
+      // Now the other one restarts.
+      const b2Mark = b2.events.length;
+      const aParts = a.owned;
+      await a.kill();
+      const a2 = member(group, topic, 'i-a', 30_000, assignor);
+      await a2.waitFor('its assignment', () => a2.owned.length > 0);
+      assert.deepEqual(a2.owned, aParts);
+      await markersReach(topic, 'after-a', [a2, b2]);
+      assert.deepEqual(b2.rebalancesSince(b2Mark), [], 'the other member was not rebalanced');
 
-    const d = await describe_(group);
-    assert.equal(d.groupState, 'Stable');
-    assert.deepEqual(d.members.map((m) => m.groupInstanceId).sort(), ['i-a', 'i-b']);
-  });
+      const d = await describe_(group);
+      assert.equal(d.groupState, 'Stable');
+      assert.deepEqual(d.members.map((m) => m.groupInstanceId).sort(), ['i-a', 'i-b']);
+    });
+  }
 
   it('a second consumer with the same instance id fences the first (fatal FENCED_INSTANCE_ID) and takes its partitions', async () => {
     const group = 'sm-dup';
