@@ -55,13 +55,15 @@ export function registerRunCommand(program: Command): void {
     .option('-s, --from-savepoint <path>', 'start from this savepoint (the path `sluice savepoint` printed); replaces the job id\'s checkpoints')
     .option('--allow-non-restored-state', 'with --from-savepoint: drop savepoint state of operator uids the job no longer has, instead of refusing to start')
     .option('--workers <n>', 'run N workers of the job in this process (worker threads; exchanges through Kafka repartition topics)')
+    .option('--instance-id <id>', "static membership in the job group (Kafka's group.instance.id): restarted with the same id within the session timeout, the worker gets its tasks back and the others go on without a rebalance; with --workers N, thread i is <id>-<i>")
+    .option('--remain-in-group', 'with --instance-id: on SIGTERM/SIGINT stay in the job group (no LeaveGroup) because the worker is coming back; its tasks wait for it up to the session timeout')
     .option('--exchanges <where>', "'kafka': exchanges between stages through Kafka repartition topics (distributed mode, what several workers need); default 'local'")
     .option('--no-progress', 'no progress line for bounded jobs on stderr (shown only when stderr is a terminal)');
   addDashboardOptions(command).action(
     async (
       job: string,
       args: string[],
-      opts: { parallelism?: string; jobId?: string; stateDir?: string; fromSavepoint?: string; allowNonRestoredState?: boolean; workers?: string; exchanges?: string; progress: boolean; dashboard?: DashboardFlag; dashboardToken?: string },
+      opts: { parallelism?: string; jobId?: string; stateDir?: string; fromSavepoint?: string; allowNonRestoredState?: boolean; workers?: string; exchanges?: string; instanceId?: string; remainInGroup?: boolean; progress: boolean; dashboard?: DashboardFlag; dashboardToken?: string },
       command: Command,
     ) => {
       const ctx = cliContext(command);
@@ -81,6 +83,14 @@ export function registerRunCommand(program: Command): void {
       if (opts.exchanges !== undefined) {
         if (opts.exchanges !== 'kafka' && opts.exchanges !== 'local') throw new UsageError(`--exchanges must be 'kafka' or 'local', got "${opts.exchanges}"`);
         process.env.SLUICE_EXCHANGES = opts.exchanges;
+      }
+      if (opts.instanceId !== undefined) {
+        if (!/^[A-Za-z0-9._-]{1,200}$/.test(opts.instanceId)) throw new UsageError(`--instance-id must be letters, digits, '.', '_' or '-', got "${opts.instanceId}"`);
+        process.env.SLUICE_INSTANCE_ID = opts.instanceId;
+      }
+      if (opts.remainInGroup === true) {
+        if (process.env.SLUICE_INSTANCE_ID === undefined) throw new UsageError('--remain-in-group needs --instance-id (only a static member can come back to its tasks)');
+        process.env.SLUICE_REMAIN_IN_GROUP = 'true';
       }
       if (opts.workers !== undefined) {
         const n = Number(opts.workers);

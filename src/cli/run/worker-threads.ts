@@ -15,7 +15,14 @@ export async function runWorkerThreads(count: number, say: (line: string) => voi
     (_, index) =>
       new Worker(entry, {
         argv,
-        env: { ...process.env, SLUICE_WORKERS: String(count), SLUICE_WORKER_INDEX: String(index), SLUICE_EXCHANGES: 'kafka' },
+        env: {
+          ...process.env,
+          SLUICE_WORKERS: String(count),
+          SLUICE_WORKER_INDEX: String(index),
+          SLUICE_EXCHANGES: 'kafka',
+          // Each thread is a worker of its own in the job group: static ids must differ.
+          ...(process.env.SLUICE_INSTANCE_ID ? { SLUICE_INSTANCE_ID: `${process.env.SLUICE_INSTANCE_ID}-${index}` } : {}),
+        },
         stdout: false,
         stderr: false,
       }),
@@ -30,7 +37,10 @@ export async function runWorkerThreads(count: number, say: (line: string) => voi
   return codes.find((c) => c !== 0) ?? 0;
 }
 
-/** The command line without `--workers N` / `--workers=N`. */
+/**
+ * The command line without `--workers N` / `--workers=N`, nor `--instance-id ID` (each thread
+ * gets its own id through SLUICE_INSTANCE_ID).
+ */
 export function withoutWorkersOption(args: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -39,8 +49,8 @@ export function withoutWorkersOption(args: readonly string[]): string[] {
       out.push(...args.slice(i));
       break;
     }
-    if (a === '--workers') i++;
-    else if (!a.startsWith('--workers=')) out.push(a);
+    if (a === '--workers' || a === '--instance-id') i++;
+    else if (!a.startsWith('--workers=') && !a.startsWith('--instance-id=')) out.push(a);
   }
   return out;
 }

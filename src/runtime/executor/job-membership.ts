@@ -6,6 +6,7 @@ import { WorkerClients } from '../../kafka/worker-clients.ts';
 import type { Clock } from '../../util/clock.ts';
 import { logger } from '../../util/logger.ts';
 import type { WorkerShare } from '../worker/execution-options.ts';
+import type { StaticMembership } from '../worker/static-membership.ts';
 import { unitAssignor, unitsOf, type UnitsInfo } from './task-assignor.ts';
 
 export interface JobMembershipOptions {
@@ -21,6 +22,8 @@ export interface JobMembershipOptions {
    * fails with a fencing error and the executor starts a new incarnation with a new membership.
    */
   readonly exactlyOnce: boolean;
+  /** Static membership (KIP-345): the worker's group.instance.id, and whether it stays in the group when it stops. */
+  readonly staticMember?: StaticMembership | undefined;
 }
 
 /** The membership's view of the worker it runs (set by the executor for each incarnation). */
@@ -83,6 +86,7 @@ export class JobMembership {
       topics: [`${jobId}-checkpoints`],
       worker: () => ({ host: hostname(), pid: process.pid, slot: hint?.index ?? 0, owned: this.#owned, ...(hint !== undefined && { hint: { index: hint.index, count: hint.count } }) } satisfies UnitsInfo & Record<string, unknown>),
       sessionTimeoutMs,
+      ...(this.#o.staticMember !== undefined && { groupInstanceId: this.#o.staticMember.instanceId }),
       // Kafka's default (3 s) at most: the other members notice a rebalance at their next heartbeat.
       heartbeatIntervalMs: Math.max(100, Math.min(3_000, Math.floor(sessionTimeoutMs / 3))),
       assignor: unitAssignor(this.#o.units),
@@ -192,11 +196,15 @@ export class JobMembership {
     this.#changed?.();
   }
 
-  /** Leaves the group (its units go to the others at once) unless `leave` is false (fenced: the group already went on). */
+  /**
+   * Leaves the group (its units go to the others at once) unless `leave` is false (fenced: the group
+   * already went on) or, by default, a static member set to remain in the group on stop (its units
+   * wait for it to come back, up to the session timeout).
+   */
   async close(options: { leave?: boolean } = {}): Promise<void> {
     try {
       await this.#joining?.catch(() => {});
-      await this.#member?.close(options);
+      await this.#member?.close({ leave: options.leave ?? this.#o.staticMember?.remainInGroupOnStop !== true });
     } finally {
       await this.#clients.close();
     }

@@ -41,15 +41,17 @@ export function isExactlyOnce(mode: 'streaming' | 'batch', checkpoints: Checkpoi
 /**
  * The identity and settings of an exactly-once worker: its slot in the state directory (kept
  * across restarts: a restarted worker takes its old slot and so its transactional id, fencing its
- * previous incarnation), its transactional id `<prefix or job id>-<slot>`, and the transaction
+ * previous incarnation), its transactional id `<prefix or job id>-<slot>` (`-<instance id>` for a
+ * static member: the same wherever the worker restarts), and the transaction
  * timeout. Refuses the settings that cannot give exactly-once (configuration errors name them).
  */
 export class ExactlyOnceWorker {
   readonly identity: WorkerIdentity;
   readonly transactionalId: string;
   readonly transactionTimeoutMs: number;
+  readonly #instanceId: string | undefined;
 
-  constructor(options: { jobId: string; stateDir: string; sinks: readonly TransactionalSink[]; interval: number }) {
+  constructor(options: { jobId: string; stateDir: string; sinks: readonly TransactionalSink[]; interval: number; instanceId?: string | undefined }) {
     const eoSinks = options.sinks.filter((s) => s.deliveryGuarantee === 'exactly-once');
     const timeouts = eoSinks.map((s) => s.transactions?.timeoutMs ?? DEFAULT_TRANSACTION_TIMEOUT_MS);
     this.transactionTimeoutMs = timeouts.length > 0 ? Math.min(...timeouts) : DEFAULT_TRANSACTION_TIMEOUT_MS;
@@ -62,7 +64,9 @@ export class ExactlyOnceWorker {
     }
     const prefix = eoSinks.map((s) => s.transactions?.prefix).find((p) => p !== undefined) ?? options.jobId;
     this.identity = WorkerIdentity.acquire({ stateDir: options.stateDir, jobId: options.jobId });
-    this.transactionalId = this.identity.transactionalId(prefix);
+    // A static instance id names the worker wherever it runs; a slot only within one state directory.
+    this.transactionalId = options.instanceId !== undefined ? `${prefix}-${options.instanceId}` : this.identity.transactionalId(prefix);
+    this.#instanceId = options.instanceId;
   }
 
   /**
@@ -86,7 +90,7 @@ export class ExactlyOnceWorker {
       groupId: jobId,
       topics,
       worker: { host: hostname(), pid: process.pid, slot: this.identity.slot },
-      groupInstanceId: `${jobId}-worker-${this.identity.slot}`,
+      groupInstanceId: this.#instanceId ?? `${jobId}-worker-${this.identity.slot}`,
       sessionTimeoutMs,
       heartbeatIntervalMs: Math.max(100, Math.floor(sessionTimeoutMs / 3)),
       listener: {
