@@ -177,3 +177,27 @@ test('--workers 2 --instance-id w: the threads are static members w-0 and w-1 of
     cleanup();
   }
 });
+
+test('a second worker started with the same --instance-id takes over; the first stops (InstanceIdFencedError) instead of rejoining', { timeout: 300_000 }, async () => {
+  const { dir, cleanup } = tempDir('sluice-static-dup-');
+  const name = 'static-dup';
+  const { env } = await countJobSetup(broker.bootstrap, name, { SLUICE_EXCHANGES: 'kafka', SLUICE_GROUP_SESSION_TIMEOUT_MS: '30000' });
+  const start = (where: string): Child => spawnSluice(['run', 'test/runtime/fixtures/count-job.ts', '--instance-id', 'same'], { ...env, SLUICE_STATE_DIR: `${dir}/${where}` });
+  const first = start('first');
+  let second: Child | undefined;
+  try {
+    await eventually(() => running(first), 180_000, `the first worker to run (${first.stderr().slice(-2000)})`);
+    second = start('second');
+    const code = await first.exited;
+    assert.equal(code, 1, 'the fenced worker fails');
+    const said = first.stderr().split('\n').filter((l) => l.startsWith('sluice:')).join('\n');
+    assert.match(said, /with this worker's instance id 'same' \(FENCED_INSTANCE_ID\)/, said);
+    const s = second;
+    await eventually(() => running(s) && lastAssigned(s)!.units.join(',') === '0,1,2', 180_000, `the second worker to run every unit (${s.stderr().slice(-2000)})`);
+    assert.equal(s.process.exitCode, null, 'the newer worker goes on');
+  } finally {
+    await kill(first, 'SIGKILL');
+    if (second !== undefined) await kill(second, 'SIGKILL');
+    cleanup();
+  }
+});
