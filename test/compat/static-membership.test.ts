@@ -8,6 +8,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { BrokerConnection } from '../../src/cli/wire/broker-connection.ts';
 import { ApiKey } from '../../src/protocol/api-keys.ts';
 import { startTestBroker } from '../helpers/broker.ts';
+import { runPythonSuite } from './python-suite.ts';
 
 /**
  * Static group membership (KIP-345) against the embedded broker with librdkafka
@@ -230,5 +231,16 @@ describe('static membership (KIP-345) with librdkafka', () => {
     await markersReach(topic, 'expiry', [a]);
     const d = await describe_(group);
     assert.deepEqual(d.members.map((m) => m.groupInstanceId), ['i-a']);
+  });
+
+  it('KIP-447 offsets of a static member: TxnOffsetCommit with its instance id commits; once another consumer took the id, the old metadata is fenced', async (t) => {
+    const r = await runPythonSuite('static_txn_offsets.py', broker.bootstrap);
+    t.diagnostic(JSON.stringify(r));
+    assert.equal(r.committedByMember, 2);
+    const refused = r.zombieSend ?? r.zombieCommit;
+    assert.ok(refused, `the fenced member's offsets are refused: ${JSON.stringify(r)}`);
+    assert.match(`${refused.name} ${refused.str}`, /FENCED_INSTANCE_ID|fenced/i);
+    assert.equal(r.committedAfterZombie, 2, 'nothing of the fenced transaction committed');
+    assert.equal(r.committedByNewMember, 3);
   });
 });
