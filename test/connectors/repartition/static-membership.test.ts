@@ -153,7 +153,7 @@ test('at-least-once: restarted after the session timeout, the static worker come
   await staticRestart({ exactlyOnce: false, stop: 'kill-after', log: (s) => t.diagnostic(s) });
 });
 
-test('--workers 2 --instance-id w: the threads are static members w-0 and w-1 of the job group', { timeout: 300_000 }, async () => {
+test('--workers 2 --instance-id w: the threads are static members w-0 and w-1 of the job group (sluice groups describe shows them)', { timeout: 300_000 }, async () => {
   const { dir, cleanup } = tempDir('sluice-static-threads-');
   const name = 'static-threads';
   const { env } = await countJobSetup(broker.bootstrap, name, {
@@ -171,6 +171,12 @@ test('--workers 2 --instance-id w: the threads are static members w-0 and w-1 of
     };
     await eventually(async () => (await members()).length === 2, 180_000, `two threads in the job group (${job.stderr().slice(-2000)})`);
     assert.deepEqual(await members(), ['w-0', 'w-1']);
+    // `sluice groups describe` shows the instance ids.
+    const described = spawnSluice(['--bootstrap', broker.bootstrap, 'groups', 'describe', name]);
+    assert.equal(await described.exited, 0, described.stderr());
+    assert.match(described.stdout(), /^MEMBER\s+INSTANCE ID\s+CLIENT ID\s+HOST\s+ASSIGNMENT$/m);
+    assert.match(described.stdout(), /^w-0-\S+\s+w-0\s/m);
+    assert.match(described.stdout(), /^w-1-\S+\s+w-1\s/m);
   } finally {
     wire.close();
     await kill(job, 'SIGKILL');
