@@ -92,15 +92,19 @@ async function staticRestart(o: { exactlyOnce: boolean; stop: Stop; log: (s: str
     const before = { stops: logged(a, STOPPING).length, pauses: pausesOf(a), assigned: logged(a, ASSIGNED).length };
     const bLast = lastAssigned(b)!;
     o.log(`before the kill: worker-a ${JSON.stringify(lastAssigned(a))}, worker-b ${JSON.stringify(bLast)}`);
+    const stoppedAt = Date.now();
     await kill(b, o.stop.startsWith('term') ? 'SIGTERM' : 'SIGKILL');
     await send(input.slice(third, 2 * third));
     if (!withinSession) {
       // The group expels worker-b after its session, or at once when it left: worker-a is rebalanced onto every unit.
       await waitFor('worker-a to take every unit', () => logged(a, ASSIGNED).length > before.assigned && shareAll([a])());
     }
+    const restartedAt = Date.now();
     const b2 = start('worker-b');
     await waitFor('the restarted worker-b to run its units', shareAll([a, b2]));
     const b2Assigned = lastAssigned(b2)!;
+    const b2Running = Number(logged(b2, RUNNING).at(-1)!.time);
+    o.log(`${o.stop}: worker-b's units ran again ${b2Running - stoppedAt} ms after it was stopped (its restart began ${restartedAt - stoppedAt} ms after); worker-a paused ${pausesOf(a) - before.pauses} time(s) meanwhile`);
     o.log(`after the restart: worker-a ${JSON.stringify(lastAssigned(a))}, worker-b ${JSON.stringify(b2Assigned)}`);
     await send(input.slice(2 * third));
     await producer.send({ messages: endMarkers(topics.input, RECORDS) });
