@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { registerHooks } from 'node:module';
 import { resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
 import type { Command } from 'commander';
 import { CliError, UsageError } from '../cli-error.ts';
 import { cliContext } from '../context.ts';
@@ -124,6 +125,8 @@ export function registerRunCommand(program: Command): void {
       };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
+      // A worker thread of `--workers N` gets no signals: the main thread forwards them.
+      if (!isMainThread) (await import('../run/worker-threads.ts')).onStopFromMainThread(stop);
       // The reader of stdout went away (`sluice run job.ts | head`): nobody wants more output.
       process.stdout.on('error', (err: NodeJS.ErrnoException) => {
         if (stopping) return;
@@ -173,3 +176,4 @@ async function startJobDashboard(flag: DashboardFlag, token: string | undefined,
   const jobs = new ProcessJobs(systemClock);
   return startDashboardFromFlag(flag, token, { jobs: new LocalJobView(() => jobs.jobs(), systemClock), metrics: () => jobs.registries(), kafka: { bootstrap, ...security } });
 }
+

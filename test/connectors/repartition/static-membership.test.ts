@@ -157,20 +157,21 @@ test('at-least-once: restarted after the session timeout, the static worker come
   await staticRestart({ exactlyOnce: false, stop: 'kill-after', log: (s) => t.diagnostic(s) });
 });
 
-test('--workers 2 --instance-id w: the threads are static members w-0 and w-1 of the job group (sluice groups describe shows them)', { timeout: 300_000 }, async () => {
+test('--workers 2 --instance-id w: the threads are static members w-0 and w-1 of the job group (sluice groups describe shows them); SIGTERM makes both leave', { timeout: 300_000 }, async () => {
   const { dir, cleanup } = tempDir('sluice-static-threads-');
   const name = 'static-threads';
   const { env } = await countJobSetup(broker.bootstrap, name, {
     SLUICE_PARALLELISM: '2',
-    SLUICE_GROUP_SESSION_TIMEOUT_MS: '6000',
+    // Far beyond the test: only a LeaveGroup can empty the group.
+    SLUICE_GROUP_SESSION_TIMEOUT_MS: '900000',
     SLUICE_STATE_DIR: `${dir}/workers`,
   });
   const job = spawnSluice(['run', 'test/runtime/fixtures/count-job.ts', '--workers', '2', '--instance-id', 'w'], env);
   const wire = await BrokerConnection.open(broker.bootstrap, { clientId: 'static-threads-check' });
   try {
+    const describe = async () => (await wire.request(ApiKey.DescribeGroups, { groups: [name], includeAuthorizedOperations: false })).groups[0]!;
     const members = async (): Promise<string[]> => {
-      const r = await wire.request(ApiKey.DescribeGroups, { groups: [name], includeAuthorizedOperations: false });
-      const g = r.groups[0]!;
+      const g = await describe();
       return g.groupState === 'Stable' ? g.members.map((m) => String(m.groupInstanceId)).sort() : [];
     };
     await eventually(async () => (await members()).length === 2, 180_000, `two threads in the job group (${job.stderr().slice(-2000)})`);
@@ -181,6 +182,11 @@ test('--workers 2 --instance-id w: the threads are static members w-0 and w-1 of
     assert.match(described.stdout(), /^MEMBER\s+INSTANCE ID\s+CLIENT ID\s+HOST\s+ASSIGNMENT$/m);
     assert.match(described.stdout(), /^w-0-\S+\s+w-0\s/m);
     assert.match(described.stdout(), /^w-1-\S+\s+w-1\s/m);
+    // SIGTERM stops each thread like a process: both leave the group at once.
+    await kill(job, 'SIGTERM');
+    assert.equal(await job.exited, 143, job.stderr().slice(-2000));
+    const after = await describe();
+    assert.deepEqual(after.members.map((m) => m.groupInstanceId), [], `no member left behind (state ${after.groupState})`);
   } finally {
     wire.close();
     await kill(job, 'SIGKILL');
