@@ -176,4 +176,3 @@ async function startJobDashboard(flag: DashboardFlag, token: string | undefined,
   const jobs = new ProcessJobs(systemClock);
   return startDashboardFromFlag(flag, token, { jobs: new LocalJobView(() => jobs.jobs(), systemClock), metrics: () => jobs.registries(), kafka: { bootstrap, ...security } });
 }
-

@@ -352,7 +352,7 @@ export class Worker {
     const sinks = sinksOf(this.built.operators.values());
     if (this.#exactlyOnce) {
       await ExactlyOnceWorker.checkClusters(sinks, connection);
-      this.#eo = new ExactlyOnceWorker({ jobId, stateDir: this.options.stateDir ?? process.env.SLUICE_STATE_DIR ?? '.sluice/state', sinks, interval: checkpoints!.interval, instanceId: staticMembershipOf(this.options)?.instanceId });
+      this.#eo = new ExactlyOnceWorker({ jobId, stateDir: this.options.stateDir ?? process.env.SLUICE_STATE_DIR ?? '.sluice/state', sinks, interval: checkpoints!.interval, staticMember: staticMembershipOf(this.options) });
     }
     // An unreachable cluster is the same one line as for every other command, not a hang.
     const supplier = this.clients.clients(connection);

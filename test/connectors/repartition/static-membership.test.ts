@@ -217,3 +217,25 @@ test('a second worker started with the same --instance-id takes over; the first 
     cleanup();
   }
 });
+
+test('an exactly-once job without Kafka exchanges joins its job group with the given --instance-id too', { timeout: 300_000 }, async () => {
+  const { dir, cleanup } = tempDir('sluice-static-local-');
+  const name = 'static-local-eo';
+  const { env } = await countJobSetup(broker.bootstrap, name, { EXACTLY_ONCE: '1', SLUICE_STATE_DIR: `${dir}/workers`, SLUICE_GROUP_SESSION_TIMEOUT_MS: '30000' });
+  const job = spawnSluice(['run', 'test/runtime/fixtures/count-job.ts', '--instance-id', 'solo'], env);
+  const wire = await BrokerConnection.open(broker.bootstrap, { clientId: 'static-local-check' });
+  try {
+    const instances = async (): Promise<string[]> => {
+      const g = (await wire.request(ApiKey.DescribeGroups, { groups: [name], includeAuthorizedOperations: false })).groups[0]!;
+      return g.groupState === 'Stable' ? g.members.map((m) => String(m.groupInstanceId)) : [];
+    };
+    await eventually(async () => (await instances()).length === 1, 180_000, `the worker in its job group (${job.stderr().slice(-2000)})`);
+    assert.deepEqual(await instances(), ['solo']);
+    // Its transactional id names the instance.
+    await eventually(() => job.stderr().includes('"transactionalId":"static-local-eo-tx-solo"'), 60_000, `the transactional id logged (${job.stderr().slice(-2000)})`);
+  } finally {
+    wire.close();
+    await kill(job, 'SIGKILL');
+    cleanup();
+  }
+});
