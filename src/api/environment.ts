@@ -112,6 +112,20 @@ export interface ExecuteOptions {
   fromSavepoint?: string;
   /** Drop (and log) savepoint state of uids this job does not have instead of refusing it (default `$SLUICE_ALLOW_NON_RESTORED_STATE` = 'true'). */
   allowNonRestoredState?: boolean;
+  /**
+   * A distributed job's worker as a static member of the job group (Kafka's group.instance.id,
+   * default `$SLUICE_INSTANCE_ID`, set by `sluice run --instance-id`): restarted with the same id
+   * within the group's session timeout, it gets its tasks back without a rebalance of the other
+   * workers. Unique per running worker. See docs/scaling.md.
+   *
+   * @example
+   * ```ts
+   * await env.execute('orders', { instanceId: `orders-${hostname()}` });
+   * ```
+   */
+  instanceId?: string;
+  /** With `instanceId`: stay in the job group when stopped, because the worker is coming back (default `$SLUICE_REMAIN_IN_GROUP` = 'true', else leave). */
+  remainInGroupOnStop?: boolean;
 }
 
 /**
@@ -416,6 +430,8 @@ export class StreamExecutionEnvironment {
       stopSignal: options.stopSignal,
       checkpoints: this.#checkpointConfig.settings(),
       globalJobParameters: this.#config.getGlobalJobParameters(),
+      ...(options.instanceId !== undefined && { instanceId: options.instanceId }),
+      ...(options.remainInGroupOnStop !== undefined && { remainInGroupOnStop: options.remainInGroupOnStop }),
     });
     RUNNING_JOBS.add(client);
     void client.result.then(

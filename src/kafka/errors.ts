@@ -14,6 +14,7 @@ export const KAFKA_SUBSTRATE_CODES = {
   KAFKA_TOO_OLD: C.KAFKA_TOO_OLD,
   KAFKA_REQUEST: C.KAFKA_REQUEST,
   JOB_GROUP_CONFLICT: C.JOB_GROUP_CONFLICT,
+  INSTANCE_ID_FENCED: C.INSTANCE_ID_FENCED,
   CLIENTS_CLOSED: C.KAFKA_CLIENTS_CLOSED,
   CONTROL_TIMEOUT: C.CONTROL_TIMEOUT,
 } as const;
@@ -84,6 +85,26 @@ export class WorkerFencedError extends KafkaSubstrateError {
     );
     this.groupId = groupId;
     this.reason = reason;
+  }
+}
+
+/**
+ * Another worker joined the job's consumer group with this worker's static instance id
+ * (`--instance-id`, KIP-345's group.instance.id): Kafka fenced this one (FENCED_INSTANCE_ID).
+ * Unlike {@link WorkerFencedError} this worker must not rejoin: with the same id it would fence
+ * the newer worker in turn. Two running workers must not share an instance id.
+ */
+export class InstanceIdFencedError extends KafkaSubstrateError {
+  readonly groupId: string;
+  readonly instanceId: string;
+  constructor(groupId: string, instanceId: string) {
+    super(
+      KAFKA_SUBSTRATE_CODES.INSTANCE_ID_FENCED,
+      `another worker joined the job's consumer group '${groupId}' with this worker's instance id '${instanceId}' (FENCED_INSTANCE_ID); ` +
+        `this worker stops and its tasks stay with the newer one. Give every running worker its own --instance-id.`,
+    );
+    this.groupId = groupId;
+    this.instanceId = instanceId;
   }
 }
 

@@ -4,7 +4,7 @@ import { logger } from '../util/logger.ts';
 import type { ClientSupplier } from './client-supplier.ts';
 import type { GroupMetadata } from '../core/kafka-clients.ts';
 import { describeKafkaError } from './error-classification.ts';
-import { KAFKA_SUBSTRATE_CODES, KafkaRequestError, WorkerFencedError } from './errors.ts';
+import { InstanceIdFencedError, KAFKA_SUBSTRATE_CODES, KafkaRequestError, WorkerFencedError } from './errors.ts';
 import {
   ASSIGNOR_NAME,
   PROTOCOL_TYPE,
@@ -222,7 +222,7 @@ export class JobGroupMember {
       try {
         outcome = await this.#joinOnce();
       } catch (e) {
-        if (e instanceof WorkerFencedError || (e instanceof KafkaRequestError && e.code !== KAFKA_SUBSTRATE_CODES.KAFKA_REQUEST)) {
+        if (e instanceof WorkerFencedError || e instanceof InstanceIdFencedError || (e instanceof KafkaRequestError && e.code !== KAFKA_SUBSTRATE_CODES.KAFKA_REQUEST)) {
           this.#state = 'fenced';
           this.#o.listener?.onError?.(e);
           throw e;
@@ -269,7 +269,8 @@ export class JobGroupMember {
     this.#generationId = join.generationId;
     this.#leaderId = join.leader;
     let assignments: Array<{ memberId: string; assignment: Buffer }> = [];
-    if (join.leader === join.memberId) assignments = await this.#assign(join.members, join.generationId);
+    // A restarted static leader is told to keep the group's assignment (KIP-814): it only syncs.
+    if (join.leader === join.memberId && join.skipAssignment !== true) assignments = await this.#assign(join.members, join.generationId);
     const sync = await this.#wire.call(
       kafkaClientLibrary().syncGroupV5.api,
       target,
@@ -295,9 +296,8 @@ export class JobGroupMember {
     if (code === E.MEMBER_ID_REQUIRED) this.#memberId = memberId;
     else if (code === E.UNKNOWN_MEMBER_ID || code === E.ILLEGAL_GENERATION) this.#memberId = code === E.UNKNOWN_MEMBER_ID ? '' : this.#memberId;
     else if (COORDINATOR_MOVED.has(code)) this.#wire.forgetCoordinator(CoordinatorType.GROUP, this.#o.groupId);
-    else if (code === E.FENCED_INSTANCE_ID) {
-      throw new WorkerFencedError(this.#o.groupId, `FENCED_INSTANCE_ID: another worker joined with group.instance.id '${this.#o.groupInstanceId}'`);
-    } else if (code === E.INCONSISTENT_GROUP_PROTOCOL) {
+    else if (code === E.FENCED_INSTANCE_ID) throw new InstanceIdFencedError(this.#o.groupId, this.#o.groupInstanceId ?? '');
+    else if (code === E.INCONSISTENT_GROUP_PROTOCOL) {
       throw new KafkaRequestError(
         KAFKA_SUBSTRATE_CODES.JOB_GROUP_CONFLICT,
         `the consumer group '${this.#o.groupId}' is in use by clients that do not speak Sluice's protocol (${PROTOCOL_TYPE}/${this.#o.protocolName ?? ASSIGNOR_NAME}); a job id must not be used as another application's group id, and workers of a Sluice version with another job group protocol cannot join a running job (stop them first)`,
@@ -371,7 +371,7 @@ export class JobGroupMember {
       await this.#o.listener?.onLost?.(lost, reason);
       if (code === E.FENCED_INSTANCE_ID) {
         this.#state = 'fenced';
-        this.#o.listener?.onError?.(new WorkerFencedError(this.#o.groupId, `${reason}: another worker joined with group.instance.id '${this.#o.groupInstanceId}'`));
+        this.#o.listener?.onError?.(new InstanceIdFencedError(this.#o.groupId, this.#o.groupInstanceId ?? ''));
         return;
       }
       if (this.#state === 'fenced') return;

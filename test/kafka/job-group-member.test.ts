@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AssignerProtocol } from 'kafkajs';
-import { JobGroupMember, type RebalanceListener } from '../../src/kafka/job-group-member.ts';
-import { WorkerFencedError } from '../../src/kafka/errors.ts';
+import { JobGroupMember, assignAllToLeader, type RebalanceListener, type TaskAssignor } from '../../src/kafka/job-group-member.ts';
+import { InstanceIdFencedError } from '../../src/kafka/errors.ts';
 import type { MemberAssignment } from '../../src/kafka/group-protocol.ts';
 import { kafkaAt } from '../compat/txn/txn-helpers.ts';
 import { kafkaTestEnv } from './helpers.ts';
@@ -113,12 +113,46 @@ test('static membership: a second process with the same instance id takes over; 
   assert.notEqual(m2.memberId, oldMember);
   // The old one learns it on its next heartbeat.
   for (let i = 0; i < 200 && r1.errors.length === 0; i++) await new Promise((res) => setTimeout(res, 25));
-  assert.ok(r1.errors[0] instanceof WorkerFencedError, String(r1.errors[0]));
+  // Not a WorkerFencedError: rejoining with the same instance id would fence the newer worker in turn.
+  assert.ok(r1.errors[0] instanceof InstanceIdFencedError, String(r1.errors[0]));
+  assert.equal((r1.errors[0] as InstanceIdFencedError).code, 'SLUICE_INSTANCE_ID_FENCED');
   assert.match(r1.errors[0]!.message, /FENCED_INSTANCE_ID/);
   assert.ok(r1.events.includes('lost FENCED_INSTANCE_ID'));
   assert.equal(m1.stable, false);
   await m1.close();
   await m2.close();
+});
+
+test('a restarted static leader keeps the group\'s assignment (KIP-814 skipAssignment): no assignor run, no rebalance of the follower', async () => {
+  const runs: number[] = [];
+  const counting: TaskAssignor = (members, context) => (runs.push(context.generationId), assignAllToLeader(members, context));
+  const rLeader = recorder();
+  const rFollower = recorder();
+  const opts = { groupId: 'job-static-leader', topics: ['src-a'], heartbeatIntervalMs: 50, sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 5000, assignor: counting };
+  const leader = new JobGroupMember(clients(), { ...opts, worker: worker(0), groupInstanceId: 'w-0', listener: rLeader });
+  await leader.join();
+  const follower = new JobGroupMember(clients(), { ...opts, worker: worker(1), groupInstanceId: 'w-1', listener: rFollower });
+  const leaderRejoined = nextAssignment(rLeader);
+  await follower.join();
+  await leaderRejoined;
+  assert.ok(leader.leader, 'the first member leads');
+  const generation = leader.generationId;
+  const runsBefore = runs.length;
+  const followerEvents = rFollower.events.length;
+
+  // The leader's process "restarts": a new member with the same instance id, without a member id.
+  await leader.close({ leave: false });
+  const restarted = new JobGroupMember(clients(), { ...opts, worker: worker(0), groupInstanceId: 'w-0' });
+  const a = await restarted.join();
+  assert.equal(restarted.generationId, generation, 'same generation: no rebalance');
+  assert.ok(restarted.leader, 'it leads again');
+  assert.equal(a.partitions.length, 3, 'it keeps the assignment the group holds for it');
+  assert.equal(runs.length, runsBefore, 'the assignor did not run');
+  // The follower was not rebalanced.
+  assert.deepEqual(rFollower.events.slice(followerEvents), []);
+  assert.equal(follower.stable, true);
+  await restarted.close();
+  await follower.close();
 });
 
 for (const rejoinWhenFenced of [true, false]) {

@@ -44,7 +44,7 @@ export interface MembershipRunResult extends CrashRunResult {
 }
 
 /** The log lines of a worker (JSON on stderr) with `msg` starting with `prefix`. */
-function logged(child: Child, prefix: string): Array<Record<string, unknown>> {
+export function logged(child: Child, prefix: string): Array<Record<string, unknown>> {
   const out: Array<Record<string, unknown>> = [];
   for (const line of child.stderr().split('\n')) {
     if (!line.startsWith('{')) continue;
@@ -58,31 +58,45 @@ function logged(child: Child, prefix: string): Array<Record<string, unknown>> {
   return out;
 }
 
-const ASSIGNED = 'job group: tasks assigned';
-const RUNNING = 'job group: this worker runs its tasks';
+export const ASSIGNED = 'job group: tasks assigned';
+export const RUNNING = 'job group: this worker runs its tasks';
 
-export async function membershipRun(o: MembershipRunOptions): Promise<MembershipRunResult> {
-  const rand = seeded(o.seed);
-  const topics = { input: `${o.name}-in`, counts: `${o.name}-counts`, windows: `${o.name}-windows` };
-  await createTopics(o.bootstrap, { [topics.input]: PARTITIONS, [topics.counts]: PARTITIONS, [topics.windows]: PARTITIONS });
-  const { input, expectedCounts, expectedWindows } = makeInput(o.records, o.keys, rand);
-  const env: Record<string, string> = {
-    SLUICE_BOOTSTRAP: o.bootstrap,
+/**
+ * Creates the topics of a run of `fixtures/count-job.ts` named `name` and returns them with the
+ * job's environment (parallelism 3, checkpoints every 200 ms, heap state, at-least-once unless
+ * `overrides` say otherwise).
+ */
+export async function countJobSetup(bootstrap: string, name: string, overrides: Record<string, string>): Promise<{ topics: { input: string; counts: string; windows: string }; env: Record<string, string> }> {
+  const topics = { input: `${name}-in`, counts: `${name}-counts`, windows: `${name}-windows` };
+  await createTopics(bootstrap, { [topics.input]: PARTITIONS, [topics.counts]: PARTITIONS, [topics.windows]: PARTITIONS });
+  const env = {
+    SLUICE_BOOTSTRAP: bootstrap,
     SLUICE_LOG_LEVEL: 'info',
-    SLUICE_EXCHANGES: 'kafka',
     SLUICE_PARALLELISM: '3',
-    SLUICE_GROUP_SESSION_TIMEOUT_MS: String(o.sessionTimeoutMs),
     INPUT: topics.input,
     COUNTS: topics.counts,
     WINDOWS: topics.windows,
-    GROUP: o.name,
-    JOB_ID: o.name,
+    GROUP: name,
+    JOB_ID: name,
     CHECKPOINT_MS: '200',
+    STATE_BACKEND: 'heap',
+    EXACTLY_ONCE: '0',
+    TXN_TIMEOUT_MS: '10000',
+    ...overrides,
+  };
+  return { topics, env };
+}
+
+export async function membershipRun(o: MembershipRunOptions): Promise<MembershipRunResult> {
+  const rand = seeded(o.seed);
+  const { topics, env } = await countJobSetup(o.bootstrap, o.name, {
+    SLUICE_EXCHANGES: 'kafka',
+    SLUICE_GROUP_SESSION_TIMEOUT_MS: String(o.sessionTimeoutMs),
     STATE_BACKEND: o.backend ?? 'heap',
     SLUICE_STATE_DIR: `${o.stateDir}/workers`,
     EXACTLY_ONCE: o.exactlyOnce ? '1' : '0',
-    TXN_TIMEOUT_MS: '10000',
-  };
+  });
+  const { input, expectedCounts, expectedWindows } = makeInput(o.records, o.keys, rand);
   const producer = new Producer({ clientId: `${o.name}-producer`, bootstrapBrokers: [o.bootstrap], serializers: stringSerializers });
   const workers: Child[] = [];
   const start = (): Child => {

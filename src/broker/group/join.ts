@@ -158,7 +158,9 @@ function parkJoin(rb: Rebalancer, member: Member, w: Waiter<JoinGroupResponse>):
 /**
  * A static member came back without its member id (a restarted process with the same
  * group.instance.id): it takes over the old member id's place, assignment and leadership. The
- * old id is fenced. No rebalance when neither the selected protocol nor its metadata changed.
+ * old id is fenced. No rebalance unless its protocols change the group's selected protocol, as in
+ * Kafka: a restarted process's metadata differs anyway (a new pid, cooperative-sticky's owned
+ * partitions and generation), and the leader sees the new metadata at the next rebalance.
  */
 function replaceStaticMember(
   rb: Rebalancer,
@@ -175,7 +177,6 @@ function replaceStaticMember(
   rb.completeJoin(member, { errorCode: E.FENCED_INSTANCE_ID, memberId: oldMemberId });
   rb.failSync(member, E.FENCED_INSTANCE_ID);
   const old = { protocols: member.protocols, rebalanceTimeoutMs: member.rebalanceTimeoutMs, sessionTimeoutMs: member.sessionTimeoutMs };
-  const unchanged = member.matches(req.protocols);
   group.rekeyStaticMember(instanceId, oldMemberId, newMemberId);
   // The new id belongs to a known member: its parked join keeps it alive like any rejoin.
   member.isNew = false;
@@ -184,7 +185,7 @@ function replaceStaticMember(
   member.joinWaiter = w;
 
   if (group.is('Stable')) {
-    if (!unchanged || group.protocolName !== group.selectProtocol()) return rb.maybePrepareRebalanceOrCompleteJoin(group);
+    if (group.protocolName !== group.selectProtocol()) return rb.maybePrepareRebalanceOrCompleteJoin(group);
     if (!rb.config.persist(group)) {
       // Could not record the new id: undo, the client will retry.
       member.joinWaiter = null;

@@ -67,7 +67,12 @@ async function describeGroup(cluster: ClusterClient, groupId: string): Promise<s
   let out = `Group: ${groupId}\nState: ${group.groupState}\n`;
   out += `Protocol: ${group.protocolType || '-'}${group.protocolData ? ` (${group.protocolData})` : ''}\n`;
   out += `Members: ${members.length}\n`;
-  if (members.length > 0) out += '\n' + formatTable(['MEMBER', 'CLIENT ID', 'HOST', 'ASSIGNMENT'], memberRows(members));
+  if (members.length > 0) {
+    // Static members (group.instance.id, KIP-345) get a column of their own; groups without them look as before.
+    const withInstance = members.some((m) => m.groupInstanceId != null);
+    const header = withInstance ? ['MEMBER', 'INSTANCE ID', 'CLIENT ID', 'HOST', 'ASSIGNMENT'] : ['MEMBER', 'CLIENT ID', 'HOST', 'ASSIGNMENT'];
+    out += '\n' + formatTable(header, memberRows(members, withInstance));
+  }
   const sorted = [...rows.values()].sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
   if (sorted.length > 0) {
     out += '\n';
@@ -96,12 +101,14 @@ function lag(r: PartitionRow): string {
 
 type Member = DescribedGroup['members'][number] & { assignments: AssignedPartitions[] };
 
-function memberRows(members: Member[]): string[][] {
+function memberRows(members: Member[], withInstance: boolean): string[][] {
   return [...members]
     .sort((a, b) => a.memberId.localeCompare(b.memberId))
     .map((m) => {
       const assignment = m.assignments.map((a) => `${a.topic}[${[...a.partitions].sort((x, y) => x - y).join(',')}]`).join(' ');
-      return [m.memberId, m.clientId, m.clientHost, assignment || '-'];
+      const row = [m.memberId, m.clientId, m.clientHost, assignment || '-'];
+      if (withInstance) row.splice(1, 0, m.groupInstanceId ?? '-');
+      return row;
     });
 }
 

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { registerHooks } from 'node:module';
 import { resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
 import type { Command } from 'commander';
 import { CliError, UsageError } from '../cli-error.ts';
 import { cliContext } from '../context.ts';
@@ -56,13 +57,15 @@ export function registerRunCommand(program: Command): void {
     .option('--allow-non-restored-state', 'with --from-savepoint: drop savepoint state of operator uids the job no longer has, instead of refusing to start')
     .option('--workers <n>', 'run N workers of the job in this process (worker threads; exchanges through Kafka repartition topics)')
     .option('--standby-replicas <n>', 'distributed jobs: keep warm copies of each unit\'s keyed state on N other workers, so a moved unit restores only the changelog tail (default 0)')
+    .option('--instance-id <id>', "static membership in the job group (Kafka's group.instance.id): restarted with the same id within the session timeout, the worker gets its tasks back and the others go on without a rebalance; with --workers N, thread i is <id>-<i>")
+    .option('--remain-in-group', 'with --instance-id: on SIGTERM/SIGINT stay in the job group (no LeaveGroup) because the worker is coming back; its tasks wait for it up to the session timeout')
     .option('--exchanges <where>', "'kafka': exchanges between stages through Kafka repartition topics (distributed mode, what several workers need); default 'local'")
     .option('--no-progress', 'no progress line for bounded jobs on stderr (shown only when stderr is a terminal)');
   addDashboardOptions(command).action(
     async (
       job: string,
       args: string[],
-      opts: { parallelism?: string; jobId?: string; stateDir?: string; fromSavepoint?: string; allowNonRestoredState?: boolean; workers?: string; exchanges?: string; standbyReplicas?: string; progress: boolean; dashboard?: DashboardFlag; dashboardToken?: string },
+      opts: { parallelism?: string; jobId?: string; stateDir?: string; fromSavepoint?: string; allowNonRestoredState?: boolean; workers?: string; exchanges?: string; standbyReplicas?: string; instanceId?: string; remainInGroup?: boolean; progress: boolean; dashboard?: DashboardFlag; dashboardToken?: string },
       command: Command,
     ) => {
       const ctx = cliContext(command);
@@ -87,6 +90,14 @@ export function registerRunCommand(program: Command): void {
         const n = Number(opts.standbyReplicas);
         if (!(opts.standbyReplicas.trim() !== '' && Number.isInteger(n) && n >= 0 && n <= 16)) throw new UsageError(`--standby-replicas must be an integer from 0 to 16, got "${opts.standbyReplicas}"`);
         process.env.SLUICE_STANDBY_REPLICAS = String(n);
+      }
+      if (opts.instanceId !== undefined) {
+        if (!/^[A-Za-z0-9._-]{1,200}$/.test(opts.instanceId)) throw new UsageError(`--instance-id must be letters, digits, '.', '_' or '-', got "${opts.instanceId}"`);
+        process.env.SLUICE_INSTANCE_ID = opts.instanceId;
+      }
+      if (opts.remainInGroup === true) {
+        if (process.env.SLUICE_INSTANCE_ID === undefined) throw new UsageError('--remain-in-group needs --instance-id (only a static member can come back to its tasks)');
+        process.env.SLUICE_REMAIN_IN_GROUP = 'true';
       }
       if (opts.workers !== undefined) {
         const n = Number(opts.workers);
@@ -120,6 +131,8 @@ export function registerRunCommand(program: Command): void {
       };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
+      // A worker thread of `--workers N` gets no signals: the main thread forwards them.
+      if (!isMainThread) (await import('../run/worker-threads.ts')).onStopFromMainThread(stop);
       // The reader of stdout went away (`sluice run job.ts | head`): nobody wants more output.
       process.stdout.on('error', (err: NodeJS.ErrnoException) => {
         if (stopping) return;

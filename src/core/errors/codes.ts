@@ -82,6 +82,8 @@ export const SluiceErrorCodes = {
   KAFKA_REQUEST: 'SLUICE_KAFKA_REQUEST',
   /** The job's group id is used by clients that are not Sluice workers. */
   JOB_GROUP_CONFLICT: 'SLUICE_JOB_GROUP_CONFLICT',
+  /** Another worker joined the job group with this worker's static instance id (KIP-345). */
+  INSTANCE_ID_FENCED: 'SLUICE_INSTANCE_ID_FENCED',
   /** A client of a closed ClientSupplier was asked for. */
   KAFKA_CLIENTS_CLOSED: 'SLUICE_KAFKA_CLIENTS_CLOSED',
   /** The durable state of a job (changelogs, checkpoints topic) does not fit the job started. */

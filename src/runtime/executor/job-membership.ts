@@ -7,6 +7,7 @@ import { WorkerClients } from '../../kafka/worker-clients.ts';
 import type { Clock } from '../../util/clock.ts';
 import { logger } from '../../util/logger.ts';
 import type { WorkerShare } from '../worker/execution-options.ts';
+import type { StaticMembership } from '../worker/static-membership.ts';
 import { unitAssignor, unitsOf, type UnitsInfo } from './task-assignor.ts';
 import type { StandbyReplicas } from '../checkpoint/standby-replica.ts';
 import { preferStandbyHolders, standbysOf, withStandbys } from './standby-assignor.ts';
@@ -27,6 +28,8 @@ export interface JobMembershipOptions {
   /** Warm standby replicas per unit (`standbyReplicas`), kept by `standbys`; 0 = none. */
   readonly standbyReplicas?: number;
   readonly standbys?: StandbyReplicas | undefined;
+  /** Static membership (KIP-345): the worker's group.instance.id, and whether it stays in the group when it stops. */
+  readonly staticMember?: StaticMembership | undefined;
 }
 
 /** The job group's protocol: units assigned cooperatively (`assignUnitsCooperatively` in task-assignor.ts). */
@@ -113,6 +116,7 @@ export class JobMembership {
       topics: [`${jobId}-checkpoints`],
       worker: () => ({ host: hostname(), pid: process.pid, slot: hint?.index ?? 0, owned: this.#owned, ...(hint !== undefined && { hint: { index: hint.index, count: hint.count } }), ...this.#standbyInfo() } satisfies UnitsInfo & Record<string, unknown>),
       sessionTimeoutMs,
+      ...(this.#o.staticMember !== undefined && { groupInstanceId: this.#o.staticMember.instanceId }),
       // Kafka's default (3 s) at most: the other members notice a rebalance at their next heartbeat.
       heartbeatIntervalMs: Math.max(100, Math.min(3_000, Math.floor(sessionTimeoutMs / 3))),
       assignor: withStandbys(unitAssignor(this.#o.units, (this.#o.standbyReplicas ?? 0) > 0 ? preferStandbyHolders : undefined), this.#o.units, this.#o.standbyReplicas ?? 0),
@@ -325,11 +329,15 @@ export class JobMembership {
     this.#changed?.();
   }
 
-  /** Leaves the group (its units go to the others at once) unless `leave` is false (fenced: the group already went on). */
+  /**
+   * Leaves the group (its units go to the others at once) unless `leave` is false (fenced: the group
+   * already went on) or, by default, a static member set to remain in the group on stop (its units
+   * wait for it to come back, up to the session timeout).
+   */
   async close(options: { leave?: boolean } = {}): Promise<void> {
     try {
       await this.#joining?.catch(() => {});
-      await this.#member?.close(options);
+      await this.#member?.close({ leave: options.leave ?? this.#o.staticMember?.remainInGroupOnStop !== true });
     } finally {
       await this.#clients.close();
     }

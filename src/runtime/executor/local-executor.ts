@@ -7,6 +7,7 @@ import { withRepartitionTopics } from '../graph/repartition.ts';
 import { jobIdOf } from '../checkpoint/durable-state.ts';
 import type { ExecutionOptions, WorkerShare } from '../worker/execution-options.ts';
 import { Worker } from '../worker/worker.ts';
+import { staticMembershipOf } from '../worker/static-membership.ts';
 import type { JobClient, JobExecutionResult, JobStatus } from './job-client.ts';
 import { JobMembership, type RunningTasks } from './job-membership.ts';
 import { StandbyReplicas } from '../checkpoint/standby-replica.ts';
@@ -187,6 +188,7 @@ function membershipFor(graph: JobGraph, opts: ExecutionOptions, hint: WorkerShar
     sessionTimeoutMs: opts.groupSessionTimeoutMs ?? Number(process.env.SLUICE_GROUP_SESSION_TIMEOUT_MS ?? 45_000),
     exactlyOnce: opts.checkpoints?.mode === 'EXACTLY_ONCE',
     ...(standbys !== undefined && { standbys, standbyReplicas: resolveStandbyReplicas(opts.standbyReplicas) }),
+    staticMember: staticMembershipOf(opts),
   });
 }
 

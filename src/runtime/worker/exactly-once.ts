@@ -14,6 +14,7 @@ import { JobGroupMember } from '../../kafka/job-group-member.ts';
 import { clusterKey } from '../../kafka/worker-clients.ts';
 import { WorkerIdentity } from '../../kafka/worker-identity.ts';
 import type { AbstractStreamOperator } from '../operators/operator.ts';
+import type { StaticMembership } from './static-membership.ts';
 
 /** Kafka's producer default of `transaction.timeout.ms`. */
 const DEFAULT_TRANSACTION_TIMEOUT_MS = 60_000;
@@ -41,15 +42,17 @@ export function isExactlyOnce(mode: 'streaming' | 'batch', checkpoints: Checkpoi
 /**
  * The identity and settings of an exactly-once worker: its slot in the state directory (kept
  * across restarts: a restarted worker takes its old slot and so its transactional id, fencing its
- * previous incarnation), its transactional id `<prefix or job id>-<slot>`, and the transaction
+ * previous incarnation), its transactional id `<prefix or job id>-<slot>` (`-<instance id>` for a
+ * static member: the same wherever the worker restarts), and the transaction
  * timeout. Refuses the settings that cannot give exactly-once (configuration errors name them).
  */
 export class ExactlyOnceWorker {
   readonly identity: WorkerIdentity;
   readonly transactionalId: string;
   readonly transactionTimeoutMs: number;
+  readonly #static: StaticMembership | undefined;
 
-  constructor(options: { jobId: string; stateDir: string; sinks: readonly TransactionalSink[]; interval: number }) {
+  constructor(options: { jobId: string; stateDir: string; sinks: readonly TransactionalSink[]; interval: number; staticMember?: StaticMembership | undefined }) {
     const eoSinks = options.sinks.filter((s) => s.deliveryGuarantee === 'exactly-once');
     const timeouts = eoSinks.map((s) => s.transactions?.timeoutMs ?? DEFAULT_TRANSACTION_TIMEOUT_MS);
     this.transactionTimeoutMs = timeouts.length > 0 ? Math.min(...timeouts) : DEFAULT_TRANSACTION_TIMEOUT_MS;
@@ -62,7 +65,9 @@ export class ExactlyOnceWorker {
     }
     const prefix = eoSinks.map((s) => s.transactions?.prefix).find((p) => p !== undefined) ?? options.jobId;
     this.identity = WorkerIdentity.acquire({ stateDir: options.stateDir, jobId: options.jobId });
-    this.transactionalId = this.identity.transactionalId(prefix);
+    // A static instance id names the worker wherever it runs; a slot only within one state directory.
+    this.#static = options.staticMember;
+    this.transactionalId = this.#static !== undefined ? `${prefix}-${this.#static.instanceId}` : this.identity.transactionalId(prefix);
   }
 
   /**
@@ -86,7 +91,7 @@ export class ExactlyOnceWorker {
       groupId: jobId,
       topics,
       worker: { host: hostname(), pid: process.pid, slot: this.identity.slot },
-      groupInstanceId: `${jobId}-worker-${this.identity.slot}`,
+      groupInstanceId: this.#static?.instanceId ?? `${jobId}-worker-${this.identity.slot}`,
       sessionTimeoutMs,
       heartbeatIntervalMs: Math.max(100, Math.floor(sessionTimeoutMs / 3)),
       listener: {
@@ -135,7 +140,8 @@ export class ExactlyOnceWorker {
   }
 
   async close(): Promise<void> {
-    await this.member?.close().catch(() => {});
+    // A static worker told to remain in the group keeps its membership for its restart.
+    await this.member?.close({ leave: this.#static?.remainInGroupOnStop !== true }).catch(() => {});
     this.identity.release();
   }
 

@@ -45,6 +45,21 @@ export interface ExecutionOptions {
    * `i % count === index`. Needs exchanges through Kafka. Default: every task.
    */
   workerShare?: WorkerShare;
+  /**
+   * Static membership in the job group (Kafka's KIP-345 group.instance.id): a worker restarted with
+   * the same id within the group's session timeout gets its tasks back while the other workers go
+   * on without a rebalance; under exactly-once it also names the worker's transactional id, so the
+   * restart fences its previous incarnation's transaction. Unique per running worker. Default
+   * `$SLUICE_INSTANCE_ID` (`sluice run --instance-id ID`; `--workers N` threads get `ID-<i>`).
+   */
+  instanceId?: string;
+  /**
+   * With `instanceId`: on stop (SIGTERM, cancel) keep the membership instead of leaving the group,
+   * because the worker is coming back (rolling restart); its tasks wait for it up to the session
+   * timeout. Default `$SLUICE_REMAIN_IN_GROUP` (`sluice run --remain-in-group`), else false: a
+   * stopping worker leaves and its tasks move to the others at once.
+   */
+  remainInGroupOnStop?: boolean;
   /** Distributed jobs with durable state: the worker's membership in the job group (its tasks come from the group's assignment). */
   membership?: JobMembership;
   /**

@@ -8,6 +8,7 @@ import type { CommitStrategy } from '../../kafka/commit-strategy.ts';
 import { DurableState, jobIdOf, sanitizeJobId } from '../checkpoint/durable-state.ts';
 import { TransactionalCommitter } from '../../kafka/transactional-committer.ts';
 import { checkGuarantees, ExactlyOnceWorker, isExactlyOnce, sinksOf } from './exactly-once.ts';
+import { staticMembershipOf } from './static-membership.ts';
 import { firstContact } from '../../kafka/reachability.ts';
 import { watchClientErrors } from '../../kafka/client-error-watch.ts';
 import { watchRebalances } from '../../kafka/rebalance-watch.ts';
@@ -394,7 +395,7 @@ export class Worker {
     const sinks = sinksOf(this.built.operators.values());
     if (this.#exactlyOnce) {
       await ExactlyOnceWorker.checkClusters(sinks, connection);
-      this.#eo = new ExactlyOnceWorker({ jobId, stateDir: this.options.stateDir ?? process.env.SLUICE_STATE_DIR ?? '.sluice/state', sinks, interval: checkpoints!.interval });
+      this.#eo = new ExactlyOnceWorker({ jobId, stateDir: this.options.stateDir ?? process.env.SLUICE_STATE_DIR ?? '.sluice/state', sinks, interval: checkpoints!.interval, staticMember: staticMembershipOf(this.options) });
     }
     // An unreachable cluster is the same one line as for every other command, not a hang.
     const supplier = this.clients.clients(connection);

@@ -80,14 +80,39 @@ describe('GroupCoordinator static membership (KIP-345)', () => {
     assert.deepEqual(r.members, []);
   });
 
-  it('a restarted static member with changed metadata triggers a rebalance', async () => {
+  it('a restarted static member with changed metadata but the same selected protocol takes its place without a rebalance', async () => {
+    // Kafka compares only the selected protocol: a restarted Java consumer's metadata differs anyway
+    // (cooperative-sticky's owned partitions and generation), and so does a restarted Sluice worker's.
     const { coordinator: c, clock } = setup({ initialRebalanceDelayMs: 1000 });
     const { leader } = await staticGroup(c, clock);
-    const r = staticJoin(c, 'i2', { protocols: [protocol('range', 'new-subscription')] });
-    assert.equal(await settled(r), undefined);
-    assert.equal(stateOf(c), 'PreparingRebalance');
-    const g2 = await finishRebalance(c, [staticJoin(c, 'i1', { memberId: leader }), r]);
+    const answered = await settled(staticJoin(c, 'i2', { protocols: [protocol('range', 'metadata-of-the-new-process')] }));
+    assert.ok(answered !== undefined, 'answered at once, not parked for a rebalance');
+    const r = answered;
+    assert.equal(r.errorCode, E.NONE);
+    assert.equal(r.generationId, 1, 'same generation: no rebalance');
+    assert.equal(stateOf(c), 'Stable');
+    const s = await c.syncGroup({ groupId: 'g', generationId: 1, memberId: r.memberId, groupInstanceId: 'i2', assignments: [] }, 5);
+    assert.equal(s.assignment.toString(), 'a-i2');
+    // The leader sees the new metadata at the next rebalance.
+    const rejoin = staticJoin(c, 'i1', { memberId: leader });
+    const g2 = await finishRebalance(c, [rejoin, staticJoin(c, 'i2', { memberId: r.memberId, protocols: [protocol('range', 'metadata-of-the-new-process')] })]);
     assert.equal(g2.generationId, 2);
+    assert.equal(g2.responses[0]!.members.find((m) => m.groupInstanceId === 'i2')!.metadata.toString(), 'metadata-of-the-new-process');
+  });
+
+  it('a restarted static member whose protocols change the selected protocol triggers a rebalance', async () => {
+    const { coordinator: c, clock } = setup({ initialRebalanceDelayMs: 1000 });
+    const joins = [staticJoin(c, 'i1', { protocols: [protocol('range'), protocol('sticky')] })];
+    await advanceUntilSettled(c, clock, joins);
+    const first = (await joins[0])!;
+    assert.equal(first.protocolName, 'range');
+    await c.syncGroup({ groupId: 'g', generationId: 1, memberId: first.memberId, groupInstanceId: 'i1', assignments: [] }, 5);
+    assert.equal(stateOf(c), 'Stable');
+    // Restarted preferring 'sticky': the selection would change, so the group rebalances.
+    const r = staticJoin(c, 'i1', { protocols: [protocol('sticky'), protocol('range')] });
+    const g2 = await finishRebalance(c, [r]);
+    assert.equal(g2.generationId, 2);
+    assert.equal(g2.responses[0]!.protocolName, 'sticky');
   });
 
   it('a static member that did not rejoin is kept through the rebalance until its session expires', async () => {
