@@ -13,7 +13,8 @@
  * process, its busiest JavaScript thread, the broker), from which the steady-state rate the run's
  * CPU would allow on 2 idle cores. Every run's output checksum (window results and the XOR of all
  * records' hashes) must be the same: the work was done, fully, in every run. Each round first
- * measures the machine's own ceiling: the bare computation in 2 threads vs 1 (cpu-ceiling.ts).
+ * measures, before each series, the machine's own ceiling: the bare computation in 2 threads vs 1
+ * (cpu-ceiling.ts), which no 1 → 2 workers ratio can beat at that moment.
  *
  * A series is `work:records` (hashing rounds per record : records); the first series is the
  * headline and also runs the repartition-overhead pair, the others run the worker counts only:
@@ -152,8 +153,8 @@ const brokerPid = child.pid!;
 const results = new Map<string, Run[]>();
 const key = (s: Series, c: Contender): string => `${s.work}:${s.records}:${c.name}`;
 const loads: number[] = [];
-/** Per round: the machine's own 1 → 2 threads ratio for the bare computation (cpu-ceiling.ts). */
-const ceilings: number[] = [];
+/** Per series, once a round: the machine's own 1 → 2 threads ratio for the bare computation (cpu-ceiling.ts). */
+const ceilings = new Map<number, number[]>();
 const range = (xs: number[], digits: number): string => `${median(xs).toFixed(digits)} (${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)})`;
 
 /** Input records in a run's steady-state window. */
@@ -207,12 +208,14 @@ const checksums = new Map<string, Set<string>>();
 /** Writes the new run (the rounds done so far) above the earlier ones: a run cut short still reports. */
 function report(done: number): string {
   const summary = [
-    '| hashing rounds per record | records | 1 → 2 workers: steady state | whole run | on 2 idle cores at best (from CPU) | 1 → 4 workers: steady state | whole run | on 2 idle cores at best (from CPU) |',
-    '|---|---|---|---|---|---|---|---|',
-    ...series.map((s) => {
+    '| hashing rounds per record | records | 1 → 2 workers: steady state | whole run | on 2 idle cores at best (from CPU) | 1 → 4 workers: steady state | whole run | on 2 idle cores at best (from CPU) | the machine: bare computation, 2 threads vs 1 |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...series.map((s, i) => {
       const two = ratios(s, 2);
       const four = ratios(s, 4);
-      return `| ${s.work} | ${fmt(s.records)} | ${two.steady} | ${two.wall} | ${two.bound} | ${four.steady} | ${four.wall} | ${four.bound} |`;
+      const c = ceilings.get(i) ?? [];
+      const ceiling = c.length === 0 ? '–' : `${median(c).toFixed(2)}× (${Math.min(...c).toFixed(2)}–${Math.max(...c).toFixed(2)})`;
+      return `| ${s.work} | ${fmt(s.records)} | ${two.steady} | ${two.wall} | ${two.bound} | ${four.steady} | ${four.wall} | ${four.bound} | ${ceiling} |`;
     }),
   ];
   const head = series[0]!;
@@ -230,7 +233,7 @@ function report(done: number): string {
     `Machine: ${machineLine()}. Load average (1 min) during the runs: median ${median(loads).toFixed(1)}, range ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} (the machine is shared).`,
     `Command: \`npm run bench:scaling -- --series ${SERIES.map((x) => `${x.work}:${x.records}`).join(',')} --rounds ${ROUNDS} --workers ${WORKERS.join(',')}\`. Job: \`benchmarks/scaling/scaling-job.ts\` — bounded KafkaSource (${KEYS} keys), a CPU-bound map (int32 hashing rounds per record, no allocation, every hash reaches the output), keyBy → 1 s tumbling event-time window (XOR of its records' hashes), max parallelism ${MAX_PARALLELISM}; embedded broker in its own process. Steady state: from the job's first window result to its last (every worker running); whole run: \`sluice run\` from start to exit. CPU: user + system of the \`sluice run\` process (all its threads; /usr/bin/time for the whole run, /proc samples every 50 ms for the steady state and the threads). ${done < ROUNDS ? `${done} of ${ROUNDS} rounds (the run was cut short)` : `${ROUNDS} rounds`}, order alternating; medians with their range. Output checksum identical in every run of a series: ${[...checksums.values()].every((x) => x.size === 1) ? 'yes' : 'NO'}.`,
     '',
-    `The machine's own ceiling, measured in every round: the bare per-record computation (${SERIES[0]!.work} hashing rounds, no Sluice, no Kafka) in 2 threads at once gives ${median(ceilings).toFixed(2)}× the throughput of 1 thread (range ${Math.min(...ceilings).toFixed(2)}–${Math.max(...ceilings).toFixed(2)}): no 1 → 2 workers ratio can exceed it.`,
+    "The machine's own ceiling (last column), measured before each series in every round: the bare per-record computation (the series' hashing rounds, no Sluice, no Kafka) in 2 threads at once against 1 thread. No 1 → 2 workers ratio can beat it: below 2× when the two virtual cores slow each other down (a shared physical core, other processes).",
     '',
     'Scaling ratios (throughput with N workers / with 1 worker, medians; in brackets the worst and best pairing of the two ranges; "on 2 idle cores at best" divides the records of the steady-state window by max(busiest JavaScript thread, (job + broker CPU) / 2) of each run):',
     '',
@@ -254,10 +257,10 @@ try {
   }
   await admin.close();
   for (let r = 0; r < ROUNDS; r++) {
-    const ceiling = await measureCeiling(SERIES[0]!.work, 1.5);
-    ceilings.push(ceiling.ratio);
-    console.log(`round ${r + 1}: the bare computation in 2 threads vs 1: ${ceiling.ratio.toFixed(2)}×`);
     for (const [i, s] of series.entries()) {
+      const ceiling = await measureCeiling(s.work, 1.5);
+      ceilings.set(i, [...(ceilings.get(i) ?? []), ceiling.ratio]);
+      console.log(`round ${r + 1}, work ${s.work}: the bare computation in 2 threads vs 1: ${ceiling.ratio.toFixed(2)}×`);
       const order = r % 2 === 0 ? s.contenders : [...s.contenders].reverse();
       for (const c of order) {
         loads.push(loadavg()[0]!);
