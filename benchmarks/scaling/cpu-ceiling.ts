@@ -17,38 +17,47 @@ function burn(seed, work) {
 }
 let x = 0;
 burn(1, 1e6); // warm-up: optimized before the clock starts
-const started = Date.now();
+const cpu0 = process.threadCpuUsage();
 for (let r = 0; r < workerData.records; r++) x ^= burn(r, workerData.work);
-parentPort.postMessage({ seconds: (Date.now() - started) / 1000, x });
+const cpu = process.threadCpuUsage(cpu0);
+parentPort.postMessage({ cpu: (cpu.user + cpu.system) / 1e6, x });
 `;
 
-function runThreads(threads: number, records: number, work: number): Promise<number> {
+/** Wall seconds of `threads` threads each hashing `records` records, and the CPU seconds per record of each thread (mean). */
+async function runThreads(threads: number, records: number, work: number): Promise<{ seconds: number; cpuPerRecord: number }> {
   const started = process.hrtime.bigint();
-  return Promise.all(
+  const cpus = await Promise.all(
     Array.from(
       { length: threads },
       () =>
-        new Promise<void>((resolve, reject) => {
+        new Promise<number>((resolve, reject) => {
           const w = new Worker(BODY, { eval: true, workerData: { records, work } });
-          w.once('message', () => resolve());
+          w.once('message', (m: { cpu: number }) => resolve(m.cpu));
           w.once('error', reject);
         }),
     ),
-  ).then(() => Number(process.hrtime.bigint() - started) / 1e9);
+  );
+  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, cpuPerRecord: cpus.reduce((a, b) => a + b, 0) / threads / records };
 }
 
-/** Records per second of `burn(work)` with 1 thread and with 2 threads (same records per thread), and their ratio. */
-export async function measureCeiling(work: number, seconds = 3): Promise<{ one: number; two: number; ratio: number }> {
+/**
+ * Records per second of `burn(work)` with 1 thread and with 2 threads (same records per thread),
+ * their ratio, and how much more CPU time a record takes when 2 threads run at once (> 1 when the
+ * two cores slow each other down, not only share their time with other processes).
+ */
+export async function measureCeiling(work: number, seconds = 3): Promise<{ one: number; two: number; ratio: number; cpuRatio: number }> {
   // Size the run from a short probe so that one thread takes about `seconds`.
   const probe = await runThreads(1, 2_000, work);
-  const records = Math.max(2_000, Math.round((2_000 * seconds) / probe));
-  const one = records / (await runThreads(1, records, work));
-  const two = (2 * records) / (await runThreads(2, records, work));
-  return { one, two, ratio: two / one };
+  const records = Math.max(2_000, Math.round((2_000 * seconds) / probe.seconds));
+  const single = await runThreads(1, records, work);
+  const double = await runThreads(2, records, work);
+  const one = records / single.seconds;
+  const two = (2 * records) / double.seconds;
+  return { one, two, ratio: two / one, cpuRatio: double.cpuPerRecord / single.cpuPerRecord };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const i = process.argv.indexOf('--seconds');
   const c = await measureCeiling(20_000, i > 0 ? Number(process.argv[i + 1]) : 3);
-  console.log(`burn(20000): 1 thread ${Math.round(c.one)} records/s, 2 threads ${Math.round(c.two)} records/s: ${c.ratio.toFixed(2)}×`);
+  console.log(`burn(20000): 1 thread ${Math.round(c.one)} records/s, 2 threads ${Math.round(c.two)} records/s: ${c.ratio.toFixed(2)}×; CPU per record with 2 threads ${c.cpuRatio.toFixed(2)}× that with 1`);
 }

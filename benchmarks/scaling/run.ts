@@ -155,6 +155,8 @@ const key = (s: Series, c: Contender): string => `${s.work}:${s.records}:${c.nam
 const loads: number[] = [];
 /** Per series, once a round: the machine's own 1 → 2 threads ratio for the bare computation (cpu-ceiling.ts). */
 const ceilings = new Map<number, number[]>();
+/** Per series, once a round: CPU time per record of the bare computation with 2 threads at once / with 1. */
+const ceilingCpu = new Map<number, number[]>();
 const range = (xs: number[], digits: number): string => `${median(xs).toFixed(digits)} (${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)})`;
 
 /** Input records in a run's steady-state window. */
@@ -214,7 +216,8 @@ function report(done: number): string {
       const two = ratios(s, 2);
       const four = ratios(s, 4);
       const c = ceilings.get(i) ?? [];
-      const ceiling = c.length === 0 ? '–' : `${median(c).toFixed(2)}× (${Math.min(...c).toFixed(2)}–${Math.max(...c).toFixed(2)})`;
+      const cpu = ceilingCpu.get(i) ?? [];
+      const ceiling = c.length === 0 ? '–' : `${median(c).toFixed(2)}× (${Math.min(...c).toFixed(2)}–${Math.max(...c).toFixed(2)}); CPU per record ${median(cpu).toFixed(2)}×`;
       return `| ${s.work} | ${fmt(s.records)} | ${two.steady} | ${two.wall} | ${two.bound} | ${four.steady} | ${four.wall} | ${four.bound} | ${ceiling} |`;
     }),
   ];
@@ -233,7 +236,7 @@ function report(done: number): string {
     `Machine: ${machineLine()}. Load average (1 min) during the runs: median ${median(loads).toFixed(1)}, range ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} (the machine is shared).`,
     `Command: \`npm run bench:scaling -- --series ${SERIES.map((x) => `${x.work}:${x.records}`).join(',')} --rounds ${ROUNDS} --workers ${WORKERS.join(',')}\`. Job: \`benchmarks/scaling/scaling-job.ts\` — bounded KafkaSource (${KEYS} keys), a CPU-bound map (int32 hashing rounds per record, no allocation, every hash reaches the output), keyBy → 1 s tumbling event-time window (XOR of its records' hashes), max parallelism ${MAX_PARALLELISM}; embedded broker in its own process. Steady state: from the job's first window result to its last (every worker running); whole run: \`sluice run\` from start to exit. CPU: user + system of the \`sluice run\` process (all its threads; /usr/bin/time for the whole run, /proc samples every 50 ms for the steady state and the threads). ${done < ROUNDS ? `${done} of ${ROUNDS} rounds (the run was cut short)` : `${ROUNDS} rounds`}, order alternating; medians with their range. Output checksum identical in every run of a series: ${[...checksums.values()].every((x) => x.size === 1) ? 'yes' : 'NO'}.`,
     '',
-    "The machine's own ceiling (last column), measured before each series in every round: the bare per-record computation (the series' hashing rounds, no Sluice, no Kafka) in 2 threads at once against 1 thread. No 1 → 2 workers ratio can beat it: below 2× when the two virtual cores slow each other down (a shared physical core, other processes).",
+    "The machine's own ceiling (last column), measured before each series in every round: the bare per-record computation (the series' hashing rounds, no Sluice, no Kafka) in 2 threads at once against 1 thread, and the CPU time a record takes with 2 threads against 1 (above 1×: the two virtual cores slow each other down, e.g. a shared physical core). No 1 → 2 workers ratio can beat it.",
     '',
     'Scaling ratios (throughput with N workers / with 1 worker, medians; in brackets the worst and best pairing of the two ranges; "on 2 idle cores at best" divides the records of the steady-state window by max(busiest JavaScript thread, (job + broker CPU) / 2) of each run):',
     '',
@@ -260,7 +263,8 @@ try {
     for (const [i, s] of series.entries()) {
       const ceiling = await measureCeiling(s.work, 1.5);
       ceilings.set(i, [...(ceilings.get(i) ?? []), ceiling.ratio]);
-      console.log(`round ${r + 1}, work ${s.work}: the bare computation in 2 threads vs 1: ${ceiling.ratio.toFixed(2)}×`);
+      ceilingCpu.set(i, [...(ceilingCpu.get(i) ?? []), ceiling.cpuRatio]);
+      console.log(`round ${r + 1}, work ${s.work}: the bare computation in 2 threads vs 1: ${ceiling.ratio.toFixed(2)}× (CPU per record ${ceiling.cpuRatio.toFixed(2)}×)`);
       const order = r % 2 === 0 ? s.contenders : [...s.contenders].reverse();
       for (const c of order) {
         loads.push(loadavg()[0]!);
