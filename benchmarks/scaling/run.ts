@@ -6,8 +6,9 @@
  * keyBy through a repartition topic vs. the same job on input already keyed
  * (`reinterpretAsKeyedStream`, no exchange).
  *
- * Per run: steady-state throughput (from the job's first window result to its last, every worker
- * running: the sinks print the wall-clock times) and whole-run throughput (`sluice run` from start
+ * Per run: steady-state throughput (records computed per second from the moment every worker
+ * thread computes to the moment the first is done: the job prints each thread's progress) and
+ * whole-run throughput (`sluice run` from start
  * to exit: start-up and shutdown included). CPU: user + system of the job process (all threads,
  * /usr/bin/time) per million records, and in the steady-state window from /proc samples (job
  * process, its busiest JavaScript thread, the broker), from which the steady-state rate the run's
@@ -81,7 +82,7 @@ interface Run {
   seconds: number;
   /** user + system of the `sluice run` process, all threads (/usr/bin/time). */
   cpu: number;
-  /** Steady state: seconds from the first window result to the last, and input records per second in it. */
+  /** Steady state (every worker thread computing): its seconds, and records computed per second in it. */
   steadySeconds: number;
   steadyRate: number;
   /** CPU seconds of the job process and of the broker in the steady-state window. */
@@ -89,6 +90,8 @@ interface Run {
   steadyBroker: number;
   /** CPU seconds of the busiest JavaScript thread in the steady-state window. */
   steadyJsMax: number;
+  /** CPU seconds of the job's own computation (all threads, sampled by the job), whole run. */
+  computeCpu: number;
   /** The busiest JavaScript thread (main or worker thread) and the helper threads (V8, libuv), whole run. */
   jsMax: number;
   helpers: number;
@@ -96,7 +99,33 @@ interface Run {
   checksum: string;
 }
 
-/** One run of the job, with its steady-state window from the sinks' `SCALING-SINK` lines. */
+/** A thread's progress: (records computed so far, epoch ms) points. */
+type Progress = Array<readonly [count: number, t: number]>;
+
+/** Records a thread had computed at time `t`, interpolated between its progress points. */
+function countAt(p: Progress, t: number): number {
+  if (t <= p[0]![1]) return t < p[0]![1] ? 0 : p[0]![0];
+  for (let i = 1; i < p.length; i++) {
+    const [c1, t1] = p[i]!;
+    if (t <= t1) {
+      const [c0, t0] = p[i - 1]!;
+      return t1 === t0 ? c1 : c0 + ((c1 - c0) * (t - t0)) / (t1 - t0);
+    }
+  }
+  return p.at(-1)![0];
+}
+
+/**
+ * The steady state of a run: from the moment every thread computes records to the moment the
+ * first thread has computed its last (every worker busy), and the records computed in it.
+ */
+function steadyWindow(threads: Progress[]): { from: number; to: number; records: number } {
+  const from = Math.max(...threads.map((p) => p[0]![1]));
+  const to = Math.min(...threads.map((p) => p.at(-1)![1]));
+  return { from, to, records: threads.reduce((a, p) => a + countAt(p, to) - countAt(p, from), 0) };
+}
+
+/** One run of the job, with its steady state from the threads' `SCALING-PROGRESS` lines. */
 function runOnce(c: Contender, s: Series, input: string, bootstrap: string, jobId: string): Promise<Run> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
@@ -111,29 +140,29 @@ function runOnce(c: Contender, s: Series, input: string, bootstrap: string, jobI
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const split = threads.stop();
       const m = /CPU ([\d.]+) ([\d.]+)/.exec(err);
-      const sinks = [...err.matchAll(/SCALING-SINK first=(\d+) last=(\d+) results=(\d+) xor=(-?\d+)/g)].map((x) => x.slice(1).map(Number) as [number, number, number, number]);
-      if (code !== 0 || m === null || sinks.length === 0) return reject(new Error(`${c.name} failed (${code}):\n${err}`));
-      const live = sinks.filter(([, , n]) => n > 0);
-      const first = Math.min(...live.map(([f]) => f));
-      const last = Math.max(...live.map(([, l]) => l));
-      const results = sinks.reduce((a, [, , n]) => a + n, 0);
-      const xor = sinks.reduce((a, [, , , x]) => a ^ x, 0);
-      const steadySeconds = (last - first) / 1000;
-      // Window results are proportional to input records (one per key and second here): the
-      // results after the first, scaled to input records, over the window's length.
-      const at0 = cpuAt(split.timeline, first);
-      const at1 = cpuAt(split.timeline, last);
+      const work = [...err.matchAll(/SCALING-WORK records=(\d+) cpuMicros=(\d+)/g)].map((x) => [Number(x[1]), Number(x[2])] as const);
+      const progress = [...err.matchAll(/SCALING-PROGRESS (\S+)/g)].map((x) => x[1]!.split(',').map((pt) => pt.split(':').map(Number) as [number, number]));
+      const sinks = [...err.matchAll(/SCALING-SINK results=(\d+) xor=(-?\d+)/g)].map((x) => [Number(x[1]), Number(x[2])] as const);
+      const computed = work.reduce((a, [n]) => a + n, 0);
+      if (code !== 0 || m === null || sinks.length === 0 || progress.length === 0 || computed !== s.records) {
+        return reject(new Error(`${c.name} failed (exit ${code}; ${computed} of ${s.records} records computed):\n${err}`));
+      }
+      const steady = steadyWindow(progress);
+      const at0 = cpuAt(split.timeline, steady.from);
+      const at1 = cpuAt(split.timeline, steady.to);
+      const steadySeconds = (steady.to - steady.from) / 1000;
       resolve({
         seconds,
         cpu: Number(m[1]) + Number(m[2]),
         steadySeconds,
-        steadyRate: ((results - 1) / results) * (s.records / steadySeconds),
+        steadyRate: steady.records / steadySeconds,
         steadyCpu: at1.job - at0.job,
         steadyBroker: at1.broker - at0.broker,
-        steadyJsMax: busiestJsBetween(split.timeline, first, last),
+        steadyJsMax: busiestJsBetween(split.timeline, steady.from, steady.to),
+        computeCpu: work.reduce((a, [, us]) => a + us, 0) / 1e6,
         jsMax: Math.max(0, ...split.js),
         helpers: split.helpers,
-        checksum: `${results} results, xor ${xor}`,
+        checksum: `${sinks.reduce((a, [n]) => a + n, 0)} results, xor ${sinks.reduce((a, [, x]) => a ^ x, 0)}`,
       });
     });
   });
@@ -173,15 +202,15 @@ function seriesTable(s: Series): string[] {
   const lines = [
     `#### ${fmt(s.records)} records, ${s.work} hashing rounds per record`,
     '',
-    '| contender | steady-state records/s, median (range) | whole-run wall time, s (range) | whole-run records/s | CPU-s per M records, whole run | steady state, CPU-s per M: job | …: broker | …: busiest JS thread | steady-state records/s on 2 idle cores at best (from CPU) |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| contender | steady-state records/s, median (range) | whole-run wall time, s (range) | whole-run records/s | CPU-s per M records, whole run | steady state, CPU-s per M: job | …: the computation | …: the rest (Sluice, Kafka client, GC) | …: broker | …: busiest JS thread | steady-state records/s on 2 idle cores at best (from CPU) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const c of s.contenders) {
     const rs = results.get(key(s, c)) ?? [];
     if (rs.length === 0) continue;
     const steadyPerM = (pick: (r: Run) => number): string => median(rs.map((r) => pick(r) / (steadyRecords(r) / 1e6))).toFixed(1);
     lines.push(
-      `| ${c.name} | ${spread(rs.map((r) => r.steadyRate))} | ${range(rs.map((r) => r.seconds), 2)} | ${fmt(s.records / median(rs.map((r) => r.seconds)))} | ${perM(median(rs.map((r) => r.cpu)))} | ${steadyPerM((r) => r.steadyCpu)} | ${steadyPerM((r) => r.steadyBroker)} | ${steadyPerM((r) => r.steadyJsMax)} | ${spread(rs.map(idleBound))} |`,
+      `| ${c.name} | ${spread(rs.map((r) => r.steadyRate))} | ${range(rs.map((r) => r.seconds), 2)} | ${fmt(s.records / median(rs.map((r) => r.seconds)))} | ${perM(median(rs.map((r) => r.cpu)))} | ${steadyPerM((r) => r.steadyCpu)} | ${perM(median(rs.map((r) => r.computeCpu)))} | ${median(rs.map((r) => (r.steadyCpu / steadyRecords(r) - r.computeCpu / s.records) * 1e6)).toFixed(1)} | ${steadyPerM((r) => r.steadyBroker)} | ${steadyPerM((r) => r.steadyJsMax)} | ${spread(rs.map(idleBound))} |`,
     );
   }
   return lines;
@@ -234,7 +263,7 @@ function report(done: number): string {
     `### Run of ${stamp} UTC`,
     '',
     `Machine: ${machineLine()}. Load average (1 min) during the runs: median ${median(loads).toFixed(1)}, range ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} (the machine is shared).`,
-    `Command: \`npm run bench:scaling -- --series ${SERIES.map((x) => `${x.work}:${x.records}`).join(',')} --rounds ${ROUNDS} --workers ${WORKERS.join(',')}\`. Job: \`benchmarks/scaling/scaling-job.ts\` — bounded KafkaSource (${KEYS} keys), a CPU-bound map (int32 hashing rounds per record, no allocation, every hash reaches the output), keyBy → 1 s tumbling event-time window (XOR of its records' hashes), max parallelism ${MAX_PARALLELISM}; embedded broker in its own process. Steady state: from the job's first window result to its last (every worker running); whole run: \`sluice run\` from start to exit. CPU: user + system of the \`sluice run\` process (all its threads; /usr/bin/time for the whole run, /proc samples every 50 ms for the steady state and the threads). ${done < ROUNDS ? `${done} of ${ROUNDS} rounds (the run was cut short)` : `${ROUNDS} rounds`}, order alternating; medians with their range. Output checksum identical in every run of a series: ${[...checksums.values()].every((x) => x.size === 1) ? 'yes' : 'NO'}.`,
+    `Command: \`npm run bench:scaling -- --series ${SERIES.map((x) => `${x.work}:${x.records}`).join(',')} --rounds ${ROUNDS} --workers ${WORKERS.join(',')}\`. Job: \`benchmarks/scaling/scaling-job.ts\` — bounded KafkaSource (${KEYS} keys), a CPU-bound map (int32 hashing rounds per record, no allocation, every hash reaches the output), keyBy → 1 s tumbling event-time window (XOR of its records' hashes), max parallelism ${MAX_PARALLELISM}; embedded broker in its own process. Steady state: records computed per second from the moment every worker thread computes to the moment the first one is done (the job notes each thread's progress every 256 records); whole run: \`sluice run\` from start to exit. CPU: user + system of the \`sluice run\` process (all its threads; /usr/bin/time for the whole run, /proc samples every 50 ms for the steady state and the threads); the computation's own CPU is measured by the job on every 16th record (thread CPU clock) and scaled, "the rest" = steady-state job CPU per record − the computation's per record. ${done < ROUNDS ? `${done} of ${ROUNDS} rounds (the run was cut short)` : `${ROUNDS} rounds`}, order alternating; medians with their range. Output checksum identical in every run of a series: ${[...checksums.values()].every((x) => x.size === 1) ? 'yes' : 'NO'}.`,
     '',
     "The machine's own ceiling (last column), measured before each series in every round: the bare per-record computation (the series' hashing rounds, no Sluice, no Kafka) in 2 threads at once against 1 thread, and the CPU time a record takes with 2 threads against 1 (above 1×: the two virtual cores slow each other down, e.g. a shared physical core). No 1 → 2 workers ratio can beat it.",
     '',
@@ -273,7 +302,7 @@ try {
         const sums = checksums.get(`${i}`) ?? new Set<string>();
         checksums.set(`${i}`, sums.add(res.checksum));
         console.log(
-          `round ${r + 1}, work ${s.work}: ${c.name}: steady ${fmt(res.steadyRate)} rec/s over ${res.steadySeconds.toFixed(2)} s (job ${res.steadyCpu.toFixed(2)} CPU-s, busiest JS thread ${res.steadyJsMax.toFixed(2)}, broker ${res.steadyBroker.toFixed(2)}; idle-core bound ${fmt(idleBound(res))} rec/s); whole run ${res.seconds.toFixed(2)} s, ${res.cpu.toFixed(2)} CPU-s (busiest JS thread ${res.jsMax.toFixed(2)}, helpers ${res.helpers.toFixed(2)}); ${res.checksum}`,
+          `round ${r + 1}, work ${s.work}: ${c.name}: steady ${fmt(res.steadyRate)} rec/s over ${res.steadySeconds.toFixed(2)} s (job ${res.steadyCpu.toFixed(2)} CPU-s, busiest JS thread ${res.steadyJsMax.toFixed(2)}, broker ${res.steadyBroker.toFixed(2)}; computation ${res.computeCpu.toFixed(2)} CPU-s in the whole run; idle-core bound ${fmt(idleBound(res))} rec/s); whole run ${res.seconds.toFixed(2)} s, ${res.cpu.toFixed(2)} CPU-s (busiest JS thread ${res.jsMax.toFixed(2)}, helpers ${res.helpers.toFixed(2)}); ${res.checksum}`,
         );
       }
     }

@@ -11,10 +11,13 @@
  * run), it is int32 arithmetic that allocates nothing (no garbage-collection cost that grows with
  * WORK), and it is the same function over the same records whatever the number of workers.
  *
- * Each sink subtask prints, when it closes, one line to stderr:
- * `SCALING-SINK first=<ms> last=<ms> results=<n> xor=<int>` — wall-clock (epoch ms, comparable
- * across worker threads) times of its first and last window result: the runner's steady-state
- * window (from the job's first output to its last, when every worker runs).
+ * What the runner reads from stderr. Each thread (every subtask of a worker thread shares this
+ * module), when its first sink subtask closes: `SCALING-WORK records=<n> cpuMicros=<µs>` — the
+ * records its map computed and the CPU their computation used (measured on every 16th record,
+ * scaled), and `SCALING-PROGRESS <count>:<epoch ms>,…` — when its map had computed its 1st, every
+ * 256th and its last record (the wall clock is comparable across worker threads): the runner's
+ * steady state is from the moment every thread computes to the moment the first one is done.
+ * Each sink subtask: `SCALING-SINK results=<n> xor=<int>`, the output checksum.
  */
 import { Duration, KafkaSource, SimpleStringSchema, StreamExecutionEnvironment, TumblingEventTimeWindows, WatermarkStrategy } from 'sluice';
 
@@ -30,6 +33,39 @@ function burn(seed: number): number {
   return h;
 }
 
+/**
+ * The CPU time of the computation, measured on every 16th record (two clock reads) and scaled:
+ * the runner subtracts it to get what Sluice itself spends per record.
+ */
+let records = 0;
+let sampledMicros = 0;
+let sampled = 0;
+const progress: string[] = [];
+let lastAt = 0;
+function timedBurn(seed: number): number {
+  let h: number;
+  if ((++records & 15) !== 0) h = burn(seed);
+  else {
+    const before = process.threadCpuUsage();
+    h = burn(seed);
+    const used = process.threadCpuUsage(before);
+    sampledMicros += used.user + used.system;
+    sampled++;
+  }
+  lastAt = Date.now(); // benchmark code, not runtime logic: the wall clock is what it measures
+  if (records === 1 || (records & 255) === 0) progress.push(`${records}:${lastAt}`);
+  return h;
+}
+let reported = false;
+
+/** Once per thread: what its map computed, the CPU of that computation, and its progress over time. */
+function reportThread(): void {
+  if (reported || records === 0) return;
+  reported = true;
+  process.stderr.write(`SCALING-WORK records=${records} cpuMicros=${sampled > 0 ? Math.round((sampledMicros * records) / sampled) : 0}\n`);
+  process.stderr.write(`SCALING-PROGRESS ${[...progress, `${records}:${lastAt}`].join(',')}\n`);
+}
+
 /** A seed from every character of the record (so no two records share their work). */
 function seedOf(v: string): number {
   let s = 0;
@@ -37,20 +73,17 @@ function seedOf(v: string): number {
   return s;
 }
 
-/** Counts and XORs the window results, and notes the wall-clock time of the first and last (public fields: each subtask gets its own copy). */
-class TimingSink {
-  first = 0;
-  last = 0;
+/** Counts and XORs the window results (public fields: each subtask gets its own copy). */
+class ChecksumSink {
   results = 0;
   xor = 0;
   invoke(h: number): void {
-    this.last = Date.now(); // benchmark code, not runtime logic: the wall clock is what it measures
-    if (this.results++ === 0) this.first = this.last;
+    this.results++;
     this.xor ^= h;
-    if (process.env.DEBUG_SINK && this.results % 1000 === 0) process.stderr.write(`dbg ${this.last} ${this.results}\n`);
   }
   close(): void {
-    process.stderr.write(`SCALING-SINK first=${this.first} last=${this.last} results=${this.results} xor=${this.xor}\n`);
+    reportThread();
+    process.stderr.write(`SCALING-SINK results=${this.results} xor=${this.xor}\n`);
   }
 }
 
@@ -60,11 +93,11 @@ const parsed = env
     WatermarkStrategy.forMonotonousTimestamps<string>().withTimestampAssigner((v) => Number(v.slice(v.indexOf(':') + 1))),
     'input',
   )
-  .map((v) => ({ key: v.slice(0, v.indexOf(':')), h: burn(seedOf(v)) }));
+  .map((v) => ({ key: v.slice(0, v.indexOf(':')), h: timedBurn(seedOf(v)) }));
 const keyed = process.env.KEYED_INPUT === '1' ? parsed.reinterpretAsKeyedStream((r) => r.key) : parsed.keyBy((r) => r.key);
 keyed
   .window(TumblingEventTimeWindows.of(Duration.ofSeconds(1)))
   .aggregate({ createAccumulator: () => 0, add: (r, acc: number) => acc ^ r.h, getResult: (acc) => acc, merge: (a, b) => a ^ b })
-  .addSink(new TimingSink());
+  .addSink(new ChecksumSink());
 await env.execute(process.env.JOB_ID ?? 'scaling');
 
