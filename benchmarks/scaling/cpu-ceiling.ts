@@ -42,10 +42,12 @@ async function runThreads(threads: number, records: number, work: number): Promi
 
 /**
  * Records per second of `burn(work)` with 1 thread and with 2 threads (same records per thread),
- * their ratio, and how much more CPU time a record takes when 2 threads run at once (> 1 when the
- * two cores slow each other down, not only share their time with other processes).
+ * their ratio, how much more CPU time a record takes when 2 threads run at once (> 1 when the
+ * two cores slow each other down, not only share their time with other processes), and the CPU
+ * seconds per record with 1 thread (measured over the whole run: per-call CPU clocks are too
+ * coarse for calls this short).
  */
-export async function measureCeiling(work: number, seconds = 3): Promise<{ one: number; two: number; ratio: number; cpuRatio: number }> {
+export async function measureCeiling(work: number, seconds = 3): Promise<{ one: number; two: number; ratio: number; cpuRatio: number; cpuPerRecord: number }> {
   // Size the run from a short probe so that one thread takes about `seconds`.
   const probe = await runThreads(1, 2_000, work);
   const records = Math.max(2_000, Math.round((2_000 * seconds) / probe.seconds));
@@ -53,7 +55,7 @@ export async function measureCeiling(work: number, seconds = 3): Promise<{ one: 
   const double = await runThreads(2, records, work);
   const one = records / single.seconds;
   const two = (2 * records) / double.seconds;
-  return { one, two, ratio: two / one, cpuRatio: double.cpuPerRecord / single.cpuPerRecord };
+  return { one, two, ratio: two / one, cpuRatio: double.cpuPerRecord / single.cpuPerRecord, cpuPerRecord: single.cpuPerRecord };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

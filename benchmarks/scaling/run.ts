@@ -90,8 +90,6 @@ interface Run {
   steadyBroker: number;
   /** CPU seconds of the busiest JavaScript thread in the steady-state window. */
   steadyJsMax: number;
-  /** CPU seconds of the job's own computation (all threads, sampled by the job), whole run. */
-  computeCpu: number;
   /** The busiest JavaScript thread (main or worker thread) and the helper threads (V8, libuv), whole run. */
   jsMax: number;
   helpers: number;
@@ -146,7 +144,7 @@ function runOnce(c: Contender, s: Series, input: string, bootstrap: string, jobI
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const split = threads.stop();
       const m = /CPU ([\d.]+) ([\d.]+)/.exec(err);
-      const work = [...err.matchAll(/SCALING-WORK records=(\d+) cpuMicros=(\d+)/g)].map((x) => [Number(x[1]), Number(x[2])] as const);
+      const work = [...err.matchAll(/SCALING-WORK records=(\d+)/g)].map((x) => [Number(x[1])] as const);
       const progress = [...err.matchAll(/SCALING-PROGRESS (\S+)/g)].map((x) => x[1]!.split(',').map((pt) => pt.split(':').map(Number) as [number, number]));
       const sinks = [...err.matchAll(/SCALING-SINK results=(\d+) xor=(-?\d+)/g)].map((x) => [Number(x[1]), Number(x[2])] as const);
       const computed = work.reduce((a, [n]) => a + n, 0);
@@ -165,7 +163,6 @@ function runOnce(c: Contender, s: Series, input: string, bootstrap: string, jobI
         steadyCpu: at1.job - at0.job,
         steadyBroker: at1.broker - at0.broker,
         steadyJsMax: busiestJsBetween(split.timeline, steady.from, steady.to),
-        computeCpu: work.reduce((a, [, us]) => a + us, 0) / 1e6,
         jsMax: Math.max(0, ...split.js),
         helpers: split.helpers,
         checksum: `${sinks.reduce((a, [n]) => a + n, 0)} results, xor ${sinks.reduce((a, [, x]) => a ^ x, 0)}`,
@@ -192,6 +189,8 @@ const loads: number[] = [];
 const ceilings = new Map<number, number[]>();
 /** Per series, once a round: CPU time per record of the bare computation with 2 threads at once / with 1. */
 const ceilingCpu = new Map<number, number[]>();
+/** Per series, once a round: CPU seconds per record of the bare computation in 1 thread. */
+const computation = new Map<number, number[]>();
 const range = (xs: number[], digits: number): string => `${median(xs).toFixed(digits)} (${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)})`;
 
 /** Input records in a run's steady-state window. */
@@ -203,12 +202,13 @@ const steadyRecords = (r: Run): number => r.steadyRate * r.steadySeconds;
 const idleBound = (r: Run): number => steadyRecords(r) / Math.max(r.steadyJsMax, (r.steadyCpu + r.steadyBroker) / 2);
 const spread = (xs: number[]): string => `${fmt(median(xs))} (${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))})`;
 
-function seriesTable(s: Series): string[] {
+function seriesTable(s: Series, index: number): string[] {
+  const bare = median(computation.get(index) ?? [0]) * 1e6; // CPU-s per M records of the bare computation
   const perM = (x: number): string => (x / (s.records / 1e6)).toFixed(1);
   const lines = [
     `#### ${fmt(s.records)} records, ${s.work} hashing rounds per record`,
     '',
-    '| contender | steady-state records/s, median (range) | whole-run wall time, s (range) | whole-run records/s | CPU-s per M records, whole run | steady state, CPU-s per M: job | …: the computation | …: the rest (Sluice, Kafka client, GC) | …: broker | …: busiest JS thread | steady-state records/s on 2 idle cores at best (from CPU) |',
+    '| contender | steady-state records/s, median (range) | whole-run wall time, s (range) | whole-run records/s | CPU-s per M records, whole run | steady state, CPU-s per M: job | …: the computation (bare, 1 thread) | …: the rest (Sluice, Kafka client, GC) | …: broker | …: busiest JS thread | steady-state records/s on 2 idle cores at best (from CPU) |',
     '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const c of s.contenders) {
@@ -216,7 +216,7 @@ function seriesTable(s: Series): string[] {
     if (rs.length === 0) continue;
     const steadyPerM = (pick: (r: Run) => number): string => median(rs.map((r) => pick(r) / (steadyRecords(r) / 1e6))).toFixed(1);
     lines.push(
-      `| ${c.name} | ${spread(rs.map((r) => r.steadyRate))} | ${range(rs.map((r) => r.seconds), 2)} | ${fmt(s.records / median(rs.map((r) => r.seconds)))} | ${perM(median(rs.map((r) => r.cpu)))} | ${steadyPerM((r) => r.steadyCpu)} | ${perM(median(rs.map((r) => r.computeCpu)))} | ${median(rs.map((r) => (r.steadyCpu / steadyRecords(r) - r.computeCpu / s.records) * 1e6)).toFixed(1)} | ${steadyPerM((r) => r.steadyBroker)} | ${steadyPerM((r) => r.steadyJsMax)} | ${spread(rs.map(idleBound))} |`,
+      `| ${c.name} | ${spread(rs.map((r) => r.steadyRate))} | ${range(rs.map((r) => r.seconds), 2)} | ${fmt(s.records / median(rs.map((r) => r.seconds)))} | ${perM(median(rs.map((r) => r.cpu)))} | ${steadyPerM((r) => r.steadyCpu)} | ${bare.toFixed(1)} | ${median(rs.map((r) => (r.steadyCpu / steadyRecords(r)) * 1e6 - bare)).toFixed(1)} | ${steadyPerM((r) => r.steadyBroker)} | ${steadyPerM((r) => r.steadyJsMax)} | ${spread(rs.map(idleBound))} |`,
     );
   }
   return lines;
@@ -269,7 +269,7 @@ function report(done: number): string {
     `### Run of ${stamp} UTC`,
     '',
     `Machine: ${machineLine()}. Load average (1 min) during the runs: median ${median(loads).toFixed(1)}, range ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} (the machine is shared).`,
-    `Command: \`npm run bench:scaling -- --series ${SERIES.map((x) => `${x.work}:${x.records}`).join(',')} --rounds ${ROUNDS} --workers ${WORKERS.join(',')}\`. Job: \`benchmarks/scaling/scaling-job.ts\` — bounded KafkaSource (${KEYS} keys), a CPU-bound map (int32 hashing rounds per record, no allocation, every hash reaches the output), keyBy → 1 s tumbling event-time window (XOR of its records' hashes), max parallelism ${MAX_PARALLELISM}; embedded broker in its own process. Steady state: records computed per second from the moment every worker thread computes to the moment the first one is done (the job notes each thread's progress every 256 records); whole run: \`sluice run\` from start to exit. CPU: user + system of the \`sluice run\` process (all its threads; /usr/bin/time for the whole run, /proc samples every 50 ms for the steady state and the threads); the computation's own CPU is measured by the job on every 16th record (thread CPU clock) and scaled, "the rest" = steady-state job CPU per record − the computation's per record. ${done < ROUNDS ? `${done} of ${ROUNDS} rounds (the run was cut short)` : `${ROUNDS} rounds`}, order alternating; medians with their range. Output checksum identical in every run of a series: ${[...checksums.values()].every((x) => x.size === 1) ? 'yes' : 'NO'}.`,
+    `Command: \`npm run bench:scaling -- --series ${SERIES.map((x) => `${x.work}:${x.records}`).join(',')} --rounds ${ROUNDS} --workers ${WORKERS.join(',')}\`. Job: \`benchmarks/scaling/scaling-job.ts\` — bounded KafkaSource (${KEYS} keys), a CPU-bound map (int32 hashing rounds per record, no allocation, every hash reaches the output), keyBy → 1 s tumbling event-time window (XOR of its records' hashes), max parallelism ${MAX_PARALLELISM}; embedded broker in its own process. Steady state: records computed per second from the moment every worker thread computes to the moment the first one is done (the job notes each thread's progress every 256 records); whole run: \`sluice run\` from start to exit. CPU: user + system of the \`sluice run\` process (all its threads; /usr/bin/time for the whole run, /proc samples every 50 ms for the steady state and the threads); the computation's own CPU per record is the bare computation's in 1 thread (cpu-ceiling.ts, same rounds), "the rest" = steady-state job CPU per record − that. ${done < ROUNDS ? `${done} of ${ROUNDS} rounds (the run was cut short)` : `${ROUNDS} rounds`}, order alternating; medians with their range. Output checksum identical in every run of a series: ${[...checksums.values()].every((x) => x.size === 1) ? 'yes' : 'NO'}.`,
     '',
     "The machine's own ceiling (last column), measured before each series in every round: the bare per-record computation (the series' hashing rounds, no Sluice, no Kafka) in 2 threads at once against 1 thread, and the CPU time a record takes with 2 threads against 1 (above 1×: the two virtual cores slow each other down, e.g. a shared physical core). No 1 → 2 workers ratio can beat it.",
     '',
@@ -277,7 +277,7 @@ function report(done: number): string {
     '',
     ...summary,
     '',
-    ...series.flatMap((s) => [...seriesTable(s), '']),
+    ...series.flatMap((s, i) => [...seriesTable(s, i), '']),
     overhead,
   ].join('\n');
   writeBenchmarkSection('Scaling', `${body}\n\n${earlier}`);
@@ -299,6 +299,7 @@ try {
       const ceiling = await measureCeiling(s.work, 1.5);
       ceilings.set(i, [...(ceilings.get(i) ?? []), ceiling.ratio]);
       ceilingCpu.set(i, [...(ceilingCpu.get(i) ?? []), ceiling.cpuRatio]);
+      computation.set(i, [...(computation.get(i) ?? []), ceiling.cpuPerRecord]);
       console.log(`round ${r + 1}, work ${s.work}: the bare computation in 2 threads vs 1: ${ceiling.ratio.toFixed(2)}× (CPU per record ${ceiling.cpuRatio.toFixed(2)}×)`);
       const order = r % 2 === 0 ? s.contenders : [...s.contenders].reverse();
       for (const c of order) {
@@ -308,7 +309,7 @@ try {
         const sums = checksums.get(`${i}`) ?? new Set<string>();
         checksums.set(`${i}`, sums.add(res.checksum));
         console.log(
-          `round ${r + 1}, work ${s.work}: ${c.name}: steady ${fmt(res.steadyRate)} rec/s over ${res.steadySeconds.toFixed(2)} s (job ${res.steadyCpu.toFixed(2)} CPU-s, busiest JS thread ${res.steadyJsMax.toFixed(2)}, broker ${res.steadyBroker.toFixed(2)}; computation ${res.computeCpu.toFixed(2)} CPU-s in the whole run; idle-core bound ${fmt(idleBound(res))} rec/s); whole run ${res.seconds.toFixed(2)} s, ${res.cpu.toFixed(2)} CPU-s (busiest JS thread ${res.jsMax.toFixed(2)}, helpers ${res.helpers.toFixed(2)}); ${res.checksum}`,
+          `round ${r + 1}, work ${s.work}: ${c.name}: steady ${fmt(res.steadyRate)} rec/s over ${res.steadySeconds.toFixed(2)} s (job ${res.steadyCpu.toFixed(2)} CPU-s, busiest JS thread ${res.steadyJsMax.toFixed(2)}, broker ${res.steadyBroker.toFixed(2)}; idle-core bound ${fmt(idleBound(res))} rec/s); whole run ${res.seconds.toFixed(2)} s, ${res.cpu.toFixed(2)} CPU-s (busiest JS thread ${res.jsMax.toFixed(2)}, helpers ${res.helpers.toFixed(2)}); ${res.checksum}`,
         );
       }
     }

@@ -12,9 +12,8 @@
  * WORK), and it is the same function over the same records whatever the number of workers.
  *
  * What the runner reads from stderr. Each thread (every subtask of a worker thread shares this
- * module), when its first sink subtask closes: `SCALING-WORK records=<n> cpuMicros=<µs>` — the
- * records its map computed and the CPU their computation used (measured on every 16th record,
- * scaled), and `SCALING-PROGRESS <count>:<epoch ms>,…` — when its map had computed its 1st, every
+ * module), when its first sink subtask closes: `SCALING-WORK records=<n>` — the records its map
+ * computed, and `SCALING-PROGRESS <count>:<epoch ms>,…` — when its map had computed its 1st, every
  * 256th and its last record (the wall clock is comparable across worker threads): the runner's
  * steady state is from the moment every thread computes to the moment the first one is done.
  * Each sink subtask: `SCALING-SINK results=<n> xor=<int>`, the output checksum.
@@ -33,36 +32,24 @@ function burn(seed: number): number {
   return h;
 }
 
-/**
- * The CPU time of the computation, measured on every 16th record (two clock reads) and scaled:
- * the runner subtracts it to get what Sluice itself spends per record.
- */
+/** Records this thread computed, and when (for the runner's steady state). */
 let records = 0;
-let sampledMicros = 0;
-let sampled = 0;
 const progress: string[] = [];
 let lastAt = 0;
 function timedBurn(seed: number): number {
-  let h: number;
-  if ((++records & 15) !== 0) h = burn(seed);
-  else {
-    const before = process.threadCpuUsage();
-    h = burn(seed);
-    const used = process.threadCpuUsage(before);
-    sampledMicros += used.user + used.system;
-    sampled++;
-  }
+  const h = burn(seed);
+  records++;
   lastAt = Date.now(); // benchmark code, not runtime logic: the wall clock is what it measures
   if (records === 1 || (records & 255) === 0) progress.push(`${records}:${lastAt}`);
   return h;
 }
 let reported = false;
 
-/** Once per thread: what its map computed, the CPU of that computation, and its progress over time. */
+/** Once per thread: how many records its map computed, and its progress over time. */
 function reportThread(): void {
   if (reported || records === 0) return;
   reported = true;
-  process.stderr.write(`SCALING-WORK records=${records} cpuMicros=${sampled > 0 ? Math.round((sampledMicros * records) / sampled) : 0}\n`);
+  process.stderr.write(`SCALING-WORK records=${records}\n`);
   process.stderr.write(`SCALING-PROGRESS ${[...progress, `${records}:${lastAt}`].join(',')}\n`);
 }
 
