@@ -53,7 +53,8 @@ export class ChangelogReader {
     this.#every = options.progressEvery ?? 50_000;
   }
 
-  async restore(topic: string, keyGroups: readonly number[], apply: (entry: ChangelogEntry) => void, onProgress?: (p: RestoreProgress) => void): Promise<RestoreProgress> {
+  /** `from`: where to start in some partitions (the tail after a warm standby copy); default their beginning. */
+  async restore(topic: string, keyGroups: readonly number[], apply: (entry: ChangelogEntry) => void, onProgress?: (p: RestoreProgress) => void, from?: ReadonlyMap<number, bigint>): Promise<RestoreProgress> {
     const started = this.#clock.now();
     let records = 0;
     let bytes = 0;
@@ -76,6 +77,7 @@ export class ChangelogReader {
         bytes += r.key.length + (r.value?.length ?? 0);
       },
       {
+        ...(from !== undefined && { from }),
         onChunk: () => {
           if (onProgress !== undefined && records - reported >= this.#every) {
             reported = records;

@@ -70,6 +70,12 @@ export interface JobGroupMemberOptions {
    * behind its back would let a zombie's old transaction commit (KIP-447).
    */
   readonly rejoinWhenFenced?: boolean;
+  /**
+   * The assignor name offered in JoinGroup (default `sluice`). Members of one group must offer the
+   * same: the job group's members say `sluice-units-cooperative` (cooperative incremental
+   * rebalancing of units, see src/runtime/executor/task-assignor.ts).
+   */
+  readonly protocolName?: string;
 }
 
 const E = {
@@ -103,7 +109,7 @@ const NO_ASSIGNMENT: MemberAssignment = { partitions: [] };
  * ```
  */
 export class JobGroupMember {
-  readonly #o: Required<Omit<JobGroupMemberOptions, 'groupInstanceId' | 'listener' | 'rejoinWhenFenced'>> & Pick<JobGroupMemberOptions, 'groupInstanceId' | 'listener' | 'rejoinWhenFenced'>;
+  readonly #o: Required<Omit<JobGroupMemberOptions, 'groupInstanceId' | 'listener' | 'rejoinWhenFenced' | 'protocolName'>> & Pick<JobGroupMemberOptions, 'groupInstanceId' | 'listener' | 'rejoinWhenFenced' | 'protocolName'>;
   readonly #wire: KafkaWire;
   #memberId = '';
   #generationId = -1;
@@ -255,7 +261,7 @@ export class JobGroupMember {
       this.#memberId,
       this.#o.groupInstanceId ?? null,
       PROTOCOL_TYPE,
-      [{ name: ASSIGNOR_NAME, metadata }],
+      [{ name: this.#o.protocolName ?? ASSIGNOR_NAME, metadata }],
       'Sluice worker joining',
     );
     if (join.errorCode !== 0) return this.#joinError(join.errorCode, join.memberId, 'JoinGroup');
@@ -273,7 +279,7 @@ export class JobGroupMember {
       join.memberId,
       this.#o.groupInstanceId ?? null,
       PROTOCOL_TYPE,
-      ASSIGNOR_NAME,
+      this.#o.protocolName ?? ASSIGNOR_NAME,
       assignments,
     );
     if (sync.errorCode !== 0) return this.#joinError(sync.errorCode, this.#memberId, 'SyncGroup');
@@ -294,7 +300,7 @@ export class JobGroupMember {
     } else if (code === E.INCONSISTENT_GROUP_PROTOCOL) {
       throw new KafkaRequestError(
         KAFKA_SUBSTRATE_CODES.JOB_GROUP_CONFLICT,
-        `the consumer group '${this.#o.groupId}' is in use by clients that do not speak Sluice's protocol (${PROTOCOL_TYPE}/${ASSIGNOR_NAME}); a job id must not be used as another application's group id`,
+        `the consumer group '${this.#o.groupId}' is in use by clients that do not speak Sluice's protocol (${PROTOCOL_TYPE}/${this.#o.protocolName ?? ASSIGNOR_NAME}); a job id must not be used as another application's group id, and workers of a Sluice version with another job group protocol cannot join a running job (stop them first)`,
       );
     } else if (code !== E.REBALANCE_IN_PROGRESS) {
       throw new KafkaRequestError(KAFKA_SUBSTRATE_CODES.KAFKA_REQUEST, `${api} for the job group '${this.#o.groupId}' failed with Kafka error ${code}`);

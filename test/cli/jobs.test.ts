@@ -71,7 +71,9 @@ const startWorker = (jobId: string, index: number, env: Record<string, string> =
 test('two worker processes: list and describe show both, with their tasks; a SIGKILLed worker becomes LOST, a stopped one CANCELED', { timeout: 400_000 }, async () => {
   const workers = [startWorker('jobs-two', 0), startWorker('jobs-two', 1)];
   try {
-    const running = await describedWhen('jobs-two', (d) => d.workers.length === 2 && d.workers.every((w) => w.state === 'RUNNING' && w.tasks.length === 2), 'both workers running with 2 tasks each');
+    // A task added to a running worker (cooperative rebalancing) is reported before its reader's first fetch: wait until every input partition's lag is known.
+    const lagsKnown = (d: Described): boolean => d.workers.flatMap((w) => w.tasks).filter((t) => t.stage === 0).flatMap((t) => t.partitions ?? []).every((p) => typeof p.lag === 'number');
+    const running = await describedWhen('jobs-two', (d) => d.workers.length === 2 && d.workers.every((w) => w.state === 'RUNNING' && w.tasks.length === 2) && lagsKnown(d), 'both workers running with 2 tasks each, their input lag known');
     assert.equal(running.state, 'RUNNING');
     assert.deepEqual(running.workers.map((w) => w.pid).sort(), workers.map((c) => c.process.pid).sort());
     for (const w of running.workers) assert.equal(w.threads, 1); // one worker thread per process

@@ -37,6 +37,11 @@ test('sluice run: bad usage and failing jobs are one line and a non-zero status'
   const bad = await run(['run', '--parallelism', 'many', 'test/connectors/fixtures/print-settings.ts']);
   assert.equal(bad.code, 1);
   assert.match(bad.err, /--parallelism must be an integer/);
+  for (const n of ['-1', 'two', '17', '']) {
+    const standbys = await run(['run', '--standby-replicas', n, 'test/connectors/fixtures/print-settings.ts']);
+    assert.equal(standbys.code, 1, standbys.err);
+    assert.match(standbys.err, /--standby-replicas must be an integer from 0 to 16/);
+  }
   const unreachable = await run(['--bootstrap', '127.0.0.1:1', 'run', 'examples/read-to-end/job.ts']);
   assert.equal(unreachable.code, 1);
   assert.equal(unreachable.err.trim().split('\n').length, 1, unreachable.err);

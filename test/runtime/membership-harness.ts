@@ -34,6 +34,13 @@ export interface MembershipRunResult extends CrashRunResult {
   threeWorkerUnits: number[][];
   /** Per worker, how often it restored a keyed operator from its local copy (LMDB) instead of the changelog. */
   localRestores: number[];
+  /**
+   * Per step, the subtasks of the count operator that a worker already running before the step
+   * opened again during it without the group adding that unit to it (a kept unit that restarted).
+   */
+  reopenedKept: Array<{ step: string; worker: number; subtask: number }>;
+  /** Per step, the subtasks each worker running before the step opened during it (kept or added). */
+  opened: Array<{ step: string; worker: number; subtasks: number[] }>;
 }
 
 /** The log lines of a worker (JSON on stderr) with `msg` starting with `prefix`. */
@@ -119,6 +126,20 @@ export async function membershipRun(o: MembershipRunOptions): Promise<Membership
     }
   };
   const resumedCount = (): number[] => workers.map((w) => logged(w, RUNNING).filter((l) => l.pauseMs !== undefined).length);
+  const OPENED = 'fixture: count operator opened';
+  const reopenedKept: MembershipRunResult['reopenedKept'] = [];
+  const opened: MembershipRunResult['opened'] = [];
+  const openMarks = (): Array<{ opens: number; assigned: number } | undefined> => workers.map((w) => (alive().includes(w) ? { opens: logged(w, OPENED).length, assigned: logged(w, ASSIGNED).length } : undefined));
+  const noteOpens = (step: string, before: ReturnType<typeof openMarks>): void => {
+    workers.forEach((w, i) => {
+      const b = before[i];
+      if (b === undefined) return; // started during the step
+      const subtasks = logged(w, OPENED).slice(b.opens).map((l) => Number(l.subtask));
+      const added = new Set(logged(w, ASSIGNED).slice(b.assigned).flatMap((l) => (Array.isArray(l.added) ? (l.added as number[]) : [])));
+      opened.push({ step, worker: i, subtasks });
+      for (const subtask of subtasks) if (!added.has(subtask)) reopenedKept.push({ step, worker: i, subtask });
+    });
+  };
   const notePauses = (step: string, before: number[]): void => {
     workers.forEach((w, i) => {
       for (const line of logged(w, RUNNING).filter((l) => l.pauseMs !== undefined).slice(before[i] ?? 0)) pauses.push({ step, worker: i, pauseMs: Number(line.pauseMs) });
@@ -142,6 +163,7 @@ export async function membershipRun(o: MembershipRunOptions): Promise<Membership
     o.log(`1 worker: ${await counted()} inputs counted`);
     // 2. Two more join the running job while input flows.
     let before = resumedCount();
+    let opens = openMarks();
     let m = marks();
     changedAt = Date.now();
     const second = start();
@@ -152,9 +174,11 @@ export async function membershipRun(o: MembershipRunOptions): Promise<Membership
     threeWorkerUnits = alive().map((w) => logged(w, ASSIGNED).at(-1)!.units as number[]);
     await progress(2 * segment - segment / 2, 'progress with three workers');
     notePauses('2 workers joined', before);
+    noteOpens('2 workers joined', opens);
     o.log(`3 workers: ${await counted()} inputs counted`);
     // 3. SIGKILL one: the group expels it after the session timeout, the others take its tasks.
     before = resumedCount();
+    opens = openMarks();
     m = marks();
     changedAt = Date.now();
     await kill(third, 'SIGKILL');
@@ -163,9 +187,11 @@ export async function membershipRun(o: MembershipRunOptions): Promise<Membership
     await settled(m, 'two workers after the SIGKILL');
     await progress(3 * segment - segment / 2, 'progress after the SIGKILL');
     notePauses('1 worker killed (SIGKILL)', before);
+    noteOpens('1 worker killed (SIGKILL)', opens);
     o.log(`after SIGKILL: ${await counted()} inputs counted`);
     // 4. SIGTERM another: it leaves the group at once, the last one runs everything.
     before = resumedCount();
+    opens = openMarks();
     m = marks();
     changedAt = Date.now();
     await kill(second, 'SIGTERM');
@@ -173,6 +199,7 @@ export async function membershipRun(o: MembershipRunOptions): Promise<Membership
     await send(3);
     await settled(m, 'one worker after the SIGTERM');
     notePauses('1 worker stopped (SIGTERM)', before);
+    noteOpens('1 worker stopped (SIGTERM)', opens);
     void first;
     await producer.send({ messages: endMarkers(topics.input, o.records) });
     const deadline = Date.now() + 240_000;
@@ -195,5 +222,5 @@ export async function membershipRun(o: MembershipRunOptions): Promise<Membership
   const missing: number[] = [];
   for (let seq = 0; seq < o.records; seq++) if (!f.seen.has(seq)) missing.push(seq);
   return { expectedCounts, expectedWindows, counts: f.counts, windows: f.windows, missing, countOutputs: f.countOutputs, countSequences: f.countSequences, windowOutputs: f.windowOutputs, duplicates: f.duplicates, kills: 2, pauses, settledMs, threeWorkerUnits,
-    localRestores: workers.map((w) => logged(w, 'keyed state restored from the local copy').length) };
+    localRestores: workers.map((w) => logged(w, 'keyed state restored from the local copy').length), reopenedKept, opened };
 }

@@ -55,13 +55,14 @@ export function registerRunCommand(program: Command): void {
     .option('-s, --from-savepoint <path>', 'start from this savepoint (the path `sluice savepoint` printed); replaces the job id\'s checkpoints')
     .option('--allow-non-restored-state', 'with --from-savepoint: drop savepoint state of operator uids the job no longer has, instead of refusing to start')
     .option('--workers <n>', 'run N workers of the job in this process (worker threads; exchanges through Kafka repartition topics)')
+    .option('--standby-replicas <n>', 'distributed jobs: keep warm copies of each unit\'s keyed state on N other workers, so a moved unit restores only the changelog tail (default 0)')
     .option('--exchanges <where>', "'kafka': exchanges between stages through Kafka repartition topics (distributed mode, what several workers need); default 'local'")
     .option('--no-progress', 'no progress line for bounded jobs on stderr (shown only when stderr is a terminal)');
   addDashboardOptions(command).action(
     async (
       job: string,
       args: string[],
-      opts: { parallelism?: string; jobId?: string; stateDir?: string; fromSavepoint?: string; allowNonRestoredState?: boolean; workers?: string; exchanges?: string; progress: boolean; dashboard?: DashboardFlag; dashboardToken?: string },
+      opts: { parallelism?: string; jobId?: string; stateDir?: string; fromSavepoint?: string; allowNonRestoredState?: boolean; workers?: string; exchanges?: string; standbyReplicas?: string; progress: boolean; dashboard?: DashboardFlag; dashboardToken?: string },
       command: Command,
     ) => {
       const ctx = cliContext(command);
@@ -81,6 +82,11 @@ export function registerRunCommand(program: Command): void {
       if (opts.exchanges !== undefined) {
         if (opts.exchanges !== 'kafka' && opts.exchanges !== 'local') throw new UsageError(`--exchanges must be 'kafka' or 'local', got "${opts.exchanges}"`);
         process.env.SLUICE_EXCHANGES = opts.exchanges;
+      }
+      if (opts.standbyReplicas !== undefined) {
+        const n = Number(opts.standbyReplicas);
+        if (!(opts.standbyReplicas.trim() !== '' && Number.isInteger(n) && n >= 0 && n <= 16)) throw new UsageError(`--standby-replicas must be an integer from 0 to 16, got "${opts.standbyReplicas}"`);
+        process.env.SLUICE_STANDBY_REPLICAS = String(n);
       }
       if (opts.workers !== undefined) {
         const n = Number(opts.workers);

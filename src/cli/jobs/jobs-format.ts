@@ -48,6 +48,14 @@ export function describeText(j: JobOverview, now: number): string {
       tasks.map(({ t, w }) => [t.id, t.name, w.workerId, input(t), t.lag === undefined ? '-' : String(t.lag), watermark(t.watermark), stateSize(t)]),
     );
   }
+  const standbys = j.workers.flatMap((w) => (w.standbys ?? []).map((s) => ({ s, w })));
+  if (standbys.length > 0) {
+    out += '\n';
+    out += formatTable(
+      ['STANDBY OF UNIT', 'WORKER', 'ENTRIES', 'CAUGHT UP', 'LAG'],
+      standbys.sort((a, b) => a.s.unit - b.s.unit).map(({ s, w }) => [String(s.unit), w.workerId, String(s.entries), s.caughtUp ? 'yes' : 'no', s.lag === undefined ? '-' : String(s.lag)]),
+    );
+  }
   for (const w of j.workers) {
     if (w.tasksOmitted) out += `\n(${w.tasksOmitted} more tasks of ${w.workerId} are not listed: its status is capped in size)\n`;
     if (w.error !== undefined) out += `\n${w.workerId} failed: ${w.error}\n`;

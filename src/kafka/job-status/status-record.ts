@@ -82,6 +82,8 @@ export interface WorkerStatus {
   /** Tasks left out to keep the record under MAX_STATUS_BYTES. */
   tasksOmitted?: number;
   lastCheckpoint?: { id: number; time: number };
+  /** Warm standby replicas the worker keeps (`standbyReplicas`): per unit, its entries, whether it read to the changelog's end at the last look, and its lag in changelog offsets. */
+  standbys?: Array<{ unit: number; entries: number; caughtUp: boolean; lag?: number }>;
   /** Why it failed (FAILED, RESTARTING), first line, at most 500 characters. */
   error?: string;
 }

@@ -73,6 +73,9 @@ export class CheckpointCoordinator {
   #lastEnd = Number.NEGATIVE_INFINITY;
   #failures = 0;
   #pauseWake = false;
+  /** The job group rebalances: no periodic checkpoint starts (its commit would carry the generation that ends). */
+  #held = false;
+  #inFlight: Promise<boolean> | undefined;
 
   constructor(options: CheckpointCoordinatorOptions) {
     this.#o = options;
@@ -95,9 +98,23 @@ export class CheckpointCoordinator {
     if (interval > 0) this.#o.pts.scheduleAtFixedRate(interval, () => void (this.#due = true));
   }
 
-  /** Whether a checkpoint should run now (due, and the minimum pause has passed). */
+  /**
+   * A rebalance of the job group starts: resolves once the checkpoint in flight (if any) ended;
+   * `ready()` says no until `release()` (a due checkpoint then runs at once).
+   */
+  hold(): Promise<void> {
+    this.#held = true;
+    return this.#inFlight?.then(() => {}, () => {}) ?? Promise.resolve();
+  }
+
+  /** The rebalance is over: periodic checkpoints go on. */
+  release(): void {
+    this.#held = false;
+  }
+
+  /** Whether a checkpoint should run now (due, not held, and the minimum pause has passed). */
   ready(): boolean {
-    if (!this.#due) return false;
+    if (!this.#due || this.#held) return false;
     const earliest = this.#lastEnd + this.#o.settings.minPause;
     if (this.#o.clock.now() >= earliest) return true;
     if (!this.#pauseWake) {
@@ -112,7 +129,13 @@ export class CheckpointCoordinator {
    * Takes one checkpoint (`endOfInput`: the final one of a bounded job, never expires). Resolves
    * true when it completed, false when it expired or could not commit and the job goes on.
    */
-  async checkpoint(endOfInput: boolean): Promise<boolean> {
+  checkpoint(endOfInput: boolean): Promise<boolean> {
+    const taking = this.#take(endOfInput);
+    this.#inFlight = taking;
+    return taking;
+  }
+
+  async #take(endOfInput: boolean): Promise<boolean> {
     this.#due = false;
     const { participants: p, clock, stats } = this.#o;
     const id = this.nextId();

@@ -1,7 +1,6 @@
 import { SluiceErrorCodes } from '../../core/errors/codes.ts';
 import { SluiceError } from '../../core/errors/sluice-error.ts';
 import type { ChangelogChange } from '../../kafka/changelog-codec.ts';
-import { ChangelogReader, type ChangelogEntry } from '../../kafka/changelog-reader.ts';
 import { ChangelogWriter, type ChangelogWriteResult } from '../../kafka/changelog-writer.ts';
 import { CheckpointLog } from '../../kafka/checkpoint-log.ts';
 import { ControlChannel } from '../../kafka/control-channel.ts';
@@ -18,8 +17,10 @@ import type { JobVertex } from '../graph/job-graph.ts';
 import type { AbstractStreamOperator, OperatorSnapshot } from '../operators/operator.ts';
 import { assignToKeyGroup } from '../partitioning/key-groups.ts';
 import type { Task } from '../worker/task.ts';
-import { ChangelogSnapshotBuilder, TimerChangeTracker, toChangelogChanges } from './changelog-snapshot.ts';
+import { TimerChangeTracker, toChangelogChanges } from './changelog-snapshot.ts';
+import { restoreFromChangelog } from './changelog-restore.ts';
 import { LocalCopies } from './local-copies.ts';
+import type { StandbySource } from './standby-replica.ts';
 import type { TimersSnapshot } from '../timers/internal-timer-service.ts';
 
 /** The durable state of a job does not fit the job that started (another graph under the same job id). */
@@ -33,6 +34,11 @@ export class StateIncompatibleError extends SluiceError {
 export function sanitizeJobId(name: string): string {
   const id = name.replace(/[^a-zA-Z0-9._-]+/g, '-').replace(/^-+|-+$/g, '');
   return id === '' ? 'sluice-job' : id;
+}
+
+/** The changelog topic of a keyed operator: `<jobId>-<uid>-changelog` (one partition per key group). */
+export function changelogTopicOf(jobId: string, uid: string): string {
+  return `${jobId}-${sanitizeJobId(uid)}-changelog`;
 }
 
 /** The job's id: `options.jobId`, else `$SLUICE_JOB_ID` (`sluice run --job-id`), else the job name; sanitized. */
@@ -74,8 +80,15 @@ export interface DurableStateOptions {
   clock: Clock;
   operators: ReadonlyMap<JobVertex, readonly AbstractStreamOperator<unknown>[]>;
   tasks: readonly Task[];
+  /**
+   * The keyed vertices of the job, when `operators` may lack some (a worker that runs some units
+   * and may be given others later); default: the vertices of `operators` with a keyed backend.
+   */
+  keyed?: readonly JobVertex[];
   /** Told how the restore goes (the metrics' restore progress per task). */
   restoreListener?: RestoreListener | undefined;
+  /** Warm standby replicas kept by this worker: a restore takes them and reads only the changelog tail. */
+  standby?: StandbySource | undefined;
 }
 
 /** Restore progress, record by record: `restored` for each changelog record of `vertex` in `keyGroup`. */
@@ -108,12 +121,14 @@ export class DurableState {
   #writtenId = 0;
   /** Where each keyed operator's state came from at start, by uid (tests, logs). */
   readonly restoredFrom = new Map<string, 'local' | 'changelog'>();
+  /** Per keyed operator uid restored from a standby replica: entries it handed over, changelog tail records read. */
+  readonly restoredFromStandby = new Map<string, { standbyEntries: number; tailRecords: number }>();
   /** Keyed state of a savepoint the job started from, written in full by the first checkpoint. */
   #seed: Map<JobVertex, ChangelogChange[]> | undefined;
 
   constructor(options: DurableStateOptions) {
     this.#o = options;
-    this.#keyed = [...options.operators].filter(([, ops]) => ops[0]?.backend !== undefined).map(([v]) => v);
+    this.#keyed = options.keyed !== undefined ? [...options.keyed] : [...options.operators].filter(([, ops]) => ops[0]?.backend !== undefined).map(([v]) => v);
     for (const v of this.#keyed) {
       this.#writers.set(v, new ChangelogWriter({ topic: this.changelogTopic(v), maxParallelism: v.maxParallelism, keyGroupOf: (k) => assignToKeyGroup(k, v.maxParallelism), clock: options.clock }));
       for (const op of options.operators.get(v) ?? []) this.#timers.set(op, new TimerChangeTracker());
@@ -123,7 +138,7 @@ export class DurableState {
   }
 
   changelogTopic(v: JobVertex): string {
-    return `${this.#o.jobId}-${sanitizeJobId(v.uid)}-changelog`;
+    return changelogTopicOf(this.#o.jobId, v.uid);
   }
 
   topics(): InternalTopicSpec[] {
@@ -145,7 +160,7 @@ export class DurableState {
    * and has no changelogged state.
    */
   async recover(): Promise<JobSnapshot | undefined> {
-    const { clients, jobId } = this.#o;
+    const { clients } = this.#o;
     const wire = clients.wire('internal-topics');
     try {
       await new InternalTopics(wire).ensure(this.topics());
@@ -157,51 +172,7 @@ export class DurableState {
     listener?.started(this.#o.clock.now());
     try {
       await this.#awaitStable(consumer);
-      const { tasks, job } = await this.#log.read(consumer);
-      this.#checkJob(job as JobRecord | undefined);
-      const lineage = (job as JobRecord | undefined)?.lineage;
-      if (lineage !== undefined) this.#lineage = lineage;
-      let checkpointId = 0;
-      const operators: Record<string, OperatorSnapshot[]> = {};
-      const sources: Record<string, unknown[]> = {};
-      const snapshotOf = (uid: string, subtaskIndex: number): OperatorSnapshot => {
-        const list = (operators[uid] ??= []);
-        let s = list.find((x) => x.subtaskIndex === subtaskIndex);
-        if (s === undefined) list.push((s = { uid, subtaskIndex }));
-        return s;
-      };
-      for (const record of tasks.values()) {
-        checkpointId = Math.max(checkpointId, record.checkpointId);
-        const p = record.payload as TaskPayload;
-        for (const [uid, state] of Object.entries(p.sources ?? {})) (sources[uid] ??= [])[p.subtask] = state;
-        for (const [uid, fs] of Object.entries(p.operators ?? {})) snapshotOf(uid, p.subtask).functionState = fs;
-      }
-      let restored = 0;
-      for (const v of this.#keyed) {
-        const ops = this.#o.operators.get(v) ?? [];
-        const local = this.#local.reuse(v, ops, (op) => tasks.get(this.#taskOf(op))?.checkpointId ?? 0, this.#lineage);
-        if (local !== undefined) {
-          this.restoredFrom.set(v.uid, 'local');
-          ops.forEach((op, i) => {
-            snapshotOf(v.uid, op.subtaskIndex).timers = local[i]!;
-            this.#timers.get(op)?.restored(local[i]!);
-          });
-          continue;
-        }
-        const { records, timers } = await this.#restoreFromChangelog(v, ops, consumer, checkpointId);
-        restored += records;
-        this.restoredFrom.set(v.uid, 'changelog');
-        if (records > 0) {
-          snapshotOf(v.uid, 0).timers = timers;
-          // Each subtask's tracker knows only its own timers (else it would delete the others').
-          for (const op of ops) this.#timers.get(op)?.restored(timersIn(timers, op, v.maxParallelism), true);
-        }
-      }
-      if (tasks.size === 0 && restored === 0 && ![...this.restoredFrom.values()].includes('local')) return undefined;
-      // A job record of an earlier version has no lineage: written again with one.
-      this.#jobRecordWritten = lineage !== undefined;
-      logger.info({ job: jobId, checkpointId, tasks: tasks.size, changelogRecords: restored, sources }, 'job restored from its last committed checkpoint');
-      return { jobName: jobId, checkpointId, operators, sources };
+      return (await this.#restore(consumer, this.#o.operators, this.#o.tasks, true))?.snapshot;
     } finally {
       listener?.finished(this.#o.clock.now());
       await consumer.close().catch(() => {});
@@ -209,51 +180,109 @@ export class DurableState {
     }
   }
 
-  /** The id of the task whose chain holds `op` (its checkpoint record's key). */
-  #taskOf(op: AbstractStreamOperator<unknown>): string {
-    return this.#o.tasks.find((t) => t.chain.includes(op))?.id ?? '';
+  /**
+   * Units added to a running worker (cooperative rebalancing): restores the keyed state and timers
+   * of `operators` — the new operator instances of those units, not yet opened — from their local
+   * copies or the changelogs (only their key groups are read), and returns the snapshot their
+   * operator and reader state restores from, with the vertices restored from a changelog (their
+   * restored state does not count as changed once they opened: see `unitsOpened`).
+   */
+  async restoreUnits(operators: ReadonlyMap<JobVertex, readonly AbstractStreamOperator<unknown>[]>, tasks: readonly Task[]): Promise<{ snapshot: JobSnapshot | undefined; changelogged: JobVertex[] }> {
+    const { clients } = this.#o;
+    for (const v of this.#keyed) for (const op of operators.get(v) ?? []) this.#timers.set(op, new TimerChangeTracker());
+    const consumer = clients.consumer('restore');
+    try {
+      await this.#awaitStable(consumer);
+      return (await this.#restore(consumer, operators, tasks, false)) ?? { snapshot: undefined, changelogged: [] };
+    } finally {
+      await consumer.close().catch(() => {});
+      clients.release(consumer);
+    }
+  }
+
+  /** The operators of added units opened on state restored from the changelogs: it is there already, it does not count as changed. */
+  unitsOpened(operators: ReadonlyMap<JobVertex, readonly AbstractStreamOperator<unknown>[]>, changelogged: readonly JobVertex[]): void {
+    for (const v of changelogged) for (const op of operators.get(v) ?? []) op.backend!.changesPersisted();
+  }
+
+  /** The operators of revoked units stopped: their timers are no longer tracked. */
+  forget(operators: readonly AbstractStreamOperator<unknown>[]): void {
+    for (const op of operators) this.#timers.delete(op);
   }
 
   /**
-   * Reads one keyed operator's changelog read_committed, a slice of key groups at a time, and
-   * loads each slice into the subtasks that own its key groups: the heap holds one slice, not the
-   * whole state (the LMDB backend stages what its states do not hold yet on disk). Returns the
-   * records read and the timers (kept on the heap by every backend).
+   * Reads the last committed checkpoint and the changelogs into a snapshot for `operators` (the
+   * worker's at start, or those of units added later). At start (`first`) it also checks the job
+   * record and adopts its line of checkpoints.
    */
-  async #restoreFromChangelog(v: JobVertex, ops: readonly AbstractStreamOperator<unknown>[], consumer: WorkerConsumer, checkpointId: number): Promise<{ records: number; timers: Record<string, TimersSnapshot> }> {
-    const { jobId, clock } = this.#o;
-    const topic = this.changelogTopic(v);
-    const slice = Math.max(1, Math.ceil(v.maxParallelism / 32));
-    const started = clock.now();
-    const seconds = (): number => (clock.now() - started) / 1000;
-    const timers: Record<string, TimersSnapshot> = {};
-    let records = 0;
-    let logged = started;
-    for (let from = 0; from < v.maxParallelism; from += slice) {
-      const builder = new ChangelogSnapshotBuilder(v.uid, v.maxParallelism);
-      const partitions = Array.from({ length: Math.min(slice, v.maxParallelism - from) }, (_, i) => from + i);
-      const listener = this.#o.restoreListener;
-      const apply = listener === undefined ? (e: ChangelogEntry) => builder.apply(e) : (e: ChangelogEntry) => (builder.apply(e), listener.restored(v, e.keyGroup));
-      const done = await new ChangelogReader(consumer, { clock }).restore(topic, partitions, apply);
-      records += done.records;
-      if (done.records === 0) continue;
-      const built = builder.build(checkpointId);
-      for (const op of ops) {
-        const range = op.keyGroupRange();
-        op.backend!.restore([built.keyed], (kg) => range.contains(kg));
+  async #restore(
+    consumer: WorkerConsumer,
+    operators: ReadonlyMap<JobVertex, readonly AbstractStreamOperator<unknown>[]>,
+    ownTasks: readonly Task[],
+    first: boolean,
+  ): Promise<{ snapshot: JobSnapshot; changelogged: JobVertex[] } | undefined> {
+    const { jobId } = this.#o;
+    const { tasks, job } = await this.#log.read(consumer);
+    if (first) {
+      this.#checkJob(job as JobRecord | undefined);
+      const lineage = (job as JobRecord | undefined)?.lineage;
+      if (lineage !== undefined) this.#lineage = lineage;
+      // A job record of an earlier version has no lineage: written again with one.
+      this.#jobRecordWritten = lineage !== undefined;
+    }
+    let checkpointId = 0;
+    const snapshotOperators: Record<string, OperatorSnapshot[]> = {};
+    const sources: Record<string, unknown[]> = {};
+    const snapshotOf = (uid: string, subtaskIndex: number): OperatorSnapshot => {
+      const list = (snapshotOperators[uid] ??= []);
+      let s = list.find((x) => x.subtaskIndex === subtaskIndex);
+      if (s === undefined) list.push((s = { uid, subtaskIndex }));
+      return s;
+    };
+    for (const record of tasks.values()) {
+      checkpointId = Math.max(checkpointId, record.checkpointId);
+      const p = record.payload as TaskPayload;
+      for (const [uid, state] of Object.entries(p.sources ?? {})) (sources[uid] ??= [])[p.subtask] = state;
+      for (const [uid, fs] of Object.entries(p.operators ?? {})) snapshotOf(uid, p.subtask).functionState = fs;
+    }
+    let restored = 0;
+    let local = false;
+    const changelogged: JobVertex[] = [];
+    for (const v of this.#keyed) {
+      const ops = operators.get(v) ?? [];
+      if (ops.length === 0) continue;
+      const copies = this.#local.reuse(v, ops, (op) => tasks.get(this.#taskOf(op, ownTasks))?.checkpointId ?? 0, this.#lineage);
+      if (copies !== undefined) {
+        local = true;
+        // A replica of these key groups is not needed (the local copy is newer): dropped; replicas of other units stay.
+        this.#o.standby?.take(v.uid, Array.from({ length: v.maxParallelism }, (_, kg) => kg).filter((kg) => ops.some((op) => op.keyGroupRange().contains(kg))));
+        this.restoredFrom.set(v.uid, 'local');
+        ops.forEach((op, i) => {
+          snapshotOf(v.uid, op.subtaskIndex).timers = copies[i]!;
+          this.#timers.get(op)?.restored(copies[i]!);
+        });
+        continue;
       }
-      for (const [service, t] of Object.entries(built.timers)) {
-        const acc = (timers[service] ??= { eventTime: [], processingTime: [] });
-        for (const x of t.eventTime) acc.eventTime.push(x);
-        for (const x of t.processingTime) acc.processingTime.push(x);
-      }
-      if (clock.now() - logged >= 5_000) {
-        logged = clock.now();
-        logger.info({ job: jobId, operator: v.uid, source: 'changelog', records, keyGroups: `${from + partitions.length}/${v.maxParallelism}`, seconds: seconds() }, 'restoring keyed state from the changelog');
+      const { clock } = this.#o;
+      const { records, timers, standby } = await restoreFromChangelog({ jobId, clock, topic: this.changelogTopic(v), vertex: v, ops, consumer, checkpointId, listener: this.#o.restoreListener, standby: this.#o.standby });
+      if (standby !== undefined) this.restoredFromStandby.set(v.uid, standby);
+      restored += records;
+      this.restoredFrom.set(v.uid, 'changelog');
+      changelogged.push(v);
+      if (records > 0) {
+        snapshotOf(v.uid, 0).timers = timers;
+        // Each subtask's tracker knows only its own timers (else it would delete the others').
+        for (const op of ops) this.#timers.get(op)?.restored(timersIn(timers, op, v.maxParallelism), true);
       }
     }
-    logger.info({ job: jobId, operator: v.uid, source: 'changelog', topic, records, seconds: seconds() }, 'keyed state restored from the changelog');
-    return { records, timers };
+    if (tasks.size === 0 && restored === 0 && !local) return undefined;
+    logger.info({ job: jobId, checkpointId, tasks: tasks.size, changelogRecords: restored, ...(first ? { sources } : { subtasks: ownTasks.map((t) => t.id) }) }, first ? 'job restored from its last committed checkpoint' : 'added units restored from their last committed checkpoint');
+    return { snapshot: { jobName: jobId, checkpointId, operators: snapshotOperators, sources }, changelogged };
+  }
+
+  /** The id of the task whose chain holds `op` (its checkpoint record's key). */
+  #taskOf(op: AbstractStreamOperator<unknown>, tasks: readonly Task[] = this.#o.tasks): string {
+    return tasks.find((t) => t.chain.includes(op))?.id ?? '';
   }
 
   /**
@@ -272,7 +301,7 @@ export class DurableState {
       await this.#awaitStable(consumer);
       const { job } = await this.#log.read(consumer);
       const before = Object.keys((job as JobRecord | undefined)?.keyed ?? {});
-      const names = new Set([this.#log.topic, ...this.#keyed.map((v) => this.changelogTopic(v)), ...before.map((uid) => `${jobId}-${sanitizeJobId(uid)}-changelog`)]);
+      const names = new Set([this.#log.topic, ...this.#keyed.map((v) => this.changelogTopic(v)), ...before.map((uid) => changelogTopicOf(jobId, uid))]);
       const deleted = await topics.deleteAndWait([...names], (t) => clients.admin().deleteTopics({ topics: t }));
       await topics.ensure(this.topics());
       if (deleted.length > 0) logger.warn({ job: jobId, topics: deleted }, 'starting from a savepoint: the earlier checkpoints and changelogs of this job id were deleted');

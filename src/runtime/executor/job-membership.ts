@@ -2,11 +2,14 @@ import { hostname } from 'node:os';
 import type { GroupMetadata, KafkaConnection } from '../../core/kafka-clients.ts';
 import { WorkerFencedError } from '../../kafka/errors.ts';
 import { JobGroupMember } from '../../kafka/job-group-member.ts';
+import type { MemberAssignment } from '../../kafka/group-protocol.ts';
 import { WorkerClients } from '../../kafka/worker-clients.ts';
 import type { Clock } from '../../util/clock.ts';
 import { logger } from '../../util/logger.ts';
 import type { WorkerShare } from '../worker/execution-options.ts';
 import { unitAssignor, unitsOf, type UnitsInfo } from './task-assignor.ts';
+import type { StandbyReplicas } from '../checkpoint/standby-replica.ts';
+import { preferStandbyHolders, standbysOf, withStandbys } from './standby-assignor.ts';
 
 export interface JobMembershipOptions {
   readonly jobId: string;
@@ -21,7 +24,13 @@ export interface JobMembershipOptions {
    * fails with a fencing error and the executor starts a new incarnation with a new membership.
    */
   readonly exactlyOnce: boolean;
+  /** Warm standby replicas per unit (`standbyReplicas`), kept by `standbys`; 0 = none. */
+  readonly standbyReplicas?: number;
+  readonly standbys?: StandbyReplicas | undefined;
 }
+
+/** The job group's protocol: units assigned cooperatively (`assignUnitsCooperatively` in task-assignor.ts). */
+export const COOPERATIVE_PROTOCOL = 'sluice-units-cooperative';
 
 /** The membership's view of the worker it runs (set by the executor for each incarnation). */
 export interface RunningTasks {
@@ -29,13 +38,32 @@ export interface RunningTasks {
   stop(): Promise<void>;
   /** The membership cannot go on (fenced under exactly-once, or the group is unusable). */
   fail(e: Error): void;
+  /** A worker that changes its units while it runs (cooperative rebalancing); without it, every change stops the worker. */
+  units?: UnitControl;
+  /** A cooperative rebalance ended for this worker: `pauseMs` is what it paused (0: its units kept running; else releasing units, or the added units' wait). */
+  rebalanced?(pauseMs: number): void;
+}
+
+/** How the membership changes the units of a running worker (see src/runtime/worker/unit-set.ts). */
+export interface UnitControl {
+  /** A rebalance starts: resolves once no checkpoint is in flight; none starts until `release` (its commit would carry a stale generation). */
+  hold(): Promise<void>;
+  /** The new generation is known: checkpoints may run again. */
+  release(): void;
+  /** Takes a checkpoint of every task, then stops the tasks of `units`; resolves once they stopped. */
+  revoke(units: readonly number[]): Promise<void>;
+  /** Builds, restores and starts the tasks of `units`; resolves once they run. */
+  add(units: readonly number[]): Promise<void>;
 }
 
 /**
  * A worker's membership in its job's consumer group (group id = job id) when the job runs
  * distributed with durable state: the group's leader assigns the job's units (subtask indices)
  * over the members, balanced and sticky ({@link unitAssignor}). It outlives the worker's
- * incarnations: at a rebalance the group revokes every member's units (classic eager protocol),
+ * incarnations. Rebalances are cooperative and incremental (KIP-429 applied to units): a running
+ * worker keeps the units it keeps without stopping them, releases the revoked ones and rejoins,
+ * and starts the added ones (see `#assigned`). A worker that cannot change its units while it
+ * runs falls back to the eager behaviour: at a rebalance the group revokes its units,
  * the membership stops the running tasks before it rejoins — an in-flight checkpoint finishes or
  * is aborted, nothing commits after — and the executor then starts the tasks of the new
  * assignment, restored from their last committed checkpoint.
@@ -56,6 +84,8 @@ export class JobMembership {
   #changed: (() => void) | undefined;
   /** Rebalances of this worker: revocation → tasks running again, in ms. */
   readonly pauses: number[] = [];
+  /** When this worker noticed the rebalance that gave it its pending added units (their pause starts). */
+  #rebalanceStartedAt: number | undefined;
 
   constructor(options: JobMembershipOptions) {
     this.#o = options;
@@ -81,19 +111,19 @@ export class JobMembership {
     this.#member = new JobGroupMember(this.#clients.clients(connection), {
       groupId: jobId,
       topics: [`${jobId}-checkpoints`],
-      worker: () => ({ host: hostname(), pid: process.pid, slot: hint?.index ?? 0, owned: this.#owned, ...(hint !== undefined && { hint: { index: hint.index, count: hint.count } }) } satisfies UnitsInfo & Record<string, unknown>),
+      worker: () => ({ host: hostname(), pid: process.pid, slot: hint?.index ?? 0, owned: this.#owned, ...(hint !== undefined && { hint: { index: hint.index, count: hint.count } }), ...this.#standbyInfo() } satisfies UnitsInfo & Record<string, unknown>),
       sessionTimeoutMs,
       // Kafka's default (3 s) at most: the other members notice a rebalance at their next heartbeat.
       heartbeatIntervalMs: Math.max(100, Math.min(3_000, Math.floor(sessionTimeoutMs / 3))),
-      assignor: unitAssignor(this.#o.units),
+      assignor: withStandbys(unitAssignor(this.#o.units, (this.#o.standbyReplicas ?? 0) > 0 ? preferStandbyHolders : undefined), this.#o.units, this.#o.standbyReplicas ?? 0),
+      protocolName: COOPERATIVE_PROTOCOL,
       rejoinWhenFenced: !exactlyOnce,
       listener: {
-        onRevoked: () => this.#revoke('the job group is rebalancing'),
+        onRevoked: () => this.#rebalanceStarts(),
         onAssigned: (a, group) => {
-          this.#units = unitsOf(a) ?? [];
-          this.#owned = this.#units;
-          logger.info({ job: jobId, generation: group.generationId, member: group.memberId, units: this.#units }, 'job group: tasks assigned to this worker');
-          this.#changed?.();
+          // Before the units change: replicas of units that become active here wait for their restore.
+          this.#assignStandbys(a);
+          return this.#assigned(unitsOf(a) ?? [], group);
         },
         onLost: async (_a, reason) => {
           this.#owned = []; // others may own them now
@@ -103,7 +133,21 @@ export class JobMembership {
         onError: (e) => this.#failWith(e),
       },
     });
+    this.#o.standbys?.attach(connection);
     await this.#member.join();
+  }
+
+  /** Where the worker's restore finds warm standby replicas (undefined without standbys). */
+  get standbys(): StandbyReplicas | undefined {
+    return this.#o.standbys;
+  }
+
+  #standbyInfo(): { standbys?: number[]; caughtUp?: number[]; standbyLag?: Record<string, number> } {
+    return this.#o.standbys?.info() ?? {};
+  }
+
+  #assignStandbys(a: MemberAssignment): void {
+    this.#o.standbys?.assign(standbysOf(a), unitsOf(a) ?? []);
   }
 
   /** The units assigned in the current generation (undefined while rebalancing). */
@@ -177,11 +221,100 @@ export class JobMembership {
     return m.groupMetadata();
   }
 
+  /**
+   * A rebalance starts (cooperative): a worker that changes its units keeps running them all and
+   * only holds its checkpoints (their commits would carry the generation that ends); one that
+   * cannot stops its tasks.
+   */
+  async #rebalanceStarts(): Promise<void> {
+    this.#rebalanceStartedAt ??= this.#o.clock.now();
+    const control = this.#running?.units;
+    if (control === undefined) return this.#revoke('the job group is rebalancing');
+    this.#units = undefined;
+    this.#changed?.();
+    await control.hold();
+  }
+
+  /**
+   * The group's new generation gives this worker `units`. Kept units go on; revoked ones are
+   * released (a checkpoint of every task, then their tasks stop) and the worker rejoins at once,
+   * so that the follow-up rebalance hands them to their new owner; added ones are restored and
+   * started while the kept ones run.
+   */
+  async #assigned(units: number[], group: GroupMetadata): Promise<void> {
+    const { jobId } = this.#o;
+    const previous = this.#owned;
+    const revoked = previous.filter((u) => !units.includes(u));
+    const added = units.filter((u) => !previous.includes(u));
+    const kept = units.filter((u) => previous.includes(u));
+    logger.info({ job: jobId, generation: group.generationId, member: group.memberId, units, kept, revoked, added }, 'job group: tasks assigned to this worker');
+    const running = this.#running;
+    const control = running?.units;
+    if (running === undefined || control === undefined || (revoked.length > 0 && kept.length === 0)) {
+      // No worker runs, or it does not run yet (it stopped when the rebalance started, or it checks
+      // its first assignment itself): the executor builds one for `units`. Or every unit it runs goes: it stops.
+      if (control !== undefined) await this.#revoke('every unit of this worker moves');
+      this.#units = units;
+      this.#owned = units;
+      this.#rebalanceStartedAt = undefined;
+      this.#changed?.();
+      if (revoked.length > 0) this.#rejoinSoon('released its units');
+      return;
+    }
+    control.release();
+    if (revoked.length > 0) {
+      const started = this.#o.clock.now();
+      try {
+        await control.revoke(revoked);
+      } catch (e) {
+        // The worker stopped meanwhile (failed or cancelled): nothing of it runs any more.
+        logger.debug({ job: jobId, err: e }, 'job group: the worker stopped before it released its units');
+        await this.#revoke('the worker stopped while releasing units');
+        this.#units = units;
+        this.#owned = units;
+        this.#changed?.();
+        this.#rejoinSoon('released its units');
+        return;
+      }
+      const releaseMs = this.#o.clock.now() - started;
+      running.rebalanced?.(releaseMs);
+      logger.info({ job: jobId, released: revoked, kept, releaseMs, at: this.#o.clock.now() }, 'job group: units released to their new owner (checkpoint of every task taken, their tasks stopped); rejoining');
+    }
+    this.#units = units;
+    this.#owned = units;
+    this.#changed?.();
+    if (revoked.length > 0) this.#rejoinSoon('released revoked units');
+    const since = this.#rebalanceStartedAt;
+    this.#rebalanceStartedAt = undefined;
+    if (added.length === 0) {
+      if (revoked.length === 0) running.rebalanced?.(0);
+      logger.info({ job: jobId, units, kept, keptUnitsStopped: 0 }, 'job group: this worker runs its tasks (its units kept running through the rebalance)');
+      return;
+    }
+    void control.add(added).then(
+      () => {
+        const now = this.#o.clock.now();
+        const pause = since === undefined ? undefined : now - since;
+        if (pause !== undefined) this.pauses.push(pause);
+        running.rebalanced?.(pause ?? 0);
+        logger.info({ job: jobId, units, kept, added, keptUnitsStopped: 0, pauseMs: pause, at: now }, 'job group: this worker runs its tasks (added units restored and started; kept units never stopped)');
+      },
+      (e: unknown) => logger.debug({ job: jobId, err: e, added }, 'job group: the added units did not start (the worker stopped)'),
+    );
+  }
+
+  /** Rejoins outside the member's current callback (a rejoin waits for it). */
+  #rejoinSoon(why: string): void {
+    const m = this.#member;
+    if (m === undefined) return;
+    setImmediate(() => void m.rejoin(why).catch((e: unknown) => this.#failWith(e as Error)));
+  }
+
   async #revoke(why: string): Promise<void> {
     this.#revokedAt ??= this.#o.clock.now();
     this.#units = undefined;
     const running = this.#running;
-    logger.info({ job: this.#o.jobId, reason: why, units: this.#owned }, 'job group rebalance: stopping this worker\'s tasks (stop-the-world: every worker restarts its tasks of the new assignment from the last committed checkpoint)');
+    logger.info({ job: this.#o.jobId, reason: why, units: this.#owned }, 'job group rebalance: stopping this worker\'s tasks (the worker restarts with its new units from the last committed checkpoint)');
     this.#changed?.();
     if (running !== undefined) await running.stop();
   }

@@ -8,7 +8,10 @@ import { jobIdOf } from '../checkpoint/durable-state.ts';
 import type { ExecutionOptions, WorkerShare } from '../worker/execution-options.ts';
 import { Worker } from '../worker/worker.ts';
 import type { JobClient, JobExecutionResult, JobStatus } from './job-client.ts';
-import { JobMembership } from './job-membership.ts';
+import { JobMembership, type RunningTasks } from './job-membership.ts';
+import { StandbyReplicas } from '../checkpoint/standby-replica.ts';
+import { replicaStoreFor } from '../checkpoint/standby-store.ts';
+import { resolveStandbyReplicas } from './standby-assignor.ts';
 import { jobRunningChannel, type JobRunningEvent } from './job-events.ts';
 
 export type { ExecutionOptions } from '../worker/execution-options.ts';
@@ -31,8 +34,10 @@ export function isFencing(e: unknown): boolean {
  * replaced) stops its tasks and rejoins as a new incarnation — new transactional epoch, new group
  * membership, state restored from the last committed checkpoint — instead of failing the job.
  * A distributed job with durable state runs the tasks the job group assigns this worker
- * ({@link JobMembership}); at each rebalance the worker stops and the next one runs the new
- * assignment from the last committed checkpoint.
+ * ({@link JobMembership}); rebalances are cooperative: the running worker keeps its kept units
+ * running, releases revoked ones and starts added ones (src/runtime/worker/unit-set.ts). Only
+ * when every unit of a worker moves does it stop, and the next one runs its new assignment from
+ * the last committed checkpoint.
  */
 export function executeLocally(compiled: JobGraph, given: ExecutionOptions): JobClient {
   const share = given.workerShare ?? workerShareFromEnvironment();
@@ -41,7 +46,8 @@ export function executeLocally(compiled: JobGraph, given: ExecutionOptions): Job
   const graph = distributed ? withRepartitionTopics(compiled, { jobId: jobIdOf(compiled, opts), mode: opts.mode }) : compiled;
   let options = opts;
   // Distributed with durable state: the job group assigns this worker its tasks (dynamic membership).
-  const newMembership = (): JobMembership | undefined => (distributed && hasDurableState(graph, opts) ? membershipFor(graph, opts, share) : undefined);
+  const standbys = distributed && hasDurableState(graph, opts) ? standbyReplicasFor(graph, opts) : undefined;
+  const newMembership = (): JobMembership | undefined => (distributed && hasDurableState(graph, opts) ? membershipFor(graph, opts, share, standbys) : undefined);
   let membership = newMembership();
   if (membership !== undefined) options = { ...options, membership };
   let worker = new Worker(graph, options);
@@ -62,14 +68,26 @@ export function executeLocally(compiled: JobGraph, given: ExecutionOptions): Job
   const runIncarnations = async (): Promise<JobExecutionResult> => {
     let fencings = 0;
     for (let incarnation = 1; ; incarnation++) {
+      const current = worker;
+      const tasks = (cooperative: boolean): RunningTasks => ({
+        stop: () => (current.revoke(), running.then(() => {}, () => {})),
+        fail: (e) => current.fail(e),
+        // Once its tasks run, the worker changes its units in place (before, a change restarts it).
+        ...(cooperative && current.unitSet !== undefined && { units: current.unitSet }),
+        rebalanced: (pauseMs) => {
+          const now = current.options.clock.now();
+          current.observed?.metrics.rebalances.started(now - pauseMs);
+          current.observed?.metrics.rebalances.ended(now, true);
+        },
+      });
       const running = worker.run(() => {
         const pause = membership?.resumed();
         if (pause !== undefined) worker.observed?.metrics.rebalances.started(worker.options.clock.now() - pause);
         if (pause !== undefined) worker.observed?.metrics.rebalances.ended(worker.options.clock.now(), true);
+        membership?.running(tasks(true));
         announce();
       });
-      const current = worker;
-      membership?.running({ stop: () => (current.revoke(), running.then(() => {}, () => {})), fail: (e) => current.fail(e) });
+      membership?.running(tasks(false));
       try {
         return await running;
       } catch (e) {
@@ -106,6 +124,7 @@ export function executeLocally(compiled: JobGraph, given: ExecutionOptions): Job
       return await runIncarnations();
     } finally {
       await membership?.close();
+      await standbys?.close();
     }
   };
   const result: Promise<JobExecutionResult> = runAndLeave().then(
@@ -159,7 +178,7 @@ function hasDurableState(graph: JobGraph, opts: ExecutionOptions): boolean {
   return opts.mode === 'streaming' && (opts.checkpoints?.interval ?? 0) > 0 && graph.vertices.some((v) => v.t.kind === 'source' && v.t.source.getBoundedness() === 'unbounded');
 }
 
-function membershipFor(graph: JobGraph, opts: ExecutionOptions, hint: WorkerShare | undefined): JobMembership {
+function membershipFor(graph: JobGraph, opts: ExecutionOptions, hint: WorkerShare | undefined, standbys?: StandbyReplicas): JobMembership {
   return new JobMembership({
     jobId: jobIdOf(graph, opts),
     units: Math.max(1, ...graph.stages.map((s) => s.parallelism)),
@@ -167,7 +186,14 @@ function membershipFor(graph: JobGraph, opts: ExecutionOptions, hint: WorkerShar
     clock: opts.clock,
     sessionTimeoutMs: opts.groupSessionTimeoutMs ?? Number(process.env.SLUICE_GROUP_SESSION_TIMEOUT_MS ?? 45_000),
     exactlyOnce: opts.checkpoints?.mode === 'EXACTLY_ONCE',
+    ...(standbys !== undefined && { standbys, standbyReplicas: resolveStandbyReplicas(opts.standbyReplicas) }),
   });
+}
+
+/** Warm standby replicas of other workers' units (`standbyReplicas` > 0), kept across this worker's incarnations. */
+function standbyReplicasFor(graph: JobGraph, opts: ExecutionOptions): StandbyReplicas | undefined {
+  if (resolveStandbyReplicas(opts.standbyReplicas) === 0) return undefined;
+  return new StandbyReplicas({ jobId: jobIdOf(graph, opts), clock: opts.clock, vertices: graph.vertices, store: replicaStoreFor(opts.stateBackend) });
 }
 
 function withoutSavepoint(opts: ExecutionOptions): ExecutionOptions {

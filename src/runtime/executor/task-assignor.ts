@@ -70,6 +70,40 @@ export function assignUnits(members: ReadonlyArray<{ memberId: string; info: Uni
   return result;
 }
 
+/**
+ * Kafka's cooperative incremental rebalancing (KIP-429) applied to units: the balanced, sticky
+ * target of {@link assignUnits}, except that a unit another member still owns in this generation
+ * (it lists it in its subscription) is given to nobody. Its owner keeps its other units, releases
+ * that one (a checkpoint, then its tasks stop) and rejoins at once; the follow-up rebalance then
+ * finds the unit free and hands it to its new owner. So no unit ever runs in two workers, and the
+ * units that do not move never stop. A unit claimed by two members (a stale subscription) is
+ * given to neither until both released it. Units of a member that left or was expelled are in no
+ * subscription: they are free at once.
+ */
+export function assignUnitsCooperatively(
+  members: ReadonlyArray<{ memberId: string; info: UnitsInfo | undefined }>,
+  units: number,
+  targetView: ReadonlyArray<{ memberId: string; info: UnitsInfo | undefined }> = members,
+): Map<string, number[]> {
+  // The target may be computed from another view of the members (standby holders credited with orphaned
+  // units); who may have a unit is always decided by what the members really own.
+  const target = assignUnits(targetView, units);
+  const owners = new Map<number, string[]>();
+  for (const m of members) {
+    for (const s of new Set(m.info?.owned ?? [])) {
+      const list = owners.get(s);
+      if (list === undefined) owners.set(s, [m.memberId]);
+      else list.push(m.memberId);
+    }
+  }
+  const mayHave = (memberId: string, s: number): boolean => {
+    const o = owners.get(s);
+    return o === undefined || (o.length === 1 && o[0] === memberId);
+  };
+  for (const [memberId, list] of target) target.set(memberId, list.filter((s) => mayHave(memberId, s)));
+  return target;
+}
+
 /** The units of an assignment (its user data); undefined when it carries none (not a Sluice assignment). */
 export function unitsOf(a: MemberAssignment): number[] | undefined {
   if (a.userData === undefined) return undefined;
@@ -82,16 +116,15 @@ export function unitsOf(a: MemberAssignment): number[] | undefined {
 }
 
 /**
- * The job group's assignor: units by {@link assignUnits}, carried in the assignment's user data
+ * The job group's assignor: units by {@link assignUnitsCooperatively} (its balanced target from
+ * `targetView` of the subscriptions when given, e.g. standby holders preferred), carried in the assignment's user data
  * (`{"units":[…]}`); the assignment lists no topic partitions, as the units are not partitions of
  * one topic.
  */
-export function unitAssignor(units: number): TaskAssignor {
+export function unitAssignor(units: number, targetView?: (members: readonly MemberSubscription[]) => MemberSubscription[]): TaskAssignor {
+  const infos = (list: readonly MemberSubscription[]) => list.map((m) => ({ memberId: m.memberId, info: m.worker === undefined ? undefined : (m.worker as unknown as UnitsInfo) }));
   return (members: readonly MemberSubscription[], _context: AssignmentContext) => {
-    const decided = assignUnits(
-      members.map((m) => ({ memberId: m.memberId, info: m.worker === undefined ? undefined : (m.worker as unknown as UnitsInfo) })),
-      units,
-    );
+    const decided = assignUnitsCooperatively(infos(members), units, targetView === undefined ? undefined : infos(targetView(members)));
     return new Map(
       [...decided].map(([memberId, list]) => [
         memberId,

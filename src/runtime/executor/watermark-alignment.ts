@@ -124,6 +124,16 @@ export class WatermarkAlignment {
     return a;
   }
 
+  /** A source subtask that stopped here (its unit moved to another worker) no longer holds its group back. */
+  unregister(a: AlignedSource): void {
+    for (const [name, g] of this.#groups) {
+      const i = g.members.indexOf(a);
+      if (i < 0) continue;
+      g.members.splice(i, 1);
+      this.update(name);
+    }
+  }
+
   start(pts: ProcessingTimeService): void {
     for (const [name, g] of this.#groups) pts.scheduleAtFixedRate(g.interval, () => this.update(name));
   }

@@ -47,6 +47,13 @@ export interface ExecutionOptions {
   workerShare?: WorkerShare;
   /** Distributed jobs with durable state: the worker's membership in the job group (its tasks come from the group's assignment). */
   membership?: JobMembership;
+  /**
+   * Distributed jobs with durable state: warm standby replicas of each unit's keyed state on N
+   * other workers (Kafka Streams' `num.standby.replicas`); a unit that moves to a worker holding
+   * its replica restores only the changelog tail. Default `$SLUICE_STANDBY_REPLICAS`
+   * (`sluice run --standby-replicas N`), else 0.
+   */
+  standbyReplicas?: number;
   /** Task, operator and checkpoint metrics (Prometheus, dashboard). Default: on unless SLUICE_METRICS=off. */
   metrics?: boolean;
 }

@@ -22,8 +22,9 @@ const YIELD_EVERY_MS = 5;
  *      and the round ends as soon as a processing-time callback or a yield is due (the next
  *      round starts with the next task);
  *   2. run the processing-time callbacks that are due (timers, periodic watermarks, alignment);
- *   3. serve savepoint requests (a stop-with-savepoint ends the loop), then take a checkpoint if
- *      one is due (sources paused meanwhile);
+ *   3. serve the job group's unit changes (release revoked units after a checkpoint, start added
+ *      ones once restored: see UnitSet), savepoint requests (a stop-with-savepoint ends the loop),
+ *      then take a checkpoint if one is due (sources paused meanwhile);
  *   4. when nothing progressed, sleep until a reader is available, the next processing-time
  *      callback is due (a timer on the system clock, or the manual clock's advance
  *      notification), the backpressure is released, or the job is cancelled; otherwise yield to
@@ -31,8 +32,10 @@ const YIELD_EVERY_MS = 5;
  */
 export class PollLoop {
   readonly #w: Worker;
-  readonly #tasks: Task[];
-  readonly #mayGoOn: Array<() => boolean>;
+  #tasks: Task[] = [];
+  #mayGoOn: Array<() => boolean> = [];
+  /** The unit set's version the task list was read at (units added or released while the loop runs). */
+  #version = -1;
   readonly #roundOver: () => boolean;
   /** The task a round starts with: the one after the task whose turn was cut short. */
   #first = 0;
@@ -41,7 +44,6 @@ export class PollLoop {
 
   constructor(worker: Worker) {
     this.#w = worker;
-    this.#tasks = worker.sourceTasks();
     // A due processing-time callback or yield ends the round, so a busy reader cannot delay
     // periodic watermarks, timers, checkpoints and the event loop's I/O (the other tasks' input,
     // the acknowledgements of what was sent) by a whole round (up to 512 polls of each reader).
@@ -51,7 +53,14 @@ export class PollLoop {
       const now = pts.now();
       return pts.nextTime() <= now || now - this.#lastYield >= YIELD_EVERY_MS;
     };
-    this.#mayGoOn = this.#tasks.map((t) => () => !worker.backpressure.held && !t.source!.alignmentPaused && !this.#roundOver());
+    this.#readTasks();
+  }
+
+  #readTasks(): void {
+    const w = this.#w;
+    this.#version = w.unitSet?.version ?? 0;
+    this.#tasks = w.sourceTasks();
+    this.#mayGoOn = this.#tasks.map((t) => () => !w.backpressure.held && !t.source!.alignmentPaused && !this.#roundOver());
   }
 
   async run(): Promise<void> {
@@ -93,6 +102,9 @@ export class PollLoop {
         // 2.
         if (w.pts.fireDue() > 0) progressed = true;
         // 3.
+        // Only a job group member's worker has unit changes (no await otherwise: the loop's timing stays as it was).
+        if (w.unitSet?.pending === true && (await w.serveUnitChanges())) progressed = true;
+        if ((w.unitSet?.version ?? 0) !== this.#version) this.#readTasks();
         w.serveSavepoints();
         if (w.stopWithSavepointPending && (await w.serveStopWithSavepoint())) break;
         if (open === 0) break;

@@ -26,7 +26,7 @@ export interface BuiltTasks {
  * vertex and subtask (each with its own copy of the user function), the exchanges between them
  * (direct calls in one worker), their setup and, from a savepoint, their restored state.
  */
-export function buildTasks(graph: JobGraph, services: OperatorServices, restoreFrom: JobSnapshot | undefined, observed?: TaskMetricsBinding): BuiltTasks {
+export function buildTasks(graph: JobGraph, services: OperatorServices, restoreFrom: JobSnapshot | undefined, observed?: Pick<TaskMetricsBinding, 'edge'>): BuiltTasks {
   const operators = new Map<JobVertex, AbstractStreamOperator<unknown>[]>();
   for (const v of graph.vertices) {
     if (v.t.kind === 'source') continue;

@@ -92,6 +92,23 @@ export class TaskMetricsBinding {
   }
 
   /**
+   * Tasks this worker stopped running (their unit moved to another worker): their figures stay
+   * (the counters are cumulative) but no longer follow a task here; their state becomes CANCELED.
+   */
+  unbind(tasks: readonly Task[]): void {
+    const gone = new Set(tasks);
+    const subtasks = new Set(tasks.flatMap((t) => t.stage.vertices.map((v) => key(v, t.subtask))));
+    for (let i = this.#tasks.length - 1; i >= 0; i--) {
+      const t = this.#tasks[i]!;
+      if (!gone.has(t.task)) continue;
+      t.m.state = 'CANCELED';
+      t.m.activity('idle', this.#clock.now());
+      this.#tasks.splice(i, 1);
+    }
+    for (let i = this.#vertices.length - 1; i >= 0; i--) if (subtasks.has(key(this.#vertices[i]!.v, this.#vertices[i]!.subtask))) this.#vertices.splice(i, 1);
+  }
+
+  /**
    * Restore progress per task: a changelog record of an operator's key group counts for the
    * subtask that owns the key group (the task of the operator's stage with that index).
    */

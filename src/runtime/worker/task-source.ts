@@ -84,6 +84,11 @@ export class TaskSource<T> implements ReaderOutput<T> {
     this.#readerWm = opts.alignment?.wrapReader(this.#emitter) ?? this.#emitter;
   }
 
+  /** This subtask's watermark alignment, if any (unregistered when its unit leaves the worker). */
+  get alignment(): AlignedSource | undefined {
+    return this.#alignment;
+  }
+
   /** Watermark alignment paused the whole reader: the executor does not poll it. */
   get alignmentPaused(): boolean {
     return this.#alignment?.paused ?? false;

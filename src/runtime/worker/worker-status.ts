@@ -82,12 +82,14 @@ export class WorkerStatusReporter {
   status(): WorkerStatus {
     const w = this.#worker;
     const completed = w.checkpointStats.latestCompleted;
+    const standbys = w.options.membership?.standbys?.status() ?? [];
     return {
       ...this.#identity,
       state: this.#state,
       updatedAt: w.options.clock.now(),
       tasks: w.tasks.map(taskStatus),
       ...(completed !== undefined && { lastCheckpoint: { id: completed.id, time: completed.endTimestamp ?? completed.triggerTimestamp } }),
+      ...(standbys.length > 0 && { standbys }),
       ...(this.#error !== undefined && { error: this.#error }),
     };
   }

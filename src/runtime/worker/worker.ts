@@ -36,6 +36,9 @@ import { WakeSignal } from './wake-signal.ts';
 import { runsExactly, type JobMembership } from '../executor/job-membership.ts';
 import { TaskMetricsBinding } from './task-metrics.ts';
 import { WorkerStatusReporter } from './worker-status.ts';
+import { UnitSet } from './unit-set.ts';
+import type { Output } from '../../core/output.ts';
+import type { JobVertex } from '../graph/job-graph.ts';
 import { JobConfigurationError, UserFunctionError } from '../../core/errors/job-errors.ts';
 
 const NO_CHECKPOINTS = { interval: 0, timeout: Number.POSITIVE_INFINITY, minPause: 0, tolerableFailures: 0 };
@@ -76,6 +79,10 @@ export class Worker {
   #stopWithSavepoint: StopWithSavepoint | undefined;
   /** Publishes this worker's status to the cluster's status topic (`sluice jobs`), when the job talks to Kafka. */
   #status: WorkerStatusReporter | undefined;
+  /** A job group member's units, changed while it runs (cooperative rebalancing); undefined outside a job group. */
+  readonly unitSet: UnitSet | undefined;
+  /** The keyed vertices of the whole job (a unit added later may hold one this worker had none of). */
+  readonly #keyed: JobVertex[];
 
   constructor(graph: JobGraph, options: ExecutionOptions) {
     this.graph = graph;
@@ -101,6 +108,7 @@ export class Worker {
     // Several workers: this one runs its share of the subtasks (the others' are built, never opened).
     this.built = options.workerShare === undefined ? all : ownShare(all, options.workerShare);
     this.observed?.bind(this.built.tasks, all.operators);
+    this.#keyed = [...all.operators].filter(([, ops]) => ops[0]?.backend !== undefined).map(([v]) => v);
     if (this.observed !== undefined) {
       const observed = this.observed;
       const clientIds = `sluice-${sanitizeJobId(graph.jobName)}-`;
@@ -148,6 +156,23 @@ export class Worker {
       restoredId: options.restoreFrom?.checkpointId ?? 0,
       durable: () => this.#durable,
       exactlyOnce: this.#exactlyOnce,
+    });
+    this.unitSet = options.membership === undefined ? undefined : this.#newUnitSet();
+  }
+
+  #newUnitSet(): UnitSet {
+    const observed = this.observed;
+    return new UnitSet({
+      graph: this.graph,
+      built: this.built,
+      coordinator: this.coordinator,
+      alignment: this.alignment,
+      observed,
+      buildAll: (observeEdge) => buildTasks(this.graph, this.services, undefined, observed && { edge: (e, i, out) => void (observeEdge(i) && observed.edge(e, i, out)) }),
+      durable: () => this.#durable?.state,
+      openOperators: (ops) => this.#open(ops, false),
+      startSources: (tasks, outputOf, restored) => this.#startSources(tasks, outputOf, restored, false),
+      wake: () => this.wake.signal(),
     });
   }
 
@@ -258,6 +283,24 @@ export class Worker {
 
   /** Runs the tasks until their inputs end (or the job is stopped, cancelled or fails). */
   async run(onRunning: () => void): Promise<JobExecutionResult> {
+    try {
+      return await this.#run(onRunning);
+    } finally {
+      // Unit changes still queued fail: the membership stops this worker the eager way, or it is gone.
+      this.unitSet?.close(this.#failure ?? new JobCancelledError(this.graph.jobName));
+    }
+  }
+
+  /** Unit changes of the job group wait: served between two polling rounds (true when the task set changed). */
+  async serveUnitChanges(): Promise<boolean> {
+    const set = this.unitSet;
+    if (set === undefined || !set.pending) return false;
+    const before = set.version;
+    await set.serve();
+    return set.version !== before;
+  }
+
+  async #run(onRunning: () => void): Promise<JobExecutionResult> {
     const { clock, mode } = this.options;
     const started = clock.now();
     try {
@@ -372,7 +415,7 @@ export class Worker {
         if (this.#cancelled) throw new JobCancelledError(this.graph.jobName);
       });
     }
-    const state = new DurableState({ jobId, clients: this.clients.clients(connection), clock, operators: this.built.operators, tasks: this.built.tasks, restoreListener: this.observed?.restoreListener() });
+    const state = new DurableState({ jobId, clients: this.clients.clients(connection), clock, operators: this.built.operators, tasks: this.built.tasks, keyed: this.#keyed, restoreListener: this.observed?.restoreListener(), standby: this.options.membership?.standbys });
     // A savepoint given to the job replaces the job id's checkpoints and changelogs.
     if (restoreFrom !== undefined) await state.replaceWith(restoreFrom);
     const snapshot = restoreFrom === undefined ? await state.recover() : undefined;
@@ -422,24 +465,31 @@ export class Worker {
     return undefined;
   }
 
-  /** Opens operators downstream first, so that sources emit into open operators. */
-  async #open(): Promise<void> {
-    const ops = this.operatorsInOrder();
+  /** Opens operators downstream first, so that sources emit into open operators (`all`: the worker's, which close with its clients on failure). */
+  async #open(ops: readonly AbstractStreamOperator<unknown>[] = this.operatorsInOrder(), all = true): Promise<void> {
     try {
       for (let i = ops.length - 1; i >= 0; i--) await ops[i]!.open();
     } catch (e) {
       for (const op of ops) await Promise.resolve().then(() => op.close()).catch(() => {});
-      await this.clients.close();
+      if (all) await this.clients.close();
       throw e;
     }
   }
 
-  /** Creates and starts one reader per source task. */
-  async #startSources(): Promise<void> {
-    const { clock, mode, restoreFrom } = this.options;
+  /**
+   * Creates and starts one reader per source task (`all`: the worker's tasks at start, whose
+   * readers, operators and clients close on failure; else tasks of units added later).
+   */
+  async #startSources(
+    tasks: readonly Task[] = this.sourceTasks(),
+    outputOf: (v: JobVertex, subtask: number) => Output<unknown> = this.built.outputOf,
+    restored: Record<string, unknown[]> | undefined = this.#restoredSources ?? this.options.restoreFrom?.sources,
+    all = true,
+  ): Promise<void> {
+    const { clock, mode } = this.options;
     let starting: Task | undefined;
     try {
-      for (const task of this.sourceTasks()) {
+      for (const task of tasks) {
         starting = task;
         const v = task.sourceVertex!;
         if (v.t.kind !== 'source') continue;
@@ -454,14 +504,14 @@ export class Worker {
             }),
           kafka: this.clients,
         };
-        const reader = (v.t.source as Source<unknown>).createReader(ctx, (this.#restoredSources ?? restoreFrom?.sources)?.[v.uid]?.[task.subtask]);
+        const reader = (v.t.source as Source<unknown>).createReader(ctx, restored?.[v.uid]?.[task.subtask]);
         const aligned = v.t.strategy.alignment;
         task.source = new TaskSource<unknown>({
           alignment: aligned !== undefined && mode === 'streaming' ? this.alignment.register(aligned, reader) : undefined,
           name: v.name,
           uid: v.uid,
           reader,
-          out: this.built.outputOf(v, task.subtask),
+          out: outputOf(v, task.subtask),
           strategy: v.t.strategy as WatermarkStrategy<unknown>,
           clock,
           batch: mode === 'batch',
@@ -470,9 +520,11 @@ export class Worker {
         await reader.start?.();
       }
     } catch (e) {
-      for (const t of this.sourceTasks()) await Promise.resolve().then(() => t.reader?.close?.()).catch(() => {});
-      for (const op of this.operatorsInOrder()) await Promise.resolve().then(() => op.close()).catch(() => {});
-      await this.clients.close();
+      for (const t of tasks) await Promise.resolve().then(() => t.reader?.close?.()).catch(() => {});
+      if (all) {
+        for (const op of this.operatorsInOrder()) await Promise.resolve().then(() => op.close()).catch(() => {});
+        await this.clients.close();
+      }
       throw e instanceof SluiceError ? e : new SourceFailedError(starting?.sourceVertex?.name ?? 'source', starting?.sourceVertex?.uid ?? '?', 0, e);
     }
   }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { assignUnits, unitAssignor, unitsOf } from '../../../src/runtime/executor/task-assignor.ts';
+import { assignUnits, assignUnitsCooperatively, unitAssignor, unitsOf } from '../../../src/runtime/executor/task-assignor.ts';
 import { decodeAssignment, encodeAssignment } from '../../../src/kafka/group-protocol.ts';
 import { runsExactly } from '../../../src/runtime/executor/job-membership.ts';
 
@@ -74,8 +74,18 @@ test('the assignor carries the units in the assignment user data through the con
   );
   const a = unitsOf(decodeAssignment(encodeAssignment(decided.get('a')!)));
   const b = unitsOf(decodeAssignment(encodeAssignment(decided.get('b')!)));
-  assert.deepEqual([...a!, ...b!].sort(), [0, 1, 2]);
+  // Cooperative: a keeps two units, the third is revoked from a and given to b only in the follow-up rebalance.
   assert.equal(a!.length, 2);
+  assert.deepEqual(b, []);
+  const followUp = unitAssignor(3)(
+    [
+      { memberId: 'a', groupInstanceId: null, topics: ['t'], worker: { host: 'h', pid: 1, slot: 0, owned: a! }, ownedPartitions: [] },
+      { memberId: 'b', groupInstanceId: null, topics: ['t'], worker: { host: 'h', pid: 2, slot: 0 }, ownedPartitions: [] },
+    ],
+    { generationId: 2, leaderId: 'a', partitions: new Map() },
+  );
+  const b2 = unitsOf(decodeAssignment(encodeAssignment(followUp.get('b')!)));
+  assert.deepEqual([...a!, ...b2!].sort(), [0, 1, 2]);
   assert.equal(unitsOf({ partitions: [] }), undefined);
 });
 
@@ -86,4 +96,64 @@ test('runsExactly: a worker built for a share runs the assigned units only when 
   assert.equal(runsExactly({ index: 1, count: 2 }, [1], 4), false);
   assert.equal(runsExactly({ index: 0, count: 1, subtasks: [2] }, [2], 3), true);
   assert.equal(runsExactly({ index: 0, count: 1, subtasks: [2] }, [1], 3), false);
+});
+
+// Cooperative incremental rebalancing (KIP-429 applied to units).
+
+test('cooperative: a joining member gets nothing in the first rebalance; the units that must move are revoked from their owner, who keeps the rest', () => {
+  const first = assignUnitsCooperatively([{ memberId: 'a', info: { owned: [0, 1, 2, 3, 4, 5] } }, { memberId: 'b', info: { owned: [] } }], 6);
+  assert.equal(first.get('b')!.length, 0, 'b is given nothing while a still owns the units');
+  assert.equal(first.get('a')!.length, 3, 'a keeps its share');
+  // a releases the others and rejoins: the follow-up rebalance gives them to b, a keeps its three.
+  const second = assignUnitsCooperatively([{ memberId: 'a', info: { owned: first.get('a')! } }, { memberId: 'b', info: { owned: [] } }], 6);
+  assert.deepEqual(second.get('a'), first.get('a'));
+  assert.deepEqual(second.get('b'), [0, 1, 2, 3, 4, 5].filter((u) => !first.get('a')!.includes(u)));
+});
+
+test('cooperative: the units of a member that left (or was expelled) are free at once', () => {
+  const m = assignUnitsCooperatively([{ memberId: 'a', info: { owned: [0, 3] } }, { memberId: 'c', info: { owned: [2, 5] } }], 6);
+  everyUnitOnce(m, 6);
+  assert.ok([0, 3].every((s) => m.get('a')!.includes(s)) && [2, 5].every((s) => m.get('c')!.includes(s)));
+});
+
+test('cooperative: a unit two members claim goes to neither until both released it', () => {
+  const m = assignUnitsCooperatively([{ memberId: 'a', info: { owned: [0, 1] } }, { memberId: 'b', info: { owned: [1, 2] } }], 3);
+  assert.ok(!m.get('a')!.includes(1) && !m.get('b')!.includes(1));
+  const next = assignUnitsCooperatively([{ memberId: 'a', info: { owned: m.get('a')! } }, { memberId: 'b', info: { owned: m.get('b')! } }], 3);
+  everyUnitOnce(next, 3);
+});
+
+test('cooperative, simulated: joins, leaves and expulsions in any order never give a unit to a member while another member owns it, and two rebalances settle a balanced assignment', () => {
+  const rand = (() => {
+    let x = 12345;
+    return () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  })();
+  for (let run = 0; run < 200; run++) {
+    const units = 1 + Math.floor(rand() * 12);
+    const owned = new Map<string, number[]>([['m0', []]]);
+    let next = 1;
+    for (let step = 0; step < 8; step++) {
+      // A change of membership: a member joins, or one leaves (its units go with it).
+      if (owned.size === 1 || rand() < 0.6) owned.set(`m${next++}`, []);
+      else owned.delete([...owned.keys()][Math.floor(rand() * owned.size)]!);
+      let rebalances = 0;
+      for (;;) {
+        rebalances++;
+        const members = [...owned].map(([memberId, list]) => ({ memberId, info: { owned: list } }));
+        const decided = assignUnitsCooperatively(members, units);
+        for (const [id, list] of decided) {
+          for (const u of list) {
+            for (const [other, theirs] of owned) assert.ok(other === id || !theirs.includes(u), `run ${run}: unit ${u} given to ${id} while ${other} owns it`);
+          }
+        }
+        const revoked = [...owned].some(([id, list]) => list.some((u) => !decided.get(id)!.includes(u)));
+        for (const [id, list] of decided) owned.set(id, list);
+        if (!revoked) break; // nobody released anything: nobody rejoins
+        assert.ok(rebalances < 2, `run ${run}: a third rebalance was needed`);
+      }
+      everyUnitOnce(new Map(owned), units);
+      const s = [...owned.values()].map((l) => l.length).sort((a, b) => a - b);
+      assert.ok(s[s.length - 1]! - s[0]! <= 1, `run ${run}: balanced ${JSON.stringify([...owned])}`);
+    }
+  }
 });
