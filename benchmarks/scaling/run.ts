@@ -4,13 +4,24 @@
  * 4 workers (worker threads, exchanges through repartition topics; parallelism 4), rounds
  * alternating the order; and the repartition topic's overhead: 1 worker at parallelism 1 with a
  * keyBy through a repartition topic vs. the same job on input already keyed
- * (`reinterpretAsKeyedStream`, no exchange). Reports per contender the median wall time, its
- * range, records/s and CPU-seconds per million records (user + system of the job process, from
- * /usr/bin/time), with the load average; and, to tell fixed from per-record cost, its CPU over an
- * empty topic (start-up), the busiest JavaScript thread and the helper threads (/proc), the
- * broker's CPU, and the best wall time the run could have on 2 idle cores. Writes the run above
- * the earlier ones in the `## Scaling` section of BENCHMARKS.md, after every round.
- * Usage: `npm run bench:scaling [-- --records N --rounds R --work W]`.
+ * (`reinterpretAsKeyedStream`, no exchange).
+ *
+ * Per run: steady-state throughput (records computed per second from the moment every worker
+ * thread computes to the moment the first is done: the job prints each thread's progress) and
+ * whole-run throughput (`sluice run` from start
+ * to exit: start-up and shutdown included). CPU: user + system of the job process (all threads,
+ * /usr/bin/time) per million records, and in the steady-state window from /proc samples (job
+ * process, its busiest JavaScript thread, the broker), from which the steady-state rate the run's
+ * CPU would allow on 2 idle cores. Every run's output checksum (window results and the XOR of all
+ * records' hashes) must be the same: the work was done, fully, in every run. Each round first
+ * measures, before each series, the machine's own ceiling: the bare computation in 2 threads vs 1
+ * (cpu-ceiling.ts), which no 1 → 2 workers ratio can beat at that moment.
+ *
+ * A series is `work:records` (hashing rounds per record : records); the first series is the
+ * headline and also runs the repartition-overhead pair, the others run the worker counts only:
+ * the ratio over the per-record work and the run length.
+ * Usage: `npm run bench:scaling [-- --series 20000:100000,2000:100000 --rounds R --workers 1,2,4]`
+ * (`--work W --records N`: one series).
  */
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -19,16 +30,20 @@ import { fileURLToPath } from 'node:url';
 import { Admin, Producer, stringSerializers } from '@platformatic/kafka';
 import { spawnBrokerProcess } from '../../test/helpers/broker.ts';
 import { tempDir } from '../../test/helpers/tmp-dir.ts';
-import { earlierRuns, fmt, machineLine, median, writeBenchmarkSection } from '../bench-report.ts';
-import { processCpuSeconds, sampleThreads } from './thread-cpu.ts';
+import { fmt, machineLine, median, writeBenchmarkSection, earlierRuns } from '../bench-report.ts';
+import { busiestJsBetween, cpuAt, sampleThreads } from './thread-cpu.ts';
+import { measureCeiling } from './cpu-ceiling.ts';
 
-const arg = (name: string, dflt: number): number => {
+const arg = (name: string, dflt: string): string => {
   const i = process.argv.indexOf(name);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+  return i > 0 ? process.argv[i + 1]! : dflt;
 };
-const N = arg('--records', 200_000);
-const ROUNDS = arg('--rounds', 7);
-const WORK = arg('--work', 200);
+const ROUNDS = Number(arg('--rounds', '7'));
+const SERIES = arg('--series', `${arg('--work', '20000')}:${arg('--records', '100000')}`)
+  .split(',')
+  .map((s) => s.split(':').map(Number) as [number, number])
+  .map(([work, records]) => ({ work, records }));
+const WORKERS = arg('--workers', '1,2,4').split(',').map(Number);
 const KEYS = 1_000;
 const MAX_PARALLELISM = 16;
 const CLI = fileURLToPath(new URL('../../bin/sluice.js', import.meta.url));
@@ -36,17 +51,22 @@ const JOB = fileURLToPath(new URL('./scaling-job.ts', import.meta.url));
 
 interface Contender {
   name: string;
-  input: string;
+  keyedTopic: boolean;
   args: string[];
   env: Record<string, string>;
 }
+interface Series {
+  work: number;
+  records: number;
+  contenders: Contender[];
+}
 
-async function fill(bootstrap: string, topic: string, keyed: boolean): Promise<void> {
+async function fill(bootstrap: string, topic: string, n: number, keyed: boolean): Promise<void> {
   const producer = new Producer({ clientId: 'bench-fill', bootstrapBrokers: [bootstrap], serializers: stringSerializers, acks: 1 });
   const inFlight = new Set<Promise<unknown>>();
-  for (let i = 0; i < N; i += 5000) {
+  for (let i = 0; i < n; i += 5000) {
     // Keyed: Kafka's default partitioner on the key = the key group (MAX_PARALLELISM partitions).
-    const messages = Array.from({ length: Math.min(5000, N - i) }, (_, j) => {
+    const messages = Array.from({ length: Math.min(5000, n - i) }, (_, j) => {
       const key = `k${(i + j) % KEYS}`;
       return { topic, value: `${key}:${1_000_000 + i + j}`, ...(keyed && { key }) };
     });
@@ -62,122 +82,236 @@ interface Run {
   seconds: number;
   /** user + system of the `sluice run` process, all threads (/usr/bin/time). */
   cpu: number;
-  /** CPU of the broker process during the run. */
-  broker: number;
-  /** The busiest JavaScript thread (main or worker thread) and the helper threads (V8, libuv), sampled. */
+  /** Steady state (every worker thread computing): its seconds, and records computed per second in it. */
+  steadySeconds: number;
+  steadyRate: number;
+  /** CPU seconds of the job process and of the broker in the steady-state window. */
+  steadyCpu: number;
+  steadyBroker: number;
+  /** CPU seconds of the busiest JavaScript thread in the steady-state window. */
+  steadyJsMax: number;
+  /** The busiest JavaScript thread (main or worker thread) and the helper threads (V8, libuv), whole run. */
   jsMax: number;
   helpers: number;
+  /** What the job computed: number of window results and the XOR of them. */
+  checksum: string;
 }
 
-/** One run of the job (wall seconds, CPU seconds of the job process, of its threads and of the broker). */
-function runOnce(c: Contender, input: string, bootstrap: string, jobId: string): Promise<Run> {
+/** A thread's progress: (records computed so far, epoch ms) points. */
+type Progress = Array<readonly [count: number, t: number]>;
+
+/** Records a thread had computed at time `t`, interpolated between its progress points. */
+function countAt(p: Progress, t: number): number {
+  if (t <= p[0]![1]) return t < p[0]![1] ? 0 : p[0]![0];
+  for (let i = 1; i < p.length; i++) {
+    const [c1, t1] = p[i]!;
+    if (t <= t1) {
+      const [c0, t0] = p[i - 1]!;
+      return t1 === t0 ? c1 : c0 + ((c1 - c0) * (t - t0)) / (t1 - t0);
+    }
+  }
+  return p.at(-1)![0];
+}
+
+/**
+ * The steady state of a run: from the moment every thread computes records to the moment the
+ * first thread has computed its last (every worker busy), and the records computed in it.
+ */
+function steadyWindow(threads: Progress[]): { from: number; to: number; records: number } {
+  const from = Math.max(...threads.map((p) => p[0]![1]));
+  const to = Math.min(...threads.map((p) => p.at(-1)![1]));
+  // No common stretch of 200 ms (a thread done before another started): the whole computing span.
+  if (to - from < 200) {
+    const first = Math.min(...threads.map((p) => p[0]![1]));
+    const last = Math.max(...threads.map((p) => p.at(-1)![1]));
+    return { from: first, to: last, records: threads.reduce((a, p) => a + p.at(-1)![0], 0) };
+  }
+  return { from, to, records: threads.reduce((a, p) => a + countAt(p, to) - countAt(p, from), 0) };
+}
+
+/** One run of the job, with its steady state from the threads' `SCALING-PROGRESS` lines. */
+function runOnce(c: Contender, s: Series, input: string, bootstrap: string, jobId: string): Promise<Run> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const broker0 = processCpuSeconds(brokerPid);
     const child = spawn('/usr/bin/time', ['-f', 'CPU %U %S', process.execPath, CLI, '--bootstrap', bootstrap, 'run', JOB, ...c.args], {
-      env: { ...process.env, SLUICE_LOG_LEVEL: 'warn', INPUT: input, JOB_ID: jobId, WORK: String(WORK), MAX_PARALLELISM: String(MAX_PARALLELISM), ...c.env },
+      env: { ...process.env, SLUICE_LOG_LEVEL: 'warn', INPUT: input, JOB_ID: jobId, WORK: String(s.work), MAX_PARALLELISM: String(MAX_PARALLELISM), ...c.env },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
-    const threads = sampleThreads(child.pid!);
+    const threads = sampleThreads(child.pid!, brokerPid);
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.once('exit', (code) => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const split = threads.stop();
       const m = /CPU ([\d.]+) ([\d.]+)/.exec(err);
-      if (code !== 0 || m === null) return reject(new Error(`${c.name} failed (${code}):\n${err}`));
-      resolve({ seconds, cpu: Number(m[1]) + Number(m[2]), broker: processCpuSeconds(brokerPid) - broker0, jsMax: Math.max(0, ...split.js), helpers: split.helpers });
+      const work = [...err.matchAll(/SCALING-WORK records=(\d+)/g)].map((x) => [Number(x[1])] as const);
+      const progress = [...err.matchAll(/SCALING-PROGRESS (\S+)/g)].map((x) => x[1]!.split(',').map((pt) => pt.split(':').map(Number) as [number, number]));
+      const sinks = [...err.matchAll(/SCALING-SINK results=(\d+) xor=(-?\d+)/g)].map((x) => [Number(x[1]), Number(x[2])] as const);
+      const computed = work.reduce((a, [n]) => a + n, 0);
+      if (code !== 0 || m === null || sinks.length === 0 || progress.length === 0 || computed !== s.records) {
+        return reject(new Error(`${c.name} failed (exit ${code}; ${computed} of ${s.records} records computed):\n${err}`));
+      }
+      const steady = steadyWindow(progress);
+      const at0 = cpuAt(split.timeline, steady.from);
+      const at1 = cpuAt(split.timeline, steady.to);
+      const steadySeconds = (steady.to - steady.from) / 1000;
+      resolve({
+        seconds,
+        cpu: Number(m[1]) + Number(m[2]),
+        steadySeconds,
+        steadyRate: steady.records / steadySeconds,
+        steadyCpu: at1.job - at0.job,
+        steadyBroker: at1.broker - at0.broker,
+        steadyJsMax: busiestJsBetween(split.timeline, steady.from, steady.to),
+        jsMax: Math.max(0, ...split.js),
+        helpers: split.helpers,
+        checksum: `${sinks.reduce((a, [n]) => a + n, 0)} results, xor ${sinks.reduce((a, [, x]) => a ^ x, 0)}`,
+      });
     });
   });
 }
 
+const workerContenders = (): Contender[] =>
+  WORKERS.map((w) => ({ name: `${w} worker${w > 1 ? 's' : ''} (parallelism 4, keyBy through a repartition topic)`, keyedTopic: false, args: ['-p', '4', ...(w > 1 ? ['--workers', String(w)] : ['--exchanges', 'kafka'])], env: {} }));
+const overheadContenders = (): Contender[] => [
+  { name: '1 worker, parallelism 1, keyBy through a repartition topic', keyedTopic: true, args: ['-p', '1', '--exchanges', 'kafka'], env: {} },
+  { name: '1 worker, parallelism 1, input already keyed (no exchange)', keyedTopic: true, args: ['-p', '1', '--exchanges', 'kafka'], env: { KEYED_INPUT: '1' } },
+];
+const series: Series[] = SERIES.map((s, i) => ({ ...s, contenders: [...workerContenders(), ...(i === 0 ? overheadContenders() : [])] }));
+
 const { dir, cleanup } = tempDir('sluice-bench-scaling-');
 const { bootstrap, child } = await spawnBrokerProcess(join(dir, 'data'));
 const brokerPid = child.pid!;
-const contenders: Contender[] = [
-  ...[1, 2, 4].map((w) => ({ name: `${w} worker${w > 1 ? 's' : ''} (parallelism 4, keyBy through a repartition topic)`, input: 'scale-in', args: ['-p', '4', ...(w > 1 ? ['--workers', String(w)] : ['--exchanges', 'kafka'])], env: {} })),
-  { name: '1 worker, parallelism 1, keyBy through a repartition topic', input: 'scale-keyed', args: ['-p', '1', '--exchanges', 'kafka'], env: {} },
-  { name: '1 worker, parallelism 1, input already keyed (no exchange)', input: 'scale-keyed', args: ['-p', '1', '--exchanges', 'kafka'], env: { KEYED_INPUT: '1' } },
-];
-const perM = (cpuSeconds: number): number => cpuSeconds / (N / 1e6);
-interface Row {
-  line: string;
-  rate: number;
-  cpuPerM: number;
-  /** Wall seconds this run could take at best on 2 idle cores (see below). */
-  bound: number;
-}
-const row = (c: Contender): Row => {
-  const rs = results.get(c.name)!;
-  const secs = rs.map((x) => x.seconds);
-  const med = median(secs);
-  const cpu = median(rs.map((x) => x.cpu));
-  const startup = median(empty.get(c.name)!.map((x) => x.cpu));
-  const jsMax = median(rs.map((x) => x.jsMax));
-  const broker = median(rs.map((x) => x.broker));
-  // Lower bound of the wall time on 2 idle cores: no JavaScript thread can use more than one
-  // core, and the job's threads and the broker together cannot use more than two.
-  const bound = Math.max(jsMax, (cpu + broker) / 2);
-  const cells = [
-    c.name,
-    `${med.toFixed(2)} s (${Math.min(...secs).toFixed(2)}–${Math.max(...secs).toFixed(2)})`,
-    fmt(N / med),
-    perM(cpu).toFixed(1),
-    startup.toFixed(2),
-    perM(cpu - startup).toFixed(1),
-    perM(jsMax).toFixed(1),
-    perM(median(rs.map((x) => x.helpers))).toFixed(1),
-    perM(broker).toFixed(1),
-    bound.toFixed(2),
+const results = new Map<string, Run[]>();
+const key = (s: Series, c: Contender): string => `${s.work}:${s.records}:${c.name}`;
+const loads: number[] = [];
+/** Per series, once a round: the machine's own 1 → 2 threads ratio for the bare computation (cpu-ceiling.ts). */
+const ceilings = new Map<number, number[]>();
+/** Per series, once a round: CPU time per record of the bare computation with 2 threads at once / with 1. */
+const ceilingCpu = new Map<number, number[]>();
+/** Per series, once a round: CPU seconds per record of the bare computation in 1 thread. */
+const computation = new Map<number, number[]>();
+const range = (xs: number[], digits: number): string => `${median(xs).toFixed(digits)} (${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)})`;
+
+/** Input records in a run's steady-state window. */
+const steadyRecords = (r: Run): number => r.steadyRate * r.steadySeconds;
+/**
+ * The steady-state rate a run's CPU would allow on 2 idle cores: no JavaScript thread can use
+ * more than one core, and the job's threads and the broker together no more than two.
+ */
+const idleBound = (r: Run): number => steadyRecords(r) / Math.max(r.steadyJsMax, (r.steadyCpu + r.steadyBroker) / 2);
+const spread = (xs: number[]): string => `${fmt(median(xs))} (${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))})`;
+
+function seriesTable(s: Series, index: number): string[] {
+  const bare = median(computation.get(index) ?? [0]) * 1e6; // CPU-s per M records of the bare computation
+  const perM = (x: number): string => (x / (s.records / 1e6)).toFixed(1);
+  const lines = [
+    `#### ${fmt(s.records)} records, ${s.work} hashing rounds per record`,
+    '',
+    '| contender | steady-state records/s, median (range) | whole-run wall time, s (range) | whole-run records/s | CPU-s per M records, whole run | steady state, CPU-s per M: job | …: the computation (bare, 1 thread) | …: the rest (Sluice, Kafka client, GC) | …: broker | …: busiest JS thread | steady-state records/s on 2 idle cores at best (from CPU) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
-  return { line: `| ${cells.join(' | ')} |`, rate: N / med, cpuPerM: perM(cpu), bound };
-};
-const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}×`;
+  for (const c of s.contenders) {
+    const rs = results.get(key(s, c)) ?? [];
+    if (rs.length === 0) continue;
+    const steadyPerM = (pick: (r: Run) => number): string => median(rs.map((r) => pick(r) / (steadyRecords(r) / 1e6))).toFixed(1);
+    lines.push(
+      `| ${c.name} | ${spread(rs.map((r) => r.steadyRate))} | ${range(rs.map((r) => r.seconds), 2)} | ${fmt(s.records / median(rs.map((r) => r.seconds)))} | ${perM(median(rs.map((r) => r.cpu)))} | ${steadyPerM((r) => r.steadyCpu)} | ${bare.toFixed(1)} | ${median(rs.map((r) => (r.steadyCpu / steadyRecords(r)) * 1e6 - bare)).toFixed(1)} | ${steadyPerM((r) => r.steadyBroker)} | ${steadyPerM((r) => r.steadyJsMax)} | ${spread(rs.map(idleBound))} |`,
+    );
+  }
+  return lines;
+}
+
+/** Ratios of medians of w workers over 1 worker: steady state, whole run and the idle-core bound; with the ranges' worst and best pairing. */
+function ratios(s: Series, w: number): { steady: string; wall: string; bound: string } {
+  const of = (n: number): Run[] => {
+    const c = s.contenders.find((x) => x.name.startsWith(`${n} worker${n > 1 ? 's' : ''} (`));
+    return c === undefined ? [] : (results.get(key(s, c)) ?? []);
+  };
+  const one = of(1);
+  const many = of(w);
+  if (one.length === 0 || many.length === 0) return { steady: '–', wall: '–', bound: '–' };
+  const fmtRatio = (pick: (r: Run) => number): string => {
+    const a = many.map(pick);
+    const b = one.map(pick);
+    return `${(median(a) / median(b)).toFixed(2)}× (${(Math.min(...a) / Math.max(...b)).toFixed(2)}–${(Math.max(...a) / Math.min(...b)).toFixed(2)})`;
+  };
+  return { steady: fmtRatio((r) => r.steadyRate), wall: fmtRatio((r) => s.records / r.seconds), bound: fmtRatio(idleBound) };
+}
+
 const stamp = new Date().toISOString().slice(0, 16).replace('T', ' ');
 const earlier = earlierRuns('Scaling');
+const checksums = new Map<string, Set<string>>();
 /** Writes the new run (the rounds done so far) above the earlier ones: a run cut short still reports. */
 function report(done: number): string {
-  const rows = contenders.map(row);
+  const summary = [
+    '| hashing rounds per record | records | 1 → 2 workers: steady state | whole run | on 2 idle cores at best (from CPU) | 1 → 4 workers: steady state | whole run | on 2 idle cores at best (from CPU) | the machine: bare computation, 2 threads vs 1 |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...series.map((s, i) => {
+      const two = ratios(s, 2);
+      const four = ratios(s, 4);
+      const c = ceilings.get(i) ?? [];
+      const cpu = ceilingCpu.get(i) ?? [];
+      const ceiling = c.length === 0 ? '–' : `${median(c).toFixed(2)}× (${Math.min(...c).toFixed(2)}–${Math.max(...c).toFixed(2)}); CPU per record ${median(cpu).toFixed(2)}×`;
+      return `| ${s.work} | ${fmt(s.records)} | ${two.steady} | ${two.wall} | ${two.bound} | ${four.steady} | ${four.wall} | ${four.bound} | ${ceiling} |`;
+    }),
+  ];
+  const head = series[0]!;
+  const over = overheadContenders().map((c) => results.get(key(head, c)) ?? []);
+  const overhead =
+    over[0]!.length > 0 && over[1]!.length > 0
+      ? (() => {
+          const [withTopic, keyed] = over.map((rs) => median(rs.map((r) => r.cpu)) / (head.records / 1e6));
+          return `Repartition-topic overhead (parallelism 1, first series, whole-run CPU): ${(withTopic! - keyed!).toFixed(1)} CPU-s per million records (+${((withTopic! / keyed! - 1) * 100).toFixed(0)} %).`;
+        })()
+      : '';
   const body = [
     `### Run of ${stamp} UTC`,
     '',
     `Machine: ${machineLine()}. Load average (1 min) during the runs: median ${median(loads).toFixed(1)}, range ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} (the machine is shared).`,
-    `Command: \`npm run bench:scaling -- --records ${N} --rounds ${ROUNDS} --work ${WORK}\`. Job: \`benchmarks/scaling/scaling-job.ts\` — bounded KafkaSource (${fmt(N)} records, ${KEYS} keys), a CPU-bound map (${WORK} hashing rounds per record), keyBy → 1 s tumbling event-time window count, max parallelism ${MAX_PARALLELISM}; embedded broker in its own process. Wall time includes process start-up and topic set-up; CPU-seconds are user + system of the \`sluice run\` process (all its threads), from /usr/bin/time. Each run is followed by the same contender over an empty topic: its start-up (fixed) CPU; per-record CPU = (run − empty run) / records. Threads are sampled from /proc every 50 ms: the busiest JavaScript thread (main or worker thread) and V8's/libuv's helper threads (concurrent GC and compilation). Broker CPU is the broker process's during the run. ${done < ROUNDS ? `${done} of ${ROUNDS} rounds (the run was cut short)` : `${ROUNDS} rounds`}, order alternating; medians with their range.`,
+    `Command: \`npm run bench:scaling -- --series ${SERIES.map((x) => `${x.work}:${x.records}`).join(',')} --rounds ${ROUNDS} --workers ${WORKERS.join(',')}\`. Job: \`benchmarks/scaling/scaling-job.ts\` — bounded KafkaSource (${KEYS} keys), a CPU-bound map (int32 hashing rounds per record, no allocation, every hash reaches the output), keyBy → 1 s tumbling event-time window (XOR of its records' hashes), max parallelism ${MAX_PARALLELISM}; embedded broker in its own process. Steady state: records computed per second from the moment every worker thread computes to the moment the first one is done (the job notes each thread's progress every 256 records); whole run: \`sluice run\` from start to exit. CPU: user + system of the \`sluice run\` process (all its threads; /usr/bin/time for the whole run, /proc samples every 50 ms for the steady state and the threads); the computation's own CPU per record is the bare computation's in 1 thread (cpu-ceiling.ts, same rounds), "the rest" = steady-state job CPU per record − that. ${done < ROUNDS ? `${done} of ${ROUNDS} rounds (the run was cut short)` : `${ROUNDS} rounds`}, order alternating; medians with their range. Output checksum identical in every run of a series: ${[...checksums.values()].every((x) => x.size === 1) ? 'yes' : 'NO'}.`,
     '',
-    '| contender | wall time, median (range) | records/s | CPU-s per M records | start-up CPU-s (empty input) | per-record CPU-s per M (start-up excluded) | busiest JS thread, CPU-s per M | helper threads, CPU-s per M | broker, CPU-s per M | best wall on 2 idle cores, s |',
-    '|---|---|---|---|---|---|---|---|---|---|',
-    ...rows.map((r) => r.line),
+    "The machine's own ceiling (last column), measured before each series in every round: the bare per-record computation (the series' hashing rounds, no Sluice, no Kafka) in 2 threads at once against 1 thread, and the CPU time a record takes with 2 threads against 1 (above 1×: the two virtual cores slow each other down, e.g. a shared physical core). No 1 → 2 workers ratio can beat it.",
     '',
-    `Scaling, measured (wall-time medians): 1 → 2 workers ${ratio(rows[1]!.rate, rows[0]!.rate)}, 1 → 4 workers ${ratio(rows[2]!.rate, rows[0]!.rate)}. ` +
-      `On 2 idle cores at best (last column: max(busiest JS thread, (job + broker CPU) / 2)): 1 → 2 workers ${ratio(rows[0]!.bound, rows[1]!.bound)}, 1 → 4 workers ${ratio(rows[0]!.bound, rows[2]!.bound)}. ` +
-      `Repartition-topic overhead at parallelism 1: ${(rows[3]!.cpuPerM - rows[4]!.cpuPerM).toFixed(1)} CPU-s per million records (${((rows[3]!.cpuPerM / rows[4]!.cpuPerM - 1) * 100).toFixed(0)} %).`,
+    'Scaling ratios (throughput with N workers / with 1 worker, medians; in brackets the worst and best pairing of the two ranges; "on 2 idle cores at best" divides the records of the steady-state window by max(busiest JavaScript thread, (job + broker CPU) / 2) of each run):',
+    '',
+    ...summary,
+    '',
+    ...series.flatMap((s, i) => [...seriesTable(s, i), '']),
+    overhead,
   ].join('\n');
   writeBenchmarkSection('Scaling', `${body}\n\n${earlier}`);
   return body;
 }
 
-// Each contender also runs over an empty topic of the same partitions: its fixed cost (start-up,
-// clients, topic set-up, shutdown), so that the per-record cost is told apart from it.
-const results = new Map<string, Run[]>(contenders.map((c) => [c.name, []]));
-const empty = new Map<string, Run[]>(contenders.map((c) => [c.name, []]));
-const loads: number[] = [];
 try {
   const admin = new Admin({ clientId: 'bench-admin', bootstrapBrokers: [bootstrap] });
-  await admin.createTopics({ topics: ['scale-in', 'scale-in-empty'], partitions: 4, replicas: 1 });
-  await admin.createTopics({ topics: ['scale-keyed', 'scale-keyed-empty'], partitions: MAX_PARALLELISM, replicas: 1 });
+  for (const [i, s] of series.entries()) {
+    await admin.createTopics({ topics: [`scale-in-${i}`], partitions: 4, replicas: 1 });
+    if (i === 0) await admin.createTopics({ topics: ['scale-keyed-0'], partitions: MAX_PARALLELISM, replicas: 1 });
+    console.log(`series ${i}: writing ${fmt(s.records)} records ...`);
+    await fill(bootstrap, `scale-in-${i}`, s.records, false);
+    if (i === 0) await fill(bootstrap, 'scale-keyed-0', s.records, true);
+  }
   await admin.close();
-  console.log(`writing ${fmt(N)} records twice ...`);
-  await fill(bootstrap, 'scale-in', false);
-  await fill(bootstrap, 'scale-keyed', true);
   for (let r = 0; r < ROUNDS; r++) {
-    const order = r % 2 === 0 ? contenders : [...contenders].reverse();
-    for (const [i, c] of order.entries()) {
-      loads.push(loadavg()[0]!);
-      const res = await runOnce(c, c.input, bootstrap, `scale-r${r}-${i}-${contenders.indexOf(c)}`);
-      results.get(c.name)!.push(res);
-      const idle = await runOnce(c, `${c.input}-empty`, bootstrap, `scale-empty-r${r}-${i}-${contenders.indexOf(c)}`);
-      empty.get(c.name)!.push(idle);
-      console.log(`round ${r + 1}: ${c.name}: ${res.seconds.toFixed(2)} s wall, ${res.cpu.toFixed(2)} CPU-s (busiest JS thread ${res.jsMax.toFixed(2)}, helper threads ${res.helpers.toFixed(2)}, broker ${res.broker.toFixed(2)}); empty input ${idle.cpu.toFixed(2)} CPU-s`);
+    for (const [i, s] of series.entries()) {
+      const ceiling = await measureCeiling(s.work, 1.5);
+      ceilings.set(i, [...(ceilings.get(i) ?? []), ceiling.ratio]);
+      ceilingCpu.set(i, [...(ceilingCpu.get(i) ?? []), ceiling.cpuRatio]);
+      computation.set(i, [...(computation.get(i) ?? []), ceiling.cpuPerRecord]);
+      console.log(`round ${r + 1}, work ${s.work}: the bare computation in 2 threads vs 1: ${ceiling.ratio.toFixed(2)}× (CPU per record ${ceiling.cpuRatio.toFixed(2)}×)`);
+      const order = r % 2 === 0 ? s.contenders : [...s.contenders].reverse();
+      for (const c of order) {
+        loads.push(loadavg()[0]!);
+        const res = await runOnce(c, s, c.keyedTopic ? `scale-keyed-${i}` : `scale-in-${i}`, bootstrap, `scale-r${r}-s${i}-${s.contenders.indexOf(c)}`);
+        results.set(key(s, c), [...(results.get(key(s, c)) ?? []), res]);
+        const sums = checksums.get(`${i}`) ?? new Set<string>();
+        checksums.set(`${i}`, sums.add(res.checksum));
+        console.log(
+          `round ${r + 1}, work ${s.work}: ${c.name}: steady ${fmt(res.steadyRate)} rec/s over ${res.steadySeconds.toFixed(2)} s (job ${res.steadyCpu.toFixed(2)} CPU-s, busiest JS thread ${res.steadyJsMax.toFixed(2)}, broker ${res.steadyBroker.toFixed(2)}; idle-core bound ${fmt(idleBound(res))} rec/s); whole run ${res.seconds.toFixed(2)} s, ${res.cpu.toFixed(2)} CPU-s (busiest JS thread ${res.jsMax.toFixed(2)}, helpers ${res.helpers.toFixed(2)}); ${res.checksum}`,
+        );
+      }
     }
     report(r + 1);
   }

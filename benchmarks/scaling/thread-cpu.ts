@@ -57,23 +57,43 @@ function childOf(pid: number): number | undefined {
   }
 }
 
-/** What a sampler saw: CPU seconds of JavaScript threads (each) and of the rest. */
+/** One sample: wall-clock time (epoch ms), CPU seconds so far of the job process (all threads), of each of its JavaScript threads, and of the broker. */
+export interface CpuSample {
+  t: number;
+  job: number;
+  js: Map<number, number>;
+  broker: number;
+}
+
+/** What a sampler saw: CPU seconds of JavaScript threads (each) and of the rest, and the samples over time. */
 export interface ThreadSplit {
   /** CPU seconds of each JavaScript thread (main thread and worker threads). */
   js: number[];
   /** CPU seconds of V8's background threads, libuv's pool and the other helper threads. */
   helpers: number;
+  timeline: CpuSample[];
 }
 
 /**
- * Samples the threads of `/usr/bin/time`'s child every `everyMs` until `stop()`; a thread's
- * figure is its last sample, so it misses at most `everyMs` of CPU from before it ended.
+ * Samples the threads of `/usr/bin/time`'s child (and the broker's CPU) every `everyMs` until
+ * `stop()`; a thread's figure is its last sample, so it misses at most `everyMs` of CPU from
+ * before it ended.
  */
-export function sampleThreads(timePid: number, everyMs = 50): { stop(): ThreadSplit } {
+export function sampleThreads(timePid: number, brokerPid: number, everyMs = 50): { stop(): ThreadSplit } {
   const last = new Map<number, ThreadCpu>();
+  const timeline: CpuSample[] = [];
+  const broker0 = processCpuSeconds(brokerPid);
   const timer = setInterval(() => {
     const pid = childOf(timePid);
-    if (pid !== undefined) for (const [tid, t] of readThreads(pid)) last.set(tid, t);
+    if (pid === undefined) return;
+    for (const [tid, t] of readThreads(pid)) last.set(tid, t);
+    let job = 0;
+    const js = new Map<number, number>();
+    for (const [tid, t] of last) {
+      job += t.seconds;
+      if (isJavaScript(t)) js.set(tid, t.seconds);
+    }
+    timeline.push({ t: Date.now(), job, js, broker: processCpuSeconds(brokerPid) - broker0 });
   }, everyMs);
   return {
     stop() {
@@ -81,10 +101,34 @@ export function sampleThreads(timePid: number, everyMs = 50): { stop(): ThreadSp
       const js: number[] = [];
       let helpers = 0;
       for (const t of last.values()) {
-        if (t.name === 'MainThread' || t.name === 'WorkerThread') js.push(t.seconds);
+        if (isJavaScript(t)) js.push(t.seconds);
         else helpers += t.seconds;
       }
-      return { js, helpers };
+      return { js, helpers, timeline };
     },
   };
+}
+
+const isJavaScript = (t: ThreadCpu): boolean => t.name === 'MainThread' || t.name === 'WorkerThread';
+
+/** CPU seconds of the busiest JavaScript thread between wall-clock times `t0` and `t1` (the samples nearest inside). */
+export function busiestJsBetween(timeline: readonly CpuSample[], t0: number, t1: number): number {
+  const inside = timeline.filter((s) => s.t >= t0 && s.t <= t1);
+  const a = inside[0];
+  const b = inside.at(-1);
+  if (a === undefined || b === undefined) return 0;
+  let max = 0;
+  for (const [tid, end] of b.js) max = Math.max(max, end - (a.js.get(tid) ?? 0));
+  return b.t > a.t ? (max * (t1 - t0)) / (b.t - a.t) : 0;
+}
+
+/** The job's and the broker's CPU seconds at wall-clock time `t` (epoch ms), interpolated between samples. */
+export function cpuAt(timeline: readonly CpuSample[], t: number): { job: number; broker: number } {
+  const after = timeline.findIndex((s) => s.t >= t);
+  if (after < 0) return timeline.at(-1) ?? { job: 0, broker: 0 };
+  const b = timeline[after]!;
+  const a = timeline[after - 1];
+  if (a === undefined || b.t === a.t) return b;
+  const f = (t - a.t) / (b.t - a.t);
+  return { job: a.job + f * (b.job - a.job), broker: a.broker + f * (b.broker - a.broker) };
 }

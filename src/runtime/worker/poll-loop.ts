@@ -9,6 +9,8 @@ import type { Worker } from './worker.ts';
 const POLLS_PER_ROUND = 512;
 /** Rounds between two yields to the event loop (I/O callbacks, acknowledgements, timers). */
 const ROUNDS_PER_YIELD = 64;
+/** Processing time between two yields at most, however long the polls take (fetched data and acknowledgements arrive on the event loop). */
+const YIELD_EVERY_MS = 5;
 
 /**
  * The worker's loop, until every source task ended (or the job is stopped, cancelled or fails):
@@ -16,7 +18,9 @@ const ROUNDS_PER_YIELD = 64;
  *   1. poll each source task's reader up to 512 times (`pollNext` is synchronous and pushes the
  *      records through the task's chain and the exchanges before it returns), round-robin, so
  *      every task gets its turn; a reader with nothing to read is parked on its `isAvailable()`;
- *      nothing is polled while an operator holds the backpressure or alignment pauses the reader;
+ *      nothing is polled while an operator holds the backpressure or alignment pauses the reader,
+ *      and the round ends as soon as a processing-time callback or a yield is due (the next
+ *      round starts with the next task);
  *   2. run the processing-time callbacks that are due (timers, periodic watermarks, alignment);
  *   3. serve the job group's unit changes (release revoked units after a checkpoint, start added
  *      ones once restored: see UnitSet), savepoint requests (a stop-with-savepoint ends the loop),
@@ -24,7 +28,7 @@ const ROUNDS_PER_YIELD = 64;
  *   4. when nothing progressed, sleep until a reader is available, the next processing-time
  *      callback is due (a timer on the system clock, or the manual clock's advance
  *      notification), the backpressure is released, or the job is cancelled; otherwise yield to
- *      the event loop every 64 rounds.
+ *      the event loop every 64 rounds or 5 ms of processing time, whichever comes first.
  */
 export class PollLoop {
   readonly #w: Worker;
@@ -32,9 +36,23 @@ export class PollLoop {
   #mayGoOn: Array<() => boolean> = [];
   /** The unit set's version the task list was read at (units added or released while the loop runs). */
   #version = -1;
+  readonly #roundOver: () => boolean;
+  /** The task a round starts with: the one after the task whose turn was cut short. */
+  #first = 0;
+  /** Processing time of the last yield to the event loop. */
+  #lastYield: number;
 
   constructor(worker: Worker) {
     this.#w = worker;
+    // A due processing-time callback or yield ends the round, so a busy reader cannot delay
+    // periodic watermarks, timers, checkpoints and the event loop's I/O (the other tasks' input,
+    // the acknowledgements of what was sent) by a whole round (up to 512 polls of each reader).
+    const pts = worker.pts;
+    this.#lastYield = pts.now();
+    this.#roundOver = () => {
+      const now = pts.now();
+      return pts.nextTime() <= now || now - this.#lastYield >= YIELD_EVERY_MS;
+    };
     this.#readTasks();
   }
 
@@ -42,7 +60,7 @@ export class PollLoop {
     const w = this.#w;
     this.#version = w.unitSet?.version ?? 0;
     this.#tasks = w.sourceTasks();
-    this.#mayGoOn = this.#tasks.map((t) => () => !w.backpressure.held && !t.source!.alignmentPaused);
+    this.#mayGoOn = this.#tasks.map((t) => () => !w.backpressure.held && !t.source!.alignmentPaused && !this.#roundOver());
   }
 
   async run(): Promise<void> {
@@ -59,7 +77,9 @@ export class PollLoop {
         w.observed?.activity('busy');
         let progressed = false;
         let open = 0;
-        for (let i = 0; i < this.#tasks.length; i++) {
+        const n = this.#tasks.length;
+        for (let k = 0; k < n; k++) {
+          const i = (this.#first + k) % n;
           const task = this.#tasks[i]!;
           const source = task.source!;
           if (source.ended) continue;
@@ -73,6 +93,11 @@ export class PollLoop {
           } else if (status === InputStatus.NOTHING_AVAILABLE) this.#park(task);
           else progressed = true;
           if (stopSignal?.stopped) break;
+          if (this.#roundOver()) {
+            // The next round starts with the next task, so every task gets its turn.
+            this.#first = (i + 1) % n;
+            break;
+          }
         }
         // 2.
         if (w.pts.fireDue() > 0) progressed = true;
@@ -97,7 +122,11 @@ export class PollLoop {
           }
           await wait;
           if (timeout !== undefined) clearTimeout(timeout);
-        } else if (++rounds % ROUNDS_PER_YIELD === 0) await yieldToEventLoop();
+          this.#lastYield = w.pts.now();
+        } else if (++rounds % ROUNDS_PER_YIELD === 0 || w.pts.now() - this.#lastYield >= YIELD_EVERY_MS) {
+          await yieldToEventLoop();
+          this.#lastYield = w.pts.now();
+        }
       }
     } finally {
       if (timeout !== undefined) clearTimeout(timeout);
