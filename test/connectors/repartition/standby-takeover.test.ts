@@ -15,6 +15,7 @@ import { readToEnd } from '../../../src/kafka/read-to-end.ts';
 import { checkAtLeastOnce, checkExactlyOnce, endMarkers, makeInput, PARTITIONS, readOutputs, seeded, type CrashRunResult } from '../../runtime/crash-harness.ts';
 import { createTopics, eventually, kill, produce, spawnSluice, type Child } from '../kafka-helpers.ts';
 import { runCli } from '../../cli/run-cli.ts';
+import { logged } from '../../runtime/membership-harness.ts';
 
 let broker: Awaited<ReturnType<typeof startTestBroker>>;
 before(async () => {
@@ -23,21 +24,6 @@ before(async () => {
 after(async () => {
   await broker.stop();
 });
-
-/** The JSON log lines of a worker whose message starts with `prefix`. */
-function logged(child: Child, prefix: string): Array<Record<string, unknown>> {
-  const out: Array<Record<string, unknown>> = [];
-  for (const line of child.stderr().split('\n')) {
-    if (!line.startsWith('{')) continue;
-    try {
-      const o = JSON.parse(line) as Record<string, unknown>;
-      if (typeof o.msg === 'string' && o.msg.startsWith(prefix)) out.push(o);
-    } catch {
-      // not a log line
-    }
-  }
-  return out;
-}
 
 /** Records in a topic (its whole log: what a full restore would read). */
 async function recordsIn(topic: string): Promise<number> {
