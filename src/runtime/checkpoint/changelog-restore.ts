@@ -6,8 +6,14 @@ import type { JobVertex } from '../graph/job-graph.ts';
 import type { AbstractStreamOperator } from '../operators/operator.ts';
 import type { TimersSnapshot } from '../timers/internal-timer-service.ts';
 import { ChangelogSnapshotBuilder } from './changelog-snapshot.ts';
-import type { RestoreListener } from './durable-state.ts';
 import type { StandbySource } from './standby-replica.ts';
+
+/** Restore progress, record by record: `restored` for each changelog record of `vertex` in `keyGroup`. */
+export interface RestoreListener {
+  started(now: number): void;
+  restored(vertex: JobVertex, keyGroup: number): void;
+  finished(now: number): void;
+}
 
 export interface ChangelogRestore {
   readonly jobId: string;

@@ -18,10 +18,14 @@ import type { AbstractStreamOperator, OperatorSnapshot } from '../operators/oper
 import { assignToKeyGroup } from '../partitioning/key-groups.ts';
 import type { Task } from '../worker/task.ts';
 import { TimerChangeTracker, toChangelogChanges } from './changelog-snapshot.ts';
-import { restoreFromChangelog } from './changelog-restore.ts';
+import { restoreFromChangelog, type RestoreListener } from './changelog-restore.ts';
+import { changelogTopicOf, sanitizeJobId } from './topic-names.ts';
 import { LocalCopies } from './local-copies.ts';
 import type { StandbySource } from './standby-replica.ts';
 import type { TimersSnapshot } from '../timers/internal-timer-service.ts';
+
+export { changelogTopicOf, sanitizeJobId } from './topic-names.ts';
+export type { RestoreListener } from './changelog-restore.ts';
 
 /** The durable state of a job does not fit the job that started (another graph under the same job id). */
 export class StateIncompatibleError extends SluiceError {
@@ -30,16 +34,6 @@ export class StateIncompatibleError extends SluiceError {
   }
 }
 
-/** Kafka's topic and group charset; everything else becomes '-'. */
-export function sanitizeJobId(name: string): string {
-  const id = name.replace(/[^a-zA-Z0-9._-]+/g, '-').replace(/^-+|-+$/g, '');
-  return id === '' ? 'sluice-job' : id;
-}
-
-/** The changelog topic of a keyed operator: `<jobId>-<uid>-changelog` (one partition per key group). */
-export function changelogTopicOf(jobId: string, uid: string): string {
-  return `${jobId}-${sanitizeJobId(uid)}-changelog`;
-}
 
 /** The job's id: `options.jobId`, else `$SLUICE_JOB_ID` (`sluice run --job-id`), else the job name; sanitized. */
 export function jobIdOf(graph: { jobName: string }, options: { jobId?: string | undefined }): string {
@@ -91,12 +85,6 @@ export interface DurableStateOptions {
   standby?: StandbySource | undefined;
 }
 
-/** Restore progress, record by record: `restored` for each changelog record of `vertex` in `keyGroup`. */
-export interface RestoreListener {
-  started(now: number): void;
-  restored(vertex: JobVertex, keyGroup: number): void;
-  finished(now: number): void;
-}
 
 /**
  * Keyed state, timers, operator state and source positions of a worker's tasks, kept in Kafka:

@@ -8,7 +8,7 @@ import { WorkerClients } from '../../kafka/worker-clients.ts';
 import type { Clock } from '../../util/clock.ts';
 import { logger } from '../../util/logger.ts';
 import { computeKeyGroupRangeForOperatorIndex } from '../partitioning/key-groups.ts';
-import { changelogTopicOf } from './durable-state.ts';
+import { changelogTopicOf } from './topic-names.ts';
 import { memoryReplicaStore, type ReplicaEntries, type ReplicaStore } from './standby-store.ts';
 
 /** What a standby replica hands to the restore of a unit that became active on its worker. */

@@ -6,7 +6,7 @@ import type { MemberAssignment } from '../../kafka/group-protocol.ts';
 import { WorkerClients } from '../../kafka/worker-clients.ts';
 import type { Clock } from '../../util/clock.ts';
 import { logger } from '../../util/logger.ts';
-import type { WorkerShare } from '../worker/execution-options.ts';
+import type { WorkerShare } from '../worker/worker-share.ts';
 import type { StaticMembership } from '../worker/static-membership.ts';
 import { unitAssignor, unitsOf, type UnitsInfo } from './task-assignor.ts';
 import type { StandbyReplicas } from '../checkpoint/standby-replica.ts';

@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { JobCancelledError, JobConfigurationError } from '../../core/errors/job-errors.ts';
-import { SluiceErrorCodes } from '../../core/errors/codes.ts';
 import { logger } from '../../util/logger.ts';
 import type { JobGraph } from '../graph/job-graph.ts';
 import { withRepartitionTopics } from '../graph/repartition.ts';
 import { jobIdOf } from '../checkpoint/durable-state.ts';
 import type { ExecutionOptions, WorkerShare } from '../worker/execution-options.ts';
 import { Worker } from '../worker/worker.ts';
+import { isFencing } from '../worker/fencing.ts';
 import { staticMembershipOf } from '../worker/static-membership.ts';
 import type { JobClient, JobExecutionResult, JobStatus } from './job-client.ts';
 import { JobMembership, type RunningTasks } from './job-membership.ts';
@@ -17,15 +17,6 @@ import { jobRunningChannel, type JobRunningEvent } from './job-events.ts';
 
 export type { ExecutionOptions } from '../worker/execution-options.ts';
 
-const FENCING = new Set<string>([SluiceErrorCodes.PRODUCER_FENCED, SluiceErrorCodes.WORKER_FENCED]);
-
-/** Whether a worker failed because Kafka fenced it (its producer epoch or its group generation is stale). */
-export function isFencing(e: unknown): boolean {
-  for (let x = e, depth = 0; x !== undefined && x !== null && depth < 5; x = (x as { cause?: unknown }).cause, depth++) {
-    if (FENCING.has((x as { code?: string }).code ?? '')) return true;
-  }
-  return false;
-}
 
 /**
  * Runs a job graph in this process: one worker holds every task ("assigned partitions" are all of

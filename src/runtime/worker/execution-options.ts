@@ -5,6 +5,9 @@ import type { Clock } from '../../util/clock.ts';
 import type { JobSnapshot } from '../executor/job-client.ts';
 import type { JobMembership } from '../executor/job-membership.ts';
 import type { WatermarkInterval } from '../operators/timestamps-watermarks.ts';
+import type { WorkerShare } from './worker-share.ts';
+
+export type { WorkerShare } from './worker-share.ts';
 
 /** A clock that tells listeners when it moves (the testing module's manual clock). */
 export interface ObservableClock extends Clock {
@@ -73,9 +76,3 @@ export interface ExecutionOptions {
   metrics?: boolean;
 }
 
-/** Worker `index` of `count`; `subtasks`, when present, lists what the job group assigned to it (and wins). */
-export interface WorkerShare {
-  readonly index: number;
-  readonly count: number;
-  readonly subtasks?: readonly number[];
-}

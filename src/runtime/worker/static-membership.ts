@@ -1,5 +1,4 @@
 import { JobConfigurationError } from '../../core/errors/job-errors.ts';
-import type { ExecutionOptions } from './execution-options.ts';
 
 /**
  * A worker's static membership in its job group (Kafka's KIP-345 `group.instance.id`): a worker
@@ -21,7 +20,7 @@ const INSTANCE_ID = /^[A-Za-z0-9._-]{1,249}$/;
  * `SLUICE_REMAIN_IN_GROUP` (`sluice run --instance-id ID [--remain-in-group]`); undefined for a
  * dynamic member.
  */
-export function staticMembershipOf(opts: Pick<ExecutionOptions, 'instanceId' | 'remainInGroupOnStop'>): StaticMembership | undefined {
+export function staticMembershipOf(opts: { readonly instanceId?: string | undefined; readonly remainInGroupOnStop?: boolean | undefined }): StaticMembership | undefined {
   const instanceId = opts.instanceId ?? nonEmpty(process.env.SLUICE_INSTANCE_ID);
   const remainText = process.env.SLUICE_REMAIN_IN_GROUP;
   if (remainText !== undefined && remainText !== '' && remainText !== 'true' && remainText !== 'false') {

@@ -4,7 +4,7 @@ import type { KafkaConnection } from '../../core/kafka-clients.ts';
 import { StatusPublisher } from '../../kafka/job-status/status-publisher.ts';
 import { DEFAULT_STATUS_INTERVAL_MS, statusWatermark, type PartitionStatus, type TaskStatus, type WorkerState, type WorkerStatus } from '../../kafka/job-status/status-record.ts';
 import { jobIdOf } from '../checkpoint/durable-state.ts';
-import { isFencing } from '../executor/local-executor.ts';
+import { isFencing } from './fencing.ts';
 import { computeKeyGroupRangeForOperatorIndex } from '../partitioning/key-groups.ts';
 import type { Task } from './task.ts';
 import { workerStartTime } from './worker-start-times.ts';
