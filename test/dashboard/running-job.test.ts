@@ -77,6 +77,11 @@ test('a running job: records in = records produced, per-operator counts, waterma
     assert.deepEqual(['0', '1'].map((p) => sampleValue(m, 'sluice_split_currentOffset', { topic: 'clicks', partition: p })), [RECORDS / 2, RECORDS / 2]);
     // Each partition's own watermark (monotonous: its last timestamp − 1), before the minimum over partitions; none idle.
     const lastTs = (p: number) => T0 + (RECORDS - 2 + p) * 10;
+    // A periodic watermark follows its split's last record by up to one interval (200 ms): wait for it, then check the value.
+    await eventually(async () => {
+      m = await scrape();
+      return [0, 1].every((p) => sampleValue(m, 'sluice_split_currentWatermark', { topic: 'clicks', partition: String(p) })! > Number.NEGATIVE_INFINITY);
+    }, 30_000, 'a periodic watermark on every split');
     assert.deepEqual([0, 1].map((p) => sampleValue(m, 'sluice_split_currentWatermark', { topic: 'clicks', partition: String(p) })), [lastTs(0) - 1, lastTs(1) - 1]);
     assert.deepEqual([0, 1].map((p) => sampleValue(m, 'sluice_split_idle', { topic: 'clicks', partition: String(p) })), [0, 0]);
     // The offsets a checkpoint committed after everything was read: the end of each partition.
