@@ -12,10 +12,10 @@ import { startTestBroker } from '../../helpers/broker.ts';
 import { tempDir } from '../../helpers/tmp-dir.ts';
 import { supplierFor } from '../../kafka/helpers.ts';
 import { readToEnd } from '../../../src/kafka/read-to-end.ts';
-import { checkAtLeastOnce, checkExactlyOnce, endMarkers, makeInput, PARTITIONS, readOutputs, seeded, type CrashRunResult } from '../../runtime/crash-harness.ts';
-import { createTopics, eventually, kill, produce, spawnSluice, type Child } from '../kafka-helpers.ts';
+import { checkAtLeastOnce, checkExactlyOnce, endMarkers, makeInput, readOutputs, seeded, type CrashRunResult } from '../../runtime/crash-harness.ts';
+import { eventually, kill, produce, spawnSluice, type Child } from '../kafka-helpers.ts';
 import { runCli } from '../../cli/run-cli.ts';
-import { logged } from '../../runtime/membership-harness.ts';
+import { ASSIGNED, countJobSetup, logged, RUNNING } from '../../runtime/membership-harness.ts';
 
 let broker: Awaited<ReturnType<typeof startTestBroker>>;
 before(async () => {
@@ -39,8 +39,6 @@ async function recordsIn(topic: string): Promise<number> {
   }
 }
 
-const ASSIGNED = 'job group: tasks assigned';
-const RUNNING = 'job group: this worker runs its tasks';
 const RESTORED = 'keyed state restored from the warm standby replica';
 const CAUGHT_UP = 'standby replica caught up';
 
@@ -49,29 +47,18 @@ for (const [exactlyOnce, backend] of [[false, 'heap'], [true, 'heap'], [true, 'l
   test(`${mode}: standbyReplicas=1, 2 workers, SIGKILL the active one — the survivor restores its unit from its warm replica plus the changelog tail; outputs ${exactlyOnce ? 'exact' : 'complete'}`, { timeout: 600_000 }, async (t) => {
     const { dir, cleanup } = tempDir('sluice-standby-');
     const name = `standby-${exactlyOnce ? 'eo' : 'alo'}-${backend}`;
-    const topics = { input: `${name}-in`, counts: `${name}-counts`, windows: `${name}-windows` };
     const records = 6_000;
-    await createTopics(broker.bootstrap, { [topics.input]: PARTITIONS, [topics.counts]: PARTITIONS, [topics.windows]: PARTITIONS });
-    const { input, expectedCounts, expectedWindows } = makeInput(records, 2_000, seeded(exactlyOnce ? 71 : 73));
-    const env = {
-      SLUICE_BOOTSTRAP: broker.bootstrap,
-      SLUICE_LOG_LEVEL: 'info',
+    const { topics, env } = await countJobSetup(broker.bootstrap, name, {
       SLUICE_EXCHANGES: 'kafka',
       SLUICE_PARALLELISM: '2',
       SLUICE_STANDBY_REPLICAS: '1',
       SLUICE_GROUP_SESSION_TIMEOUT_MS: '6000',
       SLUICE_STATE_DIR: `${dir}/workers`,
-      INPUT: topics.input,
-      COUNTS: topics.counts,
-      WINDOWS: topics.windows,
-      GROUP: name,
-      JOB_ID: name,
-      CHECKPOINT_MS: '200',
       STATE_BACKEND: backend,
       EXACTLY_ONCE: exactlyOnce ? '1' : '0',
-      TXN_TIMEOUT_MS: '10000',
       SLUICE_STATUS_INTERVAL_MS: '1000',
-    };
+    });
+    const { input, expectedCounts, expectedWindows } = makeInput(records, 2_000, seeded(exactlyOnce ? 71 : 73));
     const workers: Child[] = [];
     const start = (): Child => {
       const c = spawnSluice(['run', 'test/runtime/fixtures/count-job.ts'], { ...env, STATE_DIR: `${dir}/lmdb-${workers.length}` });
