@@ -3,6 +3,7 @@ import { existsSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'n
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { SluiceError } from '../core/errors/sluice-error.ts';
+import { processAlive } from '../util/process-alive.ts';
 
 /** A second broker tried to use a data directory that a running broker holds. */
 export class DataDirLockedError extends SluiceError {
@@ -27,15 +28,6 @@ function holderOf(dataDir: string): string {
     return `pid ${info.pid}${info.port ? `, port ${info.port}` : ''}`;
   } catch {
     return 'its pid is unknown';
-  }
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -73,7 +65,7 @@ export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
     } catch {
       // unreadable: treated as stale
     }
-    if (pid > 0 && pid !== process.pid && pidAlive(pid)) throw new DataDirLockedError(dataDir, holderOf(dataDir));
+    if (pid > 0 && pid !== process.pid && processAlive(pid)) throw new DataDirLockedError(dataDir, holderOf(dataDir));
   }
   writeFileSync(pidFile, JSON.stringify({ pid: process.pid, host: process.env.HOSTNAME ?? '' }));
   return {

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { WorkerSlotError } from './errors.ts';
+import { processAlive } from '../util/process-alive.ts';
 
 /** What a lock file holds. */
 export interface SlotOwner {
@@ -41,12 +42,7 @@ export const systemProbe: ProcessProbe = {
 };
 
 function probeBySignal(pid: number): null | undefined {
-  try {
-    process.kill(pid, 0);
-    return null;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM' ? null : undefined;
-  }
+  return processAlive(pid) ? null : undefined;
 }
 
 const SAFE_ID = /^[A-Za-z0-9._-]+$/;

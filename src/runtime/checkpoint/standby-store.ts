@@ -5,6 +5,7 @@ import { threadId } from 'node:worker_threads';
 import type { Database, RootDatabase } from 'lmdb';
 import type { ChangelogEntry } from '../../kafka/changelog-reader.ts';
 import { decodeChangelogRecord, type ChangelogChange } from '../../kafka/changelog-codec.ts';
+import { processAlive } from '../../util/process-alive.ts';
 
 /** The entries of one replicated key group: the last record per record key. */
 export interface ReplicaEntries {
@@ -138,16 +139,7 @@ function removeStale(dir: string): void {
   }
   for (const name of names) {
     const pid = Number(name.split('-')[0]);
-    if (!Number.isInteger(pid) || pid === process.pid || alive(pid)) continue;
+    if (!Number.isInteger(pid) || pid === process.pid || processAlive(pid)) continue;
     rmSync(join(dir, name), { recursive: true, force: true });
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
