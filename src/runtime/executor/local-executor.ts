@@ -17,7 +17,6 @@ import { jobRunningChannel, type JobRunningEvent } from './job-events.ts';
 
 export type { ExecutionOptions } from '../worker/execution-options.ts';
 
-
 /**
  * Runs a job graph in this process: one worker holds every task ("assigned partitions" are all of
  * them), every exchange between tasks is a direct call. Returns the job's client at once; the
@@ -38,8 +37,9 @@ export function executeLocally(compiled: JobGraph, given: ExecutionOptions): Job
   const graph = distributed ? withRepartitionTopics(compiled, { jobId: jobIdOf(compiled, opts), mode: opts.mode }) : compiled;
   let options = opts;
   // Distributed with durable state: the job group assigns this worker its tasks (dynamic membership).
-  const standbys = distributed && hasDurableState(graph, opts) ? standbyReplicasFor(graph, opts) : undefined;
-  const newMembership = (): JobMembership | undefined => (distributed && hasDurableState(graph, opts) ? membershipFor(graph, opts, share, standbys) : undefined);
+  const groupMembers = distributed && hasDurableState(graph, opts);
+  const standbys = groupMembers ? standbyReplicasFor(graph, opts) : undefined;
+  const newMembership = (): JobMembership | undefined => (groupMembers ? membershipFor(graph, opts, share, standbys) : undefined);
   let membership = newMembership();
   if (membership !== undefined) options = { ...options, membership };
   let worker = new Worker(graph, options);
@@ -73,10 +73,10 @@ export function executeLocally(compiled: JobGraph, given: ExecutionOptions): Job
         },
       });
       const running = worker.run(() => {
+        const runningTasks = tasks(true);
         const pause = membership?.resumed();
-        if (pause !== undefined) worker.observed?.metrics.rebalances.started(worker.options.clock.now() - pause);
-        if (pause !== undefined) worker.observed?.metrics.rebalances.ended(worker.options.clock.now(), true);
-        membership?.running(tasks(true));
+        if (pause !== undefined) runningTasks.rebalanced?.(pause);
+        membership?.running(runningTasks);
         announce();
       });
       membership?.running(tasks(false));
