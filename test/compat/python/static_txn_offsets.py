@@ -10,8 +10,9 @@ import json
 import sys
 import time
 
-from confluent_kafka import Consumer, KafkaException, Producer, TopicPartition
+from confluent_kafka import Consumer, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
+from kafka_error_report import error_of
 
 BOOTSTRAP = sys.argv[1]
 TOPIC, GROUP = "sm-txn-in", "sm-txn"
@@ -39,15 +40,6 @@ def poll_until(c, cond, what, timeout=30):
         if time.time() > deadline:
             raise RuntimeError(f"timed out waiting for {what}")
         c.poll(0.2)
-
-
-def error_of(fn):
-    try:
-        fn()
-        return None
-    except KafkaException as e:
-        err = e.args[0]
-        return {"name": err.name(), "fatal": err.fatal(), "abortable": err.txn_requires_abort(), "str": err.str()}
 
 
 first = static_consumer()

@@ -6,12 +6,16 @@ Prints one JSON object with what it observed; confluent-kafka-txn.test.ts assert
 Readers stop at a sentinel record written to every partition after each scenario.
 """
 import json
+import os
 import sys
 import time
 import uuid
 
 from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
+from kafka_error_report import error_of  # noqa: E402
 
 BOOTSTRAP = sys.argv[1]
 SENTINEL = "__end__"
@@ -70,16 +74,6 @@ def tx_producer(txid, **extra):
     p = Producer(conf)
     p.init_transactions(10)
     return p
-
-
-def error_of(fn):
-    """Runs fn; returns None or a description of the KafkaError it raised."""
-    try:
-        fn()
-        return None
-    except KafkaException as e:
-        err = e.args[0]
-        return {"name": err.name(), "fatal": err.fatal(), "abortable": err.txn_requires_abort(), "str": err.str()}
 
 
 # 1. commit / abort / commit
