@@ -33,6 +33,7 @@ import { tempDir } from '../../test/helpers/tmp-dir.ts';
 import { fmt, machineLine, median, writeBenchmarkSection, earlierRuns } from '../bench-report.ts';
 import { busiestJsBetween, cpuAt, sampleThreads } from './thread-cpu.ts';
 import { measureCeiling } from './cpu-ceiling.ts';
+import { progressOf, steadyWindow } from './steady-state.ts';
 
 const arg = (name: string, dflt: string): string => {
   const i = process.argv.indexOf(name);
@@ -97,38 +98,6 @@ interface Run {
   checksum: string;
 }
 
-/** A thread's progress: (records computed so far, epoch ms) points. */
-type Progress = Array<readonly [count: number, t: number]>;
-
-/** Records a thread had computed at time `t`, interpolated between its progress points. */
-function countAt(p: Progress, t: number): number {
-  if (t <= p[0]![1]) return t < p[0]![1] ? 0 : p[0]![0];
-  for (let i = 1; i < p.length; i++) {
-    const [c1, t1] = p[i]!;
-    if (t <= t1) {
-      const [c0, t0] = p[i - 1]!;
-      return t1 === t0 ? c1 : c0 + ((c1 - c0) * (t - t0)) / (t1 - t0);
-    }
-  }
-  return p.at(-1)![0];
-}
-
-/**
- * The steady state of a run: from the moment every thread computes records to the moment the
- * first thread has computed its last (every worker busy), and the records computed in it.
- */
-function steadyWindow(threads: Progress[]): { from: number; to: number; records: number } {
-  const from = Math.max(...threads.map((p) => p[0]![1]));
-  const to = Math.min(...threads.map((p) => p.at(-1)![1]));
-  // No common stretch of 200 ms (a thread done before another started): the whole computing span.
-  if (to - from < 200) {
-    const first = Math.min(...threads.map((p) => p[0]![1]));
-    const last = Math.max(...threads.map((p) => p.at(-1)![1]));
-    return { from: first, to: last, records: threads.reduce((a, p) => a + p.at(-1)![0], 0) };
-  }
-  return { from, to, records: threads.reduce((a, p) => a + countAt(p, to) - countAt(p, from), 0) };
-}
-
 /** One run of the job, with its steady state from the threads' `SCALING-PROGRESS` lines. */
 function runOnce(c: Contender, s: Series, input: string, bootstrap: string, jobId: string): Promise<Run> {
   return new Promise((resolve, reject) => {
@@ -145,7 +114,7 @@ function runOnce(c: Contender, s: Series, input: string, bootstrap: string, jobI
       const split = threads.stop();
       const m = /CPU ([\d.]+) ([\d.]+)/.exec(err);
       const work = [...err.matchAll(/SCALING-WORK records=(\d+)/g)].map((x) => [Number(x[1])] as const);
-      const progress = [...err.matchAll(/SCALING-PROGRESS (\S+)/g)].map((x) => x[1]!.split(',').map((pt) => pt.split(':').map(Number) as [number, number]));
+      const progress = progressOf(err);
       const sinks = [...err.matchAll(/SCALING-SINK results=(\d+) xor=(-?\d+)/g)].map((x) => [Number(x[1]), Number(x[2])] as const);
       const computed = work.reduce((a, [n]) => a + n, 0);
       if (code !== 0 || m === null || sinks.length === 0 || progress.length === 0 || computed !== s.records) {

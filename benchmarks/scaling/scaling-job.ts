@@ -36,8 +36,19 @@ function burn(seed: number): number {
 let records = 0;
 const progress: string[] = [];
 let lastAt = 0;
+/** BURN_CPU=1 (profile-workers.ts): the thread CPU time of every 64th record's computation, to tell the computation's own cost per record from the rest's. */
+const SAMPLE_BURN_CPU = process.env.BURN_CPU === '1';
+let burnCpuMicros = 0;
+let burnSamples = 0;
 function timedBurn(seed: number): number {
-  const h = burn(seed);
+  let h: number;
+  if (SAMPLE_BURN_CPU && (records & 63) === 0) {
+    const t0 = process.threadCpuUsage();
+    h = burn(seed);
+    const t = process.threadCpuUsage(t0);
+    burnCpuMicros += t.user + t.system;
+    burnSamples++;
+  } else h = burn(seed);
   records++;
   lastAt = Date.now(); // benchmark code, not runtime logic: the wall clock is what it measures
   if (records === 1 || (records & 255) === 0) progress.push(`${records}:${lastAt}`);
@@ -50,6 +61,7 @@ function reportThread(): void {
   if (reported || records === 0) return;
   reported = true;
   process.stderr.write(`SCALING-WORK records=${records}\n`);
+  if (burnSamples > 0) process.stderr.write(`SCALING-BURN-CPU micros=${burnCpuMicros} samples=${burnSamples}\n`);
   process.stderr.write(`SCALING-PROGRESS ${[...progress, `${records}:${lastAt}`].join(',')}\n`);
 }
 

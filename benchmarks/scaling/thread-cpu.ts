@@ -62,6 +62,8 @@ export interface CpuSample {
   t: number;
   job: number;
   js: Map<number, number>;
+  /** CPU seconds so far of the job process's threads by thread name (e.g. all `V8Worker` threads together). */
+  byName: Map<string, number>;
   broker: number;
 }
 
@@ -89,11 +91,13 @@ export function sampleThreads(timePid: number, brokerPid: number, everyMs = 50):
     for (const [tid, t] of readThreads(pid)) last.set(tid, t);
     let job = 0;
     const js = new Map<number, number>();
+    const byName = new Map<string, number>();
     for (const [tid, t] of last) {
       job += t.seconds;
       if (isJavaScript(t)) js.set(tid, t.seconds);
+      byName.set(t.name, (byName.get(t.name) ?? 0) + t.seconds);
     }
-    timeline.push({ t: Date.now(), job, js, broker: processCpuSeconds(brokerPid) - broker0 });
+    timeline.push({ t: Date.now(), job, js, byName, broker: processCpuSeconds(brokerPid) - broker0 });
   }, everyMs);
   return {
     stop() {

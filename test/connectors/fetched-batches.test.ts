@@ -94,12 +94,16 @@ test('a flipped byte fails the CRC-32C check with the batch offset; an old messa
   assert.throws(() => readFetchedBatches(v1, 9n, null), /message format v1/);
 });
 
-test('a record whose length lies is corrupt, not a crash or a read past the batch', () => {
+test('a record whose length lies is corrupt, not a crash or a read past the batch; found when the records are first read', () => {
   const batch = buildBatch({ baseOffset: 0n, records: [rec('abc')] });
   const lying = Buffer.from(batch);
   lying[H.BATCH_HEADER_SIZE] = 0x7e; // varint length 63: past the end
   lying.writeUInt32BE(crc32c(lying.subarray(H.ATTRIBUTES)), H.CRC);
-  assert.throws(() => readFetchedBatches(lying, 0n, null), (e: unknown) => e instanceof CorruptBatchError && /runs past/.test(e.message));
+  // Its CRC holds: the records are decoded (and the lie found) when the reader first reads them.
+  const read = readFetchedBatches(lying, 0n, null);
+  assert.throws(() => read.batches[0]!.records, (e: unknown) => e instanceof CorruptBatchError && /runs past/.test(e.message));
+  const wrapped = readFetchedBatches(lying, 0n, null, (e) => new TypeError(`wrapped: ${e.message}`));
+  assert.throws(() => wrapped.batches[0]!.records, (e: unknown) => e instanceof TypeError && /^wrapped: .*runs past/.test(e.message));
 });
 
 test('read_committed: aborted data dropped, committed kept, control batches kept empty and counted in the position', () => {

@@ -35,11 +35,24 @@ export interface PartitionState {
 /** Fetched batches of one partition, waiting to be emitted. */
 export interface FetchedChunk {
   readonly ps: PartitionState;
-  readonly batches: readonly FetchedBatch[];
+  /** Emitted batches are replaced by an empty one ({@link nextBatch}). */
+  readonly batches: FetchedBatch[];
   records: number;
   /** Emission cursor: batch index, record index in that batch. */
   bi: number;
   ri: number;
+}
+
+const EMITTED: FetchedBatch = Object.freeze({ firstOffset: 0n, lastOffsetDelta: 0, firstTimestamp: 0, maxTimestamp: 0, attributes: 0, producerId: -1n, records: Object.freeze([]) });
+
+/**
+ * The reader emitted the chunk's current batch: on to the next one, and the emitted batch (its
+ * decoded records) is let go at once rather than with the whole chunk — a chunk of a large fetch
+ * lasts long enough for its records to survive young-generation collections otherwise.
+ */
+export function nextBatch(chunk: FetchedChunk): void {
+  chunk.batches[chunk.bi++] = EMITTED;
+  chunk.ri = 0;
 }
 
 export interface FetchLoopOptions {
@@ -184,12 +197,14 @@ export class FetchLoop {
         throw new KafkaConnectorError(SluiceErrorCodes.KAFKA_SOURCE, `fetching ${ps.topic}/${ps.partition} failed with Kafka error code ${part.errorCode}`);
       }
       ps.endOffset = this.#o.readCommitted && part.lastStableOffset >= 0n ? part.lastStableOffset : part.highWatermark;
+      // A corrupt batch: found here (CRC, framing), or when the reader decodes its records.
+      const corrupt = (e: Error): KafkaConnectorError => new KafkaConnectorError(SluiceErrorCodes.KAFKA_SOURCE, `reading ${ps.topic}/${ps.partition}: ${e.message}`, undefined);
       let read;
       try {
-        read = codec.readFetchedBatches(part.records, ps.fetchOffset, this.#o.readCommitted ? part.abortedTransactions : null);
+        read = codec.readFetchedBatches(part.records, ps.fetchOffset, this.#o.readCommitted ? part.abortedTransactions : null, corrupt);
       } catch (e) {
         if (!(e instanceof codec.CorruptBatchError)) throw e;
-        throw new KafkaConnectorError(SluiceErrorCodes.KAFKA_SOURCE, `reading ${ps.topic}/${ps.partition}: ${e.message}`, undefined);
+        throw corrupt(e);
       }
       if (read.next <= ps.fetchOffset) continue;
       ps.fetchOffset = read.next;

@@ -55,8 +55,20 @@ const NO_RECORDS: readonly FetchedRecord[] = Object.freeze([]);
  * read_committed, `aborted` lists the aborted transactions the broker reported: a listed
  * transaction runs from its first offset to its producer's next abort marker, and its data
  * batches are dropped. Control batches are kept without records (they move the position on).
+ *
+ * A data batch's records are decoded (and decompressed) when the reader first reads them, as
+ * Kafka's Java consumer does at poll time: a reader buffers up to its fetch limit ahead, and
+ * records decoded at fetch time would live on the heap until emitted — long enough to survive
+ * young-generation collections, which then copy and promote them (in the scaling benchmark, the
+ * largest share of the bytes a worker promoted). A framing error inside a batch whose CRC holds is found then:
+ * `onCorrupt` turns it into the error the reader throws (the CorruptBatchError itself without it).
  */
-export function readFetchedBatches(bytes: Buffer | null, from: bigint, aborted: ReadonlyArray<{ producerId: bigint; firstOffset: bigint }> | null): FetchedPartitionBatches {
+export function readFetchedBatches(
+  bytes: Buffer | null,
+  from: bigint,
+  aborted: ReadonlyArray<{ producerId: bigint; firstOffset: bigint }> | null,
+  onCorrupt?: (e: CorruptBatchError) => Error,
+): FetchedPartitionBatches {
   const batches: FetchedBatch[] = [];
   let records = 0;
   let next = from;
@@ -82,23 +94,53 @@ export function readFetchedBatches(bytes: Buffer | null, from: bigint, aborted: 
     while (nextAborted < pending.length && pending[nextAborted]!.firstOffset <= last) aborting.add(pending[nextAborted++]!.producerId);
     const control = (attributes & H.CONTROL_BIT) !== 0;
     if (!control && (attributes & H.TRANSACTIONAL_BIT) !== 0 && aborting.has(producerId)) continue;
-    const decoded = decodeRecords(batch, baseOffset, attributes);
     if (control) {
-      const marker = decoded[0]?.key;
+      const marker = decodeRecords(batch, baseOffset, attributes)[0]?.key;
       if (marker != null && marker.length >= 4 && marker.readInt16BE(2) === ABORT_MARKER) aborting.delete(producerId);
     }
-    batches.push({
-      firstOffset: baseOffset,
-      lastOffsetDelta,
-      firstTimestamp: Number(batch.readBigInt64BE(H.BASE_TIMESTAMP)),
-      maxTimestamp: Number(batch.readBigInt64BE(H.MAX_TIMESTAMP)),
-      attributes,
-      producerId,
-      records: control ? NO_RECORDS : decoded,
-    });
-    if (!control) records += decoded.length;
+    const count = batch.readInt32BE(H.RECORD_COUNT);
+    if (count < 0) throw new CorruptBatchError(baseOffset, `record count ${count}`);
+    batches.push(new LazyBatch(batch, baseOffset, lastOffsetDelta, attributes, producerId, control, onCorrupt));
+    if (!control) records += count;
   }
   return { batches, records, next };
+}
+
+/** A fetched batch whose records are decoded on first read (see readFetchedBatches). */
+class LazyBatch implements FetchedBatch {
+  readonly firstOffset: bigint;
+  readonly lastOffsetDelta: number;
+  readonly firstTimestamp: number;
+  readonly maxTimestamp: number;
+  readonly attributes: number;
+  readonly producerId: bigint;
+  /** The batch's bytes until its records are decoded. */
+  #bytes: Buffer | undefined;
+  #records: readonly FetchedRecord[] | undefined;
+  readonly #onCorrupt: ((e: CorruptBatchError) => Error) | undefined;
+
+  constructor(bytes: Buffer, firstOffset: bigint, lastOffsetDelta: number, attributes: number, producerId: bigint, control: boolean, onCorrupt: ((e: CorruptBatchError) => Error) | undefined) {
+    this.firstOffset = firstOffset;
+    this.lastOffsetDelta = lastOffsetDelta;
+    this.firstTimestamp = Number(bytes.readBigInt64BE(H.BASE_TIMESTAMP));
+    this.maxTimestamp = Number(bytes.readBigInt64BE(H.MAX_TIMESTAMP));
+    this.attributes = attributes;
+    this.producerId = producerId;
+    this.#onCorrupt = onCorrupt;
+    if (control) this.#records = NO_RECORDS;
+    else this.#bytes = bytes;
+  }
+
+  get records(): readonly FetchedRecord[] {
+    if (this.#records !== undefined) return this.#records;
+    try {
+      this.#records = decodeRecords(this.#bytes!, this.firstOffset, this.attributes);
+    } catch (e) {
+      throw e instanceof CorruptBatchError && this.#onCorrupt !== undefined ? this.#onCorrupt(e) : e;
+    }
+    this.#bytes = undefined;
+    return this.#records;
+  }
 }
 
 // The decoding cursor: module state, as decoding is synchronous and never re-entered.

@@ -5,7 +5,7 @@ import { subtaskForPartition } from './assignment.ts';
 import { DeserializationErrorHandler } from './deserialization-errors.ts';
 import { KafkaConnectorError, errorText, isUnknownTopic } from '../../core/errors/kafka-errors.ts';
 import { firstContact } from './reachability.ts';
-import { FetchLoop, type FetchedChunk, type PartitionState } from './fetch-loop.ts';
+import { FetchLoop, nextBatch, type FetchedChunk, type PartitionState } from './fetch-loop.ts';
 import { GroupMembership } from './group-membership.ts';
 import { resetOffset, resolveStartingOffsets, resolveStoppingOffsets, tpKey, type TopicPartition } from './offsets.ts';
 import type { KafkaConsumerRecord } from './record.ts';
@@ -337,8 +337,7 @@ export class KafkaSourceReader<T, K> implements SourceReader<T> {
         const next = batch.firstOffset + BigInt(batch.lastOffsetDelta) + 1n;
         if (!ps.finished && next > ps.position) ps.position = ps.stop !== undefined && next > ps.stop ? ps.stop : next;
         if (ps.stop !== undefined && ps.position >= ps.stop) ps.finished = true;
-        chunk.bi++;
-        chunk.ri = 0;
+        nextBatch(chunk);
       }
     }
     if (chunk.bi >= chunk.batches.length) this.#queue.splice(this.#queue.indexOf(chunk), 1);

@@ -7,7 +7,7 @@ import { KafkaConnectorError } from '../../../core/errors/kafka-errors.ts';
 import { SluiceErrorCodes } from '../../../core/errors/codes.ts';
 import { decodeTime, HEADER_MARKER, HEADER_TIMESTAMP, HEADER_WRITER, type ExchangeSerde } from './exchange-records.ts';
 import { ExchangeWatermarks, type ExchangeWatermarkState } from './exchange-watermarks.ts';
-import { FetchLoop, type FetchedChunk, type PartitionState } from '../fetch-loop.ts';
+import { FetchLoop, nextBatch, type FetchedChunk, type PartitionState } from '../fetch-loop.ts';
 import { resolveStartingOffsets, tpKey } from '../offsets.ts';
 import { ensureRepartitionTopic } from './repartition-topic-setup.ts';
 import { purgeableBroadcast } from './broadcast-consumption.ts';
@@ -148,8 +148,7 @@ export class RepartitionReader implements SourceReader<unknown> {
       if (chunk.ri >= records.length) {
         const next = batch.firstOffset + BigInt(batch.lastOffsetDelta) + 1n;
         if (next > ps.position) ps.position = next;
-        chunk.bi++;
-        chunk.ri = 0;
+        nextBatch(chunk);
       }
     }
     if (chunk.bi >= chunk.batches.length) this.#queue.shift();
