@@ -49,6 +49,11 @@ export function purgeableBroadcast(worker: object, topic: RepartitionTopic, subt
   return lowest(Array.from({ length: topic.readers }, (_, i) => readers.get(i)), topic.partitions);
 }
 
+/** Whether every reader subtask of the topic reported to this worker (it runs them all: its own bound is the whole truth). */
+function runsAllReaders(worker: object, topic: RepartitionTopic): boolean {
+  return (consumedByWorker.get(worker)?.get(topic.topic)?.size ?? 0) >= topic.readers;
+}
+
 /** A reader subtask stopped in this worker (e.g. its unit moved to another one): its offsets no longer count here. */
 export function forgetBroadcastReader(worker: object, topic: RepartitionTopic, subtask: number): void {
   consumedByWorker.get(worker)?.get(topic.topic)?.delete(subtask);
@@ -155,7 +160,7 @@ export class BroadcastConsumption {
   completed(consumed: readonly PartitionOffset[], purge: (bounds: PurgeBound[]) => void): void {
     const local = purgeableBroadcast(this.#clients, this.#topic, this.#subtask, consumed);
     if (local.length > 0) return purge(local);
-    if (this.#subtask !== 0 || this.#reading !== undefined || this.#closed) return;
+    if (this.#subtask !== 0 || runsAllReaders(this.#clients, this.#topic) || this.#reading !== undefined || this.#closed) return;
     const now = this.#clock.now();
     if (now - this.#lastRead < BROADCAST_PURGE_INTERVAL_MS) return;
     this.#lastRead = now;
