@@ -15,10 +15,22 @@ export interface StopWithSavepointHost {
   readonly now: () => number;
   /** Whether this worker runs tasks (the one that does writes the savepoint). */
   readonly hasTasks: () => boolean;
+  /** The units (subtask indexes) of the job that other workers run: a savepoint of this worker's tasks would miss their state. */
+  readonly unitsElsewhere: () => { units: number[]; of: number };
   /** A snapshot of every task (reader positions and all operator state), between two polling rounds. */
   readonly snapshot: (id: number) => JobSnapshot;
   /** Wakes the poll loop (a request arrived). */
   readonly wake: () => void;
+}
+
+/** Why a worker that runs only some of the job's units takes no savepoint, and what to do. */
+export function severalWorkersRefusal(elsewhere: { units: number[]; of: number }): string {
+  return (
+    `the job runs on several workers: ${elsewhere.units.length === 1 ? 'unit' : 'units'} ${elsewhere.units.join(', ')} of its ${elsewhere.of} ${elsewhere.units.length === 1 ? 'runs' : 'run'} on other workers than the one answering, ` +
+    'and one savepoint collected from several workers is not built (each would hold only its own units\' state). ' +
+    'Stop every worker of the job but one (SIGTERM: their units move to the one left, restored from their last checkpoints), ' +
+    'then take the savepoint again; after resuming from it with one worker, start the others again'
+  );
 }
 
 /**
@@ -28,7 +40,9 @@ export interface StopWithSavepointHost {
  * operators drain, sinks flush and commit — the exactly-once transaction commits), then a snapshot
  * of all state and the reader positions, written to the requested directory; the worker
  * acknowledges with the savepoint's path and the job stops. If the savepoint cannot be written,
- * it acknowledges the failure and the job keeps running.
+ * it acknowledges the failure and the job keeps running. A worker that runs only some of the job's
+ * units (the others run on other workers) refuses the request the same way: its savepoint would
+ * lack the other units' state.
  */
 export class StopWithSavepoint {
   readonly #host: StopWithSavepointHost;
@@ -77,6 +91,13 @@ export class StopWithSavepoint {
       }
       if (!this.#host.hasTasks()) {
         await this.#ack(request, { status: 'no-tasks' });
+        continue;
+      }
+      const elsewhere = this.#host.unitsElsewhere();
+      if (elsewhere.units.length > 0) {
+        // Each worker would write a savepoint of its own units only: refused rather than a savepoint that lacks state.
+        logger.warn({ job: this.#host.jobId, unitsElsewhere: elsewhere.units, units: elsewhere.of }, 'stop-with-savepoint refused: other workers run some of the job\'s units; the job keeps running');
+        await this.#ack(request, { status: 'failed', error: severalWorkersRefusal(elsewhere) });
         continue;
       }
       const { coordinator } = this.#host;
