@@ -18,7 +18,8 @@ function holdsState(s: OperatorSnapshot): boolean {
  * Maps a savepoint onto a job by operator uid (Flink's rule): state of a uid the job does not have
  * is refused with {@link NonRestoredStateError} naming the uids, unless `allowNonRestoredState`,
  * then it is dropped and the drop logged (stderr). Reader positions of a source restored at
- * another parallelism are combined (`Source.combineReaderStates`) and handed to every subtask.
+ * another parallelism are mapped by the source (`Source.readerStatesAt`), or combined
+ * (`Source.combineReaderStates`) and handed to every subtask.
  */
 export function mapSavepointOntoJob(graph: JobGraph, snapshot: JobSnapshot, options: { allowNonRestoredState: boolean; savepoint: string }): JobSnapshot {
   const vertices = new Map(graph.vertices.map((v) => [v.uid, v]));
@@ -36,7 +37,8 @@ export function mapSavepointOntoJob(graph: JobGraph, snapshot: JobSnapshot, opti
       continue;
     }
     const source = v.t.source;
-    sources[uid] = typeof source.combineReaderStates === 'function' ? Array.from({ length: v.parallelism }, () => source.combineReaderStates!(states)) : states;
+    if (typeof source.readerStatesAt === 'function') sources[uid] = source.readerStatesAt(states, v.parallelism);
+    else sources[uid] = typeof source.combineReaderStates === 'function' ? Array.from({ length: v.parallelism }, () => source.combineReaderStates!(states)) : states;
   }
   if (unmapped.size > 0) {
     const uids = [...unmapped].sort();
