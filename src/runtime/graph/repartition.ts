@@ -29,6 +29,11 @@ export interface RepartitionTopic {
   readonly connection: () => Promise<KafkaConnection>;
 }
 
+/** The operator a repartition reader's uid (`<uid>-repartition[-2]-reader`) feeds, or undefined for another uid. */
+export function exchangeTargetOf(readerUid: string): string | undefined {
+  return /^(.+)-repartition(?:-2)?-reader$/.exec(readerUid)?.[1];
+}
+
 /** One upstream side of a repartition topic. */
 export interface RepartitionWrite {
   readonly topic: RepartitionTopic;

@@ -5,7 +5,13 @@ import type { CheckpointCoordinator } from '../checkpoint/checkpoint-coordinator
 import type { JobSnapshot } from '../executor/job-client.ts';
 import type { JobVertex } from '../graph/job-graph.ts';
 import type { AbstractStreamOperator } from '../operators/operator.ts';
+import { rmSync } from 'node:fs';
+import { asPart, mergeSavepointParts, partsDirectory, SAVEPOINT_PARTS_TIMEOUT_MS, SavepointReplies, unitsCovered } from './savepoint-parts.ts';
+import { readSavepoint } from './savepoint-reader.ts';
 import { writeSavepoint } from './savepoint-writer.ts';
+
+const settled = (a: { readonly [field: string]: unknown }): boolean => a.status === 'completed' || a.status === 'failed';
+const isPart = (a: { readonly [field: string]: unknown }): boolean => a.status === 'part';
 
 /** What the worker lends the savepoint service. */
 export interface StopWithSavepointHost {
@@ -23,16 +29,6 @@ export interface StopWithSavepointHost {
   readonly wake: () => void;
 }
 
-/** Why a worker that runs only some of the job's units takes no savepoint, and what to do. */
-export function severalWorkersRefusal(elsewhere: { units: number[]; of: number }): string {
-  return (
-    `the job runs on several workers: ${elsewhere.units.length === 1 ? 'unit' : 'units'} ${elsewhere.units.join(', ')} of its ${elsewhere.of} ${elsewhere.units.length === 1 ? 'runs' : 'run'} on other workers than the one answering, ` +
-    'and one savepoint collected from several workers is not built (each would hold only its own units\' state). ' +
-    'Stop every worker of the job but one (SIGTERM: their units move to the one left, restored from their last checkpoints), ' +
-    'then take the savepoint again; after resuming from it with one worker, start the others again'
-  );
-}
-
 /**
  * Flink's stop-with-savepoint, asked for through the job's control topic (`<jobId>-control`):
  * the worker subscribes while it runs; a request is served between two polling rounds, when no
@@ -40,9 +36,14 @@ export function severalWorkersRefusal(elsewhere: { units: number[]; of: number }
  * operators drain, sinks flush and commit — the exactly-once transaction commits), then a snapshot
  * of all state and the reader positions, written to the requested directory; the worker
  * acknowledges with the savepoint's path and the job stops. If the savepoint cannot be written,
- * it acknowledges the failure and the job keeps running. A worker that runs only some of the job's
- * units (the others run on other workers) refuses the request the same way: its savepoint would
- * lack the other units' state.
+ * it acknowledges the failure and the job keeps running.
+ *
+ * A job whose units are spread over several workers: each worker takes its final checkpoint and
+ * writes the part of its own units (`<dir>/.savepoint-parts-<request>/`), acknowledged as `part`;
+ * the worker running unit 0 merges the parts once they cover every unit, writes the one savepoint
+ * and acknowledges it `completed`. Until then the others process nothing (stop-with-savepoint):
+ * running on, or leaving the group so that their units move to a worker still running, would take
+ * their units past the savepoint.
  */
 export class StopWithSavepoint {
   readonly #host: StopWithSavepointHost;
@@ -51,6 +52,7 @@ export class StopWithSavepoint {
   readonly #pending: ControlMessage[] = [];
   #savepointPath: string | undefined;
   #stopped = false;
+  readonly #replies = new SavepointReplies();
 
   constructor(host: StopWithSavepointHost, clients: ClientSupplier) {
     this.#host = host;
@@ -60,7 +62,9 @@ export class StopWithSavepoint {
   /** Starts listening (from the control topic's current end). */
   async start(): Promise<void> {
     this.#subscription = await this.#control.subscribe((m) => {
-      if (m.type !== STOP_WITH_SAVEPOINT || m.replyTo !== undefined) return;
+      if (m.replyTo !== undefined) return this.#replies.received(m.replyTo, m);
+      if (m.type !== STOP_WITH_SAVEPOINT) return;
+      this.#replies.expect(m.id);
       this.#pending.push(m);
       this.#host.wake();
     });
@@ -95,10 +99,11 @@ export class StopWithSavepoint {
       }
       const elsewhere = this.#host.unitsElsewhere();
       if (elsewhere.units.length > 0) {
-        // Each worker would write a savepoint of its own units only: refused rather than a savepoint that lacks state.
-        logger.warn({ job: this.#host.jobId, unitsElsewhere: elsewhere.units, units: elsewhere.of }, 'stop-with-savepoint refused: other workers run some of the job\'s units; the job keeps running');
-        await this.#ack(request, { status: 'failed', error: severalWorkersRefusal(elsewhere) });
-        continue;
+        const stop = await this.#servePart(request, dir, elsewhere);
+        this.#replies.forget(request.id);
+        if (!stop) continue;
+        for (const other of this.#pending.splice(0)) await this.#ack(other, { status: 'completed', path: this.#savepointPath });
+        return true;
       }
       const { coordinator } = this.#host;
       logger.info({ job: this.#host.jobId, dir }, 'stop-with-savepoint: final checkpoint, then the savepoint');
@@ -130,6 +135,68 @@ export class StopWithSavepoint {
       for (const other of this.#pending.splice(0)) await this.#ack(other, { status: 'completed', path });
       return true;
     }
+    return false;
+  }
+
+  /**
+   * This worker runs some of the job's units: its part, then (owner of unit 0) the merge, or
+   * (stop-with-savepoint) waiting for it. True when the job must stop now.
+   */
+  async #servePart(request: ControlMessage, dir: string, elsewhere: { units: number[]; of: number }): Promise<boolean> {
+    const { coordinator, jobId } = this.#host;
+    const units = Array.from({ length: elsewhere.of }, (_, u) => u).filter((u) => !elsewhere.units.includes(u));
+    const stop = request.stop !== false;
+    logger.info({ job: jobId, dir, units, of: elsewhere.of }, "stop-with-savepoint on several workers: final checkpoint, then this worker's part");
+    if (!(await coordinator.checkpoint(false))) {
+      await this.#ack(request, { status: 'failed', error: `the final checkpoint of the worker running units ${units.join(', ')} did not complete (see its log); the job keeps running, try again` });
+      return false;
+    }
+    const partsDir = partsDirectory(dir, request.id);
+    try {
+      const snapshot = coordinator.savepoint((id) => this.#host.snapshot(id));
+      const path = writeSavepoint(partsDir, asPart(snapshot), { jobId, timestamp: this.#host.now(), operators: this.#describe() });
+      await this.#ack(request, { status: 'part', units, of: elsewhere.of, path });
+    } catch (e) {
+      return this.#partFailed(request, `the worker running units ${units.join(', ')} could not write its part: ${e instanceof Error ? e.message : String(e)}`, e);
+    }
+    if (!units.includes(0)) {
+      if (!stop) return false;
+      // Held until the owner of unit 0 completed the savepoint (or gave up).
+      const answer = (await this.#replies.await(request.id, (r) => r.some(settled), 2 * SAVEPOINT_PARTS_TIMEOUT_MS))?.find(settled);
+      if (answer?.status !== 'completed') {
+        logger.warn({ job: jobId, answer }, 'the savepoint taken in parts did not complete; the job keeps running');
+        return false;
+      }
+      this.#savepointPath = String(answer.path);
+      this.#stopped = true;
+      logger.info({ job: jobId, path: this.#savepointPath }, 'savepoint written (in parts, merged by the worker running unit 0); the job stops');
+      return true;
+    }
+    const replies = await this.#replies.await(request.id, (r) => unitsCovered(r.filter(isPart)).size >= elsewhere.of || r.some(settled), SAVEPOINT_PARTS_TIMEOUT_MS);
+    const covered = unitsCovered((replies ?? []).filter(isPart));
+    if (replies === undefined || covered.size < elsewhere.of) {
+      const missing = Array.from({ length: elsewhere.of }, (_, u) => u).filter((u) => !covered.has(u));
+      return this.#partFailed(request, `no part of units ${missing.join(', ')} arrived within ${SAVEPOINT_PARTS_TIMEOUT_MS / 1000} s (is every worker of the job running?); the job keeps running, try again`);
+    }
+    let path: string;
+    try {
+      const merged = mergeSavepointParts(replies.filter(isPart).map((a) => readSavepoint(String(a.path))));
+      path = writeSavepoint(dir, merged.snapshot, { jobId, timestamp: this.#host.now(), operators: merged.operators });
+      rmSync(partsDir, { recursive: true, force: true });
+    } catch (e) {
+      return this.#partFailed(request, `merging the parts under ${partsDir} failed: ${e instanceof Error ? e.message : String(e)}`, e);
+    }
+    this.#savepointPath = path;
+    await this.#ack(request, { status: 'completed', path, ...(!stop && { stopped: false }) });
+    logger.info({ job: jobId, path, parts: replies.filter(isPart).length }, stop ? 'savepoint written (merged from every worker\'s part); the job stops' : 'savepoint written (merged from every worker\'s part); the job keeps running');
+    if (!stop) return false;
+    this.#stopped = true;
+    return true;
+  }
+
+  async #partFailed(request: ControlMessage, error: string, cause?: unknown): Promise<false> {
+    logger.error({ job: this.#host.jobId, err: cause, error }, 'stop-with-savepoint failed; the job keeps running');
+    await this.#ack(request, { status: 'failed', error });
     return false;
   }
 

@@ -1,21 +1,21 @@
 /**
- * `sluice savepoint` of a job whose units are spread over several workers: each worker holds the
- * state of its own units only, so none of them may answer with a savepoint of its part (the
- * command used to print the first worker's path: a savepoint lacking the other units' state).
- * Every worker with units refuses, the command fails with SLUICE_SAVEPOINT_FAILED saying what to
- * do, nothing is written and the job keeps running. Following the advice — stop the other worker,
- * its units move to the one left — the savepoint then holds every subtask's state.
+ * `sluice savepoint` of a job whose units are spread over several workers (issue 11 leftover):
+ * each worker holds the state of its own units only. Every worker takes its final checkpoint and
+ * writes its part; the worker running unit 0 merges the parts into ONE savepoint (the command
+ * used to print the first worker's path: a savepoint of part of the job). Both workers stop.
+ * The savepoint holds every subtask, and resumes with one worker at another parallelism (through
+ * the repartition topics, whose unread records are part of the cut): the output equals an
+ * uninterrupted run, every record exactly once (read_committed).
  */
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { Producer, stringSerializers } from '@platformatic/kafka';
 import { startTestBroker } from '../../helpers/broker.ts';
 import { tempDir } from '../../helpers/tmp-dir.ts';
 import { eventually, kill, spawnSluice, type Child } from '../../connectors/kafka-helpers.ts';
-import { ASSIGNED, countJobSetup, logged, RUNNING } from '../membership-harness.ts';
-import { makeInput, seeded } from '../crash-harness.ts';
+import { ASSIGNED, logged, RUNNING } from '../membership-harness.ts';
+import { assertSameAsUninterrupted, awaitComplete, ends, outputs, prepare, produce, readWritten, runJob } from './savepoint-harness.ts';
 
 let broker: Awaited<ReturnType<typeof startTestBroker>>;
 before(async () => {
@@ -40,14 +40,15 @@ function runningUnits(w: Child): number[] | undefined {
   return assigned >= 0 && running > assigned ? (lines[assigned]!.units as number[]) : undefined;
 }
 
-test('a savepoint of a job running on 2 workers is refused with what to do; with the other worker stopped, the one left writes every unit', { timeout: 400_000 }, async (t) => {
+test('exactly-once: a savepoint of a job on 2 workers (parallelism 3) is merged from both parts; resumed with 1 worker at parallelism 2, the output equals an uninterrupted run', { timeout: 600_000 }, async (t) => {
   const name = 'sp-workers';
+  const records = 3_000;
   const { dir, cleanup } = tempDir('sluice-sp-workers-');
-  const { topics, env } = await countJobSetup(broker.bootstrap, name, { SLUICE_EXCHANGES: 'kafka', SLUICE_GROUP_SESSION_TIMEOUT_MS: '6000', SLUICE_STATE_DIR: join(dir, 'workers') });
-  const producer = new Producer({ clientId: `${name}-producer`, bootstrapBrokers: [broker.bootstrap], serializers: stringSerializers });
-  const workers = [0, 1].map(() => spawnSluice(['run', 'test/runtime/fixtures/count-job.ts'], env));
-  const tails = (): string => workers.map((w, i) => `--- worker ${i}:\n${w.stderr().slice(-2000)}`).join('\n');
-  const waitFor = async (what: string, check: () => boolean): Promise<void> => {
+  const { topics, ref } = await prepare(broker.bootstrap, name, records, 17);
+  const env = { EXACTLY_ONCE: '1', STATE_BACKEND: 'heap', SLUICE_EXCHANGES: 'kafka', SLUICE_GROUP_SESSION_TIMEOUT_MS: '6000', SLUICE_STATE_DIR: join(dir, 'workers') };
+  const jobs: Child[] = [];
+  const tails = (): string => jobs.map((w, i) => `--- process ${i}:\n${w.stderr().slice(-2500)}`).join('\n');
+  const waitFor = async (what: string, check: () => boolean | Promise<boolean>): Promise<void> => {
     try {
       await eventually(check, 180_000, what);
     } catch (e) {
@@ -55,29 +56,36 @@ test('a savepoint of a job running on 2 workers is refused with what to do; with
     }
   };
   try {
-    const { input } = makeInput(600, 20, seeded(5));
-    await producer.send({ messages: input.map((r) => ({ topic: topics.input, key: r.key, value: r.value })) });
+    const firstPart = Math.floor(records * 0.6);
+    await produce(broker.bootstrap, topics.input, ref.input.slice(0, firstPart));
+    const workers = [0, 1].map(() => runJob(broker.bootstrap, name, topics, ['-p', '3'], env));
+    jobs.push(...workers);
     await waitFor('the 3 units spread over both workers', () => workers.every((w) => (runningUnits(w)?.length ?? 0) > 0));
+    await waitFor('output', async () => outputs(await readWritten(broker.bootstrap, topics)) >= records * 0.1);
 
-    const refused = await savepointCli(name, join(dir, 'refused'));
-    assert.notEqual(refused.code, 0, `the savepoint of a job on 2 workers must be refused:\n${refused.stderr}`);
-    assert.match(refused.stderr, /stop-with-savepoint of job 'sp-workers' failed: the job runs on several workers: units? [\d, ]+ of its 3 runs? on other workers/);
-    assert.match(refused.stderr, /Stop every worker of the job but one/);
-    assert.ok(!existsSync(join(dir, 'refused')) || readdirSync(join(dir, 'refused')).length === 0, 'no savepoint (nor part of one) written');
-    for (const [i, w] of workers.entries()) assert.equal(w.process.exitCode, null, `worker ${i} keeps running after the refusal`);
-
-    // The advice: stop the other worker; its units move to the one left, which then runs all 3.
-    await kill(workers[1]!, 'SIGTERM');
-    await waitFor('worker 0 runs all 3 units', () => runningUnits(workers[0]!)?.length === 3);
     const sp = await savepointCli(name, join(dir, 'savepoints'));
-    assert.equal(sp.code, 0, `${sp.stderr}\n${tails()}`);
-    const metadata = JSON.parse(readFileSync(join(sp.path, '_metadata'), 'utf8')) as { operators: Array<{ uid: string; parallelism: number }> };
+    assert.equal(sp.code, 0, `sluice savepoint failed: ${sp.stderr}\n${tails()}`);
+    const metadata = JSON.parse(readFileSync(join(sp.path, '_metadata'), 'utf8')) as { operators: Array<{ uid: string; parallelism: number }>; sources: { uids: Record<string, number> } };
     for (const uid of ['count', 'window-sum']) assert.equal(metadata.operators.find((o) => o.uid === uid)?.parallelism, 3, `the savepoint holds all 3 subtasks of '${uid}'`);
-    assert.equal(await workers[0]!.exited, 0, `the job stops after its savepoint: ${workers[0]!.stderr().slice(-2000)}`);
-    t.diagnostic(`refused: ${refused.stderr.split('\n').find((l) => l.includes('failed'))}`);
+    assert.equal(metadata.sources.uids.input, 3, 'and the positions of all 3 source subtasks');
+    for (const [i, w] of workers.entries()) {
+      assert.equal(await w.exited, 0, `worker ${i} stops after the savepoint: ${w.stderr().slice(-2000)}`);
+      assert.match(w.stderr(), /stop-with-savepoint on several workers: final checkpoint, then this worker's part/);
+    }
+    assert.deepEqual(readdirSync(join(dir, 'savepoints')).filter((f) => f.startsWith('.')), [], 'the parts were removed after the merge');
+    const atStop = outputs(await readWritten(broker.bootstrap, topics));
+    t.diagnostic(`stopped after ${atStop} of ${records} count outputs; savepoint ${sp.path}`);
+    assert.ok(atStop < records, 'stopped mid-input');
+
+    await produce(broker.bootstrap, topics.input, [...ref.input.slice(firstPart), ...ends(topics, records)]);
+    const resumed = runJob(broker.bootstrap, name, topics, ['-p', '2', '--from-savepoint', sp.path], env);
+    jobs.push(resumed);
+    const written = await awaitComplete(broker.bootstrap, topics, ref, resumed);
+    assertSameAsUninterrupted(written, ref);
+    assert.match(resumed.stderr(), /starting from a savepoint/);
+    assert.ok(existsSync(sp.path));
   } finally {
-    for (const w of workers) await kill(w, 'SIGTERM');
-    await producer.close();
+    for (const j of jobs) await kill(j, 'SIGKILL');
     cleanup();
   }
 });
