@@ -5,7 +5,8 @@ import type { RepartitionReaderState } from '../../../src/connectors/kafka/repar
 import { KAFKA_REPARTITION_EXCHANGE } from '../../../src/connectors/kafka/repartition/kafka-exchange.ts';
 import type { JobGraph } from '../../../src/runtime/graph/job-graph.ts';
 import type { RepartitionTopic } from '../../../src/runtime/graph/repartition.ts';
-import { mapSavepointOntoJob } from '../../../src/runtime/savepoint/savepoint-mapping.ts';
+import { mapSavepointOntoJob, withExchangeReaderStates } from '../../../src/runtime/savepoint/savepoint-mapping.ts';
+import { SavepointRestoreError } from '../../../src/core/errors/job-errors.ts';
 import type { JobSnapshot } from '../../../src/runtime/executor/job-client.ts';
 
 const state = (offsets: Array<[number, string]>, watermarks: RepartitionReaderState['watermarks'] = []): RepartitionReaderState => ({ offsets, watermarks });
@@ -52,4 +53,21 @@ test('a savepoint taken at parallelism 2 restored at 3 in distributed mode: the 
     if (broadcast) assert.deepEqual(mapped, [old[0], old[1], old[0]]);
     else for (const s of mapped) assert.equal((s as RepartitionReaderState).offsets.length, 8, 'every new keyBy reader sees every partition and keeps its own');
   }
+});
+
+test('a savepoint of a distributed job: its repartition reader states pass the mapping onto the user graph, are mapped once the readers exist, and are refused without exchanges through Kafka', () => {
+  const source = KAFKA_REPARTITION_EXCHANGE.source(topic(true));
+  const target = { uid: 'op', parallelism: 3, t: { kind: 'one' } };
+  const userGraph = { jobName: 'job', vertices: [target] } as unknown as JobGraph;
+  const distributed = { jobName: 'job', vertices: [target, { uid: 'op-repartition-reader', parallelism: 3, t: { kind: 'source', source } }] } as unknown as JobGraph;
+  const old = [state([[0, '40']]), state([[0, '55']])];
+  const snapshot: JobSnapshot = { jobName: 'job', checkpointId: 9, operators: {}, sources: { 'op-repartition-reader': old } };
+  // The reader uid is not refused as state of an operator the job no longer has.
+  const mapped = mapSavepointOntoJob(userGraph, snapshot, { allowNonRestoredState: false, savepoint: 'sp' });
+  assert.deepEqual(mapped.sources['op-repartition-reader'], old, 'passed through as it is');
+  assert.deepEqual(withExchangeReaderStates(distributed, mapped, true).sources['op-repartition-reader'], [old[0], old[1], old[0]]);
+  assert.throws(() => withExchangeReaderStates(userGraph, mapped, false), (e: unknown) => e instanceof SavepointRestoreError && /exchanges through Kafka/.test(e.message));
+  // A reader uid whose operator the job no longer has is still refused by the mapping.
+  const other = { ...snapshot, sources: { 'gone-repartition-reader': old } };
+  assert.throws(() => mapSavepointOntoJob(userGraph, other, { allowNonRestoredState: false, savepoint: 'sp' }), /gone-repartition-reader/);
 });
