@@ -15,6 +15,7 @@ import { startTestBroker } from '../../helpers/broker.ts';
 import { tempDir } from '../../helpers/tmp-dir.ts';
 import { eventually, kill, spawnSluice, type Child } from '../../connectors/kafka-helpers.ts';
 import { ASSIGNED, logged, RUNNING } from '../membership-harness.ts';
+import { readSavepoint } from '../../../src/runtime/savepoint/savepoint-reader.ts';
 import { assertSameAsUninterrupted, awaitComplete, ends, outputs, prepare, produce, readWritten, runJob } from './savepoint-harness.ts';
 
 let broker: Awaited<ReturnType<typeof startTestBroker>>;
@@ -66,8 +67,11 @@ test('exactly-once: a savepoint of a job on 2 workers (parallelism 3) is merged 
     const sp = await savepointCli(name, join(dir, 'savepoints'));
     assert.equal(sp.code, 0, `sluice savepoint failed: ${sp.stderr}\n${tails()}`);
     const metadata = JSON.parse(readFileSync(join(sp.path, '_metadata'), 'utf8')) as { operators: Array<{ uid: string; parallelism: number }>; sources: { uids: Record<string, number> } };
-    for (const uid of ['count', 'window-sum']) assert.equal(metadata.operators.find((o) => o.uid === uid)?.parallelism, 3, `the savepoint holds all 3 subtasks of '${uid}'`);
-    assert.equal(metadata.sources.uids.input, 3, 'and the positions of all 3 source subtasks');
+    for (const uid of ['count', 'window-sum']) assert.equal(metadata.operators.find((o) => o.uid === uid)?.parallelism, 3);
+    const saved = readSavepoint(sp.path).snapshot;
+    for (const uid of ['count', 'window-sum']) assert.deepEqual(saved.operators[uid]!.map((s) => s.subtaskIndex), [0, 1, 2], `the savepoint holds the state of all 3 subtasks of '${uid}'`);
+    assert.equal(metadata.sources.uids.input, 3);
+    assert.ok(saved.sources.input!.every((s) => s !== null && s !== undefined), 'and the positions of all 3 source subtasks');
     for (const [i, w] of workers.entries()) {
       assert.equal(await w.exited, 0, `worker ${i} stops after the savepoint: ${w.stderr().slice(-2000)}`);
       assert.match(w.stderr(), /stop-with-savepoint on several workers: final checkpoint, then this worker's part/);
