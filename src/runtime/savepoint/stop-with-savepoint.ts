@@ -21,6 +21,8 @@ export interface StopWithSavepointHost {
   readonly now: () => number;
   /** Whether this worker runs tasks (the one that does writes the savepoint). */
   readonly hasTasks: () => boolean;
+  /** The job's exchanges go through repartition topics (distributed mode). */
+  readonly exchangesThroughKafka: boolean;
   /** The units (subtask indexes) of the job that other workers run: a savepoint of this worker's tasks would miss their state. */
   readonly unitsElsewhere: () => { units: number[]; of: number };
   /** A snapshot of every task (reader positions and all operator state), between two polling rounds. */
@@ -95,6 +97,15 @@ export class StopWithSavepoint {
       }
       if (!this.#host.hasTasks()) {
         await this.#ack(request, { status: 'no-tasks' });
+        continue;
+      }
+      if (request.stop === false && this.#host.exchangesThroughKafka) {
+        // The savepoint's reader positions need the repartition records after them, which the running job deletes once it consumed them.
+        await this.#ack(request, {
+          status: 'failed',
+          error:
+            "a savepoint that lets the job run on (--no-stop) is refused for a job with exchanges through Kafka: it holds positions in the job's repartition topics, and the running job deletes the records after them once it consumed them, so it could not be restored later. Stop the job with the savepoint (without --no-stop), then start it again from it",
+        });
         continue;
       }
       const elsewhere = this.#host.unitsElsewhere();

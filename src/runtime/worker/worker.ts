@@ -433,6 +433,7 @@ export class Worker {
         operators: this.built.operators,
         now: () => clock.now(),
         hasTasks: () => this.built.tasks.length > 0,
+        exchangesThroughKafka: this.options.membership !== undefined,
         unitsElsewhere: () => {
           const of = Math.max(...this.graph.stages.map((s) => s.parallelism));
           const mine = new Set(this.built.tasks.map((t) => t.subtask));

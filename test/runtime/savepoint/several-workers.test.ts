@@ -27,8 +27,8 @@ after(async () => {
 });
 
 /** `sluice savepoint NAME --dir DIR`: its exit code, stdout (the path) and stderr. */
-async function savepointCli(name: string, dir: string): Promise<{ code: number | string; path: string; stderr: string }> {
-  const cli = spawnSluice(['savepoint', name, '--dir', dir, '--timeout', '180'], { SLUICE_BOOTSTRAP: broker.bootstrap });
+async function savepointCli(name: string, dir: string, extra: string[] = []): Promise<{ code: number | string; path: string; stderr: string }> {
+  const cli = spawnSluice(['savepoint', name, '--dir', dir, '--timeout', '180', ...extra], { SLUICE_BOOTSTRAP: broker.bootstrap });
   const code = await cli.exited;
   return { code, path: cli.stdout().trim(), stderr: cli.stderr() };
 }
@@ -63,6 +63,13 @@ test('exactly-once: a savepoint of a job on 2 workers (parallelism 3) is merged 
     jobs.push(...workers);
     await waitFor('the 3 units spread over both workers', () => workers.every((w) => (runningUnits(w)?.length ?? 0) > 0));
     await waitFor('output', async () => outputs(await readWritten(broker.bootstrap, topics)) >= records * 0.1);
+
+    // A savepoint that lets the job run on could not be restored later (the job deletes the repartition records it still needs).
+    const plain = await savepointCli(name, join(dir, 'plain'), ['--no-stop']);
+    assert.notEqual(plain.code, 0, plain.stderr);
+    assert.match(plain.stderr, /--no-stop\) is refused for a job with exchanges through Kafka/);
+    assert.ok(!existsSync(join(dir, 'plain')), 'nothing written');
+    for (const [i, w] of workers.entries()) assert.equal(w.process.exitCode, null, `worker ${i} keeps running`);
 
     const sp = await savepointCli(name, join(dir, 'savepoints'));
     assert.equal(sp.code, 0, `sluice savepoint failed: ${sp.stderr}\n${tails()}`);
