@@ -16,6 +16,7 @@ import { CheckpointLog } from '../../../src/kafka/checkpoint-log.ts';
 import { readToEnd } from '../../../src/kafka/read-to-end.ts';
 import { supplierFor } from '../../kafka/helpers.ts';
 import { startTestBroker } from '../../helpers/broker.ts';
+import { tempDir } from '../../helpers/tmp-dir.ts';
 import { ASSIGNED, logged, RUNNING } from '../../runtime/membership-harness.ts';
 import { createTopics, eventually, kill, spawnSluice, type Child } from '../kafka-helpers.ts';
 
@@ -47,7 +48,9 @@ async function purgeAcrossWorkers(exactlyOnce: boolean, log: (s: string) => void
   const topics = { events: `${name}-events`, rules: `${name}-rules`, output: `${name}-out` };
   await createTopics(broker.bootstrap, { [topics.events]: 3, [topics.rules]: 2, [topics.output]: 1 });
   const broadcastTopic = `${name}-apply-rules-repartition-2`;
+  const { dir, cleanup } = tempDir('sluice-bcpurge-');
   const env = {
+    SLUICE_STATE_DIR: dir,
     SLUICE_BOOTSTRAP: broker.bootstrap,
     SLUICE_LOG_LEVEL: 'info',
     SLUICE_EXCHANGES: 'kafka',
@@ -143,6 +146,7 @@ async function purgeAcrossWorkers(exactlyOnce: boolean, log: (s: string) => void
     for (const w of alive()) await kill(w, 'SIGTERM');
     await producer.close();
     await probes.close();
+    cleanup();
   }
   assert.ok(samples > 10, `the invariant was sampled (${samples} times)`);
   assert.deepEqual(violations, [], 'the log start passed a reader subtask position');
