@@ -138,4 +138,12 @@ export interface Source<T> {
    * and keeps the positions of the splits it is assigned). Without it, reader states go by subtask.
    */
   combineReaderStates?(states: readonly unknown[]): unknown;
+  /**
+   * The reader state of each of `parallelism` new subtasks, from the old subtasks' (`states[i]`:
+   * old subtask i's), when a savepoint restores the source; for readers whose state goes with
+   * the subtask's operator state (a broadcast exchange's reader: new subtask i reads on where old
+   * subtask `i % n`, whose broadcast state it gets, stood). Takes precedence over
+   * `combineReaderStates`.
+   */
+  readerStatesAt?(states: readonly unknown[], parallelism: number): unknown[];
 }

@@ -94,19 +94,41 @@ export class CheckpointLog {
   async read(consumer: WorkerConsumer): Promise<CheckpointLogContents> {
     const tasks = new Map<string, CheckpointRecord>();
     let job: unknown;
-    await readToEnd(consumer, this.topic, [0], (r) => {
-      if (r.key === null) return;
-      const taskId = r.key.toString('utf8');
-      if (r.value === null) {
-        if (taskId === JOB_KEY) job = undefined;
-        else tasks.delete(taskId);
-        return;
-      }
-      const v = decodeValue(r.value, `${this.topic}@${r.offset}`);
-      if (taskId === JOB_KEY) job = v.payload;
-      else tasks.set(taskId, { taskId, ...v });
+    await this.#readFrom(consumer, undefined, (taskId, record) => {
+      if (taskId === JOB_KEY) job = record?.payload;
+      else if (record === undefined) tasks.delete(taskId);
+      else tasks.set(taskId, record);
     });
     return { tasks, job };
+  }
+
+  /**
+   * What changed since offset `from` (a previous call's `next`; 0: everything), read_committed up
+   * to the last stable offset: the newest record of each task written since (`undefined`: removed),
+   * and where the next call continues. Lets a follower keep every task's last committed
+   * checkpoint without reading the whole log each time.
+   */
+  async readSince(consumer: WorkerConsumer, from: bigint): Promise<{ tasks: Map<string, CheckpointRecord | undefined>; next: bigint }> {
+    const tasks = new Map<string, CheckpointRecord | undefined>();
+    const ends = await this.#readFrom(consumer, from, (taskId, record) => {
+      if (taskId !== JOB_KEY) tasks.set(taskId, record);
+    });
+    const end = ends.get(0) ?? from;
+    return { tasks, next: end > from ? end : from };
+  }
+
+  #readFrom(consumer: WorkerConsumer, from: bigint | undefined, onRecord: (key: string, record: CheckpointRecord | undefined) => void): Promise<Map<number, bigint>> {
+    return readToEnd(
+      consumer,
+      this.topic,
+      [0],
+      (r) => {
+        if (r.key === null) return;
+        const taskId = r.key.toString('utf8');
+        onRecord(taskId, r.value === null ? undefined : { taskId, ...decodeValue(r.value, `${this.topic}@${r.offset}`) });
+      },
+      from === undefined ? {} : { from: new Map([[0, from]]) },
+    );
   }
 }
 

@@ -38,10 +38,21 @@ test('checkpoint records are written inside the checkpoint transaction: the last
   assert.deepEqual(tasks.get('counter/0'), { taskId: 'counter/0', checkpointId: 2, timestamp: 5_000, payload: payload(2) });
   assert.equal(tasks.get('counter/1')!.checkpointId, 1);
 
+  // A follower reads only what changed since its last read (committed records only).
+  const follower = supplier().consumer('follower');
+  const first = await log.readSince(follower, 0n);
+  assert.deepEqual([...first.tasks.keys()].sort(), ['counter/0', 'counter/1'], 'the job record is not a task');
+  assert.equal(first.tasks.get('counter/0')!.checkpointId, 2, 'the newest committed record, not the aborted one');
+  const unchanged = await log.readSince(follower, first.next);
+  assert.deepEqual([unchanged.tasks.size, unchanged.next], [0, first.next], 'nothing new');
+
   await log.removeTasks(committer, ['counter/1']);
   await committer.commit();
   const after = await log.read(supplier().consumer('checkpoints'));
   assert.deepEqual([...after.tasks.keys()], ['counter/0'], 'a tombstone removes a task');
+  const since = await log.readSince(follower, first.next);
+  assert.deepEqual([...since.tasks], [['counter/1', undefined]], 'since the last read: only the removal');
+  assert.ok(since.next > first.next);
   // librdkafka reading read_committed sees the same committed records (aborted ones skipped).
   const lines = await kcatRead(env.bootstrap, 'cp-job-checkpoints', 'read_committed', '%k\\n');
   assert.equal(lines.filter((l) => l === 'counter/0').length, 2, 'checkpoints 1 and 2 of counter/0, not the aborted 3');

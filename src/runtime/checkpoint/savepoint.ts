@@ -20,7 +20,8 @@ export function snapshotTasks(
   const sources: Record<string, unknown[]> = {};
   for (const task of tasks) {
     const v = task.sourceVertex;
-    if (v !== undefined && task.reader !== undefined) (sources[v.uid] ??= []).push(task.reader.snapshotState?.(id));
+    // By subtask index: a worker running some of the subtasks writes a part of the savepoint.
+    if (v !== undefined && task.reader !== undefined) (sources[v.uid] ??= [])[task.subtask] = task.reader.snapshotState?.(id);
   }
   for (const list of operators.values()) {
     for (const op of list) {

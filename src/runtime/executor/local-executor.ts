@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { withExchangeReaderStates } from '../savepoint/savepoint-mapping.ts';
 import { JobCancelledError, JobConfigurationError } from '../../core/errors/job-errors.ts';
 import { logger } from '../../util/logger.ts';
 import type { JobGraph } from '../graph/job-graph.ts';
@@ -35,7 +36,8 @@ export function executeLocally(compiled: JobGraph, given: ExecutionOptions): Job
   const opts: ExecutionOptions = share === undefined ? given : { ...given, workerShare: share };
   const distributed = share !== undefined || distributedExchanges(opts);
   const graph = distributed ? withRepartitionTopics(compiled, { jobId: jobIdOf(compiled, opts), mode: opts.mode }) : compiled;
-  let options = opts;
+  // Repartition readers exist only now: a savepoint's positions of them are mapped (or refused without exchanges).
+  let options = opts.restoreFrom === undefined ? opts : { ...opts, restoreFrom: withExchangeReaderStates(graph, opts.restoreFrom, distributed) };
   // Distributed with durable state: the job group assigns this worker its tasks (dynamic membership).
   const groupMembers = distributed && hasDurableState(graph, opts);
   const standbys = groupMembers ? standbyReplicasFor(graph, opts) : undefined;

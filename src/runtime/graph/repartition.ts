@@ -18,6 +18,8 @@ export interface RepartitionTopic {
   readonly broadcast: boolean;
   /** The receiving operator's parallelism: subtask i reads the partitions of its key-group range. */
   readonly readers: number;
+  /** The uid of the source vertex that reads the topic back (its reader states are checkpointed under it). */
+  readonly readerUid: string;
   /** Every upstream task that writes into it, e.g. `map-1#0/2` (uid, edge, subtask): each sends watermark markers. */
   readonly writers: readonly string[];
   readonly boundedness: Boundedness;
@@ -25,6 +27,11 @@ export interface RepartitionTopic {
   readonly serde: ExchangeSerde<unknown> | undefined;
   /** The cluster the topic lives on (the job's state cluster). */
   readonly connection: () => Promise<KafkaConnection>;
+}
+
+/** The operator a repartition reader's uid (`<uid>-repartition[-2]-reader`) feeds, or undefined for another uid. */
+export function exchangeTargetOf(readerUid: string): string | undefined {
+  return /^(.+)-repartition(?:-2)?-reader$/.exec(readerUid)?.[1];
 }
 
 /** One upstream side of a repartition topic. */
@@ -157,12 +164,14 @@ export function withRepartitionTopics(graph: JobGraph, options: { jobId: string;
       }
       const suffix = inputIndex === 2 ? '-2' : '';
       const writerIds = edges.map((e, k) => (i: number) => `${e.source.uid}#${k}/${i}`);
+      const readerUid = `${target.uid}-repartition${suffix}-reader`;
       const topic: RepartitionTopic = {
         topic: `${options.jobId}-${topicSafe(target.uid)}-repartition${suffix}`,
         jobId: options.jobId,
         partitions: broadcast ? 1 : target.maxParallelism,
         broadcast,
         readers: target.parallelism,
+        readerUid,
         writers: edges.flatMap((e, k) => Array.from({ length: e.source.parallelism }, (_, i) => writerIds[k]!(i))),
         boundedness,
         serde,
@@ -170,7 +179,7 @@ export function withRepartitionTopics(graph: JobGraph, options: { jobId: string;
       };
       const reader = vertex({
         name: `Repartition reader -> ${target.name}`,
-        uid: `${target.uid}-repartition${suffix}-reader`,
+        uid: readerUid,
         parallelism: target.parallelism,
         maxParallelism: target.maxParallelism,
         t: { kind: 'source', id: nextId--, name: `Repartition reader -> ${target.name}`, uid: undefined, parallelism: target.parallelism, hasTimestamps: true, source: exchange.source(topic), strategy: WatermarkStrategy.noWatermarks() },

@@ -2,6 +2,9 @@ import { NonRestoredStateError } from '../../core/errors/savepoint-errors.ts';
 import { logger } from '../../util/logger.ts';
 import type { JobSnapshot } from '../executor/job-client.ts';
 import type { JobGraph } from '../graph/job-graph.ts';
+import { exchangeTargetOf } from '../graph/repartition.ts';
+import { SavepointRestoreError } from '../../core/errors/job-errors.ts';
+import type { Source } from '../../core/source.ts';
 import type { OperatorSnapshot } from '../operators/operator.ts';
 
 /** Whether an operator snapshot holds anything to restore. */
@@ -14,11 +17,44 @@ function holdsState(s: OperatorSnapshot): boolean {
   );
 }
 
+/** The reader states of a source restored at `parallelism` from the old subtasks' `states`. */
+function readerStatesAt(source: Source<unknown>, states: readonly unknown[], parallelism: number): unknown[] {
+  if (typeof source.readerStatesAt === 'function') return source.readerStatesAt(states, parallelism);
+  if (typeof source.combineReaderStates === 'function') return Array.from({ length: parallelism }, () => source.combineReaderStates!(states));
+  return [...states];
+}
+
+/**
+ * A job restored in distributed mode from `snapshot` (a savepoint's, mapped by
+ * {@link mapSavepointOntoJob}): its repartition readers get their states mapped to their
+ * parallelism. Run without exchanges through Kafka, a snapshot holding repartition positions is
+ * refused: the records its repartition topics held unread at the savepoint are part of it.
+ */
+export function withExchangeReaderStates(graph: JobGraph, snapshot: JobSnapshot, distributed: boolean): JobSnapshot {
+  const vertices = new Map(graph.vertices.map((v) => [v.uid, v]));
+  const sources: Record<string, unknown[]> = { ...snapshot.sources };
+  for (const [uid, states] of Object.entries(snapshot.sources)) {
+    if (exchangeTargetOf(uid) === undefined) continue;
+    const v = vertices.get(uid);
+    if (v === undefined || v.t.kind !== 'source') {
+      if (distributed || !states.some((s) => s !== undefined && s !== null)) continue;
+      throw new SavepointRestoreError(
+        uid,
+        `the savepoint was taken from a job with exchanges through Kafka: it holds the positions of its repartition topics ('${uid}'), whose unread records are part of it. ` +
+          "Resume it with exchanges through Kafka ('--exchanges kafka', --workers, SLUICE_EXCHANGES=kafka)",
+      );
+    }
+    sources[uid] = readerStatesAt(v.t.source, states, v.parallelism);
+  }
+  return { ...snapshot, sources };
+}
+
 /**
  * Maps a savepoint onto a job by operator uid (Flink's rule): state of a uid the job does not have
  * is refused with {@link NonRestoredStateError} naming the uids, unless `allowNonRestoredState`,
  * then it is dropped and the drop logged (stderr). Reader positions of a source restored at
- * another parallelism are combined (`Source.combineReaderStates`) and handed to every subtask.
+ * another parallelism are mapped by the source (`Source.readerStatesAt`), or combined
+ * (`Source.combineReaderStates`) and handed to every subtask.
  */
 export function mapSavepointOntoJob(graph: JobGraph, snapshot: JobSnapshot, options: { allowNonRestoredState: boolean; savepoint: string }): JobSnapshot {
   const vertices = new Map(graph.vertices.map((v) => [v.uid, v]));
@@ -31,12 +67,18 @@ export function mapSavepointOntoJob(graph: JobGraph, snapshot: JobSnapshot, opti
   const sources: Record<string, unknown[]> = {};
   for (const [uid, states] of Object.entries(snapshot.sources)) {
     const v = vertices.get(uid);
+    const target = exchangeTargetOf(uid);
+    if (v === undefined && target !== undefined && vertices.has(target)) {
+      // A repartition reader's positions (the savepoint of a job with exchanges through Kafka): its
+      // vertex exists once the job runs distributed, where `withExchangeReaderStates` maps them.
+      sources[uid] = states;
+      continue;
+    }
     if (v === undefined || v.t.kind !== 'source') {
       if (states.some((s) => s !== undefined)) unmapped.add(uid);
       continue;
     }
-    const source = v.t.source;
-    sources[uid] = typeof source.combineReaderStates === 'function' ? Array.from({ length: v.parallelism }, () => source.combineReaderStates!(states)) : states;
+    sources[uid] = readerStatesAt(v.t.source, states, v.parallelism);
   }
   if (unmapped.size > 0) {
     const uids = [...unmapped].sort();

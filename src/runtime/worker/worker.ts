@@ -433,6 +433,12 @@ export class Worker {
         operators: this.built.operators,
         now: () => clock.now(),
         hasTasks: () => this.built.tasks.length > 0,
+        exchangesThroughKafka: this.options.membership !== undefined,
+        unitsElsewhere: () => {
+          const of = Math.max(...this.graph.stages.map((s) => s.parallelism));
+          const mine = new Set(this.built.tasks.map((t) => t.subtask));
+          return { units: Array.from({ length: of }, (_, u) => u).filter((u) => !mine.has(u)), of };
+        },
         snapshot: (id) => snapshotTasks(id, this.graph.jobName, this.built.operators, this.built.tasks, (e) => this.fail(e)),
         wake: () => this.wake.signal(),
       },

@@ -1,6 +1,7 @@
 import type { Source } from '../../../core/source.ts';
 import { registerRepartitionExchange, type RepartitionExchange, type RepartitionTopic } from '../../../runtime/graph/repartition.ts';
 import { PORTABLE_SERDE } from './exchange-records.ts';
+import { broadcastReaderStatesAt, combineRepartitionReaderStates } from './reader-state-rescale.ts';
 import { RepartitionReader, type RepartitionReaderState } from './repartition-reader.ts';
 import { RepartitionWriter } from './repartition-writer.ts';
 
@@ -11,6 +12,8 @@ function repartitionSource(topic: RepartitionTopic): Source<unknown> {
     providesTimestamps: true,
     kafkaConnection: () => topic.connection(),
     createReader: (ctx, restored) => new RepartitionReader(topic, topic.serde ?? PORTABLE_SERDE, ctx, restored as RepartitionReaderState | undefined),
+    // A savepoint restored at another parallelism (reader-state-rescale.ts).
+    ...(topic.broadcast ? { readerStatesAt: broadcastReaderStatesAt } : { combineReaderStates: combineRepartitionReaderStates }),
   };
 }
 

@@ -10,7 +10,7 @@ import { ExchangeWatermarks, type ExchangeWatermarkState } from './exchange-wate
 import { FetchLoop, nextBatch, type FetchedChunk, type PartitionState } from '../fetch-loop.ts';
 import { resolveStartingOffsets, tpKey } from '../offsets.ts';
 import { ensureRepartitionTopic } from './repartition-topic-setup.ts';
-import { purgeableBroadcast } from './broadcast-consumption.ts';
+import { BroadcastConsumption, type PurgeBound } from './broadcast-consumption.ts';
 
 /** What a repartition reader puts in checkpoints: next offset per partition and the watermark of every channel heard from. */
 export interface RepartitionReaderState {
@@ -34,7 +34,7 @@ export class RepartitionReader implements SourceReader<unknown> {
   readonly #topic: RepartitionTopic;
   readonly #serde: ExchangeSerde<unknown>;
   readonly #ctx: SourceReaderContext;
-  readonly #restored: RepartitionReaderState | undefined;
+  #restored: RepartitionReaderState | undefined;
   readonly #partitions = new Map<string, PartitionState>();
   readonly #queue: FetchedChunk[] = [];
   readonly #pending = new Map<number, PartitionOffset[]>();
@@ -44,6 +44,8 @@ export class RepartitionReader implements SourceReader<unknown> {
   #connection!: KafkaConnection;
   #clients!: KafkaClients;
   #consumer: BytesConsumer | undefined;
+  /** A broadcast topic's reader: how it takes part in purging the topic (broadcast-consumption.ts). */
+  #broadcast: BroadcastConsumption | undefined;
   #loop: FetchLoop | undefined;
   #loopDone: Promise<void> = Promise.resolve();
   #watermarks!: ExchangeWatermarks;
@@ -64,6 +66,12 @@ export class RepartitionReader implements SourceReader<unknown> {
     this.#connection = await topic.connection();
     this.#clients = this.#ctx.kafka.clients(this.#connection);
     await ensureRepartitionTopic(this.#clients, topic);
+    if (topic.broadcast) {
+      const b = (this.#broadcast = new BroadcastConsumption(topic, this.#ctx.subtaskIndex, this.#clients, this.#ctx.clock));
+      this.#restored ??= (await b.inherit()) as RepartitionReaderState | undefined;
+      const position = this.#restored?.offsets.find(([p]) => p === 0)?.[1];
+      if (position !== undefined) await b.checkResumable(BigInt(position));
+    }
     // A broadcast reader reads every partition; the others the partitions of their key-group range.
     const range = topic.broadcast ? { start: 0, size: topic.partitions } : computeKeyGroupRangeForOperatorIndex(topic.partitions, topic.readers, this.#ctx.subtaskIndex);
     const owned = Array.from({ length: range.size }, (_, i) => range.start + i);
@@ -200,8 +208,12 @@ export class RepartitionReader implements SourceReader<unknown> {
     const offsets = this.#pending.get(checkpointId);
     for (const id of this.#pending.keys()) if (id <= checkpointId) this.#pending.delete(id);
     if (offsets === undefined) return;
-    // A broadcast topic: only below what every reader consumed, when this worker runs them all.
-    const consumed = this.#topic.broadcast ? purgeableBroadcast(this.#clients, this.#topic, this.#ctx.subtaskIndex, offsets) : offsets;
+    // A broadcast topic: only below what every reader subtask consumed.
+    if (this.#broadcast !== undefined) this.#broadcast.completed(offsets, (bounds) => this.#purge(bounds));
+    else this.#purge(offsets);
+  }
+
+  #purge(consumed: readonly PurgeBound[]): void {
     const purge = consumed.filter((o) => o.offset > (this.#purged.get(o.partition) ?? 0n));
     if (purge.length === 0) return;
     const purging: Promise<void> = this.#clients
@@ -221,6 +233,7 @@ export class RepartitionReader implements SourceReader<unknown> {
 
   async close(): Promise<void> {
     this.#loop?.stop();
+    await this.#broadcast?.close();
     await Promise.all(this.#purging);
     if (this.#consumer !== undefined) {
       await this.#consumer.close(true).catch(() => {});
