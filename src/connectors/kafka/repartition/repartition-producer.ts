@@ -1,0 +1,244 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ClusterMetadata } from '@platformatic/kafka';
+import type { BytesProducer, TopicPartition, TransactionalProducerIdentity, TransactionalSender } from '../../../core/kafka-clients.ts';
+import { ErrorCode, isRetriable } from '../../../protocol/error-codes.ts';
+import type { ClientLibrary } from '../fetch-request.ts';
+import { producePartitionError, produceWithCodec, type CodecProducedPartition } from '../produce-request.ts';
+import { RepartitionBatch } from './repartition-batch.ts';
+
+/** A batch grows to this many bytes, then the next record starts another (Kafka's default batch limit is 1 MiB per message set). */
+const MAX_BATCH_BYTES = 512 * 1024;
+/** Attempts of a batch that meets retriable errors (leader moves, timeouts, dropped connections). */
+const MAX_ATTEMPTS = 12;
+const REQUEST_TIMEOUT_MS = 30_000;
+const INT32_MAX = 2 ** 31 - 1;
+
+interface Deferred {
+  readonly promise: Promise<void>;
+  resolve(): void;
+  reject(e: Error): void;
+}
+
+function deferred(): Deferred {
+  let resolve!: () => void;
+  let reject!: (e: Error) => void;
+  const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+  promise.catch(() => {}); // a failure is reported to whoever flushes; no unhandled rejection meanwhile
+  return { promise, resolve, reject };
+}
+
+/** A batch waiting for its round; `done` settles with its acknowledgement. */
+interface Queued {
+  readonly batch: RepartitionBatch;
+  readonly done: Deferred;
+}
+
+/** A repartition partition: its batches not yet sent, in order, and its next sequence number. */
+interface PartitionQueue extends TopicPartition {
+  readonly queued: Queued[];
+  nextSequence: number;
+}
+
+/** A batch of a round, sealed: retries resend these exact bytes (same producer id, epoch and sequence). */
+interface Sealed {
+  readonly queue: PartitionQueue;
+  readonly bytes: Buffer;
+  readonly baseSequence: number;
+  readonly done: Deferred;
+}
+
+type ProducerIdentity = Omit<TransactionalProducerIdentity, 'transactionalId'> & { transactionalId: string | null };
+
+const shared = new WeakMap<BytesProducer, RepartitionProducer>();
+
+/**
+ * Writes a worker's repartition records with Sluice's codec on its producer's connections, one
+ * per worker producer (every repartition writer of the worker shares it): records are appended
+ * straight into one RecordBatch per partition; a round sends one batch per partition, one Produce
+ * request per leader (acks=-1), and the next round starts when it is acknowledged. It is
+ * idempotent with the producer's id and epoch and keeps the sequence numbers of the repartition
+ * partitions itself (nothing else writes them): a retried batch goes again byte for byte, so the
+ * broker drops a copy it already appended (DUPLICATE_SEQUENCE counts as acknowledged), and since a
+ * partition never has two batches in flight its order holds. Under exactly-once each round runs
+ * inside the worker's transaction (`writeInTransaction`: AddPartitionsToTxn for partitions new in
+ * it), so the checkpoint's commit covers it and an abort discards it.
+ */
+export class RepartitionProducer {
+  readonly #lib: ClientLibrary;
+  readonly #producer: BytesProducer;
+  readonly #transaction: TransactionalSender | undefined;
+  readonly #partitions = new Map<string, Map<number, PartitionQueue>>();
+  /** Partitions with queued batches, in the order they got them. */
+  readonly #ready = new Set<PartitionQueue>();
+  /** The producer id and epoch the sequence numbers count for. */
+  #sequencesOf: { producerId: bigint; producerEpoch: number } | undefined;
+  #pumping: Promise<void> | undefined;
+  /** The acknowledgements of the round in flight. */
+  #inRound: Array<Promise<void>> = [];
+
+  /** The repartition producer of `producer` (made on first use). */
+  static of(lib: ClientLibrary, producer: BytesProducer, transaction: TransactionalSender | undefined): RepartitionProducer {
+    let p = shared.get(producer);
+    if (p === undefined) shared.set(producer, (p = new RepartitionProducer(lib, producer, transaction)));
+    return p;
+  }
+
+  constructor(lib: ClientLibrary, producer: BytesProducer, transaction: TransactionalSender | undefined) {
+    if (transaction !== undefined && transaction.writeInTransaction === undefined) throw new TypeError('the worker transaction does not accept writes of their own Produce requests');
+    this.#lib = lib;
+    this.#producer = producer;
+    this.#transaction = transaction;
+  }
+
+  /** A data record (see RepartitionBatch.addData). */
+  appendData(topic: string, partition: number, timestamp: number, key: Buffer | undefined, value: Uint8Array, eventTime: number): void {
+    this.#open(topic, partition, timestamp).addData(timestamp, key, value, eventTime);
+  }
+
+  /** A watermark or idleness marker (see RepartitionBatch.addMarker). */
+  appendMarker(topic: string, partition: number, timestamp: number, kind: Buffer, writer: Buffer, time: number): void {
+    this.#open(topic, partition, timestamp).addMarker(timestamp, kind, writer, time);
+  }
+
+  /**
+   * Sends what was appended so far; resolves when all of it is acknowledged (in the open
+   * transaction under exactly-once), rejects with the first failure of it.
+   */
+  flush(): Promise<void> {
+    const waits: Promise<void>[] = [...this.#inRound];
+    for (const q of this.#ready) for (const b of q.queued) waits.push(b.done.promise);
+    this.#pumping ??= this.#pump();
+    return Promise.all(waits).then(() => {});
+  }
+
+  /** The batch that takes the next record of a partition: its last queued one, or a new one. */
+  #open(topic: string, partition: number, timestamp: number): RepartitionBatch {
+    let byTopic = this.#partitions.get(topic);
+    if (byTopic === undefined) this.#partitions.set(topic, (byTopic = new Map()));
+    let q = byTopic.get(partition);
+    if (q === undefined) byTopic.set(partition, (q = { topic, partition, queued: [], nextSequence: 0 }));
+    const last = q.queued[q.queued.length - 1];
+    if (last !== undefined && last.batch.byteLength < MAX_BATCH_BYTES && last.batch.accepts(timestamp)) return last.batch;
+    const batch = new RepartitionBatch();
+    q.queued.push({ batch, done: deferred() });
+    this.#ready.add(q);
+    return batch;
+  }
+
+  /** Rounds until nothing is queued; never throws (failures settle the batches' promises). */
+  async #pump(): Promise<void> {
+    try {
+      while (this.#ready.size > 0) {
+        const round: Array<{ queue: PartitionQueue; queued: Queued }> = [];
+        for (const q of this.#ready) {
+          round.push({ queue: q, queued: q.queued.shift()! });
+          if (q.queued.length === 0) this.#ready.delete(q);
+        }
+        this.#inRound = round.map((r) => r.queued.done.promise);
+        try {
+          if (this.#transaction !== undefined) await this.#transaction.writeInTransaction!(round.map((r) => r.queue), (id) => this.#send(round, id));
+          else await this.#send(round, await this.#idempotentIdentity());
+        } catch (e) {
+          const error = e instanceof Error ? e : new Error(String(e));
+          for (const r of round) r.queued.done.reject(error);
+        }
+      }
+    } finally {
+      this.#inRound = [];
+      this.#pumping = undefined;
+      // Records appended while the last round was settling: a flush made then found #pumping set.
+      if (this.#ready.size > 0) this.#pumping = this.#pump();
+    }
+  }
+
+  async #idempotentIdentity(): Promise<ProducerIdentity> {
+    if (this.#producer.producerId === undefined || this.#producer.producerEpoch === undefined) await this.#producer.initIdempotentProducer({});
+    return { transactionalId: null, producerId: this.#producer.producerId!, producerEpoch: this.#producer.producerEpoch! };
+  }
+
+  /** Seals the round's batches with `id` and sends them until each is acknowledged or fails for good. */
+  async #send(round: ReadonlyArray<{ queue: PartitionQueue; queued: Queued }>, id: ProducerIdentity): Promise<void> {
+    const known = this.#sequencesOf;
+    if (known === undefined || known.producerId !== id.producerId || known.producerEpoch !== id.producerEpoch) {
+      // A new producer id or epoch starts every partition's sequence at 0.
+      for (const byTopic of this.#partitions.values()) for (const q of byTopic.values()) q.nextSequence = 0;
+      this.#sequencesOf = { producerId: id.producerId, producerEpoch: id.producerEpoch };
+    }
+    let pending: Sealed[] = round.map(({ queue, queued }) => {
+      const baseSequence = queue.nextSequence;
+      queue.nextSequence = (baseSequence + queued.batch.recordCount) % (INT32_MAX + 1);
+      return { queue, baseSequence, done: queued.done, bytes: queued.batch.seal(id.producerId, id.producerEpoch, baseSequence, id.transactionalId !== null) };
+    });
+    let failure: Error | undefined;
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      const metadata = await this.#producer.metadata({ topics: [...new Set(pending.map((s) => s.queue.topic))], forceUpdate: attempt > 1 });
+      const outcomes = await Promise.all([...byLeader(metadata, pending)].map(([leader, sealed]) => this.#sendTo(metadata, leader, sealed, id)));
+      const refused = outcomes.flatMap((o) => o.refused);
+      if (refused.length > 0) throw refusal(refused);
+      pending = outcomes.flatMap((o) => o.retry);
+      failure = outcomes.find((o) => o.failure !== undefined)?.failure ?? failure;
+      if (pending.length > 0 && attempt >= MAX_ATTEMPTS) {
+        // Kafka may hold these batches or not: their sequence numbers stay used (a later batch with
+        // them would be taken for a duplicate); the broker refuses the next ones, so the job restarts.
+        throw new Error(`gave up on ${pending.length} repartition batch(es) after ${attempt} attempts: ${failure?.message ?? 'no leader'}`, { cause: failure });
+      }
+      if (pending.length > 0) await sleep(Math.min(1000, 50 * 2 ** attempt));
+    }
+  }
+
+  /** One Produce to a leader: which batches are acknowledged (settled here), to retry, or refused. */
+  async #sendTo(metadata: ClusterMetadata, leader: number | undefined, sealed: Sealed[], id: ProducerIdentity): Promise<{ retry: Sealed[]; refused: CodecProducedPartition[]; failure?: Error }> {
+    const broker = leader === undefined ? undefined : metadata.brokers.get(leader);
+    if (broker === undefined) return { retry: sealed, refused: [] }; // no leader known yet
+    let answers: CodecProducedPartition[];
+    try {
+      answers = await produceWithCodec(this.#lib, this.#producer, broker, {
+        transactionalId: id.transactionalId,
+        acks: -1,
+        timeoutMs: REQUEST_TIMEOUT_MS,
+        partitions: sealed.map((s) => ({ topic: s.queue.topic, partition: s.queue.partition, batch: s.bytes })),
+      });
+    } catch (e) {
+      // The connection failed: the batches may or may not be appended; the same bytes again are safe.
+      return { retry: sealed, refused: [], failure: e as Error };
+    }
+    const retry: Sealed[] = [];
+    const refused: CodecProducedPartition[] = [];
+    let failure: Error | undefined;
+    for (const s of sealed) {
+      const a = answers.find((x) => x.topic === s.queue.topic && x.partition === s.queue.partition);
+      if (a === undefined) {
+        failure = new Error(`the broker's Produce answer left out ${s.queue.topic}/${s.queue.partition}`);
+        retry.push(s);
+      } else if (a.errorCode === ErrorCode.NONE || a.errorCode === ErrorCode.DUPLICATE_SEQUENCE_NUMBER) s.done.resolve();
+      else if (isRetriable(a.errorCode) && a.errorCode !== ErrorCode.CORRUPT_MESSAGE) {
+        failure = producePartitionError(a);
+        retry.push(s);
+      } else {
+        // Refused for good, so not written: the partition's sequence goes back to the batch's.
+        if (a.errorCode !== ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER && a.errorCode !== ErrorCode.UNKNOWN_PRODUCER_ID) s.queue.nextSequence = s.baseSequence;
+        refused.push(a);
+      }
+    }
+    return failure === undefined ? { retry, refused } : { retry, refused, failure };
+  }
+}
+
+/** Partitions that refused their batches, as one error whose `errors` carry the Kafka error names. */
+function refusal(refused: readonly CodecProducedPartition[]): Error {
+  const errors = refused.map(producePartitionError);
+  return Object.assign(new Error(`the broker refused repartition records: ${errors.map((e) => e.message).join('; ')}`), { errors });
+}
+
+/** The sealed batches grouped by their partitions' leaders (undefined: no leader in the metadata). */
+function byLeader(metadata: ClusterMetadata, sealed: readonly Sealed[]): Map<number | undefined, Sealed[]> {
+  const out = new Map<number | undefined, Sealed[]>();
+  for (const s of sealed) {
+    const leader = metadata.topics.get(s.queue.topic)?.partitions[s.queue.partition]?.leader;
+    const node = leader === undefined || leader < 0 ? undefined : leader;
+    let list = out.get(node);
+    if (list === undefined) out.set(node, (list = []));
+    list.push(s);
+  }
+  return out;
+}
