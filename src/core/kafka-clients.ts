@@ -61,6 +61,12 @@ export interface TransactionalSender {
    * producer identity to write them with. A commit or abort waits for `write` to settle; its
    * failure fails the transaction (abort only) and comes back as the committer's typed error.
    */
+  /**
+   * How many transactions were aborted so far: records a writer buffered before an abort belong
+   * to the aborted attempt (the job restarts from its last checkpoint) and must not join a later
+   * transaction.
+   */
+  readonly abortedTransactions?: number;
   writeInTransaction?<T>(partitions: ReadonlyArray<TopicPartition>, write: (producer: TransactionalProducerIdentity) => Promise<T>): Promise<T>;
 }
 

@@ -49,6 +49,8 @@ export class TransactionalCommitter implements CommitStrategy {
   readonly #added = new Set<string>();
   /** Writes of `writeInTransaction` not yet settled: a commit or abort waits for them. */
   readonly #writes = new Set<Promise<unknown>>();
+  /** Transactions aborted so far (see TransactionalSender.abortedTransactions). */
+  #aborts = 0;
   /** A commit or abort in progress. */
   #end: Promise<void> | undefined;
 
@@ -187,7 +189,12 @@ export class TransactionalCommitter implements CommitStrategy {
   }
 
   abort(): Promise<void> {
+    this.#aborts++;
     return this.#ending(() => this.#abort());
+  }
+
+  get abortedTransactions(): number {
+    return this.#aborts;
   }
 
   /** Runs an EndTxn step; `writeInTransaction` calls wait until it is over (they belong to the next transaction). */

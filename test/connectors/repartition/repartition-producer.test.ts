@@ -16,7 +16,7 @@ import { CutProxy } from '../../broker/txn/cut-proxy.ts';
 // same sequence numbers (no duplicate); under exactly-once its writes join the worker transaction.
 
 const PARTITIONS = 3;
-const env = kafkaTestEnv({}, ['rp-interop', 'rp-cut', 'rp-eos', 'rp-fence'].map((name) => ({ name, partitions: PARTITIONS })));
+const env = kafkaTestEnv({}, ['rp-interop', 'rp-cut', 'rp-eos', 'rp-fence', 'rp-drop'].map((name) => ({ name, partitions: PARTITIONS })));
 const lib = kafkaClientLibrary();
 
 interface Read {
@@ -165,4 +165,21 @@ test('exactly-once: a fenced worker gets ProducerFencedError from its repartitio
   assert.ok((await rejection(() => oldOne.commit())) instanceof ProducerFencedError);
   assert.deepEqual(valuesOf(await readAll('rp-fence', true)), ['before']);
   await newOne.close();
+});
+
+test('exactly-once: records buffered before an abort are dropped, not written into the next transaction', async () => {
+  const clients = env.supplier('rp-drop-worker');
+  const committer = new TransactionalCommitter(clients);
+  await committer.init();
+  const out = new RepartitionProducer(lib, clients.producer(), committer);
+  out.appendData('rp-drop', 0, 5_000, undefined, Buffer.from('sent-then-aborted'), 1);
+  await out.flush();
+  out.appendData('rp-drop', 1, 5_001, undefined, Buffer.from('buffered-at-abort'), 2);
+  await committer.abort(); // the job restarts from its last checkpoint and replays both
+  out.appendData('rp-drop', 2, 5_002, undefined, Buffer.from('after-restart'), 3);
+  await out.flush();
+  await committer.commit();
+  assert.deepEqual(valuesOf(await readAll('rp-drop', false)), ['after-restart', 'sent-then-aborted'], 'the buffered record never reached the log');
+  assert.deepEqual(valuesOf(await readAll('rp-drop', true)), ['after-restart']);
+  await committer.close();
 });

@@ -31,6 +31,8 @@ function deferred(): Deferred {
 interface Queued {
   readonly batch: RepartitionBatch;
   readonly done: Deferred;
+  /** The transaction's abort count when the batch began (exactly-once). */
+  readonly aborts: number;
 }
 
 /** A repartition partition: its batches not yet sent, in order, and its next sequence number. */
@@ -120,7 +122,7 @@ export class RepartitionProducer {
     const last = q.queued[q.queued.length - 1];
     if (last !== undefined && last.batch.byteLength < MAX_BATCH_BYTES && last.batch.accepts(timestamp)) return last.batch;
     const batch = new RepartitionBatch();
-    q.queued.push({ batch, done: deferred() });
+    q.queued.push({ batch, done: deferred(), aborts: this.#transaction?.abortedTransactions ?? 0 });
     this.#ready.add(q);
     return batch;
   }
@@ -158,6 +160,14 @@ export class RepartitionProducer {
 
   /** Seals the round's batches with `id` and sends them until each is acknowledged or fails for good. */
   async #send(round: ReadonlyArray<{ queue: PartitionQueue; queued: Queued }>, id: ProducerIdentity): Promise<void> {
+    if (this.#transaction !== undefined) {
+      // Batches begun before an abort belong to the aborted attempt, which the job replays from
+      // its last checkpoint: dropped, never written into a later transaction.
+      const aborts = this.#transaction.abortedTransactions ?? 0;
+      for (const r of round) if (r.queued.aborts !== aborts) r.queued.done.resolve();
+      round = round.filter((r) => r.queued.aborts === aborts);
+      if (round.length === 0) return;
+    }
     const known = this.#sequencesOf;
     if (known === undefined || known.producerId !== id.producerId || known.producerEpoch !== id.producerEpoch) {
       // A new producer id or epoch starts every partition's sequence at 0.
