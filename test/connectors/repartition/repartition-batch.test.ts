@@ -84,3 +84,12 @@ test('a record whose timestamp is too far from the batch start does not join it'
   assert.equal(b.accepts(1_000 + 60_000), true);
   assert.throws(() => new RepartitionBatch().seal(1n, 0, 0, false), RangeError);
 });
+
+test('a key given as text is written as its UTF-8 bytes (ASCII and not)', () => {
+  const b = new RepartitionBatch(64);
+  b.addData(10, 'user-42', Buffer.from('a'), 1);
+  b.addData(11, 'clé-ключ-鍵', Buffer.from('b'), 2);
+  b.addData(12, '', Buffer.from('c'), 3);
+  const keys = decodeBatchRecords(b.seal(1n, 0, 0, false)).map((r) => r.key);
+  assert.deepEqual(keys, [Buffer.from('user-42'), Buffer.from('clé-ключ-鍵', 'utf8'), Buffer.alloc(0)]);
+});

@@ -16,7 +16,7 @@ import { CutProxy } from '../../broker/txn/cut-proxy.ts';
 // same sequence numbers (no duplicate); under exactly-once its writes join the worker transaction.
 
 const PARTITIONS = 3;
-const env = kafkaTestEnv({}, ['rp-interop', 'rp-cut', 'rp-eos', 'rp-fence', 'rp-drop'].map((name) => ({ name, partitions: PARTITIONS })));
+const env = kafkaTestEnv({}, ['rp-interop', 'rp-cut', 'rp-eos', 'rp-fence', 'rp-drop', 'rp-large'].map((name) => ({ name, partitions: PARTITIONS })));
 const lib = kafkaClientLibrary();
 
 interface Read {
@@ -182,4 +182,16 @@ test('exactly-once: records buffered before an abort are dropped, not written in
   assert.deepEqual(valuesOf(await readAll('rp-drop', false)), ['after-restart', 'sent-then-aborted'], 'the buffered record never reached the log');
   assert.deepEqual(valuesOf(await readAll('rp-drop', true)), ['after-restart']);
   await committer.close();
+});
+
+test('large records: a batch never grows past its limit, a record larger than it goes alone; order kept', async () => {
+  const out = new RepartitionProducer(lib, env.supplier().producer(), undefined);
+  const sizes = [300_000, 300_000, 700_000, 10, 200_000];
+  sizes.forEach((n, i) => out.appendData('rp-large', 0, 6_000, `k${i}`, Buffer.alloc(n, i), i));
+  await out.flush();
+  const read = await readAll('rp-large', false);
+  assert.deepEqual(
+    read.map((r) => [r.key!.toString(), r.value!.length, r.value![0]]),
+    sizes.map((n, i) => [`k${i}`, n, i]),
+  );
 });

@@ -40,16 +40,20 @@ export class RepartitionBatch {
     return this.#count === 0 || Math.abs(timestamp - this.#baseTimestamp) < MAX_TIMESTAMP_DELTA;
   }
 
-  /** A data record: `key` (keyBy) or none, the serialized value, its event time in `sluice.t`. */
-  addData(timestamp: number, key: Buffer | undefined, value: Uint8Array, eventTime: number): void {
-    const keySize = key === undefined ? 1 : varintSize(key.length) + key.length;
+  /**
+   * A data record: `key` (keyBy: its bytes, or its text written as UTF-8 without an intermediate
+   * buffer) or none, the serialized value, its event time in `sluice.t`.
+   */
+  addData(timestamp: number, key: Buffer | string | undefined, value: Uint8Array, eventTime: number): void {
+    const keyLength = key === undefined ? -1 : typeof key === 'string' ? Buffer.byteLength(key, 'utf8') : key.length;
+    const keySize = keyLength < 0 ? 1 : varintSize(keyLength) + keyLength;
     const headersSize = 1 + TIME_HEADER_SIZE;
     let pos = this.#recordStart(timestamp, keySize + varintSize(value.length) + value.length + headersSize);
     const buf = this.#buf;
     if (key === undefined) buf[pos++] = 1; // varint -1: null key
     else {
-      pos = writeVarint(buf, pos, key.length);
-      pos += key.copy(buf, pos);
+      pos = writeVarint(buf, pos, keyLength);
+      pos += typeof key === 'string' ? buf.write(key, pos, keyLength, 'utf8') : key.copy(buf, pos);
     }
     pos = writeVarint(buf, pos, value.length);
     buf.set(value, pos);

@@ -1,13 +1,19 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClusterMetadata } from '@platformatic/kafka';
 import type { BytesProducer, TopicPartition, TransactionalProducerIdentity, TransactionalSender } from '../../../core/kafka-clients.ts';
+import { classifyKafkaError } from '../../../kafka/error-classification.ts';
 import { ErrorCode, isRetriable } from '../../../protocol/error-codes.ts';
 import type { ClientLibrary } from '../fetch-request.ts';
 import { producePartitionError, produceWithCodec, type CodecProducedPartition } from '../produce-request.ts';
 import { RepartitionBatch } from './repartition-batch.ts';
 
-/** A batch grows to this many bytes, then the next record starts another (Kafka's default batch limit is 1 MiB per message set). */
+/**
+ * A batch holds up to this many bytes; a record that would pass it starts another (a batch of one
+ * larger record is sent alone). Below Kafka's default max.message.bytes (1 MiB).
+ */
 const MAX_BATCH_BYTES = 512 * 1024;
+/** A record's bytes besides its key and value, at most: length, attributes, deltas, headers (with `sluice.t`, `sluice.m` and `sluice.w` keys). */
+const RECORD_OVERHEAD = 64;
 /** Attempts of a batch that meets retriable errors (leader moves, timeouts, dropped connections). */
 const MAX_ATTEMPTS = 12;
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -93,13 +99,14 @@ export class RepartitionProducer {
   }
 
   /** A data record (see RepartitionBatch.addData). */
-  appendData(topic: string, partition: number, timestamp: number, key: Buffer | undefined, value: Uint8Array, eventTime: number): void {
-    this.#open(topic, partition, timestamp).addData(timestamp, key, value, eventTime);
+  appendData(topic: string, partition: number, timestamp: number, key: Buffer | string | undefined, value: Uint8Array, eventTime: number): void {
+    // A string key's UTF-8 takes at most 3 bytes per UTF-16 unit.
+    this.#open(topic, partition, timestamp, (typeof key === 'string' ? 3 * key.length : (key?.length ?? 0)) + value.length + RECORD_OVERHEAD).addData(timestamp, key, value, eventTime);
   }
 
   /** A watermark or idleness marker (see RepartitionBatch.addMarker). */
   appendMarker(topic: string, partition: number, timestamp: number, kind: Buffer, writer: Buffer, time: number): void {
-    this.#open(topic, partition, timestamp).addMarker(timestamp, kind, writer, time);
+    this.#open(topic, partition, timestamp, kind.length + writer.length + RECORD_OVERHEAD).addMarker(timestamp, kind, writer, time);
   }
 
   /**
@@ -114,13 +121,13 @@ export class RepartitionProducer {
   }
 
   /** The batch that takes the next record of a partition: its last queued one, or a new one. */
-  #open(topic: string, partition: number, timestamp: number): RepartitionBatch {
+  #open(topic: string, partition: number, timestamp: number, bytes: number): RepartitionBatch {
     let byTopic = this.#partitions.get(topic);
     if (byTopic === undefined) this.#partitions.set(topic, (byTopic = new Map()));
     let q = byTopic.get(partition);
     if (q === undefined) byTopic.set(partition, (q = { topic, partition, queued: [], nextSequence: 0 }));
     const last = q.queued[q.queued.length - 1];
-    if (last !== undefined && last.batch.byteLength < MAX_BATCH_BYTES && last.batch.accepts(timestamp)) return last.batch;
+    if (last !== undefined && last.batch.byteLength + bytes <= MAX_BATCH_BYTES && last.batch.accepts(timestamp)) return last.batch;
     const batch = new RepartitionBatch();
     q.queued.push({ batch, done: deferred(), aborts: this.#transaction?.abortedTransactions ?? 0 });
     this.#ready.add(q);
@@ -209,6 +216,8 @@ export class RepartitionProducer {
         partitions: sealed.map((s) => ({ topic: s.queue.topic, partition: s.queue.partition, batch: s.bytes })),
       });
     } catch (e) {
+      // A closed producer or an unsupported cluster will not get better.
+      if (this.#producer.closed || classifyKafkaError(e) !== 'retriable') throw e;
       // The connection failed: the batches may or may not be appended; the same bytes again are safe.
       return { retry: sealed, refused: [], failure: e as Error };
     }

@@ -1,7 +1,7 @@
 import { KafkaConnectorError } from '../../../core/errors/kafka-errors.ts';
 import { SluiceErrorCodes } from '../../../core/errors/codes.ts';
 import { kafkaClientLibrary } from '../../../kafka/client-library.ts';
-import { keyBytes, keyGroupOfBytes } from '../../../kafka/key-groups.ts';
+import { keyGroupOf, keyText } from '../../../kafka/key-groups.ts';
 import type { RepartitionWrite } from '../../../runtime/graph/repartition.ts';
 import { OneInputOperator, type OperatorServices } from '../../../runtime/operators/operator.ts';
 import { computeKeyGroupRangeForOperatorIndex } from '../../../runtime/partitioning/key-groups.ts';
@@ -34,7 +34,7 @@ export class RepartitionWriter extends OneInputOperator<unknown, never> {
   #writer!: Buffer;
   /** value -> partition; a keyBy route leaves the record key in `#key`. */
   #partitionOf!: (value: unknown) => number;
-  #key: Buffer | undefined;
+  #key: string | undefined;
   /** Records appended since the last flush. */
   #unflushed = 0;
   #flushScheduled: NodeJS.Immediate | undefined;
@@ -79,9 +79,10 @@ export class RepartitionWriter extends OneInputOperator<unknown, never> {
     switch (p.kind) {
       case 'hash':
         return (value) => {
-          const key = Buffer.from(keyBytes(p.keyOf(value)));
+          // The record key is the key's text (as UTF-8); its key group hashes the same bytes.
+          const key = keyText(p.keyOf(value));
           this.#key = key;
-          return keyGroupOfBytes(key, partitions);
+          return keyGroupOf(key, partitions);
         };
       case 'custom':
         return (value) => {
