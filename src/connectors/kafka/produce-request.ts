@@ -1,3 +1,4 @@
+import { channel } from 'node:diagnostics_channel';
 import type { Base, Connection, Broker } from '@platformatic/kafka';
 import { errorCodeName } from '../../protocol/error-codes.ts';
 import { produceApi, type ProduceRequest, type ProduceResponse } from '../../protocol/messages/produce.ts';
@@ -36,10 +37,17 @@ type LibraryReader = { buffer: { slice(): Buffer } };
 type Internals = Record<symbol, (arg: unknown, callback: Callback<unknown>) => void>;
 
 const PRODUCE = produceApi.apiKey;
+/** A retried batch the broker already holds: acknowledged, not an error. */
+const DUPLICATE_SEQUENCE_NUMBER = 46;
 /** First version whose request and response headers carry tagged fields. */
 const FLEXIBLE_FROM = 9;
 /** First version carrying record batches v2 (and a transactional id). */
 const MIN_VERSION = 3;
+/**
+ * Where @platformatic/kafka reports a failed send (`{ client, error }`), which the worker counts in
+ * `numKafkaClientErrors` (src/kafka/client-error-watch.ts): these requests report there too.
+ */
+const sendErrors = channel('tracing:plt:kafka:producer:sends:error');
 const requestCodec = compileMessage(produceApi.request);
 const responseCodec = compileMessage(produceApi.response);
 
@@ -80,7 +88,12 @@ export async function produceWithCodec(lib: ClientLibrary, client: Base, broker:
       (_correlationId: number, _apiKey: number, _version: number, reader: unknown) => (reader as LibraryReader).buffer.slice(),
       flexible,
       flexible,
-      (e: Error | null, b?: Buffer) => (e ? reject(e) : resolve(b!)),
+      (e: Error | null, b?: Buffer) => {
+        if (e) {
+          if (sendErrors.hasSubscribers) sendErrors.publish({ client, error: e });
+          reject(e);
+        } else resolve(b!);
+      },
     ),
   );
   const response = responseCodec.decoder(version)!(new Reader(bytes)) as ProduceResponse;
@@ -90,11 +103,15 @@ export async function produceWithCodec(lib: ClientLibrary, client: Base, broker:
       out.push({ topic: t.name, partition: p.index, errorCode: p.errorCode, baseOffset: p.baseOffset, errorMessage: p.errorMessage });
     }
   }
+  if (sendErrors.hasSubscribers) {
+    const failed = out.filter((p) => p.errorCode !== 0 && p.errorCode !== DUPLICATE_SEQUENCE_NUMBER);
+    if (failed.length > 0) sendErrors.publish({ client, error: Object.assign(new Error('Produce: partitions refused the batch'), { errors: failed.map(producePartitionError) }) });
+  }
   return out;
 }
 
 /** A partition's refusal, in the shape the client library gives errors (named by `apiId`), so Sluice's classification reads it. */
 export function producePartitionError(p: CodecProducedPartition): Error {
   const name = errorCodeName(p.errorCode);
-  return Object.assign(new Error(`Produce to ${p.topic}/${p.partition}: ${name}${p.errorMessage ? ` (${p.errorMessage})` : ''}`), { apiId: name, code: name, errors: [] });
+  return Object.assign(new Error(`Produce to ${p.topic}/${p.partition}: ${name}${p.errorMessage ? ` (${p.errorMessage})` : ''}`), { apiId: name });
 }

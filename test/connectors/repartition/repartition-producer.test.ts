@@ -1,3 +1,4 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Producer, type Consumer } from '@platformatic/kafka';
@@ -9,6 +10,7 @@ import { ProducerFencedError } from '../../../src/kafka/errors.ts';
 import type { BytesProducer } from '../../../src/core/kafka-clients.ts';
 import { kafkaTestEnv, rejection } from '../../kafka/helpers.ts';
 import { CutProxy } from '../../broker/txn/cut-proxy.ts';
+import { NotLeaderProxy } from './not-leader-proxy.ts';
 
 // RepartitionProducer (repartition records written with Sluice's codec) against the embedded
 // broker, read back with @platformatic/kafka's own fetch decoder: records, keys, headers and
@@ -16,7 +18,7 @@ import { CutProxy } from '../../broker/txn/cut-proxy.ts';
 // same sequence numbers (no duplicate); under exactly-once its writes join the worker transaction.
 
 const PARTITIONS = 3;
-const env = kafkaTestEnv({}, ['rp-interop', 'rp-cut', 'rp-eos', 'rp-fence', 'rp-drop', 'rp-large'].map((name) => ({ name, partitions: PARTITIONS })));
+const env = kafkaTestEnv({}, ['rp-interop', 'rp-cut', 'rp-eos', 'rp-fence', 'rp-drop', 'rp-large', 'rp-leader'].map((name) => ({ name, partitions: PARTITIONS })));
 const lib = kafkaClientLibrary();
 
 interface Read {
@@ -98,6 +100,10 @@ test('records and markers written with the codec read back identically through @
 test('a connection cut after the broker appended a Produce is retried with the same sequences: no duplicate, order kept', async () => {
   const proxy = await new CutProxy(Number(env.bootstrap.split(':')[1]), [2, 4, 7]).listen();
   const producer = new Producer({ clientId: 'rp-cut', bootstrapBrokers: [proxy.bootstrap], idempotent: true, retryDelay: 50 }) as unknown as BytesProducer;
+  // The failed attempts are reported where the worker counts its clients' errors (numKafkaClientErrors).
+  let reported = 0;
+  const onError = (m: unknown): void => void ((m as { client: unknown }).client === producer && reported++);
+  subscribe('tracing:plt:kafka:producer:sends:error', onError);
   try {
     const out = new RepartitionProducer(lib, producer, undefined);
     const sent: string[] = [];
@@ -110,6 +116,7 @@ test('a connection cut after the broker appended a Produce is retried with the s
       await out.flush();
     }
     assert.equal(proxy.cuts, 3, 'the proxy cut three connections after the broker answered');
+    assert.equal(reported, 3, 'each cut request was reported as a client error');
     const read = await readAll('rp-cut', false);
     assert.deepEqual(valuesOf(read), [...sent].sort(), 'every record exactly once');
     for (let p = 0; p < PARTITIONS; p++) {
@@ -117,6 +124,7 @@ test('a connection cut after the broker appended a Produce is retried with the s
       assert.deepEqual(inLog, sent.filter((_, i) => i % 20 % PARTITIONS === p), `partition ${p} in the order written`);
     }
   } finally {
+    unsubscribe('tracing:plt:kafka:producer:sends:error', onError);
     await producer.close();
     await proxy.close();
   }
@@ -194,4 +202,29 @@ test('large records: a batch never grows past its limit, a record larger than it
     read.map((r) => [r.key!.toString(), r.value!.length, r.value![0]]),
     sizes.map((n, i) => [`k${i}`, n, i]),
   );
+});
+
+test('NOT_LEADER_OR_FOLLOWER: the batches go again (after a metadata refresh) until the leader takes them; nothing lost, nothing twice', async () => {
+  const proxy = await new NotLeaderProxy(Number(env.bootstrap.split(':')[1]), [1, 2, 4]).listen();
+  const producer = new Producer({ clientId: 'rp-leader', bootstrapBrokers: [proxy.bootstrap], idempotent: true, retryDelay: 50 }) as unknown as BytesProducer;
+  try {
+    const out = new RepartitionProducer(lib, producer, undefined);
+    const sent: string[] = [];
+    for (let round = 0; round < 4; round++) {
+      for (let i = 0; i < 9; i++) {
+        const value = `r${round}-${i}`;
+        sent.push(value);
+        out.appendData('rp-leader', i % PARTITIONS, 7_000, undefined, Buffer.from(value), round);
+      }
+      await out.flush();
+    }
+    assert.equal(proxy.refused, 3, 'three Produce requests were refused');
+    const read = await readAll('rp-leader', false);
+    for (let p = 0; p < PARTITIONS; p++) {
+      assert.deepEqual(read.filter((r) => r.partition === p).map((r) => r.value!.toString()), sent.filter((_, i) => i % 9 % PARTITIONS === p), `partition ${p}: every record once, in order`);
+    }
+  } finally {
+    await producer.close();
+    await proxy.close();
+  }
 });
