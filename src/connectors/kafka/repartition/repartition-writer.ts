@@ -6,10 +6,13 @@ import type { RepartitionWrite } from '../../../runtime/graph/repartition.ts';
 import { OneInputOperator, type OperatorServices } from '../../../runtime/operators/operator.ts';
 import { computeKeyGroupRangeForOperatorIndex } from '../../../runtime/partitioning/key-groups.ts';
 import { MARKER_VALUES, type ExchangeSerde, type MarkerKind } from './exchange-records.ts';
-import { RepartitionProducer } from './repartition-producer.ts';
+import type { RepartitionProducer } from './repartition-producer.ts';
 import { ensureRepartitionTopic } from './repartition-topic-setup.ts';
 import { InFlightSends } from '../in-flight-sends.ts';
 
+/** The codec path (src/protocol, CRC-32C), loaded by the first writer that opens: `import 'sluice'` does not load it. */
+let producerModule: Promise<typeof import('./repartition-producer.ts')> | undefined;
+const loadRepartitionProducer = (): Promise<typeof import('./repartition-producer.ts')> => (producerModule ??= import('./repartition-producer.ts'));
 const BATCH_RECORDS = 1024;
 const MAX_IN_FLIGHT = 8;
 
@@ -66,6 +69,7 @@ export class RepartitionWriter extends OneInputOperator<unknown, never> {
     await ensureRepartitionTopic(clients, topic);
     const transaction = provider.transaction?.(connection);
     this.#exactlyOnce = transaction !== undefined;
+    const { RepartitionProducer } = await loadRepartitionProducer();
     this.#out = RepartitionProducer.of(kafkaClientLibrary(), clients.producer(), transaction);
     this.#writer = Buffer.from(this.#write.writerId(this.subtaskIndex));
     this.#partitionOf = this.#router();
