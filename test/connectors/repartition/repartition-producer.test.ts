@@ -18,7 +18,7 @@ import { NotLeaderProxy } from './not-leader-proxy.ts';
 // same sequence numbers (no duplicate); under exactly-once its writes join the worker transaction.
 
 const PARTITIONS = 3;
-const env = kafkaTestEnv({}, ['rp-interop', 'rp-cut', 'rp-eos', 'rp-fence', 'rp-drop', 'rp-large', 'rp-leader'].map((name) => ({ name, partitions: PARTITIONS })));
+const env = kafkaTestEnv({}, ['rp-interop', 'rp-cut', 'rp-eos', 'rp-fence', 'rp-drop', 'rp-large', 'rp-leader', 'rp-writers'].map((name) => ({ name, partitions: PARTITIONS })));
 const lib = kafkaClientLibrary();
 
 interface Read {
@@ -227,4 +227,20 @@ test('NOT_LEADER_OR_FOLLOWER: the batches go again (after a metadata refresh) un
     await producer.close();
     await proxy.close();
   }
+});
+
+test('several writers: a flush that finds its records already sent, or nothing to send, does not stop later rounds', { timeout: 120_000 }, async () => {
+  // Two writers share the producer: A's flush sends B's records too; B's own flush then finds
+  // nothing queued. Every later flush must still send (a pump left marked running would hang).
+  const out = new RepartitionProducer(lib, env.supplier().producer(), undefined);
+  const sent: string[] = [];
+  for (let i = 0; i < 5; i++) {
+    out.appendData('rp-writers', 0, 8_000, undefined, Buffer.from(`a${i}`), i);
+    out.appendData('rp-writers', 1, 8_000, undefined, Buffer.from(`b${i}`), i);
+    sent.push(`a${i}`, `b${i}`);
+    await out.flush(); // writer A
+    await new Promise((resolve) => setImmediate(resolve)); // A's round has settled: no pump is running
+    await out.flush(); // writer B: its record went with A's round, nothing is queued
+  }
+  assert.deepEqual(valuesOf(await readAll('rp-writers', false)), [...sent].sort());
 });

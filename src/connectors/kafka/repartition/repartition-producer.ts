@@ -80,7 +80,8 @@ export class RepartitionProducer {
   readonly #ready = new Set<PartitionQueue>();
   /** The producer id and epoch the sequence numbers count for. */
   #sequencesOf: { producerId: bigint; producerEpoch: number } | undefined;
-  #pumping: Promise<void> | undefined;
+  /** Rounds are being sent (one pump at a time). */
+  #pumping = false;
   /** The acknowledgements of the round in flight. */
   #inRound: Array<Promise<void>> = [];
 
@@ -116,8 +117,16 @@ export class RepartitionProducer {
   flush(): Promise<void> {
     const waits: Promise<void>[] = [...this.#inRound];
     for (const q of this.#ready) for (const b of q.queued) waits.push(b.done.promise);
-    this.#pumping ??= this.#pump();
+    this.#kick();
     return Promise.all(waits).then(() => {});
+  }
+
+  /** Starts rounds if some are due and none is running. */
+  #kick(): void {
+    if (this.#pumping || this.#ready.size === 0) return;
+    // Set before the call: the flag must not be cleared by a pump that ended before it was assigned.
+    this.#pumping = true;
+    void this.#pump();
   }
 
   /** The batch that takes the next record of a partition: its last queued one, or a new one. */
@@ -153,10 +162,9 @@ export class RepartitionProducer {
         }
       }
     } finally {
+      // The loop saw nothing due; the check and this are one synchronous step, so nothing was queued between.
       this.#inRound = [];
-      this.#pumping = undefined;
-      // Records appended while the last round was settling: a flush made then found #pumping set.
-      if (this.#ready.size > 0) this.#pumping = this.#pump();
+      this.#pumping = false;
     }
   }
 
