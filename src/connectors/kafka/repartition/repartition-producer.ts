@@ -135,10 +135,12 @@ export class RepartitionProducer {
     if (byTopic === undefined) this.#partitions.set(topic, (byTopic = new Map()));
     let q = byTopic.get(partition);
     if (q === undefined) byTopic.set(partition, (q = { topic, partition, queued: [], nextSequence: 0 }));
+    const aborts = this.#transaction?.abortedTransactions ?? 0;
     const last = q.queued[q.queued.length - 1];
-    if (last !== undefined && last.batch.byteLength + bytes <= MAX_BATCH_BYTES && last.batch.accepts(timestamp)) return last.batch;
+    // A batch begun before an abort takes no later record: it is dropped (see #send).
+    if (last !== undefined && last.aborts === aborts && last.batch.byteLength + bytes <= MAX_BATCH_BYTES && last.batch.accepts(timestamp)) return last.batch;
     const batch = new RepartitionBatch();
-    q.queued.push({ batch, done: deferred(), aborts: this.#transaction?.abortedTransactions ?? 0 });
+    q.queued.push({ batch, done: deferred(), aborts });
     this.#ready.add(q);
     return batch;
   }
