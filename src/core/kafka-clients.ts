@@ -55,6 +55,31 @@ export interface KafkaClientProvider {
 /** Sends records inside the worker's open checkpoint transaction. */
 export interface TransactionalSender {
   send(records: Array<MessageToProduce<Buffer, Buffer, Buffer, Buffer>>): Promise<void>;
+  /**
+   * For writers that send their own Produce requests (repartition topics): adds `partitions` to
+   * the open transaction (AddPartitionsToTxn for those new in it), then runs `write` with the
+   * producer identity to write them with. A commit or abort waits for `write` to settle; its
+   * failure fails the transaction (abort only) and comes back as the committer's typed error.
+   */
+  /**
+   * How many transactions were aborted so far: records a writer buffered before an abort belong
+   * to the aborted attempt (the job restarts from its last checkpoint) and must not join a later
+   * transaction.
+   */
+  readonly abortedTransactions?: number;
+  writeInTransaction?<T>(partitions: ReadonlyArray<TopicPartition>, write: (producer: TransactionalProducerIdentity) => Promise<T>): Promise<T>;
+}
+
+export interface TopicPartition {
+  readonly topic: string;
+  readonly partition: number;
+}
+
+/** What a transactional Produce carries: the transactional id and the producer id and epoch. */
+export interface TransactionalProducerIdentity {
+  readonly transactionalId: string;
+  readonly producerId: bigint;
+  readonly producerEpoch: number;
 }
 
 /** A source position to commit: the next offset to read (Kafka's committed-offset meaning). */

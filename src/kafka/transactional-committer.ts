@@ -2,7 +2,7 @@ import type { Consumer } from '@platformatic/kafka';
 import { kafkaClientLibrary } from './client-library.ts';
 import type { ClientSupplier, ProducerRecord, WorkerProducer } from './client-supplier.ts';
 import { commitFailure, offsetsByTopic, type CommitStrategy } from './commit-strategy.ts';
-import { type GroupMetadata, type PartitionOffset } from '../core/kafka-clients.ts';
+import type { GroupMetadata, PartitionOffset, TopicPartition, TransactionalProducerIdentity } from '../core/kafka-clients.ts';
 import { kafkaErrorNames } from './error-classification.ts';
 import { CommitError, KafkaSubstrateError, ProducerFencedError, WorkerFencedError } from './errors.ts';
 import { SendQueue } from './send-queue.ts';
@@ -45,6 +45,14 @@ export class TransactionalCommitter implements CommitStrategy {
   #sendFailure: KafkaSubstrateError | undefined;
   #fenced: ProducerFencedError | undefined;
   readonly #queue: SendQueue;
+  /** Partitions added to the current transaction by `writeInTransaction` (AddPartitionsToTxn sent). */
+  readonly #added = new Set<string>();
+  /** Writes of `writeInTransaction` not yet settled: a commit or abort waits for them. */
+  readonly #writes = new Set<Promise<unknown>>();
+  /** Transactions aborted so far (see TransactionalSender.abortedTransactions). */
+  #aborts = 0;
+  /** A commit or abort in progress. */
+  #end: Promise<void> | undefined;
 
   constructor(clients: ClientSupplier) {
     const id = clients.transactionalId;
@@ -92,6 +100,55 @@ export class TransactionalCommitter implements CommitStrategy {
     }
   }
 
+  /**
+   * A writer that sends its own Produce requests (repartition topics) writes `partitions` inside
+   * the current transaction: AddPartitionsToTxn for the partitions new in it (to the transaction
+   * coordinator, on the committer's own connection), then `write` with the producer's identity.
+   * The commit covers what `write` produced; its failure can only be aborted.
+   */
+  async writeInTransaction<T>(partitions: ReadonlyArray<TopicPartition>, write: (producer: TransactionalProducerIdentity) => Promise<T>): Promise<T> {
+    const step = 'writing repartition records in the transaction';
+    while (this.#end !== undefined) await this.#end;
+    let settled!: () => void;
+    const tracked = new Promise<void>((resolve) => (settled = resolve));
+    this.#writes.add(tracked);
+    try {
+      await this.#current(step);
+      this.#dirty = true;
+      const producerId = this.#producer.producerId!;
+      const producerEpoch = this.#producer.producerEpoch!;
+      const fresh = partitions.filter((p) => !this.#added.has(`${p.topic}\0${p.partition}`));
+      if (fresh.length > 0) {
+        const topics = new Map<string, number[]>();
+        for (const p of fresh) (topics.get(p.topic) ?? topics.set(p.topic, []).get(p.topic)!).push(p.partition);
+        await this.#wire.call(kafkaClientLibrary().addPartitionsToTxnV5.api, { coordinator: CoordinatorType.TRANSACTION, key: this.#transactionalId }, {}, [
+          { transactionalId: this.#transactionalId, producerId, producerEpoch, verifyOnly: false, topics: [...topics].map(([name, ps]) => ({ name, partitions: ps })) },
+        ]);
+        for (const p of fresh) this.#added.add(`${p.topic}\0${p.partition}`);
+      }
+      return await write({ transactionalId: this.#transactionalId, producerId, producerEpoch });
+    } catch (e) {
+      throw this.#partFailed(step, e);
+    } finally {
+      settled();
+      this.#writes.delete(tracked);
+    }
+  }
+
+  /** Waits for the queued library sends and the writes of `writeInTransaction`. */
+  async #settleWrites(): Promise<void> {
+    await this.#queue.drain();
+    while (this.#writes.size > 0) await Promise.all([...this.#writes]);
+  }
+
+  /** The current transaction ended (committed, aborted or dropped): the next one starts with no partitions. */
+  #ended(): void {
+    this.#txn = undefined;
+    this.#dirty = false;
+    this.#commitSent = false;
+    this.#added.clear();
+  }
+
   /** A part of the transaction failed: it can no longer be committed, only aborted. */
   #partFailed(step: string, e: unknown, groupId?: string): KafkaSubstrateError {
     const failure = e instanceof KafkaSubstrateError ? e : this.#failure(step, e, groupId);
@@ -127,8 +184,36 @@ export class TransactionalCommitter implements CommitStrategy {
     }
   }
 
-  async commit(): Promise<void> {
-    await this.#queue.drain();
+  commit(): Promise<void> {
+    return this.#ending(() => this.#commit());
+  }
+
+  abort(): Promise<void> {
+    this.#aborts++;
+    return this.#ending(() => this.#abort());
+  }
+
+  get abortedTransactions(): number {
+    return this.#aborts;
+  }
+
+  /** Runs an EndTxn step; `writeInTransaction` calls wait until it is over (they belong to the next transaction). */
+  async #ending(end: () => Promise<void>): Promise<void> {
+    const done = end();
+    const settled = done.then(
+      () => {},
+      () => {},
+    );
+    this.#end = settled;
+    try {
+      await done;
+    } finally {
+      if (this.#end === settled) this.#end = undefined;
+    }
+  }
+
+  async #commit(): Promise<void> {
+    await this.#settleWrites();
     this.#checkNotFenced();
     if (this.#sendFailure !== undefined) {
       const f = this.#sendFailure;
@@ -144,13 +229,11 @@ export class TransactionalCommitter implements CommitStrategy {
     } catch (e) {
       throw this.#failure('committing the transaction (EndTxn)', e);
     }
-    this.#txn = undefined;
-    this.#dirty = false;
-    this.#commitSent = false;
+    this.#ended();
   }
 
-  async abort(): Promise<void> {
-    await this.#queue.drain();
+  async #abort(): Promise<void> {
+    await this.#settleWrites();
     this.#checkNotFenced();
     this.#sendFailure = undefined;
     const txn = this.#txn;
@@ -161,11 +244,10 @@ export class TransactionalCommitter implements CommitStrategy {
       } catch (e) {
         if (!kafkaErrorNames(e).includes('INVALID_TXN_STATE')) throw this.#failure('aborting the transaction (EndTxn)', e);
         await txn.cancel();
-        this.#txn = undefined;
-        this.#dirty = false;
-        if (this.#commitSent) {
+        const commitSent = this.#commitSent;
+        this.#ended();
+        if (commitSent) {
           // The unacknowledged commit may have gone through: neither outcome can be assumed.
-          this.#commitSent = false;
           throw new CommitError(
             'aborting after an unacknowledged commit',
             false,
@@ -176,9 +258,7 @@ export class TransactionalCommitter implements CommitStrategy {
         // Otherwise nothing reached Kafka (the first AddPartitions/AddOffsets failed): nothing to abort.
       }
     } else await txn.cancel();
-    this.#txn = undefined;
-    this.#dirty = false;
-    this.#commitSent = false;
+    this.#ended();
   }
 
   /** Aborts an open transaction (best effort); the supplier closes the producer. */
@@ -205,8 +285,7 @@ export class TransactionalCommitter implements CommitStrategy {
     const error = commitFailure(step, e, { transactionalId: this.#transactionalId, ...(groupId !== undefined && { groupId }) });
     if (error instanceof ProducerFencedError) {
       this.#fenced = error;
-      this.#txn = undefined;
-      this.#dirty = false;
+      this.#ended();
     }
     return error;
   }

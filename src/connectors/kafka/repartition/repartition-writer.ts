@@ -1,16 +1,18 @@
-import type { MessageToProduce } from '@platformatic/kafka';
-import type { BytesProducer, TransactionalSender } from '../../../core/kafka-clients.ts';
 import { KafkaConnectorError } from '../../../core/errors/kafka-errors.ts';
 import { SluiceErrorCodes } from '../../../core/errors/codes.ts';
-import { keyBytes, keyGroupOfBytes } from '../../../kafka/key-groups.ts';
+import { kafkaClientLibrary } from '../../../kafka/client-library.ts';
+import { keyGroupOf, keyText } from '../../../kafka/key-groups.ts';
 import type { RepartitionWrite } from '../../../runtime/graph/repartition.ts';
 import { OneInputOperator, type OperatorServices } from '../../../runtime/operators/operator.ts';
 import { computeKeyGroupRangeForOperatorIndex } from '../../../runtime/partitioning/key-groups.ts';
-import { encodeTime, HEADER_MARKER, HEADER_TIMESTAMP, HEADER_WRITER, MARKER_VALUES, type ExchangeSerde, type MarkerKind } from './exchange-records.ts';
+import { MARKER_VALUES, type ExchangeSerde, type MarkerKind } from './exchange-records.ts';
+import type { RepartitionProducer } from './repartition-producer.ts';
 import { ensureRepartitionTopic } from './repartition-topic-setup.ts';
 import { InFlightSends } from '../in-flight-sends.ts';
 
-type Msg = MessageToProduce<Buffer, Buffer, Buffer, Buffer>;
+/** The codec path (src/protocol, CRC-32C), loaded by the first writer that opens: `import 'sluice'` does not load it. */
+let producerModule: Promise<typeof import('./repartition-producer.ts')> | undefined;
+const loadRepartitionProducer = (): Promise<typeof import('./repartition-producer.ts')> => (producerModule ??= import('./repartition-producer.ts'));
 const BATCH_RECORDS = 1024;
 const MAX_IN_FLIGHT = 8;
 
@@ -22,18 +24,22 @@ const MAX_IN_FLIGHT = 8;
  * partitionCustom the first key group of the chosen receiving subtask; for broadcast the topic's
  * one partition, which every receiving subtask reads. Values are serialized with the exchange's
  * serde (`withExchangeSerde`, else the portable encoding). Watermarks and idleness go as markers
- * into every partition. Records are sent on the worker's producer (under exactly-once
- * inside the checkpoint's transaction); a checkpoint waits for every send (`prepareCommit`).
+ * into every partition. Records are written with Sluice's codec on the worker's producer
+ * (RepartitionProducer: idempotent, under exactly-once inside the checkpoint's transaction); a
+ * checkpoint waits for every send (`prepareCommit`).
  */
 export class RepartitionWriter extends OneInputOperator<unknown, never> {
   readonly #write: RepartitionWrite;
   readonly #serde: ExchangeSerde<unknown>;
   #services: OperatorServices | undefined;
-  #producer: BytesProducer | undefined;
-  #transaction: TransactionalSender | undefined;
+  #out: RepartitionProducer | undefined;
+  #exactlyOnce = false;
   #writer!: Buffer;
-  #partitionOf!: (value: unknown) => { partition: number; key: Buffer | undefined };
-  #batch: Msg[] = [];
+  /** value -> partition; a keyBy route leaves the record key in `#key`. */
+  #partitionOf!: (value: unknown) => number;
+  #key: string | undefined;
+  /** Records appended since the last flush. */
+  #unflushed = 0;
   #flushScheduled: NodeJS.Immediate | undefined;
   readonly #inFlight = new InFlightSends({
     maxInFlight: MAX_IN_FLIGHT,
@@ -61,38 +67,42 @@ export class RepartitionWriter extends OneInputOperator<unknown, never> {
     const connection = await topic.connection();
     const clients = provider.clients(connection);
     await ensureRepartitionTopic(clients, topic);
-    this.#producer = clients.producer();
-    this.#transaction = provider.transaction?.(connection);
+    const transaction = provider.transaction?.(connection);
+    this.#exactlyOnce = transaction !== undefined;
+    const { RepartitionProducer } = await loadRepartitionProducer();
+    this.#out = RepartitionProducer.of(kafkaClientLibrary(), clients.producer(), transaction);
     this.#writer = Buffer.from(this.#write.writerId(this.subtaskIndex));
     this.#partitionOf = this.#router();
   }
 
-  /** value -> (partition, record key). */
-  #router(): (value: unknown) => { partition: number; key: Buffer | undefined } {
+  /** value -> partition (and the record key of a keyBy in `#key`). */
+  #router(): (value: unknown) => number {
     const { partitions, readers } = this.#write.topic;
     const firstGroupOf = (subtask: number): number => computeKeyGroupRangeForOperatorIndex(partitions, readers, subtask).start;
     const p = this.#write.partitioning;
     switch (p.kind) {
       case 'hash':
         return (value) => {
-          const key = Buffer.from(keyBytes(p.keyOf(value)));
-          return { partition: keyGroupOfBytes(key, partitions), key };
+          // The record key is the key's text (as UTF-8); its key group hashes the same bytes.
+          const key = keyText(p.keyOf(value));
+          this.#key = key;
+          return keyGroupOf(key, partitions);
         };
       case 'custom':
         return (value) => {
           const subtask = p.partition(p.keyOf(value), readers);
           if (!(Number.isInteger(subtask) && subtask >= 0 && subtask < readers)) throw new RangeError(`the custom partitioner returned ${subtask}; it must be an integer in [0, ${readers})`);
-          return { partition: firstGroupOf(subtask), key: undefined };
+          return firstGroupOf(subtask);
         };
       case 'global':
       case 'broadcast': // the broadcast topic's one partition, which every reader reads
-        return () => ({ partition: 0, key: undefined });
+        return () => 0;
       default: {
         // Round robin over the receiving subtasks, each sender starting at its own index (as in-process).
         let next = this.subtaskIndex;
         return () => {
           const subtask = next++ % readers;
-          return { partition: firstGroupOf(subtask), key: undefined };
+          return firstGroupOf(subtask);
         };
       }
     }
@@ -101,20 +111,23 @@ export class RepartitionWriter extends OneInputOperator<unknown, never> {
   processElement(value: unknown, timestamp: number): void {
     if (this.#inFlight.failure !== undefined) throw this.#inFlight.failure;
     this.recordsIn++;
-    let target: { partition: number; key: Buffer | undefined };
-    let bytes: Buffer;
+    let partition: number;
+    let bytes: Uint8Array;
+    this.#key = undefined;
     try {
-      target = this.#partitionOf(value);
-      const b = this.#serde.serialize(value);
-      if (!(b instanceof Uint8Array)) throw new TypeError(`the exchange serde's serialize() returned ${typeof b}; it must return a Buffer or Uint8Array`);
-      bytes = Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+      partition = this.#partitionOf(value);
+      bytes = this.#serde.serialize(value);
+      if (!(bytes instanceof Uint8Array)) throw new TypeError(`the exchange serde's serialize() returned ${typeof bytes}; it must return a Buffer or Uint8Array`);
     } catch (e) {
       throw this.userError(e, value);
     }
-    const headers = new Map<Buffer, Buffer>([[HEADER_TIMESTAMP, encodeTime(timestamp)]]);
-    const msg: Msg = { topic: this.#write.topic.topic, partition: target.partition, value: bytes, headers, timestamp: BigInt(Math.max(0, Math.floor(this.pts.now()))) };
-    if (target.key !== undefined) msg.key = target.key;
-    this.#enqueue(msg);
+    this.#out!.appendData(this.#write.topic.topic, partition, this.#now(), this.#key, bytes, timestamp);
+    this.#appended();
+  }
+
+  /** The Kafka record timestamp: processing time, whole non-negative milliseconds. */
+  #now(): number {
+    return Math.max(0, Math.floor(this.pts.now()));
   }
 
   override processWatermark(watermark: number): void {
@@ -128,32 +141,25 @@ export class RepartitionWriter extends OneInputOperator<unknown, never> {
 
   /** One marker per partition: every reader hears every writer in each partition it reads. */
   #marker(kind: MarkerKind, watermark: number): void {
-    const time = encodeTime(watermark);
-    const ts = BigInt(Math.max(0, Math.floor(this.pts.now())));
+    const now = this.#now();
     for (let partition = 0; partition < this.#write.topic.partitions; partition++) {
-      const headers = new Map<Buffer, Buffer>([
-        [HEADER_MARKER, MARKER_VALUES[kind]],
-        [HEADER_WRITER, this.#writer],
-        [HEADER_TIMESTAMP, time],
-      ]);
-      this.#enqueue({ topic: this.#write.topic.topic, partition, headers, timestamp: ts });
+      this.#out!.appendMarker(this.#write.topic.topic, partition, now, MARKER_VALUES[kind], this.#writer, watermark);
+      this.#appended();
     }
   }
 
-  #enqueue(msg: Msg): void {
-    this.#batch.push(msg);
-    if (this.#batch.length >= BATCH_RECORDS) this.#send();
+  #appended(): void {
+    if (++this.#unflushed >= BATCH_RECORDS) this.#send();
     else this.#flushScheduled ??= setImmediate(() => this.#send());
   }
 
   #send(): void {
     if (this.#flushScheduled !== undefined) clearImmediate(this.#flushScheduled);
     this.#flushScheduled = undefined;
-    if (this.#batch.length === 0) return;
-    const messages = this.#batch;
-    this.#batch = [];
-    const sent = this.#transaction !== undefined ? this.#transaction.send(messages) : this.#producer!.send({ messages, acks: -1 });
-    this.#inFlight.track(sent, (e) => new KafkaConnectorError(SluiceErrorCodes.KAFKA_SINK, `could not write ${messages.length} record(s) to the repartition topic '${this.#write.topic.topic}'`, e));
+    if (this.#unflushed === 0) return;
+    const records = this.#unflushed;
+    this.#unflushed = 0;
+    this.#inFlight.track(this.#out!.flush(), (e) => new KafkaConnectorError(SluiceErrorCodes.KAFKA_SINK, `could not write ${records} record(s) to the repartition topic '${this.#write.topic.topic}'`, e));
   }
 
   async #flush(): Promise<void> {
@@ -173,7 +179,7 @@ export class RepartitionWriter extends OneInputOperator<unknown, never> {
   override async close(): Promise<void> {
     try {
       // Exactly-once: what no checkpoint committed is aborted with the transaction anyway.
-      if (this.#producer !== undefined && this.#transaction === undefined && this.#inFlight.failure === undefined) await this.#flush();
+      if (this.#out !== undefined && !this.#exactlyOnce && this.#inFlight.failure === undefined) await this.#flush();
     } finally {
       this.#services?.backpressure?.release(this);
       await super.close();

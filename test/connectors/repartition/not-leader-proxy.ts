@@ -1,0 +1,128 @@
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { decodeRequestHeader, isFlexibleResponseHeader } from '../../../src/protocol/header.ts';
+import { produceApi, type ProduceRequest, type ProduceResponse } from '../../../src/protocol/messages/produce.ts';
+import { Reader } from '../../../src/protocol/primitives/reader.ts';
+import { Writer } from '../../../src/protocol/primitives/writer.ts';
+import { compileMessage } from '../../../src/protocol/schema/compile.ts';
+
+const PRODUCE = 0;
+const NOT_LEADER_OR_FOLLOWER = 6;
+const requestCodec = compileMessage(produceApi.request);
+const responseCodec = compileMessage(produceApi.response);
+
+/**
+ * A TCP proxy on 127.0.0.1 in front of one broker that answers chosen Produce requests itself
+ * with NOT_LEADER_OR_FOLLOWER for every partition, without forwarding them (as a broker that lost
+ * leadership does: nothing appended). Broker addresses in the forwarded answers point back at the
+ * proxy (`127.0.0.1` + port, same length), as in test/broker/txn/cut-proxy.ts.
+ */
+export class NotLeaderProxy {
+  readonly #server: Server;
+  readonly #upstreamPort: number;
+  readonly #sockets = new Set<Socket>();
+  readonly #refuse: Set<number>;
+  #port = 0;
+  #produces = 0;
+  /** Produce requests answered NOT_LEADER_OR_FOLLOWER so far. */
+  refused = 0;
+
+  constructor(upstreamPort: number, refuseAt: Iterable<number>) {
+    this.#upstreamPort = upstreamPort;
+    this.#refuse = new Set(refuseAt);
+    this.#server = createServer((client) => this.#pipe(client));
+  }
+
+  get bootstrap(): string {
+    return `127.0.0.1:${this.#port}`;
+  }
+
+  async listen(): Promise<this> {
+    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
+    this.#port = (this.#server.address() as { port: number }).port;
+    return this;
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.#sockets) s.destroy();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+
+  #pipe(client: Socket): void {
+    const upstream = connect(this.#upstreamPort, '127.0.0.1');
+    this.#sockets.add(client).add(upstream);
+    client.on('close', () => (this.#sockets.delete(client), upstream.destroy()));
+    upstream.on('close', () => (this.#sockets.delete(upstream), client.destroy()));
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+    // Answers and forwarded responses must reach the client in request order: hold forwarded
+    // responses behind an injected one only if requests are pipelined (answered in order below).
+    const order: Array<{ correlationId: number; injected: Buffer | undefined }> = [];
+    const release = (): void => {
+      while (order.length > 0 && order[0]!.injected !== undefined) client.write(order.shift()!.injected!);
+    };
+    frames(client, (frame) => {
+      const header = decodeRequestHeader(frame.subarray(4));
+      if (header.apiKey === PRODUCE && this.#refuse.has(++this.#produces)) {
+        this.refused++;
+        order.push({ correlationId: header.correlationId, injected: notLeaderAnswer(frame, header.apiVersion, header.correlationId, header.headerSize) });
+        release();
+        return;
+      }
+      order.push({ correlationId: header.correlationId, injected: undefined });
+      upstream.write(frame);
+    });
+    const needle = Buffer.alloc(9 + 4);
+    needle.write('127.0.0.1', 0, 'latin1');
+    needle.writeInt32BE(this.#upstreamPort, 9);
+    frames(upstream, (frame) => {
+      for (let at = frame.indexOf(needle); at >= 0; at = frame.indexOf(needle, at + needle.length)) frame.writeInt32BE(this.#port, at + 9);
+      const i = order.findIndex((o) => o.correlationId === frame.readInt32BE(4));
+      if (i >= 0) order[i] = { correlationId: order[i]!.correlationId, injected: frame };
+      release();
+    });
+  }
+}
+
+/** A Produce response refusing every partition of the request in `frame` with NOT_LEADER_OR_FOLLOWER. */
+function notLeaderAnswer(frame: Buffer, version: number, correlationId: number, headerSize: number): Buffer {
+  const request = requestCodec.decoder(version)!(new Reader(frame.subarray(4 + headerSize))) as ProduceRequest;
+  const response: Partial<ProduceResponse> = {
+    responses: request.topicData.map((t) => ({
+      name: t.name,
+      partitionResponses: t.partitionData.map((p) => ({
+        index: p.index,
+        errorCode: NOT_LEADER_OR_FOLLOWER,
+        baseOffset: -1n,
+        logAppendTimeMs: -1n,
+        logStartOffset: -1n,
+        recordErrors: [],
+        errorMessage: null,
+        currentLeader: { leaderId: -1, leaderEpoch: -1 },
+      })),
+    })),
+    throttleTimeMs: 0,
+    nodeEndpoints: [],
+  };
+  const w = new Writer();
+  w.writeInt32(correlationId);
+  if (isFlexibleResponseHeader(PRODUCE, version)) w.writeEmptyTaggedFields();
+  responseCodec.encoder(version)!(w, response);
+  const body = w.toBuffer();
+  const size = Buffer.alloc(4);
+  size.writeInt32BE(body.length);
+  return Buffer.concat([size, body]);
+}
+
+/** Calls `onFrame` with each size-prefixed frame (prefix included) read from `socket`. */
+function frames(socket: Socket, onFrame: (frame: Buffer) => void): void {
+  let pending: Buffer = Buffer.alloc(0);
+  socket.on('data', (chunk: Buffer) => {
+    pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+    while (pending.length >= 4) {
+      const size = pending.readInt32BE(0) + 4;
+      if (pending.length < size) break;
+      onFrame(Buffer.from(pending.subarray(0, size)));
+      pending = pending.subarray(size);
+    }
+  });
+}
