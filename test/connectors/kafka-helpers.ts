@@ -66,18 +66,12 @@ export async function readTopic(bootstrap: string, topic: string, count: number,
   return out;
 }
 
-/**
- * Polls until `check` returns true (fails after `timeoutMs`). Between checks it waits 50 ms, or as
- * long as the last check took: a check that reads whole topics then takes at most half of this
- * process's time, which the in-process broker and the workers need on a 2-core machine.
- */
+/** Polls until `check` returns true (fails after `timeoutMs`). */
 export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 15_000, what = 'condition'): Promise<void> {
   const end = Date.now() + timeoutMs;
-  for (;;) {
-    const started = Date.now();
-    if (await check()) return;
+  while (!(await check())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, Math.max(50, Date.now() - started)));
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
