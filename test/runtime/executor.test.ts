@@ -11,6 +11,10 @@ import {
 import { ManualClock, TestSink, TestSource } from 'sluice/testing';
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
+/** Waits for `condition` (the job runs in this process: on a loaded machine one tick may not be enough). */
+async function until(condition: () => boolean, what: string): Promise<void> {
+  for (const end = Date.now() + 60_000; !condition(); await tick()) if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+}
 
 test('executeAndCollect(limit) stops an unbounded job', async () => {
   const env = StreamExecutionEnvironment.getExecutionEnvironment({ parallelism: 2 });
@@ -23,10 +27,13 @@ test('cancel() ends an unbounded job with JobCancelledError', async () => {
   const sink = new TestSink<number>();
   env.fromSource(new TestSource<number>().emit(1).keepOpen(), WatermarkStrategy.noWatermarks(), 'open').sinkTo(sink);
   const client = await env.executeAsync('open');
-  await tick();
-  assert.deepEqual(sink.values, [1]);
-  assert.equal(client.getJobStatus(), 'RUNNING');
-  client.cancel();
+  try {
+    await until(() => sink.values.length > 0, 'the first record');
+    assert.deepEqual(sink.values, [1]);
+    assert.equal(client.getJobStatus(), 'RUNNING');
+  } finally {
+    client.cancel();
+  }
   await assert.rejects(client.result, JobCancelledError);
   assert.equal(client.getJobStatus(), 'CANCELED');
 });
@@ -58,7 +65,7 @@ test('processing-time timers fire when the manual clock advances', async () => {
   await tick();
   assert.deepEqual(sink.values, []);
   clock.advance(500);
-  await tick();
+  await until(() => sink.values.length >= 2, 'the timers at 1000');
   assert.deepEqual(sink.values.sort(), ['a:2@1000:PROCESSING_TIME:1000', 'b:2@1000:PROCESSING_TIME:1000']);
   const metrics = client.getMetrics();
   assert.deepEqual(metrics.sources, [{ uid: 'source-in-0', subtaskIndex: 0, recordsOut: 4, ended: false }]);
@@ -67,7 +74,7 @@ test('processing-time timers fire when the manual clock advances', async () => {
   assert.equal(keyed.reduce((n, m) => n + m.processingTimeTimers, 0), 1, 'b has a timer at 1500 left');
   assert.equal(metrics.operators.filter((m) => m.name === 'Sink').reduce((n, m) => n + (m.recordsIn ?? 0), 0), 2);
   clock.advance(500);
-  await tick();
+  await until(() => sink.values.length >= 3, 'the timer at 1500');
   assert.deepEqual(sink.values.slice(2), ['b:2@1500:PROCESSING_TIME:1500']);
   assert.equal(sink.records[2]!.timestamp, undefined, 'processing-time timer outputs carry no timestamp');
   client.cancel();
@@ -198,9 +205,11 @@ test('the generator source can be rate limited by the job clock', async () => {
   const sink = new TestSink<number>();
   env.fromSource(new GeneratorSource((i) => i, { count: 100, ratePerSecond: 10 }), WatermarkStrategy.noWatermarks(), 'slow').sinkTo(sink);
   const client = await env.executeAsync();
+  await until(() => sink.values.length >= 1, 'the first record');
   await tick();
   assert.equal(sink.values.length, 1);
   clock.advance(1000);
+  await until(() => sink.values.length >= 11, 'a second of records');
   await tick();
   assert.equal(sink.values.length, 11);
   client.cancel();

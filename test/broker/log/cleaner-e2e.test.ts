@@ -18,6 +18,7 @@ import {
 } from '../../../src/protocol/records/index.ts';
 import { systemClock } from '../../../src/util/clock.ts';
 import { readBatches } from './cleaner-helpers.ts';
+import { longVariant } from '../../helpers/long-variant.ts';
 
 // Compaction end to end: real clients write many versions (and tombstones) of 40 keys with each
 // codec; the broker's cleaner compacts; consumers from the beginning then see the latest value per
@@ -200,7 +201,8 @@ for (const [codec, number] of [
   ['snappy', COMPRESSION_SNAPPY],
   ['lz4', COMPRESSION_LZ4],
 ] as const) {
-  test(`librdkafka via kcat (${codec}): latest value per key, tombstones removed, recompressed with ${codec}`, async () => {
+  // lz4 is a long variant: npm test has librdkafka with snappy, and lz4 recompression from @platformatic/kafka.
+  test(`librdkafka via kcat (${codec}): latest value per key, tombstones removed, recompressed with ${codec}`, codec === 'snappy' ? {} : longVariant({}), async () => {
     const topic = `cmp-kcat-${codec}`;
     await createTopic(topic);
     for (const batch of [...versions(), fillers()]) {

@@ -5,6 +5,7 @@ import { tempDir } from '../../helpers/tmp-dir.ts';
 import { checkAtLeastOnce, checkExactlyOnce, makeInput, PARTITIONS, readOutputs, seeded } from '../../runtime/crash-harness.ts';
 import { createTopics, eventually, kill, produce, spawnSluice } from '../kafka-helpers.ts';
 import { membershipRun, type MembershipRunResult } from '../../runtime/membership-harness.ts';
+import { longVariant } from '../../helpers/long-variant.ts';
 
 let broker: Awaited<ReturnType<typeof startTestBroker>>;
 before(async () => {
@@ -21,7 +22,9 @@ function reportPauses(r: MembershipRunResult, diagnostic: (s: string) => void): 
 
 for (const [exactlyOnce, backend] of [[false, 'heap'], [true, 'heap'], [true, 'lmdb']] as const) {
   const mode = `${exactlyOnce ? 'exactly-once' : 'at-least-once'}${backend === 'lmdb' ? ' (LMDB state, local copies)' : ''}`;
-  test(`${mode} with dynamic membership: 1 worker, 2 join while input flows, 1 killed (SIGKILL), 1 stopped (SIGTERM) — every record counted, window results correct`, { timeout: 900_000 }, async (t) => {
+  // npm test runs the exactly-once LMDB case (it covers transactions and local copies); the heap ones are long variants.
+  const options = backend === 'lmdb' ? { timeout: 900_000 } : longVariant({ timeout: 900_000 });
+  test(`${mode} with dynamic membership: 1 worker, 2 join while input flows, 1 killed (SIGKILL), 1 stopped (SIGTERM) — every record counted, window results correct`, options, async (t) => {
     const { dir, cleanup } = tempDir('sluice-members-');
     try {
       const r = await membershipRun({

@@ -16,6 +16,7 @@ import { checkAtLeastOnce, checkExactlyOnce, endMarkers, makeInput, readOutputs,
 import { eventually, kill, produce, spawnSluice, type Child } from '../kafka-helpers.ts';
 import { runCli } from '../../cli/run-cli.ts';
 import { ASSIGNED, countJobSetup, logged, RUNNING } from '../../runtime/membership-harness.ts';
+import { longVariant } from '../../helpers/long-variant.ts';
 
 let broker: Awaited<ReturnType<typeof startTestBroker>>;
 before(async () => {
@@ -44,7 +45,9 @@ const CAUGHT_UP = 'standby replica caught up';
 
 for (const [exactlyOnce, backend] of [[false, 'heap'], [true, 'heap'], [true, 'lmdb']] as const) {
   const mode = `${exactlyOnce ? 'exactly-once' : 'at-least-once'}${backend === 'lmdb' ? ' (LMDB state)' : ''}`;
-  test(`${mode}: standbyReplicas=1, 2 workers, SIGKILL the active one — the survivor restores its unit from its warm replica plus the changelog tail; outputs ${exactlyOnce ? 'exact' : 'complete'}`, { timeout: 600_000 }, async (t) => {
+  // npm test runs the exactly-once LMDB case; the heap ones are long variants (test/runtime/checkpoint/standby-replica.test.ts covers the in-memory replica store).
+  const options = backend === 'lmdb' ? { timeout: 600_000 } : longVariant({ timeout: 600_000 });
+  test(`${mode}: standbyReplicas=1, 2 workers, SIGKILL the active one — the survivor restores its unit from its warm replica plus the changelog tail; outputs ${exactlyOnce ? 'exact' : 'complete'}`, options, async (t) => {
     const { dir, cleanup } = tempDir('sluice-standby-');
     const name = `standby-${exactlyOnce ? 'eo' : 'alo'}-${backend}`;
     const records = 6_000;
