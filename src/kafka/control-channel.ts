@@ -106,7 +106,7 @@ export class ControlChannel {
         // Closing the consumer first ends a fetch in flight: after a long pause (a frozen, fenced
         // worker) that fetch may never be answered, and waiting for it kept the worker from stopping.
         await consumer.close(true).catch(() => {});
-        await Promise.race([loop, sleep(2_000)]);
+        await raceTimeout(loop, 2_000);
         this.#clients.release(consumer);
       },
     };
@@ -131,8 +131,7 @@ export class ControlChannel {
       const sent = await this.send(message);
       requestId = sent.id;
       const timeoutMs = options.timeoutMs ?? 60_000;
-      const timer = sleep(timeoutMs, 'timeout' as const);
-      if ((await Promise.race([done.then(() => 'done' as const), timer])) === 'timeout') {
+      if ((await raceTimeout(done, timeoutMs)) === 'timeout') {
         throw new KafkaRequestError(
           KAFKA_SUBSTRATE_CODES.CONTROL_TIMEOUT,
           `'${message.type}' was acknowledged by ${acks.length} worker(s) within ${timeoutMs} ms; are the job's workers running and reading ${this.topic}?`,
@@ -147,6 +146,22 @@ export class ControlChannel {
   /** Acknowledges `request` (sent by a worker). */
   ack(request: ControlMessage, fields: Record<string, unknown> = {}): Promise<ControlMessage> {
     return this.send({ type: `${request.type}-ack`, replyTo: request.id, ...fields });
+  }
+}
+
+/**
+ * 'done' when `work` resolves first (its rejection passes through), else 'timeout'; the timer is cleared either way, so a finished
+ * request or close does not keep the process alive until the timeout.
+ */
+async function raceTimeout(work: Promise<unknown>, timeoutMs: number): Promise<'done' | 'timeout'> {
+  const timer = new AbortController();
+  try {
+    return await Promise.race([
+      work.then(() => 'done' as const),
+      sleep(timeoutMs, 'timeout' as const, { signal: timer.signal }),
+    ]);
+  } finally {
+    timer.abort();
   }
 }
 
