@@ -285,7 +285,10 @@ try {
     report(r + 1);
   }
 } finally {
+  // The broker writes its data directory until it has exited: remove it only then.
+  const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill('SIGTERM');
+  await exited;
   cleanup();
 }
 console.log(report(ROUNDS));
