@@ -133,14 +133,25 @@ test('processing-time windows fire on the manual clock', async () => {
     .process<string>((k, ctx, els, out) => out.collect(`${k} [${ctx.window().start},${ctx.window().end}) ${els.length}`))
     .sinkTo(sink);
   const client = await env.executeAsync();
-  await new Promise((r) => setTimeout(r, 20));
-  assert.deepEqual(sink.values.sort(), ['a [0,1000) 2', 'b [0,1000) 1']);
-  clock.advance(1000);
-  await new Promise((r) => setTimeout(r, 20));
-  assert.deepEqual(sink.values.slice(2), ['a [1000,2000) 1']);
-  client.cancel();
-  await client.result.catch(() => {});
+  try {
+    await resultsAtLeast(sink, 2);
+    assert.deepEqual(sink.values.slice().sort(), ['a [0,1000) 2', 'b [0,1000) 1']);
+    clock.advance(1000);
+    await resultsAtLeast(sink, 3);
+    assert.deepEqual(sink.values.slice(2), ['a [1000,2000) 1']);
+  } finally {
+    client.cancel();
+    await client.result.catch(() => {});
+  }
 });
+
+/** Waits (polling, up to 20 s) until the sink holds at least `n` results: the job runs on its own event-loop turns. */
+async function resultsAtLeast(sink: TestSink<string>, n: number): Promise<void> {
+  for (let waited = 0; sink.values.length < n; waited += 5) {
+    if (waited >= 20_000) assert.fail(`expected at least ${n} results within 20 s, got ${JSON.stringify(sink.values)}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
 
 test('late elements without a side output are counted in the job result', async () => {
   const env = StreamExecutionEnvironment.getExecutionEnvironment({ autoWatermarkInterval: 'every-record' });
