@@ -1,11 +1,12 @@
 import { channel } from 'node:diagnostics_channel';
-import type { ClusterMetadata, Connection, Consumer } from '@platformatic/kafka';
+import type { Base, ClusterMetadata, Consumer } from '@platformatic/kafka';
 import { errorCodeName } from '../../protocol/error-codes.ts';
 import { fetchApi, type FetchRequest, type FetchResponse } from '../../protocol/messages/fetch.ts';
 import { Reader } from '../../protocol/primitives/reader.ts';
 import { ZERO_UUID } from '../../protocol/primitives/uuid.ts';
 import { Writer } from '../../protocol/primitives/writer.ts';
 import { compileMessage } from '../../protocol/schema/compile.ts';
+import { libraryConnection, negotiatedVersion, sendOnLibraryConnection, type ClientLibrary } from './library-connection.ts';
 
 /** What a partition asks for. */
 export interface CodecFetchPartition {
@@ -48,11 +49,7 @@ export class FetchRequestError extends Error {
   }
 }
 
-/** The parts of @platformatic/kafka this module uses. */
-export type ClientLibrary = Pick<typeof import('@platformatic/kafka'), 'kGetApi' | 'kGetConnection' | 'Writer'>;
-type Callback<T> = (error: Error | null, value?: T) => void;
-type LibraryReader = { buffer: { slice(): Buffer } };
-type Internals = Record<symbol, (arg: unknown, callback: Callback<unknown>) => void>;
+export type { ClientLibrary } from './library-connection.ts';
 
 const FETCH = fetchApi.apiKey;
 /** First version whose request and response headers carry tagged fields. */
@@ -77,14 +74,11 @@ const responseCodec = compileMessage(fetchApi.response);
  * apart, does not import the loader: esbuild would split it into a chunk of its own).
  */
 export async function fetchWithCodec(lib: ClientLibrary, consumer: Consumer<never, never, never, never> | Consumer, metadata: ClusterMetadata, request: CodecFetchRequest): Promise<CodecFetchedPartition[]> {
-  const internals = consumer as unknown as Internals;
   const broker = metadata.brokers.get(request.node);
   if (broker === undefined) throw new FetchRequestError(6 /* NOT_LEADER_OR_FOLLOWER: the leader left the metadata */);
-  const negotiated = await new Promise<{ version: number }>((resolve, reject) =>
-    internals[lib.kGetApi]!('Fetch', (e, api) => (e ? reject(e) : resolve(api as { version: number }))),
-  );
-  const version = Math.min(negotiated.version, responseCodec.maxVersion);
-  const connection = await new Promise<Connection>((resolve, reject) => internals[lib.kGetConnection]!(broker, (e, c) => (e ? reject(e) : resolve(c as Connection))));
+  const client = consumer as unknown as Base;
+  const version = Math.min(await negotiatedVersion(lib, client, 'Fetch'), responseCodec.maxVersion);
+  const connection = await libraryConnection(lib, client, broker);
 
   const names = new Map<string, string>();
   const body: Partial<FetchRequest> = {
@@ -117,30 +111,10 @@ export async function fetchWithCodec(lib: ClientLibrary, consumer: Consumer<neve
   };
   const w = new Writer();
   requestCodec.encoder(version)!(w, body);
-  const payload = lib.Writer.create();
-  for (const chunk of w.finish()) payload.append(chunk);
-
-  const flexible = version >= FLEXIBLE_FROM;
   const reportFailure = (error: Error): void => {
     if (fetchErrors.hasSubscribers) fetchErrors.publish({ client: consumer, error });
   };
-  const bytes = await new Promise<Buffer>((resolve, reject) =>
-    connection.send(
-      FETCH,
-      version,
-      () => payload,
-      // The body as one buffer (a view of the socket's chunk when it came in one).
-      (_correlationId: number, _apiKey: number, _version: number, reader: unknown) => (reader as LibraryReader).buffer.slice(),
-      flexible,
-      flexible,
-      (e: Error | null, b?: Buffer) => {
-        if (e) {
-          reportFailure(e);
-          reject(e);
-        } else resolve(b!);
-      },
-    ),
-  );
+  const bytes = await sendOnLibraryConnection(lib, connection, FETCH, version, w, version >= FLEXIBLE_FROM, reportFailure);
   const response = responseCodec.decoder(version)!(new Reader(bytes)) as FetchResponse;
   if (response.errorCode !== 0) {
     const error = new FetchRequestError(response.errorCode);

@@ -1,11 +1,11 @@
 import { channel } from 'node:diagnostics_channel';
-import type { Base, Connection, Broker } from '@platformatic/kafka';
+import type { Base, Broker } from '@platformatic/kafka';
 import { errorCodeName } from '../../protocol/error-codes.ts';
 import { produceApi, type ProduceRequest, type ProduceResponse } from '../../protocol/messages/produce.ts';
 import { Reader } from '../../protocol/primitives/reader.ts';
 import { Writer } from '../../protocol/primitives/writer.ts';
 import { compileMessage } from '../../protocol/schema/compile.ts';
-import type { ClientLibrary } from './fetch-request.ts';
+import { libraryConnection, negotiatedVersion, sendOnLibraryConnection, type ClientLibrary } from './library-connection.ts';
 
 /** One Produce request to one leader: one record batch per partition. */
 export interface CodecProduceRequest {
@@ -32,10 +32,6 @@ export class ProduceVersionError extends Error {
   }
 }
 
-type Callback<T> = (error: Error | null, value?: T) => void;
-type LibraryReader = { buffer: { slice(): Buffer } };
-type Internals = Record<symbol, (arg: unknown, callback: Callback<unknown>) => void>;
-
 const PRODUCE = produceApi.apiKey;
 /** A retried batch the broker already holds: acknowledged, not an error. */
 const DUPLICATE_SEQUENCE_NUMBER = 46;
@@ -59,13 +55,9 @@ const responseCodec = compileMessage(produceApi.response);
  * partitions' error codes are in the answer.
  */
 export async function produceWithCodec(lib: ClientLibrary, client: Base, broker: Broker, request: CodecProduceRequest): Promise<CodecProducedPartition[]> {
-  const internals = client as unknown as Internals;
-  const negotiated = await new Promise<{ version: number }>((resolve, reject) =>
-    internals[lib.kGetApi]!('Produce', (e, api) => (e ? reject(e) : resolve(api as { version: number }))),
-  );
-  const version = Math.min(negotiated.version, responseCodec.maxVersion);
+  const version = Math.min(await negotiatedVersion(lib, client, 'Produce'), responseCodec.maxVersion);
   if (version < MIN_VERSION) throw new ProduceVersionError(version);
-  const connection = await new Promise<Connection>((resolve, reject) => internals[lib.kGetConnection]!(broker, (e, c) => (e ? reject(e) : resolve(c as Connection))));
+  const connection = await libraryConnection(lib, client, broker);
 
   const topics = new Map<string, ProduceRequest['topicData'][number]>();
   for (const p of request.partitions) {
@@ -76,26 +68,9 @@ export async function produceWithCodec(lib: ClientLibrary, client: Base, broker:
   const body: ProduceRequest = { transactionalId: request.transactionalId, acks: request.acks, timeoutMs: request.timeoutMs, topicData: [...topics.values()] };
   const w = new Writer();
   requestCodec.encoder(version)!(w, body);
-  const payload = lib.Writer.create();
-  for (const chunk of w.finish()) payload.append(chunk);
-
-  const flexible = version >= FLEXIBLE_FROM;
-  const bytes = await new Promise<Buffer>((resolve, reject) =>
-    connection.send(
-      PRODUCE,
-      version,
-      () => payload,
-      (_correlationId: number, _apiKey: number, _version: number, reader: unknown) => (reader as LibraryReader).buffer.slice(),
-      flexible,
-      flexible,
-      (e: Error | null, b?: Buffer) => {
-        if (e) {
-          if (sendErrors.hasSubscribers) sendErrors.publish({ client, error: e });
-          reject(e);
-        } else resolve(b!);
-      },
-    ),
-  );
+  const bytes = await sendOnLibraryConnection(lib, connection, PRODUCE, version, w, version >= FLEXIBLE_FROM, (error) => {
+    if (sendErrors.hasSubscribers) sendErrors.publish({ client, error });
+  });
   const response = responseCodec.decoder(version)!(new Reader(bytes)) as ProduceResponse;
   const out: CodecProducedPartition[] = [];
   for (const t of response.responses) {
