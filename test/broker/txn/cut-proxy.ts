@@ -69,25 +69,31 @@ export class CutProxy {
       if (frame.readInt16BE(4) === PRODUCE && this.cutAt.has(++this.#produces)) doomed.add(frame.readInt32BE(8));
       upstream.write(frame);
     });
-    const needle = Buffer.alloc(9 + 4);
-    needle.write('127.0.0.1', 0, 'latin1');
-    needle.writeInt32BE(this.#upstreamPort, 9);
     frames(upstream, (frame) => {
       if (doomed.has(frame.readInt32BE(4))) {
         this.cuts++;
         cut();
         return;
       }
-      for (let at = frame.indexOf(needle); at >= 0; at = frame.indexOf(needle, at + needle.length)) {
-        frame.writeInt32BE(this.#port, at + 9);
-      }
+      pointBrokerAddressesAt(frame, this.#upstreamPort, this.#port);
       client.write(frame);
     });
   }
 }
 
+/**
+ * Rewrites, in place, every `127.0.0.1` + `upstreamPort` (a host string then a port int32, as in
+ * Metadata and FindCoordinator answers) in a response frame to `proxyPort`: same length, no re-encoding.
+ */
+export function pointBrokerAddressesAt(frame: Buffer, upstreamPort: number, proxyPort: number): void {
+  const needle = Buffer.alloc(9 + 4);
+  needle.write('127.0.0.1', 0, 'latin1');
+  needle.writeInt32BE(upstreamPort, 9);
+  for (let at = frame.indexOf(needle); at >= 0; at = frame.indexOf(needle, at + needle.length)) frame.writeInt32BE(proxyPort, at + 9);
+}
+
 /** Calls `onFrame` with each size-prefixed frame (prefix included) read from `socket`. */
-function frames(socket: Socket, onFrame: (frame: Buffer) => void): void {
+export function frames(socket: Socket, onFrame: (frame: Buffer) => void): void {
   let pending: Buffer = Buffer.alloc(0);
   socket.on('data', (chunk: Buffer) => {
     pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);

@@ -4,6 +4,7 @@ import { produceApi, type ProduceRequest, type ProduceResponse } from '../../../
 import { Reader } from '../../../src/protocol/primitives/reader.ts';
 import { Writer } from '../../../src/protocol/primitives/writer.ts';
 import { compileMessage } from '../../../src/protocol/schema/compile.ts';
+import { frames, pointBrokerAddressesAt } from '../../broker/txn/cut-proxy.ts';
 
 const PRODUCE = 0;
 const NOT_LEADER_OR_FOLLOWER = 6;
@@ -71,11 +72,8 @@ export class NotLeaderProxy {
       order.push({ correlationId: header.correlationId, injected: undefined });
       upstream.write(frame);
     });
-    const needle = Buffer.alloc(9 + 4);
-    needle.write('127.0.0.1', 0, 'latin1');
-    needle.writeInt32BE(this.#upstreamPort, 9);
     frames(upstream, (frame) => {
-      for (let at = frame.indexOf(needle); at >= 0; at = frame.indexOf(needle, at + needle.length)) frame.writeInt32BE(this.#port, at + 9);
+      pointBrokerAddressesAt(frame, this.#upstreamPort, this.#port);
       const i = order.findIndex((o) => o.correlationId === frame.readInt32BE(4));
       if (i >= 0) order[i] = { correlationId: order[i]!.correlationId, injected: frame };
       release();
@@ -111,18 +109,4 @@ function notLeaderAnswer(frame: Buffer, version: number, correlationId: number, 
   const size = Buffer.alloc(4);
   size.writeInt32BE(body.length);
   return Buffer.concat([size, body]);
-}
-
-/** Calls `onFrame` with each size-prefixed frame (prefix included) read from `socket`. */
-function frames(socket: Socket, onFrame: (frame: Buffer) => void): void {
-  let pending: Buffer = Buffer.alloc(0);
-  socket.on('data', (chunk: Buffer) => {
-    pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-    while (pending.length >= 4) {
-      const size = pending.readInt32BE(0) + 4;
-      if (pending.length < size) break;
-      onFrame(Buffer.from(pending.subarray(0, size)));
-      pending = pending.subarray(size);
-    }
-  });
 }
