@@ -1,3 +1,4 @@
+import { isUnknownTopic } from '../../../core/errors/kafka-errors.ts';
 import type { BytesConsumer, KafkaClients, PartitionOffset } from '../../../core/kafka-clients.ts';
 import type { CheckpointRecord } from '../../../kafka/checkpoint-log.ts';
 import { CheckpointLog } from '../../../kafka/checkpoint-log.ts';
@@ -199,7 +200,7 @@ export class BroadcastConsumption {
       // No retries: an unknown topic is the answer here, not a transient error to wait out.
       return (await this.#consumerOf().metadata({ topics: [this.#log.topic], retries: 0 })).topics.has(this.#log.topic);
     } catch (e) {
-      if (e instanceof Error && e.message.startsWith('Unknown topic')) return false;
+      if (isUnknownTopic(e)) return false;
       throw e;
     }
   }
