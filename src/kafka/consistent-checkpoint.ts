@@ -45,6 +45,8 @@ export interface ConsistentCheckpoint {
   sources: Record<string, unknown[]>;
   /** Number of task records taken (the rest, if any, was derived from the rescale record). */
   records: number;
+  /** Uids no subtask of the current generation checkpointed yet: their lists are the rescale record's, at its parallelism. */
+  asRescaled: Set<string>;
 }
 
 /** How a source maps old reader states to a parallelism (`Source.readerStatesAt`, or combined; default: as they are). */
@@ -73,6 +75,7 @@ export function consistentCheckpoint(tasks: Iterable<CheckpointRecord>, rescale:
   const sources: Record<string, unknown[]> = {};
   /** Subtasks with a record of this generation, by uid. */
   const covered = new Map<string, Set<number>>();
+  const asRescaled = new Set<string>();
   for (const { checkpointId: id, p } of current) {
     checkpointId = Math.max(checkpointId, id);
     const uids = new Set([...(p.uids ?? []), ...Object.keys(p.operators ?? {}), ...Object.keys(p.sources ?? {})]);
@@ -92,6 +95,7 @@ export function consistentCheckpoint(tasks: Iterable<CheckpointRecord>, rescale:
       if (mine === undefined) {
         // No subtask of this generation checkpointed this uid: the rescale record as it is.
         parallelism[uid] = n;
+        asRescaled.add(uid);
         if (oldOps !== undefined) operators[uid] = oldOps;
         if (oldSources !== undefined) sources[uid] = [...oldSources];
         continue;
@@ -113,7 +117,7 @@ export function consistentCheckpoint(tasks: Iterable<CheckpointRecord>, rescale:
       lists[uid] = Array.from({ length: n }, (_, i) => list[i]);
     }
   }
-  return { generation, checkpointId, parallelism, operators, sources, records: current.length };
+  return { generation, checkpointId, parallelism, operators, sources, records: current.length, asRescaled };
 }
 
 /** The rescale record that starts generation `generation + 1` from `checkpoint` (holes as null: portable form). */
