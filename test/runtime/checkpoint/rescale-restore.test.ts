@@ -5,6 +5,7 @@ import {
   CheckpointingMode,
   KafkaSource,
   KeyedProcessFunction,
+  LmdbStateBackend,
   ListStateDescriptor,
   RichFlatMapFunction,
   SimpleStringSchema,
@@ -19,6 +20,7 @@ import {
   type ValueState,
 } from '../../../src/index.ts';
 import { startTestBroker } from '../../helpers/broker.ts';
+import { tempDir } from '../../helpers/tmp-dir.ts';
 import { arraySink, createTopics, eventually, produce } from '../../connectors/kafka-helpers.ts';
 
 // Restoring from the checkpoint log after rescaling p=3 → 2 → 3 must equal one uninterrupted
@@ -96,9 +98,10 @@ async function settled(job: string, topic: string, total: number): Promise<boole
 }
 
 /** Runs the job at `parallelism` until a checkpoint committed the first `total` records of the topic, then cancels it. */
-async function run(job: string, topic: string, parallelism: number, mode: CheckpointingMode, out: string[], total: number): Promise<void> {
+async function run(job: string, topic: string, parallelism: number, mode: CheckpointingMode, out: string[], total: number, lmdb: string | undefined): Promise<void> {
   const env = StreamExecutionEnvironment.getExecutionEnvironment({ parallelism });
   env.enableCheckpointing(100, mode);
+  if (lmdb !== undefined) env.setStateBackend(new LmdbStateBackend({ path: lmdb }));
   env.setMaxParallelism(16);
   env
     .fromSource(new KafkaSource<string>({ bootstrapServers: broker.bootstrap, topics: [topic], groupId: job, startingOffsets: 'earliest', deserializer: new SimpleStringSchema() }), WatermarkStrategy.noWatermarks<string>(), 'in')
@@ -136,14 +139,19 @@ function expected(records: number): string[] {
 
 const variants = [
   { mode: CheckpointingMode.AT_LEAST_ONCE, exchanges: 'local' },
+  // The LMDB backend: its local copies of the first p=3 run must not be taken for the last checkpoint's state.
+  { mode: CheckpointingMode.AT_LEAST_ONCE, exchanges: 'local', backend: 'lmdb' },
   { mode: CheckpointingMode.EXACTLY_ONCE, exchanges: 'local' },
   { mode: CheckpointingMode.AT_LEAST_ONCE, exchanges: 'kafka' },
   { mode: CheckpointingMode.EXACTLY_ONCE, exchanges: 'kafka' },
 ] as const;
-for (const { mode, exchanges } of variants) {
-  test(`${mode}, exchanges ${exchanges}: restoring at p=3 → 2 → 3 from the checkpoint log equals one uninterrupted run (reader positions, split list state, keyed state)`, { timeout: 400_000 }, async () => {
-    const job = `rescale-${mode}-${exchanges}`;
+for (const variant of variants) {
+  const { mode, exchanges } = variant;
+  const backend = 'backend' in variant ? variant.backend : 'heap';
+  test(`${mode}, exchanges ${exchanges}, ${backend} backend: restoring at p=3 → 2 → 3 from the checkpoint log equals one uninterrupted run (reader positions, split list state, keyed state)`, { timeout: 400_000 }, async () => {
+    const job = `rescale-${mode}-${exchanges}-${backend}`;
     process.env.SLUICE_EXCHANGES = exchanges;
+    const lmdb = backend === 'lmdb' ? tempDir('sluice-rescale-lmdb-') : undefined;
     const topic = `${job}-in`;
     await createTopics(broker.bootstrap, { [topic]: PARTITIONS });
     const out: string[] = [];
@@ -153,14 +161,18 @@ for (const { mode, exchanges } of variants) {
       if (flush) records.push(...Array.from({ length: PARTITIONS }, (_, p) => ({ partition: p, key: 'flush', value: 'flush' })));
       await produce(broker.bootstrap, topic, records);
       produced += n;
-      await run(job, topic, parallelism, mode, out, produced + (flush ? PARTITIONS : 0));
+      await run(job, topic, parallelism, mode, out, produced + (flush ? PARTITIONS : 0), lmdb?.dir);
       // Records still buffered are not output yet; none may be output twice.
       assert.ok(out.length <= produced, `after the run at p=${parallelism}: ${out.length} records counted, ${produced} produced`);
     };
-    await phase(3, 50);
-    await phase(2, 50);
-    await phase(3, 50, true);
-    delete process.env.SLUICE_EXCHANGES;
+    try {
+      await phase(3, 50);
+      await phase(2, 50);
+      await phase(3, 50, true);
+    } finally {
+      delete process.env.SLUICE_EXCHANGES;
+      lmdb?.cleanup();
+    }
     assert.deepEqual([...out].sort(), expected(produced), 'every record counted once, none re-read, no buffered record emitted twice or lost');
   });
 }
