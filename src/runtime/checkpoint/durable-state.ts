@@ -275,7 +275,7 @@ export class DurableState {
       }
     }
     if (cp.records === 0 && rescale === undefined && restored === 0 && !local) return undefined;
-    logger.info({ job: jobId, checkpointId, generation: cp.generation, tasks: cp.records, changelogRecords: restored, ...(first ? { sources } : { subtasks: ownTasks.map((t) => t.id) }) }, first ? 'job restored from its last committed checkpoint' : 'added units restored from their last committed checkpoint');
+    logger.info({ job: jobId, checkpointId, checkpointGeneration: cp.generation, tasks: cp.records, changelogRecords: restored, ...(first ? { sources } : { subtasks: ownTasks.map((t) => t.id) }) }, first ? 'job restored from its last committed checkpoint' : 'added units restored from their last committed checkpoint');
     return { snapshot: { jobName: jobId, checkpointId, operators: snapshotOperators, sources }, changelogged };
   }
 
@@ -299,7 +299,7 @@ export class DurableState {
     if (rescaled.length === 0) return;
     this.#rescale = rescaleRecordOf(cp);
     this.#generation = this.#rescale.generation;
-    logger.info({ job: this.#o.jobId, checkpointId: cp.checkpointId, generation: this.#generation, parallelism: Object.fromEntries(rescaled.map(([uid, n]) => [uid, `${n} -> ${vertices.get(uid)!.parallelism}`])) }, 'restored at another parallelism: a new generation of checkpoint records starts');
+    logger.info({ job: this.#o.jobId, checkpointId: cp.checkpointId, checkpointGeneration: this.#generation, parallelism: Object.fromEntries(rescaled.map(([uid, n]) => [uid, `${n} -> ${vertices.get(uid)!.parallelism}`])) }, 'restored at another parallelism: a new generation of checkpoint records starts');
   }
 
   /** The id of the task whose chain holds `op` (its checkpoint record's key). */

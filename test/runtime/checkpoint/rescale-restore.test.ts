@@ -15,6 +15,7 @@ import {
   type CheckpointedFunction,
   type Collector,
   type FunctionInitializationContext,
+  type JobClient,
   type ListState,
   type RuntimeContext,
   type ValueState,
@@ -97,8 +98,32 @@ async function settled(job: string, topic: string, total: number): Promise<boole
   }
 }
 
-/** Runs the job at `parallelism` until a checkpoint committed the first `total` records of the topic, then cancels it. */
-async function run(job: string, topic: string, parallelism: number, mode: CheckpointingMode, out: string[], total: number, lmdb: string | undefined): Promise<void> {
+/**
+ * Runs the job at `parallelism` (`workers` workers in this process, each its own execution with
+ * its own clients and group membership) until a checkpoint committed the first `total` records of
+ * the topic, then cancels it.
+ */
+async function run(job: string, topic: string, parallelism: number, mode: CheckpointingMode, out: string[], total: number, lmdb: string | undefined, workers: number): Promise<void> {
+  const clients = [];
+  try {
+    for (let index = 0; index < workers; index++) {
+      // Read when the execution starts (as `sluice run --workers N` sets them for its worker threads).
+      if (workers > 1) Object.assign(process.env, { SLUICE_WORKERS: String(workers), SLUICE_WORKER_INDEX: String(index) });
+      clients.push(await start(job, topic, parallelism, mode, out, lmdb));
+    }
+  } finally {
+    delete process.env.SLUICE_WORKERS;
+    delete process.env.SLUICE_WORKER_INDEX;
+  }
+  try {
+    await eventually(() => settled(job, topic, total), 120_000, `p=${parallelism}: a checkpoint after all ${total} records`);
+  } finally {
+    for (const client of clients) client.cancel();
+    await Promise.all(clients.map((c) => c.result.catch(() => {})));
+  }
+}
+
+function start(job: string, topic: string, parallelism: number, mode: CheckpointingMode, out: string[], lmdb: string | undefined): Promise<JobClient> {
   const env = StreamExecutionEnvironment.getExecutionEnvironment({ parallelism });
   env.enableCheckpointing(100, mode);
   if (lmdb !== undefined) env.setStateBackend(new LmdbStateBackend({ path: lmdb }));
@@ -113,13 +138,7 @@ async function run(job: string, topic: string, parallelism: number, mode: Checkp
     .uid('count')
     .sinkTo(arraySink(out))
     .uid('out');
-  const client = await env.executeAsync(job);
-  try {
-    await eventually(() => settled(job, topic, total), 120_000, `p=${parallelism}: a checkpoint after all ${total} records`);
-  } finally {
-    client.cancel();
-    await client.result.catch(() => {});
-  }
+  return env.executeAsync(job);
 }
 
 /** Records `k<i % KEYS>:<i>`, spread over the partitions. */
@@ -144,12 +163,16 @@ const variants = [
   { mode: CheckpointingMode.EXACTLY_ONCE, exchanges: 'local' },
   { mode: CheckpointingMode.AT_LEAST_ONCE, exchanges: 'kafka' },
   { mode: CheckpointingMode.EXACTLY_ONCE, exchanges: 'kafka' },
+  // Two workers: each commits its own tasks' records (KIP-447: one transaction per worker).
+  { mode: CheckpointingMode.AT_LEAST_ONCE, exchanges: 'kafka', workers: 2 },
+  { mode: CheckpointingMode.EXACTLY_ONCE, exchanges: 'kafka', workers: 2 },
 ] as const;
 for (const variant of variants) {
   const { mode, exchanges } = variant;
   const backend = 'backend' in variant ? variant.backend : 'heap';
-  test(`${mode}, exchanges ${exchanges}, ${backend} backend: restoring at p=3 → 2 → 3 from the checkpoint log equals one uninterrupted run (reader positions, split list state, keyed state)`, { timeout: 400_000 }, async () => {
-    const job = `rescale-${mode}-${exchanges}-${backend}`;
+  const workers = 'workers' in variant ? variant.workers : 1;
+  test(`${mode}, exchanges ${exchanges}, ${backend} backend, ${workers} worker(s): restoring at p=3 → 2 → 3 from the checkpoint log equals one uninterrupted run (reader positions, split list state, keyed state)`, { timeout: 400_000 }, async () => {
+    const job = `rescale-${mode}-${exchanges}-${backend}-${workers}`;
     process.env.SLUICE_EXCHANGES = exchanges;
     const lmdb = backend === 'lmdb' ? tempDir('sluice-rescale-lmdb-') : undefined;
     const topic = `${job}-in`;
@@ -161,7 +184,7 @@ for (const variant of variants) {
       if (flush) records.push(...Array.from({ length: PARTITIONS }, (_, p) => ({ partition: p, key: 'flush', value: 'flush' })));
       await produce(broker.bootstrap, topic, records);
       produced += n;
-      await run(job, topic, parallelism, mode, out, produced + (flush ? PARTITIONS : 0), lmdb?.dir);
+      await run(job, topic, parallelism, mode, out, produced + (flush ? PARTITIONS : 0), lmdb?.dir, workers);
       // Records still buffered are not output yet; none may be output twice.
       assert.ok(out.length <= produced, `after the run at p=${parallelism}: ${out.length} records counted, ${produced} produced`);
     };
