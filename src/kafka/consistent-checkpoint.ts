@@ -31,6 +31,8 @@ export interface RescaleRecord {
   checkpointId: number;
   /** The old parallelism of each uid (the length of its lists). */
   parallelism: Record<string, number>;
+  /** The parallelism of each uid in the generation this record starts (absent in the first records of this kind). */
+  target?: Record<string, number>;
   operators: Record<string, Array<OperatorStateSnapshot | null>>;
   sources: Record<string, unknown[]>;
 }
@@ -41,6 +43,11 @@ export interface ConsistentCheckpoint {
   generation: number;
   checkpointId: number;
   parallelism: Record<string, number>;
+  /**
+   * The parallelism of each uid in the current generation: that of its records, or for a uid no
+   * subtask of the generation checkpointed yet, the one the rescale record started it with.
+   */
+  current: Record<string, number>;
   operators: Record<string, Array<OperatorStateSnapshot | undefined>>;
   sources: Record<string, unknown[]>;
   /** Number of task records taken (the rest, if any, was derived from the rescale record). */
@@ -64,10 +71,10 @@ const asIs: ReaderStatesAt = (_uid, states) => [...states];
  */
 export function consistentCheckpoint(tasks: Iterable<CheckpointRecord>, rescale: RescaleRecord | undefined, readerStatesAt: ReaderStatesAt = asIs): ConsistentCheckpoint {
   const generation = rescale?.generation ?? 0;
-  const current: Array<{ checkpointId: number; p: TaskPayload }> = [];
+  const records: Array<{ checkpointId: number; p: TaskPayload }> = [];
   for (const r of tasks) {
     const p = r.payload as TaskPayload;
-    if ((p.generation ?? 0) >= generation) current.push({ checkpointId: r.checkpointId, p });
+    if ((p.generation ?? 0) >= generation) records.push({ checkpointId: r.checkpointId, p });
   }
   let checkpointId = rescale?.checkpointId ?? 0;
   const parallelism: Record<string, number> = {};
@@ -76,7 +83,8 @@ export function consistentCheckpoint(tasks: Iterable<CheckpointRecord>, rescale:
   /** Subtasks with a record of this generation, by uid. */
   const covered = new Map<string, Set<number>>();
   const asRescaled = new Set<string>();
-  for (const { checkpointId: id, p } of current) {
+  const current: Record<string, number> = {};
+  for (const { checkpointId: id, p } of records) {
     checkpointId = Math.max(checkpointId, id);
     const uids = new Set([...(p.uids ?? []), ...Object.keys(p.operators ?? {}), ...Object.keys(p.sources ?? {})]);
     for (const uid of uids) {
@@ -95,6 +103,7 @@ export function consistentCheckpoint(tasks: Iterable<CheckpointRecord>, rescale:
       if (mine === undefined) {
         // No subtask of this generation checkpointed this uid: the rescale record as it is.
         parallelism[uid] = n;
+        current[uid] = rescale.target?.[uid] ?? n;
         asRescaled.add(uid);
         if (oldOps !== undefined) operators[uid] = oldOps;
         if (oldSources !== undefined) sources[uid] = [...oldSources];
@@ -117,12 +126,13 @@ export function consistentCheckpoint(tasks: Iterable<CheckpointRecord>, rescale:
       lists[uid] = Array.from({ length: n }, (_, i) => list[i]);
     }
   }
-  return { generation, checkpointId, parallelism, operators, sources, records: current.length, asRescaled };
+  for (const [uid, n] of Object.entries(parallelism)) current[uid] ??= n;
+  return { generation, checkpointId, parallelism, current, operators, sources, records: records.length, asRescaled };
 }
 
-/** The rescale record that starts generation `generation + 1` from `checkpoint` (holes as null: portable form). */
-export function rescaleRecordOf(checkpoint: ConsistentCheckpoint): RescaleRecord {
+/** The rescale record that starts generation `generation + 1` at parallelism `target` (by uid) from `checkpoint` (holes as null: portable form). */
+export function rescaleRecordOf(checkpoint: ConsistentCheckpoint, target: Record<string, number>): RescaleRecord {
   const operators: Record<string, Array<OperatorStateSnapshot | null>> = {};
   for (const [uid, list] of Object.entries(checkpoint.operators)) operators[uid] = list.map((s) => s ?? null);
-  return { generation: checkpoint.generation + 1, checkpointId: checkpoint.checkpointId, parallelism: { ...checkpoint.parallelism }, operators, sources: checkpoint.sources };
+  return { generation: checkpoint.generation + 1, checkpointId: checkpoint.checkpointId, parallelism: { ...checkpoint.parallelism }, target, operators, sources: checkpoint.sources };
 }

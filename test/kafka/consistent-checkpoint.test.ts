@@ -34,7 +34,7 @@ test('without a rescale record: every task record, lists as long as the parallel
 test('p=3 → 2: the rescale record decides; stale records of generation 0 (subtask 2, and those overwritten next) do not count', () => {
   const gen0 = [0, 1, 2].map((s) => record(s, 4, { generation: 0, parallelism: 3, buffer: [`x${s}`, `y${s}`], offsets: [[s, 100 + s]] }));
   const atThree = consistentCheckpoint(gen0, undefined, combine);
-  const rescale = rescaleRecordOf(atThree);
+  const rescale = rescaleRecordOf(atThree, { in: 2, buf: 2 });
   assert.equal(rescale.generation, 1);
   assert.deepEqual(rescale.parallelism, { in: 3, buf: 3 });
 
@@ -42,19 +42,20 @@ test('p=3 → 2: the rescale record decides; stale records of generation 0 (subt
   const none = consistentCheckpoint(gen0, rescale, combine);
   assert.deepEqual([none.generation, none.records, none.parallelism.buf, [...none.asRescaled].sort()], [1, 0, 3, ['buf', 'in']]);
   assert.deepEqual(none.operators.buf!.map((s) => s?.buffer?.values), [['x0', 'y0'], ['x1', 'y1'], ['x2', 'y2']]);
+  assert.deepEqual(none.current, { in: 2, buf: 2 }, 'the generation runs at p=2: restarting at p=2 is no new rescale');
 
   // Subtask 0 of p=2 checkpointed (another worker runs subtask 1, which did not yet): subtask 1 is its share of the
   // rescale record — what it restored — and subtask 2's generation-0 record is not part of the checkpoint.
   const s0 = record(0, 9, { generation: 1, parallelism: 2, buffer: ['z'], offsets: [[0, 150], [2, 160]] });
   const partial = consistentCheckpoint([s0, gen0[1]!, gen0[2]!], rescale, combine);
   assert.deepEqual([partial.generation, partial.records, partial.checkpointId], [1, 1, 9]);
-  assert.deepEqual(partial.parallelism, { in: 2, buf: 2 });
+  assert.deepEqual([partial.parallelism, partial.current], [{ in: 2, buf: 2 }, { in: 2, buf: 2 }]);
   assert.deepEqual(partial.operators.buf!.map((s) => s?.buffer?.values), [['z'], ['y1', 'x2', 'y2']], "subtask 1's even share of [x0 y0 x1 | y1 x2 y2]");
   assert.deepEqual(partial.sources.in, [{ offsets: [[0, 150], [2, 160]] }, { offsets: [[0, 100], [1, 101], [2, 102]] }]);
   assert.equal(partial.operators.buf!.length, 2, 'no subtask 2');
 
   // Then p=2 → 3: the next rescale record holds the complete p=2 checkpoint, and generation 2 starts.
-  const next = rescaleRecordOf(partial);
+  const next = rescaleRecordOf(partial, { in: 3, buf: 3 });
   assert.deepEqual([next.generation, next.parallelism.buf], [2, 2]);
   const again = consistentCheckpoint([s0, gen0[1]!, gen0[2]!], next, combine);
   assert.deepEqual(again.operators.buf!.map((s) => s?.buffer?.values), [['z'], ['y1', 'x2', 'y2']], 'generation-1 records no longer count on their own: all from the rescale record');

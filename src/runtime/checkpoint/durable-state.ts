@@ -293,11 +293,11 @@ export class DurableState {
    * rescale record (that checkpoint's state, complete) together with its task records.
    */
   #adoptGeneration(cp: ConsistentCheckpoint, vertices: ReadonlyMap<string, JobVertex>): void {
-    const rescaled = Object.entries(cp.parallelism).filter(([uid, n]) => vertices.has(uid) && vertices.get(uid)!.parallelism !== n);
+    const rescaled = Object.entries(cp.current).filter(([uid, n]) => vertices.has(uid) && vertices.get(uid)!.parallelism !== n);
     this.#generation = cp.generation;
     this.#rescale = undefined;
     if (rescaled.length === 0) return;
-    this.#rescale = rescaleRecordOf(cp);
+    this.#rescale = rescaleRecordOf(cp, Object.fromEntries([...vertices].map(([uid, v]) => [uid, v.parallelism])));
     this.#generation = this.#rescale.generation;
     logger.info({ job: this.#o.jobId, checkpointId: cp.checkpointId, checkpointGeneration: this.#generation, parallelism: Object.fromEntries(rescaled.map(([uid, n]) => [uid, `${n} -> ${vertices.get(uid)!.parallelism}`])) }, 'restored at another parallelism: a new generation of checkpoint records starts');
   }
