@@ -61,6 +61,9 @@ export type ReaderStatesAt = (uid: string, states: readonly unknown[], paralleli
 
 const asIs: ReaderStatesAt = (_uid, states) => [...states];
 
+/** A source whose readers restore one combined state (`Source.combineReaderStates`, later states win); undefined for others. */
+export type CombineReaderStates = (uid: string, olderFirst: readonly unknown[]) => unknown;
+
 /**
  * The one consistent checkpoint the log holds. Without a rescale record: every task's last record
  * (all of generation 0; records without `parallelism` count up to the highest subtask with one).
@@ -69,7 +72,12 @@ const asIs: ReaderStatesAt = (_uid, states) => [...states];
  * checkpointed right after restoring. A uid no subtask of generation G checkpointed yet keeps the
  * rescale record's lists as they are (at the old parallelism), which restores exactly as before.
  */
-export function consistentCheckpoint(tasks: Iterable<CheckpointRecord>, rescale: RescaleRecord | undefined, readerStatesAt: ReaderStatesAt = asIs): ConsistentCheckpoint {
+export function consistentCheckpoint(
+  tasks: Iterable<CheckpointRecord>,
+  rescale: RescaleRecord | undefined,
+  readerStatesAt: ReaderStatesAt = asIs,
+  combine: CombineReaderStates = () => undefined,
+): ConsistentCheckpoint {
   const generation = rescale?.generation ?? 0;
   const records: Array<{ checkpointId: number; p: TaskPayload }> = [];
   for (const r of tasks) {
@@ -117,6 +125,11 @@ export function consistentCheckpoint(tasks: Iterable<CheckpointRecord>, rescale:
         if (oldOps !== undefined) (operators[uid] ??= [])[s] = redistributeOperatorState(oldOps, s, p);
         if (derivedSources !== undefined) (sources[uid] ??= [])[s] = derivedSources[s];
       }
+      // A combining source: every subtask gets the old states combined with the newer ones last, so
+      // that a later rescale, which combines the list in subtask order, never lets an old position
+      // of a derived subtask override a newer one.
+      const merged = oldSources === undefined || mine.size === p ? undefined : combine(uid, [...oldSources, ...[...mine].sort((a, b) => a - b).map((s) => sources[uid]?.[s])]);
+      if (merged !== undefined) sources[uid] = Array.from({ length: p }, () => merged);
     }
   }
   // Lists as long as their parallelism (subtasks beyond it are not part of this checkpoint).

@@ -53,6 +53,12 @@ test('p=3 → 2: the rescale record decides; stale records of generation 0 (subt
   assert.deepEqual(partial.operators.buf!.map((s) => s?.buffer?.values), [['z'], ['y1', 'x2', 'y2']], "subtask 1's even share of [x0 y0 x1 | y1 x2 y2]");
   assert.deepEqual(partial.sources.in, [{ offsets: [[0, 150], [2, 160]] }, { offsets: [[0, 100], [1, 101], [2, 102]] }]);
   assert.equal(partial.operators.buf!.length, 2, 'no subtask 2');
+  // A combining source (KafkaSource): every subtask gets the union, the newer positions last (a
+  // later rescale combines the list in subtask order: old subtask 1's derived 100 must not win).
+  const union = (_uid: string, olderFirst: readonly unknown[]) => ({ offsets: olderFirst.flatMap((s) => (s as { offsets: unknown[] }).offsets) });
+  const merged = consistentCheckpoint([s0, gen0[1]!, gen0[2]!], rescale, combine, union);
+  const winner = (state: unknown) => new Map((state as { offsets: Array<[number, number]> }).offsets);
+  assert.deepEqual(merged.sources.in!.map((st) => [...winner(st)].sort()), [0, 1].map(() => [[0, 150], [1, 101], [2, 160]]));
 
   // Then p=2 → 3: the next rescale record holds the complete p=2 checkpoint, and generation 2 starts.
   const next = rescaleRecordOf(partial, { in: 3, buf: 3 });

@@ -12,6 +12,7 @@ import type { RecordSender } from '../../kafka/commit-strategy.ts';
 import { InternalTopics, type InternalTopicSpec } from '../../kafka/internal-topics.ts';
 import type { OperatorStateSnapshot } from '../../state/operator/redistribution.ts';
 import { readerStatesAt } from '../savepoint/savepoint-mapping.ts';
+import type { Source } from '../../core/source.ts';
 import type { Clock } from '../../util/clock.ts';
 import { logger } from '../../util/logger.ts';
 import type { JobSnapshot } from '../executor/job-client.ts';
@@ -222,10 +223,22 @@ export class DurableState {
       this.#jobRecordWritten = lineage !== undefined;
     }
     const vertices = new Map(this.#vertices().map((v) => [v.uid, v]));
-    const cp = consistentCheckpoint(tasks.values(), rescale as RescaleRecord | undefined, (uid, states, n) => {
+    const sourceOf = (uid: string): Source<unknown> | undefined => {
       const v = vertices.get(uid);
-      return v?.t.kind === 'source' ? readerStatesAt(v.t.source, states, n) : [...states];
-    });
+      return v?.t.kind === 'source' ? v.t.source : undefined;
+    };
+    const cp = consistentCheckpoint(
+      tasks.values(),
+      rescale as RescaleRecord | undefined,
+      (uid, states, n) => {
+        const source = sourceOf(uid);
+        return source !== undefined ? readerStatesAt(source, states, n) : [...states];
+      },
+      (uid, olderFirst) => {
+        const source = sourceOf(uid);
+        return source !== undefined && typeof source.readerStatesAt !== 'function' && typeof source.combineReaderStates === 'function' ? source.combineReaderStates(olderFirst) : undefined;
+      },
+    );
     if (first) this.#adoptGeneration(cp, vertices);
     const checkpointId = cp.checkpointId;
     const snapshotOperators: Record<string, OperatorSnapshot[]> = {};
