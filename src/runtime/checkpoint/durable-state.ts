@@ -3,7 +3,7 @@ import { SluiceError } from '../../core/errors/sluice-error.ts';
 import type { ChangelogChange } from '../../kafka/changelog-codec.ts';
 import { ChangelogWriter, type ChangelogWriteResult } from '../../kafka/changelog-writer.ts';
 import { CheckpointLog } from '../../kafka/checkpoint-log.ts';
-import { consistentCheckpoint, rescaleRecordOf, type ConsistentCheckpoint, type RescaleRecord, type TaskPayload } from '../../kafka/consistent-checkpoint.ts';
+import type { ConsistentCheckpoint, RescaleRecord, TaskPayload } from '../../kafka/consistent-checkpoint.ts';
 import { ControlChannel } from '../../kafka/control-channel.ts';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -11,8 +11,7 @@ import type { ClientSupplier, WorkerConsumer } from '../../kafka/client-supplier
 import type { RecordSender } from '../../kafka/commit-strategy.ts';
 import { InternalTopics, type InternalTopicSpec } from '../../kafka/internal-topics.ts';
 import type { OperatorStateSnapshot } from '../../state/operator/redistribution.ts';
-import { readerStatesAt } from '../savepoint/savepoint-mapping.ts';
-import type { Source } from '../../core/source.ts';
+import { nextGeneration, restoredCheckpoint } from './checkpoint-generations.ts';
 import type { Clock } from '../../util/clock.ts';
 import { logger } from '../../util/logger.ts';
 import type { JobSnapshot } from '../executor/job-client.ts';
@@ -223,40 +222,15 @@ export class DurableState {
       this.#jobRecordWritten = lineage !== undefined;
     }
     const vertices = new Map(this.#vertices().map((v) => [v.uid, v]));
-    const sourceOf = (uid: string): Source<unknown> | undefined => {
-      const v = vertices.get(uid);
-      return v?.t.kind === 'source' ? v.t.source : undefined;
-    };
-    const cp = consistentCheckpoint(
-      tasks.values(),
-      rescale as RescaleRecord | undefined,
-      (uid, states, n) => {
-        const source = sourceOf(uid);
-        return source !== undefined ? readerStatesAt(source, states, n) : [...states];
-      },
-      (uid, olderFirst) => {
-        const source = sourceOf(uid);
-        return source !== undefined && typeof source.readerStatesAt !== 'function' && typeof source.combineReaderStates === 'function' ? source.combineReaderStates(olderFirst) : undefined;
-      },
-    );
+    const { checkpoint: cp, operators: snapshotOperators, sources, current } = restoredCheckpoint({ tasks, rescale }, vertices);
     if (first) this.#adoptGeneration(cp, vertices);
     const checkpointId = cp.checkpointId;
-    const snapshotOperators: Record<string, OperatorSnapshot[]> = {};
     const snapshotOf = (uid: string, subtaskIndex: number): OperatorSnapshot => {
       const list = (snapshotOperators[uid] ??= []);
       let s = list.find((x) => x.subtaskIndex === subtaskIndex);
       if (s === undefined) list.push((s = { uid, subtaskIndex }));
       return s;
     };
-    // Every old subtask gets an entry (also without state), so redistribution sees the old parallelism.
-    for (const [uid, list] of Object.entries(cp.operators)) list.forEach((fs, i) => (snapshotOf(uid, i).functionState = fs ?? {}));
-    const sources: Record<string, unknown[]> = {};
-    for (const [uid, states] of Object.entries(cp.sources)) {
-      const v = vertices.get(uid);
-      sources[uid] = v?.t.kind === 'source' && v.parallelism !== states.length ? readerStatesAt(v.t.source, states, v.parallelism) : states;
-    }
-    // Records of an older generation are not part of the checkpoint (a stale record must not vouch for a local copy).
-    const current = new Map([...tasks].filter(([, r]) => ((r.payload as TaskPayload).generation ?? 0) >= cp.generation));
     let restored = 0;
     let local = false;
     const changelogged: JobVertex[] = [];
@@ -306,13 +280,10 @@ export class DurableState {
    * rescale record (that checkpoint's state, complete) together with its task records.
    */
   #adoptGeneration(cp: ConsistentCheckpoint, vertices: ReadonlyMap<string, JobVertex>): void {
-    const rescaled = Object.entries(cp.current).filter(([uid, n]) => vertices.has(uid) && vertices.get(uid)!.parallelism !== n);
-    this.#generation = cp.generation;
-    this.#rescale = undefined;
-    if (rescaled.length === 0) return;
-    this.#rescale = rescaleRecordOf(cp, Object.fromEntries([...vertices].map(([uid, v]) => [uid, v.parallelism])));
-    this.#generation = this.#rescale.generation;
-    logger.info({ job: this.#o.jobId, checkpointId: cp.checkpointId, checkpointGeneration: this.#generation, parallelism: Object.fromEntries(rescaled.map(([uid, n]) => [uid, `${n} -> ${vertices.get(uid)!.parallelism}`])) }, 'restored at another parallelism: a new generation of checkpoint records starts');
+    const { generation, rescale, rescaled } = nextGeneration(cp, vertices);
+    this.#generation = generation;
+    this.#rescale = rescale;
+    if (rescale !== undefined) logger.info({ job: this.#o.jobId, checkpointId: cp.checkpointId, checkpointGeneration: generation, parallelism: rescaled }, 'restored at another parallelism: a new generation of checkpoint records starts');
   }
 
   /** The id of the task whose chain holds `op` (its checkpoint record's key). */
