@@ -10,6 +10,8 @@ import { readToEnd } from './read-to-end.ts';
 export const CHECKPOINT_FORMAT_VERSION = 1;
 /** Key of the job-level record (job graph fingerprint); task ids must not start with NUL. */
 const JOB_KEY = '\u0000job';
+/** Key of the rescale record (the checkpoint the current generation of task records started from). */
+const RESCALE_KEY = '\u0000rescale';
 
 /** The last committed checkpoint of one task. */
 export interface CheckpointRecord {
@@ -26,6 +28,8 @@ export interface CheckpointLogContents {
   readonly tasks: Map<string, CheckpointRecord>;
   /** The job-level record (e.g. operator uids and max parallelism), if one was written. */
   readonly job: unknown;
+  /** The last rescale record, if one was written (`consistent-checkpoint.ts`). */
+  readonly rescale: unknown;
 }
 
 /**
@@ -85,6 +89,11 @@ export class CheckpointLog {
     return sender.send(taskIds.map((taskId) => ({ topic: this.topic, partition: 0, key: Buffer.from(taskId, 'utf8') })));
   }
 
+  /** The rescale record (sent with the first checkpoint of a new generation, in its transaction). */
+  rescaleRecord(rescale: unknown): ProducerRecord {
+    return { topic: this.topic, partition: 0, key: Buffer.from(RESCALE_KEY, 'utf8'), value: encodeValue({ checkpointId: -1, timestamp: this.#clock.now(), payload: rescale }) };
+  }
+
   /** Writes the job-level record (what the job graph was), to be checked by later starts. */
   writeJob(sender: RecordSender, job: unknown): Promise<void> {
     return sender.send([{ topic: this.topic, partition: 0, key: Buffer.from(JOB_KEY, 'utf8'), value: encodeValue({ checkpointId: -1, timestamp: this.#clock.now(), payload: job }) }]);
@@ -94,27 +103,31 @@ export class CheckpointLog {
   async read(consumer: WorkerConsumer): Promise<CheckpointLogContents> {
     const tasks = new Map<string, CheckpointRecord>();
     let job: unknown;
+    let rescale: unknown;
     await this.#readFrom(consumer, undefined, (taskId, record) => {
       if (taskId === JOB_KEY) job = record?.payload;
+      else if (taskId === RESCALE_KEY) rescale = record?.payload;
       else if (record === undefined) tasks.delete(taskId);
       else tasks.set(taskId, record);
     });
-    return { tasks, job };
+    return { tasks, job, rescale };
   }
 
   /**
    * What changed since offset `from` (a previous call's `next`; 0: everything), read_committed up
    * to the last stable offset: the newest record of each task written since (`undefined`: removed),
-   * and where the next call continues. Lets a follower keep every task's last committed
-   * checkpoint without reading the whole log each time.
+   * the newest rescale record written since (if any), and where the next call continues. Lets a
+   * follower keep every task's last committed checkpoint without reading the whole log each time.
    */
-  async readSince(consumer: WorkerConsumer, from: bigint): Promise<{ tasks: Map<string, CheckpointRecord | undefined>; next: bigint }> {
+  async readSince(consumer: WorkerConsumer, from: bigint): Promise<{ tasks: Map<string, CheckpointRecord | undefined>; rescale?: unknown; next: bigint }> {
     const tasks = new Map<string, CheckpointRecord | undefined>();
+    let rescale: unknown;
     const ends = await this.#readFrom(consumer, from, (taskId, record) => {
-      if (taskId !== JOB_KEY) tasks.set(taskId, record);
+      if (taskId === RESCALE_KEY) rescale = record?.payload;
+      else if (taskId !== JOB_KEY) tasks.set(taskId, record);
     });
     const end = ends.get(0) ?? from;
-    return { tasks, next: end > from ? end : from };
+    return { tasks, ...(rescale !== undefined && { rescale }), next: end > from ? end : from };
   }
 
   #readFrom(consumer: WorkerConsumer, from: bigint | undefined, onRecord: (key: string, record: CheckpointRecord | undefined) => void): Promise<Map<number, bigint>> {

@@ -58,6 +58,25 @@ test('checkpoint records are written inside the checkpoint transaction: the last
   assert.equal(lines.filter((l) => l === 'counter/0').length, 2, 'checkpoints 1 and 2 of counter/0, not the aborted 3');
 });
 
+test('the rescale record: read back apart from the tasks (the newest one), also by a follower', async () => {
+  const log = new CheckpointLog('cp-job');
+  const committer = new TransactionalCommitter(supplier('cp-job-rescale'));
+  await committer.init();
+  const follower = supplier().consumer('rescale-follower');
+  const before = await log.readSince(follower, 0n);
+  await committer.send([log.rescaleRecord({ generation: 1, parallelism: { a: 3 } })]);
+  await committer.commit();
+  await committer.send([log.rescaleRecord({ generation: 2, parallelism: { a: 2 } }), ...log.records([{ taskId: 'a.0', checkpointId: 9, payload: { subtask: 0, generation: 2 } }])]);
+  await committer.commit();
+  const { tasks, rescale } = await log.read(supplier().consumer('checkpoints'));
+  assert.deepEqual(rescale, { generation: 2, parallelism: { a: 2 } });
+  assert.ok(!tasks.has('\u0000rescale'), 'not a task');
+  assert.equal(tasks.get('a.0')!.checkpointId, 9);
+  const since = await log.readSince(follower, before.next);
+  assert.deepEqual(since.rescale, { generation: 2, parallelism: { a: 2 } });
+  assert.deepEqual([...since.tasks.keys()].filter((k) => k.startsWith('a.')), ['a.0']);
+});
+
 test('reserved task ids and corrupt records are typed errors', async () => {
   const log = new CheckpointLog('cp-job');
   assert.throws(() => log.records([{ taskId: '\u0000job', checkpointId: 1, payload: null }]), ChangelogFormatError);

@@ -3,6 +3,7 @@ import { SluiceError } from '../../core/errors/sluice-error.ts';
 import type { ChangelogChange } from '../../kafka/changelog-codec.ts';
 import { ChangelogWriter, type ChangelogWriteResult } from '../../kafka/changelog-writer.ts';
 import { CheckpointLog } from '../../kafka/checkpoint-log.ts';
+import type { ConsistentCheckpoint, RescaleRecord, TaskPayload } from '../../kafka/consistent-checkpoint.ts';
 import { ControlChannel } from '../../kafka/control-channel.ts';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -10,6 +11,7 @@ import type { ClientSupplier, WorkerConsumer } from '../../kafka/client-supplier
 import type { RecordSender } from '../../kafka/commit-strategy.ts';
 import { InternalTopics, type InternalTopicSpec } from '../../kafka/internal-topics.ts';
 import type { OperatorStateSnapshot } from '../../state/operator/redistribution.ts';
+import { nextGeneration, restoredCheckpoint } from './checkpoint-generations.ts';
 import type { Clock } from '../../util/clock.ts';
 import { logger } from '../../util/logger.ts';
 import type { JobSnapshot } from '../executor/job-client.ts';
@@ -38,15 +40,6 @@ export class StateIncompatibleError extends SluiceError {
 /** The job's id: `options.jobId`, else `$SLUICE_JOB_ID` (`sluice run --job-id`), else the job name; sanitized. */
 export function jobIdOf(graph: { jobName: string }, options: { jobId?: string | undefined }): string {
   return sanitizeJobId(options.jobId ?? process.env.SLUICE_JOB_ID ?? graph.jobName);
-}
-
-/** What the last committed checkpoint of a task recorded. */
-interface TaskPayload {
-  /** Reader state of the task's source, by source uid. */
-  sources: Record<string, unknown>;
-  /** Operator (non-keyed) state of the task's operators, by uid. */
-  operators: Record<string, OperatorStateSnapshot>;
-  subtask: number;
 }
 
 /**
@@ -83,6 +76,12 @@ export interface DurableStateOptions {
   restoreListener?: RestoreListener | undefined;
   /** Warm standby replicas kept by this worker: a restore takes them and reads only the changelog tail. */
   standby?: StandbySource | undefined;
+  /**
+   * Every vertex of the job (its parallelism now, its source): a checkpoint taken at another
+   * parallelism is a rescale (reader states mapped by the source, a new generation of task
+   * records); default: those of `operators` and of the tasks' sources.
+   */
+  vertices?: readonly JobVertex[];
 }
 
 
@@ -107,6 +106,10 @@ export class DurableState {
   #lineage: string = randomUUID();
   /** The checkpoint of the last `write` (stamped on the local copies once it is persisted). */
   #writtenId = 0;
+  /** The generation of task records this worker writes (`consistent-checkpoint.ts`). */
+  #generation = 0;
+  /** Restored at another parallelism: the rescale record the first checkpoint writes (with its task records, atomically). */
+  #rescale: RescaleRecord | undefined;
   /** Where each keyed operator's state came from at start, by uid (tests, logs). */
   readonly restoredFrom = new Map<string, 'local' | 'changelog'>();
   /** Per keyed operator uid restored from a standby replica: entries it handed over, changelog tail records read. */
@@ -210,7 +213,7 @@ export class DurableState {
     first: boolean,
   ): Promise<{ snapshot: JobSnapshot; changelogged: JobVertex[] } | undefined> {
     const { jobId } = this.#o;
-    const { tasks, job } = await this.#log.read(consumer);
+    const { tasks, job, rescale } = await this.#log.read(consumer);
     if (first) {
       this.#checkJob(job as JobRecord | undefined);
       const lineage = (job as JobRecord | undefined)?.lineage;
@@ -218,28 +221,23 @@ export class DurableState {
       // A job record of an earlier version has no lineage: written again with one.
       this.#jobRecordWritten = lineage !== undefined;
     }
-    let checkpointId = 0;
-    const snapshotOperators: Record<string, OperatorSnapshot[]> = {};
-    const sources: Record<string, unknown[]> = {};
+    const vertices = new Map(this.#vertices().map((v) => [v.uid, v]));
+    const { checkpoint: cp, operators: snapshotOperators, sources, current } = restoredCheckpoint({ tasks, rescale }, vertices);
+    if (first) this.#adoptGeneration(cp, vertices);
+    const checkpointId = cp.checkpointId;
     const snapshotOf = (uid: string, subtaskIndex: number): OperatorSnapshot => {
       const list = (snapshotOperators[uid] ??= []);
       let s = list.find((x) => x.subtaskIndex === subtaskIndex);
       if (s === undefined) list.push((s = { uid, subtaskIndex }));
       return s;
     };
-    for (const record of tasks.values()) {
-      checkpointId = Math.max(checkpointId, record.checkpointId);
-      const p = record.payload as TaskPayload;
-      for (const [uid, state] of Object.entries(p.sources ?? {})) (sources[uid] ??= [])[p.subtask] = state;
-      for (const [uid, fs] of Object.entries(p.operators ?? {})) snapshotOf(uid, p.subtask).functionState = fs;
-    }
     let restored = 0;
     let local = false;
     const changelogged: JobVertex[] = [];
     for (const v of this.#keyed) {
       const ops = operators.get(v) ?? [];
       if (ops.length === 0) continue;
-      const copies = this.#local.reuse(v, ops, (op) => tasks.get(this.#taskOf(op, ownTasks))?.checkpointId ?? 0, this.#lineage);
+      const copies = this.#local.reuse(v, ops, (op) => (this.#rescale === undefined ? current.get(this.#taskOf(op, ownTasks))?.checkpointId : undefined) ?? 0, this.#lineage);
       if (copies !== undefined) {
         local = true;
         // A replica of these key groups is not needed (the local copy is newer): dropped; replicas of other units stay.
@@ -263,9 +261,29 @@ export class DurableState {
         for (const op of ops) this.#timers.get(op)?.restored(timersIn(timers, op, v.maxParallelism), true);
       }
     }
-    if (tasks.size === 0 && restored === 0 && !local) return undefined;
-    logger.info({ job: jobId, checkpointId, tasks: tasks.size, changelogRecords: restored, ...(first ? { sources } : { subtasks: ownTasks.map((t) => t.id) }) }, first ? 'job restored from its last committed checkpoint' : 'added units restored from their last committed checkpoint');
+    if (cp.records === 0 && rescale === undefined && restored === 0 && !local) return undefined;
+    logger.info({ job: jobId, checkpointId, checkpointGeneration: cp.generation, tasks: cp.records, changelogRecords: restored, ...(first ? { sources } : { subtasks: ownTasks.map((t) => t.id) }) }, first ? 'job restored from its last committed checkpoint' : 'added units restored from their last committed checkpoint');
     return { snapshot: { jobName: jobId, checkpointId, operators: snapshotOperators, sources }, changelogged };
+  }
+
+  /** Every vertex of the job (option `vertices`), else those this worker knows. */
+  #vertices(): JobVertex[] {
+    if (this.#o.vertices !== undefined) return [...this.#o.vertices];
+    const known = new Set<JobVertex>([...this.#o.operators.keys(), ...this.#keyed]);
+    for (const t of this.#o.tasks) for (const v of t.stage.vertices) known.add(v);
+    return [...known];
+  }
+
+  /**
+   * At start: the generation this worker's task records belong to. A checkpoint taken at another
+   * parallelism than a vertex has now starts a new generation, whose first checkpoint writes the
+   * rescale record (that checkpoint's state, complete) together with its task records.
+   */
+  #adoptGeneration(cp: ConsistentCheckpoint, vertices: ReadonlyMap<string, JobVertex>): void {
+    const { generation, rescale, rescaled } = nextGeneration(cp, vertices);
+    this.#generation = generation;
+    this.#rescale = rescale;
+    if (rescale !== undefined) logger.info({ job: this.#o.jobId, checkpointId: cp.checkpointId, checkpointGeneration: generation, parallelism: rescaled }, 'restored at another parallelism: a new generation of checkpoint records starts');
   }
 
   /** The id of the task whose chain holds `op` (its checkpoint record's key). */
@@ -300,6 +318,8 @@ export class DurableState {
     }
     this.#jobRecordWritten = false;
     this.#lineage = randomUUID();
+    this.#generation = 0;
+    this.#rescale = undefined;
     this.#seed = new Map();
     for (const v of this.#keyed) {
       const changes: ChangelogChange[] = [];
@@ -336,7 +356,7 @@ export class DurableState {
     let bytes = 0;
     for (const w of await Promise.all(writes)) bytes += w.bytes;
     const records = this.#o.tasks.map((task) => {
-      const payload: TaskPayload = { sources: {}, operators: {}, subtask: task.subtask };
+      const payload: TaskPayload = { sources: {}, operators: {}, subtask: task.subtask, generation: this.#generation, parallelism: task.stage.parallelism, uids: task.stage.vertices.map((v) => v.uid) };
       const v = task.sourceVertex;
       if (v !== undefined && task.reader !== undefined && contents.readers.has(task.reader)) payload.sources[v.uid] = contents.readers.get(task.reader);
       for (const op of task.chain) {
@@ -345,7 +365,8 @@ export class DurableState {
       }
       return { taskId: task.id, checkpointId, payload };
     });
-    const logRecords = this.#log.records(records);
+    // The rescale record goes first, in the same batch as the new generation's first task records.
+    const logRecords = [...(this.#rescale !== undefined ? [this.#log.rescaleRecord(this.#rescale)] : []), ...this.#log.records(records)];
     await sender.send(logRecords);
     for (const r of logRecords) bytes += (r.key?.length ?? 0) + (r.value?.length ?? 0);
     return bytes;
@@ -358,6 +379,7 @@ export class DurableState {
    */
   persisted(): void {
     this.#jobRecordWritten = true;
+    this.#rescale = undefined;
     this.#seed = undefined;
     for (const v of this.#keyed) {
       for (const op of this.#o.operators.get(v) ?? []) {

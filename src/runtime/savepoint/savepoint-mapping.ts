@@ -18,7 +18,7 @@ function holdsState(s: OperatorSnapshot): boolean {
 }
 
 /** The reader states of a source restored at `parallelism` from the old subtasks' `states`. */
-function readerStatesAt(source: Source<unknown>, states: readonly unknown[], parallelism: number): unknown[] {
+export function readerStatesAt(source: Source<unknown>, states: readonly unknown[], parallelism: number): unknown[] {
   if (typeof source.readerStatesAt === 'function') return source.readerStatesAt(states, parallelism);
   if (typeof source.combineReaderStates === 'function') return Array.from({ length: parallelism }, () => source.combineReaderStates!(states));
   return [...states];

@@ -416,7 +416,7 @@ export class Worker {
         if (this.#cancelled) throw new JobCancelledError(this.graph.jobName);
       });
     }
-    const state = new DurableState({ jobId, clients: this.clients.clients(connection), clock, operators: this.built.operators, tasks: this.built.tasks, keyed: this.#keyed, restoreListener: this.observed?.restoreListener(), standby: this.options.membership?.standbys });
+    const state = new DurableState({ jobId, clients: this.clients.clients(connection), clock, operators: this.built.operators, tasks: this.built.tasks, keyed: this.#keyed, vertices: this.graph.vertices, restoreListener: this.observed?.restoreListener(), standby: this.options.membership?.standbys });
     // A savepoint given to the job replaces the job id's checkpoints and changelogs.
     if (restoreFrom !== undefined) await state.replaceWith(restoreFrom);
     const snapshot = restoreFrom === undefined ? await state.recover() : undefined;

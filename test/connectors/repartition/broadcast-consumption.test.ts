@@ -72,6 +72,23 @@ test('a reader subtask without a checkpoint of its own inherits the one of subta
   assert.equal(inheritedReaderState(records, 'other-reader', 2), undefined);
 });
 
+test('after p=3 → 2 → 3 the bound and the inherited state come from the current generation: a stale record of subtask 2 counts for nothing', () => {
+  const reader = 'op-repartition-2-reader';
+  const stamped = (r: CheckpointRecord, generation: number, parallelism: number): CheckpointRecord => ({ ...r, payload: { ...(r.payload as object), generation, parallelism, uids: [reader] } });
+  // Generation 0 at p=3, then generation 1 at p=2 (both of its subtasks checkpointed, subtask 2's record stays behind).
+  const gen0 = [stamped(record('a.0', 0, 50n), 0, 3), stamped(record('a.1', 1, 45n), 0, 3), stamped(record('a.2', 2, 5n), 0, 3)];
+  const gen1 = [stamped(record('a.0', 0, 60n), 1, 2), stamped(record('a.1', 1, 70n), 1, 2)];
+  const rescale1 = { generation: 1, checkpointId: 7, parallelism: { [reader]: 3 }, operators: {}, sources: { [reader]: gen0.map((r) => (r.payload as { sources: Record<string, unknown> }).sources[reader]) } };
+  const t = topic(3);
+  // At p=3 again (generation 2): only subtask 0 checkpointed; 1 resumes where old subtask 1 stood (70), 2 where old subtask 0 stood (60).
+  const rescale2 = { generation: 2, checkpointId: 9, parallelism: { [reader]: 2 }, operators: {}, sources: { [reader]: gen1.map((r) => (r.payload as { sources: Record<string, unknown> }).sources[reader]) } };
+  const log = [stamped(record('a.0', 0, 80n), 2, 3), gen1[1]!, gen0[2]!];
+  assert.deepEqual(lowestCheckpointed(log, t, rescale2), [{ partition: 0, offset: 60n }], 'not 5n: the stale record of generation 0');
+  const from = (s: unknown) => (s as { offsets: Array<[number, string]> }).offsets[0]![1];
+  assert.equal(from(inheritedReaderState(log, reader, 2, rescale2)), '60', 'subtask 2 inherits what it restored (old subtask 0 of p=2), not the stale record');
+  assert.deepEqual(lowestCheckpointed(gen0, topic(2), rescale1), [{ partition: 0, offset: 45n }], 'at p=2, before either reader checkpointed, they resume from old subtasks 0 and 1 (i % 3): old subtask 2 holds nothing back');
+});
+
 test('a reader that stopped in this worker (its unit moved away) no longer counts as one of its readers', () => {
   const worker = {};
   const t = topic(2);

@@ -2,6 +2,8 @@ import { isUnknownTopic } from '../../../core/errors/kafka-errors.ts';
 import type { BytesConsumer, KafkaClients, PartitionOffset } from '../../../core/kafka-clients.ts';
 import type { CheckpointRecord } from '../../../kafka/checkpoint-log.ts';
 import { CheckpointLog } from '../../../kafka/checkpoint-log.ts';
+import { broadcastReaderStatesAt } from './reader-state-rescale.ts';
+import { consistentCheckpoint, type RescaleRecord } from '../../../kafka/consistent-checkpoint.ts';
 import type { RepartitionTopic } from '../../../runtime/graph/repartition.ts';
 import type { Clock } from '../../../util/clock.ts';
 import { logger } from '../../../util/logger.ts';
@@ -60,15 +62,16 @@ export function forgetBroadcastReader(worker: object, topic: RepartitionTopic, s
   consumedByWorker.get(worker)?.get(topic.topic)?.delete(subtask);
 }
 
-/** The reader state (`readerUid`) of each subtask in the tasks' last committed checkpoint records, by subtask index (holes: none). */
-function readerStates(records: Iterable<CheckpointRecord>, readerUid: string): unknown[] {
-  const states: unknown[] = [];
-  for (const r of records) {
-    const payload = r.payload as { sources?: Record<string, unknown>; subtask?: unknown } | undefined;
-    const state = payload?.sources?.[readerUid];
-    if (state !== undefined && typeof payload?.subtask === 'number') states[payload.subtask] = state;
-  }
-  return states;
+/**
+ * The reader state (`readerUid`) of each subtask in the job's consistent checkpoint (the tasks'
+ * last committed records of the current generation, the rescale record for subtasks without one:
+ * `consistent-checkpoint.ts`), by subtask index (holes: none).
+ */
+function readerStates(records: Iterable<CheckpointRecord>, readerUid: string, rescale: unknown, readers?: number): unknown[] {
+  const checkpoint = consistentCheckpoint(records, rescale as RescaleRecord | undefined, (_uid, states, n) => broadcastReaderStatesAt(states, n));
+  const states = checkpoint.sources[readerUid] ?? [];
+  // Taken at another parallelism (no reader checkpointed since the rescale): where each of the `readers` resumes.
+  return readers !== undefined && checkpoint.asRescaled.has(readerUid) ? broadcastReaderStatesAt(states, readers) : states;
 }
 
 function positionsOf(state: unknown): Map<number, bigint> | undefined {
@@ -84,8 +87,8 @@ function positionsOf(state: unknown): Map<number, bigint> | undefined {
  * them has no committed checkpoint yet. Records of subtasks beyond the parallelism (left by a run
  * at a higher parallelism) do not hold the topic back.
  */
-export function lowestCheckpointed(records: Iterable<CheckpointRecord>, topic: RepartitionTopic): PurgeBound[] {
-  const states = readerStates(records, topic.readerUid);
+export function lowestCheckpointed(records: Iterable<CheckpointRecord>, topic: RepartitionTopic, rescale?: unknown): PurgeBound[] {
+  const states = readerStates(records, topic.readerUid, rescale, topic.readers);
   return lowest(Array.from({ length: topic.readers }, (_, i) => positionsOf(states[i])), topic.partitions);
 }
 
@@ -96,8 +99,8 @@ export function lowestCheckpointed(records: Iterable<CheckpointRecord>, topic: R
  * `redistributeOperatorState`), so that state and position go together: reading from the topic's
  * start instead would apply again what the copied state holds, and find it purged.
  */
-export function inheritedReaderState(records: Iterable<CheckpointRecord>, readerUid: string, subtask: number): unknown {
-  const states = readerStates(records, readerUid);
+export function inheritedReaderState(records: Iterable<CheckpointRecord>, readerUid: string, subtask: number, rescale?: unknown): unknown {
+  const states = readerStates(records, readerUid, rescale);
   return states.length === 0 ? undefined : states[subtask % states.length];
 }
 
@@ -119,6 +122,8 @@ export class BroadcastConsumption {
   readonly #log: CheckpointLog;
   /** Every task's last committed checkpoint record, as far as the log was read. */
   readonly #records = new Map<string, CheckpointRecord>();
+  /** The last rescale record read from the log, if any. */
+  #rescale: unknown;
   #next = 0n;
   #consumer: BytesConsumer | undefined;
   #reading: Promise<void> | undefined;
@@ -137,7 +142,7 @@ export class BroadcastConsumption {
   async inherit(): Promise<unknown> {
     if (!(await this.#hasLog())) return undefined;
     await this.#follow();
-    const state = inheritedReaderState(this.#records.values(), this.#topic.readerUid, this.#subtask);
+    const state = inheritedReaderState(this.#records.values(), this.#topic.readerUid, this.#subtask, this.#rescale);
     if (state !== undefined) logger.info({ topic: this.#topic.topic, subtask: this.#subtask }, 'broadcast reader without a checkpoint of its own resumes where the subtask whose broadcast state it got stood');
     return state;
   }
@@ -167,7 +172,7 @@ export class BroadcastConsumption {
     this.#lastRead = now;
     this.#reading = this.#follow()
       .then(() => {
-        const bounds = lowestCheckpointed(this.#records.values(), this.#topic);
+        const bounds = lowestCheckpointed(this.#records.values(), this.#topic, this.#rescale);
         if (bounds.length > 0 && !this.#closed) purge(bounds);
       })
       .catch((e: unknown) => logger.debug({ err: e, topic: this.#topic.topic }, 'reading the checkpoint log to purge a broadcast topic failed; a later checkpoint tries again'))
@@ -186,8 +191,9 @@ export class BroadcastConsumption {
 
   /** Reads what the checkpoint log received since the last read. */
   async #follow(): Promise<void> {
-    const { tasks, next } = await this.#log.readSince(this.#consumerOf(), this.#next);
+    const { tasks, rescale, next } = await this.#log.readSince(this.#consumerOf(), this.#next);
     this.#next = next;
+    if (rescale !== undefined) this.#rescale = rescale;
     for (const [id, record] of tasks) {
       if (record === undefined) this.#records.delete(id);
       else this.#records.set(id, record);
