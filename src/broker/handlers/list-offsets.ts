@@ -27,13 +27,16 @@ export function handleListOffsets(ctx: RequestContext, req: ListOffsetsRequest):
         }
         const ts = Number(p.timestamp);
         let found: { offset: number; timestamp: number } | null;
-        // read_committed (isolation 1) sees the log up to the last stable offset.
-        const latest = ctx.apiVersion >= 2 && req.isolationLevel === 1 ? log.lastStableOffset : log.logEndOffset;
-        if (ts === LATEST) found = { offset: latest, timestamp: -1 };
+        // read_committed (isolation 1) sees the log up to the last stable offset: as in Kafka, a
+        // time lookup whose first match lies at or above it has no offset yet.
+        const lastFetchable = ctx.apiVersion >= 2 && req.isolationLevel === 1 ? log.lastStableOffset : log.logEndOffset;
+        if (ts === LATEST) found = { offset: lastFetchable, timestamp: -1 };
         else if (ts === EARLIEST || ts === EARLIEST_LOCAL) found = { offset: log.logStartOffset, timestamp: -1 };
         else if (ts === LATEST_TIERED) found = { offset: -1, timestamp: -1 };
-        else if (ts === MAX_TIMESTAMP) found = log.maxTimestamp();
-        else found = log.offsetForTimestamp(ts);
+        else {
+          found = ts === MAX_TIMESTAMP ? log.maxTimestamp() : log.offsetForTimestamp(ts);
+          if (found && found.offset >= lastFetchable) found = null;
+        }
         const offset = found ? found.offset : ctx.apiVersion === 0 ? log.logEndOffset : -1;
         return {
           partitionIndex: p.partitionIndex,
