@@ -17,6 +17,9 @@ import { describeClusterApi } from './messages/describe-cluster.ts';
 import { describeConfigsApi } from './messages/describe-configs.ts';
 import { describeGroupsApi } from './messages/describe-groups.ts';
 import { describeLogDirsApi } from './messages/describe-log-dirs.ts';
+import { electLeadersApi } from './messages/elect-leaders.ts';
+import { alterPartitionReassignmentsApi } from './messages/alter-partition-reassignments.ts';
+import { listPartitionReassignmentsApi } from './messages/list-partition-reassignments.ts';
 import { describeUserScramCredentialsApi } from './messages/describe-user-scram-credentials.ts';
 import { endTxnApi } from './messages/end-txn.ts';
 import { fetchApi } from './messages/fetch.ts';
@@ -74,6 +77,9 @@ export const ApiKey = {
   SaslAuthenticate: 36,
   CreatePartitions: 37,
   DeleteGroups: 42,
+  ElectLeaders: 43,
+  AlterPartitionReassignments: 45,
+  ListPartitionReassignments: 46,
   OffsetDelete: 47,
   IncrementalAlterConfigs: 44,
   DescribeUserScramCredentials: 50,
@@ -95,7 +101,7 @@ export interface ApiEntry {
   readonly response: CompiledMessage;
 }
 
-const SCHEMAS: readonly ApiSchema[] = [produceApi, fetchApi, listOffsetsApi, metadataApi, offsetCommitApi, offsetFetchApi, findCoordinatorApi, joinGroupApi, heartbeatApi, leaveGroupApi, syncGroupApi, describeGroupsApi, listGroupsApi, apiVersionsApi, createTopicsApi, deleteTopicsApi, deleteRecordsApi, initProducerIdApi, offsetForLeaderEpochApi, addPartitionsToTxnApi, addOffsetsToTxnApi, endTxnApi, txnOffsetCommitApi, describeConfigsApi, alterConfigsApi, createPartitionsApi, deleteGroupsApi, incrementalAlterConfigsApi, offsetDeleteApi, describeClusterApi, describeLogDirsApi];
+const SCHEMAS: readonly ApiSchema[] = [produceApi, fetchApi, listOffsetsApi, metadataApi, offsetCommitApi, offsetFetchApi, findCoordinatorApi, joinGroupApi, heartbeatApi, leaveGroupApi, syncGroupApi, describeGroupsApi, listGroupsApi, apiVersionsApi, createTopicsApi, deleteTopicsApi, deleteRecordsApi, initProducerIdApi, offsetForLeaderEpochApi, addPartitionsToTxnApi, addOffsetsToTxnApi, endTxnApi, txnOffsetCommitApi, describeConfigsApi, alterConfigsApi, createPartitionsApi, deleteGroupsApi, incrementalAlterConfigsApi, offsetDeleteApi, describeClusterApi, describeLogDirsApi, electLeadersApi, alterPartitionReassignmentsApi, listPartitionReassignmentsApi];
 
 /**
  * Security APIs (SASL, ACLs, SCRAM credentials). The codec knows them; the broker advertises an

@@ -80,7 +80,10 @@ const ROWS: Row[] = [
   { api: 'TxnOffsetCommit', key: ApiKey.TxnOffsetCommit, version: 2, body: () => ({ transactionalId: 'tx-rows', groupId: 'g-txn', producerId: txn.producerId, producerEpoch: txn.producerEpoch, topics: [{ name: 't-txn', partitions: [{ partitionIndex: 0, committedOffset: 0n, committedLeaderEpoch: -1, committedMetadata: null }] }] }), code: (r) => r.topics[0].partitions[0].errorCode, denied: ErrorCode.TOPIC_AUTHORIZATION_FAILED, grants: [[T.TOPIC, 't-txn', O.READ]] },
   { api: 'EndTxn', key: ApiKey.EndTxn, version: 1, body: () => ({ transactionalId: 'tx-other', producerId: txn.producerId, producerEpoch: txn.producerEpoch, committed: false }), code: (r) => r.errorCode, denied: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, grants: [[T.TRANSACTIONAL_ID, 'tx-other', O.WRITE]] },
   { api: 'CreateAcls (before ALTER on the cluster is granted below)', key: ApiKey.CreateAcls, version: 1, body: () => ({ creations: [{ resourceType: T.TOPIC, resourceName: 'x', resourcePatternType: PatternType.LITERAL, principal: 'User:bob', host: '*', operation: O.READ, permissionType: AclPermissionType.ALLOW }] }), code: (r) => r.results[0].errorCode, denied: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, grants: [] },
+  { api: 'ListPartitionReassignments', key: ApiKey.ListPartitionReassignments, version: 0, body: () => ({ timeoutMs: 5000, topics: null }), code: (r) => r.errorCode, denied: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, grants: [] },
   { api: 'DescribeUserScramCredentials', key: ApiKey.DescribeUserScramCredentials, version: 0, body: () => ({ users: null }), code: (r) => r.errorCode, denied: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, grants: [[T.CLUSTER, 'kafka-cluster', O.DESCRIBE]] },
+  { api: 'ElectLeaders', key: ApiKey.ElectLeaders, version: 2, body: () => ({ electionType: 0, topicPartitions: [{ topic: 't-lo', partitions: [0] }], timeoutMs: 5000 }), code: (r) => r.replicaElectionResults[0].partitionResult[0].errorCode, denied: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, grants: [] },
+  { api: 'AlterPartitionReassignments', key: ApiKey.AlterPartitionReassignments, version: 0, body: () => ({ timeoutMs: 5000, topics: [{ name: 't-lo', partitions: [{ partitionIndex: 0, replicas: [1] }] }] }), code: (r) => r.responses[0].partitions[0].errorCode, denied: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, grants: [] },
   { api: 'AlterUserScramCredentials', key: ApiKey.AlterUserScramCredentials, version: 0, body: () => ({ deletions: [{ name: 'nobody', mechanism: 1 }], upsertions: [] }), code: (r) => r.results[0].errorCode, denied: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, grants: [[T.CLUSTER, 'kafka-cluster', O.ALTER]] },
 ];
 
@@ -94,6 +97,14 @@ for (const row of ROWS) {
     assert.ok(!([ErrorCode.TOPIC_AUTHORIZATION_FAILED, ErrorCode.GROUP_AUTHORIZATION_FAILED, ErrorCode.CLUSTER_AUTHORIZATION_FAILED, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED] as number[]).includes(row.code(allowed!)), `allowed: got ${row.code(allowed!)}`);
   });
 }
+
+test('with DESCRIBE and ALTER on the cluster (granted by the rows above), elections and reassignments are answered', async () => {
+  assert.equal((await alice.request(ApiKey.ListPartitionReassignments, 0, { timeoutMs: 5000, topics: null }))!.errorCode, ErrorCode.NONE);
+  const elected = await alice.request(ApiKey.ElectLeaders, 2, { electionType: 0, topicPartitions: [{ topic: 't-lo', partitions: [0] }], timeoutMs: 5000 });
+  assert.equal(elected!.replicaElectionResults[0].partitionResult[0].errorCode, ErrorCode.ELECTION_NOT_NEEDED);
+  const moved = await alice.request(ApiKey.AlterPartitionReassignments, 0, { timeoutMs: 5000, topics: [{ name: 't-lo', partitions: [{ partitionIndex: 0, replicas: [1] }] }] });
+  assert.equal(moved!.responses[0].partitions[0].errorCode, ErrorCode.NONE);
+});
 
 test('ListGroups without DESCRIBE on the cluster lists only the groups alice may DESCRIBE', async () => {
   const r = await alice.request(ApiKey.ListGroups, 2, {});

@@ -193,6 +193,13 @@ export const API_AUTHORIZATION: readonly ApiAuthorization[] = [
   },
   { apiKey: ApiKey.SaslAuthenticate, api: 'SaslAuthenticate', checks: [], note: 'Authentication; served before it.' },
   { apiKey: ApiKey.CreatePartitions, api: 'CreatePartitions', checks: [topics('ALTER', { scope: 'per topic' })] },
+  {
+    apiKey: ApiKey.ElectLeaders,
+    api: 'ElectLeaders',
+    checks: [cluster('ALTER', { scope: 'whole request and every partition named' })],
+  },
+  { apiKey: ApiKey.AlterPartitionReassignments, api: 'AlterPartitionReassignments', checks: [cluster('ALTER', { scope: 'whole request and every partition' })] },
+  { apiKey: ApiKey.ListPartitionReassignments, api: 'ListPartitionReassignments', checks: [cluster('DESCRIBE')] },
   { apiKey: ApiKey.DeleteGroups, api: 'DeleteGroups', checks: [group('DELETE', { on: 'each group id', scope: 'per group' })] },
   { apiKey: ApiKey.IncrementalAlterConfigs, api: 'IncrementalAlterConfigs', checks: configs('ALTER_CONFIGS') },
   { apiKey: 47, api: 'OffsetDelete', checks: [group('DELETE'), topics('READ')] },
