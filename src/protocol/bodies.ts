@@ -34,6 +34,8 @@ import type { DescribeLogDirsRequest, DescribeLogDirsResponse } from './messages
 import type { ElectLeadersRequest, ElectLeadersResponse } from './messages/elect-leaders.ts';
 import type { AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse } from './messages/alter-partition-reassignments.ts';
 import type { ListPartitionReassignmentsRequest, ListPartitionReassignmentsResponse } from './messages/list-partition-reassignments.ts';
+import type { DescribeClientQuotasRequest, DescribeClientQuotasResponse } from './messages/describe-client-quotas.ts';
+import type { AlterClientQuotasRequest, AlterClientQuotasResponse } from './messages/alter-client-quotas.ts';
 import type { OffsetFetchRequest, OffsetFetchResponse } from './messages/offset-fetch.ts';
 import type { OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse } from './messages/offset-for-leader-epoch.ts';
 import type { ProduceRequest, ProduceResponse } from './messages/produce.ts';
@@ -79,6 +81,8 @@ export interface RequestBodies {
   45: AlterPartitionReassignmentsRequest;
   46: ListPartitionReassignmentsRequest;
   47: OffsetDeleteRequest;
+  48: DescribeClientQuotasRequest;
+  49: AlterClientQuotasRequest;
   44: IncrementalAlterConfigsRequest;
   50: DescribeUserScramCredentialsRequest;
   51: AlterUserScramCredentialsRequest;
@@ -124,6 +128,8 @@ export interface ResponseBodies {
   45: AlterPartitionReassignmentsResponse;
   46: ListPartitionReassignmentsResponse;
   47: OffsetDeleteResponse;
+  48: DescribeClientQuotasResponse;
+  49: AlterClientQuotasResponse;
   44: IncrementalAlterConfigsResponse;
   50: DescribeUserScramCredentialsResponse;
   51: AlterUserScramCredentialsResponse;

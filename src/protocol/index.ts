@@ -42,6 +42,8 @@ export type { DescribeLogDirsRequest, DescribeLogDirsResponse } from './messages
 export type { ElectLeadersRequest, ElectLeadersResponse } from './messages/elect-leaders.ts';
 export type { AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse } from './messages/alter-partition-reassignments.ts';
 export type { ListPartitionReassignmentsRequest, ListPartitionReassignmentsResponse } from './messages/list-partition-reassignments.ts';
+export type { DescribeClientQuotasRequest, DescribeClientQuotasResponse } from './messages/describe-client-quotas.ts';
+export type { AlterClientQuotasRequest, AlterClientQuotasResponse, ClientQuotaEntity } from './messages/alter-client-quotas.ts';
 export type { OffsetFetchRequest, OffsetFetchResponse } from './messages/offset-fetch.ts';
 export type { OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse } from './messages/offset-for-leader-epoch.ts';
 export type { ProduceRequest, ProduceResponse } from './messages/produce.ts';

@@ -17,6 +17,7 @@ import { handleAlterConfigs, handleDescribeConfigs, handleIncrementalAlterConfig
 import * as groups from './groups.ts';
 import * as txn from './transactions.ts';
 import * as security from './security.ts';
+import { handleAlterClientQuotas, handleDescribeClientQuotas } from './client-quotas.ts';
 import { handleAlterPartitionReassignments, handleElectLeaders, handleListPartitionReassignments } from './replica-placement.ts';
 
 /** One handler per api key; an api key missing here is answered by closing the connection. */
@@ -55,6 +56,8 @@ export const HANDLERS: ReadonlyMap<number, Handler> = new Map<number, Handler>([
   [ApiKey.ElectLeaders, handleElectLeaders],
   [ApiKey.AlterPartitionReassignments, handleAlterPartitionReassignments],
   [ApiKey.ListPartitionReassignments, handleListPartitionReassignments],
+  [ApiKey.DescribeClientQuotas, handleDescribeClientQuotas],
+  [ApiKey.AlterClientQuotas, handleAlterClientQuotas],
   [ApiKey.SaslHandshake, security.handleSaslHandshake],
   [ApiKey.SaslAuthenticate, security.handleSaslAuthenticate],
   [ApiKey.DescribeAcls, security.handleDescribeAcls],

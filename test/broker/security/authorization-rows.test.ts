@@ -63,6 +63,8 @@ interface Row {
 const T = ResourceType;
 const O = AclOperation;
 const ROWS: Row[] = [
+  { api: 'DescribeClientQuotas (before DESCRIBE_CONFIGS on the cluster is granted below)', key: ApiKey.DescribeClientQuotas, version: 1, body: () => ({ components: [], strict: false }), code: (r) => r.errorCode, denied: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, grants: [] },
+  { api: 'AlterClientQuotas (before ALTER_CONFIGS on the cluster is granted below)', key: ApiKey.AlterClientQuotas, version: 1, body: () => ({ entries: [{ entity: [{ entityType: 'user', entityName: 'alice' }], ops: [{ key: 'producer_byte_rate', value: 1024, remove: false }] }], validateOnly: true }), code: (r) => r.entries[0].errorCode, denied: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, grants: [] },
   { api: 'ListOffsets', key: ApiKey.ListOffsets, version: 1, body: () => ({ replicaId: -1, topics: [{ name: 't-lo', partitions: [{ partitionIndex: 0, timestamp: -1n }] }] }), code: (r) => r.topics[0].partitions[0].errorCode, denied: ErrorCode.TOPIC_AUTHORIZATION_FAILED, grants: [[T.TOPIC, 't-lo', O.DESCRIBE]] },
   { api: 'Metadata (named topic)', key: ApiKey.Metadata, version: 9, body: () => ({ topics: [{ name: 't-od' }], allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false }), code: (r) => r.topics[0].errorCode, denied: ErrorCode.TOPIC_AUTHORIZATION_FAILED, grants: [] },
   { api: 'CreatePartitions', key: ApiKey.CreatePartitions, version: 1, body: () => ({ topics: [{ name: 't-cp', count: 2, assignments: null }], timeoutMs: 5000, validateOnly: true }), code: (r) => r.results[0].errorCode, denied: ErrorCode.TOPIC_AUTHORIZATION_FAILED, grants: [[T.TOPIC, 't-cp', O.ALTER]] },
@@ -98,12 +100,15 @@ for (const row of ROWS) {
   });
 }
 
-test('with DESCRIBE and ALTER on the cluster (granted by the rows above), elections and reassignments are answered', async () => {
+test('with DESCRIBE, ALTER, DESCRIBE_CONFIGS and ALTER_CONFIGS on the cluster (granted by the rows above), elections, reassignments and client quotas are answered', async () => {
   assert.equal((await alice.request(ApiKey.ListPartitionReassignments, 0, { timeoutMs: 5000, topics: null }))!.errorCode, ErrorCode.NONE);
   const elected = await alice.request(ApiKey.ElectLeaders, 2, { electionType: 0, topicPartitions: [{ topic: 't-lo', partitions: [0] }], timeoutMs: 5000 });
   assert.equal(elected!.replicaElectionResults[0].partitionResult[0].errorCode, ErrorCode.ELECTION_NOT_NEEDED);
   const moved = await alice.request(ApiKey.AlterPartitionReassignments, 0, { timeoutMs: 5000, topics: [{ name: 't-lo', partitions: [{ partitionIndex: 0, replicas: [1] }] }] });
   assert.equal(moved!.responses[0].partitions[0].errorCode, ErrorCode.NONE);
+  const quotas = await alice.request(ApiKey.AlterClientQuotas, 1, { entries: [{ entity: [{ entityType: 'user', entityName: 'alice' }], ops: [{ key: 'producer_byte_rate', value: 1024, remove: false }] }], validateOnly: true });
+  assert.equal(quotas!.entries[0].errorCode, ErrorCode.NONE, 'ALTER_CONFIGS on the cluster allows AlterClientQuotas');
+  assert.equal((await alice.request(ApiKey.DescribeClientQuotas, 1, { components: [], strict: false }))!.errorCode, ErrorCode.NONE, 'DESCRIBE_CONFIGS allows DescribeClientQuotas');
 });
 
 test('ListGroups without DESCRIBE on the cluster lists only the groups alice may DESCRIBE', async () => {

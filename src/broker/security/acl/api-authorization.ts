@@ -203,6 +203,8 @@ export const API_AUTHORIZATION: readonly ApiAuthorization[] = [
   { apiKey: ApiKey.DeleteGroups, api: 'DeleteGroups', checks: [group('DELETE', { on: 'each group id', scope: 'per group' })] },
   { apiKey: ApiKey.IncrementalAlterConfigs, api: 'IncrementalAlterConfigs', checks: configs('ALTER_CONFIGS') },
   { apiKey: 47, api: 'OffsetDelete', checks: [group('DELETE'), topics('READ')] },
+  { apiKey: ApiKey.DescribeClientQuotas, api: 'DescribeClientQuotas', checks: [cluster('DESCRIBE_CONFIGS')] },
+  { apiKey: ApiKey.AlterClientQuotas, api: 'AlterClientQuotas', checks: [cluster('ALTER_CONFIGS', { scope: 'every entry' })] },
   { apiKey: ApiKey.DescribeUserScramCredentials, api: 'DescribeUserScramCredentials', checks: [cluster('DESCRIBE')] },
   { apiKey: ApiKey.AlterUserScramCredentials, api: 'AlterUserScramCredentials', checks: [cluster('ALTER', { scope: 'every user' })] },
   {
