@@ -46,8 +46,10 @@ export function handleMetadata(ctx: RequestContext, req: MetadataRequest): objec
       if (topic) topics.push(describeTopic(topic));
       else if (failure) topics.push({ errorCode: topicErrorCode(failure).errorCode, name: w.name, topicId: ZERO_UUID, partitions: [] });
       else {
+        // As Kafka, the name is validated first: an illegal one cannot be an unknown topic.
+        const illegal = !byId && w.name !== null && !isValidName(w.name);
         topics.push({
-          errorCode: byId ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+          errorCode: byId ? ErrorCode.UNKNOWN_TOPIC_ID : illegal ? ErrorCode.INVALID_TOPIC_EXCEPTION : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
           name: w.name,
           topicId: w.topicId,
           partitions: [],
