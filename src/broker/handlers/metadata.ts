@@ -4,6 +4,7 @@ import { ErrorCode } from '../../protocol/error-codes.ts';
 import { ZERO_UUID } from '../../protocol/primitives/uuid.ts';
 import { TopicError, validateTopicName, type Topic } from '../log/log-manager.ts';
 import { topicErrorCode } from './topic-errors.ts';
+import { LEADER_EPOCH } from './leader-epoch.ts';
 import { AclOperation, CLUSTER_NAME, ResourceType } from '../security/acl/acl-types.ts';
 
 const NOT_REQUESTED = -2147483648;
@@ -79,7 +80,7 @@ export function handleMetadata(ctx: RequestContext, req: MetadataRequest): objec
         errorCode: ErrorCode.NONE,
         partitionIndex,
         leaderId: broker.nodeId,
-        leaderEpoch: 0,
+        leaderEpoch: LEADER_EPOCH,
         replicaNodes: replicas,
         isrNodes: replicas,
         offlineReplicas: [],
