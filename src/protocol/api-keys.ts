@@ -22,6 +22,8 @@ import { alterPartitionReassignmentsApi } from './messages/alter-partition-reass
 import { listPartitionReassignmentsApi } from './messages/list-partition-reassignments.ts';
 import { describeClientQuotasApi } from './messages/describe-client-quotas.ts';
 import { alterClientQuotasApi } from './messages/alter-client-quotas.ts';
+import { describeTransactionsApi } from './messages/describe-transactions.ts';
+import { listTransactionsApi } from './messages/list-transactions.ts';
 import { describeUserScramCredentialsApi } from './messages/describe-user-scram-credentials.ts';
 import { endTxnApi } from './messages/end-txn.ts';
 import { fetchApi } from './messages/fetch.ts';
@@ -89,6 +91,8 @@ export const ApiKey = {
   DescribeUserScramCredentials: 50,
   AlterUserScramCredentials: 51,
   DescribeCluster: 60,
+  DescribeTransactions: 65,
+  ListTransactions: 66,
 } as const;
 
 export type ApiKeyName = keyof typeof ApiKey;
@@ -105,7 +109,7 @@ export interface ApiEntry {
   readonly response: CompiledMessage;
 }
 
-const SCHEMAS: readonly ApiSchema[] = [produceApi, fetchApi, listOffsetsApi, metadataApi, offsetCommitApi, offsetFetchApi, findCoordinatorApi, joinGroupApi, heartbeatApi, leaveGroupApi, syncGroupApi, describeGroupsApi, listGroupsApi, apiVersionsApi, createTopicsApi, deleteTopicsApi, deleteRecordsApi, initProducerIdApi, offsetForLeaderEpochApi, addPartitionsToTxnApi, addOffsetsToTxnApi, endTxnApi, txnOffsetCommitApi, describeConfigsApi, alterConfigsApi, createPartitionsApi, deleteGroupsApi, incrementalAlterConfigsApi, offsetDeleteApi, describeClusterApi, describeLogDirsApi, electLeadersApi, alterPartitionReassignmentsApi, listPartitionReassignmentsApi, describeClientQuotasApi, alterClientQuotasApi];
+const SCHEMAS: readonly ApiSchema[] = [produceApi, fetchApi, listOffsetsApi, metadataApi, offsetCommitApi, offsetFetchApi, findCoordinatorApi, joinGroupApi, heartbeatApi, leaveGroupApi, syncGroupApi, describeGroupsApi, listGroupsApi, apiVersionsApi, createTopicsApi, deleteTopicsApi, deleteRecordsApi, initProducerIdApi, offsetForLeaderEpochApi, addPartitionsToTxnApi, addOffsetsToTxnApi, endTxnApi, txnOffsetCommitApi, describeConfigsApi, alterConfigsApi, createPartitionsApi, deleteGroupsApi, incrementalAlterConfigsApi, offsetDeleteApi, describeClusterApi, describeLogDirsApi, electLeadersApi, alterPartitionReassignmentsApi, listPartitionReassignmentsApi, describeClientQuotasApi, alterClientQuotasApi, describeTransactionsApi, listTransactionsApi];
 
 /**
  * Security APIs (SASL, ACLs, SCRAM credentials). The codec knows them; the broker advertises an

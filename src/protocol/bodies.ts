@@ -36,6 +36,8 @@ import type { AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsRes
 import type { ListPartitionReassignmentsRequest, ListPartitionReassignmentsResponse } from './messages/list-partition-reassignments.ts';
 import type { DescribeClientQuotasRequest, DescribeClientQuotasResponse } from './messages/describe-client-quotas.ts';
 import type { AlterClientQuotasRequest, AlterClientQuotasResponse } from './messages/alter-client-quotas.ts';
+import type { DescribeTransactionsRequest, DescribeTransactionsResponse } from './messages/describe-transactions.ts';
+import type { ListTransactionsRequest, ListTransactionsResponse } from './messages/list-transactions.ts';
 import type { OffsetFetchRequest, OffsetFetchResponse } from './messages/offset-fetch.ts';
 import type { OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse } from './messages/offset-for-leader-epoch.ts';
 import type { ProduceRequest, ProduceResponse } from './messages/produce.ts';
@@ -87,6 +89,8 @@ export interface RequestBodies {
   50: DescribeUserScramCredentialsRequest;
   51: AlterUserScramCredentialsRequest;
   60: DescribeClusterRequest;
+  65: DescribeTransactionsRequest;
+  66: ListTransactionsRequest;
 }
 
 /** Response body type by api key. */
@@ -134,6 +138,8 @@ export interface ResponseBodies {
   50: DescribeUserScramCredentialsResponse;
   51: AlterUserScramCredentialsResponse;
   60: DescribeClusterResponse;
+  65: DescribeTransactionsResponse;
+  66: ListTransactionsResponse;
 }
 
 export type AnyRequestBody = RequestBodies[keyof RequestBodies];

@@ -44,6 +44,8 @@ export type { AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsRes
 export type { ListPartitionReassignmentsRequest, ListPartitionReassignmentsResponse } from './messages/list-partition-reassignments.ts';
 export type { DescribeClientQuotasRequest, DescribeClientQuotasResponse } from './messages/describe-client-quotas.ts';
 export type { AlterClientQuotasRequest, AlterClientQuotasResponse, ClientQuotaEntity } from './messages/alter-client-quotas.ts';
+export type { DescribeTransactionsRequest, DescribeTransactionsResponse } from './messages/describe-transactions.ts';
+export type { ListTransactionsRequest, ListTransactionsResponse } from './messages/list-transactions.ts';
 export type { OffsetFetchRequest, OffsetFetchResponse } from './messages/offset-fetch.ts';
 export type { OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse } from './messages/offset-for-leader-epoch.ts';
 export type { ProduceRequest, ProduceResponse } from './messages/produce.ts';

@@ -134,6 +134,11 @@ function synthetic(): Array<{ apiKey: number; apiVersion: number; frame: Buffer 
     out.push({ apiKey: ApiKey.DescribeClientQuotas, apiVersion: v, frame: encodeRequest(ApiKey.DescribeClientQuotas, v, 1, 'synthetic', { components: [{ entityType: 'client-id', matchType: 0, match: 'fuzz' }], strict: false }) });
     out.push({ apiKey: ApiKey.AlterClientQuotas, apiVersion: v, frame: encodeRequest(ApiKey.AlterClientQuotas, v, 1, 'synthetic', { entries: [{ entity: [{ entityType: 'client-id', entityName: 'fuzz' }], ops: [{ key: 'producer_byte_rate', value: 1024, remove: false }] }], validateOnly: true }) });
   }
+  // Transaction listing (the Java admin and kafka-transactions.sh send them; no installed client does).
+  out.push({ apiKey: ApiKey.DescribeTransactions, apiVersion: 0, frame: encodeRequest(ApiKey.DescribeTransactions, 0, 1, 'synthetic', { transactionalIds: ['fuzz', ''] }) });
+  for (let v = 0; v <= 1; v++) {
+    out.push({ apiKey: ApiKey.ListTransactions, apiVersion: v, frame: encodeRequest(ApiKey.ListTransactions, v, 1, 'synthetic', { stateFilters: ['Ongoing'], producerIdFilters: [1n], durationFilter: 1000n }) });
+  }
   // Security APIs: captured frames need a SASL listener and an authorizer, which the capture
   // broker does not run yet; frames built from the schemas stand in.
   const acl = { resourceType: 2, resourceName: 'fuzz', resourcePatternType: 3, principal: 'User:fuzz', host: '*', operation: 3, permissionType: 3 };

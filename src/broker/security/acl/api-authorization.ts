@@ -205,6 +205,8 @@ export const API_AUTHORIZATION: readonly ApiAuthorization[] = [
   { apiKey: 47, api: 'OffsetDelete', checks: [group('DELETE'), topics('READ')] },
   { apiKey: ApiKey.DescribeClientQuotas, api: 'DescribeClientQuotas', checks: [cluster('DESCRIBE_CONFIGS')] },
   { apiKey: ApiKey.AlterClientQuotas, api: 'AlterClientQuotas', checks: [cluster('ALTER_CONFIGS', { scope: 'every entry' })] },
+  { apiKey: ApiKey.DescribeTransactions, api: 'DescribeTransactions', checks: [{ operation: 'DESCRIBE', resource: 'TRANSACTIONAL_ID', on: 'each transactional id', denied: 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED', scope: 'per transactional id' }] },
+  { apiKey: ApiKey.ListTransactions, api: 'ListTransactions', checks: [{ operation: 'DESCRIBE', resource: 'TRANSACTIONAL_ID', on: 'each transactional id', denied: 'left out', silent: true }] },
   { apiKey: ApiKey.DescribeUserScramCredentials, api: 'DescribeUserScramCredentials', checks: [cluster('DESCRIBE')] },
   { apiKey: ApiKey.AlterUserScramCredentials, api: 'AlterUserScramCredentials', checks: [cluster('ALTER', { scope: 'every user' })] },
   {
