@@ -10,6 +10,7 @@ import type { BrokerSecurity } from './security/broker-security.ts';
 import type { RequestAuthorizer } from './security/acl/request-authorizer.ts';
 import type { Listener } from './server/listener.ts';
 import type { ConnectionSession } from './server/connection-session.ts';
+import type { ClientQuotaStore } from './quota/client-quotas.ts';
 
 /** Broker-wide state and settings that request handlers use. */
 export interface BrokerContext {
@@ -28,6 +29,8 @@ export interface BrokerContext {
   readonly log: Logger;
   /** Broker configs in Kafka's layers (static, dynamic); read at use so dynamic changes apply. */
   readonly settings: BrokerSettings;
+  /** Client quotas (DescribeClientQuotas / AlterClientQuotas): stored, not enforced. */
+  readonly quotas: ClientQuotaStore;
   /** Rate-limited warn lines of limits that refuse clients. */
   readonly warnings: LimitWarnings;
   /** Upper bound for a Fetch long poll, whatever the client asks. */

@@ -13,6 +13,7 @@ import { NetworkServer } from './server/network-server.ts';
 import { createDispatcher } from './server/dispatcher.ts';
 import { BrokerMetrics } from './metrics/broker-metrics.ts';
 import { BrokerSettings } from './config/broker-settings.ts';
+import { ClientQuotaStore } from './quota/client-quotas.ts';
 import { staticConfigsOf, type ConfigShorthands } from './config/static-configs.ts';
 import { LimitWarnings } from './limit-warnings.ts';
 import { lockDataDir, recordLockPort, type DataDirLock } from './data-dir-lock.ts';
@@ -125,8 +126,10 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     'log.dir': resolve(options.dataDir),
   };
   let settings: BrokerSettings;
+  let quotas: ClientQuotaStore;
   try {
     settings = new BrokerSettings(staticConfigsOf(options), derived, options.dataDir);
+    quotas = new ClientQuotaStore(options.dataDir);
   } catch (err) {
     throw new BrokerStartError((err as Error).message, err);
   }
@@ -182,7 +185,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     maxTimeoutMs: settings.number('transaction.max.timeout.ms'),
   });
   // The context is completed with the port once listening; handlers only run after that.
-  const context = { nodeId, clusterId: clusterIdOf(options.dataDir), host: listeners[0]!.advertised.host, port: 0, security, logs, groups, txns, flusher, clock, log, settings, warnings, maxFetchWaitMs: 30_000 };
+  const context = { nodeId, clusterId: clusterIdOf(options.dataDir), host: listeners[0]!.advertised.host, port: 0, security, logs, groups, txns, flusher, clock, log, settings, quotas, warnings, maxFetchWaitMs: 30_000 };
   let network: NetworkServer | undefined;
   const metrics = new BrokerMetrics({ logs, groups, connectionCount: () => network?.connectionCount ?? 0 });
   network = new NetworkServer({

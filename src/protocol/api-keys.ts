@@ -17,6 +17,13 @@ import { describeClusterApi } from './messages/describe-cluster.ts';
 import { describeConfigsApi } from './messages/describe-configs.ts';
 import { describeGroupsApi } from './messages/describe-groups.ts';
 import { describeLogDirsApi } from './messages/describe-log-dirs.ts';
+import { electLeadersApi } from './messages/elect-leaders.ts';
+import { alterPartitionReassignmentsApi } from './messages/alter-partition-reassignments.ts';
+import { listPartitionReassignmentsApi } from './messages/list-partition-reassignments.ts';
+import { describeClientQuotasApi } from './messages/describe-client-quotas.ts';
+import { alterClientQuotasApi } from './messages/alter-client-quotas.ts';
+import { describeTransactionsApi } from './messages/describe-transactions.ts';
+import { listTransactionsApi } from './messages/list-transactions.ts';
 import { describeUserScramCredentialsApi } from './messages/describe-user-scram-credentials.ts';
 import { endTxnApi } from './messages/end-txn.ts';
 import { fetchApi } from './messages/fetch.ts';
@@ -74,11 +81,18 @@ export const ApiKey = {
   SaslAuthenticate: 36,
   CreatePartitions: 37,
   DeleteGroups: 42,
+  ElectLeaders: 43,
+  AlterPartitionReassignments: 45,
+  ListPartitionReassignments: 46,
   OffsetDelete: 47,
+  DescribeClientQuotas: 48,
+  AlterClientQuotas: 49,
   IncrementalAlterConfigs: 44,
   DescribeUserScramCredentials: 50,
   AlterUserScramCredentials: 51,
   DescribeCluster: 60,
+  DescribeTransactions: 65,
+  ListTransactions: 66,
 } as const;
 
 export type ApiKeyName = keyof typeof ApiKey;
@@ -95,7 +109,7 @@ export interface ApiEntry {
   readonly response: CompiledMessage;
 }
 
-const SCHEMAS: readonly ApiSchema[] = [produceApi, fetchApi, listOffsetsApi, metadataApi, offsetCommitApi, offsetFetchApi, findCoordinatorApi, joinGroupApi, heartbeatApi, leaveGroupApi, syncGroupApi, describeGroupsApi, listGroupsApi, apiVersionsApi, createTopicsApi, deleteTopicsApi, deleteRecordsApi, initProducerIdApi, offsetForLeaderEpochApi, addPartitionsToTxnApi, addOffsetsToTxnApi, endTxnApi, txnOffsetCommitApi, describeConfigsApi, alterConfigsApi, createPartitionsApi, deleteGroupsApi, incrementalAlterConfigsApi, offsetDeleteApi, describeClusterApi, describeLogDirsApi];
+const SCHEMAS: readonly ApiSchema[] = [produceApi, fetchApi, listOffsetsApi, metadataApi, offsetCommitApi, offsetFetchApi, findCoordinatorApi, joinGroupApi, heartbeatApi, leaveGroupApi, syncGroupApi, describeGroupsApi, listGroupsApi, apiVersionsApi, createTopicsApi, deleteTopicsApi, deleteRecordsApi, initProducerIdApi, offsetForLeaderEpochApi, addPartitionsToTxnApi, addOffsetsToTxnApi, endTxnApi, txnOffsetCommitApi, describeConfigsApi, alterConfigsApi, createPartitionsApi, deleteGroupsApi, incrementalAlterConfigsApi, offsetDeleteApi, describeClusterApi, describeLogDirsApi, electLeadersApi, alterPartitionReassignmentsApi, listPartitionReassignmentsApi, describeClientQuotasApi, alterClientQuotasApi, describeTransactionsApi, listTransactionsApi];
 
 /**
  * Security APIs (SASL, ACLs, SCRAM credentials). The codec knows them; the broker advertises an

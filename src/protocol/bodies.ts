@@ -31,6 +31,13 @@ import type { MetadataRequest, MetadataResponse } from './messages/metadata.ts';
 import type { OffsetCommitRequest, OffsetCommitResponse } from './messages/offset-commit.ts';
 import type { OffsetDeleteRequest, OffsetDeleteResponse } from './messages/offset-delete.ts';
 import type { DescribeLogDirsRequest, DescribeLogDirsResponse } from './messages/describe-log-dirs.ts';
+import type { ElectLeadersRequest, ElectLeadersResponse } from './messages/elect-leaders.ts';
+import type { AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse } from './messages/alter-partition-reassignments.ts';
+import type { ListPartitionReassignmentsRequest, ListPartitionReassignmentsResponse } from './messages/list-partition-reassignments.ts';
+import type { DescribeClientQuotasRequest, DescribeClientQuotasResponse } from './messages/describe-client-quotas.ts';
+import type { AlterClientQuotasRequest, AlterClientQuotasResponse } from './messages/alter-client-quotas.ts';
+import type { DescribeTransactionsRequest, DescribeTransactionsResponse } from './messages/describe-transactions.ts';
+import type { ListTransactionsRequest, ListTransactionsResponse } from './messages/list-transactions.ts';
 import type { OffsetFetchRequest, OffsetFetchResponse } from './messages/offset-fetch.ts';
 import type { OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse } from './messages/offset-for-leader-epoch.ts';
 import type { ProduceRequest, ProduceResponse } from './messages/produce.ts';
@@ -72,11 +79,18 @@ export interface RequestBodies {
   36: SaslAuthenticateRequest;
   37: CreatePartitionsRequest;
   42: DeleteGroupsRequest;
+  43: ElectLeadersRequest;
+  45: AlterPartitionReassignmentsRequest;
+  46: ListPartitionReassignmentsRequest;
   47: OffsetDeleteRequest;
+  48: DescribeClientQuotasRequest;
+  49: AlterClientQuotasRequest;
   44: IncrementalAlterConfigsRequest;
   50: DescribeUserScramCredentialsRequest;
   51: AlterUserScramCredentialsRequest;
   60: DescribeClusterRequest;
+  65: DescribeTransactionsRequest;
+  66: ListTransactionsRequest;
 }
 
 /** Response body type by api key. */
@@ -114,11 +128,18 @@ export interface ResponseBodies {
   36: SaslAuthenticateResponse;
   37: CreatePartitionsResponse;
   42: DeleteGroupsResponse;
+  43: ElectLeadersResponse;
+  45: AlterPartitionReassignmentsResponse;
+  46: ListPartitionReassignmentsResponse;
   47: OffsetDeleteResponse;
+  48: DescribeClientQuotasResponse;
+  49: AlterClientQuotasResponse;
   44: IncrementalAlterConfigsResponse;
   50: DescribeUserScramCredentialsResponse;
   51: AlterUserScramCredentialsResponse;
   60: DescribeClusterResponse;
+  65: DescribeTransactionsResponse;
+  66: ListTransactionsResponse;
 }
 
 export type AnyRequestBody = RequestBodies[keyof RequestBodies];

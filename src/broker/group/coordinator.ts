@@ -223,8 +223,7 @@ export class GroupCoordinator {
 
   #deleteGroup(groupId: string): number {
     if (this.#closed) return E.COORDINATOR_NOT_AVAILABLE;
-    if (!groupId) return E.INVALID_GROUP_ID;
-    const group = this.#group(groupId);
+    const group = this.#group(groupId); // "" included: Kafka deletes the empty group id's group too
     if (group === undefined || group.is('Dead')) return E.GROUP_ID_NOT_FOUND;
     if (!group.is('Empty')) return E.NON_EMPTY_GROUP;
     if (!this.#append([{ type: 'group-tombstone', groupId }])) return E.COORDINATOR_NOT_AVAILABLE;

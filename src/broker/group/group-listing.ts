@@ -43,7 +43,6 @@ export function describeGroups(groups: Map<string, ClassicGroup>, req: DescribeG
       authorizedOperations,
     };
     if (closed) return { ...base, errorCode: E.COORDINATOR_NOT_AVAILABLE, groupState: '' };
-    if (!groupId) return { ...base, errorCode: E.INVALID_GROUP_ID, groupState: '' };
     const g = groups.get(groupId);
     if (g === undefined) return base;
     const stable = g.is('Stable');

@@ -93,7 +93,7 @@ export class OffsetManager {
 
   #validateCommit(groupId: string, generationId: number, memberId: string, instanceId: string | null, version: number): number {
     if (this.#config.isClosed()) return E.COORDINATOR_NOT_AVAILABLE;
-    if (groupId === '') return E.INVALID_GROUP_ID;
+    // The empty group id "" is a group like any other here, as Kafka keeps it for old clients.
     let group = this.#rb.groups.get(groupId);
     if (group !== undefined) this.#rb.fireDue(group);
     if (group === undefined) {
@@ -133,7 +133,7 @@ export class OffsetManager {
   }
 
   #fetchGroup(groupId: string, topics: OffsetFetchRequestTopic[] | null, requireStable: boolean): OffsetFetchResponseGroup {
-    const errorCode = this.#config.isClosed() ? E.COORDINATOR_NOT_AVAILABLE : groupId === '' ? E.INVALID_GROUP_ID : E.NONE;
+    const errorCode = this.#config.isClosed() ? E.COORDINATOR_NOT_AVAILABLE : E.NONE;
     if (errorCode !== E.NONE) {
       const out = (topics ?? []).map((t) => ({ name: t.name, partitions: t.partitionIndexes.map((i) => missing(i, errorCode)) }));
       return { groupId, topics: out, errorCode };

@@ -1,4 +1,5 @@
 import type { RequestContext } from '../broker-context.ts';
+import { leaderEpochError } from './leader-epoch.ts';
 import type { FetchRequest } from '../../protocol/messages/fetch.ts';
 import { ErrorCode } from '../../protocol/error-codes.ts';
 import { ZERO_UUID } from '../../protocol/primitives/uuid.ts';
@@ -25,6 +26,8 @@ interface Wanted {
   partition: number;
   offset: number;
   maxBytes: number;
+  /** The client's idea of the leader epoch (-1: unknown). */
+  currentLeaderEpoch: number;
   /** Not authorized: TOPIC_AUTHORIZATION_FAILED. */
   denied: boolean;
 }
@@ -58,6 +61,7 @@ export function handleFetch(ctx: RequestContext, req: FetchRequest): object | Pr
         partition: p.partition,
         offset: Number(p.fetchOffset),
         maxBytes: p.partitionMaxBytes,
+        currentLeaderEpoch: ctx.apiVersion >= 9 ? p.currentLeaderEpoch : -1,
         denied,
       });
     }
@@ -142,6 +146,12 @@ function readAll(ctx: RequestContext, wanted: Wanted[], maxBytes: number, byId: 
     if (!log) {
       errors = true;
       current.partitions.push(partitionError(w.partition, byId ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
+      continue;
+    }
+    const epochError = leaderEpochError(w.currentLeaderEpoch);
+    if (epochError !== null) {
+      errors = true;
+      current.partitions.push(partitionError(w.partition, epochError));
       continue;
     }
     const lso = log.lastStableOffset;

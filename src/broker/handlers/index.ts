@@ -17,6 +17,9 @@ import { handleAlterConfigs, handleDescribeConfigs, handleIncrementalAlterConfig
 import * as groups from './groups.ts';
 import * as txn from './transactions.ts';
 import * as security from './security.ts';
+import { handleAlterClientQuotas, handleDescribeClientQuotas } from './client-quotas.ts';
+import { handleDescribeTransactions, handleListTransactions } from './transaction-listing.ts';
+import { handleAlterPartitionReassignments, handleElectLeaders, handleListPartitionReassignments } from './replica-placement.ts';
 
 /** One handler per api key; an api key missing here is answered by closing the connection. */
 export const HANDLERS: ReadonlyMap<number, Handler> = new Map<number, Handler>([
@@ -51,6 +54,13 @@ export const HANDLERS: ReadonlyMap<number, Handler> = new Map<number, Handler>([
   [ApiKey.AddOffsetsToTxn, txn.handleAddOffsetsToTxn],
   [ApiKey.EndTxn, txn.handleEndTxn],
   [ApiKey.TxnOffsetCommit, txn.handleTxnOffsetCommit],
+  [ApiKey.ElectLeaders, handleElectLeaders],
+  [ApiKey.AlterPartitionReassignments, handleAlterPartitionReassignments],
+  [ApiKey.ListPartitionReassignments, handleListPartitionReassignments],
+  [ApiKey.DescribeClientQuotas, handleDescribeClientQuotas],
+  [ApiKey.AlterClientQuotas, handleAlterClientQuotas],
+  [ApiKey.DescribeTransactions, handleDescribeTransactions],
+  [ApiKey.ListTransactions, handleListTransactions],
   [ApiKey.SaslHandshake, security.handleSaslHandshake],
   [ApiKey.SaslAuthenticate, security.handleSaslAuthenticate],
   [ApiKey.DescribeAcls, security.handleDescribeAcls],

@@ -1,6 +1,7 @@
 import type { RequestContext } from '../broker-context.ts';
 import type { ListOffsetsRequest } from '../../protocol/messages/list-offsets.ts';
 import { ErrorCode } from '../../protocol/error-codes.ts';
+import { LEADER_EPOCH, leaderEpochError } from './leader-epoch.ts';
 import { AclOperation, ResourceType } from '../security/acl/acl-types.ts';
 
 const LATEST = -1;
@@ -25,15 +26,20 @@ export function handleListOffsets(ctx: RequestContext, req: ListOffsetsRequest):
         if (!log) {
           return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, timestamp: -1n, offset: -1n, leaderEpoch: -1, oldStyleOffsets: [] };
         }
+        const epochError = ctx.apiVersion >= 4 ? leaderEpochError(p.currentLeaderEpoch) : null;
+        if (epochError !== null) return { partitionIndex: p.partitionIndex, errorCode: epochError, timestamp: -1n, offset: -1n, leaderEpoch: -1, oldStyleOffsets: [] };
         const ts = Number(p.timestamp);
         let found: { offset: number; timestamp: number } | null;
-        // read_committed (isolation 1) sees the log up to the last stable offset.
-        const latest = ctx.apiVersion >= 2 && req.isolationLevel === 1 ? log.lastStableOffset : log.logEndOffset;
-        if (ts === LATEST) found = { offset: latest, timestamp: -1 };
+        // read_committed (isolation 1) sees the log up to the last stable offset: as in Kafka, a
+        // time lookup whose first match lies at or above it has no offset yet.
+        const lastFetchable = ctx.apiVersion >= 2 && req.isolationLevel === 1 ? log.lastStableOffset : log.logEndOffset;
+        if (ts === LATEST) found = { offset: lastFetchable, timestamp: -1 };
         else if (ts === EARLIEST || ts === EARLIEST_LOCAL) found = { offset: log.logStartOffset, timestamp: -1 };
         else if (ts === LATEST_TIERED) found = { offset: -1, timestamp: -1 };
-        else if (ts === MAX_TIMESTAMP) found = log.maxTimestamp();
-        else found = log.offsetForTimestamp(ts);
+        else {
+          found = ts === MAX_TIMESTAMP ? log.maxTimestamp() : log.offsetForTimestamp(ts);
+          if (found && found.offset >= lastFetchable) found = null;
+        }
         const offset = found ? found.offset : ctx.apiVersion === 0 ? log.logEndOffset : -1;
         return {
           partitionIndex: p.partitionIndex,
@@ -41,7 +47,7 @@ export function handleListOffsets(ctx: RequestContext, req: ListOffsetsRequest):
           oldStyleOffsets: [BigInt(offset)],
           timestamp: BigInt(found ? found.timestamp : -1),
           offset: BigInt(offset),
-          leaderEpoch: 0,
+          leaderEpoch: LEADER_EPOCH,
         };
       }),
     })),

@@ -4,6 +4,7 @@ import { ErrorCode } from '../../protocol/error-codes.ts';
 import { ZERO_UUID } from '../../protocol/primitives/uuid.ts';
 import { TopicError, validateTopicName, type Topic } from '../log/log-manager.ts';
 import { topicErrorCode } from './topic-errors.ts';
+import { LEADER_EPOCH } from './leader-epoch.ts';
 import { AclOperation, CLUSTER_NAME, ResourceType } from '../security/acl/acl-types.ts';
 
 const NOT_REQUESTED = -2147483648;
@@ -46,8 +47,10 @@ export function handleMetadata(ctx: RequestContext, req: MetadataRequest): objec
       if (topic) topics.push(describeTopic(topic));
       else if (failure) topics.push({ errorCode: topicErrorCode(failure).errorCode, name: w.name, topicId: ZERO_UUID, partitions: [] });
       else {
+        // As Kafka, the name is validated first: an illegal one cannot be an unknown topic.
+        const illegal = !byId && w.name !== null && !isValidName(w.name);
         topics.push({
-          errorCode: byId ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+          errorCode: byId ? ErrorCode.UNKNOWN_TOPIC_ID : illegal ? ErrorCode.INVALID_TOPIC_EXCEPTION : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
           name: w.name,
           topicId: w.topicId,
           partitions: [],
@@ -77,7 +80,7 @@ export function handleMetadata(ctx: RequestContext, req: MetadataRequest): objec
         errorCode: ErrorCode.NONE,
         partitionIndex,
         leaderId: broker.nodeId,
-        leaderEpoch: 0,
+        leaderEpoch: LEADER_EPOCH,
         replicaNodes: replicas,
         isrNodes: replicas,
         offlineReplicas: [],

@@ -19,6 +19,9 @@ interface PartitionResult {
   errorMessage: string | null;
 }
 
+/** From Produce v3 (record batches v2), a partition's data is exactly one batch, as Kafka checks. */
+const FIRST_SINGLE_BATCH_VERSION = 3;
+
 /**
  * Produce: validates each partition's batches (framing, magic 2, CRC-32C), assigns offsets and
  * appends them. A partition's data is accepted or rejected whole. acks=0 gets no response;
@@ -50,7 +53,11 @@ export function handleProduce(ctx: RequestContext, req: ProduceRequest): object 
           return failed(pd.index, ErrorCode.INVALID_REQUIRED_ACKS, `acks must be 0, 1 or -1, got ${req.acks}`);
         }
         const records = pd.records;
-        if (!records || records.length === 0) return failed(pd.index, ErrorCode.CORRUPT_MESSAGE, 'empty record set');
+        if (!records || records.length === 0) {
+          return ctx.apiVersion >= FIRST_SINGLE_BATCH_VERSION
+            ? failed(pd.index, ErrorCode.INVALID_RECORD, `Produce requests with version ${ctx.apiVersion} must have at least one record batch per partition`)
+            : failed(pd.index, ErrorCode.CORRUPT_MESSAGE, 'empty record set');
+        }
         if (records.length > log.config.maxMessageBytes + 12 * 1024) {
           return failed(pd.index, ErrorCode.MESSAGE_TOO_LARGE, `record set of ${records.length} bytes exceeds max.message.bytes`);
         }
@@ -65,6 +72,9 @@ export function handleProduce(ctx: RequestContext, req: ProduceRequest): object 
           const why = spans.kind === 'unsupported-magic' ? `message format v${spans.magic} (only v2 is stored)` : spans.reason;
           broker.log.warn({ topic: topicData.name, partition: pd.index, client: ctx.clientId, why }, 'rejected produce');
           return failed(pd.index, code, why);
+        }
+        if (spans.length > 1 && ctx.apiVersion >= FIRST_SINGLE_BATCH_VERSION) {
+          return failed(pd.index, ErrorCode.INVALID_RECORD, `Produce requests with version ${ctx.apiVersion} are only allowed to contain exactly one record batch per partition`);
         }
         for (const span of spans) {
           if (span.size > log.config.maxMessageBytes) {

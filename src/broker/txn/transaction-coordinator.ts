@@ -222,4 +222,9 @@ export class TransactionCoordinator {
   describe(transactionalId: string): Readonly<TxnMetadata> | undefined {
     return this.#txns.get(transactionalId);
   }
+
+  /** Every transactional id's state (ListTransactions). */
+  all(): Iterable<Readonly<TxnMetadata>> {
+    return this.#txns.values();
+  }
 }

@@ -123,6 +123,22 @@ function synthetic(): Array<{ apiKey: number; apiVersion: number; frame: Buffer 
   for (let v = 0; v <= 1; v++) {
     out.push({ apiKey: ApiKey.DescribeCluster, apiVersion: v, frame: encodeRequest(ApiKey.DescribeCluster, v, 1, 'synthetic', { includeClusterAuthorizedOperations: v === 0, endpointType: 1 }) });
   }
+  // Leader elections and reassignments (kafkajs sends the latter, but the captured corpus predates them).
+  for (let v = 0; v <= 2; v++) {
+    out.push({ apiKey: ApiKey.ElectLeaders, apiVersion: v, frame: encodeRequest(ApiKey.ElectLeaders, v, 1, 'synthetic', { electionType: 0, topicPartitions: [{ topic: 'fuzz', partitions: [0, 1] }], timeoutMs: 5000 }) });
+  }
+  out.push({ apiKey: ApiKey.AlterPartitionReassignments, apiVersion: 0, frame: encodeRequest(ApiKey.AlterPartitionReassignments, 0, 1, 'synthetic', { timeoutMs: 5000, topics: [{ name: 'fuzz', partitions: [{ partitionIndex: 0, replicas: [1] }, { partitionIndex: 1, replicas: null }] }] }) });
+  out.push({ apiKey: ApiKey.ListPartitionReassignments, apiVersion: 0, frame: encodeRequest(ApiKey.ListPartitionReassignments, 0, 1, 'synthetic', { timeoutMs: 5000, topics: [{ name: 'fuzz', partitionIndexes: [0] }] }) });
+  // Client quotas (@platformatic/kafka's admin sends them, but the captured corpus predates them).
+  for (let v = 0; v <= 1; v++) {
+    out.push({ apiKey: ApiKey.DescribeClientQuotas, apiVersion: v, frame: encodeRequest(ApiKey.DescribeClientQuotas, v, 1, 'synthetic', { components: [{ entityType: 'client-id', matchType: 0, match: 'fuzz' }], strict: false }) });
+    out.push({ apiKey: ApiKey.AlterClientQuotas, apiVersion: v, frame: encodeRequest(ApiKey.AlterClientQuotas, v, 1, 'synthetic', { entries: [{ entity: [{ entityType: 'client-id', entityName: 'fuzz' }], ops: [{ key: 'producer_byte_rate', value: 1024, remove: false }] }], validateOnly: true }) });
+  }
+  // Transaction listing (the Java admin and kafka-transactions.sh send them; no installed client does).
+  out.push({ apiKey: ApiKey.DescribeTransactions, apiVersion: 0, frame: encodeRequest(ApiKey.DescribeTransactions, 0, 1, 'synthetic', { transactionalIds: ['fuzz', ''] }) });
+  for (let v = 0; v <= 1; v++) {
+    out.push({ apiKey: ApiKey.ListTransactions, apiVersion: v, frame: encodeRequest(ApiKey.ListTransactions, v, 1, 'synthetic', { stateFilters: ['Ongoing'], producerIdFilters: [1n], durationFilter: 1000n }) });
+  }
   // Security APIs: captured frames need a SASL listener and an authorizer, which the capture
   // broker does not run yet; frames built from the schemas stand in.
   const acl = { resourceType: 2, resourceName: 'fuzz', resourcePatternType: 3, principal: 'User:fuzz', host: '*', operation: 3, permissionType: 3 };

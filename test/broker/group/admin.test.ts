@@ -12,6 +12,9 @@ describe('GroupCoordinator ListGroups / DescribeGroups / DeleteGroups', () => {
     assert.deepEqual(describe1(), {
       errorCode: E.NONE, groupId: 'g', groupState: 'Dead', protocolType: '', protocolData: '', members: [], authorizedOperations: -2147483648,
     });
+    assert.deepEqual(describe1(''), {
+      errorCode: E.NONE, groupId: '', groupState: 'Dead', protocolType: '', protocolData: '', members: [], authorizedOperations: -2147483648,
+    }, 'the empty group id is described like any absent group (Kafka refuses only a null id)');
     const a = await joinNew(c);
     assert.deepEqual(states(), ['g:PreparingRebalance']);
     assert.equal(describe1().members[0]!.memberMetadata.length, 0, 'no metadata before Stable');
@@ -54,7 +57,7 @@ describe('GroupCoordinator ListGroups / DescribeGroups / DeleteGroups', () => {
     const g = await stableGroup(c, clock, 1);
     c.offsetCommit({ groupId: 's', generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 9n, committedMetadata: null }] }] }, 8);
     const res = c.deleteGroups({ groupsNames: ['g', 's', 'missing', ''] }, 2).results;
-    assert.deepEqual(res.map((r) => r.errorCode), [E.NON_EMPTY_GROUP, E.NONE, E.GROUP_ID_NOT_FOUND, E.INVALID_GROUP_ID]);
+    assert.deepEqual(res.map((r) => r.errorCode), [E.NON_EMPTY_GROUP, E.NONE, E.GROUP_ID_NOT_FOUND, E.GROUP_ID_NOT_FOUND], 'the empty group id is an ordinary (here: absent) group, as in Kafka');
     assert.equal(c.committedOffset('s', 't', 0), undefined);
     assert.equal(c.offsetFetch({ groupId: 's', topics: null }, 7).topics.length, 0);
     assert.deepEqual(store.entries.at(-1), { type: 'group-tombstone', groupId: 's' });

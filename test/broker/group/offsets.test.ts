@@ -60,8 +60,19 @@ describe('GroupCoordinator offsets', () => {
     assert.deepEqual(errors(c.offsetCommit(commitReq('g', [['t', 0, 2n]], 5, 'x'), 8)), [E.UNKNOWN_MEMBER_ID]);
     assert.deepEqual(errors(c.offsetCommit(commitReq('nope', [['t', 0, 2n]], 1, 'x'), 8)), [E.ILLEGAL_GENERATION]);
     assert.deepEqual(errors(c.offsetCommit(commitReq('nope', [['t', 0, 2n]], 1, 'x'), 9)), [E.GROUP_ID_NOT_FOUND]);
-    assert.deepEqual(errors(c.offsetCommit(commitReq('', [['t', 0, 2n]]), 9)), [E.INVALID_GROUP_ID]);
     assert.equal(c.committedOffset('g', 't', 0), 1n);
+  });
+
+  it('the empty group id "" is a group like any other for OffsetCommit and OffsetFetch (Kafka keeps it for old clients)', () => {
+    const { coordinator: c } = setup();
+    assert.deepEqual(errors(c.offsetCommit(commitReq('', [['t', 0, 2n]]), 9)), [E.NONE]);
+    assert.equal(c.committedOffset('', 't', 0), 2n);
+    const v7 = c.offsetFetch({ groupId: '', topics: [{ name: 't', partitionIndexes: [0] }] }, 7);
+    assert.equal(v7.errorCode, E.NONE);
+    assert.equal(v7.topics[0]!.partitions[0]!.committedOffset, 2n);
+    const v8 = c.offsetFetch({ groups: [{ groupId: '', topics: [{ name: 't', partitionIndexes: [0] }] }] } as never, 8);
+    assert.equal(v8.groups[0]!.errorCode, E.NONE);
+    assert.equal(v8.groups[0]!.topics[0]!.partitions[0]!.committedOffset, 2n);
   });
 
   it('a commit keeps the member session alive', async () => {

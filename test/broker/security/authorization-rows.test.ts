@@ -63,6 +63,8 @@ interface Row {
 const T = ResourceType;
 const O = AclOperation;
 const ROWS: Row[] = [
+  { api: 'DescribeClientQuotas (before DESCRIBE_CONFIGS on the cluster is granted below)', key: ApiKey.DescribeClientQuotas, version: 1, body: () => ({ components: [], strict: false }), code: (r) => r.errorCode, denied: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, grants: [] },
+  { api: 'AlterClientQuotas (before ALTER_CONFIGS on the cluster is granted below)', key: ApiKey.AlterClientQuotas, version: 1, body: () => ({ entries: [{ entity: [{ entityType: 'user', entityName: 'alice' }], ops: [{ key: 'producer_byte_rate', value: 1024, remove: false }] }], validateOnly: true }), code: (r) => r.entries[0].errorCode, denied: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, grants: [] },
   { api: 'ListOffsets', key: ApiKey.ListOffsets, version: 1, body: () => ({ replicaId: -1, topics: [{ name: 't-lo', partitions: [{ partitionIndex: 0, timestamp: -1n }] }] }), code: (r) => r.topics[0].partitions[0].errorCode, denied: ErrorCode.TOPIC_AUTHORIZATION_FAILED, grants: [[T.TOPIC, 't-lo', O.DESCRIBE]] },
   { api: 'Metadata (named topic)', key: ApiKey.Metadata, version: 9, body: () => ({ topics: [{ name: 't-od' }], allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false }), code: (r) => r.topics[0].errorCode, denied: ErrorCode.TOPIC_AUTHORIZATION_FAILED, grants: [] },
   { api: 'CreatePartitions', key: ApiKey.CreatePartitions, version: 1, body: () => ({ topics: [{ name: 't-cp', count: 2, assignments: null }], timeoutMs: 5000, validateOnly: true }), code: (r) => r.results[0].errorCode, denied: ErrorCode.TOPIC_AUTHORIZATION_FAILED, grants: [[T.TOPIC, 't-cp', O.ALTER]] },
@@ -75,12 +77,16 @@ const ROWS: Row[] = [
   { api: 'DescribeGroups', key: ApiKey.DescribeGroups, version: 3, body: () => ({ groups: ['g-dg'], includeAuthorizedOperations: true }), code: (r) => r.groups[0].errorCode, denied: ErrorCode.GROUP_AUTHORIZATION_FAILED, grants: [[T.GROUP, 'g-dg', O.DESCRIBE]] },
   { api: 'DeleteGroups', key: ApiKey.DeleteGroups, version: 1, body: () => ({ groupsNames: ['g-del'] }), code: (r) => r.results[0].errorCode, denied: ErrorCode.GROUP_AUTHORIZATION_FAILED, grants: [[T.GROUP, 'g-del', O.DELETE]] },
   { api: 'OffsetDelete', key: ApiKey.OffsetDelete, version: 0, body: () => ({ groupId: 'g-od', topics: [{ name: 't-od', partitions: [{ partitionIndex: 0 }] }] }), code: (r) => r.errorCode, denied: ErrorCode.GROUP_AUTHORIZATION_FAILED, grants: [[T.GROUP, 'g-od', O.DELETE]] },
+  { api: 'DescribeTransactions', key: ApiKey.DescribeTransactions, version: 0, body: () => ({ transactionalIds: ['tx-rows'] }), code: (r) => r.transactionStates[0].errorCode, denied: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, grants: [[T.TRANSACTIONAL_ID, 'tx-rows', O.DESCRIBE]] },
   { api: 'AddPartitionsToTxn', key: ApiKey.AddPartitionsToTxn, version: 3, body: () => ({ v3AndBelowTransactionalId: 'tx-rows', v3AndBelowProducerId: txn.producerId, v3AndBelowProducerEpoch: txn.producerEpoch, v3AndBelowTopics: [{ name: 't-txn', partitions: [0] }] }), code: (r) => r.resultsByTopicV3AndBelow[0].resultsByPartition[0].partitionErrorCode, denied: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, grants: [[T.TRANSACTIONAL_ID, 'tx-rows', O.WRITE], [T.TOPIC, 't-txn', O.WRITE]] },
   { api: 'AddOffsetsToTxn', key: ApiKey.AddOffsetsToTxn, version: 1, body: () => ({ transactionalId: 'tx-rows', producerId: txn.producerId, producerEpoch: txn.producerEpoch, groupId: 'g-txn' }), code: (r) => r.errorCode, denied: ErrorCode.GROUP_AUTHORIZATION_FAILED, grants: [[T.GROUP, 'g-txn', O.READ]] },
   { api: 'TxnOffsetCommit', key: ApiKey.TxnOffsetCommit, version: 2, body: () => ({ transactionalId: 'tx-rows', groupId: 'g-txn', producerId: txn.producerId, producerEpoch: txn.producerEpoch, topics: [{ name: 't-txn', partitions: [{ partitionIndex: 0, committedOffset: 0n, committedLeaderEpoch: -1, committedMetadata: null }] }] }), code: (r) => r.topics[0].partitions[0].errorCode, denied: ErrorCode.TOPIC_AUTHORIZATION_FAILED, grants: [[T.TOPIC, 't-txn', O.READ]] },
   { api: 'EndTxn', key: ApiKey.EndTxn, version: 1, body: () => ({ transactionalId: 'tx-other', producerId: txn.producerId, producerEpoch: txn.producerEpoch, committed: false }), code: (r) => r.errorCode, denied: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, grants: [[T.TRANSACTIONAL_ID, 'tx-other', O.WRITE]] },
   { api: 'CreateAcls (before ALTER on the cluster is granted below)', key: ApiKey.CreateAcls, version: 1, body: () => ({ creations: [{ resourceType: T.TOPIC, resourceName: 'x', resourcePatternType: PatternType.LITERAL, principal: 'User:bob', host: '*', operation: O.READ, permissionType: AclPermissionType.ALLOW }] }), code: (r) => r.results[0].errorCode, denied: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, grants: [] },
+  { api: 'ListPartitionReassignments', key: ApiKey.ListPartitionReassignments, version: 0, body: () => ({ timeoutMs: 5000, topics: null }), code: (r) => r.errorCode, denied: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, grants: [] },
   { api: 'DescribeUserScramCredentials', key: ApiKey.DescribeUserScramCredentials, version: 0, body: () => ({ users: null }), code: (r) => r.errorCode, denied: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, grants: [[T.CLUSTER, 'kafka-cluster', O.DESCRIBE]] },
+  { api: 'ElectLeaders', key: ApiKey.ElectLeaders, version: 2, body: () => ({ electionType: 0, topicPartitions: [{ topic: 't-lo', partitions: [0] }], timeoutMs: 5000 }), code: (r) => r.replicaElectionResults[0].partitionResult[0].errorCode, denied: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, grants: [] },
+  { api: 'AlterPartitionReassignments', key: ApiKey.AlterPartitionReassignments, version: 0, body: () => ({ timeoutMs: 5000, topics: [{ name: 't-lo', partitions: [{ partitionIndex: 0, replicas: [1] }] }] }), code: (r) => r.responses[0].partitions[0].errorCode, denied: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, grants: [] },
   { api: 'AlterUserScramCredentials', key: ApiKey.AlterUserScramCredentials, version: 0, body: () => ({ deletions: [{ name: 'nobody', mechanism: 1 }], upsertions: [] }), code: (r) => r.results[0].errorCode, denied: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, grants: [[T.CLUSTER, 'kafka-cluster', O.ALTER]] },
 ];
 
@@ -94,6 +100,17 @@ for (const row of ROWS) {
     assert.ok(!([ErrorCode.TOPIC_AUTHORIZATION_FAILED, ErrorCode.GROUP_AUTHORIZATION_FAILED, ErrorCode.CLUSTER_AUTHORIZATION_FAILED, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED] as number[]).includes(row.code(allowed!)), `allowed: got ${row.code(allowed!)}`);
   });
 }
+
+test('with DESCRIBE, ALTER, DESCRIBE_CONFIGS and ALTER_CONFIGS on the cluster (granted by the rows above), elections, reassignments and client quotas are answered', async () => {
+  assert.equal((await alice.request(ApiKey.ListPartitionReassignments, 0, { timeoutMs: 5000, topics: null }))!.errorCode, ErrorCode.NONE);
+  const elected = await alice.request(ApiKey.ElectLeaders, 2, { electionType: 0, topicPartitions: [{ topic: 't-lo', partitions: [0] }], timeoutMs: 5000 });
+  assert.equal(elected!.replicaElectionResults[0].partitionResult[0].errorCode, ErrorCode.ELECTION_NOT_NEEDED);
+  const moved = await alice.request(ApiKey.AlterPartitionReassignments, 0, { timeoutMs: 5000, topics: [{ name: 't-lo', partitions: [{ partitionIndex: 0, replicas: [1] }] }] });
+  assert.equal(moved!.responses[0].partitions[0].errorCode, ErrorCode.NONE);
+  const quotas = await alice.request(ApiKey.AlterClientQuotas, 1, { entries: [{ entity: [{ entityType: 'user', entityName: 'alice' }], ops: [{ key: 'producer_byte_rate', value: 1024, remove: false }] }], validateOnly: true });
+  assert.equal(quotas!.entries[0].errorCode, ErrorCode.NONE, 'ALTER_CONFIGS on the cluster allows AlterClientQuotas');
+  assert.equal((await alice.request(ApiKey.DescribeClientQuotas, 1, { components: [], strict: false }))!.errorCode, ErrorCode.NONE, 'DESCRIBE_CONFIGS allows DescribeClientQuotas');
+});
 
 test('ListGroups without DESCRIBE on the cluster lists only the groups alice may DESCRIBE', async () => {
   const r = await alice.request(ApiKey.ListGroups, 2, {});

@@ -1,55 +1,15 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect, type Socket } from 'node:net';
-import { ApiKey, decodeResponse, encodeRequest, ErrorCode } from '../../../src/protocol/index.ts';
+import { ApiKey, ErrorCode } from '../../../src/protocol/index.ts';
 import { buildBatch } from '../../../src/protocol/records/index.ts';
 import { startTestBroker } from '../../helpers/broker.ts';
 import { tempDir } from '../../helpers/tmp-dir.ts';
+import { RawClient } from '../../helpers/raw-client.ts';
 
 // Idempotent produce at the wire level: hand-built batches (producer id, epoch, base sequence)
 // sent with our codec over a raw socket, so every answer of the sequence checks is visible:
 // duplicates among the last five batches are acknowledged with their original offsets and not
 // written again; gaps, unknown producers and old epochs are refused with Kafka's error codes.
-
-/** One raw connection: sends a request, waits for its response, decodes it. */
-class RawClient {
-  readonly #socket: Socket;
-  #buf = Buffer.alloc(0);
-  #waiting: Array<(frame: Buffer) => void> = [];
-  #correlationId = 0;
-
-  private constructor(socket: Socket) {
-    this.#socket = socket;
-    socket.on('data', (chunk: Buffer) => {
-      this.#buf = Buffer.concat([this.#buf, chunk]);
-      while (this.#buf.length >= 4 && this.#buf.length >= this.#buf.readInt32BE(0) + 4) {
-        const size = this.#buf.readInt32BE(0);
-        const frame = this.#buf.subarray(4, 4 + size);
-        this.#buf = this.#buf.subarray(4 + size);
-        this.#waiting.shift()!(frame);
-      }
-    });
-  }
-
-  static open(port: number): Promise<RawClient> {
-    return new Promise((resolve, reject) => {
-      const s = connect(port, '127.0.0.1', () => resolve(new RawClient(s)));
-      s.once('error', reject);
-    });
-  }
-
-  async call(apiKey: number, version: number, body: object): Promise<any> {
-    const frame = await new Promise<Buffer>((resolve) => {
-      this.#waiting.push(resolve);
-      this.#socket.write(encodeRequest(apiKey, version, ++this.#correlationId, 'raw-test', body));
-    });
-    return decodeResponse(apiKey, version, frame).body;
-  }
-
-  close(): void {
-    this.#socket.destroy();
-  }
-}
 
 const TOPIC = 'seq';
 const { dir, cleanup } = tempDir('sluice-seq-');
