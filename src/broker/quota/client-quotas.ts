@@ -24,6 +24,12 @@ const IP_KEYS: Record<string, { integral: boolean; max: number }> = {
   connection_creation_rate: { integral: true, max: 2 ** 31 - 1 },
 };
 
+/**
+ * Budget: entities the broker keeps (Kafka has no such limit). Each alteration rewrites the whole
+ * file, so without it a client could make every later alteration arbitrarily slow.
+ */
+export const MAX_CLIENT_QUOTA_ENTITIES = 10_000;
+
 const MATCH_EXACT = 0;
 const MATCH_DEFAULT = 1;
 const MATCH_SPECIFIED = 2;
@@ -80,9 +86,11 @@ function checkValue(keys: Record<string, { integral: boolean; max: number }>, ke
 /** The client quotas of the cluster, saved in the data directory (or in memory only). */
 export class ClientQuotaStore {
   readonly #file: string | null;
+  readonly #maxEntities: number;
   #entities = new Map<string, Stored>();
 
-  constructor(dataDir: string | null) {
+  constructor(dataDir: string | null, maxEntities = MAX_CLIENT_QUOTA_ENTITIES) {
+    this.#maxEntities = maxEntities;
     this.#file = dataDir === null ? null : join(dataDir, 'client-quotas.json');
     if (this.#file && existsSync(this.#file)) {
       let saved: { entities?: Stored[] };
@@ -108,9 +116,12 @@ export class ClientQuotaStore {
     }
     const keys = IP in entity ? IP_KEYS : USER_AND_CLIENT_KEYS;
     for (const op of ops) if (!op.remove) checkValue(keys, op.key, op.value);
-    if (validateOnly) return;
     const key = keyOf(entity);
     const before = this.#entities.get(key);
+    if (!before && ops.some((op) => !op.remove) && this.#entities.size >= this.#maxEntities) {
+      throw new ClientQuotaError('INVALID_REQUEST', `The broker keeps at most ${this.#maxEntities} client quota entities; remove some before adding ${key}`);
+    }
+    if (validateOnly) return;
     const values = { ...before?.values };
     for (const op of ops) {
       if (op.remove) delete values[op.key];
