@@ -33,7 +33,12 @@ export function steadyWindow(threads: Progress[]): { from: number; to: number; r
     const last = Math.max(...threads.map((p) => p.at(-1)![1]));
     return { from: first, to: last, records: threads.reduce((a, p) => a + p.at(-1)![0], 0) };
   }
-  return { from, to, records: threads.reduce((a, p) => a + countAt(p, to) - countAt(p, from), 0) };
+  return { from, to, records: recordsBetween(threads, from, to) };
+}
+
+/** Records all threads computed between wall-clock times `t0` and `t1` (epoch ms). */
+export function recordsBetween(threads: Progress[], t0: number, t1: number): number {
+  return threads.reduce((a, p) => a + countAt(p, t1) - countAt(p, t0), 0);
 }
 
 /** Every thread's progress points from a run's stderr. */
