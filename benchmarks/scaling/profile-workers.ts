@@ -11,7 +11,11 @@
  * which writes one profile per thread, worker threads included; `--trace-gc`, whose lines this
  * counts). Nothing is written to BENCHMARKS.md: a tool for finding costs, not a result.
  * Usage: `node benchmarks/scaling/profile-workers.ts [--work 20000 --records 100000 --rounds 5
- * --workers 1,2 --variants 'base=,young=SLUICE_X=1' --node-flags '--trace-gc']`.
+ * --workers 1,2 --variants 'base=,young=SLUICE_X=1' --node-flags '--trace-gc' --broker-node-flags '--cpu-prof']`.
+ * Per run it also prints the helper threads' CPU per M records in each third of the steady state
+ * (h1, h2, h3: a falling figure is warm-up, e.g. optimizing compilation) and, with --trace-gc, the
+ * collections per 1,000 records inside the steady state (gcPerK); `--timeline` prints the same
+ * figures for each second of the steady state.
  */
 import { spawn } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
@@ -22,7 +26,7 @@ import { Admin, Producer, stringSerializers } from '@platformatic/kafka';
 import { spawnBrokerProcess } from '../../test/helpers/broker.ts';
 import { tempDir } from '../../test/helpers/tmp-dir.ts';
 import { median } from '../bench-report.ts';
-import { progressOf, steadyWindow } from './steady-state.ts';
+import { progressOf, recordsBetween, steadyWindow } from './steady-state.ts';
 import { cpuAt, sampleThreads, type CpuSample } from './thread-cpu.ts';
 
 const arg = (name: string, dflt: string): string => {
@@ -41,6 +45,8 @@ const VARIANTS = arg('--variants', 'base=')
     const vars = env.join('=').split(';').filter((x) => x !== '');
     return { name: name!, env: Object.fromEntries(vars.map((x) => [x.slice(0, x.indexOf('=')), x.slice(x.indexOf('=') + 1)])) as Record<string, string> };
   });
+/** --timeline: per run, each second of the steady state: records, and CPU-s per M records of the JavaScript threads, the helper threads and the broker. */
+const TIMELINE = process.argv.includes('--timeline');
 const CLI = fileURLToPath(new URL('../../bin/sluice.js', import.meta.url));
 const JOB = fileURLToPath(new URL('./scaling-job.ts', import.meta.url));
 const TOPIC = 'profile-in';
@@ -54,6 +60,8 @@ interface Figures {
   broker: number;
   gcs: number;
   computation: number;
+  gcPerK: number;
+  [third: `h${number}`]: number;
   [thread: `t:${string}`]: number;
 }
 
@@ -84,8 +92,11 @@ function runOnce(workers: number, env: Record<string, string>, bootstrap: string
     const threads = sampleThreads(child.pid!, brokerPid);
     let err = '';
     let gcs = 0;
+    const gcAt: number[] = []; // arrival time of each --trace-gc line (to count those inside the steady state)
     child.stdout.on('data', (d: Buffer) => {
-      gcs += d.toString().match(/(Scavenge|Mark-Compact|Minor Mark)/g)?.length ?? 0;
+      const n = d.toString().match(/(Scavenge|Mark-Compact|Minor Mark)/g)?.length ?? 0;
+      gcs += n;
+      for (let i = 0; i < n; i++) gcAt.push(Date.now());
       if (process.env.GC_LOG) appendFileSync(process.env.GC_LOG, d);
     });
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
@@ -108,9 +119,32 @@ function runOnce(workers: number, env: Record<string, string>, bootstrap: string
       if (s0 !== undefined && s1 !== undefined && s1.t > s0.t) {
         for (const [name, end] of s1.byName) byName[`t:${name}`] = ((end - (s0.byName.get(name) ?? 0)) * perM * (w.to - w.from)) / (s1.t - s0.t);
       }
-      resolve({ ...byName, computation: burnPerM, rate: w.records / ((w.to - w.from) / 1000), job: job * perM, jsSum: js.sum * perM, jsMax: js.max * perM, helpers: (job - js.sum) * perM, broker: (b.broker - a.broker) * perM, gcs });
+      // Helper threads (all but JavaScript) per M records in each third of the steady state: warm-up shows as a falling figure.
+      const thirds: Record<`h${number}`, number> = {};
+      for (let k = 0; k < 3; k++) {
+        const t0 = w.from + ((w.to - w.from) * k) / 3;
+        const t1 = w.from + ((w.to - w.from) * (k + 1)) / 3;
+        const [c0, c1] = [cpuAt(timeline, t0), cpuAt(timeline, t1)];
+        const j = jsBetween(timeline, t0, t1);
+        thirds[`h${k + 1}`] = ((c1.job - c0.job - j.sum) * 1e6) / recordsBetween(progress, t0, t1);
+      }
+      if (TIMELINE) printTimeline(timeline, progress, w.from, w.to);
+      const gcSteady = (gcAt.filter((t) => t >= w.from && t <= w.to).length * perM) / 1000; // per 1,000 records
+      resolve({ ...byName, ...thirds, gcPerK: gcSteady, computation: burnPerM, rate: w.records / ((w.to - w.from) / 1000), job: job * perM, jsSum: js.sum * perM, jsMax: js.max * perM, helpers: (job - js.sum) * perM, broker: (b.broker - a.broker) * perM, gcs });
     });
   });
+}
+
+function printTimeline(timeline: readonly CpuSample[], progress: ReturnType<typeof progressOf>, from: number, to: number): void {
+  const rows: string[] = [];
+  for (let t0 = from; t0 + 500 <= to; t0 += 1000) {
+    const t1 = Math.min(t0 + 1000, to);
+    const n = recordsBetween(progress, t0, t1);
+    const [a, b] = [cpuAt(timeline, t0), cpuAt(timeline, t1)];
+    const js = jsBetween(timeline, t0, t1);
+    rows.push(`  +${((t0 - from) / 1000).toFixed(0)}s: ${Math.round(n)} records, js ${((js.sum * 1e6) / n).toFixed(1)} (max ${((js.max * 1e6) / n).toFixed(1)}), helpers ${(((b.job - a.job - js.sum) * 1e6) / n).toFixed(1)}, broker ${(((b.broker - a.broker) * 1e6) / n).toFixed(1)}`);
+  }
+  console.log(rows.join('\n'));
 }
 
 async function fill(bootstrap: string): Promise<void> {
@@ -126,7 +160,13 @@ async function fill(bootstrap: string): Promise<void> {
 }
 
 const { dir, cleanup } = tempDir('sluice-profile-workers-');
+// --broker-node-flags (e.g. '--cpu-prof --cpu-prof-dir=DIR'): node flags of the broker process only.
+const BROKER_FLAGS = arg('--broker-node-flags', '');
+const nodeOptions = process.env.NODE_OPTIONS;
+if (BROKER_FLAGS !== '') process.env.NODE_OPTIONS = `${nodeOptions ?? ''} ${BROKER_FLAGS}`;
 const { bootstrap, child } = await spawnBrokerProcess(join(dir, 'data'));
+if (nodeOptions === undefined) delete process.env.NODE_OPTIONS;
+else process.env.NODE_OPTIONS = nodeOptions;
 const contenders = WORKERS.flatMap((w) => VARIANTS.map((v) => ({ name: `${w}w ${v.name}`, workers: w, env: v.env })));
 const results = new Map<string, Figures[]>();
 try {
@@ -147,6 +187,8 @@ try {
     console.log(`${c.name}: ${keys.map((k) => `${k} ${show(fs.map((f) => f[k]))}`).join(', ')}`);
   }
 } finally {
+  const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill('SIGTERM');
+  await exited; // the broker writes its data directory (and a --cpu-prof profile) until it has exited
   cleanup();
 }

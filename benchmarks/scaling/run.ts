@@ -7,7 +7,8 @@
  * (`reinterpretAsKeyedStream`, no exchange).
  *
  * Per run: steady-state throughput (records computed per second from the moment every worker
- * thread computes to the moment the first is done: the job prints each thread's progress) and
+ * thread computes to the moment the first is done: the job prints each thread's progress), the
+ * same after warm-up (from the moment every thread computed its first `--warmup` records) and
  * whole-run throughput (`sluice run` from start
  * to exit: start-up and shutdown included). CPU: user + system of the job process (all threads,
  * /usr/bin/time) per million records, and in the steady-state window from /proc samples (job
@@ -20,7 +21,7 @@
  * A series is `work:records` (hashing rounds per record : records); the first series is the
  * headline and also runs the repartition-overhead pair, the others run the worker counts only:
  * the ratio over the per-record work and the run length.
- * Usage: `npm run bench:scaling [-- --series 20000:100000,2000:100000 --rounds R --workers 1,2,4]`
+ * Usage: `npm run bench:scaling [-- --series 20000:100000,2000:100000 --rounds R --workers 1,2,4 --warmup 20000]`
  * (`--work W --records N`: one series).
  */
 import { spawn } from 'node:child_process';
@@ -33,7 +34,7 @@ import { tempDir } from '../../test/helpers/tmp-dir.ts';
 import { fmt, machineLine, median, writeBenchmarkSection, earlierRuns } from '../bench-report.ts';
 import { busiestJsBetween, cpuAt, sampleThreads } from './thread-cpu.ts';
 import { measureCeiling } from './cpu-ceiling.ts';
-import { progressOf, steadyWindow } from './steady-state.ts';
+import { afterWarmup, progressOf, steadyWindow } from './steady-state.ts';
 
 const arg = (name: string, dflt: string): string => {
   const i = process.argv.indexOf(name);
@@ -45,6 +46,8 @@ const SERIES = arg('--series', `${arg('--work', '20000')}:${arg('--records', '10
   .map((s) => s.split(':').map(Number) as [number, number])
   .map(([work, records]) => ({ work, records }));
 const WORKERS = arg('--workers', '1,2,4').split(',').map(Number);
+/** Records each thread computes before the steady state "after warm-up" begins (see afterWarmup). */
+const WARMUP = Number(arg('--warmup', '20000'));
 const KEYS = 1_000;
 const MAX_PARALLELISM = 16;
 const CLI = fileURLToPath(new URL('../../bin/sluice.js', import.meta.url));
@@ -96,6 +99,17 @@ interface Run {
   helpers: number;
   /** What the job computed: number of window results and the XOR of them. */
   checksum: string;
+  /** The steady state after warm-up (null: too short a run for it). */
+  warm: Window | null;
+}
+
+/** A stretch of a run: records computed per second in it, its seconds, and CPU seconds in it. */
+interface Window {
+  rate: number;
+  seconds: number;
+  cpu: number;
+  broker: number;
+  jsMax: number;
 }
 
 /** One run of the job, with its steady state from the threads' `SCALING-PROGRESS` lines. */
@@ -124,7 +138,10 @@ function runOnce(c: Contender, s: Series, input: string, bootstrap: string, jobI
       const at0 = cpuAt(split.timeline, steady.from);
       const at1 = cpuAt(split.timeline, steady.to);
       const steadySeconds = (steady.to - steady.from) / 1000;
+      const late = afterWarmup(progress, WARMUP);
+      const warm = late === null ? null : windowOf(split.timeline, late);
       resolve({
+        warm,
         seconds,
         cpu: Number(m[1]) + Number(m[2]),
         steadySeconds,
@@ -138,6 +155,13 @@ function runOnce(c: Contender, s: Series, input: string, bootstrap: string, jobI
       });
     });
   });
+}
+
+/** CPU figures of a stretch of a run from the thread samples. */
+function windowOf(timeline: Parameters<typeof cpuAt>[0], w: { from: number; to: number; records: number }): Window {
+  const [a, b] = [cpuAt(timeline, w.from), cpuAt(timeline, w.to)];
+  const seconds = (w.to - w.from) / 1000;
+  return { rate: w.records / seconds, seconds, cpu: b.job - a.job, broker: b.broker - a.broker, jsMax: busiestJsBetween(timeline, w.from, w.to) };
 }
 
 const workerContenders = (): Contender[] =>
@@ -169,6 +193,8 @@ const steadyRecords = (r: Run): number => r.steadyRate * r.steadySeconds;
  * more than one core, and the job's threads and the broker together no more than two.
  */
 const idleBound = (r: Run): number => steadyRecords(r) / Math.max(r.steadyJsMax, (r.steadyCpu + r.steadyBroker) / 2);
+/** The same bound for the steady state after warm-up. */
+const warmBound = (w: Window): number => (w.rate * w.seconds) / Math.max(w.jsMax, (w.cpu + w.broker) / 2);
 const spread = (xs: number[]): string => `${fmt(median(xs))} (${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))})`;
 
 function seriesTable(s: Series, index: number): string[] {
@@ -188,24 +214,46 @@ function seriesTable(s: Series, index: number): string[] {
       `| ${c.name} | ${spread(rs.map((r) => r.steadyRate))} | ${range(rs.map((r) => r.seconds), 2)} | ${fmt(s.records / median(rs.map((r) => r.seconds)))} | ${perM(median(rs.map((r) => r.cpu)))} | ${steadyPerM((r) => r.steadyCpu)} | ${bare.toFixed(1)} | ${median(rs.map((r) => (r.steadyCpu / steadyRecords(r)) * 1e6 - bare)).toFixed(1)} | ${steadyPerM((r) => r.steadyBroker)} | ${steadyPerM((r) => r.steadyJsMax)} | ${spread(rs.map(idleBound))} |`,
     );
   }
+  const warmRows = s.contenders.flatMap((c) => {
+    const ws = (results.get(key(s, c)) ?? []).map((r) => r.warm).filter((w): w is Window => w !== null);
+    if (ws.length === 0) return [];
+    const perM = (pick: (w: Window) => number): string => median(ws.map((w) => pick(w) / ((w.rate * w.seconds) / 1e6))).toFixed(1);
+    return [`| ${c.name} | ${spread(ws.map((w) => w.rate))} | ${median(ws.map((w) => w.seconds)).toFixed(1)} | ${perM((w) => w.cpu)} | ${median(ws.map((w) => (w.cpu / (w.rate * w.seconds)) * 1e6 - bare)).toFixed(1)} | ${perM((w) => w.broker)} | ${perM((w) => w.jsMax)} | ${spread(ws.map(warmBound))} |`];
+  });
+  if (warmRows.length > 0) {
+    lines.push(
+      '',
+      `After warm-up (from the moment every thread has computed its first ${fmt(WARMUP)} records to the moment the first one is done):`,
+      '',
+      '| contender | records/s, median (range) | seconds | CPU-s per M: job | …: the rest | …: broker | …: busiest JS thread | records/s on 2 idle cores at best (from CPU) |',
+      '|---|---|---|---|---|---|---|---|',
+      ...warmRows,
+    );
+  }
   return lines;
 }
 
 /** Ratios of medians of w workers over 1 worker: steady state, whole run and the idle-core bound; with the ranges' worst and best pairing. */
-function ratios(s: Series, w: number): { steady: string; wall: string; bound: string } {
+function ratios(s: Series, w: number): { steady: string; wall: string; bound: string; warm: string; warmBound: string } {
   const of = (n: number): Run[] => {
     const c = s.contenders.find((x) => x.name.startsWith(`${n} worker${n > 1 ? 's' : ''} (`));
     return c === undefined ? [] : (results.get(key(s, c)) ?? []);
   };
   const one = of(1);
   const many = of(w);
-  if (one.length === 0 || many.length === 0) return { steady: '–', wall: '–', bound: '–' };
+  if (one.length === 0 || many.length === 0) return { steady: '–', wall: '–', bound: '–', warm: '–', warmBound: '–' };
   const fmtRatio = (pick: (r: Run) => number): string => {
     const a = many.map(pick);
     const b = one.map(pick);
     return `${(median(a) / median(b)).toFixed(2)}× (${(Math.min(...a) / Math.max(...b)).toFixed(2)}–${(Math.max(...a) / Math.min(...b)).toFixed(2)})`;
   };
-  return { steady: fmtRatio((r) => r.steadyRate), wall: fmtRatio((r) => s.records / r.seconds), bound: fmtRatio(idleBound) };
+  const warmRatio = (pick: (w: Window) => number): string => {
+    const a = many.flatMap((r) => (r.warm === null ? [] : [pick(r.warm)]));
+    const b = one.flatMap((r) => (r.warm === null ? [] : [pick(r.warm)]));
+    if (a.length === 0 || b.length === 0) return '–';
+    return `${(median(a) / median(b)).toFixed(2)}× (${(Math.min(...a) / Math.max(...b)).toFixed(2)}–${(Math.max(...a) / Math.min(...b)).toFixed(2)})`;
+  };
+  return { steady: fmtRatio((r) => r.steadyRate), wall: fmtRatio((r) => s.records / r.seconds), bound: fmtRatio(idleBound), warm: warmRatio((w) => w.rate), warmBound: warmRatio(warmBound) };
 }
 
 const stamp = new Date().toISOString().slice(0, 16).replace('T', ' ');
@@ -214,15 +262,15 @@ const checksums = new Map<string, Set<string>>();
 /** Writes the new run (the rounds done so far) above the earlier ones: a run cut short still reports. */
 function report(done: number): string {
   const summary = [
-    '| hashing rounds per record | records | 1 → 2 workers: steady state | whole run | on 2 idle cores at best (from CPU) | 1 → 4 workers: steady state | whole run | on 2 idle cores at best (from CPU) | the machine: bare computation, 2 threads vs 1 |',
-    '|---|---|---|---|---|---|---|---|---|',
+    `| hashing rounds per record | records | 1 → 2 workers: steady state | whole run | on 2 idle cores at best (from CPU) | after warm-up (each thread's first ${fmt(WARMUP)} records left out) | …: on 2 idle cores at best | 1 → 4 workers: steady state | whole run | on 2 idle cores at best (from CPU) | after warm-up | the machine: bare computation, 2 threads vs 1 |`,
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...series.map((s, i) => {
       const two = ratios(s, 2);
       const four = ratios(s, 4);
       const c = ceilings.get(i) ?? [];
       const cpu = ceilingCpu.get(i) ?? [];
       const ceiling = c.length === 0 ? '–' : `${median(c).toFixed(2)}× (${Math.min(...c).toFixed(2)}–${Math.max(...c).toFixed(2)}); CPU per record ${median(cpu).toFixed(2)}×`;
-      return `| ${s.work} | ${fmt(s.records)} | ${two.steady} | ${two.wall} | ${two.bound} | ${four.steady} | ${four.wall} | ${four.bound} | ${ceiling} |`;
+      return `| ${s.work} | ${fmt(s.records)} | ${two.steady} | ${two.wall} | ${two.bound} | ${two.warm} | ${two.warmBound} | ${four.steady} | ${four.wall} | ${four.bound} | ${four.warm} | ${ceiling} |`;
     }),
   ];
   const head = series[0]!;
@@ -238,7 +286,7 @@ function report(done: number): string {
     `### Run of ${stamp} UTC`,
     '',
     `Machine: ${machineLine()}. Load average (1 min) during the runs: median ${median(loads).toFixed(1)}, range ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} (the machine is shared).`,
-    `Command: \`npm run bench:scaling -- --series ${SERIES.map((x) => `${x.work}:${x.records}`).join(',')} --rounds ${ROUNDS} --workers ${WORKERS.join(',')}\`. Job: \`benchmarks/scaling/scaling-job.ts\` — bounded KafkaSource (${KEYS} keys), a CPU-bound map (int32 hashing rounds per record, no allocation, every hash reaches the output), keyBy → 1 s tumbling event-time window (XOR of its records' hashes), max parallelism ${MAX_PARALLELISM}; embedded broker in its own process. Steady state: records computed per second from the moment every worker thread computes to the moment the first one is done (the job notes each thread's progress every 256 records); whole run: \`sluice run\` from start to exit. CPU: user + system of the \`sluice run\` process (all its threads; /usr/bin/time for the whole run, /proc samples every 50 ms for the steady state and the threads); the computation's own CPU per record is the bare computation's in 1 thread (cpu-ceiling.ts, same rounds), "the rest" = steady-state job CPU per record − that. ${done < ROUNDS ? `${done} of ${ROUNDS} rounds (the run was cut short)` : `${ROUNDS} rounds`}, order alternating; medians with their range. Output checksum identical in every run of a series: ${[...checksums.values()].every((x) => x.size === 1) ? 'yes' : 'NO'}.`,
+    `Command: \`npm run bench:scaling -- --series ${SERIES.map((x) => `${x.work}:${x.records}`).join(',')} --rounds ${ROUNDS} --workers ${WORKERS.join(',')}${WARMUP === 20000 ? '' : ` --warmup ${WARMUP}`}\`. Job: \`benchmarks/scaling/scaling-job.ts\` — bounded KafkaSource (${KEYS} keys), a CPU-bound map (int32 hashing rounds per record, no allocation, every hash reaches the output), keyBy → 1 s tumbling event-time window (XOR of its records' hashes), max parallelism ${MAX_PARALLELISM}; embedded broker in its own process. Steady state: records computed per second from the moment every worker thread computes to the moment the first one is done (the job notes each thread's progress every 256 records); whole run: \`sluice run\` from start to exit. After warm-up: the steady state from the moment every thread has computed its first ${fmt(WARMUP)} records (V8 compiles each worker isolate's code on its helper threads in the first seconds, a cost a long-running job pays once; the same window is left out for 1 and 2 workers). CPU: user + system of the \`sluice run\` process (all its threads; /usr/bin/time for the whole run, /proc samples every 50 ms for the steady state and the threads); the computation's own CPU per record is the bare computation's in 1 thread (cpu-ceiling.ts, same rounds), "the rest" = steady-state job CPU per record − that. ${done < ROUNDS ? `${done} of ${ROUNDS} rounds (the run was cut short)` : `${ROUNDS} rounds`}, order alternating; medians with their range. Output checksum identical in every run of a series: ${[...checksums.values()].every((x) => x.size === 1) ? 'yes' : 'NO'}.`,
     '',
     "The machine's own ceiling (last column), measured before each series in every round: the bare per-record computation (the series' hashing rounds, no Sluice, no Kafka) in 2 threads at once against 1 thread, and the CPU time a record takes with 2 threads against 1 (above 1×: the two virtual cores slow each other down, e.g. a shared physical core). No 1 → 2 workers ratio can beat it.",
     '',
@@ -278,7 +326,7 @@ try {
         const sums = checksums.get(`${i}`) ?? new Set<string>();
         checksums.set(`${i}`, sums.add(res.checksum));
         console.log(
-          `round ${r + 1}, work ${s.work}: ${c.name}: steady ${fmt(res.steadyRate)} rec/s over ${res.steadySeconds.toFixed(2)} s (job ${res.steadyCpu.toFixed(2)} CPU-s, busiest JS thread ${res.steadyJsMax.toFixed(2)}, broker ${res.steadyBroker.toFixed(2)}; idle-core bound ${fmt(idleBound(res))} rec/s); whole run ${res.seconds.toFixed(2)} s, ${res.cpu.toFixed(2)} CPU-s (busiest JS thread ${res.jsMax.toFixed(2)}, helpers ${res.helpers.toFixed(2)}); ${res.checksum}`,
+          `round ${r + 1}, work ${s.work}: ${c.name}: ${res.warm === null ? '' : `after warm-up ${fmt(res.warm.rate)} rec/s over ${res.warm.seconds.toFixed(2)} s (job ${res.warm.cpu.toFixed(2)} CPU-s, busiest JS thread ${res.warm.jsMax.toFixed(2)}, broker ${res.warm.broker.toFixed(2)}); `}steady ${fmt(res.steadyRate)} rec/s over ${res.steadySeconds.toFixed(2)} s (job ${res.steadyCpu.toFixed(2)} CPU-s, busiest JS thread ${res.steadyJsMax.toFixed(2)}, broker ${res.steadyBroker.toFixed(2)}; idle-core bound ${fmt(idleBound(res))} rec/s); whole run ${res.seconds.toFixed(2)} s, ${res.cpu.toFixed(2)} CPU-s (busiest JS thread ${res.jsMax.toFixed(2)}, helpers ${res.helpers.toFixed(2)}); ${res.checksum}`,
         );
       }
     }

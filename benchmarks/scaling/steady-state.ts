@@ -33,7 +33,38 @@ export function steadyWindow(threads: Progress[]): { from: number; to: number; r
     const last = Math.max(...threads.map((p) => p.at(-1)![1]));
     return { from: first, to: last, records: threads.reduce((a, p) => a + p.at(-1)![0], 0) };
   }
-  return { from, to, records: threads.reduce((a, p) => a + countAt(p, to) - countAt(p, from), 0) };
+  return { from, to, records: recordsBetween(threads, from, to) };
+}
+
+/** When a thread had computed `n` records (epoch ms), interpolated; undefined if it never did. */
+function timeAt(p: Progress, n: number): number | undefined {
+  for (let i = 0; i < p.length; i++) {
+    const [c1, t1] = p[i]!;
+    if (c1 < n) continue;
+    if (i === 0) return t1;
+    const [c0, t0] = p[i - 1]!;
+    return c1 === c0 ? t1 : t0 + ((t1 - t0) * (n - c0)) / (c1 - c0);
+  }
+  return undefined;
+}
+
+/**
+ * The steady state after warm-up: as {@link steadyWindow}, but from the moment every thread has
+ * computed its first `warmup` records (V8 compiles a worker's code in its first seconds, on helper
+ * threads, once per isolate: a long-running job pays it once). Null when some thread computes
+ * fewer than twice that, or the window would be shorter than a second.
+ */
+export function afterWarmup(threads: Progress[], warmup: number): { from: number; to: number; records: number } | null {
+  if (threads.some((p) => p.at(-1)![0] < 2 * warmup)) return null;
+  const from = Math.max(...threads.map((p) => timeAt(p, warmup)!));
+  const to = Math.min(...threads.map((p) => p.at(-1)![1]));
+  if (to - from < 1000) return null;
+  return { from, to, records: recordsBetween(threads, from, to) };
+}
+
+/** Records all threads computed between wall-clock times `t0` and `t1` (epoch ms). */
+export function recordsBetween(threads: Progress[], t0: number, t1: number): number {
+  return threads.reduce((a, p) => a + countAt(p, t1) - countAt(p, t0), 0);
 }
 
 /** Every thread's progress points from a run's stderr. */

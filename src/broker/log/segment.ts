@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { scanSegment, storedBatchAt, type StoredBatch } from './batch-scan.ts';
 import { SparseIndex } from './sparse-index.ts';
 import { SegmentIndexes } from './segment-indexes.ts';
+import { RecentBatches } from './recent-batches.ts';
 import { fileIO, isStorageFailure } from './file-io.ts';
 import type { HandleOwner } from './handle-cache.ts';
 import type { LogStorage } from './log-storage.ts';
@@ -12,6 +13,14 @@ import { logger } from '../../util/logger.ts';
 /** File name stem of a segment: its base offset, zero-padded like Kafka's. */
 export function segmentStem(baseOffset: number): string {
   return String(baseOffset).padStart(20, '0');
+}
+
+/** Where one stored batch lies and which offsets it holds. */
+interface BatchExtent {
+  pos: number;
+  size: number;
+  baseOffset: number;
+  lastOffset: number;
 }
 
 /** The whole batches a fetch returns from one segment: a byte range of its file. */
@@ -55,6 +64,8 @@ export class Segment implements HandleOwner {
   #unsynced = false;
   /** Size the saved index files describe (-1: none saved). */
   #indexedSize = -1;
+  /** The last batches appended while open: tail fetches plan from these without reading headers. */
+  readonly #recent = new RecentBatches();
 
   private constructor(dir: string, baseOffset: number, indexInterval: number, createdAt: number, storage: LogStorage) {
     const stem = join(dir, segmentStem(baseOffset));
@@ -171,25 +182,39 @@ export class Segment implements HandleOwner {
     for (let off = 0; off < data.length; ) {
       const b = storedBatchAt(data, off, start + off);
       this.#indexBatch(b);
+      this.#recent.add(b.pos, b.size, b.baseOffset, b.lastOffset);
       this.nextOffset = b.lastOffset + 1;
       off += b.size;
     }
     this.size += data.length;
   }
 
-  /** The batch holding `offset`, found from the nearest index entry: its position and header. */
-  #locate(offset: number): { pos: number; header: Buffer } | null {
+  /** The batch holding `offset`: among the recent ones, else walked from the nearest index entry. */
+  #locate(offset: number): BatchExtent | null {
     if (offset >= this.nextOffset) return null;
+    const recent = this.#recent.find(offset);
+    if (recent >= 0) return this.#recentExtent(recent);
     let pos = this.#indexes.offsets.floor(offset - this.baseOffset, 0);
     const header = Buffer.allocUnsafe(BATCH_HEADER_SIZE);
-    const io = fileIO();
     for (;;) {
       if (pos + BATCH_HEADER_SIZE > this.size) return null;
-      io.readSync(this.#handle(), header, 0, BATCH_HEADER_SIZE, pos);
-      const b = storedBatchAt(header, 0, pos);
-      if (b.lastOffset >= offset) return { pos, header };
+      const b = this.#extentAt(pos, header);
+      if (b.lastOffset >= offset) return b;
       pos += b.size;
     }
+  }
+
+  /** The batch at file position `pos`: a recent one, else its header read into `header`. */
+  #extentAt(pos: number, header: Buffer): BatchExtent {
+    const recent = this.#recent.atPosition(pos);
+    if (recent >= 0) return this.#recentExtent(recent);
+    fileIO().readSync(this.#handle(), header, 0, BATCH_HEADER_SIZE, pos);
+    return storedBatchAt(header, 0, pos);
+  }
+
+  #recentExtent(i: number): BatchExtent {
+    const r = this.#recent;
+    return { pos: r.pos(i), size: r.size(i), baseOffset: r.baseOffset(i), lastOffset: r.lastOffset(i) };
   }
 
   /**
@@ -199,10 +224,9 @@ export class Segment implements HandleOwner {
    * qualifies. Reads only batch headers: the data is read when the response is written.
    */
   plan(offset: number, maxBytes: number, maxOffset: number, minOneBatch: boolean): ReadPlan | null {
-    const found = this.#locate(offset);
-    if (!found) return null;
-    const start = found.pos;
-    const first = storedBatchAt(found.header, 0, start);
+    const first = this.#locate(offset);
+    if (!first) return null;
+    const start = first.pos;
     if (first.baseOffset >= maxOffset) return null;
     if (first.size > maxBytes) {
       return minOneBatch && start + first.size <= this.size ? { position: start, length: first.size, endOffset: first.lastOffset + 1 } : null;
@@ -218,10 +242,8 @@ export class Segment implements HandleOwner {
       endOffset = this.baseOffset + offsets.keyAt(entry);
     }
     const header = Buffer.allocUnsafe(BATCH_HEADER_SIZE);
-    const io = fileIO();
     while (pos + BATCH_HEADER_SIZE <= this.size) {
-      io.readSync(this.#handle(), header, 0, BATCH_HEADER_SIZE, pos);
-      const b = storedBatchAt(header, 0, pos);
+      const b = this.#extentAt(pos, header);
       if (b.baseOffset >= maxOffset || pos + b.size > limit) break;
       pos += b.size;
       endOffset = b.lastOffset + 1;

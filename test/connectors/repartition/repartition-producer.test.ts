@@ -18,7 +18,7 @@ import { NotLeaderProxy } from './not-leader-proxy.ts';
 // same sequence numbers (no duplicate); under exactly-once its writes join the worker transaction.
 
 const PARTITIONS = 3;
-const env = kafkaTestEnv({}, ['rp-interop', 'rp-cut', 'rp-eos', 'rp-fence', 'rp-drop', 'rp-large', 'rp-leader', 'rp-writers'].map((name) => ({ name, partitions: PARTITIONS })));
+const env = kafkaTestEnv({}, ['rp-interop', 'rp-cut', 'rp-eos', 'rp-fence', 'rp-drop', 'rp-large', 'rp-leader', 'rp-writers', 'rp-linger', 'rp-urgent'].map((name) => ({ name, partitions: PARTITIONS })));
 const lib = kafkaClientLibrary();
 
 interface Read {
@@ -245,4 +245,35 @@ test('several writers: a flush that finds its records already sent, or nothing t
     await out.flush(); // writer B: its record went with A's round, nothing is queued
   }
   assert.deepEqual(valuesOf(await readAll('rp-writers', false)), [...sent].sort());
+});
+
+test('send() lingers: records appended over several event-loop turns go in one round, not one round each', { timeout: 120_000 }, async () => {
+  const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+  const rounds = async (lingerMs: number, tag: string): Promise<number> => {
+    const out = new RepartitionProducer(lib, env.supplier().producer(), undefined, lingerMs);
+    const sends: Array<Promise<void>> = [];
+    for (let i = 0; i < 6; i++) {
+      out.appendData('rp-linger', i % PARTITIONS, 9_000, undefined, Buffer.from(`${tag}${i}`), i);
+      sends.push(out.send()); // as a writer does after each turn of the event loop
+      await turn();
+    }
+    await Promise.all(sends);
+    return out.rounds;
+  };
+  // 6 turns take well under a second even on a loaded machine; without a linger the first round
+  // leaves with the first record alone.
+  assert.equal(await rounds(1_000, 'l'), 1, 'a 1 s linger: one round for all six records');
+  assert.ok((await rounds(0, 'n')) >= 2, 'no linger: a round leaves at once with what is there');
+  assert.deepEqual(valuesOf(await readAll('rp-linger', false)), ['l0', 'l1', 'l2', 'l3', 'l4', 'l5', 'n0', 'n1', 'n2', 'n3', 'n4', 'n5']);
+});
+
+test('flush() does not linger: it sends a lingering round at once (a checkpoint, the end of input)', { timeout: 120_000 }, async () => {
+  const out = new RepartitionProducer(lib, env.supplier().producer(), undefined, 3_600_000);
+  out.appendData('rp-urgent', 0, 9_500, undefined, Buffer.from('u0'), 0);
+  const sent = out.send(); // lingers an hour
+  out.appendData('rp-urgent', 1, 9_500, undefined, Buffer.from('u1'), 0);
+  await out.flush(); // would time the test out if it waited for the linger
+  await sent;
+  assert.equal(out.rounds, 1);
+  assert.deepEqual(valuesOf(await readAll('rp-urgent', false)), ['u0', 'u1']);
 });

@@ -41,6 +41,8 @@ export class RepartitionWriter extends OneInputOperator<unknown, never> {
   /** Records appended since the last flush. */
   #unflushed = 0;
   #flushScheduled: NodeJS.Immediate | undefined;
+  /** The producer's generation at the last tracked send (nothing new to track while it holds). */
+  #sentGeneration = -1;
   readonly #inFlight = new InFlightSends({
     maxInFlight: MAX_IN_FLIGHT,
     hold: () => this.#services?.backpressure?.hold(this),
@@ -153,17 +155,27 @@ export class RepartitionWriter extends OneInputOperator<unknown, never> {
     else this.#flushScheduled ??= setImmediate(() => this.#send());
   }
 
-  #send(): void {
+  /**
+   * Hands what was appended to the producer's lingering rounds. A send is tracked (backpressure,
+   * failures) only when the producer began a batch or a round since the last one: otherwise the
+   * records went into batches that send already covers (with lingering rounds, one send per
+   * event-loop turn would otherwise pile up to MAX_IN_FLIGHT and stall the job).
+   */
+  #send(urgent = false): void {
     if (this.#flushScheduled !== undefined) clearImmediate(this.#flushScheduled);
     this.#flushScheduled = undefined;
-    if (this.#unflushed === 0) return;
+    const out = this.#out;
+    if (out === undefined) return; // never opened: nothing written
+    if (!urgent && (this.#unflushed === 0 || out.generation === this.#sentGeneration)) return;
     const records = this.#unflushed;
     this.#unflushed = 0;
-    this.#inFlight.track(this.#out!.flush(), (e) => new KafkaConnectorError(SluiceErrorCodes.KAFKA_SINK, `could not write ${records} record(s) to the repartition topic '${this.#write.topic.topic}'`, e));
+    this.#sentGeneration = out.generation;
+    this.#inFlight.track(urgent ? out.flush() : out.send(), (e) => new KafkaConnectorError(SluiceErrorCodes.KAFKA_SINK, `could not write ${records} record(s) to the repartition topic '${this.#write.topic.topic}'`, e));
   }
 
+  /** Everything appended so far, sent now (no linger) and acknowledged. */
   async #flush(): Promise<void> {
-    this.#send();
+    this.#send(true);
     await this.#inFlight.drain();
   }
 
