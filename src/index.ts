@@ -51,13 +51,12 @@ export type {
   FlatMapFunctionLike,
   KeySelectorLike,
 } from './core/functions/basic.ts';
-export { ProcessFunction, KeyedProcessFunction, CoProcessFunction, KeyedCoProcessFunction } from './core/functions/process.ts';
+export { ProcessFunction, KeyedProcessFunction, CoProcessFunction, KeyedCoProcessFunction, TimeDomain } from './core/functions/process.ts';
 export type {
   ProcessContext,
   KeyedContext,
   OnTimerContext,
   TimerService,
-  TimeDomain,
   ProcessFunctionLike,
   KeyedProcessFunctionLike,
 } from './core/functions/process.ts';
@@ -124,7 +123,7 @@ export {
 } from './core/state/descriptors.ts';
 export type { ReduceFunction, AggregateFunction } from './core/state/descriptors.ts';
 export type { ValueState, ListState, MapState, ReducingState, AggregatingState, State } from './core/state/state.ts';
-export { StateTtlConfig, StateTtlConfigBuilder, UpdateType, StateVisibility } from './core/state/ttl.ts';
+export { StateTtlConfig, StateTtlConfigBuilder, UpdateType, StateVisibility, TtlTimeCharacteristic } from './core/state/ttl.ts';
 export type { KeyedStateBackend, KeyedStateSnapshot, StateChange, StateBackend } from './state/backend.ts';
 export { HeapKeyedStateBackend, HashMapStateBackend } from './state/heap/heap-backend.ts';
 export { LmdbStateBackend } from './state/lmdb/lmdb-backend.ts';

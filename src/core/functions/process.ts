@@ -24,7 +24,21 @@ export interface ProcessContext {
 export interface KeyedContext<K> extends ProcessContext {
   getCurrentKey(): K;
 }
-export type TimeDomain = 'EVENT_TIME' | 'PROCESSING_TIME';
+/**
+ * Which kind of timer fired (Flink's `TimeDomain` enum).
+ *
+ * @example
+ * ```ts
+ * import { TimeDomain } from 'sluice';
+ * // in onTimer(ts, ctx, out):
+ * if (ctx.timeDomain() === TimeDomain.EVENT_TIME) out.collect(`event-time timer at ${ts}`);
+ * ```
+ */
+export const TimeDomain = {
+  EVENT_TIME: 'EVENT_TIME',
+  PROCESSING_TIME: 'PROCESSING_TIME',
+} as const;
+export type TimeDomain = (typeof TimeDomain)[keyof typeof TimeDomain];
 /** Context of `onTimer`. */
 export interface OnTimerContext<K> extends KeyedContext<K> {
   timeDomain(): TimeDomain;

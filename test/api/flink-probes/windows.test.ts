@@ -141,7 +141,7 @@ test('session windows with allowed lateness: a late element that bridges two fir
   h.processElement({ k: 'a', v: 3 }, 5); // [5,15) touches both: one session [0,25)
   assert.deepEqual(h.takeOutput(), ['a[0,25):1+2+3']); // merged contents first, the new element added after the merge
   h.processWatermark(124); // cleanup of [0,25) = 24 + 100
-  h.processElement({ k: 'a', v: 4 }, 20);
+  h.processElement({ k: 'a', v: 4 }, 5); // its own window [5,15) is past its cleanup time: late
   assert.deepEqual(h.takeOutput(), []);
   assert.deepEqual(h.getSideOutput(late).map((r) => r.value.v), [4]);
   assert.equal(h.numKeyedStateEntries(), 0);
@@ -206,13 +206,13 @@ test('ProcessWindowFunction: windowState is per window and cleared in clear(); g
 test('TimeEvictor keeps elements with timestamp > max - size; CountEvictor removes from the beginning', () => {
   const els = [5, 1, 9, 10, 3].map((t) => ({ value: t, timestamp: t }));
   const te = [...els];
-  TimeEvictor.of(5).evictBefore(te, new TimeWindow(0, 20), undefined as never);
+  TimeEvictor.of(5).evictBefore(te);
   assert.deepEqual(te.map((e) => e.value), [9, 10]); // cutoff 10 - 5 = 5: 5 itself goes
   const ce = [...els];
-  CountEvictor.of(2).evictBefore(ce, new TimeWindow(0, 20), undefined as never);
+  CountEvictor.of(2).evictBefore(ce);
   assert.deepEqual(ce.map((e) => e.value), [10, 3]);
   const after = [...els];
-  CountEvictor.of(2, true).evictBefore(after, new TimeWindow(0, 20), undefined as never);
+  CountEvictor.of(2, true).evictBefore(after);
   assert.equal(after.length, 5);
 });
 
