@@ -24,6 +24,11 @@ test('sliding windows whose size is not a multiple of the slide: an element is i
   assert.deepEqual(w, [[3, 13], [0, 10], [-3, 7]]);
   const neg = SlidingEventTimeWindows.of(10, 4, 1).assignWindows(null, -7).map((x) => [x.start, x.end]);
   assert.deepEqual(neg, [[-7, 3], [-11, -1], [-15, -5]]);
+  // Two timestamps with the same last window start can still belong to a different number of windows.
+  const assigner = SlidingEventTimeWindows.of(100, 30);
+  assert.deepEqual(assigner.assignWindows(null, 241).map((x) => x.start), [240, 210, 180, 150]);
+  assert.deepEqual(assigner.assignWindows(null, 269).map((x) => x.start), [240, 210, 180]);
+  assert.deepEqual(assigner.assignWindows(null, 241).map((x) => x.start), [240, 210, 180, 150]);
   // Tumbling with a negative offset (|offset| < size is allowed).
   assert.deepEqual(TumblingEventTimeWindows.of(10, -3).assignWindows(null, 5).map((x) => [x.start, x.end]), [[-3, 7]]);
   assert.deepEqual(TumblingEventTimeWindows.of(10, -3).assignWindows(null, 7).map((x) => [x.start, x.end]), [[7, 17]]);
