@@ -38,6 +38,7 @@ export type { FieldRef } from './api/field-aggregations.ts';
 // Functions
 export type { Collector } from './core/functions/collector.ts';
 export { RichMapFunction, RichFilterFunction, RichFlatMapFunction } from './core/functions/basic.ts';
+export { AbstractRichFunction } from './core/functions/rich-function.ts';
 export type {
   RichFunction,
   MapFunction,

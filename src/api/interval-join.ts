@@ -8,6 +8,7 @@ import type { KeyedContext, OnTimerContext } from '../core/functions/process.ts'
 import type { KeyedStream } from './keyed-stream.ts';
 import type { OutputTag } from '../core/output-tag.ts';
 import type { RuntimeContext } from '../core/runtime-context.ts';
+import { setRuntimeContextOn } from '../core/functions/rich-function.ts';
 
 /** Context of a {@link ProcessJoinFunction}. */
 export interface ProcessJoinContext {
@@ -132,6 +133,7 @@ class IntervalJoinFunction<IN1, IN2, OUT, K> {
     this.right = rc.getMapState(new MapStateDescriptor<number, IN2[]>('interval-join-right'));
     this.fn = copyFunction(this.user, rc.getIndexOfThisSubtask());
     this.ctx = { getLeftTimestamp: () => this.lt, getRightTimestamp: () => this.rt, getTimestamp: () => Math.max(this.lt, this.rt) };
+    setRuntimeContextOn(this.fn, rc);
     await this.fn.open?.(rc);
   }
   async close(): Promise<void> {
