@@ -21,6 +21,7 @@ export type { JoinFunction, CoGroupFunction, Tagged } from './api/joins.ts';
 export { IntervalJoin } from './api/interval-join.ts';
 export type { ProcessJoinFunction, ProcessJoinContext } from './api/interval-join.ts';
 export type { AsyncFunction, AsyncFunctionLike, AsyncOptions } from './api/async-datastream.ts';
+export type { ResultFuture } from './runtime/operators/async-wait.ts';
 export type { RuntimeContext, TaskInfo } from './core/runtime-context.ts';
 export { DataStreamUtils } from './api/datastream-utils.ts';
 export type { Partitioner, PartitionerLike } from './core/functions/partitioner.ts';
