@@ -94,11 +94,11 @@ abstract class WindowedBase<T, K, W extends Window> {
   max(field?: FieldRef): DataStream<T> {
     return this.reduce(fieldAggregation<T>('max', field));
   }
-  minBy(field?: FieldRef): DataStream<T> {
-    return this.reduce(fieldAggregation<T>('minBy', field));
+  minBy(field?: FieldRef, first = true): DataStream<T> {
+    return this.reduce(fieldAggregation<T>('minBy', field, first));
   }
-  maxBy(field?: FieldRef): DataStream<T> {
-    return this.reduce(fieldAggregation<T>('maxBy', field));
+  maxBy(field?: FieldRef, first = true): DataStream<T> {
+    return this.reduce(fieldAggregation<T>('maxBy', field, first));
   }
 }
 

@@ -128,3 +128,25 @@ test('connected keyed streams: both inputs of one key share keyed state and time
     .executeAndCollect();
   assert.deepEqual(out.sort(), ['1:a:x', '2:a:y', '2:b:z', 'timer:a:100', 'timer:b:100']);
 });
+
+test('minBy/maxBy(field, first = false) return the last record holding the extreme on ties', async () => {
+  const env = StreamExecutionEnvironment.getExecutionEnvironment();
+  const input: [string, number, string][] = [['k', 3, 'a'], ['k', 1, 'b'], ['k', 1, 'c'], ['k', 5, 'd'], ['k', 5, 'e']];
+  const ks = () => env.fromCollection(input).keyBy(0);
+  assert.deepEqual((await ks().minBy(1, false).executeAndCollect()).map((r) => r[2]), ['a', 'b', 'c', 'c', 'c']);
+  assert.deepEqual((await ks().maxBy(1, false).executeAndCollect()).map((r) => r[2]), ['a', 'a', 'a', 'd', 'e']);
+  assert.deepEqual((await ks().maxBy(1, true).executeAndCollect()).map((r) => r[2]), ['a', 'a', 'a', 'd', 'd']);
+});
+
+test('field expressions as in Flink: "f1" names a tuple field, dotted paths reach nested fields, "*" the whole value', async () => {
+  const env = StreamExecutionEnvironment.getExecutionEnvironment();
+  const tuples: [string, number][] = [['a', 1], ['a', 2]];
+  assert.deepEqual(await env.fromCollection(tuples).keyBy('f0').sum('f1').executeAndCollect(), [['a', 1], ['a', 3]]);
+  const nested = [{ user: { name: 'x', stats: { clicks: 2 } }, tag: 'first' }, { user: { name: 'x', stats: { clicks: 5 } }, tag: 'second' }];
+  const sums = await env.fromCollection(nested).keyBy((e) => e.user.name).sum('user.stats.clicks').executeAndCollect();
+  assert.deepEqual(sums.map((e) => `${e.user.stats.clicks}:${e.tag}`), ['2:first', '7:first']);
+  assert.equal(nested[0]!.user.stats.clicks, 2, 'the input record is not mutated');
+  const maxBy = await env.fromCollection(nested).keyBy((e) => e.user.name).maxBy('user.stats.clicks').executeAndCollect();
+  assert.deepEqual(maxBy.map((e) => e.tag), ['first', 'second']);
+  assert.deepEqual(await env.fromElements(1, 2, 3).keyBy(() => 0).sum('*').executeAndCollect(), [1, 3, 6]);
+});
