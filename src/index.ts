@@ -68,6 +68,7 @@ export type {
 export { InputStatus } from './core/source.ts';
 export type { Source, SourceReader, SourceReaderContext, SourceOutput, ReaderOutput, Boundedness } from './core/source.ts';
 export { CollectionSource, IterableSource } from './api/sources/collection-source.ts';
+export type { SourceFunction, SourceContext } from './api/sources/source-function.ts';
 export { FileSource } from './api/sources/file-source.ts';
 export { GeneratorSource } from './api/sources/generator-source.ts';
 export type { GeneratorSourceOptions } from './api/sources/generator-source.ts';
