@@ -20,8 +20,10 @@ export type { BroadcastState, ReadOnlyBroadcastState } from './core/functions/br
 export { JoinedStreams, CoGroupedStreams, JoinWithWindow, CoGroupWithWindow } from './api/joins.ts';
 export type { JoinFunction, CoGroupFunction, Tagged } from './api/joins.ts';
 export { IntervalJoin } from './api/interval-join.ts';
-export type { ProcessJoinFunction, ProcessJoinContext } from './api/interval-join.ts';
+export type { ProcessJoinContext } from './api/interval-join.ts';
+export { ProcessJoinFunction } from './api/interval-join.ts';
 export type { AsyncFunction, AsyncFunctionLike, AsyncOptions } from './api/async-datastream.ts';
+export { RichAsyncFunction } from './api/async-datastream.ts';
 export type { ResultFuture } from './runtime/operators/async-wait.ts';
 export type { RuntimeContext, TaskInfo } from './core/runtime-context.ts';
 export { DataStreamUtils } from './api/datastream-utils.ts';
@@ -39,7 +41,7 @@ export type { FieldRef } from './api/field-aggregations.ts';
 
 // Functions
 export type { Collector } from './core/functions/collector.ts';
-export { RichMapFunction, RichFilterFunction, RichFlatMapFunction } from './core/functions/basic.ts';
+export { RichMapFunction, RichFilterFunction, RichFlatMapFunction, RichCoMapFunction, RichCoFlatMapFunction } from './core/functions/basic.ts';
 export { AbstractRichFunction } from './core/functions/rich-function.ts';
 export type {
   RichFunction,
@@ -72,7 +74,8 @@ export type { SourceFunction, SourceContext } from './api/sources/source-functio
 export { FileSource } from './api/sources/file-source.ts';
 export { GeneratorSource } from './api/sources/generator-source.ts';
 export type { GeneratorSourceOptions } from './api/sources/generator-source.ts';
-export type { Sink, SinkWriter, SinkInitContext, SinkWriterContext, SinkFunction, RichSinkFunction } from './core/sink.ts';
+export type { Sink, SinkWriter, SinkInitContext, SinkWriterContext, SinkFunction } from './core/sink.ts';
+export { RichSinkFunction } from './core/sink.ts';
 export { PrintSink } from './api/sinks/print-sink.ts';
 export { CollectSink } from './api/sinks/collect-sink.ts';
 

@@ -63,6 +63,17 @@ export abstract class RichFlatMapFunction<IN, OUT> extends AbstractRichFunction 
   abstract flatMap(value: IN, out: Collector<OUT>): void;
 }
 
+/** Base class of rich co-map functions (Flink's `RichCoMapFunction`). */
+export abstract class RichCoMapFunction<IN1, IN2, OUT> extends AbstractRichFunction implements CoMapFunction<IN1, IN2, OUT> {
+  abstract map1(value: IN1): OUT;
+  abstract map2(value: IN2): OUT;
+}
+/** Base class of rich co-flatMap functions (Flink's `RichCoFlatMapFunction`). */
+export abstract class RichCoFlatMapFunction<IN1, IN2, OUT> extends AbstractRichFunction implements CoFlatMapFunction<IN1, IN2, OUT> {
+  abstract flatMap1(value: IN1, out: Collector<OUT>): void;
+  abstract flatMap2(value: IN2, out: Collector<OUT>): void;
+}
+
 /** A plain function or the interface, for `map`. */
 export type MapFunctionLike<IN, OUT> = MapFunction<IN, OUT> | ((value: IN) => OUT);
 export type FilterFunctionLike<T> = FilterFunction<T> | ((value: T) => boolean);

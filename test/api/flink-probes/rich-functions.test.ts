@@ -4,9 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  KeyedCoProcessFunction, KeyedProcessFunction, ProcessAllWindowFunction, ProcessFunction, ProcessWindowFunction, RichFilterFunction,
-  RichFlatMapFunction, RichMapFunction, StreamExecutionEnvironment, TumblingEventTimeWindows, ValueStateDescriptor, WatermarkStrategy,
-  type Collector, type KeyedContext, type ProcessContext, type TimeWindow, type ValueState, type WindowContext,
+  AsyncDataStream, KeyedCoProcessFunction, KeyedProcessFunction, ProcessAllWindowFunction, ProcessFunction, ProcessJoinFunction, ProcessWindowFunction,
+  RichAsyncFunction, RichCoFlatMapFunction, RichCoMapFunction, RichFilterFunction, RichFlatMapFunction, RichMapFunction, RichSinkFunction,
+  StreamExecutionEnvironment, TumblingEventTimeWindows, ValueStateDescriptor, WatermarkStrategy, type Collector, type ProcessJoinContext, type ResultFuture, type KeyedContext, type ProcessContext, type TimeWindow, type ValueState, type WindowContext,
 } from 'sluice';
 
 // Flink's documentation example, as a TypeScript user would port it.
@@ -103,4 +103,52 @@ test('getRuntimeContext() before open (in a constructor) fails with advice', () 
     }
   }
   assert.throws(() => new Early(), (e: Error & { code?: string }) => e.code === 'SLUICE_INVALID_JOB' && /open\(\)/.test(e.message));
+});
+
+test('Flink\'s other abstract function classes can be extended: ProcessJoinFunction, RichAsyncFunction, RichCoMapFunction, RichCoFlatMapFunction, RichSinkFunction', async () => {
+  const env = StreamExecutionEnvironment.getExecutionEnvironment();
+  const timed = (vs: number[]) => env.fromCollection(vs).assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<number>().withTimestampAssigner((v) => v));
+  class Pair extends ProcessJoinFunction<number, number, string> {
+    override processElement(a: number, b: number, ctx: ProcessJoinContext, out: Collector<string>): void {
+      out.collect(`${a},${b}@${ctx.getTimestamp()}#${this.getRuntimeContext!().getIndexOfThisSubtask()}`);
+    }
+  }
+  const joined = await timed([10]).keyBy(() => 'k').intervalJoin(timed([9, 12]).keyBy(() => 'k')).between(-1, 1).process(new Pair()).executeAndCollect();
+  assert.deepEqual(joined, ['10,9@10#0']);
+
+  class Lookup extends RichAsyncFunction<number, string> {
+    asyncInvoke(v: number, rf: ResultFuture<string>): void {
+      rf.complete([`${v}:${this.getRuntimeContext().getNumberOfParallelSubtasks()}`]);
+    }
+  }
+  assert.deepEqual(await AsyncDataStream.orderedWait(env.fromElements(1, 2), new Lookup(), 1000).executeAndCollect(), ['1:1', '2:1']);
+
+  class CoM extends RichCoMapFunction<number, string, string> {
+    map1(v: number): string {
+      return `n${v}@${this.getRuntimeContext().getIndexOfThisSubtask()}`;
+    }
+    map2(v: string): string {
+      return `s${v}`;
+    }
+  }
+  class CoF extends RichCoFlatMapFunction<number, string, string> {
+    flatMap1(v: number, out: Collector<string>): void {
+      out.collect(`n${v}`);
+    }
+    flatMap2(v: string, out: Collector<string>): void {
+      out.collect(`s${v}@${this.getRuntimeContext().getIndexOfThisSubtask()}`);
+    }
+  }
+  assert.deepEqual((await env.fromElements(1).connect(env.fromElements('a')).map(new CoM()).executeAndCollect()).sort(), ['n1@0', 'sa']);
+  assert.deepEqual((await env.fromElements(1).connect(env.fromElements('a')).flatMap(new CoF()).executeAndCollect()).sort(), ['n1', 'sa@0']);
+
+  const got: number[] = [];
+  class CollectSink extends RichSinkFunction<number> {
+    override invoke(v: number): void {
+      got.push(v);
+    }
+  }
+  env.fromElements(1, 2, 3).addSink(new CollectSink());
+  await env.execute();
+  assert.deepEqual(got, [1, 2, 3]);
 });
