@@ -113,7 +113,7 @@ export type {
 
 // Time and watermarks
 export { Time, Duration } from './time/time.ts';
-export { MIN_WATERMARK, MAX_WATERMARK, NO_TIMESTAMP } from './core/watermark/watermark.ts';
+export { MIN_WATERMARK, MAX_WATERMARK, NO_TIMESTAMP, Watermark } from './core/watermark/watermark.ts';
 export { WatermarkStrategy } from './time/watermark-strategy.ts';
 export type { TimestampAssigner, TimestampAssignerLike, WatermarkGeneratorContext } from './core/watermark/timestamp-assigner.ts';
 export { BoundedOutOfOrdernessWatermarks, AscendingTimestampsWatermarks, NoWatermarksGenerator } from './time/watermark-generator.ts';

@@ -4,7 +4,7 @@
 // function reads the watermark but cannot set timers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { StreamExecutionEnvironment, WatermarkStrategy, type WatermarkGenerator, type WatermarkOutput } from 'sluice';
+import { StreamExecutionEnvironment, Watermark, WatermarkStrategy, type WatermarkGenerator, type WatermarkOutput } from 'sluice';
 import { TestSource } from 'sluice/testing';
 
 const seen = (v: number, ctx: { timerService(): { currentWatermark(): number } }): string => `${v}@wm=${ctx.timerService().currentWatermark()}`;
@@ -77,4 +77,25 @@ test('a non-keyed ProcessFunction reads the watermark and processing time but ca
   const env = StreamExecutionEnvironment.getExecutionEnvironment();
   const job = env.fromElements(1).process<string>((_v, ctx) => ctx.timerService().registerEventTimeTimer(5));
   await assert.rejects(job.executeAndCollect(), /timer/i);
+});
+
+test('Flink\'s BoundedOutOfOrdernessGenerator example: output.emitWatermark(new Watermark(...)), in the source and after it', async () => {
+  class BoundedOutOfOrdernessGenerator implements WatermarkGenerator<number> {
+    readonly maxOutOfOrderness = 5;
+    currentMaxTimestamp = Number.NEGATIVE_INFINITY;
+    onEvent(_v: number, eventTimestamp: number): void {
+      this.currentMaxTimestamp = Math.max(this.currentMaxTimestamp, eventTimestamp);
+    }
+    onPeriodicEmit(output: WatermarkOutput): void {
+      output.emitWatermark(new Watermark(this.currentMaxTimestamp - this.maxOutOfOrderness - 1));
+    }
+  }
+  const strategy = WatermarkStrategy.forGenerator<number>(() => new BoundedOutOfOrdernessGenerator()).withTimestampAssigner((v) => v);
+  const env = StreamExecutionEnvironment.getExecutionEnvironment({ autoWatermarkInterval: 'every-record' });
+  const after = await env.fromCollection([10, 20, 30]).assignTimestampsAndWatermarks(strategy)
+    .process<string>((v, ctx, o) => o.collect(seen(v, ctx))).executeAndCollect();
+  assert.deepEqual(after, ['10@wm=-Infinity', '20@wm=4', '30@wm=14']);
+  const inSource = await env.fromSource(new TestSource<number>().emit(10).emit(20).emit(30), strategy, 'src')
+    .process<string>((v, ctx, o) => o.collect(seen(v, ctx))).executeAndCollect();
+  assert.deepEqual(inSource, ['10@wm=-Infinity', '20@wm=4', '30@wm=14']);
 });
