@@ -103,6 +103,7 @@ export type { TriggerContext, OnMergeContext } from './core/windowing/trigger.ts
 export { CountEvictor, TimeEvictor, DeltaEvictor } from './api/windowing/evictors.ts';
 export type { Evictor, TimestampedValue, EvictorContext } from './core/windowing/evictor.ts';
 export { ProcessWindowFunction, ProcessAllWindowFunction } from './core/windowing/window-functions.ts';
+export type { AllWindowFunction, AllWindowFunctionLike, KeyedWindowFunctionLike } from './api/windowing/window-function-adapters.ts';
 export type {
   WindowContext,
   KeyedStateStore,
