@@ -129,3 +129,22 @@ test('TimeWindow has Flink\'s accessors: getStart(), getEnd(), maxTimestamp(), i
   assert.ok(w.intersects(new TimeWindow(20, 30)));
   assert.deepEqual(w.cover(new TimeWindow(5, 12)).toJSON(), { start: 5, end: 20 });
 });
+
+test('ValueState.update(null) clears the state as in Flink: the default value applies again and no entry is left', async () => {
+  class P extends KeyedProcessFunction<string, string, string> {
+    rc!: RuntimeContext;
+    override open(rc: RuntimeContext): void {
+      this.rc = rc;
+    }
+    processElement(_v: string, _c: KeyedContext<string>, out: Collector<string>): void {
+      const s = this.rc.getState(new ValueStateDescriptor<number>('x', 5));
+      s.update(7);
+      s.update(null as unknown as number);
+      out.collect(String(s.value()));
+    }
+  }
+  const h = await ProcessFunctionTestHarnesses.forKeyedProcessFunction(new P(), (v: string) => v);
+  h.processElement('a', 1);
+  assert.deepEqual(h.takeOutput(), ['5']);
+  assert.equal(h.numKeyedStateEntries(), 0);
+});
