@@ -14,13 +14,17 @@ export type { CoProcessFunctionLike } from './api/connected-streams.ts';
 export { OutputTag } from './core/output-tag.ts';
 export { AsyncDataStream } from './api/async-datastream.ts';
 export { BroadcastStream, BroadcastConnectedStream } from './api/broadcast.ts';
-export type { BroadcastContext, ReadOnlyBroadcastContext, KeyedBroadcastContext, KeyedBroadcastProcessFunction, BroadcastProcessFunction } from './api/broadcast.ts';
+export type { BroadcastContext, ReadOnlyBroadcastContext, KeyedBroadcastContext } from './api/broadcast.ts';
+export { KeyedBroadcastProcessFunction, BroadcastProcessFunction } from './api/broadcast.ts';
 export type { BroadcastState, ReadOnlyBroadcastState } from './core/functions/broadcast-state.ts';
 export { JoinedStreams, CoGroupedStreams, JoinWithWindow, CoGroupWithWindow } from './api/joins.ts';
 export type { JoinFunction, CoGroupFunction, Tagged } from './api/joins.ts';
 export { IntervalJoin } from './api/interval-join.ts';
-export type { ProcessJoinFunction, ProcessJoinContext } from './api/interval-join.ts';
+export type { ProcessJoinContext } from './api/interval-join.ts';
+export { ProcessJoinFunction } from './api/interval-join.ts';
 export type { AsyncFunction, AsyncFunctionLike, AsyncOptions } from './api/async-datastream.ts';
+export { RichAsyncFunction } from './api/async-datastream.ts';
+export type { ResultFuture } from './runtime/operators/async-wait.ts';
 export type { RuntimeContext, TaskInfo } from './core/runtime-context.ts';
 export { DataStreamUtils } from './api/datastream-utils.ts';
 export type { Partitioner, PartitionerLike } from './core/functions/partitioner.ts';
@@ -37,7 +41,8 @@ export type { FieldRef } from './api/field-aggregations.ts';
 
 // Functions
 export type { Collector } from './core/functions/collector.ts';
-export { RichMapFunction, RichFilterFunction, RichFlatMapFunction } from './core/functions/basic.ts';
+export { RichMapFunction, RichFilterFunction, RichFlatMapFunction, RichCoMapFunction, RichCoFlatMapFunction } from './core/functions/basic.ts';
+export { AbstractRichFunction } from './core/functions/rich-function.ts';
 export type {
   RichFunction,
   MapFunction,
@@ -51,13 +56,12 @@ export type {
   FlatMapFunctionLike,
   KeySelectorLike,
 } from './core/functions/basic.ts';
-export { ProcessFunction, KeyedProcessFunction, CoProcessFunction, KeyedCoProcessFunction } from './core/functions/process.ts';
+export { ProcessFunction, KeyedProcessFunction, CoProcessFunction, KeyedCoProcessFunction, TimeDomain } from './core/functions/process.ts';
 export type {
   ProcessContext,
   KeyedContext,
   OnTimerContext,
   TimerService,
-  TimeDomain,
   ProcessFunctionLike,
   KeyedProcessFunctionLike,
 } from './core/functions/process.ts';
@@ -66,10 +70,12 @@ export type {
 export { InputStatus } from './core/source.ts';
 export type { Source, SourceReader, SourceReaderContext, SourceOutput, ReaderOutput, Boundedness } from './core/source.ts';
 export { CollectionSource, IterableSource } from './api/sources/collection-source.ts';
+export type { SourceFunction, SourceContext } from './api/sources/source-function.ts';
 export { FileSource } from './api/sources/file-source.ts';
 export { GeneratorSource } from './api/sources/generator-source.ts';
 export type { GeneratorSourceOptions } from './api/sources/generator-source.ts';
-export type { Sink, SinkWriter, SinkInitContext, SinkWriterContext, SinkFunction, RichSinkFunction } from './core/sink.ts';
+export type { Sink, SinkWriter, SinkInitContext, SinkWriterContext, SinkFunction } from './core/sink.ts';
+export { RichSinkFunction } from './core/sink.ts';
 export { PrintSink } from './api/sinks/print-sink.ts';
 export { CollectSink } from './api/sinks/collect-sink.ts';
 
@@ -97,6 +103,7 @@ export type { TriggerContext, OnMergeContext } from './core/windowing/trigger.ts
 export { CountEvictor, TimeEvictor, DeltaEvictor } from './api/windowing/evictors.ts';
 export type { Evictor, TimestampedValue, EvictorContext } from './core/windowing/evictor.ts';
 export { ProcessWindowFunction, ProcessAllWindowFunction } from './core/windowing/window-functions.ts';
+export type { AllWindowFunction, AllWindowFunctionLike, KeyedWindowFunctionLike } from './api/windowing/window-function-adapters.ts';
 export type {
   WindowContext,
   KeyedStateStore,
@@ -107,7 +114,7 @@ export type {
 
 // Time and watermarks
 export { Time, Duration } from './time/time.ts';
-export { MIN_WATERMARK, MAX_WATERMARK, NO_TIMESTAMP } from './core/watermark/watermark.ts';
+export { MIN_WATERMARK, MAX_WATERMARK, NO_TIMESTAMP, Watermark } from './core/watermark/watermark.ts';
 export { WatermarkStrategy } from './time/watermark-strategy.ts';
 export type { TimestampAssigner, TimestampAssignerLike, WatermarkGeneratorContext } from './core/watermark/timestamp-assigner.ts';
 export { BoundedOutOfOrdernessWatermarks, AscendingTimestampsWatermarks, NoWatermarksGenerator } from './time/watermark-generator.ts';
@@ -124,7 +131,7 @@ export {
 } from './core/state/descriptors.ts';
 export type { ReduceFunction, AggregateFunction } from './core/state/descriptors.ts';
 export type { ValueState, ListState, MapState, ReducingState, AggregatingState, State } from './core/state/state.ts';
-export { StateTtlConfig, StateTtlConfigBuilder, UpdateType, StateVisibility } from './core/state/ttl.ts';
+export { StateTtlConfig, StateTtlConfigBuilder, UpdateType, StateVisibility, TtlTimeCharacteristic } from './core/state/ttl.ts';
 export type { KeyedStateBackend, KeyedStateSnapshot, StateChange, StateBackend } from './state/backend.ts';
 export { HeapKeyedStateBackend, HashMapStateBackend } from './state/heap/heap-backend.ts';
 export { LmdbStateBackend } from './state/lmdb/lmdb-backend.ts';

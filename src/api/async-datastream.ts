@@ -1,18 +1,21 @@
 import { JobConfigurationError } from '../core/errors/job-errors.ts';
-import { AsyncWaitOperator, type AsyncFunctionShape } from '../runtime/operators/async-wait.ts';
+import { AsyncWaitOperator, type AsyncFunctionShape, type ResultFuture } from '../runtime/operators/async-wait.ts';
 import type { DataStream } from './datastream.ts';
 import { copyFunction } from './functions/normalize.ts';
 import type { RichFunction } from '../core/functions/basic.ts';
+import { AbstractRichFunction } from '../core/functions/rich-function.ts';
 
 /**
  * An asynchronous call per record (a lookup in a database, an HTTP request...). Return a promise
- * of the result; optionally handle timeouts with `timeout(input)` (default: the job fails).
+ * of the result; optionally handle timeouts with `timeout(input)` (default: the job fails). Or,
+ * as in Flink, declare a second parameter and complete the call through it with zero or more
+ * results: `resultFuture.complete([a, b])` (or `completeExceptionally(error)`).
  */
 export interface AsyncFunction<IN, OUT> extends RichFunction {
-  asyncInvoke(input: IN): Promise<OUT>;
-  timeout?(input: IN): OUT | Promise<OUT>;
+  asyncInvoke(input: IN, resultFuture: ResultFuture<OUT>): Promise<OUT> | void | Promise<void>;
+  timeout?(input: IN, resultFuture: ResultFuture<OUT>): OUT | Promise<OUT> | void;
 }
-export type AsyncFunctionLike<IN, OUT> = AsyncFunction<IN, OUT> | ((input: IN) => Promise<OUT>);
+export type AsyncFunctionLike<IN, OUT> = AsyncFunction<IN, OUT> | ((input: IN, resultFuture: ResultFuture<OUT>) => Promise<OUT> | void | Promise<void>);
 
 export interface AsyncOptions {
   /** Keep the input order (default false: emit as calls complete, never across watermarks). */
@@ -21,6 +24,26 @@ export interface AsyncOptions {
   timeout?: number;
   /** Calls in flight per parallel instance before sources are paused (default 100). */
   capacity?: number;
+}
+
+/**
+ * Base class of async functions (Flink's `RichAsyncFunction`): `open`/`close` and
+ * `getRuntimeContext()`; implement `asyncInvoke(input)` returning a promise, or
+ * `asyncInvoke(input, resultFuture)` completing the future.
+ *
+ * @example
+ * ```ts
+ * import { RichAsyncFunction, AsyncDataStream, type ResultFuture } from 'sluice';
+ * class AsyncDatabaseRequest extends RichAsyncFunction<string, [string, string]> {
+ *   asyncInvoke(key: string, resultFuture: ResultFuture<[string, string]>) {
+ *     void lookup(key).then((value) => resultFuture.complete([[key, value]]));
+ *   }
+ * }
+ * AsyncDataStream.unorderedWait(keys, new AsyncDatabaseRequest(), 1000, 100);
+ * ```
+ */
+export abstract class RichAsyncFunction<IN, OUT> extends AbstractRichFunction implements AsyncFunction<IN, OUT> {
+  abstract asyncInvoke(input: IN, resultFuture: ResultFuture<OUT>): Promise<OUT> | void | Promise<void>;
 }
 
 function toAsync<IN, OUT>(fn: AsyncFunctionLike<IN, OUT>): AsyncFunctionShape<IN, OUT> {

@@ -10,6 +10,7 @@ import type { Collector } from '../core/functions/collector.ts';
 import { copyFunction } from './functions/normalize.ts';
 import type { KeyedContext, OnTimerContext, ProcessContext } from '../core/functions/process.ts';
 import type { RuntimeContext } from '../core/runtime-context.ts';
+import { AbstractRichFunction } from '../core/functions/rich-function.ts';
 import type { BroadcastState, ReadOnlyBroadcastState } from '../core/functions/broadcast-state.ts';
 
 /** Context of `processElement` (read-only broadcast state). */
@@ -47,6 +48,8 @@ export interface KeyedBroadcastProcessFunction<K, IN1, IN2, OUT> {
   processElement(value: IN1, ctx: ReadOnlyBroadcastContext & KeyedContext<K>, out: Collector<OUT>): void;
   processBroadcastElement(value: IN2, ctx: KeyedBroadcastContext, out: Collector<OUT>): void;
   onTimer?(timestamp: number, ctx: ReadOnlyBroadcastContext & OnTimerContext<K>, out: Collector<OUT>): void;
+  /** Set for subclasses of the base class (from `open` on). */
+  getRuntimeContext?(): RuntimeContext;
 }
 /** The non-keyed form. */
 export interface BroadcastProcessFunction<IN1, IN2, OUT> {
@@ -54,7 +57,45 @@ export interface BroadcastProcessFunction<IN1, IN2, OUT> {
   close?(): void | Promise<void>;
   processElement(value: IN1, ctx: ReadOnlyBroadcastContext, out: Collector<OUT>): void;
   processBroadcastElement(value: IN2, ctx: BroadcastContext, out: Collector<OUT>): void;
+  /** Set for subclasses of the base class (from `open` on). */
+  getRuntimeContext?(): RuntimeContext;
 }
+
+// The base classes below merge with the interfaces above: objects and classes that implement the
+// interface keep working, and `extends` (Flink's style) gets `getRuntimeContext()` at runtime.
+const RichBase = AbstractRichFunction as abstract new () => object;
+
+/**
+ * Base class of keyed broadcast functions, for code written Flink's way
+ * (`class RuleEvaluator extends KeyedBroadcastProcessFunction<K, Event, Rule, Out>`); implement
+ * `processElement` and `processBroadcastElement`, optionally `onTimer`.
+ *
+ * @example
+ * ```ts
+ * import { KeyedBroadcastProcessFunction, MapStateDescriptor } from 'sluice';
+ * const rules = new MapStateDescriptor<string, number>('rules');
+ * class OverLimit extends KeyedBroadcastProcessFunction<string, number, [string, number], string> {
+ *   processElement(v: number, ctx, out) { for (const [name, max] of ctx.getBroadcastState(rules).immutableEntries()) if (v > max) out.collect(name); }
+ *   processBroadcastElement([name, max]: [string, number], ctx) { ctx.getBroadcastState(rules).put(name, max); }
+ * }
+ * ```
+ */
+export abstract class KeyedBroadcastProcessFunction<K, IN1, IN2, OUT> extends RichBase {}
+
+/**
+ * Base class of non-keyed broadcast functions (Flink's `BroadcastProcessFunction`).
+ *
+ * @example
+ * ```ts
+ * import { BroadcastProcessFunction, MapStateDescriptor } from 'sluice';
+ * const words = new MapStateDescriptor<string, boolean>('stop-words');
+ * class DropStopWords extends BroadcastProcessFunction<string, string, string> {
+ *   processElement(w: string, ctx, out) { if (!ctx.getBroadcastState(words).contains(w)) out.collect(w); }
+ *   processBroadcastElement(w: string, ctx) { ctx.getBroadcastState(words).put(w, true); }
+ * }
+ * ```
+ */
+export abstract class BroadcastProcessFunction<IN1, IN2, OUT> extends RichBase {}
 
 /** A stream whose elements go to every parallel instance, with broadcast state descriptors. */
 export class BroadcastStream<T> {

@@ -127,7 +127,7 @@ export class DataStream<T> extends OperatorSettings {
   }
 
   /** Partitions by key: records with the same key go to the same subtask, in order. */
-  keyBy<K>(key: KeySelectorLike<T, K> | (T extends object ? keyof T & (string | number) : never)): KeyedStream<T, K> {
+  keyBy<K>(key: KeySelectorLike<T, K> | (T extends object ? keyof T & (string | number) : never) | (T extends readonly unknown[] ? `f${number}` : never)): KeyedStream<T, K> {
     return streamFactories.keyed(this, toKeyFunction<T, K>(key as KeySelectorLike<T, K>));
   }
 

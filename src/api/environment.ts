@@ -1,4 +1,5 @@
 import type { Clock } from '../util/clock.ts';
+import { isSourceFunction, SourceFunctionSource, type SourceFunction } from './sources/source-function.ts';
 import type { StateBackend } from '../state/backend.ts';
 import { systemClock } from '../util/clock.ts';
 import { logger } from '../util/logger.ts';
@@ -343,10 +344,13 @@ export class StreamExecutionEnvironment {
     return new DataStream<T>(this, t);
   }
 
-  /** A stream from a `Source`, an iterable or an async iterable (no watermarks). */
-  addSource<T>(source: Source<T> | Iterable<T> | AsyncIterable<T>, sourceName = 'Custom Source'): DataStream<T> {
-    const s: Source<T> =
-      typeof (source as Source<T>).createReader === 'function' ? (source as Source<T>) : new IterableSource(source as Iterable<T>);
+  /** A stream from a `Source`, a legacy `SourceFunction` (`run(ctx)`/`cancel()`, with its own timestamps and watermarks), an iterable or an async iterable (no watermarks). */
+  addSource<T>(source: Source<T> | SourceFunction<T> | Iterable<T> | AsyncIterable<T>, sourceName = 'Custom Source'): DataStream<T> {
+    const s: Source<T> = isSourceFunction<T>(source)
+      ? new SourceFunctionSource(source)
+      : typeof (source as Source<T>).createReader === 'function'
+        ? (source as Source<T>)
+        : new IterableSource(source as Iterable<T>);
     return this.fromSource(s, WatermarkStrategy.noWatermarks<T>(), sourceName);
   }
 

@@ -8,6 +8,7 @@ import type { KeyedContext, OnTimerContext } from '../core/functions/process.ts'
 import type { KeyedStream } from './keyed-stream.ts';
 import type { OutputTag } from '../core/output-tag.ts';
 import type { RuntimeContext } from '../core/runtime-context.ts';
+import { AbstractRichFunction, setRuntimeContextOn } from '../core/functions/rich-function.ts';
 
 /** Context of a {@link ProcessJoinFunction}. */
 export interface ProcessJoinContext {
@@ -21,7 +22,23 @@ export interface ProcessJoinFunction<IN1, IN2, OUT> {
   open?(ctx: RuntimeContext): void | Promise<void>;
   close?(): void | Promise<void>;
   processElement(left: IN1, right: IN2, ctx: ProcessJoinContext, out: Collector<OUT>): void;
+  /** Set for subclasses of the base class (from `open` on). */
+  getRuntimeContext?(): RuntimeContext;
 }
+
+/**
+ * Base class form of {@link ProcessJoinFunction} (merged with the interface), as Flink's abstract
+ * class: `class Pair extends ProcessJoinFunction<A, B, Out> { processElement(a, b, ctx, out) {...} }`.
+ *
+ * @example
+ * ```ts
+ * import { ProcessJoinFunction, type ProcessJoinContext, type Collector } from 'sluice';
+ * class Pair extends ProcessJoinFunction<number, number, string> {
+ *   override processElement(a: number, b: number, ctx: ProcessJoinContext, out: Collector<string>) { out.collect(`${a},${b}@${ctx.getTimestamp()}`); }
+ * }
+ * ```
+ */
+export abstract class ProcessJoinFunction<IN1, IN2, OUT> extends (AbstractRichFunction as abstract new () => object) {}
 
 /**
  * `keyedA.intervalJoin(keyedB).between(lower, upper).process(fn)`: joins a and b of the same key
@@ -132,6 +149,7 @@ class IntervalJoinFunction<IN1, IN2, OUT, K> {
     this.right = rc.getMapState(new MapStateDescriptor<number, IN2[]>('interval-join-right'));
     this.fn = copyFunction(this.user, rc.getIndexOfThisSubtask());
     this.ctx = { getLeftTimestamp: () => this.lt, getRightTimestamp: () => this.rt, getTimestamp: () => Math.max(this.lt, this.rt) };
+    setRuntimeContextOn(this.fn, rc);
     await this.fn.open?.(rc);
   }
   async close(): Promise<void> {

@@ -110,11 +110,11 @@ export class KeyedStream<T, K> extends DataStream<T> {
   max(field?: FieldRef): DataStream<T> {
     return this.reduce(fieldAggregation<T>('max', field)).name(`Max(${field ?? ''})`);
   }
-  minBy(field?: FieldRef): DataStream<T> {
-    return this.reduce(fieldAggregation<T>('minBy', field)).name(`MinBy(${field ?? ''})`);
+  minBy(field?: FieldRef, first = true): DataStream<T> {
+    return this.reduce(fieldAggregation<T>('minBy', field, first)).name(`MinBy(${field ?? ''})`);
   }
-  maxBy(field?: FieldRef): DataStream<T> {
-    return this.reduce(fieldAggregation<T>('maxBy', field)).name(`MaxBy(${field ?? ''})`);
+  maxBy(field?: FieldRef, first = true): DataStream<T> {
+    return this.reduce(fieldAggregation<T>('maxBy', field, first)).name(`MaxBy(${field ?? ''})`);
   }
 
   /** Windows per key. Event-time windows need timestamps (assignTimestampsAndWatermarks). */

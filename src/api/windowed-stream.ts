@@ -6,7 +6,6 @@ import { fieldAggregation, type FieldRef } from './field-aggregations.ts';
 import { checkAggregateFunction, copyFunction, toReduceFunction } from './functions/normalize.ts';
 import type { OutputTag } from '../core/output-tag.ts';
 import { streamFactories } from './stream-factories.ts';
-import { USER_FUNCTION } from '../runtime/operators/function-state.ts';
 import type { WindowAssigner } from '../core/windowing/assigner.ts';
 import type { Evictor } from '../core/windowing/evictor.ts';
 import type { Trigger } from '../core/windowing/trigger.ts';
@@ -18,14 +17,10 @@ import type {
 } from '../core/windowing/window-functions.ts';
 import type { Window } from '../core/windowing/windows.ts';
 import type { KeyedStream } from './keyed-stream.ts';
-
-function toWindowFunction<IN, OUT, K, W extends Window>(fn: ProcessWindowFunctionLike<IN, OUT, K, W>): ProcessWindowFunctionShape<IN, OUT, K, W> {
-  if (typeof fn === 'function') return { process: fn };
-  if (fn === null || typeof fn !== 'object' || typeof fn.process !== 'function') {
-    throw new JobConfigurationError('window process() expects a function or a ProcessWindowFunction (an object with a process method)');
-  }
-  return fn;
-}
+import type { Collector } from '../core/functions/collector.ts';
+import {
+  allApplyFunction, allWindowFunction, keyedApplyFunction, keyedWindowFunction, type AllWindowFunction, type AllWindowFunctionLike, type KeyedWindowFunctionLike,
+} from './windowing/window-function-adapters.ts';
 
 /** Shared settings and building of keyed and non-keyed windowed streams. */
 abstract class WindowedBase<T, K, W extends Window> {
@@ -75,16 +70,15 @@ abstract class WindowedBase<T, K, W extends Window> {
     return `Window(${this.assigner.constructor.name}${params}, ${(this.trig ?? this.assigner.getDefaultTrigger()).constructor.name}, ${fn})`;
   }
 
-  /** Incremental reduce per window, optionally followed by a window function. */
-  reduce<O = T>(fn: ReduceFunction<T> | ((a: T, b: T) => T), windowFn?: ProcessWindowFunctionLike<T, O, K, W>): DataStream<O> {
-    const r = toReduceFunction(fn);
-    return this.build<T, O>(this.describe('Reduce'), { kind: 'reduce', fn: r }, windowFn === undefined ? undefined : toWindowFunction(windowFn));
+  protected reduceWith<O>(fn: ReduceFunction<T> | ((a: T, b: T) => T), windowFn: ProcessWindowFunctionShape<T, O, K, W> | undefined): DataStream<O> {
+    return this.build<T, O>(this.describe('Reduce'), { kind: 'reduce', fn: toReduceFunction(fn) }, windowFn);
   }
-  /** Incremental aggregation per window, optionally followed by a window function. */
-  aggregate<ACC, V, O = V>(fn: AggregateFunction<T, ACC, V>, windowFn?: ProcessWindowFunctionLike<V, O, K, W>): DataStream<O> {
+  protected aggregateWith<ACC, V, O>(fn: AggregateFunction<T, ACC, V>, windowFn: ProcessWindowFunctionShape<V, O, K, W> | undefined): DataStream<O> {
     const a = checkAggregateFunction(fn);
-    return this.build<V, O>(this.describe('Aggregate'), { kind: 'aggregate', fn: a as AggregateFunction<T, unknown, V> }, windowFn === undefined ? undefined : toWindowFunction(windowFn));
+    return this.build<V, O>(this.describe('Aggregate'), { kind: 'aggregate', fn: a as AggregateFunction<T, unknown, V> }, windowFn);
   }
+  /** Incremental reduce per window (sum, min, ... use it). */
+  protected abstract reduce(fn: ReduceFunction<T> | ((a: T, b: T) => T)): DataStream<T>;
   sum(field?: FieldRef): DataStream<T> {
     return this.reduce(fieldAggregation<T>('sum', field));
   }
@@ -94,11 +88,11 @@ abstract class WindowedBase<T, K, W extends Window> {
   max(field?: FieldRef): DataStream<T> {
     return this.reduce(fieldAggregation<T>('max', field));
   }
-  minBy(field?: FieldRef): DataStream<T> {
-    return this.reduce(fieldAggregation<T>('minBy', field));
+  minBy(field?: FieldRef, first = true): DataStream<T> {
+    return this.reduce(fieldAggregation<T>('minBy', field, first));
   }
-  maxBy(field?: FieldRef): DataStream<T> {
-    return this.reduce(fieldAggregation<T>('maxBy', field));
+  maxBy(field?: FieldRef, first = true): DataStream<T> {
+    return this.reduce(fieldAggregation<T>('maxBy', field, first));
   }
 }
 
@@ -126,11 +120,19 @@ export class WindowedStream<T, K, W extends Window> extends WindowedBase<T, K, W
   }
   /** Evaluates each window with all its elements. */
   process<O>(fn: ProcessWindowFunctionLike<T, O, K, W>): DataStream<O> {
-    return this.build<T, O>(this.describe('Process'), { kind: 'list' }, toWindowFunction(fn));
+    return this.build<T, O>(this.describe('Process'), { kind: 'list' }, keyedWindowFunction(fn, 'window process()'));
   }
-  /** The older form: `apply(key, window, elements, out)`. */
-  apply<O>(fn: WindowFunction<T, O, K, W>): DataStream<O> {
-    return this.build<T, O>(this.describe('Apply'), { kind: 'list' }, { process: (key, ctx, els, out) => fn.apply(key, ctx.window(), els, out), [USER_FUNCTION]: fn } as ProcessWindowFunctionShape<T, O, K, W>);
+  /** The older form: a WindowFunction or a function `(key, window, elements, out)`. */
+  apply<O>(fn: WindowFunction<T, O, K, W> | ((key: K, window: W, input: T[], out: Collector<O>) => void)): DataStream<O> {
+    return this.build<T, O>(this.describe('Apply'), { kind: 'list' }, keyedApplyFunction(fn));
+  }
+  /** Incremental reduce per window, optionally followed by a (Process)WindowFunction. */
+  reduce<O = T>(fn: ReduceFunction<T> | ((a: T, b: T) => T), windowFn?: KeyedWindowFunctionLike<T, O, K, W>): DataStream<O> {
+    return this.reduceWith<O>(fn, windowFn === undefined ? undefined : keyedWindowFunction(windowFn));
+  }
+  /** Incremental aggregation per window, optionally followed by a (Process)WindowFunction. */
+  aggregate<ACC, V, O = V>(fn: AggregateFunction<T, ACC, V>, windowFn?: KeyedWindowFunctionLike<V, O, K, W>): DataStream<O> {
+    return this.aggregateWith<ACC, V, O>(fn, windowFn === undefined ? undefined : keyedWindowFunction(windowFn));
   }
   protected build<V, O>(name: string, contents: WindowContents<T, unknown, V>, fn: ProcessWindowFunctionShape<V, O, K, W> | undefined): DataStream<O> {
     const { assigner, lateness, lateTag, evict } = this;
@@ -167,15 +169,19 @@ export class AllWindowedStream<T, W extends Window> extends WindowedBase<T, 0, W
     this.#input = input;
   }
   process<O>(fn: ProcessAllWindowFunctionLike<T, O, W>): DataStream<O> {
-    const f = typeof fn === 'function' ? { process: fn } : fn;
-    const shape: ProcessWindowFunctionShape<T, O, 0, W> = { process: (_k, ctx, els, out) => f.process(ctx, els, out) };
-    if (typeof fn !== 'function') {
-      if (fn.open) shape.open = fn.open.bind(fn);
-      if (fn.close) shape.close = fn.close.bind(fn);
-      if (fn.clear) shape.clear = fn.clear.bind(fn);
-      (shape as { [USER_FUNCTION]?: object })[USER_FUNCTION] = fn;
-    }
-    return this.build<T, O>(this.describe('ProcessAll'), { kind: 'list' }, shape);
+    return this.build<T, O>(this.describe('ProcessAll'), { kind: 'list' }, allWindowFunction(fn, 'windowAll process()'));
+  }
+  /** The older form: an AllWindowFunction or a function `(window, elements, out)`. */
+  apply<O>(fn: AllWindowFunction<T, O, W> | ((window: W, values: T[], out: Collector<O>) => void)): DataStream<O> {
+    return this.build<T, O>(this.describe('ApplyAll'), { kind: 'list' }, allApplyFunction(fn));
+  }
+  /** Incremental reduce per window, optionally followed by a (Process)AllWindowFunction `(ctx, elements, out)`. */
+  reduce<O = T>(fn: ReduceFunction<T> | ((a: T, b: T) => T), windowFn?: AllWindowFunctionLike<T, O, W>): DataStream<O> {
+    return this.reduceWith<O>(fn, windowFn === undefined ? undefined : allWindowFunction(windowFn));
+  }
+  /** Incremental aggregation per window, optionally followed by a (Process)AllWindowFunction. */
+  aggregate<ACC, V, O = V>(fn: AggregateFunction<T, ACC, V>, windowFn?: AllWindowFunctionLike<V, O, W>): DataStream<O> {
+    return this.aggregateWith<ACC, V, O>(fn, windowFn === undefined ? undefined : allWindowFunction(windowFn));
   }
   protected build<V, O>(name: string, contents: WindowContents<T, unknown, V>, fn: ProcessWindowFunctionShape<V, O, 0, W> | undefined): DataStream<O> {
     const { assigner, lateness, lateTag, evict } = this;

@@ -93,3 +93,19 @@ export interface RichSinkFunction<T> {
   invoke(value: T, ctx: SinkWriterContext): void;
   close?(): void | Promise<void>;
 }
+
+/**
+ * Base class form of {@link RichSinkFunction} (merged with the interface), for sinks written the
+ * Flink way: `class MySink extends RichSinkFunction<T> { invoke(value, ctx) { ... } }`.
+ *
+ * @example
+ * ```ts
+ * import { RichSinkFunction } from 'sluice';
+ * class CollectSink extends RichSinkFunction<number> {
+ *   static values: number[] = [];
+ *   override invoke(value: number) { CollectSink.values.push(value); }
+ * }
+ * stream.addSink(new CollectSink());
+ * ```
+ */
+export abstract class RichSinkFunction<T> {}

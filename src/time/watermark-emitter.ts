@@ -1,6 +1,6 @@
 import type { Output } from '../core/output.ts';
 import type { WatermarkOutput } from '../core/watermark/watermark-generator.ts';
-import { MIN_WATERMARK } from '../core/watermark/watermark.ts';
+import { MIN_WATERMARK, watermarkTime, type Watermark } from '../core/watermark/watermark.ts';
 
 /**
  * Forwards a generator's watermarks downstream, keeping them monotonous, and forwards idleness
@@ -16,7 +16,8 @@ export class WatermarkEmitter implements WatermarkOutput {
     this.#out = out;
     this.#suppress = suppress;
   }
-  emitWatermark(watermark: number): void {
+  emitWatermark(mark: number | Watermark): void {
+    const watermark = watermarkTime(mark);
     if (this.#suppress || watermark <= this.current) return;
     this.current = watermark;
     if (this.idle) this.markActive();
@@ -57,7 +58,8 @@ export class WatermarkMultiplexer {
     const s = { wm: MIN_WATERMARK, idle: false };
     this.#splits.set(splitId, s);
     return {
-      emitWatermark: (w) => {
+      emitWatermark: (mark) => {
+        const w = watermarkTime(mark);
         s.idle = false;
         if (w > s.wm) s.wm = w;
         this.#update();

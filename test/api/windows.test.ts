@@ -124,7 +124,8 @@ test('processing-time windows fire on the manual clock', async () => {
   const sink = new TestSink<string>();
   env
     .fromSource(
-      new TestSource<string>({ clock }).emit('a').emit('b').advanceTime(600).emit('a').advanceTime(600).emit('a').keepOpen(),
+      // The source moves the clock itself: advancing it from the test could race with the last emit.
+      new TestSource<string>({ clock }).emit('a').emit('b').advanceTime(600).emit('a').advanceTime(600).emit('a').advanceTime(1000).keepOpen(),
       WatermarkStrategy.noWatermarks(),
       'in',
     )
@@ -135,8 +136,7 @@ test('processing-time windows fire on the manual clock', async () => {
   const client = await env.executeAsync();
   try {
     await resultsAtLeast(sink, 2);
-    assert.deepEqual(sink.values.slice().sort(), ['a [0,1000) 2', 'b [0,1000) 1']);
-    clock.advance(1000);
+    assert.deepEqual(sink.values.slice(0, 2).sort(), ['a [0,1000) 2', 'b [0,1000) 1']);
     await resultsAtLeast(sink, 3);
     assert.deepEqual(sink.values.slice(2), ['a [1000,2000) 1']);
   } finally {

@@ -43,7 +43,7 @@ const highestBids: AggregateFunction<Bid, Highest, Bid[]> = {
 export function q7(events: DataStream<NexmarkEvent>): DataStream<Q7Row> {
   return bids(events)
     .windowAll(TumblingEventTimeWindows.of(10_000))
-    .aggregate<Highest, Bid[], Q7Row>(highestBids, (_k, _ctx, [top], out) => {
+    .aggregate<Highest, Bid[], Q7Row>(highestBids, (_ctx, [top], out) => {
       for (const b of top!) out.collect({ auction: b.auction, price: b.price, bidder: b.bidder, dateTime: b.dateTime, extra: b.extra });
     })
     .uid('q7-highest')

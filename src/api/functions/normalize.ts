@@ -1,4 +1,5 @@
 import type { Collector } from '../../core/functions/collector.ts';
+import { readField } from '../field-aggregations.ts';
 import type {
   FilterFunction,
   FilterFunctionLike,
@@ -43,7 +44,7 @@ export function toFlatMapFunction<I, O>(fn: FlatMapFunctionLike<I, O>): FlatMapF
 }
 export function toKeyFunction<T, K>(fn: KeySelectorLike<T, K> | (T extends object ? keyof T : never)): (v: T) => K {
   if (typeof fn === 'function') return fn;
-  if (typeof fn === 'string' || typeof fn === 'number') return (v: T) => (v as Record<string | number, unknown>)[fn] as K;
+  if (typeof fn === 'string' || typeof fn === 'number') return (v: T) => readField(v, fn) as K;
   if (fn !== null && typeof fn === 'object' && typeof fn.getKey === 'function') return (v: T) => fn.getKey(v);
   return expect('keyBy()', 'getKey', fn);
 }

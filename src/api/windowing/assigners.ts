@@ -23,15 +23,19 @@ abstract class FixedTimeWindows<T> extends WindowAssigner<T, TimeWindow> {
   readonly offset: number;
   #lastStart = Number.NaN;
   #last: readonly TimeWindow[] = [];
+  readonly #cacheable: boolean;
   constructor(size: number, slide: number, offset: number) {
     super();
     this.size = size;
     this.slide = slide;
     this.offset = offset;
+    this.#cacheable = size % slide === 0;
   }
   protected windowsAt(ts: number): readonly TimeWindow[] {
     const lastStart = TimeWindow.getWindowStartWithOffset(ts, this.offset, this.slide);
-    if (lastStart === this.#lastStart) return this.#last;
+    // The windows depend on lastStart alone only when size is a multiple of slide; otherwise two
+    // timestamps with the same last start can belong to a different number of windows.
+    if (lastStart === this.#lastStart && this.#cacheable) return this.#last;
     const out: TimeWindow[] = [];
     for (let start = lastStart; start > ts - this.size; start -= this.slide) out.push(new TimeWindow(start, start + this.size));
     this.#lastStart = lastStart;

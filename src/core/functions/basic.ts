@@ -1,5 +1,6 @@
 import type { RuntimeContext } from '../runtime-context.ts';
 import type { Collector } from './collector.ts';
+import { AbstractRichFunction } from './rich-function.ts';
 
 /** Optional lifecycle of every user function object. */
 export interface RichFunction {
@@ -50,22 +51,27 @@ export interface CoFlatMapFunction<IN1, IN2, OUT> extends RichFunction {
 }
 
 /** Base class of rich map functions (Flink's `RichMapFunction`). */
-export abstract class RichMapFunction<IN, OUT> implements MapFunction<IN, OUT> {
-  open(_ctx: RuntimeContext): void | Promise<void> {}
-  close(): void | Promise<void> {}
+export abstract class RichMapFunction<IN, OUT> extends AbstractRichFunction implements MapFunction<IN, OUT> {
   abstract map(value: IN): OUT;
 }
 /** Base class of rich filter functions. */
-export abstract class RichFilterFunction<T> implements FilterFunction<T> {
-  open(_ctx: RuntimeContext): void | Promise<void> {}
-  close(): void | Promise<void> {}
+export abstract class RichFilterFunction<T> extends AbstractRichFunction implements FilterFunction<T> {
   abstract filter(value: T): boolean;
 }
 /** Base class of rich flatMap functions. */
-export abstract class RichFlatMapFunction<IN, OUT> implements FlatMapFunction<IN, OUT> {
-  open(_ctx: RuntimeContext): void | Promise<void> {}
-  close(): void | Promise<void> {}
+export abstract class RichFlatMapFunction<IN, OUT> extends AbstractRichFunction implements FlatMapFunction<IN, OUT> {
   abstract flatMap(value: IN, out: Collector<OUT>): void;
+}
+
+/** Base class of rich co-map functions (Flink's `RichCoMapFunction`). */
+export abstract class RichCoMapFunction<IN1, IN2, OUT> extends AbstractRichFunction implements CoMapFunction<IN1, IN2, OUT> {
+  abstract map1(value: IN1): OUT;
+  abstract map2(value: IN2): OUT;
+}
+/** Base class of rich co-flatMap functions (Flink's `RichCoFlatMapFunction`). */
+export abstract class RichCoFlatMapFunction<IN1, IN2, OUT> extends AbstractRichFunction implements CoFlatMapFunction<IN1, IN2, OUT> {
+  abstract flatMap1(value: IN1, out: Collector<OUT>): void;
+  abstract flatMap2(value: IN2, out: Collector<OUT>): void;
 }
 
 /** A plain function or the interface, for `map`. */

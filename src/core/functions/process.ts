@@ -1,6 +1,7 @@
 import type { OutputTag } from '../output-tag.ts';
 import type { RuntimeContext } from '../runtime-context.ts';
 import type { Collector } from './collector.ts';
+import { AbstractRichFunction } from './rich-function.ts';
 
 /** Timers and time of the current key (keyed streams only for timers). */
 export interface TimerService {
@@ -24,7 +25,21 @@ export interface ProcessContext {
 export interface KeyedContext<K> extends ProcessContext {
   getCurrentKey(): K;
 }
-export type TimeDomain = 'EVENT_TIME' | 'PROCESSING_TIME';
+/**
+ * Which kind of timer fired (Flink's `TimeDomain` enum).
+ *
+ * @example
+ * ```ts
+ * import { TimeDomain } from 'sluice';
+ * // in onTimer(ts, ctx, out):
+ * if (ctx.timeDomain() === TimeDomain.EVENT_TIME) out.collect(`event-time timer at ${ts}`);
+ * ```
+ */
+export const TimeDomain = {
+  EVENT_TIME: 'EVENT_TIME',
+  PROCESSING_TIME: 'PROCESSING_TIME',
+} as const;
+export type TimeDomain = (typeof TimeDomain)[keyof typeof TimeDomain];
 /** Context of `onTimer`. */
 export interface OnTimerContext<K> extends KeyedContext<K> {
   timeDomain(): TimeDomain;
@@ -43,9 +58,7 @@ export interface OnTimerContext<K> extends KeyedContext<K> {
  * }
  * ```
  */
-export abstract class ProcessFunction<IN, OUT> {
-  open(_ctx: RuntimeContext): void | Promise<void> {}
-  close(): void | Promise<void> {}
+export abstract class ProcessFunction<IN, OUT> extends AbstractRichFunction {
   abstract processElement(value: IN, ctx: ProcessContext, out: Collector<OUT>): void;
 }
 
@@ -65,9 +78,7 @@ export abstract class ProcessFunction<IN, OUT> {
  * }
  * ```
  */
-export abstract class KeyedProcessFunction<K, IN, OUT> {
-  open(_ctx: RuntimeContext): void | Promise<void> {}
-  close(): void | Promise<void> {}
+export abstract class KeyedProcessFunction<K, IN, OUT> extends AbstractRichFunction {
   abstract processElement(value: IN, ctx: KeyedContext<K>, out: Collector<OUT>): void;
   onTimer(_timestamp: number, _ctx: OnTimerContext<K>, _out: Collector<OUT>): void {}
 }
@@ -90,16 +101,12 @@ export type KeyedProcessFunctionLike<K, IN, OUT> =
   | ((value: IN, ctx: KeyedContext<K>, out: Collector<OUT>) => void);
 
 /** Context of a {@link CoProcessFunction}. */
-export abstract class CoProcessFunction<IN1, IN2, OUT> {
-  open(_ctx: RuntimeContext): void | Promise<void> {}
-  close(): void | Promise<void> {}
+export abstract class CoProcessFunction<IN1, IN2, OUT> extends AbstractRichFunction {
   abstract processElement1(value: IN1, ctx: ProcessContext, out: Collector<OUT>): void;
   abstract processElement2(value: IN2, ctx: ProcessContext, out: Collector<OUT>): void;
 }
 /** Process function over two connected keyed streams, with shared keyed state and timers. */
-export abstract class KeyedCoProcessFunction<K, IN1, IN2, OUT> {
-  open(_ctx: RuntimeContext): void | Promise<void> {}
-  close(): void | Promise<void> {}
+export abstract class KeyedCoProcessFunction<K, IN1, IN2, OUT> extends AbstractRichFunction {
   abstract processElement1(value: IN1, ctx: KeyedContext<K>, out: Collector<OUT>): void;
   abstract processElement2(value: IN2, ctx: KeyedContext<K>, out: Collector<OUT>): void;
   onTimer(_timestamp: number, _ctx: OnTimerContext<K>, _out: Collector<OUT>): void {}

@@ -33,10 +33,11 @@ export abstract class StateDescriptor<S> {
   }
   /**
    * Entries expire `ttl` ms (processing time) after their last write (or read, if configured).
-   * A value state with TTL ignores the descriptor's default value (Flink does the same).
+   * A value state with TTL ignores the descriptor's default value (Flink does the same). A config
+   * with `UpdateType.Disabled` leaves the state without TTL (default value included), as in Flink.
    */
   enableTimeToLive(config: StateTtlConfig): this {
-    this.ttlConfig = config;
+    this.ttlConfig = config.isEnabled() ? config : undefined;
     return this;
   }
 }

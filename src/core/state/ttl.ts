@@ -4,6 +4,8 @@ export const UpdateType = {
   OnCreateAndWrite: 'OnCreateAndWrite',
   /** Reading refreshes the entry too. */
   OnReadAndWrite: 'OnReadAndWrite',
+  /** TTL is off: the state never expires (a descriptor given such a config behaves as without TTL). */
+  Disabled: 'Disabled',
 } as const;
 export type UpdateType = (typeof UpdateType)[keyof typeof UpdateType];
 
@@ -15,6 +17,20 @@ export const StateVisibility = {
   ReturnExpiredIfNotCleanedUp: 'ReturnExpiredIfNotCleanedUp',
 } as const;
 export type StateVisibility = (typeof StateVisibility)[keyof typeof StateVisibility];
+
+/**
+ * The time TTL is measured in: only processing time, as in Flink.
+ *
+ * @example
+ * ```ts
+ * import { StateTtlConfig, TtlTimeCharacteristic } from 'sluice';
+ * StateTtlConfig.newBuilder(60_000).setTtlTimeCharacteristic(TtlTimeCharacteristic.ProcessingTime).build();
+ * ```
+ */
+export const TtlTimeCharacteristic = {
+  ProcessingTime: 'ProcessingTime',
+} as const;
+export type TtlTimeCharacteristic = (typeof TtlTimeCharacteristic)[keyof typeof TtlTimeCharacteristic];
 
 /**
  * Time-to-live of keyed state entries, in processing time (the job's clock). Expired entries are
@@ -44,6 +60,24 @@ export class StateTtlConfig {
 
   static newBuilder(ttl: number): StateTtlConfigBuilder {
     return new StateTtlConfigBuilder(ttl);
+  }
+
+  // Flink's getters.
+  getTtl(): number {
+    return this.ttl;
+  }
+  getUpdateType(): UpdateType {
+    return this.updateType;
+  }
+  getStateVisibility(): StateVisibility {
+    return this.stateVisibility;
+  }
+  getTtlTimeCharacteristic(): TtlTimeCharacteristic {
+    return TtlTimeCharacteristic.ProcessingTime;
+  }
+  /** False for `UpdateType.Disabled`: such a config leaves the state without TTL. */
+  isEnabled(): boolean {
+    return this.updateType !== UpdateType.Disabled;
   }
 }
 
@@ -82,6 +116,22 @@ export class StateTtlConfigBuilder {
   /** Accepted for compatibility: expired entries are removed when read, and at snapshots. */
   cleanupIncrementally(_cleanupSize?: number, _runCleanupForEveryRecord?: boolean): this {
     return this;
+  }
+  /** Accepted (expired entries are also dropped by snapshots and reads, whatever is set here). */
+  cleanupInRocksdbCompactFilter(_queryTimeAfterNumEntries?: number): this {
+    return this;
+  }
+  /** Accepted: Sluice has no background cleanup to turn off (reads and snapshots clean up). */
+  disableCleanupInBackground(): this {
+    return this;
+  }
+  /** TTL is always measured in processing time (the job clock); anything else is refused. */
+  setTtlTimeCharacteristic(c: TtlTimeCharacteristic): this {
+    if (c !== TtlTimeCharacteristic.ProcessingTime) throw new RangeError(`StateTtlConfig: TTL time characteristic '${String(c)}' is not supported; TTL is measured in processing time`);
+    return this;
+  }
+  useProcessingTime(): this {
+    return this.setTtlTimeCharacteristic(TtlTimeCharacteristic.ProcessingTime);
   }
   setTtl(ttl: number): this {
     this.#ttl = ttl;

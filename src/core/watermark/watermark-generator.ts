@@ -1,9 +1,11 @@
+import type { Watermark } from './watermark.ts';
 /**
  * Where a {@link WatermarkGenerator} sends its watermarks. `markIdle()` tells downstream not to
  * wait for this input; the next event or watermark makes it active again.
  */
 export interface WatermarkOutput {
-  emitWatermark(watermark: number): void;
+  /** A number (ms) or a {@link Watermark}. */
+  emitWatermark(watermark: number | Watermark): void;
   markIdle(): void;
   markActive(): void;
 }

@@ -10,6 +10,7 @@ import type {
 } from '../state/descriptors.ts';
 import type { AggregatingState, ListState, MapState, ReducingState, ValueState } from '../state/state.ts';
 import type { Window } from './windows.ts';
+import { AbstractRichFunction } from '../functions/rich-function.ts';
 
 /** Keyed state accessors (per window or global per key). */
 export interface KeyedStateStore {
@@ -46,9 +47,7 @@ export interface WindowContext<W extends Window> {
  * }
  * ```
  */
-export abstract class ProcessWindowFunction<IN, OUT, K, W extends Window> {
-  open(_ctx: RuntimeContext): void | Promise<void> {}
-  close(): void | Promise<void> {}
+export abstract class ProcessWindowFunction<IN, OUT, K, W extends Window> extends AbstractRichFunction {
   abstract process(key: K, context: WindowContext<W>, elements: IN[], out: Collector<OUT>): void;
   /** Called when the window is purged; clear per-window state here. */
   clear(_context: WindowContext<W>): void {}
@@ -70,9 +69,7 @@ export interface WindowFunction<IN, OUT, K, W extends Window> {
 }
 
 /** Window function of a non-keyed (`windowAll`) stream. */
-export abstract class ProcessAllWindowFunction<IN, OUT, W extends Window> {
-  open(_ctx: RuntimeContext): void | Promise<void> {}
-  close(): void | Promise<void> {}
+export abstract class ProcessAllWindowFunction<IN, OUT, W extends Window> extends AbstractRichFunction {
   abstract process(context: WindowContext<W>, elements: IN[], out: Collector<OUT>): void;
   clear(_context: WindowContext<W>): void {}
 }

@@ -30,6 +30,14 @@ export class TimeWindow extends Window {
   maxTimestamp(): number {
     return this.end - 1;
   }
+  /** Flink's accessor: the first timestamp of the window (inclusive). */
+  getStart(): number {
+    return this.start;
+  }
+  /** Flink's accessor: the end of the window (exclusive). */
+  getEnd(): number {
+    return this.end;
+  }
   /** Whether the two windows overlap or touch (session windows merge then). */
   intersects(other: TimeWindow): boolean {
     return this.start <= other.end && this.end >= other.start;

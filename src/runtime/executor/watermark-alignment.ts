@@ -1,7 +1,7 @@
 import type { SourceReader } from '../../core/source.ts';
 import type { WatermarkOutput } from '../../core/watermark/watermark-generator.ts';
 import type { WatermarkAlignmentParams } from '../../time/watermark-strategy.ts';
-import { MIN_WATERMARK } from '../../core/watermark/watermark.ts';
+import { MIN_WATERMARK, watermarkTime } from '../../core/watermark/watermark.ts';
 import type { ProcessingTimeService } from '../timers/processing-time-service.ts';
 
 interface SplitState {
@@ -50,7 +50,8 @@ export class AlignedSource {
 
   #watch(s: SplitState, out: WatermarkOutput): WatermarkOutput {
     return {
-      emitWatermark: (w) => {
+      emitWatermark: (mark) => {
+        const w = watermarkTime(mark);
         out.emitWatermark(w);
         s.idle = false;
         if (w > s.wm) s.wm = w;

@@ -5,12 +5,23 @@ import { splitEvenly } from '../../state/operator/redistribution.ts';
 import { OneInputOperator, type OperatorServices } from './operator.ts';
 
 /** An asynchronous function of `AsyncDataStream` / `mapAsync`. */
+/**
+ * Flink's `ResultFuture`: an async function that declares a second parameter completes its call
+ * through it, with zero or more results (`complete([...])`) or an error. Only the first completion
+ * counts.
+ */
+export interface ResultFuture<OUT> {
+  complete(results: Iterable<OUT>): void;
+  completeExceptionally(error: unknown): void;
+}
+
 export interface AsyncFunctionShape<IN, OUT> {
   open?(ctx: RuntimeContext): void | Promise<void>;
   close?(): void | Promise<void>;
-  asyncInvoke(input: IN): Promise<OUT>;
+  /** Returns the result, or (declaring `resultFuture`) completes it with zero or more results. */
+  asyncInvoke(input: IN, resultFuture: ResultFuture<OUT>): Promise<OUT> | void | Promise<void>;
   /** Called when `asyncInvoke` took longer than the timeout; default: the job fails. */
-  timeout?(input: IN): OUT | Promise<OUT>;
+  timeout?(input: IN, resultFuture: ResultFuture<OUT>): OUT | Promise<OUT> | void;
 }
 
 interface Pending<IN, OUT> {
@@ -18,6 +29,8 @@ interface Pending<IN, OUT> {
   ts: number;
   done: boolean;
   value: OUT | undefined;
+  /** Results given through a ResultFuture (emitted one by one), instead of `value`. */
+  results: OUT[] | undefined;
   timer: ScheduledCallback | undefined;
 }
 type Slot<IN, OUT> = { rec: Pending<IN, OUT> } | { wm: number };
@@ -59,13 +72,14 @@ export class AsyncWaitOperator<IN, OUT> extends OneInputOperator<IN, OUT> {
   }
 
   processElement(value: IN, timestamp: number): void {
-    const p: Pending<IN, OUT> = { input: value, ts: timestamp, done: false, value: undefined, timer: undefined };
+    const p: Pending<IN, OUT> = { input: value, ts: timestamp, done: false, value: undefined, results: undefined, timer: undefined };
     this.#queue.push({ rec: p });
     this.#inFlight++;
     if (this.#inFlight >= this.capacity) this.#services.backpressure?.hold(this);
-    let promise: Promise<OUT>;
+    const withFuture = this.fn.asyncInvoke.length >= 2;
+    let promise: Promise<unknown>;
     try {
-      promise = Promise.resolve(this.fn.asyncInvoke(value));
+      promise = Promise.resolve(this.fn.asyncInvoke(value, this.#resultFuture(p)));
     } catch (e) {
       throw this.userError(e, value);
     }
@@ -76,15 +90,39 @@ export class AsyncWaitOperator<IN, OUT> extends OneInputOperator<IN, OUT> {
           this.#fail(new UserFunctionError(this.name, this.uid, value, new Error(`async call timed out after ${this.timeoutMs} ms`)));
           return;
         }
+        if (this.fn.timeout.length >= 2) {
+          try {
+            void Promise.resolve(this.fn.timeout(value, this.#resultFuture(p))).catch((e: unknown) => this.#fail(this.userError(e, value)));
+          } catch (e) {
+            this.#fail(this.userError(e, value));
+          }
+          return;
+        }
         Promise.resolve()
-          .then(() => this.fn.timeout!(value))
-          .then((r) => this.#complete(p, r), (e: unknown) => this.#fail(this.userError(e, value)));
+          .then(() => this.fn.timeout!(value, this.#resultFuture(p)))
+          .then((r) => this.#complete(p, r as OUT), (e: unknown) => this.#fail(this.userError(e, value)));
       });
     }
     promise.then(
-      (r) => this.#complete(p, r),
+      (r) => {
+        if (!withFuture) this.#complete(p, r as OUT);
+      },
       (e: unknown) => this.#fail(this.userError(e, value)),
     );
+  }
+
+  /** The ResultFuture of one call: its first completion completes the call. */
+  #resultFuture(p: Pending<IN, OUT>): ResultFuture<OUT> {
+    return {
+      complete: (results) => {
+        if (p.done) return;
+        p.results = [...results];
+        this.#complete(p, undefined as OUT);
+      },
+      completeExceptionally: (error) => {
+        if (!p.done) this.#fail(this.userError(error, p.input));
+      },
+    };
   }
 
   #fail(e: Error): void {
@@ -140,7 +178,8 @@ export class AsyncWaitOperator<IN, OUT> extends OneInputOperator<IN, OUT> {
 
   #emit(p: Pending<IN, OUT>): void {
     this.#inFlight--;
-    this.out.collect(p.value as OUT, p.ts);
+    if (p.results === undefined) this.out.collect(p.value as OUT, p.ts);
+    else for (const r of p.results) this.out.collect(r, p.ts);
   }
 
   override processWatermark(watermark: number): void {

@@ -29,6 +29,7 @@ class MapBroadcastState<K, V> implements BroadcastState<K, V> {
       entries: () => m.entries(),
       keys: () => m.keys(),
       values: () => m.values(),
+      immutableEntries: () => m.entries(),
       isEmpty: () => m.size === 0,
     };
   }
@@ -40,6 +41,15 @@ class MapBroadcastState<K, V> implements BroadcastState<K, V> {
   }
   put(key: K, value: V): void {
     this.map.set(key, value);
+  }
+  putAll(entries: Iterable<readonly [K, V]>): void {
+    for (const [k, v] of entries) this.map.set(k, v);
+  }
+  iterator(): IterableIterator<[K, V]> {
+    return this.map.entries();
+  }
+  immutableEntries(): IterableIterator<[K, V]> {
+    return this.map.entries();
   }
   remove(key: K): void {
     this.map.delete(key);

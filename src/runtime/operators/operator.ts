@@ -15,7 +15,8 @@ import type { KafkaClientProvider } from '../../core/kafka-clients.ts';
 import type { KeyedStateStore } from '../../core/windowing/window-functions.ts';
 import { redistributeOperatorState, type OperatorStateSnapshot } from '../../state/operator/redistribution.ts';
 import type { ExportedMetricGroups, MetricRegistry } from '../metrics/in-memory-metrics.ts';
-import { FunctionStateHandler } from './function-state.ts';
+import { FunctionStateHandler, userFunctionOf } from './function-state.ts';
+import { setRuntimeContextOn } from '../../core/functions/rich-function.ts';
 import { createRuntimeContext } from './runtime-context-impl.ts';
 import type { ProcessingTimeService } from '../timers/processing-time-service.ts';
 
@@ -339,6 +340,7 @@ export abstract class AbstractStreamOperator<OUT> {
   /** Opens a user function (lifecycle `open(ctx)`), wrapping its errors. */
   async openFunction(fn: { open?(ctx: RuntimeContext): void | Promise<void> } | undefined): Promise<void> {
     if (fn === undefined || fn === null || typeof fn !== 'object') return;
+    setRuntimeContextOn(userFunctionOf(fn), this.getRuntimeContext());
     try {
       // Flink's order: initializeState (operator state, restored or fresh), then open.
       await this.functionState.initialize(fn, () => this.getRuntimeContext() as unknown as KeyedStateStore);

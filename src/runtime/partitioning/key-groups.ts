@@ -42,6 +42,16 @@ export class KeyGroupRange {
   get size(): number {
     return Math.max(0, this.end - this.start + 1);
   }
+  /** Flink's accessor names, for code ported from Flink. */
+  getStartKeyGroup(): number {
+    return this.start;
+  }
+  getEndKeyGroup(): number {
+    return this.end;
+  }
+  getNumberOfKeyGroups(): number {
+    return this.size;
+  }
   toString(): string {
     return `KeyGroupRange{start=${this.start}, end=${this.end}}`;
   }

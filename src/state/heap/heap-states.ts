@@ -153,7 +153,8 @@ export class HeapValueState<T, N> extends HeapKvState<N> implements ValueState<T
     return (e === undefined ? this.defaultValue : e.v) as T;
   }
   update(value: T | undefined): void {
-    if (value === undefined) this.clear();
+    // As Flink's ValueState.update(null): clears (the default value applies again).
+    if (value === undefined || value === null) this.clear();
     else this.write(value);
   }
 }
