@@ -142,8 +142,9 @@ export abstract class OperatorSettings {
   }
   /**
    * Accepted for Flink compatibility, with no effect: Sluice hands records to the next operator
-   * by direct calls (and, across processes, through Kafka clients with their own linger
-   * settings), never through network buffers that a timeout would flush.
+   * by direct calls, never through network buffers that a timeout would flush; across workers,
+   * repartition topics are written in rounds that linger up to 20 ms (as Kafka's `linger.ms`),
+   * which this setting does not change.
    *
    * @example
    * ```ts
