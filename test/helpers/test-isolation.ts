@@ -17,7 +17,7 @@ const NEEDS_OWN_PROCESS: readonly (readonly [RegExp, string])[] = [
   [/^(before|after|beforeEach|afterEach)\(/m, 'top-level hooks'],
   [HOOK_HELPER_CALL, 'top-level hooks'],
   [/process\.(on|once|addListener|prependListener|prependOnceListener)\(/, 'process listeners'],
-  [/process\.env(\.\w+|\[[^\]]+\])\s*=[^=]|delete process\.env/, 'changes the environment'],
+  [/process\.env(\.\w+|\[[^\]]+\])\s*=[^=]|delete process\.env|Object\.assign\(process\.env\b/, 'changes the environment'],
   [/process\.(exitCode|chdir|exit\(|abort\(|setUncaughtExceptionCaptureCallback)/, 'process-wide state'],
   [/^(const|let|var)\s.*=\s*await\s|^await\s/m, 'top-level await'],
 ];

@@ -20,6 +20,7 @@ test('files with top-level hooks or process-wide changes get a process of their 
     ["process.on('warning', () => {});", 'process listeners'],
     ["process.env.SLUICE_LOG_LEVEL = 'debug';", 'changes the environment'],
     ["delete process.env['TZ'];", 'changes the environment'],
+    ["Object.assign(process.env, { SLUICE_LOG_LEVEL: 'debug' });", 'changes the environment'],
     ['process.exitCode = 0;', 'process-wide state'],
     ["const broker = await startTestBroker();", 'top-level await'],
     ['// test-isolation: process (asserts which modules are loaded)', 'asks for its own process'],
