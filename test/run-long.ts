@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { compileCacheEnv } from './helpers/compile-cache-env.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -24,7 +25,7 @@ if (files.length === 0) throw new Error('no test file declares a longVariant(...
 console.error(`test:long: ${files.length} files\n  ${files.join('\n  ')}`);
 const child = spawn(process.execPath, ['--test', '--test-concurrency=1', '--test-timeout=900000', ...process.argv.slice(2), ...files], {
   cwd: ROOT,
-  env: { ...process.env, SLUICE_LONG_TESTS: '1' },
+  env: { ...process.env, SLUICE_LONG_TESTS: '1', ...compileCacheEnv() },
   stdio: 'inherit',
 });
 child.on('exit', (code, signal) => process.exit(code ?? (signal === null ? 1 : 128)));

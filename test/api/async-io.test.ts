@@ -5,15 +5,29 @@ import { ManualClock, TestSource } from 'sluice/testing';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-test('orderedWait keeps the input order; unorderedWait emits as calls complete', async () => {
-  const env = StreamExecutionEnvironment.getExecutionEnvironment();
-  const slowFirst = async (n: number) => {
-    await sleep(n === 1 ? 30 : 1);
+/**
+ * An async function whose calls for 1, 2, 3 complete in the order 2, 3, 1 whatever the load: the
+ * call for 3 waits until the one for 2 has completed, the call for 1 until the one for 3 has (a
+ * 30 ms sleep for 1 failed at load 20, when the calls for 2 and 3 started more than 30 ms later).
+ */
+function completingTwoThreeOne(): (n: number) => Promise<number> {
+  const completed = new Map<number, () => void>();
+  const done = new Map([1, 2, 3].map((n) => [n, new Promise<void>((resolve) => completed.set(n, resolve))] as const));
+  // setImmediate: the operator has seen the earlier call complete (its promise reactions ran).
+  const after = async (n: number) => (await done.get(n), await new Promise((r) => setImmediate(r)));
+  return async (n: number) => {
+    if (n === 1) await after(3);
+    if (n === 3) await after(2);
+    setImmediate(() => completed.get(n)!());
     return n * 10;
   };
-  const ordered = await AsyncDataStream.orderedWait(env.fromElements(1, 2, 3), slowFirst, 0).executeAndCollect();
+}
+
+test('orderedWait keeps the input order; unorderedWait emits as calls complete', async () => {
+  const env = StreamExecutionEnvironment.getExecutionEnvironment();
+  const ordered = await AsyncDataStream.orderedWait(env.fromElements(1, 2, 3), completingTwoThreeOne(), 0).executeAndCollect();
   assert.deepEqual(ordered, [10, 20, 30]);
-  const unordered = await env.fromElements(1, 2, 3).mapAsync(slowFirst).executeAndCollect();
+  const unordered = await env.fromElements(1, 2, 3).mapAsync(completingTwoThreeOne()).executeAndCollect();
   assert.deepEqual(unordered, [20, 30, 10]);
 });
 

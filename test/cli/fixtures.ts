@@ -10,8 +10,8 @@ export async function createTopics(bootstrap: string, topics: Record<string, num
   }
 }
 
-/** Resolves once `group` is Stable with `members` members (polled in-process). */
-export async function waitForStableGroup(bootstrap: string, group: string, members: number, timeoutMs = 20_000): Promise<void> {
+/** Resolves once `group` is Stable with `members` members (polled in-process). The default timeout leaves room for a CLI child starting on a loaded machine (20 s failed at load 20). */
+export async function waitForStableGroup(bootstrap: string, group: string, members: number, timeoutMs = 120_000): Promise<void> {
   const admin = new Admin({ clientId: 'cli-test-watch', bootstrapBrokers: [bootstrap] });
   const deadline = Date.now() + timeoutMs;
   try {

@@ -1,11 +1,11 @@
 /**
  * A `node --test` reporter that prints where the suite's time goes: the wall time of each test
- * file (from the previous file's last event to its own; meaningful with --test-concurrency=1),
- * slowest first, and the total. Use it next to the usual reporter:
+ * file (from the previous file's last event to its own; meaningful when files run one at a time:
+ * --test-concurrency=1, or one shared process), slowest first, and the total. Use it next to the
+ * usual reporter (test/run-suite.ts writes durations.shared.txt and durations.isolated.txt):
  *
- *   node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
- *     --test-reporter=./test/helpers/file-durations-reporter.ts --test-reporter-destination=durations.txt \
- *     "test/**\/*.test.ts"
+ *   node test/run-suite.ts --test-reporter=spec --test-reporter-destination=stdout \
+ *     --test-reporter=./test/helpers/file-durations-reporter.ts --test-reporter-destination=durations.txt
  *
  * SLUICE_DURATIONS_TOP sets how many files are listed (default 25).
  */

@@ -23,7 +23,8 @@ export interface KafkaTestEnv {
 
 /**
  * Registers before/after hooks: an embedded broker with `options`, the `topics` created on it,
- * and every supplier handed out closed at the end.
+ * and every supplier handed out closed at the end. (A file that calls it at its top therefore
+ * gets a process of its own in `npm test`: test/helpers/test-isolation.ts lists it.)
  */
 export function kafkaTestEnv(options: Partial<BrokerOptions> = {}, topics: readonly InternalTopicSpec[] = []): KafkaTestEnv {
   let broker: TestBroker | undefined;
