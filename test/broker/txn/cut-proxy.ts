@@ -1,4 +1,5 @@
-import { createServer, connect, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { BrokerProxy } from '../../helpers/broker-proxy.ts';
 
 const PRODUCE = 0;
 
@@ -12,11 +13,7 @@ const PRODUCE = 0;
  * broker's port (a host string then a port int32, in every version of both APIs) rewritten to the
  * proxy's port: same length, so no re-encoding.
  */
-export class CutProxy {
-  readonly #server: Server;
-  readonly #upstreamPort: number;
-  readonly #sockets = new Set<Socket>();
-  #port = 0;
+export class CutProxy extends BrokerProxy {
   /** Produce requests (counted from 1 over all connections) whose responses are swallowed. */
   readonly cutAt: Set<number>;
   #produces = 0;
@@ -24,17 +21,8 @@ export class CutProxy {
   cuts = 0;
 
   constructor(upstreamPort: number, cutAt: Iterable<number> = []) {
-    this.#upstreamPort = upstreamPort;
+    super(upstreamPort);
     this.cutAt = new Set(cutAt);
-    this.#server = createServer((client) => this.#pipe(client));
-  }
-
-  get port(): number {
-    return this.#port;
-  }
-
-  get bootstrap(): string {
-    return `127.0.0.1:${this.#port}`;
   }
 
   /** Produce requests seen so far. */
@@ -42,29 +30,12 @@ export class CutProxy {
     return this.#produces;
   }
 
-  async listen(): Promise<this> {
-    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
-    this.#port = (this.#server.address() as { port: number }).port;
-    return this;
-  }
-
-  async close(): Promise<void> {
-    for (const s of this.#sockets) s.destroy();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
-  }
-
-  #pipe(client: Socket): void {
-    const upstream = connect(this.#upstreamPort, '127.0.0.1');
-    this.#sockets.add(client).add(upstream);
+  protected relay(client: Socket, upstream: Socket): void {
     const doomed = new Set<number>(); // correlation ids whose response must not be forwarded
     const cut = () => {
       client.destroy();
       upstream.destroy();
     };
-    client.on('close', () => (this.#sockets.delete(client), upstream.destroy()));
-    upstream.on('close', () => (this.#sockets.delete(upstream), client.destroy()));
-    client.on('error', cut);
-    upstream.on('error', cut);
     frames(client, (frame) => {
       if (frame.readInt16BE(4) === PRODUCE && this.cutAt.has(++this.#produces)) doomed.add(frame.readInt32BE(8));
       upstream.write(frame);
@@ -75,7 +46,7 @@ export class CutProxy {
         cut();
         return;
       }
-      pointBrokerAddressesAt(frame, this.#upstreamPort, this.#port);
+      pointBrokerAddressesAt(frame, this.upstreamPort, this.port);
       client.write(frame);
     });
   }

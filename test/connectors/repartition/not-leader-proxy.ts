@@ -1,4 +1,5 @@
-import { createServer, connect, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { BrokerProxy } from '../../helpers/broker-proxy.ts';
 import { decodeRequestHeader, isFlexibleResponseHeader } from '../../../src/protocol/header.ts';
 import { produceApi, type ProduceRequest, type ProduceResponse } from '../../../src/protocol/messages/produce.ts';
 import { Reader } from '../../../src/protocol/primitives/reader.ts';
@@ -17,44 +18,18 @@ const responseCodec = compileMessage(produceApi.response);
  * leadership does: nothing appended). Broker addresses in the forwarded answers point back at the
  * proxy (`127.0.0.1` + port, same length), as in test/broker/txn/cut-proxy.ts.
  */
-export class NotLeaderProxy {
-  readonly #server: Server;
-  readonly #upstreamPort: number;
-  readonly #sockets = new Set<Socket>();
+export class NotLeaderProxy extends BrokerProxy {
   readonly #refuse: Set<number>;
-  #port = 0;
   #produces = 0;
   /** Produce requests answered NOT_LEADER_OR_FOLLOWER so far. */
   refused = 0;
 
   constructor(upstreamPort: number, refuseAt: Iterable<number>) {
-    this.#upstreamPort = upstreamPort;
+    super(upstreamPort);
     this.#refuse = new Set(refuseAt);
-    this.#server = createServer((client) => this.#pipe(client));
   }
 
-  get bootstrap(): string {
-    return `127.0.0.1:${this.#port}`;
-  }
-
-  async listen(): Promise<this> {
-    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
-    this.#port = (this.#server.address() as { port: number }).port;
-    return this;
-  }
-
-  async close(): Promise<void> {
-    for (const s of this.#sockets) s.destroy();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
-  }
-
-  #pipe(client: Socket): void {
-    const upstream = connect(this.#upstreamPort, '127.0.0.1');
-    this.#sockets.add(client).add(upstream);
-    client.on('close', () => (this.#sockets.delete(client), upstream.destroy()));
-    upstream.on('close', () => (this.#sockets.delete(upstream), client.destroy()));
-    client.on('error', () => upstream.destroy());
-    upstream.on('error', () => client.destroy());
+  protected relay(client: Socket, upstream: Socket): void {
     // Answers and forwarded responses must reach the client in request order: hold forwarded
     // responses behind an injected one only if requests are pipelined (answered in order below).
     const order: Array<{ correlationId: number; injected: Buffer | undefined }> = [];
@@ -73,7 +48,7 @@ export class NotLeaderProxy {
       upstream.write(frame);
     });
     frames(upstream, (frame) => {
-      pointBrokerAddressesAt(frame, this.#upstreamPort, this.#port);
+      pointBrokerAddressesAt(frame, this.upstreamPort, this.port);
       const i = order.findIndex((o) => o.correlationId === frame.readInt32BE(4));
       if (i >= 0) order[i] = { correlationId: order[i]!.correlationId, injected: frame };
       release();
